@@ -1,0 +1,5 @@
+/**
+ * @pipewright/core: the kernel. No I/O: plugin registry and loading from manifests, rule
+ * compiler, typed errors. The runtime and the studio build on it.
+ */
+export * from './errors';
