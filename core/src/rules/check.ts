@@ -1,0 +1,226 @@
+import type { ErrorDetail } from '../errors';
+import { RuleError } from '../errors';
+import { standardOperators } from './operators/registry';
+import { ARITHMETIC_OPERATORS, COMPARISON_OPERATORS, SCOPED_OPERATORS } from './operators/standard';
+import { parseRule, type ParseOptions } from './parse';
+import { lookupField } from './schema-types';
+import type { JsonPrimitive, JsonSchema, OpNode, RuleNode, ValueType } from './types';
+
+/**
+ * Options of {@link checkRule}.
+ *
+ * @example
+ * ```ts
+ * checkRule(rule, { operators, schema: dealSchema });
+ * ```
+ */
+export interface CheckOptions extends ParseOptions {
+  /** Entity schema (JSON Schema 2020-12 object schema of the record body). */
+  schema?: JsonSchema;
+}
+
+/** Static type of a sub-rule as the checker sees it. */
+interface TypeInfo {
+  readonly type: ValueType;
+  readonly literal?: JsonPrimitive;
+  readonly isLiteral: boolean;
+  readonly label: string;
+  readonly schema?: JsonSchema | undefined;
+}
+
+const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+const ANY: TypeInfo = { type: 'any', isLiteral: false, label: 'value' };
+
+/**
+ * Parses and checks a rule before it is saved: operator allowlist, arity, `var` paths, caps
+ * (see {@link parseRule}), then, when a schema is given, unknown fields and type mismatches
+ * (e.g. a `format: date` field compared with a number), and argument types of typed operators.
+ * Throws one {@link RuleError} whose `code`/`pointer` are those of the first problem and whose
+ * `details` list every problem.
+ *
+ * @example
+ * ```ts
+ * checkRule({ '>': [{ var: 'closed_on' }, 5] }, { schema });
+ * // RuleError { code: 'rule.type-mismatch', pointer: '', details: [...] }
+ * ```
+ */
+export function checkRule(rule: unknown, options: CheckOptions = {}): RuleNode {
+  const tree = parseRule(rule, options);
+  const problems = typeProblems(tree, options);
+  const first = problems[0];
+  if (first !== undefined) {
+    throw new RuleError({
+      code: `rule.${first.code ?? 'invalid'}`,
+      pointer: first.pointer,
+      message: problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problem(s))`,
+      details: problems,
+    });
+  }
+  return tree;
+}
+
+/**
+ * Type problems of a parsed tree, without throwing (the studio shows them inline).
+ *
+ * @example
+ * ```ts
+ * const problems = typeProblems(parseRule(rule, { operators }), { operators, schema });
+ * ```
+ */
+export function typeProblems(tree: RuleNode, options: CheckOptions = {}): ErrorDetail[] {
+  const checker = new TypeChecker(options);
+  checker.infer(tree, options.schema);
+  return checker.problems;
+}
+
+class TypeChecker {
+  readonly problems: ErrorDetail[] = [];
+  constructor(private readonly options: CheckOptions) {}
+
+  infer(node: RuleNode, scope: JsonSchema | undefined): TypeInfo {
+    switch (node.kind) {
+      case 'literal': {
+        const v = node.value;
+        const type: ValueType = v === null ? 'null' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'string';
+        return { type, literal: v, isLiteral: true, label: JSON.stringify(v).slice(0, 60) };
+      }
+      case 'array':
+        node.items.forEach((item) => this.infer(item, scope));
+        return { type: 'array', isLiteral: false, label: 'a list' };
+      case 'var': {
+        if (node.fallback !== undefined) this.infer(node.fallback, scope);
+        if (node.dynamic !== undefined) this.infer(node.dynamic, scope);
+        if (node.path === null || scope === undefined) return { ...ANY, label: node.path?.join('.') ?? 'the record' };
+        const name = node.path.join('.');
+        const found = lookupField(scope, node.path);
+        if (!found.found) {
+          this.report(node.pointer, 'unknown-field', `unknown field '${name}'`, { field: name, segment: node.path[found.at] });
+          return { ...ANY, label: name };
+        }
+        return { type: found.type, isLiteral: false, label: name, schema: found.schema };
+      }
+      case 'op':
+        return this.op(node, scope);
+    }
+  }
+
+  private op(node: OpNode, scope: JsonSchema | undefined): TypeInfo {
+    const { op, args } = node;
+    if (SCOPED_OPERATORS.has(op)) return this.scoped(node, scope);
+    const infos = args.map((arg) => this.infer(arg, scope));
+    if ((op === 'missing' || op === 'missing_some') && scope !== undefined) this.missingKeys(op === 'missing' ? args : args.slice(1), scope);
+    const entry = (this.options.operators ?? standardOperators).get(op);
+    const label = `${op}(…)`;
+    if (COMPARISON_OPERATORS.has(op)) {
+      const strict = op === '===' || op === '!==';
+      for (let i = 0; i + 1 < infos.length; i++) {
+        const a = infos[i] as TypeInfo;
+        const b = infos[i + 1] as TypeInfo;
+        if (!(a.isLiteral && b.isLiteral) && !comparable(a, b, strict)) {
+          this.report(node.pointer, 'type-mismatch', `cannot compare ${a.label} (${a.type}) with ${b.label} (${b.type}) using '${op}'`, { left: a.type, right: b.type });
+        }
+      }
+      return { type: 'boolean', isLiteral: false, label };
+    }
+    if (ARITHMETIC_OPERATORS.has(op)) {
+      infos.forEach((info, i) => {
+        if (!info.isLiteral && !accepts('number', info, false)) {
+          this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `'${op}' needs numbers, ${info.label} is ${article(info.type)}`, { expected: 'number', actual: info.type });
+        }
+      });
+      return op === '*' && infos.length === 1 ? (infos[0] as TypeInfo) : { type: 'number', isLiteral: false, label };
+    }
+    if (entry !== undefined && !entry.builtin) {
+      const sig = entry.signature;
+      infos.forEach((info, i) => {
+        const expected = sig.params[i] ?? sig.rest ?? 'any';
+        if (!accepts(expected, info, false)) {
+          this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `argument ${i + 1} of '${op}' must be ${article(expected)}, ${info.label} is ${article(info.type)}`, { expected, actual: info.type });
+        }
+      });
+      return { type: sig.returns, isLiteral: false, label };
+    }
+    switch (op) {
+      case 'if':
+      case '?:':
+      case 'and':
+      case 'or': {
+        const results = op === 'and' || op === 'or' ? infos : infos.filter((_, i) => i % 2 === 1 || i === infos.length - 1);
+        const first = results[0];
+        const same = first !== undefined && results.every((r) => r.type === first.type);
+        return { type: same ? first.type : 'any', isLiteral: false, label };
+      }
+      case 'log':
+        return infos[0] ?? ANY;
+      default:
+        return { type: entry?.signature.returns ?? 'any', isLiteral: false, label };
+    }
+  }
+
+  private scoped(node: OpNode, scope: JsonSchema | undefined): TypeInfo {
+    const [collectionNode, body, initial] = node.args;
+    const collection = this.infer(collectionNode as RuleNode, scope);
+    if (collection.type !== 'any' && collection.type !== 'array' && collection.type !== 'null') {
+      this.report(node.pointer, 'type-mismatch', `'${node.op}' needs a list, ${collection.label} is ${article(collection.type)}`, { expected: 'array', actual: collection.type });
+    }
+    const items = collection.schema?.items;
+    const itemSchema = typeof items === 'object' && items !== null ? (items as JsonSchema) : undefined;
+    if (initial !== undefined) this.infer(initial, scope);
+    let bodyScope: JsonSchema | undefined = itemSchema;
+    if (node.op === 'reduce') {
+      bodyScope = { type: 'object', properties: { current: itemSchema ?? {}, accumulator: {} }, additionalProperties: false };
+    }
+    if (body !== undefined) this.infer(body, bodyScope);
+    const type: ValueType = node.op === 'map' || node.op === 'filter' ? 'array' : node.op === 'reduce' ? 'any' : 'boolean';
+    return { type, isLiteral: false, label: `${node.op}(…)` };
+  }
+
+  private missingKeys(args: readonly RuleNode[], scope: JsonSchema): void {
+    const keys = args.length === 1 && args[0]?.kind === 'array' ? args[0].items : args;
+    for (const key of keys) {
+      if (key.kind !== 'literal' || typeof key.value !== 'string' || key.value === '') continue;
+      const path = key.value.split('.');
+      if (!lookupField(scope, path).found) this.report(key.pointer, 'unknown-field', `unknown field '${key.value}'`, { field: key.value });
+    }
+  }
+
+  private report(pointer: string, code: string, message: string, params?: Record<string, unknown>): void {
+    this.problems.push({ pointer, code, message, ...(params ? { params } : {}) });
+  }
+}
+
+type Family = 'num' | 'str' | 'date' | 'bool' | 'arr' | 'obj' | undefined;
+
+function family(type: ValueType): Family {
+  switch (type) {
+    case 'number': return 'num';
+    case 'string': return 'str';
+    case 'date':
+    case 'datetime': return 'date';
+    case 'boolean': return 'bool';
+    case 'array': return 'arr';
+    case 'object': return 'obj';
+    default: return undefined;
+  }
+}
+
+function comparable(a: TypeInfo, b: TypeInfo, strict: boolean): boolean {
+  return accepts(a.type, b, strict) || accepts(b.type, a, strict);
+}
+
+/** Whether a value described by `info` fits where `expected` is wanted. */
+function accepts(expected: ValueType, info: TypeInfo, strict: boolean): boolean {
+  const want = family(expected);
+  const have = family(info.type);
+  if (want === undefined || have === undefined || want === have) return true;
+  if (have === 'str' && info.isLiteral && typeof info.literal === 'string') {
+    if (want === 'date') return DATE_LITERAL.test(info.literal);
+    if (want === 'num') return !strict && info.literal.trim() !== '' && Number.isFinite(Number(info.literal));
+  }
+  return (want === 'str' && have === 'date') || (want === 'date' && have === 'str' && !info.isLiteral);
+}
+
+function article(type: ValueType): string {
+  if (type === 'any') return 'any value';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

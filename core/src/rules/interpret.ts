@@ -1,0 +1,133 @@
+import type { OperatorRegistry } from './operators/registry';
+import * as rt from './runtime';
+import type { OpNode, RuleContext, RuleNode } from './types';
+
+/** Called with every scope-0 node and its value, once evaluated (explain uses it). */
+export type NodeObserver = (node: RuleNode, value: unknown) => void;
+
+/**
+ * Tree-walking evaluator over the checked tree, with the same runtime helpers as the compiled
+ * code. Used by `explain` and as the CSP-safe fallback of `compileRule`; no eval, no Function.
+ *
+ * @example
+ * ```ts
+ * interpretRule(parseRule({ '+': [1, { var: 'a' }] }), { a: 2 }, standardOperators, {}); // 3
+ * ```
+ */
+export function interpretRule(tree: RuleNode, data: unknown, operators: OperatorRegistry, ctx: RuleContext, observe?: NodeObserver): unknown {
+  return new Interpreter(operators, ctx, observe).eval(tree, data);
+}
+
+class Interpreter {
+  constructor(
+    private readonly operators: OperatorRegistry,
+    private readonly ctx: RuleContext,
+    private readonly observe: NodeObserver | undefined,
+  ) {}
+
+  /** Nesting of scoped bodies currently being evaluated; only depth 0 is observed. */
+  private depth = 0;
+
+  eval(node: RuleNode, data: unknown): unknown {
+    const value = this.evalNode(node, data);
+    if (this.observe !== undefined && this.depth === 0) this.observe(node, value);
+    return value;
+  }
+
+  private evalNode(node: RuleNode, data: unknown): unknown {
+    switch (node.kind) {
+      case 'literal':
+        return node.value;
+      case 'array':
+        return node.items.map((item) => this.eval(item, data));
+      case 'var': {
+        const fallback = node.fallback === undefined ? undefined : this.eval(node.fallback, data);
+        if (node.dynamic !== undefined) return rt.readPath(data, this.eval(node.dynamic, data), fallback);
+        return node.path === null ? data : rt.readSegments(data, node.path, fallback);
+      }
+      case 'op':
+        return this.op(node, data);
+    }
+  }
+
+  private body(node: RuleNode | undefined, asTest: boolean): rt.ScopedBody {
+    return (datum) => {
+      this.depth++;
+      try {
+        const value = node === undefined ? undefined : this.eval(node, datum);
+        return asTest ? rt.truthy(value) : value;
+      } finally {
+        this.depth--;
+      }
+    };
+  }
+
+  private op(node: OpNode, data: unknown): unknown {
+    const { op, args } = node;
+    switch (op) {
+      case 'if':
+      case '?:': {
+        let i = 0;
+        for (; i < args.length - 1; i += 2) {
+          if (rt.truthy(this.eval(args[i] as RuleNode, data))) return this.eval(args[i + 1] as RuleNode, data);
+        }
+        return args.length === i + 1 ? this.eval(args[i] as RuleNode, data) : null;
+      }
+      case 'and':
+      case 'or': {
+        let current: unknown;
+        for (const arg of args) {
+          current = this.eval(arg, data);
+          if (rt.truthy(current) === (op === 'or')) return current;
+        }
+        return current;
+      }
+      case 'map':
+      case 'filter':
+      case 'all':
+      case 'some':
+      case 'none': {
+        const items = this.eval(args[0] as RuleNode, data);
+        const body = this.body(args[1], op !== 'map');
+        const run = { map: rt.mapOp, filter: rt.filterOp, all: rt.allOp, some: rt.someOp, none: rt.noneOp }[op];
+        return run(items, body, this.ctx);
+      }
+      case 'reduce': {
+        const items = this.eval(args[0] as RuleNode, data);
+        const initial = args[2] === undefined ? null : this.eval(args[2], data);
+        return rt.reduceOp(items, this.body(args[1], false), this.ctx, initial);
+      }
+    }
+    const v = args.map((arg) => this.eval(arg, data));
+    const [a, b, c] = v;
+    switch (op) {
+      case '==': return a == b;
+      case '===': return a === b;
+      case '!=': return a != b;
+      case '!==': return a !== b;
+      case '>': return (a as number) > (b as number);
+      case '>=': return (a as number) >= (b as number);
+      case '<': return c === undefined ? (a as number) < (b as number) : (a as number) < (b as number) && (b as number) < (c as number);
+      case '<=': return c === undefined ? (a as number) <= (b as number) : (a as number) <= (b as number) && (b as number) <= (c as number);
+      case '!!': return rt.truthy(a);
+      case '!': return !rt.truthy(a);
+      case '%': return (a as number) % (b as number);
+      case '/': return (a as number) / (b as number);
+      case '-': return rt.minus(a, b);
+      case '+': return rt.plus(v);
+      case '*': return rt.times(v);
+      case 'min': return rt.min(v);
+      case 'max': return rt.max(v);
+      case 'cat': return rt.cat(v);
+      case 'merge': return rt.merge(v);
+      case 'substr': return rt.substr(a, b, c);
+      case 'in': return rt.inOp(a, b);
+      case 'log': return rt.log(this.ctx, a);
+      case 'missing': return rt.missing(data, v);
+      case 'missing_some': return rt.missingSome(data, a, b);
+    }
+    const definition = this.operators.get(op)?.definition;
+    if (definition === undefined) throw new Error(`operator '${op}' has no implementation`);
+    return definition.evaluate(v, this.ctx);
+  }
+}
