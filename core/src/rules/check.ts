@@ -24,6 +24,8 @@ interface TypeInfo {
   readonly type: ValueType;
   readonly literal?: JsonPrimitive;
   readonly isLiteral: boolean;
+  /** Whether the type comes from the entity schema (only those are held against operators). */
+  readonly fromSchema?: boolean;
   readonly label: string;
   readonly schema?: JsonSchema | undefined;
 }
@@ -97,7 +99,7 @@ class TypeChecker {
           this.report(node.pointer, 'unknown-field', `unknown field '${name}'`, { field: name, segment: node.path[found.at] });
           return { ...ANY, label: name };
         }
-        return { type: found.type, isLiteral: false, label: name, schema: found.schema };
+        return { type: found.type, isLiteral: false, fromSchema: true, label: name, schema: found.schema };
       }
       case 'op':
         return this.op(node, scope);
@@ -116,7 +118,7 @@ class TypeChecker {
       for (let i = 0; i + 1 < infos.length; i++) {
         const a = infos[i] as TypeInfo;
         const b = infos[i + 1] as TypeInfo;
-        if (!(a.isLiteral && b.isLiteral) && !comparable(a, b, strict)) {
+        if ((a.fromSchema === true || b.fromSchema === true) && !comparable(a, b, strict)) {
           this.report(node.pointer, 'type-mismatch', `cannot compare ${a.label} (${a.type}) with ${b.label} (${b.type}) using '${op}'`, { left: a.type, right: b.type });
         }
       }
@@ -124,7 +126,7 @@ class TypeChecker {
     }
     if (ARITHMETIC_OPERATORS.has(op)) {
       infos.forEach((info, i) => {
-        if (!info.isLiteral && !accepts('number', info, false)) {
+        if (info.fromSchema === true && !accepts('number', info, false)) {
           this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `'${op}' needs numbers, ${info.label} is ${article(info.type)}`, { expected: 'number', actual: info.type });
         }
       });
@@ -134,7 +136,7 @@ class TypeChecker {
       const sig = entry.signature;
       infos.forEach((info, i) => {
         const expected = sig.params[i] ?? sig.rest ?? 'any';
-        if (!accepts(expected, info, false)) {
+        if ((info.fromSchema === true || info.isLiteral) && !accepts(expected, info, false)) {
           this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `argument ${i + 1} of '${op}' must be ${article(expected)}, ${info.label} is ${article(info.type)}`, { expected, actual: info.type });
         }
       });
@@ -160,14 +162,14 @@ class TypeChecker {
   private scoped(node: OpNode, scope: JsonSchema | undefined): TypeInfo {
     const [collectionNode, body, initial] = node.args;
     const collection = this.infer(collectionNode as RuleNode, scope);
-    if (collection.type !== 'any' && collection.type !== 'array' && collection.type !== 'null') {
+    if (collection.fromSchema === true && collection.type !== 'any' && collection.type !== 'array') {
       this.report(node.pointer, 'type-mismatch', `'${node.op}' needs a list, ${collection.label} is ${article(collection.type)}`, { expected: 'array', actual: collection.type });
     }
     const items = collection.schema?.items;
     const itemSchema = typeof items === 'object' && items !== null ? (items as JsonSchema) : undefined;
     if (initial !== undefined) this.infer(initial, scope);
     let bodyScope: JsonSchema | undefined = itemSchema;
-    if (node.op === 'reduce') {
+    if (node.op === 'reduce' && scope !== undefined) {
       bodyScope = { type: 'object', properties: { current: itemSchema ?? {}, accumulator: {} }, additionalProperties: false };
     }
     if (body !== undefined) this.infer(body, bodyScope);
