@@ -16,6 +16,8 @@ export interface ErrorDetail {
   pointer: string;
   /** Human-readable explanation of what is wrong at that pointer. */
   message: string;
+  /** For problems in a query parameter or header rather than the body: its name. */
+  parameter?: string;
   /** Stable machine code of this particular problem, e.g. `required`, `type`, `unknown-field`. */
   code?: string;
   /** Extra facts a client may render (allowed values, limits). */

@@ -3,3 +3,5 @@
  * compiler, typed errors. The runtime and the studio build on it.
  */
 export * from './errors';
+export * from './validation/ajv';
+export * from './plugins/index';

@@ -1,1 +1,12 @@
-export {};
+import { definePlugin } from '@pipewright/core';
+
+/**
+ * Runtime part of the handoff plugin. Its entities, processes and rules are data (see plugin.json);
+ * behaviour that data cannot express is registered here as later capabilities land.
+ *
+ * @example
+ * ```ts
+ * import { plugin } from '@pipewright/plugin-handoff';
+ * ```
+ */
+export const plugin = definePlugin({});

@@ -1,0 +1,116 @@
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { PluginError, ValidationError } from '../errors';
+import { ajvDetails } from '../validation/ajv';
+import type { EntityDefinition, FieldInfo, JsonSchema, LoadedEntity, ValueType } from './types';
+
+const TYPES_ID = 'https://pipewright.dev/schemas/types.schema.json#/$defs/';
+
+/**
+ * Describes a body field's scalar type from its JSON Schema, resolving the shared types.
+ *
+ * @example
+ * ```ts
+ * fieldInfo('amount', { $ref: '.../types.schema.json#/$defs/money' }, true); // { type: 'object', format: 'money', ... }
+ * ```
+ */
+export function fieldInfo(name: string, schema: JsonSchema, required: boolean): FieldInfo {
+  const info: FieldInfo = { name, type: 'any', required };
+  if (typeof schema.title === 'string') info.title = schema.title;
+  const ref = typeof schema.$ref === 'string' ? schema.$ref : undefined;
+  if (ref?.startsWith(TYPES_ID)) {
+    const def = ref.slice(TYPES_ID.length);
+    if (def === 'money') return { ...info, type: 'object', format: 'money' };
+    if (def === 'date') return { ...info, type: 'date', format: 'date' };
+    if (def === 'datetime') return { ...info, type: 'date', format: 'date-time' };
+    if (def === 'recordId') return { ...info, type: 'string', format: 'uuid' };
+    if (def === 'percent') return { ...info, type: 'number' };
+    return { ...info, type: 'string' };
+  }
+  const rawType = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  if (rawType === 'string') {
+    if (format === 'date' || format === 'date-time') return { ...info, type: 'date', format };
+    if (format === 'uuid' || format === 'email' || format === 'uri') return { ...info, type: 'string', format };
+    info.type = 'string';
+  } else if (rawType === 'number' || rawType === 'integer') info.type = 'number';
+  else if (rawType === 'boolean') info.type = 'boolean';
+  else if (rawType === 'array') info.type = 'array';
+  else if (rawType === 'object') info.type = 'object';
+  if (Array.isArray(schema.enum)) {
+    info.enum = schema.enum;
+    if (info.type === 'any') info.type = inferEnumType(schema.enum);
+  }
+  return info;
+}
+
+function inferEnumType(values: unknown[]): ValueType {
+  const kinds = new Set(values.filter((v) => v !== null).map((v) => typeof v));
+  if (kinds.size === 1) {
+    const k = [...kinds][0];
+    if (k === 'string' || k === 'number' || k === 'boolean') return k;
+  }
+  return 'any';
+}
+
+/**
+ * Compiles an entity definition's body schema once (strict ajv) and checks its hints refer to
+ * real fields. Errors name the plugin, the file and the JSON pointer.
+ *
+ * @example
+ * ```ts
+ * const entity = compileEntity(ajv, 'crm', 'schemas/account.schema.json', definition);
+ * entity.validate({ name: 'Acme' });
+ * ```
+ */
+export function compileEntity(ajv: Ajv2020, plugin: string, file: string, def: EntityDefinition): LoadedEntity {
+  const fail = (pointer: string, message: string, code = 'plugin.invalid-entity'): never => {
+    throw new PluginError({ code, plugin, file, pointer, message: `${plugin}/${file}${pointer ? ` at ${pointer}` : ''}: ${message}` });
+  };
+  let validate;
+  try {
+    validate = ajv.compile(def.schema);
+  } catch (err) {
+    return fail('/schema', `the record schema does not compile: ${(err as Error).message}`, 'plugin.invalid-entity-schema');
+  }
+  const required = new Set(Array.isArray(def.schema.required) ? (def.schema.required as string[]) : []);
+  const fields = new Map<string, FieldInfo>();
+  for (const [name, schema] of Object.entries(def.schema.properties)) {
+    const info = fieldInfo(name, schema, required.has(name));
+    const reference = def.references?.[name];
+    if (reference) info.reference = reference;
+    fields.set(name, info);
+  }
+  for (const name of Object.keys(def.references ?? {})) {
+    if (!fields.has(name)) fail(`/references/${name}`, `references an unknown field "${name}"`);
+  }
+  def.indexes?.forEach((index, i) =>
+    index.fields.forEach((f, j) => {
+      if (!fields.has(f)) fail(`/indexes/${i}/fields/${j}`, `indexes an unknown field "${f}"`);
+    }),
+  );
+  if (def.titleField !== undefined && !fields.has(def.titleField)) fail('/titleField', `unknown field "${def.titleField}"`);
+  for (const [key, list] of [['listColumns', def.ui?.listColumns], ['searchFields', def.ui?.searchFields]] as const) {
+    list?.forEach((f, i) => {
+      if (!fields.has(f)) fail(`/ui/${key}/${i}`, `unknown field "${f}"`);
+    });
+  }
+  return { ...def, fullId: `${plugin}.${def.id}`, plugin, file, fields, validate };
+}
+
+/**
+ * Validates a record body against its entity, throwing a 422 {@link ValidationError} whose
+ * details point into the request (`/data/<field>`).
+ *
+ * @example
+ * ```ts
+ * assertValidBody(entity, { name: 42 }); // throws: /data/name must be string
+ * ```
+ */
+export function assertValidBody(entity: LoadedEntity, body: unknown, prefix = '/data'): void {
+  if (entity.validate(body)) return;
+  throw new ValidationError({
+    code: 'record.invalid',
+    message: `The ${entity.label.toLowerCase()} does not match its schema.`,
+    details: ajvDetails(entity.validate.errors, prefix),
+  });
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './define-plugin';
+export * from './resolve';
+export * from './entity';
+export * from './registry';
+export * from './loader';

@@ -1,0 +1,166 @@
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { PluginError, isPipewrightError } from '../errors';
+import { ajvDetails, createAjv } from '../validation/ajv';
+import type { PluginRuntime } from './define-plugin';
+import { compileEntity } from './entity';
+import { Registry, type LoadedPlugin } from './registry';
+import { resolvePluginOrder } from './resolve';
+import type { EntityDefinition, PluginManifest, PluginSource } from './types';
+
+const ID = 'https://pipewright.dev/schemas/';
+
+export interface LoadPluginsOptions {
+  /** Validator to use; a fresh strict one by default. */
+  ajv?: Ajv2020;
+  /** Plugin API majors accepted. */
+  apiVersions?: readonly number[];
+}
+
+/**
+ * Loads plugins: validates every manifest (strict ajv), orders them by dependency, then
+ * validates and registers what each contributes. Any problem is a {@link PluginError} with the
+ * plugin, the file and a JSON pointer.
+ *
+ * @example
+ * ```ts
+ * const registry = await loadPlugins([folderSource('plugins/crm'), folderSource('plugins/pipeline')]);
+ * registry.entity('crm.account').validate({ name: 'Acme' });
+ * ```
+ */
+export async function loadPlugins(sources: readonly PluginSource[], options: LoadPluginsOptions = {}): Promise<Registry> {
+  const ajv = options.ajv ?? createAjv();
+  const manifests = await Promise.all(sources.map(async (source) => ({ source, location: source.location, manifest: await readManifest(ajv, source) })));
+  const ordered = resolvePluginOrder(manifests, options.apiVersions);
+  const registry = new Registry();
+  for (const { source, manifest } of ordered) {
+    const plugin: LoadedPlugin = { manifest, location: source.location };
+    await registerContributions(ajv, registry, source, manifest);
+    if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
+    attachRuntime(registry, plugin);
+    registry.plugins.push(plugin);
+  }
+  return registry;
+}
+
+async function readManifest(ajv: Ajv2020, source: PluginSource): Promise<PluginManifest> {
+  const manifest = await readFile(source, 'plugin.json', undefined);
+  const validate = ajv.getSchema(`${ID}plugin-manifest.schema.json`);
+  if (!validate) throw new Error('plugin-manifest schema is not loaded');
+  if (!validate(manifest)) {
+    const details = ajvDetails(validate.errors);
+    const id = typeof (manifest as { id?: unknown }).id === 'string' ? (manifest as { id: string }).id : source.location;
+    throw new PluginError({
+      code: 'plugin.invalid-manifest',
+      plugin: id,
+      file: `${source.location}/plugin.json`,
+      pointer: details[0]?.pointer ?? '',
+      details,
+      message: `Invalid manifest for plugin "${id}" (${source.location}/plugin.json): ${details.map((d) => `${d.pointer || '/'} ${d.message}`).join('; ')}`,
+    });
+  }
+  return manifest as PluginManifest;
+}
+
+async function readFile(source: PluginSource, file: string, plugin: string | undefined): Promise<unknown> {
+  try {
+    return await source.readJson(file);
+  } catch (err) {
+    if (isPipewrightError(err)) throw err;
+    throw new PluginError({
+      code: 'plugin.unreadable-file',
+      plugin: plugin ?? source.location,
+      file: `${source.location}/${file}`,
+      pointer: '',
+      message: `Cannot read ${source.location}/${file}: ${(err as Error).message}`,
+      cause: err,
+    });
+  }
+}
+
+function checkDocument(ajv: Ajv2020, schema: string, doc: unknown, plugin: string, file: string): void {
+  const validate = ajv.getSchema(`${ID}${schema}`);
+  if (!validate) throw new Error(`${schema} is not loaded`);
+  if (validate(doc)) return;
+  const details = ajvDetails(validate.errors);
+  throw new PluginError({
+    code: 'plugin.invalid-document',
+    plugin,
+    file,
+    pointer: details[0]?.pointer ?? '',
+    details,
+    message: `Plugin "${plugin}": ${file} does not match ${schema}: ${details.map((d) => `${d.pointer || '/'} ${d.message}`).join('; ')}`,
+  });
+}
+
+async function registerContributions(ajv: Ajv2020, registry: Registry, source: PluginSource, manifest: PluginManifest): Promise<void> {
+  const plugin = manifest.id;
+  const c = manifest.contributes ?? {};
+  for (const [i, file] of (c.entities ?? []).entries()) {
+    const doc = await readFile(source, file, plugin);
+    checkDocument(ajv, 'entity.schema.json', doc, plugin, file);
+    const entity = compileEntity(ajv, plugin, file, doc as EntityDefinition);
+    registry.add('entities', entity.fullId, entity, { plugin, file, pointer: `/contributes/entities/${i}` });
+  }
+  for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json']] as const) {
+    for (const [i, file] of (c[kind] ?? []).entries()) {
+      const doc = await readFile(source, file, plugin);
+      checkDocument(ajv, schema, doc, plugin, file);
+      const fullId = `${plugin}.${(doc as { id: string }).id}`;
+      registry.add(kind, fullId, { fullId, plugin, file, document: doc }, { plugin, file, pointer: `/contributes/${kind}/${i}` });
+    }
+  }
+  const where = (kind: string, i: number) => ({ plugin, file: 'plugin.json', pointer: `/contributes/${kind}/${i}` });
+  c.actionTypes?.forEach((a, i) => {
+    if (a.configSchema) {
+      try {
+        ajv.compile(a.configSchema);
+      } catch (err) {
+        throw new PluginError({ code: 'plugin.invalid-action-type', ...where('actionTypes', i), message: `Action type "${plugin}.${a.id}" has an invalid configSchema: ${(err as Error).message}` });
+      }
+    }
+    registry.add('actionTypes', `${plugin}.${a.id}`, { ...a, fullId: `${plugin}.${a.id}`, plugin }, where('actionTypes', i));
+  });
+  c.operators?.forEach((o, i) => registry.add('operators', o.id, { ...o, plugin }, where('operators', i)));
+  c.metrics?.forEach((m, i) => {
+    if (!registry.entities.has(m.entity)) {
+      throw new PluginError({ code: 'plugin.unknown-entity', ...where('metrics', i), message: `Metric "${plugin}.${m.id}" counts unknown entity "${m.entity}".` });
+    }
+    registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i));
+  });
+}
+
+async function importRuntime(source: PluginSource, manifest: PluginManifest): Promise<PluginRuntime> {
+  const file = manifest.runtime as string;
+  if (!source.importModule) {
+    throw new PluginError({ code: 'plugin.runtime-unavailable', plugin: manifest.id, file, pointer: '/runtime', message: `Plugin "${manifest.id}" has runtime code but its source cannot import modules.` });
+  }
+  let mod: unknown;
+  try {
+    mod = await source.importModule(file);
+  } catch (err) {
+    throw new PluginError({ code: 'plugin.runtime-failed', plugin: manifest.id, file: `${source.location}/${file}`, pointer: '/runtime', message: `Plugin "${manifest.id}": importing ${file} failed: ${(err as Error).message}`, cause: err });
+  }
+  const m = mod as { plugin?: PluginRuntime; default?: PluginRuntime };
+  const runtime = m.plugin ?? m.default;
+  if (!runtime || typeof runtime !== 'object') {
+    throw new PluginError({ code: 'plugin.runtime-missing-export', plugin: manifest.id, file: `${source.location}/${file}`, pointer: '/runtime', message: `Plugin "${manifest.id}": ${file} must export \`plugin\` (or default) created with definePlugin().` });
+  }
+  return runtime;
+}
+
+function attachRuntime(registry: Registry, plugin: LoadedPlugin): void {
+  const id = plugin.manifest.id;
+  for (const [local, handler] of Object.entries(plugin.runtime?.actions ?? {})) {
+    const action = registry.actionTypes.get(`${id}.${local}`);
+    if (!action || action.plugin !== id) {
+      throw new PluginError({ code: 'plugin.undeclared-action', plugin: id, file: plugin.manifest.runtime ?? 'plugin.json', pointer: '/contributes/actionTypes', message: `Plugin "${id}" implements action "${local}" but its manifest does not declare it.` });
+    }
+    action.handler = handler;
+  }
+  for (const name of Object.keys(plugin.runtime?.operators ?? {})) {
+    const op = registry.operators.get(name);
+    if (!op || op.plugin !== id) {
+      throw new PluginError({ code: 'plugin.undeclared-operator', plugin: id, file: plugin.manifest.runtime ?? 'plugin.json', pointer: '/contributes/operators', message: `Plugin "${id}" implements operator "${name}" but its manifest does not declare it.` });
+    }
+  }
+}

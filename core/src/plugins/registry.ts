@@ -1,0 +1,95 @@
+import { NotFoundError, PluginError } from '../errors';
+import type { ActionHandler, PluginRuntime } from './define-plugin';
+import type {
+  ActionTypeDeclaration,
+  ContributedDocument,
+  LoadedEntity,
+  MetricDeclaration,
+  OperatorDeclaration,
+  PluginManifest,
+} from './types';
+
+/** A loaded plugin: its manifest, where it came from and its optional runtime part. */
+export interface LoadedPlugin {
+  manifest: PluginManifest;
+  location: string;
+  runtime?: PluginRuntime;
+}
+
+export interface RegisteredActionType extends ActionTypeDeclaration {
+  fullId: string;
+  plugin: string;
+  handler?: ActionHandler;
+}
+
+export interface RegisteredOperator extends OperatorDeclaration {
+  plugin: string;
+}
+
+export interface RegisteredMetric extends MetricDeclaration {
+  fullId: string;
+  plugin: string;
+}
+
+/**
+ * What every loaded plugin contributes, by full id (`<plugin>.<local id>`). A plugin reaches
+ * another plugin's capability only through here, never by import.
+ *
+ * @example
+ * ```ts
+ * const deal = registry.entity('pipeline.deal');
+ * registry.actionType('handoff.create');
+ * ```
+ */
+export class Registry {
+  readonly plugins: LoadedPlugin[] = [];
+  readonly entities = new Map<string, LoadedEntity>();
+  readonly processes = new Map<string, ContributedDocument>();
+  readonly rules = new Map<string, ContributedDocument>();
+  readonly actionTypes = new Map<string, RegisteredActionType>();
+  readonly operators = new Map<string, RegisteredOperator>();
+  readonly metrics = new Map<string, RegisteredMetric>();
+
+  /** The entity with this full id, or a 404 {@link NotFoundError}. */
+  entity(fullId: string): LoadedEntity {
+    const entity = this.entities.get(fullId);
+    if (!entity) throw new NotFoundError(`There is no entity "${fullId}".`, { entity: fullId });
+    return entity;
+  }
+
+  /** The action type with this full id, or a 404 {@link NotFoundError}. */
+  actionType(fullId: string): RegisteredActionType {
+    const action = this.actionTypes.get(fullId);
+    if (!action) throw new NotFoundError(`There is no action type "${fullId}".`, { actionType: fullId });
+    return action;
+  }
+
+  /** Adds one contribution, refusing an id another plugin (or this one) already took. */
+  add<K extends 'entities' | 'processes' | 'rules' | 'actionTypes' | 'operators' | 'metrics'>(
+    kind: K,
+    id: string,
+    value: Registry[K] extends Map<string, infer V> ? V : never,
+    where: { plugin: string; file: string; pointer: string },
+  ): void {
+    const map = this[kind] as Map<string, unknown>;
+    const prior = map.get(id) as { plugin?: string } | undefined;
+    if (prior) {
+      throw new PluginError({
+        code: 'plugin.duplicate-contribution',
+        ...where,
+        message: `Plugin "${where.plugin}" contributes ${kind} "${id}", already contributed by "${prior.plugin ?? 'the core'}".`,
+      });
+    }
+    map.set(id, value);
+  }
+
+  /** A JSON-friendly summary, as `/health` reports it. */
+  summary(): { id: string; version: string; location: string; entities: string[] }[] {
+    return this.plugins.map((p) => ({
+      id: p.manifest.id,
+      version: p.manifest.version,
+      location: p.location,
+      entities: [...this.entities.values()].filter((e) => e.plugin === p.manifest.id).map((e) => e.fullId),
+    }));
+  }
+}

@@ -1,0 +1,48 @@
+import { delimiter, resolve } from 'node:path';
+
+/** Runtime configuration, from environment variables (documented in the README). */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; absent means the embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data folder; `memory` for an in-memory database. */
+  dataDir: string;
+  /** Extra plugin folders (each a plugin, or a folder of plugins). */
+  pluginDirs: string[];
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  /** Largest accepted CSV import body, in bytes. */
+  maxImportBytes: number;
+  /** Seed the demo data set on first start. */
+  demo: boolean;
+}
+
+/**
+ * Reads the configuration from an environment.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env);
+ * ```
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number; got "${env.PORT}"`);
+  const positive = (name: string, fallback: number) => {
+    const raw = env[name];
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${raw}"`);
+    return n;
+  };
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    dataDir: env.PIPEWRIGHT_DATA_DIR === 'memory' ? 'memory' : resolve(env.PIPEWRIGHT_DATA_DIR ?? '.pipewright-data'),
+    pluginDirs: (env.PIPEWRIGHT_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p)),
+    maxBodyBytes: positive('PIPEWRIGHT_MAX_BODY_BYTES', 1024 * 1024),
+    maxImportBytes: positive('PIPEWRIGHT_MAX_IMPORT_BYTES', 50 * 1024 * 1024),
+    demo: env.PIPEWRIGHT_DEMO !== 'false',
+  };
+}

@@ -1,0 +1,29 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { initial } from './migrations/001-initial';
+
+/** Migrations ship in code, so the runtime needs no migration folder at run time. */
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+class CodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/**
+ * Brings the schema to the latest migration (Kysely's Migrator, which takes a lock so two
+ * processes starting together migrate once).
+ *
+ * @example
+ * ```ts
+ * await migrateToLatest(db);
+ * ```
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { importCsv, type ImportReport } from '../import/importer';
+import type { Platform } from '../platform';
+import { demoOrg, writeOrg } from './org';
+
+const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
+const DATA_DIR = `${DEMO_DIR}crm-sales-opportunities/`;
+
+export interface SeedReport {
+  seeded: boolean;
+  units: number;
+  users: number;
+  /** Agents in sales_teams.csv with no opportunity in the pipeline (created all the same). */
+  agentsWithoutDeals: string[];
+  imports: ImportReport[];
+}
+
+const read = (file: string) => readFileSync(file, 'utf8');
+
+/**
+ * Seeds the demo on an empty database: the org tree and users from sales_teams.csv, then
+ * accounts, products and all 8,800 opportunities through the CSV importer. Does nothing when the
+ * database already holds an org.
+ *
+ * @example
+ * ```ts
+ * const report = await seedDemo(platform, (line) => console.log(line));
+ * ```
+ */
+export async function seedDemo(platform: Platform, log: (line: string) => void = () => {}): Promise<SeedReport> {
+  const db = platform.database.db;
+  const existing = await db.selectFrom('org_units').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  if (existing.n > 0) return { seeded: false, units: 0, users: 0, agentsWithoutDeals: [], imports: [] };
+  const org = demoOrg(read(`${DATA_DIR}sales_teams.csv`));
+  await writeOrg(db, org);
+  log(`Seeding demo: ${org.units.length} org units, ${org.users.length} users`);
+  const actor = { id: 'system:demo-seed' };
+  const imports: ImportReport[] = [];
+  for (const [file, mappingFile, label] of [
+    ['accounts.csv', 'accounts.mapping.json', 'accounts'],
+    ['products.csv', 'products.mapping.json', 'products'],
+    ['sales_pipeline.csv', 'deals.mapping.json', 'deals'],
+  ] as const) {
+    let lastShown = 0;
+    const report = await importCsv(db, platform.registry, read(DATA_DIR + file), JSON.parse(read(DEMO_DIR + mappingFile)), {
+      actor,
+      fileName: file,
+      onProgress: (done, total) => {
+        if (done === total || done - lastShown >= 2000) {
+          lastShown = done;
+          log(`Seeding demo: ${label} ${done}/${total}`);
+        }
+      },
+    });
+    if (report.status !== 'completed' || report.rejectedRows > 0) {
+      throw new Error(`Demo seed: importing ${file} rejected ${report.rejectedRows} rows: ${JSON.stringify(report.problems.slice(0, 5))}`);
+    }
+    imports.push(report);
+  }
+  const owners = new Set((await db.selectFrom('records').select('owner_id').distinct().where('type', '=', 'pipeline.deal').execute()).map((r) => r.owner_id));
+  const agentsWithoutDeals = org.users.filter((u) => u.roles.includes('rep') && !owners.has(u.id)).map((u) => u.name);
+  log(`Seeding demo: done (${imports.map((r) => `${r.importedRows} ${r.entity}`).join(', ')}; ${agentsWithoutDeals.length} agents without deals)`);
+  return { seeded: true, units: org.units.length, users: org.users.length, agentsWithoutDeals, imports };
+}

@@ -1,0 +1,102 @@
+import { NotFoundError, PipewrightError, ValidationError, type Registry } from '@pipewright/core';
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/tables';
+import { importCsv } from '../../import/importer';
+import { isUuid } from '../../records/store';
+import { onlyMembers, readJsonObject } from '../body';
+import type { AppEnv } from '../context';
+
+/**
+ * `POST /api/imports` takes `{ mapping, csv }` as JSON, or multipart form data with a `file`
+ * and a `mapping` (JSON text). It answers 201 with the report, or 422 with the report when the
+ * import was refused. `GET /api/imports/:id` returns a stored report.
+ *
+ * @example
+ * ```ts
+ * app.route('/api/imports', importRoutes(db, registry));
+ * ```
+ */
+export function importRoutes(db: Kysely<Database>, registry: Registry): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/', async (c) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    let csv: string;
+    let mapping: unknown;
+    let fileName: string | undefined;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await c.req.parseBody();
+      const file = form.file;
+      if (!(file instanceof File)) throw new ValidationError({ code: 'import.missing-file', message: 'Send the CSV as the form field "file".', details: [{ pointer: '/file', message: 'is required' }] });
+      csv = await file.text();
+      fileName = file.name;
+      try {
+        mapping = JSON.parse(String(form.mapping ?? ''));
+      } catch {
+        throw new ValidationError({ code: 'import.invalid-mapping', message: 'The form field "mapping" must be JSON.', details: [{ pointer: '/mapping', message: 'must be a JSON object' }] });
+      }
+    } else {
+      const body = await readJsonObject(c);
+      onlyMembers(body, ['mapping', 'csv', 'fileName']);
+      if (typeof body.csv !== 'string') throw new ValidationError({ code: 'import.missing-file', message: '"csv" must hold the CSV text.', details: [{ pointer: '/csv', message: body.csv === undefined ? 'is required' : 'must be a string' }] });
+      csv = body.csv;
+      mapping = body.mapping;
+      if (typeof body.fileName === 'string') fileName = body.fileName;
+    }
+    const report = await importCsv(db, registry, csv, mapping, { actor: c.get('actor'), ...(fileName ? { fileName } : {}) });
+    c.header('Location', `/api/imports/${report.importId}`);
+    if (report.status === 'failed') {
+      throw new PipewrightError({
+        code: 'import.rejected-rows',
+        status: 422,
+        message: `${report.rejectedRows} of ${report.totalRows} rows cannot be imported; nothing was written. Fix them or import with "onError": "skip".`,
+        details: report.problems.slice(0, 1000).map((p) => ({ pointer: `/csv/rows/${p.row}`, message: `row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.reason}`, code: 'row' })),
+        extensions: { report },
+      });
+    }
+    return c.json(report, 201);
+  });
+
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const row = isUuid(id) ? await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+    if (!row) throw new NotFoundError(`There is no import "${id}".`);
+    return c.json(row.report);
+  });
+
+  return app;
+}
+
+/** OpenAPI paths of the import routes. */
+export const importPaths = {
+  '/api/imports': {
+    post: {
+      operationId: 'importCsv',
+      summary: 'Import a CSV into an entity through a column mapping (atomic, with a report)',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: { type: 'object', required: ['mapping', 'csv'], properties: { mapping: { type: 'object' }, csv: { type: 'string' }, fileName: { type: 'string' } } } },
+          'multipart/form-data': { schema: { type: 'object', required: ['mapping', 'file'], properties: { mapping: { type: 'string' }, file: { type: 'string', format: 'binary' } } } },
+        },
+      },
+      responses: {
+        '201': { description: 'Imported; the report accounts for every row', content: { 'application/json': { schema: { type: 'object' } } } },
+        '413': { description: 'File too large', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        '422': { description: 'Rows rejected (nothing written) or bad mapping', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      },
+    },
+  },
+  '/api/imports/{id}': {
+    get: {
+      operationId: 'getImport',
+      summary: 'A stored import report',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      responses: {
+        '200': { description: 'The report', content: { 'application/json': { schema: { type: 'object' } } } },
+        '404': { description: 'No such import', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      },
+    },
+  },
+};

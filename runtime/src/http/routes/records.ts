@@ -1,0 +1,115 @@
+import { PipewrightError, ValidationError } from '@pipewright/core';
+import { Hono } from 'hono';
+import { parseListQuery } from '../../records/query';
+import type { RecordStore } from '../../records/store';
+import { etagOf, parseIfMatch } from '../../records/view';
+import { onlyMembers, readJsonObject } from '../body';
+import type { AppEnv } from '../context';
+
+const SYSTEM_MEMBERS = ['data', 'owner', 'orgUnit', 'stage'] as const;
+
+function optionalString(body: Record<string, unknown>, key: string): string | null | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return v as null | undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 200) {
+    throw new ValidationError({ code: 'body.invalid', message: `"${key}" must be a non-empty string or null.`, details: [{ pointer: `/${key}`, message: 'must be a string or null', code: 'type' }] });
+  }
+  return v;
+}
+
+function dataMember(body: Record<string, unknown>, required: boolean): Record<string, unknown> | undefined {
+  const data = body.data;
+  if (data === undefined && !required) return undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ValidationError({ code: 'body.invalid', message: '"data" must be an object holding the record fields.', details: [{ pointer: '/data', message: data === undefined ? 'is required' : 'must be an object', code: data === undefined ? 'required' : 'type' }] });
+  }
+  return data as Record<string, unknown>;
+}
+
+function requireVersion(header: string | undefined): number {
+  const v = parseIfMatch(header);
+  if (v === undefined) {
+    throw new PipewrightError({ code: 'precondition-required', status: 428, message: 'Send the If-Match header with the ETag you read (e.g. If-Match: "3") so concurrent edits are not lost.' });
+  }
+  if (v === null) throw new PipewrightError({ code: 'invalid-if-match', status: 400, message: 'If-Match must be the record ETag, e.g. "3".', extensions: { header: 'If-Match' } });
+  return v;
+}
+
+/**
+ * CRUD over `/api/records/:type`: create, read, list (filters, sort, cursor), merge-patch with
+ * If-Match, soft delete, and the record's event history.
+ *
+ * @example
+ * ```ts
+ * app.route('/api/records', recordRoutes(store));
+ * ```
+ */
+export function recordRoutes(store: RecordStore): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/:type', async (c) => {
+    const type = c.req.param('type');
+    const entity = store.entity(type);
+    const query = parseListQuery(entity, new URL(c.req.url).searchParams);
+    return c.json(await store.list(type, query));
+  });
+
+  app.post('/:type', async (c) => {
+    const type = c.req.param('type');
+    store.entity(type);
+    const body = await readJsonObject(c);
+    onlyMembers(body, SYSTEM_MEMBERS);
+    const data = dataMember(body, true) as Record<string, unknown>;
+    const input = { data, ...pick(body, 'owner'), ...pick(body, 'orgUnit'), ...pick(body, 'stage') };
+    const view = await store.create(type, input, c.get('actor'));
+    c.header('ETag', etagOf(view.version));
+    c.header('Location', `/api/records/${type}/${view.id}`);
+    return c.json(view, 201);
+  });
+
+  app.get('/:type/:id', async (c) => {
+    const view = await store.get(c.req.param('type'), c.req.param('id'));
+    c.header('ETag', etagOf(view.version));
+    return c.json(view);
+  });
+
+  app.patch('/:type/:id', async (c) => {
+    const type = c.req.param('type');
+    const id = c.req.param('id');
+    store.entity(type);
+    const version = requireVersion(c.req.header('if-match'));
+    const body = await readJsonObject(c);
+    onlyMembers(body, ['data', 'owner', 'orgUnit']);
+    const data = dataMember(body, false);
+    const patch = { ...(data ? { data } : {}), ...pick(body, 'owner'), ...pick(body, 'orgUnit') };
+    const view = await store.update(type, id, patch, version, c.get('actor'));
+    c.header('ETag', etagOf(view.version));
+    return c.json(view);
+  });
+
+  app.delete('/:type/:id', async (c) => {
+    const v = parseIfMatch(c.req.header('if-match'));
+    if (v === null) throw new PipewrightError({ code: 'invalid-if-match', status: 400, message: 'If-Match must be the record ETag, e.g. "3".' });
+    await store.softDelete(c.req.param('type'), c.req.param('id'), v, c.get('actor'));
+    return c.body(null, 204);
+  });
+
+  app.get('/:type/:id/events', async (c) => {
+    const type = c.req.param('type');
+    const view = await store.get(type, c.req.param('id'), { includeDeleted: true });
+    const rows = await store.db
+      .selectFrom('events')
+      .select(['id', 'action', 'actor', 'at', 'before', 'after', 'meta'])
+      .where('record_id', '=', view.id)
+      .orderBy('id')
+      .execute();
+    return c.json({ items: rows.map((r) => ({ ...r, id: String(r.id), at: new Date(r.at).toISOString() })) });
+  });
+
+  return app;
+
+  function pick(body: Record<string, unknown>, key: 'owner' | 'orgUnit' | 'stage'): Record<string, string | null> {
+    const v = optionalString(body, key);
+    return v === undefined ? {} : { [key]: v };
+  }
+}

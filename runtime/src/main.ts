@@ -1,0 +1,36 @@
+import { serve } from '@hono/node-server';
+import { loadConfig } from './config';
+import { seedDemo } from './demo/seed';
+import { createPlatform } from './platform';
+
+/**
+ * `npm start`: loads plugins, opens the database (PGlite in PIPEWRIGHT_DATA_DIR, or PostgreSQL
+ * when DATABASE_URL is set), seeds the demo on first start, serves the API and the studio.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = (line: string) => console.log(line);
+  const platform = await createPlatform(config, { log: (l) => console.error(l) });
+  log(`Pipewright: ${platform.registry.plugins.length} plugins, storage ${platform.database.backend}${platform.database.backend === 'pglite' ? ` (${config.dataDir})` : ''}`);
+  if (config.demo) await seedDemo(platform, log);
+  const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log(`Pipewright is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/`);
+  });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: shutting down`);
+    server.close(() => {
+      void platform.close().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,186 @@
+import type { LoadedEntity, Registry } from '@pipewright/core';
+
+type Json = Record<string, unknown>;
+const TYPES = 'https://pipewright.dev/schemas/types.schema.json#/$defs/';
+
+/** Rewrites references to the shared types into component references. */
+function localize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(localize);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '$ref' && typeof v === 'string' && v.startsWith(TYPES)) out[k] = `#/components/schemas/Type_${v.slice(TYPES.length)}`;
+    else if (k === '$schema' || k === '$id') continue;
+    else out[k] = localize(v);
+  }
+  return out;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const json = (schema: unknown, description: string, headers?: Json) => ({ description, content: { 'application/json': { schema } }, ...(headers ? { headers } : {}) });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problemResponse(PROBLEM_TEXT[c] ?? 'Error')]));
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'Malformed request (bad JSON, bad parameter)',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'No such entity or record',
+  412: 'The record changed since the given version',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  422: 'The body does not satisfy the schema',
+  428: 'If-Match is required',
+  429: 'Too many requests',
+};
+
+function recordSchema(e: LoadedEntity): Json {
+  const name = componentName(e);
+  return {
+    type: 'object',
+    required: ['id', 'type', 'version', 'data', 'createdAt', 'updatedAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      type: { const: e.fullId },
+      version: { type: 'integer', minimum: 1 },
+      owner: { type: ['string', 'null'] },
+      orgUnit: { type: ['string', 'null'] },
+      stage: { type: ['string', 'null'] },
+      data: ref(`${name}Data`),
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+      createdBy: { type: 'string' },
+      updatedBy: { type: 'string' },
+      deletedAt: { type: ['string', 'null'], format: 'date-time' },
+    },
+  };
+}
+
+const componentName = (e: LoadedEntity) => e.fullId.split(/[._]/).map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join('');
+
+function entityPaths(e: LoadedEntity): Record<string, Json> {
+  const name = componentName(e);
+  const base = `/api/records/${e.fullId}`;
+  const filterable = [...e.fields.values()].filter((f) => f.type !== 'array' && (f.type !== 'object' || f.format === 'money'));
+  const listParams = [
+    ...filterable.map((f) => ({ name: `filter[${f.name}]`, in: 'query', required: false, schema: { type: 'string' }, description: `Equality filter on ${f.name}; also filter[${f.name}][op] with op in eq, ne, gt, gte, lt, lte, in, contains, exists.` })),
+    { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields, "-" for descending. Default -createdAt.' },
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+    { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page.' },
+    { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Case-insensitive search in the search fields.' },
+    { name: 'includeDeleted', in: 'query', schema: { type: 'boolean' } },
+    { name: 'total', in: 'query', schema: { type: 'boolean' }, description: 'Also count all matching records.' },
+  ];
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const etag = { ETag: { schema: { type: 'string' }, description: 'Version of the record, for If-Match.' } };
+  const tag = [e.plugin];
+  return {
+    [base]: {
+      get: {
+        operationId: `list${name}`,
+        summary: `List ${e.labelPlural.toLowerCase()}`,
+        tags: tag,
+        parameters: listParams,
+        responses: {
+          '200': json({ type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref(name) }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } } }, 'A page of records'),
+          ...errors(400, 401, 404, 429),
+        },
+      },
+      post: {
+        operationId: `create${name}`,
+        summary: `Create a ${e.label.toLowerCase()}`,
+        tags: tag,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['data'], additionalProperties: false, properties: { data: ref(`${name}Data`), owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] }, ...(e.stageful ? { stage: { type: ['string', 'null'] } } : {}) } } } },
+        },
+        responses: { '201': json(ref(name), 'Created', etag), ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
+      },
+    },
+    [`${base}/{id}`]: {
+      parameters: [idParam],
+      get: { operationId: `get${name}`, summary: `Read a ${e.label.toLowerCase()}`, tags: tag, responses: { '200': json(ref(name), 'The record', etag), ...errors(401, 404) } },
+      patch: {
+        operationId: `update${name}`,
+        summary: `Update a ${e.label.toLowerCase()} (JSON merge patch of data)`,
+        tags: tag,
+        parameters: [{ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'ETag of the version being changed.' }],
+        requestBody: {
+          required: true,
+          content: { 'application/merge-patch+json': { schema: { type: 'object', additionalProperties: false, properties: { data: { type: 'object' }, owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] } } } } },
+        },
+        responses: { '200': json(ref(name), 'Updated', etag), ...errors(400, 401, 403, 404, 412, 413, 415, 422, 428, 429) },
+      },
+      delete: {
+        operationId: `delete${name}`,
+        summary: `Soft-delete a ${e.label.toLowerCase()}`,
+        tags: tag,
+        parameters: [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } }],
+        responses: { '204': { description: 'Deleted (history kept)' }, ...errors(401, 403, 404, 412) },
+      },
+    },
+    [`${base}/{id}/events`]: {
+      parameters: [idParam],
+      get: { operationId: `events${name}`, summary: `History of a ${e.label.toLowerCase()}`, tags: tag, responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('Event') } } }, 'Events, oldest first'), ...errors(401, 404) } },
+    },
+  };
+}
+
+/**
+ * Builds the OpenAPI 3.1 document from the loaded plugins' entity schemas plus the fixed paths.
+ * Extra paths (auth, imports, processes) are merged in by the routes that own them.
+ *
+ * @example
+ * ```ts
+ * app.get('/openapi.json', (c) => c.json(generateOpenApi(registry, { paths: importPaths })));
+ * ```
+ */
+export function generateOpenApi(registry: Registry, extra: { paths?: Record<string, Json>; schemas?: Record<string, Json> } = {}): Json {
+  const schemas: Record<string, Json> = {
+    Problem: {
+      type: 'object',
+      required: ['type', 'title', 'status', 'detail'],
+      properties: {
+        type: { type: 'string' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        code: { type: 'string' },
+        errors: { type: 'array', items: { type: 'object', properties: { pointer: { type: 'string' }, parameter: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' } } } },
+      },
+    },
+    Event: { type: 'object', properties: { id: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' }, at: { type: 'string', format: 'date-time' }, before: {}, after: {}, meta: {} } },
+    ...extra.schemas,
+  };
+  let paths: Record<string, Json> = {
+    '/health': { get: { operationId: 'health', summary: 'Storage backend and loaded plugins', responses: { '200': json({ type: 'object' }, 'Healthy'), '503': problemResponse('Storage unavailable') } } },
+    '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') } } },
+    '/api/entities': { get: { operationId: 'listEntities', summary: 'Entity definitions of the loaded plugins', responses: { '200': json({ type: 'object' }, 'Entities'), ...errors(401) } } },
+  };
+  for (const e of registry.entities.values()) {
+    const name = componentName(e);
+    schemas[`${name}Data`] = localize(e.schema) as Json;
+    schemas[name] = recordSchema(e);
+    paths = { ...paths, ...entityPaths(e) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Pipewright API', version: '1.0.0', description: 'Generated from the loaded plugins. Errors are RFC 9457 problem+json.' },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths: { ...paths, ...extra.paths },
+    components: { schemas },
+  };
+}
+
+/**
+ * Adds the shared value types (money, date...) as components, given the types schema document.
+ *
+ * @example
+ * ```ts
+ * withSharedTypes(doc, typesSchema);
+ * ```
+ */
+export function withSharedTypes(doc: Json, typesSchema: { readonly [k: string]: unknown }): Json {
+  const components = doc.components as { schemas: Record<string, unknown> };
+  for (const [name, def] of Object.entries((typesSchema.$defs ?? {}) as Record<string, unknown>)) components.schemas[`Type_${name}`] = localize(def);
+  return doc;
+}

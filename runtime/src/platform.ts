@@ -1,0 +1,53 @@
+import { loadPlugins, type Registry } from '@pipewright/core';
+import type { Hono } from 'hono';
+import type { Config } from './config';
+import { openDatabase, type DatabaseHandle } from './db/database';
+import { ensureEntityIndexes } from './db/entity-indexes';
+import { createApp } from './http/app';
+import type { AppEnv } from './http/context';
+import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
+import { RecordStore } from './records/store';
+
+export interface Platform {
+  config: Config;
+  registry: Registry;
+  database: DatabaseHandle;
+  store: RecordStore;
+  app: Hono<AppEnv>;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** PostgreSQL schema to use (tests isolate suites this way). */
+  schema?: string;
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+/**
+ * Loads the built-in and configured plugins, opens and migrates the database, creates entity
+ * indexes and builds the HTTP app. Nothing listens yet.
+ *
+ * @example
+ * ```ts
+ * const platform = await createPlatform(loadConfig(process.env));
+ * serve({ fetch: platform.app.fetch, port: platform.config.port });
+ * ```
+ */
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const dirs = discoverPluginDirs([BUILTIN_PLUGINS_DIR, ...config.pluginDirs]);
+  const registry = await loadPlugins(dirs.map(folderSource));
+  const database = await openDatabase({
+    ...(config.databaseUrl ? { url: config.databaseUrl } : config.dataDir === 'memory' ? {} : { dataDir: config.dataDir }),
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+  try {
+    await ensureEntityIndexes(database.db, registry);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const store = new RecordStore(database.db, registry, options.now);
+  const app = createApp({ config, registry, database, store, ...(options.log ? { log: options.log } : {}) });
+  return { config, registry, database, store, app, close: () => database.close() };
+}

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, PipewrightError, ValidationError, assertValidBody, type LoadedEntity, type Registry } from '@pipewright/core';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/tables';
+import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
+import { toView, type RecordView } from './view';
+
+/** Who is acting. The access layer narrows what they may see through `scope`. */
+export interface Actor {
+  id: string;
+}
+
+export interface CreateInput {
+  data: Record<string, unknown>;
+  owner?: string | null;
+  orgUnit?: string | null;
+  stage?: string | null;
+  /** Preset id (imports keep ids stable on resume). */
+  id?: string;
+}
+
+export interface PatchInput {
+  /** JSON merge patch (RFC 7396) of the body: `null` removes a field. */
+  data?: Record<string, unknown>;
+  owner?: string | null;
+  orgUnit?: string | null;
+}
+
+export interface ListResult {
+  items: RecordView[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Applies a JSON merge patch (RFC 7396) to a plain object.
+ *
+ * @example
+ * ```ts
+ * mergePatch({ a: 1, b: { c: 2 } }, { a: null, b: { d: 3 } }); // { b: { c: 2, d: 3 } }
+ * ```
+ */
+export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (typeof value === 'object' && !Array.isArray(value)) {
+      const prior = out[key];
+      out[key] = mergePatch(typeof prior === 'object' && prior !== null && !Array.isArray(prior) ? (prior as Record<string, unknown>) : {}, value as Record<string, unknown>);
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Records of every plugin entity. Each write validates the body against the entity schema and
+ * appends an event (actor, before, after) in the same transaction.
+ *
+ * @example
+ * ```ts
+ * const store = new RecordStore(db, registry);
+ * const deal = await store.create('pipeline.deal', { data: { name: 'Big deal' } }, { id: 'u1' });
+ * ```
+ */
+export class RecordStore {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly registry: Registry,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  entity(type: string): LoadedEntity {
+    return this.registry.entity(type);
+  }
+
+  /** Validates and inserts one record with its `create` event, inside `trx` if given. */
+  async create(type: string, input: CreateInput, actor: Actor, trx?: Transaction<Database>): Promise<RecordView> {
+    const entity = this.entity(type);
+    assertValidBody(entity, input.data);
+    if (input.stage !== undefined && input.stage !== null && !entity.stageful) {
+      throw new ValidationError({ code: 'record.not-stageful', message: `${entity.fullId} records have no stage.`, details: [{ pointer: '/stage', message: 'this entity has no stages' }] });
+    }
+    const run = async (tx: Transaction<Database>) => {
+      await this.checkReferences(tx, entity, input.data, input);
+      const now = this.now();
+      const row = await tx
+        .insertInto('records')
+        .values({
+          id: input.id ?? randomUUID(),
+          type,
+          owner_id: input.owner === undefined ? actorUserId(actor) : input.owner,
+          org_unit_id: input.orgUnit ?? null,
+          stage: input.stage ?? null,
+          version: 1,
+          data: JSON.stringify(input.data),
+          created_by: actor.id,
+          updated_by: actor.id,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const view = toView(row);
+      await appendEvent(tx, { record: view, action: 'create', actor, at: now, before: null, after: view });
+      return view;
+    };
+    return trx ? run(trx) : this.db.transaction().execute(run);
+  }
+
+  /** One live record, or 404. */
+  async get(type: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<RecordView> {
+    this.entity(type);
+    if (!isUuid(id)) throw notFound(type, id);
+    let q = this.db.selectFrom('records').selectAll().where('id', '=', id).where('type', '=', type);
+    if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
+    const row = await q.executeTakeFirst();
+    if (!row) throw notFound(type, id);
+    return toView(row);
+  }
+
+  /** Filtered, sorted, cursor-paginated listing. */
+  async list(type: string, query: ListQuery): Promise<ListResult> {
+    const entity = this.entity(type);
+    let q = this.db.selectFrom('records').where('type', '=', type);
+    if (!query.includeDeleted) q = q.where('deleted_at', 'is', null);
+    for (const f of query.filters) q = q.where(filterCondition(f) as never);
+    if (query.search) {
+      const fields = entity.ui?.searchFields ?? (entity.titleField ? [entity.titleField] : []);
+      if (fields.length === 0) throw new ValidationError({ code: 'query.invalid', status: 400, message: `${entity.fullId} has no search fields.`, details: [{ pointer: '', parameter: 'q', message: 'this entity is not searchable' }] });
+      const pattern = '%' + query.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+      q = q.where(sql`(${sql.join(fields.map((f) => sql`(data->>${sql.lit(f)}) ilike ${pattern}`), sql` or `)})` as never);
+    }
+    const total = query.withTotal ? Number((await q.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n) : undefined;
+    let page = q.selectAll();
+    if (query.cursor) page = page.where(afterCursor(query.sort, query.cursor) as never);
+    const rows = await page.orderBy(orderBy(query.sort) as never).limit(query.limit + 1).execute();
+    const more = rows.length > query.limit;
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    const nextCursor = more && last ? encodeCursor(query.sort, sortValuesOf(query.sort, { ...last, data: toView(last).data })) : null;
+    return { items: items.map(toView), nextCursor, ...(total === undefined ? {} : { total }) };
+  }
+
+  /** Merge-patches a record at an expected version: 404 if missing, 412 if stale. */
+  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, actor: Actor): Promise<RecordView> {
+    const entity = this.entity(type);
+    if (!isUuid(id)) throw notFound(type, id);
+    return this.db.transaction().execute(async (tx) => {
+      const current = await lockLive(tx, type, id);
+      if (current.version !== expectedVersion) throw stale(current.version, expectedVersion);
+      const before = toView(current);
+      const data = patch.data ? mergePatch(before.data, patch.data) : before.data;
+      assertValidBody(entity, data);
+      await this.checkReferences(tx, entity, patch.data ?? {}, patch);
+      const now = this.now();
+      const row = await tx
+        .updateTable('records')
+        .set({
+          data: JSON.stringify(data),
+          owner_id: patch.owner === undefined ? current.owner_id : patch.owner,
+          org_unit_id: patch.orgUnit === undefined ? current.org_unit_id : patch.orgUnit,
+          version: current.version + 1,
+          updated_by: actor.id,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const after = toView(row);
+      await appendEvent(tx, { record: after, action: 'update', actor, at: now, before, after });
+      return after;
+    });
+  }
+
+  /** Soft delete: the record leaves listings but keeps its history; 412 if a version is given and stale. */
+  async softDelete(type: string, id: string, expectedVersion: number | undefined, actor: Actor): Promise<RecordView> {
+    this.entity(type);
+    if (!isUuid(id)) throw notFound(type, id);
+    return this.db.transaction().execute(async (tx) => {
+      const current = await lockLive(tx, type, id);
+      if (expectedVersion !== undefined && current.version !== expectedVersion) throw stale(current.version, expectedVersion);
+      const now = this.now();
+      const row = await tx
+        .updateTable('records')
+        .set({ deleted_at: now, version: current.version + 1, updated_by: actor.id, updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const after = toView(row);
+      await appendEvent(tx, { record: after, action: 'delete', actor, at: now, before: toView(current), after });
+      return after;
+    });
+  }
+
+  /** Reference fields must name live records of the referenced entity; users and units must exist. */
+  private async checkReferences(tx: Db, entity: LoadedEntity, data: Record<string, unknown>, sys: { owner?: string | null; orgUnit?: string | null }): Promise<void> {
+    const problems: { pointer: string; message: string; code: string }[] = [];
+    for (const [field, ref] of Object.entries(entity.references ?? {})) {
+      const value = data[field];
+      if (typeof value !== 'string') continue;
+      const hit = isUuid(value)
+        ? await tx.selectFrom('records').select('id').where('id', '=', value).where('type', '=', ref.entity).where('deleted_at', 'is', null).executeTakeFirst()
+        : undefined;
+      if (!hit) problems.push({ pointer: `/data/${field}`, message: `no ${ref.entity} record with id "${value}"`, code: 'unknown-reference' });
+    }
+    if (sys.owner) {
+      const u = await tx.selectFrom('users').select('id').where('id', '=', sys.owner).executeTakeFirst();
+      if (!u) problems.push({ pointer: '/owner', message: `no user "${sys.owner}"`, code: 'unknown-reference' });
+    }
+    if (sys.orgUnit) {
+      const u = await tx.selectFrom('org_units').select('id').where('id', '=', sys.orgUnit).executeTakeFirst();
+      if (!u) problems.push({ pointer: '/orgUnit', message: `no org unit "${sys.orgUnit}"`, code: 'unknown-reference' });
+    }
+    if (problems.length) throw new ValidationError({ code: 'record.unknown-reference', message: 'The record refers to things that do not exist.', details: problems });
+  }
+}
+
+function actorUserId(actor: Actor): string | null {
+  return actor.id.startsWith('user:') ? actor.id.slice(5) : null;
+}
+
+async function lockLive(tx: Transaction<Database>, type: string, id: string) {
+  const row = await tx.selectFrom('records').selectAll().where('id', '=', id).where('type', '=', type).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+  if (!row) throw notFound(type, id);
+  return row;
+}
+
+/**
+ * Appends one event in the caller's transaction.
+ *
+ * @example
+ * ```ts
+ * await appendEvent(tx, { record, action: 'update', actor, at: new Date(), before, after });
+ * ```
+ */
+export async function appendEvent(
+  tx: Db,
+  e: { record: { id: string; type: string } | null; recordType?: string; action: string; actor: Actor; at: Date; before: unknown; after: unknown; meta?: unknown },
+): Promise<void> {
+  await tx
+    .insertInto('events')
+    .values({
+      record_id: e.record?.id ?? null,
+      record_type: e.record?.type ?? e.recordType ?? 'system',
+      action: e.action,
+      actor: e.actor.id,
+      at: e.at,
+      before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
+      after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
+      meta: e.meta === undefined ? null : JSON.stringify(e.meta),
+    })
+    .execute();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+function notFound(type: string, id: string): NotFoundError {
+  return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });
+}
+
+function stale(current: number, expected: number): PipewrightError {
+  return new PipewrightError({
+    code: 'record.stale-version',
+    status: 412,
+    message: `The record changed since you read it: you sent version ${expected}, it is at version ${current}. Reload and retry.`,
+    extensions: { currentVersion: current },
+  });
+}

@@ -1,0 +1,65 @@
+import type { Selectable } from 'kysely';
+import type { RecordTable } from '../db/tables';
+
+/** A record as the API shows it. */
+export interface RecordView {
+  id: string;
+  type: string;
+  version: number;
+  owner: string | null;
+  orgUnit: string | null;
+  stage: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+  deletedAt: string | null;
+}
+
+const iso = (v: Date | string): string => (v instanceof Date ? v.toISOString() : new Date(v).toISOString());
+
+/**
+ * Maps a `records` row to its API shape.
+ *
+ * @example
+ * ```ts
+ * const view = toView(await db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+ * ```
+ */
+export function toView(row: Selectable<RecordTable>): RecordView {
+  return {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    owner: row.owner_id,
+    orgUnit: row.org_unit_id,
+    stage: row.stage,
+    data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    createdBy: row.created_by,
+    updatedBy: row.updated_by,
+    deletedAt: row.deleted_at ? iso(row.deleted_at) : null,
+  };
+}
+
+/** The strong ETag of a record version. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * Reads the version out of an `If-Match` header (`"3"`, `W/"3"`); `undefined` if absent,
+ * `null` if present but unusable.
+ *
+ * @example
+ * ```ts
+ * parseIfMatch('"3"'); // 3
+ * ```
+ */
+export function parseIfMatch(header: string | undefined | null): number | null | undefined {
+  if (header === undefined || header === null || header.trim() === '') return undefined;
+  const m = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header) ?? /^\s*(\d{1,9})\s*$/.exec(header);
+  return m ? Number(m[1]) : null;
+}
