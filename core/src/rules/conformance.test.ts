@@ -23,8 +23,7 @@ describe('json-logic conformance suite', () => {
     const compiled = compileRule(rule, { mode: 'codegen' })(data);
     expect(compiled).toEqual(expected);
     expect(compileRule(rule, { mode: 'interpret' })(data)).toEqual(expected);
-    // EXPLAIN
-    void explain;
+    expect(explain(rule, data).value).toEqual(expected);
     expect(jsonLogic.apply(rule as jsonLogic.RulesLogic, data)).toEqual(expected);
   });
 });

@@ -38,6 +38,8 @@ export interface SqlOperand {
   readonly nullMeans: 'null' | 'nan';
   /** Whether the operand can be NULL at all. */
   readonly nullable: boolean;
+  /** For `text` operands holding dates: the JSON Schema format of the field. */
+  readonly format?: 'date' | 'date-time';
   /** The JavaScript value when the operand is a constant. */
   readonly constant?: { readonly value: unknown };
 }
