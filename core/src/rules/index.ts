@@ -21,3 +21,4 @@ export { truthy, nowMillis } from './runtime';
 export { toSql, type ToSqlOptions } from './sql/to-sql';
 export { joinSql, renderPostgres, sqlFragment, sqlParam, SqlParam, type SqlFragment, type SqlOperand, type SqlOperatorContext, type SqlType } from './sql/fragment';
 export { sqlUtcDay } from './sql/dates';
+export * as ruleCorpus from './corpus/index';
