@@ -4,3 +4,4 @@ export * from './resolve';
 export * from './entity';
 export * from './registry';
 export * from './loader';
+export * from './memory-source';

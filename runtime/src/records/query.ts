@@ -5,7 +5,7 @@ export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'conta
 const OPS: readonly FilterOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'];
 
 /** Kind of a sortable/filterable expression, which decides casts and value parsing. */
-type Kind = 'text' | 'number' | 'boolean' | 'timestamp' | 'date';
+type Kind = 'text' | 'uuid' | 'number' | 'boolean' | 'timestamp' | 'date';
 
 interface Target {
   name: string;
@@ -35,7 +35,7 @@ export interface ListQuery {
 }
 
 const SYSTEM: Record<string, { column: string; kind: Kind }> = {
-  id: { column: 'id', kind: 'text' },
+  id: { column: 'id', kind: 'uuid' },
   owner: { column: 'owner_id', kind: 'text' },
   orgUnit: { column: 'org_unit_id', kind: 'text' },
   stage: { column: 'stage', kind: 'text' },
@@ -80,6 +80,8 @@ export function parseValue(kind: Kind, raw: string): unknown {
       return raw === 'true' ? true : raw === 'false' ? false : null;
     case 'date':
       return /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : null;
+    case 'uuid':
+      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw) ? raw.toLowerCase() : null;
     case 'timestamp':
       return Number.isNaN(Date.parse(raw)) ? null : new Date(raw).toISOString();
     default:
@@ -87,7 +89,7 @@ export function parseValue(kind: Kind, raw: string): unknown {
   }
 }
 
-const KIND_WORD: Record<Kind, string> = { text: 'text', number: 'a number', boolean: 'true or false', timestamp: 'a date-time', date: 'a date (YYYY-MM-DD)' };
+const KIND_WORD: Record<Kind, string> = { text: 'text', uuid: 'a record id (UUID)', number: 'a number', boolean: 'true or false', timestamp: 'a date-time', date: 'a date (YYYY-MM-DD)' };
 
 /**
  * Parses list parameters: `filter[field]=v`, `filter[field][op]=v`, `sort=-a,b`, `limit`,
@@ -183,6 +185,7 @@ function typed(kind: Kind, value: unknown): RawBuilder<unknown> {
   if (kind === 'number') return sql`${String(value)}::numeric`;
   if (kind === 'timestamp') return sql`${value}::timestamptz`;
   if (kind === 'boolean') return sql`${value}::boolean`;
+  if (kind === 'uuid') return sql`${value}::uuid`;
   return sql`${value}::text`;
 }
 

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { PluginError } from '../errors';
+import { definePlugin } from './define-plugin';
+import { loadPlugins } from './loader';
+import { memorySource } from './memory-source';
+
+const manifest = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: id.toUpperCase(), version: '1.0.0', apiVersion: 1, ...extra });
+const entity = (id: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  id,
+  label: id,
+  labelPlural: `${id}s`,
+  schema: { type: 'object', properties, additionalProperties: false },
+  ...extra,
+});
+
+async function loadError(promise: Promise<unknown>): Promise<PluginError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PluginError);
+  return err as PluginError;
+}
+
+describe('loadPlugins', () => {
+  it('registers entities, action types, operators and metrics by full id, in dependency order', async () => {
+    const registry = await loadPlugins([
+      memorySource('p/sales', { 'plugin.json': manifest('sales', { dependsOn: { base: '^1.0.0' }, contributes: { entities: ['e.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object' } }], metrics: [{ id: 'visits', title: 'Visits', entity: 'base.thing', aggregate: 'count' }] } }), 'e.json': entity('lead', { name: { type: 'string' }, when: { type: 'string', format: 'date' } }) }),
+      memorySource('p/base', { 'plugin.json': manifest('base', { contributes: { entities: ['t.json'], operators: [{ id: 'twice', title: 'Twice', signature: { params: ['number'], returns: 'number' } }] } }), 't.json': entity('thing', { n: { type: 'number' } }) }),
+    ]);
+    expect(registry.plugins.map((p) => p.manifest.id)).toEqual(['base', 'sales']);
+    expect([...registry.entities.keys()]).toEqual(['base.thing', 'sales.lead']);
+    expect(registry.entity('sales.lead').fields.get('when')).toMatchObject({ type: 'date', format: 'date' });
+    expect(registry.entity('base.thing').validate({ n: 'x' })).toBe(false);
+    expect(registry.entity('base.thing').validate({ n: 2 })).toBe(true);
+    expect(registry.actionType('sales.ping').plugin).toBe('sales');
+    expect(registry.operators.get('twice')?.plugin).toBe('base');
+    expect(registry.metrics.get('sales.visits')?.entity).toBe('base.thing');
+  });
+
+  it('attaches runtime handlers and refuses handlers the manifest does not declare', async () => {
+    const handler = () => 'ok';
+    const ok = await loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { runtime: 'index.ts', contributes: { actionTypes: [{ id: 'go', title: 'Go' }] } }) }, { 'index.ts': { plugin: definePlugin({ actions: { go: handler } }) } })]);
+    expect(ok.actionType('alpha.go').handler).toBe(handler);
+    const err = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { runtime: 'index.ts' }) }, { 'index.ts': { plugin: definePlugin({ actions: { go: handler } }) } })]));
+    expect(err.code).toBe('plugin.undeclared-action');
+    const missing = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { runtime: 'index.ts' }) }, { 'index.ts': {} })]));
+    expect(missing.code).toBe('plugin.runtime-missing-export');
+  });
+
+  it('reports an invalid manifest with plugin, file and pointer', async () => {
+    const err = await loadError(loadPlugins([memorySource('p/bad', { 'plugin.json': { ...manifest('bad'), version: 'one', extra: true } })]));
+    expect(err.code).toBe('plugin.invalid-manifest');
+    expect(err.plugin).toBe('bad');
+    expect(err.file).toBe('p/bad/plugin.json');
+    expect(err.details.map((d) => d.pointer).sort()).toEqual(['/extra', '/version']);
+  });
+
+  it('reports a cycle naming the plugins in it', async () => {
+    const err = await loadError(
+      loadPlugins([
+        memorySource('p/a', { 'plugin.json': manifest('alpha', { dependsOn: { beta: '1.x' } }) }),
+        memorySource('p/b', { 'plugin.json': manifest('beta', { dependsOn: { gamma: '1.x' } }) }),
+        memorySource('p/c', { 'plugin.json': manifest('gamma', { dependsOn: { alpha: '1.x' } }) }),
+      ]),
+    );
+    expect(err.code).toBe('plugin.dependency-cycle');
+    expect(err.message).toContain('alpha -> beta -> gamma -> alpha');
+  });
+
+  it('reports a missing dependency, an incompatible version and an incompatible apiVersion', async () => {
+    const missing = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { dependsOn: { ghost: '^1.0.0' } }) })]));
+    expect([missing.code, missing.plugin, missing.pointer]).toEqual(['plugin.missing-dependency', 'alpha', '/dependsOn/ghost']);
+    const version = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { dependsOn: { beta: '^2.0.0' } }) }), memorySource('p/b', { 'plugin.json': manifest('beta') })]));
+    expect([version.code, version.plugin]).toEqual(['plugin.incompatible-dependency', 'alpha']);
+    const api = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': { ...manifest('alpha'), apiVersion: 2 } })]));
+    expect([api.code, api.plugin, api.pointer]).toEqual(['plugin.incompatible-api-version', 'alpha', '/apiVersion']);
+  });
+
+  it('refuses duplicate plugins and duplicate contributions', async () => {
+    const dup = await loadError(loadPlugins([memorySource('p/a1', { 'plugin.json': manifest('alpha') }), memorySource('p/a2', { 'plugin.json': manifest('alpha') })]));
+    expect(dup.code).toBe('plugin.duplicate-id');
+    const op = { id: 'same', title: 'Same', signature: { params: [], returns: 'number' } };
+    const clash = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { operators: [op] } }) }), memorySource('p/b', { 'plugin.json': manifest('beta', { contributes: { operators: [op] } }) })]));
+    expect(clash.code).toBe('plugin.duplicate-contribution');
+    expect(clash.message).toContain('"alpha"');
+  });
+
+  it('reports entity files that do not fit, with file and pointer', async () => {
+    const bad = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['e.json'] } }), 'e.json': entity('x', { n: { type: 'number', bogusKeyword: 1 } }) })]));
+    expect([bad.code, bad.file, bad.pointer]).toEqual(['plugin.invalid-entity-schema', 'e.json', '/schema']);
+    const index = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['e.json'] } }), 'e.json': entity('x', { n: { type: 'number' } }, { indexes: [{ fields: ['nope'] }] }) })]));
+    expect([index.code, index.pointer]).toEqual(['plugin.invalid-entity', '/indexes/0/fields/0']);
+    const unreadable = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['missing.json'] } }) })]));
+    expect([unreadable.code, unreadable.file]).toEqual(['plugin.unreadable-file', 'p/a/missing.json']);
+  });
+});
