@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningServer {
+  url: string;
+  child: ChildProcess;
+  /** Everything the server printed so far (for diagnosing a failed run). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `runtime/src/main.ts` in its own process (so clients and server do not share a
+ * thread) and resolves once it prints its URL.
+ *
+ * @example
+ * ```ts
+ * const server = await startServerProcess({ PIPEWRIGHT_DATA_DIR: 'memory', PORT: '0' });
+ * ```
+ */
+export function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /running at (http:\/\/\S+?)\/?\s/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          child,
+          output: () => output,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
