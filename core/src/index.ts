@@ -1,7 +1,8 @@
 /**
- * @pipewright/core: the kernel. No I/O: plugin registry and loading from manifests, rule
- * compiler, typed errors. The runtime and the studio build on it.
+ * @pipewright/core: the kernel. No I/O: plugin registry and loading from manifests, the rule
+ * engine, typed errors. The runtime and the studio build on it.
  */
 export * from './errors';
 export * from './validation/ajv';
 export * from './plugins/index';
+export * from './rules/index';

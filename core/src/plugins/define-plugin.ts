@@ -1,3 +1,5 @@
+import type { OperatorDefinition } from '../rules/operators/definition';
+
 /** What an action handler receives. The runtime fills it in; handlers must be idempotent. */
 export interface ActionContext {
   /** Unique id of this action execution; repeat deliveries carry the same key. */
@@ -11,8 +13,13 @@ export interface ActionContext {
 
 export type ActionHandler = (ctx: ActionContext) => Promise<unknown> | unknown;
 
-/** An operator implementation; `now` comes from the injected clock. */
-export type OperatorImplementation = (args: unknown[], env: { now: () => Date }) => unknown;
+
+/**
+ * An operator implementation for an operator the manifest declares (its name and typed
+ * signature come from the manifest): the evaluate function, or evaluate plus an explanation
+ * sentence and a SQL translation.
+ */
+export type OperatorImplementation = OperatorDefinition['evaluate'] | Omit<OperatorDefinition, 'name' | 'signature'>;
 
 /** The code half of a plugin: behaviour that data cannot express. */
 export interface PluginRuntime {

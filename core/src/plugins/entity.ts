@@ -1,7 +1,7 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PluginError, ValidationError } from '../errors';
 import { ajvDetails } from '../validation/ajv';
-import type { EntityDefinition, FieldInfo, JsonSchema, LoadedEntity, ValueType } from './types';
+import type { EntityDefinition, FieldInfo, SchemaObject, LoadedEntity, FieldType } from './types';
 
 const TYPES_ID = 'https://pipewright.dev/schemas/types.schema.json#/$defs/';
 
@@ -13,7 +13,7 @@ const TYPES_ID = 'https://pipewright.dev/schemas/types.schema.json#/$defs/';
  * fieldInfo('amount', { $ref: '.../types.schema.json#/$defs/money' }, true); // { type: 'object', format: 'money', ... }
  * ```
  */
-export function fieldInfo(name: string, schema: JsonSchema, required: boolean): FieldInfo {
+export function fieldInfo(name: string, schema: SchemaObject, required: boolean): FieldInfo {
   const info: FieldInfo = { name, type: 'any', required };
   if (typeof schema.title === 'string') info.title = schema.title;
   const ref = typeof schema.$ref === 'string' ? schema.$ref : undefined;
@@ -43,7 +43,7 @@ export function fieldInfo(name: string, schema: JsonSchema, required: boolean): 
   return info;
 }
 
-function inferEnumType(values: unknown[]): ValueType {
+function inferEnumType(values: unknown[]): FieldType {
   const kinds = new Set(values.filter((v) => v !== null).map((v) => typeof v));
   if (kinds.size === 1) {
     const k = [...kinds][0];

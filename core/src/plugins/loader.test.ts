@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PluginError } from '../errors';
+import { compileRule } from '../rules/compile';
 import { definePlugin } from './define-plugin';
 import { loadPlugins } from './loader';
 import { memorySource } from './memory-source';
@@ -26,7 +27,7 @@ describe('loadPlugins', () => {
   it('registers entities, action types, operators and metrics by full id, in dependency order', async () => {
     const registry = await loadPlugins([
       memorySource('p/sales', { 'plugin.json': manifest('sales', { dependsOn: { base: '^1.0.0' }, contributes: { entities: ['e.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object' } }], metrics: [{ id: 'visits', title: 'Visits', entity: 'base.thing', aggregate: 'count' }] } }), 'e.json': entity('lead', { name: { type: 'string' }, when: { type: 'string', format: 'date' } }) }),
-      memorySource('p/base', { 'plugin.json': manifest('base', { contributes: { entities: ['t.json'], operators: [{ id: 'twice', title: 'Twice', signature: { params: ['number'], returns: 'number' } }] } }), 't.json': entity('thing', { n: { type: 'number' } }) }),
+      memorySource('p/base', { 'plugin.json': manifest('base', { runtime: 'index.ts', contributes: { entities: ['t.json'], operators: [{ id: 'twice', title: 'Twice', signature: { params: ['number'], returns: 'number' } }] } }), 't.json': entity('thing', { n: { type: 'number' } }) }, { 'index.ts': { plugin: definePlugin({ operators: { twice: ([x]) => Number(x) * 2 } }) } }),
     ]);
     expect(registry.plugins.map((p) => p.manifest.id)).toEqual(['base', 'sales']);
     expect([...registry.entities.keys()]).toEqual(['base.thing', 'sales.lead']);
@@ -36,6 +37,21 @@ describe('loadPlugins', () => {
     expect(registry.actionType('sales.ping').plugin).toBe('sales');
     expect(registry.operators.get('twice')?.plugin).toBe('base');
     expect(registry.metrics.get('sales.visits')?.entity).toBe('base.thing');
+    const rule = compileRule({ '>': [{ twice: [{ var: 'n' }] }, 10] }, { operators: registry.ruleOperators });
+    expect([rule({ n: 6 }), rule({ n: 4 })]).toEqual([true, false]);
+  });
+
+  it('lets a plugin add operators but never replace a built-in, a sales operator or another plugin\'s', async () => {
+    const op = (id: string) => ({ id, title: id, signature: { params: ['number'], returns: 'number' } });
+    const load = (id: string) => loadPlugins([memorySource('p/x', { 'plugin.json': manifest('xplug', { runtime: 'i.ts', contributes: { operators: [op(id)] } }) }, { 'i.ts': { plugin: definePlugin({ operators: { [id]: () => 1 } }) } })]);
+    const sales = await loadError(load('days_since'));
+    expect([sales.code, sales.plugin, sales.pointer]).toEqual(['plugin.operator-conflict', 'xplug', '/contributes/operators/0']);
+    const builtin = await loadError(load('=='));
+    expect([builtin.code, builtin.details[0]?.pointer]).toEqual(['plugin.invalid-manifest', '/contributes/operators/0/id']);
+    const ok = await load('triple');
+    expect(ok.ruleOperators.get('triple')?.owner).toBe('xplug');
+    const unimplemented = await loadError(loadPlugins([memorySource('p/x', { 'plugin.json': manifest('xplug', { contributes: { operators: [op('lonely')] } }) })]));
+    expect(unimplemented.code).toBe('plugin.missing-operator');
   });
 
   it('attaches runtime handlers and refuses handlers the manifest does not declare', async () => {
@@ -81,7 +97,8 @@ describe('loadPlugins', () => {
     const dup = await loadError(loadPlugins([memorySource('p/a1', { 'plugin.json': manifest('alpha') }), memorySource('p/a2', { 'plugin.json': manifest('alpha') })]));
     expect(dup.code).toBe('plugin.duplicate-id');
     const op = { id: 'same', title: 'Same', signature: { params: [], returns: 'number' } };
-    const clash = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { operators: [op] } }) }), memorySource('p/b', { 'plugin.json': manifest('beta', { contributes: { operators: [op] } }) })]));
+    const impl = { 'i.ts': { plugin: definePlugin({ operators: { same: () => 1 } }) } };
+    const clash = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { runtime: 'i.ts', contributes: { operators: [op] } }) }, impl), memorySource('p/b', { 'plugin.json': manifest('beta', { runtime: 'i.ts', contributes: { operators: [op] } }) }, impl)]));
     expect(clash.code).toBe('plugin.duplicate-contribution');
     expect(clash.message).toContain('"alpha"');
   });

@@ -157,10 +157,23 @@ function attachRuntime(registry: Registry, plugin: LoadedPlugin): void {
     }
     action.handler = handler;
   }
-  for (const name of Object.keys(plugin.runtime?.operators ?? {})) {
+  const implementations = plugin.runtime?.operators ?? {};
+  for (const name of Object.keys(implementations)) {
     const op = registry.operators.get(name);
     if (!op || op.plugin !== id) {
       throw new PluginError({ code: 'plugin.undeclared-operator', plugin: id, file: plugin.manifest.runtime ?? 'plugin.json', pointer: '/contributes/operators', message: `Plugin "${id}" implements operator "${name}" but its manifest does not declare it.` });
     }
   }
+  plugin.manifest.contributes?.operators?.forEach((op, i) => {
+    const where = { plugin: id, file: 'plugin.json', pointer: `/contributes/operators/${i}` };
+    const impl = Object.hasOwn(implementations, op.id) ? implementations[op.id] : undefined;
+    if (!impl) throw new PluginError({ code: 'plugin.missing-operator', ...where, message: `Plugin "${id}" declares operator "${op.id}" but its runtime module does not implement it.` });
+    const parts = typeof impl === 'function' ? { evaluate: impl } : impl;
+    const signature = { params: op.signature.params, returns: op.signature.returns, ...(op.signature.variadic ? { rest: op.signature.variadic } : {}) };
+    try {
+      registry.ruleOperators.register(id, { ...parts, name: op.id, signature, ...(op.description ? { doc: op.description } : {}) });
+    } catch (err) {
+      throw new PluginError({ code: 'plugin.operator-conflict', ...where, message: `Plugin "${id}": ${(err as Error).message}`, cause: err });
+    }
+  });
 }

@@ -1,4 +1,6 @@
 import { NotFoundError, PluginError } from '../errors';
+import { createOperatorRegistry, type OperatorRegistry } from '../rules/operators/registry';
+import { registerSalesOperators } from '../rules/operators/sales';
 import type { ActionHandler, PluginRuntime } from './define-plugin';
 import type {
   ActionTypeDeclaration,
@@ -22,7 +24,7 @@ export interface RegisteredActionType extends ActionTypeDeclaration {
   handler?: ActionHandler;
 }
 
-export interface RegisteredOperator extends OperatorDeclaration {
+export interface ManifestOperator extends OperatorDeclaration {
   plugin: string;
 }
 
@@ -47,8 +49,15 @@ export class Registry {
   readonly processes = new Map<string, ContributedDocument>();
   readonly rules = new Map<string, ContributedDocument>();
   readonly actionTypes = new Map<string, RegisteredActionType>();
-  readonly operators = new Map<string, RegisteredOperator>();
+  readonly operators = new Map<string, ManifestOperator>();
+  /** The rule engine's operator allowlist: json-logic's operators, the sales pack, then plugins'. */
+  readonly ruleOperators: OperatorRegistry;
   readonly metrics = new Map<string, RegisteredMetric>();
+
+  constructor() {
+    this.ruleOperators = createOperatorRegistry();
+    registerSalesOperators(this.ruleOperators);
+  }
 
   /** The entity with this full id, or a 404 {@link NotFoundError}. */
   entity(fullId: string): LoadedEntity {

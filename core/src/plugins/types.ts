@@ -1,10 +1,10 @@
 import type { ValidateFunction } from '../validation/ajv';
 
 /** JSON Schema object as authored (2020-12). */
-export type JsonSchema = { [key: string]: unknown };
+export type SchemaObject = { [key: string]: unknown };
 
 /** Value types used by operator signatures and field descriptions. */
-export type ValueType = 'any' | 'number' | 'string' | 'boolean' | 'date' | 'array' | 'object' | 'null';
+export type FieldType = 'any' | 'number' | 'string' | 'boolean' | 'date' | 'array' | 'object' | 'null';
 
 /** `plugin.json`, as validated by `plugin-manifest.schema.json`. */
 export interface PluginManifest {
@@ -30,14 +30,14 @@ export interface ActionTypeDeclaration {
   id: string;
   title: string;
   description?: string;
-  configSchema?: JsonSchema;
+  configSchema?: SchemaObject;
 }
 
 export interface OperatorDeclaration {
   id: string;
   title: string;
   description?: string;
-  signature: { params: ValueType[]; variadic?: ValueType; returns: ValueType };
+  signature: { params: FieldType[]; variadic?: FieldType; returns: FieldType };
 }
 
 export interface MetricDeclaration {
@@ -59,16 +59,16 @@ export interface EntityDefinition {
   description?: string;
   titleField?: string;
   stageful?: boolean;
-  schema: JsonSchema & { type: 'object'; properties: Record<string, JsonSchema> };
+  schema: SchemaObject & { type: 'object'; properties: Record<string, SchemaObject> };
   references?: Record<string, { entity: string; lookup?: string }>;
   indexes?: { fields: string[]; unique?: boolean }[];
-  ui?: { form?: JsonSchema; listColumns?: string[]; searchFields?: string[]; icon?: string };
+  ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; icon?: string };
 }
 
 /** Scalar kind of a top-level body field, derived from its schema; drives casts in SQL. */
 export interface FieldInfo {
   name: string;
-  type: ValueType;
+  type: FieldType;
   /** `money` for the shared money type: filter and sort use its `amount`. */
   format?: 'date' | 'date-time' | 'money' | 'uuid' | 'email' | 'uri';
   required: boolean;
