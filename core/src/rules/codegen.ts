@@ -23,7 +23,7 @@ interface Emitted {
 /** Names of the helpers passed in `H` (see compile.ts). */
 export const HELPER_NAMES = [
   'truthy', 'readSegments', 'readPath', 'missing', 'missingSome', 'inOp', 'cat', 'substr', 'toFloat', 'plus', 'times',
-  'merge', 'min', 'max', 'log', 'mapOp', 'filterOp', 'reduceOp', 'allOp', 'someOp', 'noneOp', 'hasOwn',
+  'merge', 'min', 'max', 'log', 'mapOp', 'filterOp', 'reduceOp', 'allOp', 'someOp', 'noneOp', 'hasOwn', 'OP', 'AP',
 ] as const;
 
 interface FunctionFrame {
@@ -60,8 +60,12 @@ class Generator {
   program(tree: RuleNode): Generated {
     const main = this.fn(tree, false);
     const consts = this.constants.map((_, i) => `const k${i} = K[${i}];`).join('\n');
-    const helpers = HELPER_NAMES.map((name) => `const ${name} = H.${name};`).join('\n');
-    const source = `"use strict";\n${helpers}\n${consts}\n${this.functions.join('\n')}\nreturn ${main};`;
+    const body = this.functions.join('\n');
+    // Declare only the helpers the body uses (less to parse: compile time matters).
+    const helpers = HELPER_NAMES.filter((name) => body.includes(name === 'OP' || name === 'AP' ? `${name}[` : `${name}(`))
+      .map((name) => `const ${name} = H.${name};`)
+      .join('\n');
+    const source = `"use strict";\n${helpers}\n${consts}\n${body}\nreturn ${main};`;
     return { source, constants: this.constants };
   }
 
@@ -134,18 +138,40 @@ class Generator {
       const f = this.temp();
       notFound = fallback.undef ? `((${f} = ${fallback.code}) === undefined ? null : ${f})` : fallback.code;
     }
-    // (o0 = d) != null && (o1 = o0[k]) !== undefined && hasOwn(o0, k) && o1 != null && ... ? oN : notFound
+    return { code: this.read(node.path, notFound), shape: 'any', undef: false };
+  }
+
+  /**
+   * Reads a static path with own-property semantics. A found value is accepted without calling
+   * `hasOwn` when it cannot come from Object.prototype / Array.prototype (the only prototypes of
+   * JSON objects and arrays), so a polluted prototype is never read.
+   */
+  private read(path: readonly string[], notFound: string): string {
     const parts: string[] = [];
     let holder = this.temp();
     parts.push(`(${holder} = d) != null`);
-    node.path.forEach((segment, i) => {
+    path.forEach((segment, i) => {
       const key = this.konst(segment);
       const next = this.temp();
       if (i > 0) parts.push(`${holder} != null`);
-      parts.push(`(${next} = ${holder}[${key}]) !== undefined`, `hasOwn(${holder}, ${key})`);
+      parts.push(`(${next} = ${holder}[${key}]) !== undefined`);
+      parts.push(`(${next} !== OP[${key}] && ${next} !== AP[${key}] && typeof ${holder} === 'object' || hasOwn(${holder}, ${key}))`);
       holder = next;
     });
-    return { code: `(${parts.join(' && ')} ? ${holder} : ${notFound})`, shape: 'any', undef: false };
+    return `(${parts.join(' && ')} ? ${holder} : ${notFound})`;
+  }
+
+  /** `missing` over constant keys, inlined (keys are var paths, checked at parse time). */
+  private missingInline(keys: readonly RuleNode[]): string | undefined {
+    if (!keys.every((k) => k.kind === 'literal' && (typeof k.value === 'string' || typeof k.value === 'number'))) return undefined;
+    const list = this.temp();
+    const pushes = keys.map((k) => {
+      const value = (k as { value: string | number }).value;
+      const v = this.temp();
+      const read = value === '' ? 'd' : this.read(String(value).split('.'), 'null');
+      return `((${v} = ${read}) === null || ${v} === '') && ${list}.push(${this.konst(value)})`;
+    });
+    return `(${list} = [], ${pushes.join(', ')}${pushes.length > 0 ? ', ' : ''}${list})`;
   }
 
   private op(node: OpNode): Emitted {
@@ -189,10 +215,21 @@ class Generator {
         return { code: `inOp(${this.emit(args[0] as RuleNode).code}, ${this.haystack(args[1] as RuleNode)})`, shape: 'bool', undef: false };
       case 'log':
         return { code: `log(c, ${this.emit(args[0] as RuleNode).code})`, shape: 'any', undef: true };
-      case 'missing':
-        return { code: `missing(d, ${this.list(args)})`, shape: 'arr', undef: false };
-      case 'missing_some':
-        return { code: `missingSome(d, ${this.emit(args[0] as RuleNode).code}, ${this.emit(args[1] as RuleNode).code})`, shape: 'arr', undef: false };
+      case 'missing': {
+        const keys = args.length === 1 && args[0]?.kind === 'array' ? args[0].items : args;
+        const inline = this.missingInline(keys);
+        return { code: inline ?? `missing(d, ${this.list(args)})`, shape: 'arr', undef: false };
+      }
+      case 'missing_some': {
+        const [need, options] = args as [RuleNode, RuleNode];
+        const first = options.kind === 'array' ? options.items[0] : undefined;
+        const inline = options.kind === 'array' && first?.kind !== 'array' ? this.missingInline(options.items) : undefined;
+        if (inline !== undefined && need.kind === 'literal' && typeof need.value === 'number' && options.kind === 'array') {
+          const t = this.temp();
+          return { code: `(${t} = ${inline}, ${this.konst(options.items.length)} - ${t}.length >= ${this.konst(need.value)} ? [] : ${t})`, shape: 'arr', undef: false };
+        }
+        return { code: `missingSome(d, ${this.emit(need).code}, ${this.emit(options).code})`, shape: 'arr', undef: false };
+      }
       case 'map':
       case 'filter':
       case 'all':

@@ -41,7 +41,7 @@ const HELPERS: Readonly<Record<(typeof HELPER_NAMES)[number], unknown>> = Object
   truthy: rt.truthy, readSegments: rt.readSegments, readPath: rt.readPath, missing: rt.missing, missingSome: rt.missingSome,
   inOp: rt.inOp, cat: rt.cat, substr: rt.substr, toFloat: rt.toFloat, plus: rt.plus, times: rt.times, merge: rt.merge,
   min: rt.min, max: rt.max, log: rt.log, mapOp: rt.mapOp, filterOp: rt.filterOp, reduceOp: rt.reduceOp, allOp: rt.allOp,
-  someOp: rt.someOp, noneOp: rt.noneOp, hasOwn: Object.hasOwn,
+  someOp: rt.someOp, noneOp: rt.noneOp, hasOwn: Object.hasOwn, OP: Object.prototype, AP: Array.prototype,
 });
 
 type Factory = (constants: readonly unknown[], helpers: typeof HELPERS) => (data: unknown, ctx: RuleContext) => unknown;

@@ -22,7 +22,8 @@ describe('rule corpus', () => {
   it('generates varied, deterministic records', () => {
     expect(generateDeals(50, 7)).toEqual(records.slice(0, 50));
     expect(new Set(records.map((r) => r.stage)).size).toBe(6);
-    expect(records.some((r) => r.probability === undefined)).toBe(true);
+    expect(records.some((r) => r.probability === null)).toBe(true);
+    expect(records.some((r) => r.products === undefined)).toBe(true);
   });
 
   it.each(corpusRules.map((c) => [c.id, c] as const))('%s: compiled = json-logic-js = hand-written = explain', (_id, c) => {

@@ -64,6 +64,24 @@ function fail(code: string, pointer: string, message: string, params?: Record<st
   return new RuleError({ code, pointer, message, details: [{ pointer, code: code.replace(/^rule\./, ''), message, ...(params ? { params } : {}) }] });
 }
 
+function pointerAt(base: string, i: number): string {
+  return `${base}/${i}`;
+}
+
+function pointerSame(base: string): string {
+  return base;
+}
+
+/** Constant field names given to missing / missing_some are var paths: same restrictions. */
+function checkKeys(args: readonly RuleNode[]): void {
+  for (const arg of args) {
+    if (arg.kind === 'array') checkKeys(arg.items);
+    if (arg.kind !== 'literal' || (typeof arg.value !== 'string' && typeof arg.value !== 'number')) continue;
+    const segment = String(arg.value).split('.').find((s) => FORBIDDEN_SEGMENTS.has(s));
+    if (segment !== undefined) throw fail('rule.forbidden-path', arg.pointer, `path segment '${segment}' is not allowed in a field name`, { segment });
+  }
+}
+
 class Parser {
   constructor(private readonly operators: OperatorRegistry) {}
 
@@ -84,7 +102,8 @@ class Parser {
     }
     const raw = record[op];
     const rawArgs: unknown[] = Array.isArray(raw) ? raw : [raw];
-    const argPointer = (i: number): string => (Array.isArray(raw) ? childPointer(childPointer(pointer, op), i) : childPointer(pointer, op));
+    const opPointer = childPointer(pointer, op);
+    const argPointer = Array.isArray(raw) ? pointerAt.bind(null, opPointer) : pointerSame.bind(null, opPointer);
     const sig = entry.signature;
     const minArgs = sig.minArgs ?? sig.params.length;
     const maxArgs = sig.rest === undefined ? sig.params.length : Infinity;
@@ -95,6 +114,7 @@ class Parser {
     if (op === 'var') return this.variable(rawArgs, pointer, argPointer, scope);
     const scoped = op === 'map' || op === 'filter' || op === 'reduce' || op === 'all' || op === 'some' || op === 'none';
     const args = rawArgs.map((arg, i) => this.node(arg, argPointer(i), scoped && i === 1 ? scope + 1 : scope));
+    if (op === 'missing' || op === 'missing_some') checkKeys(op === 'missing' ? args : args.slice(1));
     return { kind: 'op', op, args, pointer, scope };
   }
 

@@ -1,5 +1,6 @@
 /** Escapes one JSON pointer reference token (RFC 6901). */
 export function escapePointerToken(token: string): string {
+  if (token.indexOf('~') === -1 && token.indexOf('/') === -1) return token;
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -7,32 +7,32 @@ export interface DealRecord {
   name: string;
   stage: string;
   amount: number;
-  probability?: number;
-  discount_pct?: number;
-  region?: string;
-  industry?: string;
-  source?: string;
-  employees?: number;
-  annual_revenue?: number;
-  score?: number;
+  probability?: number | null;
+  discount_pct?: number | null;
+  region?: string | null;
+  industry?: string | null;
+  source?: string | null;
+  employees?: number | null;
+  annual_revenue?: number | null;
+  score?: number | null;
   nps?: number | null;
-  support_tickets_90d?: number;
-  payment_delays?: number;
-  activities_30d?: number;
-  meetings_30d?: number;
-  quota?: number;
-  won_amount?: number;
-  is_strategic?: boolean;
-  decision_maker_met?: boolean;
-  budget_confirmed?: boolean;
-  created_on?: string;
-  close_date?: string;
-  last_contact_on?: string;
-  renewal_on?: string;
-  updated_at?: string;
-  contact?: { email?: string; phone?: string };
-  tags?: string[];
-  products?: Array<{ sku: string; qty: number; price: number }>;
+  support_tickets_90d?: number | null;
+  payment_delays?: number | null;
+  activities_30d?: number | null;
+  meetings_30d?: number | null;
+  quota?: number | null;
+  won_amount?: number | null;
+  is_strategic?: boolean | null;
+  decision_maker_met?: boolean | null;
+  budget_confirmed?: boolean | null;
+  created_on?: string | null;
+  close_date?: string | null;
+  last_contact_on?: string | null;
+  renewal_on?: string | null;
+  updated_at?: string | null;
+  contact?: { email?: string; phone?: string } | null;
+  tags?: string[] | null;
+  products?: Array<{ sku: string; qty: number; price: number }> | null;
 }
 
 /** The corpus clock: every date operator of the corpus sees this "now". */
@@ -58,7 +58,8 @@ const TAGS = ['vip', 'renewal', 'upsell', 'at-risk', 'pilot'];
 const NAMES = ['Acme Corp', 'Globex', 'Initech Corp', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Corp', 'Tyrell'];
 
 /**
- * `count` varied records, the same for a given seed. About one optional field in ten is absent.
+ * `count` varied records, the same for a given seed. About one optional field in ten is null;
+ * `renewal_on`, `products` and the contact's fields exist only on some records.
  *
  * @example
  * ```ts
@@ -73,38 +74,30 @@ export function generateDeals(count: number, seed = 1): DealRecord[] {
   const day = (offset: number): string => new Date(CORPUS_NOW.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const out: DealRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const r: DealRecord = { name: `${pick(NAMES)} #${i}`, stage: pick(STAGES), amount: Math.round(rand() * rand() * 400_000) };
-    if (maybe()) r.probability = Math.round(rand() * 100) / 100;
-    if (maybe()) r.discount_pct = int(0, 30);
-    if (maybe()) r.region = pick(REGIONS);
-    if (maybe()) r.industry = pick(INDUSTRIES);
-    if (maybe()) r.source = pick(SOURCES);
-    if (maybe()) r.employees = int(1, 20_000);
-    if (maybe()) r.annual_revenue = Math.round(rand() * rand() * 50_000_000);
-    if (maybe()) r.score = int(0, 100);
-    if (maybe(0.8)) r.nps = maybe(0.9) ? int(0, 10) : null;
-    if (maybe()) r.support_tickets_90d = int(0, 9);
-    if (maybe()) r.payment_delays = int(0, 4);
-    if (maybe()) r.activities_30d = int(0, 60);
-    if (maybe()) r.meetings_30d = int(0, 12);
-    if (maybe()) r.quota = maybe(0.95) ? int(1, 20) * 10_000 : 0;
-    if (maybe()) r.won_amount = Math.round(rand() * 250_000);
-    if (maybe()) r.is_strategic = rand() < 0.2;
-    if (maybe()) r.decision_maker_met = rand() < 0.6;
-    if (maybe()) r.budget_confirmed = rand() < 0.5;
+    const opt = <T>(value: T, p = 0.9): T | null => (maybe(p) ? value : null);
     const created = -int(0, 400);
-    if (maybe()) r.created_on = day(created);
-    if (maybe()) r.close_date = day(created + int(0, 200));
-    if (maybe()) r.last_contact_on = day(-int(0, 120));
-    if (maybe()) r.renewal_on = day(int(-30, 365));
-    if (maybe()) r.updated_at = new Date(CORPUS_NOW.getTime() - int(0, 90 * 24) * 3_600_000).toISOString();
-    if (maybe()) {
-      r.contact = {};
-      if (maybe(0.8)) r.contact.email = maybe(0.9) ? `buyer${i}@example.com` : '';
-      if (maybe(0.6)) r.contact.phone = `+1-555-${String(i % 10_000).padStart(4, '0')}`;
+    const stage = pick(STAGES);
+    const r: DealRecord = {
+      name: `${pick(NAMES)} #${i}`, stage, amount: Math.round(rand() * rand() * 400_000),
+      probability: opt(Math.round(rand() * 100) / 100), discount_pct: opt(int(0, 30)), region: opt(pick(REGIONS)),
+      industry: opt(pick(INDUSTRIES)), source: opt(pick(SOURCES)), employees: opt(int(1, 20_000)),
+      annual_revenue: opt(Math.round(rand() * rand() * 50_000_000)), score: opt(int(0, 100)), nps: opt(int(0, 10), 0.7),
+      support_tickets_90d: opt(int(0, 9)), payment_delays: opt(int(0, 4)), activities_30d: opt(int(0, 60)),
+      meetings_30d: opt(int(0, 12)), quota: opt(maybe(0.95) ? int(1, 20) * 10_000 : 0), won_amount: opt(Math.round(rand() * 250_000)),
+      is_strategic: opt(rand() < 0.2), decision_maker_met: opt(rand() < 0.6), budget_confirmed: opt(rand() < 0.5),
+      created_on: opt(day(created)), close_date: opt(day(created + int(0, 200))), last_contact_on: opt(day(-int(0, 120))),
+      updated_at: opt(new Date(CORPUS_NOW.getTime() - int(0, 90 * 24) * 3_600_000).toISOString()),
+      contact: null, tags: opt(TAGS.filter(() => rand() < 0.25)),
+    };
+    // A few fields exist only on some kinds of records, as in real data: a handful of shapes.
+    if (maybe(0.85)) {
+      const contact: { email?: string; phone?: string } = {};
+      if (maybe(0.8)) contact.email = maybe(0.9) ? `buyer${i}@example.com` : '';
+      if (maybe(0.6)) contact.phone = `+1-555-${String(i % 10_000).padStart(4, '0')}`;
+      r.contact = contact;
     }
-    if (maybe()) r.tags = TAGS.filter(() => rand() < 0.25);
-    if (maybe()) r.products = Array.from({ length: int(0, 4) }, () => ({ sku: `SKU-${int(1, 50)}`, qty: int(1, 25), price: int(10, 5000) }));
+    if (stage === 'won' || stage === 'negotiation') r.renewal_on = opt(day(int(-30, 365)));
+    if (stage !== 'lead') r.products = Array.from({ length: int(0, 4) }, () => ({ sku: `SKU-${int(1, 50)}`, qty: int(1, 25), price: int(10, 5000) }));
     out.push(r);
   }
   return out;

@@ -18,11 +18,11 @@ export interface CorpusRule {
 
 const DAY = 86_400_000;
 const z = (x: number | null | undefined): number => x ?? 0;
-const daysSince = (d: string | undefined, nowMs: number): number | null => {
+const daysSince = (d: string | null | undefined, nowMs: number): number | null => {
   const day = epochDay(d);
   return day === null ? null : Math.floor(nowMs / DAY) - day;
 };
-const pct = (a: number | undefined, t: number | undefined): number | null => (a !== undefined && t !== undefined && t !== 0 ? (a / t) * 100 : null);
+const pct = (a: number | null | undefined, t: number | null | undefined): number | null => (a != null && t != null && t !== 0 ? (a / t) * 100 : null);
 const missing = (v: unknown): boolean => v === undefined || v === null || v === '';
 
 const grade = { if: [
@@ -92,7 +92,7 @@ export const corpusRules: readonly CorpusRule[] = [
     handwritten: (r, now) => ['qualified', 'proposal', 'negotiation'].includes(r.stage) && z(daysSince(r.last_contact_on, now)) >= 21 },
   { id: 'close-date-overdue', kind: 'stage-guard', sql: true, description: 'Close date passed on an open deal',
     rule: { and: [{ '<': [{ var: 'close_date' }, '2025-06-30'] }, { '!': { in: [{ var: 'stage' }, ['won', 'lost']] } }] },
-    handwritten: (r) => r.close_date !== undefined && r.close_date < '2025-06-30' && r.stage !== 'won' && r.stage !== 'lost' },
+    handwritten: (r) => r.close_date != null && r.close_date < '2025-06-30' && r.stage !== 'won' && r.stage !== 'lost' },
   { id: 'large-or-strategic', kind: 'grading', sql: true, description: 'Strategic account or deal >= 250k',
     rule: { or: [{ var: 'is_strategic' }, { '>=': [{ var: 'amount' }, 250000] }] }, handwritten: (r) => r.is_strategic || r.amount >= 250000 },
   { id: 'bulk-order', kind: 'grading', sql: false, description: 'Some product line with quantity >= 20',
@@ -100,7 +100,7 @@ export const corpusRules: readonly CorpusRule[] = [
   { id: 'big-basket', kind: 'scorecard', sql: false, description: 'Basket value (sum of qty x price) >= 50k',
     rule: { '>=': [{ reduce: [{ var: 'products' }, { '+': [{ var: 'accumulator' }, { '*': [{ var: 'current.qty' }, { var: 'current.price' }] }] }, 0] }, 50000] },
     handwritten: (r) => {
-      if (r.products === undefined) return 0 >= 50000;
+      if (r.products == null) return 0 >= 50000;
       let sum = 0;
       for (const p of r.products) sum = 0 + sum + p.qty * p.price;
       return sum >= 50000;
@@ -117,7 +117,7 @@ export const corpusRules: readonly CorpusRule[] = [
     } },
   { id: 'industry-fit', kind: 'routing', sql: true, description: 'Target industry with 50 to 5000 employees',
     rule: { and: [{ in: [{ var: 'industry' }, ['software', 'fintech', 'health']] }, { in_range: [{ var: 'employees' }, 50, 5000] }] },
-    handwritten: (r) => ['software', 'fintech', 'health'].includes(r.industry as string) && r.employees !== undefined && r.employees >= 50 && r.employees <= 5000 },
+    handwritten: (r) => ['software', 'fintech', 'health'].includes(r.industry as string) && r.employees != null && r.employees >= 50 && r.employees <= 5000 },
   { id: 'corp-account', kind: 'grading', sql: true, description: 'Account name contains "Corp"', rule: { in: ['Corp', { var: 'name' }] }, handwritten: (r) => r.name.includes('Corp') },
   { id: 'recently-touched', kind: 'churn', sql: true, description: 'Updated in the last 7 days',
     rule: { '<=': [{ days_since: [{ var: 'updated_at' }] }, 7] }, handwritten: (r, now) => z(daysSince(r.updated_at, now)) <= 7 },
