@@ -112,3 +112,21 @@ describe('loadPlugins', () => {
     expect([unreadable.code, unreadable.file]).toEqual(['plugin.unreadable-file', 'p/a/missing.json']);
   });
 });
+
+describe('contributed rules', () => {
+  const files = (logic: unknown) => ({
+    'plugin.json': manifest('gradeco', { contributes: { entities: ['e.json'], rules: ['r.json'] } }),
+    'e.json': entity('account', { revenue: { type: 'number' }, founded: { type: 'string', format: 'date' } }),
+    'r.json': { id: 'grade', label: 'Grade', kind: 'grading', entity: 'gradeco.account', logic },
+  });
+  it('loads a rule that fits its entity', async () => {
+    const registry = await loadPlugins([memorySource('p/g', files({ if: [{ '>=': [{ var: 'revenue' }, 1000] }, 'A', 'B'] }))]);
+    expect(registry.rules.get('gradeco.grade')?.file).toBe('r.json');
+  });
+  it('refuses a rule reading an unknown field, with the pointer into the rule', async () => {
+    const err = await loadError(loadPlugins([memorySource('p/g', files({ if: [{ '>=': [{ var: 'turnover' }, 1000] }, 'A', 'B'] }))]));
+    expect(err.code).toBe('plugin.invalid-rule');
+    expect(err.file).toBe('r.json');
+    expect(err.pointer?.startsWith('/logic/if/0')).toBe(true);
+  });
+});

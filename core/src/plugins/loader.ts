@@ -2,6 +2,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PluginError, isPipewrightError } from '../errors';
 import { ajvDetails, createAjv } from '../validation/ajv';
 import type { PluginRuntime } from './define-plugin';
+import { checkRule } from '../rules/check';
 import { compileEntity } from './entity';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
@@ -37,6 +38,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     await registerContributions(ajv, registry, source, manifest);
     if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
     attachRuntime(registry, plugin);
+    checkContributedRules(registry, manifest.id);
     registry.plugins.push(plugin);
   }
   return registry;
@@ -176,4 +178,22 @@ function attachRuntime(registry: Registry, plugin: LoadedPlugin): void {
       throw new PluginError({ code: 'plugin.operator-conflict', ...where, message: `Plugin "${id}": ${(err as Error).message}`, cause: err });
     }
   });
+}
+
+/** A plugin's rules are checked once its operators are registered: allowlist, caps, field types. */
+function checkContributedRules(registry: Registry, plugin: string): void {
+  for (const rule of registry.rules.values()) {
+    if (rule.plugin !== plugin) continue;
+    const doc = rule.document as { logic: unknown; entity?: string };
+    const where = { plugin, file: rule.file };
+    if (doc.entity !== undefined && !registry.entities.has(doc.entity)) {
+      throw new PluginError({ code: 'plugin.unknown-entity', ...where, pointer: '/entity', message: `Rule "${rule.fullId}" is about unknown entity "${doc.entity}".` });
+    }
+    try {
+      checkRule(doc.logic, { operators: registry.ruleOperators, ...(doc.entity ? { schema: registry.entity(doc.entity).schema } : {}) });
+    } catch (err) {
+      const e = err as { pointer?: string; message: string; details?: unknown[] };
+      throw new PluginError({ code: 'plugin.invalid-rule', ...where, pointer: `/logic${e.pointer ?? ''}`, message: `Rule "${rule.fullId}" (${rule.file}) is refused: ${e.message}`, cause: err });
+    }
+  }
 }
