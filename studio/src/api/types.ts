@@ -1,0 +1,83 @@
+/** JSON Schema object as served by the API (2020-12). */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** A top-level field of an entity, as `GET /api/entities` describes it. */
+export interface FieldInfo {
+  name: string;
+  type: 'any' | 'number' | 'string' | 'boolean' | 'date' | 'array' | 'object' | 'null';
+  format?: 'date' | 'date-time' | 'money' | 'uuid' | 'email' | 'uri';
+  required: boolean;
+  enum?: readonly unknown[];
+  reference?: { entity: string; lookup?: string };
+  title?: string;
+}
+
+/** An entity definition from `GET /api/entities`. */
+export interface EntityInfo {
+  fullId: string;
+  id: string;
+  plugin: string;
+  label: string;
+  labelPlural: string;
+  description?: string;
+  titleField?: string;
+  stageful?: boolean;
+  schema: JsonSchema & { properties: Record<string, JsonSchema> };
+  references?: Record<string, { entity: string; lookup?: string }>;
+  ui?: { form?: JsonSchema; listColumns?: string[]; searchFields?: string[]; icon?: string };
+  fields: FieldInfo[];
+}
+
+/** A record as the API shows it. */
+export interface RecordView {
+  id: string;
+  type: string;
+  version: number;
+  owner: string | null;
+  orgUnit: string | null;
+  stage: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+  deletedAt: string | null;
+}
+
+/** One page of `GET /api/records/:type`. */
+export interface RecordPage {
+  items: RecordView[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+/** One entry of a record's audit trail (`GET /api/records/:type/:id/events`). */
+export interface RecordEvent {
+  id: string;
+  action: string;
+  actor: string;
+  at: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  meta: Record<string, unknown> | null;
+}
+
+/** One located problem of an RFC 9457 document. */
+export interface ProblemDetail {
+  pointer: string;
+  message: string;
+  code?: string;
+  parameter?: string;
+  params?: Record<string, unknown>;
+}
+
+/** An RFC 9457 problem document as the runtime sends it. */
+export interface ProblemDocument {
+  type?: string;
+  title?: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: ProblemDetail[];
+  [extension: string]: unknown;
+}

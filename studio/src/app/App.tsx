@@ -1,0 +1,44 @@
+import { Route, Switch } from 'wouter';
+import { RecordCreatePage } from '../entities/RecordCreatePage';
+import { RecordDetailPage } from '../entities/RecordDetailPage';
+import { RecordEditPage } from '../entities/RecordEditPage';
+import { RecordListPage } from '../entities/RecordListPage';
+import { RuleBuilderPage } from '../rules/RuleBuilderPage';
+import { AuthGate } from './AuthGate';
+import { EntitiesProvider } from './entities-context';
+import { ErrorBoundary } from './ErrorBoundary';
+import { HomePage } from './HomePage';
+import { Layout } from './Layout';
+import { NotFoundPage } from './NotFoundPage';
+
+/**
+ * The studio: sign-in gate, entity catalogue, layout and routes.
+ *
+ * @example
+ * ```tsx
+ * createRoot(el).render(<App />);
+ * ```
+ */
+export function App() {
+  return (
+    <ErrorBoundary>
+      <AuthGate>
+        <EntitiesProvider>
+          <Layout>
+            <ErrorBoundary>
+              <Switch>
+                <Route path="/" component={HomePage} />
+                <Route path="/records/:type/new" component={RecordCreatePage} />
+                <Route path="/records/:type/:id/edit" component={RecordEditPage} />
+                <Route path="/records/:type/:id" component={RecordDetailPage} />
+                <Route path="/records/:type" component={RecordListPage} />
+                <Route path="/rules" component={RuleBuilderPage} />
+                <Route component={NotFoundPage} />
+              </Switch>
+            </ErrorBoundary>
+          </Layout>
+        </EntitiesProvider>
+      </AuthGate>
+    </ErrorBoundary>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'wouter';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { useSession } from './AuthGate';
+import { useEntities } from './entities-context';
+
+/**
+ * The studio frame: header (menu toggle on phones, language, user), the navigation listing
+ * every plugin's entities, and the main region.
+ *
+ * @example
+ * ```tsx
+ * <Layout><RecordListPage /></Layout>
+ * ```
+ */
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const { entities } = useEntities();
+  const { user, authEnabled, signOut } = useSession();
+  const [location] = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location]);
+
+  const plugins = [...new Set(entities.map((e) => e.plugin))];
+  const current = (href: string) => (location === href || location.startsWith(`${href}/`) ? 'page' : undefined);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">{t('nav.skipToContent')}</a>
+      <header className="topbar">
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="sidenav" onClick={() => setMenuOpen((o) => !o)}>
+          <span aria-hidden="true">☰</span>
+          <span className="visually-hidden">{t('nav.menu')}</span>
+        </button>
+        <Link href="/" className="brand">{t('app.name')}</Link>
+        <div className="topbar-tools">
+          <LanguageSwitch />
+          {authEnabled && user && (
+            <>
+              <span className="user-name">{user.name ?? user.email ?? user.id}</span>
+              <button type="button" onClick={() => void signOut()}>{t('auth.signOut')}</button>
+            </>
+          )}
+        </div>
+      </header>
+      <nav id="sidenav" className={menuOpen ? 'sidenav open' : 'sidenav'} aria-label={t('nav.label')}>
+        <ul>
+          <li>
+            <Link href="/" aria-current={location === '/' ? 'page' : undefined}>{t('nav.home')}</Link>
+          </li>
+          <li>
+            <Link href="/rules" aria-current={current('/rules')}>{t('nav.rules')}</Link>
+          </li>
+        </ul>
+        {plugins.map((plugin) => (
+          <section key={plugin} aria-labelledby={`nav-${plugin}`}>
+            <h2 id={`nav-${plugin}`} className="nav-group">{t('nav.plugin', { plugin })}</h2>
+            <ul>
+              {entities
+                .filter((e) => e.plugin === plugin)
+                .map((e) => (
+                  <li key={e.fullId}>
+                    <Link href={`/records/${e.fullId}`} aria-current={current(`/records/${e.fullId}`)}>{e.labelPlural}</Link>
+                  </li>
+                ))}
+            </ul>
+          </section>
+        ))}
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+/** Placeholder replaced by the rule builder. */
+export function RuleBuilderPage() {
+  return null;
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const runtime = process.env.PIPEWRIGHT_RUNTIME_URL ?? 'http://127.0.0.1:3000';
+
+/**
+ * Studio build. The output in `dist/` is served by the runtime under a strict CSP
+ * (`script-src 'self'`): no inline scripts and no eval, so nothing here may need either.
+ * `npm run dev -w @pipewright/studio` proxies the API to a runtime on :3000.
+ */
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    // @rjsf/core imports the ajv8 validator from a test helper only; see src/forms/no-ajv8-validator.ts
+    alias: { '@rjsf/validator-ajv8': fileURLToPath(new URL('./src/forms/no-ajv8-validator.ts', import.meta.url)) },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 900,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': runtime,
+      '/health': runtime,
+      '/openapi.json': runtime,
+    },
+  },
+});
