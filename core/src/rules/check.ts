@@ -3,7 +3,7 @@ import { RuleError } from '../errors';
 import { standardOperators } from './operators/registry';
 import { ARITHMETIC_OPERATORS, COMPARISON_OPERATORS, SCOPED_OPERATORS } from './operators/standard';
 import { parseRule, type ParseOptions } from './parse';
-import { lookupField } from './schema-types';
+import { deref, lookupField } from './schema-types';
 import type { JsonPrimitive, JsonSchema, OpNode, RuleNode, ValueType } from './types';
 
 /**
@@ -94,7 +94,7 @@ class TypeChecker {
         if (node.dynamic !== undefined) this.infer(node.dynamic, scope);
         if (node.path === null || scope === undefined) return { ...ANY, label: node.path?.join('.') ?? 'the record' };
         const name = node.path.join('.');
-        const found = lookupField(scope, node.path);
+        const found = lookupField(scope, node.path, this.options.schema ?? scope);
         if (!found.found) {
           this.report(node.pointer, 'unknown-field', `unknown field '${name}'`, { field: name, segment: node.path[found.at] });
           return { ...ANY, label: name };
@@ -166,7 +166,8 @@ class TypeChecker {
       this.report(node.pointer, 'type-mismatch', `'${node.op}' needs a list, ${collection.label} is ${article(collection.type)}`, { expected: 'array', actual: collection.type });
     }
     const items = collection.schema?.items;
-    const itemSchema = typeof items === 'object' && items !== null ? (items as JsonSchema) : undefined;
+    const root = this.options.schema;
+    const itemSchema = typeof items === 'object' && items !== null && root !== undefined ? deref(root, items as JsonSchema) : undefined;
     if (initial !== undefined) this.infer(initial, scope);
     let bodyScope: JsonSchema | undefined = itemSchema;
     if (node.op === 'reduce' && scope !== undefined) {
@@ -182,7 +183,7 @@ class TypeChecker {
     for (const key of keys) {
       if (key.kind !== 'literal' || typeof key.value !== 'string' || key.value === '') continue;
       const path = key.value.split('.');
-      if (!lookupField(scope, path).found) this.report(key.pointer, 'unknown-field', `unknown field '${key.value}'`, { field: key.value });
+      if (!lookupField(scope, path, this.options.schema ?? scope).found) this.report(key.pointer, 'unknown-field', `unknown field '${key.value}'`, { field: key.value });
     }
   }
 

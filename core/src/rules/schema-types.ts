@@ -18,8 +18,8 @@ const INDEX = /^(0|[1-9][0-9]*)$/;
  * // { found: true, type: 'date', ... }
  * ```
  */
-export function lookupField(root: JsonSchema, path: readonly string[]): FieldLookup {
-  let current: JsonSchema | undefined = deref(root, root);
+export function lookupField(schema: JsonSchema, path: readonly string[], root: JsonSchema = schema): FieldLookup {
+  let current: JsonSchema | undefined = deref(root, schema);
   let required = true;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i] as string;
@@ -87,7 +87,15 @@ function asSchema(value: unknown): JsonSchema | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonSchema) : undefined;
 }
 
-function deref(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
+/**
+ * Follows local `$ref`s (`#/...`) of `schema` inside `root`.
+ *
+ * @example
+ * ```ts
+ * deref(root, { $ref: '#/$defs/line' });
+ * ```
+ */
+export function deref(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
   let current = schema;
   for (let hops = 0; current !== undefined && typeof current.$ref === 'string' && hops < 16; hops++) {
     const ref: string = current.$ref;

@@ -42,8 +42,8 @@ export class OperatorRegistry {
       throw new RuleError({ code: 'rule.operator-invalid', message: `invalid operator owner id ${JSON.stringify(ownerId)}`, plugin: String(ownerId) });
     }
     const name: unknown = definition?.name;
-    if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name.split('.').some((s) => RESERVED.has(s))) {
-      throw new RuleError({ code: 'rule.operator-invalid', message: `invalid operator name ${JSON.stringify(name)} (lower snake case, dots allowed)`, plugin: ownerId });
+    if (typeof name !== 'string') {
+      throw new RuleError({ code: 'rule.operator-invalid', message: 'operator name must be a string', plugin: ownerId });
     }
     const existing = this.#entries.get(name);
     if (existing !== undefined) {
@@ -54,6 +54,9 @@ export class OperatorRegistry {
         plugin: ownerId,
         extensions: { operator: name, owner: existing.owner },
       });
+    }
+    if (!NAME_PATTERN.test(name) || name.split('.').some((s) => RESERVED.has(s))) {
+      throw new RuleError({ code: 'rule.operator-invalid', message: `invalid operator name ${JSON.stringify(name)} (lower snake case, dots allowed)`, plugin: ownerId });
     }
     if (typeof definition.evaluate !== 'function' || !isSignature(definition.signature)) {
       throw new RuleError({ code: 'rule.operator-invalid', message: `operator '${name}' needs an evaluate function and a signature`, plugin: ownerId });
