@@ -6,3 +6,4 @@ export * from './errors';
 export * from './validation/ajv';
 export * from './plugins/index';
 export * from './rules/index';
+export * from './process/index';

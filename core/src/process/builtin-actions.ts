@@ -1,0 +1,109 @@
+import type { SchemaObject as JsonSchema } from '../plugins/types';
+
+/** A built-in action type (`core.<id>`), run by the runtime itself. */
+export interface BuiltinActionType {
+  fullId: string;
+  title: string;
+  description: string;
+  configSchema: JsonSchema;
+}
+
+const assignee = {
+  type: 'object',
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+  properties: {
+    role: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
+    user: { type: 'string', minLength: 1, maxLength: 100 },
+  },
+};
+
+/**
+ * The action types every process may use without a plugin. Their handlers live in the runtime
+ * (they write records and notifications, or call out over HTTP); their configuration schemas
+ * live here so a definition can be checked without I/O.
+ *
+ * @example
+ * ```ts
+ * BUILTIN_ACTION_TYPES.get('core.notify')?.configSchema;
+ * ```
+ */
+export const BUILTIN_ACTION_TYPES: ReadonlyMap<string, BuiltinActionType> = new Map(
+  [
+    {
+      fullId: 'core.set_field',
+      title: 'Set a field',
+      description: 'Sets one field of the record (null removes it), as the process, with an event.',
+      configSchema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'value'],
+        properties: { field: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' }, value: true },
+      },
+    },
+    {
+      fullId: 'core.create_activity',
+      title: 'Create an activity or task',
+      description: 'Creates a crm.activity linked to the record (a task by default), owned by the record owner or the assignee.',
+      configSchema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['subject'],
+        properties: {
+          kind: { type: 'string', enum: ['call', 'email', 'meeting', 'visit', 'demo', 'task', 'note'], default: 'task' },
+          subject: { type: 'string', minLength: 1, maxLength: 200, description: 'Template; {{field}} is replaced by the record field.' },
+          description: { type: 'string', maxLength: 10000 },
+          dueInDays: { type: 'integer', minimum: 0, maximum: 365 },
+          assignTo: assignee,
+        },
+      },
+    },
+    {
+      fullId: 'core.notify',
+      title: 'Notify',
+      description: 'Writes an in-app notification for the record owner, a role relative to the record, or a user.',
+      configSchema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title'],
+        properties: {
+          to: assignee,
+          title: { type: 'string', minLength: 1, maxLength: 200, description: 'Template; {{field}} is replaced by the record field.' },
+          body: { type: 'string', maxLength: 2000 },
+        },
+      },
+    },
+    {
+      fullId: 'core.webhook',
+      title: 'Call a webhook',
+      description: 'POSTs the transition as JSON, signed with HMAC-SHA256, retried with backoff; a delivery that keeps failing is recorded as an incident.',
+      configSchema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: {
+          url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+          secretEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,62}$', description: 'Environment variable holding the signing secret (default PIPEWRIGHT_WEBHOOK_SECRET).' },
+          event: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,62}$' },
+        },
+      },
+    },
+  ].map((a) => [a.fullId, a]),
+);
+
+/**
+ * Renders `{{field}}` / `{{a.b}}` placeholders from a record body; unknown fields render empty.
+ *
+ * @example
+ * ```ts
+ * renderTemplate('Proposal for {{name}}', { name: 'Acme' }); // 'Proposal for Acme'
+ * ```
+ */
+export function renderTemplate(template: string, data: Record<string, unknown>): string {
+  return template.replace(/\{\{\s*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\s*\}\}/g, (_, path: string) => {
+    let v: unknown = data;
+    for (const seg of path.split('.')) v = typeof v === 'object' && v !== null && Object.hasOwn(v, seg) ? (v as Record<string, unknown>)[seg] : undefined;
+    return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  });
+}

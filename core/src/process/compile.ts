@@ -1,0 +1,122 @@
+import { explain, type ExplainNode } from '../rules/explain';
+import { compileRule, type CompiledRule } from '../rules/compile';
+import { truthy } from '../rules/runtime';
+import type { RuleContext } from '../rules/types';
+import type { LoadedEntity } from '../plugins/types';
+import type { ValidateFunction } from '../validation/ajv';
+import { ProcessError } from './errors';
+import { ajvOf, compileSchema, type ProcessContext } from './context';
+import { checkProcess } from './check';
+import { movesBetween, nextStages, type Move } from './graph';
+import { unmetRequirements, type UnmetRequirements } from './requirements';
+import type { ProcessDefinition, StageDefinition, TransitionDefinition } from './types';
+
+/** Result of evaluating a guard: passed, or failed with the rule engine's explanation. */
+export type GuardResult = { passed: true } | { passed: false; explanation: ExplainNode; message: string };
+
+/**
+ * A checked process compiled once: stages by id, guards as functions, entry requirements as
+ * validators. Everything a transition, a version migration or a backtest evaluates.
+ *
+ * @example
+ * ```ts
+ * const p = compileProcess(def, ctx);
+ * const move = p.resolveMove('engaging', 'proposal');
+ * p.evaluateGuard(move.transition, deal.data);
+ * p.checkRequirements('proposal', deal.data);
+ * ```
+ */
+export class CompiledProcess {
+  readonly stages: ReadonlyMap<string, StageDefinition>;
+  readonly entity: LoadedEntity | undefined;
+  readonly #guards = new Map<TransitionDefinition, CompiledRule>();
+  readonly #requirements = new Map<string, ValidateFunction>();
+
+  constructor(
+    readonly definition: ProcessDefinition,
+    private readonly ctx: ProcessContext,
+  ) {
+    this.stages = new Map(definition.stages.map((s) => [s.id, s]));
+    this.entity = ctx.entities.get(definition.entity);
+    const options = { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(this.entity ? { schema: this.entity.schema } : {}) };
+    for (const t of definition.transitions ?? []) if (t.guard !== undefined) this.#guards.set(t, compileRule(t.guard, options));
+    for (const s of definition.stages) if (s.requirements) this.#requirements.set(s.id, compileSchema(ajvOf(ctx), s.requirements));
+  }
+
+  /** The stage with this id, or a 422 {@link ProcessError}. */
+  stage(id: string): StageDefinition {
+    const s = this.stages.get(id);
+    if (!s) throw new ProcessError({ code: 'process.unknown-stage', status: 422, message: `Process "${this.definition.id}" has no stage "${id}".`, details: [{ pointer: '/to', message: 'no such stage', code: 'unknown-stage' }], extensions: { stages: [...this.stages.keys()] } });
+    return s;
+  }
+
+  /** Stage ids one move away from `from`. */
+  nextStages(from: string): string[] {
+    return nextStages(this.definition, from);
+  }
+
+  /**
+   * The move from `from` to `to`, choosing the transition with id `transitionId` when given.
+   * Throws 422 `process.transition-not-allowed` (listing the allowed targets) when there is none,
+   * and `process.ambiguous-transition` when several match and none was chosen.
+   */
+  resolveMove(from: string, to: string, transitionId?: string): Move {
+    this.stage(to);
+    const moves = movesBetween(this.definition, from, to);
+    const chosen = transitionId === undefined ? moves : moves.filter((m) => m.transition?.id === transitionId);
+    const first = chosen[0];
+    if (!first) {
+      const why = transitionId === undefined ? `from "${from}" to "${to}"` : `"${transitionId}" from "${from}" to "${to}"`;
+      throw new ProcessError({ code: 'process.transition-not-allowed', status: 422, message: `Process "${this.definition.id}" allows no move ${why}.`, details: [{ pointer: transitionId === undefined ? '/to' : '/transition', message: 'not allowed from the current stage', code: 'transition-not-allowed' }], extensions: { from, to, allowed: this.nextStages(from) } });
+    }
+    if (chosen.length > 1) {
+      throw new ProcessError({ code: 'process.ambiguous-transition', status: 422, message: `Several transitions lead from "${from}" to "${to}"; name one in "transition".`, details: [{ pointer: '/transition', message: 'choose a transition', code: 'required' }], extensions: { transitions: chosen.map((m) => m.transition?.id) } });
+    }
+    return first;
+  }
+
+  /** Evaluates a transition's guard on a record body (no guard: passed). */
+  evaluateGuard(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext): GuardResult {
+    const fn = t ? this.#guards.get(t) : undefined;
+    if (!t || !fn) return { passed: true };
+    const result = fn(data, context);
+    if (truthy(result)) return { passed: true };
+    const explanation = explain(t.guard, data, { ...(this.ctx.operators ? { operators: this.ctx.operators } : {}), ...(context ? { context } : {}) });
+    return { passed: false, explanation, message: t.guardMessage ?? explanation.sentence };
+  }
+
+  /** The stage's entry requirements that `data` does not meet, or null. */
+  checkRequirements(stageId: string, data: Record<string, unknown>, prefix = '/data'): UnmetRequirements | null {
+    const validate = this.#requirements.get(stageId);
+    const s = this.stages.get(stageId);
+    if (!validate || !s?.requirements) return null;
+    return unmetRequirements(validate, s.requirements, this.entity, data, prefix);
+  }
+}
+
+/**
+ * Checks (see {@link checkProcess}) and compiles a definition; throws a 422 {@link ProcessError}
+ * `process.invalid` listing every problem when it does not pass.
+ *
+ * @example
+ * ```ts
+ * const compiled = compileProcess(definition, { entities: registry.entities, actionTypes: registry.actionTypes, operators });
+ * ```
+ */
+export function compileProcess(doc: unknown, ctx: ProcessContext): CompiledProcess {
+  const { definition, problems } = checkProcess(doc, ctx);
+  if (!definition) throw invalidProcess(problems);
+  return new CompiledProcess(definition, ctx);
+}
+
+/** The 422 error for a definition with problems; details carry the pointers. */
+export function invalidProcess(problems: readonly { pointer: string; code: string; message: string }[]): ProcessError {
+  const first = problems[0];
+  return new ProcessError({
+    code: 'process.invalid',
+    status: 422,
+    message: `The process definition has ${problems.length} problem(s)${first ? `, first at ${first.pointer || '/'}: ${first.message}` : ''}.`,
+    details: problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code })),
+    ...(first ? { pointer: first.pointer } : {}),
+  });
+}

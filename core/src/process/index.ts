@@ -1,0 +1,18 @@
+/**
+ * Process semantics, no I/O: checking a definition (with JSON pointers), compiling it (guards,
+ * entry requirements, allowed moves), SLA deadlines, version diffs, migration planning and
+ * backtests. The runtime executes; see docs/adr/005-process-runtime.md.
+ */
+export type { ActionDefinition, Assignee, ProcessDefinition, ProcessProblem, StageDefinition, StageKind, StageSla, TransitionDefinition } from './types';
+export { ProcessError } from './errors';
+export { BUILTIN_ACTION_TYPES, renderTemplate, type BuiltinActionType } from './builtin-actions';
+export { actionTypeOf, type ProcessContext } from './context';
+export { checkProcess } from './check';
+export { CompiledProcess, compileProcess, invalidProcess, type GuardResult } from './compile';
+export { movesBetween, nextStages, graphProblems, sourcesOf, type Move } from './graph';
+export { unmetRequirements, type UnmetRequirements } from './requirements';
+export { addDuration, durationMillis, parseIsoDuration, slaTimes, type IsoDuration } from './duration';
+export { diffProcesses, transitionKey, type MemberChange, type ProcessDiff, type RuleChange } from './diff';
+export { checkStageMapping, planMigration, type MigrationFate } from './migrate';
+export { replayTransitions, type BacktestReport, type BlockReason, type RecordedTransition } from './backtest';
+export type { ExplainNode } from '../rules/explain';

@@ -1,0 +1,94 @@
+/**
+ * Types of a process definition (`*.process.json`, validated by `schemas/process.schema.json`)
+ * and of what core derives from it.
+ */
+import type { SchemaObject as JsonSchema } from '../plugins/types';
+
+/** Outcome class of a stage: work in progress, or a terminal won / lost. */
+export type StageKind = 'open' | 'won' | 'lost';
+
+/** Who is escalated to or notified: a role relative to the record, or one user. */
+export type Assignee = { role: string; user?: undefined } | { user: string; role?: undefined };
+
+/** How long a record may stay in a stage. Exactly one of `maxDays` / `maxDuration`. */
+export interface StageSla {
+  maxDays?: number;
+  maxDuration?: string;
+  businessDays?: boolean;
+  escalateTo?: Assignee;
+  warnBefore?: string;
+}
+
+/** One stage of a process. */
+export interface StageDefinition {
+  id: string;
+  label: string;
+  kind: StageKind;
+  description?: string;
+  probability?: number;
+  requirements?: JsonSchema;
+  guidance?: string;
+  sla?: StageSla;
+  color?: string;
+}
+
+/** One action a transition runs after it commits. */
+export interface ActionDefinition {
+  id?: string;
+  type: string;
+  config?: Record<string, unknown>;
+}
+
+/** An explicit move between stages. */
+export interface TransitionDefinition {
+  id?: string;
+  label?: string;
+  from: string | string[];
+  to: string;
+  guard?: unknown;
+  guardMessage?: string;
+  roles?: string[];
+  actions?: ActionDefinition[];
+}
+
+/**
+ * A process definition as authored.
+ *
+ * @example
+ * ```ts
+ * const def: ProcessDefinition = { id: 'mini', label: 'Mini', entity: 'pipeline.deal', initialStage: 'a',
+ *   stages: [{ id: 'a', label: 'A', kind: 'open' }, { id: 'w', label: 'Won', kind: 'won', probability: 1 }],
+ *   transitions: [{ from: 'a', to: 'w' }] };
+ * ```
+ */
+export interface ProcessDefinition {
+  $schema?: string;
+  id: string;
+  label: string;
+  description?: string;
+  entity: string;
+  version?: number;
+  initialStage: string;
+  allowSkip?: boolean;
+  allowBackward?: boolean;
+  stages: StageDefinition[];
+  transitions?: TransitionDefinition[];
+  layout?: Record<string, unknown>;
+}
+
+/**
+ * One problem found in a process definition, located by a JSON pointer into it.
+ *
+ * @example
+ * ```ts
+ * const p: ProcessProblem = { pointer: '/stages/3', code: 'unreachable-stage', message: 'Stage "x" cannot be reached.' };
+ * ```
+ */
+export interface ProcessProblem {
+  pointer: string;
+  /** Stable code: `schema`, `duplicate-stage`, `unknown-stage`, `unreachable-stage`, `dead-end`, `invalid-guard`, `unknown-action-type`, ... */
+  code: string;
+  message: string;
+  /** Nested details (e.g. the rule checker's problems), pointers relative to the definition. */
+  params?: Record<string, unknown>;
+}
