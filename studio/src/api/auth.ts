@@ -2,11 +2,11 @@
  * Everything the studio knows about authentication lives here, so adapting to the runtime's
  * auth (cookie session + CSRF header) touches one file.
  *
- * Assumed contract (adapt when `runtime/src/auth` lands):
- * - `POST /api/auth/login` `{ username, password }` sets the session cookie and answers the user,
- *   optionally with `csrfToken`;
- * - `GET /api/auth/me` answers the user (optionally with `csrfToken`), 401 when signed out;
- *   404 means the runtime has no auth yet, and the studio works without signing in;
+ * The runtime's contract (`runtime/src/http/routes/auth.ts`, `runtime/src/auth/sessions.ts`):
+ * - `POST /api/auth/login` `{ email, password }` sets the httpOnly session cookie and the
+ *   `pw_csrf` cookie, and answers `{ user, csrfToken, expiresAt }`;
+ * - `GET /api/auth/me` answers `{ user, actor, roles, csrfToken? }`, 401 when signed out;
+ *   404 means a runtime without auth, and the studio works without signing in;
  * - unsafe requests carry the CSRF token in {@link CSRF_HEADER}; the token comes from the last
  *   auth answer or, failing that, the {@link CSRF_COOKIE} cookie (double-submit pattern).
  */
@@ -51,9 +51,9 @@ export function authHeaders(method: string): Record<string, string> {
 }
 
 function remember(body: unknown): AuthUser {
-  const b = (body ?? {}) as { csrfToken?: unknown; user?: AuthUser } & AuthUser;
+  const b = (body ?? {}) as { csrfToken?: unknown; user?: AuthUser | null; actor?: string; roles?: string[] };
   if (typeof b.csrfToken === 'string') memoryToken = b.csrfToken;
-  return b.user ?? b;
+  return b.user ?? { id: b.actor ?? 'unknown', ...(b.roles ? { roles: b.roles } : {}) };
 }
 
 /**
@@ -78,15 +78,15 @@ export async function fetchAuthState(): Promise<AuthState> {
  *
  * @example
  * ```ts
- * const user = await login('ana', 'secret');
+ * const user = await login('ana@example.com', 'secret');
  * ```
  */
-export async function login(username: string, password: string): Promise<AuthUser> {
+export async function login(email: string, password: string): Promise<AuthUser> {
   const res = await fetch('/api/auth/login', {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeaders('POST') },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ email, password }),
   });
   const body = (await res.json().catch(() => ({}))) as { detail?: string };
   if (!res.ok) throw new Error(body.detail ?? `HTTP ${res.status}`);

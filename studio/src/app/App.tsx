@@ -1,15 +1,18 @@
+import { lazy, Suspense } from 'react';
 import { Route, Switch } from 'wouter';
 import { RecordCreatePage } from '../entities/RecordCreatePage';
 import { RecordDetailPage } from '../entities/RecordDetailPage';
 import { RecordEditPage } from '../entities/RecordEditPage';
 import { RecordListPage } from '../entities/RecordListPage';
-import { RuleBuilderPage } from '../rules/RuleBuilderPage';
 import { AuthGate } from './AuthGate';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
 import { HomePage } from './HomePage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
+
+// React Flow, dagre and the rule engine load only when the rule builder opens.
+const RuleBuilderPage = lazy(() => import('../rules/RuleBuilderPage').then((m) => ({ default: m.RuleBuilderPage })));
 
 /**
  * The studio: sign-in gate, entity catalogue, layout and routes.
@@ -32,7 +35,11 @@ export function App() {
                 <Route path="/records/:type/:id/edit" component={RecordEditPage} />
                 <Route path="/records/:type/:id" component={RecordDetailPage} />
                 <Route path="/records/:type" component={RecordListPage} />
-                <Route path="/rules" component={RuleBuilderPage} />
+                <Route path="/rules">
+                  <Suspense fallback={<p role="status">…</p>}>
+                    <RuleBuilderPage />
+                  </Suspense>
+                </Route>
                 <Route component={NotFoundPage} />
               </Switch>
             </ErrorBoundary>

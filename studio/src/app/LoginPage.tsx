@@ -13,7 +13,7 @@ import { LanguageSwitch } from '../i18n/LanguageSwitch';
  */
 export function LoginPage({ onSignedIn }: { onSignedIn: (user: AuthUser) => void }) {
   const { t } = useTranslation();
-  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +23,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (user: AuthUser) => void
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await login(username, password));
+      onSignedIn(await login(email, password));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -35,8 +35,8 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (user: AuthUser) => void
     <main className="login" id="main">
       <form className="panel login-form" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">{t('auth.title')}</h1>
-        <label htmlFor="login-username">{t('auth.username')}</label>
-        <input id="login-username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <label htmlFor="login-email">{t('auth.email')}</label>
+        <input id="login-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <label htmlFor="login-password">{t('auth.password')}</label>
         <input id="login-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         {error && (

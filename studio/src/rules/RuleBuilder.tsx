@@ -1,0 +1,129 @@
+import { applyEdgeChanges, applyNodeChanges, Background, Controls, ReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EntityInfo } from '../api/types';
+import { checkForStudio, explainForStudio, ruleOperators, type ExplainNode } from './engine';
+import { addNode, connect } from './graph-edit';
+import { OUTPUT_ID, type JsonValue, type RuleGraph, type RuleNodeData } from './graph-model';
+import { graphToLogic, nodeForPointer } from './graph-to-logic';
+import { layoutGraph } from './layout';
+import { logicToGraph } from './logic-to-graph';
+import { RuleInspector } from './RuleInspector';
+import { RuleJsonPanel } from './RuleJsonPanel';
+import { RuleNodeView, type RuleFlowNode } from './RuleNodeView';
+import { RulePalette } from './RulePalette';
+import { RulePreview } from './RulePreview';
+import { fieldPaths, inlineTypes } from './rule-schema';
+import { RuleViewContext, type RuleView } from './view-context';
+
+const nodeTypes = { rule: RuleNodeView };
+const toFlow = (g: RuleGraph): { nodes: RuleFlowNode[]; edges: Edge[] } => ({
+  nodes: g.nodes.map((n) => ({ ...n, type: 'rule' as const, deletable: n.id !== OUTPUT_ID })),
+  edges: g.edges.map((e) => ({ ...e })),
+});
+
+function flatten(node: ExplainNode, out: ExplainNode[] = []): ExplainNode[] {
+  out.push(node);
+  node.children.forEach((c) => flatten(c, out));
+  return out;
+}
+
+/**
+ * Draws a json-logic rule as a graph (inputs, operators, one output) with React Flow, keeps the
+ * json-logic in sync, shows checker problems on the offending nodes and previews the rule on a
+ * sample record with core's explanation.
+ *
+ * @example
+ * ```tsx
+ * <RuleBuilder entity={deal} initialRule={{ '>=': [{ var: 'amount.amount' }, 10000] }} onChange={save} />
+ * ```
+ */
+export function RuleBuilder({ entity, initialRule, onChange }: { entity: EntityInfo | undefined; initialRule: unknown; onChange?: (logic: JsonValue) => void }) {
+  const { t } = useTranslation();
+  const initial = useMemo(() => toFlow(layoutGraph(logicToGraph(initialRule))), [initialRule]);
+  const [nodes, setNodes] = useState<RuleFlowNode[]>(initial.nodes);
+  const [edges, setEdges] = useState<Edge[]>(initial.edges);
+  const [sampleText, setSampleText] = useState('{}');
+  const graph: RuleGraph = useMemo(() => ({ nodes, edges: edges.map((e) => ({ ...e, targetHandle: e.targetHandle ?? '' })) }), [nodes, edges]);
+  const setGraph = (g: RuleGraph) => {
+    const f = toFlow(g);
+    setNodes(f.nodes);
+    setEdges(f.edges);
+  };
+  const selectedId = nodes.find((n) => n.selected)?.id ?? null;
+  const operators = useMemo(() => ruleOperators().list().map((o) => o.name), []);
+  const schema = useMemo(() => (entity ? (inlineTypes(entity.schema) as EntityInfo['schema']) : undefined), [entity]);
+
+  const { logic, pointers, problems: graphProblems } = useMemo(() => graphToLogic(graph), [graph]);
+  const ruleProblems = useMemo(() => (graphProblems.length ? [] : checkForStudio(logic, schema)), [graphProblems, logic, schema]);
+  const result = useMemo(() => {
+    if (graphProblems.length || ruleProblems.length) return null;
+    try {
+      return explainForStudio(logic, JSON.parse(sampleText) as unknown);
+    } catch (err) {
+      return { error: t('rules.badSample', { message: err instanceof Error ? err.message : String(err) }) };
+    }
+  }, [graphProblems, ruleProblems, logic, sampleText, t]);
+  const view: RuleView = useMemo(() => {
+    const problems = new Map<string, string[]>();
+    const note = (nodeId: string | undefined, message: string) => {
+      const key = nodeId ?? OUTPUT_ID;
+      problems.set(key, [...(problems.get(key) ?? []), message]);
+    };
+    graphProblems.forEach((p) => note(p.nodeId, p.code === 'unconnected-argument' ? t('rules.unconnectedArg', { n: (p.arg ?? 0) + 1 }) : t(`rules.problems.${p.code}`)));
+    ruleProblems.forEach((p) => note(nodeForPointer(pointers, p.pointer), p.message));
+    const values = new Map<string, ExplainNode>();
+    if (result && !('error' in result)) for (const n of flatten(result)) { const id = pointers.get(n.pointer); if (id && !values.has(id)) values.set(id, n); }
+    return { problems, values };
+  }, [graphProblems, ruleProblems, pointers, result, t]);
+
+  useEffect(() => {
+    if (!graphProblems.length) onChange?.(logic);
+  }, [logic, graphProblems, onChange]);
+
+  const add = (data: RuleNodeData) => {
+    const maxY = Math.max(0, ...nodes.map((n) => n.position.y));
+    const { graph: next, id } = addNode(graph, data, { x: 0, y: maxY + 90 });
+    setGraph({ ...next, nodes: next.nodes.map((n) => ({ ...n, selected: n.id === id })) as RuleFlowNode[] });
+  };
+
+  return (
+    <div className="rule-builder">
+      <div>
+        <div className="page-head">
+          <p className="muted" role="status">
+            {view.problems.size ? t('rules.problemCount', { count: [...view.problems.values()].flat().length }) : t('rules.valid')}
+          </p>
+          <button type="button" onClick={() => setGraph(layoutGraph(graph))}>{t('rules.autoLayout')}</button>
+        </div>
+        <div className="rule-canvas" aria-label={t('rules.canvas')} role="region">
+          <RuleViewContext.Provider value={view}>
+            <ReactFlow<RuleFlowNode, Edge>
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={(changes: NodeChange<RuleFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
+              onEdgesChange={(changes: EdgeChange[]) => setEdges((es) => applyEdgeChanges(changes, es))}
+              onConnect={(c: Connection) => c.targetHandle && setGraph(connect(graph, c.source, c.target, c.targetHandle))}
+              fitView
+              minZoom={0.2}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background />
+              <Controls />
+            </ReactFlow>
+          </RuleViewContext.Provider>
+        </div>
+        <RuleJsonPanel logic={logic} onLoad={(rule) => setGraph(layoutGraph(logicToGraph(rule)))} />
+      </div>
+      <div className="rule-side">
+        <section className="panel" aria-label={t('rules.inspector')}>
+          <h2>{t('rules.inspector')}</h2>
+          <RuleInspector graph={graph} selectedId={selectedId} operators={operators} onChange={setGraph} />
+        </section>
+        <RulePalette fields={fieldPaths(entity)} operators={operators} onAdd={add} />
+        <RulePreview entity={entity} sampleText={sampleText} onSampleText={setSampleText} result={result} />
+      </div>
+    </div>
+  );
+}

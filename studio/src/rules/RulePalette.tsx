@@ -1,0 +1,81 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ARRAY_OP, METRICS_PREFIX, type JsonValue, type RuleNodeData } from './graph-model';
+
+/**
+ * Parses a constant typed by a person: JSON when it parses (`10`, `true`, `"x"`, `[1,2]`), else the text.
+ *
+ * @example
+ * ```ts
+ * parseConstant('10'); // 10
+ * parseConstant('inbound'); // 'inbound'
+ * ```
+ */
+export function parseConstant(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Adds inputs (record fields, metrics, constants) and operators to the rule canvas; every
+ * control is labelled and keyboard operable.
+ *
+ * @example
+ * ```tsx
+ * <RulePalette fields={['amount.amount']} operators={['>=', 'and']} onAdd={(data) => add(data)} />
+ * ```
+ */
+export function RulePalette({ fields, operators, onAdd }: { fields: string[]; operators: string[]; onAdd: (data: RuleNodeData) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [field, setField] = useState(fields[0] ?? '');
+  const [metric, setMetric] = useState('crm.visits');
+  const [constant, setConstant] = useState('0');
+  const [op, setOp] = useState('>=');
+  const fieldValue = fields.includes(field) ? field : (fields[0] ?? '');
+
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('rules.palette')}</h2>
+      <div className="palette">
+        <label>
+          {t('rules.kinds.field')}
+          <select value={fieldValue} onChange={(e) => setField(e.target.value)}>
+            {fields.map((f) => (
+              <option key={f} value={f}>{f}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" disabled={!fieldValue} onClick={() => onAdd({ kind: 'field', path: fieldValue, varArg: fieldValue })}>{t('rules.add')}</button>
+      </div>
+      <div className="palette">
+        <label>
+          {t('rules.kinds.metric')}
+          <input value={metric} onChange={(e) => setMetric(e.target.value)} />
+        </label>
+        <button type="button" disabled={!metric} onClick={() => onAdd({ kind: 'metric', path: METRICS_PREFIX + metric, varArg: METRICS_PREFIX + metric })}>{t('rules.add')}</button>
+      </div>
+      <div className="palette">
+        <label>
+          {t('rules.kinds.constant')}
+          <input value={constant} onChange={(e) => setConstant(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => onAdd({ kind: 'constant', value: parseConstant(constant) })}>{t('rules.add')}</button>
+      </div>
+      <div className="palette">
+        <label>
+          {t('rules.kinds.operator')}
+          <select value={op} onChange={(e) => setOp(e.target.value)}>
+            {[...operators, ARRAY_OP].map((o) => (
+              <option key={o} value={o}>{o}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => onAdd({ kind: 'operator', op, arity: ['!', '!!'].includes(op) ? 1 : 2, form: 'array' })}>{t('rules.add')}</button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * The studio's window onto core's rule engine (`core/src/rules/index.ts`). Only the
+ * interpreter-based functions are used: `explain` evaluates without eval/`Function`, so it runs
+ * under the runtime's CSP. Imported by relative path because `@pipewright/core` exposes the
+ * rule engine from `core/src/rules/index.ts` only (no package subpath export yet).
+ */
+import { createOperatorRegistry, explain, isPipewrightError, parseRule, registerSalesOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
+import type { JsonSchema } from '../api/types';
+
+export type { ExplainNode, OperatorRegistry };
+
+/** A located problem of a rule: from the parser (structure, allowlist) or the type checker. */
+export interface RuleProblem {
+  pointer: string;
+  message: string;
+  code: string;
+}
+
+let registry: OperatorRegistry | undefined;
+
+/**
+ * Standard json-logic operators plus the sales operators, as the runtime registers them.
+ *
+ * @example
+ * ```ts
+ * ruleOperators().list().map((o) => o.name);
+ * ```
+ */
+export function ruleOperators(): OperatorRegistry {
+  if (!registry) {
+    registry = createOperatorRegistry();
+    registerSalesOperators(registry);
+    registry.freeze();
+  }
+  return registry;
+}
+
+/**
+ * Parses and type-checks a rule against an entity schema without throwing.
+ *
+ * @example
+ * ```ts
+ * checkForStudio({ '>': [{ var: 'close_date' }, 5] }, deal.schema); // [{ pointer: '/>/0', ... }]
+ * ```
+ */
+export function checkForStudio(rule: unknown, schema: JsonSchema | undefined): RuleProblem[] {
+  const operators = ruleOperators();
+  try {
+    const tree = parseRule(rule, { operators });
+    return typeProblems(tree, { operators, ...(schema ? { schema } : {}) }).map((d) => ({ pointer: d.pointer, message: d.message, code: d.code ?? 'invalid' }));
+  } catch (err) {
+    if (isPipewrightError(err)) {
+      const details = err.details.length ? err.details : [{ pointer: err.pointer ?? '', message: err.message, code: err.code }];
+      return details.map((d) => ({ pointer: d.pointer, message: d.message, code: d.code ?? err.code }));
+    }
+    return [{ pointer: '', message: err instanceof Error ? err.message : String(err), code: 'invalid' }];
+  }
+}
+
+/**
+ * Evaluates a rule on a sample record and explains every sub-rule (interpreter, CSP-safe).
+ *
+ * @example
+ * ```ts
+ * const tree = explainForStudio(rule, { amount: 5000 });
+ * tree.value; tree.sentence;
+ * ```
+ */
+export function explainForStudio(rule: unknown, data: unknown, now: Date = new Date()): ExplainNode | { error: string } {
+  try {
+    return explain(rule, data, { operators: ruleOperators(), context: { now: () => now } });
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
