@@ -16,6 +16,16 @@ export interface Config {
   maxImportBytes: number;
   /** Seed the demo data set on first start. */
   demo: boolean;
+  /** Password of the demo admin and rep; random when absent. */
+  demoPassword?: string;
+  /** Lifetime of a sign-in session, in seconds. */
+  sessionTtlSeconds: number;
+  /** Requests per minute one user or token may make (shared by all processes). */
+  rateLimitPerMinute: number;
+  /** Sign-in attempts per account per 15 minutes (ten times as many per client address). */
+  loginAttemptsPer15Min: number;
+  /** Mark cookies Secure: `auto` does so for HTTPS requests (as a proxy reports them). */
+  secureCookies: 'auto' | 'always' | 'never';
 }
 
 /**
@@ -44,5 +54,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: positive('PIPEWRIGHT_MAX_BODY_BYTES', 1024 * 1024),
     maxImportBytes: positive('PIPEWRIGHT_MAX_IMPORT_BYTES', 50 * 1024 * 1024),
     demo: env.PIPEWRIGHT_DEMO !== 'false',
+    ...(env.PIPEWRIGHT_DEMO_PASSWORD ? { demoPassword: env.PIPEWRIGHT_DEMO_PASSWORD } : {}),
+    sessionTtlSeconds: positive('PIPEWRIGHT_SESSION_TTL', 12 * 3600),
+    rateLimitPerMinute: positive('PIPEWRIGHT_RATE_LIMIT', 1200),
+    loginAttemptsPer15Min: positive('PIPEWRIGHT_LOGIN_RATE_LIMIT', 10),
+    secureCookies: secureCookies(env.PIPEWRIGHT_SECURE_COOKIES),
   };
+}
+
+function secureCookies(raw: string | undefined): Config['secureCookies'] {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (raw === 'true' || raw === 'always') return 'always';
+  if (raw === 'false' || raw === 'never') return 'never';
+  throw new Error(`PIPEWRIGHT_SECURE_COOKIES must be auto, true or false; got "${raw}"`);
 }

@@ -1,9 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { initial } from './migrations/001-initial';
+import { identity } from './migrations/002-identity';
+import { processes } from './migrations/003-processes';
 
 /** Migrations ship in code, so the runtime needs no migration folder at run time. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-identity': identity,
+  '003-processes': processes,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

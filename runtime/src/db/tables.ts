@@ -10,7 +10,7 @@ export interface OrgUnitTable {
   name: string;
   kind: 'company' | 'region' | 'team';
   parent_id: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface UserTable {
@@ -20,8 +20,49 @@ export interface UserTable {
   org_unit_id: string | null;
   roles: ColumnType<string[], string, string>;
   active: Generated<boolean>;
+  /** scrypt hash (see auth/password.ts); never selected into a response. */
   password_hash: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  deactivated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** A signed-in browser session; `id` is the SHA-256 of the cookie value, never the value. */
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** A bearer API token; only its SHA-256 is stored. */
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  scopes: ColumnType<string[], string, string>;
+  token_hash: string;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** A record shared with a user beyond what their role shows them. */
+export interface RecordShareTable {
+  record_id: string;
+  user_id: string;
+  access: 'read' | 'edit';
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** Fixed-window counters shared by every runtime process. */
+export interface RateLimitTable {
+  key: string;
+  window_start: Timestamp;
+  hits: number;
 }
 
 /** Every plugin entity's records: system columns plus a jsonb body. */
@@ -38,6 +79,9 @@ export interface RecordTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** The process (and published version) the record moves through; null until it enters one. */
+  process_id: ColumnType<string | null, string | null | undefined, string | null>;
+  process_version: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Append-only history: one row per change, written in the change's transaction. */
@@ -51,6 +95,8 @@ export interface EventTable {
   before: JsonNullable;
   after: JsonNullable;
   meta: JsonNullable;
+  /** What an admin action was about (`user:<id>`, `token:<id>`, `org-unit:<id>`); null for record writes. */
+  subject: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ImportTable {
@@ -73,4 +119,124 @@ export interface Database {
   records: RecordTable;
   events: EventTable;
   imports: ImportTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  record_shares: RecordShareTable;
+  rate_limits: RateLimitTable;
+  process_definitions: ProcessDefinitionTable;
+  process_versions: ProcessVersionTable;
+  stage_history: StageHistoryTable;
+  idempotency_keys: IdempotencyKeyTable;
+  action_runs: ActionRunTable;
+  notifications: NotificationTable;
+  incidents: IncidentTable;
+  sla_breaches: SlaBreachTable;
+}
+
+type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type AnyJson = ColumnType<unknown, string, string>;
+
+/** A process: its editable draft (with a revision for If-Match) and its latest published version. */
+export interface ProcessDefinitionTable {
+  id: string;
+  entity: string;
+  draft: AnyJson;
+  draft_revision: number;
+  latest_version: number | null;
+  /** `plugin:<id>` for processes a plugin ships, `api` for those created over the API. */
+  source: string;
+  /** Order among the processes of an entity; the first published one is the entity's default. */
+  position: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** A published, immutable version of a process. */
+export interface ProcessVersionTable {
+  process_id: string;
+  version: number;
+  definition: AnyJson;
+  published_at: Timestamp;
+  published_by: string;
+}
+
+/** One stay of a record in a stage: entered, exited, by whom, and the body as it entered. */
+export interface StageHistoryTable {
+  id: Generated<string>;
+  record_id: string;
+  record_type: string;
+  process_id: string;
+  process_version: number;
+  stage: string;
+  from_stage: string | null;
+  transition_id: string | null;
+  entered_at: Timestamp;
+  entered_by: string;
+  exited_at: NullableTime;
+  exited_by: ColumnType<string | null, string | null | undefined, string | null>;
+  due_at: NullableTime;
+  snapshot: AnyJson;
+}
+
+/** The stored response of a request made with an Idempotency-Key. */
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  body: AnyJson;
+  headers: AnyJson;
+  created_at: Timestamp;
+}
+
+/** One action execution that finished (its key makes re-deliveries no-ops). */
+export interface ActionRunTable {
+  key: string;
+  record_id: string | null;
+  action_type: string;
+  status: 'done' | 'failed';
+  result: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+  attempts: number;
+  finished_at: Timestamp;
+}
+
+/** An in-app notification. */
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  record_id: string | null;
+  record_type: string | null;
+  title: string;
+  body: string | null;
+  data: ColumnType<unknown, string | null, string | null>;
+  dedupe_key: string;
+  created_at: Timestamp;
+  read_at: NullableTime;
+}
+
+/** Something that kept failing and needs a person (a webhook that never answered, an action without handler). */
+export interface IncidentTable {
+  id: string;
+  kind: string;
+  record_id: string | null;
+  dedupe_key: string;
+  message: string;
+  details: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp;
+  resolved_at: NullableTime;
+}
+
+/** The one breach of one stage stay's SLA. */
+export interface SlaBreachTable {
+  history_id: string;
+  record_id: string;
+  process_id: string;
+  stage: string;
+  due_at: Timestamp;
+  breached_at: Timestamp;
+  escalated_to: AnyJson;
+  handled_by: string;
 }

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, PipewrightError, ValidationError, assertValidBody, type LoadedEntity, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { forbidden } from '../auth/errors';
+import { principalOf, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
+import { AccessPolicy } from './access';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
 import { toView, type RecordView } from './view';
 
-/** Who is acting. The access layer narrows what they may see through `scope`. */
+/**
+ * Who a change is recorded as (the event `actor`). The store's methods take the request's
+ * {@link Principal}; a bare actor is accepted only as `system:<name>` (unrestricted).
+ */
 export interface Actor {
   id: string;
 }
@@ -56,42 +62,60 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
 
 /**
  * Records of every plugin entity. Each write validates the body against the entity schema and
- * appends an event (actor, before, after) in the same transaction.
+ * appends an event (actor, before, after) in the same transaction. Every read and write is
+ * narrowed by the {@link AccessPolicy} for the principal: an invisible record is 404, a visible
+ * one the principal may not change is 403.
  *
  * @example
  * ```ts
  * const store = new RecordStore(db, registry);
- * const deal = await store.create('pipeline.deal', { data: { name: 'Big deal' } }, { id: 'u1' });
+ * const deal = await store.create('pipeline.deal', { data: { name: 'Big deal' } }, principal);
  * ```
  */
 export class RecordStore {
+  readonly access = new AccessPolicy();
+
   constructor(
     readonly db: Kysely<Database>,
     readonly registry: Registry,
     readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * The records of a type the principal may see: the base every reader (list, search,
+   * aggregates, exports) starts from.
+   */
+  visible(type: string, by: Principal | Actor, db: Kysely<Database> | Transaction<Database> = this.db) {
+    const condition = this.access.read(principalOf(by));
+    const q = db.selectFrom('records').where('records.type', '=', type);
+    return condition ? q.where(condition) : q;
+  }
+
   entity(type: string): LoadedEntity {
     return this.registry.entity(type);
   }
 
   /** Validates and inserts one record with its `create` event, inside `trx` if given. */
-  async create(type: string, input: CreateInput, actor: Actor, trx?: Transaction<Database>): Promise<RecordView> {
+  async create(type: string, input: CreateInput, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
+    const actor = principalOf(by);
     const entity = this.entity(type);
     assertValidBody(entity, input.data);
     if (input.stage !== undefined && input.stage !== null && !entity.stageful) {
       throw new ValidationError({ code: 'record.not-stageful', message: `${entity.fullId} records have no stage.`, details: [{ pointer: '/stage', message: 'this entity has no stages' }] });
     }
     const run = async (tx: Transaction<Database>) => {
-      await this.checkReferences(tx, entity, input.data, input);
+      const owner = input.owner === undefined ? actor.userId : input.owner;
+      const orgUnit = input.orgUnit !== undefined ? input.orgUnit : owner ? ((await tx.selectFrom('users').select('org_unit_id').where('id', '=', owner).executeTakeFirst())?.org_unit_id ?? null) : null;
+      await this.checkReferences(tx, entity, input.data, { owner, orgUnit }, actor);
+      await this.access.assertAssignable(tx, actor, { owner, orgUnit });
       const now = this.now();
       const row = await tx
         .insertInto('records')
         .values({
           id: input.id ?? randomUUID(),
           type,
-          owner_id: input.owner === undefined ? actorUserId(actor) : input.owner,
-          org_unit_id: input.orgUnit ?? null,
+          owner_id: owner,
+          org_unit_id: orgUnit,
           stage: input.stage ?? null,
           version: 1,
           data: JSON.stringify(input.data),
@@ -103,17 +127,19 @@ export class RecordStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       const view = toView(row);
+      if (!(await this.access.holds(tx, view.id, this.access.edit(actor)))) throw forbidden('You cannot create a record you would not be allowed to edit.');
       await appendEvent(tx, { record: view, action: 'create', actor, at: now, before: null, after: view });
       return view;
     };
     return trx ? run(trx) : this.db.transaction().execute(run);
   }
 
-  /** One live record, or 404. */
-  async get(type: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<RecordView> {
+  /** One live record the principal may see, or 404 (existence is not revealed). */
+  async get(type: string, id: string, by: Principal | Actor, options: { includeDeleted?: boolean } = {}): Promise<RecordView> {
+    const actor = principalOf(by);
     this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
-    let q = this.db.selectFrom('records').selectAll().where('id', '=', id).where('type', '=', type);
+    let q = this.visible(type, actor).selectAll().where('id', '=', id);
     if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
     const row = await q.executeTakeFirst();
     if (!row) throw notFound(type, id);
@@ -121,9 +147,10 @@ export class RecordStore {
   }
 
   /** Filtered, sorted, cursor-paginated listing. */
-  async list(type: string, query: ListQuery): Promise<ListResult> {
+  async list(type: string, query: ListQuery, by: Principal | Actor): Promise<ListResult> {
+    const actor = principalOf(by);
     const entity = this.entity(type);
-    let q = this.db.selectFrom('records').where('type', '=', type);
+    let q = this.visible(type, actor);
     if (!query.includeDeleted) q = q.where('deleted_at', 'is', null);
     for (const f of query.filters) q = q.where(filterCondition(f) as never);
     if (query.search) {
@@ -144,16 +171,18 @@ export class RecordStore {
   }
 
   /** Merge-patches a record at an expected version: 404 if missing, 412 if stale. */
-  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, actor: Actor): Promise<RecordView> {
+  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor): Promise<RecordView> {
+    const actor = principalOf(by);
     const entity = this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
     return this.db.transaction().execute(async (tx) => {
-      const current = await lockLive(tx, type, id);
+      const current = await this.lockEditable(tx, type, id, actor);
       if (current.version !== expectedVersion) throw stale(current.version, expectedVersion);
       const before = toView(current);
       const data = patch.data ? mergePatch(before.data, patch.data) : before.data;
       assertValidBody(entity, data);
-      await this.checkReferences(tx, entity, patch.data ?? {}, patch);
+      await this.checkReferences(tx, entity, patch.data ?? {}, patch, actor);
+      await this.access.assertAssignable(tx, actor, { ...(patch.owner !== current.owner_id ? { owner: patch.owner } : {}), ...(patch.orgUnit !== current.org_unit_id ? { orgUnit: patch.orgUnit } : {}) });
       const now = this.now();
       const row = await tx
         .updateTable('records')
@@ -169,17 +198,19 @@ export class RecordStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       const after = toView(row);
+      if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden('This change would take the record out of your reach.');
       await appendEvent(tx, { record: after, action: 'update', actor, at: now, before, after });
       return after;
     });
   }
 
   /** Soft delete: the record leaves listings but keeps its history; 412 if a version is given and stale. */
-  async softDelete(type: string, id: string, expectedVersion: number | undefined, actor: Actor): Promise<RecordView> {
+  async softDelete(type: string, id: string, expectedVersion: number | undefined, by: Principal | Actor): Promise<RecordView> {
+    const actor = principalOf(by);
     this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
     return this.db.transaction().execute(async (tx) => {
-      const current = await lockLive(tx, type, id);
+      const current = await this.lockEditable(tx, type, id, actor);
       if (expectedVersion !== undefined && current.version !== expectedVersion) throw stale(current.version, expectedVersion);
       const now = this.now();
       const row = await tx
@@ -194,15 +225,21 @@ export class RecordStore {
     });
   }
 
-  /** Reference fields must name live records of the referenced entity; users and units must exist. */
-  private async checkReferences(tx: Db, entity: LoadedEntity, data: Record<string, unknown>, sys: { owner?: string | null; orgUnit?: string | null }): Promise<void> {
+  /** Locks a live record the principal sees (else 404) and may change (else 403). */
+  private async lockEditable(tx: Transaction<Database>, type: string, id: string, actor: Principal) {
+    const row = await this.visible(type, actor, tx).selectAll().where('id', '=', id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    if (!row) throw notFound(type, id);
+    if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden(`You can see this ${type} record but not change it.`);
+    return row;
+  }
+
+  /** Reference fields must name live records of the referenced entity the principal sees; users and units must exist. */
+  private async checkReferences(tx: Transaction<Database>, entity: LoadedEntity, data: Record<string, unknown>, sys: { owner?: string | null; orgUnit?: string | null }, actor: Principal): Promise<void> {
     const problems: { pointer: string; message: string; code: string }[] = [];
     for (const [field, ref] of Object.entries(entity.references ?? {})) {
       const value = data[field];
       if (typeof value !== 'string') continue;
-      const hit = isUuid(value)
-        ? await tx.selectFrom('records').select('id').where('id', '=', value).where('type', '=', ref.entity).where('deleted_at', 'is', null).executeTakeFirst()
-        : undefined;
+      const hit = isUuid(value) ? await this.visible(ref.entity, actor, tx).select('id').where('id', '=', value).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
       if (!hit) problems.push({ pointer: `/data/${field}`, message: `no ${ref.entity} record with id "${value}"`, code: 'unknown-reference' });
     }
     if (sys.owner) {
@@ -217,16 +254,6 @@ export class RecordStore {
   }
 }
 
-function actorUserId(actor: Actor): string | null {
-  return actor.id.startsWith('user:') ? actor.id.slice(5) : null;
-}
-
-async function lockLive(tx: Transaction<Database>, type: string, id: string) {
-  const row = await tx.selectFrom('records').selectAll().where('id', '=', id).where('type', '=', type).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
-  if (!row) throw notFound(type, id);
-  return row;
-}
-
 /**
  * Appends one event in the caller's transaction.
  *
@@ -237,7 +264,7 @@ async function lockLive(tx: Transaction<Database>, type: string, id: string) {
  */
 export async function appendEvent(
   tx: Db,
-  e: { record: { id: string; type: string } | null; recordType?: string; action: string; actor: Actor; at: Date; before: unknown; after: unknown; meta?: unknown },
+  e: { record: { id: string; type: string } | null; recordType?: string; subject?: string; action: string; actor: Actor; at: Date; before: unknown; after: unknown; meta?: unknown },
 ): Promise<void> {
   await tx
     .insertInto('events')
@@ -250,6 +277,7 @@ export async function appendEvent(
       before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
       meta: e.meta === undefined ? null : JSON.stringify(e.meta),
+      subject: e.subject ?? null,
     })
     .execute();
 }
