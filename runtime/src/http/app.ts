@@ -8,15 +8,25 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { typesSchema } from '@pipewright/schemas';
+import { authenticate } from '../auth/authenticate';
+import { readOrWrite, requireScope } from '../auth/guards';
+import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
 import { problem, toProblem } from './problem';
-import { importPaths, importRoutes } from './routes/imports';
-import { recordRoutes } from './routes/records';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { identityPaths, withSecurity } from './routes/identity-paths';
+import { importPaths, importRoutes } from './routes/imports';
+import { orgUnitRoutes } from './routes/org-units';
+import { recordRoutes } from './routes/records';
+import { shareRoutes } from './routes/shares';
+import { tokenRoutes } from './routes/tokens';
+import { userRoutes } from './routes/users';
 
 export interface AppServices {
   config: Config;
@@ -29,8 +39,9 @@ export interface AppServices {
 const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist', import.meta.url));
 
 /**
- * The HTTP application: security headers, body limits, problem+json errors, the records and
- * import API under `/api/`, `/health`, `/openapi.json`, and the studio build at `/`.
+ * The HTTP application: security headers, body limits, authentication (session cookie with
+ * CSRF protection, or bearer token) and rate limits on `/api/`, problem+json errors, the
+ * records, import and identity APIs, `/health`, `/openapi.json`, and the studio build at `/`.
  *
  * @example
  * ```ts
@@ -65,18 +76,26 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     });
   app.use('/api/imports', tooLarge(s.config.maxImportBytes));
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/imports') ? next() : tooLarge(s.config.maxBodyBytes)(c, next)));
-  app.use('/api/*', async (c, next) => {
-    c.set('actor', { id: 'system:anonymous' });
-    await next();
-  });
+  const now = s.store.now;
+  const limiter = new RateLimiter(s.database.db, now);
+  const auth = authenticate({ db: s.database.db, config: s.config, limiter, now });
+  // Everything under /api/ needs a session or a token, except signing in.
+  app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
   app.route('/health', healthRoutes(s.database, s.registry));
-  const openapi = withSharedTypes(generateOpenApi(s.registry, { paths: importPaths }), typesSchema);
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
-  app.get('/api/entities', (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
-  app.get('/api/entities/:type', (c) => c.json(describeEntity(s.registry.entity(c.req.param('type')))));
+  app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
+  app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
+  app.get('/api/entities/:type', requireScope('read'), (c) => c.json(describeEntity(s.registry.entity(c.req.param('type')))));
+  app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
+  app.route('/api/records', shareRoutes(s.store));
   app.route('/api/imports', importRoutes(s.database.db, s.registry));
+  app.route('/api/users', userRoutes(s.database.db, now));
+  app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
+  app.route('/api/tokens', tokenRoutes(s.database.db, now));
+  app.route('/api/audit', auditRoutes(s.database.db));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   if (existsSync(STUDIO_DIST)) {

@@ -2,6 +2,7 @@ import { NotFoundError, PipewrightError, ValidationError, type Registry } from '
 import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/tables';
+import { requireRole, requireScope } from '../../auth/guards';
 import { importCsv } from '../../import/importer';
 import { isUuid } from '../../records/store';
 import { onlyMembers, readJsonObject } from '../body';
@@ -10,7 +11,8 @@ import type { AppEnv } from '../context';
 /**
  * `POST /api/imports` takes `{ mapping, csv }` as JSON, or multipart form data with a `file`
  * and a `mapping` (JSON text). It answers 201 with the report, or 422 with the report when the
- * import was refused. `GET /api/imports/:id` returns a stored report.
+ * import was refused. `GET /api/imports/:id` returns a stored report. Admins only (tokens
+ * need the `import` scope): see docs/adr/003-identity-and-access.md.
  *
  * @example
  * ```ts
@@ -19,6 +21,8 @@ import type { AppEnv } from '../context';
  */
 export function importRoutes(db: Kysely<Database>, registry: Registry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Imports write across the whole org and resolve keys over every record, so only admins run them.
+  app.use('*', requireRole('admin'), requireScope('import'));
 
   app.post('/', async (c) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();

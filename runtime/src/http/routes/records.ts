@@ -37,7 +37,8 @@ function requireVersion(header: string | undefined): number {
 
 /**
  * CRUD over `/api/records/:type`: create, read, list (filters, sort, cursor), merge-patch with
- * If-Match, soft delete, and the record's event history.
+ * If-Match, soft delete, and the record's event history. Every call is narrowed to what the
+ * principal may see and change (see `records/access.ts`): invisible records are 404.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     const type = c.req.param('type');
     const entity = store.entity(type);
     const query = parseListQuery(entity, new URL(c.req.url).searchParams);
-    return c.json(await store.list(type, query));
+    return c.json(await store.list(type, query, c.get('actor')));
   });
 
   app.post('/:type', async (c) => {
@@ -68,7 +69,7 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
   });
 
   app.get('/:type/:id', async (c) => {
-    const view = await store.get(c.req.param('type'), c.req.param('id'));
+    const view = await store.get(c.req.param('type'), c.req.param('id'), c.get('actor'));
     c.header('ETag', etagOf(view.version));
     return c.json(view);
   });
@@ -96,7 +97,7 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
 
   app.get('/:type/:id/events', async (c) => {
     const type = c.req.param('type');
-    const view = await store.get(type, c.req.param('id'), { includeDeleted: true });
+    const view = await store.get(type, c.req.param('id'), c.get('actor'), { includeDeleted: true });
     const rows = await store.db
       .selectFrom('events')
       .select(['id', 'action', 'actor', 'at', 'before', 'after', 'meta'])

@@ -1,0 +1,102 @@
+import { NotFoundError, ValidationError } from '@pipewright/core';
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import { forbidden } from '../../auth/errors';
+import { adminOnly, requireScope } from '../../auth/guards';
+import { passwordProblem } from '../../auth/password';
+import { hasRole, type Principal } from '../../auth/principal';
+import { ROLES } from '../../auth/roles';
+import { createUser, updateUser, USER_COLUMNS, userView, type UserPatch } from '../../auth/users';
+import type { Database } from '../../db/tables';
+import { onlyMembers, readJsonObject } from '../body';
+import type { AppEnv } from '../context';
+import { booleanMember, EMAIL, enumArrayMember, SLUG, stringMember } from '../input';
+
+const slug = (s: string): string => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+function password(body: Record<string, unknown>): string | undefined {
+  const pw = stringMember(body, 'password', { max: 256, optional: true, trim: false });
+  const problem = pw === undefined ? null : passwordProblem(pw);
+  if (problem) throw new ValidationError({ code: 'user.weak-password', message: `The password ${problem}.`, details: [{ pointer: '/password', message: problem, code: 'password' }] });
+  return pw;
+}
+
+function orgUnit(body: Record<string, unknown>): string | null | undefined {
+  return body.orgUnit === null ? null : stringMember(body, 'orgUnit', { max: 100, optional: true });
+}
+
+/** Which users a principal may read: admins all, managers their subtree, anyone themselves. */
+function canRead(p: Principal, user: { id: string; org_unit_id: string | null }): boolean {
+  return hasRole(p, 'admin') || user.id === p.userId || (user.org_unit_id !== null && p.visibleUnits.includes(user.org_unit_id));
+}
+
+/**
+ * `/api/users`: admins create, change, deactivate and reactivate users (all audited); managers
+ * list the users of their subtree; everyone reads themselves. Users are never deleted, so no
+ * record is ever orphaned. Password hashes never leave the database.
+ *
+ * @example
+ * ```ts
+ * app.route('/api/users', userRoutes(db, now));
+ * ```
+ */
+export function userRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', requireScope('read'), async (c) => {
+    const p = c.get('actor');
+    if (!hasRole(p, 'admin') && !hasRole(p, 'manager')) throw forbidden('Only admins and managers list users; see GET /api/auth/me for yourself.');
+    let q = db.selectFrom('users').select(USER_COLUMNS);
+    if (!hasRole(p, 'admin')) q = p.visibleUnits.length ? q.where('org_unit_id', 'in', [...p.visibleUnits]) : q.where('id', '=', p.userId ?? '');
+    const active = c.req.query('active');
+    if (active === 'true' || active === 'false') q = q.where('active', '=', active === 'true');
+    return c.json({ items: (await q.orderBy('id').execute()).map(userView) });
+  });
+
+  app.get('/:id', requireScope('read'), async (c) => {
+    const row = await db.selectFrom('users').select(USER_COLUMNS).where('id', '=', c.req.param('id')).executeTakeFirst();
+    if (!row || !canRead(c.get('actor'), row)) throw new NotFoundError(`There is no user "${c.req.param('id')}".`);
+    return c.json(userView(row));
+  });
+
+  app.post('/', adminOnly(), async (c) => {
+    const body = await readJsonObject(c);
+    onlyMembers(body, ['id', 'name', 'email', 'orgUnit', 'roles', 'password']);
+    const name = stringMember(body, 'name');
+    const id = stringMember(body, 'id', { max: 100, pattern: SLUG, optional: true }) ?? slug(name);
+    if (!SLUG.test(id)) throw new ValidationError({ code: 'body.invalid', message: 'Give the user an "id" (a slug such as "kim-lee").', details: [{ pointer: '/id', message: 'is required for this name', code: 'required' }] });
+    const pw = password(body);
+    const view = await createUser(
+      db,
+      { id, name, email: stringMember(body, 'email', { max: 254, pattern: EMAIL }), orgUnit: orgUnit(body) ?? null, roles: enumArrayMember(body, 'roles', ROLES, { nonEmpty: true }) ?? [], ...(pw === undefined ? {} : { password: pw }) },
+      c.get('actor'),
+      now(),
+    );
+    c.header('Location', `/api/users/${view.id}`);
+    return c.json(view, 201);
+  });
+
+  app.patch('/:id', adminOnly(), async (c) => {
+    const body = await readJsonObject(c);
+    onlyMembers(body, ['name', 'email', 'orgUnit', 'roles', 'password', 'active']);
+    const patch: UserPatch = {};
+    const name = stringMember(body, 'name', { optional: true });
+    const email = stringMember(body, 'email', { max: 254, pattern: EMAIL, optional: true });
+    const unit = orgUnit(body);
+    const roles = enumArrayMember(body, 'roles', ROLES, { optional: true, nonEmpty: true });
+    const pw = password(body);
+    const active = booleanMember(body, 'active');
+    if (name !== undefined) patch.name = name;
+    if (email !== undefined) patch.email = email;
+    if (unit !== undefined) patch.orgUnit = unit;
+    if (roles !== undefined) patch.roles = roles;
+    if (pw !== undefined) patch.password = pw;
+    if (active !== undefined) patch.active = active;
+    return c.json(await updateUser(db, c.req.param('id'), patch, c.get('actor'), now()));
+  });
+
+  app.post('/:id/deactivate', adminOnly(), async (c) => c.json(await updateUser(db, c.req.param('id'), { active: false }, c.get('actor'), now())));
+  app.post('/:id/reactivate', adminOnly(), async (c) => c.json(await updateUser(db, c.req.param('id'), { active: true }, c.get('actor'), now())));
+
+  return app;
+}
