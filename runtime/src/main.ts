@@ -1,18 +1,27 @@
 import { serve } from '@hono/node-server';
+import { setDemoCredentials } from './auth/demo-credentials';
 import { loadConfig } from './config';
 import { seedDemo } from './demo/seed';
 import { createPlatform } from './platform';
 
 /**
  * `npm start`: loads plugins, opens the database (PGlite in PIPEWRIGHT_DATA_DIR, or PostgreSQL
- * when DATABASE_URL is set), seeds the demo on first start, serves the API and the studio.
+ * when DATABASE_URL is set), seeds the demo on first start and prints an admin and a rep
+ * credential, serves the API and the studio.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = (line: string) => console.log(line);
   const platform = await createPlatform(config, { log: (l) => console.error(l) });
   log(`Pipewright: ${platform.registry.plugins.length} plugins, storage ${platform.database.backend}${platform.database.backend === 'pglite' ? ` (${config.dataDir})` : ''}`);
-  if (config.demo) await seedDemo(platform, log);
+  if (config.demo) {
+    const seed = await seedDemo(platform, log);
+    if (seed.seeded) {
+      const credentials = await setDemoCredentials(platform.database.db, config.demoPassword);
+      log(`Demo sign-in (shown once; ${config.demoPassword ? 'password from PIPEWRIGHT_DEMO_PASSWORD' : 'random password, set PIPEWRIGHT_DEMO_PASSWORD to choose it'}):`);
+      for (const c of credentials) log(`  ${c.role.padEnd(5)} ${c.email}  ${c.password}`);
+    }
+  }
   const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
     log(`Pipewright is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/`);
   });
