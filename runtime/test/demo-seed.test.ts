@@ -70,7 +70,7 @@ describe('embedded data folder', () => {
     await first.close();
     const second = await createPlatform(config);
     try {
-      expect((await second.store.get('crm.account', created.id)).data.name).toBe('Persisted Ltd');
+      expect((await second.store.get('crm.account', created.id, { id: 'system:test' })).data.name).toBe('Persisted Ltd');
     } finally {
       await second.close();
     }
