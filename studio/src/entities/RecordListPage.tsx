@@ -20,7 +20,7 @@ const PAGE_SIZE = 25;
  * ```
  */
 export function RecordListPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { type = '' } = useParams<{ type: string }>();
   const search = useSearch();
   const [, navigate] = useLocation();
@@ -65,7 +65,7 @@ export function RecordListPage() {
       <ListToolbar entity={entity} state={state} onChange={update} />
       {error && <p role="alert" className="field-error">{error}</p>}
       <p role="status" className="muted" aria-live="polite">
-        {page ? t('records.count', { count: total ?? page.items.length }) : t('status.loading')}
+        {page ? t('records.count', { count: total ?? page.items.length, formatted: new Intl.NumberFormat(i18n.language).format(total ?? page.items.length) }) : t('status.loading')}
       </p>
       {page && <RecordTable entity={entity} records={page.items} sort={state.sort} onSort={(sort) => update({ ...state, sort })} />}
       <nav className="pager" aria-label={t('records.paging')}>

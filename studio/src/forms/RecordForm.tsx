@@ -100,6 +100,7 @@ export function RecordForm(props: RecordFormProps) {
         showErrorList={false}
         noHtml5Validate
         focusOnFirstError
+        onError={() => setGeneral([t('forms.fixErrors')])}
         onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
         onSubmit={(e) => void submit((e.formData ?? {}) as Record<string, unknown>)}
       >

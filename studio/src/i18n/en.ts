@@ -34,8 +34,8 @@ export const en = {
   records: {
     new: 'New {{entity}}',
     edit: 'Edit {{title}}',
-    count_one: '{{count}} record',
-    count_other: '{{count}} records',
+    count_one: '{{formatted}} record',
+    count_other: '{{formatted}} records',
     empty: 'No records match.',
     searchLabel: 'Search {{entity}}',
     searchPlaceholder: 'Search…',
@@ -79,6 +79,7 @@ export const en = {
     searchRecords: 'Search {{entity}}…',
     noMatches: 'No matches',
     clearReference: 'Clear selection',
+    fixErrors: 'Some fields need attention.',
   },
   validation: {
     invalid: 'is invalid',

@@ -33,8 +33,8 @@ export const zhCN: Dictionary = {
   records: {
     new: '新建{{entity}}',
     edit: '编辑 {{title}}',
-    count_one: '{{count}} 条记录',
-    count_other: '{{count}} 条记录',
+    count_one: '{{formatted}} 条记录',
+    count_other: '{{formatted}} 条记录',
     empty: '没有匹配的记录。',
     searchLabel: '搜索{{entity}}',
     searchPlaceholder: '搜索…',
@@ -78,6 +78,7 @@ export const zhCN: Dictionary = {
     searchRecords: '搜索{{entity}}…',
     noMatches: '没有匹配项',
     clearReference: '清除选择',
+    fixErrors: '有些字段需要修改。',
   },
   validation: {
     invalid: '无效',

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { retrieveSchema } from '@rjsf/utils';
+import { fitOrder, formSchema, formUiSchema, subsetSchema } from './form-schema';
+import { mergePatch } from './merge-patch';
+import { problemToErrorSchema } from './server-errors';
+import { InterpretingValidator, toProperty } from './validator';
+
+const MONEY = 'https://pipewright.dev/schemas/types.schema.json#/$defs/money';
+const DATE = 'https://pipewright.dev/schemas/types.schema.json#/$defs/date';
+const body = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind'],
+  properties: {
+    name: { type: 'string', minLength: 2 },
+    kind: { type: 'string', enum: ['call', 'visit'] },
+    amount: { $ref: MONEY, title: 'Amount' },
+    due: { $ref: DATE },
+    account_id: { type: 'string' },
+    place: { type: 'string' },
+  },
+  if: { properties: { kind: { const: 'visit' } }, required: ['kind'] },
+  then: { required: ['place'] },
+};
+
+describe('InterpretingValidator (CSP-safe, no code generation)', () => {
+  const schema = formSchema(body, 'crm.test');
+  const validator = new InterpretingValidator();
+
+  it('resolves the shared types schema and reports leaf errors per field', () => {
+    const { errors, errorSchema } = validator.validateFormData({ name: 'x', kind: 'call', amount: { amount: 1, currency: 'usd' }, due: '2024-02-30x', bogus: 1 }, schema);
+    expect(errors.map((e) => `${e.property} ${e.name}`).sort()).toEqual(['.amount.currency pattern', '.bogus false', '.due format', '.name minLength']);
+    expect(errorSchema).toMatchObject({ name: { __errors: ['must be at least 2 characters'] }, amount: { currency: { __errors: ['has the wrong format'] } } });
+  });
+
+  it('puts required errors on the missing field', () => {
+    const { errors } = validator.validateFormData({}, schema);
+    expect(errors.map((e) => e.property).sort()).toEqual(['.kind', '.name']);
+  });
+
+  it('drives conditional fields (if/then) through isValid', () => {
+    expect(validator.validateFormData({ name: 'ab', kind: 'visit' }, schema).errors.map((e) => e.property)).toEqual(['.place']);
+    expect(validator.validateFormData({ name: 'ab', kind: 'call' }, schema).errors).toEqual([]);
+    const resolved = retrieveSchema(validator, schema, schema, { name: 'ab', kind: 'visit' });
+    expect(resolved.required).toContain('place');
+    expect(retrieveSchema(validator, schema.properties?.amount as object, schema, {})).toMatchObject({ type: 'object', required: ['amount', 'currency'] });
+  });
+
+  it('translates messages through the given function', () => {
+    const zh = new InterpretingValidator((keyword) => `zh:${keyword}`);
+    expect(zh.validateFormData({ kind: 'call' }, schema).errors[0]?.message).toBe('zh:required');
+  });
+
+  it('quotes odd property names', () => {
+    expect(toProperty(['a', 'b c', '0'])).toBe(".a['b c'].0");
+  });
+});
+
+describe('form schema helpers', () => {
+  it('adds reference pickers and money fields, keeping plugin hints', () => {
+    const ui = formUiSchema(body, { 'ui:order': ['name', 'kind'], place: { 'ui:widget': 'textarea' } }, { account_id: { entity: 'crm.account', lookup: 'name' } });
+    expect(ui.account_id).toEqual({ 'ui:widget': 'reference', 'ui:options': { entity: 'crm.account', lookup: 'name' } });
+    expect(ui.amount).toEqual({ 'ui:field': 'money' });
+    expect(ui.place).toEqual({ 'ui:widget': 'textarea' });
+    expect(ui['ui:order']).toEqual(['name', 'kind', '*']);
+  });
+
+  it('renders a subset of fields', () => {
+    const s = subsetSchema(body, ['amount', 'name', 'missing']);
+    expect(Object.keys(s.properties as object)).toEqual(['amount', 'name']);
+    expect(s.required).toEqual(['name']);
+    expect(subsetSchema(body, ['amount'], true).required).toEqual(['amount']);
+    expect(fitOrder({ 'ui:order': ['name', 'kind', '*'] }, ['kind'])['ui:order']).toEqual(['kind', '*']);
+  });
+});
+
+describe('server problems on fields', () => {
+  it('maps /data pointers to the error schema and keeps the rest general', () => {
+    const { errorSchema, general } = problemToErrorSchema({
+      status: 422,
+      code: 'record.invalid',
+      detail: 'invalid',
+      errors: [
+        { pointer: '/data/account_id', message: 'no crm.account record' },
+        { pointer: '/data/amount/currency', message: 'must match pattern' },
+        { pointer: '/data/__proto__/x', message: 'ignored safely' },
+        { pointer: '/owner', message: 'no user' },
+      ],
+    });
+    expect(errorSchema).toMatchObject({ account_id: { __errors: ['no crm.account record'] }, amount: { currency: { __errors: ['must match pattern'] } } });
+    expect(Object.prototype).not.toHaveProperty('__errors');
+    expect(general).toEqual(['no user']);
+  });
+});
+
+describe('mergePatch', () => {
+  it('sends changes and nulls removed fields', () => {
+    expect(mergePatch({ a: 1, b: 2, m: { amount: 1, currency: 'USD' } }, { a: 1, c: 3, m: { amount: 2, currency: 'USD' } })).toEqual({ b: null, c: 3, m: { amount: 2, currency: 'USD' } });
+    expect(mergePatch({ a: undefined }, {})).toEqual({});
+  });
+});
