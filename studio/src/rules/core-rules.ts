@@ -1,7 +1,6 @@
 /**
- * Re-exports of core's rule engine and errors used by the studio, in one place, so a future
- * `@pipewright/core/rules` subpath export is a one-line change. Imported by relative path so
- * the browser bundle does not pull core's root index (ajv, plugin loader).
+ * Re-exports of core's rule engine and errors used by the studio, in one place. The subpath
+ * exports keep core's root index (ajv, plugin loader) out of the browser bundle.
  */
-export { createOperatorRegistry, explain, parseRule, registerSalesOperators, typeProblems, STANDARD_OPERATORS, type ExplainNode, type OperatorRegistry } from '../../../core/src/rules/index';
-export { isPipewrightError } from '../../../core/src/errors';
+export { createOperatorRegistry, explain, parseRule, registerSalesOperators, typeProblems, STANDARD_OPERATORS, type ExplainNode, type OperatorRegistry } from '@pipewright/core/rules';
+export { isPipewrightError } from '@pipewright/core/errors';
