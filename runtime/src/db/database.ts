@@ -41,7 +41,7 @@ export interface DatabaseHandle {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const handle = options.url ? await openPostgres(options.url, options) : await openPglite(options.dataDir);
   try {
-    await migrateToLatest(handle.db as Kysely<unknown>);
+    await migrateToLatest(handle.db as Kysely<unknown>, options.url && options.schema ? { schema: options.schema } : {});
   } catch (err) {
     await handle.close();
     throw err;

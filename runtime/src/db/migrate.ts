@@ -25,8 +25,10 @@ class CodeMigrationProvider implements MigrationProvider {
  * await migrateToLatest(db);
  * ```
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: string } = {}): Promise<string[]> {
+  // Kysely looks for its migration tables in every schema unless told which one: name it, so
+  // suites migrating side by side in their own schemas do not see each other's lock table.
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider(), ...(options.schema ? { migrationTableSchema: options.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
