@@ -131,24 +131,22 @@ export async function updateUser(db: Kysely<Database>, id: string, patch: UserPa
     await checkUnit(tx, patch.orgUnit);
     const deactivating = patch.active === false && before.active;
     const reactivating = patch.active === true && !before.active;
+    if (deactivating && actor.userId === id) throw new PipewrightError({ code: 'user.self-deactivate', status: 409, message: 'You cannot deactivate yourself; ask another admin.' });
     const losesAdmin = before.roles.includes('admin') && before.active && (deactivating || (patch.roles !== undefined && !patch.roles.includes('admin')));
     if (losesAdmin && (await activeAdmins(tx)) <= 1) {
       throw new PipewrightError({ code: 'user.last-admin', status: 409, message: 'This is the last active admin; make another user an admin first.' });
     }
-    const row = await tx
-      .updateTable('users')
-      .set({
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.email !== undefined ? { email: patch.email.toLowerCase() } : {}),
-        ...(patch.orgUnit !== undefined ? { org_unit_id: patch.orgUnit } : {}),
-        ...(patch.roles !== undefined ? { roles: JSON.stringify(patch.roles) } : {}),
-        ...(hash !== undefined ? { password_hash: hash } : {}),
-        ...(deactivating ? { active: false, deactivated_at: now } : {}),
-        ...(reactivating ? { active: true, deactivated_at: null } : {}),
-      })
-      .where('id', '=', id)
-      .returning(USER_COLUMNS)
-      .executeTakeFirstOrThrow();
+    const changes = {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.email !== undefined ? { email: patch.email.toLowerCase() } : {}),
+      ...(patch.orgUnit !== undefined ? { org_unit_id: patch.orgUnit } : {}),
+      ...(patch.roles !== undefined ? { roles: JSON.stringify(patch.roles) } : {}),
+      ...(hash !== undefined ? { password_hash: hash } : {}),
+      ...(deactivating ? { active: false, deactivated_at: now } : {}),
+      ...(reactivating ? { active: true, deactivated_at: null } : {}),
+    };
+    if (Object.keys(changes).length === 0) return before;
+    const row = await tx.updateTable('users').set(changes).where('id', '=', id).returning(USER_COLUMNS).executeTakeFirstOrThrow();
     const after = userView(row);
     const meta: Record<string, unknown> = {};
     if (hash !== undefined) meta.passwordChanged = true;
