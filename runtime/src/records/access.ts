@@ -90,8 +90,8 @@ export class AccessPolicy {
     }
   }
 
-  // `in (subquery)` rather than a correlated `exists`: PostgreSQL runs it once as a hashed
-  // subplan instead of once per row.
+  // Subqueries are `in (...)` rather than correlated `exists`: PostgreSQL runs each once, as a
+  // hashed subplan, instead of once per row.
   private subtree(p: Principal): RawBuilder<boolean>[] {
     if (p.visibleUnits.length === 0) return [];
     const units = sql.join(p.visibleUnits.map((u) => sql`${u}`));
