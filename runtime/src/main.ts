@@ -22,6 +22,10 @@ async function main(): Promise<void> {
       for (const c of credentials) log(`  ${c.role.padEnd(5)} ${c.email}  ${c.password}`);
     }
   }
+  if (process.env.PIPEWRIGHT_WORKERS !== '0') {
+    const workers = await platform.processes.startWorkers();
+    log(`Pipewright: job workers started (${workers.id})`);
+  }
   const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
     log(`Pipewright is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/`);
   });
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     closing = true;
     log(`${signal}: shutting down`);
     server.close(() => {
+      // Stops the job workers (letting running jobs finish), then the queue and the database.
       void platform.close().then(() => process.exit(0));
     });
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -6,6 +6,7 @@ import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
+import { createProcessRuntime, type ProcessRuntime } from './process/runtime';
 import { RecordStore } from './records/store';
 
 export interface Platform {
@@ -13,6 +14,8 @@ export interface Platform {
   registry: Registry;
   database: DatabaseHandle;
   store: RecordStore;
+  /** Process definitions, transitions, the job queue and (once started) the workers. */
+  processes: ProcessRuntime;
   app: Hono<AppEnv>;
   close(): Promise<void>;
 }
@@ -48,6 +51,17 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw err;
   }
   const store = new RecordStore(database.db, registry, options.now);
-  const app = createApp({ config, registry, database, store, ...(options.log ? { log: options.log } : {}) });
-  return { config, registry, database, store, app, close: () => database.close() };
+  let processes: ProcessRuntime;
+  try {
+    processes = await createProcessRuntime({ database, registry, store, env: process.env, ...(options.schema ? { schema: options.schema } : {}), ...(config.databaseUrl ? { url: config.databaseUrl } : {}), ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const app = createApp({ config, registry, database, store, processes, ...(options.log ? { log: options.log } : {}) });
+  const close = async () => {
+    await processes.close();
+    await database.close();
+  };
+  return { config, registry, database, store, processes, app, close };
 }

@@ -14,6 +14,8 @@ import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
+import { mountProcessRoutes, processPaths } from '../process/http/index';
+import type { ProcessRuntime } from '../process/runtime';
 import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
 import { problem, toProblem } from './problem';
@@ -33,6 +35,8 @@ export interface AppServices {
   registry: Registry;
   database: DatabaseHandle;
   store: RecordStore;
+  /** The process runtime (definitions, transitions, pipeline analytics); its routes mount when given. */
+  processes?: ProcessRuntime;
   log?: (line: string) => void;
 }
 
@@ -83,7 +87,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
   app.route('/health', healthRoutes(s.database, s.registry));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...(s.processes ? processPaths : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -96,6 +100,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/tokens', tokenRoutes(s.database.db, now));
   app.route('/api/audit', auditRoutes(s.database.db));
+  if (s.processes) mountProcessRoutes(app, s.processes);
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   if (existsSync(STUDIO_DIST)) {

@@ -107,7 +107,6 @@ export class JobQueue {
       supervise: true,
       schedule: false,
       maintenanceIntervalSeconds: o.maintenanceIntervalSeconds,
-      monitorStateIntervalSeconds: undefined,
       expireInSeconds: o.expireInSeconds,
       retryLimit: o.retryLimit,
       retryDelay: o.retryDelaySeconds,

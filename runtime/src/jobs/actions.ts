@@ -1,0 +1,111 @@
+import { BUILTIN_ACTION_TYPES, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { systemPrincipal } from '../auth/principal';
+import type { Database, RecordTable } from '../db/tables';
+import { stableUuid } from '../process/history';
+import type { ActionJob } from '../process/transition';
+import { appendEvent, mergePatch, type RecordStore } from '../records/store';
+import { toView } from '../records/view';
+import { notify, recipients } from './recipients';
+import { WebhookError, deliverWebhook } from './webhook';
+
+/** What running one action needs. */
+export interface ActionEnv {
+  db: Kysely<Database>;
+  registry: Registry;
+  store: RecordStore;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  webhookTimeoutMs: number;
+}
+
+type Action = ActionJob['actions'][number];
+const PROCESS = systemPrincipal('process');
+
+/** Thrown for a failure retrying cannot fix (no handler, no secret): recorded as an incident at once. */
+export class PermanentActionError extends Error {}
+
+/**
+ * Runs one action at least once and its effect once: database actions write their effect and
+ * their `action_runs` row in one transaction (a re-delivery finds the row and stops); outside
+ * effects (webhooks, plugin handlers) run first and are recorded after, so a crash in between
+ * repeats them with the same idempotency key. Returns false when the action had already run.
+ *
+ * @example
+ * ```ts
+ * await runAction(env, job, job.actions[0]);
+ * ```
+ */
+export async function runAction(e: ActionEnv, job: ActionJob, a: Action): Promise<boolean> {
+  if (await e.db.selectFrom('action_runs').select('key').where('key', '=', a.key).executeTakeFirst()) return false;
+  if (a.type === 'core.set_field' || a.type === 'core.create_activity' || a.type === 'core.notify') {
+    return e.db.transaction().execute(async (tx) => {
+      const claimed = await tx.insertInto('action_runs').values({ key: a.key, record_id: job.record.id, action_type: a.type, status: 'done', result: null, error: null, attempts: 1, finished_at: e.now() }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+      if (!claimed) return false;
+      const record = await tx.selectFrom('records').selectAll().where('id', '=', job.record.id).forUpdate().executeTakeFirst();
+      if (!record) return true;
+      const result = await runBuiltin(e, tx, job, a, record);
+      await tx.updateTable('action_runs').set({ result: JSON.stringify(result ?? null) }).where('key', '=', a.key).execute();
+      return true;
+    });
+  }
+  const record = await e.db.selectFrom('records').selectAll().where('id', '=', job.record.id).executeTakeFirst();
+  let result: unknown;
+  if (a.type === 'core.webhook') result = await runWebhook(e, job, a, record);
+  else {
+    const handler = e.registry.actionTypes.get(a.type)?.handler;
+    if (!handler) throw new PermanentActionError(`No handler is registered for action type "${a.type}".`);
+    result = await handler({ idempotencyKey: a.key, config: a.config, actor: job.actor, ...(record ? { record: { id: record.id, type: record.type, data: toView(record).data } } : {}) });
+  }
+  await e.db.insertInto('action_runs').values({ key: a.key, record_id: job.record.id, action_type: a.type, status: 'done', result: JSON.stringify(result ?? null), error: null, attempts: 1, finished_at: e.now() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return true;
+}
+
+async function runBuiltin(e: ActionEnv, tx: Transaction<Database>, job: ActionJob, a: Action, record: Selectable<RecordTable>): Promise<unknown> {
+  const view = toView(record);
+  const at = e.now();
+  if (a.type === 'core.set_field') {
+    const field = String(a.config.field);
+    const data = mergePatch(view.data, { [field]: a.config.value ?? null });
+    const row = await tx.updateTable('records').set({ data: JSON.stringify(data), version: record.version + 1, updated_by: PROCESS.id, updated_at: at }).where('id', '=', record.id).returningAll().executeTakeFirstOrThrow();
+    await appendEvent(tx, { record: view, action: 'update', actor: PROCESS, at, before: view, after: toView(row), meta: { action: a.key, type: a.type, transition: job.transition } });
+    return { field, version: row.version };
+  }
+  if (a.type === 'core.create_activity') {
+    const [owner] = await recipients(tx, record, a.config.assignTo as Assignee | undefined);
+    const due = typeof a.config.dueInDays === 'number' ? new Date(at.getTime() + a.config.dueInDays * 86_400_000).toISOString().slice(0, 10) : undefined;
+    const body: Record<string, unknown> = { kind: a.config.kind ?? 'task', subject: renderTemplate(String(a.config.subject), view.data).slice(0, 200) || 'Follow up', done: false, deal_id: record.id };
+    if (typeof a.config.description === 'string') body.description = renderTemplate(a.config.description, view.data);
+    if (due) body.due_date = due;
+    const account = view.data.account_id;
+    if (typeof account === 'string') body.account_id = account;
+    const created = await e.store.create('crm.activity', { id: stableUuid(`activity:${a.key}`), data: body, owner: owner ?? record.owner_id, orgUnit: record.org_unit_id }, PROCESS, tx);
+    return { activity: created.id };
+  }
+  const users = await recipients(tx, record, a.config.to as Assignee | undefined);
+  const n = await notify(tx, users, { kind: 'process', key: a.key, title: renderTemplate(String(a.config.title), view.data), body: typeof a.config.body === 'string' ? renderTemplate(a.config.body, view.data) : null, record: { id: record.id, type: record.type }, data: { transition: job.transition, from: job.from, to: job.to }, at });
+  return { notified: n };
+}
+
+async function runWebhook(e: ActionEnv, job: ActionJob, a: Action, record: Selectable<RecordTable> | undefined): Promise<unknown> {
+  const secretEnv = typeof a.config.secretEnv === 'string' ? a.config.secretEnv : 'PIPEWRIGHT_WEBHOOK_SECRET';
+  const secret = e.env[secretEnv];
+  if (!secret) throw new PermanentActionError(`The webhook signing secret ${secretEnv} is not set.`);
+  const view = record ? toView(record) : null;
+  const payload = {
+    id: a.key,
+    event: typeof a.config.event === 'string' ? a.config.event : 'record.transitioned',
+    occurredAt: job.at,
+    transition: { process: job.process.id, version: job.process.version, from: job.from, to: job.to, transition: job.transition, actor: job.actor },
+    record: view ? { id: view.id, type: view.type, stage: view.stage, version: view.version, owner: view.owner, data: view.data } : { id: job.record.id, type: job.record.type },
+  };
+  try {
+    return await deliverWebhook({ url: String(a.config.url), secret, id: a.key, payload, timeoutMs: e.webhookTimeoutMs, now: e.now });
+  } catch (err) {
+    if (err instanceof WebhookError && err.permanent) throw new PermanentActionError(err.message);
+    throw err;
+  }
+}
+
+/** Whether an action type is one the runtime implements itself. */
+export const isBuiltinAction = (type: string): boolean => BUILTIN_ACTION_TYPES.has(type);

@@ -1,0 +1,57 @@
+import { ProcessError, type Assignee } from '@pipewright/core';
+import { sql, type Kysely } from 'kysely';
+import { systemPrincipal } from '../auth/principal';
+import type { Database } from '../db/tables';
+import type { ProcessDefinitions } from '../process/definitions';
+import type { SlaJob } from '../process/history';
+import { appendEvent } from '../records/store';
+import { toView } from '../records/view';
+import { notify, recipients } from './recipients';
+
+const PROCESS = systemPrincipal('sla');
+
+/**
+ * Handles an SLA timer. A breach is recorded once per stage stay (the `sla_breaches` primary
+ * key is the history row), with a notification to the owner, an escalation to the stage's
+ * `escalateTo`, and an `sla.breach` event, all in one transaction; a stay that already ended is
+ * a no-op. Safe with any number of workers and re-deliveries.
+ *
+ * @example
+ * ```ts
+ * await handleSlaJob(db, definitions, { historyId: '42', kind: 'breach' }, 'host:123');
+ * ```
+ */
+export async function handleSlaJob(db: Kysely<Database>, definitions: ProcessDefinitions, job: SlaJob, worker: string): Promise<'breached' | 'warned' | 'skipped'> {
+  return db.transaction().execute(async (tx) => {
+    const stay = await tx.selectFrom('stage_history').selectAll().where('id', '=', job.historyId).forUpdate().executeTakeFirst();
+    if (!stay || stay.exited_at !== null || stay.due_at === null) return 'skipped';
+    const record = await tx.selectFrom('records').selectAll().where('id', '=', stay.record_id).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!record) return 'skipped';
+    const now = new Date((await sql<{ now: Date }>`select now() as now`.execute(tx)).rows[0]?.now ?? Date.now());
+    const due = new Date(stay.due_at);
+    const compiled = await definitions.version(stay.process_id, stay.process_version, tx);
+    const stage = compiled.stages.get(stay.stage);
+    const view = toView(record);
+    const name = String(view.data.name ?? record.id);
+    if (job.kind === 'warn') {
+      const n = await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-warning', key: `sla-warn:${stay.id}`, title: `Due soon: ${name} in ${stage?.label ?? stay.stage}`, body: `The stage SLA ends at ${due.toISOString()}.`, record: { id: record.id, type: record.type }, data: { historyId: stay.id, dueAt: due.toISOString() }, at: now });
+      return n > 0 ? 'warned' : 'skipped';
+    }
+    if (now.getTime() + 1000 < due.getTime()) throw new ProcessError({ code: 'sla.early', message: `SLA timer for stay ${stay.id} fired before ${due.toISOString()}; retrying.` });
+    const escalateTo = stage?.sla?.escalateTo as Assignee | undefined;
+    const escalated = escalateTo ? await recipients(tx, record, escalateTo) : [];
+    const inserted = await tx
+      .insertInto('sla_breaches')
+      .values({ history_id: stay.id, record_id: record.id, process_id: stay.process_id, stage: stay.stage, due_at: due, breached_at: now, escalated_to: JSON.stringify(escalated), handled_by: worker })
+      .onConflict((oc) => oc.column('history_id').doNothing())
+      .returning('history_id')
+      .executeTakeFirst();
+    if (!inserted) return 'skipped';
+    const ref = { id: record.id, type: record.type };
+    const data = { historyId: stay.id, stage: stay.stage, dueAt: due.toISOString(), escalatedTo: escalated };
+    await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-breach', key: `sla-breach:${stay.id}`, title: `Overdue: ${name} in ${stage?.label ?? stay.stage}`, body: `It has been in the stage beyond its SLA (due ${due.toISOString()}).`, record: ref, data, at: now });
+    await notify(tx, escalated, { kind: 'sla-escalation', key: `sla-escalation:${stay.id}`, title: `Escalated: ${name} is overdue in ${stage?.label ?? stay.stage}`, body: `Owner: ${record.owner_id ?? 'nobody'}; due ${due.toISOString()}.`, record: ref, data, at: now });
+    await appendEvent(tx, { record: view, action: 'sla.breach', actor: PROCESS, at: now, before: null, after: null, meta: data });
+    return 'breached';
+  });
+}

@@ -1,0 +1,192 @@
+import { CompiledProcess, PipewrightError, checkProcess, compileProcess, invalidProcess, type ProcessDefinition, type ProcessProblem, type Registry } from '@pipewright/core';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Principal } from '../auth/principal';
+import type { Database } from '../db/tables';
+import { appendEvent } from '../records/store';
+import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A process as the API lists it. */
+export interface ProcessSummary {
+  id: string;
+  entity: string;
+  label: string;
+  source: string;
+  draftRevision: number;
+  latestVersion: number | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+const iso = (v: Date | string) => new Date(v).toISOString();
+
+/**
+ * Process definitions: drafts (editable, with a revision for If-Match) and published versions
+ * (immutable; the table refuses updates). Compiled versions are cached by id and version, which
+ * is safe because a version never changes. Every change is audited.
+ *
+ * @example
+ * ```ts
+ * const defs = new ProcessDefinitions(db, registry);
+ * const v = await defs.publish('new_business', principal);
+ * const compiled = await defs.version('new_business', v.version);
+ * ```
+ */
+export class ProcessDefinitions {
+  readonly #cache = new Map<string, Promise<CompiledProcess>>();
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly registry: Registry,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Checks a candidate definition against the loaded plugins; never writes. */
+  check(doc: unknown): { definition: ProcessDefinition | null; problems: ProcessProblem[] } {
+    return checkProcess(stripVersion(doc), processContextOf(this.registry));
+  }
+
+  /** Adds the processes plugins ship as drafts, once (concurrent starts are harmless). */
+  async syncPluginProcesses(): Promise<void> {
+    const now = this.now();
+    let position = 0;
+    for (const p of this.registry.processes.values()) {
+      const doc = stripVersion(p.document) as ProcessDefinition;
+      await this.db
+        .insertInto('process_definitions')
+        .values({ id: doc.id, entity: doc.entity, draft: JSON.stringify(doc), draft_revision: 1, latest_version: null, source: `plugin:${p.plugin}`, position: position++, created_at: now, updated_at: now, updated_by: 'system:plugins' })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+  }
+
+  async list(entity?: string): Promise<ProcessSummary[]> {
+    let q = this.db.selectFrom('process_definitions').selectAll().orderBy('entity').orderBy('position').orderBy('created_at');
+    if (entity) q = q.where('entity', '=', entity);
+    return (await q.execute()).map((r) => ({ id: r.id, entity: r.entity, label: json<ProcessDefinition>(r.draft).label, source: r.source, draftRevision: r.draft_revision, latestVersion: r.latest_version, updatedAt: iso(r.updated_at), updatedBy: r.updated_by }));
+  }
+
+  async get(id: string) {
+    const row = await this.db.selectFrom('process_definitions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw processNotFound(id);
+    const versions = await this.db.selectFrom('process_versions').select(['version', 'published_at', 'published_by']).where('process_id', '=', id).orderBy('version').execute();
+    return {
+      id: row.id,
+      entity: row.entity,
+      source: row.source,
+      draft: json<ProcessDefinition>(row.draft),
+      draftRevision: row.draft_revision,
+      latestVersion: row.latest_version,
+      updatedAt: iso(row.updated_at),
+      updatedBy: row.updated_by,
+      versions: versions.map((v) => ({ version: v.version, publishedAt: iso(v.published_at), publishedBy: v.published_by })),
+    };
+  }
+
+  /** Creates a new process from a checked definition (409 if the id is taken). */
+  async create(doc: unknown, actor: Principal) {
+    const def = this.#checked(doc);
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const taken = await tx.selectFrom('process_definitions').select('id').where('id', '=', def.id).executeTakeFirst();
+      if (taken) throw new PipewrightError({ code: 'process.exists', status: 409, message: `A process "${def.id}" already exists.`, details: [{ pointer: '/id', message: 'already taken', code: 'conflict' }] });
+      const position = (await tx.selectFrom('process_definitions').select(sql<number>`coalesce(max(position), -1) + 1`.as('n')).where('entity', '=', def.entity).executeTakeFirstOrThrow()).n;
+      await tx.insertInto('process_definitions').values({ id: def.id, entity: def.entity, draft: JSON.stringify(def), draft_revision: 1, latest_version: null, source: 'api', position, created_at: now, updated_at: now, updated_by: actor.id }).execute();
+      await audit(tx, 'process.create', def.id, actor, now, null, def);
+    });
+    return this.get(def.id);
+  }
+
+  /** Replaces the draft at an expected revision (412 if stale); the id and entity cannot change. */
+  async saveDraft(id: string, doc: unknown, expectedRevision: number, actor: Principal) {
+    const def = this.#checked(doc);
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('process_definitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) throw processNotFound(id);
+      if (row.draft_revision !== expectedRevision) throw staleRevision('draft', row.draft_revision, expectedRevision);
+      if (def.id !== id) throw invalidProcess([{ pointer: '/id', code: 'id-changed', message: `The id must stay "${id}".` }]);
+      if (def.entity !== row.entity) throw invalidProcess([{ pointer: '/entity', code: 'entity-changed', message: `The entity must stay "${row.entity}"; create a new process instead.` }]);
+      await tx.updateTable('process_definitions').set({ draft: JSON.stringify(def), draft_revision: row.draft_revision + 1, updated_at: now, updated_by: actor.id }).where('id', '=', id).execute();
+      await audit(tx, 'process.update', id, actor, now, json(row.draft), def);
+    });
+    return this.get(id);
+  }
+
+  /** Publishes the draft as the next immutable version (409 when it equals the latest version). */
+  async publish(id: string, actor: Principal, expectedRevision?: number) {
+    const now = this.now();
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('process_definitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) throw processNotFound(id);
+      if (expectedRevision !== undefined && row.draft_revision !== expectedRevision) throw staleRevision('draft', row.draft_revision, expectedRevision);
+      const draft = this.#checked(json(row.draft));
+      if (row.latest_version !== null) {
+        const latest = await this.definition(row.id, row.latest_version, tx);
+        if (JSON.stringify(stripVersion(latest)) === JSON.stringify(draft)) {
+          throw new PipewrightError({ code: 'process.nothing-to-publish', status: 409, message: `The draft equals version ${row.latest_version}; change it before publishing.` });
+        }
+      }
+      const version = (row.latest_version ?? 0) + 1;
+      const definition = { ...draft, version };
+      await tx.insertInto('process_versions').values({ process_id: id, version, definition: JSON.stringify(definition), published_at: now, published_by: actor.id }).execute();
+      await tx.updateTable('process_definitions').set({ latest_version: version, updated_at: now }).where('id', '=', id).execute();
+      await audit(tx, 'process.publish', id, actor, now, null, { version });
+      return { id, version, publishedAt: now.toISOString(), publishedBy: actor.id, definition };
+    });
+  }
+
+  /** The definition of a published version (404 if none). */
+  async definition(id: string, version: number, db: Db = this.db): Promise<ProcessDefinition> {
+    const row = await db.selectFrom('process_versions').select('definition').where('process_id', '=', id).where('version', '=', version).executeTakeFirst();
+    if (!row) throw versionNotFound(id, version);
+    return json<ProcessDefinition>(row.definition);
+  }
+
+  /**
+   * A published version, compiled once per process. Inside a transaction pass it as `db`: on
+   * PGlite a second connection would wait for the transaction forever.
+   */
+  version(id: string, version: number, db: Db = this.db): Promise<CompiledProcess> {
+    const key = `${id}@${version}`;
+    let hit = this.#cache.get(key);
+    if (!hit) {
+      hit = this.definition(id, version, db).then((d) => new CompiledProcess(d, processContextOf(this.registry)));
+      hit.catch(() => this.#cache.delete(key));
+      this.#cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Compiles the current draft (or a given candidate) for simulation. */
+  async draft(id: string, candidate?: unknown): Promise<CompiledProcess> {
+    const doc = candidate ?? (await this.get(id)).draft;
+    return compileProcess(stripVersion(doc), processContextOf(this.registry));
+  }
+
+  /** The latest published version of a process, or of the entity's default process. */
+  async latest(opts: { process?: string; entity: string }, db: Db = this.db): Promise<{ id: string; version: number } | null> {
+    let q = db.selectFrom('process_definitions').select(['id', 'latest_version']).where('entity', '=', opts.entity).where('latest_version', 'is not', null);
+    q = opts.process ? q.where('id', '=', opts.process) : q.orderBy('position').orderBy('created_at').limit(1);
+    const row = await q.executeTakeFirst();
+    return row && row.latest_version !== null ? { id: row.id, version: row.latest_version } : null;
+  }
+
+  #checked(doc: unknown): ProcessDefinition {
+    const { definition, problems } = this.check(doc);
+    if (!definition) throw invalidProcess(problems);
+    return definition;
+  }
+}
+
+function stripVersion(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  const { version: _v, $schema: _s, ...rest } = doc as Record<string, unknown>;
+  return rest;
+}
+
+async function audit(tx: Transaction<Database>, action: string, id: string, actor: Principal, at: Date, before: unknown, after: unknown): Promise<void> {
+  await appendEvent(tx, { record: null, recordType: 'process', subject: `process:${id}`, action, actor, at, before, after });
+}

@@ -1,0 +1,24 @@
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../http/context';
+import type { ProcessRuntime } from '../runtime';
+import { pipelineRoutes } from './pipeline-routes';
+import { processRoutes } from './process-routes';
+import { staysRoutes } from './stays-routes';
+import { transitionRoutes } from './transition-routes';
+
+export { processPaths } from './openapi';
+
+/**
+ * Mounts the process API on the app (before its `/api/*` catch-all).
+ *
+ * @example
+ * ```ts
+ * mountProcessRoutes(app, runtime);
+ * ```
+ */
+export function mountProcessRoutes(app: Hono<AppEnv>, rt: ProcessRuntime): void {
+  app.route('/api/processes', processRoutes(rt));
+  app.route('/api', transitionRoutes(rt));
+  app.route('/api', pipelineRoutes(rt));
+  app.route('/api', staysRoutes(rt));
+}

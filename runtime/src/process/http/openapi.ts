@@ -1,0 +1,95 @@
+type Json = Record<string, unknown>;
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const ok = (description: string, schema: unknown = { type: 'object' }, headers?: Json) => ({ description, content: { 'application/json': { schema } }, ...(headers ? { headers } : {}) });
+const TEXT: Record<string, string> = { '400': 'Bad parameter', '401': 'Not signed in', '403': 'Not allowed (admin only, or the transition needs a role)', '404': 'No such process, version or record (or not visible)', '409': 'Conflict (exists, nothing to publish, no published process, record not on this version)', '412': 'Stale If-Match', '415': 'Body is not JSON', '422': 'Invalid definition, guard failed, requirements unmet, move not allowed, or Idempotency-Key reused', '428': 'If-Match is required', '429': 'Rate limited' };
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem(TEXT[String(c)] ?? 'Error')]));
+const pathParam = (name: string, schema: Json = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
+const query = (name: string, schema: Json, description: string, required = false) => ({ name, in: 'query', required, schema, description });
+const ifMatch = (required: boolean) => ({ name: 'If-Match', in: 'header', required, schema: { type: 'string' }, description: 'ETag read before the change.' });
+const definition = { description: 'A process definition (schemas/process.schema.json).' };
+const definitionBody = { required: true, content: { 'application/json': { schema: { type: 'object', description: definition.description } } } };
+const tags = ['processes'];
+const etag = { ETag: { schema: { type: 'string' }, description: 'Draft revision (processes) or record version (transitions).' } };
+const processId = pathParam('id', { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' });
+const pipelineQuery = [query('process', { type: 'string' }, 'Process id.', true), query('asOf', { type: 'string' }, 'ISO date or date-time (default: now).')];
+
+const transitionBody = {
+  required: true,
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['to'],
+        additionalProperties: false,
+        properties: {
+          to: { type: 'string', description: 'Target stage id.' },
+          transition: { type: 'string', description: 'Transition id, when several lead to the target.' },
+          data: { type: 'object', description: 'JSON merge patch of the record body, applied before the guard and requirements.' },
+          process: { type: 'string', description: 'Process to enter when the record is on none yet (default: the entity\'s default process).' },
+        },
+      },
+    },
+  },
+};
+
+const transitionOp = (operationId: string, params: Json[]) => ({
+  post: {
+    operationId,
+    tags,
+    summary: 'Move the record to another stage (one transaction: guard, entry requirements, stage history, audit event, actions enqueued)',
+    parameters: [...params, ifMatch(true), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Same key and body: the stored response; same key, other body: 422.' }],
+    requestBody: transitionBody,
+    responses: { '200': ok('Moved; the record and the transition', { type: 'object', properties: { record: { type: 'object' }, transition: { type: 'object' } } }, etag), ...errors(400, 401, 403, 404, 409, 412, 415, 422, 428, 429) },
+  },
+});
+const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId, tags, summary: 'Stage history of the record (entered, exited, by whom)', parameters: params, responses: { '200': ok('Stays, oldest first'), ...errors(401, 404) } } });
+
+/** OpenAPI paths of the process API: definitions, versions, diffs, migrations, simulation, transitions, pipeline analytics, notifications, incidents. */
+export const processPaths: Record<string, Json> = {
+  '/api/processes': {
+    get: { operationId: 'listProcesses', tags, summary: 'Processes (with their latest published version)', parameters: [query('entity', { type: 'string' }, 'Only processes of this entity.')], responses: { '200': ok('Processes'), ...errors(401) } },
+    post: { operationId: 'createProcess', tags, summary: 'Create a process (admin); the definition is checked', requestBody: definitionBody, responses: { '201': ok('Created', { type: 'object' }, etag), ...errors(401, 403, 409, 415, 422) } },
+  },
+  '/api/processes/{id}': {
+    parameters: [processId],
+    get: { operationId: 'getProcess', tags, summary: 'A process: its draft, draft revision and versions', responses: { '200': ok('The process', { type: 'object' }, etag), ...errors(401, 404) } },
+    put: { operationId: 'saveProcessDraft', tags, summary: 'Replace the draft (admin); checked, every problem with a JSON pointer', parameters: [ifMatch(true)], requestBody: definitionBody, responses: { '200': ok('Saved', { type: 'object' }, etag), ...errors(400, 401, 403, 404, 412, 415, 422, 428) } },
+  },
+  '/api/processes/{id}/check': { parameters: [processId], post: { operationId: 'checkProcess', tags, summary: 'Check a candidate definition without saving it (admin)', requestBody: definitionBody, responses: { '200': ok('Problems, each with a JSON pointer'), ...errors(401, 403, 404, 415) } } },
+  '/api/processes/{id}/publish': { parameters: [processId], post: { operationId: 'publishProcess', tags, summary: 'Publish the draft as the next immutable version (admin)', parameters: [ifMatch(false)], responses: { '201': ok('Published'), ...errors(401, 403, 404, 409, 412, 422) } } },
+  '/api/processes/{id}/versions/{version}': { parameters: [processId, pathParam('version', { type: 'integer', minimum: 1 })], get: { operationId: 'getProcessVersion', tags, summary: 'A published version', responses: { '200': ok('The version'), ...errors(400, 401, 404) } } },
+  '/api/processes/{id}/diff': {
+    parameters: [processId],
+    get: { operationId: 'diffProcessVersions', tags, summary: 'Machine-readable diff of two versions (or a version and the draft)', parameters: [query('from', { type: 'string' }, 'Version number or "draft".', true), query('to', { type: 'string' }, 'Version number or "draft".', true)], responses: { '200': ok('Stages, transitions and rules added, removed or changed'), ...errors(400, 401, 404) } },
+  },
+  '/api/processes/{id}/migrations': {
+    parameters: [processId],
+    post: {
+      operationId: 'migrateProcessRecords',
+      tags,
+      summary: 'Move records from one version to another with a stage mapping (admin); dry run by default',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['fromVersion', 'toVersion'], properties: { fromVersion: { type: 'integer' }, toVersion: { type: 'integer' }, stageMapping: { type: 'object', additionalProperties: { type: 'string' } }, dryRun: { type: 'boolean', default: true } } } } } },
+      responses: { '200': ok('Dry run: each record\'s fate'), '201': ok('Migrated: each record\'s fate; invalid ones were not moved'), ...errors(400, 401, 403, 404, 415, 422) },
+    },
+  },
+  '/api/processes/{id}/simulate': {
+    parameters: [processId],
+    post: {
+      operationId: 'simulateProcess',
+      tags,
+      summary: 'Backtest the draft (or a candidate definition) on the recorded transitions of past records (admin)',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { definition: { type: 'object' }, since: { type: 'string' }, until: { type: 'string' }, sampleSize: { type: 'integer' } } } } } },
+      responses: { '200': ok('How many transitions would have been blocked, by which rule or requirement, on which records'), ...errors(400, 401, 403, 404, 415, 422) },
+    },
+  },
+  '/api/records/{type}/{id}/transitions': transitionOp('transitionRecord', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
+  '/api/records/{type}/{id}/history': historyOp('recordStageHistory', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
+  '/api/deals/{id}/transitions': transitionOp('transitionDeal', [pathParam('id', { type: 'string', format: 'uuid' })]),
+  '/api/deals/{id}/history': historyOp('dealStageHistory', [pathParam('id', { type: 'string', format: 'uuid' })]),
+  '/api/pipeline/time-in-stage': { get: { operationId: 'pipelineTimeInStage', tags: ['pipeline'], summary: 'Time in stage from stage history', parameters: pipelineQuery, responses: { '200': ok('Per stage'), ...errors(400, 401, 404) } } },
+  '/api/pipeline/stuck': { get: { operationId: 'pipelineStuck', tags: ['pipeline'], summary: 'Records beyond their stage SLA or the 75th percentile of time in that stage', parameters: [...pipelineQuery, query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100.')], responses: { '200': ok('Stuck records, longest first'), ...errors(400, 401, 404) } } },
+  '/api/pipeline/conversion': { get: { operationId: 'pipelineConversion', tags: ['pipeline'], summary: 'Stage-to-stage conversion and win rate by stage', parameters: pipelineQuery, responses: { '200': ok('Per stage and per move'), ...errors(400, 401, 404) } } },
+  '/api/notifications': { get: { operationId: 'listNotifications', tags: ['pipeline'], summary: 'The caller\'s in-app notifications (newest first)', responses: { '200': ok('Notifications'), ...errors(401) } } },
+  '/api/incidents': { get: { operationId: 'listIncidents', tags: ['pipeline'], summary: 'Actions that kept failing (admin)', responses: { '200': ok('Incidents'), ...errors(401, 403) } } },
+};

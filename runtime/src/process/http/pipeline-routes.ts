@@ -1,0 +1,54 @@
+import { Hono, type Context } from 'hono';
+import { adminOnly, readOrWrite } from '../../auth/guards';
+import type { AppEnv } from '../../http/context';
+import { stringMember } from '../../http/input';
+import type { ProcessRuntime } from '../runtime';
+import { dateParam, intParam } from './params';
+
+/**
+ * `/api/pipeline/*` analytics from stage history (time in stage, stuck records, conversion),
+ * `/api/notifications` (the caller's own) and `/api/incidents` (admins).
+ *
+ * @example
+ * ```ts
+ * app.route('/api', pipelineRoutes(runtime));
+ * ```
+ */
+export function pipelineRoutes(rt: ProcessRuntime): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('/pipeline/*', readOrWrite());
+  app.use('/notifications/*', readOrWrite());
+  app.use('/incidents', adminOnly());
+
+  const scope = async (c: Context<AppEnv>) => {
+    const process = stringMember({ process: c.req.query('process') }, 'process', { max: 63, pattern: /^[a-z][a-z0-9_]{0,62}$/ });
+    const p = await rt.definitions.get(process);
+    const latest = p.latestVersion ? await rt.definitions.definition(process, p.latestVersion) : p.draft;
+    return { process, asOf: dateParam(c.req.query('asOf'), 'asOf') ?? rt.now(), principal: c.get('actor'), definition: latest };
+  };
+
+  app.get('/pipeline/time-in-stage', async (c) => {
+    const s = await scope(c);
+    return c.json({ process: s.process, asOf: s.asOf.toISOString(), stages: await rt.queries.timeInStage(s) });
+  });
+  app.get('/pipeline/stuck', async (c) => {
+    const s = await scope(c);
+    const limit = intParam(c.req.query('limit'), 'limit', { optional: true, max: 1000 }) ?? 100;
+    return c.json({ process: s.process, asOf: s.asOf.toISOString(), items: await rt.queries.stuck({ ...s, limit }) });
+  });
+  app.get('/pipeline/conversion', async (c) => {
+    const s = await scope(c);
+    const kind = (k: string) => s.definition.stages.filter((x) => x.kind === k).map((x) => x.id);
+    return c.json({ process: s.process, asOf: s.asOf.toISOString(), ...(await rt.queries.conversion({ ...s, won: kind('won'), lost: kind('lost') })) });
+  });
+  app.get('/notifications', async (c) => {
+    const user = c.get('actor').userId;
+    const rows = user ? await rt.db.selectFrom('notifications').selectAll().where('user_id', '=', user).orderBy('created_at', 'desc').orderBy('id').limit(200).execute() : [];
+    return c.json({ items: rows.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, record: n.record_id ? { id: n.record_id, type: n.record_type } : null, data: n.data, createdAt: new Date(n.created_at).toISOString(), readAt: n.read_at ? new Date(n.read_at).toISOString() : null })) });
+  });
+  app.get('/incidents', async (c) => {
+    const rows = await rt.db.selectFrom('incidents').selectAll().orderBy('created_at', 'desc').limit(200).execute();
+    return c.json({ items: rows.map((i) => ({ id: i.id, kind: i.kind, record: i.record_id, message: i.message, details: i.details, createdAt: new Date(i.created_at).toISOString(), resolvedAt: i.resolved_at ? new Date(i.resolved_at).toISOString() : null })) });
+  });
+  return app;
+}

@@ -1,0 +1,88 @@
+import type { Registry } from '@pipewright/core';
+import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from '../db/database';
+import type { Database } from '../db/tables';
+import { JobQueue, queueOptions } from '../jobs/queue';
+import { Workers } from '../jobs/workers';
+import type { RecordStore } from '../records/store';
+import { ProcessDefinitions } from './definitions';
+import { PipelineQueries } from './queries';
+import { TransitionService } from './transition';
+
+/** Everything the process API and the workers share in one runtime process. */
+export interface ProcessRuntime {
+  db: Kysely<Database>;
+  registry: Registry;
+  store: RecordStore;
+  definitions: ProcessDefinitions;
+  transitions: TransitionService;
+  queries: PipelineQueries;
+  queue: JobQueue;
+  /** Set once {@link ProcessRuntime.startWorkers} ran. */
+  workers: Workers | null;
+  now: () => Date;
+  /** Starts this process's action and SLA workers. */
+  startWorkers(concurrency?: number): Promise<Workers>;
+  stopWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ProcessRuntimeOptions {
+  database: DatabaseHandle;
+  registry: Registry;
+  store: RecordStore;
+  /** PostgreSQL schema of the platform; the job queue lives there too (else in `pgboss`). */
+  schema?: string;
+  url?: string;
+  /** Environment for queue tuning (PIPEWRIGHT_JOB_*) and webhook secrets. */
+  env: Record<string, string | undefined>;
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+/**
+ * Opens the job queue, adds the processes plugins ship as drafts, and wires definitions,
+ * transitions and pipeline queries. Workers start separately (`startWorkers`), so an API-only
+ * process can run without them.
+ *
+ * @example
+ * ```ts
+ * const processes = await createProcessRuntime({ database, registry, store, env: process.env });
+ * await processes.startWorkers();
+ * ```
+ */
+export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<ProcessRuntime> {
+  const now = o.now ?? (() => new Date());
+  const db = o.database.db;
+  const definitions = new ProcessDefinitions(db, o.registry, now);
+  await definitions.syncPluginProcesses();
+  const options = queueOptions(o.env);
+  const queue = await JobQueue.open(o.database, { ...options, schema: o.schema ?? 'pgboss', ...(o.url ? { url: o.url } : {}) });
+  const rt: ProcessRuntime = {
+    db,
+    registry: o.registry,
+    store: o.store,
+    definitions,
+    transitions: new TransitionService(db, o.registry, o.store, definitions, queue, now),
+    queries: new PipelineQueries(db, o.store),
+    queue,
+    workers: null,
+    now,
+    async startWorkers(concurrency = Number(o.env.PIPEWRIGHT_WORKERS ?? 2)) {
+      if (!rt.workers) {
+        rt.workers = new Workers(queue, { db, registry: o.registry, store: o.store, env: o.env, now, webhookTimeoutMs: Number(o.env.PIPEWRIGHT_WEBHOOK_TIMEOUT_MS ?? 10_000) }, definitions, o.log);
+        await rt.workers.start(concurrency);
+      }
+      return rt.workers;
+    },
+    async stopWorkers() {
+      await rt.workers?.stop();
+      rt.workers = null;
+    },
+    async close() {
+      await rt.stopWorkers();
+      await queue.close();
+    },
+  };
+  return rt;
+}

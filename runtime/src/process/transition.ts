@@ -1,0 +1,163 @@
+import { NotFoundError, ProcessError, ValidationError, assertValidBody, type Move, type Registry } from '@pipewright/core';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { forbidden } from '../auth/errors';
+import { isUnrestricted, type Principal } from '../auth/principal';
+import type { Database, RecordTable } from '../db/tables';
+import { QUEUES, kyselyExecutor, type JobQueue } from '../jobs/queue';
+import { appendEvent, isUuid, mergePatch, type RecordStore } from '../records/store';
+import { toView, type RecordView } from '../records/view';
+import { staleRevision } from './context';
+import type { ProcessDefinitions } from './definitions';
+import { closeStay, openStay, stableUuid } from './history';
+import { claimKey, storeResponse, type StoredResponse } from './idempotency';
+
+/** What a client asks for: the target stage, optionally which transition, and fields to set on the way. */
+export interface TransitionRequest {
+  type: string;
+  id: string;
+  to: string;
+  transition?: string;
+  /** JSON merge patch of the body, applied before the guard and requirements are checked. */
+  data?: Record<string, unknown>;
+  /** Process to enter when the record has none yet (default: the entity's default process). */
+  process?: string;
+  expectedVersion: number;
+  principal: Principal;
+  idempotency?: { key: string; hash: string };
+}
+
+/** Payload of an action job: everything a worker needs, fixed at the time of the transition. */
+export interface ActionJob {
+  historyId: string;
+  record: { id: string; type: string };
+  process: { id: string; version: number };
+  transition: string;
+  from: string | null;
+  to: string;
+  actor: string;
+  at: string;
+  actions: { key: string; type: string; config: Record<string, unknown> }[];
+}
+
+/** A record with the process it is on. */
+export type ProcessRecordView = RecordView & { process: { id: string; version: number } | null };
+
+/**
+ * Runs a transition in one transaction: lock the record (invisible: 404, not editable: 403),
+ * check its version (412), resolve the move and the transition's roles, apply the field patch,
+ * evaluate the guard (422 with the explanation), check the target stage's entry requirements
+ * (422 listing the fields, with a schema for exactly them), update the stage, close and open
+ * stage history, append the audit event, enqueue the actions and SLA timers. With an
+ * Idempotency-Key the response is stored in the same transaction.
+ *
+ * @example
+ * ```ts
+ * const res = await transitions.execute({ type: 'pipeline.deal', id, to: 'proposal', expectedVersion: 3, principal });
+ * ```
+ */
+export class TransitionService {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly registry: Registry,
+    readonly store: RecordStore,
+    readonly definitions: ProcessDefinitions,
+    readonly queue: JobQueue | null,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async execute(r: TransitionRequest): Promise<StoredResponse> {
+    const entity = this.registry.entity(r.type);
+    if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
+    if (!isUuid(r.id)) throw notFound(r.type, r.id);
+    return this.db.transaction().execute(async (tx) => {
+      const now = this.now();
+      const scope = `transition:${r.principal.id}`;
+      if (r.idempotency) {
+        const replay = await claimKey(tx, scope, r.idempotency.key, r.idempotency.hash, now);
+        if (replay) return { ...replay, headers: { ...replay.headers, 'Idempotent-Replayed': 'true' } };
+      }
+      const row = await this.store.visible(r.type, r.principal, tx).selectAll().where('id', '=', r.id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+      if (!row) throw notFound(r.type, r.id);
+      if (!(await this.store.access.holds(tx, r.id, this.store.access.edit(r.principal)))) throw forbidden(`You can see this ${r.type} record but not move it.`);
+      if (row.version !== r.expectedVersion) throw staleRevision('record', row.version, r.expectedVersion);
+      const attached = await this.#processOf(tx, row, r);
+      const compiled = await this.definitions.version(attached.id, attached.version, tx);
+      const before = toView(row);
+      const data = r.data ? mergePatch(before.data, r.data) : before.data;
+      assertValidBody(entity, data);
+      if (r.data) await this.#checkReferences(tx, r.type, r.data, r.principal);
+      compiled.stage(r.to);
+      const from = row.stage;
+      let move: Move | null = null;
+      if (from === null) {
+        if (r.to !== compiled.definition.initialStage) throw new ProcessError({ code: 'process.transition-not-allowed', message: `A record entering process "${attached.id}" starts in "${compiled.definition.initialStage}".`, details: [{ pointer: '/to', message: 'not the initial stage', code: 'transition-not-allowed' }], extensions: { from, to: r.to, allowed: [compiled.definition.initialStage] } });
+      } else {
+        if (!compiled.stages.has(from)) throw new ProcessError({ code: 'process.stage-not-in-process', status: 409, message: `The record is in stage "${from}", which version ${attached.version} of "${attached.id}" does not have; migrate it first.` });
+        move = compiled.resolveMove(from, r.to, r.transition);
+      }
+      const t = move?.transition;
+      if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
+        throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
+      }
+      const guard = compiled.evaluateGuard(t, data, { now: () => now });
+      if (!guard.passed) {
+        throw new ProcessError({ code: 'process.guard-failed', message: guard.message, details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
+      }
+      const unmet = compiled.checkRequirements(r.to, data);
+      if (unmet) {
+        throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
+      }
+      const updated = await tx
+        .updateTable('records')
+        .set({ stage: r.to, data: JSON.stringify(data), version: row.version + 1, updated_by: r.principal.id, updated_at: now, process_id: attached.id, process_version: attached.version })
+        .where('id', '=', r.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const closed = await closeStay(tx, r.id, now, r.principal.id);
+      if (closed === 0 && from !== null) {
+        await tx.insertInto('stage_history').values({ record_id: r.id, record_type: r.type, process_id: attached.id, process_version: attached.version, stage: from, from_stage: null, transition_id: null, entered_at: row.created_at, entered_by: row.created_by, exited_at: now, exited_by: r.principal.id, snapshot: JSON.stringify(before.data) }).execute();
+      }
+      const stay = await openStay(tx, this.queue, { record: { id: r.id, type: r.type }, process: compiled, processId: attached.id, version: attached.version, stage: r.to, from, transitionId: t?.id ?? null, at: now, actor: r.principal.id, snapshot: data });
+      const after = toView(updated);
+      const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter', historyId: stay.id };
+      await appendEvent(tx, { record: after, action: 'transition', actor: r.principal, at: now, before, after, meta });
+      const actions = (t?.actions ?? []).map((a, i) => ({ key: `${stay.id}:${a.id ?? i}`, type: a.type, config: a.config ?? {} }));
+      if (actions.length > 0 && this.queue) {
+        const job: ActionJob = { historyId: stay.id, record: { id: r.id, type: r.type }, process: attached, transition: t?.id ?? `${from}->${r.to}`, from, to: r.to, actor: r.principal.id, at: now.toISOString(), actions };
+        await this.queue.send(QUEUES.actions, job, { db: kyselyExecutor(tx), id: stableUuid(`actions:${stay.id}`) });
+      }
+      const response: StoredResponse = {
+        status: 200,
+        body: { record: { ...after, process: attached }, transition: { ...meta, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },
+        headers: { ETag: `"${after.version}"` },
+      };
+      if (r.idempotency) await storeResponse(tx, scope, r.idempotency.key, response);
+      return response;
+    });
+  }
+
+  async #processOf(tx: Transaction<Database>, row: Selectable<RecordTable>, r: TransitionRequest): Promise<{ id: string; version: number }> {
+    if (row.process_id !== null && row.process_version !== null) {
+      if (r.process !== undefined && r.process !== row.process_id) throw new ProcessError({ code: 'process.already-attached', status: 409, message: `The record already moves through "${row.process_id}"; migrate it to change process.` });
+      return { id: row.process_id, version: row.process_version };
+    }
+    const latest = await this.definitions.latest({ entity: r.type, ...(r.process ? { process: r.process } : {}) }, tx);
+    if (!latest) throw new ProcessError({ code: 'process.none-published', status: 409, message: r.process ? `Process "${r.process}" has no published version for ${r.type}.` : `No process is published for ${r.type}; an admin must publish one.` });
+    return latest;
+  }
+
+  async #checkReferences(tx: Transaction<Database>, type: string, patch: Record<string, unknown>, p: Principal): Promise<void> {
+    const problems: { pointer: string; message: string; code: string }[] = [];
+    for (const [field, ref] of Object.entries(this.registry.entity(type).references ?? {})) {
+      const v = patch[field];
+      if (typeof v !== 'string') continue;
+      const hit = isUuid(v) ? await this.store.visible(ref.entity, p, tx).select('id').where('id', '=', v).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
+      if (!hit) problems.push({ pointer: `/data/${field}`, message: `no ${ref.entity} record with id "${v}"`, code: 'unknown-reference' });
+    }
+    if (problems.length) throw new ValidationError({ code: 'record.unknown-reference', message: 'The record refers to things that do not exist.', details: problems });
+  }
+}
+
+function notFound(type: string, id: string): NotFoundError {
+  return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });
+}

@@ -1,0 +1,64 @@
+import { expect } from 'vitest';
+import type { ApiFetch, TestServer } from '../harness';
+
+/** A record as the API returns it. */
+export interface View {
+  id: string;
+  version: number;
+  stage: string | null;
+  owner: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A problem+json body. */
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: { pointer: string; message: string; code?: string }[];
+  [k: string]: unknown;
+}
+
+/** Reads JSON after asserting the status (the body is shown on failure). */
+export async function expectJson<T>(res: Response | Promise<Response>, status: number): Promise<T> {
+  const r = await res;
+  const text = await r.text();
+  expect(r.status, text.slice(0, 2000)).toBe(status);
+  return JSON.parse(text) as T;
+}
+
+/** Publishes a process's current draft (admin). */
+export async function publish(api: ApiFetch, id: string): Promise<number> {
+  const body = await expectJson<{ version: number }>(api(`/api/processes/${id}/publish`, { method: 'POST' }), 201);
+  return body.version;
+}
+
+/** Creates a deal through the records API. */
+export async function createDeal(api: ApiFetch, data: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<View> {
+  return expectJson<View>(api('/api/records/pipeline.deal', { method: 'POST', json: { data, ...extra } }), 201);
+}
+
+/** Moves a record; returns the raw response. */
+export function move(api: ApiFetch, id: string, version: number, body: Record<string, unknown>, headers: Record<string, string> = {}, type = 'pipeline.deal'): Promise<Response> {
+  return api(`/api/records/${type}/${id}/transitions`, { method: 'POST', headers: { 'if-match': `"${version}"`, ...headers }, json: body });
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the timeout passes. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Counts rows of a table. */
+export async function count(server: TestServer, table: 'stage_history' | 'events' | 'notifications' | 'action_runs' | 'sla_breaches' | 'incidents' | 'idempotency_keys' | 'records'): Promise<number> {
+  const r = await server.platform.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** A fully qualified deal body that may enter any new-business stage up to negotiation. */
+export const QUALIFIED = { amount: { amount: 5000, currency: 'USD' }, engage_date: '2025-01-10', next_step: 'Call the CFO' };
