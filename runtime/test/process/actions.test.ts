@@ -1,0 +1,141 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../src/jobs/queue';
+import { stableUuid } from '../../src/process/history';
+import { backends, startServer, type Client, type TestServer } from '../harness';
+import { createDeal, eventually, expectJson, move, publish, type View } from './helpers';
+
+process.env.PIPEWRIGHT_JOB_RETRY_LIMIT = '2';
+process.env.PIPEWRIGHT_JOB_RETRY_DELAY_SECONDS = '1';
+process.env.PIPEWRIGHT_JOB_POLL_SECONDS = '0.5';
+process.env.PW_TEST_HOOK = 'whsec-test-secret';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/acme-plugins', import.meta.url));
+
+interface Delivery {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+describe.each(backends())('process actions on the job queue on $name', (backend) => {
+  let server: TestServer;
+  let hooks: Server;
+  let hookUrl: string;
+  let rep: Client;
+  const deliveries: Delivery[] = [];
+
+  beforeAll(async () => {
+    hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.url === '/ok') deliveries.push({ headers: req.headers, body });
+        res.statusCode = req.url === '/ok' ? 204 : 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', () => r()));
+    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+    server = await startServer(backend, { PIPEWRIGHT_PLUGINS: FIXTURES });
+    rep = server.as('rep');
+    await server.seedOrg();
+    const definition = {
+      id: 'actions_test',
+      label: 'Actions test',
+      entity: 'pipeline.deal',
+      initialStage: 'a',
+      stages: [
+        { id: 'a', label: 'A', kind: 'open' },
+        { id: 'b', label: 'B', kind: 'open' },
+        { id: 'won', label: 'Won', kind: 'won', probability: 1 },
+        { id: 'lost', label: 'Lost', kind: 'lost', probability: 0 },
+      ],
+      transitions: [
+        {
+          id: 'advance',
+          from: 'a',
+          to: 'b',
+          actions: [
+            { id: 'step', type: 'core.set_field', config: { field: 'next_step', value: 'Send the proposal' } },
+            { id: 'call', type: 'core.create_activity', config: { kind: 'call', subject: 'Call about {{name}}', dueInDays: 2 } },
+            { id: 'tell', type: 'core.notify', config: { to: { role: 'manager' }, title: 'Moved: {{name}}' } },
+            { id: 'hook', type: 'core.webhook', config: { url: `${hookUrl}/ok`, secretEnv: 'PW_TEST_HOOK', event: 'deal.advanced' } },
+            { id: 'territory', type: 'acme_territory.assign', config: { territory: 'north' } },
+          ],
+        },
+        {
+          id: 'win',
+          from: 'b',
+          to: 'won',
+          actions: [
+            { id: 'broken_hook', type: 'core.webhook', config: { url: `${hookUrl}/fail`, secretEnv: 'PW_TEST_HOOK' } },
+            { id: 'after', type: 'core.set_field', config: { field: 'notes', value: 'won' } },
+          ],
+        },
+        { id: 'lose', from: '*', to: 'lost' },
+      ],
+    };
+    await expectJson(server.api('/api/processes', { method: 'POST', json: definition }), 201);
+    await publish(server.api, 'actions_test');
+    await server.platform.processes.startWorkers(1);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await new Promise((r) => hooks.close(r));
+  });
+
+  const runs = (historyId: string) => server.platform.database.db.selectFrom('action_runs').selectAll().where('key', 'like', `${historyId}:%`).execute();
+
+  it('runs built-in and plugin actions after commit, each once, and re-deliveries change nothing', async () => {
+    const deal = await createDeal(rep.api, { name: 'Globex' });
+    await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'actions_test' }), 200);
+    const moved = await expectJson<{ transition: { historyId: string } }>(move(rep.api, deal.id, 2, { to: 'b' }), 200);
+    const id = moved.transition.historyId;
+    const done = await eventually(async () => ((await runs(id)).length === 5 ? runs(id) : undefined));
+    expect(done.every((r) => r.status === 'done')).toBe(true);
+    expect(done.find((r) => r.action_type === 'acme_territory.assign')?.result).toEqual({ assigned: 'north' });
+    const record = await expectJson<View>(rep.api(`/api/records/pipeline.deal/${deal.id}`), 200);
+    expect(record.data.next_step).toBe('Send the proposal');
+    expect(record.version).toBe(4);
+    const activities = await expectJson<{ items: View[] }>(rep.api(`/api/records/crm.activity?filter[deal_id]=${deal.id}`), 200);
+    expect(activities.items).toHaveLength(1);
+    expect(activities.items[0]).toMatchObject({ owner: rep.userId, data: { kind: 'call', subject: 'Call about Globex', done: false } });
+    const notes = await expectJson<{ items: { title: string; kind: string }[] }>(server.as('manager').api('/api/notifications'), 200);
+    expect(notes.items.filter((n) => n.title === 'Moved: Globex')).toHaveLength(1);
+    expect(deliveries).toHaveLength(1);
+    const d = deliveries[0] as Delivery;
+    const expected = createHmac('sha256', 'whsec-test-secret').update(`${String(d.headers['webhook-id'])}.${String(d.headers['webhook-timestamp'])}.${d.body}`).digest('base64');
+    expect(d.headers['webhook-signature']).toBe(`v1,${expected}`);
+    expect(JSON.parse(d.body)).toMatchObject({ event: 'deal.advanced', transition: { process: 'actions_test', from: 'a', to: 'b' }, record: { id: deal.id } });
+
+    // At-least-once delivery: the same job delivered twice more changes nothing.
+    const stored = (await server.platform.processes.queue.boss.getJobById(QUEUES.actions, stableUuid(`actions:${id}`)))?.data;
+    expect(stored).toBeTruthy();
+    await server.platform.processes.queue.send(QUEUES.actions, stored as object);
+    await server.platform.processes.queue.send(QUEUES.actions, stored as object);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await runs(id)).toHaveLength(5);
+    expect(deliveries).toHaveLength(1);
+    expect((await expectJson<{ items: View[] }>(rep.api(`/api/records/crm.activity?filter[deal_id]=${deal.id}`), 200)).items).toHaveLength(1);
+    expect((await expectJson<View>(rep.api(`/api/records/pipeline.deal/${deal.id}`), 200)).version).toBe(4);
+  });
+
+  it('retries a failing webhook with backoff, then records an incident and still runs the later actions', async () => {
+    const deal = await createDeal(rep.api, { name: 'Initech' });
+    await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'actions_test' }), 200);
+    await expectJson(move(rep.api, deal.id, 2, { to: 'b' }), 200);
+    // The advance actions bump the version (set_field) before the next move.
+    await eventually(async () => (await expectJson<View>(rep.api(`/api/records/pipeline.deal/${deal.id}`), 200)).version === 4);
+    const won = await expectJson<{ transition: { historyId: string } }>(move(rep.api, deal.id, 4, { to: 'won' }), 200);
+    const id = won.transition.historyId;
+    const finished = await eventually(async () => ((await runs(id)).length === 2 ? runs(id) : undefined), 30_000);
+    expect(finished.find((r) => r.action_type === 'core.webhook')).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(finished.find((r) => r.action_type === 'core.set_field')?.status).toBe('done');
+    const incidents = await expectJson<{ items: { kind: string; record: string; message: string }[] }>(server.api('/api/incidents'), 200);
+    expect(incidents.items.filter((i) => i.record === deal.id)).toEqual([expect.objectContaining({ kind: 'webhook-failed', message: expect.stringContaining('HTTP 500') })]);
+    expect((await rep.api('/api/incidents')).status).toBe(403);
+  });
+});
