@@ -55,6 +55,7 @@ async function benchBackend(name: string, env: Record<string, string>) {
 
 async function rawInsert(url: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
+  pool.on('error', () => {});
   try {
     await pool.query('create table if not exists bench_raw_insert (id uuid primary key, data jsonb not null, created_at timestamptz not null default now())');
     const r = await measure(CLIENTS, SECONDS, async () => {

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { initial } from './migrations/001-initial';
 import { identity } from './migrations/002-identity';
 import { processes } from './migrations/003-processes';
+import { unloggedRateLimits } from './migrations/004-unlogged-rate-limits';
 
 /** Migrations ship in code, so the runtime needs no migration folder at run time. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-identity': identity,
   '003-processes': processes,
+  '004-unlogged-rate-limits': unloggedRateLimits,
 };
 
 class CodeMigrationProvider implements MigrationProvider {
