@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '../errors';
 import { RuleError } from '../errors';
-import { standardOperators } from './operators/registry';
+import { standardOperators, type OperatorRegistry } from './operators/registry';
 import { ARITHMETIC_OPERATORS, COMPARISON_OPERATORS, SCOPED_OPERATORS } from './operators/standard';
 import { parseRule, type ParseOptions } from './parse';
 import { deref, lookupField } from './schema-types';
@@ -26,12 +26,29 @@ interface TypeInfo {
   readonly isLiteral: boolean;
   /** Whether the type comes from the entity schema (only those are held against operators). */
   readonly fromSchema?: boolean;
-  readonly label: string;
+  /** The sub-rule, named in messages by {@link label} (only when a problem is reported). */
+  readonly node: RuleNode | undefined;
   readonly schema?: JsonSchema | undefined;
 }
 
 const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-const ANY: TypeInfo = { type: 'any', isLiteral: false, label: 'value' };
+const ANY: TypeInfo = { type: 'any', isLiteral: false, node: undefined };
+
+/** How messages name a sub-rule. */
+function label(info: TypeInfo): string {
+  const node = info.node;
+  if (node === undefined) return 'value';
+  switch (node.kind) {
+    case 'literal':
+      return JSON.stringify(node.value).slice(0, 60);
+    case 'array':
+      return 'a list';
+    case 'var':
+      return node.path?.join('.') ?? 'the record';
+    case 'op':
+      return `${node.op}(…)`;
+  }
+}
 
 /**
  * Parses and checks a rule before it is saved: operator allowlist, arity, `var` paths, caps
@@ -77,29 +94,32 @@ export function typeProblems(tree: RuleNode, options: CheckOptions = {}): ErrorD
 
 class TypeChecker {
   readonly problems: ErrorDetail[] = [];
-  constructor(private readonly options: CheckOptions) {}
+  private readonly operators: OperatorRegistry;
+  constructor(private readonly options: CheckOptions) {
+    this.operators = options.operators ?? standardOperators;
+  }
 
   infer(node: RuleNode, scope: JsonSchema | undefined): TypeInfo {
     switch (node.kind) {
       case 'literal': {
         const v = node.value;
         const type: ValueType = v === null ? 'null' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'string';
-        return { type, literal: v, isLiteral: true, label: JSON.stringify(v).slice(0, 60) };
+        return { type, literal: v, isLiteral: true, node };
       }
       case 'array':
-        node.items.forEach((item) => this.infer(item, scope));
-        return { type: 'array', isLiteral: false, label: 'a list' };
+        for (const item of node.items) this.infer(item, scope);
+        return { type: 'array', isLiteral: false, node };
       case 'var': {
         if (node.fallback !== undefined) this.infer(node.fallback, scope);
         if (node.dynamic !== undefined) this.infer(node.dynamic, scope);
-        if (node.path === null || scope === undefined) return { ...ANY, label: node.path?.join('.') ?? 'the record' };
-        const name = node.path.join('.');
+        if (node.path === null || scope === undefined) return { type: 'any', isLiteral: false, node };
         const found = lookupField(scope, node.path, this.options.schema ?? scope);
         if (!found.found) {
+          const name = node.path.join('.');
           this.report(node.pointer, 'unknown-field', `unknown field '${name}'`, { field: name, segment: node.path[found.at] });
-          return { ...ANY, label: name };
+          return { type: 'any', isLiteral: false, node };
         }
-        return { type: found.type, isLiteral: false, fromSchema: true, label: name, schema: found.schema };
+        return { type: found.type, isLiteral: false, fromSchema: true, node, schema: found.schema };
       }
       case 'op':
         return this.op(node, scope);
@@ -109,38 +129,38 @@ class TypeChecker {
   private op(node: OpNode, scope: JsonSchema | undefined): TypeInfo {
     const { op, args } = node;
     if (SCOPED_OPERATORS.has(op)) return this.scoped(node, scope);
-    const infos = args.map((arg) => this.infer(arg, scope));
+    const infos: TypeInfo[] = new Array<TypeInfo>(args.length);
+    for (let i = 0; i < args.length; i++) infos[i] = this.infer(args[i] as RuleNode, scope);
     if ((op === 'missing' || op === 'missing_some') && scope !== undefined) this.missingKeys(op === 'missing' ? args : args.slice(1), scope);
-    const entry = (this.options.operators ?? standardOperators).get(op);
-    const label = `${op}(…)`;
+    const entry = this.operators.get(op);
     if (COMPARISON_OPERATORS.has(op)) {
       const strict = op === '===' || op === '!==';
       for (let i = 0; i + 1 < infos.length; i++) {
         const a = infos[i] as TypeInfo;
         const b = infos[i + 1] as TypeInfo;
         if ((a.fromSchema === true || b.fromSchema === true) && !comparable(a, b, strict)) {
-          this.report(node.pointer, 'type-mismatch', `cannot compare ${a.label} (${a.type}) with ${b.label} (${b.type}) using '${op}'`, { left: a.type, right: b.type });
+          this.report(node.pointer, 'type-mismatch', `cannot compare ${label(a)} (${a.type}) with ${label(b)} (${b.type}) using '${op}'`, { left: a.type, right: b.type });
         }
       }
-      return { type: 'boolean', isLiteral: false, label };
+      return { type: 'boolean', isLiteral: false, node };
     }
     if (ARITHMETIC_OPERATORS.has(op)) {
       infos.forEach((info, i) => {
         if (info.fromSchema === true && !accepts('number', info, false)) {
-          this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `'${op}' needs numbers, ${info.label} is ${article(info.type)}`, { expected: 'number', actual: info.type });
+          this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `'${op}' needs numbers, ${label(info)} is ${article(info.type)}`, { expected: 'number', actual: info.type });
         }
       });
-      return op === '*' && infos.length === 1 ? (infos[0] as TypeInfo) : { type: 'number', isLiteral: false, label };
+      return op === '*' && infos.length === 1 ? (infos[0] as TypeInfo) : { type: 'number', isLiteral: false, node };
     }
     if (entry !== undefined && !entry.builtin) {
       const sig = entry.signature;
       infos.forEach((info, i) => {
         const expected = sig.params[i] ?? sig.rest ?? 'any';
         if ((info.fromSchema === true || info.isLiteral) && !accepts(expected, info, false)) {
-          this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `argument ${i + 1} of '${op}' must be ${article(expected)}, ${info.label} is ${article(info.type)}`, { expected, actual: info.type });
+          this.report(args[i]?.pointer ?? node.pointer, 'type-mismatch', `argument ${i + 1} of '${op}' must be ${article(expected)}, ${label(info)} is ${article(info.type)}`, { expected, actual: info.type });
         }
       });
-      return { type: sig.returns, isLiteral: false, label };
+      return { type: sig.returns, isLiteral: false, node };
     }
     switch (op) {
       case 'if':
@@ -150,12 +170,12 @@ class TypeChecker {
         const results = op === 'and' || op === 'or' ? infos : infos.filter((_, i) => i % 2 === 1 || i === infos.length - 1);
         const first = results[0];
         const same = first !== undefined && results.every((r) => r.type === first.type);
-        return { type: same ? first.type : 'any', isLiteral: false, label };
+        return { type: same ? first.type : 'any', isLiteral: false, node };
       }
       case 'log':
         return infos[0] ?? ANY;
       default:
-        return { type: entry?.signature.returns ?? 'any', isLiteral: false, label };
+        return { type: entry?.signature.returns ?? 'any', isLiteral: false, node };
     }
   }
 
@@ -163,7 +183,7 @@ class TypeChecker {
     const [collectionNode, body, initial] = node.args;
     const collection = this.infer(collectionNode as RuleNode, scope);
     if (collection.fromSchema === true && collection.type !== 'any' && collection.type !== 'array') {
-      this.report(node.pointer, 'type-mismatch', `'${node.op}' needs a list, ${collection.label} is ${article(collection.type)}`, { expected: 'array', actual: collection.type });
+      this.report(node.pointer, 'type-mismatch', `'${node.op}' needs a list, ${label(collection)} is ${article(collection.type)}`, { expected: 'array', actual: collection.type });
     }
     const items = collection.schema?.items;
     const root = this.options.schema;
@@ -175,7 +195,7 @@ class TypeChecker {
     }
     if (body !== undefined) this.infer(body, bodyScope);
     const type: ValueType = node.op === 'map' || node.op === 'filter' ? 'array' : node.op === 'reduce' ? 'any' : 'boolean';
-    return { type, isLiteral: false, label: `${node.op}(…)` };
+    return { type, isLiteral: false, node };
   }
 
   private missingKeys(args: readonly RuleNode[], scope: JsonSchema): void {

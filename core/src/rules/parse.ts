@@ -3,7 +3,7 @@ import type { OperatorRegistry } from './operators/registry';
 import { standardOperators } from './operators/registry';
 import { childPointer } from './pointer';
 import { prescanRule } from './prescan';
-import { FORBIDDEN_SEGMENTS } from './runtime';
+import { isForbiddenSegment } from './runtime';
 import { DEFAULT_RULE_LIMITS, type JsonPrimitive, type RuleLimits, type RuleNode } from './types';
 
 /**
@@ -33,7 +33,7 @@ export interface ParseOptions {
  * ```
  */
 export function parseRule(rule: unknown, options: ParseOptions = {}): RuleNode {
-  const limits: RuleLimits = { ...DEFAULT_RULE_LIMITS, ...options.limits };
+  const limits: RuleLimits = options.limits === undefined ? DEFAULT_RULE_LIMITS : { ...DEFAULT_RULE_LIMITS, ...options.limits };
   prescanRule(rule, limits);
   return new Parser(options.operators ?? standardOperators).node(rule, '', 0);
 }
@@ -64,22 +64,19 @@ function fail(code: string, pointer: string, message: string, params?: Record<st
   return new RuleError({ code, pointer, message, details: [{ pointer, code: code.replace(/^rule\./, ''), message, ...(params ? { params } : {}) }] });
 }
 
-function pointerAt(base: string, i: number): string {
-  return `${base}/${i}`;
-}
-
-function pointerSame(base: string): string {
-  return base;
-}
-
 /** Constant field names given to missing / missing_some are var paths: same restrictions. */
 function checkKeys(args: readonly RuleNode[]): void {
   for (const arg of args) {
     if (arg.kind === 'array') checkKeys(arg.items);
     if (arg.kind !== 'literal' || (typeof arg.value !== 'string' && typeof arg.value !== 'number')) continue;
-    const segment = String(arg.value).split('.').find((s) => FORBIDDEN_SEGMENTS.has(s));
-    if (segment !== undefined) throw fail('rule.forbidden-path', arg.pointer, `path segment '${segment}' is not allowed in a field name`, { segment });
+    for (const segment of String(arg.value).split('.')) {
+      if (isForbiddenSegment(segment)) throw fail('rule.forbidden-path', arg.pointer, `path segment '${segment}' is not allowed in a field name`, { segment });
+    }
   }
+}
+
+function isScoped(op: string): boolean {
+  return op === 'map' || op === 'filter' || op === 'reduce' || op === 'all' || op === 'some' || op === 'none';
 }
 
 class Parser {
@@ -88,7 +85,9 @@ class Parser {
   node(value: unknown, pointer: string, scope: number): RuleNode {
     if (value === null || typeof value !== 'object') return { kind: 'literal', value: value as JsonPrimitive, pointer };
     if (Array.isArray(value)) {
-      return { kind: 'array', items: value.map((item, i) => this.node(item, childPointer(pointer, i), scope)), pointer };
+      const items: RuleNode[] = new Array<RuleNode>(value.length);
+      for (let i = 0; i < value.length; i++) items[i] = this.node(value[i], `${pointer}/${i}`, scope);
+      return { kind: 'array', items, pointer };
     }
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
@@ -101,9 +100,8 @@ class Parser {
       throw fail('rule.unknown-operator', pointer, `unknown operator '${op.slice(0, 60)}'`, { operator: op.slice(0, 200) });
     }
     const raw = record[op];
-    const rawArgs: unknown[] = Array.isArray(raw) ? raw : [raw];
-    const opPointer = childPointer(pointer, op);
-    const argPointer = Array.isArray(raw) ? pointerAt.bind(null, opPointer) : pointerSame.bind(null, opPointer);
+    const list = Array.isArray(raw);
+    const rawArgs: readonly unknown[] = list ? raw : [raw];
     const sig = entry.signature;
     const minArgs = sig.minArgs ?? sig.params.length;
     const maxArgs = sig.rest === undefined ? sig.params.length : Infinity;
@@ -111,28 +109,36 @@ class Parser {
       const expected = maxArgs === Infinity ? `at least ${minArgs}` : minArgs === maxArgs ? `${minArgs}` : `${minArgs} to ${maxArgs}`;
       throw fail('rule.arity', pointer, `'${op}' takes ${expected} argument(s), got ${rawArgs.length}`, { operator: op, min: minArgs, max: maxArgs === Infinity ? null : maxArgs });
     }
-    if (op === 'var') return this.variable(rawArgs, pointer, argPointer, scope);
-    const scoped = op === 'map' || op === 'filter' || op === 'reduce' || op === 'all' || op === 'some' || op === 'none';
-    const args = rawArgs.map((arg, i) => this.node(arg, argPointer(i), scoped && i === 1 ? scope + 1 : scope));
-    if (op === 'missing' || op === 'missing_some') checkKeys(op === 'missing' ? args : args.slice(1));
+    // Pointer of argument i: /op/i for a list of arguments, /op for a single bare argument.
+    const opPointer = childPointer(pointer, op);
+    const argBase = list ? `${opPointer}/` : opPointer;
+    if (op === 'var') return this.variable(rawArgs, pointer, list, argBase, scope);
+    const scoped = isScoped(op);
+    const args: RuleNode[] = new Array<RuleNode>(rawArgs.length);
+    for (let i = 0; i < rawArgs.length; i++) {
+      args[i] = this.node(rawArgs[i], list ? argBase + i : argBase, scoped && i === 1 ? scope + 1 : scope);
+    }
+    if (op === 'missing') checkKeys(args);
+    else if (op === 'missing_some') checkKeys(args.slice(1));
     return { kind: 'op', op, args, pointer, scope };
   }
 
-  private variable(rawArgs: unknown[], pointer: string, argPointer: (i: number) => string, scope: number): RuleNode {
+  private variable(rawArgs: readonly unknown[], pointer: string, list: boolean, argBase: string, scope: number): RuleNode {
     const first = rawArgs[0];
-    const fallback = rawArgs.length > 1 ? this.node(rawArgs[1], argPointer(1), scope) : undefined;
+    const fallback = rawArgs.length > 1 ? this.node(rawArgs[1], list ? `${argBase}1` : argBase, scope) : undefined;
+    const firstPointer = list ? `${argBase}0` : argBase;
     if (first !== null && typeof first === 'object') {
-      return { kind: 'var', path: null, dynamic: this.node(first, argPointer(0), scope), fallback, pointer, scope };
+      return { kind: 'var', path: null, dynamic: this.node(first, firstPointer, scope), fallback, pointer, scope };
     }
     if (first === undefined || first === null || first === '') {
       return { kind: 'var', path: null, dynamic: undefined, fallback, pointer, scope };
     }
     const path = String(first).split('.');
     for (const segment of path) {
-      if (FORBIDDEN_SEGMENTS.has(segment)) {
-        throw fail('rule.forbidden-path', argPointer(0), `path segment '${segment}' is not allowed in a var path`, { segment });
+      if (isForbiddenSegment(segment)) {
+        throw fail('rule.forbidden-path', firstPointer, `path segment '${segment}' is not allowed in a var path`, { segment });
       }
-      if (segment === '') throw fail('rule.invalid-path', argPointer(0), `var path '${String(first).slice(0, 200)}' has an empty segment`);
+      if (segment === '') throw fail('rule.invalid-path', firstPointer, `var path '${String(first).slice(0, 200)}' has an empty segment`);
     }
     return { kind: 'var', path, dynamic: undefined, fallback, pointer, scope };
   }

@@ -9,6 +9,19 @@ import type { RuleContext } from './types';
 /** Path segments never followed, neither at check time nor at evaluation time. */
 export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/**
+ * Whether `segment` is in {@link FORBIDDEN_SEGMENTS}, by plain comparisons (a `Set` lookup has
+ * to hash every freshly split path segment first).
+ *
+ * @example
+ * ```ts
+ * isForbiddenSegment('__proto__'); // true
+ * ```
+ */
+export function isForbiddenSegment(segment: string): boolean {
+  return segment === '__proto__' || segment === 'constructor' || segment === 'prototype';
+}
+
 const hasOwn = Object.hasOwn;
 
 /**
@@ -27,7 +40,7 @@ export function truthy(value: unknown): boolean {
 
 /** Reads one own property; `undefined` when absent or forbidden. */
 function own(data: unknown, key: string): unknown {
-  if (data === null || data === undefined || FORBIDDEN_SEGMENTS.has(key)) return undefined;
+  if (data === null || data === undefined || isForbiddenSegment(key)) return undefined;
   return hasOwn(data as object, key) ? (data as Record<string, unknown>)[key] : undefined;
 }
 

@@ -60,9 +60,20 @@ export function lookupField(schema: JsonSchema, path: readonly string[], root: J
  */
 export function schemaType(schema: JsonSchema): ValueType {
   const raw = schema.type;
-  const types = (Array.isArray(raw) ? raw : [raw]).filter((t) => t !== 'null' && t !== undefined);
-  if (types.length !== 1) return types.length === 0 && raw === 'null' ? 'null' : 'any';
-  switch (types[0]) {
+  // The one type other than "null" (and undefined) in `type`, without allocating.
+  let only: unknown;
+  let count = 0;
+  if (Array.isArray(raw)) {
+    for (const t of raw as unknown[]) {
+      if (t === 'null' || t === undefined) continue;
+      if (count++ === 0) only = t;
+    }
+  } else if (raw !== 'null' && raw !== undefined) {
+    only = raw;
+    count = 1;
+  }
+  if (count !== 1) return count === 0 && raw === 'null' ? 'null' : 'any';
+  switch (only) {
     case 'integer':
     case 'number':
       return 'number';
@@ -71,7 +82,7 @@ export function schemaType(schema: JsonSchema): ValueType {
     case 'boolean':
     case 'array':
     case 'object':
-      return types[0];
+      return only;
     default:
       return 'any';
   }
