@@ -2,7 +2,7 @@ import type { OperatorRegistry } from './operators/registry';
 import type { ArrayNode, OpNode, RuleNode, VarNode } from './types';
 
 /**
- * Generates the body of a factory `(K, H) => (d, c) => result` from a checked tree.
+ * Generates the body of a factory `(K, H, D) => (d, c) => result` from a checked tree.
  *
  * Safety: the source text is built only from fixed templates, the helper names below and
  * generated identifiers (`k12`, `t3`, `f1`). Every value taken from the rule (strings, numbers,
@@ -18,16 +18,35 @@ interface Emitted {
   readonly shape: Shape;
   /** Whether the expression can evaluate to `undefined`. */
   readonly undef: boolean;
+  /**
+   * A cheaper boolean expression with the json-logic truthiness of the value, when one exists
+   * (`missing` over constant keys: "is any key missing", without building the array).
+   */
+  readonly truth?: string;
+  /** Set on numeric literals that are not `-0` (adding `+ 0` to them changes nothing). */
+  readonly plainNumber?: boolean;
 }
 
 /** Names of the helpers passed in `H` (see compile.ts). */
 export const HELPER_NAMES = [
   'truthy', 'readSegments', 'readPath', 'missing', 'missingSome', 'inOp', 'cat', 'substr', 'toFloat', 'plus', 'times',
-  'merge', 'min', 'max', 'log', 'mapOp', 'filterOp', 'reduceOp', 'allOp', 'someOp', 'noneOp', 'hasOwn', 'OP', 'AP',
+  'merge', 'min', 'max', 'log', 'found', 'own', 'OP', 'AP', 'isArray',
 ] as const;
+
+type HelperName = (typeof HELPER_NAMES)[number];
 
 interface FunctionFrame {
   temps: number;
+  /** Temporaries of static reads (`r0`...): the length of the longest path read. */
+  reads: number;
+  /** Static paths read more than once in this function (dotted path: number of reads). */
+  readonly repeated: ReadonlyMap<string, number>;
+  /** Locals holding the value of a repeated path (`v0`...), by dotted path. */
+  readonly cached: Map<string, string>;
+  /** Initializers of the `cached` locals (`v0 = <read>`), evaluated before the body. */
+  readonly hoisted: string[];
+  /** Whether the function body refers to the context `c`. */
+  context: boolean;
 }
 
 /** Result of code generation: source text and the constants it indexes. */
@@ -38,8 +57,23 @@ export interface Generated {
 
 const SIMPLE: Readonly<Record<string, string>> = { '==': '==', '===': '===', '!=': '!=', '!==': '!==', '>': '>', '>=': '>=', '/': '/', '%': '%' };
 
+/** `in` over a constant list of at most this many literals becomes a chain of `===`. */
+const INLINE_IN_MAX = 8;
+
+const NULL: Emitted = { code: 'null', shape: 'null', undef: false };
+const UNDEFINED: Emitted = { code: 'undefined', shape: 'any', undef: true };
+const TRUE: Emitted = { code: 'true', shape: 'bool', undef: false };
+const FALSE: Emitted = { code: 'false', shape: 'bool', undef: false };
+
 /**
- * Generates source for `tree`. Exposed for tests that assert no rule content reaches the source.
+ * Generates the body of a factory `(K, H, D) => (d, c) => result` from a checked tree (`K` the
+ * constants, `H` the helpers, `D` the default context).
+ * Exposed for tests that assert no rule content reaches the source.
+ *
+ * Generated functions are wrapped in parentheses so that V8 compiles them eagerly with the
+ * factory instead of pre-parsing them and parsing them again on the first call; constants and
+ * helpers are `const` bindings of the factory, which V8 folds into the optimized code (each
+ * generated function has exactly one closure).
  *
  * @example
  * ```ts
@@ -52,40 +86,99 @@ export function generateSource(tree: RuleNode, operators: OperatorRegistry): Gen
 
 class Generator {
   private readonly constants: unknown[] = [];
-  private readonly functions: string[] = [];
-  private frame: FunctionFrame = { temps: 0 };
+  /** Index of each primitive constant already in `constants` (`-0` is never shared). */
+  private readonly constantIndex = new Map<unknown, string>();
+  private readonly helpers = new Set<HelperName>();
+  private functions = '';
+  private functionCount = 0;
+  private frame: FunctionFrame = newFrame(undefined);
 
   constructor(private readonly operators: OperatorRegistry) {}
 
   program(tree: RuleNode): Generated {
-    const main = this.fn(tree, false);
-    const consts = this.constants.map((_, i) => `const k${i} = K[${i}];`).join('\n');
-    const body = this.functions.join('\n');
-    // Declare only the helpers the body uses (less to parse: compile time matters).
-    const helpers = HELPER_NAMES.filter((name) => body.includes(name === 'OP' || name === 'AP' ? `${name}[` : `${name}(`))
-      .map((name) => `const ${name} = H.${name};`)
-      .join('\n');
-    const source = `"use strict";\n${helpers}\n${consts}\n${body}\nreturn ${main};`;
+    const main = this.main(tree);
+    let decl = '';
+    for (const name of this.helpers) decl += `${decl === '' ? '' : ', '}${name} = H.${name}`;
+    for (let i = 0; i < this.constants.length; i++) decl += `${decl === '' ? '' : ', '}k${i} = K[${i}]`;
+    const source = `"use strict";\n${decl === '' ? '' : `const ${decl};\n`}${this.functions}return ${main};`;
     return { source, constants: this.constants };
   }
 
-  /** Emits a function `(d, c) => expr`; `asTest` wraps the result in json-logic truthiness. */
-  private fn(body: RuleNode | undefined, asTest: boolean): string {
+  /**
+   * Emits the main function `(d, c) => expr` and returns it as an expression. The context
+   * defaults to `D`: only the main function can be called without one.
+   */
+  private main(body: RuleNode): string {
+    const frame = newFrame(body);
+    this.frame = frame;
+    const code = this.emit(body).code;
+    const prologue = frame.context ? 'if (c == null) c = D; ' : '';
+    return `(function (d, c) { ${prologue}${declarations(frame, true)}return ${code}; })`;
+  }
+
+  /**
+   * Emits a scoped operator as a function `(a, c[, x]) => result` over the collection `a` whose
+   * loop evaluates the body inline (no call per element), with exactly the semantics of the
+   * runtime helpers (`someOp`...). Returns its name.
+   */
+  private loop(op: 'map' | 'filter' | 'all' | 'some' | 'none' | 'reduce', body: RuleNode | undefined): string {
     const saved = this.frame;
-    this.frame = { temps: 0 };
-    const expr = body === undefined ? { code: 'undefined', shape: 'any' as Shape, undef: true } : this.emit(body);
-    const code = asTest ? this.test(expr) : expr.code;
-    const temps = Array.from({ length: this.frame.temps }, (_, i) => `t${i}`);
+    const frame = newFrame(body);
+    this.frame = frame;
+    const expr = body === undefined ? UNDEFINED : this.emit(body);
+    const code = op === 'map' || op === 'reduce' ? expr.code : this.test(expr);
     this.frame = saved;
-    const name = `f${this.functions.length}`;
-    const decl = temps.length > 0 ? `let ${temps.join(', ')}; ` : '';
-    this.functions.push(`const ${name} = function (d, c) { ${decl}return ${code}; };`);
+    const isArray = this.helper('isArray');
+    // Temporaries are assigned before use; cached reads belong to one element, so they are
+    // declared inside the loop.
+    const decl = declarations(frame, false);
+    const perItem = cachedDeclarations(frame);
+    let text: string;
+    switch (op) {
+      case 'some':
+        text = `(function (a, c) { if (!${isArray}(a)) return false; ${decl}for (const d of a) { ${perItem}if (${code}) return true; } return false; })`;
+        break;
+      case 'none':
+        text = `(function (a, c) { if (!${isArray}(a)) return true; ${decl}for (const d of a) { ${perItem}if (${code}) return false; } return true; })`;
+        break;
+      case 'all':
+        text = `(function (a, c) { if (!${isArray}(a) || a.length === 0) return false; ${decl}for (const d of a) { ${perItem}if (!${code}) return false; } return true; })`;
+        break;
+      case 'filter':
+        text = `(function (a, c) { if (!${isArray}(a)) return []; const o = []; ${decl}for (const d of a) { ${perItem}if (${code}) o.push(d); } return o; })`;
+        break;
+      case 'map':
+        text = `(function (a, c) { if (!${isArray}(a)) return []; const o = []; ${decl}for (const d of a) { ${perItem}o.push(${code}); } return o; })`;
+        break;
+      case 'reduce':
+        text = `(function (a, c, x) { if (!${isArray}(a)) return x; ${decl}for (const current of a) { const d = { current, accumulator: x }; ${perItem}x = ${code}; } return x; })`;
+        break;
+    }
+    const name = `f${this.functionCount++}`;
+    this.functions += `const ${name} = ${text};\n`;
     return name;
   }
 
   private konst(value: unknown): string {
+    const shared = value === null || (typeof value !== 'object' && typeof value !== 'function' && !Object.is(value, -0));
+    if (shared) {
+      const known = this.constantIndex.get(value);
+      if (known !== undefined) return known;
+    }
+    const name = `k${this.constants.length}`;
     this.constants.push(value);
-    return `k${this.constants.length - 1}`;
+    if (shared) this.constantIndex.set(value, name);
+    return name;
+  }
+
+  private helper(name: HelperName): HelperName {
+    this.helpers.add(name);
+    return name;
+  }
+
+  private context(): string {
+    this.frame.context = true;
+    return 'c';
   }
 
   private temp(): string {
@@ -94,6 +187,7 @@ class Generator {
 
   /** json-logic truthiness of an emitted expression, as a boolean expression. */
   private test(e: Emitted): string {
+    if (e.truth !== undefined) return e.truth;
     switch (e.shape) {
       case 'bool':
         return e.code;
@@ -104,16 +198,20 @@ class Generator {
       case 'arr':
         return `(${e.code}.length !== 0)`;
       default:
-        return `truthy(${e.code})`;
+        return `${this.helper('truthy')}(${e.code})`;
     }
   }
 
   private emit(node: RuleNode): Emitted {
     switch (node.kind) {
-      case 'literal':
-        if (node.value === null) return { code: 'null', shape: 'null', undef: false };
-        if (typeof node.value === 'boolean') return { code: node.value ? 'true' : 'false', shape: 'bool', undef: false };
-        return { code: this.konst(node.value), shape: typeof node.value === 'number' ? 'num' : 'str', undef: false };
+      case 'literal': {
+        const value = node.value;
+        if (value === null) return NULL;
+        if (value === true) return TRUE;
+        if (value === false) return FALSE;
+        if (typeof value === 'number') return { code: this.konst(value), shape: 'num', undef: false, plainNumber: !Object.is(value, -0) };
+        return { code: this.konst(value), shape: 'str', undef: false };
+      }
       case 'array':
         return this.array(node);
       case 'var':
@@ -124,63 +222,139 @@ class Generator {
   }
 
   private array(node: ArrayNode): Emitted {
-    return { code: `[${node.items.map((item) => this.emit(item).code).join(', ')}]`, shape: 'arr', undef: false };
+    return { code: `[${this.codes(node.items)}]`, shape: 'arr', undef: false };
+  }
+
+  /** Codes of `nodes`, comma separated. */
+  private codes(nodes: readonly RuleNode[]): string {
+    let code = '';
+    for (let i = 0; i < nodes.length; i++) code += (i === 0 ? '' : ', ') + this.emit(nodes[i] as RuleNode).code;
+    return code;
   }
 
   private variable(node: VarNode): Emitted {
     const fallback = node.fallback === undefined ? undefined : this.emit(node.fallback);
     if (node.dynamic !== undefined) {
-      return { code: `readPath(d, ${this.emit(node.dynamic).code}, ${fallback?.code ?? 'undefined'})`, shape: 'any', undef: true };
+      return { code: `${this.helper('readPath')}(d, ${this.emit(node.dynamic).code}, ${fallback?.code ?? 'undefined'})`, shape: 'any', undef: true };
     }
     if (node.path === null) return { code: 'd', shape: 'any', undef: true };
     let notFound = 'null';
     if (fallback !== undefined) {
-      const f = this.temp();
-      notFound = fallback.undef ? `((${f} = ${fallback.code}) === undefined ? null : ${f})` : fallback.code;
+      if (fallback.undef) {
+        const f = this.temp();
+        notFound = `((${f} = ${fallback.code}) === undefined ? null : ${f})`;
+      } else {
+        notFound = fallback.code;
+      }
     }
     return { code: this.read(node.path, notFound), shape: 'any', undef: false };
   }
 
   /**
-   * Reads a static path with own-property semantics. A found value is accepted without calling
-   * `hasOwn` when it cannot come from Object.prototype / Array.prototype (the only prototypes of
-   * JSON objects and arrays), so a polluted prototype is never read.
+   * Reads a static path with own-property semantics: `holder?.[key]` and the prototypes' values
+   * for `key` are loaded inline (one inline cache each, with the constant key of this function),
+   * then the `found` helper (see runtime.ts) rejects absent and inherited values, so a polluted
+   * prototype is never read. Reads use their own temporaries (`r0`...): each is dead once its
+   * read completes, so all reads of a function share them.
+   *
+   * A path (or path prefix) read more than once in a function is read once, before the body,
+   * into a local (`v0`...): reads have no side effects and nothing an evaluation does can change
+   * the record in between. A missing or null prefix reads as null, and reading on from null
+   * finds nothing, as when the whole path is read.
    */
-  private read(path: readonly string[], notFound: string): string {
-    const parts: string[] = [];
-    let holder = this.temp();
-    parts.push(`(${holder} = d) != null`);
-    path.forEach((segment, i) => {
-      const key = this.konst(segment);
-      const next = this.temp();
-      if (i > 0) parts.push(`${holder} != null`);
-      parts.push(`(${next} = ${holder}[${key}]) !== undefined`);
-      parts.push(`(${next} !== OP[${key}] && ${next} !== AP[${key}] && typeof ${holder} === 'object' || hasOwn(${holder}, ${key}))`);
+  private read(path: readonly string[], notFound: string, wholeMayBeCached = true): string {
+    let holder = 'd';
+    let start = 0;
+    if (this.frame.repeated.size > 0) {
+      for (let k = path.length - (notFound === 'null' && wholeMayBeCached ? 0 : 1); k >= 1; k--) {
+        const dotted = k === path.length ? path.join('.') : path.slice(0, k).join('.');
+        if (this.frame.repeated.has(dotted)) {
+          holder = this.cachedRead(path.slice(0, k), dotted);
+          start = k;
+          break;
+        }
+      }
+    }
+    if (start === path.length) return holder;
+    this.helpers.add('OP').add('AP');
+    if (notFound === 'null') {
+      // Without fallback, a null (found or not) reads on as "not found": `own` (runtime `ownValue`) chains.
+      this.helpers.add('own');
+      if (path.length - start - 1 > this.frame.reads) this.frame.reads = path.length - start - 1;
+      let code = '';
+      for (let i = start; i < path.length; i++) {
+        const key = this.konst(path[i]);
+        let load = `${holder}?.[${key}]`;
+        if (i > start) {
+          holder = `r${i - start - 1}`;
+          load = `(${holder} = ${code})?.[${key}]`;
+        }
+        code = `own(${load}, OP[${key}], AP[${key}], ${holder}, ${key})`;
+      }
+      return code;
+    }
+    this.helpers.add('found');
+    if (path.length - start > this.frame.reads) this.frame.reads = path.length - start;
+    let code = '(';
+    for (let i = start; i < path.length; i++) {
+      const key = this.konst(path[i]);
+      const next = `r${i - start}`;
+      code += `${i === start ? '' : ' && '}found(${next} = ${holder}?.[${key}], OP[${key}], AP[${key}], ${holder}, ${key})`;
       holder = next;
-    });
-    return `(${parts.join(' && ')} ? ${holder} : ${notFound})`;
+    }
+    return `${code} ? ${holder} : ${notFound})`;
   }
 
-  /** `missing` over constant keys, inlined (keys are var paths, checked at parse time). */
-  private missingInline(keys: readonly RuleNode[]): string | undefined {
-    if (!keys.every((k) => k.kind === 'literal' && (typeof k.value === 'string' || typeof k.value === 'number'))) return undefined;
-    const list = this.temp();
-    const pushes = keys.map((k) => {
+  /** The local holding `path` (null when not found), declared and read before the body. */
+  private cachedRead(path: readonly string[], dotted: string): string {
+    let local = this.frame.cached.get(dotted);
+    if (local === undefined) {
+      const code = this.read(path, 'null', false);
+      local = `v${this.frame.cached.size}`;
+      this.frame.cached.set(dotted, local);
+      this.frame.hoisted.push(`${local} = ${code}`);
+    }
+    return local;
+  }
+
+  /**
+   * `missing` over constant keys, inlined (keys are var paths, checked at parse time): `tests`
+   * holds one boolean expression per key ("this key is missing") and `list(tests)` builds the
+   * list of missing keys from them. The list is only generated when its value is used, not when
+   * only its truthiness is (`!`, `if`, `and`...).
+   */
+  private missingInline(keys: readonly RuleNode[]): { tests: string[]; list: () => string } | undefined {
+    for (const k of keys) if (k.kind !== 'literal' || (typeof k.value !== 'string' && typeof k.value !== 'number')) return undefined;
+    const tests: string[] = [];
+    for (const k of keys) {
       const value = (k as { value: string | number }).value;
       const v = this.temp();
       const read = value === '' ? 'd' : this.read(String(value).split('.'), 'null');
-      return `((${v} = ${read}) === null || ${v} === '') && ${list}.push(${this.konst(value)})`;
-    });
-    return `(${list} = [], ${pushes.join(', ')}${pushes.length > 0 ? ', ' : ''}${list})`;
+      tests.push(`((${v} = ${read}) === null || ${v} === '')`);
+    }
+    const list = (): string => {
+      const t = this.temp();
+      let code = `(${t} = []`;
+      for (let i = 0; i < keys.length; i++) code += `, ${tests[i] as string} && ${t}.push(${this.konst((keys[i] as { value: string | number }).value)})`;
+      return `${code}, ${t})`;
+    };
+    return { tests, list };
+  }
+
+  /** An array-valued expression whose code is generated on first use; `truth` is always available. */
+  private lazyArray(truth: string, build: () => string): Emitted {
+    let code: string | undefined;
+    return { shape: 'arr', undef: false, truth, get code(): string { return (code ??= build()); } };
   }
 
   private op(node: OpNode): Emitted {
     const { op, args } = node;
     const simple = SIMPLE[op];
     if (simple !== undefined) {
-      const [a, b] = args.map((arg) => this.emit(arg));
+      const a = this.emit(args[0] as RuleNode);
+      const b = this.emit(args[1] as RuleNode);
       const shape: Shape = op === '/' || op === '%' ? 'num' : 'bool';
-      return { code: `(${a?.code} ${simple} ${b?.code})`, shape, undef: false };
+      return { code: `(${a.code} ${simple} ${b.code})`, shape, undef: false };
     }
     switch (op) {
       case '<':
@@ -189,7 +363,7 @@ class Generator {
       case '!':
         return { code: `(!${this.test(this.emit(args[0] as RuleNode))})`, shape: 'bool', undef: false };
       case '!!':
-        return { code: `(${this.testBool(this.emit(args[0] as RuleNode))})`, shape: 'bool', undef: false };
+        return { code: `(${this.test(this.emit(args[0] as RuleNode))})`, shape: 'bool', undef: false };
       case 'and':
       case 'or':
         return this.logical(op, args);
@@ -207,28 +381,37 @@ class Generator {
       case 'cat':
       case 'merge': {
         const shape: Shape = op === 'cat' ? 'str' : op === 'merge' ? 'arr' : 'num';
-        return { code: `${op}(${this.list(args)})`, shape, undef: false };
+        return { code: `${this.helper(op)}([${this.codes(args)}])`, shape, undef: false };
       }
       case 'substr':
-        return { code: `substr(${args.map((a) => this.emit(a).code).join(', ')})`, shape: 'str', undef: false };
+        return { code: `${this.helper('substr')}(${this.codes(args)})`, shape: 'str', undef: false };
       case 'in':
-        return { code: `inOp(${this.emit(args[0] as RuleNode).code}, ${this.haystack(args[1] as RuleNode)})`, shape: 'bool', undef: false };
+        return this.inOp(args[0] as RuleNode, args[1] as RuleNode);
       case 'log':
-        return { code: `log(c, ${this.emit(args[0] as RuleNode).code})`, shape: 'any', undef: true };
+        return { code: `${this.helper('log')}(${this.context()}, ${this.emit(args[0] as RuleNode).code})`, shape: 'any', undef: true };
       case 'missing': {
         const keys = args.length === 1 && args[0]?.kind === 'array' ? args[0].items : args;
         const inline = this.missingInline(keys);
-        return { code: inline ?? `missing(d, ${this.list(args)})`, shape: 'arr', undef: false };
+        if (inline === undefined) return { code: `${this.helper('missing')}(d, [${this.codes(args)}])`, shape: 'arr', undef: false };
+        // Truthy when some key is missing.
+        return this.lazyArray(inline.tests.length === 0 ? 'false' : `(${inline.tests.join(' || ')})`, inline.list);
       }
       case 'missing_some': {
         const [need, options] = args as [RuleNode, RuleNode];
         const first = options.kind === 'array' ? options.items[0] : undefined;
-        const inline = options.kind === 'array' && first?.kind !== 'array' ? this.missingInline(options.items) : undefined;
-        if (inline !== undefined && need.kind === 'literal' && typeof need.value === 'number' && options.kind === 'array') {
-          const t = this.temp();
-          return { code: `(${t} = ${inline}, ${this.konst(options.items.length)} - ${t}.length >= ${this.konst(need.value)} ? [] : ${t})`, shape: 'arr', undef: false };
+        const inline = need.kind === 'literal' && typeof need.value === 'number' && options.kind === 'array' && first?.kind !== 'array' ? this.missingInline(options.items) : undefined;
+        if (inline === undefined) {
+          return { code: `${this.helper('missingSome')}(d, ${this.emit(need).code}, ${this.emit(options).code})`, shape: 'arr', undef: false };
         }
-        return { code: `missingSome(d, ${this.emit(need).code}, ${this.emit(options).code})`, shape: 'arr', undef: false };
+        const length = (options as ArrayNode).items.length;
+        const needed = (need as { value: number }).value;
+        // The result is the list of missing keys when more than length - need are missing, else
+        // []: truthy when the number of missing keys exceeds max(0, length - need).
+        const truth = inline.tests.length === 0 ? 'false' : `(${inline.tests.join(' + ')} > ${this.konst(Math.max(0, length - needed))})`;
+        return this.lazyArray(truth, () => {
+          const t = this.temp();
+          return `(${t} = ${inline.list()}, ${this.konst(length)} - ${t}.length >= ${this.konst(needed)} ? [] : ${t})`;
+        });
       }
       case 'map':
       case 'filter':
@@ -242,42 +425,56 @@ class Generator {
     }
   }
 
-  private testBool(e: Emitted): string {
-    return e.shape === 'bool' ? e.code : this.test(e);
-  }
-
-  private list(args: readonly RuleNode[]): string {
-    return `[${args.map((a) => this.emit(a).code).join(', ')}]`;
-  }
-
-  /** The haystack of `in`: a constant array of literals is built once, not per call. */
-  private haystack(node: RuleNode): string {
-    if (node.kind === 'array' && node.items.every((item) => item.kind === 'literal')) {
-      return this.konst(Object.freeze(node.items.map((item) => (item.kind === 'literal' ? item.value : null))));
+  /**
+   * `in`. Over a constant list of a few literals it is a chain of `===` (what `indexOf` does);
+   * a constant list of literals is otherwise built once, not per call.
+   */
+  private inOp(needleNode: RuleNode, haystack: RuleNode): Emitted {
+    const needle = this.emit(needleNode);
+    if (haystack.kind === 'array' && haystack.items.every((item) => item.kind === 'literal')) {
+      const items = haystack.items;
+      if (items.length <= INLINE_IN_MAX) {
+        if (items.length === 0) return { code: `(${needle.code}, false)`, shape: 'bool', undef: false };
+        const t = this.temp();
+        let code = `((${t} = ${needle.code}) === ${this.emit(items[0] as RuleNode).code}`;
+        for (let i = 1; i < items.length; i++) code += ` || ${t} === ${this.emit(items[i] as RuleNode).code}`;
+        return { code: `${code})`, shape: 'bool', undef: false };
+      }
+      const list = this.konst(Object.freeze(items.map((item) => (item.kind === 'literal' ? item.value : null))));
+      return { code: `${this.helper('inOp')}(${needle.code}, ${list})`, shape: 'bool', undef: false };
     }
-    return this.emit(node).code;
+    return { code: `${this.helper('inOp')}(${needle.code}, ${this.emit(haystack).code})`, shape: 'bool', undef: false };
   }
 
   private chain(op: '<' | '<=', args: readonly RuleNode[]): Emitted {
-    const [a, b, c] = args.map((arg) => this.emit(arg));
-    if (c === undefined) return { code: `(${a?.code} ${op} ${b?.code})`, shape: 'bool', undef: false };
+    const a = this.emit(args[0] as RuleNode);
+    const b = this.emit(args[1] as RuleNode);
+    if (args.length < 3) return { code: `(${a.code} ${op} ${b.code})`, shape: 'bool', undef: false };
+    const c = this.emit(args[2] as RuleNode);
     const ta = this.temp();
     const tb = this.temp();
     const tc = this.temp();
     const both = `(${ta} ${op} ${tb}) && (${tb} ${op} ${tc})`;
     const tail = c.undef ? `${tc} === undefined ? ${ta} ${op} ${tb} : ${both}` : both;
-    return { code: `(${ta} = ${a?.code}, ${tb} = ${b?.code}, ${tc} = ${c.code}, ${tail})`, shape: 'bool', undef: false };
+    return { code: `(${ta} = ${a.code}, ${tb} = ${b.code}, ${tc} = ${c.code}, ${tail})`, shape: 'bool', undef: false };
   }
 
   private logical(op: 'and' | 'or', args: readonly RuleNode[]): Emitted {
-    if (args.length === 0) return { code: 'undefined', shape: 'any', undef: true };
+    if (args.length === 0) return UNDEFINED;
     const parts = args.map((arg) => this.emit(arg));
-    const plain = parts.every((p) => p.shape === 'bool' || p.shape === 'num' || p.shape === 'str' || p.shape === 'null');
-    const sameShape = parts.every((p) => p.shape === parts[0]?.shape) ? (parts[0]?.shape ?? 'any') : 'any';
-    const undef = parts.some((p) => p.undef);
+    const first = parts[0] as Emitted;
+    let plain = true;
+    let sameShape = true;
+    let undef = false;
+    for (const p of parts) {
+      if (p.shape !== 'bool' && p.shape !== 'num' && p.shape !== 'str' && p.shape !== 'null') plain = false;
+      if (p.shape !== first.shape) sameShape = false;
+      if (p.undef) undef = true;
+    }
+    const shape: Shape = sameShape ? first.shape : 'any';
     if (plain) {
       // No operand can be an array, so JavaScript's && / || have json-logic's semantics.
-      return { code: `(${parts.map((p) => p.code).join(op === 'and' ? ' && ' : ' || ')})`, shape: sameShape, undef };
+      return { code: `(${parts.map((p) => p.code).join(op === 'and' ? ' && ' : ' || ')})`, shape, undef };
     }
     let code = (parts[parts.length - 1] as Emitted).code;
     for (let i = parts.length - 2; i >= 0; i--) {
@@ -286,7 +483,7 @@ class Generator {
       const cond = this.test({ code: t, shape: part.shape, undef: part.undef });
       code = op === 'and' ? `((${t} = ${part.code}), ${cond} ? ${code} : ${t})` : `((${t} = ${part.code}), ${cond} ? ${t} : ${code})`;
     }
-    return { code, shape: sameShape, undef };
+    return { code, shape, undef };
   }
 
   private conditional(args: readonly RuleNode[]): Emitted {
@@ -298,57 +495,136 @@ class Generator {
       conds.push(this.test(parts[i] as Emitted));
       values.push(parts[i + 1] as Emitted);
     }
-    const last: Emitted = parts.length === i + 1 ? (parts[i] as Emitted) : { code: 'null', shape: 'null', undef: false };
+    const last: Emitted = parts.length === i + 1 ? (parts[i] as Emitted) : NULL;
     let code = last.code;
-    for (let j = conds.length - 1; j >= 0; j--) code = `(${conds[j]} ? ${(values[j] as Emitted).code} : ${code})`;
-    const all = [...values, last];
-    const shape = all.every((v) => v.shape === last.shape) ? last.shape : 'any';
-    return { code, shape, undef: all.some((v) => v.undef) };
+    let same = true;
+    let undef = last.undef;
+    for (let j = conds.length - 1; j >= 0; j--) {
+      const value = values[j] as Emitted;
+      code = `(${conds[j]} ? ${value.code} : ${code})`;
+      if (value.shape !== last.shape) same = false;
+      if (value.undef) undef = true;
+    }
+    return { code, shape: same ? last.shape : 'any', undef };
   }
 
+  /** json-logic's `parseFloat` of an operand (`-0` becomes `0`). */
   private float(e: Emitted): string {
-    return e.shape === 'num' ? `(${e.code} + 0)` : `toFloat(${e.code})`;
+    if (e.plainNumber === true) return e.code;
+    return e.shape === 'num' ? `(${e.code} + 0)` : `${this.helper('toFloat')}(${e.code})`;
   }
 
   private plus(args: readonly RuleNode[]): Emitted {
-    const terms = args.map((arg) => this.emit(arg)).map((e) => (e.shape === 'num' ? e.code : `toFloat(${e.code})`));
-    return { code: `(0 + ${terms.join(' + ') || '0'})`, shape: 'num', undef: false };
+    let code = '(0';
+    for (const arg of args) {
+      const e = this.emit(arg);
+      code += ` + ${e.shape === 'num' ? e.code : `${this.helper('toFloat')}(${e.code})`}`;
+    }
+    return { code: args.length === 0 ? '(0 + 0)' : `${code})`, shape: 'num', undef: false };
   }
 
   private times(args: readonly RuleNode[]): Emitted {
-    const parts = args.map((arg) => this.emit(arg));
-    const first = parts[0] as Emitted;
-    if (parts.length === 1) return first;
-    let code = `(${this.float(first)} * ${this.float(parts[1] as Emitted)})`;
-    for (let i = 2; i < parts.length; i++) code = `((${code} + 0) * ${this.float(parts[i] as Emitted)})`;
+    const first = this.emit(args[0] as RuleNode);
+    if (args.length === 1) return first;
+    let code = `(${this.float(first)} * ${this.float(this.emit(args[1] as RuleNode))})`;
+    for (let i = 2; i < args.length; i++) code = `((${code} + 0) * ${this.float(this.emit(args[i] as RuleNode))})`;
     return { code, shape: 'num', undef: false };
   }
 
   private minus(args: readonly RuleNode[]): Emitted {
-    const [a, b] = args.map((arg) => this.emit(arg));
-    if (b === undefined) return { code: `(-${a?.code})`, shape: 'num', undef: false };
-    if (!b.undef) return { code: `(${a?.code} - ${b.code})`, shape: 'num', undef: false };
+    const a = this.emit(args[0] as RuleNode);
+    if (args.length < 2) return { code: `(-${a.code})`, shape: 'num', undef: false };
+    const b = this.emit(args[1] as RuleNode);
+    if (!b.undef) return { code: `(${a.code} - ${b.code})`, shape: 'num', undef: false };
     const ta = this.temp();
     const tb = this.temp();
-    return { code: `(${ta} = ${a?.code}, ${tb} = ${b.code}, ${tb} === undefined ? -${ta} : ${ta} - ${tb})`, shape: 'num', undef: false };
+    return { code: `(${ta} = ${a.code}, ${tb} = ${b.code}, ${tb} === undefined ? -${ta} : ${ta} - ${tb})`, shape: 'num', undef: false };
   }
 
-  private scoped(op: string, args: readonly RuleNode[]): Emitted {
+  private scoped(op: 'map' | 'filter' | 'all' | 'some' | 'none' | 'reduce', args: readonly RuleNode[]): Emitted {
     const collection = this.emit(args[0] as RuleNode).code;
-    const isTest = op !== 'map' && op !== 'reduce';
-    const body = this.fn(args[1], isTest);
+    const loop = this.loop(op, args[1]);
+    const c = this.context();
     if (op === 'reduce') {
       const initial = args[2] === undefined ? 'null' : this.emit(args[2]).code;
-      return { code: `reduceOp(${collection}, ${body}, c, ${initial})`, shape: 'any', undef: true };
+      return { code: `${loop}(${collection}, ${c}, ${initial})`, shape: 'any', undef: true };
     }
     const shape: Shape = op === 'map' || op === 'filter' ? 'arr' : 'bool';
-    return { code: `${op}Op(${collection}, ${body}, c)`, shape, undef: false };
+    return { code: `${loop}(${collection}, ${c})`, shape, undef: false };
   }
 
   private plugin(node: OpNode): Emitted {
     const definition = this.operators.get(node.op)?.definition;
     if (definition === undefined) throw new Error(`operator '${node.op}' has no implementation`);
     const evaluate = this.konst(definition.evaluate.bind(definition));
-    return { code: `${evaluate}(${this.list(node.args)}, c)`, shape: 'any', undef: true };
+    return { code: `${evaluate}([${this.codes(node.args)}], ${this.context()})`, shape: 'any', undef: true };
   }
+}
+
+/** A fresh frame for a function whose body is `body` (undefined: no body). */
+function newFrame(body: RuleNode | undefined): FunctionFrame {
+  const counts = new Map<string, number>();
+  if (body !== undefined) countReads(body, counts);
+  for (const [path, n] of counts) if (n < 2) counts.delete(path);
+  return { temps: 0, reads: 0, context: false, repeated: counts, cached: new Map(), hoisted: [] };
+}
+
+/**
+ * Counts the static reads (without fallback) of each path in one function: `var` paths and the
+ * constant keys of `missing` / `missing_some`; bodies of scoped operators are functions of their
+ * own. Over-counting only costs a cache local.
+ */
+function countReads(node: RuleNode, counts: Map<string, number>): void {
+  switch (node.kind) {
+    case 'literal':
+      return;
+    case 'array':
+      for (const item of node.items) countReads(item, counts);
+      return;
+    case 'var':
+      if (node.dynamic !== undefined) countReads(node.dynamic, counts);
+      if (node.fallback !== undefined) countReads(node.fallback, counts);
+      else if (node.path !== null && node.dynamic === undefined) countPath(node.path, counts);
+      return;
+    case 'op': {
+      const { op, args } = node;
+      if (op === 'map' || op === 'filter' || op === 'all' || op === 'some' || op === 'none' || op === 'reduce') {
+        countReads(args[0] as RuleNode, counts);
+        if (args[2] !== undefined) countReads(args[2], counts);
+        return;
+      }
+      if (op === 'missing' || op === 'missing_some') {
+        const keys = op === 'missing' ? (args.length === 1 && args[0]?.kind === 'array' ? args[0].items : args) : args[1]?.kind === 'array' ? args[1].items : [];
+        for (const key of keys) {
+          if (key.kind === 'literal' && (typeof key.value === 'string' || typeof key.value === 'number') && key.value !== '') {
+            countPath(String(key.value).split('.'), counts);
+          }
+        }
+      }
+      for (const arg of args) countReads(arg, counts);
+    }
+  }
+}
+
+/** Counts a read of `path` and of each of its prefixes. */
+function countPath(path: readonly string[], counts: Map<string, number>): void {
+  let dotted = '';
+  for (let i = 0; i < path.length; i++) {
+    dotted = i === 0 ? (path[0] as string) : `${dotted}.${path[i] as string}`;
+    counts.set(dotted, (counts.get(dotted) ?? 0) + 1);
+  }
+}
+
+/** `let` declarations of a function's temporaries (and, with `cached`, its hoisted reads). */
+function declarations(frame: FunctionFrame, cached: boolean): string {
+  let decl = '';
+  for (let i = 0; i < frame.temps; i++) decl += `${decl === '' ? 'let ' : ', '}t${i}`;
+  for (let i = 0; i < frame.reads; i++) decl += `${decl === '' ? 'let ' : ', '}r${i}`;
+  if (decl !== '') decl += '; ';
+  return cached ? decl + cachedDeclarations(frame) : decl;
+}
+
+/** Declarations of the hoisted reads of a function (per element, inside a loop). */
+function cachedDeclarations(frame: FunctionFrame): string {
+  return frame.hoisted.length === 0 ? '' : `const ${frame.hoisted.join(', ')}; `;
 }

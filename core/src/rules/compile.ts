@@ -40,11 +40,18 @@ export interface CompileOptions extends CheckOptions {
 const HELPERS: Readonly<Record<(typeof HELPER_NAMES)[number], unknown>> = Object.freeze({
   truthy: rt.truthy, readSegments: rt.readSegments, readPath: rt.readPath, missing: rt.missing, missingSome: rt.missingSome,
   inOp: rt.inOp, cat: rt.cat, substr: rt.substr, toFloat: rt.toFloat, plus: rt.plus, times: rt.times, merge: rt.merge,
-  min: rt.min, max: rt.max, log: rt.log, mapOp: rt.mapOp, filterOp: rt.filterOp, reduceOp: rt.reduceOp, allOp: rt.allOp,
-  someOp: rt.someOp, noneOp: rt.noneOp, hasOwn: Object.hasOwn, OP: Object.prototype, AP: Array.prototype,
+  min: rt.min, max: rt.max, log: rt.log, found: rt.found, own: rt.ownValue, OP: Object.prototype, AP: Array.prototype, isArray: Array.isArray,
 });
 
-type Factory = (constants: readonly unknown[], helpers: typeof HELPERS) => (data: unknown, ctx: RuleContext) => unknown;
+/**
+ * Numbers every generated factory. V8 caches code compiled from identical source text and then
+ * shares it, with its type feedback, between functions: rules of the same shape (the source holds
+ * no rule content) would share one megamorphic set of inline caches and lose the constant folding
+ * of their keys. The number, appended as a comment, keeps every compiled rule's code its own.
+ */
+let factories = 0;
+
+type Factory = (constants: readonly unknown[], helpers: typeof HELPERS, defaults: RuleContext) => CompiledRule;
 
 /**
  * Checks a rule (see {@link checkRule}) and compiles it once into a JavaScript function with
@@ -81,16 +88,14 @@ export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'opera
     const { source, constants } = generateSource(tree, operators);
     let factory: Factory | undefined;
     try {
-      factory = new Function('K', 'H', source) as Factory;
+      factory = new Function('K', 'H', 'D', `${source}\n// ${++factories}`) as Factory;
     } catch (cause) {
       if (mode === 'codegen' || !(cause instanceof EvalError)) {
         throw new RuleError({ code: 'rule.compile-failed', pointer: '', message: 'rule could not be compiled', cause });
       }
     }
-    if (factory !== undefined) {
-      const main = factory(Object.freeze(constants), HELPERS);
-      return (data, ctx) => main(data, ctx ?? defaults);
-    }
+    // The generated function falls back to `defaults` itself when called without a context.
+    if (factory !== undefined) return factory(Object.freeze(constants), HELPERS, defaults);
   }
   return (data, ctx) => interpretRule(tree, data, operators, ctx ?? defaults);
 }

@@ -23,6 +23,39 @@ export function isForbiddenSegment(segment: string): boolean {
 }
 
 const hasOwn = Object.hasOwn;
+/**
+ * Whether `value`, just read as `holder[key]` (`holder?.[key]`), is an own property of `holder`:
+ * the check behind every static `var` read of the generated code, which passes
+ * `Object.prototype[key]` and `Array.prototype[key]` (the prototypes of JSON objects and arrays)
+ * too. A value is accepted without `Object.hasOwn` when it is neither of them and the holder is an
+ * object, so a polluted prototype is never read. All loads stay in the generated code, where the
+ * key is a constant of that one function: there the prototype loads fold away once optimized, and
+ * this helper is inlined.
+ *
+ * @example
+ * ```ts
+ * const data: Record<string, unknown> = { a: 1 };
+ * found(data['a'], Object.prototype['a' as never], Array.prototype['a' as never], data, 'a'); // true
+ * found(data['toString'], Object.prototype.toString, Array.prototype.toString, data, 'toString'); // false
+ * ```
+ */
+export function found(value: unknown, objectProto: unknown, arrayProto: unknown, holder: unknown, key: string): boolean {
+  return value !== undefined && ((value !== objectProto && value !== arrayProto && typeof holder === 'object') || hasOwn(holder as object, key));
+}
+
+/**
+ * {@link found} returning the value itself, or `null` when it is absent or inherited: a static
+ * `var` read without fallback (`null` is also what a found JSON null reads as).
+ *
+ * @example
+ * ```ts
+ * const data: Record<string, unknown> = { a: 1 };
+ * ownValue(data?.['a'], Object.prototype['a' as never], Array.prototype['a' as never], data, 'a'); // 1
+ * ```
+ */
+export function ownValue(value: unknown, objectProto: unknown, arrayProto: unknown, holder: unknown, key: string): unknown {
+  return value !== undefined && ((value !== objectProto && value !== arrayProto && typeof holder === 'object') || hasOwn(holder as object, key)) ? value : null;
+}
 
 /**
  * json-logic truthiness: like JavaScript, except that an empty array is falsy.

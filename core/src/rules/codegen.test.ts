@@ -1,0 +1,92 @@
+import { isDeepStrictEqual } from 'node:util';
+import jsonLogic from 'json-logic-js';
+import { describe, expect, it } from 'vitest';
+import { generateSource } from './codegen';
+import { compileRule } from './compile';
+import { parseRule } from './parse';
+import { FORBIDDEN_SEGMENTS, isForbiddenSegment } from './runtime';
+import { standardOperators } from './operators/registry';
+
+/**
+ * Edge cases of the generator's specialisations (inline `in`, truthiness of inline `missing` /
+ * `missing_some`, hoisted repeated reads, inline loops), each compared with json-logic-js 2.0.5
+ * and the interpreter on data chosen to hit the corners.
+ */
+const records: unknown[] = [
+  {}, { a: null }, { a: '' }, { a: 0 }, { a: -0 }, { a: 'x' }, { a: [] }, { a: [1] }, { a: { b: null } }, { a: { b: 1, c: '' } },
+  { a: { b: 'y', c: 2 }, b: 3 }, { a: 'str', b: '' }, { a: [5, 6], b: null }, { a: { length: 0 } }, { b: 1, c: { d: 1 } },
+  { a: [{ b: 1 }, { b: 0 }, null, 'b', { b: { c: 1 } }, { c: 2 }] }, { a: [{ b: 2 }, { b: 3 }] }, null, 7, 'abc', [1, 2], true,
+];
+
+function agree(rule: unknown): void {
+  const compiled = compileRule(rule);
+  const interpreted = compileRule(rule, { mode: 'interpret' });
+  for (const record of records) {
+    const want = jsonLogic.apply(rule as jsonLogic.RulesLogic, record);
+    const got = compiled(record);
+    if (!isDeepStrictEqual(got, want) || !isDeepStrictEqual(interpreted(record), want)) {
+      throw new Error(`${JSON.stringify(rule)} on ${JSON.stringify(record)}: compiled ${String(got)}, json-logic ${String(want)}`);
+    }
+  }
+}
+
+describe('generated code', () => {
+  it('keeps the truthiness of missing / missing_some over constant keys', () => {
+    const keyLists = [[], ['a'], ['a', 'b'], ['a.b', 'a.c', 'b'], ['a', 'a.b', 'c.d', 'x']];
+    for (const keys of keyLists) {
+      for (const op of ['!', '!!']) {
+        agree({ [op]: { missing: keys } });
+        agree({ [op]: [{ missing: [keys] }] });
+        for (const need of [-1, 0, 0.5, 1, 1.5, 2, 3, 5]) agree({ [op]: { missing_some: [need, keys] } });
+      }
+      agree({ if: [{ missing: keys }, 'some missing', 'none'] });
+      agree({ and: [{ missing_some: [1, keys] }, 1] });
+      agree({ missing_some: [1, keys] });
+      agree({ missing: keys });
+    }
+  });
+
+  it('inlines `in` over short constant lists with indexOf semantics', () => {
+    const lists = [[], [0], [-0, null], [true, '', 'x', 1], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x']];
+    for (const list of lists) {
+      agree({ in: [{ var: 'a' }, list] });
+      agree({ in: [{ var: 'a.c' }, list] });
+      agree({ '!': { in: [{ var: 'b' }, list] } });
+    }
+    agree({ in: [{ var: 'a' }, { var: 'a' }] });
+  });
+
+  it('reads a repeated path or prefix once, with the same result', () => {
+    agree({ if: [{ '==': [{ var: 'a' }, 'x'] }, 1, { '==': [{ var: 'a' }, 0] }, 2, { var: 'a' }] });
+    agree({ cat: [{ var: 'a.b' }, '-', { var: 'a.c' }, '-', { var: 'a' }] });
+    agree({ and: [{ var: 'a.b' }, { '!': { missing: ['a.b', 'a.c'] } }, { var: ['a.b', 'fallback'] }] });
+    agree({ or: [{ var: ['a', 'd'] }, { var: 'a.length' }, { var: 'a.0' }, { var: 'a.length' }] });
+    agree({ some: [{ var: 'a' }, { '==': [{ var: '' }, { var: '' }] }] });
+  });
+
+  it('runs scoped operators as inline loops with the helpers\' semantics', () => {
+    for (const op of ['map', 'filter', 'all', 'some', 'none']) {
+      agree({ [op]: [{ var: 'a' }, { '>': [{ var: '' }, 0] }] });
+      agree({ [op]: [{ var: 'a' }, { var: 'b' }] });
+      agree({ [op]: [{ var: 'a' }, { '==': [{ var: 'b.c' }, { var: 'b' }] }] });
+    }
+    agree({ reduce: [{ var: 'a' }, { '+': [{ var: 'accumulator' }, { var: 'current' }] }, 10] });
+    agree({ reduce: [{ var: 'a' }, { '+': [{ var: 'current.b' }, { var: 'current.b' }, { var: 'accumulator' }] }] });
+    agree({ map: [[[1, 2], [3]], { map: [{ var: '' }, { '*': [{ var: '' }, 2] }] }] });
+  });
+
+  it('gives every compiled rule code of its own and keeps numbers out of the source', () => {
+    const one = generateSource(parseRule({ '>=': [{ var: 'amount' }, 10000] }), standardOperators);
+    const two = generateSource(parseRule({ '>=': [{ var: 'score' }, 80] }), standardOperators);
+    expect(one.source).toBe(two.source);
+    expect(one.source).not.toMatch(/amount|10000/);
+    const a = compileRule({ '>=': [{ var: 'amount' }, 10000] });
+    const b = compileRule({ '>=': [{ var: 'score' }, 80] });
+    expect([a({ amount: 10000 }), b({ score: 79 }), b({ amount: 100, score: 80 })]).toEqual([true, false, true]);
+  });
+
+  it('checks forbidden path segments like FORBIDDEN_SEGMENTS', () => {
+    for (const segment of FORBIDDEN_SEGMENTS) expect(isForbiddenSegment(segment)).toBe(true);
+    for (const segment of ['', 'proto', '__proto', 'Constructor', 'prototypes', 'a']) expect(isForbiddenSegment(segment)).toBe(FORBIDDEN_SEGMENTS.has(segment));
+  });
+});
