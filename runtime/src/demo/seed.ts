@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
+import { seedDemoProcesses } from '../process/demo';
 import { demoOrg, writeOrg } from './org';
 
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -59,6 +60,7 @@ export async function seedDemo(platform: Platform, log: (line: string) => void =
     }
     imports.push(report);
   }
+  await seedDemoProcesses(platform.processes, log);
   const owners = new Set((await db.selectFrom('records').select('owner_id').distinct().where('type', '=', 'pipeline.deal').execute()).map((r) => r.owner_id));
   const agentsWithoutDeals = org.users.filter((u) => u.roles.includes('rep') && !owners.has(u.id)).map((u) => u.name);
   log(`Seeding demo: done (${imports.map((r) => `${r.importedRows} ${r.entity}`).join(', ')}; ${agentsWithoutDeals.length} agents without deals)`);

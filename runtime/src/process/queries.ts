@@ -86,10 +86,11 @@ export class PipelineQueries {
     const won = s.won.length ? sql.join(s.won.map((w) => sql`${w}`)) : sql`null`;
     const lost = s.lost.length ? sql.join(s.lost.map((w) => sql`${w}`)) : sql`null`;
     const stages = await sql<{ stage: string; entered: number; won: number; lost: number }>`
-      with e as (select distinct h.record_id, h.stage ${base}),
-      o as (select distinct h.record_id, case when h.stage in (${won}) then 'won' when h.stage in (${lost}) then 'lost' end as outcome ${base} and (h.stage in (${won}) or h.stage in (${lost})))
-      select e.stage, count(*)::int as entered, count(*) filter (where o.outcome = 'won')::int as won, count(*) filter (where o.outcome = 'lost')::int as lost
-      from e left join o on o.record_id = e.record_id group by e.stage`.execute(this.db);
+      with per as (
+        select h.record_id, array_agg(distinct h.stage) as stages, bool_or(h.stage in (${won})) as won, bool_or(h.stage in (${lost})) as lost ${base} group by h.record_id
+      )
+      select s.stage, count(*)::int as entered, count(*) filter (where per.won)::int as won, count(*) filter (where per.lost)::int as lost
+      from per cross join lateral unnest(per.stages) as s(stage) group by s.stage`.execute(this.db);
     const entered = new Map(stages.rows.map((x) => [x.stage, x.entered]));
     const rate = (n: number, d: number | undefined) => (d ? Math.round((n / d) * 10_000) / 10_000 : null);
     return {
