@@ -62,3 +62,22 @@ export async function count(server: TestServer, table: 'stage_history' | 'events
 
 /** A fully qualified deal body that may enter any new-business stage up to negotiation. */
 export const QUALIFIED = { amount: { amount: 5000, currency: 'USD' }, engage_date: '2025-01-10', next_step: 'Call the CFO' };
+
+/** A process whose first stage has a 2-second SLA with a warning after 1 second. */
+export const SLA_PROCESS = {
+  id: 'sla_test',
+  label: 'SLA test',
+  entity: 'pipeline.deal',
+  initialStage: 'fast',
+  stages: [
+    { id: 'fast', label: 'Fast', kind: 'open', sla: { maxDuration: 'PT2S', warnBefore: 'PT1S', escalateTo: { role: 'manager' } } },
+    { id: 'next', label: 'Next', kind: 'open' },
+    { id: 'won', label: 'Won', kind: 'won', probability: 1 },
+    { id: 'lost', label: 'Lost', kind: 'lost', probability: 0 },
+  ],
+  transitions: [
+    { id: 'go', from: 'fast', to: 'next' },
+    { id: 'win', from: 'next', to: 'won' },
+    { id: 'lose', from: '*', to: 'lost' },
+  ],
+};
