@@ -4,6 +4,7 @@ import { RecordCreatePage } from '../entities/RecordCreatePage';
 import { RecordDetailPage } from '../entities/RecordDetailPage';
 import { RecordEditPage } from '../entities/RecordEditPage';
 import { RecordListPage } from '../entities/RecordListPage';
+import { ProcessListPage } from '../process/ProcessListPage';
 import { AuthGate } from './AuthGate';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -13,6 +14,9 @@ import { NotFoundPage } from './NotFoundPage';
 
 // React Flow, dagre and the rule engine load only when the rule builder opens.
 const RuleBuilderPage = lazy(() => import('../rules/RuleBuilderPage').then((m) => ({ default: m.RuleBuilderPage })));
+const DesignerPage = lazy(() => import('../process/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+// dnd-kit loads only with the board
+const BoardPage = lazy(() => import('../process/board/BoardPage').then((m) => ({ default: m.BoardPage })));
 
 /**
  * The studio: sign-in gate, entity catalogue, layout and routes.
@@ -38,6 +42,17 @@ export function App() {
                 <Route path="/rules">
                   <Suspense fallback={<p role="status">…</p>}>
                     <RuleBuilderPage />
+                  </Suspense>
+                </Route>
+                <Route path="/processes" component={ProcessListPage} />
+                <Route path="/processes/:id">
+                  <Suspense fallback={<p role="status">…</p>}>
+                    <DesignerPage />
+                  </Suspense>
+                </Route>
+                <Route path="/board">
+                  <Suspense fallback={<p role="status">…</p>}>
+                    <BoardPage />
                   </Suspense>
                 </Route>
                 <Route component={NotFoundPage} />

@@ -50,6 +50,12 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link href="/" aria-current={location === '/' ? 'page' : undefined}>{t('nav.home')}</Link>
           </li>
           <li>
+            <Link href="/board" aria-current={current('/board')}>{t('nav.board')}</Link>
+          </li>
+          <li>
+            <Link href="/processes" aria-current={current('/processes')}>{t('nav.processes')}</Link>
+          </li>
+          <li>
             <Link href="/rules" aria-current={current('/rules')}>{t('nav.rules')}</Link>
           </li>
         </ul>

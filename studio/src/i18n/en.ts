@@ -1,3 +1,5 @@
+import { enProcess } from './en-process';
+
 /**
  * English strings of the studio: the reference dictionary. Every other language must have the
  * same keys (the type of {@link Dictionary} enforces it at compile time).
@@ -9,6 +11,8 @@ export const en = {
     menu: 'Menu',
     home: 'Home',
     rules: 'Rule builder',
+    processes: 'Process designer',
+    board: 'Pipeline board',
     plugin: 'Plugin {{plugin}}',
     breadcrumb: 'Breadcrumb',
     skipToContent: 'Skip to content',
@@ -147,6 +151,7 @@ export const en = {
     notEvaluated: 'not evaluated',
     kinds: { field: 'Field', metric: 'Metric', constant: 'Constant', operator: 'Operator', output: 'Result' },
   },
+  ...enProcess,
   rjsf: {
     ArrayItemTitle: 'Item',
     MissingItems: 'Missing items definition',

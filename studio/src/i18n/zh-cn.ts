@@ -1,4 +1,5 @@
 import type { Dictionary } from './en';
+import { zhCNProcess } from './zh-cn-process';
 
 /** 简体中文 (zh-CN): complete; the {@link Dictionary} type makes a missing key a compile error. */
 export const zhCN: Dictionary = {
@@ -8,6 +9,8 @@ export const zhCN: Dictionary = {
     menu: '菜单',
     home: '首页',
     rules: '规则构建器',
+    processes: '流程设计器',
+    board: '销售看板',
     plugin: '插件 {{plugin}}',
     breadcrumb: '路径导航',
     skipToContent: '跳到正文',
@@ -146,6 +149,7 @@ export const zhCN: Dictionary = {
     notEvaluated: '未求值',
     kinds: { field: '字段', metric: '指标', constant: '常量', operator: '运算符', output: '结果' },
   },
+  ...zhCNProcess,
   rjsf: {
     ArrayItemTitle: '项目',
     MissingItems: '缺少 items 定义',

@@ -1,0 +1,118 @@
+/**
+ * The process API as the studio calls it (`runtime/src/process/http/*`): definitions, drafts,
+ * diffs, backtests, publishing, transitions and stage history. Types come from core (type-only
+ * imports: nothing of core's root enters the bundle).
+ */
+import type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
+import { request } from './client';
+import type { JsonSchema, ProblemDocument, RecordView } from './types';
+
+export type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem };
+export type { StageDefinition, TransitionDefinition, StageSla, StageKind } from '@pipewright/core';
+
+/** A process as `GET /api/processes` lists it. */
+export interface ProcessSummary {
+  id: string;
+  entity: string;
+  label: string;
+  source: string;
+  draftRevision: number;
+  latestVersion: number | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** A process with its draft and versions (`GET /api/processes/{id}`). */
+export interface ProcessDetail extends ProcessSummary {
+  draft: ProcessDefinition;
+  versions: { version: number; publishedAt: string; publishedBy: string }[];
+}
+
+/** The answer of `POST /api/processes/{id}/simulate`. */
+export type SimulationReport = BacktestReport & { process: string; durationMs: number };
+
+/** One stay of a record in a stage (`GET .../history`). */
+export interface StageStay {
+  id: string;
+  process: string;
+  version: number;
+  stage: string;
+  from: string | null;
+  transition: string | null;
+  enteredAt: string;
+  enteredBy: string;
+  exitedAt: string | null;
+  exitedBy: string | null;
+  dueAt: string | null;
+}
+
+/** The open stay of a record (`GET /api/pipeline/stays`). */
+export interface OpenStay {
+  record: string;
+  stage: string;
+  enteredAt: string;
+  dueAt: string | null;
+}
+
+/** What a 422 from a transition carries beyond the problem document. */
+export interface TransitionProblem extends ProblemDocument {
+  transition?: string | null;
+  explanation?: ExplainNode;
+  stage?: string;
+  fields?: string[];
+  schema?: JsonSchema;
+}
+
+/** A successful transition. */
+export interface TransitionResult {
+  record: RecordView & { process: { id: string; version: number } };
+  transition: { from: string | null; to: string; transition: string | null; at: string; dueAt: string | null };
+}
+
+/** A user as `GET /api/users` lists them. */
+export interface UserInfo {
+  id: string;
+  name: string;
+  email?: string;
+  orgUnit?: string | null;
+  roles?: string[];
+}
+
+/** An org unit (`GET /api/org-units`). */
+export interface OrgUnitInfo {
+  id: string;
+  name: string;
+  kind: 'company' | 'region' | 'team';
+  parent: string | null;
+}
+
+const enc = encodeURIComponent;
+const newKey = (): string => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `k-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+/**
+ * The typed process calls.
+ *
+ * @example
+ * ```ts
+ * const { items } = await processApi.list('pipeline.deal');
+ * const saved = await processApi.saveDraft('new_business', definition, 3);
+ * ```
+ */
+export const processApi = {
+  list: (entity?: string, signal?: AbortSignal) => request<{ items: ProcessSummary[] }>('GET', `/api/processes${entity ? `?entity=${enc(entity)}` : ''}`, signal ? { signal } : {}),
+  get: (id: string, signal?: AbortSignal) => request<ProcessDetail>('GET', `/api/processes/${enc(id)}`, signal ? { signal } : {}),
+  create: (definition: ProcessDefinition) => request<ProcessDetail>('POST', '/api/processes', { json: definition }),
+  saveDraft: (id: string, definition: ProcessDefinition, revision: number) => request<ProcessDetail>('PUT', `/api/processes/${enc(id)}`, { json: definition, headers: { 'if-match': `"${revision}"` } }),
+  check: (id: string, definition: ProcessDefinition) => request<{ valid: boolean; problems: ProcessProblem[] }>('POST', `/api/processes/${enc(id)}/check`, { json: definition }),
+  version: (id: string, version: number, signal?: AbortSignal) => request<{ id: string; version: number; definition: ProcessDefinition }>('GET', `/api/processes/${enc(id)}/versions/${version}`, signal ? { signal } : {}),
+  diff: (id: string, from: number | 'draft', to: number | 'draft') => request<ProcessDiff & { id: string }>('GET', `/api/processes/${enc(id)}/diff?from=${from}&to=${to}`),
+  simulate: (id: string, definition?: ProcessDefinition) => request<SimulationReport>('POST', `/api/processes/${enc(id)}/simulate`, { json: definition ? { definition } : {} }),
+  publish: (id: string, revision: number) => request<{ id: string; version: number }>('POST', `/api/processes/${enc(id)}/publish`, { headers: { 'if-match': `"${revision}"` } }),
+  /** Moves a record; every call carries a fresh Idempotency-Key (a retry with other data is another request). */
+  transition: (type: string, id: string, version: number, body: { to: string; transition?: string; data?: Record<string, unknown> }) =>
+    request<TransitionResult>('POST', `/api/records/${enc(type)}/${enc(id)}/transitions`, { json: body, headers: { 'if-match': `"${version}"`, 'idempotency-key': newKey() } }),
+  history: (type: string, id: string, signal?: AbortSignal) => request<{ items: StageStay[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/history`, signal ? { signal } : {}),
+  stays: (ids: readonly string[], signal?: AbortSignal) => request<{ items: OpenStay[] }>('GET', `/api/pipeline/stays?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
+  users: (signal?: AbortSignal) => request<{ items: UserInfo[] }>('GET', '/api/users', signal ? { signal } : {}),
+  orgUnits: (signal?: AbortSignal) => request<{ items: OrgUnitInfo[] }>('GET', '/api/org-units', signal ? { signal } : {}),
+};

@@ -1,0 +1,187 @@
+import { Background, Controls, MiniMap, ReactFlow, type Connection, type ReactFlowInstance } from '@xyflow/react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProcessDetail } from '../../api/processes';
+import type { EntityInfo } from '../../api/types';
+import { RuleBuilder } from '../../rules/RuleBuilder';
+import type { StageFlowNode, TransitionFlowEdge } from './designer-graph';
+import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, renameStage, transitionKeyOf, updateStage, updateTransition } from './designer-model';
+import { DesignerToolbar } from './DesignerToolbar';
+import { BacktestPanel, DiffPanel } from './ResultPanels';
+import { StageInspector } from './StageInspector';
+import { StageNode } from './StageNode';
+import { TransitionInspector, useGuardChange } from './TransitionInspector';
+import { useDesignerActions } from './use-designer-actions';
+import { useDesignerState } from './use-designer-state';
+
+const nodeTypes = { stage: StageNode };
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const NONE: readonly string[] = [];
+/** Above this many stages the overview map is left out: it redraws every node on each drag frame. */
+const MINIMAP_LIMIT = 80;
+const typing = (el: EventTarget) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+/** Props of {@link ProcessDesigner}. */
+export interface ProcessDesignerProps {
+  detail: ProcessDetail;
+  entity: EntityInfo | undefined;
+  readOnly: boolean;
+  onSaved(detail: ProcessDetail): void;
+}
+
+/**
+ * The process designer: stages as nodes and transitions as edges on a React Flow canvas (add,
+ * connect, delete, undo/redo, dagre auto-layout), an inspector for the selected stage or
+ * transition, the transition's guard in the rule builder, server problems on the nodes and
+ * edges they concern, and save / compare / backtest / publish.
+ *
+ * @example
+ * ```tsx
+ * <ProcessDesigner detail={detail} entity={deal} readOnly={false} onSaved={setDetail} />
+ * ```
+ */
+export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDesignerProps) {
+  const { t } = useTranslation();
+  const d = useDesignerState(detail.draft);
+  const flow = useRef<ReactFlowInstance<StageFlowNode, TransitionFlowEdge> | null>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  const [epoch, setEpoch] = useState(0);
+  const actions = useDesignerActions(d, detail, onSaved, () => flow.current?.getViewport());
+  const undo = () => { d.undo(); setEpoch((e) => e + 1); };
+  const redo = () => { d.redo(); setEpoch((e) => e + 1); };
+
+  const sel = d.selection;
+  const stage = sel?.kind === 'stage' ? d.def.stages.find((s) => s.id === sel.id) : undefined;
+  const tIndex = sel?.kind === 'transition' ? (d.def.transitions ?? []).findIndex((x, i) => transitionKeyOf(x, i) === sel.key) : -1;
+  const transition = tIndex >= 0 ? d.def.transitions?.[tIndex] : undefined;
+  const transitionKey = transition ? transitionKeyOf(transition, tIndex) : '';
+  const writeTransition = (next: NonNullable<typeof transition>) => d.commit(updateTransition(d.def, transitionKey, next));
+  const onGuard = useGuardChange(transition ?? { from: '', to: '' }, writeTransition);
+  const labels = new Map(d.def.stages.map((s) => [s.id, s.label]));
+
+  const add = () => {
+    const { def, id } = addStage(d.def, t('designer.newStage'));
+    const rect = canvas.current?.getBoundingClientRect();
+    const at = rect && flow.current ? flow.current.screenToFlowPosition({ x: rect.left + rect.width / 2 - 95, y: rect.top + rect.height / 2 - 40 }) : { x: 0, y: 0 };
+    d.commit(def, { ...d.positions(), [id]: at });
+    d.setSelection({ kind: 'stage', id });
+  };
+  const connect = (c: Connection) => {
+    const next = connectStages(d.def, c.source, c.target);
+    if (!next) return;
+    d.commit(next);
+    const added = next.transitions?.at(-1);
+    if (added?.id) d.setSelection({ kind: 'transition', key: added.id });
+  };
+  const remove = (nodes: StageFlowNode[], edges: TransitionFlowEdge[]) => {
+    const stages = nodes.filter((n) => n.id !== ANY_NODE).map((n) => n.id);
+    let next = deleteStages(d.def, stages);
+    for (const e of edges) if (e.data && !stages.includes(e.source) && !stages.includes(e.target)) next = deleteEdge(next, e.data.key, e.data.source === ANY_NODE ? '*' : e.data.source);
+    d.commit(next);
+    d.setSelection(null);
+  };
+  // React Flow re-renders every node wrapper when a handler's identity changes: hand it stable
+  // functions that call the latest closures, so a drag frame only touches the dragged node
+  const latest = useRef({ connect, remove, select: d.setSelection, onNodesChange: d.onNodesChange });
+  latest.current = { connect, remove, select: d.setSelection, onNodesChange: d.onNodesChange };
+  const handlers = useMemo(() => ({
+    onInit: (i: ReactFlowInstance<StageFlowNode, TransitionFlowEdge>) => { flow.current = i; },
+    onNodesChange: (c: Parameters<typeof d.onNodesChange>[0]) => latest.current.onNodesChange(c),
+    onConnect: (c: Connection) => latest.current.connect(c),
+    onDelete: ({ nodes, edges }: { nodes: StageFlowNode[]; edges: TransitionFlowEdge[] }) => latest.current.remove(nodes, edges),
+    onNodeClick: (_: unknown, n: StageFlowNode) => latest.current.select(n.id === ANY_NODE ? null : { kind: 'stage', id: n.id }),
+    onEdgeClick: (_: unknown, e: TransitionFlowEdge) => { if (e.data) latest.current.select({ kind: 'transition', key: e.data.key }); },
+    onPaneClick: () => latest.current.select(null),
+  }), []);
+  const keys = (e: KeyboardEvent) => {
+    if (typing(e.target) || !(e.ctrlKey || e.metaKey)) return;
+    const k = e.key.toLowerCase();
+    if (k === 'z' && !e.shiftKey) { e.preventDefault(); undo(); }
+    else if (k === 'y' || (k === 'z' && e.shiftKey)) { e.preventDefault(); redo(); }
+  };
+  const viewportProps = useMemo(() => {
+    const vp = (detail.draft.layout as { viewport?: { x: number; y: number; zoom: number } } | undefined)?.viewport;
+    return vp ? { defaultViewport: vp } : { fitView: true };
+    // the saved viewport applies when the designer opens, not after each save
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <div className="designer" onKeyDown={keys}>
+      <DesignerToolbar d={d} actions={actions} readOnly={readOnly} latestVersion={detail.latestVersion} revision={detail.draftRevision} onAdd={add} onUndo={undo} onRedo={redo} />
+      {d.problems.general.length > 0 && (
+        <ul className="form-alert" role="alert" aria-label={t('designer.otherProblems')}>
+          {d.problems.general.map((m) => <li key={m}>{m}</li>)}
+        </ul>
+      )}
+      <div className="designer-main">
+        <div className="designer-canvas" ref={canvas} role="region" aria-label={t('designer.canvas')}>
+          <ReactFlow<StageFlowNode, TransitionFlowEdge>
+            nodes={d.nodes}
+            edges={d.edges}
+            nodeTypes={nodeTypes}
+            onInit={handlers.onInit}
+            onNodesChange={handlers.onNodesChange}
+            {...(readOnly ? {} : { onConnect: handlers.onConnect, onDelete: handlers.onDelete })}
+            onNodeClick={handlers.onNodeClick}
+            onEdgeClick={handlers.onEdgeClick}
+            onPaneClick={handlers.onPaneClick}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            deleteKeyCode={readOnly ? null : DELETE_KEYS}
+            onlyRenderVisibleElements
+            {...viewportProps}
+            minZoom={0.05}
+            proOptions={PRO_OPTIONS}
+          >
+            <Background />
+            <Controls />
+            {d.nodes.length <= MINIMAP_LIMIT && <MiniMap pannable zoomable ariaLabel={t('designer.minimap')} />}
+          </ReactFlow>
+        </div>
+        <aside className="panel designer-side" aria-labelledby="inspector-title">
+          <h2 id="inspector-title">{stage ? t('designer.stage.title') : transition ? t('designer.transition.title') : t('designer.inspector')}</h2>
+          {!stage && !transition && <p className="muted">{t('designer.selectHint')}</p>}
+          {stage && (
+            <StageInspector
+              key={`${stage.id}:${epoch}`}
+              stage={stage}
+              entity={entity}
+              initial={d.def.initialStage === stage.id}
+              problems={d.problems.stages.get(stage.id) ?? NONE}
+              readOnly={readOnly}
+              onChange={(next) => d.commit(updateStage(d.def, stage.id, next))}
+              onRename={(id) => {
+                const r = renameStage(d.def, d.positions(), stage.id, id);
+                if (r) { d.commit(r.def, r.positions); d.setSelection({ kind: 'stage', id }); }
+                return r !== null;
+              }}
+              onMakeInitial={() => d.commit({ ...d.def, initialStage: stage.id })}
+              onDelete={() => { d.commit(deleteStages(d.def, [stage.id])); d.setSelection(null); }}
+            />
+          )}
+          {transition && (
+            <TransitionInspector
+              key={`${transitionKey}:${epoch}`}
+              transition={transition}
+              labels={labels}
+              problems={d.problems.transitions.get(transitionKey) ?? NONE}
+              readOnly={readOnly}
+              onChange={writeTransition}
+              onDelete={() => { d.commit({ ...d.def, transitions: (d.def.transitions ?? []).filter((_, i) => i !== tIndex) }); d.setSelection(null); }}
+            />
+          )}
+        </aside>
+      </div>
+      {transition && transition.guard !== undefined && (
+        <section className="guard-editor" aria-labelledby="guard-title" data-testid="guard-editor">
+          <h2 id="guard-title">{t('designer.transition.guardTitle', { transition: transition.label ?? transitionKey })}</h2>
+          <RuleBuilder key={`${transitionKey}:${epoch}`} entity={entity} initialRule={transition.guard} onChange={onGuard} />
+        </section>
+      )}
+      {actions.diff && <DiffPanel diff={actions.diff.diff} version={actions.diff.version} />}
+      {actions.report && <BacktestPanel report={actions.report} />}
+    </div>
+  );
+}

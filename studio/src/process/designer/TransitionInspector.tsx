@@ -1,0 +1,98 @@
+import { useCallback, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TransitionDefinition } from '../../api/processes';
+import { ROLES } from './StageInspector';
+
+/** Props of {@link TransitionInspector}. */
+export interface TransitionInspectorProps {
+  transition: TransitionDefinition;
+  /** Stage labels by id, for showing the ends. */
+  labels: ReadonlyMap<string, string>;
+  problems: readonly string[];
+  readOnly: boolean;
+  onChange(next: TransitionDefinition): void;
+  onDelete(): void;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Edits a transition's label, roles, whether it has a guard and the guard's failure message.
+ * The guard itself is drawn with the rule builder (see {@link useGuardChange}).
+ *
+ * @example
+ * ```tsx
+ * <TransitionInspector transition={t} labels={labels} problems={[]} readOnly={false} onChange={save} onDelete={del} />
+ * ```
+ */
+export function TransitionInspector(p: TransitionInspectorProps) {
+  const { t } = useTranslation();
+  const uid = useId();
+  const tr = p.transition;
+  const set = (patch: Partial<TransitionDefinition>) => {
+    const next = { ...tr, ...patch } as TransitionDefinition & Record<string, unknown>;
+    for (const k of Object.keys(patch)) if (next[k] === undefined || next[k] === '' || (Array.isArray(next[k]) && (next[k] as unknown[]).length === 0)) delete next[k];
+    p.onChange(next);
+  };
+  const from = tr.from === '*' ? [t('designer.anyStage')] : (Array.isArray(tr.from) ? tr.from : [tr.from]).map((f) => p.labels.get(f) ?? f);
+  const roles = tr.roles ?? [];
+  return (
+    <div className="inspector" data-testid="transition-inspector">
+      {p.problems.length > 0 && (
+        <ul className="form-alert" role="alert">
+          {p.problems.map((m) => <li key={m}>{m}</li>)}
+        </ul>
+      )}
+      <p>
+        <strong>{t('designer.transition.move', { from: from.join(', '), to: p.labels.get(tr.to) ?? tr.to })}</strong>
+        {tr.id && <span className="muted"> · {tr.id}</span>}
+      </p>
+      <fieldset disabled={p.readOnly}>
+        <label htmlFor={`${uid}-label`}>{t('designer.transition.label')}</label>
+        <input id={`${uid}-label`} value={tr.label ?? ''} onChange={(e) => set({ label: e.target.value })} />
+        <fieldset>
+          <legend>{t('designer.transition.roles')}</legend>
+          {ROLES.map((r) => (
+            <label key={r} className="check">
+              <input type="checkbox" checked={roles.includes(r)} onChange={(e) => set({ roles: e.target.checked ? [...roles, r] : roles.filter((x) => x !== r) })} />
+              {t(`designer.roles.${r}`)}
+            </label>
+          ))}
+        </fieldset>
+        <label className="check">
+          <input type="checkbox" checked={tr.guard !== undefined} onChange={(e) => set({ guard: e.target.checked ? true : undefined, ...(e.target.checked ? {} : { guardMessage: undefined }) })} />
+          {t('designer.transition.hasGuard')}
+        </label>
+        {tr.guard !== undefined && (
+          <>
+            <label htmlFor={`${uid}-msg`}>{t('designer.transition.guardMessage')}</label>
+            <input id={`${uid}-msg`} value={tr.guardMessage ?? ''} onChange={(e) => set({ guardMessage: e.target.value })} />
+          </>
+        )}
+        <div className="form-actions">
+          <button type="button" className="danger" onClick={p.onDelete}>{t('designer.transition.delete')}</button>
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+/**
+ * A stable `onChange` for the rule builder that writes the drawn rule into the transition's
+ * guard, ignoring the echo of the rule it was opened with.
+ *
+ * @example
+ * ```tsx
+ * const onGuard = useGuardChange(transition, (next) => update(next));
+ * <RuleBuilder initialRule={transition.guard} onChange={onGuard} />
+ * ```
+ */
+export function useGuardChange(transition: TransitionDefinition, onChange: (next: TransitionDefinition) => void): (logic: unknown) => void {
+  const latest = useRef({ transition, onChange });
+  latest.current = { transition, onChange };
+  return useCallback((logic: unknown) => {
+    const { transition: tr, onChange: write } = latest.current;
+    if (tr.guard === undefined || same(tr.guard, logic)) return;
+    write({ ...tr, guard: logic });
+  }, []);
+}
