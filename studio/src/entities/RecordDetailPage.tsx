@@ -5,6 +5,8 @@ import { useEntities } from '../app/entities-context';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { RecordView } from '../api/types';
+import { ActivityTimeline } from '../process/deal/ActivityTimeline';
+import { StagePanel } from '../process/deal/StagePanel';
 import { EventHistory } from './EventHistory';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
 import { orderedFields } from './ordered-fields';
@@ -95,6 +97,8 @@ export function RecordDetailPage() {
           <div className="field-row"><dt>{t('records.updated')}</dt><dd>{formatDateTime(record.updatedAt, i18n.language)} · {record.updatedBy}</dd></div>
         </dl>
       </section>
+      {entity.stageful && <StagePanel entity={entity} record={record} onChanged={setRecord} />}
+      {entity.stageful && <ActivityTimeline recordType={entity.fullId} recordId={record.id} version={record.version} />}
       <EventHistory entity={entity} recordId={record.id} version={record.version} />
     </article>
   );

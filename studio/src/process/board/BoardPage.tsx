@@ -1,0 +1,118 @@
+import { DndContext, DragOverlay, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useSearch } from 'wouter';
+import { useSession } from '../../app/AuthGate';
+import { useEntities } from '../../app/entities-context';
+import type { RecordView } from '../../api/types';
+import { recordTitle } from '../../entities/format';
+import { BoardColumn } from './BoardColumn';
+import { BoardFilters } from './BoardFilters';
+import { DealCardFace } from './DealCard';
+import { MoveDialog } from './MoveDialog';
+import { useBoardColumns } from './use-board-columns';
+import { useBoardSource } from './use-board-source';
+import { useMove } from './use-move';
+
+/** The entity the board shows. */
+export const BOARD_ENTITY = 'pipeline.deal';
+/** Performance mark set once the first page of every column is on screen. */
+export const BOARD_READY_MARK = 'pipewright:board-ready';
+
+/**
+ * The pipeline board: deals as cards in stage columns of the chosen pipeline (filters: pipeline,
+ * owner, team, kept in the address). Dragging a card, or its "Move to…" menu, calls the
+ * transition API; refusals open {@link MoveDialog}.
+ *
+ * @example
+ * ```tsx
+ * <Route path="/board" component={BoardPage} />
+ * ```
+ */
+export function BoardPage() {
+  const { t } = useTranslation();
+  const { byId } = useEntities();
+  const { user } = useSession();
+  const entity = byId.get(BOARD_ENTITY);
+  const search = new URLSearchParams(useSearch());
+  const [, navigate] = useLocation();
+  const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '' };
+  const src = useBoardSource(BOARD_ENTITY, search.get('process'));
+  const stages = useMemo(() => src.definition?.stages ?? [], [src.definition]);
+  const stageIds = useMemo(() => stages.map((s) => s.id), [stages]);
+  const board = useBoardColumns(BOARD_ENTITY, stageIds, filters);
+  const [status, setStatus] = useState('');
+  const labels = useMemo(() => new Map(stages.map((s) => [s.id, s.label])), [stages]);
+  const owners = useMemo(() => new Map(src.users.map((u) => [u.id, u.name])), [src.users]);
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => { const h = setInterval(() => setNow(new Date()), 60_000); return () => clearInterval(h); }, []);
+  const title = useCallback((d: RecordView) => recordTitle(entity, d.data, d.id), [entity]);
+  const moves = useMove(BOARD_ENTITY, {
+    onMoved: (record, from) => { board.moved(record, from); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
+    onReloaded: board.replace,
+  });
+  const moveRef = useRef(moves.move);
+  moveRef.current = moves.move;
+  const onMove = useCallback((deal: RecordView, to: string) => void moveRef.current(deal, to), []);
+  const [active, setActive] = useState<RecordView | null>(null);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
+  const marked = useRef(false);
+  useEffect(() => {
+    if (board.ready && !marked.current && typeof performance !== 'undefined') {
+      marked.current = true;
+      performance.mark(BOARD_READY_MARK);
+    }
+  }, [board.ready]);
+
+  const setFilter = (next: { process?: string; owner?: string; team?: string }) => {
+    const q = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(next)) v ? q.set(k, v) : q.delete(k);
+    navigate(`/board${q.size ? `?${q}` : ''}`, { replace: true });
+  };
+  const dealOf = (id: unknown): RecordView | undefined => Object.values(board.columns).flatMap((c) => c.items).find((d) => d.id === id);
+  const announcements: Announcements = {
+    onDragStart: ({ active: a }) => t('board.dragStart', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)) }),
+    onDragOver: ({ active: a, over }) => (over ? t('board.dragOver', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)), stage: labels.get(String(over.id)) }) : t('board.dragOff', { deal: String(a.id) })),
+    onDragEnd: ({ active: a, over }) => (over ? t('board.dragEnd', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)), stage: labels.get(String(over.id)) }) : t('board.dragCancel', { deal: String(a.id) })),
+    onDragCancel: ({ active: a }) => t('board.dragCancel', { deal: String(a.id) }),
+  };
+  const start = (e: DragStartEvent) => setActive((e.active.data.current as { deal?: RecordView } | undefined)?.deal ?? null);
+  const end = (e: DragEndEvent) => {
+    setActive(null);
+    const deal = (e.active.data.current as { deal?: RecordView } | undefined)?.deal;
+    if (deal && e.over && e.over.id !== deal.stage) onMove(deal, String(e.over.id));
+  };
+
+  if (!entity) return <p role="alert">{t('errors.unknownEntity', { type: BOARD_ENTITY })}</p>;
+  const pendingId = moves.state?.phase === 'pending' ? moves.state.deal.id : null;
+  const activeStage = active ? stages.find((s) => s.id === active.stage) : undefined;
+
+  return (
+    <section aria-labelledby="board-title">
+      <div className="page-head">
+        <h1 id="board-title">{t('board.title')}</h1>
+        <p role="status" className="muted" data-testid="board-status">{status}</p>
+      </div>
+      <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} onChange={setFilter} />
+      {src.error && <p role="alert" className="field-error">{src.error}</p>}
+      {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess')}</p>}
+      {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished')}</p>}
+      {src.loading && <p role="status">{t('status.loading')}</p>}
+      <DndContext sensors={sensors} onDragStart={start} onDragEnd={end} onDragCancel={() => setActive(null)} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
+        <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">
+          {stages.map((s) => (
+            <BoardColumn key={s.id} stage={s} stages={stages} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} onMove={onMove} onMore={() => board.loadMore(s.id)} />
+          ))}
+        </div>
+        <DragOverlay>
+          {active && activeStage ? (
+            <div className="deal-card drag-overlay">
+              <DealCardFace deal={active} entity={entity} stage={activeStage} stay={board.stays.get(active.id)} ownerName={active.owner ? owners.get(active.owner) : undefined} now={now} />
+            </div>
+          ) : null}
+        </DragOverlay>
+      </DndContext>
+      <MoveDialog state={moves.state} entity={entity} labels={labels} onRetry={moves.retry} onClose={moves.close} />
+    </section>
+  );
+}

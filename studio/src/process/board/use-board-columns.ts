@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../../api/client';
+import { processApi, type OpenStay } from '../../api/processes';
+import type { RecordView } from '../../api/types';
+
+/** Cards loaded per column and per "show more". */
+export const PAGE_SIZE = 20;
+
+/** One column of the board: a page-wise window over the deals in one stage. */
+export interface ColumnState {
+  items: RecordView[];
+  total: number | null;
+  cursor: string | null;
+  loading: boolean;
+  error: string | null;
+}
+
+/** Board filters that narrow every column. */
+export interface BoardFilters {
+  owner: string;
+  team: string;
+}
+
+const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true, error: null };
+
+/**
+ * Loads each stage's deals with the cursor API (newest change first, {@link PAGE_SIZE} at a
+ * time, the column total once), plus the open stage stays of loaded cards (days in stage, SLA
+ * due). Moves update both columns locally without reloading.
+ *
+ * @example
+ * ```ts
+ * const board = useBoardColumns('pipeline.deal', ['prospecting', 'won'], { owner: '', team: '' });
+ * board.loadMore('won');
+ * ```
+ */
+export function useBoardColumns(type: string, stages: readonly string[], filters: BoardFilters) {
+  const [columns, setColumns] = useState<Record<string, ColumnState>>({});
+  const [stays, setStays] = useState<ReadonlyMap<string, OpenStay>>(new Map());
+  const generation = useRef(0);
+  const stageKey = stages.join(',');
+
+  const fetchStays = useCallback(async (ids: string[]) => {
+    if (ids.length === 0) return;
+    try {
+      const { items } = await processApi.stays(ids);
+      setStays((prev) => {
+        const next = new Map(prev);
+        for (const s of items) next.set(s.record, s);
+        return next;
+      });
+    } catch {
+      // an older runtime without /api/pipeline/stays: cards fall back to the record's dates
+    }
+  }, []);
+
+  const load = useCallback(async (stage: string, cursor: string | null, gen: number) => {
+    setColumns((c) => ({ ...c, [stage]: { ...(c[stage] ?? EMPTY), loading: true, error: null } }));
+    const f = [{ field: 'stage', op: 'eq', value: stage }];
+    if (filters.owner) f.push({ field: 'owner', op: 'eq', value: filters.owner });
+    if (filters.team) f.push({ field: 'orgUnit', op: 'eq', value: filters.team });
+    try {
+      const page = await api.list(type, { filters: f, sort: '-updatedAt', limit: PAGE_SIZE, cursor, total: cursor === null });
+      if (gen !== generation.current) return;
+      setColumns((c) => {
+        const old = c[stage] ?? EMPTY;
+        const items = cursor === null ? page.items : [...old.items, ...page.items.filter((x) => !old.items.some((o) => o.id === x.id))];
+        return { ...c, [stage]: { items, total: page.total ?? old.total, cursor: page.nextCursor, loading: false, error: null } };
+      });
+      await fetchStays(page.items.map((r) => r.id));
+    } catch (err) {
+      if (gen !== generation.current) return;
+      setColumns((c) => ({ ...c, [stage]: { ...(c[stage] ?? EMPTY), loading: false, error: err instanceof Error ? err.message : String(err) } }));
+    }
+  }, [type, filters.owner, filters.team, fetchStays]);
+
+  useEffect(() => {
+    const gen = ++generation.current;
+    setColumns(Object.fromEntries(stages.map((s) => [s, EMPTY])));
+    for (const s of stages) void load(s, null, gen);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stageKey, load]);
+
+  const loadMore = (stage: string) => {
+    const c = columns[stage];
+    if (c?.cursor && !c.loading) void load(stage, c.cursor, generation.current);
+  };
+
+  /** Puts a moved record at the top of its new column and out of the old one. */
+  const moved = (record: RecordView, from: string) => {
+    setColumns((c) => {
+      const src = c[from];
+      const dst = record.stage ? c[record.stage] : undefined;
+      const next = { ...c };
+      if (src) next[from] = { ...src, items: src.items.filter((x) => x.id !== record.id), total: src.total === null ? null : src.total - 1 };
+      if (dst && record.stage) next[record.stage] = { ...dst, items: [record, ...dst.items.filter((x) => x.id !== record.id)], total: dst.total === null ? null : dst.total + 1 };
+      return next;
+    });
+    void fetchStays([record.id]);
+  };
+
+  /** Replaces a record in place (e.g. after reloading a stale one). */
+  const replace = (record: RecordView) => {
+    setColumns((c) => Object.fromEntries(Object.entries(c).map(([k, col]) => [k, { ...col, items: col.items.map((x) => (x.id === record.id ? record : x)) }])));
+  };
+
+  const ready = stages.length > 0 && stages.every((s) => columns[s] && !columns[s].loading && columns[s].total !== null);
+  return { columns, stays, loadMore, moved, replace, ready };
+}

@@ -1,0 +1,78 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { processApi, type ProcessDefinition, type StageStay } from '../../api/processes';
+import type { EntityInfo, RecordView } from '../../api/types';
+import { formatDateTime } from '../../entities/format';
+import { MoveDialog } from '../board/MoveDialog';
+import { useMove } from '../board/use-move';
+
+async function processOf(entity: string, stays: readonly StageStay[]): Promise<{ id: string; version: number; definition: ProcessDefinition } | null> {
+  const last = stays.at(-1);
+  if (last) return processApi.version(last.process, last.version);
+  const { items } = await processApi.list(entity);
+  const p = items.find((x) => x.latestVersion !== null);
+  return p && p.latestVersion !== null ? processApi.version(p.id, p.latestVersion) : null;
+}
+
+/**
+ * The stage of a stageful record: its process, a "Move to…" control (the same transition flow
+ * as the board: guard explanation, form for missing fields) and its stage history.
+ *
+ * @example
+ * ```tsx
+ * {entity.stageful && <StagePanel entity={entity} record={record} onChanged={setRecord} />}
+ * ```
+ */
+export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; record: RecordView; onChanged(record: RecordView): void }) {
+  const { t, i18n } = useTranslation();
+  const [stays, setStays] = useState<StageStay[] | null>(null);
+  const [process, setProcess] = useState<{ id: string; version: number; definition: ProcessDefinition } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const moves = useMove(entity.fullId, { onMoved: (r) => onChanged(r), onReloaded: onChanged });
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    processApi
+      .history(entity.fullId, record.id, ctrl.signal)
+      .then(async (h) => {
+        setStays(h.items);
+        setProcess(await processOf(entity.fullId, h.items));
+      })
+      .catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
+    return () => ctrl.abort();
+  }, [entity.fullId, record.id, record.version]);
+
+  const stages = process?.definition.stages ?? [];
+  const labels = new Map(stages.map((s) => [s.id, s.label]));
+  const label = (id: string | null) => (id ? (labels.get(id) ?? id) : '—');
+  const when = (iso: string) => formatDateTime(iso, i18n.language);
+  return (
+    <section className="panel" aria-labelledby="stage-title" data-testid="stage-panel">
+      <h2 id="stage-title">{t('deal.stage')}: {label(record.stage)}</h2>
+      <p className="muted">{process ? t('deal.process', { process: process.definition.label, version: process.version }) : t('deal.noProcess')}</p>
+      {error && <p role="alert" className="field-error">{error}</p>}
+      {stages.length > 0 && (
+        <select aria-label={t('board.moveLabel', { deal: String(record.data[entity.titleField ?? ''] ?? record.id) })} value="" disabled={moves.state?.phase === 'pending'} onChange={(e) => e.target.value && void moves.move(record, e.target.value)}>
+          <option value="">{moves.state?.phase === 'pending' ? t('board.moving') : t('board.moveTo')}</option>
+          {stages.filter((s) => s.id !== record.stage).map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+        </select>
+      )}
+      <h3>{t('deal.stageHistory')}</h3>
+      {stays?.length === 0 && <p className="muted">{t('deal.historyEmpty')}</p>}
+      <ol className="stage-history">
+        {[...(stays ?? [])].reverse().map((s) => (
+          <li key={s.id} className={s.exitedAt ? '' : 'current'}>
+            <strong>{label(s.stage)}</strong>
+            {!s.exitedAt && <span className="badge"> {t('deal.current')}</span>}
+            <div className="muted">
+              {t('deal.entered', { at: when(s.enteredAt), actor: s.enteredBy })}
+              {s.exitedAt && ` · ${t('deal.left', { at: when(s.exitedAt) })}`}
+              {s.dueAt && !s.exitedAt && ` · ${t('deal.due', { at: when(s.dueAt) })}`}
+            </div>
+          </li>
+        ))}
+      </ol>
+      <MoveDialog state={moves.state} entity={entity} labels={labels} onRetry={moves.retry} onClose={moves.close} />
+    </section>
+  );
+}
