@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { buildOnce } from './build-once';
 import { setDemoCredentials } from '../../../../runtime/src/auth/demo-credentials';
 import { seedDemo } from '../../../../runtime/src/demo/seed';
 import { startServer, type TestServer } from '../../../../runtime/test/harness';
@@ -11,7 +12,7 @@ export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../../test-artifacts/s
 
 /**
  * Builds the studio into `studio/dist` with its production config (the runtime serves that
- * folder under its CSP), once per test file.
+ * folder under its CSP), unless a build newer than every source is already there.
  *
  * @example
  * ```ts
@@ -19,7 +20,8 @@ export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../../test-artifacts/s
  * ```
  */
 export async function buildStudio(): Promise<void> {
-  await build({ root: STUDIO_DIR, configFile: `${STUDIO_DIR}vite.config.ts`, logLevel: 'warn', mode: 'production' });
+  // test files run in parallel workers: one builds, the others reuse a build newer than the sources
+  await buildOnce(STUDIO_DIR, () => build({ root: STUDIO_DIR, configFile: `${STUDIO_DIR}vite.config.ts`, logLevel: 'warn', mode: 'production' }));
   if (!existsSync(`${STUDIO_DIR}dist/index.html`)) throw new Error('vite build produced no studio/dist/index.html');
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
 }

@@ -1,0 +1,238 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiInPage, launchChromium, screenshot, watchPage, type PageProblems } from './support/browser';
+import { createProcess, publishProcess, smallProcess, stressProcess } from './support/processes';
+import { openStudio } from './support/sign-in';
+import { startStudioServer, type StudioServer } from './support/studio-server';
+
+/** Drags with real mouse events from one element's centre to another's, in small steps. */
+async function drag(page: Page, from: Locator, to: Locator, steps = 12): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('drag: element not visible');
+  const y = a.y + Math.min(a.height / 2, 12);
+  await page.mouse.move(a.x + a.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, y + 8, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 120), { steps });
+  await page.mouse.up();
+}
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return { frames: s.length, mean: Math.round((s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)) * 10) / 10, p50: Math.round(at(0.5) * 10) / 10, p95: Math.round(at(0.95) * 10) / 10, max: Math.round((s.at(-1) ?? NaN) * 10) / 10 };
+};
+
+/**
+ * The process designer, the pipeline board and the deal detail in Chromium against the real
+ * runtime (PGlite, 8,800 demo deals), one server and one browser for the file.
+ */
+describe('processes in chromium', () => {
+  let server: StudioServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: PageProblems;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startStudioServer({ demo: true });
+    await publishProcess(server.api, 'new_business');
+    await createProcess(server.api, smallProcess('designer_demo'));
+    await publishProcess(server.api, 'designer_demo');
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    page = await context.newPage();
+    problems = watchPage(page);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    await context?.close();
+    expect(problems.errors, problems.errors.join('\n')).toEqual([]);
+  });
+
+  it('loads the board on the demo data, drags a deal into a stage with missing requirements, fills the form and sees it move', async () => {
+    await openStudio(page, server.url, server.demoPassword);
+    const created = await apiInPage<{ id: string }>(page, 'POST', '/api/records/pipeline.deal', { data: { name: 'Board drag deal' }, stage: 'prospecting' });
+    expect(created.status).toBe(201);
+    await page.goto(`${server.url}/board`);
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const tti = await page.evaluate(() => ({ ready: performance.getEntriesByName('pipewright:board-ready')[0]?.startTime ?? NaN, cards: document.querySelectorAll('[data-testid="deal-card"]').length }));
+    const counts = await page.getByTestId('column-count').allTextContents();
+    console.log(`[board] time to interactive on demo data: ${Math.round(tti.ready)} ms (${tti.cards} cards rendered; columns: ${counts.join(' | ')})`);
+    expect(counts.join(' ')).toMatch(/\d,\d{3} deals/);
+    await screenshot(page, 'board-demo');
+
+    const card = page.getByTestId('column-prospecting').getByTestId('deal-card').filter({ hasText: 'Board drag deal' });
+    await drag(page, card, page.getByTestId('column-engaging'));
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: /To move Board drag deal to Engaging/ }).waitFor();
+    expect(await dialog.locator('#root_next_step').count()).toBe(1);
+    await dialog.locator('#root_account_id').fill('Cancity');
+    await page.getByRole('option', { name: 'Cancity' }).first().click();
+    await dialog.locator('#root_amount-amount').fill('12000');
+    await dialog.locator('#root_amount-currency').fill('USD');
+    await dialog.locator('#root_engage_date').fill('2026-03-02');
+    await dialog.locator('#root_next_step').fill('Call the CFO');
+    await screenshot(page, 'board-requirements-form');
+    await dialog.getByRole('button', { name: 'Save and move' }).click();
+    await page.getByTestId('column-engaging').getByTestId('deal-card').filter({ hasText: 'Board drag deal' }).waitFor();
+    expect(await page.getByTestId('column-prospecting').getByText('Board drag deal').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('board-status').textContent()).toContain('Moved Board drag deal to Engaging');
+    await screenshot(page, 'board-moved');
+
+    await page.getByTestId('column-engaging').getByRole('link', { name: 'Board drag deal' }).click();
+    const panel = page.getByTestId('stage-panel');
+    await panel.getByRole('heading', { name: /Stage: Engaging/ }).waitFor();
+    await panel.locator('.stage-history li.current').filter({ hasText: 'Engaging' }).waitFor();
+    await page.getByTestId('activity-timeline').waitFor();
+    await page.locator('ol.history li').filter({ hasText: 'Moved' }).waitFor();
+    await screenshot(page, 'deal-detail-stages');
+  });
+
+  it('shows the explanation of a blocked guard (keyboard "Move to…" menu)', async () => {
+    await openStudio(page, server.url, server.demoPassword);
+    const data = { name: 'Guarded deal', amount: { amount: 9000, currency: 'USD' }, engage_date: '2026-06-01', expected_close_date: '2026-01-15', next_step: 'Send proposal' };
+    expect((await apiInPage(page, 'POST', '/api/records/pipeline.deal', { data, stage: 'engaging' })).status).toBe(201);
+    await page.goto(`${server.url}/board`);
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const menu = page.getByRole('combobox', { name: 'Move Guarded deal to another stage' });
+    await menu.focus();
+    await menu.selectOption({ label: 'Proposal' });
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: /Moving Guarded deal to Proposal is blocked/ }).waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toContain('expected close date cannot be before the engage date');
+    const tree = dialog.getByTestId('guard-explanation');
+    await expect.poll(() => tree.locator('li.fail').count()).toBeGreaterThan(0);
+    await screenshot(page, 'board-guard-blocked');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(await page.getByTestId('column-engaging').getByText('Guarded deal').count()).toBe(1);
+  });
+
+  it('draws a stage and a guarded transition, sees the server problem on the node, fixes it, compares, backtests and publishes', async () => {
+    await openStudio(page, `${server.url}/processes/designer_demo`, server.demoPassword);
+    const canvas = page.getByRole('region', { name: 'Process canvas' });
+    await canvas.getByTestId('stage-node-prospect').waitFor();
+    await page.getByRole('button', { name: 'Add stage' }).click();
+    const inspector = page.getByTestId('stage-inspector');
+    await inspector.getByLabel('Label').fill('Discovery');
+    await inspector.getByLabel('Win probability (%)').fill('25');
+    await inspector.getByLabel('Expected value').check();
+    await inspector.getByLabel('Maximum days in this stage').fill('14');
+    await inspector.getByLabel('Warn before the deadline (ISO 8601 duration, e.g. P3D)').fill('P3D');
+    const discovery = canvas.getByTestId('stage-node-stage_4');
+    await discovery.getByText('Discovery').waitFor();
+    await page.getByRole('button', { name: 'Auto layout' }).click();
+
+    // a guarded transition out of the new stage, with a typo in the guard's field
+    await drag(page, discovery.locator('.react-flow__handle.source'), canvas.getByTestId('stage-node-won').locator('.react-flow__handle.target'));
+    const tInspector = page.getByTestId('transition-inspector');
+    await tInspector.getByText('Discovery → Won').waitFor();
+    await tInspector.getByLabel('Label').fill('Close from discovery');
+    await tInspector.getByLabel('Guarded by a rule').check();
+    await tInspector.getByLabel('Message when the guard blocks the move').fill('Only deals of 1,000 or more.');
+    const guard = page.getByTestId('guard-editor');
+    const drawGuard = async (rule: unknown) => {
+      await guard.getByTestId('rule-json').fill(JSON.stringify(rule));
+      await guard.getByRole('button', { name: 'Draw from JSON' }).click();
+    };
+    await drawGuard({ '>=': [{ var: 'budget' }, 1000] });
+    await expect.poll(() => guard.locator('.rule-node').count()).toBe(4);
+
+    const message = page.getByTestId('designer-message');
+    const save = () => page.getByRole('button', { name: 'Save draft' }).click();
+    await save();
+    await expect.poll(() => message.textContent()).toContain('problem');
+    await expect.poll(() => canvas.locator('.react-flow__edge.has-error').count()).toBe(1);
+    expect(await tInspector.getByRole('alert').textContent()).toContain('budget');
+    await screenshot(page, 'designer-guard-error');
+
+    await drawGuard({ '>=': [{ var: 'amount.amount' }, 1000] });
+    await save();
+    // the guard is fixed; now the server finds that nothing leads into the new stage
+    await expect.poll(() => discovery.getAttribute('aria-invalid')).toBe('true');
+    expect(await discovery.textContent()).toContain('cannot be reached');
+    expect(await canvas.locator('.react-flow__edge.has-error').count()).toBe(0);
+    await screenshot(page, 'designer-validation-error');
+
+    await drag(page, canvas.getByTestId('stage-node-prospect').locator('.react-flow__handle.source'), discovery.locator('.react-flow__handle.target'));
+    await tInspector.getByText('Prospect → Discovery').waitFor();
+    await save();
+    await expect.poll(() => message.textContent()).toContain('Draft saved');
+    expect(await discovery.getAttribute('aria-invalid')).toBe('false');
+
+    await page.getByRole('button', { name: 'Compare with published' }).click();
+    const diff = page.getByTestId('diff-panel');
+    await diff.getByText('stage_4', { exact: true }).waitFor();
+    expect(await diff.textContent()).toContain('stage_4_to_won');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.getByTestId('backtest-panel').getByRole('status').waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => message.textContent()).toContain('Published version 2');
+    await screenshot(page, 'designer-published');
+
+    const saved = await apiInPage<{ draft: { layout: { nodes: Record<string, unknown> }; transitions: { id: string; guard?: unknown }[] } }>(page, 'GET', '/api/processes/designer_demo');
+    expect(Object.keys(saved.body.draft.layout.nodes).sort()).toEqual(['lost', 'prospect', 'stage_4', 'won']);
+    expect(saved.body.draft.transitions.find((t) => t.id === 'stage_4_to_won')?.guard).toEqual({ '>=': [{ var: 'amount.amount' }, 1000] });
+    expect(saved.body.draft.transitions.map((t) => t.id)).toContain('prospect_to_stage_4');
+  });
+
+  it('stays smooth at 300 stages: time to first render and frame times while dragging', async () => {
+    // process.schema.json caps a process at 50 stages, so the generated 300-stage process is
+    // served to the page as the runtime would serve it, without being stored
+    const stress = stressProcess(300);
+    await page.route('**/api/processes/stress_300', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', headers: { etag: '"1"' }, json: { id: stress.id, entity: stress.entity, label: stress.label, source: 'api', draft: stress, draftRevision: 1, latestVersion: null, updatedAt: new Date().toISOString(), updatedBy: 'test', versions: [] } }),
+    );
+    await openStudio(page, server.url, server.demoPassword);
+    const t0 = Date.now();
+    await page.goto(`${server.url}/processes/stress_300`);
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length >= 301, undefined, { timeout: 30_000 });
+    const firstRender = await page.evaluate(() => performance.now());
+    const wall = Date.now() - t0;
+    const node = page.getByTestId('stage-node-s150');
+    // wait for fitView to settle: the node stops moving between frames
+    let box = await node.boundingBox();
+    for (let i = 0; i < 50; i++) {
+      await page.waitForTimeout(100);
+      const next = await node.boundingBox();
+      if (box && next && Math.abs(next.x - box.x) < 0.5 && Math.abs(next.y - box.y) < 0.5) break;
+      box = next;
+    }
+    if (!box) throw new Error('node s150 is not visible');
+    await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __stop: boolean };
+      w.__frames = [];
+      w.__stop = false;
+      let last = performance.now();
+      const tick = (now: number) => {
+        w.__frames.push(now - last);
+        last = now;
+        if (!w.__stop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 90; i++) await page.mouse.move(box.x + box.width / 2 + i * 2, box.y + box.height / 2 + Math.sin(i / 8) * 40);
+    await page.mouse.up();
+    const frames = await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __stop: boolean };
+      w.__stop = true;
+      return w.__frames.slice(1);
+    });
+    const s = stats(frames);
+    console.log(`[designer] 300 stages: first render ${Math.round(firstRender)} ms after navigation (${wall} ms wall); drag over ${s.frames} frames: mean ${s.mean} ms, p50 ${s.p50} ms, p95 ${s.p95} ms, max ${s.max} ms`);
+    expect((await node.boundingBox())?.x).toBeGreaterThan(box.x + 100);
+    expect(s.p95).toBeLessThan(100);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(async () => Math.round((await node.boundingBox())?.x ?? 0)).toBe(Math.round(box.x));
+    await screenshot(page, 'designer-300-stages');
+  });
+});
