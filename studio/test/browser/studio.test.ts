@@ -56,7 +56,7 @@ describe('studio in chromium', () => {
 
     await first.click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
-    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.getByRole('heading', { name: 'History', exact: true }).waitFor();
     await page.locator('ol.history li').first().waitFor();
     await screenshot(page, 'record-detail');
 
