@@ -39,6 +39,8 @@ describe('processes in chromium', () => {
     browser = await launchChromium();
     server = await startStudioServer({ demo: true });
     await publishProcess(server.api, 'new_business');
+    // transition actions (e.g. the discovery call "qualify" schedules) run on the job queue
+    await server.platform.processes.startWorkers(1);
     await createProcess(server.api, smallProcess('designer_demo'));
     await publishProcess(server.api, 'designer_demo');
   }, 240_000);
@@ -87,11 +89,13 @@ describe('processes in chromium', () => {
     await expect.poll(() => page.getByTestId('board-status').textContent()).toContain('Moved Board drag deal to Engaging');
     await screenshot(page, 'board-moved');
 
+    // the "qualify" transition's action logs a discovery call against the deal
+    await expect.poll(async () => (await apiInPage<{ items: unknown[] }>(page, 'GET', `/api/records/crm.activity?filter[deal_id][eq]=${created.body.id}`)).body.items.length, { timeout: 20_000 }).toBe(1);
     await page.getByTestId('column-engaging').getByRole('link', { name: 'Board drag deal' }).click();
     const panel = page.getByTestId('stage-panel');
     await panel.getByRole('heading', { name: /Stage: Engaging/ }).waitFor();
     await panel.locator('.stage-history li.current').filter({ hasText: 'Engaging' }).waitFor();
-    await page.getByTestId('activity-timeline').waitFor();
+    await page.getByTestId('activity-timeline').getByText('Discovery call: Board drag deal').waitFor();
     await page.locator('ol.history li').filter({ hasText: 'Moved' }).waitFor();
     await screenshot(page, 'deal-detail-stages');
   });
@@ -113,6 +117,11 @@ describe('processes in chromium', () => {
     await screenshot(page, 'board-guard-blocked');
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await page.getByTestId('column-engaging').getByText('Guarded deal').count()).toBe(1);
+
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByRole('heading', { name: '销售看板' }).waitFor();
+    await page.getByRole('combobox', { name: '将 Guarded deal 移动到其他阶段' }).waitFor();
+    await screenshot(page, 'board-zh-cn');
   });
 
   it('draws a stage and a guarded transition, sees the server problem on the node, fixes it, compares, backtests and publishes', async () => {
@@ -173,6 +182,7 @@ describe('processes in chromium', () => {
     expect(await diff.textContent()).toContain('stage_4_to_won');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     await page.getByTestId('backtest-panel').getByRole('status').waitFor();
+    await screenshot(page, 'designer-diff-backtest');
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect.poll(() => message.textContent()).toContain('Published version 2');
     await screenshot(page, 'designer-published');

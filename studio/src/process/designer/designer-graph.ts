@@ -67,7 +67,7 @@ export function buildEdges(def: ProcessDefinition, problems: LocatedProblems, se
     const bad = problems.transitions.has(key);
     for (const source of sourcesOf(t)) {
       if (!(ids.has(source) || source === ANY_NODE) || !ids.has(t.to)) continue;
-      const label = `${t.label ?? t.id ?? ''}${t.guard !== undefined ? ' ⛉' : ''}${bad ? ' ⚠' : ''}`;
+      const label = `${t.label ?? t.id ?? ''}${t.guard !== undefined ? ' ◆' : ''}${bad ? ' ⚠' : ''}`;
       edges.push({
         id: `t:${key}:${source}`,
         source,
