@@ -118,6 +118,14 @@ describe('processes in chromium', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await page.getByTestId('column-engaging').getByText('Guarded deal').count()).toBe(1);
 
+    const prospects = page.getByTestId('column-prospecting').getByTestId('column-count');
+    const all = await prospects.textContent();
+    await page.getByLabel('Team').selectOption({ index: 1 });
+    await expect.poll(() => prospects.textContent()).not.toBe(all);
+    expect(page.url()).toContain('team=');
+    await page.getByLabel('Team').selectOption('');
+    await expect.poll(() => prospects.textContent()).toBe(all);
+
     await page.getByLabel('Language').first().selectOption('zh-CN');
     await page.getByRole('heading', { name: '销售看板' }).waitFor();
     await page.getByRole('combobox', { name: '将 Guarded deal 移动到其他阶段' }).waitFor();
@@ -129,6 +137,10 @@ describe('processes in chromium', () => {
     const canvas = page.getByRole('region', { name: 'Process canvas' });
     await canvas.getByTestId('stage-node-prospect').waitFor();
     await page.getByRole('button', { name: 'Add stage' }).click();
+    await canvas.getByTestId('stage-node-stage_4').waitFor();
+    await page.keyboard.press('Control+z');
+    await canvas.getByTestId('stage-node-stage_4').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+y');
     const inspector = page.getByTestId('stage-inspector');
     await inspector.getByLabel('Label').fill('Discovery');
     await inspector.getByLabel('Win probability (%)').fill('25');
