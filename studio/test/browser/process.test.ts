@@ -132,6 +132,23 @@ describe('processes in chromium', () => {
     await screenshot(page, 'board-zh-cn');
   });
 
+  it('gives a rep the board of their own deals and the designer read-only', async () => {
+    if (!server.demoRepEmail) throw new Error('the demo has no rep who can sign in');
+    await openStudio(page, `${server.url}/board`, server.demoPassword, server.demoRepEmail);
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const owner = page.getByLabel('Owner');
+    expect(await owner.locator('option').allTextContents()).toEqual(['All', 'Me']);
+    const counts = (await page.getByTestId('column-count').allTextContents()).map((c) => Number(c.replace(/\D/g, '')));
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThan(8_800);
+    await screenshot(page, 'board-rep');
+
+    await page.goto(`${server.url}/processes/new_business`);
+    await page.getByRole('note').filter({ hasText: 'read-only' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Add stage' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(true);
+  });
+
   it('draws a stage and a guarded transition, sees the server problem on the node, fixes it, compares, backtests and publishes', async () => {
     await openStudio(page, `${server.url}/processes/designer_demo`, server.demoPassword);
     const canvas = page.getByRole('region', { name: 'Process canvas' });

@@ -43,7 +43,8 @@ export function BoardPage() {
   const board = useBoardColumns(BOARD_ENTITY, stageIds, filters);
   const [status, setStatus] = useState('');
   const labels = useMemo(() => new Map(stages.map((s) => [s.id, s.label])), [stages]);
-  const owners = useMemo(() => new Map(src.users.map((u) => [u.id, u.name])), [src.users]);
+  // reps may not list users: they still see their own name on their cards
+  const owners = useMemo(() => new Map([...(user?.name ? [[user.id, user.name] as const] : []), ...src.users.map((u) => [u.id, u.name] as const)]), [src.users, user]);
   const [now, setNow] = useState(() => new Date());
   useEffect(() => { const h = setInterval(() => setNow(new Date()), 60_000); return () => clearInterval(h); }, []);
   const title = useCallback((d: RecordView) => recordTitle(entity, d.data, d.id), [entity]);

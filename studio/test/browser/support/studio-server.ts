@@ -30,6 +30,8 @@ export async function buildStudio(): Promise<void> {
 export interface StudioServer extends TestServer {
   /** Password of the demo users when the runtime has authentication. */
   demoPassword: string;
+  /** Email of the demo rep who can sign in (the one with the most deals), with demo data. */
+  demoRepEmail: string | null;
 }
 
 /**
@@ -46,10 +48,12 @@ export async function startStudioServer(options: { demo: boolean }): Promise<Stu
   await buildStudio();
   const demoPassword = 'studio-browser-tests';
   const server = await startServer({ name: 'pglite' }, { PIPEWRIGHT_DEMO_PASSWORD: demoPassword });
+  let demoRepEmail: string | null = null;
   if (options.demo) {
     await seedDemo(server.platform);
     // as `npm start` does on a first demo start: the demo admin and rep can sign in
-    await setDemoCredentials(server.platform.database.db, demoPassword);
+    const credentials = await setDemoCredentials(server.platform.database.db, demoPassword);
+    demoRepEmail = credentials.find((c) => c.role === 'rep')?.email ?? null;
   }
-  return { ...server, demoPassword };
+  return { ...server, demoPassword, demoRepEmail };
 }
