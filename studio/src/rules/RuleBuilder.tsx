@@ -36,9 +36,10 @@ function flatten(node: ExplainNode, out: ExplainNode[] = []): ExplainNode[] {
  * @example
  * ```tsx
  * <RuleBuilder entity={deal} initialRule={{ '>=': [{ var: 'amount.amount' }, 10000] }} onChange={save} />
+ * <RuleBuilder entity={deal} initialRule={guard} serverProblems={[{ pointer: '/>=/0', message: 'unknown field' }]} />
  * ```
  */
-export function RuleBuilder({ entity, initialRule, onChange }: { entity: EntityInfo | undefined; initialRule: unknown; onChange?: (logic: JsonValue) => void }) {
+export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: { entity: EntityInfo | undefined; initialRule: unknown; onChange?: (logic: JsonValue) => void; serverProblems?: readonly { pointer: string; message: string }[] }) {
   const { t } = useTranslation();
   const initial = useMemo(() => toFlow(layoutGraph(logicToGraph(initialRule))), [initialRule]);
   const [nodes, setNodes] = useState<RuleFlowNode[]>(initial.nodes);
@@ -72,10 +73,15 @@ export function RuleBuilder({ entity, initialRule, onChange }: { entity: EntityI
     };
     graphProblems.forEach((p) => note(p.nodeId, p.code === 'unconnected-argument' ? t('rules.unconnectedArg', { n: (p.arg ?? 0) + 1 }) : t(`rules.problems.${p.code}`)));
     ruleProblems.forEach((p) => note(nodeForPointer(pointers, p.pointer), p.message));
+    // what the server found (e.g. with plugin operators the browser does not know), once per node
+    serverProblems?.forEach((p) => {
+      const id = nodeForPointer(pointers, p.pointer) ?? OUTPUT_ID;
+      if (!problems.get(id)?.includes(p.message)) note(id, p.message);
+    });
     const values = new Map<string, ExplainNode>();
     if (result && !('error' in result)) for (const n of flatten(result)) { const id = pointers.get(n.pointer); if (id && !values.has(id)) values.set(id, n); }
     return { problems, values };
-  }, [graphProblems, ruleProblems, pointers, result, t]);
+  }, [graphProblems, ruleProblems, serverProblems, pointers, result, t]);
 
   useEffect(() => {
     if (!graphProblems.length) onChange?.(logic);

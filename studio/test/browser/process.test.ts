@@ -86,6 +86,10 @@ describe('processes in chromium', () => {
     await dialog.getByRole('button', { name: 'Save and move' }).click();
     await page.getByTestId('column-engaging').getByTestId('deal-card').filter({ hasText: 'Board drag deal' }).waitFor();
     expect(await page.getByTestId('column-prospecting').getByText('Board drag deal').count()).toBe(0);
+    const won = page.getByTestId('column-won');
+    expect(await won.getByTestId('deal-card').count()).toBe(20);
+    await won.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => won.getByTestId('deal-card').count()).toBe(40);
     await expect.poll(() => page.getByTestId('board-status').textContent()).toContain('Moved Board drag deal to Engaging');
     await screenshot(page, 'board-moved');
 

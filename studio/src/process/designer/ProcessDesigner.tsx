@@ -18,6 +18,7 @@ const nodeTypes = { stage: StageNode };
 const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const NONE: readonly string[] = [];
+const NO_GUARD_PROBLEMS: readonly { pointer: string; message: string }[] = [];
 /** Above this many stages the overview map is left out: it redraws every node on each drag frame. */
 const MINIMAP_LIMIT = 80;
 const typing = (el: EventTarget) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
@@ -177,7 +178,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
       {transition && transition.guard !== undefined && (
         <section className="guard-editor" aria-labelledby="guard-title" data-testid="guard-editor">
           <h2 id="guard-title">{t('designer.transition.guardTitle', { transition: transition.label ?? transitionKey })}</h2>
-          <RuleBuilder key={`${transitionKey}:${epoch}`} entity={entity} initialRule={transition.guard} onChange={onGuard} />
+          <RuleBuilder key={`${transitionKey}:${epoch}`} entity={entity} initialRule={transition.guard} onChange={onGuard} serverProblems={d.problems.guards.get(transitionKey) ?? NO_GUARD_PROBLEMS} />
         </section>
       )}
       {actions.diff && <DiffPanel diff={actions.diff.diff} version={actions.diff.version} />}
