@@ -4,6 +4,8 @@ import { Link } from 'wouter';
 import { useEntities } from '../app/entities-context';
 import { processApi, type ProcessSummary } from '../api/processes';
 import { formatDateTime } from '../entities/format';
+import { NewProcessForm } from './NewProcessForm';
+import { useIsAdmin } from './use-admin';
 
 /**
  * Every process, by entity, with its publication state; links to the designer and the board.
@@ -16,6 +18,7 @@ import { formatDateTime } from '../entities/format';
 export function ProcessListPage() {
   const { t, i18n } = useTranslation();
   const { byId } = useEntities();
+  const admin = useIsAdmin();
   const [items, setItems] = useState<ProcessSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -26,6 +29,7 @@ export function ProcessListPage() {
   return (
     <section aria-labelledby="processes-title">
       <h1 id="processes-title">{t('processes.title')}</h1>
+      {admin && <NewProcessForm />}
       {error && <p role="alert" className="field-error">{error}</p>}
       {!items && !error && <p role="status">{t('status.loading')}</p>}
       {items?.length === 0 && <p>{t('processes.empty')}</p>}

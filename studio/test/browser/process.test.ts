@@ -154,8 +154,17 @@ describe('processes in chromium', () => {
   });
 
   it('draws a stage and a guarded transition, sees the server problem on the node, fixes it, compares, backtests and publishes', async () => {
-    await openStudio(page, `${server.url}/processes/designer_demo`, server.demoPassword);
+    await openStudio(page, `${server.url}/processes`, server.demoPassword);
+    await page.getByText('New process').click();
+    await page.getByLabel('Id', { exact: true }).fill('made_in_studio');
+    await page.getByLabel('Name', { exact: true }).fill('Made in the studio');
+    await page.getByRole('button', { name: 'Create and open' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Made in the studio' }).waitFor();
     const canvas = page.getByRole('region', { name: 'Process canvas' });
+    await canvas.getByTestId('stage-node-start').waitFor();
+    expect(await page.getByTestId('process-settings').getByLabel('Name').inputValue()).toBe('Made in the studio');
+
+    await page.goto(`${server.url}/processes/designer_demo`);
     await canvas.getByTestId('stage-node-prospect').waitFor();
     await page.getByRole('button', { name: 'Add stage' }).click();
     await canvas.getByTestId('stage-node-stage_4').waitFor();

@@ -7,6 +7,7 @@ import { RuleBuilder } from '../../rules/RuleBuilder';
 import type { StageFlowNode, TransitionFlowEdge } from './designer-graph';
 import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, renameStage, transitionKeyOf, updateStage, updateTransition } from './designer-model';
 import { DesignerToolbar } from './DesignerToolbar';
+import { ProcessSettings } from './ProcessSettings';
 import { BacktestPanel, DiffPanel } from './ResultPanels';
 import { StageInspector } from './StageInspector';
 import { StageNode } from './StageNode';
@@ -142,8 +143,13 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
           </ReactFlow>
         </div>
         <aside className="panel designer-side" aria-labelledby="inspector-title">
-          <h2 id="inspector-title">{stage ? t('designer.stage.title') : transition ? t('designer.transition.title') : t('designer.inspector')}</h2>
-          {!stage && !transition && <p className="muted">{t('designer.selectHint')}</p>}
+          <h2 id="inspector-title">{stage ? t('designer.stage.title') : transition ? t('designer.transition.title') : t('designer.settings.title')}</h2>
+          {!stage && !transition && (
+            <>
+              <p className="muted">{t('designer.selectHint')}</p>
+              <ProcessSettings key={epoch} def={d.def} readOnly={readOnly} onChange={d.commit} />
+            </>
+          )}
           {stage && (
             <StageInspector
               key={`${stage.id}:${epoch}`}

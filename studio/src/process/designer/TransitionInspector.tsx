@@ -69,6 +69,14 @@ export function TransitionInspector(p: TransitionInspectorProps) {
             <input id={`${uid}-msg`} value={tr.guardMessage ?? ''} onChange={(e) => set({ guardMessage: e.target.value })} />
           </>
         )}
+        {(tr.actions ?? []).length > 0 && (
+          <div>
+            <h3 className="inspector-subtitle">{t('designer.transition.actions')}</h3>
+            <ul className="action-list">
+              {(tr.actions ?? []).map((a, i) => <li key={a.id ?? i}><code>{a.type}</code>{a.id && <span className="muted"> · {a.id}</span>}</li>)}
+            </ul>
+          </div>
+        )}
         <div className="form-actions">
           <button type="button" className="danger" onClick={p.onDelete}>{t('designer.transition.delete')}</button>
         </div>
