@@ -21,7 +21,17 @@ export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../../test-artifacts/s
  */
 export async function buildStudio(): Promise<void> {
   // test files run in parallel workers: one builds, the others reuse a build newer than the sources
-  await buildOnce(STUDIO_DIR, () => build({ root: STUDIO_DIR, configFile: `${STUDIO_DIR}vite.config.ts`, logLevel: 'warn', mode: 'production' }));
+  await buildOnce(STUDIO_DIR, async () => {
+    // vitest sets NODE_ENV=test and vite build keeps an existing NODE_ENV, which would bundle
+    // React's development build (slow, and not what the runtime serves): build as production
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root: STUDIO_DIR, configFile: `${STUDIO_DIR}vite.config.ts`, logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  });
   if (!existsSync(`${STUDIO_DIR}dist/index.html`)) throw new Error('vite build produced no studio/dist/index.html');
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
 }
