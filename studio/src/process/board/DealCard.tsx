@@ -23,6 +23,11 @@ export interface DealCardProps {
 /**
  * The face of a deal card: title (link to the detail), amount, expected close date, owner, and
  * days in stage coloured by the stage's SLA. Shared by the card and its drag overlay.
+ *
+ * @example
+ * ```tsx
+ * <DragOverlay><DealCardFace deal={deal} entity={dealEntity} stage={stage} stay={stay} ownerName="Ana" now={now} /></DragOverlay>
+ * ```
  */
 export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick<DealCardProps, 'deal' | 'entity' | 'stage' | 'stay' | 'ownerName' | 'now'>) {
   const { t, i18n } = useTranslation();

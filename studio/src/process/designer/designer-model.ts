@@ -38,7 +38,14 @@ export function transitionKeyOf(t: TransitionDefinition, index: number): string 
   return t.id ?? `#${index}`;
 }
 
-/** The sources of a transition as canvas node ids (`*` becomes {@link ANY_NODE}). */
+/**
+ * The sources of a transition as canvas node ids (`*` becomes {@link ANY_NODE}).
+ *
+ * @example
+ * ```ts
+ * sourcesOf({ from: ['a', 'b'], to: 'won' }); // ['a', 'b']
+ * ```
+ */
 export function sourcesOf(t: TransitionDefinition): string[] {
   if (Array.isArray(t.from)) return t.from;
   return [t.from === '*' ? ANY_NODE : t.from];
@@ -50,7 +57,14 @@ function unique(base: string, taken: ReadonlySet<string>): string {
   for (let i = 2; ; i++) if (!taken.has(`${stem}_${i}`)) return `${stem}_${i}`;
 }
 
-/** Stage positions saved in a definition's `layout.nodes`. */
+/**
+ * Stage positions saved in a definition's `layout.nodes`.
+ *
+ * @example
+ * ```ts
+ * positionsOf({ ...def, layout: { nodes: { a: { x: 0, y: 10 } } } }); // { a: { x: 0, y: 10 } }
+ * ```
+ */
 export function positionsOf(def: ProcessDefinition): Positions {
   const nodes = (def.layout?.nodes ?? {}) as Record<string, XY>;
   const out: Positions = {};
@@ -113,7 +127,14 @@ export function connectStages(def: ProcessDefinition, source: string, target: st
   return { ...def, transitions: [...transitions, { id, from, to: target }] };
 }
 
-/** Removes stages and every transition that leads to them; sources lists lose them. */
+/**
+ * Removes stages and every transition that leads to them; sources lists lose them.
+ *
+ * @example
+ * ```ts
+ * deleteStages(def, ['proposal']).transitions; // none from or to "proposal"
+ * ```
+ */
 export function deleteStages(def: ProcessDefinition, ids: readonly string[]): ProcessDefinition {
   const gone = new Set(ids);
   const transitions = (def.transitions ?? [])
@@ -140,12 +161,26 @@ export function deleteEdge(def: ProcessDefinition, key: string, source: string):
   return { ...def, transitions };
 }
 
-/** Replaces one stage's members (not its id; see {@link renameStage}). */
+/**
+ * Replaces one stage's members (not its id; see {@link renameStage}).
+ *
+ * @example
+ * ```ts
+ * updateStage(def, 'proposal', { ...stage, probability: 0.5 });
+ * ```
+ */
 export function updateStage(def: ProcessDefinition, id: string, next: StageDefinition): ProcessDefinition {
   return { ...def, stages: def.stages.map((s) => (s.id === id ? { ...next, id } : s)) };
 }
 
-/** Replaces the transition known by `key`. */
+/**
+ * Replaces the transition known by `key`.
+ *
+ * @example
+ * ```ts
+ * updateTransition(def, 'win', { ...win, guard: { '>': [{ var: 'amount.amount' }, 0] } });
+ * ```
+ */
 export function updateTransition(def: ProcessDefinition, key: string, next: TransitionDefinition): ProcessDefinition {
   return { ...def, transitions: (def.transitions ?? []).map((t, i) => (transitionKeyOf(t, i) === key ? next : t)) };
 }

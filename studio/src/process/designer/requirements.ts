@@ -20,7 +20,14 @@ export function requiredFields(requirements: unknown): string[] {
   return Array.isArray(r?.required) ? r.required.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** The schema a required field gets when first picked: the entity's own, non-empty for text. */
+/**
+ * The schema a required field gets when first picked: the entity's own, non-empty for text.
+ *
+ * @example
+ * ```ts
+ * fieldRequirement(deal, 'next_step'); // { type: 'string', maxLength: 500, minLength: 1 }
+ * ```
+ */
 export function fieldRequirement(entity: EntityInfo, field: string): JsonSchema {
   const base = entity.schema.properties[field] ?? {};
   const { title: _t, description: _d, ...rest } = base;
