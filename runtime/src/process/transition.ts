@@ -1,14 +1,15 @@
 import { NotFoundError, ProcessError, ValidationError, assertValidBody, type Move, type Registry } from '@pipewright/core';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
 import { QUEUES, kyselyExecutor, type JobQueue } from '../jobs/queue';
-import { appendEvent, isUuid, mergePatch, type RecordStore } from '../records/store';
+import { isUuid, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
-import { closeStay, openStay, stableUuid } from './history';
+import { stableUuid } from './history';
+import { writeTransition } from './write';
 import { claimKey, storeResponse, type StoredResponse } from './idempotency';
 
 /** What a client asks for: the target stage, optionally which transition, and fields to set on the way. */
@@ -76,9 +77,11 @@ export class TransitionService {
         const replay = await claimKey(tx, scope, r.idempotency.key, r.idempotency.hash, now);
         if (replay) return { ...replay, headers: { ...replay.headers, 'Idempotent-Replayed': 'true' } };
       }
-      const row = await this.store.visible(r.type, r.principal, tx).selectAll().where('id', '=', r.id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
-      if (!row) throw notFound(r.type, r.id);
-      if (!(await this.store.access.holds(tx, r.id, this.store.access.edit(r.principal)))) throw forbidden(`You can see this ${r.type} record but not move it.`);
+      const editable = this.store.access.edit(r.principal) ?? sql<boolean>`true`;
+      const found = await this.store.visible(r.type, r.principal, tx).selectAll().select(editable.as('editable')).where('id', '=', r.id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+      if (!found) throw notFound(r.type, r.id);
+      const { editable: mayEdit, ...row } = found;
+      if (!mayEdit) throw forbidden(`You can see this ${r.type} record but not move it.`);
       if (row.version !== r.expectedVersion) throw staleRevision('record', row.version, r.expectedVersion);
       const attached = await this.#processOf(tx, row, r);
       const compiled = await this.definitions.version(attached.id, attached.version, tx);
@@ -107,28 +110,17 @@ export class TransitionService {
       if (unmet) {
         throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
       }
-      const updated = await tx
-        .updateTable('records')
-        .set({ stage: r.to, data: JSON.stringify(data), version: row.version + 1, updated_by: r.principal.id, updated_at: now, process_id: attached.id, process_version: attached.version })
-        .where('id', '=', r.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const closed = await closeStay(tx, r.id, now, r.principal.id);
-      if (closed === 0 && from !== null) {
-        await tx.insertInto('stage_history').values({ record_id: r.id, record_type: r.type, process_id: attached.id, process_version: attached.version, stage: from, from_stage: null, transition_id: null, entered_at: row.created_at, entered_by: row.created_by, exited_at: now, exited_by: r.principal.id, snapshot: JSON.stringify(before.data) }).execute();
-      }
-      const stay = await openStay(tx, this.queue, { record: { id: r.id, type: r.type }, process: compiled, processId: attached.id, version: attached.version, stage: r.to, from, transitionId: t?.id ?? null, at: now, actor: r.principal.id, snapshot: data });
-      const after = toView(updated);
-      const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter', historyId: stay.id };
-      await appendEvent(tx, { record: after, action: 'transition', actor: r.principal, at: now, before, after, meta });
-      const actions = (t?.actions ?? []).map((a, i) => ({ key: `${stay.id}:${a.id ?? i}`, type: a.type, config: a.config ?? {} }));
+      const after: RecordView = { ...before, stage: r.to, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
+      const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
+      const stay = await writeTransition(tx, this.queue, { record: { id: r.id, type: r.type, createdAt: new Date(row.created_at), createdBy: row.created_by }, before, after, process: compiled, processId: attached.id, version: attached.version, from, to: r.to, transitionId: t?.id ?? null, actor: r.principal.id, at: now, meta });
+      const actions = (t?.actions ?? []).map((a, i) => ({ key: `${stay.historyId}:${a.id ?? i}`, type: a.type, config: a.config ?? {} }));
       if (actions.length > 0 && this.queue) {
-        const job: ActionJob = { historyId: stay.id, record: { id: r.id, type: r.type }, process: attached, transition: t?.id ?? `${from}->${r.to}`, from, to: r.to, actor: r.principal.id, at: now.toISOString(), actions };
-        await this.queue.send(QUEUES.actions, job, { db: kyselyExecutor(tx), id: stableUuid(`actions:${stay.id}`) });
+        const job: ActionJob = { historyId: stay.historyId, record: { id: r.id, type: r.type }, process: attached, transition: t?.id ?? `${from}->${r.to}`, from, to: r.to, actor: r.principal.id, at: now.toISOString(), actions };
+        await this.queue.send(QUEUES.actions, job, { db: kyselyExecutor(tx), id: stableUuid(`actions:${stay.historyId}`) });
       }
       const response: StoredResponse = {
         status: 200,
-        body: { record: { ...after, process: attached }, transition: { ...meta, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },
+        body: { record: { ...after, process: attached }, transition: { ...meta, historyId: stay.historyId, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },
         headers: { ETag: `"${after.version}"` },
       };
       if (r.idempotency) await storeResponse(tx, scope, r.idempotency.key, response);
