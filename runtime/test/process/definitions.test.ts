@@ -69,6 +69,13 @@ describe.each(backends())('process definitions over HTTP on $name', (backend) =>
     expect((await expectJson<{ items: unknown[] }>(server.api('/api/processes'), 200)).items).toHaveLength(2);
   });
 
+  it('documents the process API in the OpenAPI document', async () => {
+    const doc = await expectJson<{ paths: Record<string, Record<string, unknown>> }>(server.api('/openapi.json'), 200);
+    for (const [path, method] of [['/api/processes', 'post'], ['/api/processes/{id}', 'put'], ['/api/processes/{id}/publish', 'post'], ['/api/processes/{id}/diff', 'get'], ['/api/processes/{id}/migrations', 'post'], ['/api/processes/{id}/simulate', 'post'], ['/api/records/{type}/{id}/transitions', 'post'], ['/api/deals/{id}/transitions', 'post'], ['/api/pipeline/stuck', 'get'], ['/api/pipeline/conversion', 'get'], ['/api/pipeline/time-in-stage', 'get']] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
+
   it('checks a candidate without saving it', async () => {
     const res = await expectJson<{ valid: boolean; problems: { pointer: string; code: string }[] }>(server.api('/api/processes/new_business/check', { method: 'POST', json: { ...mini('new_business'), initialStage: 'won' } }), 200);
     expect(res.valid).toBe(false);

@@ -41,6 +41,10 @@ describe.each(backends())('transitions over HTTP on $name', (backend) => {
     const last = events.items[events.items.length - 1];
     expect(last).toMatchObject({ action: 'transition', actor: `user:${rep.userId}`, meta: { process: 'new_business', version: 1, from: 'prospecting', to: 'engaging', transition: 'qualify' } });
     expect(await server.platform.processes.queue.boss.getQueueSize('pw_actions')).toBe(queued + 1);
+    const stays = await expectJson<{ items: { record: string; stage: string; enteredAt: string; dueAt: string | null }[] }>(rep.api(`/api/pipeline/stays?ids=${deal.id},${account.id}`), 200);
+    expect(stays.items).toEqual([{ record: deal.id, stage: 'engaging', enteredAt: history.items[1]?.enteredAt, dueAt: expect.any(String) }]);
+    expect((await expectJson<{ items: unknown[] }>(server.as('other-rep').api(`/api/pipeline/stays?ids=${deal.id}`), 200)).items).toEqual([]);
+    expect((await rep.api('/api/pipeline/stays?ids=nope')).status).toBe(400);
   });
 
   it('answers a failed guard with 422 and the rule engine explanation, writing nothing', async () => {

@@ -1,12 +1,16 @@
+import { ValidationError } from '@pipewright/core';
 import { Hono, type Context } from 'hono';
+import { sql } from 'kysely';
 import { adminOnly, readOrWrite } from '../../auth/guards';
 import type { AppEnv } from '../../http/context';
 import { stringMember } from '../../http/input';
+import { isUuid } from '../../records/store';
 import type { ProcessRuntime } from '../runtime';
 import { dateParam, intParam } from './params';
 
 /**
- * `/api/pipeline/*` analytics from stage history (time in stage, stuck records, conversion),
+ * `/api/pipeline/*` analytics from stage history (time in stage, stuck records, conversion, the
+ * open stays of a page of records),
  * `/api/notifications` (the caller's own) and `/api/incidents` (admins).
  *
  * @example
@@ -40,6 +44,17 @@ export function pipelineRoutes(rt: ProcessRuntime): Hono<AppEnv> {
     const s = await scope(c);
     const kind = (k: string) => s.definition.stages.filter((x) => x.kind === k).map((x) => x.id);
     return c.json({ process: s.process, asOf: s.asOf.toISOString(), ...(await rt.queries.conversion({ ...s, won: kind('won'), lost: kind('lost') })) });
+  });
+  app.get('/pipeline/stays', async (c) => {
+    const raw = c.req.query('ids') ?? '';
+    const ids = [...new Set(raw.split(',').filter((x) => x !== ''))];
+    if (ids.length > 500 || ids.some((id) => !isUuid(id))) {
+      throw new ValidationError({ code: 'query.invalid', status: 400, message: '"ids" must be up to 500 comma-separated record ids.', details: [{ pointer: '', parameter: 'ids', message: 'up to 500 uuids' }] });
+    }
+    if (ids.length === 0) return c.json({ items: [] });
+    const visible = rt.store.access.read(c.get('actor')) ?? sql<boolean>`true`;
+    const rows = await rt.db.selectFrom('stage_history').innerJoin('records', 'records.id', 'stage_history.record_id').select(['stage_history.record_id', 'stage_history.stage', 'stage_history.entered_at', 'stage_history.due_at']).where('stage_history.record_id', 'in', ids).where('stage_history.exited_at', 'is', null).where(visible).execute();
+    return c.json({ items: rows.map((r) => ({ record: r.record_id, stage: r.stage, enteredAt: new Date(r.entered_at).toISOString(), dueAt: r.due_at ? new Date(r.due_at).toISOString() : null })) });
   });
   app.get('/notifications', async (c) => {
     const user = c.get('actor').userId;
