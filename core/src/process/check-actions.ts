@@ -10,6 +10,11 @@ type Lookup = (ctx: ProcessContext, type: string) => { configSchema?: JsonSchema
  * Checks a transition's actions: known type (built-in `core.*` or contributed by a plugin),
  * configuration valid against the type's `configSchema`, unique ids, and for the built-ins
  * the fields and entities they name.
+ *
+ * @example
+ * ```ts
+ * checkActions(transition.actions ?? [], '/transitions/0/actions', add, ctx, entity, actionTypeOf);
+ * ```
  */
 export function checkActions(actions: readonly ActionDefinition[], at: string, add: Add, ctx: ProcessContext, entity: LoadedEntity | undefined, lookup: Lookup): void {
   const ids = new Set<string>();

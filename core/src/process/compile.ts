@@ -109,7 +109,14 @@ export function compileProcess(doc: unknown, ctx: ProcessContext): CompiledProce
   return new CompiledProcess(definition, ctx);
 }
 
-/** The 422 error for a definition with problems; details carry the pointers. */
+/**
+ * The 422 error for a definition with problems; details carry the pointers.
+ *
+ * @example
+ * ```ts
+ * throw invalidProcess([{ pointer: '/id', code: 'id-changed', message: 'The id must stay "x".' }]);
+ * ```
+ */
 export function invalidProcess(problems: readonly { pointer: string; code: string; message: string }[]): ProcessError {
   const first = problems[0];
   return new ProcessError({

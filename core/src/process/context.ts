@@ -26,7 +26,14 @@ export interface ProcessContext {
 
 let shared: Ajv2020 | undefined;
 
-/** The validator of a context (a lazily created shared strict one by default). */
+/**
+ * The validator of a context (a lazily created shared strict one by default).
+ *
+ * @example
+ * ```ts
+ * const ajv = ajvOf(ctx);
+ * ```
+ */
 export function ajvOf(ctx: Pick<ProcessContext, 'ajv'>): Ajv2020 {
   if (ctx.ajv) return ctx.ajv;
   shared ??= createAjv();
@@ -35,7 +42,14 @@ export function ajvOf(ctx: Pick<ProcessContext, 'ajv'>): Ajv2020 {
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** Compiles a schema once per schema object (throws if it does not compile). */
+/**
+ * Compiles a schema once per schema object (throws if it does not compile).
+ *
+ * @example
+ * ```ts
+ * const validate = compileSchema(ajvOf(ctx), stage.requirements);
+ * ```
+ */
 export function compileSchema(ajv: Ajv2020, schema: JsonSchema): ValidateFunction {
   const hit = compiled.get(schema);
   if (hit) return hit;
@@ -44,7 +58,14 @@ export function compileSchema(ajv: Ajv2020, schema: JsonSchema): ValidateFunctio
   return fn;
 }
 
-/** The configuration schema of an action type, built-in or contributed; undefined if unknown. */
+/**
+ * The configuration schema of an action type, built-in or contributed; undefined if unknown.
+ *
+ * @example
+ * ```ts
+ * actionTypeOf(ctx, 'core.notify')?.configSchema;
+ * ```
+ */
 export function actionTypeOf(ctx: Pick<ProcessContext, 'actionTypes'>, type: string): { configSchema?: JsonSchema } | undefined {
   return BUILTIN_ACTION_TYPES.get(type) ?? ctx.actionTypes.get(type);
 }

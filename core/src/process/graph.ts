@@ -1,6 +1,13 @@
 import type { ProcessDefinition, StageDefinition, TransitionDefinition } from './types';
 
-/** Source stage ids a transition leaves from (`*` = every open stage). */
+/**
+ * Source stage ids a transition leaves from (`*` = every open stage).
+ *
+ * @example
+ * ```ts
+ * sourcesOf({ from: '*', to: 'lost' }, def.stages); // ['prospecting', 'engaging', ...]
+ * ```
+ */
 export function sourcesOf(t: TransitionDefinition, stages: readonly StageDefinition[]): string[] {
   if (t.from === '*') return stages.filter((s) => s.kind === 'open').map((s) => s.id);
   return Array.isArray(t.from) ? t.from : [t.from];

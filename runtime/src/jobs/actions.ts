@@ -22,7 +22,14 @@ export interface ActionEnv {
 type Action = ActionJob['actions'][number];
 const PROCESS = systemPrincipal('process');
 
-/** Thrown for a failure retrying cannot fix (no handler, no secret): recorded as an incident at once. */
+/**
+ * Thrown for a failure retrying cannot fix (no handler, no secret): recorded as an incident at once.
+ *
+ * @example
+ * ```ts
+ * throw new PermanentActionError('No handler is registered for action type "acme.x".');
+ * ```
+ */
 export class PermanentActionError extends Error {}
 
 /**
@@ -107,5 +114,12 @@ async function runWebhook(e: ActionEnv, job: ActionJob, a: Action, record: Selec
   }
 }
 
-/** Whether an action type is one the runtime implements itself. */
+/**
+ * Whether an action type is one the runtime implements itself.
+ *
+ * @example
+ * ```ts
+ * isBuiltinAction('core.webhook'); // true
+ * ```
+ */
 export const isBuiltinAction = (type: string): boolean => BUILTIN_ACTION_TYPES.has(type);

@@ -3,7 +3,14 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
 import type { Database } from '../db/tables';
 
-/** Queue names (pg-boss: letters, digits, underscores). */
+/**
+ * Queue names (pg-boss: letters, digits, underscores).
+ *
+ * @example
+ * ```ts
+ * await queue.send(QUEUES.sla, { historyId, kind: 'breach' }, { startAfter: dueAt });
+ * ```
+ */
 export const QUEUES = { actions: 'pw_actions', sla: 'pw_sla' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -12,7 +12,14 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-/** A delivery that did not succeed; `permanent` ones are not retried. */
+/**
+ * A delivery that did not succeed; `permanent` ones are not retried.
+ *
+ * @example
+ * ```ts
+ * throw new WebhookError('POST https://x answered HTTP 500');
+ * ```
+ */
 export class WebhookError extends Error {
   constructor(
     message: string,

@@ -14,12 +14,26 @@ export function processContextOf(registry: Registry): ProcessContext {
   return { entities: registry.entities, actionTypes: registry.actionTypes, operators: registry.ruleOperators, roles: ROLES };
 }
 
-/** 404 for a process id that does not exist. */
+/**
+ * 404 for a process id that does not exist.
+ *
+ * @example
+ * ```ts
+ * throw processNotFound('renewal');
+ * ```
+ */
 export function processNotFound(id: string): NotFoundError {
   return new NotFoundError(`There is no process "${id}".`, { process: id });
 }
 
-/** 404 for a version that does not exist. */
+/**
+ * 404 for a version that does not exist.
+ *
+ * @example
+ * ```ts
+ * throw versionNotFound('renewal', 3);
+ * ```
+ */
 export function versionNotFound(id: string, version: number | string): NotFoundError {
   return new NotFoundError(`Process "${id}" has no version ${version}.`, { process: id, version });
 }

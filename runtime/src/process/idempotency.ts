@@ -75,7 +75,14 @@ export async function claimKey(tx: Transaction<Database>, scope: string, key: st
   return { status: row.status, body: parse(row.body), headers: parse(row.headers) as Record<string, string> };
 }
 
-/** Stores the response of the request holding the key (same transaction as its effects). */
+/**
+ * Stores the response of the request holding the key (same transaction as its effects).
+ *
+ * @example
+ * ```ts
+ * await storeResponse(tx, scope, key, { status: 200, body, headers: { ETag: '"4"' } });
+ * ```
+ */
 export async function storeResponse(tx: Transaction<Database>, scope: string, key: string, response: StoredResponse): Promise<void> {
   await tx
     .updateTable('idempotency_keys')

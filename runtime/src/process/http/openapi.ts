@@ -45,7 +45,15 @@ const transitionOp = (operationId: string, params: Json[]) => ({
 });
 const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId, tags, summary: 'Stage history of the record (entered, exited, by whom)', parameters: params, responses: { '200': ok('Stays, oldest first'), ...errors(401, 404) } } });
 
-/** OpenAPI paths of the process API: definitions, versions, diffs, migrations, simulation, transitions, pipeline analytics, notifications, incidents. */
+/**
+ * OpenAPI paths of the process API: definitions, versions, diffs, migrations, simulation,
+ * transitions, pipeline analytics, notifications, incidents.
+ *
+ * @example
+ * ```ts
+ * generateOpenApi(registry, { paths: { ...importPaths, ...processPaths } });
+ * ```
+ */
 export const processPaths: Record<string, Json> = {
   '/api/processes': {
     get: { operationId: 'listProcesses', tags, summary: 'Processes (with their latest published version)', parameters: [query('entity', { type: 'string' }, 'Only processes of this entity.')], responses: { '200': ok('Processes'), ...errors(401) } },
