@@ -6,7 +6,7 @@ import { explain } from './explain';
 
 type Case = [rule: unknown, data: unknown, expected: unknown];
 
-const suite = JSON.parse(readFileSync('/work/shared/conformance/jsonlogic-tests.json', 'utf8')) as Array<string | Case>;
+const suite = JSON.parse(readFileSync(new URL('../../test-data/jsonlogic-tests.json', import.meta.url), 'utf8')) as Array<string | Case>;
 const cases: Array<{ section: string; index: number; test: Case }> = [];
 let section = '';
 suite.forEach((entry, index) => {
