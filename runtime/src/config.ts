@@ -24,6 +24,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Sign-in attempts per account per 15 minutes (ten times as many per client address). */
   loginAttemptsPer15Min: number;
+  /** How long a credential's principal is reused without a database lookup, in ms (0: never). */
+  authCacheMs: number;
   /** Mark cookies Secure: `auto` does so for HTTPS requests (as a proxy reports them). */
   secureCookies: 'auto' | 'always' | 'never';
 }
@@ -59,6 +61,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerMinute: positive('PIPEWRIGHT_RATE_LIMIT', 1200),
     loginAttemptsPer15Min: positive('PIPEWRIGHT_LOGIN_RATE_LIMIT', 10),
     secureCookies: secureCookies(env.PIPEWRIGHT_SECURE_COOKIES),
+    authCacheMs: env.PIPEWRIGHT_AUTH_CACHE_MS === '0' ? 0 : positive('PIPEWRIGHT_AUTH_CACHE_MS', 2000),
   };
 }
 

@@ -4,12 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, countRows, emailOf, startServer, TEST_ORG, TEST_PASSWORD, type TestServer } from '../../test/harness';
 
 const DEAL = '/api/records/pipeline.deal';
+/** A short principal cache, so the tests also prove that a credential changed behind the cache's back stops working once the entry ages out. */
+const CACHE_MS = 200;
+const outliveAuthCache = () => new Promise((resolve) => setTimeout(resolve, CACHE_MS + 50));
 
 describe.each(backends())('attacks on $name', (backend) => {
   let server: TestServer;
   let foreignDeal: { id: string };
   beforeAll(async () => {
-    server = await startServer(backend);
+    server = await startServer(backend, { PIPEWRIGHT_AUTH_CACHE_MS: String(CACHE_MS) });
     await server.seedOrg();
     const res = await server.api(DEAL, { method: 'POST', json: { data: { name: 'South deal' }, owner: TEST_ORG.users['other-rep'].id } });
     foreignDeal = (await res.json()) as { id: string };
@@ -44,6 +47,7 @@ describe.each(backends())('attacks on $name', (backend) => {
     const marketing = server.as('marketing');
     expect((await marketing.api(DEAL)).status).toBe(200);
     await server.platform.database.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', TEST_ORG.users.marketing.id).execute();
+    await outliveAuthCache();
     await refused(401, () => marketing.api(DEAL), 'expired session');
   });
 

@@ -7,6 +7,7 @@ import type { AppEnv } from '../http/context';
 import { problem } from '../http/problem';
 import { loadUserPrincipal } from './load-principal';
 import type { Principal } from './principal';
+import { changesIdentity, PrincipalCache } from './principal-cache';
 import type { RateLimiter } from './rate-limit';
 import { safeEqual } from './secrets';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrfTokenOf, findSession } from './sessions';
@@ -17,6 +18,8 @@ export interface AuthDeps {
   config: Config;
   limiter: RateLimiter;
   now: () => Date;
+  /** Short-lived principal cache; a fresh one (2 s) by default, `ttlMs: 0` disables it. */
+  cache?: PrincipalCache;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -86,20 +89,31 @@ export function csrfProblem(c: Context, sessionSecret: string): string | null {
  * ```
  */
 export function authenticate(d: AuthDeps): MiddlewareHandler<AppEnv> {
+  const cache = d.cache ?? new PrincipalCache();
   return async (c, next) => {
     const now = d.now();
+    const nowMs = now.getTime();
     let principal: Principal | null;
     const authorization = c.req.header('authorization');
     if (authorization !== undefined) {
       const m = /^Bearer +([A-Za-z0-9_\-]{1,100})$/i.exec(authorization.trim());
-      const token = m?.[1] ? await findToken(d.db, m[1], now) : null;
-      principal = token ? await loadUserPrincipal(d.db, token.userId, { via: 'token', credentialId: token.id, scopes: token.scopes }) : null;
+      const secret = m?.[1];
+      principal = secret ? (cache.get('token', secret, nowMs) ?? null) : null;
+      if (secret && !principal) {
+        const token = await findToken(d.db, secret, now);
+        principal = token ? await loadUserPrincipal(d.db, token.userId, { via: 'token', credentialId: token.id, scopes: token.scopes }) : null;
+        if (principal) cache.set('token', secret, principal, nowMs);
+      }
       if (!principal) return refuse(c, 401, 'invalid-token', 'The bearer token is malformed, unknown, expired or revoked.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     } else {
       const secret = getCookie(c, SESSION_COOKIE);
       if (secret === undefined) return refuse(c, 401, 'unauthenticated', 'Sign in (POST /api/auth/login), or send a bearer API token.', { 'WWW-Authenticate': 'Bearer' });
-      const session = await findSession(d.db, secret, now);
-      principal = session ? await loadUserPrincipal(d.db, session.userId, { via: 'session', credentialId: session.id }) : null;
+      principal = cache.get('session', secret, nowMs) ?? null;
+      if (!principal) {
+        const session = await findSession(d.db, secret, now);
+        principal = session ? await loadUserPrincipal(d.db, session.userId, { via: 'session', credentialId: session.id }) : null;
+        if (principal) cache.set('session', secret, principal, nowMs);
+      }
       if (!principal) {
         deleteCookie(c, SESSION_COOKIE, { path: '/' });
         deleteCookie(c, CSRF_COOKIE, { path: '/' });
@@ -118,5 +132,6 @@ export function authenticate(d: AuthDeps): MiddlewareHandler<AppEnv> {
     for (const [k, v] of Object.entries(rateHeaders)) c.header(k, v);
     c.set('actor', principal);
     await next();
+    if (changesIdentity(c.req.method, c.req.path)) cache.clear();
   };
 }

@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { typesSchema } from '@pipewright/schemas';
 import { authenticate } from '../auth/authenticate';
 import { readOrWrite, requireScope } from '../auth/guards';
+import { PrincipalCache } from '../auth/principal-cache';
 import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
@@ -82,7 +83,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/imports') ? next() : tooLarge(s.config.maxBodyBytes)(c, next)));
   const now = s.store.now;
   const limiter = new RateLimiter(s.database.db, now);
-  const auth = authenticate({ db: s.database.db, config: s.config, limiter, now });
+  const auth = authenticate({ db: s.database.db, config: s.config, limiter, now, cache: new PrincipalCache(s.config.authCacheMs) });
   // Everything under /api/ needs a session or a token, except signing in.
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
