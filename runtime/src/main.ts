@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
     log(`Pipewright is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/`);
   });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} on ${config.host} is in use; stop what uses it or set PORT.` : `Cannot listen: ${err.message}`);
+    void platform.close().then(() => process.exit(1));
+  });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -76,3 +76,23 @@ describe('embedded data folder', () => {
     }
   }, 60_000);
 });
+
+describe('embedded data folder lock', () => {
+  it('refuses a second open of a folder in use, and allows it once released', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-lock-'));
+    const config = loadConfig({ PIPEWRIGHT_DATA_DIR: dir, PIPEWRIGHT_DEMO: 'false' });
+    const first = await createPlatform(config);
+    try {
+      const { lockDataDir } = await import('../src/db/data-dir-lock');
+      const { writeFileSync } = await import('node:fs');
+      // Another live process (our parent) claims the folder: the lock must refuse.
+      writeFileSync(join(dir, 'pipewright.pid'), String(process.ppid));
+      expect(() => lockDataDir(dir)).toThrow(/in use by process/);
+      writeFileSync(join(dir, 'pipewright.pid'), String(process.pid));
+    } finally {
+      await first.close();
+    }
+    const again = await createPlatform(config);
+    await again.close();
+  }, 60_000);
+});
