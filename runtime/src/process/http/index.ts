@@ -3,7 +3,6 @@ import type { AppEnv } from '../../http/context';
 import type { ProcessRuntime } from '../runtime';
 import { pipelineRoutes } from './pipeline-routes';
 import { processRoutes } from './process-routes';
-import { staysRoutes } from './stays-routes';
 import { transitionRoutes } from './transition-routes';
 
 export { processPaths } from './openapi';
@@ -20,5 +19,4 @@ export function mountProcessRoutes(app: Hono<AppEnv>, rt: ProcessRuntime): void 
   app.route('/api/processes', processRoutes(rt));
   app.route('/api', transitionRoutes(rt));
   app.route('/api', pipelineRoutes(rt));
-  app.route('/api', staysRoutes(rt));
 }
