@@ -235,6 +235,75 @@ describe('processes in chromium', () => {
     expect(saved.body.draft.transitions.map((t) => t.id)).toContain('prospect_to_stage_4');
   });
 
+  it('adds a transition with the keyboard only: Tab to a stage, Enter, pick the target, Add', async () => {
+    await createProcess(server.api, smallProcess('keyboard_demo'));
+    await openStudio(page, `${server.url}/processes/keyboard_demo`, server.demoPassword);
+    const canvas = page.getByRole('region', { name: 'Process canvas' });
+    await canvas.getByTestId('stage-node-prospect').waitFor();
+    /** Presses Tab until the focused element matches `selector` (and, given `label`, sits in a label with that text). */
+    const tabTo = async (selector: string, label?: string, max = 80) => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        const at = await page.evaluate(([sel, text]) => {
+          const el = document.activeElement;
+          return !!el?.matches(sel!) && (text === undefined || el.closest('label')?.textContent?.trim() === text);
+        }, [selector, label] as const);
+        if (at) return;
+      }
+      throw new Error(`Tab never reached ${selector} ${label ?? ''}`);
+    };
+    const edge = canvas.getByTestId('rf__edge-t:prospect_to_lost:prospect');
+
+    // from the last toolbar button into the canvas, to the "Prospect" stage, and select it
+    await page.getByRole('button', { name: 'Publish', exact: true }).focus();
+    await tabTo('.react-flow__node[data-id="prospect"]');
+    await page.keyboard.press('Enter');
+    const inspector = page.getByTestId('stage-inspector');
+    expect(await inspector.getByLabel('Id', { exact: true }).inputValue()).toBe('prospect');
+
+    // "won" is already a move from "prospect"; "lost" is reached only from any stage ("*")
+    const target = inspector.getByLabel('To stage');
+    expect(await target.locator('option').allTextContents()).toEqual(['Choose a stage…', 'Lost']);
+    expect(await inspector.getByRole('button', { name: 'Add transition' }).isDisabled()).toBe(true);
+    await tabTo('.add-transition select');
+    await page.keyboard.press('ArrowDown');
+    expect(await target.inputValue()).toBe('lost');
+    await screenshot(page, 'designer-keyboard-pick-target');
+    await tabTo('.add-transition button');
+    await page.keyboard.press('Enter');
+
+    // the new transition is drawn, selected, and its first field has the focus
+    const tInspector = page.getByTestId('transition-inspector');
+    await tInspector.getByText('Prospect → Lost').waitFor();
+    await edge.waitFor();
+    expect(await page.evaluate(() => document.activeElement === document.querySelector('[data-testid="transition-inspector"] input'))).toBe(true);
+
+    // one undoable step, as a transition drawn on the canvas
+    const save = page.getByRole('button', { name: 'Save draft' });
+    await save.focus();
+    await page.keyboard.press('Control+z');
+    await edge.waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+y');
+    await edge.waitFor();
+    await tInspector.getByText('Prospect → Lost').waitFor();
+
+    await tabTo('[data-testid="transition-inspector"] input', undefined);
+    await page.keyboard.type('Disqualify');
+    await edge.getByText('Disqualify').waitFor();
+    await save.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('designer-message').textContent()).toContain('Draft saved');
+    const saved = await apiInPage<{ draft: { transitions: { id: string }[] } }>(page, 'GET', '/api/processes/keyboard_demo');
+    expect(saved.body.draft.transitions.find((t) => t.id === 'prospect_to_lost')).toEqual({ id: 'prospect_to_lost', label: 'Disqualify', from: 'prospect', to: 'lost' });
+
+    // its guard is next: check "Guarded by a rule" and the rule builder opens
+    await tabTo('input[type="checkbox"]', 'Guarded by a rule');
+    await page.keyboard.press('Space');
+    await page.getByTestId('guard-editor').waitFor();
+    await edge.getByText('Disqualify ◆').waitFor();
+    await screenshot(page, 'designer-keyboard-transition');
+  });
+
   it('stays smooth at 300 stages: time to first render and frame times while dragging', async () => {
     // process.schema.json caps a process at 50 stages, so the generated 300-stage process is
     // served to the page as the runtime would serve it, without being stored

@@ -1,11 +1,11 @@
 import { Background, Controls, MiniMap, ReactFlow, type Connection, type ReactFlowInstance } from '@xyflow/react';
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProcessDetail } from '../../api/processes';
 import type { EntityInfo } from '../../api/types';
 import { RuleBuilder } from '../../rules/RuleBuilder';
 import type { StageFlowNode, TransitionFlowEdge } from './designer-graph';
-import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, renameStage, transitionKeyOf, updateStage, updateTransition } from './designer-model';
+import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, renameStage, transitionKeyOf, transitionTargets, updateStage, updateTransition } from './designer-model';
 import { DesignerToolbar } from './DesignerToolbar';
 import { ProcessSettings } from './ProcessSettings';
 import { BacktestPanel, DiffPanel } from './ResultPanels';
@@ -69,12 +69,37 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
     d.commit(def, { ...d.positions(), [id]: at });
     d.setSelection({ kind: 'stage', id });
   };
-  const connect = (c: Connection) => {
-    const next = connectStages(d.def, c.source, c.target);
-    if (!next) return;
+  /** Adds a transition (one undoable step) and selects it; false when there was nothing to add. */
+  const connectStagesAndSelect = (source: string, target: string): boolean => {
+    const next = connectStages(d.def, source, target);
+    if (!next) return false;
     d.commit(next);
     const added = next.transitions?.at(-1);
     if (added?.id) d.setSelection({ kind: 'transition', key: added.id });
+    return true;
+  };
+  const connect = (c: Connection) => void connectStagesAndSelect(c.source, c.target);
+  // a transition added from the stage inspector (keyboard): focus moves to the new transition's
+  // first field, as the control that added it is gone
+  const aside = useRef<HTMLElement>(null);
+  const [focusInspector, setFocusInspector] = useState(0);
+  useEffect(() => {
+    if (focusInspector) aside.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+  }, [focusInspector]);
+  // Enter or Space on a focused stage or transition selects it, as a click does (React Flow
+  // selects its own copy only, which the inspector does not follow)
+  const selectFocused = (e: KeyboardEvent) => {
+    if ((e.key !== 'Enter' && e.key !== ' ') || !(e.target instanceof Element)) return;
+    const el = e.target;
+    const id = el.getAttribute('data-id');
+    if (id === null) return;
+    if (el.classList.contains('react-flow__node')) d.setSelection(id === ANY_NODE ? null : { kind: 'stage', id });
+    else if (el.classList.contains('react-flow__edge')) {
+      const edge = d.edges.find((x) => x.id === id);
+      if (!edge?.data) return;
+      d.setSelection({ kind: 'transition', key: edge.data.key });
+    } else return;
+    if (e.key === ' ') e.preventDefault();
   };
   const remove = (nodes: StageFlowNode[], edges: TransitionFlowEdge[]) => {
     const stages = nodes.filter((n) => n.id !== ANY_NODE).map((n) => n.id);
@@ -118,7 +143,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
         </ul>
       )}
       <div className="designer-main">
-        <div className="designer-canvas" ref={canvas} role="region" aria-label={t('designer.canvas')}>
+        <div className="designer-canvas" ref={canvas} role="region" aria-label={t('designer.canvas')} onKeyDown={selectFocused}>
           <ReactFlow<StageFlowNode, TransitionFlowEdge>
             nodes={d.nodes}
             edges={d.edges}
@@ -142,7 +167,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
             {d.nodes.length <= MINIMAP_LIMIT && <MiniMap pannable zoomable ariaLabel={t('designer.minimap')} />}
           </ReactFlow>
         </div>
-        <aside className="panel designer-side" aria-labelledby="inspector-title">
+        <aside className="panel designer-side" aria-labelledby="inspector-title" ref={aside}>
           <h2 id="inspector-title">{stage ? t('designer.stage.title') : transition ? t('designer.transition.title') : t('designer.settings.title')}</h2>
           {!stage && !transition && (
             <>
@@ -166,6 +191,8 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
               }}
               onMakeInitial={() => d.commit({ ...d.def, initialStage: stage.id })}
               onDelete={() => { d.commit(deleteStages(d.def, [stage.id])); d.setSelection(null); }}
+              targets={transitionTargets(d.def, stage.id)}
+              onAddTransition={(target) => { if (connectStagesAndSelect(stage.id, target)) setFocusInspector((n) => n + 1); }}
             />
           )}
           {transition && (

@@ -21,17 +21,22 @@ export interface StageInspectorProps {
   onRename(id: string): boolean;
   onMakeInitial(): void;
   onDelete(): void;
+  /** Stages a new transition from this one can lead to (see `transitionTargets`). */
+  targets: readonly StageDefinition[];
+  /** Adds a transition from this stage to `target` (the keyboard's way to connect stages). */
+  onAddTransition(target: string): void;
 }
 
 const num = (e: ChangeEvent<HTMLInputElement>): number | undefined => (e.target.value === '' ? undefined : Number(e.target.value));
 
 /**
  * Edits one stage: id, label, kind, win probability, entry requirements (fields picked from the
- * entity schema, turned into a JSON Schema fragment), guidance and SLA.
+ * entity schema, turned into a JSON Schema fragment), guidance and SLA; adds a transition out of
+ * it to a stage picked from a list (connecting without dragging on the canvas).
  *
  * @example
  * ```tsx
- * <StageInspector stage={stage} entity={deal} initial={false} problems={[]} readOnly={false} onChange={save} onRename={rename} onMakeInitial={mk} onDelete={del} />
+ * <StageInspector stage={stage} entity={deal} initial={false} problems={[]} readOnly={false} onChange={save} onRename={rename} onMakeInitial={mk} onDelete={del} targets={targets} onAddTransition={connect} />
  * ```
  */
 export function StageInspector(p: StageInspectorProps) {
@@ -40,6 +45,7 @@ export function StageInspector(p: StageInspectorProps) {
   const s = p.stage;
   const [idText, setIdText] = useState(s.id);
   const [idError, setIdError] = useState(false);
+  const [target, setTarget] = useState('');
   const set = (patch: Partial<StageDefinition>) => {
     const next = { ...s, ...patch } as StageDefinition & Record<string, unknown>;
     for (const k of Object.keys(patch)) if (next[k] === undefined || next[k] === '') delete next[k];
@@ -110,6 +116,23 @@ export function StageInspector(p: StageInspectorProps) {
             </select>
           </fieldset>
         )}
+        <fieldset className="add-transition">
+          <legend>{t('designer.stage.addTransitionTitle')}</legend>
+          {p.targets.length === 0 ? (
+            <p className="muted">{t('designer.stage.noTargets')}</p>
+          ) : (
+            <>
+              <label htmlFor={`${uid}-target`}>{t('designer.stage.transitionTo')}</label>
+              <div className="actions">
+                <select id={`${uid}-target`} value={target} onChange={(e) => setTarget(e.target.value)}>
+                  <option value="">{t('designer.stage.chooseTarget')}</option>
+                  {p.targets.map((x) => <option key={x.id} value={x.id}>{x.label}</option>)}
+                </select>
+                <button type="button" disabled={!p.targets.some((x) => x.id === target)} onClick={() => p.onAddTransition(target)}>{t('designer.stage.addTransition')}</button>
+              </div>
+            </>
+          )}
+        </fieldset>
         <div className="form-actions">
           {!p.initial && s.kind === 'open' && <button type="button" onClick={p.onMakeInitial}>{t('designer.stage.makeInitial')}</button>}
           <button type="button" className="danger" onClick={p.onDelete}>{t('designer.stage.delete')}</button>

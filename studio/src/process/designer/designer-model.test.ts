@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityInfo } from '../../api/types';
 import type { ProcessDefinition } from '../../api/processes';
-import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, positionsOf, renameStage, withLayout } from './designer-model';
+import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, positionsOf, renameStage, transitionTargets, withLayout } from './designer-model';
 import { buildEdges, buildNodes } from './designer-graph';
 import { locateProblems, NO_PROBLEMS } from './problem-map';
 import { layoutProcess } from './process-layout';
@@ -47,6 +47,21 @@ describe('designer model', () => {
     expect(without.transitions?.map((t) => [t.id, t.from])).toEqual([['win', ['a']], ['lose', '*']]);
     expect(deleteEdge(def, 'win', 'a').transitions?.[1]?.from).toEqual(['b']);
     expect(deleteEdge(def, 'ab', 'a').transitions?.map((t) => t.id)).toEqual(['win', 'lose']);
+  });
+
+  it('offers as transition targets exactly the stages connectStages accepts', () => {
+    // "a" leads to "b" and (in a list of sources) to "won"; "lost" is reached only through "*"
+    expect(transitionTargets(def, 'a').map((s) => s.id)).toEqual(['lost']);
+    expect(transitionTargets(def, 'won').map((s) => s.id)).toEqual(['a', 'b', 'lost']);
+    expect(transitionTargets(def, ANY_NODE).map((s) => s.id)).toEqual(['a', 'b', 'won']);
+    for (const source of ['a', 'b', 'won', 'lost', ANY_NODE]) {
+      const offered = transitionTargets(def, source).map((s) => s.id);
+      const accepted = def.stages.map((s) => s.id).filter((target) => connectStages(def, source, target) !== null);
+      expect(offered, source).toEqual(accepted);
+    }
+    const next = connectStages(def, 'a', 'lost');
+    expect(next && transitionTargets(next, 'a')).toEqual([]);
+    expect(transitionTargets({ ...def, transitions: undefined }, 'a').map((s) => s.id)).toEqual(['b', 'won', 'lost']);
   });
 
   it('saves rounded positions and the viewport in layout and reads them back', () => {

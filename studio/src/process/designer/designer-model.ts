@@ -108,6 +108,27 @@ export function addStage(def: ProcessDefinition, label: string): { def: ProcessD
   return { def: { ...def, stages: [...def.stages, stage] }, id };
 }
 
+/** Whether a transition already moves from `from` (a stage id or `*`) to `target`. */
+function hasMove(transitions: readonly TransitionDefinition[], from: string, target: string): boolean {
+  return transitions.some((t) => t.to === target && (Array.isArray(t.from) ? t.from.includes(from) : t.from === from));
+}
+
+/**
+ * The stages a new transition from `source` (a stage or {@link ANY_NODE}) can lead to: every
+ * stage but the source and those it already has a transition to, i.e. the targets for which
+ * {@link connectStages} adds a transition.
+ *
+ * @example
+ * ```ts
+ * transitionTargets(def, 'proposal').map((s) => s.id); // ['lost'] when "proposal" already leads to "won"
+ * ```
+ */
+export function transitionTargets(def: ProcessDefinition, source: string): StageDefinition[] {
+  const transitions = def.transitions ?? [];
+  const from = source === ANY_NODE ? '*' : source;
+  return def.stages.filter((s) => s.id !== source && !hasMove(transitions, from, s.id));
+}
+
 /**
  * Adds a transition from one stage (or {@link ANY_NODE}) to another; `null` when it would be a
  * self-loop or the same move already exists.
@@ -121,7 +142,7 @@ export function connectStages(def: ProcessDefinition, source: string, target: st
   if (source === target || target === ANY_NODE) return null;
   const transitions = def.transitions ?? [];
   const from = source === ANY_NODE ? '*' : source;
-  if (transitions.some((t) => t.to === target && (Array.isArray(t.from) ? t.from.includes(from) : t.from === from))) return null;
+  if (hasMove(transitions, from, target)) return null;
   const taken = new Set(transitions.map((t) => t.id).filter((x): x is string => x !== undefined));
   const id = unique(`${from === '*' ? 'any' : from}_to_${target}`, taken);
   return { ...def, transitions: [...transitions, { id, from, to: target }] };
