@@ -105,7 +105,9 @@ export class RecordStore {
     }
     const run = async (tx: Transaction<Database>) => {
       const owner = input.owner === undefined ? actor.userId : input.owner;
-      const orgUnit = input.orgUnit !== undefined ? input.orgUnit : owner ? ((await tx.selectFrom('users').select('org_unit_id').where('id', '=', owner).executeTakeFirst())?.org_unit_id ?? null) : null;
+      // A record defaults to its owner's unit; the acting user's own unit is already known.
+      const orgUnit =
+        input.orgUnit !== undefined ? input.orgUnit : owner && owner === actor.userId ? actor.orgUnitId : owner ? ((await tx.selectFrom('users').select('org_unit_id').where('id', '=', owner).executeTakeFirst())?.org_unit_id ?? null) : null;
       await this.checkReferences(tx, entity, input.data, { owner, orgUnit }, actor);
       await this.access.assertAssignable(tx, actor, { owner, orgUnit });
       const now = this.now();
@@ -242,11 +244,12 @@ export class RecordStore {
       const hit = isUuid(value) ? await this.visible(ref.entity, actor, tx).select('id').where('id', '=', value).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
       if (!hit) problems.push({ pointer: `/data/${field}`, message: `no ${ref.entity} record with id "${value}"`, code: 'unknown-reference' });
     }
-    if (sys.owner) {
+    // The acting user and their unit exist (the principal was loaded from them); others are looked up.
+    if (sys.owner && sys.owner !== actor.userId) {
       const u = await tx.selectFrom('users').select('id').where('id', '=', sys.owner).executeTakeFirst();
       if (!u) problems.push({ pointer: '/owner', message: `no user "${sys.owner}"`, code: 'unknown-reference' });
     }
-    if (sys.orgUnit) {
+    if (sys.orgUnit && sys.orgUnit !== actor.orgUnitId) {
       const u = await tx.selectFrom('org_units').select('id').where('id', '=', sys.orgUnit).executeTakeFirst();
       if (!u) problems.push({ pointer: '/orgUnit', message: `no org unit "${sys.orgUnit}"`, code: 'unknown-reference' });
     }
