@@ -4,20 +4,11 @@ import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { appendEvent } from '../records/store';
 import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
+import type { ProcessSummary } from '@pipewright/core/api';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A process as the API lists it. */
-export interface ProcessSummary {
-  id: string;
-  entity: string;
-  label: string;
-  source: string;
-  draftRevision: number;
-  latestVersion: number | null;
-  updatedAt: string;
-  updatedBy: string;
-}
+export type { ProcessSummary } from '@pipewright/core/api';
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 const iso = (v: Date | string) => new Date(v).toISOString();

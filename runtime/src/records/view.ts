@@ -1,21 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { RecordTable } from '../db/tables';
+import type { RecordView } from '@pipewright/core/api';
 
-/** A record as the API shows it. */
-export interface RecordView {
-  id: string;
-  type: string;
-  version: number;
-  owner: string | null;
-  orgUnit: string | null;
-  stage: string | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string;
-  updatedBy: string;
-  deletedAt: string | null;
-}
+export type { RecordView } from '@pipewright/core/api';
 
 const iso = (v: Date | string): string => (v instanceof Date ? v.toISOString() : new Date(v).toISOString());
 

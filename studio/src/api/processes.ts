@@ -6,21 +6,13 @@
 import type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
 import { request } from './client';
 import type { JsonSchema, ProblemDocument, RecordView } from './types';
+import type { ProcessSummary } from '@pipewright/core/api';
 
 export type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem };
 export type { StageDefinition, TransitionDefinition, StageSla, StageKind } from '@pipewright/core';
 
-/** A process as `GET /api/processes` lists it. */
-export interface ProcessSummary {
-  id: string;
-  entity: string;
-  label: string;
-  source: string;
-  draftRevision: number;
-  latestVersion: number | null;
-  updatedAt: string;
-  updatedBy: string;
-}
+
+export type { ProcessSummary };
 
 /** A process with its draft and versions (`GET /api/processes/{id}`). */
 export interface ProcessDetail extends ProcessSummary {

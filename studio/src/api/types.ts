@@ -1,3 +1,5 @@
+import type { RecordView } from '@pipewright/core/api';
+
 /** JSON Schema object as served by the API (2020-12). */
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -28,21 +30,8 @@ export interface EntityInfo {
   fields: FieldInfo[];
 }
 
-/** A record as the API shows it. */
-export interface RecordView {
-  id: string;
-  type: string;
-  version: number;
-  owner: string | null;
-  orgUnit: string | null;
-  stage: string | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string;
-  updatedBy: string;
-  deletedAt: string | null;
-}
+
+export type { RecordView };
 
 /** One page of `GET /api/records/:type`. */
 export interface RecordPage {
