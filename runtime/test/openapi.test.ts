@@ -26,4 +26,17 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.components.schemas.PipelineDealData?.properties ?? {})).toEqual(expect.arrayContaining(['name', 'amount', 'account_id', 'close_date']));
     expect(JSON.stringify(doc)).not.toContain('https://pipewright.dev/schemas/types.schema.json');
   });
+
+  it('documents every API route the app serves', async () => {
+    const doc = (await (await server.api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => k !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`)));
+    const missing: string[] = [];
+    for (const r of server.platform.app.routes) {
+      if (r.method === 'ALL' || (!r.path.startsWith('/api/') && r.path !== '/health' && r.path !== '/openapi.json')) continue;
+      const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}').replace(/\/$/, '');
+      const concrete = path.includes('{type}') ? [...server.platform.registry.entities.keys()].map((t) => path.replace('{type}', t)) : [];
+      if (!documented.has(`${r.method} ${path}`) && !(concrete.length > 0 && concrete.every((c) => documented.has(`${r.method} ${c}`)))) missing.push(`${r.method} ${path}`);
+    }
+    expect(missing).toEqual([]);
+  });
 });

@@ -155,6 +155,14 @@ export function generateOpenApi(registry: Registry, extra: { paths?: Record<stri
     '/health': { get: { operationId: 'health', summary: 'Storage backend and loaded plugins', responses: { '200': json({ type: 'object' }, 'Healthy'), '503': problemResponse('Storage unavailable') } } },
     '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') } } },
     '/api/entities': { get: { operationId: 'listEntities', summary: 'Entity definitions of the loaded plugins', responses: { '200': json({ type: 'object' }, 'Entities'), ...errors(401) } } },
+    '/api/entities/{type}': {
+      get: {
+        operationId: 'getEntity',
+        summary: 'One entity definition (schema, references, indexes, UI hints, fields)',
+        parameters: [{ name: 'type', in: 'path', required: true, schema: { type: 'string' }, description: 'Full entity id, e.g. pipeline.deal' }],
+        responses: { '200': json({ type: 'object' }, 'The entity'), ...errors(401, 404) },
+      },
+    },
   };
   for (const e of registry.entities.values()) {
     const name = componentName(e);
