@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables';
 import { appendEvent, isUuid } from '../records/store';
 import type { Principal } from './principal';
+import { isoTime } from '../db/time';
 
 /**
  * Records an admin action (user, token, org unit, share changes) in the append-only event log,
@@ -92,7 +93,7 @@ export async function queryAudit(db: Kysely<Database>, f: AuditFilter) {
     subject: r.subject,
     action: r.action,
     actor: r.actor,
-    at: new Date(r.at).toISOString(),
+    at: isoTime(r.at),
     before: r.before,
     after: r.after,
     meta: r.meta,

@@ -6,6 +6,7 @@ import { auditAction } from './audit';
 import type { Principal } from './principal';
 import { isScope, type Scope } from './roles';
 import { randomSecret, sha256 } from './secrets';
+import { isoTime, isoTimeOrNull } from '../db/time';
 
 /** Bearer tokens start with this prefix, so secret scanners can recognise leaked ones. */
 export const TOKEN_PREFIX = 'pwt_';
@@ -23,7 +24,6 @@ export interface TokenView {
   lastUsedAt: string | null;
 }
 
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
 /**
  * Maps a token row to its public view.
@@ -40,10 +40,10 @@ export function tokenView(r: Omit<Selectable<ApiTokenTable>, 'token_hash'>): Tok
     userId: r.user_id,
     scopes: (Array.isArray(r.scopes) ? r.scopes : []).filter(isScope),
     createdBy: r.created_by,
-    createdAt: new Date(r.created_at).toISOString(),
-    expiresAt: iso(r.expires_at),
-    revokedAt: iso(r.revoked_at),
-    lastUsedAt: iso(r.last_used_at),
+    createdAt: isoTime(r.created_at),
+    expiresAt: isoTimeOrNull(r.expires_at),
+    revokedAt: isoTimeOrNull(r.revoked_at),
+    lastUsedAt: isoTimeOrNull(r.last_used_at),
   };
 }
 

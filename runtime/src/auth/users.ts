@@ -6,6 +6,7 @@ import { hashPassword } from './password';
 import type { Principal } from './principal';
 import { isRole, type Role } from './roles';
 import { endUserSessions } from './sessions';
+import { isoTime, isoTimeOrNull } from '../db/time';
 
 /** A user as the API shows it: never the password hash. */
 export interface UserView {
@@ -40,8 +41,8 @@ export function userView(r: UserRow): UserView {
     orgUnit: r.org_unit_id,
     roles: (Array.isArray(r.roles) ? r.roles : []).filter(isRole),
     active: r.active,
-    createdAt: new Date(r.created_at).toISOString(),
-    deactivatedAt: r.deactivated_at === null ? null : new Date(r.deactivated_at).toISOString(),
+    createdAt: isoTime(r.created_at),
+    deactivatedAt: isoTimeOrNull(r.deactivated_at),
   };
 }
 

@@ -5,13 +5,13 @@ import type { Database } from '../db/tables';
 import { appendEvent } from '../records/store';
 import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
 import type { ProcessSummary } from '@pipewright/core/api';
+import { isoTime } from '../db/time';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type { ProcessSummary } from '@pipewright/core/api';
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
-const iso = (v: Date | string) => new Date(v).toISOString();
 
 /**
  * Process definitions: drafts (editable, with a revision for If-Match) and published versions
@@ -56,7 +56,7 @@ export class ProcessDefinitions {
   async list(entity?: string): Promise<ProcessSummary[]> {
     let q = this.db.selectFrom('process_definitions').selectAll().orderBy('entity').orderBy('position').orderBy('created_at');
     if (entity) q = q.where('entity', '=', entity);
-    return (await q.execute()).map((r) => ({ id: r.id, entity: r.entity, label: json<ProcessDefinition>(r.draft).label, source: r.source, draftRevision: r.draft_revision, latestVersion: r.latest_version, updatedAt: iso(r.updated_at), updatedBy: r.updated_by }));
+    return (await q.execute()).map((r) => ({ id: r.id, entity: r.entity, label: json<ProcessDefinition>(r.draft).label, source: r.source, draftRevision: r.draft_revision, latestVersion: r.latest_version, updatedAt: isoTime(r.updated_at), updatedBy: r.updated_by }));
   }
 
   async get(id: string) {
@@ -70,9 +70,9 @@ export class ProcessDefinitions {
       draft: json<ProcessDefinition>(row.draft),
       draftRevision: row.draft_revision,
       latestVersion: row.latest_version,
-      updatedAt: iso(row.updated_at),
+      updatedAt: isoTime(row.updated_at),
       updatedBy: row.updated_by,
-      versions: versions.map((v) => ({ version: v.version, publishedAt: iso(v.published_at), publishedBy: v.published_by })),
+      versions: versions.map((v) => ({ version: v.version, publishedAt: isoTime(v.published_at), publishedBy: v.published_by })),
     };
   }
 

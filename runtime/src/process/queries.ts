@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import type { RecordStore } from '../records/store';
+import { isoTime, isoTimeOrNull } from '../db/time';
 
 /** Scope of a pipeline query: one process, as of a moment, over the records the principal sees. */
 export interface PipelineScope {
@@ -70,8 +71,8 @@ export class PipelineQueries {
       name: x.name,
       owner: x.owner_id,
       stage: x.stage,
-      enteredAt: new Date(x.entered_at).toISOString(),
-      dueAt: x.due_at ? new Date(x.due_at).toISOString() : null,
+      enteredAt: isoTime(x.entered_at),
+      dueAt: isoTimeOrNull(x.due_at),
       days: Math.round(Number(x.days) * 10) / 10,
       p75Days: x.p75_days === null ? null : Math.round(Number(x.p75_days) * 10) / 10,
       reasons: [...(x.beyond_sla ? ['sla'] : []), ...(x.beyond_p75 ? ['p75'] : [])],

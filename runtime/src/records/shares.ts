@@ -3,6 +3,7 @@ import { auditAction } from '../auth/audit';
 import { forbidden } from '../auth/errors';
 import type { Principal } from '../auth/principal';
 import type { RecordStore } from './store';
+import { isoTime } from '../db/time';
 
 /** A record shared with a user. */
 export interface ShareView {
@@ -30,7 +31,7 @@ async function editableRecord(store: RecordStore, type: string, id: string, acto
 export async function listShares(store: RecordStore, type: string, id: string, actor: Principal): Promise<ShareView[]> {
   const record = await store.get(type, id, actor);
   const rows = await store.db.selectFrom('record_shares').selectAll().where('record_id', '=', record.id).orderBy('user_id').execute();
-  return rows.map((r) => ({ recordId: r.record_id, userId: r.user_id, access: r.access, createdBy: r.created_by, createdAt: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => ({ recordId: r.record_id, userId: r.user_id, access: r.access, createdBy: r.created_by, createdAt: isoTime(r.created_at) }));
 }
 
 /**
@@ -55,7 +56,7 @@ export async function shareRecord(store: RecordStore, type: string, id: string, 
       .onConflict((oc) => oc.columns(['record_id', 'user_id']).doUpdateSet({ access: share.access }))
       .returningAll()
       .executeTakeFirstOrThrow();
-    const view: ShareView = { recordId: row.record_id, userId: row.user_id, access: row.access, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString() };
+    const view: ShareView = { recordId: row.record_id, userId: row.user_id, access: row.access, createdBy: row.created_by, createdAt: isoTime(row.created_at) };
     await auditAction(tx, { actor, action: 'record.share', subject: `user:${share.userId}`, record, before: before ?? null, after: { userId: view.userId, access: view.access }, at: now });
     return view;
   });

@@ -1,10 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { RecordTable } from '../db/tables';
 import type { RecordView } from '@pipewright/core/api';
+import { isoTime, isoTimeOrNull } from '../db/time';
 
 export type { RecordView } from '@pipewright/core/api';
-
-const iso = (v: Date | string): string => (v instanceof Date ? v.toISOString() : new Date(v).toISOString());
 
 /**
  * Maps a `records` row to its API shape.
@@ -23,11 +22,11 @@ export function toView(row: Selectable<RecordTable>): RecordView {
     orgUnit: row.org_unit_id,
     stage: row.stage,
     data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
     createdBy: row.created_by,
     updatedBy: row.updated_by,
-    deletedAt: row.deleted_at ? iso(row.deleted_at) : null,
+    deletedAt: isoTimeOrNull(row.deleted_at),
   };
 }
 

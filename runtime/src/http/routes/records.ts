@@ -5,6 +5,7 @@ import type { RecordStore } from '../../records/store';
 import { etagOf, parseIfMatch } from '../../records/view';
 import { onlyMembers, readJsonObject } from '../body';
 import type { AppEnv } from '../context';
+import { isoTime } from '../../db/time';
 
 const SYSTEM_MEMBERS = ['data', 'owner', 'orgUnit', 'stage'] as const;
 
@@ -104,7 +105,7 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
       .where('record_id', '=', view.id)
       .orderBy('id')
       .execute();
-    return c.json({ items: rows.map((r) => ({ ...r, id: String(r.id), at: new Date(r.at).toISOString() })) });
+    return c.json({ items: rows.map((r) => ({ ...r, id: String(r.id), at: isoTime(r.at) })) });
   });
 
   return app;

@@ -7,6 +7,7 @@ import { stringMember } from '../../http/input';
 import { isUuid } from '../../records/store';
 import type { ProcessRuntime } from '../runtime';
 import { dateParam, intParam } from './params';
+import { isoTime, isoTimeOrNull } from '../../db/time';
 
 /**
  * `/api/pipeline/*` analytics from stage history (time in stage, stuck records, conversion, the
@@ -54,16 +55,16 @@ export function pipelineRoutes(rt: ProcessRuntime): Hono<AppEnv> {
     if (ids.length === 0) return c.json({ items: [] });
     const visible = rt.store.access.read(c.get('actor')) ?? sql<boolean>`true`;
     const rows = await rt.db.selectFrom('stage_history').innerJoin('records', 'records.id', 'stage_history.record_id').select(['stage_history.record_id', 'stage_history.stage', 'stage_history.entered_at', 'stage_history.due_at']).where('stage_history.record_id', 'in', ids).where('stage_history.exited_at', 'is', null).where(visible).execute();
-    return c.json({ items: rows.map((r) => ({ record: r.record_id, stage: r.stage, enteredAt: new Date(r.entered_at).toISOString(), dueAt: r.due_at ? new Date(r.due_at).toISOString() : null })) });
+    return c.json({ items: rows.map((r) => ({ record: r.record_id, stage: r.stage, enteredAt: isoTime(r.entered_at), dueAt: isoTimeOrNull(r.due_at) })) });
   });
   app.get('/notifications', async (c) => {
     const user = c.get('actor').userId;
     const rows = user ? await rt.db.selectFrom('notifications').selectAll().where('user_id', '=', user).orderBy('created_at', 'desc').orderBy('id').limit(200).execute() : [];
-    return c.json({ items: rows.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, record: n.record_id ? { id: n.record_id, type: n.record_type } : null, data: n.data, createdAt: new Date(n.created_at).toISOString(), readAt: n.read_at ? new Date(n.read_at).toISOString() : null })) });
+    return c.json({ items: rows.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, record: n.record_id ? { id: n.record_id, type: n.record_type } : null, data: n.data, createdAt: isoTime(n.created_at), readAt: isoTimeOrNull(n.read_at) })) });
   });
   app.get('/incidents', async (c) => {
     const rows = await rt.db.selectFrom('incidents').selectAll().orderBy('created_at', 'desc').limit(200).execute();
-    return c.json({ items: rows.map((i) => ({ id: i.id, kind: i.kind, record: i.record_id, message: i.message, details: i.details, createdAt: new Date(i.created_at).toISOString(), resolvedAt: i.resolved_at ? new Date(i.resolved_at).toISOString() : null })) });
+    return c.json({ items: rows.map((i) => ({ id: i.id, kind: i.kind, record: i.record_id, message: i.message, details: i.details, createdAt: isoTime(i.created_at), resolvedAt: isoTimeOrNull(i.resolved_at) })) });
   });
   return app;
 }

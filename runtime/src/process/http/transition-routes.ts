@@ -8,6 +8,7 @@ import { isUuid } from '../../records/store';
 import { idempotencyKeyOf, requestHash } from '../idempotency';
 import type { ProcessRuntime } from '../runtime';
 import { requiredIfMatch } from './params';
+import { isoTime, isoTimeOrNull } from '../../db/time';
 
 const LOCAL_ID = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -59,9 +60,8 @@ export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
     const visible = await rt.store.visible(type, c.get('actor')).select('id').where('id', '=', id).executeTakeFirst();
     if (!visible) throw new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });
     const rows = await rt.db.selectFrom('stage_history').selectAll().where('record_id', '=', id).orderBy('id').execute();
-    const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
     return c.json({
-      items: rows.map((h) => ({ id: String(h.id), process: h.process_id, version: h.process_version, stage: h.stage, from: h.from_stage, transition: h.transition_id, enteredAt: iso(h.entered_at), enteredBy: h.entered_by, exitedAt: iso(h.exited_at), exitedBy: h.exited_by, dueAt: iso(h.due_at) })),
+      items: rows.map((h) => ({ id: String(h.id), process: h.process_id, version: h.process_version, stage: h.stage, from: h.from_stage, transition: h.transition_id, enteredAt: isoTime(h.entered_at), enteredBy: h.entered_by, exitedAt: isoTimeOrNull(h.exited_at), exitedBy: h.exited_by, dueAt: isoTimeOrNull(h.due_at) })),
     });
   };
 
