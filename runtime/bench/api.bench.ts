@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { withBenchDatabase } from './bench-database';
 import { measure } from './load';
 import { startServerProcess } from './server-process';
 
@@ -10,7 +11,6 @@ import { startServerProcess } from './server-process';
  */
 const CLIENTS = 8;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'bench-password-123';
 
 async function login(url: string): Promise<Record<string, string>> {
@@ -69,24 +69,9 @@ async function rawInsert(url: string): Promise<number> {
   }
 }
 
-async function withBenchDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const db = `pipewright_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${db}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${db}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${db} with (force)`);
-    await admin.end();
-  }
-}
-
 async function main() {
   const lite = await benchBackend('pglite', { PIPEWRIGHT_DATA_DIR: 'memory' });
-  const result = await withBenchDatabase(async (url) => {
+  const result = await withBenchDatabase('pipewright_bench', async (url) => {
     const pgApi = await benchBackend('postgres', { DATABASE_URL: url });
     const raw = await rawInsert(url);
     return { pgApi, raw };

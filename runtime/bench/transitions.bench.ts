@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { withBenchDatabase } from './bench-database';
 import { measure } from './load';
 import { startServerProcess } from './server-process';
 
@@ -16,7 +17,6 @@ import { startServerProcess } from './server-process';
 const CLIENTS = 8;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DEALS_PER_CLIENT = 25;
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const PROCESS = {
   id: 'bench',
@@ -36,21 +36,6 @@ const PROCESS = {
     { id: 'lose', from: '*', to: 'lost' },
   ],
 };
-
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `pipewright_bench_tr_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
 
 async function transitions(url: string): Promise<number> {
   const server = await startServerProcess({ DATABASE_URL: url, PORT: '0', PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_RATE_LIMIT: '1000000000', PIPEWRIGHT_WORKERS: '0' });
@@ -146,7 +131,7 @@ async function tpcb(url: string): Promise<{ tps: number; how: string }> {
 }
 
 async function main() {
-  const result = await withDatabase(async (url) => ({ transitions: await transitions(url), tpcb: await tpcb(url) }));
+  const result = await withBenchDatabase('pipewright_bench_tr', async (url) => ({ transitions: await transitions(url), tpcb: await tpcb(url) }));
   const ratio = result.transitions / result.tpcb.tps;
   console.log(`transitions reach ${(ratio * 100).toFixed(1)}% of ${result.tpcb.how} TPC-B throughput on the same database (goal: 50%)`);
   console.log(JSON.stringify({ bench: 'transitions', transitions_per_s: Math.round(result.transitions), tpcb_per_s: Math.round(result.tpcb.tps), ratio: Number(ratio.toFixed(3)) }));
