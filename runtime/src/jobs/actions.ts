@@ -19,7 +19,8 @@ export interface ActionEnv {
   webhookTimeoutMs: number;
 }
 
-type Action = ActionJob['actions'][number];
+/** An action of a job with its idempotency key resolved (see `actionKey`). */
+type Action = ActionJob['actions'][number] & { key: string };
 const PROCESS = systemPrincipal('process');
 
 /**

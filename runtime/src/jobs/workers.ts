@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import type { SlaJob } from '../process/history';
 import type { ProcessDefinitions } from '../process/definitions';
-import type { ActionJob } from '../process/transition';
+import { actionKey, type ActionJob } from '../process/transition';
 import { PermanentActionError, runAction, type ActionEnv } from './actions';
 import { QUEUES, type JobQueue } from './queue';
 import { recordIncident } from './recipients';
@@ -66,7 +66,8 @@ export class Workers {
 
   async #runActions(job: PgBoss.JobWithMetadata<ActionJob>): Promise<void> {
     const lastAttempt = job.retryCount >= job.retryLimit;
-    for (const action of job.data.actions) {
+    for (const listed of job.data.actions) {
+      const action = { ...listed, key: actionKey(job.data, listed) };
       try {
         if (await runAction(this.env, job.data, action)) this.stats.actionsRun++;
       } catch (err) {

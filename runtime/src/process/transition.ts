@@ -2,13 +2,13 @@ import { NotFoundError, ProcessError, ValidationError, assertValidBody, type Mov
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
+import { PREPARE_SQL } from '../db/database';
 import type { Database, RecordTable } from '../db/tables';
-import { QUEUES, kyselyExecutor, type JobQueue } from '../jobs/queue';
+import type { JobQueue } from '../jobs/queue';
 import { isUuid, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
-import { stableUuid } from './history';
 import { writeTransition } from './write';
 import { claimKey, storeResponse, type StoredResponse } from './idempotency';
 
@@ -37,7 +37,23 @@ export interface ActionJob {
   to: string;
   actor: string;
   at: string;
-  actions: { key: string; type: string; config: Record<string, unknown> }[];
+  /**
+   * The transition's actions in order. `id` is the action's id (or its index); the action's
+   * idempotency key is `<historyId>:<id>`. Jobs written before 2026-11 carry the `key` itself.
+   */
+  actions: { id?: string; key?: string; type: string; config: Record<string, unknown> }[];
+}
+
+/**
+ * The idempotency key of an action of a job.
+ *
+ * @example
+ * ```ts
+ * actionKey({ historyId: '42' }, { id: 'notify', type: 'core.notify', config: {} }); // '42:notify'
+ * ```
+ */
+export function actionKey(job: Pick<ActionJob, 'historyId'>, action: ActionJob['actions'][number]): string {
+  return action.key ?? `${job.historyId}:${action.id ?? ''}`;
 }
 
 /** A record with the process it is on. */
@@ -70,65 +86,78 @@ export class TransitionService {
     const entity = this.registry.entity(r.type);
     if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
     if (!isUuid(r.id)) throw notFound(r.type, r.id);
+    const idempotency = r.idempotency;
+    // Without an Idempotency-Key a transition is two statements and no explicit transaction:
+    // read, then one compare-and-set write (see writeTransition). With a key, the claim, the
+    // transition and the stored response commit together.
+    if (!idempotency) return this.#run(this.db, r);
     return this.db.transaction().execute(async (tx) => {
-      const now = this.now();
       const scope = `transition:${r.principal.id}`;
-      if (r.idempotency) {
-        const replay = await claimKey(tx, scope, r.idempotency.key, r.idempotency.hash, now);
-        if (replay) return { ...replay, headers: { ...replay.headers, 'Idempotent-Replayed': 'true' } };
-      }
-      const editable = this.store.access.edit(r.principal) ?? sql<boolean>`true`;
-      const found = await this.store.visible(r.type, r.principal, tx).selectAll().select(editable.as('editable')).where('id', '=', r.id).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
-      if (!found) throw notFound(r.type, r.id);
-      const { editable: mayEdit, ...row } = found;
-      if (!mayEdit) throw forbidden(`You can see this ${r.type} record but not move it.`);
-      if (row.version !== r.expectedVersion) throw staleRevision('record', row.version, r.expectedVersion);
-      const attached = await this.#processOf(tx, row, r);
-      const compiled = await this.definitions.version(attached.id, attached.version, tx);
-      const before = toView(row);
-      const data = r.data ? mergePatch(before.data, r.data) : before.data;
-      assertValidBody(entity, data);
-      if (r.data) await this.#checkReferences(tx, r.type, r.data, r.principal);
-      compiled.stage(r.to);
-      const from = row.stage;
-      let move: Move | null = null;
-      if (from === null) {
-        if (r.to !== compiled.definition.initialStage) throw new ProcessError({ code: 'process.transition-not-allowed', message: `A record entering process "${attached.id}" starts in "${compiled.definition.initialStage}".`, details: [{ pointer: '/to', message: 'not the initial stage', code: 'transition-not-allowed' }], extensions: { from, to: r.to, allowed: [compiled.definition.initialStage] } });
-      } else {
-        if (!compiled.stages.has(from)) throw new ProcessError({ code: 'process.stage-not-in-process', status: 409, message: `The record is in stage "${from}", which version ${attached.version} of "${attached.id}" does not have; migrate it first.` });
-        move = compiled.resolveMove(from, r.to, r.transition);
-      }
-      const t = move?.transition;
-      if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
-        throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
-      }
-      const guard = compiled.evaluateGuard(t, data, { now: () => now });
-      if (!guard.passed) {
-        throw new ProcessError({ code: 'process.guard-failed', message: guard.message, details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
-      }
-      const unmet = compiled.checkRequirements(r.to, data);
-      if (unmet) {
-        throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
-      }
-      const after: RecordView = { ...before, stage: r.to, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
-      const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
-      const stay = await writeTransition(tx, this.queue, { record: { id: r.id, type: r.type, createdAt: new Date(row.created_at), createdBy: row.created_by }, before, after, process: compiled, processId: attached.id, version: attached.version, from, to: r.to, transitionId: t?.id ?? null, actor: r.principal.id, at: now, meta });
-      const actions = (t?.actions ?? []).map((a, i) => ({ key: `${stay.historyId}:${a.id ?? i}`, type: a.type, config: a.config ?? {} }));
-      if (actions.length > 0 && this.queue) {
-        const job: ActionJob = { historyId: stay.historyId, record: { id: r.id, type: r.type }, process: attached, transition: t?.id ?? `${from}->${r.to}`, from, to: r.to, actor: r.principal.id, at: now.toISOString(), actions };
-        await this.queue.send(QUEUES.actions, job, { db: kyselyExecutor(tx), id: stableUuid(`actions:${stay.historyId}`) });
-      }
-      const response: StoredResponse = {
-        status: 200,
-        body: { record: { ...after, process: attached }, transition: { ...meta, historyId: stay.historyId, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },
-        headers: { ETag: `"${after.version}"` },
-      };
-      if (r.idempotency) await storeResponse(tx, scope, r.idempotency.key, response);
+      const replay = await claimKey(tx, scope, idempotency.key, idempotency.hash, this.now());
+      if (replay) return { ...replay, headers: { ...replay.headers, 'Idempotent-Replayed': 'true' } };
+      const response = await this.#run(tx, r);
+      await storeResponse(tx, scope, idempotency.key, response);
       return response;
     });
   }
 
-  async #processOf(tx: Transaction<Database>, row: Selectable<RecordTable>, r: TransitionRequest): Promise<{ id: string; version: number }> {
+  async #run(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest): Promise<StoredResponse> {
+    const entity = this.registry.entity(r.type);
+    const now = this.now();
+    const editable = this.store.access.edit(r.principal) ?? sql<boolean>`true`;
+    const found = await this.store.visible(r.type, r.principal, db).modifyFront(PREPARE_SQL).selectAll().select(editable.as('editable')).where('id', '=', r.id).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!found) throw notFound(r.type, r.id);
+    const { editable: mayEdit, ...row } = found;
+    if (!mayEdit) throw forbidden(`You can see this ${r.type} record but not move it.`);
+    if (row.version !== r.expectedVersion) throw staleRevision('record', row.version, r.expectedVersion);
+    const attached = await this.#processOf(db, row, r);
+    const compiled = await this.definitions.version(attached.id, attached.version, db);
+    const before = toView(row);
+    const data = r.data ? mergePatch(before.data, r.data) : before.data;
+    assertValidBody(entity, data);
+    if (r.data) await this.#checkReferences(db, r.type, r.data, r.principal);
+    compiled.stage(r.to);
+    const from = row.stage;
+    let move: Move | null = null;
+    if (from === null) {
+      if (r.to !== compiled.definition.initialStage) throw new ProcessError({ code: 'process.transition-not-allowed', message: `A record entering process "${attached.id}" starts in "${compiled.definition.initialStage}".`, details: [{ pointer: '/to', message: 'not the initial stage', code: 'transition-not-allowed' }], extensions: { from, to: r.to, allowed: [compiled.definition.initialStage] } });
+    } else {
+      if (!compiled.stages.has(from)) throw new ProcessError({ code: 'process.stage-not-in-process', status: 409, message: `The record is in stage "${from}", which version ${attached.version} of "${attached.id}" does not have; migrate it first.` });
+      move = compiled.resolveMove(from, r.to, r.transition);
+    }
+    const t = move?.transition;
+    if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
+      throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
+    }
+    const guard = compiled.evaluateGuard(t, data, { now: () => now });
+    if (!guard.passed) {
+      throw new ProcessError({ code: 'process.guard-failed', message: guard.message, details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
+    }
+    const unmet = compiled.checkRequirements(r.to, data);
+    if (unmet) {
+      throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
+    }
+    const after: RecordView = { ...before, stage: r.to, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
+    const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
+    // Action keys are `<historyId>:<action id or index>`; the worker derives them from the
+    // job's historyId, which the write statement adds to the payload.
+    const actions = (t?.actions ?? []).map((a, i) => ({ id: a.id ?? String(i), type: a.type, config: a.config ?? {} }));
+    const actionJob: Omit<ActionJob, 'historyId'> | null = actions.length > 0 && this.queue ? { record: { id: r.id, type: r.type }, process: attached, transition: t?.id ?? `${from}->${r.to}`, from, to: r.to, actor: r.principal.id, at: now.toISOString(), actions } : null;
+    const stay = await writeTransition(db, this.queue, { record: { id: r.id, type: r.type, createdAt: new Date(row.created_at), createdBy: row.created_by }, before, after, process: compiled, processId: attached.id, version: attached.version, from, to: r.to, transitionId: t?.id ?? null, actor: r.principal.id, at: now, meta, actionJob });
+    if (!stay) {
+      // A concurrent change won the compare-and-set: report what the record is now.
+      const current = await db.selectFrom('records').select(['version', 'deleted_at']).where('id', '=', r.id).executeTakeFirst();
+      if (!current || current.deleted_at !== null) throw notFound(r.type, r.id);
+      throw staleRevision('record', current.version, r.expectedVersion);
+    }
+    return {
+      status: 200,
+      body: { record: { ...after, process: attached }, transition: { ...meta, historyId: stay.historyId, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },
+      headers: { ETag: `"${after.version}"` },
+    };
+  }
+
+  async #processOf(tx: Kysely<Database> | Transaction<Database>, row: Selectable<RecordTable>, r: TransitionRequest): Promise<{ id: string; version: number }> {
     if (row.process_id !== null && row.process_version !== null) {
       if (r.process !== undefined && r.process !== row.process_id) throw new ProcessError({ code: 'process.already-attached', status: 409, message: `The record already moves through "${row.process_id}"; migrate it to change process.` });
       return { id: row.process_id, version: row.process_version };
@@ -138,7 +167,7 @@ export class TransitionService {
     return latest;
   }
 
-  async #checkReferences(tx: Transaction<Database>, type: string, patch: Record<string, unknown>, p: Principal): Promise<void> {
+  async #checkReferences(tx: Kysely<Database> | Transaction<Database>, type: string, patch: Record<string, unknown>, p: Principal): Promise<void> {
     const problems: { pointer: string; message: string; code: string }[] = [];
     for (const [field, ref] of Object.entries(this.registry.entity(type).references ?? {})) {
       const v = patch[field];

@@ -1,9 +1,9 @@
 import { slaTimes, type CompiledProcess } from '@pipewright/core';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { PREPARE_SQL } from '../db/database';
 import type { Database } from '../db/tables';
-import { QUEUES, kyselyExecutor, type JobQueue } from '../jobs/queue';
+import { QUEUES, type JobQueue, type StatementJob } from '../jobs/queue';
 import type { RecordView } from '../records/view';
-import { stableUuid, type SlaJob } from './history';
 
 /** Everything one transition writes, decided before writing. */
 export interface TransitionWrite {
@@ -19,27 +19,50 @@ export interface TransitionWrite {
   actor: string;
   at: Date;
   meta: Record<string, unknown>;
+  /**
+   * Payload of the transition's action job (without `historyId`, which the statement adds), or
+   * null when the transition has no actions.
+   */
+  actionJob: Record<string, unknown> | null;
 }
 
 /**
- * Writes a transition in one statement inside the caller's transaction (which holds the record's
- * row lock): the record's new stage, body and version; the open stay closed (or, for a record
- * that had a stage but no history, a backfilled closed stay); the new stay; the audit event.
- * Then schedules the stay's SLA timers. Returns the new stay's id and SLA deadline.
+ * Writes a transition as one SQL statement: the record's new stage, body and version (only if
+ * the record is still at `before.version` and not deleted); the open stay closed (or, for a
+ * record that had a stage but no history, a backfilled closed stay); the new stay; the audit
+ * event; the action job and the stay's SLA timers on the job queue. One statement is atomic on
+ * its own, so this needs no explicit transaction and costs one round trip; inside a
+ * transaction it is part of it.
+ *
+ * Concurrency: the version condition makes the statement a compare-and-set. A concurrent
+ * transition of the same record waits for the row lock, then finds the version changed and
+ * writes nothing (the caller answers 412). Nothing else is written unless the record update
+ * happened: every other step reads from the update's result.
+ *
+ * Returns the new stay's id and SLA deadline, or null when the record was not at the expected
+ * version (or is gone).
  *
  * @example
  * ```ts
- * const { historyId } = await writeTransition(tx, queue, { record, before, after, process, processId, version, from, to, transitionId, actor, at, meta });
+ * const stay = await writeTransition(db, queue, { record, before, after, process, processId, version, from, to, transitionId, actor, at, meta, actionJob });
+ * if (!stay) throw staleOrGone();
  * ```
  */
-export async function writeTransition(tx: Transaction<Database>, queue: JobQueue | null, w: TransitionWrite): Promise<{ historyId: string; dueAt: Date | null }> {
+export async function writeTransition(db: Kysely<Database> | Transaction<Database>, queue: JobQueue | null, w: TransitionWrite): Promise<{ historyId: string; dueAt: Date | null } | null> {
   const times = slaTimes(w.process.stages.get(w.to)?.sla, w.at);
   const data = JSON.stringify(w.after.data);
-  const result = await sql<{ history_id: string }>`
+  const jobs: StatementJob[] = [];
+  if (w.actionJob) jobs.push({ name: QUEUES.actions, data: w.actionJob });
+  if (times) {
+    jobs.push({ name: QUEUES.sla, data: { kind: 'breach' }, startAfter: times.dueAt });
+    if (times.warnAt) jobs.push({ name: QUEUES.sla, data: { kind: 'warn' }, startAfter: times.warnAt });
+  }
+  const enqueue = queue && jobs.length > 0 ? sql`, jobs as (${queue.insertFrom('opened', jobs, sql`jsonb_build_object('historyId', opened.id::text)`)})` : sql``;
+  const result = await sql<{ history_id: string }>`${PREPARE_SQL}
     with upd as (
       update records set stage = ${w.to}::text, data = ${data}::jsonb, version = ${w.after.version}::int, updated_by = ${w.actor}::text, updated_at = ${w.at}::timestamptz,
         process_id = ${w.processId}::text, process_version = ${w.version}::int
-      where id = ${w.record.id}::uuid returning id
+      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null returning id
     ),
     closed as (
       update stage_history set exited_at = ${w.at}::timestamptz, exited_by = ${w.actor}::text
@@ -56,17 +79,12 @@ export async function writeTransition(tx: Transaction<Database>, queue: JobQueue
       select ${w.record.id}::uuid, ${w.record.type}::text, ${w.processId}::text, ${w.version}::int, ${w.to}::text, ${w.from}::text, ${w.transitionId}::text, ${w.at}::timestamptz,
         ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, ${data}::jsonb
       from upd where (select count(*) from closed) + (select count(*) from backfill) >= 0 returning id
-    )
+    )${enqueue}
     insert into events (record_id, record_type, action, actor, at, before, after, meta)
     select ${w.record.id}::uuid, ${w.record.type}::text, 'transition', ${w.actor}::text, ${w.at}::timestamptz, ${JSON.stringify(w.before)}::jsonb, ${JSON.stringify(w.after)}::jsonb,
       ${JSON.stringify(w.meta)}::jsonb || jsonb_build_object('historyId', opened.id::text)
-    from opened returning meta->>'historyId' as history_id`.execute(tx);
+    from opened returning meta->>'historyId' as history_id`.execute(db);
   const historyId = result.rows[0]?.history_id;
-  if (historyId === undefined) throw new Error(`record ${w.record.id} vanished while locked`);
-  if (times && queue) {
-    const db = kyselyExecutor(tx);
-    await queue.send(QUEUES.sla, { historyId, kind: 'breach' } satisfies SlaJob, { db, id: stableUuid(`sla:${historyId}:breach`), startAfter: times.dueAt });
-    if (times.warnAt) await queue.send(QUEUES.sla, { historyId, kind: 'warn' } satisfies SlaJob, { db, id: stableUuid(`sla:${historyId}:warn`), startAfter: times.warnAt });
-  }
+  if (historyId === undefined) return null;
   return { historyId, dueAt: times?.dueAt ?? null };
 }

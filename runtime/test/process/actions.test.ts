@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/jobs/queue';
-import { stableUuid } from '../../src/process/history';
+import { sql } from 'kysely';
 import { backends, startServer, type Client, type TestServer } from '../harness';
 import { createDeal, eventually, expectJson, move, publish, type View } from './helpers';
 
@@ -112,8 +112,10 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
     expect(JSON.parse(d.body)).toMatchObject({ event: 'deal.advanced', transition: { process: 'actions_test', from: 'a', to: 'b' }, record: { id: deal.id } });
 
     // At-least-once delivery: the same job delivered twice more changes nothing.
-    const stored = (await server.platform.processes.queue.boss.getJobById(QUEUES.actions, stableUuid(`actions:${id}`)))?.data;
-    expect(stored).toBeTruthy();
+    const jobs = await sql<{ data: { historyId: string; actions: unknown[] } }>`select data from ${sql.table(`${server.platform.processes.queue.schema}.job`)} where name = ${QUEUES.actions} and data->>'historyId' = ${id}`.execute(server.platform.database.db);
+    expect(jobs.rows).toHaveLength(1);
+    const stored = jobs.rows[0]?.data;
+    expect(stored?.actions).toHaveLength(5);
     await server.platform.processes.queue.send(QUEUES.actions, stored as object);
     await server.platform.processes.queue.send(QUEUES.actions, stored as object);
     await new Promise((r) => setTimeout(r, 2500));
