@@ -26,6 +26,8 @@ export interface Config {
   loginAttemptsPer15Min: number;
   /** How long a credential's principal is reused without a database lookup, in ms (0: never). */
   authCacheMs: number;
+  /** How often a process writes its batched API rate-limit counts (ms; 0: every request). */
+  rateLimitSyncMs: number;
   /** Mark cookies Secure: `auto` does so for HTTPS requests (as a proxy reports them). */
   secureCookies: 'auto' | 'always' | 'never';
 }
@@ -62,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     loginAttemptsPer15Min: positive('PIPEWRIGHT_LOGIN_RATE_LIMIT', 10),
     secureCookies: secureCookies(env.PIPEWRIGHT_SECURE_COOKIES),
     authCacheMs: env.PIPEWRIGHT_AUTH_CACHE_MS === '0' ? 0 : positive('PIPEWRIGHT_AUTH_CACHE_MS', 2000),
+    rateLimitSyncMs: env.PIPEWRIGHT_RATE_LIMIT_SYNC_MS === '0' ? 0 : positive('PIPEWRIGHT_RATE_LIMIT_SYNC_MS', 1000),
   };
 }
 

@@ -1,5 +1,6 @@
 import { loadPlugins, type Registry } from '@pipewright/core';
 import type { Hono } from 'hono';
+import { RateLimiter } from './auth/rate-limit';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { ensureEntityIndexes } from './db/entity-indexes';
@@ -58,8 +59,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await database.close();
     throw err;
   }
-  const app = createApp({ config, registry, database, store, processes, ...(options.log ? { log: options.log } : {}) });
+  const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
+  const app = createApp({ config, registry, database, store, processes, limiter, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
+    await limiter.close();
     await processes.close();
     await database.close();
   };

@@ -38,6 +38,8 @@ export interface AppServices {
   store: RecordStore;
   /** The process runtime (definitions, transitions, pipeline analytics); its routes mount when given. */
   processes?: ProcessRuntime;
+  /** The rate limiter (the platform owns it to flush it on close); default: a new one. */
+  limiter?: RateLimiter;
   log?: (line: string) => void;
 }
 
@@ -82,7 +84,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/imports', tooLarge(s.config.maxImportBytes));
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/imports') ? next() : tooLarge(s.config.maxBodyBytes)(c, next)));
   const now = s.store.now;
-  const limiter = new RateLimiter(s.database.db, now);
+  const limiter = s.limiter ?? new RateLimiter(s.database.db, now, s.config.rateLimitSyncMs);
   const auth = authenticate({ db: s.database.db, config: s.config, limiter, now, cache: new PrincipalCache(s.config.authCacheMs) });
   // Everything under /api/ needs a session or a token, except signing in.
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));

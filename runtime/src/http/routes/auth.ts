@@ -56,8 +56,8 @@ export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
     onlyMembers(body, ['email', 'password']);
     const email = stringMember(body, 'email', { max: 254 }).toLowerCase();
     const password = stringMember(body, 'password', { max: 256, trim: false });
-    const byAddress = await d.limiter.hit(`login:address:${clientAddress(c)}`, d.config.loginAttemptsPer15Min * 10, 900);
-    const byAccount = await d.limiter.hit(`login:account:${email}`, d.config.loginAttemptsPer15Min, 900);
+    const byAddress = await d.limiter.hit(`login:address:${clientAddress(c)}`, d.config.loginAttemptsPer15Min * 10, 900, 'exact');
+    const byAccount = await d.limiter.hit(`login:account:${email}`, d.config.loginAttemptsPer15Min, 900, 'exact');
     if (!byAddress.allowed || !byAccount.allowed) {
       const wait = Math.max(byAddress.allowed ? 0 : byAddress.resetSeconds, byAccount.allowed ? 0 : byAccount.resetSeconds);
       d.log(`[${c.get('requestId') ?? '-'}] sign-in rate limit reached for ${email}`);
