@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock';
@@ -97,7 +98,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     db,
     backend: 'postgres',
@@ -130,4 +131,63 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 /** `select 1`, for health checks. */
 export async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/**
+ * Marks a statement to be prepared once per connection (a named statement) instead of parsed
+ * and planned on every execution: put it at the start of raw SQL (`sql\`${PREPARE}with ...\``)
+ * or, for the query builder, as a front modifier (`.modifyFront(PREPARE_SQL)`). For hot
+ * statements whose text is fixed (the transition's read and write): parsing and planning a
+ * wide CTE costs PostgreSQL more than executing it. PGlite ignores it (a comment).
+ */
+export const PREPARE = '/*prepare*/';
+/** {@link PREPARE} as a Kysely raw fragment. */
+export const PREPARE_SQL = sql.raw(PREPARE);
+
+const statementNames = new Map<string, string>();
+/** Bumped when PostgreSQL refuses a prepared statement after a schema change (see below). */
+let generation = 0;
+
+/** Name of a prepared statement: stable for its text, so every connection prepares it once. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `pw_${generation}_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    if (statementNames.size >= 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * The pool as Kysely sees it: statements carrying {@link PREPARE} near their start run as
+ * named statements (pg prepares each once per connection and reuses it); everything else is
+ * unchanged.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const query = (text: unknown, values?: readonly unknown[]) => {
+        if (typeof text === 'string') {
+          const at = text.indexOf(PREPARE);
+          if (at >= 0 && at < 64) {
+            return client.query({ name: statementName(text), text, values: values as unknown[] }).catch((err: { code?: string; message?: string }) => {
+              // Another process changed a table's columns: a prepared `select *` now has the
+              // wrong result type and PostgreSQL refuses it on this connection for good.
+              // Prepare it again under new names (the old ones die with their connections).
+              if (err.code !== '0A000' || !/cached plan must not change result type/.test(err.message ?? '')) throw err;
+              generation++;
+              statementNames.clear();
+              return client.query({ name: statementName(text), text, values: values as unknown[] });
+            });
+          }
+          return client.query(text, values as unknown[]);
+        }
+        return client.query(text as pg.Submittable);
+      };
+      return { query, release: (err?: Error) => client.release(err) } as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
 }
