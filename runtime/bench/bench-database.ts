@@ -18,6 +18,8 @@ export async function withBenchDatabase<T>(prefix: string, fn: (url: string) => 
   const admin = new pg.Client({ connectionString: BENCH_PG_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
+  // Diagnosis: BENCH_LOG_STATEMENTS=1 logs every statement with its duration to the server log.
+  if (process.env.BENCH_LOG_STATEMENTS) await admin.query(`alter database ${name} set log_min_duration_statement = 0`);
   const url = new URL(BENCH_PG_URL);
   url.pathname = `/${name}`;
   try {
