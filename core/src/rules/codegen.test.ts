@@ -5,7 +5,7 @@ import { generateSource } from './codegen';
 import { compileRule } from './compile';
 import { parseRule } from './parse';
 import { FORBIDDEN_SEGMENTS, isForbiddenSegment } from './runtime';
-import { standardOperators } from './operators/registry';
+import { createOperatorRegistry, standardOperators } from './operators/registry';
 
 /**
  * Edge cases of the generator's specialisations (inline `in`, truthiness of inline `missing` /
@@ -73,6 +73,36 @@ describe('generated code', () => {
     agree({ reduce: [{ var: 'a' }, { '+': [{ var: 'accumulator' }, { var: 'current' }] }, 10] });
     agree({ reduce: [{ var: 'a' }, { '+': [{ var: 'current.b' }, { var: 'current.b' }, { var: 'accumulator' }] }] });
     agree({ map: [[[1, 2], [3]], { map: [{ var: '' }, { '*': [{ var: '' }, 2] }] }] });
+  });
+
+  it('compares against number and string literals with JavaScript semantics (null, undefined, strings, arrays)', () => {
+    for (const op of ['<', '<=', '>', '>=']) {
+      for (const literal of [0, -1, 1, 2.5, -0, 'x', '', '1', 'b']) {
+        agree({ [op]: [{ var: 'a' }, literal] });
+        agree({ [op]: [literal, { var: 'a' }] });
+        agree({ [op]: [{ var: 'a.b' }, literal] });
+        agree({ [op]: [{ var: ['a', 'b'] }, literal] });
+        agree({ [op]: [{ '+': [{ var: 'b' }, 1] }, { var: 'a' }] });
+      }
+    }
+    agree({ '<': [0, { var: 'b' }, 5] });
+    agree({ '<=': [{ var: 'a' }, 1, { var: 'b' }] });
+  });
+
+  it('converts operands of * and + like parseFloat, and tests truthiness of any value', () => {
+    for (const rule of [
+      { '*': [{ var: 'a' }, 2] }, { '*': [{ var: 'a' }, { var: 'b' }, -1] }, { '*': [-0, { var: 'a' }] }, { '+': [{ var: 'a' }, { var: 'b' }] },
+      { '+': [{ var: 'a' }] }, { or: [{ var: 'a' }, { var: 'b' }, 'none'] }, { and: [{ var: 'a' }, { var: 'b' }] },
+      { if: [{ var: 'a' }, 'yes', 'no'] }, { '!': [{ var: 'a.b' }] }, { or: [{ merge: [{ var: 'a' }] }, 'empty'] },
+    ]) agree(rule);
+  });
+
+  it('compares a plugin operator result that may be undefined with a number', () => {
+    const operators = createOperatorRegistry();
+    operators.register('acme', { name: 'acme.pick', signature: { params: ['any'], returns: 'any' }, evaluate: ([x]) => (x === 0 ? undefined : x) });
+    const rule = compileRule({ '>=': [{ 'acme.pick': [{ var: 'a' }] }, 0] }, { operators });
+    // undefined compares as NaN (false); null as 0; '3' as 3.
+    expect([rule({ a: 0 }), rule({ a: null }), rule({ a: '3' }), rule({ a: 'z' }), rule({ a: -2 })]).toEqual([false, true, true, false, false]);
   });
 
   it('gives every compiled rule code of its own and keeps numbers out of the source', () => {

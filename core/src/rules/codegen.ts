@@ -25,6 +25,8 @@ interface Emitted {
   readonly truth?: string;
   /** Set on numeric literals that are not `-0` (adding `+ 0` to them changes nothing). */
   readonly plainNumber?: boolean;
+  /** Set on literals (constants: evaluating them has no effect and cannot throw). */
+  readonly literal?: boolean;
 }
 
 /** Names of the helpers passed in `H` (see compile.ts). */
@@ -197,8 +199,13 @@ class Generator {
         return `!!${e.code}`;
       case 'arr':
         return `(${e.code}.length !== 0)`;
-      default:
-        return `${this.helper('truthy')}(${e.code})`;
+      default: {
+        // Booleans (the common case) skip the call; arrays need it (empty is falsy).
+        const t = /^[a-z]\d+$/.test(e.code) ? e.code : undefined;
+        if (t !== undefined) return `(${t} === true || (${t} !== false && ${this.helper('truthy')}(${t})))`;
+        const n = this.temp();
+        return `((${n} = ${e.code}) === true || (${n} !== false && ${this.helper('truthy')}(${n})))`;
+      }
     }
   }
 
@@ -209,8 +216,8 @@ class Generator {
         if (value === null) return NULL;
         if (value === true) return TRUE;
         if (value === false) return FALSE;
-        if (typeof value === 'number') return { code: this.konst(value), shape: 'num', undef: false, plainNumber: !Object.is(value, -0) };
-        return { code: this.konst(value), shape: 'str', undef: false };
+        if (typeof value === 'number') return { code: this.konst(value), shape: 'num', undef: false, plainNumber: !Object.is(value, -0), literal: true };
+        return { code: this.konst(value), shape: 'str', undef: false, literal: true };
       }
       case 'array':
         return this.array(node);
@@ -353,6 +360,7 @@ class Generator {
     if (simple !== undefined) {
       const a = this.emit(args[0] as RuleNode);
       const b = this.emit(args[1] as RuleNode);
+      if (op === '>' || op === '>=') return { code: this.relational(simple, a, b), shape: 'bool', undef: false };
       const shape: Shape = op === '/' || op === '%' ? 'num' : 'bool';
       return { code: `(${a.code} ${simple} ${b.code})`, shape, undef: false };
     }
@@ -446,10 +454,47 @@ class Generator {
     return { code: `${this.helper('inOp')}(${needle.code}, ${this.emit(haystack).code})`, shape: 'bool', undef: false };
   }
 
+  /**
+   * `a op b` for a relational operator, written so that each comparison site sees one kind of
+   * operand (V8 then compiles it to a plain number or string comparison instead of a generic
+   * one, e.g. when a field is sometimes null):
+   * - against a number, null is replaced by 0 first (see {@link numeric}): JavaScript compares
+   *   `x < n` as `ToNumber(ToPrimitive(x, number)) < n` when `n` is a number, and null converts
+   *   to 0;
+   * - against a string literal, the comparison is split on `typeof`: the string branch compares
+   *   strings, the other branch keeps JavaScript's generic comparison.
+   */
+  private relational(op: string, a: Emitted, b: Emitted): string {
+    const num = (e: Emitted): boolean => e.shape === 'num';
+    if (num(a) && !num(b)) return `(${a.code} ${op} ${this.numeric(b)})`;
+    if (num(b) && !num(a)) return `(${this.numeric(a)} ${op} ${b.code})`;
+    if (b.literal === true && b.shape === 'str' && a.shape === 'any') {
+      const t = this.temp();
+      return `(typeof (${t} = ${a.code}) === 'string' ? ${t} ${op} ${b.code} : ${t} ${op} ${b.code})`;
+    }
+    if (a.literal === true && a.shape === 'str' && b.shape === 'any') {
+      const t = this.temp();
+      return `(typeof (${t} = ${b.code}) === 'string' ? ${a.code} ${op} ${t} : ${a.code} ${op} ${t})`;
+    }
+    return `(${a.code} ${op} ${b.code})`;
+  }
+
+  /**
+   * An operand compared with a number, as an expression with the same comparison result:
+   * `null` compares as 0 (`x ?? 0`, which V8 compiles to a null check, cheaper than converting
+   * null with `+`); an operand that can be `undefined` (which compares as NaN) is converted
+   * with `+` when it is not a number already (so the common case needs no conversion).
+   */
+  private numeric(e: Emitted): string {
+    if (!e.undef) return `(${e.code} ?? 0)`;
+    const t = this.temp();
+    return `(typeof (${t} = ${e.code}) === 'number' ? ${t} : +${t})`;
+  }
+
   private chain(op: '<' | '<=', args: readonly RuleNode[]): Emitted {
     const a = this.emit(args[0] as RuleNode);
     const b = this.emit(args[1] as RuleNode);
-    if (args.length < 3) return { code: `(${a.code} ${op} ${b.code})`, shape: 'bool', undef: false };
+    if (args.length < 3) return { code: this.relational(op, a, b), shape: 'bool', undef: false };
     const c = this.emit(args[2] as RuleNode);
     const ta = this.temp();
     const tb = this.temp();
@@ -511,14 +556,17 @@ class Generator {
   /** json-logic's `parseFloat` of an operand (`-0` becomes `0`). */
   private float(e: Emitted): string {
     if (e.plainNumber === true) return e.code;
-    return e.shape === 'num' ? `(${e.code} + 0)` : `${this.helper('toFloat')}(${e.code})`;
+    if (e.shape === 'num') return `(${e.code} + 0)`;
+    // parseFloat of a number is the number (`-0` becomes `0`, hence `+ 0`).
+    const t = this.temp();
+    return `(typeof (${t} = ${e.code}) === 'number' ? ${t} + 0 : ${this.helper('toFloat')}(${t}))`;
   }
 
   private plus(args: readonly RuleNode[]): Emitted {
     let code = '(0';
     for (const arg of args) {
       const e = this.emit(arg);
-      code += ` + ${e.shape === 'num' ? e.code : `${this.helper('toFloat')}(${e.code})`}`;
+      code += ` + ${e.shape === 'num' ? e.code : this.float(e)}`;
     }
     return { code: args.length === 0 ? '(0 + 0)' : `${code})`, shape: 'num', undef: false };
   }
