@@ -45,7 +45,8 @@ export async function seedDemoProcesses(rt: ProcessRuntime, log: (line: string) 
   for (const d of deals) rows.push(...historyOf(d.id, d.stage, d.data as Record<string, unknown>, last, version, process));
   await db.transaction().execute(async (tx) => {
     for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('stage_history').values(rows.slice(i, i + 1000)).execute();
-    await tx.updateTable('records').set({ process_id: 'new_business', process_version: version }).where('type', '=', 'pipeline.deal').where('process_id', 'is', null).where('stage', 'is not', null).execute();
+    // Every change of a record bumps its version (the transition cache relies on it).
+    await tx.updateTable('records').set({ process_id: 'new_business', process_version: version, version: sql`version + 1` }).where('type', '=', 'pipeline.deal').where('process_id', 'is', null).where('stage', 'is not', null).execute();
   });
   // Fresh statistics, or the planner's defaults turn the pipeline queries into nested loops.
   await sql`analyze stage_history`.execute(db);

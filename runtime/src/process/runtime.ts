@@ -63,7 +63,7 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
     registry: o.registry,
     store: o.store,
     definitions,
-    transitions: new TransitionService(db, o.registry, o.store, definitions, queue, now),
+    transitions: new TransitionService(db, o.registry, o.store, definitions, queue, now, recordCacheSize(o.env)),
     queries: new PipelineQueries(db, o.store),
     queue,
     workers: null,
@@ -85,4 +85,13 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
     },
   };
   return rt;
+}
+
+/** PIPEWRIGHT_RECORD_CACHE: records kept for transitions (default 5000; 0 turns the cache off). */
+function recordCacheSize(env: Record<string, string | undefined>): number {
+  const raw = env.PIPEWRIGHT_RECORD_CACHE;
+  if (raw === undefined) return 5000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`PIPEWRIGHT_RECORD_CACHE must be a whole number >= 0; got "${raw}"`);
+  return n;
 }

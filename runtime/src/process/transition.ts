@@ -1,5 +1,5 @@
 import { NotFoundError, ProcessError, ValidationError, assertValidBody, type Move, type Registry } from '@pipewright/core';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
 import { PREPARE_SQL } from '../db/database';
@@ -9,6 +9,7 @@ import { isUuid, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
+import { RecordCache } from './record-cache';
 import { writeTransition } from './write';
 import { claimKey, storeResponse, type StoredResponse } from './idempotency';
 
@@ -80,7 +81,12 @@ export class TransitionService {
     readonly definitions: ProcessDefinitions,
     readonly queue: JobQueue | null,
     readonly now: () => Date = () => new Date(),
-  ) {}
+    cacheCapacity = 5000,
+  ) {
+    this.#cache = new RecordCache(cacheCapacity);
+  }
+
+  readonly #cache: RecordCache;
 
   async execute(r: TransitionRequest): Promise<StoredResponse> {
     const entity = this.registry.entity(r.type);
@@ -101,15 +107,49 @@ export class TransitionService {
     });
   }
 
+  /**
+   * Runs a transition. With a cached copy of the record at the version the client expects
+   * (see {@link RecordCache}) it skips reading the record: the write is then conditional on the
+   * principal still seeing and being allowed to change it, besides the version. Should that
+   * write not happen, or the cached copy lead to any refusal (guard, requirements, roles...),
+   * the transition runs again from a fresh read, so every answer is the one the database's
+   * current state gives.
+   */
   async #run(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest): Promise<StoredResponse> {
+    const cached = this.#cache.get(r.id, r.type, r.expectedVersion);
+    if (cached) {
+      try {
+        const done = await this.#attempt(db, r, cached);
+        if (done) return done;
+      } catch {
+        // Decided on the cached copy: answer from a fresh read instead (below).
+      }
+      this.#cache.delete(r.id);
+    }
+    return (await this.#attempt(db, r, undefined)) as StoredResponse;
+  }
+
+  /** One attempt; null when the write found the record changed (only with a cached row). */
+  async #attempt(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest, cached: Selectable<RecordTable> | undefined): Promise<StoredResponse | null> {
     const entity = this.registry.entity(r.type);
     const now = this.now();
-    const editable = this.store.access.edit(r.principal) ?? sql<boolean>`true`;
-    const found = await this.store.visible(r.type, r.principal, db).modifyFront(PREPARE_SQL).selectAll().select(editable.as('editable')).where('id', '=', r.id).where('deleted_at', 'is', null).executeTakeFirst();
-    if (!found) throw notFound(r.type, r.id);
-    const { editable: mayEdit, ...row } = found;
-    if (!mayEdit) throw forbidden(`You can see this ${r.type} record but not move it.`);
-    if (row.version !== r.expectedVersion) throw staleRevision('record', row.version, r.expectedVersion);
+    let row: Selectable<RecordTable>;
+    let condition: RawBuilder<boolean> | null = null;
+    if (cached) {
+      row = cached;
+      const read = this.store.access.read(r.principal);
+      const edit = this.store.access.edit(r.principal);
+      condition = read && edit ? sql<boolean>`${read} and ${edit}` : (read ?? edit);
+    } else {
+      const editable = this.store.access.edit(r.principal) ?? sql<boolean>`true`;
+      const found = await this.store.visible(r.type, r.principal, db).modifyFront(PREPARE_SQL).selectAll().select(editable.as('editable')).where('id', '=', r.id).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!found) throw notFound(r.type, r.id);
+      const { editable: mayEdit, ...fresh } = found;
+      row = fresh;
+      this.#cache.set(row);
+      if (!mayEdit) throw forbidden(`You can see this ${r.type} record but not move it.`);
+      if (row.version !== r.expectedVersion) throw staleRevision('record', row.version, r.expectedVersion);
+    }
     const attached = await this.#processOf(db, row, r);
     const compiled = await this.definitions.version(attached.id, attached.version, db);
     const before = toView(row);
@@ -143,13 +183,17 @@ export class TransitionService {
     // job's historyId, which the write statement adds to the payload.
     const actions = (t?.actions ?? []).map((a, i) => ({ id: a.id ?? String(i), type: a.type, config: a.config ?? {} }));
     const actionJob: Omit<ActionJob, 'historyId'> | null = actions.length > 0 && this.queue ? { record: { id: r.id, type: r.type }, process: attached, transition: t?.id ?? `${from}->${r.to}`, from, to: r.to, actor: r.principal.id, at: now.toISOString(), actions } : null;
-    const stay = await writeTransition(db, this.queue, { record: { id: r.id, type: r.type, createdAt: new Date(row.created_at), createdBy: row.created_by }, before, after, process: compiled, processId: attached.id, version: attached.version, from, to: r.to, transitionId: t?.id ?? null, actor: r.principal.id, at: now, meta, actionJob });
+    const stay = await writeTransition(db, this.queue, { record: { id: r.id, type: r.type, createdAt: new Date(row.created_at), createdBy: row.created_by }, before, after, process: compiled, processId: attached.id, version: attached.version, from, to: r.to, transitionId: t?.id ?? null, actor: r.principal.id, at: now, meta, actionJob, condition });
+    if (!stay && cached) return null;
     if (!stay) {
       // A concurrent change won the compare-and-set: report what the record is now.
       const current = await db.selectFrom('records').select(['version', 'deleted_at']).where('id', '=', r.id).executeTakeFirst();
       if (!current || current.deleted_at !== null) throw notFound(r.type, r.id);
       throw staleRevision('record', current.version, r.expectedVersion);
     }
+    // Only what committed may be cached: inside a transaction (Idempotency-Key) the caller
+    // commits later, so the entry is left out (the next transition reads the record).
+    if (db === this.db) this.#cache.set({ ...row, stage: r.to, data: after.data, version: after.version, updated_by: after.updatedBy, updated_at: now, process_id: attached.id, process_version: attached.version });
     return {
       status: 200,
       body: { record: { ...after, process: attached }, transition: { ...meta, historyId: stay.historyId, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },

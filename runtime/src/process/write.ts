@@ -1,5 +1,5 @@
 import { slaTimes, type CompiledProcess } from '@pipewright/core';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { PREPARE_SQL } from '../db/database';
 import type { Database } from '../db/tables';
 import { QUEUES, type JobQueue, type StatementJob } from '../jobs/queue';
@@ -24,6 +24,11 @@ export interface TransitionWrite {
    * null when the transition has no actions.
    */
   actionJob: Record<string, unknown> | null;
+  /**
+   * Extra condition on the record row (SQL over `records`), e.g. that the principal may still
+   * see and change it when the caller decided on a cached copy instead of reading it.
+   */
+  condition?: RawBuilder<boolean> | null;
 }
 
 /**
@@ -62,7 +67,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
     with upd as (
       update records set stage = ${w.to}::text, data = ${data}::jsonb, version = ${w.after.version}::int, updated_by = ${w.actor}::text, updated_at = ${w.at}::timestamptz,
         process_id = ${w.processId}::text, process_version = ${w.version}::int
-      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null returning id
+      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null${w.condition ? sql` and ${w.condition}` : sql``} returning id
     ),
     closed as (
       update stage_history set exited_at = ${w.at}::timestamptz, exited_by = ${w.actor}::text
