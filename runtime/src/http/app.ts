@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from '@pipewright/core';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -76,11 +76,21 @@ export function createApp(s: AppServices): Hono<AppEnv> {
       },
     }),
   );
-  const tooLarge = (limit: number) =>
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) => c.json(problem(413, 'body-too-large', `The request body is larger than ${limit} bytes.`), 413, { 'Content-Type': 'application/problem+json' }),
-    });
+  const tooLarge = (limit: number): MiddlewareHandler<AppEnv> => {
+    const onError = (c: Context) => c.json(problem(413, 'body-too-large', `The request body is larger than ${limit} bytes.`), 413, { 'Content-Type': 'application/problem+json' });
+    const streamed = bodyLimit({ maxSize: limit, onError });
+    // A body with a Content-Length is judged by the header (Node's parser holds the body to
+    // it), without touching the body: hono's bodyLimit reads `c.req.raw.body`, which makes the
+    // node adapter build a full web Request and stream for every request instead of reading
+    // the body directly. Chunked bodies are counted as they stream (hono's bodyLimit). An
+    // HTTP/1.1 request with neither header has no body.
+    return async (c, next) => {
+      if (c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+      const length = c.req.header('content-length');
+      if (length === undefined) return next();
+      return Number(length) > limit ? onError(c) : next();
+    };
+  };
   app.use('/api/imports', tooLarge(s.config.maxImportBytes));
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/imports') ? next() : tooLarge(s.config.maxBodyBytes)(c, next)));
   const now = s.store.now;
