@@ -1,4 +1,4 @@
-import http from 'node:http';
+import net from 'node:net';
 /**
  * Runs `clients` concurrent loops of `op` for `seconds`, returning operations per second.
  * Any failed operation aborts the measurement: a benchmark of errors measures nothing.
@@ -26,30 +26,78 @@ export async function measure(clients: number, seconds: number, op: (client: num
 }
 
 /**
- * A lean HTTP/1.1 client for load generation: node:http over a keep-alive agent (one socket per
- * concurrent client), about a third of `fetch`'s CPU per request, so the load generator takes
- * less of the machine it shares with the server and the database. Resolves with the status and
- * the body text.
+ * A lean HTTP/1.1 load client, in the spirit of wrk or pgbench's own client: each virtual client
+ * owns one keep-alive TCP connection and writes its request as one string; the response is read
+ * until its headers and Content-Length bytes of body are in. It costs the machine (which the
+ * server and the database share) a fraction of what `fetch` or node:http cost per request, so the
+ * benchmark measures the server rather than the load generator. Responses must carry a
+ * Content-Length (the runtime's JSON responses do); anything else fails the request.
  *
  * @example
  * ```ts
- * const post = httpClient(server.url);
- * const { status, text } = await post('POST', '/api/deals/1/transitions', { authorization }, JSON.stringify({ to: 'b' }));
+ * const client = leanClient(server.url, 8);
+ * const { status, text } = await client(0, 'POST', '/api/deals/1/transitions', { authorization }, JSON.stringify({ to: 'b' }));
  * ```
  */
-export function httpClient(base: string): (method: string, path: string, headers: Record<string, string>, body?: string) => Promise<{ status: number; text: string }> {
+export function leanClient(base: string, connections: number): (connection: number, method: string, path: string, headers: Record<string, string>, body?: string) => Promise<{ status: number; text: string }> {
   const url = new URL(base);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  return (method, path, headers, body) =>
-    new Promise((resolve, reject) => {
-      const req = http.request({ host: url.hostname, port: url.port, path, method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
+  const sockets: Array<Promise<Connection> | undefined> = Array.from({ length: connections }, () => undefined);
+  const open = (i: number): Promise<Connection> => (sockets[i] ??= Connection.open(url.hostname, Number(url.port)));
+  return async (i, method, path, headers, body) => {
+    const connection = await open(i);
+    let head = `${method} ${path} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+    return connection.request(`${head}\r\n${body ?? ''}`);
+  };
+}
+
+class Connection {
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (r: { status: number; text: string }) => void; reject: (e: Error) => void } | undefined;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      this.drain();
     });
+    const fail = (err: Error) => this.waiting?.reject(err);
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+  }
+
+  static open(host: string, port: number): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port }, () => resolve(new Connection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  request(text: string): Promise<{ status: number; text: string }> {
+    if (this.waiting) return Promise.reject(new Error('one request at a time per connection'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.socket.write(text);
+    });
+  }
+
+  private drain(): void {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buffer.subarray(0, end).toString('latin1');
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) {
+      this.waiting.reject(new Error(`response without Content-Length: ${head.slice(0, 200)}`));
+      return;
+    }
+    const total = end + 4 + Number(length[1]);
+    if (this.buffer.length < total) return;
+    const status = Number(head.slice(9, 12));
+    const text = this.buffer.subarray(end + 4, total).toString('utf8');
+    this.buffer = this.buffer.subarray(total);
+    const { resolve } = this.waiting;
+    this.waiting = undefined;
+    resolve({ status, text });
+  }
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { withBenchDatabase } from './bench-database';
-import { httpClient, measure } from './load';
+import { leanClient, measure } from './load';
 import { startServerProcess } from './server-process';
 
 /**
@@ -51,9 +51,9 @@ async function transitions(url: string): Promise<number> {
       await db.query(`insert into api_tokens (id, user_id, name, scopes, token_hash, created_by, created_at) values ($1, 'bench-admin', $2, '["read","write","import","admin"]', $3, 'system:bench', now())`, [randomUUID(), `bench ${i}`, createHash('sha256').update(token).digest('hex')]);
       tokens.push(token);
     }
-    const request = httpClient(server.url);
+    const request = leanClient(server.url, CLIENTS + 1);
     const call = async (path: string, body: unknown, extra: Record<string, string> = {}, client = CLIENTS) => {
-      const res = await request('POST', path, { authorization: `Bearer ${tokens[client]}`, 'content-type': 'application/json', ...extra }, JSON.stringify(body));
+      const res = await request(client, 'POST', path, { authorization: `Bearer ${tokens[client]}`, 'content-type': 'application/json', ...extra }, JSON.stringify(body));
       if (res.status < 200 || res.status > 299) throw new Error(`POST ${path}: ${res.status} ${res.text.slice(0, 500)}`);
       return JSON.parse(res.text) as { record?: { version: number } };
     };
