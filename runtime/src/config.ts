@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   /** PostgreSQL URL; absent means the embedded PGlite. */
   databaseUrl?: string;
+  /** Connections the runtime keeps to PostgreSQL (its pool size). */
+  databasePoolSize: number;
   /** PGlite data folder; `memory` for an in-memory database. */
   dataDir: string;
   /** Extra plugin folders (each a plugin, or a folder of plugins). */
@@ -53,6 +55,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port,
     host: env.HOST ?? '127.0.0.1',
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    databasePoolSize: positive('PIPEWRIGHT_DB_POOL', 10),
     dataDir: env.PIPEWRIGHT_DATA_DIR === 'memory' ? 'memory' : resolve(env.PIPEWRIGHT_DATA_DIR ?? '.pipewright-data'),
     pluginDirs: (env.PIPEWRIGHT_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p)),
     maxBodyBytes: positive('PIPEWRIGHT_MAX_BODY_BYTES', 1024 * 1024),

@@ -42,7 +42,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const dirs = discoverPluginDirs([BUILTIN_PLUGINS_DIR, ...config.pluginDirs]);
   const registry = await loadPlugins(dirs.map(folderSource));
   const database = await openDatabase({
-    ...(config.databaseUrl ? { url: config.databaseUrl } : config.dataDir === 'memory' ? {} : { dataDir: config.dataDir }),
+    ...(config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : config.dataDir === 'memory' ? {} : { dataDir: config.dataDir }),
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {

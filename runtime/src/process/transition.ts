@@ -154,8 +154,11 @@ export class TransitionService {
     const compiled = await this.definitions.version(attached.id, attached.version, db);
     const before = toView(row);
     const data = r.data ? mergePatch(before.data, r.data) : before.data;
-    assertValidBody(entity, data);
-    if (r.data) await this.#checkReferences(db, r.type, r.data, r.principal);
+    // An unchanged body was valid when it was written; a patched one is checked like an edit.
+    if (r.data) {
+      assertValidBody(entity, data);
+      await this.#checkReferences(db, r.type, r.data, r.principal);
+    }
     compiled.stage(r.to);
     const from = row.stage;
     let move: Move | null = null;

@@ -76,7 +76,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
     backfill as (
       insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, exited_at, exited_by, snapshot)
       select ${w.record.id}::uuid, ${w.record.type}::text, ${w.processId}::text, ${w.version}::int, ${w.from}::text, null, null, ${w.record.createdAt}::timestamptz, ${w.record.createdBy}::text,
-        ${w.at}::timestamptz, ${w.actor}::text, ${JSON.stringify(w.before.data)}::jsonb
+        ${w.at}::timestamptz, ${w.actor}::text, ${w.from === null ? null : JSON.stringify(w.before.data)}::jsonb
       from upd where ${w.from !== null}::boolean and not exists (select 1 from closed) returning id
     ),
     opened as (
