@@ -7,6 +7,7 @@ import type { ActionJob } from '../process/transition';
 import { appendEvent, mergePatch, type RecordStore } from '../records/store';
 import { toView } from '../records/view';
 import { notify, recipients } from './recipients';
+import type { PrivateAllowList } from './destination';
 import { WebhookError, deliverWebhook } from './webhook';
 
 /** What running one action needs. */
@@ -17,6 +18,8 @@ export interface ActionEnv {
   env: Record<string, string | undefined>;
   now: () => Date;
   webhookTimeoutMs: number;
+  /** Non-public destinations `core.webhook` may reach (PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE); default none. */
+  webhookAllowPrivate?: PrivateAllowList;
 }
 
 /** An action of a job with its idempotency key resolved (see `actionKey`). */
@@ -108,7 +111,7 @@ async function runWebhook(e: ActionEnv, job: ActionJob, a: Action, record: Selec
     record: view ? { id: view.id, type: view.type, stage: view.stage, version: view.version, owner: view.owner, data: view.data } : { id: job.record.id, type: job.record.type },
   };
   try {
-    return await deliverWebhook({ url: String(a.config.url), secret, id: a.key, payload, timeoutMs: e.webhookTimeoutMs, now: e.now });
+    return await deliverWebhook({ url: String(a.config.url), secret, id: a.key, payload, timeoutMs: e.webhookTimeoutMs, now: e.now, ...(e.webhookAllowPrivate ? { allowPrivate: e.webhookAllowPrivate } : {}) });
   } catch (err) {
     if (err instanceof WebhookError && err.permanent) throw new PermanentActionError(err.message);
     throw err;

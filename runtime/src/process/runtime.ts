@@ -2,6 +2,7 @@ import type { Registry } from '@pipewright/core';
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
 import type { Database } from '../db/tables';
+import { NO_PRIVATE, type PrivateAllowList } from '../jobs/destination';
 import { JobQueue, queueOptions } from '../jobs/queue';
 import { Workers } from '../jobs/workers';
 import type { RecordStore } from '../records/store';
@@ -38,6 +39,8 @@ export interface ProcessRuntimeOptions {
   env: Record<string, string | undefined>;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Non-public destinations webhooks may reach (default: none). */
+  webhookAllowPrivate?: PrivateAllowList;
 }
 
 /**
@@ -70,7 +73,8 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
     now,
     async startWorkers(concurrency = Number(o.env.PIPEWRIGHT_WORKERS ?? 2)) {
       if (!rt.workers) {
-        rt.workers = new Workers(queue, { db, registry: o.registry, store: o.store, env: o.env, now, webhookTimeoutMs: Number(o.env.PIPEWRIGHT_WEBHOOK_TIMEOUT_MS ?? 10_000) }, definitions, o.log);
+        const env = { db, registry: o.registry, store: o.store, env: o.env, now, webhookTimeoutMs: Number(o.env.PIPEWRIGHT_WEBHOOK_TIMEOUT_MS ?? 10_000), webhookAllowPrivate: o.webhookAllowPrivate ?? NO_PRIVATE };
+        rt.workers = new Workers(queue, env, definitions, o.log);
         await rt.workers.start(concurrency);
       }
       return rt.workers;

@@ -39,7 +39,8 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
     });
     await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', () => r()));
     hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
-    server = await startServer(backend, { PIPEWRIGHT_PLUGINS: FIXTURES });
+    // The receiver runs on loopback, which webhooks may only reach when allowed.
+    server = await startServer(backend, { PIPEWRIGHT_PLUGINS: FIXTURES, PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
     rep = server.as('rep');
     await server.seedOrg();
     const definition = {
@@ -73,6 +74,16 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
           actions: [
             { id: 'broken_hook', type: 'core.webhook', config: { url: `${hookUrl}/fail`, secretEnv: 'PW_TEST_HOOK' } },
             { id: 'after', type: 'core.set_field', config: { field: 'notes', value: 'won' } },
+          ],
+        },
+        {
+          id: 'leak',
+          from: 'a',
+          to: 'won',
+          actions: [
+            { id: 'metadata_hook', type: 'core.webhook', config: { url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/', secretEnv: 'PW_TEST_HOOK' } },
+            { id: 'private_hook', type: 'core.webhook', config: { url: `http://[::ffff:10.0.0.1]:${new URL(hookUrl).port}/ok`, secretEnv: 'PW_TEST_HOOK' } },
+            { id: 'after', type: 'core.set_field', config: { field: 'notes', value: 'leak refused' } },
           ],
         },
         { id: 'lose', from: '*', to: 'lost' },
@@ -139,5 +150,26 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
     const incidents = await expectJson<{ items: { kind: string; record: string; message: string }[] }>(server.api('/api/incidents'), 200);
     expect(incidents.items.filter((i) => i.record === deal.id)).toEqual([expect.objectContaining({ kind: 'webhook-failed', message: expect.stringContaining('HTTP 500') })]);
     expect((await rep.api('/api/incidents')).status).toBe(403);
+  });
+
+  it('refuses a webhook to a non-public address at once: an incident without retries, and the later actions still run', async () => {
+    const deal = await createDeal(rep.api, { name: 'Umbrella' });
+    await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'actions_test' }), 200);
+    const before = deliveries.length;
+    const moved = await expectJson<{ transition: { historyId: string } }>(move(rep.api, deal.id, 2, { to: 'won' }), 200);
+    const id = moved.transition.historyId;
+    const finished = await eventually(async () => ((await runs(id)).length === 3 ? runs(id) : undefined));
+    const byKey = Object.fromEntries(finished.map((r) => [r.key.slice(id.length + 1), r]));
+    expect(byKey.metadata_hook).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('169.254.169.254 (linkLocal)') });
+    expect(byKey.private_hook).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('(private)') });
+    expect(byKey.after?.status).toBe('done');
+    // One attempt of the job, which completed: pg-boss retried nothing.
+    const job = await sql<{ state: string; retry_count: number }>`select state, retry_count from ${sql.table(`${server.platform.processes.queue.schema}.job`)} where name = ${QUEUES.actions} and data->>'historyId' = ${id}`.execute(server.platform.database.db);
+    expect(job.rows).toEqual([{ state: 'completed', retry_count: 0 }]);
+    const incidents = await expectJson<{ items: { kind: string; record: string; message: string }[] }>(server.api('/api/incidents'), 200);
+    const mine = incidents.items.filter((i) => i.record === deal.id);
+    expect(mine).toHaveLength(2);
+    expect(mine.every((i) => i.kind === 'webhook-failed' && i.message.includes('PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE'))).toBe(true);
+    expect(deliveries.length).toBe(before);
   });
 });
