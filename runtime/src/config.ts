@@ -33,6 +33,8 @@ export interface Config {
   rateLimitSyncMs: number;
   /** Mark cookies Secure: `auto` does so for HTTPS requests (as a proxy reports them). */
   secureCookies: 'auto' | 'always' | 'never';
+  /** How long a stored Idempotency-Key response is replayed, in hours; older keys are new again and swept. */
+  idempotencyTtlHours: number;
   /** Non-public webhook destinations an operator allows (CIDRs, hosts or all); none by default. */
   webhookAllowPrivate: PrivateAllowList;
 }
@@ -71,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secureCookies: secureCookies(env.PIPEWRIGHT_SECURE_COOKIES),
     authCacheMs: env.PIPEWRIGHT_AUTH_CACHE_MS === '0' ? 0 : positive('PIPEWRIGHT_AUTH_CACHE_MS', 2000),
     rateLimitSyncMs: env.PIPEWRIGHT_RATE_LIMIT_SYNC_MS === '0' ? 0 : positive('PIPEWRIGHT_RATE_LIMIT_SYNC_MS', 1000),
+    idempotencyTtlHours: positive('PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS', 24),
     webhookAllowPrivate: parsePrivateAllowList(env.PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE),
   };
 }

@@ -54,7 +54,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const store = new RecordStore(database.db, registry, options.now);
   let processes: ProcessRuntime;
   try {
-    processes = await createProcessRuntime({ database, registry, store, env: process.env, webhookAllowPrivate: config.webhookAllowPrivate, ...(options.schema ? { schema: options.schema } : {}), ...(config.databaseUrl ? { url: config.databaseUrl } : {}), ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
+    processes = await createProcessRuntime({ database, registry, store, env: process.env, idempotencyTtlHours: config.idempotencyTtlHours, webhookAllowPrivate: config.webhookAllowPrivate, ...(options.schema ? { schema: options.schema } : {}), ...(config.databaseUrl ? { url: config.databaseUrl } : {}), ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
   } catch (err) {
     await database.close();
     throw err;

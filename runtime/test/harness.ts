@@ -106,12 +106,15 @@ const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
  * const rep = server.as('rep');
  * await rep.api('/api/records/pipeline.deal');
  * ```
+ *
+ * `options.now` replaces the runtime's clock (sessions the harness creates use the real clock:
+ * a test that moves the clock far signs in with bearer tokens, `as(user, 'token')`).
  */
-export async function startServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(backend: Backend, env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
   const schema = backend.url ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config: Config = loadConfig({ PIPEWRIGHT_DATA_DIR: 'memory', PIPEWRIGHT_DEMO: 'false', ...(backend.url ? { DATABASE_URL: backend.url } : {}), ...env });
   const logs: string[] = [];
-  const platform = await createPlatform(config, { ...(schema ? { schema } : {}), log: (l) => logs.push(l) });
+  const platform = await createPlatform(config, { ...(schema ? { schema } : {}), log: (l) => logs.push(l), ...(options.now ? { now: options.now } : {}) });
   const db = platform.database.db;
 
   const canaryPassword = `canary-password-${randomBytes(8).toString('hex')}`;

@@ -11,8 +11,25 @@ import type { Database } from '../db/tables';
  * await queue.send(QUEUES.sla, { historyId, kind: 'breach' }, { startAfter: dueAt });
  * ```
  */
-export const QUEUES = { actions: 'pw_actions', sla: 'pw_sla' } as const;
+export const QUEUES = { actions: 'pw_actions', sla: 'pw_sla', maintenance: 'pw_maintenance' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/**
+ * When pg-boss's clock sends the maintenance job (cron, UTC): every 15 minutes. pg-boss sends
+ * one job per tick however many runtimes share the database, and the maintenance queue's
+ * `stately` policy keeps at most one waiting and one running, so one worker at a time runs it.
+ *
+ * @example
+ * ```ts
+ * await boss.schedule(QUEUES.maintenance, MAINTENANCE_CRON, { task: 'sweep' });
+ * ```
+ */
+export const MAINTENANCE_CRON = '*/15 * * * *';
+
+/** Payload of a maintenance job: `sweep` removes expired data (idempotency keys). */
+export interface MaintenanceJob {
+  task: 'sweep';
+}
 
 /** Tuning of the job queue; the defaults suit production, tests shorten them. */
 export interface QueueOptions {
@@ -123,7 +140,8 @@ export class JobQueue {
       schema: o.schema,
       migrate: true,
       supervise: true,
-      schedule: false,
+      // pg-boss's clock (cron) sends the maintenance job; see MAINTENANCE_CRON.
+      schedule: true,
       maintenanceIntervalSeconds: o.maintenanceIntervalSeconds,
       expireInSeconds: o.expireInSeconds,
       retryLimit: o.retryLimit,
@@ -137,7 +155,10 @@ export class JobQueue {
       // Connection hiccups of pg-boss's own pool; it retries. Handler failures are recorded per job.
     });
     await boss.start();
-    for (const name of Object.values(QUEUES)) await boss.createQueue(name);
+    await boss.createQueue(QUEUES.actions);
+    await boss.createQueue(QUEUES.sla);
+    await boss.createQueue(QUEUES.maintenance, { name: QUEUES.maintenance, policy: 'stately' });
+    await boss.schedule(QUEUES.maintenance, MAINTENANCE_CRON, { task: 'sweep' } satisfies MaintenanceJob);
     return new JobQueue(boss, o, o.schema);
   }
 

@@ -4,7 +4,8 @@ import type { SlaJob } from '../process/history';
 import type { ProcessDefinitions } from '../process/definitions';
 import { actionKey, type ActionJob } from '../process/transition';
 import { PermanentActionError, runAction, type ActionEnv } from './actions';
-import { QUEUES, type JobQueue } from './queue';
+import { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from '../process/idempotency';
+import { QUEUES, type JobQueue, type MaintenanceJob } from './queue';
 import { recordIncident } from './recipients';
 import { handleSlaJob } from './sla';
 
@@ -13,13 +14,22 @@ export interface WorkerStats {
   actionsRun: number;
   actionsFailed: number;
   breaches: number;
+  /** Expired idempotency keys this process's maintenance jobs deleted. */
+  keysSwept: number;
+}
+
+/** Retention of what the maintenance job sweeps. */
+export interface MaintenanceOptions {
+  /** Idempotency keys older than this are deleted (default 24 hours). */
+  idempotencyTtlMs: number;
 }
 
 /**
  * The workers of one runtime process: action jobs (each transition's actions in order; a
  * failing action makes pg-boss retry the job with backoff, finished actions are skipped; on the
  * last attempt the failure becomes an incident and the remaining actions still run) and SLA
- * timers. Any number of processes may run workers on one database.
+ * timers, and the maintenance job pg-boss's clock sends every 15 minutes (deletes idempotency
+ * keys older than their retention). Any number of processes may run workers on one database.
  *
  * @example
  * ```ts
@@ -29,7 +39,7 @@ export interface WorkerStats {
  */
 export class Workers {
   readonly id = `${hostname()}:${process.pid}`;
-  readonly stats: WorkerStats = { actionsRun: 0, actionsFailed: 0, breaches: 0 };
+  readonly stats: WorkerStats = { actionsRun: 0, actionsFailed: 0, breaches: 0, keysSwept: 0 };
   #ids: string[] = [];
 
   constructor(
@@ -37,6 +47,7 @@ export class Workers {
     readonly env: ActionEnv,
     readonly definitions: ProcessDefinitions,
     readonly log: (line: string) => void = () => {},
+    readonly maintenance: MaintenanceOptions = { idempotencyTtlMs: DEFAULT_IDEMPOTENCY_TTL_MS },
   ) {}
 
   async start(concurrency = 2): Promise<void> {
@@ -51,6 +62,25 @@ export class Workers {
         for (const job of jobs) if ((await handleSlaJob(this.env.db, this.definitions, job.data, this.id)) === 'breached') this.stats.breaches++;
       }));
     }
+    this.#ids.push(await boss.work<MaintenanceJob>(QUEUES.maintenance, polling, async (jobs) => {
+      for (const job of jobs) if (job.data.task === 'sweep') await this.sweep();
+    }));
+  }
+
+  /**
+   * Deletes the idempotency keys older than their retention (by the runtime's clock); what the
+   * maintenance job runs. Returns how many were deleted.
+   *
+   * @example
+   * ```ts
+   * await workers.sweep(); // 42
+   * ```
+   */
+  async sweep(): Promise<number> {
+    const n = await sweepIdempotencyKeys(this.env.db, new Date(this.env.now().getTime() - this.maintenance.idempotencyTtlMs));
+    this.stats.keysSwept += n;
+    if (n > 0) this.log(`maintenance: deleted ${n} expired idempotency key(s)`);
+    return n;
   }
 
   /** Wakes the local workers (after a local commit) instead of waiting for the next poll. */

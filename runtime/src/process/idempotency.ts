@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PipewrightError, ValidationError } from '@pipewright/core';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables';
 
 /** A response stored under an Idempotency-Key. */
@@ -47,23 +47,45 @@ function canonical(v: unknown): unknown {
 }
 
 /**
+ * How long a stored response is replayed when nothing else is configured: 24 hours
+ * (`PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS`).
+ *
+ * @example
+ * ```ts
+ * new Date(Date.now() - DEFAULT_IDEMPOTENCY_TTL_MS); // keys stored before this are expired
+ * ```
+ */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+/**
  * Claims an idempotency key inside the caller's transaction. Returns null when the caller now
  * holds it (it must {@link storeResponse} before committing); otherwise the response stored by
  * the request that holds it. A concurrent request with the same key waits on the unique index
  * until the holder commits (then gets its response) or rolls back (then claims it itself).
  * The same key with a different request is 422.
  *
+ * A key is remembered for `ttlMs`: a key stored before `now - ttlMs` counts as never used, even
+ * if {@link sweepIdempotencyKeys} has not removed it yet. The same statement that claims the key
+ * takes the expired row over (an upsert whose update only applies to an expired row), so two
+ * requests racing for an expired key still end with one holder and one replay.
+ *
  * @example
  * ```ts
- * const replay = await claimKey(tx, 'user:ada', key, hash);
+ * const replay = await claimKey(tx, 'user:ada', key, hash, new Date(), DEFAULT_IDEMPOTENCY_TTL_MS);
  * if (replay) return replay;
  * ```
  */
-export async function claimKey(tx: Transaction<Database>, scope: string, key: string, hash: string, now: Date): Promise<StoredResponse | null> {
+export async function claimKey(tx: Transaction<Database>, scope: string, key: string, hash: string, now: Date, ttlMs: number = DEFAULT_IDEMPOTENCY_TTL_MS): Promise<StoredResponse | null> {
+  const expired = new Date(now.getTime() - ttlMs);
   const claimed = await tx
     .insertInto('idempotency_keys')
     .values({ scope, key, request_hash: hash, status: 0, body: 'null', headers: '{}', created_at: now })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['scope', 'key'])
+        .doUpdateSet((eb) => ({ request_hash: eb.ref('excluded.request_hash'), status: 0, body: 'null', headers: '{}', created_at: eb.ref('excluded.created_at') }))
+        .where('idempotency_keys.created_at', '<', expired),
+    )
     .returning('key')
     .executeTakeFirst();
   if (claimed) return null;
@@ -73,6 +95,32 @@ export async function claimKey(tx: Transaction<Database>, scope: string, key: st
   }
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   return { status: row.status, body: parse(row.body), headers: parse(row.headers) as Record<string, string> };
+}
+
+/**
+ * Deletes the idempotency keys stored before `before`, in batches of `batchSize` rows (each its
+ * own short statement, oldest first, skipping rows another transaction holds), and returns how
+ * many it deleted. Run by the maintenance job (see `Workers`); running it concurrently is
+ * harmless.
+ *
+ * @example
+ * ```ts
+ * await sweepIdempotencyKeys(db, new Date(Date.now() - DEFAULT_IDEMPOTENCY_TTL_MS));
+ * ```
+ */
+export async function sweepIdempotencyKeys(db: Kysely<Database>, before: Date, batchSize = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom('idempotency_keys')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(refTuple('scope', 'key'), 'in', selectFrom('idempotency_keys').select(['scope', 'key']).where('created_at', '<', before).orderBy('created_at').limit(batchSize).forUpdate().skipLocked().$asTuple('scope', 'key')),
+      )
+      .executeTakeFirst();
+    const n = Number(result.numDeletedRows);
+    total += n;
+    if (n < batchSize) return total;
+  }
 }
 
 /**

@@ -39,6 +39,8 @@ export interface ProcessRuntimeOptions {
   env: Record<string, string | undefined>;
   log?: (line: string) => void;
   now?: () => Date;
+  /** How long Idempotency-Key responses are replayed, in hours (default 24); older keys are swept. */
+  idempotencyTtlHours?: number;
   /** Non-public destinations webhooks may reach (default: none). */
   webhookAllowPrivate?: PrivateAllowList;
 }
@@ -60,13 +62,14 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
   const definitions = new ProcessDefinitions(db, o.registry, now);
   await definitions.syncPluginProcesses();
   const options = queueOptions(o.env);
+  const idempotencyTtlMs = (o.idempotencyTtlHours ?? 24) * 3600_000;
   const queue = await JobQueue.open(o.database, { ...options, schema: o.schema ?? 'pgboss', ...(o.url ? { url: o.url } : {}) });
   const rt: ProcessRuntime = {
     db,
     registry: o.registry,
     store: o.store,
     definitions,
-    transitions: new TransitionService(db, o.registry, o.store, definitions, queue, now, recordCacheSize(o.env)),
+    transitions: new TransitionService(db, o.registry, o.store, definitions, queue, now, recordCacheSize(o.env), idempotencyTtlMs),
     queries: new PipelineQueries(db, o.store),
     queue,
     workers: null,
@@ -74,7 +77,7 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
     async startWorkers(concurrency = Number(o.env.PIPEWRIGHT_WORKERS ?? 2)) {
       if (!rt.workers) {
         const env = { db, registry: o.registry, store: o.store, env: o.env, now, webhookTimeoutMs: Number(o.env.PIPEWRIGHT_WEBHOOK_TIMEOUT_MS ?? 10_000), webhookAllowPrivate: o.webhookAllowPrivate ?? NO_PRIVATE };
-        rt.workers = new Workers(queue, env, definitions, o.log);
+        rt.workers = new Workers(queue, env, definitions, o.log, { idempotencyTtlMs });
         await rt.workers.start(concurrency);
       }
       return rt.workers;

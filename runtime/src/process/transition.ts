@@ -11,7 +11,7 @@ import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
 import { RecordCache } from './record-cache';
 import { writeTransition } from './write';
-import { claimKey, storeResponse, type StoredResponse } from './idempotency';
+import { DEFAULT_IDEMPOTENCY_TTL_MS, claimKey, storeResponse, type StoredResponse } from './idempotency';
 
 /** What a client asks for: the target stage, optionally which transition, and fields to set on the way. */
 export interface TransitionRequest {
@@ -82,6 +82,8 @@ export class TransitionService {
     readonly queue: JobQueue | null,
     readonly now: () => Date = () => new Date(),
     cacheCapacity = 5000,
+    /** How long an Idempotency-Key's response is replayed; an older key is a new request. */
+    readonly idempotencyTtlMs = DEFAULT_IDEMPOTENCY_TTL_MS,
   ) {
     this.#cache = new RecordCache(cacheCapacity);
   }
@@ -99,7 +101,7 @@ export class TransitionService {
     if (!idempotency) return this.#run(this.db, r);
     return this.db.transaction().execute(async (tx) => {
       const scope = `transition:${r.principal.id}`;
-      const replay = await claimKey(tx, scope, idempotency.key, idempotency.hash, this.now());
+      const replay = await claimKey(tx, scope, idempotency.key, idempotency.hash, this.now(), this.idempotencyTtlMs);
       if (replay) return { ...replay, headers: { ...replay.headers, 'Idempotent-Replayed': 'true' } };
       const response = await this.#run(tx, r);
       await storeResponse(tx, scope, idempotency.key, response);
