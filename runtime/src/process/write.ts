@@ -67,7 +67,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
     with upd as (
       update records set stage = ${w.to}::text, data = ${data}::jsonb, version = ${w.after.version}::int, updated_by = ${w.actor}::text, updated_at = ${w.at}::timestamptz,
         process_id = ${w.processId}::text, process_version = ${w.version}::int
-      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null${w.condition ? sql` and ${w.condition}` : sql``} returning id
+      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null${w.condition ? sql` and ${w.condition}` : sql``} returning id, data
     ),
     closed as (
       update stage_history set exited_at = ${w.at}::timestamptz, exited_by = ${w.actor}::text
@@ -82,7 +82,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
     opened as (
       insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, due_at, snapshot)
       select ${w.record.id}::uuid, ${w.record.type}::text, ${w.processId}::text, ${w.version}::int, ${w.to}::text, ${w.from}::text, ${w.transitionId}::text, ${w.at}::timestamptz,
-        ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, ${data}::jsonb
+        ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, upd.data
       from upd where (select count(*) from closed) + (select count(*) from backfill) >= 0 returning id
     )${enqueue}
     insert into events (record_id, record_type, action, actor, at, before, after, meta)
