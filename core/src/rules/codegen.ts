@@ -1,3 +1,4 @@
+import type { OperatorDefinition } from './operators/definition';
 import type { OperatorRegistry } from './operators/registry';
 import type { ArrayNode, OpNode, RuleNode, VarNode } from './types';
 
@@ -88,9 +89,8 @@ export function generateSource(tree: RuleNode, operators: OperatorRegistry): Gen
 
 class Generator {
   private readonly constants: unknown[] = [];
-  /** Index of each primitive constant already in `constants` (`-0` is never shared). */
-  private readonly constantIndex = new Map<unknown, string>();
-  private readonly helpers = new Set<HelperName>();
+  /** Helpers the source uses, in first-use order (a handful: a list beats a Set here). */
+  private readonly helpers: HelperName[] = [];
   private functions = '';
   private functionCount = 0;
   private frame: FunctionFrame = newFrame(undefined);
@@ -163,18 +163,22 @@ class Generator {
 
   private konst(value: unknown): string {
     const shared = value === null || (typeof value !== 'object' && typeof value !== 'function' && !Object.is(value, -0));
+    const constants = this.constants;
     if (shared) {
-      const known = this.constantIndex.get(value);
-      if (known !== undefined) return known;
+      // A rule has a handful of constants: a scan beats a Map. `-0` is never shared, and no
+      // other shared value is `===` to a different one (no NaN in JSON).
+      for (let i = 0; i < constants.length; i++) {
+        const c = constants[i];
+        if (c === value && !Object.is(c, -0)) return constantName(i);
+      }
     }
-    const name = `k${this.constants.length}`;
-    this.constants.push(value);
-    if (shared) this.constantIndex.set(value, name);
-    return name;
+    constants.push(value);
+    return constantName(constants.length - 1);
   }
 
+
   private helper(name: HelperName): HelperName {
-    this.helpers.add(name);
+    if (!this.helpers.includes(name)) this.helpers.push(name);
     return name;
   }
 
@@ -283,10 +287,11 @@ class Generator {
       }
     }
     if (start === path.length) return holder;
-    this.helpers.add('OP').add('AP');
+    this.helper('OP');
+    this.helper('AP');
     if (notFound === 'null') {
       // Without fallback, a null (found or not) reads on as "not found": `own` (runtime `ownValue`) chains.
-      this.helpers.add('own');
+      this.helper('own');
       if (path.length - start - 1 > this.frame.reads) this.frame.reads = path.length - start - 1;
       let code = '';
       for (let i = start; i < path.length; i++) {
@@ -300,7 +305,7 @@ class Generator {
       }
       return code;
     }
-    this.helpers.add('found');
+    this.helper('found');
     if (path.length - start > this.frame.reads) this.frame.reads = path.length - start;
     let code = '(';
     for (let i = start; i < path.length; i++) {
@@ -465,9 +470,10 @@ class Generator {
    *   strings, the other branch keeps JavaScript's generic comparison.
    */
   private relational(op: string, a: Emitted, b: Emitted): string {
-    const num = (e: Emitted): boolean => e.shape === 'num';
-    if (num(a) && !num(b)) return `(${a.code} ${op} ${this.numeric(b)})`;
-    if (num(b) && !num(a)) return `(${this.numeric(a)} ${op} ${b.code})`;
+    const numA = a.shape === 'num';
+    const numB = b.shape === 'num';
+    if (numA && !numB) return `(${a.code} ${op} ${this.numeric(b)})`;
+    if (numB && !numA) return `(${this.numeric(a)} ${op} ${b.code})`;
     if (b.literal === true && b.shape === 'str' && a.shape === 'any') {
       const t = this.temp();
       return `(typeof (${t} = ${a.code}) === 'string' ? ${t} ${op} ${b.code} : ${t} ${op} ${b.code})`;
@@ -604,10 +610,25 @@ class Generator {
   private plugin(node: OpNode): Emitted {
     const definition = this.operators.get(node.op)?.definition;
     if (definition === undefined) throw new Error(`operator '${node.op}' has no implementation`);
-    const evaluate = this.konst(definition.evaluate.bind(definition));
+    let bound = boundEvaluate.get(definition);
+    if (bound === undefined) {
+      bound = definition.evaluate.bind(definition);
+      boundEvaluate.set(definition, bound);
+    }
+    const evaluate = this.konst(bound);
     return { code: `${evaluate}([${this.codes(node.args)}], ${this.context()})`, shape: 'any', undef: true };
   }
 }
+
+const CONSTANT_NAMES: string[] = [];
+
+/** `k<i>`, the name of constant i (cached: every rule names its constants the same way). */
+function constantName(i: number): string {
+  return (CONSTANT_NAMES[i] ??= `k${i}`);
+}
+
+/** Each plugin operator's `evaluate` bound to its definition, shared by every rule using it. */
+const boundEvaluate = new WeakMap<object, OperatorDefinition['evaluate']>();
 
 /** A fresh frame for a function whose body is `body` (undefined: no body). */
 function newFrame(body: RuleNode | undefined): FunctionFrame {
