@@ -95,9 +95,9 @@ export class TransitionService {
     if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
     if (!isUuid(r.id)) throw notFound(r.type, r.id);
     const idempotency = r.idempotency;
-    // Without an Idempotency-Key a transition is two statements and no explicit transaction:
-    // read, then one compare-and-set write (see writeTransition). With a key, the claim, the
-    // transition and the stored response commit together.
+    // Without an Idempotency-Key a transition needs no explicit transaction: a read (skipped
+    // when the record is cached), then one compare-and-set write (see writeTransition). With a
+    // key, the claim, the transition and the stored response commit together.
     if (!idempotency) return this.#run(this.db, r);
     return this.db.transaction().execute(async (tx) => {
       const scope = `transition:${r.principal.id}`;
