@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { startServerProcess, type RunningServer } from '../../bench/server-process';
 import { sha256 } from '../../src/auth/secrets';
 
@@ -78,4 +79,46 @@ export async function seedAccess(db: Throwaway): Promise<string> {
 export function client(base: string, token: string) {
   return (path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) =>
     fetch(base + path, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${token}`, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers }, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
+}
+
+/** What {@link childRuntimes} opened: the database, its first runtime and the admin token. */
+export interface OpenedRuntimes {
+  db: Throwaway;
+  first: RunningServer;
+  token: string;
+}
+
+/**
+ * A throwaway database and the runtime processes a test file starts on it: `open()` creates the
+ * database, starts the first runtime and seeds access; `start()` starts more (after a kill, or a
+ * second process). After the file every process still running is killed and the database dropped.
+ *
+ * @example
+ * ```ts
+ * const runtimes = childRuntimes(process.env.TEST_DATABASE_URL!);
+ * const { db, first, token } = await runtimes.open();
+ * const second = await runtimes.start();
+ * ```
+ */
+export function childRuntimes(base: string): { open(): Promise<OpenedRuntimes>; start(env?: Record<string, string>): Promise<RunningServer> } {
+  let db: Throwaway | undefined;
+  const servers: RunningServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    await db?.drop();
+  });
+  const start = async (env: Record<string, string> = {}) => {
+    if (!db) throw new Error('childRuntimes: open() first');
+    const server = await startRuntime(db.url, env);
+    servers.push(server);
+    return server;
+  };
+  return {
+    async open() {
+      db = await throwawayDatabase(base);
+      const first = await start();
+      return { db, first, token: await seedAccess(db) };
+    },
+    start,
+  };
 }

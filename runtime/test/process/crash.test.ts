@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../bench/server-process';
-import { client, seedAccess, startRuntime, throwawayDatabase, type Throwaway } from './child';
+import { childRuntimes, client } from './child';
 import { eventually } from './helpers';
 
 const URL_ = process.env.TEST_DATABASE_URL;
@@ -37,18 +37,10 @@ const CRASH_PROCESS = {
 };
 
 describe.runIf(URL_)('kill -9 during 200 concurrent transitions, then restart (PostgreSQL)', () => {
-  let db: Throwaway | undefined;
-  const servers: RunningServer[] = [];
-  afterAll(async () => {
-    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-    await db?.drop();
-  });
+  const runtimes = childRuntimes(URL_ as string);
 
   it('loses nothing acknowledged, leaves no stage without history and audit, and runs every enqueued action', async () => {
-    db = await throwawayDatabase(URL_ as string);
-    const first = await startRuntime(db.url);
-    servers.push(first);
-    const token = await seedAccess(db);
+    const { db, first, token } = await runtimes.open();
     let api = client(first.url, token);
     expect((await api('/api/processes', { method: 'POST', json: CRASH_PROCESS })).status).toBe(201);
     expect((await api('/api/processes/crash_test/publish', { method: 'POST' })).status).toBe(201);
@@ -76,8 +68,7 @@ describe.runIf(URL_)('kill -9 during 200 concurrent transitions, then restart (P
     expect(killed).toBe(true);
     await exited(first);
     // Move every entered deal once more (a -> b, with actions) in a second storm, killed again.
-    const second = await startRuntime(db.url);
-    servers.push(second);
+    const second = await runtimes.start();
     api = client(second.url, token);
     const entered = (await db.query<{ id: string }>(`select id from records where stage = 'a'`)).map((r) => r.id);
     const ackedB = new Map<string, string>();
@@ -97,8 +88,7 @@ describe.runIf(URL_)('kill -9 during 200 concurrent transitions, then restart (P
     }));
     expect(killedB).toBe(true);
     await exited(second);
-    const third = await startRuntime(db.url);
-    servers.push(third);
+    const third = await runtimes.start();
 
     // Every acknowledged transition is there, with the history row the client was told about.
     const stays = await db.query<{ id: string; record_id: string; stage: string; exited_at: Date | null }>(`select id::text as id, record_id, stage, exited_at from stage_history`);
@@ -126,7 +116,7 @@ describe.runIf(URL_)('kill -9 during 200 concurrent transitions, then restart (P
     // Every enqueued action runs, once, after the restart (jobs a dead worker held expire and retry).
     const keys = inB.length * 2;
     try {
-      await eventually(async () => Number((await db?.query<{ n: string }>(`select count(*) as n from action_runs where status = 'done'`))?.[0]?.n) === keys, 45_000, 500);
+      await eventually(async () => Number((await db.query<{ n: string }>(`select count(*) as n from action_runs where status = 'done'`))[0]?.n) === keys, 45_000, 500);
     } catch (err) {
       console.log('jobs', JSON.stringify(await db.query(`select state, retry_count, count(*) from pgboss.job where name = 'pw_actions' group by 1, 2`)), 'runs', JSON.stringify(await db.query('select status, count(*) from action_runs group by 1')), 'expected', keys);
       console.log(third.output().slice(-3000));

@@ -1,24 +1,15 @@
 import PgBoss from 'pg-boss';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../bench/server-process';
-import { client, seedAccess, startRuntime, throwawayDatabase, type Throwaway } from './child';
+import { describe, expect, it } from 'vitest';
+import { childRuntimes, client } from './child';
 import { SLA_PROCESS, eventually } from './helpers';
 
 const URL_ = process.env.TEST_DATABASE_URL;
 
 describe.runIf(URL_)('SLA timers across a kill -9 and two runtime processes on one PostgreSQL', () => {
-  let db: Throwaway | undefined;
-  const servers: RunningServer[] = [];
-  afterAll(async () => {
-    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-    await db?.drop();
-  });
+  const runtimes = childRuntimes(URL_ as string);
 
   it('breaches each overdue stay exactly once, whichever process and however many deliveries', async () => {
-    db = await throwawayDatabase(URL_ as string);
-    const first = await startRuntime(db.url);
-    servers.push(first);
-    const token = await seedAccess(db);
+    const { db, first, token } = await runtimes.open();
     const api = client(first.url, token);
     const process = { ...SLA_PROCESS, stages: SLA_PROCESS.stages.map((s) => (s.id === 'fast' ? { ...s, sla: { maxDuration: 'PT4S', escalateTo: { role: 'manager' } } } : s)) };
     expect((await api('/api/processes', { method: 'POST', json: process })).status).toBe(201);
@@ -33,8 +24,7 @@ describe.runIf(URL_)('SLA timers across a kill -9 and two runtime processes on o
     // The process that scheduled the timers dies before they are due.
     first.child.kill('SIGKILL');
     await new Promise<void>((r) => (first.child.exitCode === null && first.child.signalCode === null ? first.child.once('exit', () => r()) : r()));
-    const [a, b] = await Promise.all([startRuntime(db.url), startRuntime(db.url)]);
-    servers.push(a, b);
+    const [a, b] = await Promise.all([runtimes.start(), runtimes.start()]);
     // Two more deliveries of every breach timer, racing on the two processes' workers.
     const boss = new PgBoss({ connectionString: db.url, schema: 'pgboss', max: 2 });
     boss.on('error', () => {});
