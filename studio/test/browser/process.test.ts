@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiInPage, launchChromium, screenshot, watchPage, type PageProblems } from './support/browser';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiInPage, launchChromium, pagePerTest, screenshot } from './support/browser';
 import { createProcess, publishProcess, smallProcess, stressProcess } from './support/processes';
 import { openStudio } from './support/sign-in';
 import { startStudioServer, type StudioServer } from './support/studio-server';
@@ -31,9 +31,7 @@ const stats = (xs: number[]) => {
 describe('processes in chromium', () => {
   let server: StudioServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  let problems: PageProblems;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -48,16 +46,7 @@ describe('processes in chromium', () => {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-    page = await context.newPage();
-    problems = watchPage(page);
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-    await context?.close();
-    expect(problems.errors, problems.errors.join('\n')).toEqual([]);
-  });
+  pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
 
   it('loads the board on the demo data, drags a deal into a stage with missing requirements, fills the form and sees it move', async () => {
     await openStudio(page, server.url, server.demoPassword);

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiInPage, launchChromium, screenshot, watchPage, type PageProblems } from './support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiInPage, launchChromium, pagePerTest, screenshot } from './support/browser';
 import { openStudio } from './support/sign-in';
 import { startStudioServer, type StudioServer } from './support/studio-server';
 
@@ -11,9 +11,7 @@ import { startStudioServer, type StudioServer } from './support/studio-server';
 describe('studio in chromium', () => {
   let server: StudioServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  let problems: PageProblems;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -23,15 +21,7 @@ describe('studio in chromium', () => {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
-    page = await context.newPage();
-    problems = watchPage(page);
-  });
-  afterEach(async () => {
-    await context?.close();
-    expect(problems.errors, problems.errors.join('\n')).toEqual([]);
-  });
+  pagePerTest(() => browser, { width: 1280, height: 860 }, (p) => (page = p));
 
   it('navigates entity lists: search, sort, paging, detail with history', async () => {
     await openStudio(page, server.url, server.demoPassword);

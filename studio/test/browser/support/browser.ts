@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { ARTIFACTS_DIR } from './studio-server';
 
 /** Debian's chromium, installed by `apt-get install chromium` (and by `.ci/run`). */
@@ -60,6 +61,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${ARTIFACTS_DIR}${name}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * A fresh browser context and page for every test of the file (given to `use`), watched for
+ * page errors: after each test the page must have logged none, and a failed test leaves a
+ * screenshot in the artifacts folder.
+ *
+ * @example
+ * ```ts
+ * let page: Page;
+ * pagePerTest(() => browser, { width: 1280, height: 860 }, (p) => (page = p));
+ * ```
+ */
+export function pagePerTest(browser: () => Browser, viewport: { width: number; height: number }, use: (page: Page) => void): void {
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let problems: PageProblems | undefined;
+  beforeEach(async () => {
+    context = await browser().newContext({ viewport, locale: 'en-US' });
+    page = await context.newPage();
+    problems = watchPage(page);
+    use(page);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    await context?.close();
+    const errors = problems?.errors ?? [];
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
 }
 
 /**
