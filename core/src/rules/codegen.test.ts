@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import jsonLogic from 'json-logic-js';
 import { describe, expect, it } from 'vitest';
-import { generateSource } from './codegen';
+import { generateSource, PARAMETER_CONSTANTS } from './codegen';
 import { compileRule } from './compile';
 import { parseRule } from './parse';
 import { FORBIDDEN_SEGMENTS, isForbiddenSegment } from './runtime';
@@ -113,6 +113,20 @@ describe('generated code', () => {
     const a = compileRule({ '>=': [{ var: 'amount' }, 10000] });
     const b = compileRule({ '>=': [{ var: 'score' }, 80] });
     expect([a({ amount: 10000 }), b({ score: 79 }), b({ amount: 100, score: 80 })]).toEqual([true, false, true]);
+  });
+
+  it('passes the first constants as parameters and reads the rest from the constants array', () => {
+    // 150 distinct strings and numbers: constants past PARAMETER_CONSTANTS are read as K[i].
+    const rule = { or: Array.from({ length: 75 }, (_, i) => ({ '==': [{ var: `f${i}` }, `v${i}`] })) };
+    const { source, constants } = generateSource(parseRule(rule), standardOperators);
+    expect(constants.length).toBeGreaterThan(PARAMETER_CONSTANTS);
+    expect(source).toContain(`K[${PARAMETER_CONSTANTS}]`);
+    expect(source).not.toContain(`k${PARAMETER_CONSTANTS}`);
+    const fn = compileRule(rule);
+    expect(fn({ f0: 'v0' })).toBe(true);
+    expect(fn({ f74: 'v74' })).toBe(true);
+    expect(fn({ f74: 'v73', f40: 'v41' })).toBe(false);
+    expect(fn(Object.fromEntries(Array.from({ length: 75 }, (_, i) => [`f${i}`, `v${i + 1}`])))).toBe(false);
   });
 
   it('checks forbidden path segments like FORBIDDEN_SEGMENTS', () => {

@@ -1,6 +1,6 @@
 import { RuleError } from '../errors';
 import { checkRule, type CheckOptions } from './check';
-import { generateSource, HELPER_NAMES } from './codegen';
+import { constantParameters, generateSource, PARAMETER_CONSTANTS, type HelperName } from './codegen';
 import { interpretRule } from './interpret';
 import { standardOperators } from './operators/registry';
 import * as rt from './runtime';
@@ -37,7 +37,7 @@ export interface CompileOptions extends CheckOptions {
   mode?: 'auto' | 'codegen' | 'interpret';
 }
 
-const HELPERS: Readonly<Record<(typeof HELPER_NAMES)[number], unknown>> = Object.freeze({
+const HELPERS: Readonly<Record<HelperName, unknown>> = Object.freeze({
   truthy: rt.truthy, readSegments: rt.readSegments, readPath: rt.readPath, missing: rt.missing, missingSome: rt.missingSome,
   inOp: rt.inOp, cat: rt.cat, substr: rt.substr, toFloat: rt.toFloat, plus: rt.plus, times: rt.times, merge: rt.merge,
   min: rt.min, max: rt.max, log: rt.log, found: rt.found, own: rt.ownValue, OP: Object.prototype, AP: Array.prototype, isArray: Array.isArray,
@@ -51,7 +51,7 @@ const HELPERS: Readonly<Record<(typeof HELPER_NAMES)[number], unknown>> = Object
  */
 let factories = 0;
 
-type Factory = (constants: readonly unknown[], helpers: typeof HELPERS, defaults: RuleContext) => CompiledRule;
+type Factory = (...args: unknown[]) => CompiledRule;
 
 /**
  * Checks a rule (see {@link checkRule}) and compiles it once into a JavaScript function with
@@ -85,17 +85,24 @@ export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'opera
   const defaults: RuleContext = options.context ?? {};
   const mode = options.mode ?? 'auto';
   if (mode !== 'interpret') {
-    const { source, constants } = generateSource(tree, operators);
+    const { source, constants, helpers } = generateSource(tree, operators);
+    const params = constantParameters(constants.length);
     let factory: Factory | undefined;
     try {
-      factory = new Function('K', 'H', 'D', `${source}\n// ${++factories}`) as Factory;
+      factory = new Function(...helpers, ...params, 'K', 'D', `${source}\n// ${++factories}`) as Factory;
     } catch (cause) {
       if (mode === 'codegen' || !(cause instanceof EvalError)) {
         throw new RuleError({ code: 'rule.compile-failed', pointer: '', message: 'rule could not be compiled', cause });
       }
     }
     // The generated function falls back to `defaults` itself when called without a context.
-    if (factory !== undefined) return factory(Object.freeze(constants), HELPERS, defaults);
+    if (factory !== undefined) {
+      const args: unknown[] = [];
+      for (const name of helpers) args.push(HELPERS[name]);
+      for (let i = 0; i < params.length; i++) args.push(constants[i]);
+      args.push(constants.length > PARAMETER_CONSTANTS ? Object.freeze(constants) : undefined, defaults);
+      return factory(...args);
+    }
   }
   return (data, ctx) => interpretRule(tree, data, operators, ctx ?? defaults);
 }
