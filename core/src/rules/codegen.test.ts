@@ -6,6 +6,7 @@ import { compileRule } from './compile';
 import { parseRule } from './parse';
 import { FORBIDDEN_SEGMENTS, isForbiddenSegment } from './runtime';
 import { createOperatorRegistry, standardOperators } from './operators/registry';
+import { registerSalesOperators } from './operators/sales';
 
 /**
  * Edge cases of the generator's specialisations (inline `in`, truthiness of inline `missing` /
@@ -127,6 +128,17 @@ describe('generated code', () => {
     expect(fn({ f74: 'v74' })).toBe(true);
     expect(fn({ f74: 'v73', f40: 'v41' })).toBe(false);
     expect(fn(Object.fromEntries(Array.from({ length: 75 }, (_, i) => [`f${i}`, `v${i + 1}`])))).toBe(false);
+  });
+
+  it('asks for the default context only when the rule reads a context', () => {
+    const operators = createOperatorRegistry();
+    registerSalesOperators(operators);
+    const plain = generateSource(parseRule({ '>': [{ var: 'a' }, 1] }, { operators }), operators);
+    const dated = generateSource(parseRule({ '>': [{ days_since: [{ var: 'a' }] }, 1] }, { operators }), operators);
+    expect([plain.defaults, /\bD\b/.test(plain.source)]).toEqual([false, false]);
+    expect([dated.defaults, /\bD\b/.test(dated.source)]).toEqual([true, true]);
+    const now = () => new Date('2025-03-01T00:00:00Z');
+    expect(compileRule({ '>': [{ days_since: [{ var: 'a' }] }, 1] }, { operators, context: { now } })({ a: '2025-02-01' })).toBe(true);
   });
 
   it('checks forbidden path segments like FORBIDDEN_SEGMENTS', () => {

@@ -3,7 +3,7 @@ import type { OperatorRegistry } from './operators/registry';
 import type { ArrayNode, OpNode, RuleNode, VarNode } from './types';
 
 /**
- * Generates the body of a factory `(<helpers>, k0..kN, K, D) => (d, c) => result` from a checked tree.
+ * Generates the body of a factory `(<helpers>, k0..kN, [K], [D]) => (d, c) => result` from a checked tree.
  *
  * Safety: the source text is built only from fixed templates, the helper names below and
  * generated identifiers (`k12`, `t3`, `f1`). Every value taken from the rule (strings, numbers,
@@ -59,6 +59,12 @@ export interface Generated {
   readonly constants: unknown[];
   /** Helpers the source uses, in the order of the factory's first parameters. */
   readonly helpers: readonly HelperName[];
+  /**
+   * Whether the source reads the default context `D` (the factory's last parameter). It and
+   * `K` (present when there are more than {@link PARAMETER_CONSTANTS} constants) are only
+   * declared when used: V8 charges for every parameter, used or not.
+   */
+  readonly defaults: boolean;
 }
 
 /** Constants passed as parameters `k0`...; any further ones are read as `K[i]`. */
@@ -75,10 +81,11 @@ const TRUE: Emitted = { code: 'true', shape: 'bool', undef: false };
 const FALSE: Emitted = { code: 'false', shape: 'bool', undef: false };
 
 /**
- * Generates the body of a factory `(<helpers>, k0..kN, K, D) => (d, c) => result` from a checked
- * tree: the helpers the source uses (by name, see {@link Generated.helpers}), the first
+ * Generates the body of a factory `(<helpers>, k0..kN, [K], [D]) => (d, c) => result` from a
+ * checked tree: the helpers the source uses (by name, see {@link Generated.helpers}), the first
  * {@link PARAMETER_CONSTANTS} constants as parameters `k0`..., the whole constants array `K`
- * (read as `K[i]` beyond those) and the default context `D`.
+ * (read as `K[i]` beyond those; only when there are more) and the default context `D` (only when
+ * the rule reads a context, see {@link Generated.defaults}).
  * Exposed for tests that assert no rule content reaches the source.
  *
  * Generated functions are wrapped in parentheses so that V8 compiles them eagerly with the
@@ -102,13 +109,14 @@ class Generator {
   private readonly helpers: HelperName[] = [];
   private functions = '';
   private functionCount = 0;
+  private usesDefaults = false;
   private frame: FunctionFrame = newFrame(undefined);
 
   constructor(private readonly operators: OperatorRegistry) {}
 
   program(tree: RuleNode): Generated {
     const main = this.main(tree);
-    return { source: `"use strict";\n${this.functions}return ${main};`, constants: this.constants, helpers: this.helpers };
+    return { source: `"use strict";\n${this.functions}return ${main};`, constants: this.constants, helpers: this.helpers, defaults: this.usesDefaults };
   }
 
   /**
@@ -119,6 +127,7 @@ class Generator {
     const frame = newFrame(body);
     this.frame = frame;
     const code = this.emit(body).code;
+    this.usesDefaults = frame.context;
     const prologue = frame.context ? 'if (c == null) c = D; ' : '';
     return `(function (d, c) { ${prologue}${declarations(frame, true)}return ${code}; })`;
   }

@@ -85,11 +85,15 @@ export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'opera
   const defaults: RuleContext = options.context ?? {};
   const mode = options.mode ?? 'auto';
   if (mode !== 'interpret') {
-    const { source, constants, helpers } = generateSource(tree, operators);
+    const { source, constants, helpers, defaults: usesDefaults } = generateSource(tree, operators);
     const params = constantParameters(constants.length);
+    const constantsArray = constants.length > PARAMETER_CONSTANTS;
+    const names: string[] = [...helpers, ...params];
+    if (constantsArray) names.push('K');
+    if (usesDefaults) names.push('D');
     let factory: Factory | undefined;
     try {
-      factory = new Function(...helpers, ...params, 'K', 'D', `${source}\n// ${++factories}`) as Factory;
+      factory = new Function(...names, `${source}\n// ${++factories}`) as Factory;
     } catch (cause) {
       if (mode === 'codegen' || !(cause instanceof EvalError)) {
         throw new RuleError({ code: 'rule.compile-failed', pointer: '', message: 'rule could not be compiled', cause });
@@ -100,7 +104,8 @@ export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'opera
       const args: unknown[] = [];
       for (const name of helpers) args.push(HELPERS[name]);
       for (let i = 0; i < params.length; i++) args.push(constants[i]);
-      args.push(constants.length > PARAMETER_CONSTANTS ? Object.freeze(constants) : undefined, defaults);
+      if (constantsArray) args.push(Object.freeze(constants));
+      if (usesDefaults) args.push(defaults);
       return factory(...args);
     }
   }
