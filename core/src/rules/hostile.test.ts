@@ -90,6 +90,10 @@ describe('hostile rules', () => {
     expect(() => operators.register('evil', { ...evil, name: 'crm_score' })).toThrow(expect.objectContaining({ code: 'rule.operator-conflict' }));
     expect(() => operators.register('evil', { ...evil, name: '__proto__' })).toThrow(expect.objectContaining({ code: 'rule.operator-invalid' }));
     expect(() => operators.register('jsonlogic', { ...evil, name: 'x' })).toThrow(expect.objectContaining({ code: 'rule.operator-invalid' }));
+    // Plugin ids may hold underscores (the manifest allows them): such a plugin can add operators.
+    operators.register('acme_territory', { ...evil, name: 'acme_score' });
+    expect(operators.get('acme_score')?.owner).toBe('acme_territory');
+    expect(() => operators.register('Acme', { ...evil, name: 'acme_other' })).toThrow(expect.objectContaining({ code: 'rule.operator-invalid' }));
     expect(() => standardOperators.register('crm', { ...evil, name: 'y' })).toThrow(expect.objectContaining({ code: 'rule.registry-frozen' }));
     expect(compileRule({ '==': [1, 2] }, { operators })({})).toBe(false);
   });

@@ -3,7 +3,7 @@ import { BUILTIN_OWNER, type OperatorDefinition, type RegisteredOperator } from 
 import { STANDARD_OPERATORS } from './standard';
 
 const NAME_PATTERN = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/;
-const OWNER_PATTERN = /^[a-z][a-z0-9-]*(?:[./][a-z0-9-]+)*$/;
+const OWNER_PATTERN = /^[a-z][a-z0-9_-]*(?:[./][a-z0-9_-]+)*$/;
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
