@@ -42,6 +42,21 @@ describe('checkRule against the entity schema', () => {
     expect(problem({ pct_of_target: [{ var: 'won_amount' }, 'lots'] }).code).toBe('rule.type-mismatch');
   });
 
+  it('follows references to the platform\'s shared types, as entity schemas use them', () => {
+    const types = 'https://pipewright.dev/schemas/types.schema.json';
+    const schema = {
+      type: 'object',
+      properties: { closed_on: { $ref: `${types}#/$defs/date` }, value: { $ref: `${types}#/$defs/money` }, other: { $ref: 'https://example.com/elsewhere.json#/x' } },
+    };
+    const check = (rule: unknown) => () => checkRule(rule, { operators, schema });
+    expect(check({ '>': [{ var: 'closed_on' }, 5] })).toThrow(expect.objectContaining({ code: 'rule.type-mismatch', pointer: '' }));
+    expect(check({ '>': [{ var: 'value.amount' }, 5] })).not.toThrow();
+    expect(check({ '==': [{ var: 'value.curency' }, 'EUR'] })).toThrow(expect.objectContaining({ code: 'rule.unknown-field', pointer: '/==/0' }));
+    expect(check({ '>': [{ var: 'value' }, 5] })).toThrow(expect.objectContaining({ code: 'rule.type-mismatch' }));
+    // A reference to an unknown document is not followed: the field is of any type.
+    expect(check({ '>': [{ var: 'other.anything' }, 5] })).not.toThrow();
+  });
+
   it('accepts well-typed rules, including date literals', () => {
     expect(() => checkRule({ '<': [{ var: 'close_date' }, '2025-06-30'] }, { operators, schema: dealSchema })).not.toThrow();
     expect(() => checkRule({ days_between: ['2025-01-01', { var: 'updated_at' }] }, { operators, schema: dealSchema })).not.toThrow();

@@ -1,4 +1,8 @@
+import { schemaDocuments } from '@pipewright/schemas';
 import type { JsonSchema, ValueType } from './types';
+
+/** The platform's schemas by `$id`, for references such as `types.schema.json#/$defs/date`. */
+const SHARED_SCHEMAS: ReadonlyMap<string, JsonSchema> = new Map(schemaDocuments.map((d) => [d.$id, d as unknown as JsonSchema]));
 
 /** Where a `var` path lands in an entity schema. */
 export type FieldLookup =
@@ -9,7 +13,8 @@ const INDEX = /^(0|[1-9][0-9]*)$/;
 
 /**
  * Resolves `path` in an object schema (JSON Schema 2020-12): `properties`, object-valued
- * `additionalProperties`, `items` for array indexes, local `$ref`s into `$defs`.
+ * `additionalProperties`, `items` for array indexes, local `$ref`s into `$defs` and references to
+ * the platform schemas by `$id` (the shared types: money, date, ...).
  * Composite schemas (`anyOf`...) are not followed: the field is found with type `any`.
  *
  * @example
@@ -99,7 +104,8 @@ function asSchema(value: unknown): JsonSchema | undefined {
 }
 
 /**
- * Follows local `$ref`s (`#/...`) of `schema` inside `root`.
+ * Follows `$ref`s of `schema`: local ones (`#/...`) inside `root`, and those into a platform
+ * schema by `$id` (e.g. `https://pipewright.dev/schemas/types.schema.json#/$defs/date`).
  *
  * @example
  * ```ts
@@ -108,11 +114,22 @@ function asSchema(value: unknown): JsonSchema | undefined {
  */
 export function deref(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
   let current = schema;
+  let document = root;
   for (let hops = 0; current !== undefined && typeof current.$ref === 'string' && hops < 16; hops++) {
     const ref: string = current.$ref;
-    if (!ref.startsWith('#/')) return undefined;
-    let target: unknown = root;
-    for (const token of ref.slice(2).split('/')) {
+    const hash = ref.indexOf('#');
+    if (hash > 0) {
+      // A platform schema by `$id` (entities use the shared types: money, date, ...).
+      const target = SHARED_SCHEMAS.get(ref.slice(0, hash));
+      if (target === undefined) return undefined;
+      document = target;
+    } else if (hash < 0) {
+      return undefined;
+    }
+    const fragment = ref.slice(hash + 1);
+    if (fragment !== '' && !fragment.startsWith('/')) return undefined;
+    let target: unknown = document;
+    for (const token of fragment === '' ? [] : fragment.slice(1).split('/')) {
       const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
       const holder = asSchema(target);
       target = holder !== undefined && Object.hasOwn(holder, key) ? holder[key] : undefined;
