@@ -24,6 +24,8 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { identityPaths, withSecurity } from './routes/identity-paths';
+import { rulePaths } from './routes/rule-paths';
+import { ruleRoutes } from './routes/rules';
 import { importPaths, importRoutes } from './routes/imports';
 import { orgUnitRoutes } from './routes/org-units';
 import { recordRoutes } from './routes/records';
@@ -100,7 +102,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
   app.route('/health', healthRoutes(s.database, s.registry));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...(s.processes ? processPaths : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -113,6 +115,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/tokens', tokenRoutes(s.database.db, now));
   app.route('/api/audit', auditRoutes(s.database.db));
+  app.route('/api/rules', ruleRoutes(s.registry, now));
   if (s.processes) mountProcessRoutes(app, s.processes);
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
