@@ -143,6 +143,7 @@ export const en = {
     sampleRecord: 'Sample record',
     sampleJson: 'Sample record (JSON)',
     badSample: 'The sample is not valid JSON: {{message}}',
+    evaluatingOnServer: 'Evaluating on the server (the rule uses a plugin operator)…',
     fixToPreview: 'Fix the problems on the canvas to see a preview.',
     result: 'Result',
     explanation: 'Explanation',

@@ -141,6 +141,7 @@ export const zhCN: Dictionary = {
     sampleRecord: '示例记录',
     sampleJson: '示例记录（JSON）',
     badSample: '示例不是有效的 JSON：{{message}}',
+    evaluatingOnServer: '正在服务器上求值（规则使用了插件运算符）…',
     fixToPreview: '修复画布上的问题后即可预览。',
     result: '结果',
     explanation: '解释',

@@ -1,6 +1,7 @@
 import { applyEdgeChanges, applyNodeChanges, Background, Controls, ReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { explainOnServer } from '../api/rules';
 import type { EntityInfo } from '../api/types';
 import { checkForStudio, explainForStudio, ruleOperators, type ExplainNode } from './engine';
 import { addNode, connect } from './graph-edit';
@@ -14,6 +15,7 @@ import { RuleNodeView, type RuleFlowNode } from './RuleNodeView';
 import { RulePalette } from './RulePalette';
 import { RulePreview } from './RulePreview';
 import { fieldPaths, inlineTypes } from './rule-schema';
+import { useServerOperatorList } from './server-operators';
 import { RuleViewContext, type RuleView } from './view-context';
 
 const nodeTypes = { rule: RuleNodeView };
@@ -52,12 +54,14 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
     setEdges(f.edges);
   };
   const selectedId = nodes.find((n) => n.selected)?.id ?? null;
-  const operators = useMemo(() => ruleOperators().list().map((o) => o.name), []);
+  const operatorsVersion = useServerOperatorList();
+  const operators = useMemo(() => ruleOperators().list().map((o) => o.name), [operatorsVersion]);
   const schema = useMemo(() => (entity ? (inlineTypes(entity.schema) as EntityInfo['schema']) : undefined), [entity]);
 
   const { logic, pointers, problems: graphProblems } = useMemo(() => graphToLogic(graph), [graph]);
-  const ruleProblems = useMemo(() => (graphProblems.length ? [] : checkForStudio(logic, schema)), [graphProblems, logic, schema]);
-  const result = useMemo(() => {
+  // The registry (hence the check) changes when the server's operator list arrives.
+  const ruleProblems = useMemo(() => (graphProblems.length ? [] : checkForStudio(logic, schema)), [graphProblems, logic, schema, operatorsVersion]);
+  const local = useMemo(() => {
     if (graphProblems.length || ruleProblems.length) return null;
     try {
       return explainForStudio(logic, JSON.parse(sampleText) as unknown);
@@ -65,6 +69,28 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
       return { error: t('rules.badSample', { message: err instanceof Error ? err.message : String(err) }) };
     }
   }, [graphProblems, ruleProblems, logic, sampleText, t]);
+  // Rules using operators only the runtime can run (company plugins') are evaluated there.
+  const remoteKey = local && 'server' in local ? JSON.stringify([logic, sampleText, entity?.fullId ?? null]) : null;
+  const [remote, setRemote] = useState<{ key: string; result: ExplainNode | { error: string } } | null>(null);
+  useEffect(() => {
+    if (remoteKey === null) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      explainOnServer({ rule: logic, data: JSON.parse(sampleText) as unknown, ...(entity ? { entity: entity.fullId } : {}) }, ctrl.signal).then(
+        (r) => setRemote({ key: remoteKey, result: r.explanation }),
+        (err: unknown) => {
+          if (!ctrl.signal.aborted) setRemote({ key: remoteKey, result: { error: err instanceof Error ? err.message : String(err) } });
+        },
+      );
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+    // remoteKey stands for logic, sample and entity.
+  }, [remoteKey]);
+  const result: ExplainNode | { error: string } | { pending: true } | null =
+    local === null ? null : 'server' in local ? (remote?.key === remoteKey ? remote.result : { pending: true }) : local;
   const view: RuleView = useMemo(() => {
     const problems = new Map<string, string[]>();
     const note = (nodeId: string | undefined, message: string) => {
@@ -79,7 +105,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
       if (!problems.get(id)?.includes(p.message)) note(id, p.message);
     });
     const values = new Map<string, ExplainNode>();
-    if (result && !('error' in result)) for (const n of flatten(result)) { const id = pointers.get(n.pointer); if (id && !values.has(id)) values.set(id, n); }
+    if (result && !('error' in result) && !('pending' in result)) for (const n of flatten(result)) { const id = pointers.get(n.pointer); if (id && !values.has(id)) values.set(id, n); }
     return { problems, values };
   }, [graphProblems, ruleProblems, serverProblems, pointers, result, t]);
 

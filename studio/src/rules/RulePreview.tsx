@@ -15,7 +15,7 @@ import { ExplainTree } from './ExplainTree';
  * <RulePreview entity={deal} sampleText={text} onSampleText={setText} result={explanation} />
  * ```
  */
-export function RulePreview(props: { entity: EntityInfo | undefined; sampleText: string; onSampleText: (text: string) => void; result: ExplainNode | { error: string } | null }) {
+export function RulePreview(props: { entity: EntityInfo | undefined; sampleText: string; onSampleText: (text: string) => void; result: ExplainNode | { error: string } | { pending: true } | null }) {
   const { entity, sampleText, onSampleText, result } = props;
   const { t } = useTranslation();
   const id = useId();
@@ -49,7 +49,8 @@ export function RulePreview(props: { entity: EntityInfo | undefined; sampleText:
       <div role="status" aria-live="polite" data-testid="rule-result">
         {result === null && <p className="muted">{t('rules.fixToPreview')}</p>}
         {result && 'error' in result && <p className="field-error">{result.error}</p>}
-        {result && !('error' in result) && (
+        {result && 'pending' in result && <p className="muted">{t('rules.evaluatingOnServer')}</p>}
+        {result && !('error' in result) && !('pending' in result) && (
           <>
             <p>
               <strong>{t('rules.result')}:</strong> <code>{JSON.stringify(result.value) ?? 'undefined'}</code>

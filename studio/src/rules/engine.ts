@@ -5,6 +5,7 @@
  * rule engine from `core/src/rules/index.ts` only (no package subpath export yet).
  */
 import { createOperatorRegistry, explain, isPipewrightError, parseRule, registerSalesOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
+import type { OperatorInfo } from '../api/rules';
 import type { JsonSchema } from '../api/types';
 
 export type { ExplainNode, OperatorRegistry };
@@ -17,9 +18,22 @@ export interface RuleProblem {
 }
 
 let registry: OperatorRegistry | undefined;
+let serverOperators: readonly OperatorInfo[] = [];
 
 /**
- * Standard json-logic operators plus the sales operators, as the runtime registers them.
+ * Thrown by the stand-in of an operator whose code only the runtime has (a company plugin's):
+ * {@link explainForStudio} answers `{ server: true }` and the caller asks the server.
+ */
+export class ServerOnlyOperator extends Error {
+  constructor(readonly operator: string) {
+    super(`'${operator}' is evaluated on the server`);
+  }
+}
+
+/**
+ * Standard json-logic operators plus the sales operators, as the runtime registers them, plus
+ * the server's other operators (company plugins') once {@link useServerOperatorList} gave them:
+ * those are checked by their signature and evaluated on the server.
  *
  * @example
  * ```ts
@@ -30,9 +44,31 @@ export function ruleOperators(): OperatorRegistry {
   if (!registry) {
     registry = createOperatorRegistry();
     registerSalesOperators(registry);
+    for (const op of serverOperators) {
+      if (op.builtin || registry.has(op.name)) continue;
+      const signature = { params: op.signature.params, returns: op.signature.returns, ...(op.signature.rest ? { rest: op.signature.rest } : {}), ...(op.signature.minArgs !== undefined ? { minArgs: op.signature.minArgs } : {}) } as Parameters<OperatorRegistry['register']>[1]['signature'];
+      try {
+        registry.register(op.owner, { name: op.name, signature, evaluate: () => { throw new ServerOnlyOperator(op.name); }, ...(op.description ? { doc: op.description } : {}) });
+      } catch {
+        // A name or owner this build refuses: the server's own check still reports on it.
+      }
+    }
     registry.freeze();
   }
   return registry;
+}
+
+/**
+ * Adds the server's operator list (`GET /api/rules/operators`) to {@link ruleOperators}.
+ *
+ * @example
+ * ```ts
+ * setServerOperators(await fetchRuleOperators());
+ * ```
+ */
+export function setServerOperators(list: readonly OperatorInfo[]): void {
+  serverOperators = list;
+  registry = undefined;
 }
 
 /**
@@ -66,10 +102,11 @@ export function checkForStudio(rule: unknown, schema: JsonSchema | undefined): R
  * tree.value; tree.sentence;
  * ```
  */
-export function explainForStudio(rule: unknown, data: unknown, now: Date = new Date()): ExplainNode | { error: string } {
+export function explainForStudio(rule: unknown, data: unknown, now: Date = new Date()): ExplainNode | { error: string } | { server: true } {
   try {
     return explain(rule, data, { operators: ruleOperators(), context: { now: () => now } });
   } catch (err) {
+    if (err instanceof ServerOnlyOperator) return { server: true };
     return { error: err instanceof Error ? err.message : String(err) };
   }
 }

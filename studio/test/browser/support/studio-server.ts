@@ -46,7 +46,8 @@ export interface StudioServer extends TestServer {
 
 /**
  * Builds the studio, then starts the real runtime on in-memory PGlite serving it; seeds the demo
- * data set (8,800 deals, ~15 s) and the demo sign-in when `demo` is set. Share one per test file.
+ * data set (8,800 deals, ~15 s) and the demo sign-in when `demo` is set; `env` adds runtime
+ * settings (e.g. `PIPEWRIGHT_PLUGINS`). Share one per test file.
  *
  * @example
  * ```ts
@@ -54,10 +55,10 @@ export interface StudioServer extends TestServer {
  * await page.goto(server.url);
  * ```
  */
-export async function startStudioServer(options: { demo: boolean }): Promise<StudioServer> {
+export async function startStudioServer(options: { demo: boolean; env?: Record<string, string> }): Promise<StudioServer> {
   await buildStudio();
   const demoPassword = 'studio-browser-tests';
-  const server = await startServer({ name: 'pglite' }, { PIPEWRIGHT_DEMO_PASSWORD: demoPassword });
+  const server = await startServer({ name: 'pglite' }, { ...options.env, PIPEWRIGHT_DEMO_PASSWORD: demoPassword });
   let demoRepEmail: string | null = null;
   if (options.demo) {
     await seedDemo(server.platform);
