@@ -38,7 +38,7 @@ export class CompiledProcess {
   ) {
     this.stages = new Map(definition.stages.map((s) => [s.id, s]));
     this.entity = ctx.entities.get(definition.entity);
-    const options = { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(this.entity ? { schema: this.entity.schema } : {}) };
+    const options = { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(this.entity ? { schema: this.entity.schema } : {}), ...(ctx.ruleCompiler ? { compiler: ctx.ruleCompiler } : {}) };
     for (const t of definition.transitions ?? []) if (t.guard !== undefined) this.#guards.set(t, compileRule(t.guard, options));
     for (const s of definition.stages) if (s.requirements) this.#requirements.set(s.id, compileSchema(ajvOf(ctx), s.requirements));
   }

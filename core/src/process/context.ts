@@ -1,5 +1,6 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SchemaObject as JsonSchema, LoadedEntity } from '../plugins/types';
+import type { RuleCompiler } from '../rules/compile';
 import type { OperatorRegistry } from '../rules/operators/registry';
 import { createAjv, type ValidateFunction } from '../validation/ajv';
 import { BUILTIN_ACTION_TYPES } from './builtin-actions';
@@ -22,6 +23,8 @@ export interface ProcessContext {
   ajv?: Ajv2020;
   /** Known role names; when given, unknown roles in transitions and SLAs are problems. */
   roles?: readonly string[];
+  /** How guards are turned into functions (see `RuleCompiler`); `new Function` by default. */
+  ruleCompiler?: RuleCompiler;
 }
 
 let shared: Ajv2020 | undefined;

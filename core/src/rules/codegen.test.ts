@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import jsonLogic from 'json-logic-js';
 import { describe, expect, it } from 'vitest';
 import { generateSource, PARAMETER_CONSTANTS } from './codegen';
-import { compileRule } from './compile';
+import { compileRule, functionConstructorCompiler, type RuleCompiler } from './compile';
 import { parseRule } from './parse';
 import { FORBIDDEN_SEGMENTS, isForbiddenSegment } from './runtime';
 import { createOperatorRegistry, standardOperators } from './operators/registry';
@@ -139,6 +139,26 @@ describe('generated code', () => {
     expect([dated.defaults, /\bD\b/.test(dated.source)]).toEqual([true, true]);
     const now = () => new Date('2025-03-01T00:00:00Z');
     expect(compileRule({ '>': [{ days_since: [{ var: 'a' }] }, 1] }, { operators, context: { now } })({ a: '2025-02-01' })).toBe(true);
+  });
+
+  it('compiles through the compiler it is given, and falls back to the interpreter when code generation is refused', () => {
+    const calls: { params: readonly string[]; body: string }[] = [];
+    const recording: RuleCompiler = (params, body) => {
+      calls.push({ params, body });
+      return functionConstructorCompiler(params, body);
+    };
+    const rule = { '>=': [{ var: 'amount' }, 10000] };
+    const fn = compileRule(rule, { compiler: recording });
+    expect([fn({ amount: 10000 }), fn({ amount: 9999 })]).toEqual([true, false]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.params).toEqual(['OP', 'AP', 'own', 'k0', 'k1']);
+    expect(calls[0]?.body).not.toMatch(/amount|10000/);
+    // Under a CSP without unsafe-eval: `auto` interprets, `codegen` refuses with a typed error.
+    const refusing: RuleCompiler = () => {
+      throw new EvalError('code generation from strings disallowed');
+    };
+    expect(compileRule(rule, { compiler: refusing })({ amount: 20000 })).toBe(true);
+    expect(() => compileRule(rule, { compiler: refusing, mode: 'codegen' })).toThrow(expect.objectContaining({ code: 'rule.compile-failed' }));
   });
 
   it('checks forbidden path segments like FORBIDDEN_SEGMENTS', () => {

@@ -35,7 +35,28 @@ export interface CompileOptions extends CheckOptions {
    * `Function` is blocked.
    */
   mode?: 'auto' | 'codegen' | 'interpret';
+  /**
+   * Turns generated source into a function (see {@link RuleCompiler}); `new Function` by
+   * default. The runtime passes `node:vm`'s `compileFunction`, which skips the wrapper script
+   * `new Function` compiles around every function (about 10% of a rule's compile time).
+   */
+  compiler?: RuleCompiler;
 }
+
+/**
+ * Compiles a function from parameter names and a body, like `new Function(...params, body)`.
+ * Only generated source reaches it (no rule content; see codegen.ts). Throwing `EvalError`
+ * means "code generation is not allowed here" and makes `auto` mode fall back to the interpreter.
+ *
+ * @example
+ * ```ts
+ * const viaVm: RuleCompiler = (params, body) => vm.compileFunction(body, [...params]) as never;
+ * ```
+ */
+export type RuleCompiler = (params: readonly string[], body: string) => (...args: unknown[]) => unknown;
+
+/** The default {@link RuleCompiler}: the `Function` constructor (works in browsers too). */
+export const functionConstructorCompiler: RuleCompiler = (params, body) => new Function(...params, body) as (...args: unknown[]) => unknown;
 
 const HELPERS: Readonly<Record<HelperName, unknown>> = Object.freeze({
   truthy: rt.truthy, readSegments: rt.readSegments, readPath: rt.readPath, missing: rt.missing, missingSome: rt.missingSome,
@@ -80,7 +101,7 @@ export function compileRule(rule: unknown, options: CompileOptions = {}): Compil
  * const fn = compileTree(checkRule(rule, { operators }), { operators });
  * ```
  */
-export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'operators' | 'context' | 'mode'> = {}): CompiledRule {
+export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'operators' | 'context' | 'mode' | 'compiler'> = {}): CompiledRule {
   const operators = options.operators ?? standardOperators;
   const defaults: RuleContext = options.context ?? {};
   const mode = options.mode ?? 'auto';
@@ -93,7 +114,7 @@ export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'opera
     if (usesDefaults) names.push('D');
     let factory: Factory | undefined;
     try {
-      factory = new Function(...names, `${source}\n// ${++factories}`) as Factory;
+      factory = (options.compiler ?? functionConstructorCompiler)(names, `${source}\n// ${++factories}`) as Factory;
     } catch (cause) {
       if (mode === 'codegen' || !(cause instanceof EvalError)) {
         throw new RuleError({ code: 'rule.compile-failed', pointer: '', message: 'rule could not be compiled', cause });

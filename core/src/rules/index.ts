@@ -13,7 +13,7 @@ export { SALES_OWNER, daysBetween, daysSince, inRange, pctOfTarget, registerSale
 export { epochDay } from './operators/dates';
 export { parseRule, parseRuleJson, type ParseOptions } from './parse';
 export { checkRule, typeProblems, type CheckOptions } from './check';
-export { compileRule, compileTree, type CompileOptions, type CompiledRule } from './compile';
+export { compileRule, compileTree, functionConstructorCompiler, type CompileOptions, type CompiledRule, type RuleCompiler } from './compile';
 export { explain, label as ruleLabel, type ExplainNode } from './explain';
 export { ANY_FIELD, fieldsRead } from './fields';
 export { lookupField, schemaType, type FieldLookup } from './schema-types';

@@ -1,9 +1,10 @@
 import { NotFoundError, PipewrightError, type ProcessContext, type Registry } from '@pipewright/core';
 import { ROLES } from '../auth/roles';
+import { vmRuleCompiler } from '../rules/compiler';
 
 /**
- * The process context of a loaded platform: its entities, action types, rule operators and the
- * role names of the identity model.
+ * The process context of a loaded platform: its entities, action types, rule operators, the
+ * role names of the identity model and the runtime's rule compiler.
  *
  * @example
  * ```ts
@@ -11,7 +12,7 @@ import { ROLES } from '../auth/roles';
  * ```
  */
 export function processContextOf(registry: Registry): ProcessContext {
-  return { entities: registry.entities, actionTypes: registry.actionTypes, operators: registry.ruleOperators, roles: ROLES };
+  return { entities: registry.entities, actionTypes: registry.actionTypes, operators: registry.ruleOperators, roles: ROLES, ruleCompiler: vmRuleCompiler };
 }
 
 /**

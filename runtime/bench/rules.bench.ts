@@ -14,7 +14,8 @@
  *   evaluations over its time in that round; ratios are computed per round and the reported
  *   figure is the median of the per-round ratios.
  * - Compile cost: every sample is a fresh `compileRule` (parse, allowlist, caps, schema check,
- *   code generation, `new Function`) plus the first call, per rule. V8's in-memory eval cache is
+ *   code generation, compilation by V8) plus the first call, per rule, compiled as the runtime
+ *   compiles guards (`vmRuleCompiler`: `node:vm` `compileFunction`). V8's in-memory eval cache is
  *   switched off (`--no-compilation-cache`), otherwise compiling the same source again skips
  *   V8's parse and bytecode generation and the figure is mostly cache hits. A round's compile
  *   time is the mean over rules of that round's per-rule medians; its compile cost in
@@ -22,8 +23,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import jsonLogic from 'json-logic-js';
-import { compileRule, createOperatorRegistry, registerSalesOperators, salesOperators, type CompiledRule } from '../src/rules/index';
-import { CORPUS_NOW, corpusRules, dealSchema, generateDeals, type DealRecord } from '../src/rules/corpus/index';
+import { compileRule, createOperatorRegistry, registerSalesOperators, ruleCorpus, salesOperators, type CompiledRule } from '@pipewright/core';
+import { vmRuleCompiler } from '../src/rules/compiler';
+
+const { CORPUS_NOW, corpusRules, dealSchema, generateDeals } = ruleCorpus;
+type DealRecord = ruleCorpus.DealRecord;
 
 setFlagsFromString('--no-compilation-cache');
 
@@ -51,7 +55,7 @@ for (const op of salesOperators) jsonLogic.add_operation(op.name, (...args: unkn
 let records: DealRecord[] = generateDeals(RECORDS, 42);
 const rules = corpusRules.map((c) => c.rule);
 const ids = corpusRules.map((c) => c.id);
-const compiled: CompiledRule[] = rules.map((rule) => compileRule(rule, { operators, schema: dealSchema, context }));
+const compiled: CompiledRule[] = rules.map((rule) => compileRule(rule, { operators, schema: dealSchema, context, compiler: vmRuleCompiler }));
 const handwritten = corpusRules.map((c) => c.handwritten);
 
 const score = (v: unknown): number => (v === true ? 1 : v === false ? 2 : typeof v === 'number' ? 3 : 4);
@@ -136,7 +140,7 @@ function compileTurn(ms: number, samples: number[][]): void {
     for (let i = 0; i < rules.length; i++) {
       const record = records[(compileTurns * rules.length + i) % records.length];
       const t0 = performance.now();
-      const fn = compileRule(rules[i], { operators, schema: dealSchema, context });
+      const fn = compileRule(rules[i], { operators, schema: dealSchema, context, compiler: vmRuleCompiler });
       checksum += score(fn(record));
       (samples[i] as number[]).push((performance.now() - t0) * 1000);
     }
@@ -155,7 +159,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 const started = performance.now();
 console.log(`rules: ${rules.length}, records: ${records.length} (deterministic, varied), ${CHUNK} per pass`);
-console.log(`method: ${ROUNDS} rounds of ${ALTERNATIONS} interleaved turns of ~${TURN_MS} ms per contender and for compiling, order rotated every turn; medians of per-round ratios; V8 compilation cache off`);
+console.log(`method: ${ROUNDS} rounds of ${ALTERNATIONS} interleaved turns of ~${TURN_MS} ms per contender and for compiling, order rotated every turn; medians of per-round ratios; V8 compilation cache off; rules compiled by the runtime's compiler (node:vm compileFunction)`);
 
 // Warm-up, including the compiler itself (parser, checker and generator get optimized too).
 warmUp('dense');
@@ -197,7 +201,7 @@ const ratios = {
   compile: perRound.map((x) => (x.compileUs / 1e6) * x.compiled),
 };
 console.log(`median  ${fmt(med.compiled).padStart(8)}  ${fmt(med.jsonlogic).padStart(10)}  ${fmt(med.handwritten).padStart(12)}  M evals/s`);
-console.log(`compile per rule: mean of per-rule medians ${compileUs.toFixed(1)} µs over ${compileSamples[0]?.length} fresh compilations each (parse + check + codegen + new Function + first call)`);
+console.log(`compile per rule: mean of per-rule medians ${compileUs.toFixed(1)} µs over ${compileSamples[0]?.length} fresh compilations each (parse + check + codegen + vm compileFunction + first call)`);
 const slowest = perRule.map((us, i) => [us, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
 console.log(`  per rule: min ${Math.min(...perRule).toFixed(1)} µs, max ${Math.max(...perRule).toFixed(1)} µs; slowest: ${slowest.map(([us, i]) => `${ids[i]} ${us.toFixed(1)}`).join(', ')}`);
 const spread = (xs: number[], digits: number): string => `median ${median(xs).toFixed(digits)} (range ${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
