@@ -8,6 +8,7 @@
  * import type { RecordView } from '@pipewright/core/api';
  * ```
  */
+import type { ExplainNode } from './rules/explain';
 
 /** A record as the API shows it. */
 export interface RecordView {
@@ -35,4 +36,38 @@ export interface ProcessSummary {
   latestVersion: number | null;
   updatedAt: string;
   updatedBy: string;
+}
+
+/** One operator of `GET /api/rules/operators`. */
+export interface RuleOperatorInfo {
+  name: string;
+  /** `jsonlogic`, `sales` or the contributing plugin's id. */
+  owner: string;
+  builtin: boolean;
+  title?: string;
+  description?: string;
+  signature: { params: readonly string[]; rest?: string; minArgs?: number; returns: string };
+}
+
+/** A problem of a rule, with a JSON pointer into the rule. */
+export interface RuleProblemView {
+  pointer: string;
+  code: string;
+  message: string;
+}
+
+/** The answer of `POST /api/rules/check`. */
+export interface RuleCheckView {
+  valid: boolean;
+  problems: RuleProblemView[];
+  fieldsRead: string[];
+  /** For a valid rule checked against an entity: whether it translates to SQL. */
+  sql?: { supported: boolean; reason?: string; pointer?: string };
+}
+
+/** The answer of `POST /api/rules/explain`: the value and every sub-rule's value. */
+export interface RuleExplainView {
+  value: unknown;
+  passed: boolean;
+  explanation: ExplainNode;
 }

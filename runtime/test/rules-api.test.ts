@@ -1,37 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import type { RuleCheckView as Checked, RuleExplainView as Explained, RuleOperatorInfo as Operator } from '@pipewright/core/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type Client, type TestServer } from './harness';
 import { expectJson } from './process/helpers';
 
 const ACME = fileURLToPath(new URL('./fixtures/acme-plugins', import.meta.url));
 
-interface Operator {
-  name: string;
-  owner: string;
-  builtin: boolean;
-  title?: string;
-  description?: string;
-  signature: { params: string[]; rest?: string; minArgs?: number; returns: string };
-}
-interface Checked {
-  valid: boolean;
-  problems: { pointer: string; code: string; message: string }[];
-  fieldsRead: string[];
-  sql?: { supported: boolean; reason?: string; pointer?: string };
-}
-interface ExplainNode {
-  pointer: string;
-  op: string;
-  value: unknown;
-  passed: boolean;
-  sentence: string;
-  children: ExplainNode[];
-}
-interface Explained {
-  value: unknown;
-  passed: boolean;
-  explanation: ExplainNode;
-}
 interface Problem {
   status: number;
   code: string;

@@ -3,19 +3,10 @@
  * operator allowlist (company plugins' operators included) and evaluation on the server for
  * rules that use operators whose code only the runtime has.
  */
-import type { ExplainNode } from '@pipewright/core';
+import type { RuleExplainView, RuleOperatorInfo } from '@pipewright/core/api';
 import { request } from './client';
 
-/** One operator of `GET /api/rules/operators`. */
-export interface OperatorInfo {
-  name: string;
-  /** `jsonlogic`, `sales` or the contributing plugin's id. */
-  owner: string;
-  builtin: boolean;
-  title?: string;
-  description?: string;
-  signature: { params: string[]; rest?: string; minArgs?: number; returns: string };
-}
+export type { RuleOperatorInfo };
 
 /**
  * Every operator the server accepts in a rule.
@@ -25,8 +16,8 @@ export interface OperatorInfo {
  * const names = (await fetchRuleOperators()).map((o) => o.name);
  * ```
  */
-export async function fetchRuleOperators(signal?: AbortSignal): Promise<OperatorInfo[]> {
-  return (await request<{ items: OperatorInfo[] }>('GET', '/api/rules/operators', signal ? { signal } : {})).items;
+export async function fetchRuleOperators(signal?: AbortSignal): Promise<RuleOperatorInfo[]> {
+  return (await request<{ items: RuleOperatorInfo[] }>('GET', '/api/rules/operators', signal ? { signal } : {})).items;
 }
 
 /**
@@ -37,6 +28,6 @@ export async function fetchRuleOperators(signal?: AbortSignal): Promise<Operator
  * const { explanation } = await explainOnServer({ rule, entity: 'pipeline.deal', data: sample });
  * ```
  */
-export function explainOnServer(body: { rule: unknown; entity?: string; data: unknown }, signal?: AbortSignal): Promise<{ value: unknown; passed: boolean; explanation: ExplainNode }> {
+export function explainOnServer(body: { rule: unknown; entity?: string; data: unknown }, signal?: AbortSignal): Promise<RuleExplainView> {
   return request('POST', '/api/rules/explain', { json: body, ...(signal ? { signal } : {}) });
 }

@@ -5,7 +5,7 @@
  * rule engine from `core/src/rules/index.ts` only (no package subpath export yet).
  */
 import { createOperatorRegistry, explain, isPipewrightError, parseRule, registerSalesOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
-import type { OperatorInfo } from '../api/rules';
+import type { RuleOperatorInfo } from '../api/rules';
 import type { JsonSchema } from '../api/types';
 
 export type { ExplainNode, OperatorRegistry };
@@ -18,7 +18,7 @@ export interface RuleProblem {
 }
 
 let registry: OperatorRegistry | undefined;
-let serverOperators: readonly OperatorInfo[] = [];
+let serverOperators: readonly RuleOperatorInfo[] = [];
 
 /**
  * Thrown by the stand-in of an operator whose code only the runtime has (a company plugin's):
@@ -66,7 +66,7 @@ export function ruleOperators(): OperatorRegistry {
  * setServerOperators(await fetchRuleOperators());
  * ```
  */
-export function setServerOperators(list: readonly OperatorInfo[]): void {
+export function setServerOperators(list: readonly RuleOperatorInfo[]): void {
   serverOperators = list;
   registry = undefined;
 }

@@ -1,16 +1,10 @@
 import { explain, fieldsRead, isPipewrightError, toSql, typeProblems, parseRule, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type Registry } from '@pipewright/core';
+import type { RuleCheckView, RuleExplainView, RuleOperatorInfo, RuleProblemView } from '@pipewright/core/api';
 import { Hono } from 'hono';
 import { requireScope } from '../../auth/guards';
 import { onlyMembers, readJsonObject } from '../body';
 import type { AppEnv } from '../context';
 import { stringMember } from '../input';
-
-/** A problem of a rule, with a JSON pointer into the rule. */
-interface RuleProblem {
-  pointer: string;
-  code: string;
-  message: string;
-}
 
 /**
  * `/api/rules`: the rule engine as the server runs it, for the studio and for integrations.
@@ -31,9 +25,9 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
   const operators = registry.ruleOperators;
 
   app.get('/operators', requireScope('read'), (c) => {
-    const items = operators
+    const items: RuleOperatorInfo[] = operators
       .list()
-      .map((o) => {
+      .map((o): RuleOperatorInfo => {
         const declared = registry.operators.get(o.name);
         const doc = declared?.description ?? o.definition?.doc;
         return {
@@ -68,7 +62,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     onlyMembers(body, ['rule', 'entity']);
     const rule = ruleMember(body);
     const schema = entitySchema(body);
-    let problems: RuleProblem[];
+    let problems: RuleProblemView[];
     let fields: string[] = [];
     try {
       const tree = parseRule(rule, { operators });
@@ -79,7 +73,8 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
       problems = err.details.length > 0 ? err.details.map(toProblem) : [{ pointer: err.pointer ?? '', code: err.code.replace(/^rule\./, ''), message: err.message }];
     }
     const sql = problems.length === 0 && schema ? sqlSupport(rule, schema, operators) : undefined;
-    return c.json({ valid: problems.length === 0, problems, fieldsRead: fields, ...(sql ? { sql } : {}) });
+    const view: RuleCheckView = { valid: problems.length === 0, problems, fieldsRead: fields, ...(sql ? { sql } : {}) };
+    return c.json(view);
   });
 
   app.post('/explain', requireScope('read'), async (c) => {
@@ -95,7 +90,8 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     }
     try {
       const tree = explain(rule, data, { operators, ...(schema ? { schema } : {}), context: { now: () => clock } });
-      return c.json({ value: tree.value ?? null, passed: tree.passed, explanation: tree });
+      const view: RuleExplainView = { value: tree.value ?? null, passed: tree.passed, explanation: tree };
+      return c.json(view);
     } catch (err) {
       if (isPipewrightError(err) && err.code.startsWith('rule.')) {
         const details: ErrorDetail[] = (err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', code: err.code.replace(/^rule\./, ''), message: err.message }]).map((d) => ({ ...d, pointer: `/rule${d.pointer}` }));
@@ -110,12 +106,12 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
   return app;
 }
 
-function toProblem(d: ErrorDetail): RuleProblem {
+function toProblem(d: ErrorDetail): RuleProblemView {
   return { pointer: d.pointer, code: d.code ?? 'invalid', message: d.message };
 }
 
 /** Whether the rule translates to SQL over the records table (segments, grading, metrics). */
-function sqlSupport(rule: unknown, schema: JsonSchema, operators: OperatorRegistry): { supported: boolean; reason?: string; pointer?: string } {
+function sqlSupport(rule: unknown, schema: JsonSchema, operators: OperatorRegistry): NonNullable<RuleCheckView['sql']> {
   try {
     toSql(rule, { schema, operators });
     return { supported: true };
