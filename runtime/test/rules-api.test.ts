@@ -18,14 +18,17 @@ const [pglite] = backends();
 describe('/api/rules over HTTP, with a company plugin that adds an operator', () => {
   let server: TestServer;
   let rep: Client;
+  let admin: Client;
   beforeAll(async () => {
     server = await startServer(pglite!, { PIPEWRIGHT_PLUGINS: ACME });
     rep = server.as('rep');
+    admin = server.as('admin');
   });
   afterAll(() => server?.close());
 
   const check = (body: unknown) => rep.api('/api/rules/check', { method: 'POST', json: body });
-  const explain = (body: unknown) => rep.api('/api/rules/explain', { method: 'POST', json: body });
+  // Explaining runs plugin code on the caller's record: rule authors (admins) only.
+  const explain = (body: unknown) => admin.api('/api/rules/explain', { method: 'POST', json: body });
 
   it('lists every operator with its owner and typed signature, company operators included', async () => {
     const { items } = await expectJson<{ items: Operator[] }>(rep.api('/api/rules/operators'), 200);
@@ -87,6 +90,36 @@ describe('/api/rules over HTTP, with a company plugin that adds an operator', ()
     const notJson = await rep.api('/api/rules/check', { method: 'POST', body: '{"rule":', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
     expect(notJson.headers.get('content-type')).toBe('application/problem+json');
+    expect((await expectJson<Problem>(check({ rule: true, entity: 42 }), 422)).errors?.[0]?.pointer).toBe('/entity');
+    expect((await expectJson<Problem>(explain({ data: {} }), 422)).errors?.[0]?.pointer).toBe('/rule');
+    expect((await expectJson<Problem>(explain({ rule: true, data: {}, extra: 1 }), 422)).errors?.[0]?.pointer).toBe('/extra');
+    for (const now of ['yesterday', '2025-02-30', '2025-03-11T08:00', '2025-03-11T08:00:00', 7]) {
+      expect((await expectJson<Problem>(explain({ rule: true, now }), 422)).errors?.[0]?.pointer, String(now)).toBe('/now');
+    }
+  });
+
+  it('lets only rule authors (admins) evaluate rules on the server', async () => {
+    const res = await rep.api('/api/rules/explain', { method: 'POST', json: { rule: { fx_to_eur: [1, 'EUR'] }, data: {} } });
+    expect([res.status, res.headers.get('content-type')]).toEqual([403, 'application/problem+json']);
+    expect((await expectJson<Explained>(explain({ rule: { fx_to_eur: [1, 'EUR'] } }), 200)).value).toBe(1);
+  });
+
+  it('stops a rule that does too much work on the record, at the sub-rule that did', async () => {
+    // Each step doubles the list: 28 elements of input would need gigabytes.
+    const doubling = { reduce: [{ var: 'a' }, { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] }, [1]] };
+    const res = await expectJson<Problem>(explain({ rule: doubling, data: { a: new Array(28).fill(0) } }), 422);
+    expect(res.code).toBe('rule.budget-exceeded');
+    expect(res.errors?.[0]?.pointer).toBe('/rule/reduce/1');
+    // 90,000 elements (under the 100,000-element limit on lists) x 15 sub-rules each: past the
+    // budget of 1,000,000 evaluation steps.
+    const small = { '<': [{ '+': [{ var: '' }, 1, 2, 3] }, 10] };
+    const busy = { all: [{ var: 'a' }, { and: [small, small] }] };
+    const steps = await expectJson<Problem>(explain({ rule: busy, data: { a: new Array(90_000).fill(0) } }), 422);
+    expect(steps.code).toBe('rule.budget-exceeded');
+    expect(steps.errors?.[0]?.message).toMatch(/more than 1000000 steps/);
+    expect((await expectJson<Explained>(explain({ rule: busy, data: { a: new Array(1000).fill(0) } }), 200)).value).toBe(true);
+    // Within the budget the same rules answer normally.
+    expect((await expectJson<Explained>(explain({ rule: doubling, data: { a: [0, 0, 0] } }), 200)).value).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('explains a rule on a sample record: every sub-rule with its value and a sentence', async () => {

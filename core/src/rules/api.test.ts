@@ -81,6 +81,22 @@ describe('sales operators', () => {
 });
 
 describe('explain', () => {
+  it('keeps to a work budget when given one: steps (loop bodies included) and list or text length', () => {
+    const budget = { maxSteps: 1000, maxLength: 64 };
+    const doubling = { reduce: [{ var: 'a' }, { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] }, [1]] };
+    expect(explain(doubling, { a: [0, 0, 0, 0, 0, 0] }, { budget }).value).toHaveLength(64);
+    expect(() => explain(doubling, { a: [0, 0, 0, 0, 0, 0, 0] }, { budget })).toThrow(expect.objectContaining({ code: 'rule.budget-exceeded', pointer: '/reduce/1' }));
+    expect(() => explain({ cat: [{ var: 't' }, { var: 't' }] }, { t: 'x'.repeat(40) }, { budget })).toThrow(expect.objectContaining({ code: 'rule.budget-exceeded', pointer: '' }));
+    const loop = { all: [{ var: 'a' }, { '<': [{ var: '' }, 10] }] };
+    const steps = { maxSteps: 1000, maxLength: 10_000 };
+    expect(explain(loop, { a: new Array(200).fill(1) }, { budget: steps }).value).toBe(true);
+    expect(() => explain(loop, { a: new Array(400).fill(1) }, { budget: steps })).toThrow(expect.objectContaining({ code: 'rule.budget-exceeded', message: expect.stringMatching(/more than 1000 steps/) }));
+    // A record's own list counts too: a sub-rule reading it produces it.
+    expect(() => explain(loop, { a: new Array(200).fill(1) }, { budget })).toThrow(expect.objectContaining({ code: 'rule.budget-exceeded', pointer: '/all/0' }));
+    // Without a budget nothing is counted.
+    expect(explain(loop, { a: new Array(400).fill(1) }).value).toBe(true);
+  });
+
   it('says why a guard failed, with the same result as evaluation', () => {
     const rule = { and: [{ '==': [{ var: 'stage' }, 'proposal'] }, { '>=': [{ var: 'amount' }, 10000] }, { missing: ['close_date'] }] };
     const result = explain(rule, { stage: 'proposal', amount: 5000 });

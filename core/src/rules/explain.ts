@@ -1,6 +1,6 @@
 import { checkRule } from './check';
 import type { CompileOptions } from './compile';
-import { interpretRule } from './interpret';
+import { interpretRule, type EvaluationLimits } from './interpret';
 import { standardOperators } from './operators/registry';
 import { COMPARISON_OPERATORS } from './operators/standard';
 import { truthy } from './runtime';
@@ -34,12 +34,25 @@ export interface ExplainNode {
  * // "amount >= 10000 failed: amount is 5000"
  * ```
  */
-export function explain(rule: unknown, data: unknown, options: CompileOptions = {}): ExplainNode {
+export function explain(rule: unknown, data: unknown, options: ExplainOptions = {}): ExplainNode {
   const operators = options.operators ?? standardOperators;
   const tree = checkRule(rule, options);
   const values = new Map<RuleNode, unknown>();
-  interpretRule(tree, data, operators, options.context ?? {}, (node, value) => values.set(node, value));
+  interpretRule(tree, data, operators, options.context ?? {}, (node, value) => values.set(node, value), options.budget);
   return build(tree, values, options);
+}
+
+/**
+ * Options of {@link explain}: those of `compileRule`, plus limits on the work of the evaluation
+ * (see {@link EvaluationLimits}) for rules or records nobody vetted.
+ *
+ * @example
+ * ```ts
+ * explain(rule, sample, { operators, budget: { maxSteps: 1_000_000, maxLength: 100_000 } });
+ * ```
+ */
+export interface ExplainOptions extends CompileOptions {
+  budget?: EvaluationLimits;
 }
 
 function build(node: RuleNode, values: Map<RuleNode, unknown>, options: CompileOptions): ExplainNode {

@@ -1,9 +1,23 @@
+import { RuleError } from '../errors';
 import type { OperatorRegistry } from './operators/registry';
 import * as rt from './runtime';
 import type { OpNode, RuleContext, RuleNode } from './types';
 
 /** Called with every scope-0 node and its value, once evaluated (explain uses it). */
 export type NodeObserver = (node: RuleNode, value: unknown) => void;
+
+/**
+ * Work an evaluation may do, for rules or data nobody vetted (a preview on a sample record):
+ * sub-rule evaluations (loop bodies count once per element), and the length of any list or
+ * text a sub-rule produces. A rule such as `reduce` of `merge(accumulator, accumulator)` doubles
+ * a list at every step and would otherwise take all memory from a 100-byte request. Exceeding a
+ * limit throws RuleError `rule.budget-exceeded` at the sub-rule that did.
+ */
+export interface EvaluationLimits {
+  maxSteps: number;
+  /** Longest list (elements) or text (characters) a sub-rule may produce. */
+  maxLength: number;
+}
 
 /**
  * Tree-walking evaluator over the checked tree, with the same runtime helpers as the compiled
@@ -14,8 +28,8 @@ export type NodeObserver = (node: RuleNode, value: unknown) => void;
  * interpretRule(parseRule({ '+': [1, { var: 'a' }] }), { a: 2 }, standardOperators, {}); // 3
  * ```
  */
-export function interpretRule(tree: RuleNode, data: unknown, operators: OperatorRegistry, ctx: RuleContext, observe?: NodeObserver): unknown {
-  return new Interpreter(operators, ctx, observe).eval(tree, data);
+export function interpretRule(tree: RuleNode, data: unknown, operators: OperatorRegistry, ctx: RuleContext, observe?: NodeObserver, limits?: EvaluationLimits): unknown {
+  return new Interpreter(operators, ctx, observe, limits).eval(tree, data);
 }
 
 class Interpreter {
@@ -23,13 +37,20 @@ class Interpreter {
     private readonly operators: OperatorRegistry,
     private readonly ctx: RuleContext,
     private readonly observe: NodeObserver | undefined,
+    private readonly limits: EvaluationLimits | undefined,
   ) {}
 
   /** Nesting of scoped bodies currently being evaluated; only depth 0 is observed. */
   private depth = 0;
+  private steps = 0;
 
   eval(node: RuleNode, data: unknown): unknown {
+    const limits = this.limits;
+    if (limits !== undefined && ++this.steps > limits.maxSteps) throw overBudget(node, `the evaluation took more than ${limits.maxSteps} steps`);
     const value = this.evalNode(node, data);
+    if (limits !== undefined && (Array.isArray(value) || typeof value === 'string') && value.length > limits.maxLength) {
+      throw overBudget(node, `a sub-rule produced ${Array.isArray(value) ? 'a list' : 'a text'} longer than ${limits.maxLength}`);
+    }
     if (this.observe !== undefined && this.depth === 0) this.observe(node, value);
     return value;
   }
@@ -130,4 +151,8 @@ class Interpreter {
     if (definition === undefined) throw new Error(`operator '${op}' has no implementation`);
     return definition.evaluate(v, this.ctx);
   }
+}
+
+function overBudget(node: RuleNode, message: string): RuleError {
+  return new RuleError({ code: 'rule.budget-exceeded', pointer: node.pointer, message, details: [{ pointer: node.pointer, code: 'budget-exceeded', message }] });
 }

@@ -57,7 +57,8 @@ export class SearchPathIntrospector implements DatabaseIntrospector {
              a.attnotnull as not_null, a.atthasdef as has_default,
              (a.attidentity <> '' or exists (
                select 1 from pg_catalog.pg_depend d join pg_catalog.pg_class s on s.oid = d.objid
-                where d.refobjid = a.attrelid and d.refobjsubid = a.attnum and d.deptype in ('a', 'i') and s.relkind = 'S'
+                where d.classid = 'pg_catalog.pg_class'::regclass and d.refclassid = 'pg_catalog.pg_class'::regclass
+                  and d.refobjid = a.attrelid and d.refobjsubid = a.attnum and d.deptype in ('a', 'i') and s.relkind = 'S'
              )) as auto_incrementing,
              col_description(a.attrelid, a.attnum) as column_description
         from pg_catalog.pg_attribute a

@@ -28,6 +28,6 @@ export async function fetchRuleOperators(signal?: AbortSignal): Promise<RuleOper
  * const { explanation } = await explainOnServer({ rule, entity: 'pipeline.deal', data: sample });
  * ```
  */
-export function explainOnServer(body: { rule: unknown; entity?: string; data: unknown }, signal?: AbortSignal): Promise<RuleExplainView> {
+export function explainOnServer(body: { rule: unknown; entity?: string; data: unknown; now?: string }, signal?: AbortSignal): Promise<RuleExplainView> {
   return request('POST', '/api/rules/explain', { json: body, ...(signal ? { signal } : {}) });
 }

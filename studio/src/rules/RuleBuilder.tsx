@@ -76,7 +76,9 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
     if (remoteKey === null) return;
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
-      explainOnServer({ rule: logic, data: JSON.parse(sampleText) as unknown, ...(entity ? { entity: entity.fullId } : {}) }, ctrl.signal).then(
+      // The browser's clock, as for a local preview; no answer within 15 s counts as an error.
+      const signal = AbortSignal.any([ctrl.signal, AbortSignal.timeout(15_000)]);
+      explainOnServer({ rule: logic, data: JSON.parse(sampleText) as unknown, now: new Date().toISOString(), ...(entity ? { entity: entity.fullId } : {}) }, signal).then(
         (r) => setRemote({ key: remoteKey, result: r.explanation }),
         (err: unknown) => {
           if (!ctrl.signal.aborted) setRemote({ key: remoteKey, result: { error: err instanceof Error ? err.message : String(err) } });

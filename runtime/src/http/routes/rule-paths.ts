@@ -11,8 +11,8 @@ const entity = { type: 'string', description: 'Entity type (e.g. pipeline.deal):
 const problemItem = { type: 'object', required: ['pointer', 'code', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the rule.' }, code: { type: 'string' }, message: { type: 'string' } } };
 const explainNode: Json = {
   type: 'object',
-  required: ['pointer', 'op', 'evaluated', 'value', 'passed', 'sentence', 'children'],
-  properties: { pointer: { type: 'string' }, op: { type: 'string' }, evaluated: { type: 'boolean' }, value: {}, passed: { type: 'boolean' }, sentence: { type: 'string' }, children: { type: 'array', items: { type: 'object' } } },
+  required: ['pointer', 'op', 'evaluated', 'passed', 'sentence', 'children'],
+  properties: { pointer: { type: 'string' }, op: { type: 'string' }, evaluated: { type: 'boolean' }, value: { description: 'Absent when the sub-rule was not evaluated or gave `undefined`.' }, passed: { type: 'boolean' }, sentence: { type: 'string' }, children: { type: 'array', items: { type: 'object' } } },
 };
 
 /** OpenAPI paths of `/api/rules` (operators, check, explain). */
@@ -41,7 +41,7 @@ export const rulePaths: Record<string, Json> = {
   },
   '/api/rules/explain': {
     post: {
-      operationId: 'explainRule', summary: 'Evaluate a rule on a sample record and explain every sub-rule', tags,
+      operationId: 'explainRule', summary: 'Evaluate a rule on a sample record and explain every sub-rule (admins; within a budget of 1,000,000 evaluation steps and lists or texts of 100,000)', tags,
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['rule'], additionalProperties: false, properties: { rule, entity, data: { description: 'The record (default `{}`).' }, now: { type: 'string', description: 'ISO date or date-time for the date operators (default: now).' } } } } } },
       responses: { '200': ok({ type: 'object', required: ['value', 'passed', 'explanation'], properties: { value: {}, passed: { type: 'boolean' }, explanation: explainNode } }, 'Evaluated'), ...errors(401, 403, 415, 422, 429) },
     },

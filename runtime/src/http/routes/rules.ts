@@ -1,7 +1,7 @@
-import { explain, fieldsRead, isPipewrightError, toSql, typeProblems, parseRule, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type Registry } from '@pipewright/core';
+import { checkRule, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
 import type { RuleCheckView, RuleExplainView, RuleOperatorInfo, RuleProblemView } from '@pipewright/core/api';
 import { Hono } from 'hono';
-import { requireScope } from '../../auth/guards';
+import { adminOnly, requireScope } from '../../auth/guards';
 import { onlyMembers, readJsonObject } from '../body';
 import type { AppEnv } from '../context';
 import { stringMember } from '../input';
@@ -12,8 +12,9 @@ import { stringMember } from '../input';
  *   loaded plugins, company plugins included) with its typed signature;
  * - `POST /check`: parse and type-check a rule, optionally against an entity, and say which
  *   fields it reads and whether it runs inside the database;
- * - `POST /explain`: evaluate a rule on a sample record and return the value of every sub-rule.
- * All three need the `read` scope; they read and write no data.
+ * - `POST /explain`: evaluate a rule on a sample record and return the value of every sub-rule,
+ *   within a work budget; admins only (the rule authors: it runs plugin code on caller data).
+ * The first two need the `read` scope. None reads or writes stored data.
  *
  * @example
  * ```ts
@@ -77,33 +78,63 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     return c.json(view);
   });
 
-  app.post('/explain', requireScope('read'), async (c) => {
+  app.post('/explain', adminOnly(), async (c) => {
     const body = await readJsonObject(c);
     onlyMembers(body, ['rule', 'entity', 'data', 'now']);
     const rule = ruleMember(body);
     const schema = entitySchema(body);
     const data = Object.hasOwn(body, 'data') ? body.data : {};
     const at = stringMember(body, 'now', { max: 40, optional: true });
-    const clock = at === undefined ? now() : new Date(at);
-    if (Number.isNaN(clock.getTime()) || (at !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(at))) {
-      throw new ValidationError({ code: 'body.invalid', message: '"now" must be an ISO date or date-time.', details: [{ pointer: '/now', code: 'format', message: 'not an ISO date or date-time' }] });
-    }
+    const clock = at === undefined ? now() : isoInstant(at);
+    const options = { operators, ...(schema ? { schema } : {}), context: { now: () => clock } };
+    // The rule's own problems point into /rule ...
     try {
-      const tree = explain(rule, data, { operators, ...(schema ? { schema } : {}), context: { now: () => clock } });
+      checkRule(rule, options);
+    } catch (err) {
+      if (isPipewrightError(err)) throw underRule(err);
+      throw err;
+    }
+    // ... what goes wrong while it runs on this record does not: a rule that does too much work
+    // (budget) points at its sub-rule, a plugin operator that throws at /data.
+    try {
+      const tree = explain(rule, data, { ...options, budget: EXPLAIN_BUDGET });
       const view: RuleExplainView = { value: tree.value ?? null, passed: tree.passed, explanation: tree };
       return c.json(view);
     } catch (err) {
-      if (isPipewrightError(err) && err.code.startsWith('rule.')) {
-        const details: ErrorDetail[] = (err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', code: err.code.replace(/^rule\./, ''), message: err.message }]).map((d) => ({ ...d, pointer: `/rule${d.pointer}` }));
-        throw new ValidationError({ code: err.code, message: err.message, details });
-      }
-      // A plugin operator that throws on this sample record: the caller's answer, not a 500.
+      if (isPipewrightError(err) && err.code === 'rule.budget-exceeded') throw underRule(err);
       const message = err instanceof Error ? err.message : String(err);
       throw new ValidationError({ code: 'rule.evaluation-failed', message: `The rule could not be evaluated on this record: ${message}`.slice(0, 500), details: [{ pointer: '/data', code: 'evaluation-failed', message: message.slice(0, 300) }] });
     }
   });
 
   return app;
+}
+
+/**
+ * Work a preview may do: sub-rule evaluations and the longest list or text a sub-rule produces.
+ * A rule that doubles a list at every step (`reduce` of `merge(accumulator, accumulator)`) would
+ * otherwise take all of the process's memory from a 100-byte request.
+ */
+const EXPLAIN_BUDGET = { maxSteps: 1_000_000, maxLength: 100_000 };
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** An ISO date (midnight UTC) or a date-time with `Z` or an offset; 422 naming `/now` otherwise. */
+function isoInstant(text: string): Date {
+  const m = ISO_INSTANT.exec(text);
+  const at = new Date(m ? text : Number.NaN);
+  // `new Date` rolls 2025-02-30 over into March: the calendar date must survive the round trip.
+  const calendar = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) : '';
+  if (!m || Number.isNaN(at.getTime()) || calendar !== text.slice(0, 10)) {
+    throw new ValidationError({ code: 'body.invalid', message: '"now" must be an ISO date (2025-03-01) or a date-time with Z or an offset.', details: [{ pointer: '/now', code: 'format', message: 'not an ISO date or a date-time with Z or an offset' }] });
+  }
+  return at;
+}
+
+/** A rule error as a 422 whose pointers are under `/rule`. */
+function underRule(err: PipewrightError): ValidationError {
+  const details: ErrorDetail[] = (err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', code: err.code.replace(/^rule\./, ''), message: err.message }]).map((d) => ({ ...d, pointer: `/rule${d.pointer}` }));
+  return new ValidationError({ code: err.code, message: err.message, details });
 }
 
 function toProblem(d: ErrorDetail): RuleProblemView {
