@@ -105,9 +105,13 @@ describe('/api/rules over HTTP, with a company plugin that adds an operator', ()
   });
 
   it('stops a rule that does too much work on the record, at the sub-rule that did', async () => {
-    // Each step doubles the list: 28 elements of input would need gigabytes.
+    // A rule that doubles a list at every step is refused before it runs (28 elements of input
+    // would need gigabytes); one that grows a list linearly runs until the budget stops it.
     const doubling = { reduce: [{ var: 'a' }, { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] }, [1]] };
-    const res = await expectJson<Problem>(explain({ rule: doubling, data: { a: new Array(28).fill(0) } }), 422);
+    const refused = await expectJson<Problem>(explain({ rule: doubling, data: { a: new Array(28).fill(0) } }), 422);
+    expect([refused.code, refused.errors?.[0]?.pointer]).toEqual(['rule.unbounded-growth', '/rule/reduce/1']);
+    const growing = { reduce: [{ var: 'a' }, { merge: [{ var: 'accumulator' }, [{ var: 'current' }, { var: 'current' }]] }, []] };
+    const res = await expectJson<Problem>(explain({ rule: growing, data: { a: new Array(60_000).fill(0) } }), 422);
     expect(res.code).toBe('rule.budget-exceeded');
     expect(res.errors?.[0]?.pointer).toBe('/rule/reduce/1');
     // 90,000 elements (under the 100,000-element limit on lists) x 15 sub-rules each: past the
@@ -119,7 +123,7 @@ describe('/api/rules over HTTP, with a company plugin that adds an operator', ()
     expect(steps.errors?.[0]?.message).toMatch(/more than 1000000 steps/);
     expect((await expectJson<Explained>(explain({ rule: busy, data: { a: new Array(1000).fill(0) } }), 200)).value).toBe(true);
     // Within the budget the same rules answer normally.
-    expect((await expectJson<Explained>(explain({ rule: doubling, data: { a: [0, 0, 0] } }), 200)).value).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect((await expectJson<Explained>(explain({ rule: growing, data: { a: [7, 8] } }), 200)).value).toEqual([7, 7, 8, 8]);
   });
 
   it('explains a rule on a sample record: every sub-rule with its value and a sentence', async () => {

@@ -194,8 +194,69 @@ class TypeChecker {
       bodyScope = { type: 'object', properties: { current: itemSchema ?? {}, accumulator: {} }, additionalProperties: false };
     }
     if (body !== undefined) this.infer(body, bodyScope);
+    if (node.op === 'reduce' && body !== undefined && this.accumulatorCopies(body) >= 2) {
+      this.report(body.pointer, 'unbounded-growth', `this 'reduce' keeps its accumulator more than once in its result, so the result at least doubles with every element (28 elements need gigabytes); keep one copy`);
+    }
     const type: ValueType = node.op === 'map' || node.op === 'filter' ? 'array' : node.op === 'reduce' ? 'any' : 'boolean';
     return { type, isLiteral: false, node };
+  }
+
+  /**
+   * How many copies of a `reduce` accumulator the value of `node` (a reduce body, evaluated
+   * once per element) can contain. Two or more mean exponential growth: `merge`, `cat` and list
+   * literals put their operands side by side, `if`/`and`/`or` return one operand, comparisons
+   * and arithmetic return scalars. Nested scoped bodies cannot see this accumulator; a nested
+   * operator's collection and initial value can. Plugin operators that may return lists, texts,
+   * objects or anything are assumed to hold their arguments.
+   */
+  private accumulatorCopies(node: RuleNode): number {
+    switch (node.kind) {
+      case 'literal':
+        return 0;
+      case 'array':
+        return this.sumCopies(node.items);
+      case 'var': {
+        const fallback = node.fallback === undefined ? 0 : this.accumulatorCopies(node.fallback);
+        // A computed path or the whole element ({ current, accumulator }) may be the accumulator.
+        const read = node.dynamic !== undefined || node.path === null || node.path[0] === 'accumulator' ? 1 : 0;
+        return Math.max(read, fallback);
+      }
+      case 'op': {
+        const { op, args } = node;
+        switch (op) {
+          case 'merge':
+          case 'cat':
+            return this.sumCopies(args);
+          case 'if':
+          case '?:':
+            return Math.max(0, ...args.filter((_, i) => i % 2 === 1 || i === args.length - 1).map((a) => this.accumulatorCopies(a)));
+          case 'and':
+          case 'or':
+            return Math.max(0, ...args.map((a) => this.accumulatorCopies(a)));
+          case 'substr':
+          case 'log':
+          case 'map':
+          case 'filter':
+            return args[0] === undefined ? 0 : this.accumulatorCopies(args[0]);
+          case 'reduce':
+            return (args[0] === undefined ? 0 : this.accumulatorCopies(args[0])) + (args[2] === undefined ? 0 : this.accumulatorCopies(args[2]));
+          case 'missing':
+          case 'missing_some':
+            // The missing keys: as many as the keys given.
+            return this.sumCopies(args);
+        }
+        const entry = this.operators.get(op);
+        if (entry === undefined || entry.builtin) return 0;
+        const returns = entry.signature.returns;
+        return returns === 'array' || returns === 'string' || returns === 'object' || returns === 'any' ? this.sumCopies(args) : 0;
+      }
+    }
+  }
+
+  private sumCopies(nodes: readonly RuleNode[]): number {
+    let n = 0;
+    for (const node of nodes) n += this.accumulatorCopies(node);
+    return n;
   }
 
   private missingKeys(args: readonly RuleNode[], scope: JsonSchema): void {

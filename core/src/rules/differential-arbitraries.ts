@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { RuleError } from '../errors';
+import { checkRule } from './check';
 
 /**
  * fast-check arbitraries for the differential test against json-logic-js: rules using every
@@ -94,3 +96,17 @@ function rules(paths: string[], depth: number): fc.Arbitrary<Rule> {
 
 /** Rules up to 4 levels deep over the record paths. */
 export const ruleArb: fc.Arbitrary<Rule> = rules(RECORD_PATHS, 4);
+
+/**
+ * {@link ruleArb} without the rules the checker refuses on purpose where json-logic-js would run
+ * them: a `reduce` that keeps its accumulator twice and so grows exponentially
+ * (`rule.unbounded-growth`, see hostile.test.ts). Everything else the generator makes must pass.
+ */
+export const acceptedRuleArb: fc.Arbitrary<Rule> = ruleArb.filter((rule) => {
+  try {
+    checkRule(rule);
+    return true;
+  } catch (err) {
+    return !(err instanceof RuleError && err.code === 'rule.unbounded-growth');
+  }
+});

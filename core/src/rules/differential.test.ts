@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import jsonLogic from 'json-logic-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileRule } from './compile';
-import { dataArb, ruleArb } from './differential-arbitraries';
+import { acceptedRuleArb as ruleArb, dataArb } from './differential-arbitraries';
 import { STANDARD_OPERATORS } from './operators/standard';
 
 type Outcome = { ok: true; value: unknown } | { ok: false };

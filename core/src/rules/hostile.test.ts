@@ -62,6 +62,20 @@ describe('hostile rules', () => {
     refused(cyclic, 'rule.too-deep');
   });
 
+  it('refuses a reduce whose result keeps its accumulator twice (exponential growth), and allows one copy', () => {
+    const acc = { var: 'accumulator' };
+    for (const body of [{ merge: [acc, acc] }, { cat: [acc, acc] }, [acc, acc], { merge: [acc, { if: [{ var: 'current' }, acc, []] }] }, { map: [{ merge: [acc, acc] }, { var: '' }] }, { missing: { merge: [acc, acc] } }]) {
+      const err = refused({ reduce: [{ var: 'a' }, body, []] }, 'rule.unbounded-growth');
+      expect(err.pointer, JSON.stringify(body)).toBe('/reduce/1');
+    }
+    // One copy grows linearly; two copies of which only one is returned do not grow.
+    const data = { a: [1, 2, 3] };
+    expect(compileRule({ reduce: [{ var: 'a' }, { merge: [acc, [{ var: 'current' }]] }, []] })(data)).toEqual([1, 2, 3]);
+    expect(compileRule({ reduce: [{ var: 'a' }, { if: [{ '>': [{ var: 'current' }, acc] }, { var: 'current' }, acc] }, 0] })(data)).toBe(3);
+    expect(compileRule({ reduce: [{ var: 'a' }, { '+': [acc, acc, { var: 'current' }] }, 0] })(data)).toBe(11);
+    expect(compileRule({ reduce: [{ var: 'a' }, { if: [{ merge: [acc, acc] }, acc, acc] }, [1]] })(data)).toEqual([1]);
+  });
+
   it('refuses a 10 MB rule quickly', () => {
     const start = performance.now();
     refused({ in: [{ var: 'a' }, ['x'.repeat(10 * 1024 * 1024)]] }, 'rule.too-large');
