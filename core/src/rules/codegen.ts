@@ -34,7 +34,7 @@ interface Emitted {
 /** Names of the helpers passed in `H` (see compile.ts). */
 export const HELPER_NAMES = [
   'truthy', 'readSegments', 'readPath', 'missing', 'missingSome', 'inOp', 'cat', 'substr', 'toFloat', 'plus', 'times',
-  'merge', 'min', 'max', 'log', 'found', 'own', 'OP', 'AP', 'isArray',
+  'merge', 'mathMin', 'mathMax', 'log', 'found', 'own', 'OP', 'AP', 'isArray',
 ] as const;
 
 export type HelperName = (typeof HELPER_NAMES)[number];
@@ -405,9 +405,12 @@ class Generator {
         return this.minus(args);
       case 'min':
       case 'max':
+        // json-logic-js's min/max are Math.min/Math.max over the arguments: called directly,
+        // without building an array (V8 compiles Math.min/max of numbers inline).
+        return { code: `${this.helper(op === 'min' ? 'mathMin' : 'mathMax')}(${this.codes(args)})`, shape: 'num', undef: false };
       case 'cat':
       case 'merge': {
-        const shape: Shape = op === 'cat' ? 'str' : op === 'merge' ? 'arr' : 'num';
+        const shape: Shape = op === 'cat' ? 'str' : 'arr';
         return { code: `${this.helper(op)}([${this.codes(args)}])`, shape, undef: false };
       }
       case 'substr':

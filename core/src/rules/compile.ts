@@ -61,7 +61,7 @@ export const functionConstructorCompiler: RuleCompiler = (params, body) => new F
 const HELPERS: Readonly<Record<HelperName, unknown>> = Object.freeze({
   truthy: rt.truthy, readSegments: rt.readSegments, readPath: rt.readPath, missing: rt.missing, missingSome: rt.missingSome,
   inOp: rt.inOp, cat: rt.cat, substr: rt.substr, toFloat: rt.toFloat, plus: rt.plus, times: rt.times, merge: rt.merge,
-  min: rt.min, max: rt.max, log: rt.log, found: rt.found, own: rt.ownValue, OP: Object.prototype, AP: Array.prototype, isArray: Array.isArray,
+  mathMin: Math.min, mathMax: Math.max, log: rt.log, found: rt.found, own: rt.ownValue, OP: Object.prototype, AP: Array.prototype, isArray: Array.isArray,
 });
 
 /**
