@@ -106,3 +106,16 @@ export function isPipewrightError(err: unknown): err is PipewrightError {
     (typeof err === 'object' && err !== null && 'code' in err && 'kind' in err && 'status' in err && 'details' in err)
   );
 }
+
+/**
+ * The problems an error reports: its `details`, or the error itself as the one problem (its
+ * pointer, message and code) when it has none.
+ *
+ * @example
+ * ```ts
+ * for (const d of errorDetails(err)) show(d.pointer, d.message);
+ * ```
+ */
+export function errorDetails(err: PipewrightError): ErrorDetail[] {
+  return err.details.length > 0 ? [...err.details] : [{ pointer: err.pointer ?? '', message: err.message, code: err.code }];
+}

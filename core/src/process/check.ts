@@ -1,4 +1,4 @@
-import { isPipewrightError } from '../errors';
+import { errorDetails, isPipewrightError } from '../errors';
 import type { LoadedEntity } from '../plugins/types';
 import { checkRule } from '../rules/check';
 import { ajvDetails } from '../validation/ajv';
@@ -91,8 +91,7 @@ function checkGuard(guard: unknown, at: string, add: Add, ctx: ProcessContext, e
     checkRule(guard, { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(entity ? { schema: entity.schema } : {}) });
   } catch (err) {
     if (!isPipewrightError(err)) throw err;
-    const details = err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', message: err.message, code: err.code }];
-    for (const d of details) add(`${at}${d.pointer}`, 'invalid-guard', d.message, { rule: d.code ?? err.code });
+    for (const d of errorDetails(err)) add(`${at}${d.pointer}`, 'invalid-guard', d.message, { rule: d.code ?? err.code });
   }
 }
 

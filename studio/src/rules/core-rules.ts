@@ -3,4 +3,4 @@
  * exports keep core's root index (ajv, plugin loader) out of the browser bundle.
  */
 export { createOperatorRegistry, explain, parseRule, registerSalesOperators, typeProblems, STANDARD_OPERATORS, type ExplainNode, type OperatorRegistry } from '@pipewright/core/rules';
-export { isPipewrightError } from '@pipewright/core/errors';
+export { errorDetails, isPipewrightError } from '@pipewright/core/errors';

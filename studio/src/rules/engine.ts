@@ -4,7 +4,7 @@
  * under the runtime's CSP. Imported by relative path because `@pipewright/core` exposes the
  * rule engine from `core/src/rules/index.ts` only (no package subpath export yet).
  */
-import { createOperatorRegistry, explain, isPipewrightError, parseRule, registerSalesOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
+import { createOperatorRegistry, errorDetails, explain, isPipewrightError, parseRule, registerSalesOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
 import type { RuleOperatorInfo } from '../api/rules';
 import type { JsonSchema } from '../api/types';
 
@@ -86,8 +86,7 @@ export function checkForStudio(rule: unknown, schema: JsonSchema | undefined): R
     return typeProblems(tree, { operators, ...(schema ? { schema } : {}) }).map((d) => ({ pointer: d.pointer, message: d.message, code: d.code ?? 'invalid' }));
   } catch (err) {
     if (isPipewrightError(err)) {
-      const details = err.details.length ? err.details : [{ pointer: err.pointer ?? '', message: err.message, code: err.code }];
-      return details.map((d) => ({ pointer: d.pointer, message: d.message, code: d.code ?? err.code }));
+      return errorDetails(err).map((d) => ({ pointer: d.pointer, message: d.message, code: d.code ?? err.code }));
     }
     return [{ pointer: '', message: err instanceof Error ? err.message : String(err), code: 'invalid' }];
   }

@@ -1,4 +1,4 @@
-import { checkRule, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
+import { checkRule, errorDetails, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
 import type { RuleCheckView, RuleExplainView, RuleOperatorInfo, RuleProblemView } from '@pipewright/core/api';
 import { Hono } from 'hono';
 import { adminOnly, requireScope } from '../../auth/guards';
@@ -71,7 +71,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
       fields = fieldsRead(rule, { operators });
     } catch (err) {
       if (!isPipewrightError(err)) throw err;
-      problems = err.details.length > 0 ? err.details.map(toProblem) : [{ pointer: err.pointer ?? '', code: err.code.replace(/^rule\./, ''), message: err.message }];
+      problems = ruleDetails(err).map(toProblem);
     }
     const sql = problems.length === 0 && schema ? sqlSupport(rule, schema, operators) : undefined;
     const view: RuleCheckView = { valid: problems.length === 0, problems, fieldsRead: fields, ...(sql ? { sql } : {}) };
@@ -133,8 +133,12 @@ function isoInstant(text: string): Date {
 
 /** A rule error as a 422 whose pointers are under `/rule`. */
 function underRule(err: PipewrightError): ValidationError {
-  const details: ErrorDetail[] = (err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', code: err.code.replace(/^rule\./, ''), message: err.message }]).map((d) => ({ ...d, pointer: `/rule${d.pointer}` }));
-  return new ValidationError({ code: err.code, message: err.message, details });
+  return new ValidationError({ code: err.code, message: err.message, details: ruleDetails(err).map((d) => ({ ...d, pointer: `/rule${d.pointer}` })) });
+}
+
+/** A rule error's problems, codes without the `rule.` namespace (as in its details). */
+function ruleDetails(err: PipewrightError): ErrorDetail[] {
+  return errorDetails(err).map((d) => (d.code === undefined ? d : { ...d, code: d.code.replace(/^rule\./, '') }));
 }
 
 function toProblem(d: ErrorDetail): RuleProblemView {
