@@ -33,10 +33,11 @@ export function useServerOperatorList(): number {
         loading = undefined;
       },
     );
-    if (seen !== version) setSeen(version);
+    // The list may have arrived between the first render and this effect.
+    listener();
     return () => {
       listeners.delete(listener);
     };
-  }, [seen]);
+  }, []);
   return seen;
 }
