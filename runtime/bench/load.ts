@@ -42,7 +42,14 @@ export async function measure(clients: number, seconds: number, op: (client: num
 export function leanClient(base: string, connections: number): (connection: number, method: string, path: string, headers: Record<string, string>, body?: string) => Promise<{ status: number; text: string }> {
   const url = new URL(base);
   const sockets: Array<Promise<Connection> | undefined> = Array.from({ length: connections }, () => undefined);
-  const open = (i: number): Promise<Connection> => (sockets[i] ??= Connection.open(url.hostname, Number(url.port)));
+  // A connection the server closed while idle (its keep-alive timeout runs out between rounds)
+  // is opened again before the next request.
+  const open = async (i: number): Promise<Connection> => {
+    const current = await (sockets[i] ??= Connection.open(url.hostname, Number(url.port)));
+    if (!current.closed) return current;
+    sockets[i] = undefined;
+    return open(i);
+  };
   return async (i, method, path, headers, body) => {
     const connection = await open(i);
     let head = `${method} ${path} HTTP/1.1\r\nhost: ${url.host}\r\n`;
@@ -55,6 +62,8 @@ export function leanClient(base: string, connections: number): (connection: numb
 class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (r: { status: number; text: string }) => void; reject: (e: Error) => void } | undefined;
+  /** The server closed the connection (or it failed): it takes no more requests. */
+  closed = false;
 
   private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -62,7 +71,10 @@ class Connection {
       this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
       this.drain();
     });
-    const fail = (err: Error) => this.waiting?.reject(err);
+    const fail = (err: Error) => {
+      this.closed = true;
+      this.waiting?.reject(err);
+    };
     socket.on('error', fail);
     socket.on('close', () => fail(new Error('connection closed')));
   }
@@ -76,6 +88,7 @@ class Connection {
 
   request(text: string): Promise<{ status: number; text: string }> {
     if (this.waiting) return Promise.reject(new Error('one request at a time per connection'));
+    if (this.closed) return Promise.reject(new Error('connection closed'));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.write(text);

@@ -3,6 +3,7 @@ import { initial } from './migrations/001-initial';
 import { identity } from './migrations/002-identity';
 import { processes } from './migrations/003-processes';
 import { unloggedRateLimits } from './migrations/004-unlogged-rate-limits';
+import { hotMoves } from './migrations/005-hot-moves';
 
 /** Migrations ship in code, so the runtime needs no migration folder at run time. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002-identity': identity,
   '003-processes': processes,
   '004-unlogged-rate-limits': unloggedRateLimits,
+  '005-hot-moves': hotMoves,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -55,7 +55,9 @@ export interface TransitionWrite {
  */
 export async function writeTransition(db: Kysely<Database> | Transaction<Database>, queue: JobQueue | null, w: TransitionWrite): Promise<{ historyId: string; dueAt: Date | null } | null> {
   const times = slaTimes(w.process.stages.get(w.to)?.sla, w.at);
-  const data = JSON.stringify(w.after.data);
+  // An unchanged body is not written again: the row keeps its stored value, which keeps the
+  // update eligible for PostgreSQL's in-place (HOT) path, and the statement parses one JSON less.
+  const data = w.after.data === w.before.data ? null : JSON.stringify(w.after.data);
   const jobs: StatementJob[] = [];
   if (w.actionJob) jobs.push({ name: QUEUES.actions, data: w.actionJob });
   if (times) {
@@ -65,7 +67,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
   const enqueue = queue && jobs.length > 0 ? sql`, jobs as (${queue.insertFrom('opened', jobs, sql`jsonb_build_object('historyId', opened.id::text)`)})` : sql``;
   const result = await sql<{ history_id: string }>`${PREPARE_SQL}
     with upd as (
-      update records set stage = ${w.to}::text, data = ${data}::jsonb, version = ${w.after.version}::int, updated_by = ${w.actor}::text, updated_at = ${w.at}::timestamptz,
+      update records set stage = ${w.to}::text, data = coalesce(${data}::jsonb, data), version = ${w.after.version}::int, updated_by = ${w.actor}::text, updated_at = ${w.at}::timestamptz,
         process_id = ${w.processId}::text, process_version = ${w.version}::int
       where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null${w.condition ? sql` and ${w.condition}` : sql``} returning id, data
     ),
