@@ -13,9 +13,12 @@
  *   all through the round rather than in one block. A round's rate of a contender is its
  *   evaluations over its time in that round; ratios are computed per round and the reported
  *   figure is the median of the per-round ratios.
- * - Compile cost: every sample is a fresh `compileRule` (parse, allowlist, caps, schema check,
- *   code generation, compilation by V8) plus the first call, per rule, compiled as the runtime
- *   compiles guards (`vmRuleCompiler`: `node:vm` `compileFunction`). V8's in-memory eval cache is
+ * - Compile cost: every sample is a fresh compilation (parse, allowlist, caps, schema check, code
+ *   generation, compilation by V8) plus the first call, compiled as the runtime compiles guards:
+ *   `vmRuleCompiler` (`node:vm` `compileFunction`), and the rules that are loaded together in one
+ *   `compileRules` call (a process version's guards are; here, the corpus's rules of one kind: 4
+ *   or 5 at a time), whose time is divided among them. A rule compiled alone (`compileRule`) is
+ *   measured in the same turns and printed too; the goal uses the grouped figure. V8's in-memory eval cache is
  *   switched off (`--no-compilation-cache`), otherwise compiling the same source again skips
  *   V8's parse and bytecode generation and the figure is mostly cache hits. A round's compile
  *   time is the mean over rules of that round's per-rule medians; its compile cost in
@@ -23,7 +26,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import jsonLogic from 'json-logic-js';
-import { compileRule, createOperatorRegistry, registerSalesOperators, ruleCorpus, salesOperators, type CompiledRule } from '@pipewright/core';
+import { compileRule, compileRules, createOperatorRegistry, registerSalesOperators, ruleCorpus, salesOperators, type CompiledRule } from '@pipewright/core';
 import { vmRuleCompiler } from '../src/rules/compiler';
 
 const { CORPUS_NOW, corpusRules, dealSchema, generateDeals } = ruleCorpus;
@@ -129,20 +132,34 @@ function warmUp(tag: string): void {
   for (let k = 0; k < 2; k++) for (const name of CONTENDERS) turn(name, WARMUP_MS / 2, tag, { evals: 0, ms: 0 });
 }
 
+/** Indices of the corpus's rules by kind: the groups compiled together. */
+const byKind = new Map<string, number[]>();
+corpusRules.forEach((c, i) => byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), i]));
+const groups: number[][] = [...byKind.values()];
+
 let compileTurns = 0;
 /**
- * Fresh compilations (and first calls) for about `ms`, cycling through the rules; adds each
- * rule's µs samples to `samples[rule]`.
+ * Fresh compilations (and first calls) for about `ms`: each group of rules in one
+ * `compileRules` call (each rule's µs sample: the group's time over its size, into
+ * `grouped[rule]`), then each rule alone (`compileRule`, into `alone[rule]`).
  */
-function compileTurn(ms: number, samples: number[][]): void {
+function compileTurn(ms: number, grouped: number[][], alone: number[][]): void {
+  const options = { operators, schema: dealSchema, context, compiler: vmRuleCompiler };
   const start = performance.now();
   do {
-    for (let i = 0; i < rules.length; i++) {
-      const record = records[(compileTurns * rules.length + i) % records.length];
+    const record = (i: number) => records[(compileTurns * rules.length + i) % records.length];
+    for (const group of groups) {
       const t0 = performance.now();
-      const fn = compileRule(rules[i], { operators, schema: dealSchema, context, compiler: vmRuleCompiler });
-      checksum += score(fn(record));
-      (samples[i] as number[]).push((performance.now() - t0) * 1000);
+      const fns = compileRules(group.map((i) => rules[i]), options);
+      for (let k = 0; k < group.length; k++) checksum += score((fns[k] as CompiledRule)(record(group[k] as number)));
+      const us = ((performance.now() - t0) * 1000) / group.length;
+      for (const i of group) (grouped[i] as number[]).push(us);
+    }
+    for (let i = 0; i < rules.length; i++) {
+      const t0 = performance.now();
+      const fn = compileRule(rules[i], options);
+      checksum += score(fn(record(i)));
+      (alone[i] as number[]).push((performance.now() - t0) * 1000);
     }
     compileTurns++;
   } while (performance.now() - start < ms);
@@ -163,25 +180,28 @@ console.log(`method: ${ROUNDS} rounds of ${ALTERNATIONS} interleaved turns of ~$
 
 // Warm-up, including the compiler itself (parser, checker and generator get optimized too).
 warmUp('dense');
-compileTurn(WARMUP_MS, rules.map(() => []));
+compileTurn(WARMUP_MS, rules.map(() => []), rules.map(() => []));
 
 const compileSamples: number[][] = rules.map(() => []);
-const perRound: Array<{ compiled: number; jsonlogic: number; handwritten: number; compileUs: number }> = [];
+const aloneSamples: number[][] = rules.map(() => []);
+const perRound: Array<{ compiled: number; jsonlogic: number; handwritten: number; compileUs: number; aloneUs: number }> = [];
 const steps = [...CONTENDERS, 'compile'] as const;
 console.log('round   compiled  json-logic  hand-written  (M evals/s)   compile µs/rule   vs json-logic  vs hand-written  compile cost (evals)');
 for (let r = 0; r < ROUNDS; r++) {
   const spent: Record<Contender, Spent> = { compiled: { evals: 0, ms: 0 }, jsonlogic: { evals: 0, ms: 0 }, handwritten: { evals: 0, ms: 0 } };
   const roundSamples: number[][] = rules.map(() => []);
+  const roundAlone: number[][] = rules.map(() => []);
   for (let a = 0; a < ALTERNATIONS; a++) {
     for (let s = 0; s < steps.length; s++) {
       const step = steps[(s + a + r) % steps.length] as (typeof steps)[number];
-      if (step === 'compile') compileTurn(TURN_MS, roundSamples);
+      if (step === 'compile') compileTurn(TURN_MS, roundSamples, roundAlone);
       else turn(step, TURN_MS, 'dense', spent[step]);
     }
   }
   roundSamples.forEach((xs, i) => (compileSamples[i] as number[]).push(...xs));
+  roundAlone.forEach((xs, i) => (aloneSamples[i] as number[]).push(...xs));
   const rate = (c: Contender): number => (spent[c].evals / spent[c].ms) * 1000;
-  const row = { compiled: rate('compiled'), jsonlogic: rate('jsonlogic'), handwritten: rate('handwritten'), compileUs: mean(roundSamples.map(median)) };
+  const row = { compiled: rate('compiled'), jsonlogic: rate('jsonlogic'), handwritten: rate('handwritten'), compileUs: mean(roundSamples.map(median)), aloneUs: mean(roundAlone.map(median)) };
   perRound.push(row);
   console.log(
     `${String(r + 1).padStart(5)}   ${fmt(row.compiled).padStart(8)}  ${fmt(row.jsonlogic).padStart(10)}  ${fmt(row.handwritten).padStart(12)}  ${''.padStart(12)}  ${row.compileUs.toFixed(1).padStart(15)}   ${(row.compiled / row.jsonlogic).toFixed(1).padStart(13)}  ${(row.compiled / row.handwritten).toFixed(2).padStart(15)}  ${((row.compileUs / 1e6) * row.compiled).toFixed(0).padStart(20)}`,
@@ -201,7 +221,10 @@ const ratios = {
   compile: perRound.map((x) => (x.compileUs / 1e6) * x.compiled),
 };
 console.log(`median  ${fmt(med.compiled).padStart(8)}  ${fmt(med.jsonlogic).padStart(10)}  ${fmt(med.handwritten).padStart(12)}  M evals/s`);
-console.log(`compile per rule: mean of per-rule medians ${compileUs.toFixed(1)} µs over ${compileSamples[0]?.length} fresh compilations each (parse + check + codegen + vm compileFunction + first call)`);
+console.log(`compile per rule: mean of per-rule medians ${compileUs.toFixed(1)} µs over ${compileSamples[0]?.length} fresh compilations each (parse + check + codegen + vm compileFunction + first call), in groups of one kind (${groups.map((g) => g.length).join(', ')} rules) per compileRules call`);
+const aloneUs = mean(aloneSamples.map((xs) => median(xs)));
+const aloneCost = perRound.map((x) => (x.aloneUs / 1e6) * x.compiled);
+console.log(`  a rule compiled alone (compileRule): ${aloneUs.toFixed(1)} µs, i.e. ${median(aloneCost).toFixed(0)} evaluations (range ${Math.min(...aloneCost).toFixed(0)}-${Math.max(...aloneCost).toFixed(0)}); grouped / alone ${(compileUs / aloneUs).toFixed(2)}`);
 const slowest = perRule.map((us, i) => [us, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
 console.log(`  per rule: min ${Math.min(...perRule).toFixed(1)} µs, max ${Math.max(...perRule).toFixed(1)} µs; slowest: ${slowest.map(([us, i]) => `${ids[i]} ${us.toFixed(1)}`).join(', ')}`);
 const spread = (xs: number[], digits: number): string => `median ${median(xs).toFixed(digits)} (range ${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;

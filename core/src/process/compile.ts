@@ -1,5 +1,5 @@
 import { explain, type ExplainNode } from '../rules/explain';
-import { compileRule, type CompiledRule } from '../rules/compile';
+import { compileRules, type CompiledRule } from '../rules/compile';
 import { truthy } from '../rules/runtime';
 import type { RuleContext } from '../rules/types';
 import type { LoadedEntity } from '../plugins/types';
@@ -39,7 +39,10 @@ export class CompiledProcess {
     this.stages = new Map(definition.stages.map((s) => [s.id, s]));
     this.entity = ctx.entities.get(definition.entity);
     const options = { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(this.entity ? { schema: this.entity.schema } : {}), ...(ctx.ruleCompiler ? { compiler: ctx.ruleCompiler } : {}) };
-    for (const t of definition.transitions ?? []) if (t.guard !== undefined) this.#guards.set(t, compileRule(t.guard, options));
+    // All guards of a version in one compilation (compileRules): one compiler call for the lot.
+    const guarded = (definition.transitions ?? []).filter((t) => t.guard !== undefined);
+    const guards = compileRules(guarded.map((t) => t.guard), options);
+    guarded.forEach((t, i) => this.#guards.set(t, guards[i] as CompiledRule));
     for (const s of definition.stages) if (s.requirements) this.#requirements.set(s.id, compileSchema(ajvOf(ctx), s.requirements));
   }
 

@@ -2,7 +2,7 @@ import { RuleError } from '../errors';
 import { checkRule, type CheckOptions } from './check';
 import { constantParameters, generateSource, PARAMETER_CONSTANTS, type HelperName } from './codegen';
 import { interpretRule } from './interpret';
-import { standardOperators } from './operators/registry';
+import { standardOperators, type OperatorRegistry } from './operators/registry';
 import * as rt from './runtime';
 import type { RuleContext, RuleNode } from './types';
 
@@ -106,29 +106,103 @@ export function compileTree(tree: RuleNode, options: Pick<CompileOptions, 'opera
   const defaults: RuleContext = options.context ?? {};
   const mode = options.mode ?? 'auto';
   if (mode !== 'interpret') {
-    const { source, constants, helpers, defaults: usesDefaults } = generateSource(tree, operators);
-    const params = constantParameters(constants.length);
-    const constantsArray = constants.length > PARAMETER_CONSTANTS;
-    const names: string[] = [...helpers, ...params];
-    if (constantsArray) names.push('K');
-    if (usesDefaults) names.push('D');
-    let factory: Factory | undefined;
-    try {
-      factory = (options.compiler ?? functionConstructorCompiler)(names, `${source}\n// ${++factories}`) as Factory;
-    } catch (cause) {
-      if (mode === 'codegen' || !(cause instanceof EvalError)) {
-        throw new RuleError({ code: 'rule.compile-failed', pointer: '', message: 'rule could not be compiled', cause });
-      }
-    }
+    const unit = prepare(tree, operators, defaults);
+    const factory = compileOrFallBack(options, mode, unit.names, `${unit.source}\n// ${++factories}`) as Factory | undefined;
     // The generated function falls back to `defaults` itself when called without a context.
-    if (factory !== undefined) {
-      const args: unknown[] = [];
-      for (const name of helpers) args.push(HELPERS[name]);
-      for (let i = 0; i < params.length; i++) args.push(constants[i]);
-      if (constantsArray) args.push(Object.freeze(constants));
-      if (usesDefaults) args.push(defaults);
-      return factory(...args);
-    }
+    if (factory !== undefined) return factory(...unit.args);
   }
   return (data, ctx) => interpretRule(tree, data, operators, ctx ?? defaults);
+}
+
+/**
+ * Checks and compiles several rules at once (see {@link compileRule}), as one unit of generated
+ * source: one call of the compiler for all of them, whose fixed cost (about a fifth of a rule's
+ * compile time) is paid once. For rules that are loaded together, such as a process version's
+ * guards. A rule that fails its check throws, as with {@link compileRule}; its index in `rules`
+ * is in the error's `extensions.index`.
+ *
+ * @example
+ * ```ts
+ * const [isLarge, isLate] = compileRules([{ '>=': [{ var: 'amount' }, 10000] }, { '>': [{ days_since: [{ var: 'close_date' }] }, 0] }], { operators });
+ * ```
+ */
+export function compileRules(rules: readonly unknown[], options: CompileOptions = {}): CompiledRule[] {
+  const trees = rules.map((rule, index) => {
+    try {
+      return checkRule(rule, options);
+    } catch (err) {
+      if (err instanceof RuleError) err.extensions.index = index;
+      throw err;
+    }
+  });
+  return compileTrees(trees, options);
+}
+
+/**
+ * Compiles already checked trees (from {@link checkRule} with the same operators) in one unit;
+ * see {@link compileRules}. Same functions as {@link compileTree} on each tree.
+ *
+ * @example
+ * ```ts
+ * const fns = compileTrees(rules.map((r) => checkRule(r, { operators })), { operators });
+ * ```
+ */
+export function compileTrees(trees: readonly RuleNode[], options: Pick<CompileOptions, 'operators' | 'context' | 'mode' | 'compiler'> = {}): CompiledRule[] {
+  if (trees.length < 2) return trees.map((tree) => compileTree(tree, options));
+  const operators = options.operators ?? standardOperators;
+  const defaults: RuleContext = options.context ?? {};
+  const mode = options.mode ?? 'auto';
+  if (mode !== 'interpret') {
+    const units = trees.map((tree) => prepare(tree, operators, defaults));
+    // Each rule's factory is a parenthesized function expression, which V8 compiles with the
+    // unit instead of pre-parsing it and parsing it again on the first call.
+    const body = `"use strict";\nreturn [\n${units.map((u) => `(function (${u.names.join(', ')}) {\n${u.source}\n})`).join(',\n')}\n];\n// ${++factories}`;
+    const unit = compileOrFallBack(options, mode, [], body);
+    if (unit !== undefined) {
+      const made = unit() as Factory[];
+      return units.map((u, i) => (made[i] as Factory)(...u.args));
+    }
+  }
+  return trees.map((tree) => (data, ctx) => interpretRule(tree, data, operators, ctx ?? defaults));
+}
+
+/** A rule's generated source with its parameter names and the values passed for them. */
+interface Unit {
+  source: string;
+  names: string[];
+  args: unknown[];
+}
+
+function prepare(tree: RuleNode, operators: OperatorRegistry, defaults: RuleContext): Unit {
+  const { source, constants, helpers, defaults: usesDefaults } = generateSource(tree, operators);
+  const params = constantParameters(constants.length);
+  const constantsArray = constants.length > PARAMETER_CONSTANTS;
+  const names: string[] = [...helpers, ...params];
+  const args: unknown[] = [];
+  for (const name of helpers) args.push(HELPERS[name]);
+  for (let i = 0; i < params.length; i++) args.push(constants[i]);
+  if (constantsArray) {
+    names.push('K');
+    args.push(Object.freeze(constants));
+  }
+  if (usesDefaults) {
+    names.push('D');
+    args.push(defaults);
+  }
+  return { source, names, args };
+}
+
+/**
+ * Runs the compiler; `undefined` when code generation is blocked (`EvalError`) in `auto` mode,
+ * so the caller interprets instead. Any other failure is a `rule.compile-failed` error.
+ */
+function compileOrFallBack(options: Pick<CompileOptions, 'compiler'>, mode: 'auto' | 'codegen', names: string[], body: string): ((...args: unknown[]) => unknown) | undefined {
+  try {
+    return (options.compiler ?? functionConstructorCompiler)(names, body);
+  } catch (cause) {
+    if (mode === 'codegen' || !(cause instanceof EvalError)) {
+      throw new RuleError({ code: 'rule.compile-failed', pointer: '', message: 'rule could not be compiled', cause });
+    }
+    return undefined;
+  }
 }

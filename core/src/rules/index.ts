@@ -13,7 +13,7 @@ export { SALES_OWNER, daysBetween, daysSince, inRange, pctOfTarget, registerSale
 export { epochDay } from './operators/dates';
 export { parseRule, parseRuleJson, type ParseOptions } from './parse';
 export { checkRule, typeProblems, type CheckOptions } from './check';
-export { compileRule, compileTree, functionConstructorCompiler, type CompileOptions, type CompiledRule, type RuleCompiler } from './compile';
+export { compileRule, compileRules, compileTree, compileTrees, functionConstructorCompiler, type CompileOptions, type CompiledRule, type RuleCompiler } from './compile';
 export { explain, label as ruleLabel, type ExplainNode, type ExplainOptions } from './explain';
 export type { EvaluationLimits } from './interpret';
 export { ANY_FIELD, fieldsRead } from './fields';
