@@ -47,6 +47,22 @@ describe('generated code', () => {
     }
   });
 
+  it('reads a reduce body\'s current and accumulator from the loop, and builds the scope object only when it is read whole', () => {
+    // The records above hold lists of objects under `a`; literal lists add scalars and nulls.
+    const lists = [{ var: 'a' }, [[1, null, 'x', [], 0]], [[]], [[null, null]]];
+    const bodies: unknown[] = [
+      { var: 'current' }, { var: 'accumulator' }, { var: 'current.b' }, { var: 'current.c.d' }, { var: ['current.b', 7] }, { var: ['accumulator', 'none'] },
+      { '+': [{ var: 'accumulator' }, { var: 'current.b' }, { var: 'current.b' }] }, { cat: [{ var: 'accumulator' }, { var: 'current' }] },
+      { var: '' }, { var: 'other' }, { var: ['other', 0] }, { var: { cat: ['curr', 'ent'] } }, { missing: ['current.b', 'accumulator'] }, { missing_some: [1, ['current.c', 'x']] },
+      { if: [{ var: 'current.b' }, { var: 'current' }, { var: 'accumulator.b' }] }, { map: [{ var: 'current.c' }, { var: '' }] },
+    ];
+    for (const list of lists) for (const body of bodies) for (const initial of [0, null, 'i', [1, 2]]) agree({ reduce: [list, body, initial] });
+    const plain = generateSource(parseRule({ reduce: [{ var: 'a' }, { '+': [{ var: 'accumulator' }, { var: 'current.b' }] }, 0] }), standardOperators).source;
+    expect(plain).not.toContain('const d = {');
+    const whole = generateSource(parseRule({ reduce: [{ var: 'a' }, { var: '' }, 0] }), standardOperators).source;
+    expect(whole).toContain('const d = { current, accumulator: x }');
+  });
+
   it('inlines `in` over short constant lists with indexOf semantics', () => {
     const lists = [[], [0], [-0, null], [true, '', 'x', 1], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x']];
     for (const list of lists) {

@@ -51,7 +51,21 @@ interface FunctionFrame {
   readonly hoisted: string[];
   /** Whether the function body refers to the context `c`. */
   context: boolean;
+  /**
+   * Locals that hold the value of a first path segment (a `reduce` body's `current` and
+   * `accumulator`), read directly instead of from the scope object `d`.
+   */
+  locals?: ReadonlyMap<string, string>;
 }
+
+/** In a `reduce` body, `current` and `accumulator` are the loop's own variables. */
+const REDUCE_LOCALS: ReadonlyMap<string, string> = new Map([
+  ['current', 'current'],
+  ['accumulator', 'x'],
+]);
+
+/** Whether generated code refers to the data variable `d` (no rule content is in generated code, so a token match is exact). */
+const usesData = (code: string): boolean => /(^|[^\w$.])d(?![\w$])/.test(code);
 
 /** Result of code generation: source text, the constants it indexes and the helpers it names. */
 export interface Generated {
@@ -140,6 +154,7 @@ class Generator {
   private loop(op: 'map' | 'filter' | 'all' | 'some' | 'none' | 'reduce', body: RuleNode | undefined): string {
     const saved = this.frame;
     const frame = newFrame(body);
+    if (op === 'reduce') frame.locals = REDUCE_LOCALS;
     this.frame = frame;
     const expr = body === undefined ? UNDEFINED : this.emit(body);
     const code = op === 'map' || op === 'reduce' ? expr.code : this.test(expr);
@@ -166,9 +181,13 @@ class Generator {
       case 'map':
         text = `(function (a, c) { if (!${isArray}(a)) return []; const o = []; ${decl}for (const d of a) { ${perItem}o.push(${code}); } return o; })`;
         break;
-      case 'reduce':
-        text = `(function (a, c, x) { if (!${isArray}(a)) return x; ${decl}for (const current of a) { const d = { current, accumulator: x }; ${perItem}x = ${code}; } return x; })`;
+      case 'reduce': {
+        // The scope object `{ current, accumulator }` is only built when the body reads it as a
+        // whole (`var ""`, a dynamic path, `missing`, a path not under current/accumulator).
+        const scope = usesData(perItem + code) ? 'const d = { current, accumulator: x }; ' : '';
+        text = `(function (a, c, x) { if (!${isArray}(a)) return x; ${decl}for (const current of a) { ${scope}${perItem}x = ${code}; } return x; })`;
         break;
+      }
     }
     const name = `f${this.functionCount++}`;
     this.functions += `const ${name} = ${text};\n`;
@@ -290,8 +309,16 @@ class Generator {
   private read(path: readonly string[], notFound: string, wholeMayBeCached = true): string {
     let holder = 'd';
     let start = 0;
+    const local = this.frame.locals?.get(path[0] as string);
+    if (local !== undefined) {
+      // An own property of the scope object by construction: its value is the local's, and
+      // undefined reads as not found, as for any read.
+      if (path.length === 1) return `(${local} === undefined ? ${notFound} : ${local})`;
+      holder = local;
+      start = 1;
+    }
     if (this.frame.repeated.size > 0) {
-      for (let k = path.length - (notFound === 'null' && wholeMayBeCached ? 0 : 1); k >= 1; k--) {
+      for (let k = path.length - (notFound === 'null' && wholeMayBeCached ? 0 : 1); k > start; k--) {
         const dotted = k === path.length ? path.join('.') : path.slice(0, k).join('.');
         if (this.frame.repeated.has(dotted)) {
           holder = this.cachedRead(path.slice(0, k), dotted);
