@@ -34,9 +34,9 @@ function oracle(value: unknown): number | null {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 /** Near-valid date-times: every field may be out of range, and a character may be replaced. */
-const candidate = fc
+const candidateIn = (years: { min: number; max: number }) => fc
   .record({
-    y: fc.integer({ min: 0, max: 9999 }), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }),
+    y: fc.integer(years), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }),
     time: fc.option(fc.record({
       hh: fc.integer({ min: 0, max: 25 }), mi: fc.integer({ min: 0, max: 61 }), ss: fc.integer({ min: 0, max: 61 }),
       frac: fc.option(fc.stringMatching(/^\.\d{0,10}$/)),
@@ -50,10 +50,16 @@ const candidate = fc
     if (typo !== null && typo[0] < s.length) s = s.slice(0, typo[0]) + typo[1] + s.slice(typo[0] + 1);
     return s;
   });
+const candidate = candidateIn({ min: 0, max: 9999 });
 
 describe('epochDay', () => {
   it('agrees with a Date-based oracle on 50,000 near-valid dates and date-times', () => {
     fc.assert(fc.property(candidate, (s) => epochDay(s) === oracle(s)), { numRuns: 50_000, seed: 7 });
+  });
+
+  it('agrees with the oracle around and inside the tabulated years (1900-2199)', () => {
+    fc.assert(fc.property(candidateIn({ min: 1895, max: 2205 }), (s) => epochDay(s) === oracle(s)), { numRuns: 50_000, seed: 13 });
+    for (let y = 1899; y <= 2200; y++) for (const md of ['01-01', '02-28', '02-29', '03-01', '12-31']) expect(epochDay(`${y}-${md}`)).toBe(oracle(`${y}-${md}`));
   });
 
   it('agrees with the oracle on arbitrary strings and non-strings', () => {

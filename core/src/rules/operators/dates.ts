@@ -22,10 +22,31 @@ function digits2(s: string, from: number): number {
   return (a >>> 0) > 9 || (b >>> 0) > 9 ? -1 : a * 10 + b;
 }
 
-/**
- * Days since 1970-01-01 of `YYYY-MM-DD` at the start of `s`, or `null` (H. Hinnant's
- * days_from_civil over years shifted by one era).
- */
+/** Days since 1970-01-01 of year `y`, month `m`, day `d` (H. Hinnant's days_from_civil over years shifted by one era). */
+function civilDay(y: number, m: number, d: number): number {
+  const yy = (m <= 2 ? y - 1 : y) + 400;
+  const era = (yy / 400) | 0;
+  const yoe = yy - era * 400;
+  const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + d - 1;
+  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
+  return era * ERA_DAYS + doe - 719_468 - ERA_DAYS;
+}
+
+/** Years whose month starts are tabulated: the formula's four divisions are most of a parse. */
+const TABLE_FROM = 1900;
+const TABLE_YEARS = 300;
+/** Epoch day of the first of each month of the tabulated years, and each month's length. */
+const MONTH_START = new Int32Array(TABLE_YEARS * 12);
+const MONTH_DAYS = new Int8Array(TABLE_YEARS * 12);
+for (let y = TABLE_FROM; y < TABLE_FROM + TABLE_YEARS; y++) {
+  for (let m = 1; m <= 12; m++) {
+    const i = (y - TABLE_FROM) * 12 + m - 1;
+    MONTH_START[i] = civilDay(y, m, 1);
+    MONTH_DAYS[i] = (m === 12 ? civilDay(y + 1, 1, 1) : civilDay(y, m + 1, 1)) - (MONTH_START[i] as number);
+  }
+}
+
+/** Days since 1970-01-01 of `YYYY-MM-DD` at the start of `s`, or `null`. */
 function datePart(s: string): number | null {
   const y0 = s.charCodeAt(0) - 48;
   const y1 = s.charCodeAt(1) - 48;
@@ -36,17 +57,17 @@ function datePart(s: string): number | null {
   const d = digits2(s, 8);
   if (m < 1 || m > 12 || d < 1) return null;
   const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const row = y - TABLE_FROM;
+  if ((row >>> 0) < TABLE_YEARS) {
+    const i = row * 12 + m - 1;
+    return d > (MONTH_DAYS[i] as number) ? null : (MONTH_START[i] as number) + d - 1;
+  }
   if (d > 28) {
     const leap = (y & 3) === 0 && (y % 100 !== 0 || y % 400 === 0);
     const last = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
     if (d > last) return null;
   }
-  const yy = (m <= 2 ? y - 1 : y) + 400;
-  const era = (yy / 400) | 0;
-  const yoe = yy - era * 400;
-  const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + d - 1;
-  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
-  return era * ERA_DAYS + doe - 719_468 - ERA_DAYS;
+  return civilDay(y, m, d);
 }
 
 /**
