@@ -63,6 +63,27 @@ describe('generated code', () => {
     expect(whole).toContain('const d = { current, accumulator: x }');
   });
 
+  it('compares with a string literal like JavaScript for strings, null, numbers and the rest', () => {
+    for (const literal of ['', '0', '5', '-1', 'abc', '2025-06-30', ' 7 ', '1e3']) {
+      for (const op of ['<', '<=', '>', '>=']) {
+        agree({ [op]: [{ var: 'a' }, literal] });
+        agree({ [op]: [literal, { var: 'a' }] });
+        agree({ [op]: [{ var: 'a.b' }, literal] });
+        agree({ [op]: [literal, { var: 'b' }] });
+      }
+      agree({ '<': [literal, { var: 'a' }, 'zzz'] });
+      agree({ '<=': [{ var: 'b' }, literal, { var: 'a' }] });
+    }
+  });
+
+  it('parses absent (null) operands of arithmetic as NaN, as parseFloat does', () => {
+    for (const op of ['*', '-', '/', '%']) {
+      agree({ [op]: [{ var: 'a' }, 2] });
+      agree({ [op]: [{ var: 'b' }, { var: 'a.b' }] });
+      agree({ '>=': [{ [op]: [{ var: 'a' }, { var: 'b' }] }, 0] });
+    }
+  });
+
   it('inlines `in` over short constant lists with indexOf semantics', () => {
     const lists = [[], [0], [-0, null], [true, '', 'x', 1], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x']];
     for (const list of lists) {

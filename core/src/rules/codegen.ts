@@ -27,6 +27,8 @@ interface Emitted {
   readonly truth?: string;
   /** Set on numeric literals that are not `-0` (adding `+ 0` to them changes nothing). */
   readonly plainNumber?: boolean;
+  /** The value of a string literal (to fold comparisons of it with null at generation time). */
+  readonly text?: string;
   /** Set on literals (constants: evaluating them has no effect and cannot throw). */
   readonly literal?: boolean;
 }
@@ -63,6 +65,24 @@ const REDUCE_LOCALS: ReadonlyMap<string, string> = new Map([
   ['current', 'current'],
   ['accumulator', 'x'],
 ]);
+
+/** `left op right` where one side is null and the other a string, as JavaScript compares them. */
+function compareNull(op: string, left: string | null, right: string | null): boolean {
+  const l = left as unknown as number;
+  const r = right as unknown as number;
+  switch (op) {
+    case '<':
+      return l < r;
+    case '<=':
+      return l <= r;
+    case '>':
+      return l > r;
+    case '>=':
+      return l >= r;
+    default:
+      throw new Error(`not a relational operator: ${op}`);
+  }
+}
 
 /** Whether generated code refers to the data variable `d` (no rule content is in generated code, so a token match is exact). */
 const usesData = (code: string): boolean => /(^|[^\w$.])d(?![\w$])/.test(code);
@@ -254,7 +274,7 @@ class Generator {
         if (value === true) return TRUE;
         if (value === false) return FALSE;
         if (typeof value === 'number') return { code: this.konst(value), shape: 'num', undef: false, plainNumber: !Object.is(value, -0), literal: true };
-        return { code: this.konst(value), shape: 'str', undef: false, literal: true };
+        return { code: this.konst(value), shape: 'str', undef: false, literal: true, text: value as string };
       }
       case 'array':
         return this.array(node);
@@ -518,13 +538,16 @@ class Generator {
     const numB = b.shape === 'num';
     if (numA && !numB) return `(${a.code} ${op} ${this.numeric(b)})`;
     if (numB && !numA) return `(${this.numeric(a)} ${op} ${b.code})`;
-    if (b.literal === true && b.shape === 'str' && a.shape === 'any') {
+    // Against a string literal: a string operand compares as strings (V8 specialises the common
+    // case), null (an absent field) gives a result known now (null is 0, the literal a number
+    // or NaN), anything else compares as JavaScript does.
+    if (b.literal === true && b.text !== undefined && a.shape === 'any') {
       const t = this.temp();
-      return `(typeof (${t} = ${a.code}) === 'string' ? ${t} ${op} ${b.code} : ${t} ${op} ${b.code})`;
+      return `(typeof (${t} = ${a.code}) === 'string' ? ${t} ${op} ${b.code} : ${t} === null ? ${String(compareNull(op, null, b.text))} : ${t} ${op} ${b.code})`;
     }
-    if (a.literal === true && a.shape === 'str' && b.shape === 'any') {
+    if (a.literal === true && a.text !== undefined && b.shape === 'any') {
       const t = this.temp();
-      return `(typeof (${t} = ${b.code}) === 'string' ? ${a.code} ${op} ${t} : ${a.code} ${op} ${t})`;
+      return `(typeof (${t} = ${b.code}) === 'string' ? ${a.code} ${op} ${t} : ${t} === null ? ${String(compareNull(op, a.text, null))} : ${a.code} ${op} ${t})`;
     }
     return `(${a.code} ${op} ${b.code})`;
   }
@@ -607,9 +630,10 @@ class Generator {
   private float(e: Emitted): string {
     if (e.plainNumber === true) return e.code;
     if (e.shape === 'num') return `(${e.code} + 0)`;
-    // parseFloat of a number is the number (`-0` becomes `0`, hence `+ 0`).
+    // parseFloat of a number is the number (`-0` becomes `0`, hence `+ 0`); of null (an absent
+    // field) NaN, without the call that converts null to "null" and parses that.
     const t = this.temp();
-    return `(typeof (${t} = ${e.code}) === 'number' ? ${t} + 0 : ${this.helper('toFloat')}(${t}))`;
+    return `(typeof (${t} = ${e.code}) === 'number' ? ${t} + 0 : ${t} === null ? NaN : ${this.helper('toFloat')}(${t}))`;
   }
 
   private plus(args: readonly RuleNode[]): Emitted {
