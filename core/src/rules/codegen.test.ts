@@ -84,6 +84,26 @@ describe('generated code', () => {
     }
   });
 
+  it('passes the context into a loop body that reads it, and its default when a call has none', () => {
+    const operators = createOperatorRegistry();
+    registerSalesOperators(operators);
+    const now = (iso: string) => ({ now: () => new Date(iso) });
+    const rules = [
+      { some: [{ var: 'a' }, { '>': [{ days_since: [{ var: 'on' }] }, 10] }] },
+      { reduce: [{ var: 'a' }, { '+': [{ var: 'accumulator' }, { days_since: [{ var: 'current.on' }] }] }, 0] },
+      { map: [{ var: 'a' }, { some: [{ var: 'x' }, { '<': [{ days_since: [{ var: '' }] }, 3] }] }] },
+      { all: [{ var: 'a' }, { '!!': { var: 'on' } }] },
+    ];
+    const data = { a: [{ on: '2025-01-01', x: ['2025-01-30', '2024-01-01'] }, { on: '2025-01-25', x: [] }] };
+    for (const rule of rules) {
+      const compiled = compileRule(rule, { operators, context: now('2025-01-31T12:00:00Z') });
+      const interpreted = compileRule(rule, { operators, context: now('2025-01-31T12:00:00Z'), mode: 'interpret' });
+      expect(compiled(data)).toEqual(interpreted(data));
+      expect(compiled(data, now('2025-01-02T00:00:00Z'))).toEqual(interpreted(data, now('2025-01-02T00:00:00Z')));
+    }
+    expect(compileRule(rules[1], { operators, context: now('2025-01-31T12:00:00Z') })(data)).toBe(36);
+  });
+
   it('inlines `in` over short constant lists with indexOf semantics', () => {
     const lists = [[], [0], [-0, null], [true, '', 'x', 1], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x']];
     for (const list of lists) {
@@ -92,6 +112,14 @@ describe('generated code', () => {
       agree({ '!': { in: [{ var: 'b' }, list] } });
     }
     agree({ in: [{ var: 'a' }, { var: 'a' }] });
+    // Over a haystack read from the record: a string (substring), an array (element) or neither.
+    for (const needle of ['', 'x', 'b', 'str', 1, 5, null, true]) {
+      agree({ in: [needle, { var: 'a' }] });
+      agree({ in: [needle, { var: 'b' }] });
+      agree({ '!': { in: [needle, { var: 'a.c' }] } });
+    }
+    agree({ in: [{ var: 'b' }, { var: 'a' }] });
+    agree({ in: [{ var: 'a.b' }, { var: 'a.c' }] });
   });
 
   it('reads a repeated path or prefix once, with the same result', () => {

@@ -171,7 +171,7 @@ class Generator {
    * loop evaluates the body inline (no call per element), with exactly the semantics of the
    * runtime helpers (`someOp`...). Returns its name.
    */
-  private loop(op: 'map' | 'filter' | 'all' | 'some' | 'none' | 'reduce', body: RuleNode | undefined): string {
+  private loop(op: 'map' | 'filter' | 'all' | 'some' | 'none' | 'reduce', body: RuleNode | undefined): { name: string; context: boolean } {
     const saved = this.frame;
     const frame = newFrame(body);
     if (op === 'reduce') frame.locals = REDUCE_LOCALS;
@@ -211,7 +211,7 @@ class Generator {
     }
     const name = `f${this.functionCount++}`;
     this.functions += `const ${name} = ${text};\n`;
-    return name;
+    return { name, context: frame.context };
   }
 
   private konst(value: unknown): string {
@@ -520,7 +520,13 @@ class Generator {
       const list = this.konst(Object.freeze(items.map((item) => (item.kind === 'literal' ? item.value : null))));
       return { code: `${this.helper('inOp')}(${needle.code}, ${list})`, shape: 'bool', undef: false };
     }
-    return { code: `${this.helper('inOp')}(${needle.code}, ${this.emit(haystack).code})`, shape: 'bool', undef: false };
+    // Inline rather than the shared helper: each rule's own `indexOf` site stays monomorphic
+    // (a string haystack in one rule, an array in another) instead of one polymorphic site.
+    const n = needle.literal === true ? needle.code : this.temp();
+    const h = this.temp();
+    const first = n === needle.code ? '' : `${n} = ${needle.code}, `;
+    const code = `(${first}typeof (${h} = ${this.emit(haystack).code}) === 'string' ? ${h} !== '' && ${h}.indexOf(${n}) !== -1 : ${this.helper('isArray')}(${h}) && ${h}.indexOf(${n}) !== -1)`;
+    return { code, shape: 'bool', undef: false };
   }
 
   /**
@@ -665,8 +671,9 @@ class Generator {
 
   private scoped(op: 'map' | 'filter' | 'all' | 'some' | 'none' | 'reduce', args: readonly RuleNode[]): Emitted {
     const collection = this.emit(args[0] as RuleNode).code;
-    const loop = this.loop(op, args[1]);
-    const c = this.context();
+    const { name: loop, context } = this.loop(op, args[1]);
+    // The context is passed only to a body that reads it (then the caller reads it too).
+    const c = context ? this.context() : 'undefined';
     if (op === 'reduce') {
       const initial = args[2] === undefined ? 'null' : this.emit(args[2]).code;
       return { code: `${loop}(${collection}, ${c}, ${initial})`, shape: 'any', undef: true };
