@@ -84,6 +84,17 @@ describe('generated code', () => {
     }
   });
 
+  it('gives a rule that reads no context one parameter, and still accepts a context argument', () => {
+    const operators = createOperatorRegistry();
+    registerSalesOperators(operators);
+    const plain = generateSource(parseRule({ '>': [{ var: 'a' }, 1] }), operators).source;
+    expect(plain).toContain('(function (d) {');
+    const dated = generateSource(parseRule({ '>': [{ days_since: [{ var: 'a' }] }, 1] }, { operators }), operators).source;
+    expect(dated).toContain('(function (d, c) { if (c == null) c = D;');
+    const fn = compileRule({ '>': [{ var: 'a' }, 1] }, { operators });
+    expect([fn({ a: 2 }), fn({ a: 2 }, { now: () => new Date() }), fn({ a: 0 }, {})]).toEqual([true, true, false]);
+  });
+
   it('passes the context into a loop body that reads it, and its default when a call has none', () => {
     const operators = createOperatorRegistry();
     registerSalesOperators(operators);

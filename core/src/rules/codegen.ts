@@ -3,7 +3,7 @@ import type { OperatorRegistry } from './operators/registry';
 import type { ArrayNode, OpNode, RuleNode, VarNode } from './types';
 
 /**
- * Generates the body of a factory `(<helpers>, k0..kN, [K], [D]) => (d, c) => result` from a checked tree.
+ * Generates the body of a factory `(<helpers>, k0..kN, [K], [D]) => (d[, c]) => result` from a checked tree.
  *
  * Safety: the source text is built only from fixed templates, the helper names below and
  * generated identifiers (`k12`, `t3`, `f1`). Every value taken from the rule (strings, numbers,
@@ -115,7 +115,7 @@ const TRUE: Emitted = { code: 'true', shape: 'bool', undef: false };
 const FALSE: Emitted = { code: 'false', shape: 'bool', undef: false };
 
 /**
- * Generates the body of a factory `(<helpers>, k0..kN, [K], [D]) => (d, c) => result` from a
+ * Generates the body of a factory `(<helpers>, k0..kN, [K], [D]) => (d[, c]) => result` from a
  * checked tree: the helpers the source uses (by name, see {@link Generated.helpers}), the first
  * {@link PARAMETER_CONSTANTS} constants as parameters `k0`..., the whole constants array `K`
  * (read as `K[i]` beyond those; only when there are more) and the default context `D` (only when
@@ -154,7 +154,7 @@ class Generator {
   }
 
   /**
-   * Emits the main function `(d, c) => expr` and returns it as an expression. The context
+   * Emits the main function `(d[, c]) => expr` and returns it as an expression. The context
    * defaults to `D`: only the main function can be called without one.
    */
   private main(body: RuleNode): string {
@@ -162,8 +162,10 @@ class Generator {
     this.frame = frame;
     const code = this.emit(body).code;
     this.usesDefaults = frame.context;
-    const prologue = frame.context ? 'if (c == null) c = D; ' : '';
-    return `(function (d, c) { ${prologue}${declarations(frame, true)}return ${code}; })`;
+    // A rule that reads no context takes one parameter: calls with the record alone are then
+    // exact-arity calls, which V8 makes cheaper than calls that leave a parameter undefined.
+    const head = frame.context ? '(d, c) { if (c == null) c = D; ' : '(d) { ';
+    return `(function ${head}${declarations(frame, true)}return ${code}; })`;
   }
 
   /**
