@@ -38,35 +38,29 @@ describe.each(backends())('moves update the record in place on $name', (backend)
   /** Writes the move a -> b of `id` in a transaction that is rolled back; returns that transaction's update counts on `records`. */
   async function countsOfMove(id: string, patch?: Record<string, unknown>): Promise<{ updated: number; hot: number; data: unknown }> {
     const { db, definitions } = server.platform.processes;
-    let result: { updated: number; hot: number; data: unknown } | undefined;
-    await db
-      .transaction()
-      .execute(async (tx) => {
-        // The view may hold counts of earlier, not yet reported transactions of this connection
-        // (PostgreSQL 15+), so the move's own counts are a difference.
-        const counts = async () => (await sql<{ updated: string; hot: string }>`select n_tup_upd as updated, n_tup_hot_upd as hot from pg_stat_xact_user_tables where relid = 'records'::regclass`.execute(tx)).rows[0];
-        const start = await counts();
-        const row = await tx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        const compiled = await definitions.version('hot_test', row.process_version as number, tx);
-        const before = toView(row);
-        const at = new Date();
-        const after = { ...before, stage: 'b', data: patch ? { ...before.data, ...patch } : before.data, version: before.version + 1, updatedBy: 'adam-admin', updatedAt: at.toISOString() };
-        const stay = await writeTransition(tx, server.platform.processes.queue, {
-          record: { id, type: 'pipeline.deal', createdAt: new Date(row.created_at), createdBy: row.created_by },
-          before, after, process: compiled, processId: 'hot_test', version: row.process_version as number, from: 'a', to: 'b', transitionId: 'forward', actor: 'adam-admin', at, meta: {}, actionJob: null,
-        });
-        expect(stay).not.toBeNull();
-        const end = await counts();
-        const written = await tx.selectFrom('records').select(['data', 'stage']).where('id', '=', id).executeTakeFirstOrThrow();
-        expect(written.stage).toBe('b');
-        result = { updated: Number(end?.updated) - Number(start?.updated ?? 0), hot: Number(end?.hot) - Number(start?.hot ?? 0), data: written.data };
-        throw new Rollback();
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof Rollback)) throw err;
+    const tx = await db.startTransaction().execute();
+    try {
+      // The view may hold counts of earlier, not yet reported transactions of this connection
+      // (PostgreSQL 15+), so the move's own counts are a difference.
+      const counts = async () => (await sql<{ updated: string; hot: string }>`select n_tup_upd as updated, n_tup_hot_upd as hot from pg_stat_xact_user_tables where relid = 'records'::regclass`.execute(tx)).rows[0];
+      const start = await counts();
+      const row = await tx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const compiled = await definitions.version('hot_test', row.process_version as number, tx);
+      const before = toView(row);
+      const at = new Date();
+      const after = { ...before, stage: 'b', data: patch ? { ...before.data, ...patch } : before.data, version: before.version + 1, updatedBy: 'adam-admin', updatedAt: at.toISOString() };
+      const stay = await writeTransition(tx, server.platform.processes.queue, {
+        record: { id, type: 'pipeline.deal', createdAt: new Date(row.created_at), createdBy: row.created_by },
+        before, after, process: compiled, processId: 'hot_test', version: row.process_version as number, from: 'a', to: 'b', transitionId: 'forward', actor: 'adam-admin', at, meta: {}, actionJob: null,
       });
-    if (!result) throw new Error('the move was not written');
-    return result;
+      expect(stay).not.toBeNull();
+      const end = await counts();
+      const written = await tx.selectFrom('records').select(['data', 'stage']).where('id', '=', id).executeTakeFirstOrThrow();
+      expect(written.stage).toBe('b');
+      return { updated: Number(end?.updated) - Number(start?.updated ?? 0), hot: Number(end?.hot) - Number(start?.hot ?? 0), data: written.data };
+    } finally {
+      await tx.rollback().execute();
+    }
   }
 
   it('writes a move without field changes as a HOT update and keeps the stored body', async () => {
@@ -84,5 +78,3 @@ describe.each(backends())('moves update the record in place on $name', (backend)
     expect(patched.data).toEqual({ name: 'Patched deal', amount: { amount: 10, currency: 'USD' }, next_step: 'Send the quote' });
   });
 });
-
-class Rollback extends Error {}
