@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from '@pipewright/core';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -32,6 +29,7 @@ import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
+import { mountStudio } from './static';
 
 export interface AppServices {
   config: Config;
@@ -119,11 +117,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   if (s.processes) mountProcessRoutes(app, s.processes);
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
-  if (existsSync(STUDIO_DIST)) {
-    const root = relative(process.cwd(), STUDIO_DIST) || '.';
-    app.use('/*', serveStatic({ root }));
-    app.get('*', serveStatic({ root, path: 'index.html' }));
-  }
+  mountStudio(app, STUDIO_DIST);
 
   app.notFound((c) => c.json(problem(404, 'not-found', `Nothing at ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
   app.onError((err, c) => {
