@@ -18,6 +18,8 @@ export interface RecordView {
   owner: string | null;
   orgUnit: string | null;
   stage: string | null;
+  /** The process version a stageful record moves through (null for other entities). */
+  process: { id: string; version: number } | null;
   data: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
