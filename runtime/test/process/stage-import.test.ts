@@ -19,7 +19,7 @@ describe.each(backends())('importing stageful records on $name', (backend) => {
   const importCsv = (csv: string, m: unknown = mapping) => server.api('/api/imports', { method: 'POST', json: { mapping: m, csv } });
 
   beforeAll(async () => {
-    server = await startServer(backend);
+    server = await startServer(backend, {}, { drafts: true });
   });
   afterAll(() => server?.close());
 

@@ -22,7 +22,7 @@ describe.each(backends())('stage integrity on $name', (backend) => {
   const create = (c: Client, body: Record<string, unknown>) => c.api('/api/records/pipeline.deal', { method: 'POST', json: body });
 
   beforeAll(async () => {
-    server = await startServer(backend);
+    server = await startServer(backend, {}, { drafts: true });
     rep = server.as('rep');
     manager = server.as('manager');
     for (const [key, type, data] of [
