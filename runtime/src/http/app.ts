@@ -108,7 +108,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   app.route('/api/records', shareRoutes(s.store));
-  app.route('/api/imports', importRoutes(s.database.db, s.registry));
+  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
   app.route('/api/users', userRoutes(s.database.db, now));
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/tokens', tokenRoutes(s.database.db, now));

@@ -44,7 +44,8 @@ function recordSchema(e: LoadedEntity): Json {
       version: { type: 'integer', minimum: 1 },
       owner: { type: ['string', 'null'] },
       orgUnit: { type: ['string', 'null'] },
-      stage: { type: ['string', 'null'] },
+      stage: { type: ['string', 'null'], description: 'Set by transitions only.' },
+      process: { type: ['object', 'null'], description: 'The process version a stageful record moves through.', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
       data: ref(`${name}Data`),
       createdAt: { type: 'string', format: 'date-time' },
       updatedAt: { type: 'string', format: 'date-time' },
@@ -91,7 +92,7 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
         tags: tag,
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { type: 'object', required: ['data'], additionalProperties: false, properties: { data: ref(`${name}Data`), owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] }, ...(e.stageful ? { stage: { type: ['string', 'null'] } } : {}) } } } },
+          content: { 'application/json': { schema: { type: 'object', required: ['data'], additionalProperties: false, properties: { data: ref(`${name}Data`), owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] }, ...(e.stageful ? { stage: { type: ['string', 'null'], description: 'A new record starts in the start stage of its process; naming any other stage is 422 (only transitions move records).' }, process: { type: 'string', description: 'Process to start in (default: the entity\'s default process).' } } : {}) } } } },
         },
         responses: { '201': json(ref(name), 'Created', etag), ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
       },

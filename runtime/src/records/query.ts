@@ -39,6 +39,7 @@ const SYSTEM: Record<string, { column: string; kind: Kind }> = {
   owner: { column: 'owner_id', kind: 'text' },
   orgUnit: { column: 'org_unit_id', kind: 'text' },
   stage: { column: 'stage', kind: 'text' },
+  process: { column: 'process_id', kind: 'text' },
   version: { column: 'version', kind: 'number' },
   createdAt: { column: 'created_at', kind: 'timestamp' },
   updatedAt: { column: 'updated_at', kind: 'timestamp' },
