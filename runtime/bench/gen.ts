@@ -22,7 +22,7 @@ import { loadConfig } from '../src/config';
 import { demoOrg, slug, writeOrg } from '../src/demo/org';
 import { importCsv } from '../src/import/importer';
 import { createPlatform, type Platform } from '../src/platform';
-import { seedDemoProcesses } from '../src/process/demo';
+import { publishDemoProcess } from '../src/process/demo';
 
 const DEMO = fileURLToPath(new URL('../demo/', import.meta.url));
 const DATA = `${DEMO}crm-sales-opportunities/`;
@@ -51,7 +51,7 @@ export function openPlatform(url: string): Promise<Platform> {
   return createPlatform(loadConfig({ DATABASE_URL: url, PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_DB_POOL: '4' }));
 }
 
-async function ensureReferenceData(platform: Platform, log: (l: string) => void): Promise<void> {
+async function ensureReferenceData(platform: Platform): Promise<void> {
   const db = platform.database.db;
   const units = await db.selectFrom('org_units').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   if (units.n > 0) return;
@@ -60,7 +60,7 @@ async function ensureReferenceData(platform: Platform, log: (l: string) => void)
     const report = await importCsv(db, platform.registry, read(DATA + file), JSON.parse(read(DEMO + mapping)), { actor: { id: 'system:gen' }, fileName: file });
     if (report.status !== 'completed') throw new Error(`importing ${file} failed`);
   }
-  await seedDemoProcesses(platform.processes, log);
+  await publishDemoProcess(platform.processes);
 }
 
 /** The real opportunities as sampling templates, with ids resolved in the database. */
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const platform = await openPlatform(url);
   try {
     const db = platform.database.db;
-    await ensureReferenceData(platform, log);
+    await ensureReferenceData(platform);
     const existing = await db.selectFrom('records').select(sql<number>`count(*)::int`.as('n')).where('type', '=', 'pipeline.deal').executeTakeFirstOrThrow();
     if (existing.n > 0 && !values.replace) throw new Error(`${url} already holds ${existing.n} deals; pass --replace to generate anew`);
     if (existing.n > 0) {
