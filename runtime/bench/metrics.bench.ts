@@ -53,26 +53,31 @@ async function main(): Promise<void> {
     const bare = () => sql`select stage, count(*), sum((data->'amount'->>'amount')::numeric) from records where type = 'pipeline.deal' group by stage`.execute(db);
     const stages = (await sql<{ stage: string }>`select distinct stage from records where type = 'pipeline.deal'`.execute(db)).rows.map((r) => r.stage);
     const dealEntity = platform.registry.entity('pipeline.deal');
-    const boardPage = (stage: string) => platform.store.list('pipeline.deal', parseListQuery(dealEntity, new URLSearchParams({ 'filter[stage]': stage, sort: '-updatedAt', limit: '50', total: 'true' })), admin);
+    // The board's first page of a column and its total, as the studio asks (and, once, as it asked before: newest change first).
+    const boardPage = (stage: string, p: Principal, sort = '-enteredStageAt') => platform.store.list('pipeline.deal', parseListQuery(dealEntity, new URLSearchParams({ 'filter[stage]': stage, sort, limit: '50', total: 'true' })), p);
+    const boardViews: [string, Principal][] = [['admin', admin], ['manager', managerP], ['rep', repP]];
 
     console.log(`bench:metrics on ${new URL(url).pathname.slice(1)}: ${deals} deals; rep ${rep.owner_id}, manager ${managerId}; ${rounds} rounds after a warm-up`);
-    const times = { bare: [] as number[], queries: queries.map(() => [] as number[]), board: stages.map(() => [] as number[]) };
+    const times = { bare: [] as number[], queries: queries.map(() => [] as number[]), board: stages.map(() => [] as number[]), boardBefore: stages.map(() => [] as number[]) };
     for (let round = -1; round < rounds; round++) {
       const b = await timed(bare);
       const q: number[] = [];
       for (const [, p, body] of queries) q.push(await timed(() => platform.metrics.query(p, body)));
-      const bd: number[] = [];
-      for (const s of stages) bd.push(await timed(() => boardPage(s)));
+      const bd: number[][] = stages.map(() => []);
+      for (const [i, s] of stages.entries()) for (const [, p] of boardViews) bd[i]?.push(await timed(() => boardPage(s, p)));
+      const before: number[] = [];
+      if (round < 2) for (const s of stages) before.push(await timed(() => boardPage(s, admin, '-updatedAt')));
       if (round < 0) continue;
       times.bare.push(b);
       q.forEach((t, i) => times.queries[i]?.push(t));
-      bd.forEach((t, i) => times.board[i]?.push(t));
+      bd.forEach((t, i) => times.board[i]?.push(...t));
+      before.forEach((t, i) => times.boardBefore[i]?.push(t));
     }
     const bareMs = median(times.bare);
     console.log(`bare scan (stage, count, sum of amount): median ${ms(bareMs)} ms`);
     const results = queries.map(([name], i) => ({ name, ms: median(times.queries[i] ?? []), ratio: median(times.queries[i] ?? []) / bareMs }));
     for (const r of results) console.log(`${r.name.padEnd(48)} median ${String(ms(r.ms)).padStart(8)} ms   ratio ${r.ratio.toFixed(2)}`);
-    stages.forEach((s, i) => console.log(`board column ${s.padEnd(12)} first page + count: p95 ${ms(p95(times.board[i] ?? []))} ms, median ${ms(median(times.board[i] ?? []))} ms`));
+    stages.forEach((s, i) => console.log(`board column ${s.padEnd(12)} first page + count (admin, manager, rep): p95 ${ms(p95(times.board[i] ?? []))} ms, median ${ms(median(times.board[i] ?? []))} ms; newest change first (admin, before): median ${ms(median(times.boardBefore[i] ?? []))} ms`));
     const worst = results.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     const boardP95 = Math.max(...times.board.map((t) => p95(t)));
     console.log(JSON.stringify({ bench: 'metrics', deals, query_ms: ms(worst.ms), bare_scan_ms: ms(bareMs), ratio: Math.round(worst.ratio * 100) / 100, worst: worst.name, board_p95_ms: ms(boardP95) }));

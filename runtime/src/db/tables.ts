@@ -131,6 +131,16 @@ export interface Database {
   notifications: NotificationTable;
   incidents: IncidentTable;
   sla_breaches: SlaBreachTable;
+  stage_counts: StageCountTable;
+}
+
+/** Live records per type, stage, org unit and owner ('' for none), kept by triggers on records. */
+export interface StageCountTable {
+  record_type: string;
+  stage: string;
+  org_unit_id: string;
+  owner_id: string;
+  n: ColumnType<string, number, number>;
 }
 
 type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

@@ -5,6 +5,7 @@ import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { AccessPolicy } from './access';
+import { listStageColumn, STAGE_ENTRY_SORT } from './stage-column';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
 import { toView, type RecordView } from './view';
 
@@ -180,6 +181,8 @@ export class RecordStore {
   async list(type: string, query: ListQuery, by: Principal | Actor): Promise<ListResult> {
     const actor = principalOf(by);
     const entity = this.entity(type);
+    const stage = query.filters.find((f) => f.target.name === 'stage');
+    if (query.sort[0]?.target.name === STAGE_ENTRY_SORT && stage) return listStageColumn(this.db, this.access, type, String(stage.values[0]), query, actor);
     let q = this.visible(type, actor);
     if (!query.includeDeleted) q = q.where('deleted_at', 'is', null);
     for (const f of query.filters) q = q.where(filterCondition(f) as never);
