@@ -38,7 +38,7 @@ export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy
   const last = items[items.length - 1];
   const nextCursor = rows.length > query.limit && last ? encodeCursor(query.sort, [new Date(last.entered_stage_at).toISOString(), last.id]) : null;
   let total: number | undefined;
-  if (query.withTotal) total = countable(query, access, p) ? await countFromCounters(db, access, type, stage, query, p) : Number((await sql<{ n: string }>`select count(*) as n from ${openStays(type, stage)} join records on records.id = h.record_id where ${where}`.execute(db)).rows[0]?.n ?? 0);
+  if (query.withTotal) total = countable(query, access, p) ? await countFromCounters(db, access, type, stage, query, p).finally(() => compactWhenLarge(db)) : Number((await sql<{ n: string }>`select count(*) as n from ${openStays(type, stage)} join records on records.id = h.record_id where ${where}`.execute(db)).rows[0]?.n ?? 0);
   return { items: items.map(({ entered_stage_at: _e, ...row }) => toView(row)), nextCursor, ...(total === undefined ? {} : { total }) };
 }
 
@@ -69,8 +69,13 @@ async function countFromCounters(db: Kysely<Database>, access: AccessPolicy, typ
     }
   }
   const visible = access.read(p);
-  // Counter rows shaped like records (no id: the policy's share clause matches none of them).
-  const keys = sql`(select nullif(c.owner_id, '') as owner_id, nullif(c.org_unit_id, '') as org_unit_id, null::uuid as id, c.n from stage_counts c where c.record_type = ${type} and c.stage = ${stage}) as records`;
+  // Compacted counters plus the deltas appended since, shaped like records (no id: the
+  // policy's share clause matches none of them).
+  const keys = sql`(
+    select nullif(c.owner_id, '') as owner_id, nullif(c.org_unit_id, '') as org_unit_id, null::uuid as id, c.n from stage_counts c where c.record_type = ${type} and c.stage = ${stage}
+    union all select nullif(d.new_owner_id, ''), nullif(d.new_org_unit_id, ''), null::uuid, 1 from stage_count_deltas d where d.record_type = ${type} and d.new_stage = ${stage}
+    union all select nullif(d.old_owner_id, ''), nullif(d.old_org_unit_id, ''), null::uuid, -1 from stage_count_deltas d where d.record_type = ${type} and d.old_stage = ${stage}
+  ) as records`;
   const counted = sql`select coalesce(sum(records.n), 0) as n from ${keys} where ${sql.join([sql`true`, ...(visible ? [visible] : []), ...keyFilters], sql` and `)}`;
   if (isUnrestricted(p) || !visible) return Number((await sql<{ n: string }>`${counted}`.execute(db)).rows[0]?.n ?? 0);
   const byKeys = sql`exists (select 1 from (select r.owner_id as owner_id, r.org_unit_id as org_unit_id, null::uuid as id) as records where ${visible})`;
@@ -78,5 +83,45 @@ async function countFromCounters(db: Kysely<Database>, access: AccessPolicy, typ
       select count(*) from records r join record_shares s on s.record_id = r.id
       where s.user_id = ${p.userId ?? ''} and r.type = ${type} and r.stage = ${stage} and r.deleted_at is null
         and not ${byKeys}${recordFilters.length ? sql` and ${sql.join(recordFilters, sql` and `)}` : sql``}) as n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Deltas beyond which a count compacts them (so counting stays a read of a few thousand rows). */
+export const COMPACT_AFTER = 5_000;
+
+let compacting: Promise<unknown> | null = null;
+
+/** Compacts the stage counters when many deltas piled up (at most one compaction per process at a time). */
+async function compactWhenLarge(db: Kysely<Database>): Promise<void> {
+  if (compacting) return;
+  compacting = (async () => {
+    const { rows } = await sql<{ many: boolean }>`select count(*) > ${COMPACT_AFTER} as many from (select 1 from stage_count_deltas limit ${COMPACT_AFTER + 1}) d`.execute(db);
+    if (rows[0]?.many) await compactStageCounts(db);
+  })().finally(() => {
+    compacting = null;
+  });
+  await compacting;
+}
+
+/**
+ * Folds the appended deltas into `stage_counts` in one statement: the deleted deltas and the
+ * counters they move commit together, and deltas written meanwhile stay for the next run, so a
+ * count (counters plus deltas) is exact before, during and after. Returns the deltas folded.
+ *
+ * @example
+ * ```ts
+ * await compactStageCounts(db); // 1250
+ * ```
+ */
+export async function compactStageCounts(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    with d as (delete from stage_count_deltas returning *),
+    k as (
+      select record_type, new_stage as stage, new_org_unit_id as org_unit_id, new_owner_id as owner_id, count(*) as n from d where new_stage is not null group by 1, 2, 3, 4
+      union all
+      select record_type, old_stage, old_org_unit_id, old_owner_id, -count(*) from d where old_stage is not null group by 1, 2, 3, 4
+    ), s as (select record_type, stage, org_unit_id, owner_id, sum(n)::bigint as n from k group by 1, 2, 3, 4),
+    up as (insert into stage_counts as c select * from s on conflict (record_type, stage, org_unit_id, owner_id) do update set n = c.n + excluded.n returning 1)
+    select (select count(*) from d) as n`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type ApiFetch, type TestServer, type TestUser } from '../harness';
+import { compactStageCounts } from '../../src/records/stage-column';
 import { QUALIFIED, createDeal, expectJson, move, type View } from './helpers';
 
 interface Page {
@@ -57,6 +58,23 @@ describe.each(backends())('board columns from open stays and stage counters on $
     }
     expect((await column(server.as('rep', 'token').api, 'engaging')).total).toBe(3); // two own + one shared
     expect((await column(server.api, 'engaging')).total).toBe(4); // five moved, one deleted
+  });
+
+  it('stays exact when deltas are compacted while deals move', async () => {
+    const before = (await column(server.api, 'engaging')).total;
+    const account = (await list(server.api, 'limit=1')).items[0];
+    const source = await expectJson<View>(server.api(`/api/records/pipeline.deal/${account?.id}`), 200);
+    const views: View[] = [];
+    for (let i = 0; i < 4; i++) views.push(await createDeal(server.as('colleague', 'token').api, { name: `moving ${i}`, ...QUALIFIED, account_id: source.data.account_id }));
+    const [moves, folded] = await Promise.all([Promise.all(views.map((v) => move(server.api, v.id, v.version, { to: 'engaging' }))), compactStageCounts(server.platform.database.db)]);
+    expect(moves.every((m) => m.status === 200)).toBe(true);
+    expect(folded).toBeGreaterThan(0);
+    await compactStageCounts(server.platform.database.db);
+    expect((await column(server.api, 'engaging')).total).toBe((before ?? 0) + views.length);
+    expect((await column(server.api, 'engaging')).total).toBe(await scanned(server.api, 'engaging'));
+    expect((await column(server.api, 'prospecting')).total).toBe(await scanned(server.api, 'prospecting'));
+    const left = await server.platform.database.db.selectFrom('stage_count_deltas').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(left.n)).toBe(0);
   });
 
   it('counts with owner and team filters', async () => {

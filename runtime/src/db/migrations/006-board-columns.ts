@@ -7,9 +7,12 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * - `stage_history_open`: the open stays by type and stage, newest first. Every move already
  *   inserts a stay and closes one (and `stage_history_one_open` already indexes open stays), so
  *   this adds one index entry per move and no write to `records`' indexes.
- * - `stage_counts`: live records per type, stage, org unit and owner, kept by triggers on
- *   `records` in the writing transaction (so exact under concurrent writes: the counter row is
- *   locked until commit). Only changes of stage, owner, org unit, deletion or type touch it.
+ * - `stage_counts` + `stage_count_deltas`: live records per type, stage, org unit and owner.
+ *   A row trigger on `records` appends one delta row (old key out, new key in) whenever stage,
+ *   owner, org unit, deletion or type change, in the writing transaction; an unindexed insert,
+ *   so concurrent moves never wait for each other (a counter row updated in place would
+ *   serialise every move of one owner and stage, and deadlock moves in opposite directions).
+ *   Compaction folds deltas into `stage_counts` in one statement (ADR 008); a count reads both.
  */
 export const boardColumns: Migration = {
   async up(db: Kysely<unknown>) {
@@ -22,15 +25,21 @@ export const boardColumns: Migration = {
       n bigint not null,
       primary key (record_type, stage, org_unit_id, owner_id)
     )`.execute(db);
+    await sql`create table stage_count_deltas (
+      record_type text not null,
+      old_stage text, old_org_unit_id text, old_owner_id text,
+      new_stage text, new_org_unit_id text, new_owner_id text
+    )`.execute(db);
     await sql`create function stage_counts_track() returns trigger language plpgsql as $$
+      declare
+        counted_before boolean := tg_op <> 'INSERT' and old.stage is not null and old.deleted_at is null;
+        counted_after boolean := tg_op <> 'DELETE' and new.stage is not null and new.deleted_at is null;
       begin
-        if tg_op in ('UPDATE', 'DELETE') and old.stage is not null and old.deleted_at is null then
-          insert into stage_counts as c values (old.type, old.stage, coalesce(old.org_unit_id, ''), coalesce(old.owner_id, ''), -1)
-          on conflict (record_type, stage, org_unit_id, owner_id) do update set n = c.n - 1;
-        end if;
-        if tg_op in ('INSERT', 'UPDATE') and new.stage is not null and new.deleted_at is null then
-          insert into stage_counts as c values (new.type, new.stage, coalesce(new.org_unit_id, ''), coalesce(new.owner_id, ''), 1)
-          on conflict (record_type, stage, org_unit_id, owner_id) do update set n = c.n + 1;
+        if counted_before or counted_after then
+          insert into stage_count_deltas values (
+            case when tg_op = 'DELETE' then old.type else new.type end,
+            case when counted_before then old.stage end, case when counted_before then coalesce(old.org_unit_id, '') end, case when counted_before then coalesce(old.owner_id, '') end,
+            case when counted_after then new.stage end, case when counted_after then coalesce(new.org_unit_id, '') end, case when counted_after then coalesce(new.owner_id, '') end);
         end if;
         return null;
       end $$`.execute(db);
@@ -47,6 +56,7 @@ export const boardColumns: Migration = {
     await sql`drop trigger if exists records_stage_counts_update on records`.execute(db);
     await sql`drop trigger if exists records_stage_counts_delete on records`.execute(db);
     await sql`drop function if exists stage_counts_track()`.execute(db);
+    await sql`drop table if exists stage_count_deltas`.execute(db);
     await sql`drop table if exists stage_counts`.execute(db);
     await sql`drop index if exists stage_history_open`.execute(db);
   },
