@@ -64,7 +64,7 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
   const filterable = [...e.fields.values()].filter((f) => f.type !== 'array' && (f.type !== 'object' || f.format === 'money'));
   const listParams = [
     ...filterable.map((f) => ({ name: `filter[${f.name}]`, in: 'query', required: false, schema: { type: 'string' }, description: `Equality filter on ${f.name}; also filter[${f.name}][op] with op in eq, ne, gt, gte, lt, lte, in, contains, exists.` })),
-    { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields, "-" for descending. Default -createdAt.' },
+    { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields, "-" for descending. Default -createdAt. For a board column of a stageful entity: -enteredStageAt (most recently entered first) with exactly one filter[stage].' },
     { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
     { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page.' },
     { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Case-insensitive search in the search fields.' },
