@@ -1,3 +1,4 @@
+import { PipewrightError } from '@pipewright/core';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
@@ -88,6 +89,27 @@ export class AccessPolicy {
     if (target.orgUnit && target.orgUnit !== p.orgUnitId && !p.visibleUnits.includes(target.orgUnit)) {
       throw forbidden(`You cannot put records in org unit "${target.orgUnit}".`, '/orgUnit');
     }
+  }
+
+  /**
+   * Refuses (403 `record.reassign-forbidden`) changing a record's owner or org unit unless the
+   * principal is an admin (or system work) or a manager whose subtree holds the record (by its
+   * org unit or its owner's unit). Shares, even `edit` ones, and owning the record do not give it.
+   */
+  async assertMayReassign(db: Kysely<Database> | Transaction<Database>, p: Principal, record: { owner_id: string | null; org_unit_id: string | null }, changed: { owner: boolean; orgUnit: boolean }): Promise<void> {
+    if (isUnrestricted(p) || (!changed.owner && !changed.orgUnit)) return;
+    if (p.visibleUnits.length > 0) {
+      if (record.org_unit_id && p.visibleUnits.includes(record.org_unit_id)) return;
+      const owner = record.owner_id ? await db.selectFrom('users').select('org_unit_id').where('id', '=', record.owner_id).executeTakeFirst() : undefined;
+      if (owner?.org_unit_id && p.visibleUnits.includes(owner.org_unit_id)) return;
+    }
+    const pointers = [...(changed.owner ? ['/owner'] : []), ...(changed.orgUnit ? ['/orgUnit'] : [])];
+    throw new PipewrightError({
+      code: 'record.reassign-forbidden',
+      status: 403,
+      message: "Only the owner's manager or an admin can change who owns a record or which org unit it belongs to; a share, even for editing, does not allow it.",
+      details: pointers.map((pointer) => ({ pointer, message: 'needs the owner\'s manager or an admin', code: 'forbidden' })),
+    });
   }
 
   // Subqueries are `in (...)` rather than correlated `exists`: PostgreSQL runs each once, as a

@@ -184,7 +184,9 @@ export class RecordStore {
       const data = patch.data ? mergePatch(before.data, patch.data) : before.data;
       assertValidBody(entity, data);
       await this.checkReferences(tx, entity, patch.data ?? {}, patch, actor);
-      await this.access.assertAssignable(tx, actor, { ...(patch.owner !== current.owner_id ? { owner: patch.owner } : {}), ...(patch.orgUnit !== current.org_unit_id ? { orgUnit: patch.orgUnit } : {}) });
+      const changed = { owner: patch.owner !== undefined && patch.owner !== current.owner_id, orgUnit: patch.orgUnit !== undefined && patch.orgUnit !== current.org_unit_id };
+      await this.access.assertMayReassign(tx, actor, current, changed);
+      await this.access.assertAssignable(tx, actor, { ...(changed.owner ? { owner: patch.owner } : {}), ...(changed.orgUnit ? { orgUnit: patch.orgUnit } : {}) });
       const now = this.now();
       const row = await tx
         .updateTable('records')
