@@ -73,20 +73,24 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
  * ```
  */
 export class RecordStore {
-  readonly access = new AccessPolicy();
+  readonly access: AccessPolicy;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly registry: Registry,
     readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    const audience = new Map<string, readonly string[]>();
+    for (const [type, entity] of registry.entities) if (entity.audience?.length) audience.set(type, entity.audience);
+    this.access = new AccessPolicy(() => audience);
+  }
 
   /**
    * The records of a type the principal may see: the base every reader (list, search,
    * aggregates, exports) starts from.
    */
   visible(type: string, by: Principal | Actor, db: Kysely<Database> | Transaction<Database> = this.db) {
-    const condition = this.access.read(principalOf(by));
+    const condition = this.access.read(principalOf(by), type);
     const q = db.selectFrom('records').where('records.type', '=', type);
     return condition ? q.where(condition) : q;
   }
