@@ -108,6 +108,12 @@ describe('loadPlugins', () => {
     expect([bad.code, bad.file, bad.pointer]).toEqual(['plugin.invalid-entity-schema', 'e.json', '/schema']);
     const index = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['e.json'] } }), 'e.json': entity('x', { n: { type: 'number' } }, { indexes: [{ fields: ['nope'] }] }) })]));
     expect([index.code, index.pointer]).toEqual(['plugin.invalid-entity', '/indexes/0/fields/0']);
+    const audience = (fields: string[]) => loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['e.json'] } }), 'e.json': entity('x', { n: { type: 'number' }, who: { type: 'string' }, crew: { type: 'array', items: { type: 'string' } } }, { audience: fields }) })]);
+    for (const [fields, pointer] of [[['who', 'nope'], '/audience/1'], [['n'], '/audience/0']] as const) {
+      const e = await loadError(audience([...fields]));
+      expect([e.code, e.file, e.pointer]).toEqual(['plugin.invalid-entity', 'e.json', pointer]);
+    }
+    expect((await audience(['who', 'crew'])).entity('alpha.x').audience).toEqual(['who', 'crew']);
     const unreadable = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['missing.json'] } }) })]));
     expect([unreadable.code, unreadable.file]).toEqual(['plugin.unreadable-file', 'p/a/missing.json']);
   });

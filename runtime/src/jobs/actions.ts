@@ -1,4 +1,4 @@
-import { BUILTIN_ACTION_TYPES, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
+import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
@@ -99,7 +99,9 @@ async function runBuiltin(e: ActionEnv, tx: Transaction<Database>, job: ActionJo
 }
 
 async function runWebhook(e: ActionEnv, job: ActionJob, a: Action, record: Selectable<RecordTable> | undefined): Promise<unknown> {
-  const secretEnv = typeof a.config.secretEnv === 'string' ? a.config.secretEnv : 'PIPEWRIGHT_WEBHOOK_SECRET';
+  const secretEnv = typeof a.config.secretEnv === 'string' ? a.config.secretEnv : DEFAULT_WEBHOOK_SECRET_ENV;
+  // Published before the checker knew the rule: still never sign with another variable.
+  if (!isAllowedSecretEnv(secretEnv)) throw new PermanentActionError(`The webhook signing secret must come from ${DEFAULT_WEBHOOK_SECRET_ENV} or ${WEBHOOK_SECRET_ENV_PREFIX}<NAME>, not ${secretEnv}.`);
   const secret = e.env[secretEnv];
   if (!secret) throw new PermanentActionError(`The webhook signing secret ${secretEnv} is not set.`);
   const view = record ? toView(record) : null;

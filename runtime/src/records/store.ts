@@ -95,7 +95,7 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
  * ```
  */
 export class RecordStore {
-  readonly access = new AccessPolicy();
+  readonly access: AccessPolicy;
   /** Set by the process runtime; without it stageful records cannot be created. */
   stages: StageGate | null = null;
 
@@ -103,14 +103,18 @@ export class RecordStore {
     readonly db: Kysely<Database>,
     readonly registry: Registry,
     readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    const audience = new Map<string, readonly string[]>();
+    for (const [type, entity] of registry.entities) if (entity.audience?.length) audience.set(type, entity.audience);
+    this.access = new AccessPolicy(() => audience);
+  }
 
   /**
    * The records of a type the principal may see: the base every reader (list, search,
    * aggregates, exports) starts from.
    */
   visible(type: string, by: Principal | Actor, db: Kysely<Database> | Transaction<Database> = this.db) {
-    const condition = this.access.read(principalOf(by));
+    const condition = this.access.read(principalOf(by), type);
     const q = db.selectFrom('records').where('records.type', '=', type);
     return condition ? q.where(condition) : q;
   }
@@ -219,7 +223,9 @@ export class RecordStore {
         if (locked.fields.length > 0) throw lockedFields(locked.label, locked.fields);
       }
       await this.checkReferences(tx, entity, patch.data ?? {}, patch, actor);
-      await this.access.assertAssignable(tx, actor, { ...(patch.owner !== current.owner_id ? { owner: patch.owner } : {}), ...(patch.orgUnit !== current.org_unit_id ? { orgUnit: patch.orgUnit } : {}) });
+      const changed = { owner: patch.owner !== undefined && patch.owner !== current.owner_id, orgUnit: patch.orgUnit !== undefined && patch.orgUnit !== current.org_unit_id };
+      await this.access.assertMayReassign(tx, actor, current, changed);
+      await this.access.assertAssignable(tx, actor, { ...(changed.owner ? { owner: patch.owner } : {}), ...(changed.orgUnit ? { orgUnit: patch.orgUnit } : {}) });
       const now = this.now();
       const row = await tx
         .updateTable('records')
