@@ -7,3 +7,4 @@ export * from './validation/ajv';
 export * from './plugins/index';
 export * from './rules/index';
 export * from './process/index';
+export * from './validation/members';

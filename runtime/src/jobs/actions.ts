@@ -6,6 +6,7 @@ import { stableUuid } from '../process/history';
 import type { ActionJob } from '../process/transition';
 import { appendEvent, mergePatch, type RecordStore } from '../records/store';
 import { toView } from '../records/view';
+import { runPluginAction } from './plugin-actions';
 import { notify, recipients } from './recipients';
 import type { PrivateAllowList } from './destination';
 import { WebhookError, deliverWebhook } from './webhook';
@@ -63,11 +64,7 @@ export async function runAction(e: ActionEnv, job: ActionJob, a: Action): Promis
   const record = await e.db.selectFrom('records').selectAll().where('id', '=', job.record.id).executeTakeFirst();
   let result: unknown;
   if (a.type === 'core.webhook') result = await runWebhook(e, job, a, record);
-  else {
-    const handler = e.registry.actionTypes.get(a.type)?.handler;
-    if (!handler) throw new PermanentActionError(`No handler is registered for action type "${a.type}".`);
-    result = await handler({ idempotencyKey: a.key, config: a.config, actor: job.actor, ...(record ? { record: { id: record.id, type: record.type, data: toView(record).data } } : {}) });
-  }
+  else result = await runPluginAction(e, job, a, record);
   await e.db.insertInto('action_runs').values({ key: a.key, record_id: job.record.id, action_type: a.type, status: 'done', result: JSON.stringify(result ?? null), error: null, attempts: 1, finished_at: e.now() }).onConflict((oc) => oc.column('key').doNothing()).execute();
   return true;
 }
