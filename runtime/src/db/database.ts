@@ -45,7 +45,7 @@ export interface DatabaseHandle {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const handle = options.url ? await openPostgres(options.url, options) : await openPglite(options.dataDir);
   try {
-    await migrateToLatest(handle.db as Kysely<unknown>, options.url && options.schema ? { schema: options.schema } : {});
+    await migrateToLatest(handle.db as Kysely<unknown>, { concurrent: handle.backend === 'postgres', ...(options.url && options.schema ? { schema: options.schema } : {}) });
   } catch (err) {
     await handle.close();
     throw err;
@@ -87,6 +87,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     await admin.connect();
     try {
       await admin.query(`create schema if not exists ${schema}`);
+    } catch (err) {
+      // Two processes creating it at once: one of them wins, which is all this needs.
+      if ((err as { code?: string }).code !== '23505') throw err;
     } finally {
       await admin.end();
     }
