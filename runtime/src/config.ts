@@ -37,6 +37,8 @@ export interface Config {
   idempotencyTtlHours: number;
   /** Non-public webhook destinations an operator allows (CIDRs, hosts or all); none by default. */
   webhookAllowPrivate: PrivateAllowList;
+  /** On SIGTERM, how long `/ready` answers 503 before the listener closes (ms). */
+  shutdownDelayMs: number;
 }
 
 /**
@@ -75,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitSyncMs: env.PIPEWRIGHT_RATE_LIMIT_SYNC_MS === '0' ? 0 : positive('PIPEWRIGHT_RATE_LIMIT_SYNC_MS', 1000),
     idempotencyTtlHours: positive('PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS', 24),
     webhookAllowPrivate: parsePrivateAllowList(env.PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE),
+    shutdownDelayMs: env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === undefined || env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === '0' ? 0 : positive('PIPEWRIGHT_SHUTDOWN_DELAY_MS', 0),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
+import type { Lifecycle } from './http/routes/health';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { createProcessRuntime, type ProcessRuntime } from './process/runtime';
@@ -18,6 +19,8 @@ export interface Platform {
   /** Process definitions, transitions, the job queue and (once started) the workers. */
   processes: ProcessRuntime;
   app: Hono<AppEnv>;
+  /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
+  lifecycle: Lifecycle;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {
-    await ensureEntityIndexes(database.db, registry);
+    await ensureEntityIndexes(database.db, registry, { concurrent: database.backend === 'postgres', ...(options.schema ? { schema: options.schema } : {}) });
   } catch (err) {
     await database.close();
     throw err;
@@ -60,11 +63,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw err;
   }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
-  const app = createApp({ config, registry, database, store, processes, limiter, ...(options.log ? { log: options.log } : {}) });
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp({ config, registry, database, store, processes, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, app, close };
+  return { config, registry, database, store, processes, app, lifecycle, close };
 }
