@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = (line: string) => console.log(line);
   const platform = await createPlatform(config, { log: (l) => console.error(l) });
+  if (platform.database.migrated.length > 0) log(`Pipewright: applied migrations ${platform.database.migrated.join(', ')}`);
   log(`Pipewright: ${platform.registry.plugins.length} plugins, storage ${platform.database.backend}${platform.database.backend === 'pglite' ? ` (${config.dataDir})` : ''}`);
   if (config.demo) {
     const seed = await seedDemo(platform, log);

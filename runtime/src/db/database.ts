@@ -30,6 +30,8 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** The pool, for libraries that need it directly. */
   pool?: pg.Pool;
+  /** Migrations this process applied when it opened the database (empty when another process had). */
+  migrated: string[];
   close(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export interface DatabaseHandle {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const handle = options.url ? await openPostgres(options.url, options) : await openPglite(options.dataDir);
   try {
-    await migrateToLatest(handle.db as Kysely<unknown>, { concurrent: handle.backend === 'postgres', ...(options.url && options.schema ? { schema: options.schema } : {}) });
+    handle.migrated = await migrateToLatest(handle.db as Kysely<unknown>, { concurrent: handle.backend === 'postgres', ...(options.url && options.schema ? { schema: options.schema } : {}) });
   } catch (err) {
     await handle.close();
     throw err;
@@ -65,6 +67,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       db,
       backend: 'pglite',
       pglite,
+      migrated: [],
       close: async () => {
         try {
           await db.destroy();
@@ -107,6 +110,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     db,
     backend: 'postgres',
     pool,
+    migrated: [],
     close: async () => {
       await db.destroy();
     },
