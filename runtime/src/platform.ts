@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
+import type { Lifecycle } from './http/routes/health';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { MetricService } from './metrics/service';
@@ -22,6 +23,8 @@ export interface Platform {
   /** The metric engine (dashboards, OKR key results, scorecards and forecasts read from it). */
   metrics: MetricService;
   app: Hono<AppEnv>;
+  /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
+  lifecycle: Lifecycle;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {
-    await ensureEntityIndexes(database.db, registry);
+    await ensureEntityIndexes(database.db, registry, { concurrent: database.backend === 'postgres', ...(options.schema ? { schema: options.schema } : {}) });
     await ensureMetricStatistics(database.db, registry);
   } catch (err) {
     await database.close();
@@ -66,11 +69,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
   const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
-  const app = createApp({ config, registry, database, store, processes, metrics, limiter, ...(options.log ? { log: options.log } : {}) });
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp({ config, registry, database, store, processes, metrics, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, metrics, app, close };
+  return { config, registry, database, store, processes, metrics, app, lifecycle, close };
 }
