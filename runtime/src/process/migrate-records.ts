@@ -16,6 +16,8 @@ export interface MigrationRequest {
   stageMapping: Record<string, string>;
   dryRun: boolean;
   actor: Principal;
+  /** At most this many records are moved by one real run (the studio migrates in batches with progress). */
+  limit?: number;
 }
 
 /** The outcome: every record's fate, and counts. Records that would be invalid are reported, never moved. */
@@ -27,6 +29,8 @@ export interface MigrationReport {
   counts: { migrate: number; unmapped: number; invalid: number };
   /** Records actually moved (0 on a dry run). */
   moved: number;
+  /** Records still on the old version that would migrate (after a run stopped by `limit`; 0 otherwise). */
+  remaining: number;
   records: MigrationFate[];
 }
 
@@ -49,17 +53,24 @@ export async function migrateRecords(db: Kysely<Database>, definitions: ProcessD
   checkStageMapping(from, to, r.stageMapping);
   const fates: MigrationFate[] = [];
   let moved = 0;
+  let remaining = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
+    const full = r.limit !== undefined && moved >= r.limit;
     const batch = await db.transaction().execute(async (tx) => {
       let q = tx.selectFrom('records').selectAll().where('process_id', '=', r.processId).where('process_version', '=', r.fromVersion).where('deleted_at', 'is', null).where('id', '>', after).orderBy('id').limit(BATCH);
-      if (!r.dryRun) q = q.forUpdate();
+      // Once the limit is reached the rest is only counted, without locks.
+      if (!r.dryRun && !full) q = q.forUpdate();
       const rows = await q.execute();
       for (const row of rows) {
         const view = toView(row);
         const fate = planMigration({ id: row.id, stage: row.stage, data: view.data }, to, r.stageMapping);
         fates.push(fate);
         if (r.dryRun || fate.status !== 'migrate' || fate.toStage === null) continue;
+        if (r.limit !== undefined && moved >= r.limit) {
+          remaining++;
+          continue;
+        }
         const at = now();
         const updated = await tx.updateTable('records').set({ stage: fate.toStage, process_version: r.toVersion, version: row.version + 1, updated_by: r.actor.id, updated_at: at }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
         if (fate.toStage !== row.stage) {
@@ -76,5 +87,5 @@ export async function migrateRecords(db: Kysely<Database>, definitions: ProcessD
     after = last.id;
   }
   const count = (s: MigrationFate['status']) => fates.filter((f) => f.status === s).length;
-  return { process: r.processId, fromVersion: r.fromVersion, toVersion: r.toVersion, dryRun: r.dryRun, counts: { migrate: count('migrate'), unmapped: count('unmapped'), invalid: count('invalid') }, moved, records: fates };
+  return { process: r.processId, fromVersion: r.fromVersion, toVersion: r.toVersion, dryRun: r.dryRun, counts: { migrate: count('migrate'), unmapped: count('unmapped'), invalid: count('invalid') }, moved, remaining, records: fates };
 }

@@ -6,7 +6,9 @@
 import type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
 import { request } from './client';
 import type { JsonSchema, ProblemDocument, RecordView } from './types';
-import type { ProcessSummary } from '@pipewright/core/api';
+import type { AvailableTransition, AvailableTransitions, ProcessSummary } from '@pipewright/core/api';
+
+export type { AvailableTransition, AvailableTransitions };
 
 export type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem };
 export type { StageDefinition, TransitionDefinition, StageSla, StageKind } from '@pipewright/core';
@@ -61,6 +63,18 @@ export interface TransitionResult {
   transition: { from: string | null; to: string; transition: string | null; at: string; dueAt: string | null };
 }
 
+/** The answer of `POST /api/processes/{id}/migrations`. */
+export interface MigrationReport {
+  process: string;
+  fromVersion: number;
+  toVersion: number;
+  dryRun: boolean;
+  counts: { migrate: number; unmapped: number; invalid: number };
+  moved: number;
+  remaining: number;
+  records: { id: string; fromStage: string | null; toStage: string | null; status: 'migrate' | 'unmapped' | 'invalid'; problems: { pointer: string; message: string }[] }[];
+}
+
 /** A user as `GET /api/users` lists them. */
 export interface UserInfo {
   id: string;
@@ -103,6 +117,10 @@ export const processApi = {
   /** Moves a record; every call carries a fresh Idempotency-Key (a retry with other data is another request). */
   transition: (type: string, id: string, version: number, body: { to: string; transition?: string; data?: Record<string, unknown> }) =>
     request<TransitionResult>('POST', `/api/records/${enc(type)}/${enc(id)}/transitions`, { json: body, headers: { 'if-match': `"${version}"`, 'idempotency-key': newKey() } }),
+  /** The moves open to the caller from the record's stage in its pinned version, checks already run. */
+  available: (type: string, id: string, signal?: AbortSignal) => request<AvailableTransitions>('GET', `/api/records/${enc(type)}/${enc(id)}/transitions`, signal ? { signal } : {}),
+  /** Dry run (default) or application of a version migration; `limit` bounds the records moved by one call. */
+  migrate: (id: string, body: { fromVersion: number; toVersion: number; stageMapping?: Record<string, string>; dryRun: boolean; limit?: number }) => request<MigrationReport>('POST', `/api/processes/${enc(id)}/migrations`, { json: body }),
   history: (type: string, id: string, signal?: AbortSignal) => request<{ items: StageStay[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/history`, signal ? { signal } : {}),
   stays: (ids: readonly string[], signal?: AbortSignal) => request<{ items: OpenStay[] }>('GET', `/api/pipeline/stays?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
   users: (signal?: AbortSignal) => request<{ items: UserInfo[] }>('GET', '/api/users', signal ? { signal } : {}),

@@ -93,22 +93,24 @@ describe('processes in chromium', () => {
     await screenshot(page, 'deal-detail-stages');
   });
 
-  it('shows the explanation of a blocked guard (keyboard "Move to…" menu)', async () => {
+  it('offers a move its guard blocks disabled, with the reason (keyboard "Move to…" menu)', async () => {
     await openStudio(page, server.url, server.demoPassword);
-    const data = { name: 'Guarded deal', amount: { amount: 9000, currency: 'USD' }, engage_date: '2026-06-01', expected_close_date: '2026-01-15', next_step: 'Send proposal' };
-    expect((await apiInPage(page, 'POST', '/api/records/pipeline.deal', { data, stage: 'engaging' })).status).toBe(201);
+    const ref = async (path: string) => (await apiInPage<{ items: { id: string }[] }>(page, 'GET', `${path}?limit=1`)).body.items[0]?.id;
+    const contact = (await apiInPage<{ id: string }>(page, 'POST', '/api/records/crm.contact', { data: { first_name: 'Gia', last_name: 'Guard' } })).body.id;
+    const data = { name: 'Guarded deal', account_id: await ref('/api/records/crm.account'), product_id: await ref('/api/records/pipeline.product'), decision_maker_id: contact, amount: { amount: 9000, currency: 'USD' }, engage_date: '2026-06-01', expected_close_date: '2026-01-15', next_step: 'Send proposal' };
+    const created = await apiInPage<{ id: string; version: number }>(page, 'POST', '/api/records/pipeline.deal', { data });
+    expect(created.status).toBe(201);
+    // A deal starts in the start stage; the process moves it on.
+    expect((await apiInPage(page, 'POST', `/api/records/pipeline.deal/${created.body.id}/transitions`, { to: 'engaging' }, { 'if-match': `"${created.body.version}"` })).status).toBe(200);
     await page.goto(`${server.url}/board`);
     await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
     const menu = page.getByRole('combobox', { name: 'Move Guarded deal to another stage' });
     await menu.focus();
-    await menu.selectOption({ label: 'Proposal' });
-    const dialog = page.getByRole('dialog');
-    await dialog.getByRole('heading', { name: /Moving Guarded deal to Proposal is blocked/ }).waitFor();
-    expect(await dialog.getByRole('alert').textContent()).toContain('expected close date cannot be before the engage date');
-    const tree = dialog.getByTestId('guard-explanation');
-    await expect.poll(() => tree.locator('li.fail').count()).toBeGreaterThan(0);
+    const proposal = menu.locator('option', { hasText: 'Send proposal' });
+    await proposal.waitFor({ state: 'attached' });
+    expect(await proposal.textContent()).toBe('Send proposal → Proposal (blocked: The expected close date cannot be before the engage date.)');
+    expect(await proposal.isDisabled()).toBe(true);
     await screenshot(page, 'board-guard-blocked');
-    await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await page.getByTestId('column-engaging').getByText('Guarded deal').count()).toBe(1);
 
     const prospects = page.getByTestId('column-prospecting').getByTestId('column-count');
@@ -215,7 +217,11 @@ describe('processes in chromium', () => {
     await page.getByTestId('backtest-panel').getByRole('status').waitFor();
     await screenshot(page, 'designer-diff-backtest');
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
-    await expect.poll(() => message.textContent()).toContain('Published version 2');
+    const publishDialog = page.getByTestId('publish-dialog');
+    await publishDialog.getByRole('heading', { name: 'Publish version 2?' }).waitFor();
+    await publishDialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => publishDialog.getByTestId('publish-result').textContent().catch(() => '')).toContain('No records needed migrating');
+    await publishDialog.getByRole('heading', { name: 'Published version 2' }).waitFor();
     await screenshot(page, 'designer-published');
 
     const saved = await apiInPage<{ draft: { layout: { nodes: Record<string, unknown> }; transitions: { id: string; guard?: unknown }[] } }>(page, 'GET', '/api/processes/designer_demo');

@@ -107,7 +107,7 @@ export const processPaths: Record<string, Json> = {
       operationId: 'migrateProcessRecords',
       tags,
       summary: 'Move records from one version to another with a stage mapping (admin); dry run by default',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['fromVersion', 'toVersion'], properties: { fromVersion: { type: 'integer' }, toVersion: { type: 'integer' }, stageMapping: { type: 'object', additionalProperties: { type: 'string' } }, dryRun: { type: 'boolean', default: true } } } } } },
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['fromVersion', 'toVersion'], properties: { fromVersion: { type: 'integer' }, toVersion: { type: 'integer' }, stageMapping: { type: 'object', additionalProperties: { type: 'string' } }, dryRun: { type: 'boolean', default: true }, limit: { type: 'integer', minimum: 1, maximum: 100000, description: 'Move at most this many records in this call (the rest is counted in `remaining`); call again to continue.' } } } } } },
       responses: { '200': ok('Dry run: each record\'s fate'), '201': ok('Migrated: each record\'s fate; invalid ones were not moved'), ...errors(400, 401, 403, 404, 415, 422) },
     },
   },

@@ -83,13 +83,14 @@ export function processRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   app.post('/:id/migrations', async (c) => {
     const id = c.req.param('id');
     const body = await readJsonObject(c);
-    onlyMembers(body, ['fromVersion', 'toVersion', 'stageMapping', 'dryRun']);
+    onlyMembers(body, ['fromVersion', 'toVersion', 'stageMapping', 'dryRun', 'limit']);
     const num = (k: string) => intParam(typeof body[k] === 'number' ? String(body[k]) : typeof body[k] === 'string' ? (body[k] as string) : body[k] === undefined ? undefined : 'x', k);
     const mapping = objectMember(body, 'stageMapping', true) ?? {};
     for (const [k, v] of Object.entries(mapping)) if (typeof v !== 'string') throw new ValidationError({ code: 'body.invalid', message: 'stageMapping values must be stage ids.', details: [{ pointer: `/stageMapping/${k}`, message: 'must be a string', code: 'type' }] });
     const dryRun = body.dryRun === undefined ? true : body.dryRun;
     if (typeof dryRun !== 'boolean') throw new ValidationError({ code: 'body.invalid', message: '"dryRun" must be true or false.', details: [{ pointer: '/dryRun', message: 'must be a boolean', code: 'type' }] });
-    const report = await migrateRecords(rt.db, defs, rt.queue, { processId: id, fromVersion: num('fromVersion') as number, toVersion: num('toVersion') as number, stageMapping: mapping as Record<string, string>, dryRun, actor: c.get('actor') }, rt.now);
+    const limit = body.limit === undefined ? undefined : intParam(typeof body.limit === 'number' ? String(body.limit) : 'x', 'limit', { max: 100_000 });
+    const report = await migrateRecords(rt.db, defs, rt.queue, { processId: id, fromVersion: num('fromVersion') as number, toVersion: num('toVersion') as number, stageMapping: mapping as Record<string, string>, dryRun, actor: c.get('actor'), ...(limit ? { limit } : {}) }, rt.now);
     return c.json(report, dryRun ? 200 : 201);
   });
   app.post('/:id/simulate', async (c) => {

@@ -3,19 +3,24 @@ import { useTranslation } from 'react-i18next';
 import type { OpenStay, StageDefinition } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
 import { DealCard } from './DealCard';
+import type { OfferedMove } from './use-available';
 import type { ColumnState } from './use-board-columns';
 
 /** Props of {@link BoardColumn}. */
 export interface BoardColumnProps {
   stage: StageDefinition;
-  stages: readonly StageDefinition[];
+  /** Shown beside the label for a stage only an older version of the process has. */
+  note?: string;
+  /** While a card is dragged: false when the dragged deal may not move here (not a drop target). */
+  droppable: boolean;
   column: ColumnState | undefined;
   entity: EntityInfo;
   stays: ReadonlyMap<string, OpenStay>;
   owners: ReadonlyMap<string, string>;
   now: Date;
   pendingId: string | null;
-  onMove(deal: RecordView, to: string): void;
+  load(deal: RecordView): Promise<OfferedMove[]>;
+  onMove(deal: RecordView, to: string, transition: string | null, missing: OfferedMove['missing']): void;
   onMore(): void;
 }
 
@@ -25,19 +30,20 @@ export interface BoardColumnProps {
  *
  * @example
  * ```tsx
- * <BoardColumn stage={stage} stages={stages} column={columns[stage.id]} entity={deal} stays={stays} owners={owners} now={now} pendingId={null} onMove={move} onMore={() => loadMore(stage.id)} />
+ * <BoardColumn stage={stage} droppable column={columns[stage.id]} entity={deal} stays={stays} owners={owners} now={now} pendingId={null} load={available} onMove={move} onMore={() => loadMore(stage.id)} />
  * ```
  */
 export function BoardColumn(p: BoardColumnProps) {
   const { t, i18n } = useTranslation();
+  // Still a droppable when closed: a drop there is answered ("cannot be moved there") without asking the server.
   const { setNodeRef, isOver } = useDroppable({ id: p.stage.id, data: { stage: p.stage } });
   const c = p.column;
   const headingId = `column-${p.stage.id}`;
   const count = c?.total ?? c?.items.length ?? 0;
   return (
-    <section ref={setNodeRef} className={`board-column${isOver ? ' over' : ''}`} aria-labelledby={headingId} data-stage={p.stage.id} data-testid={`column-${p.stage.id}`}>
+    <section ref={setNodeRef} className={`board-column${isOver && p.droppable ? ' over' : ''}${p.droppable ? '' : ' closed-target'}`} data-droppable={p.droppable} aria-labelledby={headingId} data-stage={p.stage.id} data-testid={`column-${p.stage.id}`}>
       <h2 id={headingId}>
-        <span>{p.stage.label}</span>
+        <span>{p.stage.label}{p.note && <span className="muted"> · {p.note}</span>}</span>
         <span className="muted" data-testid="column-count">{t('board.count', { count, formatted: new Intl.NumberFormat(i18n.language).format(count) })}</span>
       </h2>
       {p.stage.probability !== undefined && <p className="muted">{Math.round(p.stage.probability * 100)}%</p>}
@@ -49,11 +55,11 @@ export function BoardColumn(p: BoardColumnProps) {
             deal={deal}
             entity={p.entity}
             stage={p.stage}
-            stages={p.stages}
             stay={p.stays.get(deal.id)}
             ownerName={deal.owner ? p.owners.get(deal.owner) : undefined}
             now={p.now}
             pending={p.pendingId === deal.id}
+            load={p.load}
             onMove={p.onMove}
           />
         ))}

@@ -1,4 +1,4 @@
-import { DndContext, DragOverlay, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, PointerSensor, pointerWithin, useSensor, useSensors, type Announcements, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearch } from 'wouter';
@@ -12,6 +12,7 @@ import { DealCardFace } from './DealCard';
 import { MoveDialog } from './MoveDialog';
 import { useBoardColumns } from './use-board-columns';
 import { useBoardSource } from './use-board-source';
+import { useAvailableMoves, type OfferedMove } from './use-available';
 import { useMove } from './use-move';
 
 /** The entity the board shows. */
@@ -21,8 +22,9 @@ export const BOARD_READY_MARK = 'pipewright:board-ready';
 
 /**
  * The pipeline board: deals as cards in stage columns of the chosen pipeline (filters: pipeline,
- * owner, team, kept in the address). Dragging a card, or its "Move to…" menu, calls the
- * transition API; refusals open {@link MoveDialog}.
+ * owner, team, kept in the address). A deal sits in its own version's stage: stages only an
+ * older version has get their own columns. The "Move to…" menu and the drop targets offer what
+ * the server says is open to this user (`GET .../transitions`); refusals open {@link MoveDialog}.
  *
  * @example
  * ```tsx
@@ -38,9 +40,14 @@ export function BoardPage() {
   const [, navigate] = useLocation();
   const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '' };
   const src = useBoardSource(BOARD_ENTITY, search.get('process'));
-  const stages = useMemo(() => src.definition?.stages ?? [], [src.definition]);
+  // The latest version's stages, then stages only older versions have (their deals stay there until migrated).
+  const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)], [src.definition, src.olderStages]);
+  const notes = useMemo(() => new Map(src.olderStages.map((o) => [o.stage.id, t('board.olderVersion', { version: o.version })])), [src.olderStages, t]);
   const stageIds = useMemo(() => stages.map((s) => s.id), [stages]);
-  const board = useBoardColumns(BOARD_ENTITY, stageIds, filters);
+  const board = useBoardColumns(BOARD_ENTITY, stageIds, { ...filters, process: src.published ? (src.processId ?? '') : '' });
+  const available = useAvailableMoves(BOARD_ENTITY);
+  // While a card is dragged: the stages it may be dropped on (null: still asking the server).
+  const [targets, setTargets] = useState<{ deal: string; moves: OfferedMove[] | null } | null>(null);
   const [status, setStatus] = useState('');
   const labels = useMemo(() => new Map(stages.map((s) => [s.id, s.label])), [stages]);
   // reps may not list users: they still see their own name on their cards
@@ -54,7 +61,7 @@ export function BoardPage() {
   });
   const moveRef = useRef(moves.move);
   moveRef.current = moves.move;
-  const onMove = useCallback((deal: RecordView, to: string) => void moveRef.current(deal, to), []);
+  const onMove = useCallback((deal: RecordView, to: string, transition: string | null, missing: OfferedMove['missing']) => void moveRef.current(deal, to, transition, missing), []);
   const [active, setActive] = useState<RecordView | null>(null);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
   const marked = useRef(false);
@@ -77,12 +84,27 @@ export function BoardPage() {
     onDragEnd: ({ active: a, over }) => (over ? t('board.dragEnd', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)), stage: labels.get(String(over.id)) }) : t('board.dragCancel', { deal: String(a.id) })),
     onDragCancel: ({ active: a }) => t('board.dragCancel', { deal: String(a.id) }),
   };
-  const start = (e: DragStartEvent) => setActive((e.active.data.current as { deal?: RecordView } | undefined)?.deal ?? null);
+  const start = (e: DragStartEvent) => {
+    const deal = (e.active.data.current as { deal?: RecordView } | undefined)?.deal ?? null;
+    setActive(deal);
+    if (!deal) return;
+    setTargets({ deal: deal.id, moves: null });
+    available(deal).then(
+      (moves) => setTargets((cur) => (cur?.deal === deal.id ? { deal: deal.id, moves } : cur)),
+      () => setTargets((cur) => (cur?.deal === deal.id ? { deal: deal.id, moves: [] } : cur)),
+    );
+  };
   const end = (e: DragEndEvent) => {
     setActive(null);
+    const offered = targets?.moves ?? [];
+    setTargets(null);
     const deal = (e.active.data.current as { deal?: RecordView } | undefined)?.deal;
-    if (deal && e.over && e.over.id !== deal.stage) onMove(deal, String(e.over.id));
+    if (!deal || !e.over || e.over.id === deal.stage) return;
+    const m = offered.find((x) => x.to === e.over?.id && x.enabled);
+    if (m) onMove(deal, m.to, m.transition, m.missing);
+    else setStatus(t('board.notATarget', { deal: title(deal), stage: labels.get(String(e.over.id)) ?? String(e.over.id) }));
   };
+  const droppable = (stage: string) => !targets || (targets.moves?.some((m) => m.to === stage && m.enabled) ?? false);
 
   if (!entity) return <p role="alert">{t('errors.unknownEntity', { type: BOARD_ENTITY })}</p>;
   const pendingId = moves.state?.phase === 'pending' ? moves.state.deal.id : null;
@@ -99,10 +121,10 @@ export function BoardPage() {
       {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess')}</p>}
       {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished')}</p>}
       {src.loading && <p role="status">{t('status.loading')}</p>}
-      <DndContext sensors={sensors} onDragStart={start} onDragEnd={end} onDragCancel={() => setActive(null)} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
+      <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
         <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">
           {stages.map((s) => (
-            <BoardColumn key={s.id} stage={s} stages={stages} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} onMove={onMove} onMore={() => board.loadMore(s.id)} />
+            <BoardColumn key={s.id} stage={s} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
           ))}
         </div>
         <DragOverlay>

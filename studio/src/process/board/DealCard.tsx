@@ -5,19 +5,22 @@ import { Link } from 'wouter';
 import type { OpenStay, StageDefinition } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
 import { formatValue, recordTitle } from '../../entities/format';
+import { MoveMenu } from './MoveMenu';
 import { slaStatus } from './sla';
+import type { OfferedMove, useAvailableMoves } from './use-available';
 
 /** Props of {@link DealCard}. */
 export interface DealCardProps {
   deal: RecordView;
   entity: EntityInfo;
   stage: StageDefinition;
-  stages: readonly StageDefinition[];
   stay: OpenStay | undefined;
   ownerName: string | undefined;
   now: Date;
   pending: boolean;
-  onMove(deal: RecordView, to: string): void;
+  /** The moves the server offers a deal (see {@link useAvailableMoves}). */
+  load(deal: RecordView): Promise<OfferedMove[]>;
+  onMove(deal: RecordView, to: string, transition: string | null, missing: OfferedMove['missing']): void;
 }
 
 /**
@@ -58,12 +61,12 @@ export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick
 }
 
 /**
- * A draggable deal card with a "Move to…" menu as the keyboard-accessible alternative to
- * dragging.
+ * A draggable deal card with a "Move to…" menu (the moves the server offers this user) as the
+ * keyboard-accessible alternative to dragging.
  *
  * @example
  * ```tsx
- * <DealCard deal={deal} entity={dealEntity} stage={stage} stages={stages} stay={stay} ownerName="Ana" now={now} pending={false} onMove={move} />
+ * <DealCard deal={deal} entity={dealEntity} stage={stage} stay={stay} ownerName="Ana" now={now} pending={false} load={available} onMove={move} />
  * ```
  */
 export const DealCard = memo(function DealCard(p: DealCardProps) {
@@ -75,16 +78,7 @@ export const DealCard = memo(function DealCard(p: DealCardProps) {
   return (
     <li ref={setNodeRef} className={classes} data-deal={p.deal.id} data-testid="deal-card" aria-busy={p.pending} {...listeners}>
       <DealCardFace {...p} />
-      <select
-        aria-label={t('board.moveLabel', { deal: title })}
-        value=""
-        disabled={p.pending}
-        onPointerDown={(e) => e.stopPropagation()}
-        onChange={(e) => e.target.value && p.onMove(p.deal, e.target.value)}
-      >
-        <option value="">{p.pending ? t('board.moving') : t('board.moveTo')}</option>
-        {p.stages.filter((s) => s.id !== p.stage.id).map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
-      </select>
+      <MoveMenu record={p.deal} label={t('board.moveLabel', { deal: title })} pending={p.pending} load={p.load} onMove={p.onMove} />
     </li>
   );
 });

@@ -7,6 +7,29 @@ import { ExplainTree } from '../../rules/ExplainTree';
 import { requirementFormSchema } from './requirement-form';
 import type { MoveState } from './use-move';
 
+const KNOWN_ERRORS: Record<string, string> = {
+  'process.transition-not-allowed': 'board.errors.notAllowed',
+  'process.stage-not-in-process': 'board.errors.notInVersion',
+  'process.unknown-stage': 'board.errors.notInVersion',
+  'process.ambiguous-transition': 'board.errors.ambiguous',
+  'record.locked-fields': 'board.errors.locked',
+  forbidden: 'board.errors.forbidden',
+  'not-found': 'board.errors.gone',
+  'rate-limited': 'board.errors.busy',
+};
+
+/**
+ * The translated sentence for a refused move's problem code (never the server's raw text).
+ *
+ * @example
+ * ```ts
+ * moveErrorText(t, 'forbidden', 'Won'); // 'You may not make this move.'
+ * ```
+ */
+export function moveErrorText(t: (key: string, o?: Record<string, unknown>) => string, code: string | undefined, stage: string): string {
+  return t(code && KNOWN_ERRORS[code] ? KNOWN_ERRORS[code] : 'board.errors.other', { stage });
+}
+
 /** Props of {@link MoveDialog}. */
 export interface MoveDialogProps {
   state: MoveState;
@@ -69,7 +92,7 @@ export function MoveDialog({ state, entity, labels, onRetry, onClose }: MoveDial
           {state.phase === 'error' && (
             <>
               <h2 id="move-dialog-title">{t('board.blockedTitle', { deal, stage })}</h2>
-              <p role="alert" className="form-alert">{state.stale ? t('board.stale', { deal }) : state.message}</p>
+              <p role="alert" className="form-alert">{state.stale ? t('board.stale', { deal }) : moveErrorText(t, state.code, stage)}</p>
             </>
           )}
           {state.phase !== 'requirements' && (

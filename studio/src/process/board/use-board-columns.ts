@@ -19,6 +19,8 @@ export interface ColumnState {
 export interface BoardFilters {
   owner: string;
   team: string;
+  /** Only records on this process (empty: any). */
+  process?: string;
 }
 
 const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true, error: null };
@@ -59,6 +61,7 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
     const f = [{ field: 'stage', op: 'eq', value: stage }];
     if (filters.owner) f.push({ field: 'owner', op: 'eq', value: filters.owner });
     if (filters.team) f.push({ field: 'orgUnit', op: 'eq', value: filters.team });
+    if (filters.process) f.push({ field: 'process', op: 'eq', value: filters.process });
     try {
       // Most recently entered first: the runtime answers this from the open stays' index and its stage counters.
       const page = await api.list(type, { filters: f, sort: '-enteredStageAt', limit: PAGE_SIZE, cursor, total: cursor === null });
@@ -73,7 +76,7 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
       if (gen !== generation.current) return;
       setColumns((c) => ({ ...c, [stage]: { ...(c[stage] ?? EMPTY), loading: false, error: err instanceof Error ? err.message : String(err) } }));
     }
-  }, [type, filters.owner, filters.team, fetchStays]);
+  }, [type, filters.owner, filters.team, filters.process, fetchStays]);
 
   useEffect(() => {
     const gen = ++generation.current;

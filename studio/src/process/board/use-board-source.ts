@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { processApi, type OrgUnitInfo, type ProcessDefinition, type ProcessSummary, type UserInfo } from '../../api/processes';
+import { processApi, type OrgUnitInfo, type ProcessDefinition, type ProcessSummary, type StageDefinition, type UserInfo } from '../../api/processes';
 
 /** What the board is drawn from: the pipelines of the entity, the chosen one's definition, people. */
 export interface BoardSource {
@@ -7,6 +7,8 @@ export interface BoardSource {
   /** The published definition of the chosen process, else its draft. */
   definition: ProcessDefinition | null;
   published: boolean;
+  /** Stages only older published versions have, newest version first (deals pinned there stay in them). */
+  olderStages: { stage: StageDefinition; version: number }[];
   /** Owner names by user id (empty when the caller may not list users). */
   users: UserInfo[];
   teams: OrgUnitInfo[];
@@ -16,7 +18,8 @@ export interface BoardSource {
 
 /**
  * Loads the processes of an entity, the latest published version of the chosen one (falling back
- * to the first process), and the users and teams for the filters.
+ * to the first process) and the stages only its older versions have, and the users and teams for
+ * the filters.
  *
  * @example
  * ```ts
@@ -27,7 +30,7 @@ export function useBoardSource(entity: string, processId: string | null): BoardS
   const [processes, setProcesses] = useState<ProcessSummary[] | null>(null);
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [teams, setTeams] = useState<OrgUnitInfo[]>([]);
-  const [def, setDef] = useState<{ id: string; definition: ProcessDefinition; published: boolean } | null>(null);
+  const [def, setDef] = useState<{ id: string; definition: ProcessDefinition; published: boolean; older: { stage: StageDefinition; version: number }[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -43,9 +46,15 @@ export function useBoardSource(entity: string, processId: string | null): BoardS
   useEffect(() => {
     if (!chosen) return;
     const ctrl = new AbortController();
-    const load = chosen.latestVersion !== null
-      ? processApi.version(chosen.id, chosen.latestVersion, ctrl.signal).then((v) => ({ id: chosen.id, definition: v.definition, published: true }))
-      : processApi.get(chosen.id, ctrl.signal).then((p) => ({ id: chosen.id, definition: p.draft, published: false }));
+    const latest = chosen.latestVersion;
+    const load = latest !== null
+      ? Promise.all(Array.from({ length: latest }, (_, i) => processApi.version(chosen.id, latest - i, ctrl.signal))).then(([v, ...older]) => {
+          const seen = new Set((v?.definition.stages ?? []).map((s) => s.id));
+          const extra: { stage: StageDefinition; version: number }[] = [];
+          for (const o of older) for (const s of o.definition.stages) if (!seen.has(s.id)) { seen.add(s.id); extra.push({ stage: s, version: o.version }); }
+          return { id: chosen.id, definition: (v as { definition: ProcessDefinition }).definition, published: true, older: extra };
+        })
+      : processApi.get(chosen.id, ctrl.signal).then((p) => ({ id: chosen.id, definition: p.draft, published: false, older: [] }));
     load.then(setDef).catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
     return () => ctrl.abort();
   }, [chosen?.id, chosen?.latestVersion]);
@@ -56,6 +65,7 @@ export function useBoardSource(entity: string, processId: string | null): BoardS
     processes: processes ?? [],
     definition: current?.definition ?? null,
     published: current?.published ?? false,
+    olderStages: current?.older ?? [],
     users,
     teams,
     error,

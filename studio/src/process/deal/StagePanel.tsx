@@ -4,11 +4,13 @@ import { processApi, type ProcessDefinition, type StageStay } from '../../api/pr
 import type { EntityInfo, RecordView } from '../../api/types';
 import { formatDateTime } from '../../entities/format';
 import { MoveDialog } from '../board/MoveDialog';
+import { MoveMenu } from '../board/MoveMenu';
+import { useAvailableMoves } from '../board/use-available';
 import { useMove } from '../board/use-move';
 
-async function processOf(entity: string, stays: readonly StageStay[]): Promise<{ id: string; version: number; definition: ProcessDefinition } | null> {
-  const last = stays.at(-1);
-  if (last) return processApi.version(last.process, last.version);
+async function processOf(entity: string, record: RecordView, stays: readonly StageStay[]): Promise<{ id: string; version: number; definition: ProcessDefinition } | null> {
+  const pinned = record.process ?? (stays.at(-1) ? { id: (stays.at(-1) as StageStay).process, version: (stays.at(-1) as StageStay).version } : null);
+  if (pinned) return processApi.version(pinned.id, pinned.version);
   const { items } = await processApi.list(entity);
   const p = items.find((x) => x.latestVersion !== null);
   return p && p.latestVersion !== null ? processApi.version(p.id, p.latestVersion) : null;
@@ -29,6 +31,7 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
   const [process, setProcess] = useState<{ id: string; version: number; definition: ProcessDefinition } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const moves = useMove(entity.fullId, { onMoved: (r) => onChanged(r), onReloaded: onChanged });
+  const available = useAvailableMoves(entity.fullId);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -36,7 +39,7 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
       .history(entity.fullId, record.id, ctrl.signal)
       .then(async (h) => {
         setStays(h.items);
-        setProcess(await processOf(entity.fullId, h.items));
+        setProcess(await processOf(entity.fullId, record, h.items));
       })
       .catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
     return () => ctrl.abort();
@@ -52,10 +55,7 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
       <p className="muted">{process ? t('deal.process', { process: process.definition.label, version: process.version }) : t('deal.noProcess')}</p>
       {error && <p role="alert" className="field-error">{error}</p>}
       {stages.length > 0 && (
-        <select aria-label={t('board.moveLabel', { deal: String(record.data[entity.titleField ?? ''] ?? record.id) })} value="" disabled={moves.state?.phase === 'pending'} onChange={(e) => e.target.value && void moves.move(record, e.target.value)}>
-          <option value="">{moves.state?.phase === 'pending' ? t('board.moving') : t('board.moveTo')}</option>
-          {stages.filter((s) => s.id !== record.stage).map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
-        </select>
+        <MoveMenu record={record} label={t('board.moveLabel', { deal: String(record.data[entity.titleField ?? ''] ?? record.id) })} pending={moves.state?.phase === 'pending'} load={available} onMove={(r, to, transition, missing) => void moves.move(r, to, transition, missing)} />
       )}
       <h3>{t('deal.stageHistory')}</h3>
       {stays?.length === 0 && <p className="muted">{t('deal.historyEmpty')}</p>}

@@ -12,6 +12,8 @@ export interface DesignerToolbarProps {
   onAdd(): void;
   onUndo(): void;
   onRedo(): void;
+  /** Opens the publish dialog (confirmation, then the migration of in-flight records). */
+  onPublish(): void;
 }
 
 /**
@@ -20,10 +22,10 @@ export interface DesignerToolbarProps {
  *
  * @example
  * ```tsx
- * <DesignerToolbar d={state} actions={actions} readOnly={false} latestVersion={1} revision={4} onAdd={add} onUndo={undo} onRedo={redo} />
+ * <DesignerToolbar d={state} actions={actions} readOnly={false} latestVersion={1} revision={4} onAdd={add} onUndo={undo} onRedo={redo} onPublish={publish} />
  * ```
  */
-export function DesignerToolbar({ d, actions, readOnly, latestVersion, revision, onAdd, onUndo, onRedo }: DesignerToolbarProps) {
+export function DesignerToolbar({ d, actions, readOnly, latestVersion, revision, onAdd, onUndo, onRedo, onPublish }: DesignerToolbarProps) {
   const { t } = useTranslation();
   const busy = actions.busy !== null;
   const label = (name: string, key: string) => (actions.busy === name ? t('status.working') : t(key));
@@ -38,7 +40,7 @@ export function DesignerToolbar({ d, actions, readOnly, latestVersion, revision,
         <button type="button" className="primary" onClick={() => void actions.save()} disabled={readOnly || busy}>{label('save', 'designer.save')}</button>
         <button type="button" onClick={() => void actions.compare()} disabled={busy || latestVersion === null}>{label('compare', 'designer.compare')}</button>
         <button type="button" onClick={() => void actions.simulate()} disabled={readOnly || busy}>{label('simulate', 'designer.simulate')}</button>
-        <button type="button" onClick={() => void actions.publish()} disabled={readOnly || busy}>{label('publish', 'designer.publish')}</button>
+        <button type="button" onClick={onPublish} disabled={readOnly || busy}>{label('publish', 'designer.publish')}</button>
       </div>
       <p className="muted designer-status">
         <span>{t('designer.revision', { revision })}</span>

@@ -7,6 +7,8 @@ import { RuleBuilder } from '../../rules/RuleBuilder';
 import type { StageFlowNode, TransitionFlowEdge } from './designer-graph';
 import { addStage, ANY_NODE, connectStages, deleteEdge, deleteStages, renameStage, transitionKeyOf, transitionTargets, updateStage, updateTransition } from './designer-model';
 import { DesignerToolbar } from './DesignerToolbar';
+import { PublishDialog } from './PublishDialog';
+import { usePublishFlow } from './use-publish-flow';
 import { ProcessSettings } from './ProcessSettings';
 import { BacktestPanel, DiffPanel } from './ResultPanels';
 import { StageInspector } from './StageInspector';
@@ -50,6 +52,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
   const canvas = useRef<HTMLDivElement>(null);
   const [epoch, setEpoch] = useState(0);
   const actions = useDesignerActions(d, detail, onSaved, () => flow.current?.getViewport());
+  const publishFlow = usePublishFlow(actions.ready, onSaved);
   const undo = () => { d.undo(); setEpoch((e) => e + 1); };
   const redo = () => { d.redo(); setEpoch((e) => e + 1); };
 
@@ -136,7 +139,8 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
 
   return (
     <div className="designer" onKeyDown={keys}>
-      <DesignerToolbar d={d} actions={actions} readOnly={readOnly} latestVersion={detail.latestVersion} revision={detail.draftRevision} onAdd={add} onUndo={undo} onRedo={redo} />
+      <DesignerToolbar d={d} actions={actions} readOnly={readOnly} latestVersion={detail.latestVersion} revision={detail.draftRevision} onAdd={add} onUndo={undo} onRedo={redo} onPublish={() => void publishFlow.start()} />
+      <PublishDialog flow={publishFlow} labels={labels} />
       {d.problems.general.length > 0 && (
         <ul className="form-alert" role="alert" aria-label={t('designer.otherProblems')}>
           {d.problems.general.map((m) => <li key={m}>{m}</li>)}

@@ -4,6 +4,7 @@ import type { StageDefinition, StageKind, StageSla } from '../../api/processes';
 import type { EntityInfo } from '../../api/types';
 import { fieldLabel } from '../../entities/format';
 import { isLocalId } from './designer-model';
+import { LockedFieldsEditor } from './LockedFieldsEditor';
 import { buildRequirements, requiredFields } from './requirements';
 
 /** Roles an SLA can escalate to (the runtime's identity model). */
@@ -31,7 +32,7 @@ const num = (e: ChangeEvent<HTMLInputElement>): number | undefined => (e.target.
 
 /**
  * Edits one stage: id, label, kind, win probability, entry requirements (fields picked from the
- * entity schema, turned into a JSON Schema fragment), guidance and SLA; adds a transition out of
+ * entity schema, turned into a JSON Schema fragment), guidance, locked fields and SLA; adds a transition out of
  * it to a stage picked from a list (connecting without dragging on the canvas).
  *
  * @example
@@ -98,6 +99,7 @@ export function StageInspector(p: StageInspectorProps) {
             </label>
           ))}
         </fieldset>
+        <LockedFieldsEditor value={s.lockedFields} entity={p.entity} onChange={(lockedFields) => set({ lockedFields })} />
         {s.kind === 'open' && (
           <fieldset className="sla">
             <legend>{t('designer.stage.sla')}</legend>

@@ -13,8 +13,8 @@ export interface DesignerMessage {
 }
 
 /**
- * Save, check, compare, backtest and publish, with server problems mapped onto the canvas.
- * Comparing and publishing save a dirty draft first.
+ * Save, check, compare and backtest, with server problems mapped onto the canvas; `ready` gives
+ * the saved process to publish (see `usePublishFlow`). Comparing and publishing save a dirty draft first.
  *
  * @example
  * ```ts
@@ -100,17 +100,7 @@ export function useDesignerActions(d: DesignerState, detail: ProcessDetail, setD
         failed(sent, err);
       }
     }),
-    publish: () => run('publish', async () => {
-      const saved = d.dirty ? await saveDraft() : detail;
-      if (!saved) return;
-      try {
-        const published = await processApi.publish(detail.id, saved.draftRevision);
-        setDetail(await processApi.get(detail.id));
-        setDiff(null);
-        setMessage({ kind: 'ok', text: t('designer.published', { version: published.version }) });
-      } catch (err) {
-        failed(doc(), err);
-      }
-    }),
+    /** The saved process, saving a dirty draft first (undefined when the server refused it). */
+    ready: (): Promise<ProcessDetail | undefined> => (d.dirty ? saveDraft() : Promise.resolve(detail)),
   };
 }
