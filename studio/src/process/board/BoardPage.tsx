@@ -44,7 +44,10 @@ export function BoardPage() {
   const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)], [src.definition, src.olderStages]);
   const notes = useMemo(() => new Map(src.olderStages.map((o) => [o.stage.id, t('board.olderVersion', { version: o.version })])), [src.olderStages, t]);
   const stageIds = useMemo(() => stages.map((s) => s.id), [stages]);
-  const board = useBoardColumns(BOARD_ENTITY, stageIds, { ...filters, process: src.published ? (src.processId ?? '') : '' });
+  // Narrowed to the chosen process only when several are published (stage ids such as "won" may be
+  // shared); with one, the columns keep their exact counters (filters on owner and team only).
+  const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
+  const board = useBoardColumns(BOARD_ENTITY, stageIds, { ...filters, process: src.published && severalPublished ? (src.processId ?? '') : '' });
   const available = useAvailableMoves(BOARD_ENTITY);
   // While a card is dragged: the stages it may be dropped on (null: still asking the server).
   const [targets, setTargets] = useState<{ deal: string; moves: OfferedMove[] | null } | null>(null);
