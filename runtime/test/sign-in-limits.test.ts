@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCRYPT, hashPassword } from '../src/auth/password';
 import { unlock } from '../src/cli/unlock-command';
-import { backends, emailOf, startServer, TEST_PASSWORD, type TestServer, type TestUser } from './harness';
+import { backends, emailOf, startServer, TEST_ORG, TEST_PASSWORD, type TestServer, type TestUser } from './harness';
 
 /**
  * Sign-in limits (issue 11, items 9 and 15) over real HTTP. Clients connect from different
@@ -88,7 +88,12 @@ describe.each(backends())('sign-in limits on $name', (backend) => {
     await awayFromWindowEdge();
     const answers = await Promise.all(Array.from({ length: 8 }, () => as('presales', '127.0.0.5', 'parallel guessing')));
     const counts = answers.reduce<Record<number, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
-    expect(counts).toEqual({ 401: LIMIT, 429: 8 - LIMIT });
+    // Each attempt is counted on three keys in the order requests reach them, so which attempts
+    // get through varies; never more than the limit, and only 401 or 429.
+    expect(Object.keys(counts).sort()).toEqual(['401', '429']);
+    expect(counts[401]).toBeLessThanOrEqual(LIMIT);
+    expect((counts[401] ?? 0) + (counts[429] ?? 0)).toBe(8);
+    expect((await as('presales', '127.0.0.5', 'one more guess')).status).toBe(429);
   });
 
   it('limits an address spraying many accounts, and not the accounts elsewhere', async () => {
@@ -99,6 +104,20 @@ describe.each(backends())('sign-in limits on $name', (backend) => {
     expect(sprayed.slice(LIMIT * 10)).toEqual([429, 429]);
     expect((await as('regional', '127.0.0.6')).status).toBe(429);
     expect((await as('regional', '127.0.0.7')).status).toBe(200);
+  });
+
+  it('is lifted by an admin with POST /api/users/{id}/unlock (and not by anyone else)', async () => {
+    await awayFromWindowEdge();
+    const guess = () => as('other-manager', '127.0.0.11', 'guessing once more');
+    expect(await statuses(LIMIT + 1, guess)).toEqual([...Array(LIMIT).fill(401), 429]);
+    expect((await as('other-manager', '127.0.0.12')).status).toBe(429);
+    const path = `/api/users/${TEST_ORG.users['other-manager'].id}/unlock`;
+    for (const who of ['rep', 'manager'] as const) expect((await server.as(who).api(path, { method: 'POST' })).status).toBe(403);
+    expect((await server.api('/api/users/nobody-here/unlock', { method: 'POST' })).status).toBe(404);
+    const res = await server.as('admin').api(path, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: TEST_ORG.users['other-manager'].id, cleared: 3 });
+    expect((await as('other-manager', '127.0.0.12')).status).toBe(200);
   });
 
   it('signs in with a hash of the old default cost and stores it again at the current cost', async () => {
@@ -125,7 +144,7 @@ describe.each(backends())('sign-in limits on $name', (backend) => {
     expect(await unlock(server.platform, ['--address', '127.0.0.6'], (l) => lines.push(l))).toBe(0);
     expect((await as('regional', '127.0.0.6')).status).toBe(200);
     expect(await unlock(server.platform, [], (l) => lines.push(l))).toBe(2);
-    const audit = await server.platform.database.db.selectFrom('events').select(['action', 'actor', 'subject']).where('action', '=', 'auth.unlock').execute();
+    const audit = await server.platform.database.db.selectFrom('events').select(['action', 'actor', 'subject']).where('action', '=', 'auth.unlock').where('actor', '=', 'system:cli-unlock').orderBy('id').execute();
     expect(audit).toEqual([
       { action: 'auth.unlock', actor: 'system:cli-unlock', subject: `user:${emailOf('other-rep').split('@')[0]}` },
       { action: 'auth.unlock', actor: 'system:cli-unlock', subject: 'address:127.0.0.6' },

@@ -129,12 +129,38 @@ export const objectiveSchema: SchemaDocument = objectiveJson;
 export const handoffPolicySchema: SchemaDocument = handoffPolicyJson;
 
 /**
+ * ISO 4217 currency codes, as the JavaScript runtime itself knows them
+ * (`Intl.supportedValuesOf('currency')`, from its ICU data): no hand-written list to go stale.
+ *
+ * @example
+ * ```ts
+ * ISO_4217_CURRENCIES.includes('EUR'); // true
+ * ```
+ */
+export const ISO_4217_CURRENCIES: readonly string[] = Object.freeze([...Intl.supportedValuesOf('currency')]);
+const currencySet = new Set(ISO_4217_CURRENCIES);
+
+/**
+ * Formats the platform schemas use beyond JSON Schema's own: `iso4217` (a currency code in
+ * {@link ISO_4217_CURRENCIES}). Register them on a validator next to ajv-formats.
+ *
+ * @example
+ * ```ts
+ * for (const [name, validate] of Object.entries(PLATFORM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+ * ```
+ */
+export const PLATFORM_FORMATS: Readonly<Record<string, (value: string) => boolean>> = {
+  iso4217: (value) => currencySet.has(value),
+};
+
+/**
  * Every platform schema, for preloading into one validator (they `$ref` each other by `$id`).
  *
  * @example
  * ```ts
  * const ajv = new Ajv2020({ strict: true });
  * addFormats(ajv);
+ * for (const [name, validate] of Object.entries(PLATFORM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
  * for (const doc of schemaDocuments) ajv.addSchema(doc);
  * ```
  */

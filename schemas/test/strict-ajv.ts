@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { schemaDocuments } from '../src/index';
+import { PLATFORM_FORMATS, schemaDocuments } from '../src/index';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -19,6 +19,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 export function createStrictAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
+  for (const [name, validate] of Object.entries(PLATFORM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
   for (const doc of schemaDocuments) ajv.addSchema(doc as object);
   return ajv;
 }

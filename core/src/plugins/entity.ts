@@ -19,7 +19,7 @@ export function fieldInfo(name: string, schema: SchemaObject, required: boolean)
   const ref = typeof schema.$ref === 'string' ? schema.$ref : undefined;
   if (ref?.startsWith(TYPES_ID)) {
     const def = ref.slice(TYPES_ID.length);
-    if (def === 'money') return { ...info, type: 'object', format: 'money' };
+    if (def === 'money' || def === 'signedMoney') return { ...info, type: 'object', format: 'money' };
     if (def === 'date') return { ...info, type: 'date', format: 'date' };
     if (def === 'datetime') return { ...info, type: 'date', format: 'date-time' };
     if (def === 'recordId') return { ...info, type: 'string', format: 'uuid' };

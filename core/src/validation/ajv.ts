@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { schemaDocuments } from '@pipewright/schemas';
+import { PLATFORM_FORMATS, schemaDocuments } from '@pipewright/schemas';
 import type { ErrorDetail } from '../errors';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
@@ -26,6 +26,7 @@ export function createAjv(): Ajv2020 {
   // see validation/members.ts).
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, useDefaults: false, ownProperties: true });
   addFormats(ajv);
+  for (const [name, validate] of Object.entries(PLATFORM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
   for (const doc of schemaDocuments) ajv.addSchema(doc as object);
   return ajv;
 }

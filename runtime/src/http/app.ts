@@ -32,6 +32,7 @@ import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
+import { SignInLimits } from '../auth/sign-in-limits';
 import { mountStudio } from './static';
 
 export interface AppServices {
@@ -116,7 +117,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/records', recordRoutes(s.store));
   app.route('/api/records', shareRoutes(s.store));
   app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
-  app.route('/api/users', userRoutes(s.database.db, now));
+  app.route('/api/users', userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now)));
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/tokens', tokenRoutes(s.database.db, now));
   app.route('/api/audit', auditRoutes(s.database.db));

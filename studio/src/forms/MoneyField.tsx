@@ -1,9 +1,33 @@
 import type { FieldProps } from '@rjsf/utils';
-import { useState } from 'react';
+import { ISO_4217_CURRENCIES } from '@pipewright/schemas';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** Currencies offered as suggestions (any ISO 4217 code is accepted). */
+/** Currencies listed first in the picker; every ISO 4217 code the runtime knows follows. */
 export const COMMON_CURRENCIES = ['USD', 'EUR', 'CNY', 'GBP', 'JPY', 'HKD', 'SGD', 'AUD', 'CAD', 'CHF'] as const;
+
+/**
+ * The picker's options: common currencies, then every other ISO 4217 code (`Intl.supportedValuesOf`),
+ * each labelled "EUR - Euro" in the interface language. A stored code outside the list (older
+ * data) stays selectable so the form never changes it silently; the server refuses it on save.
+ */
+export function currencyOptions(language: string, current?: string): { common: { code: string; label: string }[]; all: { code: string; label: string }[] } {
+  let names: Intl.DisplayNames | undefined;
+  try {
+    names = new Intl.DisplayNames([language, 'en'], { type: 'currency' });
+  } catch {
+    names = undefined;
+  }
+  const label = (code: string) => {
+    const name = names?.of(code);
+    return name && name !== code ? `${code} - ${name}` : code;
+  };
+  const known = new Set(ISO_4217_CURRENCIES);
+  const common = COMMON_CURRENCIES.filter((c) => known.has(c)).map((code) => ({ code, label: label(code) }));
+  const isCommon = new Set<string>(COMMON_CURRENCIES);
+  const extra = current && !known.has(current) ? [current] : [];
+  return { common, all: [...extra, ...ISO_4217_CURRENCIES.filter((c) => !isCommon.has(c))].map((code) => ({ code, label: label(code) })) };
+}
 
 interface Money {
   amount?: number;
@@ -11,8 +35,9 @@ interface Money {
 }
 
 /**
- * rjsf field for the shared money type: an amount and an ISO 4217 currency, edited together.
- * Clearing the amount clears the value.
+ * rjsf field for the shared money types: an amount and an ISO 4217 currency picked from a list
+ * (no free text, so "dollars" cannot become "DOL"), edited together. Clearing the amount clears
+ * the value. The amount input refuses negatives unless the schema allows them (`signedMoney`).
  *
  * @example
  * ```ts
@@ -20,7 +45,7 @@ interface Money {
  * ```
  */
 export function MoneyField(props: FieldProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const formData = props.formData as Money | undefined;
   const { onChange, fieldPathId, schema, required, disabled, readonly, errorSchema, name } = props;
   const id = fieldPathId.$id;
@@ -34,6 +59,9 @@ export function MoneyField(props: FieldProps) {
   const currencyErrors = (errorSchema as Record<string, { __errors?: string[] }> | undefined)?.currency?.__errors ?? [];
   const title = schema.title ?? name;
   const off = disabled || readonly;
+  const options = useMemo(() => currencyOptions(i18n.language, currency), [i18n.language, currency]);
+  const amountSchema = (schema.properties as Record<string, { minimum?: number }> | undefined)?.amount;
+  const min = typeof amountSchema?.minimum === 'number' ? amountSchema.minimum : undefined;
 
   return (
     <fieldset className="money-field" aria-describedby={errors.length || currencyErrors.length ? `${id}__error` : undefined}>
@@ -49,6 +77,7 @@ export function MoneyField(props: FieldProps) {
             type="number"
             inputMode="decimal"
             step="any"
+            {...(min === undefined ? {} : { min })}
             value={amountText}
             disabled={off}
             required={required}
@@ -61,26 +90,32 @@ export function MoneyField(props: FieldProps) {
         </span>
         <span>
           <label htmlFor={`${id}-currency`}>{t('forms.currency')}</label>
-          <input
+          <select
             id={`${id}-currency`}
-            list={`${id}-currencies`}
             value={currency}
-            maxLength={3}
-            size={4}
             disabled={off}
-            autoCapitalize="characters"
             aria-invalid={currencyErrors.length > 0}
             onChange={(e) => {
-              const cur = e.target.value.toUpperCase();
+              const cur = e.target.value;
               setCurrency(cur);
               if (amountText.trim() !== '') emit(amountText, cur);
             }}
-          />
-          <datalist id={`${id}-currencies`}>
-            {COMMON_CURRENCIES.map((c) => (
-              <option key={c} value={c} />
-            ))}
-          </datalist>
+          >
+            <optgroup label={t('forms.commonCurrencies')}>
+              {options.common.map((c) => (
+                <option key={`common-${c.code}`} value={c.code}>
+                  {c.label}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label={t('forms.allCurrencies')}>
+              {options.all.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.label}
+                </option>
+              ))}
+            </optgroup>
+          </select>
         </span>
       </div>
       {(errors.length > 0 || currencyErrors.length > 0) && (

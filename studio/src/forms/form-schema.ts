@@ -80,7 +80,7 @@ export function formUiSchema(schema: JsonSchema, hints: JsonSchema | undefined, 
       const ref = typeof prop.$ref === 'string' ? prop.$ref : '';
       const reference = references[name];
       if (reference) add(name, { 'ui:widget': 'reference', 'ui:options': { entity: reference.entity, ...(reference.lookup ? { lookup: reference.lookup } : {}) } });
-      else if (ref === `${TYPES_REF}money`) add(name, { 'ui:field': 'money' });
+      else if (ref === `${TYPES_REF}money` || ref === `${TYPES_REF}signedMoney`) add(name, { 'ui:field': 'money' });
     }
   }
   return ui;

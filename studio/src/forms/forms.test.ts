@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { retrieveSchema } from '@rjsf/utils';
 import { fitOrder, formSchema, formUiSchema, subsetSchema } from './form-schema';
 import { mergePatch } from './merge-patch';
+import { currencyOptions } from './MoneyField';
 import { problemToErrorSchema } from './server-errors';
 import { InterpretingValidator, toProperty } from './validator';
 
@@ -97,5 +98,23 @@ describe('mergePatch', () => {
   it('sends changes and nulls removed fields', () => {
     expect(mergePatch({ a: 1, b: 2, m: { amount: 1, currency: 'USD' } }, { a: 1, c: 3, m: { amount: 2, currency: 'USD' } })).toEqual({ b: null, c: 3, m: { amount: 2, currency: 'USD' } });
     expect(mergePatch({ a: undefined }, {})).toEqual({});
+  });
+});
+
+describe('currency picker options', () => {
+  it('offers every ISO 4217 code the runtime knows once, common ones first, named in the interface language', () => {
+    const { common, all } = currencyOptions('zh-CN');
+    const codes = [...common, ...all].map((o) => o.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect([...codes].sort()).toEqual([...Intl.supportedValuesOf('currency')].sort());
+    expect(codes.slice(0, 3)).toEqual(['USD', 'EUR', 'CNY']);
+    expect(codes).not.toContain('DOL');
+    expect(common.find((o) => o.code === 'CNY')?.label).toBe('CNY - 人民币');
+    expect(currencyOptions('en').common.find((o) => o.code === 'EUR')?.label).toBe('EUR - Euro');
+  });
+
+  it('keeps a stored code outside the list selectable instead of changing it silently', () => {
+    expect(currencyOptions('en', 'DOL').all[0]).toEqual({ code: 'DOL', label: 'DOL' });
+    expect(currencyOptions('en', 'USD').all.map((o) => o.code)).not.toContain('USD');
   });
 });

@@ -77,6 +77,8 @@ export const en = {
   forms: {
     amount: 'Amount',
     currency: 'Currency',
+    commonCurrencies: 'Common currencies',
+    allCurrencies: 'All currencies (ISO 4217)',
     choose: 'Choose…',
     yes: 'Yes',
     no: 'No',

@@ -75,6 +75,8 @@ export const zhCN: Dictionary = {
   forms: {
     amount: '金额',
     currency: '币种',
+    commonCurrencies: '常用币种',
+    allCurrencies: '全部币种（ISO 4217）',
     choose: '请选择…',
     yes: '是',
     no: '否',

@@ -83,7 +83,17 @@ describe('studio in chromium', () => {
     await page.locator('#root_account_id').fill('Cancity');
     await page.getByRole('option', { name: 'Cancity' }).first().click();
     await page.locator('#root_amount-amount').fill('25000');
-    await page.locator('#root_amount-currency').fill('EUR');
+    // The currency is picked from a list of the ISO 4217 codes the runtime knows: no free text.
+    const currency = page.locator('#root_amount-currency');
+    expect(await currency.evaluate((e) => e.tagName)).toBe('SELECT');
+    const codes = await currency.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect([...codes].sort()).toEqual(await page.evaluate(() => [...Intl.supportedValuesOf('currency')].sort()));
+    expect(codes.slice(0, 3)).toEqual(['USD', 'EUR', 'CNY']);
+    expect(codes).not.toContain('DOL');
+    expect(await currency.inputValue()).toBe('USD');
+    await currency.selectOption('EUR');
+    expect(await currency.locator('option:checked').textContent()).toBe('EUR - Euro');
+    await screenshot(page, 'money-currency-select');
     await page.locator('#root_expected_close_date').fill('2026-09-30');
     await page.locator('#root_source').selectOption('referral');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -125,5 +135,12 @@ describe('studio in chromium', () => {
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: 'Deals' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: '条记录' }).textContent()).toMatch(/条记录/);
     await screenshot(page, 'zh-cn-deals');
+    await page.goto(`${server.url}/records/pipeline.deal/new`);
+    const currency = page.locator('#root_amount-currency');
+    await currency.waitFor();
+    expect(await currency.locator('option[value="CNY"]').textContent()).toBe('CNY - 人民币');
+    expect(await currency.locator('optgroup').evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))).toEqual(['常用币种', '全部币种（ISO 4217）']);
+    await currency.selectOption('CNY');
+    await screenshot(page, 'zh-cn-currency-select');
   });
 });

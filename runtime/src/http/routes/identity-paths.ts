@@ -57,6 +57,7 @@ export const identityPaths: Record<string, Json> = {
     patch: { operationId: 'updateUser', summary: 'Change a user: name, email, unit, roles, password, active (admin)', tags, requestBody: body({ type: 'object', additionalProperties: false, properties: { ...userWrite, active: { type: 'boolean' } } }), responses: { '200': ok(ref('User')), ...errors(401, 403, 404, 409, 422) } },
   },
   '/api/users/{id}/deactivate': { parameters: [path('id')], post: { operationId: 'deactivateUser', summary: 'Deactivate: ends sessions, revokes tokens, keeps records (admin)', tags, responses: { '200': ok(ref('User')), ...errors(401, 403, 404, 409) } } },
+  '/api/users/{id}/unlock': { parameters: [path('id')], post: { operationId: 'unlockUser', summary: 'Lift the sign-in limits of an account after failed sign-ins (admin)', tags, responses: { '200': ok({ type: 'object', required: ['id', 'cleared'], properties: { id: { type: 'string' }, cleared: { type: 'integer', minimum: 0 } } }), ...errors(401, 403, 404) } } },
   '/api/users/{id}/reactivate': { parameters: [path('id')], post: { operationId: 'reactivateUser', summary: 'Reactivate a user (admin)', tags, responses: { '200': ok(ref('User')), ...errors(401, 403, 404) } } },
   '/api/org-units': {
     get: { operationId: 'listOrgUnits', summary: 'The org tree', tags, responses: { '200': ok(list('OrgUnit')), ...errors(401) } },

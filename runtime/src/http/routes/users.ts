@@ -6,6 +6,8 @@ import { adminOnly, requireScope } from '../../auth/guards';
 import { passwordProblem } from '../../auth/password';
 import { hasRole, type Principal } from '../../auth/principal';
 import { ROLES } from '../../auth/roles';
+import type { SignInLimits } from '../../auth/sign-in-limits';
+import { auditAction } from '../../auth/audit';
 import { createUser, updateUser, USER_COLUMNS, userView, type UserPatch } from '../../auth/users';
 import type { Database } from '../../db/tables';
 import { onlyMembers, readJsonObject } from '../body';
@@ -31,7 +33,8 @@ function canRead(p: Principal, user: { id: string; org_unit_id: string | null })
 }
 
 /**
- * `/api/users`: admins create, change, deactivate and reactivate users (all audited); managers
+ * `/api/users`: admins create, change, deactivate, reactivate and unlock (sign-in limits) users
+ * (all audited); managers
  * list the users of their subtree; everyone reads themselves. Users are never deleted, so no
  * record is ever orphaned. Password hashes never leave the database.
  *
@@ -40,7 +43,7 @@ function canRead(p: Principal, user: { id: string; org_unit_id: string | null })
  * app.route('/api/users', userRoutes(db, now));
  * ```
  */
-export function userRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEnv> {
+export function userRoutes(db: Kysely<Database>, now: () => Date, signIn?: SignInLimits): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', requireScope('read'), async (c) => {
@@ -96,6 +99,17 @@ export function userRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEnv> 
   });
 
   app.post('/:id/deactivate', adminOnly(), async (c) => c.json(await updateUser(db, c.req.param('id'), { active: false }, c.get('actor'), now())));
+  if (signIn) {
+    // Lifts the sign-in limits of the account (failures from every address), audited.
+    app.post('/:id/unlock', adminOnly(), async (c) => {
+      const id = c.req.param('id');
+      const user = await db.selectFrom('users').select(['id', 'email']).where('id', '=', id).executeTakeFirst();
+      if (!user) throw new NotFoundError(`There is no user "${id}".`, { user: id });
+      const cleared = await signIn.unlock({ email: user.email });
+      await auditAction(db, { actor: c.get('actor'), action: 'auth.unlock', subject: `user:${user.id}`, before: null, after: null, at: now(), meta: { cleared } });
+      return c.json({ id: user.id, cleared });
+    });
+  }
   app.post('/:id/reactivate', adminOnly(), async (c) => c.json(await updateUser(db, c.req.param('id'), { active: true }, c.get('actor'), now())));
 
   return app;
