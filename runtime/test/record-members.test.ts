@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type Client, type TestServer } from './harness';
-import { expectJson, move, publish, type Problem, type View } from './process/helpers';
+import { ensurePublished, expectJson, move, type Problem, type View } from './process/helpers';
 
 /** Sends a raw JSON text: an object literal cannot carry an own `__proto__` member, JSON can. */
 const raw = (client: Client, path: string, method: string, text: string, headers: Record<string, string> = {}) => client.api(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: text });
+
 
 describe.each(backends())('__proto__, constructor and prototype in record bodies on $name', (backend) => {
   let server: TestServer;
@@ -13,7 +14,7 @@ describe.each(backends())('__proto__, constructor and prototype in record bodies
     server = await startServer(backend);
     rep = server.as('rep');
     await server.seedOrg();
-    await publish(server.api, 'new_business');
+    await ensurePublished(server.api, 'new_business');
     accountId = (await expectJson<View>(rep.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Member Co', status: 'active' } } }), 201)).id;
   }, 120_000);
   afterAll(() => server?.close());

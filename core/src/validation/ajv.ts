@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { PLATFORM_FORMATS, schemaDocuments } from '@pipewright/schemas';
 import type { ErrorDetail } from '../errors';
+import { linearRegExpEngine } from './regexp';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -21,10 +22,11 @@ export type { ValidateFunction };
  * ```
  */
 export function createAjv(): Ajv2020 {
+  // Patterns run on a linear-time engine (see regexp.ts): no pattern can backtrack for ever.
   // ownProperties: `required`, `properties` and friends look at own members only, so a value on
   // an object's prototype never satisfies a schema (record bodies hold no prototype members:
   // see validation/members.ts).
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, useDefaults: false, ownProperties: true });
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, useDefaults: false, ownProperties: true, code: { regExp: linearRegExpEngine } });
   addFormats(ajv);
   for (const [name, validate] of Object.entries(PLATFORM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
   for (const doc of schemaDocuments) ajv.addSchema(doc as object);

@@ -34,3 +34,17 @@ describe('forbidden members', () => {
     expect(validate({ name: 'x' })).toBe(true);
   });
 });
+
+describe('patterns', () => {
+  it('run in linear time: ^(a+)+$ on 100,000 characters answers at once instead of backtracking for ever', () => {
+    const validate = createAjv().compile({ type: 'string', pattern: '^(a+)+$' });
+    expect(validate('a'.repeat(100_000) + '!')).toBe(false);
+    expect(validate('a'.repeat(100_000))).toBe(true);
+    expect(createAjv().compile({ type: 'string', pattern: '^[A-Z]{3}$' })('usd')).toBe(false);
+  });
+
+  it('refuses patterns the linear engine cannot run, when the schema compiles', () => {
+    expect(() => createAjv().compile({ type: 'string', pattern: '^(?=a)a$' })).toThrow(/not supported.*linear-time/);
+    expect(() => createAjv().compile({ type: 'string', pattern: '(a)\\1' })).toThrow(/not supported/);
+  });
+});

@@ -42,6 +42,11 @@ export interface QueueOptions {
   pollingIntervalSeconds: number;
   /** How often expired jobs are swept (by one process at a time). */
   maintenanceIntervalSeconds: number;
+  /**
+   * Jobs a worker fetches at once and runs concurrently. A worker that fetched a full batch
+   * fetches again at once, so a backlog drains without waiting for the polling interval.
+   */
+  batchSize: number;
 }
 
 /**
@@ -65,6 +70,7 @@ export function queueOptions(env: Record<string, string | undefined>): QueueOpti
     retryDelaySeconds: Math.round(num('PIPEWRIGHT_JOB_RETRY_DELAY_SECONDS', 5, 0)),
     pollingIntervalSeconds: num('PIPEWRIGHT_JOB_POLL_SECONDS', 2, 0.5),
     maintenanceIntervalSeconds: Math.round(num('PIPEWRIGHT_JOB_MAINTENANCE_SECONDS', 60, 1)),
+    batchSize: Math.round(num('PIPEWRIGHT_JOB_BATCH_SIZE', 8, 1)),
   };
 }
 

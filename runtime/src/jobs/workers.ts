@@ -6,7 +6,7 @@ import { actionKey, type ActionJob } from '../process/transition';
 import { PermanentActionError, runAction, type ActionEnv } from './actions';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from '../process/idempotency';
 import { compactStageCounts } from '../records/stage-column';
-import { QUEUES, type JobQueue, type MaintenanceJob } from './queue';
+import { QUEUES, type JobQueue, type MaintenanceJob, type QueueName } from './queue';
 import { recordIncident } from './recipients';
 import { handleSlaJob } from './sla';
 
@@ -53,27 +53,43 @@ export class Workers {
 
   async start(concurrency = 2): Promise<void> {
     if (this.#ids.length > 0) return;
-    const boss = this.queue.boss;
-    const polling = { pollingIntervalSeconds: this.queue.options.pollingIntervalSeconds, includeMetadata: true } as const;
-    // pg-boss waits a polling interval after every fetch, even one that found a job, so a
-    // worker process that no runtime wakes (PIPEWRIGHT_WORKERS=0 on the runtimes) would run at
-    // most one job per worker per interval. A worker that found a job asks for the next at once
-    // (notifyWorker) and waits the interval only when the queue is empty.
     for (let i = 0; i < concurrency; i++) {
-      this.#ids.push(await boss.work<ActionJob>(QUEUES.actions, polling, async (jobs) => {
-        for (const job of jobs) await this.#runActions(job);
-        const id = this.#ids[2 * i];
-        if (jobs.length > 0 && id) boss.notifyWorker(id);
-      }));
-      this.#ids.push(await boss.work<SlaJob>(QUEUES.sla, polling, async (jobs) => {
-        for (const job of jobs) if ((await handleSlaJob(this.env.db, this.definitions, job.data, this.id)) === 'breached') this.stats.breaches++;
-        const id = this.#ids[2 * i + 1];
-        if (jobs.length > 0 && id) boss.notifyWorker(id);
-      }));
+      await this.#work<ActionJob>(QUEUES.actions, (job) => this.#runActions(job));
+      await this.#work<SlaJob>(QUEUES.sla, async (job) => {
+        if ((await handleSlaJob(this.env.db, this.definitions, job.data, this.id)) === 'breached') this.stats.breaches++;
+      });
     }
-    this.#ids.push(await boss.work<MaintenanceJob>(QUEUES.maintenance, polling, async (jobs) => {
-      for (const job of jobs) if (job.data.task === 'sweep') await this.sweep();
-    }));
+    await this.#work<MaintenanceJob>(QUEUES.maintenance, async (job) => {
+      if (job.data.task === 'sweep') await this.sweep();
+    });
+  }
+
+  /**
+   * One pg-boss worker: fetches up to `batchSize` jobs, runs them concurrently, and fails only
+   * the jobs whose handler threw (pg-boss retries those with backoff; it completes the rest).
+   * pg-boss waits a polling interval after every fetch, even one that found jobs, so a worker
+   * process that no runtime wakes (PIPEWRIGHT_WORKERS=0 on the runtimes) would run one batch per
+   * interval: a worker that found jobs fetches again at once, and waits the interval only when
+   * the queue is empty. A backlog drains as fast as jobs run; an idle queue costs one poll per
+   * interval.
+   */
+  async #work<T extends object>(name: QueueName, run: (job: PgBoss.JobWithMetadata<T>) => Promise<void>): Promise<void> {
+    const boss = this.queue.boss;
+    const { pollingIntervalSeconds, batchSize } = this.queue.options;
+    let id = '';
+    id = await boss.work<T>(name, { pollingIntervalSeconds, batchSize, includeMetadata: true }, async (jobs) => {
+      await Promise.all(
+        jobs.map(async (job) => {
+          try {
+            await run(job);
+          } catch (err) {
+            await boss.fail(name, job.id, { message: (err as Error).message });
+          }
+        }),
+      );
+      if (jobs.length > 0) boss.notifyWorker(id);
+    });
+    this.#ids.push(id);
   }
 
   /**
@@ -105,22 +121,43 @@ export class Workers {
     for (const name of names) await this.queue.boss.offWork(name);
   }
 
+  /**
+   * Runs a job's actions in order. An action that fails for now does not hold the others back:
+   * in a job of several actions it moves to a job of its own (same idempotency key, the
+   * remaining retries, the next backoff delay) and the chain goes on at once, so it delays the
+   * actions after it by no more than its own timeout. A job of one action that fails for now
+   * throws, and pg-boss retries it. On the last attempt, or at once for a permanent failure,
+   * the failure becomes an incident.
+   */
   async #runActions(job: PgBoss.JobWithMetadata<ActionJob>): Promise<void> {
     const lastAttempt = job.retryCount >= job.retryLimit;
+    const attempts = (job.data.priorAttempts ?? 0) + job.retryCount + 1;
     for (const listed of job.data.actions) {
       const action = { ...listed, key: actionKey(job.data, listed) };
       try {
         if (await runAction(this.env, job.data, action)) this.stats.actionsRun++;
       } catch (err) {
         const permanent = err instanceof PermanentActionError;
-        if (!permanent && !lastAttempt) throw err;
+        if (!permanent && !lastAttempt) {
+          if (job.data.actions.length === 1) throw err;
+          await this.#retryAlone(job, listed, attempts);
+          continue;
+        }
         this.stats.actionsFailed++;
         const message = (err as Error).message;
-        this.log(`action ${action.key} (${action.type}) failed for good after ${job.retryCount + 1} attempt(s): ${message}`);
+        this.log(`action ${action.key} (${action.type}) failed for good after ${attempts} attempt(s): ${message}`);
         const at = this.env.now();
-        await recordIncident(this.env.db, { kind: action.type === 'core.webhook' ? 'webhook-failed' : 'action-failed', key: `action:${action.key}`, recordId: job.data.record.id, message, details: { action, attempts: job.retryCount + 1, transition: job.data.transition, process: job.data.process }, at });
-        await this.env.db.insertInto('action_runs').values({ key: action.key, record_id: job.data.record.id, action_type: action.type, status: 'failed', result: null, error: message.slice(0, 2000), attempts: job.retryCount + 1, finished_at: at }).onConflict((oc) => oc.column('key').doNothing()).execute();
+        await recordIncident(this.env.db, { kind: action.type === 'core.webhook' ? 'webhook-failed' : 'action-failed', key: `action:${action.key}`, recordId: job.data.record.id, message, details: { action, attempts, transition: job.data.transition, process: job.data.process }, at });
+        await this.env.db.insertInto('action_runs').values({ key: action.key, record_id: job.data.record.id, action_type: action.type, status: 'failed', result: null, error: message.slice(0, 2000), attempts, finished_at: at }).onConflict((oc) => oc.column('key').doNothing()).execute();
       }
     }
+  }
+
+  /** Sends one failed action of a chain as a job of its own, with the retries it has left. */
+  async #retryAlone(job: PgBoss.JobWithMetadata<ActionJob>, action: ActionJob['actions'][number], attempts: number): Promise<void> {
+    const o = this.queue.options;
+    const delay = o.retryDelaySeconds * 2 ** job.retryCount;
+    const alone: ActionJob = { ...job.data, actions: [{ ...action, key: actionKey(job.data, action) }], priorAttempts: attempts };
+    await this.queue.send(QUEUES.actions, alone, { retryLimit: Math.max(0, job.retryLimit - job.retryCount - 1), startAfter: Math.max(1, Math.round(delay)) });
   }
 }

@@ -43,6 +43,8 @@ export interface ActionJob {
    * idempotency key is `<historyId>:<id>`. Jobs written before 2026-11 carry the `key` itself.
    */
   actions: { id?: string; key?: string; type: string; config: Record<string, unknown> }[];
+  /** Attempts made before this job (an action retried on its own after failing in a chain). */
+  priorAttempts?: number;
 }
 
 /**

@@ -34,6 +34,12 @@ export async function publish(api: ApiFetch, id: string): Promise<number> {
   return body.version;
 }
 
+/** Publishes a process unless a version of it is already published (the runtime may publish shipped ones at start). */
+export async function ensurePublished(api: ApiFetch, id: string): Promise<void> {
+  const p = await expectJson<{ latestVersion: number | null }>(api(`/api/processes/${id}`), 200);
+  if (!p.latestVersion) await publish(api, id);
+}
+
 /** Creates a deal through the records API. */
 export async function createDeal(api: ApiFetch, data: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<View> {
   return expectJson<View>(api('/api/records/pipeline.deal', { method: 'POST', json: { data, ...extra } }), 201);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/jobs/queue';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { count, eventually, expectJson, move, publish, type View } from './helpers';
+import { count, ensurePublished, eventually, expectJson, move, type View } from './helpers';
 
 interface Stage {
   id: string;
@@ -42,6 +42,7 @@ function pathTo(p: ProcessDoc, stage: string): Transition[] {
   return path;
 }
 
+
 describe.each(backends())('every transition of every shipped process on $name', (backend) => {
   let server: TestServer;
   let rep: Client;
@@ -77,11 +78,11 @@ describe.each(backends())('every transition of every shipped process on $name', 
     let actions = 0;
     const proposals: { deal: View; name: string }[] = [];
     for (const p of processes) {
-      await publish(server.api, p.id);
+      await ensurePublished(server.api, p.id);
       for (const t of p.transitions) {
         for (const from of sourcesOf(p, t)) {
           const name = `${p.id} ${t.id} from ${from}`;
-          let deal = await expectJson<View>(rep.api(`/api/records/${p.entity}`, { method: 'POST', json: { data: body(name) } }), 201);
+          let deal = await expectJson<View>(rep.api(`/api/records/${p.entity}`, { method: 'POST', json: { data: body(name), process: p.id } }), 201);
           if (deal.stage === null) deal = (await expectJson<{ record: View }>(move(server.api, deal.id, deal.version, { to: p.initialStage, process: p.id }), 200)).record;
           for (const step of [...pathTo(p, from), t]) {
             const res = await expectJson<{ record: View; transition: { transition: string | null } }>(move(server.api, deal.id, deal.version, { to: step.to, transition: step.id }), 200);

@@ -184,6 +184,7 @@ export const enProcess = {
     moving: 'Moving…',
     moved: 'Moved {{deal}} to {{stage}}.',
     blockedTitle: 'Moving {{deal}} to {{stage}} is blocked',
+    guardTooCostly: 'The rule that guards this move did too much work and was stopped. Ask an admin to simplify it.',
     whyBlocked: 'Why',
     requirementsTitle: 'To move {{deal}} to {{stage}}, fill in',
     saveAndMove: 'Save and move',

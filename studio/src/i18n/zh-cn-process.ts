@@ -185,6 +185,7 @@ export const zhCNProcess: Widen<typeof enProcess> = {
     moving: '移动中…',
     moved: '已将 {{deal}} 移动到 {{stage}}。',
     blockedTitle: '无法将 {{deal}} 移动到 {{stage}}',
+    guardTooCostly: '此移动的守卫规则计算量过大，已被停止。请联系管理员简化该规则。',
     whyBlocked: '原因',
     requirementsTitle: '要将 {{deal}} 移动到 {{stage}}，请填写',
     saveAndMove: '保存并移动',

@@ -92,7 +92,7 @@ export function MoveDialog({ state, entity, labels, onRetry, onClose }: MoveDial
           {state.phase === 'error' && (
             <>
               <h2 id="move-dialog-title">{t('board.blockedTitle', { deal, stage })}</h2>
-              <p role="alert" className="form-alert">{state.stale ? t('board.stale', { deal }) : moveErrorText(t, state.code, stage)}</p>
+              <p role="alert" className="form-alert">{state.stale ? t('board.stale', { deal }) : state.tooCostly ? t('board.guardTooCostly') : moveErrorText(t, state.code, stage)}</p>
             </>
           )}
           {state.phase !== 'requirements' && (

@@ -9,7 +9,7 @@ export type MoveState =
   | { phase: 'pending'; deal: RecordView; to: string; transition: string | null }
   | { phase: 'blocked'; deal: RecordView; to: string; transition: string | null; problem: TransitionProblem }
   | { phase: 'requirements'; deal: RecordView; to: string; transition: string | null; problem: TransitionProblem }
-  | { phase: 'error'; deal: RecordView; to: string; transition: string | null; message: string; code?: string; stale?: boolean }
+  | { phase: 'error'; deal: RecordView; to: string; transition: string | null; message: string; code?: string; stale?: boolean; tooCostly?: boolean }
   | null;
 
 /** Callbacks of {@link useMove}. */
@@ -49,6 +49,8 @@ export function useMove(type: string, cb: MoveCallbacks) {
       }
       const problem = err.problem as TransitionProblem;
       if (problem.code === 'process.guard-failed') return setState({ phase: 'blocked', deal, to, transition, problem });
+      // The guard itself did too much work (an admin's rule to fix), not something the rep can change.
+      if (problem.code === 'process.guard-budget-exceeded') return setState({ phase: 'error', deal, to, transition, message: problem.detail, code: problem.code, tooCostly: true });
       if (problem.code === 'process.requirements-unmet' && problem.schema) {
         // a retry that is still incomplete: let the form show the problems on its fields
         if (data) throw err;
