@@ -12,6 +12,7 @@ import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
 import { isStorageUnavailable } from '../db/unavailable';
+import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import { mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
@@ -128,13 +129,17 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   mountStudio(app, STUDIO_DIST);
 
   app.notFound((c) => c.json(problem(404, 'not-found', `Nothing at ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
+  const constraints = constraintCatalog(s.registry);
   app.onError((err, c) => {
     if (isStorageUnavailable(err)) {
       // The database is restarting or out of reach: worth retrying (writes with an Idempotency-Key).
       log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}: storage unavailable (${err instanceof Error ? err.message : String(err)})`);
       return c.json({ ...problem(503, 'storage-unavailable', 'The database cannot be reached right now; retry shortly (writes with the same Idempotency-Key).'), instance: c.req.path }, 503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
     }
-    const p = toProblem(err);
+    // A database error caused by the request (a taken value, a bad reference, a value the
+    // database cannot store) is the client's problem, named by field; see db/errors.ts.
+    const p = toProblem(databaseProblem(err, constraints) ?? err);
+    if (p.status === 503 && typeof p.retryAfter === 'number') c.header('Retry-After', String(p.retryAfter));
     p.instance = c.req.path;
     if (p.status >= 500) log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return c.json(p, p.status as 400, { 'Content-Type': 'application/problem+json' });
