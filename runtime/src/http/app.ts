@@ -20,6 +20,7 @@ import { metricPaths, metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
 import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
+import { storableQuery } from './input-limits';
 import { problem, toProblem } from './problem';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -106,6 +107,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   const auth = authenticate({ db: s.database.db, config: s.config, limiter, now, cache: new PrincipalCache(s.config.authCacheMs) });
   // Everything under /api/ needs a session or a token, except signing in.
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
+  app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
   const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}) } }), typesSchema));
