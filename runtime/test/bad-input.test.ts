@@ -64,6 +64,13 @@ describe.each(backends())('bad input answers 4xx on $name', (backend) => {
     expect((await rep.api('/api/pipeline/time-in-stage?process=new_business&asOf=%00')).status).toBe(400);
   });
 
+  it('refuses sort or filter names that are members of every object (found by the fuzzer)', async () => {
+    for (const query of ['sort=constructor', 'sort=__proto__', 'sort=-toString', 'filter[constructor]=x', 'filter[hasOwnProperty][eq]=1']) {
+      const p = await expectJson<Problem>(rep.api(`/api/records/crm.contact?${query}`), 400);
+      expect(p.code, query).toBe('query.invalid');
+    }
+  });
+
   it('refuses a tampered cursor with 400 naming it', async () => {
     const cursor = (s: string, v: unknown[]) => Buffer.from(JSON.stringify({ s, v })).toString('base64url');
     const id = '00000000-0000-4000-8000-000000000001';

@@ -64,7 +64,8 @@ export function fieldExpression(field: FieldInfo): { kind: Kind; expr: RawBuilde
 }
 
 function target(entity: LoadedEntity, name: string): Target | null {
-  const sys = SYSTEM[name];
+  // Own members only: `sort=constructor` must not find Object.prototype's.
+  const sys = Object.hasOwn(SYSTEM, name) ? SYSTEM[name] : undefined;
   if (sys) return { name, kind: sys.kind, expr: sql`${sql.ref(sys.column)}` };
   const field = entity.fields.get(name);
   if (!field || field.type === 'array' || (field.type === 'object' && field.format !== 'money')) return null;
@@ -274,7 +275,7 @@ export function orderBy(sort: SortKey[]): RawBuilder<unknown> {
 /** The sort values of a row, for its cursor. */
 export function sortValuesOf(sort: SortKey[], row: { id: string; data: Record<string, unknown>; [k: string]: unknown }): unknown[] {
   const values = sort.map((s) => {
-    const sys = SYSTEM[s.target.name];
+    const sys = Object.hasOwn(SYSTEM, s.target.name) ? SYSTEM[s.target.name] : undefined;
     const raw = sys ? row[sys.column] : row.data[s.target.name];
     if (raw === undefined || raw === null) return null;
     if (raw instanceof Date) return raw.toISOString();
