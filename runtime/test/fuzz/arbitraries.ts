@@ -40,8 +40,14 @@ export const anyJson: Arbitrary<unknown> = fc.oneof(fc.constantFrom<unknown>(nul
 const pick = <T>(values: T[], fallback: Arbitrary<T>): Arbitrary<T> => (values.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: fallback }) : fallback);
 
 /** A value for a path parameter, by its name. */
-function pathValue(name: string, pools: Pools): Arbitrary<string> {
+function pathValue(name: string, pools: Pools, template: string): Arbitrary<string> {
   const uuid = fc.uuid();
+  if (name === 'id') {
+    if (/\/(records|deals)\//.test(template)) return pick(pools.recordIds, uuid);
+    if (template.startsWith('/api/users/')) return pick(pools.userIds, text);
+    if (template.startsWith('/api/processes/')) return pick(pools.processIds, text);
+    if (template.startsWith('/api/org-units/')) return pick(pools.unitIds, text);
+  }
   switch (name) {
     case 'type':
       return pick(pools.entityTypes, text);
@@ -169,7 +175,7 @@ function bodyOf(doc: OpenApiDocument, op: Operation, pools: Pools): Arbitrary<{ 
  * ```
  */
 export function requestsFor(doc: OpenApiDocument, op: Operation, pools: Pools): Arbitrary<FuzzRequest> {
-  const path = fc.tuple(...op.pathParams.map((p) => pathValue(p, pools))).map((values) => op.pathParams.reduce((acc, p, i) => acc.replace(`{${p}}`, encodeSegment(values[i] as string)), op.path));
+  const path = fc.tuple(...op.pathParams.map((p) => pathValue(p, pools, op.path))).map((values) => op.pathParams.reduce((acc, p, i) => acc.replace(`{${p}}`, encodeSegment(values[i] as string)), op.path));
   const documented = op.query.map((q) => fc.option(queryValue(q.name, q.schema, pools).map((v) => [q.name, v] as [string, string]), { freq: 2, nil: undefined }));
   const query = fc.tuple(fc.tuple(...documented), fc.option(fc.tuple(fc.constantFrom('filter[nope]', 'filter[name][zz]', 'x', 'sort', 'limit', '__proto__'), text), { freq: 4, nil: undefined })).map(([docd, extra]) => [...docd, extra].filter((x): x is [string, string] => x !== undefined));
   const headers = fc.record(
