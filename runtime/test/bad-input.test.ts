@@ -72,6 +72,14 @@ describe.each(backends())('bad input answers 4xx on $name', (backend) => {
     }
   });
 
+  it('answers an empty PATCH of an org unit with the unit unchanged (found by the fuzzer: 500)', async () => {
+    await server.seedOrg();
+    const before = await countRows(server.platform);
+    const unit = await expectJson<{ id: string; name: string }>(server.api('/api/org-units/t-north-a', { method: 'PATCH', json: {} }), 200);
+    expect([unit.id, unit.name]).toEqual(['t-north-a', 'North A']);
+    expect(await countRows(server.platform)).toEqual(before);
+  });
+
   it('refuses a tampered cursor with 400 naming it', async () => {
     const cursor = (s: string, v: unknown[]) => Buffer.from(JSON.stringify({ s, v })).toString('base64url');
     const id = '00000000-0000-4000-8000-000000000001';

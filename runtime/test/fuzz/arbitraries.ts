@@ -80,7 +80,7 @@ function queryValue(name: string, schema: Schema, pools: Pools): Arbitrary<strin
 }
 
 /** A value meant to fit a schema (loosely: it may still be refused for its meaning). */
-export function fromSchema(doc: OpenApiDocument, raw: Schema, pools: Pools, depth = 0): Arbitrary<unknown> {
+export function fromSchema(doc: OpenApiDocument, raw: Schema, pools: Pools, depth = 0, lean = false): Arbitrary<unknown> {
   const s = resolve(doc, raw);
   if (depth > 6) return fc.constant(null);
   if (s.const !== undefined) return fc.constant(s.const);
@@ -94,11 +94,12 @@ export function fromSchema(doc: OpenApiDocument, raw: Schema, pools: Pools, dept
       const props = Object.entries(s.properties ?? {});
       if (props.length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 });
       const required = new Set(s.required ?? []);
-      const members = Object.fromEntries(props.map(([k, v]) => [k, fromSchema(doc, v, pools, depth + 1)]));
+      // Lean values hold only required members: likelier to be accepted, so writes succeed too.
+      const members = Object.fromEntries(props.filter(([k]) => !lean || required.has(k)).map(([k, v]) => [k, fromSchema(doc, v, pools, depth + 1, lean)]));
       return fc.record(members, { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) });
     }
     case 'array':
-      return fc.array(fromSchema(doc, s.items ?? {}, pools, depth + 1), { minLength: s.minItems ?? 0, maxLength: Math.min(s.maxItems ?? 3, 3) });
+      return fc.array(fromSchema(doc, s.items ?? {}, pools, depth + 1, lean), { minLength: s.minItems ?? 0, maxLength: Math.min(s.maxItems ?? 3, 3) });
     case 'integer':
       return fc.integer({ min: s.minimum ?? -10, max: s.maximum ?? 1_000_000 });
     case 'number':
@@ -158,7 +159,8 @@ function bodyOf(doc: OpenApiDocument, op: Operation, pools: Pools): Arbitrary<{ 
   if ((resolved.required ?? []).length > 0) invalid.push(plausible.map((v) => ({ ...json('missing-required', true)(Object.fromEntries(Object.entries(v as object).filter(([k]) => !(resolved.required ?? []).includes(k)))) })));
   if (resolved.additionalProperties === false) invalid.push(plausible.map((v) => json('unknown-member', true)({ ...(v as object), zz_unknown_member: 1 })));
   return fc.oneof(
-    { weight: 4, arbitrary: plausible.map(json('plausible')) },
+    { weight: 3, arbitrary: plausible.map(json('plausible')) },
+    { weight: 3, arbitrary: fromSchema(doc, schema, pools, 0, true).map(json('lean')) },
     { weight: 2, arbitrary: spoiled.map(json('spoiled')) },
     { weight: 1, arbitrary: withProto.map((t) => ({ text: t, contentType: 'application/json', invalid: false, kind: '__proto__' })) },
     { weight: 3, arbitrary: fc.oneof(...invalid) },
