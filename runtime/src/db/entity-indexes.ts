@@ -34,11 +34,25 @@ async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concu
         // date-time fields are indexed on their text (ISO 8601, as the importer normalises it).
         return field.format === 'date-time' ? sql`(data->>${sql.lit(field.name)})` : fieldExpression(field).expr;
       });
-      const hash = createHash('sha256').update(`${entity.fullId}|${index.fields.join(',')}|${index.unique ? 'u' : ''}`).digest('hex').slice(0, 10);
-      const name = `rx_${entity.fullId.replace(/\./g, '_').slice(0, 30)}_${hash}`;
+      const name = entityIndexName(entity.fullId, index);
       const where = index.unique ? sql`type = ${sql.lit(entity.fullId)} and deleted_at is null` : sql`type = ${sql.lit(entity.fullId)}`;
       if (await createIndexOnline(db, name, sql`records (${sql.join(exprs)}) where ${where}`, { concurrent, ...(index.unique ? { unique: true } : {}) })) created++;
     }
   }
   return created;
+}
+
+/**
+ * The name of the index an entity definition asks for: derived from the entity and the index,
+ * so a changed index gets a new name, and a constraint violation can be traced back to its
+ * fields (see `db/errors.ts`).
+ *
+ * @example
+ * ```ts
+ * entityIndexName('crm.account', { fields: ['name'], unique: true }); // 'rx_crm_account_...'
+ * ```
+ */
+export function entityIndexName(entity: string, index: { fields: string[]; unique?: boolean }): string {
+  const hash = createHash('sha256').update(`${entity}|${index.fields.join(',')}|${index.unique ? 'u' : ''}`).digest('hex').slice(0, 10);
+  return `rx_${entity.replace(/\./g, '_').slice(0, 30)}_${hash}`;
 }

@@ -22,3 +22,22 @@ export function isoTime(value: Date | string): string {
 export function isoTimeOrNull(value: Date | string | null | undefined): string | null {
   return value === null || value === undefined ? null : isoTime(value);
 }
+
+const MIN_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * Whether an instant can be stored and compared as `timestamptz` by both backends: years 1 to
+ * 9999 in UTC. PostgreSQL has no year 0 (`0000-01-01` is out of range), and JavaScript writes
+ * years past 9999 as `+010000-...`, which it cannot read.
+ *
+ * @example
+ * ```ts
+ * storableInstant(new Date('0000-01-01')); // false
+ * ```
+ */
+export function storableInstant(d: Date): boolean {
+  const t = d.getTime();
+  return !Number.isNaN(t) && t >= MIN_INSTANT && t <= MAX_INSTANT;
+}
+

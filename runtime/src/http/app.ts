@@ -12,6 +12,7 @@ import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
 import { isStorageUnavailable } from '../db/unavailable';
+import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import { mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
@@ -19,6 +20,7 @@ import { metricPaths, metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
 import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
+import { storableQuery } from './input-limits';
 import { problem, toProblem } from './problem';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -106,6 +108,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   const auth = authenticate({ db: s.database.db, config: s.config, limiter, now, cache: new PrincipalCache(s.config.authCacheMs) });
   // Everything under /api/ needs a session or a token, except signing in.
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
+  app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
   const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}) } }), typesSchema));
@@ -129,13 +132,17 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   mountStudio(app, STUDIO_DIST);
 
   app.notFound((c) => c.json(problem(404, 'not-found', `Nothing at ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
+  const constraints = constraintCatalog(s.registry);
   app.onError((err, c) => {
     if (isStorageUnavailable(err)) {
       // The database is restarting or out of reach: worth retrying (writes with an Idempotency-Key).
       log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}: storage unavailable (${err instanceof Error ? err.message : String(err)})`);
       return c.json({ ...problem(503, 'storage-unavailable', 'The database cannot be reached right now; retry shortly (writes with the same Idempotency-Key).'), instance: c.req.path }, 503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
     }
-    const p = toProblem(err);
+    // A database error caused by the request (a taken value, a bad reference, a value the
+    // database cannot store) is the client's problem, named by field; see db/errors.ts.
+    const p = toProblem(databaseProblem(err, constraints) ?? err);
+    if (p.status === 503 && typeof p.retryAfter === 'number') c.header('Retry-After', String(p.retryAfter));
     p.instance = c.req.path;
     if (p.status >= 500) log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return c.json(p, p.status as 400, { 'Content-Type': 'application/problem+json' });

@@ -1,10 +1,12 @@
 import { PipewrightError, ValidationError } from '@pipewright/core';
 import type { Context } from 'hono';
+import { checkJsonValue } from './input-limits';
 
 const JSON_TYPES = ['application/json', 'application/merge-patch+json', 'application/problem+json'];
 
 /**
- * Reads a JSON object body. Wrong media type is 415, malformed JSON 400, a non-object 422.
+ * Reads a JSON object body. Wrong media type is 415, malformed JSON 400, a non-object 422,
+ * a body nested too deep or holding text that cannot be stored 422 (see {@link checkJsonValue}).
  * The size limit is enforced before this by the body-limit middleware (chunked bodies too).
  *
  * @example
@@ -24,6 +26,7 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   } catch (err) {
     throw new PipewrightError({ code: 'malformed-json', status: 400, message: `The body is not valid JSON: ${(err as Error).message}` });
   }
+  checkJsonValue(value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError({ code: 'body.not-object', message: 'The body must be a JSON object.', details: [{ pointer: '', message: 'must be an object', code: 'type' }] });
   }

@@ -126,6 +126,14 @@ function parseCsv(csv: string): { header: string[]; rows: { line: number; cells:
   if (!first) throw new ValidationError({ code: 'import.empty-csv', message: 'The CSV is empty: it needs a header row.', details: [{ pointer: '/csv', message: 'no header row' }] });
   if (rest.length > MAX_ROWS) throw new PipewrightError({ code: 'import.too-many-rows', status: 413, message: `At most ${MAX_ROWS} rows per import; this file has ${rest.length}.` });
   const header = first.record.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  const twice = header.flatMap((h, i) => {
+    const earlier = seen.get(h);
+    if (earlier === undefined) seen.set(h, i);
+    // Unnamed columns cannot be mapped, so only named ones must be unique.
+    return earlier === undefined || h === '' ? [] : [{ pointer: '/csv', message: `column "${h}" appears twice in the header (columns ${earlier + 1} and ${i + 1})`, code: 'duplicate-header' }];
+  });
+  if (twice.length) throw new ValidationError({ code: 'import.duplicate-header', message: `The CSV header names a column more than once: ${twice.map((t) => t.message).join('; ')}. Rename one so each column is read unambiguously.`, details: twice });
   return { header, rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })) };
 }
 

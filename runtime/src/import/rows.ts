@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { LoadedEntity, Registry } from '@pipewright/core';
+import { ValidationError, type LoadedEntity, type Registry } from '@pipewright/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables';
+import { storableText, textProblem } from '../db/text';
 import { convertCell, defaultType, fillTemplate } from './convert';
 import type { RowProblem } from './importer';
 import { addToLookup, loadLookup, loadUsers, type LookupTable } from './lookups';
 import { fieldMapping, type FieldMapping, type ImportMapping } from './mapping';
+import { markUniqueConflicts } from './unique';
 
 /** A CSV row turned into a record body plus system columns, with its problems and notes. */
 export interface PreparedRow {
@@ -47,6 +49,7 @@ export async function buildRows(db: Kysely<Database>, registry: Registry, entity
   }
   const users = targets.some(([t]) => t === '$owner') ? await loadUsers(db) : undefined;
   const units = new Set((await db.selectFrom('org_units').select('id').execute()).map((u) => u.id));
+  const defaults = systemDefaults(mapping, users, units);
   const deferred: Deferred[] = [];
   const rows: PreparedRow[] = csvRows.map(({ line, cells }) => {
     const row: PreparedRow = { row: line, id: randomUUID(), data: {}, owner: null, orgUnit: null, stage: null, problems: [], notes: [] };
@@ -62,8 +65,16 @@ export async function buildRows(db: Kysely<Database>, registry: Registry, entity
         row.notes.push(`${column}: "${raw}" read as "${m.aliases[raw]}"`);
         raw = m.aliases[raw] as string;
       }
+      const unstorable = textProblem(raw);
+      if (unstorable) {
+        row.problems.push({ row: line, column, field: target, value: storableText(raw), reason: `the cell ${unstorable}` });
+        continue;
+      }
       if (raw === '') {
-        if (m.default !== undefined) assign(row, target, m.default);
+        if (target === '$owner' && defaults.owner) {
+          row.owner = defaults.owner.id;
+          if (!mapping.fields.$orgUnit) row.orgUnit = defaults.owner.orgUnit;
+        } else if (m.default !== undefined) assign(row, target, m.default);
         else row.notes.push(`${column} empty: ${m.emptyNote ?? `${target} left unset`}`);
         continue;
       }
@@ -99,7 +110,30 @@ export async function buildRows(db: Kysely<Database>, registry: Registry, entity
     for (const d of deferred) resolveLookup(d.row, d.target, d.m, d.value, d.column, table);
   }
   if (mapping.key) markDuplicateKeys(rows, mapping.key, await loadLookup(db, entity.fullId, mapping.key));
+  await markUniqueConflicts(db, entity, rows);
   return rows;
+}
+
+/**
+ * The `default` of `$owner` (a user by id, name or email, like a cell) and of `$orgUnit` must
+ * name what exists: 422 pointing into the mapping otherwise, before any row is read.
+ */
+function systemDefaults(mapping: ImportMapping, users: Awaited<ReturnType<typeof loadUsers>> | undefined, units: Set<string>): { owner?: { id: string; orgUnit: string | null } } {
+  const details: { pointer: string; message: string; code: string }[] = [];
+  const out: { owner?: { id: string; orgUnit: string | null } } = {};
+  const owner = mapping.fields.$owner;
+  if (typeof owner === 'object' && owner.default !== undefined) {
+    const key = String(owner.default);
+    const user = users?.byKey.get(key) ?? users?.byKey.get(key.toLowerCase());
+    if (typeof owner.default !== 'string' || !user || users?.ambiguous.has(key)) details.push({ pointer: '/mapping/fields/$owner/default', message: user ? `user "${key}" is ambiguous` : `no user "${key}" (by id, name or email)`, code: 'unknown-reference' });
+    else out.owner = user;
+  }
+  const unit = mapping.fields.$orgUnit;
+  if (typeof unit === 'object' && unit.default !== undefined && (typeof unit.default !== 'string' || !units.has(unit.default))) {
+    details.push({ pointer: '/mapping/fields/$orgUnit/default', message: `no org unit "${String(unit.default)}"`, code: 'unknown-reference' });
+  }
+  if (details.length) throw new ValidationError({ code: 'import.invalid-mapping', message: 'The mapping names users or org units that do not exist.', details });
+  return out;
 }
 
 function withReference(entity: LoadedEntity, target: string, m: FieldMapping): FieldMapping {

@@ -1,5 +1,7 @@
 import { ValidationError, type ErrorDetail, type FieldInfo, type LoadedEntity } from '@pipewright/core';
 import { sql, type RawBuilder } from 'kysely';
+import { storableInstant } from '../db/time';
+import { textProblem } from '../db/text';
 
 export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'exists';
 const OPS: readonly FilterOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'];
@@ -62,7 +64,8 @@ export function fieldExpression(field: FieldInfo): { kind: Kind; expr: RawBuilde
 }
 
 function target(entity: LoadedEntity, name: string): Target | null {
-  const sys = SYSTEM[name];
+  // Own members only: `sort=constructor` must not find Object.prototype's.
+  const sys = Object.hasOwn(SYSTEM, name) ? SYSTEM[name] : undefined;
   if (sys) return { name, kind: sys.kind, expr: sql`${sql.ref(sys.column)}` };
   const field = entity.fields.get(name);
   if (!field || field.type === 'array' || (field.type === 'object' && field.format !== 'money')) return null;
@@ -83,8 +86,10 @@ export function parseValue(kind: Kind, raw: string): unknown {
       return /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : null;
     case 'uuid':
       return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw) ? raw.toLowerCase() : null;
-    case 'timestamp':
-      return Number.isNaN(Date.parse(raw)) ? null : new Date(raw).toISOString();
+    case 'timestamp': {
+      const d = new Date(raw);
+      return storableInstant(d) ? d.toISOString() : null;
+    }
     default:
       return raw;
   }
@@ -179,15 +184,29 @@ export function encodeCursor(sort: SortKey[], values: unknown[]): string {
   return Buffer.from(JSON.stringify({ s: sortSignature(sort), v: values })).toString('base64url');
 }
 
+/**
+ * The sort values a cursor carries, each checked as a filter value of its kind (a cursor is
+ * client input: a tampered one must be a 400, never a failed cast in SQL); `null` if damaged.
+ */
 function decodeCursor(raw: string, sort: SortKey[]): unknown[] | null {
+  let parsed: { s?: unknown; v?: unknown };
   try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown; v?: unknown };
-    if (parsed.s !== sortSignature(sort) || !Array.isArray(parsed.v) || parsed.v.length !== sort.length + 1) return null;
-    const ok = parsed.v.every((v, i) => v === null || (i < sort.length ? ['string', 'number', 'boolean'].includes(typeof v) : typeof v === 'string'));
-    return ok ? parsed.v : null;
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { s?: unknown; v?: unknown };
   } catch {
     return null;
   }
+  if (typeof parsed !== 'object' || parsed === null || parsed.s !== sortSignature(sort) || !Array.isArray(parsed.v) || parsed.v.length !== sort.length + 1) return null;
+  const values = parsed.v.map((v, i) => {
+    const kind: Kind = i < sort.length ? (sort[i] as SortKey).target.kind : 'uuid';
+    if (v === null) return i < sort.length ? null : undefined;
+    if (kind === 'number') return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    if (kind === 'boolean') return typeof v === 'boolean' ? v : undefined;
+    if (typeof v !== 'string' && !(kind === 'text' && typeof v === 'number')) return undefined;
+    const text = String(v);
+    if (textProblem(text)) return undefined;
+    return kind === 'text' ? text : (parseValue(kind, text) ?? undefined);
+  });
+  return values.every((v) => v !== undefined) ? values : null;
 }
 
 function typed(kind: Kind, value: unknown): RawBuilder<unknown> {
@@ -256,7 +275,7 @@ export function orderBy(sort: SortKey[]): RawBuilder<unknown> {
 /** The sort values of a row, for its cursor. */
 export function sortValuesOf(sort: SortKey[], row: { id: string; data: Record<string, unknown>; [k: string]: unknown }): unknown[] {
   const values = sort.map((s) => {
-    const sys = SYSTEM[s.target.name];
+    const sys = Object.hasOwn(SYSTEM, s.target.name) ? SYSTEM[s.target.name] : undefined;
     const raw = sys ? row[sys.column] : row.data[s.target.name];
     if (raw === undefined || raw === null) return null;
     if (raw instanceof Date) return raw.toISOString();

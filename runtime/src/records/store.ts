@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, type LoadedEntity, type Registry } from '@pipewright/core';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { AccessPolicy } from './access';
 import { listStageColumn, STAGE_ENTRY_SORT } from './stage-column';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
+import { uniqueProblem } from './unique';
 import { toView, type RecordView } from './view';
 
 /**
@@ -175,7 +176,8 @@ export class RecordStore {
       await appendEvent(tx, { record: view, action: 'create', actor, at: now, before: null, after: view });
       return view;
     };
-    return trx ? run(trx) : this.db.transaction().execute(run);
+    // A unique violation aborts the transaction; the record holding the value is looked up after it.
+    return trx ? run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, input.data))) : this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, input.data, this.findVisible(type, actor))));
   }
 
   /** One live record the principal may see, or 404 (existence is not revealed). */
@@ -221,11 +223,13 @@ export class RecordStore {
     const actor = principalOf(by);
     const entity = this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
-    return this.db.transaction().execute(async (tx) => {
+    let attempted: Record<string, unknown> | undefined;
+    const run = async (tx: Transaction<Database>) => {
       const current = await this.lockEditable(tx, type, id, actor);
       if (current.version !== expectedVersion) throw stale(current.version, expectedVersion);
       const before = toView(current);
       const data = patch.data ? mergePatch(before.data, patch.data) : before.data;
+      attempted = data;
       assertValidBody(entity, data);
       if (patch.data && current.stage !== null && current.process_id !== null && current.process_version !== null) {
         const locked = await this.#stageGate().locked(tx, { processId: current.process_id, version: current.process_version, stage: current.stage }, before.data, data);
@@ -253,7 +257,18 @@ export class RecordStore {
       if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden('This change would take the record out of your reach.');
       await appendEvent(tx, { record: after, action: 'update', actor, at: now, before, after });
       return after;
-    });
+    };
+    return this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted, this.findVisible(type, actor, id))));
+  }
+
+  /** Finds a live record the principal sees that matches every condition (other than `self`). */
+  private findVisible(type: string, actor: Principal, self?: string) {
+    return async (conditions: RawBuilder<unknown>[]): Promise<string | undefined> => {
+      let q = this.visible(type, actor).select('id').where('deleted_at', 'is', null);
+      for (const c of conditions) q = q.where(c as never);
+      if (self) q = q.where('id', '!=', self);
+      return (await q.limit(1).executeTakeFirst())?.id;
+    };
   }
 
   /** Soft delete: the record leaves listings but keeps its history; 412 if a version is given and stale. */

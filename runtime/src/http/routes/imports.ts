@@ -7,6 +7,7 @@ import { importCsv } from '../../import/importer';
 import type { ImportStages } from '../../import/stages';
 import { isUuid } from '../../records/store';
 import { onlyMembers, readJsonObject } from '../body';
+import { checkJsonValue } from '../input-limits';
 import type { AppEnv } from '../context';
 
 /**
@@ -41,6 +42,7 @@ export function importRoutes(db: Kysely<Database>, registry: Registry, stages?: 
       } catch {
         throw new ValidationError({ code: 'import.invalid-mapping', message: 'The form field "mapping" must be JSON.', details: [{ pointer: '/mapping', message: 'must be a JSON object' }] });
       }
+      checkJsonValue(mapping, '/mapping');
     } else {
       const body = await readJsonObject(c);
       onlyMembers(body, ['mapping', 'csv', 'fileName']);

@@ -57,6 +57,8 @@ export function orgUnitRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEn
     const updated = await db.transaction().execute(async (tx) => {
       const current = await tx.selectFrom('org_units').select(['id', 'name', 'kind', 'parent_id']).where('id', '=', id).forUpdate().executeTakeFirst();
       if (!current) throw new NotFoundError(`There is no org unit "${id}".`);
+      // An empty merge patch changes nothing (and an UPDATE without a SET is not SQL).
+      if (name === undefined && parent === undefined) return view(current);
       if (parent !== undefined) {
         if (current.kind === 'company') throw new ValidationError({ code: 'org-unit.parent', message: 'A company has no parent.', details: [{ pointer: '/parent', message: 'must be absent', code: 'parent' }] });
         if (!(await tx.selectFrom('org_units').select('id').where('id', '=', parent).executeTakeFirst())) throw new ValidationError({ code: 'org-unit.parent', message: `There is no org unit "${parent}".`, details: [{ pointer: '/parent', message: 'no such org unit', code: 'unknown-reference' }] });

@@ -1,4 +1,5 @@
 import { PipewrightError, ValidationError } from '@pipewright/core';
+import { storableInstant } from '../../db/time';
 import { parseIfMatch } from '../../records/view';
 
 /**
@@ -32,7 +33,7 @@ export function intParam(raw: string | undefined, name: string, o: { optional?: 
 export function dateParam(raw: string | null | undefined, name: string): Date | undefined {
   if (raw === null || raw === undefined || raw === '') return undefined;
   const t = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(t)) throw new ValidationError({ code: 'query.invalid', status: 400, message: `"${name}" must be an ISO date or date-time.`, details: [{ pointer: '', parameter: name, message: 'not an ISO date' }] });
+  if (Number.isNaN(t) || !storableInstant(new Date(t))) throw new ValidationError({ code: 'query.invalid', status: 400, message: `"${name}" must be an ISO date or date-time from year 1 to 9999.`, details: [{ pointer: '', parameter: name, message: 'not an ISO date from year 1 to 9999' }] });
   return new Date(t);
 }
 
