@@ -22,7 +22,7 @@ describe('three runtimes and a worker behind nginx on one PostgreSQL', () => {
   const direct = (i: number) => (cluster.runtimes[i] as { url: string }).url;
 
   beforeAll(async () => {
-    cluster = await startCluster({ runtimes: 3, env: { PIPEWRIGHT_RATE_LIMIT: String(RATE_LIMIT), PIPEWRIGHT_AUTH_CACHE_MS: String(AUTH_CACHE_MS), PIPEWRIGHT_JOB_POLL_SECONDS: '0.5' } });
+    cluster = await startCluster({ runtimes: 3, env: { PIPEWRIGHT_RATE_LIMIT: String(RATE_LIMIT), PIPEWRIGHT_AUTH_CACHE_MS: String(AUTH_CACHE_MS), PIPEWRIGHT_JOB_POLL_SECONDS: '0.5', PIPEWRIGHT_JOB_EXPIRE_SECONDS: '20', PIPEWRIGHT_JOB_MAINTENANCE_SECONDS: '5', PIPEWRIGHT_JOB_RETRY_DELAY_SECONDS: '1' } });
     base = cluster.nginx.url;
     admin = cluster.adminToken;
     await expectJob(call(base, admin, 'POST', '/api/processes', PROCESS), 201);
@@ -258,7 +258,7 @@ describe('three runtimes and a worker behind nginx on one PostgreSQL', () => {
     for (let i = 0; i < 3; i++) {
       const health = await call(direct(i), '', 'GET', '/health');
       const ready = await call(direct(i), '', 'GET', '/ready');
-      expect(health.status).toBe(200);
+      expect(health.status, (cluster.runtimes[i] as RuntimeProcess).output().slice(-3000)).toBe(200);
       expect(health.body).toMatchObject({ status: 'degraded', storage: { reachable: false } });
       expect(ready.status).toBe(503);
       expect(ready.body).toMatchObject({ code: 'storage-unavailable' });
@@ -277,6 +277,6 @@ describe('three runtimes and a worker behind nginx on one PostgreSQL', () => {
     // The separate worker reconnected too: every action job of every deal runs.
     const ids = [...counts.acked.keys()];
     const jobs = await settleJobs(cluster.db, ids);
-    expect(jobs.completed).toBe(jobs.created);
+    expect(jobs.completed, cluster.worker.output().slice(-4000)).toBe(jobs.created);
   });
 });
