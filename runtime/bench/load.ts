@@ -46,7 +46,10 @@ export function leanClient(base: string, connections: number): (connection: numb
   // is opened again before the next request.
   const open = async (i: number): Promise<Connection> => {
     const current = await (sockets[i] ??= Connection.open(url.hostname, Number(url.port)));
-    if (!current.closed) return current;
+    // Node closes a keep-alive connection after 5 s without a request; one idle for 4 s is
+    // replaced rather than raced against that close (the request would be lost in between).
+    if (!current.closed && performance.now() - current.lastUsed < 4000) return current;
+    current.destroy();
     sockets[i] = undefined;
     return open(i);
   };
@@ -64,6 +67,8 @@ class Connection {
   private waiting: { resolve: (r: { status: number; text: string }) => void; reject: (e: Error) => void } | undefined;
   /** The server closed the connection (or it failed): it takes no more requests. */
   closed = false;
+  /** When the last response ended (or the connection opened), from performance.now(). */
+  lastUsed = performance.now();
 
   private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -84,6 +89,11 @@ class Connection {
       const socket = net.connect({ host, port }, () => resolve(new Connection(socket)));
       socket.once('error', reject);
     });
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
   }
 
   request(text: string): Promise<{ status: number; text: string }> {
@@ -111,6 +121,7 @@ class Connection {
     this.buffer = this.buffer.subarray(total);
     const { resolve } = this.waiting;
     this.waiting = undefined;
+    this.lastUsed = performance.now();
     resolve({ status, text });
   }
 }

@@ -3,6 +3,7 @@ import { setDemoCredentials } from './auth/demo-credentials';
 import { loadConfig } from './config';
 import { seedDemo } from './demo/seed';
 import { createPlatform } from './platform';
+import { isStorageUnavailable } from './db/unavailable';
 
 /**
  * `npm start`: loads plugins, opens the database (PGlite in PIPEWRIGHT_DATA_DIR, or PostgreSQL
@@ -12,6 +13,18 @@ import { createPlatform } from './platform';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = (line: string) => console.log(line);
+  // pg-boss 10 marks a finished job completed (or failed) without awaiting it, so while the
+  // database is down that write rejects with nobody to catch it, and Node ends the process on an
+  // unhandled rejection. Such a job stays active, expires and runs again (its effects are keyed,
+  // ADR 005); the process must live on and reconnect. Any other unhandled rejection still ends it.
+  process.on('unhandledRejection', (reason) => {
+    if (isStorageUnavailable(reason)) {
+      console.error(`Database unavailable in a background task: ${reason instanceof Error ? reason.message : String(reason)}`);
+      return;
+    }
+    console.error(reason);
+    process.exit(1);
+  });
   const platform = await createPlatform(config, { log: (l) => console.error(l) });
   if (platform.database.migrated.length > 0) log(`Pipewright: applied migrations ${platform.database.migrated.join(', ')}`);
   log(`Pipewright: ${platform.registry.plugins.length} plugins, storage ${platform.database.backend}${platform.database.backend === 'pglite' ? ` (${config.dataDir})` : ''}`);

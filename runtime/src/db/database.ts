@@ -179,6 +179,15 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   return {
     async connect() {
       const client = await pool.connect();
+      // A connection the server ends while it is checked out (a restart: "terminating connection
+      // due to administrator command") emits 'error' on the client, and an 'error' event without
+      // a listener ends the process. Note it; the query in flight fails on its own, and the
+      // client is discarded on release instead of going back to the pool.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       const query = (text: unknown, values?: readonly unknown[]) => {
         if (typeof text === 'string') {
           const at = text.indexOf(PREPARE);
@@ -197,7 +206,11 @@ function preparingPool(pool: pg.Pool): PostgresPool {
         }
         return client.query(text as pg.Submittable);
       };
-      return { query, release: (err?: Error) => client.release(err) } as unknown as PostgresPoolClient;
+      const release = (err?: Error) => {
+        client.off('error', onError);
+        client.release(err ?? broken);
+      };
+      return { query, release } as unknown as PostgresPoolClient;
     },
     end: () => pool.end(),
   };
