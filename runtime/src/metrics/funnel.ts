@@ -3,7 +3,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/tables';
 import { GRAINS, hasIdColumn, type Dimension, type Grain, type MetricCatalog } from './catalog';
 import { METRIC_CTES, type MetricExpressions } from './expressions';
-import { baseConditions, dimensionSql } from './statement';
+import { baseConditions, dimensionSql, type VisibleFor } from './statement';
 
 /** One funnel row: dimension values, the period and stage, and the counts and rates. */
 export type FunnelRow = Record<string, string | number | null>;
@@ -28,10 +28,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  *
  * @example
  * ```ts
- * await funnel(catalog, x, db, visible, { process: 'new_business', groupBy: ['office'], grain: 'quarter' }, new Date());
+ * await funnel(catalog, x, db, (type) => access.read(principal, type), { process: 'new_business', groupBy: ['office'], grain: 'quarter' }, new Date());
  * ```
  */
-export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: Kysely<Database>, visible: RawBuilder<boolean> | null, body: Record<string, unknown>, now: Date): Promise<FunnelResult> {
+export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: Kysely<Database>, visibleFor: VisibleFor, body: Record<string, unknown>, now: Date): Promise<FunnelResult> {
   const problems: ErrorDetail[] = [];
   for (const key of Object.keys(body)) if (!['process', 'groupBy', 'grain', 'from', 'to', 'where'].includes(key)) problems.push({ pointer: `/${key}`, message: 'unknown member; use process, groupBy, grain, from, to, where', code: 'unknown' });
   const processId = body.process;
@@ -59,7 +59,7 @@ export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: K
 
   let conditions: RawBuilder<unknown>[];
   try {
-    conditions = baseConditions(def.entity, { where: (body.where as Record<string, unknown> | undefined) ?? null }, visible, x);
+    conditions = baseConditions(def.entity, { where: (body.where as Record<string, unknown> | undefined) ?? null }, visibleFor, x);
   } catch (err) {
     const e = err as { pointer?: string; message: string };
     throw invalid([{ pointer: `/where${e.pointer ?? ''}`, message: e.message, code: 'invalid-rule' }]);

@@ -6,7 +6,7 @@ import { GRAINS, hasIdColumn, type Dimension, type Grain, type MetricCatalog } f
 import { METRIC_CTES, type MetricExpressions } from './expressions';
 import { resolveQuery } from './request';
 import type { MetricRecordsPage } from './service';
-import { baseConditions, dimensionSql } from './statement';
+import { baseConditions, dimensionSql, type VisibleFor } from './statement';
 
 type Sql = RawBuilder<unknown>;
 
@@ -34,10 +34,10 @@ function decodeCursor(raw: unknown): [string, string] | null {
  *
  * @example
  * ```ts
- * await metricRecords(catalog, x, db, visible, { metric: 'pipeline.won_value', cell: { office_id: 'region-west', quarter: '2017-Q3' } });
+ * await metricRecords(catalog, x, db, (type) => access.read(principal, type), { metric: 'pipeline.won_value', cell: { office_id: 'region-west', quarter: '2017-Q3' } });
  * ```
  */
-export async function metricRecords(catalog: MetricCatalog, x: MetricExpressions, db: Kysely<Database>, visible: RawBuilder<boolean> | null, body: Record<string, unknown>): Promise<MetricRecordsPage> {
+export async function metricRecords(catalog: MetricCatalog, x: MetricExpressions, db: Kysely<Database>, visibleFor: VisibleFor, body: Record<string, unknown>): Promise<MetricRecordsPage> {
   const q = resolveQuery(catalog, x.registry, body, ['metric', 'cell', 'limit', 'cursor'], { pointer: '/metric', ids: body.metric });
   const metric = q.metrics[0];
   if (!metric) throw invalid([{ pointer: '/metric', message: 'is required', code: 'required' }]);
@@ -75,7 +75,7 @@ export async function metricRecords(catalog: MetricCatalog, x: MetricExpressions
   const entity = x.registry.entity(metric.declaration.entity);
   const parts = metric.parts.map((p) => x.registry.metrics.get(p) as RegisteredMetric);
   const dims = dimensionSql(cellDims.map((c) => c.dimension), x);
-  const conditions: Sql[] = baseConditions(entity.fullId, q, visible, x);
+  const conditions: Sql[] = baseConditions(entity.fullId, q, visibleFor, x);
   dims.columns.forEach((c, i) => conditions.push(sql`${c.id} is not distinct from ${cellDims[i]?.value ?? null}`));
   const perPart = parts.map((p) => {
     const each: Sql[] = [];

@@ -64,6 +64,11 @@ export class MetricService {
     this.#now = options.now ?? (() => new Date());
   }
 
+  /** The principal's read condition per entity (audience fields are per entity). */
+  #visibleFor(principal: Principal): (entity: string) => ReturnType<AccessPolicy['read']> {
+    return (entity) => this.options.access.read(principal, entity);
+  }
+
   /** Every metric with its labels, unit, time field, grains and dimensions. */
   list(): MetricInfo[] {
     return this.catalog.list();
@@ -74,7 +79,7 @@ export class MetricService {
     const body = request as Record<string, unknown>;
     const q = resolveQuery(this.catalog, this.options.registry, body, ['metrics'], { pointer: '/metrics', ids: body.metrics });
     const asOf = this.#now().toISOString();
-    const { statement, shape } = metricStatement(q, this.#x, this.options.registry, this.options.access.read(principal), MAX_ROWS + 1);
+    const { statement, shape } = metricStatement(q, this.#x, this.options.registry, this.#visibleFor(principal), MAX_ROWS + 1);
     const { rows } = await statement.execute(this.options.db);
     if (rows.length > MAX_ROWS) {
       throw new ValidationError({ code: 'metrics.too-many-rows', message: `The query answers more than ${MAX_ROWS} rows; group by fewer dimensions, a coarser grain or a shorter period.`, details: [{ pointer: '/groupBy', message: `more than ${MAX_ROWS} rows`, code: 'too-many-rows' }] });
@@ -99,11 +104,11 @@ export class MetricService {
 
   /** Stage conversion of one process from stage history, split by dimensions and entry period (see {@link funnel}). */
   async funnel(principal: Principal, request: Record<string, unknown>): Promise<FunnelResult> {
-    return funnel(this.catalog, this.#x, this.options.db, this.options.access.read(principal), request, this.#now());
+    return funnel(this.catalog, this.#x, this.options.db, this.#visibleFor(principal), request, this.#now());
   }
 
   /** The records behind one figure (same rule, same visibility), newest first, paged. */
   async records(principal: Principal, request: MetricRecordsQuery | Record<string, unknown>): Promise<MetricRecordsPage> {
-    return metricRecords(this.catalog, this.#x, this.options.db, this.options.access.read(principal), request as Record<string, unknown>);
+    return metricRecords(this.catalog, this.#x, this.options.db, this.#visibleFor(principal), request as Record<string, unknown>);
   }
 }

@@ -41,9 +41,13 @@ export function dimensionSql(dimensions: readonly Dimension[], x: MetricExpressi
   return { joins, columns };
 }
 
+/** The principal's read condition over `records` for one entity type (null: unrestricted). */
+export type VisibleFor = (entity: string) => RawBuilder<boolean> | null;
+
 /** The scan's base conditions: live records of the entity that the principal may see and the where-rule admits. */
-export function baseConditions(entity: string, q: Pick<ResolvedQuery, 'where'>, visible: RawBuilder<boolean> | null, x: MetricExpressions): Sql[] {
+export function baseConditions(entity: string, q: Pick<ResolvedQuery, 'where'>, visibleFor: VisibleFor, x: MetricExpressions): Sql[] {
   const out: Sql[] = [sql`records.type = ${entity}`, sql`records.deleted_at is null`];
+  const visible = visibleFor(entity);
   if (visible) out.push(visible);
   if (q.where) out.push(ruleToKysely(q.where, { schema: x.registry.entity(entity).schema, operators: x.registry.ruleOperators, dataColumn: 'records.data' }));
   return out;
@@ -68,10 +72,10 @@ export interface StatementShape {
  *
  * @example
  * ```ts
- * const { statement, shape } = metricStatement(query, x, registry, visible, 10_001);
+ * const { statement, shape } = metricStatement(query, x, registry, (type) => access.read(principal, type), 10_001);
  * ```
  */
-export function metricStatement(q: ResolvedQuery, x: MetricExpressions, registry: Registry, visible: RawBuilder<boolean> | null, limit: number): { statement: RawBuilder<Record<string, unknown>>; shape: StatementShape } {
+export function metricStatement(q: ResolvedQuery, x: MetricExpressions, registry: Registry, visibleFor: VisibleFor, limit: number): { statement: RawBuilder<Record<string, unknown>>; shape: StatementShape } {
   const base = new Map<string, RegisteredMetric>();
   for (const m of q.metrics) for (const p of m.parts) base.set(p, registry.metrics.get(p) as RegisteredMetric);
   const periodic = q.grain !== null || q.from !== null || q.to !== null;
@@ -89,7 +93,7 @@ export function metricStatement(q: ResolvedQuery, x: MetricExpressions, registry
 
   const shapeIn = { dimensions: q.dimensions, grain: q.grain, metricAliases: baseAlias };
   const scans = [...branches.values()].map((b) => {
-    const conditions = baseConditions(b.entity, q, visible, x);
+    const conditions = baseConditions(b.entity, q, visibleFor, x);
     if (b.time) conditions.push(...x.inRange(registry.entity(b.entity), b.time, q.from, q.to));
     const input = { branch: b, query: q, shape: shapeIn, x, registry, conditions };
     return decomposable(b) ? twoLevelScan(input) : rowScan(input);

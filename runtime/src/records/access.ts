@@ -68,9 +68,14 @@ export class AccessPolicy {
     return sql<boolean>`(${sql.join(parts, sql` or `)})`;
   }
 
-  /** Whether a visibility hook widens what the principal reads (then only a scan of records counts exactly). */
-  widened(p: Principal): boolean {
-    return !isUnrestricted(p) && this.hooks.some((h) => h(p)?.read !== undefined);
+  /**
+   * Whether the principal's read condition for a type needs more than a record's owner, org unit
+   * and shares (a visibility hook, or audience fields of the type): then only a scan of the
+   * records counts them exactly.
+   */
+  widened(p: Principal, type: string): boolean {
+    if (isUnrestricted(p)) return false;
+    return this.hooks.some((h) => h(p)?.read !== undefined) || (p.userId !== null && (this.audienceOf().get(type)?.length ?? 0) > 0);
   }
 
   /** Condition for records the principal may change; null when unrestricted. */

@@ -22,7 +22,7 @@ export const STAGE_ENTRY_SORT = 'enteredStageAt';
  * ```
  */
 export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy, type: string, stage: string, query: ListQuery, p: Principal): Promise<{ items: RecordView[]; nextCursor: string | null; total?: number }> {
-  const visible = access.read(p);
+  const visible = access.read(p, type);
   const conditions: Sql[] = [sql`records.type = ${type}`, sql`records.stage = ${stage}`];
   if (!query.includeDeleted) conditions.push(sql`records.deleted_at is null`);
   if (visible) conditions.push(visible);
@@ -38,7 +38,7 @@ export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy
   const last = items[items.length - 1];
   const nextCursor = rows.length > query.limit && last ? encodeCursor(query.sort, [new Date(last.entered_stage_at).toISOString(), last.id]) : null;
   let total: number | undefined;
-  if (query.withTotal) total = countable(query, access, p) ? await countFromCounters(db, access, type, stage, query, p).finally(() => compactWhenLarge(db)) : Number((await sql<{ n: string }>`select count(*) as n from ${openStays(type, stage)} join records on records.id = h.record_id where ${where}`.execute(db)).rows[0]?.n ?? 0);
+  if (query.withTotal) total = countable(query, access, p, type) ? await countFromCounters(db, access, type, stage, query, p).finally(() => compactWhenLarge(db)) : Number((await sql<{ n: string }>`select count(*) as n from ${openStays(type, stage)} join records on records.id = h.record_id where ${where}`.execute(db)).rows[0]?.n ?? 0);
   return { items: items.map(({ entered_stage_at: _e, ...row }) => toView(row)), nextCursor, ...(total === undefined ? {} : { total }) };
 }
 
@@ -46,8 +46,8 @@ export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy
 const openStays = (type: string, stage: string) => sql`(select s.record_id, s.entered_at from stage_history s where s.record_type = ${type} and s.stage = ${stage} and s.exited_at is null) as h`;
 
 /** Whether `stage_counts` answers the column's total exactly: owner/org-unit equality filters only, live records, no visibility hook. */
-function countable(query: ListQuery, access: AccessPolicy, p: Principal): boolean {
-  return !query.includeDeleted && !access.widened(p) && query.filters.every((f) => (f.target.name === 'stage' || f.target.name === 'owner' || f.target.name === 'orgUnit') && f.op === 'eq');
+function countable(query: ListQuery, access: AccessPolicy, p: Principal, type: string): boolean {
+  return !query.includeDeleted && !access.widened(p, type) && query.filters.every((f) => (f.target.name === 'stage' || f.target.name === 'owner' || f.target.name === 'orgUnit') && f.op === 'eq');
 }
 
 /**
@@ -68,7 +68,7 @@ async function countFromCounters(db: Kysely<Database>, access: AccessPolicy, typ
       recordFilters.push(sql`r.org_unit_id = ${f.values[0]}`);
     }
   }
-  const visible = access.read(p);
+  const visible = access.read(p, type);
   // Compacted counters plus the deltas appended since, shaped like records (no id: the
   // policy's share clause matches none of them).
   const keys = sql`(

@@ -28,9 +28,10 @@ describe.each(backends())('metric API on $name', (backend) => {
       await activity(s, 'colleague', 'meeting', '2026-05-01T09:00:00Z');
       await activity(s, 'other-rep', 'call', '2026-05-02T09:00:00Z');
     }
-    const hand = (hours: number | null, status: string) =>
-      post(server.api, '/api/records/handoff.handoff', { data: { kind: 'marketing_to_sales', status, summary: 'lead', ...(hours === null ? {} : { accepted_at: new Date(NOW.getTime() + hours * 3_600_000).toISOString() }) } }).then((r) => expect(r.status).toBe(201));
+    const hand = (hours: number | null, status: string, to?: string) =>
+      post(server.api, '/api/records/handoff.handoff', { data: { kind: 'marketing_to_sales', status, summary: 'lead', ...(to ? { to_user: to } : {}), ...(hours === null ? {} : { accepted_at: new Date(NOW.getTime() + hours * 3_600_000).toISOString() }) } }).then((r) => expect(r.status).toBe(201));
     await hand(2, 'accepted');
+    await hand(6, 'accepted', 'rick-rep');
     await hand(6, 'accepted');
     await hand(30, 'accepted');
     await hand(null, 'pending');
@@ -91,10 +92,12 @@ describe.each(backends())('metric API on $name', (backend) => {
 
   it('computes metrics of several entities in one query, and handoff acceptance time in hours', async () => {
     const [all] = await rows(server.api, { metrics: ['handoff.acceptance_hours', 'handoff.handoffs_accepted', 'crm.activities'] });
-    expect(all).toEqual({ 'handoff.acceptance_hours': 6, 'handoff.handoffs_accepted': 3, 'crm.activities': 5 });
+    expect(all).toEqual({ 'handoff.acceptance_hours': 6, 'handoff.handoffs_accepted': 4, 'crm.activities': 5 });
+    // The rep sees the handoff addressed to him (an audience field of handoffs), and his activities.
+    expect(await rows(server.as('rep', 'token').api, { metrics: ['handoff.handoffs_accepted', 'crm.activities'] })).toEqual([{ 'handoff.handoffs_accepted': 1, 'crm.activities': 3 }]);
     const byOwner = await rows(server.api, { metrics: ['handoff.handoffs_accepted', 'crm.activities'], groupBy: ['owner'] });
     expect(byOwner).toEqual([
-      { owner: 'Harness Admin', owner_id: 'harness-admin', 'handoff.handoffs_accepted': 3, 'crm.activities': 0 },
+      { owner: 'Harness Admin', owner_id: 'harness-admin', 'handoff.handoffs_accepted': 4, 'crm.activities': 0 },
       { owner: 'colleague', owner_id: 'cora-colleague', 'handoff.handoffs_accepted': 0, 'crm.activities': 1 },
       { owner: 'other-rep', owner_id: 'otto-rep', 'handoff.handoffs_accepted': 0, 'crm.activities': 1 },
       { owner: 'rep', owner_id: 'rick-rep', 'handoff.handoffs_accepted': 0, 'crm.activities': 3 },
