@@ -7,3 +7,5 @@ export * from './validation/ajv';
 export * from './plugins/index';
 export * from './rules/index';
 export * from './process/index';
+export * from './dashboards/index';
+export { assertDashboard, checkDashboard, type DashboardContext } from './dashboards/check';

@@ -3,6 +3,7 @@ import { PluginError, isPipewrightError } from '../errors';
 import { ajvDetails, createAjv } from '../validation/ajv';
 import type { PluginRuntime } from './define-plugin';
 import { checkRule } from '../rules/check';
+import { checkDashboard } from '../dashboards/check';
 import { compileEntity } from './entity';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
@@ -39,6 +40,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
     attachRuntime(registry, plugin);
     checkContributedRules(registry, manifest.id);
+    checkContributedDashboards(ajv, registry, manifest.id);
     registry.plugins.push(plugin);
   }
   return registry;
@@ -103,7 +105,7 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     const entity = compileEntity(ajv, plugin, file, doc as EntityDefinition);
     registry.add('entities', entity.fullId, entity, { plugin, file, pointer: `/contributes/entities/${i}` });
   }
-  for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json']] as const) {
+  for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json'], ['dashboards', 'dashboard.schema.json']] as const) {
     for (const [i, file] of (c[kind] ?? []).entries()) {
       const doc = await readFile(source, file, plugin);
       checkDocument(ajv, schema, doc, plugin, file);
@@ -195,5 +197,15 @@ function checkContributedRules(registry: Registry, plugin: string): void {
       const e = err as { pointer?: string; message: string; details?: unknown[] };
       throw new PluginError({ code: 'plugin.invalid-rule', ...where, pointer: `/logic${e.pointer ?? ''}`, message: `Rule "${rule.fullId}" (${rule.file}) is refused: ${e.message}`, cause: err });
     }
+  }
+}
+
+/** A plugin's dashboards are checked once its metrics are registered: metric ids, dimensions, grid, where-rules. */
+function checkContributedDashboards(ajv: Ajv2020, registry: Registry, plugin: string): void {
+  for (const d of registry.dashboards.values()) {
+    if (d.plugin !== plugin) continue;
+    const { problems } = checkDashboard(d.document, { metrics: registry.metrics, operators: registry.ruleOperators, entitySchema: (e) => registry.entities.get(e)?.schema }, ajv);
+    const first = problems[0];
+    if (first) throw new PluginError({ code: 'plugin.invalid-dashboard', plugin, file: d.file, pointer: first.pointer, details: problems, message: `Dashboard "${d.fullId}" (${d.file}) is refused: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}` });
   }
 }
