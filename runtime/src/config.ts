@@ -37,6 +37,8 @@ export interface Config {
   idempotencyTtlHours: number;
   /** Non-public webhook destinations an operator allows (CIDRs, hosts or all); none by default. */
   webhookAllowPrivate: PrivateAllowList;
+  /** The company's IANA time zone: dashboards' "this quarter" and "today" are taken in it. */
+  timeZone: string;
 }
 
 /**
@@ -75,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitSyncMs: env.PIPEWRIGHT_RATE_LIMIT_SYNC_MS === '0' ? 0 : positive('PIPEWRIGHT_RATE_LIMIT_SYNC_MS', 1000),
     idempotencyTtlHours: positive('PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS', 24),
     webhookAllowPrivate: parsePrivateAllowList(env.PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE),
+    timeZone: timeZone(env.PIPEWRIGHT_TIME_ZONE),
   };
 }
 
@@ -83,4 +86,14 @@ function secureCookies(raw: string | undefined): Config['secureCookies'] {
   if (raw === 'true' || raw === 'always') return 'always';
   if (raw === 'false' || raw === 'never') return 'never';
   throw new Error(`PIPEWRIGHT_SECURE_COOKIES must be auto, true or false; got "${raw}"`);
+}
+
+function timeZone(raw: string | undefined): string {
+  const zone = raw ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new Error(`PIPEWRIGHT_TIME_ZONE must be an IANA time zone such as Asia/Shanghai or UTC; got "${raw}"`);
+  }
+  return zone;
 }

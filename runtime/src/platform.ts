@@ -2,6 +2,7 @@ import { loadPlugins, type Registry } from '@pipewright/core';
 import type { Hono } from 'hono';
 import { RateLimiter } from './auth/rate-limit';
 import type { Config } from './config';
+import { DashboardStore } from './dashboards/store';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
@@ -17,6 +18,8 @@ export interface Platform {
   store: RecordStore;
   /** Process definitions, transitions, the job queue and (once started) the workers. */
   processes: ProcessRuntime;
+  /** Stored dashboards (plugin defaults added on start). */
+  dashboards: DashboardStore;
   app: Hono<AppEnv>;
   close(): Promise<void>;
 }
@@ -59,12 +62,20 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await database.close();
     throw err;
   }
+  const dashboards = new DashboardStore(database.db, registry, config.timeZone, store.now);
+  try {
+    await dashboards.syncPluginDashboards();
+  } catch (err) {
+    await processes.close();
+    await database.close();
+    throw err;
+  }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
-  const app = createApp({ config, registry, database, store, processes, limiter, ...(options.log ? { log: options.log } : {}) });
+  const app = createApp({ config, registry, database, store, processes, dashboards, limiter, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, app, close };
+  return { config, registry, database, store, processes, dashboards, app, close };
 }

@@ -4,6 +4,7 @@ import { identity } from './migrations/002-identity';
 import { processes } from './migrations/003-processes';
 import { unloggedRateLimits } from './migrations/004-unlogged-rate-limits';
 import { hotMoves } from './migrations/005-hot-moves';
+import { dashboards } from './migrations/006-dashboards';
 
 /** Migrations ship in code, so the runtime needs no migration folder at run time. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-processes': processes,
   '004-unlogged-rate-limits': unloggedRateLimits,
   '005-hot-moves': hotMoves,
+  '006-dashboards': dashboards,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

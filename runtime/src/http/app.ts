@@ -14,6 +14,9 @@ import { PrincipalCache } from '../auth/principal-cache';
 import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
+import { dashboardPaths } from '../dashboards/openapi';
+import { dashboardRoutes } from '../dashboards/routes';
+import type { DashboardStore } from '../dashboards/store';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import { mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
@@ -40,6 +43,8 @@ export interface AppServices {
   store: RecordStore;
   /** The process runtime (definitions, transitions, pipeline analytics); its routes mount when given. */
   processes?: ProcessRuntime;
+  /** Stored dashboards; `/api/dashboards` mounts when given. */
+  dashboards?: DashboardStore;
   /** The rate limiter (the platform owns it to flush it on close); default: a new one. */
   limiter?: RateLimiter;
   log?: (line: string) => void;
@@ -102,7 +107,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
   app.route('/health', healthRoutes(s.database, s.registry));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.dashboards ? dashboardPaths : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -117,6 +122,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/audit', auditRoutes(s.database.db));
   app.route('/api/rules', ruleRoutes(s.registry, now));
   if (s.processes) mountProcessRoutes(app, s.processes);
+  if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   if (existsSync(STUDIO_DIST)) {
