@@ -8,7 +8,7 @@
  * import type { RecordView } from '@pipewright/core/api';
  * ```
  */
-import type { DashboardDocument, LocalizedText } from './dashboards/types';
+import type { DashboardDocument, DashboardText } from './dashboards/types';
 import type { ExplainNode } from './rules/explain';
 
 /** A record as the API shows it. */
@@ -76,8 +76,8 @@ export interface RuleExplainView {
 /** A dashboard as `GET /api/dashboards` lists it. */
 export interface DashboardSummary {
   id: string;
-  title: LocalizedText;
-  description?: LocalizedText;
+  title: DashboardText;
+  description?: DashboardText;
   homeFor: string[];
   /** `plugin:<id>` for defaults a plugin ships, `api` for dashboards saved over the API. */
   source: string;

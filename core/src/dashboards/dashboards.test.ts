@@ -63,18 +63,18 @@ describe('widget to metric query', () => {
   it('drills into one cell by dimension ids and the period of the row', () => {
     const w = widget({ kind: 'bar', query: { metrics: ['pipeline.won_value', 'pipeline.win_rate'], groupBy: ['office', 'stage'], grain: 'quarter' } });
     const row = { office: 'West', office_id: 'region-west', stage: 'won', quarter: '2017-Q2', 'pipeline.won_value': 10, 'pipeline.win_rate': 0.5 };
-    expect(rowCell(w, row)).toEqual({ office: 'region-west', stage: 'won', quarter: '2017-Q2' });
+    expect(rowCell(w, row)).toEqual({ office_id: 'region-west', stage: 'won', quarter: '2017-Q2' });
+    expect(rowCell(w, { ...row, office_id: null })).toEqual({ office_id: null, stage: 'won', quarter: '2017-Q2' });
     expect(drillBody(w, period, 'pipeline.win_rate', row, { limit: 50 })).toEqual({
-      metrics: ['pipeline.win_rate'],
-      groupBy: ['office', 'stage'],
+      metric: 'pipeline.win_rate',
       grain: 'quarter',
       from: '2017-04-01',
       to: '2017-06-30',
-      cell: { office: 'region-west', stage: 'won', quarter: '2017-Q2' },
+      cell: { office_id: 'region-west', stage: 'won', quarter: '2017-Q2' },
       limit: 50,
     });
-    const n = widget({ kind: 'number', query: { metrics: ['pipeline.won_value'] } });
-    expect(drillBody(n, period, 'pipeline.won_value', null)).toEqual({ metrics: ['pipeline.won_value'], from: '2017-04-01', to: '2017-06-30', cell: {} });
+    const n = widget({ kind: 'number', query: { metrics: ['pipeline.won_value'], where: { '==': [{ var: 'source' }, 'inbound'] } } });
+    expect(drillBody(n, period, 'pipeline.won_value', null)).toEqual({ metric: 'pipeline.won_value', from: '2017-04-01', to: '2017-06-30', where: { '==': [{ var: 'source' }, 'inbound'] }, cell: {} });
   });
 });
 

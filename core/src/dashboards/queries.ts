@@ -40,30 +40,33 @@ export function widgetQueries(widget: Widget, period: Period): WidgetQueries {
 }
 
 /**
- * The dimension values that identify a row of a widget's answer: each group-by dimension (by
- * its `<dim>_id` when the answer has one, names being ambiguous) and the period of its grain.
+ * The dimension values that identify a row of a widget's answer, as the records API reads
+ * them: `<dim>_id` for dimensions the answer values by name (org levels, owners, references;
+ * names can repeat), `<dim>` for the others (stage, process, enums), and the period under its
+ * grain.
  *
  * @example
  * ```ts
- * rowCell(widget, { office: 'West', office_id: 'region-west', quarter: '2017-Q3', 'pipeline.won_value': 1234 });
- * // { office: 'region-west', quarter: '2017-Q3' }
+ * rowCell(widget, { office: 'West', office_id: 'region-west', stage: 'won', quarter: '2017-Q3', 'pipeline.won_value': 1234 });
+ * // { office_id: 'region-west', stage: 'won', quarter: '2017-Q3' }
  * ```
  */
-export function rowCell(widget: Widget, row: MetricRow): Record<string, string | number | null> {
-  const cell: Record<string, string | number | null> = {};
+export function rowCell(widget: Widget, row: MetricRow): Record<string, string | null> {
+  const cell: Record<string, string | null> = {};
+  const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
   for (const dim of widget.query.groupBy ?? []) {
-    const id = row[`${dim}_id`];
-    cell[dim] = id !== undefined ? id : (row[dim] ?? null);
+    if (`${dim}_id` in row) cell[`${dim}_id`] = text(row[`${dim}_id`]);
+    else cell[dim] = text(row[dim]);
   }
   const grain = widget.query.grain;
-  if (grain && row[grain] !== undefined) cell[grain] = row[grain] ?? null;
+  if (grain && grain in row) cell[grain] = text(row[grain]);
   return cell;
 }
 
 /**
- * The body of `POST /api/metrics/records` for the records behind one figure: the widget's query
- * for one metric over the period, and the cell of the row (empty for a number: every record of
- * the period).
+ * The body of `POST /api/metrics/records` for the records behind one figure: one metric of the
+ * widget's query over the period, and the cell of the row (empty for a number: every record
+ * of the period).
  *
  * @example
  * ```ts
@@ -71,10 +74,10 @@ export function rowCell(widget: Widget, row: MetricRow): Record<string, string |
  * ```
  */
 export function drillBody(widget: Widget, period: Period, metric: string, row: MetricRow | null, page: { limit?: number; cursor?: string } = {}): MetricRecordsBody {
-  const q = body(widget, period);
+  const { metrics: _m, groupBy: _g, ...q } = body(widget, period);
   return {
+    metric,
     ...q,
-    metrics: [metric],
     cell: row ? rowCell(widget, row) : {},
     ...(page.limit ? { limit: page.limit } : {}),
     ...(page.cursor ? { cursor: page.cursor } : {}),

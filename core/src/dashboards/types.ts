@@ -4,11 +4,11 @@
  */
 
 /** A user-visible text in English and Simplified Chinese (other locales optional). */
-export type LocalizedText = { en: string; 'zh-CN': string } & Record<string, string>;
+export type DashboardText = { en: string; 'zh-CN': string } & Record<string, string>;
 
 /** Time grains of the metric API. */
-export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
-export const GRAINS: readonly Grain[] = ['day', 'week', 'month', 'quarter', 'year'];
+export type TimeGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export const TIME_GRAINS: readonly TimeGrain[] = ['day', 'week', 'month', 'quarter', 'year'];
 
 /** Chart kinds a widget can have. */
 export type WidgetKind = 'number' | 'bar' | 'line' | 'funnel' | 'table' | 'leaderboard';
@@ -25,7 +25,7 @@ export type DashboardRange = { preset: RangePreset } | { from: string; to: strin
 export interface WidgetQuery {
   metrics: string[];
   groupBy?: string[];
-  grain?: Grain;
+  grain?: TimeGrain;
   where?: unknown;
 }
 
@@ -39,7 +39,7 @@ export interface WidgetLayout {
 
 export interface Widget {
   id: string;
-  title: LocalizedText;
+  title: DashboardText;
   kind: WidgetKind;
   layout: WidgetLayout;
   query: WidgetQuery;
@@ -52,8 +52,8 @@ export type HomeRole = 'admin' | 'manager' | 'rep' | 'marketing' | 'presales';
 
 export interface DashboardDocument {
   id: string;
-  title: LocalizedText;
-  description?: LocalizedText;
+  title: DashboardText;
+  description?: DashboardText;
   homeFor?: HomeRole[];
   range?: DashboardRange;
   widgets: Widget[];
@@ -69,7 +69,7 @@ export interface Period {
 export interface MetricQueryBody {
   metrics: string[];
   groupBy?: string[];
-  grain?: Grain;
+  grain?: TimeGrain;
   from?: string;
   to?: string;
   where?: unknown;
@@ -84,9 +84,11 @@ export interface MetricAnswer {
   asOf: string;
 }
 
-/** The body of `POST /api/metrics/records`: the query plus the cell whose records are wanted. */
-export interface MetricRecordsBody extends MetricQueryBody {
-  cell: Record<string, string | number | null>;
+/** The body of `POST /api/metrics/records`: one metric's query plus the cell whose records are wanted. */
+export interface MetricRecordsBody extends Omit<MetricQueryBody, 'metrics' | 'groupBy'> {
+  metric: string;
+  /** `<dim>_id` for dimensions valued by name (org levels, owners, references), `<dim>` otherwise, and the grain's period. */
+  cell: Record<string, string | null>;
   limit?: number;
   cursor?: string;
 }
