@@ -8,13 +8,17 @@ import { ProcessListPage } from '../process/ProcessListPage';
 import { AuthGate } from './AuthGate';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
-import { HomePage } from './HomePage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
 // React Flow, dagre and the rule engine load only when the rule builder opens.
 const RuleBuilderPage = lazy(() => import('../rules/RuleBuilderPage').then((m) => ({ default: m.RuleBuilderPage })));
 const DesignerPage = lazy(() => import('../process/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+// Dashboards (and ECharts, loaded by the first chart) load after sign-in, with the home page
+const dashboards = () => import('../dashboards/DashboardPages');
+const HomeDashboardPage = lazy(() => dashboards().then((m) => ({ default: m.HomeDashboardPage })));
+const DashboardPage = lazy(() => dashboards().then((m) => ({ default: m.DashboardPage })));
+const DashboardListPage = lazy(() => dashboards().then((m) => ({ default: m.DashboardListPage })));
 // dnd-kit loads only with the board
 const BoardPage = lazy(() => import('../process/board/BoardPage').then((m) => ({ default: m.BoardPage })));
 
@@ -34,7 +38,21 @@ export function App() {
           <Layout>
             <ErrorBoundary>
               <Switch>
-                <Route path="/" component={HomePage} />
+                <Route path="/">
+                  <Suspense fallback={<p role="status">…</p>}>
+                    <HomeDashboardPage />
+                  </Suspense>
+                </Route>
+                <Route path="/dashboards">
+                  <Suspense fallback={<p role="status">…</p>}>
+                    <DashboardListPage />
+                  </Suspense>
+                </Route>
+                <Route path="/dashboards/:id">
+                  <Suspense fallback={<p role="status">…</p>}>
+                    <DashboardPage />
+                  </Suspense>
+                </Route>
                 <Route path="/records/:type/new" component={RecordCreatePage} />
                 <Route path="/records/:type/:id/edit" component={RecordEditPage} />
                 <Route path="/records/:type/:id" component={RecordDetailPage} />
