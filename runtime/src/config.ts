@@ -37,6 +37,8 @@ export interface Config {
   idempotencyTtlHours: number;
   /** Non-public webhook destinations an operator allows (CIDRs, hosts or all); none by default. */
   webhookAllowPrivate: PrivateAllowList;
+  /** IANA time zone metric periods (days, weeks, months, quarters, years) are cut in. */
+  timeZone: string;
 }
 
 /**
@@ -75,7 +77,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitSyncMs: env.PIPEWRIGHT_RATE_LIMIT_SYNC_MS === '0' ? 0 : positive('PIPEWRIGHT_RATE_LIMIT_SYNC_MS', 1000),
     idempotencyTtlHours: positive('PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS', 24),
     webhookAllowPrivate: parsePrivateAllowList(env.PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE),
+    timeZone: timeZone(env.PIPEWRIGHT_TIME_ZONE),
   };
+}
+
+function timeZone(raw: string | undefined): string {
+  const zone = raw === undefined || raw.trim() === '' ? 'UTC' : raw.trim();
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new Error(`PIPEWRIGHT_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai; got "${raw}"`);
+  }
+  return zone;
 }
 
 function secureCookies(raw: string | undefined): Config['secureCookies'] {

@@ -7,6 +7,7 @@ import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
+import { MetricService } from './metrics/service';
 import { createProcessRuntime, type ProcessRuntime } from './process/runtime';
 import { RecordStore } from './records/store';
 
@@ -17,6 +18,8 @@ export interface Platform {
   store: RecordStore;
   /** Process definitions, transitions, the job queue and (once started) the workers. */
   processes: ProcessRuntime;
+  /** The metric engine (dashboards, OKR key results, scorecards and forecasts read from it). */
+  metrics: MetricService;
   app: Hono<AppEnv>;
   close(): Promise<void>;
 }
@@ -60,11 +63,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw err;
   }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
-  const app = createApp({ config, registry, database, store, processes, limiter, ...(options.log ? { log: options.log } : {}) });
+  const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
+  const app = createApp({ config, registry, database, store, processes, metrics, limiter, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, app, close };
+  return { config, registry, database, store, processes, metrics, app, close };
 }

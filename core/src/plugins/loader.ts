@@ -4,6 +4,7 @@ import { ajvDetails, createAjv } from '../validation/ajv';
 import type { PluginRuntime } from './define-plugin';
 import { checkRule } from '../rules/check';
 import { compileEntity } from './entity';
+import { checkMetrics } from './metrics';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
 import type { EntityDefinition, PluginManifest, PluginSource } from './types';
@@ -39,6 +40,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
     attachRuntime(registry, plugin);
     checkContributedRules(registry, manifest.id);
+    checkMetrics(registry, manifest.id, manifest.contributes?.metrics ?? []);
     registry.plugins.push(plugin);
   }
   return registry;
@@ -123,12 +125,7 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     registry.add('actionTypes', `${plugin}.${a.id}`, { ...a, fullId: `${plugin}.${a.id}`, plugin }, where('actionTypes', i));
   });
   c.operators?.forEach((o, i) => registry.add('operators', o.id, { ...o, plugin }, where('operators', i)));
-  c.metrics?.forEach((m, i) => {
-    if (!registry.entities.has(m.entity)) {
-      throw new PluginError({ code: 'plugin.unknown-entity', ...where('metrics', i), message: `Metric "${plugin}.${m.id}" counts unknown entity "${m.entity}".` });
-    }
-    registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i));
-  });
+  c.metrics?.forEach((m, i) => registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i)));
 }
 
 async function importRuntime(source: PluginSource, manifest: PluginManifest): Promise<PluginRuntime> {
