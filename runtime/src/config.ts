@@ -37,7 +37,7 @@ export interface Config {
   idempotencyTtlHours: number;
   /** Non-public webhook destinations an operator allows (CIDRs, hosts or all); none by default. */
   webhookAllowPrivate: PrivateAllowList;
-  /** The company's IANA time zone: dashboards' "this quarter" and "today" are taken in it. */
+  /** IANA time zone metric periods (days, weeks, months, quarters, years) are cut in. */
   timeZone: string;
 }
 
@@ -81,19 +81,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+function timeZone(raw: string | undefined): string {
+  const zone = raw === undefined || raw.trim() === '' ? 'UTC' : raw.trim();
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new Error(`PIPEWRIGHT_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai; got "${raw}"`);
+  }
+  return zone;
+}
+
 function secureCookies(raw: string | undefined): Config['secureCookies'] {
   if (raw === undefined || raw === 'auto') return 'auto';
   if (raw === 'true' || raw === 'always') return 'always';
   if (raw === 'false' || raw === 'never') return 'never';
   throw new Error(`PIPEWRIGHT_SECURE_COOKIES must be auto, true or false; got "${raw}"`);
-}
-
-function timeZone(raw: string | undefined): string {
-  const zone = raw ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    throw new Error(`PIPEWRIGHT_TIME_ZONE must be an IANA time zone such as Asia/Shanghai or UTC; got "${raw}"`);
-  }
-  return zone;
 }

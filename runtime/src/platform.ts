@@ -8,6 +8,7 @@ import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
+import { MetricService } from './metrics/service';
 import { createProcessRuntime, type ProcessRuntime } from './process/runtime';
 import { RecordStore } from './records/store';
 
@@ -18,6 +19,8 @@ export interface Platform {
   store: RecordStore;
   /** Process definitions, transitions, the job queue and (once started) the workers. */
   processes: ProcessRuntime;
+  /** The metric engine (dashboards, OKR key results, scorecards and forecasts read from it). */
+  metrics: MetricService;
   /** Stored dashboards (plugin defaults added on start). */
   dashboards: DashboardStore;
   app: Hono<AppEnv>;
@@ -62,7 +65,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await database.close();
     throw err;
   }
-  const dashboards = new DashboardStore(database.db, registry, config.timeZone, store.now);
+  const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
+  const dashboards = new DashboardStore(database.db, registry, config.timeZone, store.now, new Map(metrics.list().map((m) => [m.id, { entity: m.entity, dimensions: m.dimensions.map((d) => d.name), grains: m.grains }])));
   try {
     await dashboards.syncPluginDashboards();
   } catch (err) {
@@ -71,11 +75,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw err;
   }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
-  const app = createApp({ config, registry, database, store, processes, dashboards, limiter, ...(options.log ? { log: options.log } : {}) });
+  const app = createApp({ config, registry, database, store, processes, metrics, dashboards, limiter, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, dashboards, app, close };
+  return { config, registry, database, store, processes, metrics, dashboards, app, close };
 }

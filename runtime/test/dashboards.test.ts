@@ -5,7 +5,7 @@ import { backends, startServer, type TestServer } from './harness';
 import { expectJson, type Problem } from './process/helpers';
 
 /** A metric the loaded plugins declare (the dashboards API checks metric ids against them). */
-const METRIC = 'pipeline.closed_value';
+const METRIC = 'pipeline.won_value';
 const t = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const number = (id: string, x: number, metric = METRIC) => ({ id, title: t('Won value', '赢单金额'), kind: 'number', layout: { x, y: 0, w: 3, h: 2 }, query: { metrics: [metric] } });
 const dashboard = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -101,17 +101,39 @@ describe.each(backends())('dashboards API on $name', (backend) => {
     expect(still.revision).toBe(1);
   });
 
-  it("answers each user's home dashboard by their highest role, and 404 when none is theirs", async () => {
+  it("answers each user's home dashboard: the pipeline plugin's per role, then by position", async () => {
+    const home = async (user: 'admin' | 'manager' | 'rep' | 'presales' | 'marketing') => {
+      const res = await server.as(user).api('/api/dashboards/home');
+      return res.status === 200 ? ((await res.json()) as DashboardView).id : res.status;
+    };
+    expect([await home('admin'), await home('manager'), await home('rep'), await home('presales'), await home('marketing')]).toEqual(['pipeline.company_home', 'pipeline.manager_home', 'pipeline.rep_home', 404, 404]);
+    await expectJson(server.as('admin').api('/api/dashboards', { method: 'POST', json: dashboard('home_field', { title: t('Field', '外勤'), homeFor: ['rep', 'presales'] }) }), 201);
+    expect([await home('rep'), await home('presales')]).toEqual(['pipeline.rep_home', 'home_field']);
+    const shipped = await expectJson<DashboardView>(server.api('/api/dashboards/pipeline.rep_home'), 200);
+    expect([shipped.source, shipped.dashboard.homeFor, shipped.dashboard.title['zh-CN']]).toEqual(['plugin:pipeline', ['rep'], '我的业绩']);
+  });
+
+  it('keeps a deleted plugin dashboard deleted when plugins are synced again', async () => {
     const admin = server.as('admin').api;
-    await expectJson(admin('/api/dashboards', { method: 'POST', json: dashboard('home_company', { title: t('Company', '公司'), homeFor: ['admin'] }) }), 201);
-    await expectJson(admin('/api/dashboards', { method: 'POST', json: dashboard('home_team', { title: t('My team', '我的团队'), homeFor: ['manager'] }) }), 201);
-    await expectJson(admin('/api/dashboards', { method: 'POST', json: dashboard('home_rep', { title: t('My numbers', '我的业绩'), homeFor: ['rep', 'presales'] }) }), 201);
-    const home = async (user: 'admin' | 'manager' | 'rep' | 'presales') => (await expectJson<DashboardView>(server.as(user).api('/api/dashboards/home'), 200)).id;
-    expect(await home('admin')).toBe('home_company');
-    expect(await home('manager')).toBe('home_team');
-    expect(await home('rep')).toBe('home_rep');
-    expect(await home('presales')).toBe('home_rep');
-    expect((await expectJson<Problem>(server.as('marketing').api('/api/dashboards/home'), 404)).code).toBe('not-found');
+    const before = await expectJson<DashboardView>(admin('/api/dashboards/pipeline.manager_home'), 200);
+    expect((await admin('/api/dashboards/pipeline.manager_home', { method: 'DELETE', headers: { 'if-match': `"${before.revision}"` } })).status).toBe(204);
+    await server.platform.dashboards.syncPluginDashboards();
+    expect((await admin('/api/dashboards/pipeline.manager_home')).status).toBe(404);
+    expect((await server.as('manager').api('/api/dashboards/home')).status).toBe(404);
+  });
+
+  it('checks group-bys and grains against what each metric allows', async () => {
+    const metrics = await expectJson<{ items: { id: string; grains: string[] }[] }>(server.api('/api/metrics'), 200);
+    const untimed = metrics.items.find((m) => m.grains.length === 0)?.id;
+    expect(untimed, 'a metric without time field').toBeDefined();
+    const bad = dashboard('dims', {
+      widgets: [
+        { id: 'a', title: t('A', '甲'), kind: 'bar', layout: { x: 0, y: 0, w: 6, h: 3 }, query: { metrics: [METRIC], groupBy: ['planet'] } },
+        { id: 'b', title: t('B', '乙'), kind: 'line', layout: { x: 6, y: 0, w: 6, h: 3 }, query: { metrics: [untimed], grain: 'month' } },
+      ],
+    });
+    const p = await expectJson<Problem>(server.as('admin').api('/api/dashboards', { method: 'POST', json: bad }), 422);
+    expect(p.errors?.map((e) => `${e.pointer} ${e.code}`)).toEqual(expect.arrayContaining(['/widgets/0/query/groupBy/0 unknown-dimension', '/widgets/1/query/grain unknown-grain']));
   });
 
   it('documents the API in OpenAPI', async () => {

@@ -21,7 +21,7 @@ interface Manifest {
     processes?: string[];
     rules?: string[];
     actionTypes?: { id: string }[];
-    metrics?: { id: string; entity: string; field?: string; dateField?: string; where?: unknown }[];
+    metrics?: { id: string; entity: string; measure: { field?: string; duration?: { from: string; to: string } }; time?: string; dimensions?: string[]; filter?: unknown }[];
   };
 }
 interface EntityDoc {
@@ -117,9 +117,10 @@ for (const p of plugins) {
       for (const metric of m.contributes?.metrics ?? []) {
         const entity = entities.get(metric.entity);
         expect(entity, `metric ${metric.id}: entity ${metric.entity}`).toBeDefined();
-        const fields = Object.keys(entity?.schema.properties ?? {});
-        for (const f of [metric.field, metric.dateField]) if (f) expect(fields, `metric ${metric.id}`).toContain(f.split('.')[0]);
-        for (const f of varRoots(metric.where)) expect(fields, `metric ${metric.id} where`).toContain(f);
+        const fields = [...Object.keys(entity?.schema.properties ?? {}), 'createdAt', 'updatedAt'];
+        const named = [metric.measure.field, metric.measure.duration?.from, metric.measure.duration?.to, metric.time, ...(metric.dimensions ?? [])];
+        for (const f of named) if (f) expect(fields, `metric ${metric.id}`).toContain(f);
+        for (const f of varRoots(metric.filter)) expect(fields, `metric ${metric.id} filter`).toContain(f);
       }
     });
 

@@ -11,8 +11,11 @@ const COLUMNS = 12;
 
 /** What a dashboard is checked against: the loaded metrics and, for where-rules, operators and entity schemas. */
 export interface DashboardContext {
-  /** Metrics by full id; `dimensions`, when known, lists what the metric may be grouped by. */
-  metrics: ReadonlyMap<string, { entity: string; dimensions?: readonly string[] }>;
+  /**
+   * Metrics by full id; `dimensions` and `grains`, when known (the metric layer knows them),
+   * list what the metric may be grouped by and the grains it has (none: no time field).
+   */
+  metrics: ReadonlyMap<string, { entity: string; dimensions?: readonly string[]; grains?: readonly string[] }>;
   operators?: OperatorRegistry;
   entitySchema?: (entity: string) => JsonSchema | undefined;
 }
@@ -55,6 +58,7 @@ export function checkDashboard(doc: unknown, ctx: DashboardContext, ajv?: Ajv202
       const metric = ctx.metrics.get(id);
       if (!metric) return add(`${at}/query/metrics/${j}`, `"${id}" is not a known metric`, 'unknown-metric');
       entities.add(metric.entity);
+      if (w.query.grain && metric.grains && !metric.grains.includes(w.query.grain)) add(`${at}/query/grain`, `metric "${id}" cannot be split by ${w.query.grain}${metric.grains.length ? '' : ' (it has no time field)'}`, 'unknown-grain', { allowed: metric.grains });
       (w.query.groupBy ?? []).forEach((dim, k) => {
         if (metric.dimensions && !metric.dimensions.includes(dim)) add(`${at}/query/groupBy/${k}`, `metric "${id}" cannot be grouped by "${dim}"`, 'unknown-dimension', { allowed: metric.dimensions });
       });

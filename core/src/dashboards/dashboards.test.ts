@@ -51,6 +51,7 @@ describe('widget to metric query', () => {
       current: { metrics: ['pipeline.won_value'], from: '2017-04-01', to: '2017-06-30', where: { '==': [{ var: 'source' }, 'inbound'] } },
       previous: { metrics: ['pipeline.won_value'], from: '2017-01-01', to: '2017-03-31', where: { '==': [{ var: 'source' }, 'inbound'] } },
     });
+    expect(widgetQueries(w, period, { compare: false }).previous).toBeUndefined();
     expect(widgetQueries(w, {})).toEqual({ current: { metrics: ['pipeline.won_value'], where: { '==': [{ var: 'source' }, 'inbound'] } } });
   });
 
@@ -81,7 +82,7 @@ describe('widget to metric query', () => {
 describe('checkDashboard', () => {
   const metrics = new Map([
     ['pipeline.won_value', { entity: 'pipeline.deal', dimensions: ['office', 'owner', 'stage'] }],
-    ['pipeline.deal_count', { entity: 'pipeline.deal' }],
+    ['pipeline.deal_count', { entity: 'pipeline.deal', grains: [] }],
   ]);
   const dealSchema = { type: 'object', properties: { source: { type: 'string' }, amount: { type: 'number' } } };
   const ctx = { metrics, operators: createOperatorRegistry(), entitySchema: (e: string) => (e === 'pipeline.deal' ? dealSchema : undefined) };
@@ -106,6 +107,7 @@ describe('checkDashboard', () => {
       [
         widget({ id: 'a', kind: 'bar', layout: { x: 8, y: 0, w: 6, h: 2 }, query: { metrics: ['pipeline.nope', 'pipeline.won_value'], groupBy: ['product'] } }),
         widget({ id: 'a', kind: 'number', layout: { x: 9, y: 1, w: 3, h: 2 }, query: { metrics: ['pipeline.deal_count'], where: { '>': [{ var: 'amunt' }, 5] } } }),
+        widget({ id: 'c', kind: 'line', layout: { x: 0, y: 4, w: 3, h: 2 }, query: { metrics: ['pipeline.deal_count'], grain: 'month' } }),
       ],
       { range: { from: '2017-02-01', to: '2017-01-01' } },
     );
@@ -119,6 +121,7 @@ describe('checkDashboard', () => {
       '/widgets/0/query/groupBy/0': 'unknown-dimension',
       '/widgets/1/id': 'duplicate',
       '/widgets/1/layout': 'layout-overlap',
+      '/widgets/2/query/grain': 'unknown-grain',
     });
     expect(problems.some((p) => p.pointer.startsWith('/widgets/1/query/where') && /amunt/.test(p.message))).toBe(true);
   });
@@ -127,7 +130,7 @@ describe('checkDashboard', () => {
 describe('plugin dashboards', () => {
   const manifest = (contributes: Record<string, unknown>) => ({ id: 'sales', name: 'Sales', version: '1.0.0', apiVersion: 1, contributes });
   const entity = { id: 'deal', label: 'Deal', labelPlural: 'Deals', schema: { type: 'object', properties: { v: { type: 'number' } }, additionalProperties: false } };
-  const metric = { id: 'total', title: 'Total', entity: 'sales.deal', aggregate: 'sum', field: 'v' };
+  const metric = { id: 'total', label: t('Total'), entity: 'sales.deal', measure: { aggregate: 'sum', field: 'v' } };
   const dash = (metricId: string) => ({ id: 'home', title: t('Home'), homeFor: ['rep'], widgets: [widget({ kind: 'number', query: { metrics: [metricId] } })] });
 
   it('are registered by <plugin>.<id> once their metrics are known', async () => {

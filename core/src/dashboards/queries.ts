@@ -23,7 +23,8 @@ function body(widget: Widget, period: Period): MetricQueryBody {
 /**
  * Maps a widget and the dashboard's period to `POST /api/metrics/query` bodies. A number asks
  * for the total over the period and, when the period is bounded, the total over the period of
- * the same length before it; every other kind asks for its grouping and grain over the period.
+ * the same length before it (unless `compare` is false: a snapshot metric, without time field,
+ * has no earlier value); every other kind asks for its grouping and grain over the period.
  *
  * @example
  * ```ts
@@ -32,9 +33,9 @@ function body(widget: Widget, period: Period): MetricQueryBody {
  * //   previous: { metrics: ['pipeline.won_value'], from: '2017-01-01', to: '2017-03-31' } }
  * ```
  */
-export function widgetQueries(widget: Widget, period: Period): WidgetQueries {
+export function widgetQueries(widget: Widget, period: Period, options: { compare?: boolean } = {}): WidgetQueries {
   const current = body(widget, period);
-  if (widget.kind !== 'number') return { current };
+  if (widget.kind !== 'number' || options.compare === false) return { current };
   const before = previousPeriod(period);
   return before ? { current, previous: body(widget, before) } : { current };
 }

@@ -26,7 +26,7 @@ async function loadError(promise: Promise<unknown>): Promise<PluginError> {
 describe('loadPlugins', () => {
   it('registers entities, action types, operators and metrics by full id, in dependency order', async () => {
     const registry = await loadPlugins([
-      memorySource('p/sales', { 'plugin.json': manifest('sales', { dependsOn: { base: '^1.0.0' }, contributes: { entities: ['e.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object' } }], metrics: [{ id: 'visits', title: 'Visits', entity: 'base.thing', aggregate: 'count' }] } }), 'e.json': entity('lead', { name: { type: 'string' }, when: { type: 'string', format: 'date' } }) }),
+      memorySource('p/sales', { 'plugin.json': manifest('sales', { dependsOn: { base: '^1.0.0' }, contributes: { entities: ['e.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object' } }], metrics: [{ id: 'visits', label: { en: 'Visits', 'zh-CN': '拜访' }, entity: 'base.thing', measure: { aggregate: 'count' } }] } }), 'e.json': entity('lead', { name: { type: 'string' }, when: { type: 'string', format: 'date' } }) }),
       memorySource('p/base', { 'plugin.json': manifest('base', { runtime: 'index.ts', contributes: { entities: ['t.json'], operators: [{ id: 'twice', title: 'Twice', signature: { params: ['number'], returns: 'number' } }] } }), 't.json': entity('thing', { n: { type: 'number' } }) }, { 'index.ts': { plugin: definePlugin({ operators: { twice: ([x]) => Number(x) * 2 } }) } }),
     ]);
     expect(registry.plugins.map((p) => p.manifest.id)).toEqual(['base', 'sales']);

@@ -5,6 +5,7 @@ import type { PluginRuntime } from './define-plugin';
 import { checkRule } from '../rules/check';
 import { checkDashboard } from '../dashboards/check';
 import { compileEntity } from './entity';
+import { checkMetrics } from './metrics';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
 import type { EntityDefinition, PluginManifest, PluginSource } from './types';
@@ -40,6 +41,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
     attachRuntime(registry, plugin);
     checkContributedRules(registry, manifest.id);
+    checkMetrics(registry, manifest.id, manifest.contributes?.metrics ?? []);
     checkContributedDashboards(ajv, registry, manifest.id);
     registry.plugins.push(plugin);
   }
@@ -125,12 +127,7 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     registry.add('actionTypes', `${plugin}.${a.id}`, { ...a, fullId: `${plugin}.${a.id}`, plugin }, where('actionTypes', i));
   });
   c.operators?.forEach((o, i) => registry.add('operators', o.id, { ...o, plugin }, where('operators', i)));
-  c.metrics?.forEach((m, i) => {
-    if (!registry.entities.has(m.entity)) {
-      throw new PluginError({ code: 'plugin.unknown-entity', ...where('metrics', i), message: `Metric "${plugin}.${m.id}" counts unknown entity "${m.entity}".` });
-    }
-    registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i));
-  });
+  c.metrics?.forEach((m, i) => registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i)));
 }
 
 async function importRuntime(source: PluginSource, manifest: PluginManifest): Promise<PluginRuntime> {
@@ -200,11 +197,14 @@ function checkContributedRules(registry: Registry, plugin: string): void {
   }
 }
 
-/** A plugin's dashboards are checked once its metrics are registered: metric ids, dimensions, grid, where-rules. */
+/**
+ * A plugin's dashboards are checked once its metrics are registered: metric ids, grid, where-rules.
+ * Dimensions and grains are the metric layer's to know; the runtime checks them when it stores the dashboards.
+ */
 function checkContributedDashboards(ajv: Ajv2020, registry: Registry, plugin: string): void {
   for (const d of registry.dashboards.values()) {
     if (d.plugin !== plugin) continue;
-    const { problems } = checkDashboard(d.document, { metrics: registry.metrics, operators: registry.ruleOperators, entitySchema: (e) => registry.entities.get(e)?.schema }, ajv);
+    const { problems } = checkDashboard(d.document, { metrics: new Map([...registry.metrics].map(([id, m]) => [id, { entity: m.entity }])), operators: registry.ruleOperators, entitySchema: (e) => registry.entities.get(e)?.schema }, ajv);
     const first = problems[0];
     if (first) throw new PluginError({ code: 'plugin.invalid-dashboard', plugin, file: d.file, pointer: first.pointer, details: problems, message: `Dashboard "${d.fullId}" (${d.file}) is refused: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}` });
   }

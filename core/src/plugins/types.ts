@@ -41,15 +41,47 @@ export interface OperatorDeclaration {
   signature: { params: FieldType[]; variadic?: FieldType; returns: FieldType };
 }
 
+/** A user-visible text in English and Simplified Chinese. */
+export interface LocalizedText {
+  en: string;
+  'zh-CN': string;
+}
+
+/** Aggregates a metric may compute over its records. */
+export type MetricAggregate = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'median' | 'percentile';
+
+/**
+ * What a metric computes: a count, an aggregate of a field (money by its amount) or of the time
+ * between two fields, or a ratio of sums of other metrics of the same plugin.
+ */
+export type MetricMeasure =
+  | { aggregate: 'count' }
+  | {
+      aggregate: Exclude<MetricAggregate, 'count'>;
+      field?: string;
+      duration?: { from: string; to: string };
+      percentile?: number;
+      weight?: 'stageProbability';
+    }
+  | { ratio: { numerator: string[]; denominator: string[] } };
+
+/** A metric a plugin declares in `contributes.metrics` (schemas/plugin-manifest.schema.json). */
 export interface MetricDeclaration {
   id: string;
-  title: string;
-  description?: string;
+  label: LocalizedText;
+  description?: LocalizedText;
   entity: string;
-  aggregate: 'count' | 'sum' | 'avg' | 'min' | 'max';
-  field?: string;
-  where?: unknown;
-  unit?: string;
+  measure: MetricMeasure;
+  /** json-logic rule over the record body, translated to SQL. */
+  filter?: Record<string, unknown>;
+  /** Only records whose stage, in the process version they are pinned to, is of these kinds. */
+  stageKinds?: ('open' | 'won' | 'lost')[];
+  /** Field placing a record in a period: a date or date-time body field, `createdAt` or `updatedAt`. */
+  time?: string;
+  /** Body fields (enums, references) the metric may be split by; default: all of them. */
+  dimensions?: string[];
+  unit?: 'count' | 'money' | 'days' | 'hours' | 'ratio' | 'number';
+  currency?: string;
 }
 
 /** An entity definition file (`schemas/*.schema.json` in a plugin). */

@@ -1,4 +1,4 @@
-import { NotFoundError, PipewrightError, assertDashboard, todayIn, type DashboardDocument, type HomeRole, type Registry } from '@pipewright/core';
+import { NotFoundError, PipewrightError, PluginError, assertDashboard, checkDashboard, todayIn, type DashboardContext, type DashboardDocument, type HomeRole, type Registry } from '@pipewright/core';
 import type { DashboardSummary, DashboardView } from '@pipewright/core/api';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Principal } from '../auth/principal';
@@ -31,12 +31,22 @@ const stale = (current: number, expected: number) =>
  * ```
  */
 export class DashboardStore {
+  readonly #metrics: DashboardContext['metrics'];
+
+  /**
+   * `metrics` describes each metric as the metric layer resolves it (dimensions, grains), so
+   * a widget is refused before it would fail at query time; default: the registry's metrics,
+   * checked by id only.
+   */
   constructor(
     readonly db: Kysely<Database>,
     readonly registry: Registry,
     readonly timeZone: string = 'UTC',
     readonly now: () => Date = () => new Date(),
-  ) {}
+    metrics?: DashboardContext['metrics'],
+  ) {
+    this.#metrics = metrics ?? new Map([...registry.metrics].map(([id, m]) => [id, { entity: m.entity }]));
+  }
 
   /** Adds the dashboards plugins ship, once (concurrent starts are harmless). */
   async syncPluginDashboards(): Promise<void> {
@@ -44,6 +54,8 @@ export class DashboardStore {
     let position = 0;
     for (const d of this.registry.dashboards.values()) {
       const { $schema: _s, ...doc } = d.document as DashboardDocument & { $schema?: string };
+      const { problems } = checkDashboard(doc, this.#context());
+      if (problems.length) throw new PluginError({ code: 'plugin.invalid-dashboard', plugin: d.plugin, file: d.file, pointer: problems[0]?.pointer ?? '', details: problems, message: `Dashboard "${d.fullId}" (${d.file}) is refused: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}` });
       await this.db
         .insertInto('dashboards')
         .values({ id: d.fullId, document: JSON.stringify({ ...doc, id: d.fullId }), revision: 1, source: `plugin:${d.plugin}`, position: position++, created_at: now, updated_at: now, updated_by: 'system:plugins' })
@@ -128,11 +140,11 @@ export class DashboardStore {
 
   #checked(doc: unknown): DashboardDocument {
     const { $schema: _s, ...rest } = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
-    return assertDashboard(typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? rest : doc, {
-      metrics: this.registry.metrics,
-      operators: this.registry.ruleOperators,
-      entitySchema: (e) => this.registry.entities.get(e)?.schema,
-    });
+    return assertDashboard(typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? rest : doc, this.#context());
+  }
+
+  #context(): DashboardContext {
+    return { metrics: this.#metrics, operators: this.registry.ruleOperators, entitySchema: (e) => this.registry.entities.get(e)?.schema };
   }
 
   #summary(r: Row): DashboardSummary {

@@ -20,6 +20,8 @@ import type { DashboardStore } from '../dashboards/store';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import { mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
+import { metricPaths, metricRoutes } from '../metrics/routes';
+import type { MetricService } from '../metrics/service';
 import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
 import { problem, toProblem } from './problem';
@@ -43,6 +45,8 @@ export interface AppServices {
   store: RecordStore;
   /** The process runtime (definitions, transitions, pipeline analytics); its routes mount when given. */
   processes?: ProcessRuntime;
+  /** The metric engine; `/api/metrics` mounts when given. */
+  metrics?: MetricService;
   /** Stored dashboards; `/api/dashboards` mounts when given. */
   dashboards?: DashboardStore;
   /** The rate limiter (the platform owns it to flush it on close); default: a new one. */
@@ -107,7 +111,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
   app.route('/health', healthRoutes(s.database, s.registry));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.dashboards ? dashboardPaths : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -122,6 +126,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/audit', auditRoutes(s.database.db));
   app.route('/api/rules', ruleRoutes(s.registry, now));
   if (s.processes) mountProcessRoutes(app, s.processes);
+  if (s.metrics) app.route('/api/metrics', metricRoutes(s.metrics));
   if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 

@@ -37,7 +37,9 @@ interface Props {
  */
 export function WidgetCard({ widget, period, metrics, labels, onDrill }: Props) {
   const { t, i18n } = useTranslation();
-  const data = useWidgetData(widget, period);
+  // a metric without time field is a snapshot: it has no value for an earlier period
+  const compare = widget.kind !== 'number' ? false : metrics === null ? null : (metrics.get(widget.query.metrics[0] ?? '')?.grains.length ?? 0) > 0;
+  const data = useWidgetData(widget, period, compare);
   const title = localText(widget.title, i18n.language);
   const cellLabel = (row: MetricRow | null, metric: string) =>
     [labels.metric(metric), ...(row ? [...(widget.query.groupBy ?? []), ...(widget.query.grain ? [widget.query.grain] : [])].map((d) => labels.value(d, row)) : [])].join(' · ');

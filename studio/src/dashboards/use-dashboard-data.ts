@@ -42,20 +42,23 @@ export type WidgetData =
 
 /**
  * Runs a widget's metric queries for a period (the previous period's too, for numbers) and
- * re-runs them when the widget or the period changes; a stale answer is dropped.
+ * re-runs them when the widget or the period changes; a stale answer is dropped. `compare`
+ * false skips the previous period (snapshot metrics have none); null waits.
  *
  * @example
  * ```ts
  * const data = useWidgetData(widget, { from: '2017-01-01', to: '2017-12-31' });
  * ```
  */
-export function useWidgetData(widget: Widget, period: Period): WidgetData {
-  const queries = useMemo(() => widgetQueries(widget, period), [widget, period]);
-  const key = JSON.stringify(queries);
+export function useWidgetData(widget: Widget, period: Period, compare: boolean | null = true): WidgetData {
+  const queries = useMemo(() => widgetQueries(widget, period, { compare: compare ?? false }), [widget, period, compare]);
+  // null: not known yet (the metric catalogue is loading); wait rather than ask twice
+  const key = compare === null ? '' : JSON.stringify(queries);
   const [data, setData] = useState<WidgetData>({ state: 'loading' });
   useEffect(() => {
     const abort = new AbortController();
     setData({ state: 'loading' });
+    if (!key) return () => abort.abort();
     const q = JSON.parse(key) as typeof queries;
     Promise.all([dashboardsApi.query(q.current, abort.signal), q.previous ? dashboardsApi.query(q.previous, abort.signal) : Promise.resolve(null)])
       .then(([current, previous]) => {

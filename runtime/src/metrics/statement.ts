@@ -1,0 +1,160 @@
+import type { Registry, RegisteredMetric } from '@pipewright/core';
+import { sql, type RawBuilder } from 'kysely';
+import { ruleToKysely } from '../rules/to-kysely';
+import { hasIdColumn, type Dimension, type Grain } from './catalog';
+import { METRIC_CTES, type MetricExpressions } from './expressions';
+import type { ResolvedQuery } from './request';
+
+type Sql = RawBuilder<unknown>;
+
+/** The rows of a record scan: the joins a set of dimensions needs and each dimension's SQL. */
+export interface DimensionSql {
+  joins: Sql[];
+  /** Per dimension: its id (or value) and, for org levels and owners, the name. */
+  columns: { id: Sql; name: Sql | null }[];
+}
+
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** Joins and expressions of the dimensions over `records` (reference names are looked up later). */
+export function dimensionSql(dimensions: readonly Dimension[], x: MetricExpressions): DimensionSql {
+  const joins: Sql[] = [];
+  const columns = dimensions.map((d, i) => {
+    const alias = sql.id(`dim_${i}`);
+    switch (d.kind) {
+      case 'org':
+        joins.push(sql`left join org_path ${alias} on ${alias}.unit_id = records.org_unit_id and ${alias}.ancestor_kind = ${sql.lit(d.unitKind)}`);
+        return { id: sql`${alias}.ancestor_id`, name: sql`${alias}.ancestor_name` };
+      case 'owner':
+        joins.push(sql`left join users ${alias} on ${alias}.id = records.owner_id`);
+        return { id: sql`records.owner_id`, name: sql`${alias}.name` };
+      case 'stage':
+        return { id: sql`records.stage`, name: null };
+      case 'process':
+        return { id: sql`records.process_id`, name: null };
+      case 'enum':
+      case 'reference':
+        return { id: x.text(d.field.name), name: null };
+    }
+  });
+  return { joins, columns };
+}
+
+/** The scan's base conditions: live records of the entity that the principal may see and the where-rule admits. */
+export function baseConditions(entity: string, q: Pick<ResolvedQuery, 'where'>, visible: RawBuilder<boolean> | null, x: MetricExpressions): Sql[] {
+  const out: Sql[] = [sql`records.type = ${entity}`, sql`records.deleted_at is null`];
+  if (visible) out.push(visible);
+  if (q.where) out.push(ruleToKysely(q.where, { schema: x.registry.entity(entity).schema, operators: x.registry.ruleOperators, dataColumn: 'records.data' }));
+  return out;
+}
+
+interface Branch {
+  entity: string;
+  time: string | null;
+  metrics: RegisteredMetric[];
+}
+
+/** Column aliases of the statement's result. */
+export interface StatementShape {
+  /** Per dimension: alias of its id/value column and of its name column (if it has one). */
+  dimensions: { dimension: Dimension; id: string; name: string | null }[];
+  /** Alias of the period column, if a grain was asked for. */
+  bucket: string | null;
+  /** Alias of each asked metric's value. */
+  metrics: { id: string; alias: string }[];
+}
+
+/**
+ * The one statement answering a metric query. Base metrics (asked ones and ratios' parts) are
+ * grouped into scans of one entity and one time field; each scan is a single pass over
+ * `records` with one FILTERed aggregate per metric. Scans are combined by their dimension values,
+ * ratios are divided, references get their titles, all in the same statement.
+ *
+ * @example
+ * ```ts
+ * const { statement, shape } = metricStatement(query, x, registry, visible, 10_001);
+ * ```
+ */
+export function metricStatement(q: ResolvedQuery, x: MetricExpressions, registry: Registry, visible: RawBuilder<boolean> | null, limit: number): { statement: RawBuilder<Record<string, unknown>>; shape: StatementShape } {
+  const base = new Map<string, RegisteredMetric>();
+  for (const m of q.metrics) for (const p of m.parts) base.set(p, registry.metrics.get(p) as RegisteredMetric);
+  const periodic = q.grain !== null || q.from !== null || q.to !== null;
+  const branches = new Map<string, Branch>();
+  for (const m of base.values()) {
+    const time = periodic ? (m.time ?? null) : null;
+    const key = `${m.entity}|${time ?? ''}`;
+    const b = branches.get(key) ?? { entity: m.entity, time, metrics: [] };
+    b.metrics.push(m);
+    branches.set(key, b);
+  }
+  const baseAlias = new Map([...base.keys()].map((id, i) => [id, `m_${i}`]));
+  const dimAliases = q.dimensions.map((d, i) => ({ dimension: d, id: `d_${i}`, name: d.kind === 'org' || d.kind === 'owner' ? `n_${i}` : null }));
+  const groupCols = [...dimAliases.flatMap((d) => [d.id, ...(d.name ? [d.name] : [])]), ...(q.grain ? ['t'] : [])];
+
+  const scans = [...branches.values()].map((b) => {
+    const entity = registry.entity(b.entity);
+    const dims = dimensionSql(q.dimensions, x);
+    const conditions = baseConditions(b.entity, q, visible, x);
+    if (b.time) conditions.push(...x.inRange(entity, b.time, q.from, q.to));
+    const metricConditions = b.metrics.map((m) => x.condition(m));
+    if (metricConditions.every((c) => c !== null)) conditions.push(sql`(${sql.join(metricConditions as Sql[], sql` or `)})`);
+    const joins = [...dims.joins];
+    if (b.metrics.some((m) => x.needsStageInfo(m))) joins.push(sql`left join stage_info si on si.process_id = records.process_id and si.version = records.process_version and si.stage = records.stage`);
+    const selects: Sql[] = [];
+    dims.columns.forEach((c, i) => {
+      const a = dimAliases[i] as (typeof dimAliases)[number];
+      selects.push(sql`${c.id} as ${sql.id(a.id)}`);
+      if (a.name && c.name) selects.push(sql`${c.name} as ${sql.id(a.name)}`);
+    });
+    if (q.grain) selects.push(sql`${b.time ? x.bucket(entity, b.time, q.grain) : sql`null::text`} as t`);
+    for (const [id, alias] of baseAlias) {
+      const m = b.metrics.find((k) => k.fullId === id);
+      selects.push(m ? sql`(${x.aggregate(m, metricConditions[b.metrics.indexOf(m)] ?? null)})::float8 as ${sql.id(alias)}` : sql`null::float8 as ${sql.id(alias)}`);
+    }
+    const groupBy = groupCols.length ? sql` group by ${sql.join(groupCols.map((_, i) => sql.lit(i + 1)))}` : sql``;
+    return sql`select ${sql.join(selects)} from records ${sql.join(joins, sql` `)} where ${sql.join(conditions, sql` and `)}${groupBy}`;
+  });
+
+  const combined =
+    scans.length === 1
+      ? (scans[0] as Sql)
+      : sql`select ${sql.join([...groupCols.map((c) => sql.id(c)), ...[...baseAlias.values()].map((a) => sql`max(${sql.id(a)}) as ${sql.id(a)}`)])} from (${sql.join(scans, sql` union all `)}) u${groupCols.length ? sql` group by ${sql.join(groupCols.map((c) => sql.id(c)))}` : sql``}`;
+
+  const value = (id: string) => {
+    const m = base.get(id) as RegisteredMetric;
+    const col = sql`c.${sql.id(baseAlias.get(id) as string)}`;
+    const zero = 'ratio' in m.measure ? false : m.measure.aggregate === 'count' || m.measure.aggregate === 'sum';
+    return zero ? sql`coalesce(${col}, 0)` : col;
+  };
+  const sum = (ids: string[], plugin: string) => sql`(${sql.join(ids.map((i) => sql`coalesce(c.${sql.id(baseAlias.get(`${plugin}.${i}`) as string)}, 0)`), sql` + `)})`;
+  const outputs: Sql[] = [];
+  const shape: StatementShape = { dimensions: dimAliases, bucket: q.grain ? 't' : null, metrics: [] };
+  const refJoins: Sql[] = [];
+  dimAliases.forEach((a, i) => {
+    outputs.push(sql`c.${sql.id(a.id)}`);
+    if (a.name) outputs.push(sql`c.${sql.id(a.name)}`);
+    const d = a.dimension;
+    if (d.kind === 'reference') {
+      const r = sql.id(`ref_${i}`);
+      refJoins.push(sql`left join records ${r} on ${r}.id = (case when c.${sql.id(a.id)} ~ ${sql.lit(UUID)} then c.${sql.id(a.id)}::uuid end)`);
+      outputs.push(sql`${r}.data->>${sql.lit(d.titleField)} as ${sql.id(`n_${i}`)}`);
+      a.name = `n_${i}`;
+    }
+  });
+  if (q.grain) outputs.push(sql`c.t`);
+  q.metrics.forEach((m, i) => {
+    const alias = `v_${i}`;
+    const measure = m.declaration.measure;
+    const expr = 'ratio' in measure ? sql`(${sum(measure.ratio.numerator, m.declaration.plugin)})::float8 / nullif(${sum(measure.ratio.denominator, m.declaration.plugin)}, 0)` : value(m.id);
+    outputs.push(sql`${expr} as ${sql.id(alias)}`);
+    shape.metrics.push({ id: m.id, alias });
+  });
+  const order = [...dimAliases.flatMap((a) => [sql`${sql.id(a.name ?? a.id)} asc nulls last`, sql`${sql.id(a.id)} asc nulls last`]), ...(q.grain ? [sql`t asc nulls last`] : [])];
+  const statement = sql<Record<string, unknown>>`with recursive ${METRIC_CTES}, c as (${combined})
+    select ${sql.join(outputs)} from c ${sql.join(refJoins, sql` `)}${order.length ? sql` order by ${sql.join(order)}` : sql``} limit ${sql.lit(limit)}`;
+  return { statement, shape };
+}
+
+/** The label of a period bucket column, as the response names it. */
+export const bucketColumn = (grain: Grain): string => grain;
+export { hasIdColumn };
