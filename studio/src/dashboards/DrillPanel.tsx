@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
 import { drillBody, type Period } from '@pipewright/core/dashboards';
 import type { RecordView } from '@pipewright/core/api';
 import { ApiError } from '../api/problem';
 import { useEntities } from '../app/entities-context';
-import { humanize } from '../entities/format';
+import { RecordTable } from '../entities/RecordTable';
 import { dashboardsApi } from './api';
 import type { DrillTarget } from './WidgetCard';
 
@@ -13,7 +12,8 @@ const PAGE = 50;
 
 /**
  * The records behind one figure (`POST /api/metrics/records` with the widget's query and the
- * figure's cell), newest first, each linking to its record page; more load on demand.
+ * figure's cell), newest first, in the entity's list columns, each linking to its record
+ * page; more load on demand.
  *
  * @example
  * ```tsx
@@ -21,7 +21,7 @@ const PAGE = 50;
  * ```
  */
 export function DrillPanel({ target, period, onClose }: { target: DrillTarget; period: Period; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { entities } = useEntities();
   const [items, setItems] = useState<RecordView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -55,12 +55,7 @@ export function DrillPanel({ target, period, onClose }: { target: DrillTarget; p
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const title = (r: RecordView) => {
-    const field = entities.find((e) => e.fullId === r.type)?.titleField;
-    const v = field ? r.data[field] : undefined;
-    return typeof v === 'string' && v ? v : r.id;
-  };
-  const when = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(iso));
+  const entity = entities.find((e) => e.fullId === items[0]?.type);
 
   return (
     <aside className="drill-panel panel" role="dialog" aria-modal="false" aria-labelledby="drill-title">
@@ -70,30 +65,7 @@ export function DrillPanel({ target, period, onClose }: { target: DrillTarget; p
       </div>
       {state === 'failed' && <p role="alert" className="text-danger">{t('dashboards.drill.failed', { message })}</p>}
       {state === 'ready' && items.length === 0 && <p className="muted">{t('dashboards.drill.empty')}</p>}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="records drill-records">
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboards.drill.record')}</th>
-                <th scope="col">{t('dashboards.drill.owner')}</th>
-                <th scope="col">{t('dashboards.drill.stage')}</th>
-                <th scope="col">{t('dashboards.drill.updated')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td data-label={t('dashboards.drill.record')}><Link href={`/records/${r.type}/${r.id}`}>{title(r)}</Link></td>
-                  <td data-label={t('dashboards.drill.owner')}>{r.owner ?? ''}</td>
-                  <td data-label={t('dashboards.drill.stage')}>{r.stage ? humanize(r.stage) : ''}</td>
-                  <td data-label={t('dashboards.drill.updated')}>{when(r.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {entity && items.length > 0 && <RecordTable entity={entity} records={items} />}
       <div className="pager">
         <span role="status" className="muted">{state === 'loading' ? t('status.loading') : t('dashboards.drill.shown', { count: items.length })}</span>
         {cursor && state !== 'loading' && <button type="button" onClick={() => load(cursor)}>{t('dashboards.drill.more')}</button>}

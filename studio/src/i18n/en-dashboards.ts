@@ -42,10 +42,6 @@ export const enDashboards = {
       more: 'Load more',
       empty: 'No records behind this figure.',
       shown: '{{count}} records shown',
-      record: 'Record',
-      owner: 'Owner',
-      stage: 'Stage',
-      updated: 'Updated',
       failed: 'The records could not be loaded: {{message}}',
     },
     edit: {

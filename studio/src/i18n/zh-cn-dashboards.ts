@@ -46,10 +46,6 @@ export const zhCNDashboards: Widen<typeof enDashboards> = {
       more: '加载更多',
       empty: '此数值背后没有记录。',
       shown: '已显示 {{count}} 条记录',
-      record: '记录',
-      owner: '负责人',
-      stage: '阶段',
-      updated: '更新时间',
       failed: '无法加载记录：{{message}}',
     },
     edit: {
