@@ -19,6 +19,8 @@ export interface RecordView {
   owner: string | null;
   orgUnit: string | null;
   stage: string | null;
+  /** The process version a stageful record moves through (null for other entities). */
+  process: { id: string; version: number } | null;
   data: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
@@ -71,6 +73,41 @@ export interface RuleExplainView {
   value: unknown;
   passed: boolean;
   explanation: ExplainNode;
+}
+
+/** One move open to the caller from a record's stage, with its checks already run. */
+export interface AvailableTransition {
+  /** Transition id (null for a move the process allows without one: skip, backward, enter). */
+  id: string | null;
+  label: string;
+  to: string;
+  toLabel: string;
+  toKind: 'open' | 'won' | 'lost';
+  move: 'transition' | 'skip' | 'backward' | 'enter';
+  /** True when the move would be accepted as the record is now (guard passes, requirements met). */
+  ready: boolean;
+  guard: { passed: true } | { passed: false; message: string; explanation: ExplainNode };
+  /** Entry requirements of the target stage the record does not meet yet, with a schema for exactly those fields. */
+  missing: { fields: string[]; schema: Record<string, unknown> } | null;
+}
+
+/**
+ * What `GET /api/records/{type}/{id}/transitions` answers.
+ *
+ * @example
+ * ```ts
+ * const open: AvailableTransitions = await (await fetch(`/api/records/pipeline.deal/${id}/transitions`)).json();
+ * open.transitions.filter((t) => t.ready).map((t) => t.to);
+ * ```
+ */
+export interface AvailableTransitions {
+  record: { id: string; type: string; version: number; stage: string | null };
+  /** The process version the record is pinned to (null when none is published). */
+  process: { id: string; version: number; label: string } | null;
+  stage: { id: string; label: string; kind: string } | null;
+  /** False when the caller may see the record but not move it (then `transitions` is empty). */
+  editable: boolean;
+  transitions: AvailableTransition[];
 }
 
 /** A dashboard as `GET /api/dashboards` lists it. */

@@ -9,6 +9,7 @@ import { createApp } from './http/app';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { MetricService } from './metrics/service';
+import { ensureMetricStatistics } from './metrics/statistics';
 import { createProcessRuntime, type ProcessRuntime } from './process/runtime';
 import { RecordStore } from './records/store';
 
@@ -53,6 +54,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   try {
     await ensureEntityIndexes(database.db, registry);
+    await ensureMetricStatistics(database.db, registry);
   } catch (err) {
     await database.close();
     throw err;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { hashPassword } from '../src/auth/password';
 import type { Role, Scope } from '../src/auth/roles';
+import { systemPrincipal } from '../src/auth/principal';
 import { randomSecret, sha256 } from '../src/auth/secrets';
 import { CSRF_HEADER, SESSION_COOKIE, createSession } from '../src/auth/sessions';
 import { TOKEN_PREFIX } from '../src/auth/tokens';
@@ -107,15 +108,21 @@ const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
  * await rep.api('/api/records/pipeline.deal');
  * ```
  *
+ * The default pipeline (`new_business`) is published as version 1 unless `options.drafts` is set
+ * (records of a stageful entity need a published process).
+ *
  * `options.now` replaces the runtime's clock (sessions the harness creates use the real clock:
  * a test that moves the clock far signs in with bearer tokens, `as(user, 'token')`).
  */
-export async function startServer(backend: Backend, env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
+export async function startServer(backend: Backend, env: Record<string, string> = {}, options: { now?: () => Date; drafts?: boolean } = {}): Promise<TestServer> {
   const schema = backend.url ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config: Config = loadConfig({ PIPEWRIGHT_DATA_DIR: 'memory', PIPEWRIGHT_DEMO: 'false', ...(backend.url ? { DATABASE_URL: backend.url } : {}), ...env });
   const logs: string[] = [];
   const platform = await createPlatform(config, { ...(schema ? { schema } : {}), log: (l) => logs.push(l), ...(options.now ? { now: options.now } : {}) });
   const db = platform.database.db;
+  // Records of a stageful entity belong to a published process version: publish the default
+  // pipeline as a real install's admin (or the demo seed) would, unless the suite wants drafts.
+  if (!options.drafts) await platform.processes.definitions.publish('new_business', systemPrincipal('test-harness'));
 
   const canaryPassword = `canary-password-${randomBytes(8).toString('hex')}`;
   const canaryHash = await hashPassword(canaryPassword, FAST_SCRYPT);

@@ -110,6 +110,12 @@ function checkStage(s: StageDefinition, i: number, add: Add, ctx: ProcessContext
       Object.keys(req.properties ?? {}).forEach((f) => known.has(f) || add(`${at}/requirements/properties/${f}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`));
     }
   }
+  const locked = s.lockedFields;
+  if (locked && entity) {
+    const list = Array.isArray(locked) ? locked : locked.allExcept;
+    const base = Array.isArray(locked) ? `${at}/lockedFields` : `${at}/lockedFields/allExcept`;
+    list.forEach((f, j) => entity.fields.has(f) || add(`${base}/${j}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`));
+  }
   const sla = s.sla;
   if (sla) {
     if (s.kind !== 'open') add(`${at}/sla`, 'sla-on-closed-stage', `Stage "${s.id}" is ${s.kind}; only open stages can have an SLA.`);

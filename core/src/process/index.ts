@@ -3,13 +3,14 @@
  * entry requirements, allowed moves), SLA deadlines, version diffs, migration planning and
  * backtests. The runtime executes; see docs/adr/005-process-runtime.md.
  */
-export type { ActionDefinition, Assignee, ProcessDefinition, ProcessProblem, StageDefinition, StageKind, StageSla, TransitionDefinition } from './types';
+export type { ActionDefinition, Assignee, LockedFields, ProcessDefinition, ProcessProblem, StageDefinition, StageKind, StageSla, TransitionDefinition } from './types';
 export { ProcessError } from './errors';
 export { BUILTIN_ACTION_TYPES, renderTemplate, type BuiltinActionType } from './builtin-actions';
 export { actionTypeOf, type ProcessContext } from './context';
 export { checkProcess } from './check';
 export { CompiledProcess, compileProcess, invalidProcess, type GuardResult } from './compile';
 export { movesBetween, nextStages, graphProblems, sourcesOf, type Move } from './graph';
+export { isLocked, lockedChanges } from './locks';
 export { unmetRequirements, type UnmetRequirements } from './requirements';
 export { addDuration, durationMillis, parseIsoDuration, slaTimes, type IsoDuration } from './duration';
 export { diffProcesses, transitionKey, type MemberChange, type ProcessDiff, type RuleChange } from './diff';

@@ -29,8 +29,21 @@ export interface StageDefinition {
   requirements?: JsonSchema;
   guidance?: string;
   sla?: StageSla;
+  /** Fields that cannot change while a record is in the stage: a list, or all but a list. */
+  lockedFields?: LockedFields;
   color?: string;
 }
+
+/**
+ * Fields a stage locks: the named ones, or every field except the named ones.
+ *
+ * @example
+ * ```ts
+ * const won: LockedFields = ['amount', 'close_value', 'close_date'];
+ * const archived: LockedFields = { allExcept: ['notes'] };
+ * ```
+ */
+export type LockedFields = string[] | { allExcept: string[] };
 
 /** One action a transition runs after it commits. */
 export interface ActionDefinition {

@@ -41,6 +41,7 @@ export async function importCommand(args: string[]): Promise<number> {
     const report = await importCsv(platform.database.db, platform.registry, csv, mapping, {
       actor: { id: 'system:cli' },
       fileName: basename(values.file),
+      stages: { definitions: platform.processes.definitions },
       onProgress: (done, total) => process.stderr.write(`\rimporting ${done}/${total} rows`),
     });
     process.stderr.write('\n');

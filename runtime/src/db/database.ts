@@ -91,10 +91,13 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await admin.end();
     }
   }
+  // JIT off: PostgreSQL compiles a query once its estimated cost passes jit_above_cost, in the
+  // leader and in every parallel worker; for the metric scans (a second or less) that compilation
+  // cost more than it saved (ADR 008), and the runtime's other statements are short.
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    options: `-c jit=off${schema ? ` -c search_path=${schema}` : ''}`,
   });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.

@@ -4,7 +4,8 @@ import { identity } from './migrations/002-identity';
 import { processes } from './migrations/003-processes';
 import { unloggedRateLimits } from './migrations/004-unlogged-rate-limits';
 import { hotMoves } from './migrations/005-hot-moves';
-import { dashboards } from './migrations/006-dashboards';
+import { boardColumns } from './migrations/006-board-columns';
+import { dashboards } from './migrations/007-dashboards';
 
 /** Migrations ship in code, so the runtime needs no migration folder at run time. */
 const migrations: Record<string, Migration> = {
@@ -13,7 +14,8 @@ const migrations: Record<string, Migration> = {
   '003-processes': processes,
   '004-unlogged-rate-limits': unloggedRateLimits,
   '005-hot-moves': hotMoves,
-  '006-dashboards': dashboards,
+  '006-board-columns': boardColumns,
+  '007-dashboards': dashboards,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

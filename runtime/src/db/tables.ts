@@ -132,6 +132,28 @@ export interface Database {
   incidents: IncidentTable;
   sla_breaches: SlaBreachTable;
   dashboards: DashboardTable;
+  stage_counts: StageCountTable;
+  stage_count_deltas: StageCountDeltaTable;
+}
+
+/** One change of a record's counted key (old key out, new key in), appended by a trigger. */
+export interface StageCountDeltaTable {
+  record_type: string;
+  old_stage: string | null;
+  old_org_unit_id: string | null;
+  old_owner_id: string | null;
+  new_stage: string | null;
+  new_org_unit_id: string | null;
+  new_owner_id: string | null;
+}
+
+/** Live records per type, stage, org unit and owner ('' for none), kept by triggers on records. */
+export interface StageCountTable {
+  record_type: string;
+  stage: string;
+  org_unit_id: string;
+  owner_id: string;
+  n: ColumnType<string, number, number>;
 }
 
 type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
-import { seedDemoProcesses } from '../process/demo';
+import { analyzeDemoHistory, demoHistory, publishDemoProcess } from '../process/demo';
 import { demoOrg, writeOrg } from './org';
 
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -39,6 +39,9 @@ export async function seedDemo(platform: Platform, log: (line: string) => void =
   log(`Seeding demo: ${org.units.length} org units, ${org.users.length} users`);
   const actor = { id: 'system:demo-seed' };
   const imports: ImportReport[] = [];
+  // Deals join the published default process as they are imported, with history from their dates.
+  await publishDemoProcess(platform.processes);
+  const stages = { definitions: platform.processes.definitions, history: demoHistory };
   for (const [file, mappingFile, label] of [
     ['accounts.csv', 'accounts.mapping.json', 'accounts'],
     ['products.csv', 'products.mapping.json', 'products'],
@@ -48,6 +51,7 @@ export async function seedDemo(platform: Platform, log: (line: string) => void =
     const report = await importCsv(db, platform.registry, read(DATA_DIR + file), JSON.parse(read(DEMO_DIR + mappingFile)), {
       actor,
       fileName: file,
+      stages,
       onProgress: (done, total) => {
         if (done === total || done - lastShown >= 2000) {
           lastShown = done;
@@ -60,7 +64,7 @@ export async function seedDemo(platform: Platform, log: (line: string) => void =
     }
     imports.push(report);
   }
-  await seedDemoProcesses(platform.processes, log);
+  await analyzeDemoHistory(platform.processes, log);
   const owners = new Set((await db.selectFrom('records').select('owner_id').distinct().where('type', '=', 'pipeline.deal').execute()).map((r) => r.owner_id));
   const agentsWithoutDeals = org.users.filter((u) => u.roles.includes('rep') && !owners.has(u.id)).map((u) => u.name);
   log(`Seeding demo: done (${imports.map((r) => `${r.importedRows} ${r.entity}`).join(', ')}; ${agentsWithoutDeals.length} agents without deals)`);

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from '@pipewright/core';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -37,6 +34,7 @@ import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
+import { mountStudio } from './static';
 
 export interface AppServices {
   config: Config;
@@ -119,7 +117,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   app.route('/api/records', shareRoutes(s.store));
-  app.route('/api/imports', importRoutes(s.database.db, s.registry));
+  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
   app.route('/api/users', userRoutes(s.database.db, now));
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/tokens', tokenRoutes(s.database.db, now));
@@ -130,11 +128,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
-  if (existsSync(STUDIO_DIST)) {
-    const root = relative(process.cwd(), STUDIO_DIST) || '.';
-    app.use('/*', serveStatic({ root }));
-    app.get('*', serveStatic({ root, path: 'index.html' }));
-  }
+  mountStudio(app, STUDIO_DIST);
 
   app.notFound((c) => c.json(problem(404, 'not-found', `Nothing at ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
   app.onError((err, c) => {

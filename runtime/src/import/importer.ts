@@ -7,6 +7,7 @@ import type { Actor } from '../records/store';
 import { buildRows, type PreparedRow } from './rows';
 import { fieldMapping, parseMapping, type ImportMapping } from './mapping';
 import { writeRows } from './write';
+import { assignStages, importProcess, type ImportStages } from './stages';
 
 /** One row that could not be imported, located by its line in the file. */
 export interface RowProblem {
@@ -37,6 +38,8 @@ export interface ImportOptions {
   fileName?: string;
   onProgress?: (done: number, total: number) => void;
   now?: () => Date;
+  /** Needed for stageful entities: records join the entity's default process with stage history. */
+  stages?: ImportStages;
 }
 
 const MAX_ROWS = 200_000;
@@ -58,8 +61,10 @@ export async function importCsv(db: Kysely<Database>, registry: Registry, csv: s
   const entity = registry.entity(mapping.entity);
   const { header, rows } = parseCsv(csv);
   checkTargets(entity, mapping, header);
+  const joins = await importProcess(db, entity, options.stages);
   const importId = randomUUID();
   const prepared = await buildRows(db, registry, entity, mapping, header, rows);
+  if (joins) assignStages(prepared, joins);
   const problems = prepared.flatMap((r) => r.problems);
   for (const r of prepared) {
     if (r.problems.length === 0 && !entity.validate(r.data)) {
@@ -76,7 +81,7 @@ export async function importCsv(db: Kysely<Database>, registry: Registry, csv: s
   const write = mode === 'skip' || rejectedRows === 0;
   const now = options.now ?? (() => new Date());
   await db.transaction().execute(async (tx) => {
-    if (write) await writeRows(tx, entity, good, { importId, actor: options.actor, at: now(), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    if (write) await writeRows(tx, entity, good, { importId, actor: options.actor, at: now(), ...(joins ? { process: joins, history: options.stages?.history } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   });
   const report: ImportReport = {
     importId,

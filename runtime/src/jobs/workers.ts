@@ -5,6 +5,7 @@ import type { ProcessDefinitions } from '../process/definitions';
 import { actionKey, type ActionJob } from '../process/transition';
 import { PermanentActionError, runAction, type ActionEnv } from './actions';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from '../process/idempotency';
+import { compactStageCounts } from '../records/stage-column';
 import { QUEUES, type JobQueue, type MaintenanceJob } from './queue';
 import { recordIncident } from './recipients';
 import { handleSlaJob } from './sla';
@@ -80,6 +81,8 @@ export class Workers {
     const n = await sweepIdempotencyKeys(this.env.db, new Date(this.env.now().getTime() - this.maintenance.idempotencyTtlMs));
     this.stats.keysSwept += n;
     if (n > 0) this.log(`maintenance: deleted ${n} expired idempotency key(s)`);
+    // Board counters: fold the deltas appended since the last run (counts also do when many piled up).
+    await compactStageCounts(this.env.db);
     return n;
   }
 

@@ -98,28 +98,44 @@ export class MetricCatalog {
     });
   }
 
+  /** Every dimension of an entity: org levels, owner, stage and process if stageful, enum and reference fields. */
+  entityDimensions(entityId: string): Map<string, Dimension> {
+    const entity = this.registry.entity(entityId);
+    const dims = this.#baseDimensions(entity.stageful === true);
+    for (const field of entity.fields.values()) this.#addField(dims, field);
+    return dims;
+  }
+
+  #baseDimensions(stageful: boolean): Map<string, Dimension> {
+    const dims = new Map<string, Dimension>();
+    for (const [name, unitKind] of Object.entries(ORG_DIMENSIONS)) dims.set(name, { name: name as OrgDimension, kind: 'org', unitKind });
+    dims.set('owner', { name: 'owner', kind: 'owner' });
+    if (stageful) {
+      dims.set('stage', { name: 'stage', kind: 'stage' });
+      dims.set('process', { name: 'process', kind: 'process' });
+    }
+    return dims;
+  }
+
+  #addField(dims: Map<string, Dimension>, field: FieldInfo): void {
+    const name = dimensionName(field);
+    if (dims.has(name)) return;
+    if (field.reference) {
+      const target = this.registry.entities.get(field.reference.entity);
+      dims.set(name, { name, kind: 'reference', field, entity: field.reference.entity, titleField: target?.titleField ?? field.reference.lookup ?? 'name' });
+    } else if (field.enum) dims.set(name, { name, kind: 'enum', field });
+  }
+
   #resolve(m: RegisteredMetric): CatalogMetric {
     const entity = this.registry.entity(m.entity);
     const parts = 'ratio' in m.measure ? [...new Set([...m.measure.ratio.numerator, ...m.measure.ratio.denominator])].map((id) => `${m.plugin}.${id}`) : [m.fullId];
     const partDecls = parts.map((p) => this.registry.metrics.get(p)).filter((x): x is RegisteredMetric => x !== undefined);
-    const dims = new Map<string, Dimension>();
-    for (const [name, unitKind] of Object.entries(ORG_DIMENSIONS)) dims.set(name, { name: name as OrgDimension, kind: 'org', unitKind });
-    dims.set('owner', { name: 'owner', kind: 'owner' });
-    if (entity.stageful) {
-      dims.set('stage', { name: 'stage', kind: 'stage' });
-      dims.set('process', { name: 'process', kind: 'process' });
-    }
+    const dims = this.#baseDimensions(entity.stageful === true);
     // A ratio splits by what all of its parts split by (and by its own list when it has one).
     const allowed = partDecls.map((p) => new Set(metricDimensionFields(p, entity)));
     const own = 'ratio' in m.measure ? new Set(metricDimensionFields(m, entity)) : null;
     for (const field of entity.fields.values()) {
-      if (!allowed.every((s) => s.has(field.name)) || (own && !own.has(field.name))) continue;
-      const name = dimensionName(field);
-      if (dims.has(name)) continue;
-      if (field.reference) {
-        const target = this.registry.entities.get(field.reference.entity);
-        dims.set(name, { name, kind: 'reference', field, entity: field.reference.entity, titleField: target?.titleField ?? field.reference.lookup ?? 'name' });
-      } else if (field.enum) dims.set(name, { name, kind: 'enum', field });
+      if (allowed.every((s) => s.has(field.name)) && (!own || own.has(field.name))) this.#addField(dims, field);
     }
     return { id: m.fullId, declaration: m, parts, dimensions: dims, timed: partDecls.every((p) => p.time !== undefined) };
   }

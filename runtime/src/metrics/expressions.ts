@@ -42,6 +42,21 @@ export class MetricExpressions {
     return sql`(${this.text(field)})::timestamptz`;
   }
 
+  /**
+   * A cheap per-record grouping key for a period, and how to label a key after aggregation.
+   * Date fields are grouped on their stored ISO text (the month's 7 characters for month,
+   * quarter and year; the day otherwise), so no row is cast; date-time fields on their day in
+   * the company's time zone.
+   */
+  periodKey(entity: LoadedEntity, field: string, grain: Grain): { key: Sql; label: (key: Sql) => Sql } {
+    const format = { day: 'YYYY-MM-DD', week: 'IYYY-"W"IW', month: 'YYYY-MM', quarter: 'YYYY-"Q"Q', year: 'YYYY' }[grain];
+    if (this.#isDate(entity, field) && (grain === 'month' || grain === 'quarter' || grain === 'year')) {
+      return { key: sql`left(${this.text(field)}, 7)`, label: (k) => sql`to_char((${k} || '-01')::date, ${sql.lit(format)})` };
+    }
+    const key = this.#isDate(entity, field) ? this.text(field) : this.day(entity, field);
+    return { key, label: (k) => sql`to_char((${k})::date, ${sql.lit(format)})` };
+  }
+
   /** A time field as the calendar day it falls on in the company's time zone. */
   day(entity: LoadedEntity, field: string): Sql {
     if (this.#isDate(entity, field)) return sql`(${this.text(field)})::date`;
@@ -72,8 +87,8 @@ export class MetricExpressions {
     return out;
   }
 
-  /** The value a non-count metric aggregates, per record. */
-  value(m: RegisteredMetric): Sql {
+  /** The value a non-count metric aggregates, per record (weighted by stage probability unless `weighted` is false). */
+  value(m: RegisteredMetric, weighted = true): Sql {
     const measure = m.measure;
     if ('ratio' in measure || measure.aggregate === 'count') throw new Error(`${m.fullId} has no per-record value`);
     const entity = this.entity(m);
@@ -84,7 +99,7 @@ export class MetricExpressions {
       if (m.unit !== 'hours' && this.#isDate(entity, from) && this.#isDate(entity, to)) v = sql`((${this.text(to)})::date - (${this.text(from)})::date)::numeric`;
       else v = sql`(extract(epoch from (${this.timestamp(entity, to)} - ${this.timestamp(entity, from)})) / ${sql.lit(m.unit === 'hours' ? 3600 : 86400)})`;
     }
-    return measure.weight === 'stageProbability' ? sql`(${v} * si.probability)` : v;
+    return weighted && measure.weight === 'stageProbability' ? sql`(${v} * si.probability)` : v;
   }
 
   /** The aggregate of one base metric over the rows where `condition` holds. */
@@ -106,10 +121,23 @@ export class MetricExpressions {
 
   /** What a record must satisfy to count for the metric (besides type, visibility and period); null: every record. */
   condition(m: RegisteredMetric): Sql | null {
+    const parts = [this.stageCondition(m), this.recordCondition(m)].filter((p): p is Sql => p !== null);
+    return parts.length ? sql`(${sql.join(parts, sql` and `)})` : null;
+  }
+
+  /** The metric's stage kinds as a condition on the stage table `si`; null when it has none. */
+  stageCondition(m: RegisteredMetric): Sql | null {
+    return m.stageKinds ? sql`si.kind in (${sql.join(m.stageKinds.map((k) => sql.lit(k)))})` : null;
+  }
+
+  /**
+   * The conditions on the record itself: the filter rule and, unless `requireValue` is false
+   * (aggregates skip nulls anyway), a value to measure.
+   */
+  recordCondition(m: RegisteredMetric, requireValue = true): Sql | null {
     const parts: Sql[] = [];
-    if (m.stageKinds) parts.push(sql`si.kind in (${sql.join(m.stageKinds.map((k) => sql.lit(k)))})`);
     if (m.filter) parts.push(ruleToKysely(m.filter, { schema: this.entity(m).schema, operators: this.registry.ruleOperators, dataColumn: 'records.data' }));
-    if (m.measure && !('ratio' in m.measure) && m.measure.aggregate !== 'count') {
+    if (requireValue && !('ratio' in m.measure) && m.measure.aggregate !== 'count') {
       // Records without the measured value do not count (an average of the known values).
       const ends = m.measure.duration ? [m.measure.duration.from, m.measure.duration.to] : [m.measure.field as string];
       for (const f of ends) if (!SYSTEM_TIME[f]) parts.push(sql`${this.text(f)} is not null`);
@@ -134,7 +162,7 @@ export const METRIC_CTES = sql`
     union all
     select p.unit_id, u.parent_id, a.name, a.kind from org_path p join org_units u on u.id = p.ancestor_id join org_units a on a.id = u.parent_id
   ),
-  stage_info(process_id, version, stage, kind, probability) as (
+  stage_info(process_id, version, stage, kind, probability) as materialized (
     select pv.process_id, pv.version, s->>'id', s->>'kind',
       coalesce((s->>'probability')::numeric, case s->>'kind' when 'won' then 1 when 'lost' then 0 end)
     from process_versions pv cross join lateral jsonb_array_elements(pv.definition->'stages') s

@@ -18,6 +18,7 @@ export function metricRoutes(metrics: MetricService): Hono<AppEnv> {
   app.use('*', requireScope('read'));
   app.get('/', (c) => c.json({ items: metrics.list(), timeZone: metrics.timeZone }));
   app.post('/query', async (c) => c.json(await metrics.query(c.get('actor'), await readJsonObject(c))));
+  app.post('/funnel', async (c) => c.json(await metrics.funnel(c.get('actor'), await readJsonObject(c))));
   app.post('/records', async (c) => c.json(await metrics.records(c.get('actor'), await readJsonObject(c))));
   return app;
 }
@@ -52,6 +53,19 @@ export const metricPaths: Record<string, Json> = {
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['metrics'], additionalProperties: false, properties: { metrics: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string' }, example: ['pipeline.won_value'] }, ...queryProperties } } } } },
       responses: {
         '200': { description: 'One row per combination of dimension values (and period) that has data: dimension columns, then one column per metric id', content: { 'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: { type: 'object', additionalProperties: { type: ['string', 'number', 'null'] } } }, asOf: { type: 'string', format: 'date-time' } } }, example: { rows: [{ office: 'West', office_id: 'region-west', quarter: '2017-Q3', 'pipeline.won_value': 1234 }], asOf: '2026-12-05T13:00:00.000Z' } } } },
+        ...errors,
+      },
+    },
+  },
+  '/api/metrics/funnel': {
+    post: {
+      operationId: 'metricFunnel',
+      tags,
+      summary: 'Stage conversion of one process from stage history: per stage, records that entered it, how many of those are won and lost, won/entered and won/closed; split by dimensions and by the period records entered the process',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['process'], additionalProperties: false, properties: { process: { type: 'string' }, ...queryProperties } } } } },
+      responses: {
+        '200': { description: 'The process stages in order and one row per dimension values, period and stage: entered, won, lost, won_per_entered, won_per_closed', content: { 'application/json': { schema: { type: 'object', properties: { process: { type: 'string' }, stages: { type: 'array', items: { type: 'object' } }, rows: { type: 'array', items: { type: 'object' } }, asOf: { type: 'string', format: 'date-time' } } } } } },
+        '404': problem('No such process'),
         ...errors,
       },
     },

@@ -6,6 +6,7 @@ import type { AccessPolicy } from '../records/access';
 import type { RecordView } from '../records/view';
 import { MetricCatalog, type MetricInfo } from './catalog';
 import { MetricExpressions } from './expressions';
+import { funnel, type FunnelResult } from './funnel';
 import { metricRecords } from './records';
 import { resolveQuery, type MetricQuery, type MetricRecordsQuery } from './request';
 import { metricStatement } from './statement';
@@ -94,6 +95,11 @@ export class MetricService {
       return row;
     });
     return { rows: out, asOf };
+  }
+
+  /** Stage conversion of one process from stage history, split by dimensions and entry period (see {@link funnel}). */
+  async funnel(principal: Principal, request: Record<string, unknown>): Promise<FunnelResult> {
+    return funnel(this.catalog, this.#x, this.options.db, this.options.access.read(principal), request, this.#now());
   }
 
   /** The records behind one figure (same rule, same visibility), newest first, paged. */

@@ -4,6 +4,7 @@ import { ruleToKysely } from '../rules/to-kysely';
 import { hasIdColumn, type Dimension, type Grain } from './catalog';
 import { METRIC_CTES, type MetricExpressions } from './expressions';
 import type { ResolvedQuery } from './request';
+import { decomposable, rowScan, twoLevelScan, type Branch } from './scan';
 
 type Sql = RawBuilder<unknown>;
 
@@ -48,11 +49,6 @@ export function baseConditions(entity: string, q: Pick<ResolvedQuery, 'where'>, 
   return out;
 }
 
-interface Branch {
-  entity: string;
-  time: string | null;
-  metrics: RegisteredMetric[];
-}
 
 /** Column aliases of the statement's result. */
 export interface StatementShape {
@@ -91,28 +87,12 @@ export function metricStatement(q: ResolvedQuery, x: MetricExpressions, registry
   const dimAliases = q.dimensions.map((d, i) => ({ dimension: d, id: `d_${i}`, name: d.kind === 'org' || d.kind === 'owner' ? `n_${i}` : null }));
   const groupCols = [...dimAliases.flatMap((d) => [d.id, ...(d.name ? [d.name] : [])]), ...(q.grain ? ['t'] : [])];
 
+  const shapeIn = { dimensions: q.dimensions, grain: q.grain, metricAliases: baseAlias };
   const scans = [...branches.values()].map((b) => {
-    const entity = registry.entity(b.entity);
-    const dims = dimensionSql(q.dimensions, x);
     const conditions = baseConditions(b.entity, q, visible, x);
-    if (b.time) conditions.push(...x.inRange(entity, b.time, q.from, q.to));
-    const metricConditions = b.metrics.map((m) => x.condition(m));
-    if (metricConditions.every((c) => c !== null)) conditions.push(sql`(${sql.join(metricConditions as Sql[], sql` or `)})`);
-    const joins = [...dims.joins];
-    if (b.metrics.some((m) => x.needsStageInfo(m))) joins.push(sql`left join stage_info si on si.process_id = records.process_id and si.version = records.process_version and si.stage = records.stage`);
-    const selects: Sql[] = [];
-    dims.columns.forEach((c, i) => {
-      const a = dimAliases[i] as (typeof dimAliases)[number];
-      selects.push(sql`${c.id} as ${sql.id(a.id)}`);
-      if (a.name && c.name) selects.push(sql`${c.name} as ${sql.id(a.name)}`);
-    });
-    if (q.grain) selects.push(sql`${b.time ? x.bucket(entity, b.time, q.grain) : sql`null::text`} as t`);
-    for (const [id, alias] of baseAlias) {
-      const m = b.metrics.find((k) => k.fullId === id);
-      selects.push(m ? sql`(${x.aggregate(m, metricConditions[b.metrics.indexOf(m)] ?? null)})::float8 as ${sql.id(alias)}` : sql`null::float8 as ${sql.id(alias)}`);
-    }
-    const groupBy = groupCols.length ? sql` group by ${sql.join(groupCols.map((_, i) => sql.lit(i + 1)))}` : sql``;
-    return sql`select ${sql.join(selects)} from records ${sql.join(joins, sql` `)} where ${sql.join(conditions, sql` and `)}${groupBy}`;
+    if (b.time) conditions.push(...x.inRange(registry.entity(b.entity), b.time, q.from, q.to));
+    const input = { branch: b, query: q, shape: shapeIn, x, registry, conditions };
+    return decomposable(b) ? twoLevelScan(input) : rowScan(input);
   });
 
   const combined =

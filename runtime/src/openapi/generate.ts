@@ -44,7 +44,8 @@ function recordSchema(e: LoadedEntity): Json {
       version: { type: 'integer', minimum: 1 },
       owner: { type: ['string', 'null'] },
       orgUnit: { type: ['string', 'null'] },
-      stage: { type: ['string', 'null'] },
+      stage: { type: ['string', 'null'], description: 'Set by transitions only.' },
+      process: { type: ['object', 'null'], description: 'The process version a stageful record moves through.', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
       data: ref(`${name}Data`),
       createdAt: { type: 'string', format: 'date-time' },
       updatedAt: { type: 'string', format: 'date-time' },
@@ -63,7 +64,7 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
   const filterable = [...e.fields.values()].filter((f) => f.type !== 'array' && (f.type !== 'object' || f.format === 'money'));
   const listParams = [
     ...filterable.map((f) => ({ name: `filter[${f.name}]`, in: 'query', required: false, schema: { type: 'string' }, description: `Equality filter on ${f.name}; also filter[${f.name}][op] with op in eq, ne, gt, gte, lt, lte, in, contains, exists.` })),
-    { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields, "-" for descending. Default -createdAt.' },
+    { name: 'sort', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields, "-" for descending. Default -createdAt. For a board column of a stageful entity: -enteredStageAt (most recently entered first) with exactly one filter[stage].' },
     { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
     { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page.' },
     { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Case-insensitive search in the search fields.' },
@@ -91,7 +92,7 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
         tags: tag,
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { type: 'object', required: ['data'], additionalProperties: false, properties: { data: ref(`${name}Data`), owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] }, ...(e.stageful ? { stage: { type: ['string', 'null'] } } : {}) } } } },
+          content: { 'application/json': { schema: { type: 'object', required: ['data'], additionalProperties: false, properties: { data: ref(`${name}Data`), owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] }, ...(e.stageful ? { stage: { type: ['string', 'null'], description: 'A new record starts in the start stage of its process; naming any other stage is 422 (only transitions move records).' }, process: { type: 'string', description: 'Process to start in (default: the entity\'s default process).' } } : {}) } } } },
         },
         responses: { '201': json(ref(name), 'Created', etag), ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
       },

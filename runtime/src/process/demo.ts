@@ -17,42 +17,57 @@ const at = (date: string) => new Date(`${date}T09:00:00Z`);
 const without = (data: Record<string, unknown>, fields: string[]) => Object.fromEntries(Object.entries(data).filter(([k]) => !fields.includes(k)));
 
 /**
- * Publishes the default B2B pipeline (new business, version 1) and attaches the imported deals to
- * it with stage history derived from their dates: prospecting entered 3 to 21 days before the
- * engage date (prospecting-only deals 5 to 60 days before the data set's last date), engaging
- * from the engage date to the close date, then won or lost. Each stay's snapshot holds what was
- * known then (no close fields before closing), so backtests see realistic records. No SLA timers
- * are scheduled for this history (it would escalate years-old stays at first start); the stuck
- * query still reports them.
+ * Publishes the default B2B pipeline (new business) for the demo, unless a version exists.
  *
  * @example
  * ```ts
- * const { attached, stays } = await seedDemoProcesses(platform.processes, log);
+ * const version = await publishDemoProcess(platform.processes);
  * ```
  */
-export async function seedDemoProcesses(rt: ProcessRuntime, log: (line: string) => void = () => {}): Promise<{ attached: number; stays: number }> {
-  const db = rt.db;
+export async function publishDemoProcess(rt: ProcessRuntime): Promise<number> {
   const published = await rt.definitions.latest({ process: 'new_business', entity: 'pipeline.deal' });
-  const version = published?.version ?? (await rt.definitions.publish('new_business', systemPrincipal('demo-seed'))).version;
-  const process = await rt.definitions.version('new_business', version);
-  const deals = await db.selectFrom('records').select(['id', 'type', 'stage', 'data', 'created_at']).where('type', '=', 'pipeline.deal').where('process_id', 'is', null).where('deleted_at', 'is', null).orderBy('id').execute();
-  const last = deals.reduce((m, d) => {
-    const data = d.data as Record<string, unknown>;
-    const c = typeof data.close_date === 'string' ? data.close_date : typeof data.engage_date === 'string' ? data.engage_date : '';
+  return published?.version ?? (await rt.definitions.publish('new_business', systemPrincipal('demo-seed'))).version;
+}
+
+/**
+ * Stage history of the imported demo deals, derived from their dates (the importer writes it in
+ * the import's transaction): prospecting entered 3 to 21 days before the engage date
+ * (prospecting-only deals 5 to 60 days before the data set's last date), engaging from the
+ * engage date to the close date, then won or lost. Each stay's snapshot holds what was known then
+ * (no close fields before closing), so backtests see realistic records. No SLA timers are
+ * scheduled for this history (it would escalate years-old stays at first start); the stuck query
+ * still reports them.
+ *
+ * @example
+ * ```ts
+ * await importCsv(db, registry, csv, mapping, { actor, stages: { definitions, history: demoHistory } });
+ * ```
+ */
+export function demoHistory(rows: readonly { id: string; stage: string | null; data: Record<string, unknown> }[], p: { processId: string; version: number; process: CompiledProcess }): Insertable<StageHistoryTable>[] {
+  const last = rows.reduce((m, d) => {
+    const c = typeof d.data.close_date === 'string' ? d.data.close_date : typeof d.data.engage_date === 'string' ? d.data.engage_date : '';
     return c > m ? c : m;
   }, '2017-12-31');
-  const rows: Insertable<StageHistoryTable>[] = [];
-  for (const d of deals) rows.push(...historyOf(d.id, d.stage, d.data as Record<string, unknown>, last, version, process));
-  await db.transaction().execute(async (tx) => {
-    for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('stage_history').values(rows.slice(i, i + 1000)).execute();
-    // Every change of a record bumps its version (the transition cache relies on it).
-    await tx.updateTable('records').set({ process_id: 'new_business', process_version: version, version: sql`version + 1` }).where('type', '=', 'pipeline.deal').where('process_id', 'is', null).where('stage', 'is not', null).execute();
-  });
-  // Fresh statistics, or the planner's defaults turn the pipeline queries into nested loops.
+  return rows.flatMap((d) => historyOf(d.id, d.stage, d.data, last, p.version, p.process));
+}
+
+/**
+ * Refreshes the planner's statistics after the demo's history is written (else the pipeline
+ * queries turn into nested loops) and reports what the deals joined.
+ *
+ * @example
+ * ```ts
+ * const { attached, stays } = await analyzeDemoHistory(platform.processes, log);
+ * ```
+ */
+export async function analyzeDemoHistory(rt: ProcessRuntime, log: (line: string) => void = () => {}): Promise<{ attached: number; stays: number }> {
+  const db = rt.db;
   await sql`analyze stage_history`.execute(db);
   await sql`analyze records`.execute(db);
-  log(`Seeding demo: ${deals.length} deals attached to new business v${version} with ${rows.length} stage stays`);
-  return { attached: deals.length, stays: rows.length };
+  const attached = Number((await db.selectFrom('records').select(sql<string>`count(*)`.as('n')).where('type', '=', 'pipeline.deal').where('process_id', '=', 'new_business').executeTakeFirstOrThrow()).n);
+  const stays = Number((await db.selectFrom('stage_history').select(sql<string>`count(*)`.as('n')).where('process_id', '=', 'new_business').executeTakeFirstOrThrow()).n);
+  log(`Seeding demo: ${attached} deals on new business with ${stays} stage stays`);
+  return { attached, stays };
 }
 
 function historyOf(id: string, stage: string | null, data: Record<string, unknown>, last: string, version: number, p: CompiledProcess): Insertable<StageHistoryTable>[] {

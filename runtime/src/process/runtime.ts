@@ -8,6 +8,7 @@ import { Workers } from '../jobs/workers';
 import type { RecordStore } from '../records/store';
 import { ProcessDefinitions } from './definitions';
 import { PipelineQueries } from './queries';
+import { ProcessStageGate } from './stage-gate';
 import { TransitionService } from './transition';
 
 /** Everything the process API and the workers share in one runtime process. */
@@ -64,6 +65,7 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
   const options = queueOptions(o.env);
   const idempotencyTtlMs = (o.idempotencyTtlHours ?? 24) * 3600_000;
   const queue = await JobQueue.open(o.database, { ...options, schema: o.schema ?? 'pgboss', ...(o.url ? { url: o.url } : {}) });
+  o.store.stages = new ProcessStageGate(definitions, queue);
   const rt: ProcessRuntime = {
     db,
     registry: o.registry,

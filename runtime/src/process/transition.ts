@@ -1,11 +1,11 @@
-import { NotFoundError, ProcessError, ValidationError, assertValidBody, type Move, type Registry } from '@pipewright/core';
+import { NotFoundError, ProcessError, ValidationError, assertValidBody, lockedChanges, type Move, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
 import { PREPARE_SQL } from '../db/database';
 import type { Database, RecordTable } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
-import { isUuid, mergePatch, type RecordStore } from '../records/store';
+import { isUuid, lockedFields, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
@@ -169,6 +169,9 @@ export class TransitionService {
     } else {
       if (!compiled.stages.has(from)) throw new ProcessError({ code: 'process.stage-not-in-process', status: 409, message: `The record is in stage "${from}", which version ${attached.version} of "${attached.id}" does not have; migrate it first.` });
       move = compiled.resolveMove(from, r.to, r.transition);
+      // A field patch on the way out may not change what the current stage locks: reopen first.
+      const locked = r.data ? lockedChanges(compiled.stages.get(from), before.data, data) : [];
+      if (locked.length > 0) throw lockedFields(compiled.stage(from).label, locked);
     }
     const t = move?.transition;
     if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
@@ -182,7 +185,7 @@ export class TransitionService {
     if (unmet) {
       throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
     }
-    const after: RecordView = { ...before, stage: r.to, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
+    const after: RecordView = { ...before, stage: r.to, process: attached, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
     const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
     // Action keys are `<historyId>:<action id or index>`; the worker derives them from the
     // job's historyId, which the write statement adds to the payload.

@@ -56,6 +56,11 @@ export class AccessPolicy {
     return sql<boolean>`(${sql.join(parts, sql` or `)})`;
   }
 
+  /** Whether a visibility hook widens what the principal reads (then only a scan of records counts exactly). */
+  widened(p: Principal): boolean {
+    return !isUnrestricted(p) && this.hooks.some((h) => h(p)?.read !== undefined);
+  }
+
   /** Condition for records the principal may change; null when unrestricted. */
   edit(p: Principal): RawBuilder<boolean> | null {
     if (isUnrestricted(p)) return null;

@@ -39,6 +39,7 @@ const SYSTEM: Record<string, { column: string; kind: Kind }> = {
   owner: { column: 'owner_id', kind: 'text' },
   orgUnit: { column: 'org_unit_id', kind: 'text' },
   stage: { column: 'stage', kind: 'text' },
+  process: { column: 'process_id', kind: 'text' },
   version: { column: 'version', kind: 'number' },
   createdAt: { column: 'created_at', kind: 'timestamp' },
   updatedAt: { column: 'updated_at', kind: 'timestamp' },
@@ -140,6 +141,14 @@ export function parseListQuery(entity: LoadedEntity, params: URLSearchParams): L
   }
   const sort: SortKey[] = [];
   for (const item of (params.get('sort') ?? '-createdAt').split(',').filter(Boolean)) {
+    if (item === '-enteredStageAt') {
+      // A board column: one stage, most recently entered first (answered from the open stays).
+      const stageFilter = filters.filter((f) => f.target.name === 'stage');
+      if (stageFilter.length !== 1 || stageFilter[0]?.op !== 'eq' || params.get('sort') !== item || params.get('q') !== null || !entity.stageful) {
+        bad('sort', '-enteredStageAt sorts one stage of a stageful entity: it needs filter[stage]=<stage>, no other sort key and no q');
+      } else sort.push({ target: { name: 'enteredStageAt', kind: 'timestamp', expr: sql`entered_stage_at` }, desc: true });
+      continue;
+    }
     const desc = item.startsWith('-');
     const t = target(entity, desc ? item.slice(1) : item);
     if (!t) bad('sort', `"${item}" is not a sortable field of ${entity.fullId}`);

@@ -5,6 +5,7 @@ import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { AccessPolicy } from './access';
+import { listStageColumn, STAGE_ENTRY_SORT } from './stage-column';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
 import { toView, type RecordView } from './view';
 
@@ -20,7 +21,10 @@ export interface CreateInput {
   data: Record<string, unknown>;
   owner?: string | null;
   orgUnit?: string | null;
+  /** Only the start stage of the record's process may be named (anything else is 422). */
   stage?: string | null;
+  /** Process to start in (default: the entity's default process); stageful entities only. */
+  process?: string;
   /** Preset id (imports keep ids stable on resume). */
   id?: string;
 }
@@ -39,6 +43,24 @@ export interface ListResult {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** Where a new record of a stageful entity starts: a published process version and its start stage. */
+export interface StageStart {
+  processId: string;
+  version: number;
+  stage: string;
+}
+
+/**
+ * What the record store asks the process runtime (a port, so records do not depend on
+ * processes): where a new stageful record starts, opening its first stay, and which locked
+ * fields an edit would change.
+ */
+export interface StageGate {
+  start(tx: Transaction<Database>, entity: LoadedEntity, request: { process?: string; stage?: string | null }, data: Record<string, unknown>): Promise<StageStart>;
+  enter(tx: Transaction<Database>, record: RecordView, start: StageStart, actor: string): Promise<void>;
+  locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }>;
+}
 
 /**
  * Applies a JSON merge patch (RFC 7396) to a plain object.
@@ -74,6 +96,8 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
  */
 export class RecordStore {
   readonly access = new AccessPolicy();
+  /** Set by the process runtime; without it stageful records cannot be created. */
+  stages: StageGate | null = null;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -100,8 +124,9 @@ export class RecordStore {
     const actor = principalOf(by);
     const entity = this.entity(type);
     assertValidBody(entity, input.data);
-    if (input.stage !== undefined && input.stage !== null && !entity.stageful) {
-      throw new ValidationError({ code: 'record.not-stageful', message: `${entity.fullId} records have no stage.`, details: [{ pointer: '/stage', message: 'this entity has no stages' }] });
+    if (!entity.stageful && ((input.stage !== undefined && input.stage !== null) || input.process !== undefined)) {
+      const member = input.process !== undefined ? 'process' : 'stage';
+      throw new ValidationError({ code: 'record.not-stageful', message: `${entity.fullId} records have no stage.`, details: [{ pointer: `/${member}`, message: 'this entity has no stages' }] });
     }
     const run = async (tx: Transaction<Database>) => {
       const owner = input.owner === undefined ? actor.userId : input.owner;
@@ -110,6 +135,7 @@ export class RecordStore {
         input.orgUnit !== undefined ? input.orgUnit : owner && owner === actor.userId ? actor.orgUnitId : owner ? ((await tx.selectFrom('users').select('org_unit_id').where('id', '=', owner).executeTakeFirst())?.org_unit_id ?? null) : null;
       await this.checkReferences(tx, entity, input.data, { owner, orgUnit }, actor);
       await this.access.assertAssignable(tx, actor, { owner, orgUnit });
+      const start = entity.stageful ? await this.#stageGate().start(tx, entity, { ...(input.process ? { process: input.process } : {}), ...(input.stage !== undefined ? { stage: input.stage } : {}) }, input.data) : null;
       const now = this.now();
       const row = await tx
         .insertInto('records')
@@ -118,7 +144,9 @@ export class RecordStore {
           type,
           owner_id: owner,
           org_unit_id: orgUnit,
-          stage: input.stage ?? null,
+          stage: start?.stage ?? null,
+          process_id: start?.processId ?? null,
+          process_version: start?.version ?? null,
           version: 1,
           data: JSON.stringify(input.data),
           created_by: actor.id,
@@ -130,6 +158,7 @@ export class RecordStore {
         .executeTakeFirstOrThrow();
       const view = toView(row);
       if (!(await this.access.holds(tx, view.id, this.access.edit(actor)))) throw forbidden('You cannot create a record you would not be allowed to edit.');
+      if (start) await this.#stageGate().enter(tx, view, start, actor.id);
       await appendEvent(tx, { record: view, action: 'create', actor, at: now, before: null, after: view });
       return view;
     };
@@ -152,6 +181,8 @@ export class RecordStore {
   async list(type: string, query: ListQuery, by: Principal | Actor): Promise<ListResult> {
     const actor = principalOf(by);
     const entity = this.entity(type);
+    const stage = query.filters.find((f) => f.target.name === 'stage');
+    if (query.sort[0]?.target.name === STAGE_ENTRY_SORT && stage) return listStageColumn(this.db, this.access, type, String(stage.values[0]), query, actor);
     let q = this.visible(type, actor);
     if (!query.includeDeleted) q = q.where('deleted_at', 'is', null);
     for (const f of query.filters) q = q.where(filterCondition(f) as never);
@@ -183,6 +214,10 @@ export class RecordStore {
       const before = toView(current);
       const data = patch.data ? mergePatch(before.data, patch.data) : before.data;
       assertValidBody(entity, data);
+      if (patch.data && current.stage !== null && current.process_id !== null && current.process_version !== null) {
+        const locked = await this.#stageGate().locked(tx, { processId: current.process_id, version: current.process_version, stage: current.stage }, before.data, data);
+        if (locked.fields.length > 0) throw lockedFields(locked.label, locked.fields);
+      }
       await this.checkReferences(tx, entity, patch.data ?? {}, patch, actor);
       await this.access.assertAssignable(tx, actor, { ...(patch.owner !== current.owner_id ? { owner: patch.owner } : {}), ...(patch.orgUnit !== current.org_unit_id ? { orgUnit: patch.orgUnit } : {}) });
       const now = this.now();
@@ -225,6 +260,11 @@ export class RecordStore {
       await appendEvent(tx, { record: after, action: 'delete', actor, at: now, before: toView(current), after });
       return after;
     });
+  }
+
+  #stageGate(): StageGate {
+    if (!this.stages) throw new Error('RecordStore.stages is not set: stageful records need the process runtime');
+    return this.stages;
   }
 
   /** Locks a live record the principal sees (else 404) and may change (else 403). */
@@ -290,6 +330,22 @@ export const isUuid = (s: string): boolean => UUID.test(s);
 
 function notFound(type: string, id: string): NotFoundError {
   return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });
+}
+
+/**
+ * 422 for an edit that would change fields the record's stage locks.
+ *
+ * @example
+ * ```ts
+ * throw lockedFields('Won', ['close_value']);
+ * ```
+ */
+export function lockedFields(stageLabel: string, fields: string[]): ValidationError {
+  return new ValidationError({
+    code: 'record.locked-fields',
+    message: `In "${stageLabel}" these fields are locked: ${fields.join(', ')}. Reopen the record (a transition out of "${stageLabel}") to change them.`,
+    details: fields.map((f) => ({ pointer: `/data/${f}`, message: `locked in "${stageLabel}"`, code: 'locked' })),
+  });
 }
 
 function stale(current: number, expected: number): PipewrightError {

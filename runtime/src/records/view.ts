@@ -21,6 +21,7 @@ export function toView(row: Selectable<RecordTable>): RecordView {
     owner: row.owner_id,
     orgUnit: row.org_unit_id,
     stage: row.stage,
+    process: row.process_id !== null && row.process_version !== null ? { id: row.process_id, version: row.process_version } : null,
     data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),

@@ -114,6 +114,23 @@ describe.each(backends())('metrics on the demo data equal the CSV on $name', (ba
     expect(new Map(team.map((r) => [r.owner, r['pipeline.won_value']]))).toEqual(sumBy(won.filter((o) => o.manager === 'Dustin Brinkmann'), (o) => o.agent, (o) => o.value));
   });
 
+  it('funnel: entered, won and lost per stage, won/entered and won/closed, by office', async () => {
+    const res = await server.api('/api/metrics/funnel', { method: 'POST', json: { process: 'new_business', groupBy: ['office'] } });
+    const body = (await res.json()) as { stages: { id: string }[]; rows: Row[] };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.stages.map((s) => s.id)).toContain('prospecting');
+    const reached = (o: (typeof opportunities)[number], stage: string) => stage === 'prospecting' || (stage === 'engaging' && o.stage !== 'Prospecting') || o.stage.toLowerCase() === stage;
+    for (const r of body.rows) {
+      const mine = opportunities.filter((o) => o.office === r.office && reached(o, String(r.stage)));
+      const w = mine.filter((o) => o.stage === 'Won').length;
+      const l = mine.filter((o) => o.stage === 'Lost').length;
+      expect([r.entered, r.won, r.lost]).toEqual([mine.length, w, l]);
+      expect(r.won_per_entered).toBeCloseTo(w / mine.length, 12);
+      expect(r.won_per_closed).toBeCloseTo(w / (w + l), 12);
+    }
+    expect(body.rows).toHaveLength(3 * 4);
+  });
+
   it('drills down to the records behind a figure, paged, with the same rule', async () => {
     const [cell] = await query({ metrics: ['pipeline.won_value'], groupBy: ['office'], grain: 'quarter', where: { '>=': [{ var: 'close_value.amount' }, 1000] }, from: '2017-07-01', to: '2017-09-30' });
     expect(cell).toBeDefined();

@@ -129,6 +129,14 @@ describe.each(backends())('metric API on $name', (backend) => {
     expect((await post(server.anonymous, '/api/metrics/query', { metrics: ['crm.calls'] })).status).toBe(401);
   });
 
+  it('refuses bad funnel queries: unknown process 404, unknown dimension and grain 422', async () => {
+    expect((await post(server.api, '/api/metrics/funnel', { process: 'nothing_here' })).status).toBe(404);
+    const bad = await post(server.api, '/api/metrics/funnel', { process: 'new_business', groupBy: ['colour'], grain: 'decade', from: '2020-02-01', to: '2020-01-01' });
+    expect(bad.status).toBe(422);
+    const pointers = ((await bad.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/groupBy/0', '/grain', '/from']));
+  });
+
   it('drills down to exactly the records a figure counts, within visibility', async () => {
     const res = await post(server.as('manager', 'token').api, '/api/metrics/records', { metric: 'crm.activities', cell: { owner_id: 'rick-rep', kind: 'call' } });
     const page = (await res.json()) as { items: { owner: string; data: { kind: string } }[]; nextCursor: string | null };

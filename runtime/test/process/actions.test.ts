@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/jobs/queue';
 import { sql } from 'kysely';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { createDeal, eventually, expectJson, move, publish, type View } from './helpers';
+import { eventually, expectJson, legacyDeal, move, publish, type View } from './helpers';
 
 process.env.PIPEWRIGHT_JOB_RETRY_LIMIT = '2';
 process.env.PIPEWRIGHT_JOB_RETRY_DELAY_SECONDS = '1';
@@ -101,7 +101,7 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
   const runs = (historyId: string) => server.platform.database.db.selectFrom('action_runs').selectAll().where('key', 'like', `${historyId}:%`).execute();
 
   it('runs built-in and plugin actions after commit, each once, and re-deliveries change nothing', async () => {
-    const deal = await createDeal(rep.api, { name: 'Globex' });
+    const deal = await legacyDeal(server, { name: 'Globex' });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'actions_test' }), 200);
     const moved = await expectJson<{ transition: { historyId: string } }>(move(rep.api, deal.id, 2, { to: 'b' }), 200);
     const id = moved.transition.historyId;
@@ -137,7 +137,7 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
   });
 
   it('retries a failing webhook with backoff, then records an incident and still runs the later actions', async () => {
-    const deal = await createDeal(rep.api, { name: 'Initech' });
+    const deal = await legacyDeal(server, { name: 'Initech' });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'actions_test' }), 200);
     await expectJson(move(rep.api, deal.id, 2, { to: 'b' }), 200);
     // The advance actions bump the version (set_field) before the next move.
@@ -153,7 +153,7 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
   });
 
   it('refuses a webhook to a non-public address at once: an incident without retries, and the later actions still run', async () => {
-    const deal = await createDeal(rep.api, { name: 'Umbrella' });
+    const deal = await legacyDeal(server, { name: 'Umbrella' });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'actions_test' }), 200);
     const before = deliveries.length;
     const moved = await expectJson<{ transition: { historyId: string } }>(move(rep.api, deal.id, 2, { to: 'won' }), 200);

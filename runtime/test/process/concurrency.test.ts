@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { createDeal, expectJson, move, publish } from './helpers';
+import { createDeal, expectJson, move } from './helpers';
 
 process.env.PIPEWRIGHT_RATE_LIMIT = '1000000';
 
@@ -10,7 +10,6 @@ describe.each(backends())('concurrent transitions on $name', (backend) => {
   beforeAll(async () => {
     server = await startServer(backend, { PIPEWRIGHT_RATE_LIMIT: '1000000' });
     rep = server.as('rep');
-    await publish(server.api, 'new_business');
   });
   afterAll(() => server?.close());
 

@@ -31,7 +31,7 @@ const mini = (id: string): Def => ({
 describe.each(backends())('process definitions over HTTP on $name', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(backend);
+    server = await startServer(backend, {}, { drafts: true });
   });
   afterAll(() => server?.close());
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { ApiFetch, TestServer } from '../harness';
 
@@ -81,3 +82,19 @@ export const SLA_PROCESS = {
     { id: 'lose', from: '*', to: 'lost' },
   ],
 };
+
+/**
+ * A deal as versions before issue 11 created it: no stage and no process yet, so its first
+ * transition enters a process (`{ to: <initial stage>, process }`). Databases still hold such
+ * records; the transition path keeps accepting them.
+ */
+export async function legacyDeal(server: TestServer, data: Record<string, unknown>, owner = 'rick-rep', orgUnit: string | null = 't-north-a'): Promise<View> {
+  await server.seedOrg();
+  const now = new Date();
+  const row = await server.platform.database.db
+    .insertInto('records')
+    .values({ id: randomUUID(), type: 'pipeline.deal', owner_id: owner, org_unit_id: orgUnit, stage: null, version: 1, data: JSON.stringify(data), created_by: `user:${owner}`, updated_by: `user:${owner}`, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { id: row.id, version: row.version, stage: row.stage, owner: row.owner_id, data };
+}

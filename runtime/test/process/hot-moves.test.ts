@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toView } from '../../src/records/view';
 import { writeTransition } from '../../src/process/write';
 import { backends, startServer, type TestServer } from '../harness';
-import { createDeal, expectJson, move, publish } from './helpers';
+import { expectJson, legacyDeal, move, publish } from './helpers';
 
 /**
  * A move that sets no fields must stay an in-place (HOT) update of the record row: no new entry
@@ -64,14 +64,14 @@ describe.each(backends())('moves update the record in place on $name', (backend)
   }
 
   it('writes a move without field changes as a HOT update and keeps the stored body', async () => {
-    const deal = await createDeal(server.api, { name: 'Hot deal', amount: { amount: 1000.5, currency: 'USD' } });
+    const deal = await legacyDeal(server, { name: 'Hot deal', amount: { amount: 1000.5, currency: 'USD' } }, 'harness-admin', null);
     await expectJson(move(server.api, deal.id, 1, { to: 'a', process: 'hot_test' }), 200);
     const plain = await countsOfMove(deal.id);
     expect(plain).toEqual({ updated: 1, hot: 1, data: { name: 'Hot deal', amount: { amount: 1000.5, currency: 'USD' } } });
   });
 
   it('still writes the body when the move sets fields (an update that may not be HOT)', async () => {
-    const deal = await createDeal(server.api, { name: 'Patched deal', amount: { amount: 10, currency: 'USD' } });
+    const deal = await legacyDeal(server, { name: 'Patched deal', amount: { amount: 10, currency: 'USD' } }, 'harness-admin', null);
     await expectJson(move(server.api, deal.id, 1, { to: 'a', process: 'hot_test' }), 200);
     const patched = await countsOfMove(deal.id, { next_step: 'Send the quote' });
     expect(patched.updated).toBe(1);

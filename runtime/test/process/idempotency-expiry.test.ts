@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAINTENANCE_CRON, QUEUES } from '../../src/jobs/queue';
 import { loadConfig } from '../../src/config';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { createDeal, eventually, expectJson, move, publish, type Problem, type View } from './helpers';
+import { eventually, expectJson, legacyDeal, move, publish, type Problem, type View } from './helpers';
 
 process.env.PIPEWRIGHT_JOB_POLL_SECONDS = '0.5';
 
@@ -63,7 +63,7 @@ describe.each(backends())('Idempotency-Key expiry on $name', (backend) => {
   afterAll(() => server?.close());
 
   const enter = async (name: string) => {
-    const deal = await createDeal(rep.api, { name });
+    const deal = await legacyDeal(server, { name });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'expiry_test' }), 200);
     return deal;
   };

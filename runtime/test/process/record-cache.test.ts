@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordCache } from '../../src/process/record-cache';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { createDeal, expectJson, move, publish, type Problem } from './helpers';
+import { expectJson, legacyDeal, move, publish, type Problem } from './helpers';
 
 /**
  * Transitions decide on a cached copy of a record they moved before (no read), and must give
@@ -44,7 +44,7 @@ describe.each(backends())('transitions on cached records on $name', (backend) =>
     sql`update records set data = jsonb_set(data, '{amount}', ${JSON.stringify({ amount, currency: 'USD' })}::jsonb), version = version + 1 where id = ${id}::uuid`.execute(server.platform.database.db);
 
   it('answers 412 for a version another process moved past, and decides on the fresh record at the new version', async () => {
-    const deal = await createDeal(rep.api, { name: 'Cached A', amount: { amount: 500, currency: 'USD' } });
+    const deal = await legacyDeal(server, { name: 'Cached A', amount: { amount: 500, currency: 'USD' } });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'cache_test' }), 200);
     // This process now holds the deal at version 2 with amount 500; another one sets it to 0.
     await elsewhere(deal.id, 0);
@@ -55,7 +55,7 @@ describe.each(backends())('transitions on cached records on $name', (backend) =>
   });
 
   it('answers 412, not the cached copy\'s refusal, when the cached copy is outdated', async () => {
-    const deal = await createDeal(rep.api, { name: 'Cached B', amount: { amount: 0, currency: 'USD' } });
+    const deal = await legacyDeal(server, { name: 'Cached B', amount: { amount: 0, currency: 'USD' } });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'cache_test' }), 200);
     // Cached at version 2 with amount 0 (the guard would refuse); elsewhere it became 900.
     await elsewhere(deal.id, 900);
@@ -69,7 +69,7 @@ describe.each(backends())('transitions on cached records on $name', (backend) =>
   });
 
   it('refuses a move on a cached copy once access is taken away, though the version did not change', async () => {
-    const deal = await createDeal(rep.api, { name: 'Shared', amount: { amount: 10, currency: 'USD' } });
+    const deal = await legacyDeal(server, { name: 'Shared', amount: { amount: 10, currency: 'USD' } });
     await expectJson(server.as('rep').api(`/api/records/pipeline.deal/${deal.id}/shares`, { method: 'POST', json: { userId: 'cora-colleague', access: 'edit' } }), 201);
     await expectJson(move(colleague.api, deal.id, 1, { to: 'a', process: 'cache_test' }), 200);
     const unshared = await rep.api(`/api/records/pipeline.deal/${deal.id}/shares/cora-colleague`, { method: 'DELETE' });
@@ -80,7 +80,7 @@ describe.each(backends())('transitions on cached records on $name', (backend) =>
   });
 
   it('answers 404 for a record deleted since it was cached', async () => {
-    const deal = await createDeal(rep.api, { name: 'Deleted', amount: { amount: 10, currency: 'USD' } });
+    const deal = await legacyDeal(server, { name: 'Deleted', amount: { amount: 10, currency: 'USD' } });
     await expectJson(move(rep.api, deal.id, 1, { to: 'a', process: 'cache_test' }), 200);
     await sql`update records set deleted_at = now(), version = version + 1 where id = ${deal.id}::uuid`.execute(server.platform.database.db);
     await expectJson(move(rep.api, deal.id, 2, { to: 'b' }), 404);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/jobs/queue';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { SLA_PROCESS, count, createDeal, eventually, expectJson, move, publish } from './helpers';
+import { SLA_PROCESS, count, eventually, expectJson, legacyDeal, move, publish } from './helpers';
 
 process.env.PIPEWRIGHT_JOB_POLL_SECONDS = '0.5';
 
@@ -18,9 +18,9 @@ describe.each(backends())('SLA timers on $name', (backend) => {
   afterAll(() => server?.close());
 
   it('raises one breach for a record that overstays: owner notified, manager escalated, event written; a re-delivered timer changes nothing', async () => {
-    const late = await createDeal(rep.api, { name: 'Slow deal' });
+    const late = await legacyDeal(server, { name: 'Slow deal' });
     const entered = await expectJson<{ transition: { historyId: string; dueAt: string } }>(move(rep.api, late.id, 1, { to: 'fast', process: 'sla_test' }), 200);
-    const onTime = await createDeal(rep.api, { name: 'Quick deal' });
+    const onTime = await legacyDeal(server, { name: 'Quick deal' });
     await expectJson(move(rep.api, onTime.id, 1, { to: 'fast', process: 'sla_test' }), 200);
     await expectJson(move(rep.api, onTime.id, 2, { to: 'next' }), 200);
     expect(Date.parse(entered.transition.dueAt) - Date.now()).toBeLessThan(2100);

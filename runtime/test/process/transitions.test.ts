@@ -19,7 +19,6 @@ describe.each(backends())('transitions over HTTP on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    await publish(server.api, 'new_business');
     rep = server.as('rep');
     account = await expectJson<View>(server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Acme', status: 'active' }, owner: null, orgUnit: null } }), 201);
   });
@@ -105,7 +104,7 @@ describe.each(backends())('transitions over HTTP on $name', (backend) => {
     const refused = await expectJson<Problem>(move(rep.api, deal.id, 2, { to: 'engaging' }), 403);
     expect(refused.detail).toContain('"manager"');
     const reopened = await expectJson<Moved>(move(server.as('manager').api, deal.id, 2, { to: 'engaging' }), 200);
-    expect(reopened.transition).toMatchObject({ transition: 'reopen', actions: 2 });
+    expect(reopened.transition).toMatchObject({ transition: 'reopen', actions: 3 });
   });
 
   it('allows implied backward moves without a guard, and refuses leaving a closed stage without a transition', async () => {
@@ -115,16 +114,15 @@ describe.each(backends())('transitions over HTTP on $name', (backend) => {
     expect(back.transition).toMatchObject({ move: 'backward', transition: null, actions: 0 });
   });
 
-  it('starts a record without a stage in the initial stage, and can choose the process', async () => {
-    const blank = await createDeal(rep.api, { name: 'Fresh', account_id: account.id });
-    expect((await expectJson<Problem>(move(rep.api, blank.id, 1, { to: 'engaging' }), 422)).code).toBe('process.transition-not-allowed');
-    expect((await expectJson<Problem>(move(rep.api, blank.id, 1, { to: 'due', process: 'renewal' }), 409)).code).toBe('process.none-published');
-    await publish(server.api, 'renewal');
-    const renewal = await expectJson<Moved>(move(rep.api, blank.id, 1, { to: 'due', process: 'renewal' }), 200);
-    expect(renewal.record.process).toEqual({ id: 'renewal', version: 1 });
-    expect(renewal.transition).toMatchObject({ from: null, move: 'enter' });
+  it('creates a record in the start stage of the default process, or of the process it names', async () => {
     const plain = await createDeal(rep.api, { name: 'Default' });
-    expect((await expectJson<Moved>(move(rep.api, plain.id, 1, { to: 'prospecting' }), 200)).record.process.id).toBe('new_business');
+    expect(plain).toMatchObject({ stage: 'prospecting', process: { id: 'new_business', version: 1 } });
+    expect((await expectJson<Problem>(move(rep.api, plain.id, 1, { to: 'prospecting' }), 422)).code).toBe('process.transition-not-allowed');
+    expect((await expectJson<Problem>(move(rep.api, plain.id, 1, { to: 'due', process: 'renewal' }), 409)).code).toBe('process.already-attached');
+    expect((await expectJson<Problem>(rep.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Renewal' }, process: 'renewal' } }), 422)).code).toBe('process.none-published');
+    await publish(server.api, 'renewal');
+    const renewal = await createDeal(rep.api, { name: 'Renewal', account_id: account.id }, { process: 'renewal' });
+    expect(renewal).toMatchObject({ stage: 'due', process: { id: 'renewal', version: 1 } });
   });
 
   it('replays the stored response for a repeated Idempotency-Key and refuses the key for another request', async () => {

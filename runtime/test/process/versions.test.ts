@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { createDeal, expectJson, move, publish, type Problem, type View } from './helpers';
+import { expectJson, legacyDeal, move, publish, type Problem, type View } from './helpers';
 
 interface Fate {
   id: string;
@@ -53,7 +53,7 @@ describe.each(backends())('process versions and migrations on $name', (backend) 
   let rep: Client;
   const versionOf = async (id: string) => (await server.platform.database.db.selectFrom('records').select(['process_version', 'stage', 'version']).where('id', '=', id).executeTakeFirstOrThrow());
   const enter = async (name: string) => {
-    const d = await createDeal(rep.api, { name });
+    const d = await legacyDeal(server, { name });
     await expectJson(move(rep.api, d.id, 1, { to: 'lead', process: 'versioned' }), 200);
     return d.id;
   };

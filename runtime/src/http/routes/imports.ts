@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/tables';
 import { requireRole, requireScope } from '../../auth/guards';
 import { importCsv } from '../../import/importer';
+import type { ImportStages } from '../../import/stages';
 import { isUuid } from '../../records/store';
 import { onlyMembers, readJsonObject } from '../body';
 import type { AppEnv } from '../context';
@@ -19,7 +20,7 @@ import type { AppEnv } from '../context';
  * app.route('/api/imports', importRoutes(db, registry));
  * ```
  */
-export function importRoutes(db: Kysely<Database>, registry: Registry): Hono<AppEnv> {
+export function importRoutes(db: Kysely<Database>, registry: Registry, stages?: ImportStages): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Imports write across the whole org and resolve keys over every record, so only admins run them.
   app.use('*', requireRole('admin'), requireScope('import'));
@@ -48,7 +49,7 @@ export function importRoutes(db: Kysely<Database>, registry: Registry): Hono<App
       mapping = body.mapping;
       if (typeof body.fileName === 'string') fileName = body.fileName;
     }
-    const report = await importCsv(db, registry, csv, mapping, { actor: c.get('actor'), ...(fileName ? { fileName } : {}) });
+    const report = await importCsv(db, registry, csv, mapping, { actor: c.get('actor'), ...(fileName ? { fileName } : {}), ...(stages ? { stages } : {}) });
     c.header('Location', `/api/imports/${report.importId}`);
     if (report.status === 'failed') {
       throw new PipewrightError({

@@ -7,7 +7,7 @@ import { onlyMembers, readJsonObject } from '../body';
 import type { AppEnv } from '../context';
 import { isoTime } from '../../db/time';
 
-const SYSTEM_MEMBERS = ['data', 'owner', 'orgUnit', 'stage'] as const;
+const SYSTEM_MEMBERS = ['data', 'owner', 'orgUnit', 'stage', 'process'] as const;
 
 function optionalString(body: Record<string, unknown>, key: string): string | null | undefined {
   const v = body[key];
@@ -62,7 +62,8 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     const body = await readJsonObject(c);
     onlyMembers(body, SYSTEM_MEMBERS);
     const data = dataMember(body, true) as Record<string, unknown>;
-    const input = { data, ...pick(body, 'owner'), ...pick(body, 'orgUnit'), ...pick(body, 'stage') };
+    const process = optionalString(body, 'process');
+    const input = { data, ...pick(body, 'owner'), ...pick(body, 'orgUnit'), ...pick(body, 'stage'), ...(process ? { process } : {}) };
     const view = await store.create(type, input, c.get('actor'));
     c.header('ETag', etagOf(view.version));
     c.header('Location', `/api/records/${type}/${view.id}`);

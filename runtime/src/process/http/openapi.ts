@@ -43,6 +43,36 @@ const transitionOp = (operationId: string, params: Json[]) => ({
     responses: { '200': ok('Moved; the record and the transition', { type: 'object', properties: { record: { type: 'object' }, transition: { type: 'object' } } }, etag), ...errors(400, 401, 403, 404, 409, 412, 415, 422, 428, 429) },
   },
 });
+const availableSchema = {
+  type: 'object',
+  required: ['record', 'process', 'stage', 'editable', 'transitions'],
+  properties: {
+    record: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, version: { type: 'integer' }, stage: { type: ['string', 'null'] } } },
+    process: { type: ['object', 'null'], description: 'The version the record is pinned to.', properties: { id: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } } },
+    stage: { type: ['object', 'null'], properties: { id: { type: 'string' }, label: { type: 'string' }, kind: { enum: ['open', 'won', 'lost'] } } },
+    editable: { type: 'boolean', description: 'False when the caller may see the record but not move it (no transitions then).' },
+    transitions: {
+      type: 'array',
+      description: 'Moves open to the caller from the record\'s stage in its pinned version (moves needing a role the caller lacks are left out), each with its guard evaluated and the unmet entry requirements of its target.',
+      items: {
+        type: 'object',
+        required: ['id', 'label', 'to', 'toLabel', 'toKind', 'move', 'ready', 'guard', 'missing'],
+        properties: {
+          id: { type: ['string', 'null'], description: 'Transition id; null for a move allowed without one (skip, backward, enter).' },
+          label: { type: 'string' },
+          to: { type: 'string' },
+          toLabel: { type: 'string' },
+          toKind: { enum: ['open', 'won', 'lost'] },
+          move: { enum: ['transition', 'skip', 'backward', 'enter'] },
+          ready: { type: 'boolean', description: 'The move would be accepted as the record is now.' },
+          guard: { type: 'object', description: '{ passed: true } or { passed: false, message, explanation } (the rule engine\'s explanation tree).', properties: { passed: { type: 'boolean' }, message: { type: 'string' }, explanation: { type: 'object' } } },
+          missing: { type: ['object', 'null'], description: 'Unmet entry requirements: the fields and a JSON Schema for exactly them.', properties: { fields: { type: 'array', items: { type: 'string' } }, schema: { type: 'object' } } },
+        },
+      },
+    },
+  },
+};
+const availableOp = (operationId: string, params: Json[]) => ({ operationId, tags, summary: 'The transitions open to the caller from the record\'s stage, with guards evaluated and missing requirements', parameters: params, responses: { '200': ok('Moves open to the caller', availableSchema), ...errors(401, 404, 422) } });
 const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId, tags, summary: 'Stage history of the record (entered, exited, by whom)', parameters: params, responses: { '200': ok('Stays, oldest first'), ...errors(401, 404) } } });
 
 /**
@@ -91,9 +121,9 @@ export const processPaths: Record<string, Json> = {
       responses: { '200': ok('How many transitions would have been blocked, by which rule or requirement, on which records'), ...errors(400, 401, 403, 404, 415, 422) },
     },
   },
-  '/api/records/{type}/{id}/transitions': transitionOp('transitionRecord', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
+  '/api/records/{type}/{id}/transitions': { ...transitionOp('transitionRecord', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]), get: availableOp('listRecordTransitions', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]) },
   '/api/records/{type}/{id}/history': historyOp('recordStageHistory', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
-  '/api/deals/{id}/transitions': transitionOp('transitionDeal', [pathParam('id', { type: 'string', format: 'uuid' })]),
+  '/api/deals/{id}/transitions': { ...transitionOp('transitionDeal', [pathParam('id', { type: 'string', format: 'uuid' })]), get: availableOp('listDealTransitions', [pathParam('id', { type: 'string', format: 'uuid' })]) },
   '/api/deals/{id}/history': historyOp('dealStageHistory', [pathParam('id', { type: 'string', format: 'uuid' })]),
   '/api/pipeline/time-in-stage': { get: { operationId: 'pipelineTimeInStage', tags: ['pipeline'], summary: 'Time in stage from stage history', parameters: pipelineQuery, responses: { '200': ok('Per stage'), ...errors(400, 401, 404) } } },
   '/api/pipeline/stuck': { get: { operationId: 'pipelineStuck', tags: ['pipeline'], summary: 'Records beyond their stage SLA or the 75th percentile of time in that stage', parameters: [...pipelineQuery, query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100.')], responses: { '200': ok('Stuck records, longest first'), ...errors(400, 401, 404) } } },

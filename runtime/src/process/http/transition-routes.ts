@@ -5,6 +5,7 @@ import { onlyMembers, readJsonObject } from '../../http/body';
 import type { AppEnv } from '../../http/context';
 import { stringMember } from '../../http/input';
 import { isUuid } from '../../records/store';
+import { availableTransitions } from '../available';
 import { idempotencyKeyOf, requestHash } from '../idempotency';
 import type { ProcessRuntime } from '../runtime';
 import { requiredIfMatch } from './params';
@@ -13,8 +14,9 @@ import { isoTime, isoTimeOrNull } from '../../db/time';
 const LOCAL_ID = /^[a-z][a-z0-9_]{0,62}$/;
 
 /**
- * Transitions and stage history of stageful records: `POST /api/records/{type}/{id}/transitions`
- * (If-Match required, Idempotency-Key honoured), `GET .../history`, and the same under
+ * Transitions and stage history of stageful records: `GET /api/records/{type}/{id}/transitions`
+ * (the moves open to the caller, checks already run), `POST .../transitions` (If-Match required,
+ * Idempotency-Key honoured), `GET .../history`, and the same under
  * `/api/deals/{id}` for `pipeline.deal`.
  *
  * @example
@@ -65,6 +67,10 @@ export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
     });
   };
 
+  const available = async (c: Context<AppEnv>, type: string, id: string) => c.json(await availableTransitions(rt.store, rt.definitions, rt.registry, type, id, c.get('actor'), rt.now()));
+
+  app.get('/records/:type/:id/transitions', (c) => available(c, c.req.param('type'), c.req.param('id')));
+  app.get('/deals/:id/transitions', (c) => available(c, 'pipeline.deal', c.req.param('id')));
   app.post('/records/:type/:id/transitions', (c) => transition(c, c.req.param('type'), c.req.param('id')));
   app.post('/deals/:id/transitions', (c) => transition(c, 'pipeline.deal', c.req.param('id')));
   app.get('/records/:type/:id/history', (c) => history(c, c.req.param('type'), c.req.param('id')));

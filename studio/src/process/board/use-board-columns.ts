@@ -60,7 +60,8 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
     if (filters.owner) f.push({ field: 'owner', op: 'eq', value: filters.owner });
     if (filters.team) f.push({ field: 'orgUnit', op: 'eq', value: filters.team });
     try {
-      const page = await api.list(type, { filters: f, sort: '-updatedAt', limit: PAGE_SIZE, cursor, total: cursor === null });
+      // Most recently entered first: the runtime answers this from the open stays' index and its stage counters.
+      const page = await api.list(type, { filters: f, sort: '-enteredStageAt', limit: PAGE_SIZE, cursor, total: cursor === null });
       if (gen !== generation.current) return;
       setColumns((c) => {
         const old = c[stage] ?? EMPTY;

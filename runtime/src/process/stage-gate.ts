@@ -1,0 +1,64 @@
+import { ProcessError, lockedChanges, type LoadedEntity } from '@pipewright/core';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/tables';
+import type { JobQueue } from '../jobs/queue';
+import type { StageGate, StageStart } from '../records/store';
+import type { RecordView } from '../records/view';
+import type { ProcessDefinitions } from './definitions';
+import { openStay } from './history';
+
+/**
+ * Where the process decides for the record store: a new record of a stageful entity starts in
+ * the start stage of a published process version (the entity's default process unless one is
+ * named), with its first stay opened (and SLA timers) in the create's transaction; an edit may
+ * not change the fields the record's stage locks. `stage` is never a free field: only
+ * transitions (and the admin-only importer and migrations) move a record.
+ *
+ * @example
+ * ```ts
+ * store.stages = new ProcessStageGate(definitions, queue);
+ * ```
+ */
+export class ProcessStageGate implements StageGate {
+  constructor(
+    readonly definitions: ProcessDefinitions,
+    readonly queue: JobQueue | null,
+  ) {}
+
+  async start(tx: Transaction<Database>, entity: LoadedEntity, request: { process?: string; stage?: string | null }, data: Record<string, unknown>): Promise<StageStart> {
+    const latest = await this.definitions.latest({ entity: entity.fullId, ...(request.process ? { process: request.process } : {}) }, tx);
+    if (!latest) {
+      throw new ProcessError({
+        code: 'process.none-published',
+        status: request.process ? 422 : 409,
+        message: request.process ? `Process "${request.process}" has no published version for ${entity.fullId}.` : `No process is published for ${entity.fullId}; an admin must publish one before records can be created.`,
+        ...(request.process ? { details: [{ pointer: '/process', message: 'no published process with this id for this entity', code: 'unknown-process' }] } : {}),
+      });
+    }
+    const compiled = await this.definitions.version(latest.id, latest.version, tx);
+    const start = compiled.definition.initialStage;
+    const asked = request.stage ?? null;
+    if (asked !== null && !compiled.stages.has(asked)) {
+      throw new ProcessError({ code: 'process.unknown-stage', message: `Process "${latest.id}" (version ${latest.version}) has no stage "${asked}".`, details: [{ pointer: '/stage', message: `no stage "${asked}"`, code: 'unknown-stage' }], extensions: { stage: asked, stages: [...compiled.stages.keys()] } });
+    }
+    if (asked !== null && asked !== start) {
+      throw new ProcessError({ code: 'record.stage-not-settable', message: `A new ${entity.label.toLowerCase()} starts in "${start}"; only a transition can move it to "${asked}".`, details: [{ pointer: '/stage', message: `a new record starts in "${start}"`, code: 'stage-not-settable' }], extensions: { stage: asked, start } });
+    }
+    const unmet = compiled.checkRequirements(start, data);
+    if (unmet) {
+      throw new ProcessError({ code: 'process.requirements-unmet', message: `To start in "${compiled.stage(start).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: start, fields: unmet.fields, schema: unmet.schema } });
+    }
+    return { processId: latest.id, version: latest.version, stage: start };
+  }
+
+  async enter(tx: Transaction<Database>, record: RecordView, start: StageStart, actor: string): Promise<void> {
+    const process = await this.definitions.version(start.processId, start.version, tx);
+    await openStay(tx, this.queue, { record: { id: record.id, type: record.type }, process, processId: start.processId, version: start.version, stage: start.stage, from: null, transitionId: null, at: new Date(record.createdAt), actor, snapshot: record.data });
+  }
+
+  async locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }> {
+    const process = await this.definitions.version(at.processId, at.version, tx);
+    const stage = process.stages.get(at.stage);
+    return { label: stage?.label ?? at.stage, fields: lockedChanges(stage, before, after) };
+  }
+}
