@@ -78,6 +78,13 @@ describe('dashboards in chromium', () => {
     const change = new Intl.NumberFormat('en-US', { style: 'percent', signDisplay: 'exceptZero', maximumFractionDigits: 1 }).format((half - before) / before);
     await expect.poll(() => page.locator('[data-widget="won"] .change').textContent(), { timeout: 30_000 }).toContain(`${change} vs Jan 1, 2017 – Jun 30, 2017`);
     await screenshot(page, 'dashboard-rep-half-year');
+
+    // on a phone the widgets stack in one column, the numbers unchanged
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.locator('.grid-cell').first().evaluate((el) => getComputedStyle(el.parentElement as HTMLElement).gridTemplateColumns.split(' ').length)).toBe(1);
+    expect(await figure('won').getAttribute('data-value')).toBe(String(half));
+    await page.waitForTimeout(500);
+    await screenshot(page, 'dashboard-rep-phone');
   });
 
   it("shows a manager his team's numbers: the total and each of his reps, nobody else's", async () => {
