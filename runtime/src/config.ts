@@ -39,6 +39,8 @@ export interface Config {
   webhookAllowPrivate: PrivateAllowList;
   /** IANA time zone metric periods (days, weeks, months, quarters, years) are cut in. */
   timeZone: string;
+  /** On SIGTERM, how long `/ready` answers 503 before the listener closes (ms). */
+  shutdownDelayMs: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idempotencyTtlHours: positive('PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS', 24),
     webhookAllowPrivate: parsePrivateAllowList(env.PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE),
     timeZone: timeZone(env.PIPEWRIGHT_TIME_ZONE),
+    shutdownDelayMs: env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === undefined || env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === '0' ? 0 : positive('PIPEWRIGHT_SHUTDOWN_DELAY_MS', 0),
   };
 }
 

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = (line: string) => console.log(line);
   const platform = await createPlatform(config, { log: (l) => console.error(l) });
+  if (platform.database.migrated.length > 0) log(`Pipewright: applied migrations ${platform.database.migrated.join(', ')}`);
   log(`Pipewright: ${platform.registry.plugins.length} plugins, storage ${platform.database.backend}${platform.database.backend === 'pglite' ? ` (${config.dataDir})` : ''}`);
   if (config.demo) {
     const seed = await seedDemo(platform, log);
@@ -37,12 +38,17 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
+    // /ready answers 503 from now on; a load balancer that probes it stops sending new requests
+    // during PIPEWRIGHT_SHUTDOWN_DELAY_MS, then the listener closes and requests in flight finish.
+    platform.lifecycle.draining = true;
     log(`${signal}: shutting down`);
-    server.close(() => {
-      // Stops the job workers (letting running jobs finish), then the queue and the database.
-      void platform.close().then(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => {
+      server.close(() => {
+        // Stops the job workers (letting running jobs finish), then the queue and the database.
+        void platform.close().then(() => process.exit(0));
+      });
+      setTimeout(() => process.exit(1), 10_000).unref();
+    }, config.shutdownDelayMs);
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

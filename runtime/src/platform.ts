@@ -6,6 +6,7 @@ import { DashboardStore } from './dashboards/store';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
+import type { Lifecycle } from './http/routes/health';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { MetricService } from './metrics/service';
@@ -25,6 +26,8 @@ export interface Platform {
   /** Stored dashboards (plugin defaults added on start). */
   dashboards: DashboardStore;
   app: Hono<AppEnv>;
+  /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
+  lifecycle: Lifecycle;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {
-    await ensureEntityIndexes(database.db, registry);
+    await ensureEntityIndexes(database.db, registry, { concurrent: database.backend === 'postgres', ...(options.schema ? { schema: options.schema } : {}) });
     await ensureMetricStatistics(database.db, registry);
   } catch (err) {
     await database.close();
@@ -77,11 +80,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw err;
   }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
-  const app = createApp({ config, registry, database, store, processes, metrics, dashboards, limiter, ...(options.log ? { log: options.log } : {}) });
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp({ config, registry, database, store, processes, metrics, dashboards, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, metrics, dashboards, app, close };
+  return { config, registry, database, store, processes, metrics, dashboards, app, lifecycle, close };
 }

@@ -1,14 +1,53 @@
 import type { OperatorDefinition } from '../rules/operators/definition';
 
-/** What an action handler receives. The runtime fills it in; handlers must be idempotent. */
+/** The record an action concerns, as it is when the action runs. */
+export interface ActionRecord {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  /** User id of the record's owner, if any. */
+  owner: string | null;
+  /** Org unit of the record, if any. */
+  orgUnit: string | null;
+  stage: string | null;
+}
+
+/** What a handler asks {@link ActionRecords.create} to write. */
+export interface ActionRecordInput {
+  /** The body, validated against the entity schema like any write. */
+  data: Record<string, unknown>;
+  owner?: string | null;
+  orgUnit?: string | null;
+}
+
+/**
+ * Record writing for action handlers, through the platform's one record writer (schema
+ * validation, references, the `create` audit event by the process actor).
+ */
+export interface ActionRecords {
+  /**
+   * Creates a record of one of the calling plugin's own entities, once per action execution: its
+   * id derives from the action's idempotency key (and `key`, to create several), so a repeated
+   * delivery finds the record it created before and returns `created: false` instead of
+   * writing a second one. Other plugins' entities are refused (reach them through their actions).
+   */
+  create(type: string, input: ActionRecordInput, options?: { key?: string }): Promise<{ id: string; created: boolean }>;
+}
+
+/**
+ * What an action handler receives. The runtime fills it in; handlers must be idempotent (use
+ * `idempotencyKey` for outside effects, `records.create` for records).
+ */
 export interface ActionContext {
   /** Unique id of this action execution; repeat deliveries carry the same key. */
   idempotencyKey: string;
-  /** The record the action concerns, if any. */
-  record?: { id: string; type: string; data: Record<string, unknown> };
+  /** The record the action concerns, if it still exists. */
+  record?: ActionRecord;
   /** Validated configuration from the process definition. */
   config: Record<string, unknown>;
+  /** Who made the move that caused the action (`user:<id>` or `system:<name>`). */
   actor: string;
+  records: ActionRecords;
 }
 
 export type ActionHandler = (ctx: ActionContext) => Promise<unknown> | unknown;

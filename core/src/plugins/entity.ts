@@ -83,6 +83,14 @@ export function compileEntity(ajv: Ajv2020, plugin: string, file: string, def: E
   for (const name of Object.keys(def.references ?? {})) {
     if (!fields.has(name)) fail(`/references/${name}`, `references an unknown field "${name}"`);
   }
+  def.audience?.forEach((name, i) => {
+    const field = fields.get(name);
+    if (!field) return fail(`/audience/${i}`, `unknown field "${name}"`);
+    const schema = def.schema.properties[name] as SchemaObject;
+    const items = (schema.items ?? {}) as SchemaObject;
+    const isUser = (s: SchemaObject) => s.type === 'string' || (typeof s.$ref === 'string' && s.$ref === `${TYPES_ID}userId`);
+    if (!(field.type === 'string' && isUser(schema)) && !(field.type === 'array' && isUser(items))) fail(`/audience/${i}`, `"${name}" must hold a user id (a string) or an array of user ids to name a record's audience`);
+  });
   def.indexes?.forEach((index, i) =>
     index.fields.forEach((f, j) => {
       if (!fields.has(f)) fail(`/indexes/${i}/fields/${j}`, `indexes an unknown field "${f}"`);

@@ -26,7 +26,7 @@ async function loadError(promise: Promise<unknown>): Promise<PluginError> {
 describe('loadPlugins', () => {
   it('registers entities, action types, operators and metrics by full id, in dependency order', async () => {
     const registry = await loadPlugins([
-      memorySource('p/sales', { 'plugin.json': manifest('sales', { dependsOn: { base: '^1.0.0' }, contributes: { entities: ['e.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object' } }], metrics: [{ id: 'visits', label: { en: 'Visits', 'zh-CN': '拜访' }, entity: 'base.thing', measure: { aggregate: 'count' } }] } }), 'e.json': entity('lead', { name: { type: 'string' }, when: { type: 'string', format: 'date' } }) }),
+      memorySource('p/sales', { 'plugin.json': manifest('sales', { dependsOn: { base: '^1.0.0' }, contributes: { entities: ['e.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object' } }], metrics: [{ id: 'visits', label: { en: 'Visits', 'zh-CN': '拜访' }, entity: 'base.thing', measure: { aggregate: 'count' } }] }, runtime: 'index.ts' }), 'e.json': entity('lead', { name: { type: 'string' }, when: { type: 'string', format: 'date' } }) }, { 'index.ts': { plugin: definePlugin({ actions: { ping: () => 'pong' } }) } }),
       memorySource('p/base', { 'plugin.json': manifest('base', { runtime: 'index.ts', contributes: { entities: ['t.json'], operators: [{ id: 'twice', title: 'Twice', signature: { params: ['number'], returns: 'number' } }] } }), 't.json': entity('thing', { n: { type: 'number' } }) }, { 'index.ts': { plugin: definePlugin({ operators: { twice: ([x]) => Number(x) * 2 } }) } }),
     ]);
     expect(registry.plugins.map((p) => p.manifest.id)).toEqual(['base', 'sales']);
@@ -62,6 +62,17 @@ describe('loadPlugins', () => {
     expect(err.code).toBe('plugin.undeclared-action');
     const missing = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { runtime: 'index.ts' }) }, { 'index.ts': {} })]));
     expect(missing.code).toBe('plugin.runtime-missing-export');
+  });
+
+  it('refuses an action type declared without a handler, naming plugin, file and pointer', async () => {
+    const declared = { contributes: { actionTypes: [{ id: 'go', title: 'Go' }, { id: 'stop', title: 'Stop' }] } };
+    const noRuntime = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', declared) })]));
+    expect([noRuntime.code, noRuntime.plugin, noRuntime.file, noRuntime.pointer]).toEqual(['plugin.missing-action-handler', 'alpha', 'p/a/plugin.json', '/contributes/actionTypes/0']);
+    expect(noRuntime.message).toContain('"alpha.go"');
+    const partly = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { ...declared, runtime: 'index.ts' }) }, { 'index.ts': { plugin: definePlugin({ actions: { go: () => 'ok' } }) } })]));
+    expect([partly.code, partly.pointer]).toEqual(['plugin.missing-action-handler', '/contributes/actionTypes/1']);
+    const notAFunction = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { ...declared, runtime: 'index.ts' }) }, { 'index.ts': { plugin: { actions: { go: () => 'ok', stop: 'nope' } } } })]));
+    expect([notAFunction.code, notAFunction.pointer]).toEqual(['plugin.missing-action-handler', '/contributes/actionTypes/1']);
   });
 
   it('reports an invalid manifest with plugin, file and pointer', async () => {
@@ -108,6 +119,12 @@ describe('loadPlugins', () => {
     expect([bad.code, bad.file, bad.pointer]).toEqual(['plugin.invalid-entity-schema', 'e.json', '/schema']);
     const index = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['e.json'] } }), 'e.json': entity('x', { n: { type: 'number' } }, { indexes: [{ fields: ['nope'] }] }) })]));
     expect([index.code, index.pointer]).toEqual(['plugin.invalid-entity', '/indexes/0/fields/0']);
+    const audience = (fields: string[]) => loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['e.json'] } }), 'e.json': entity('x', { n: { type: 'number' }, who: { type: 'string' }, crew: { type: 'array', items: { type: 'string' } } }, { audience: fields }) })]);
+    for (const [fields, pointer] of [[['who', 'nope'], '/audience/1'], [['n'], '/audience/0']] as const) {
+      const e = await loadError(audience([...fields]));
+      expect([e.code, e.file, e.pointer]).toEqual(['plugin.invalid-entity', 'e.json', pointer]);
+    }
+    expect((await audience(['who', 'crew'])).entity('alpha.x').audience).toEqual(['who', 'crew']);
     const unreadable = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { entities: ['missing.json'] } }) })]));
     expect([unreadable.code, unreadable.file]).toEqual(['plugin.unreadable-file', 'p/a/missing.json']);
   });

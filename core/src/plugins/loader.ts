@@ -158,6 +158,18 @@ function attachRuntime(registry: Registry, plugin: LoadedPlugin): void {
     }
     action.handler = handler;
   }
+  // Every declared action type needs its handler: a process could otherwise name an action that
+  // can only ever fail (an incident on every move).
+  plugin.manifest.contributes?.actionTypes?.forEach((a, i) => {
+    if (typeof registry.actionTypes.get(`${id}.${a.id}`)?.handler === 'function') return;
+    throw new PluginError({
+      code: 'plugin.missing-action-handler',
+      plugin: id,
+      file: `${plugin.location}/plugin.json`,
+      pointer: `/contributes/actionTypes/${i}`,
+      message: `Plugin "${id}" declares action type "${id}.${a.id}" but ${plugin.manifest.runtime ? `its runtime module (${plugin.manifest.runtime}) does not implement it` : 'has no runtime module to implement it'}: add a handler under \`actions.${a.id}\` in definePlugin().`,
+    });
+  });
   const implementations = plugin.runtime?.operators ?? {};
   for (const name of Object.keys(implementations)) {
     const op = registry.operators.get(name);

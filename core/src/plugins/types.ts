@@ -94,6 +94,8 @@ export interface EntityDefinition {
   stageful?: boolean;
   schema: SchemaObject & { type: 'object'; properties: Record<string, SchemaObject> };
   references?: Record<string, { entity: string; lookup?: string }>;
+  /** Body fields naming users (a user id or an array of them) who may read the record. */
+  audience?: string[];
   indexes?: { fields: string[]; unique?: boolean }[];
   ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; icon?: string };
 }

@@ -83,8 +83,12 @@ export const BUILTIN_ACTION_TYPES: ReadonlyMap<string, BuiltinActionType> = new 
         additionalProperties: false,
         required: ['url'],
         properties: {
-          url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
-          secretEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,62}$', description: 'Environment variable holding the signing secret (default PIPEWRIGHT_WEBHOOK_SECRET).' },
+          url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000, writeOnly: true, description: 'Destination; its path and query often carry a token, so only admins read it back.' },
+          secretEnv: {
+            type: 'string',
+            pattern: '^[A-Z][A-Z0-9_]{0,62}$',
+            description: 'Environment variable holding the signing secret: PIPEWRIGHT_WEBHOOK_SECRET (the default) or one named PIPEWRIGHT_WEBHOOK_SECRET_<NAME>.',
+          },
           event: { type: 'string', pattern: '^[a-z][a-z0-9_.-]{0,62}$' },
         },
       },

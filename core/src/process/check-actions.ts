@@ -1,6 +1,7 @@
 import { escapePointer, ajvDetails } from '../validation/ajv';
 import type { SchemaObject as JsonSchema, LoadedEntity } from '../plugins/types';
 import { ajvOf, compileSchema, type ProcessContext } from './context';
+import { DEFAULT_WEBHOOK_SECRET_ENV, isAllowedSecretEnv, WEBHOOK_SECRET_ENV_PREFIX } from './secrets';
 import type { ActionDefinition } from './types';
 
 type Add = (pointer: string, code: string, message: string, params?: Record<string, unknown>) => void;
@@ -46,6 +47,9 @@ export function checkActions(actions: readonly ActionDefinition[], at: string, a
         const validate = compileSchema(ajvOf(ctx), schema);
         if (!validate(config.value)) add(`${here}/config/value`, 'invalid-value', `The value does not fit field "${escapePointer(field)}": ${ajvDetails(validate.errors).map((d) => d.message).join('; ')}`);
       }
+    }
+    if (a.type === 'core.webhook' && typeof config.secretEnv === 'string' && !isAllowedSecretEnv(config.secretEnv)) {
+      add(`${here}/config/secretEnv`, 'secret-env-not-allowed', `A webhook's signing secret must come from ${DEFAULT_WEBHOOK_SECRET_ENV} or a variable named ${WEBHOOK_SECRET_ENV_PREFIX}<NAME>; "${config.secretEnv}" is not one.`);
     }
     if (a.type === 'core.create_activity' && !ctx.entities.has('crm.activity')) add(`${here}/type`, 'unknown-entity', 'core.create_activity needs the crm plugin (entity crm.activity).');
     const role = (config.to as { role?: string } | undefined)?.role ?? (config.assignTo as { role?: string } | undefined)?.role;

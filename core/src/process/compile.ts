@@ -1,5 +1,10 @@
+import { RuleError } from '../errors';
+import { checkRule } from '../rules/check';
 import { explain, type ExplainNode } from '../rules/explain';
-import { compileRules, type CompiledRule } from '../rules/compile';
+import { compileTrees, type CompiledRule } from '../rules/compile';
+import { DEFAULT_EVALUATION_LIMITS, interpretRule, needsBudget, type EvaluationLimits } from '../rules/interpret';
+import { standardOperators } from '../rules/operators/registry';
+import type { RuleNode } from '../rules/types';
 import { truthy } from '../rules/runtime';
 import type { RuleContext } from '../rules/types';
 import type { LoadedEntity } from '../plugins/types';
@@ -10,6 +15,15 @@ import { checkProcess } from './check';
 import { movesBetween, nextStages, type Move } from './graph';
 import { unmetRequirements, type UnmetRequirements } from './requirements';
 import type { ProcessDefinition, StageDefinition, TransitionDefinition } from './types';
+
+/** A compiled guard: the function, its checked tree, and whether it must run under the limits. */
+interface Guard {
+  fn: CompiledRule;
+  tree: RuleNode;
+  budgeted: boolean;
+  /** Index of its transition in the definition. */
+  index: number;
+}
 
 /** Result of evaluating a guard: passed, or failed with the rule engine's explanation. */
 export type GuardResult = { passed: true } | { passed: false; explanation: ExplainNode; message: string };
@@ -29,7 +43,8 @@ export type GuardResult = { passed: true } | { passed: false; explanation: Expla
 export class CompiledProcess {
   readonly stages: ReadonlyMap<string, StageDefinition>;
   readonly entity: LoadedEntity | undefined;
-  readonly #guards = new Map<TransitionDefinition, CompiledRule>();
+  readonly #guards = new Map<TransitionDefinition, Guard>();
+  readonly #limits: EvaluationLimits;
   readonly #requirements = new Map<string, ValidateFunction>();
 
   constructor(
@@ -41,8 +56,14 @@ export class CompiledProcess {
     const options = { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(this.entity ? { schema: this.entity.schema } : {}), ...(ctx.ruleCompiler ? { compiler: ctx.ruleCompiler } : {}) };
     // All guards of a version in one compilation (compileRules): one compiler call for the lot.
     const guarded = (definition.transitions ?? []).filter((t) => t.guard !== undefined);
-    const guards = compileRules(guarded.map((t) => t.guard), options);
-    guarded.forEach((t, i) => this.#guards.set(t, guards[i] as CompiledRule));
+    const trees = guarded.map((t) => checkRule(t.guard, options));
+    const guards = compileTrees(trees, options);
+    const operators = ctx.operators ?? standardOperators;
+    this.#limits = ctx.evaluationLimits ?? DEFAULT_EVALUATION_LIMITS;
+    guarded.forEach((t, i) => {
+      const tree = trees[i] as RuleNode;
+      this.#guards.set(t, { fn: guards[i] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t) });
+    });
     for (const s of definition.stages) if (s.requirements) this.#requirements.set(s.id, compileSchema(ajvOf(ctx), s.requirements));
   }
 
@@ -78,14 +99,34 @@ export class CompiledProcess {
     return first;
   }
 
-  /** Evaluates a transition's guard on a record body (no guard: passed). */
+  /**
+   * Evaluates a transition's guard on a record body (no guard: passed). A guard whose work can
+   * exceed its size (loops, list building, plugin operators: see `needsBudget`) runs in the
+   * interpreter under the evaluation limits, as explain does; the others run compiled. A guard
+   * that exceeds the limits throws a 422 `process.guard-budget-exceeded` pointing into the
+   * definition (`/transitions/<i>/guard/...`), and so does its explanation.
+   */
   evaluateGuard(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext): GuardResult {
-    const fn = t ? this.#guards.get(t) : undefined;
-    if (!t || !fn) return { passed: true };
-    const result = fn(data, context);
-    if (truthy(result)) return { passed: true };
-    const explanation = explain(t.guard, data, { ...(this.ctx.operators ? { operators: this.ctx.operators } : {}), ...(context ? { context } : {}) });
-    return { passed: false, explanation, message: t.guardMessage ?? explanation.sentence };
+    const g = t ? this.#guards.get(t) : undefined;
+    if (!t || !g) return { passed: true };
+    const operators = this.ctx.operators ?? standardOperators;
+    try {
+      const result = g.budgeted ? interpretRule(g.tree, data, operators, context ?? {}, undefined, this.#limits) : g.fn(data, context);
+      if (truthy(result)) return { passed: true };
+      const explanation = explain(t.guard, data, { operators, ...(context ? { context } : {}), budget: this.#limits });
+      return { passed: false, explanation, message: t.guardMessage ?? explanation.sentence };
+    } catch (err) {
+      if (!(err instanceof RuleError) || err.code !== 'rule.budget-exceeded') throw err;
+      const pointer = `/transitions/${g.index}/guard${err.pointer ?? ''}`;
+      throw new ProcessError({
+        code: 'process.guard-budget-exceeded',
+        status: 422,
+        message: `The guard of "${t.id ?? t.to}" stopped: ${err.message} (limit: ${this.#limits.maxSteps} steps, lists and texts of ${this.#limits.maxLength}). The move is refused; an admin should simplify the guard.`,
+        details: [{ pointer: '', message: err.message, code: 'budget-exceeded' }],
+        extensions: { transition: t.id ?? null, process: this.definition.id, guardPointer: pointer, limits: this.#limits },
+        pointer,
+      });
+    }
   }
 
   /** The stage's entry requirements that `data` does not meet, or null. */

@@ -1,6 +1,7 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SchemaObject as JsonSchema, LoadedEntity } from '../plugins/types';
 import type { RuleCompiler } from '../rules/compile';
+import type { EvaluationLimits } from '../rules/interpret';
 import type { OperatorRegistry } from '../rules/operators/registry';
 import { createAjv, type ValidateFunction } from '../validation/ajv';
 import { BUILTIN_ACTION_TYPES } from './builtin-actions';
@@ -25,6 +26,8 @@ export interface ProcessContext {
   roles?: readonly string[];
   /** How guards are turned into functions (see `RuleCompiler`); `new Function` by default. */
   ruleCompiler?: RuleCompiler;
+  /** Work a guard evaluation may do (`DEFAULT_EVALUATION_LIMITS`, explain's, by default). */
+  evaluationLimits?: EvaluationLimits;
 }
 
 let shared: Ajv2020 | undefined;

@@ -1,3 +1,4 @@
+import { definePlugin } from '../plugins/define-plugin';
 import { loadPlugins } from '../plugins/loader';
 import { memorySource } from '../plugins/memory-source';
 import type { Registry } from '../plugins/registry';
@@ -11,7 +12,7 @@ const DATE = { $ref: 'https://pipewright.dev/schemas/types.schema.json#/$defs/da
 export async function testRegistry(): Promise<Registry> {
   return loadPlugins([
     memorySource('p/sales', {
-      'plugin.json': { id: 'sales', name: 'Sales', version: '1.0.0', apiVersion: 1, contributes: { entities: ['opp.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string' } } } }] } },
+      'plugin.json': { id: 'sales', name: 'Sales', version: '1.0.0', apiVersion: 1, contributes: { entities: ['opp.json'], actionTypes: [{ id: 'ping', title: 'Ping', configSchema: { type: 'object', required: ['to'], additionalProperties: false, properties: { to: { type: 'string' } } } }] }, runtime: 'index.ts' },
       'opp.json': {
         id: 'opp',
         label: 'Opp',
@@ -19,7 +20,7 @@ export async function testRegistry(): Promise<Registry> {
         stageful: true,
         schema: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', title: 'Name' }, amount: { ...MONEY, title: 'Amount' }, close_date: { ...DATE, title: 'Close date' }, engage_date: DATE, reason: { type: 'string' } } },
       },
-    }),
+    }, { 'index.ts': { plugin: definePlugin({ actions: { ping: () => ({ pinged: true }) } }) } }),
   ]);
 }
 

@@ -15,5 +15,6 @@ export { unmetRequirements, type UnmetRequirements } from './requirements';
 export { addDuration, durationMillis, parseIsoDuration, slaTimes, type IsoDuration } from './duration';
 export { diffProcesses, transitionKey, type MemberChange, type ProcessDiff, type RuleChange } from './diff';
 export { checkStageMapping, planMigration, type MigrationFate } from './migrate';
+export { DEFAULT_WEBHOOK_SECRET_ENV, REDACTED, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, redactProcessSecrets, secretProperties } from './secrets';
 export { replayTransitions, type BacktestReport, type BlockReason, type RecordedTransition } from './backtest';
 export type { ExplainNode } from '../rules/explain';

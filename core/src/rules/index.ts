@@ -16,6 +16,7 @@ export { checkRule, typeProblems, type CheckOptions } from './check';
 export { compileRule, compileRules, compileTree, compileTrees, functionConstructorCompiler, type CompileOptions, type CompiledRule, type RuleCompiler } from './compile';
 export { explain, label as ruleLabel, type ExplainNode, type ExplainOptions } from './explain';
 export type { EvaluationLimits } from './interpret';
+export { DEFAULT_EVALUATION_LIMITS, interpretRule, needsBudget } from './interpret';
 export { ANY_FIELD, fieldsRead } from './fields';
 export { lookupField, schemaType, type FieldLookup } from './schema-types';
 export { truthy, nowMillis } from './runtime';

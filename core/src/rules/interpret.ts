@@ -1,5 +1,7 @@
 import { RuleError } from '../errors';
 import type { OperatorRegistry } from './operators/registry';
+import { SALES_OWNER } from './operators/sales';
+import { STANDARD_OPERATORS } from './operators/standard';
 import * as rt from './runtime';
 import type { OpNode, RuleContext, RuleNode } from './types';
 
@@ -18,6 +20,61 @@ export interface EvaluationLimits {
   /** Longest list (elements) or text (characters) a sub-rule may produce. */
   maxLength: number;
 }
+
+/**
+ * The budget of every rule evaluation on a request path (explain, previews, published guards):
+ * 1,000,000 steps, lists and texts of 100,000.
+ *
+ * @example
+ * ```ts
+ * explain(rule, sample, { budget: DEFAULT_EVALUATION_LIMITS });
+ * ```
+ */
+export const DEFAULT_EVALUATION_LIMITS: Readonly<EvaluationLimits> = Object.freeze({ maxSteps: 1_000_000, maxLength: 100_000 });
+
+/**
+ * Operators whose cost grows with the size of their values rather than being one step: those
+ * that build a list or text (charged its length) and `in` (charged the length it searches).
+ * Operators of plugins are charged the length of what they return.
+ */
+const SIZED = new Set(['merge', 'cat', 'substr', 'map', 'filter', 'in']);
+
+/**
+ * Whether evaluating `tree` can take more work than its size: it has a loop (map, filter,
+ * reduce, all, some, none), builds lists or texts (merge, cat, substr), searches a list or text
+ * it reads (in), or calls an operator that is not json-logic's. Rules without any of these run
+ * each sub-rule once, on values no bigger than the record; the others must run under
+ * {@link EvaluationLimits}.
+ *
+ * @example
+ * ```ts
+ * needsBudget(parseRule({ '<=': [{ var: 'a' }, { var: 'b' }] }), standardOperators); // false
+ * needsBudget(parseRule({ all: [{ var: 'lines' }, { '>': [{ var: 'qty' }, 0] }] }), standardOperators); // true
+ * ```
+ */
+export function needsBudget(tree: RuleNode, operators: OperatorRegistry): boolean {
+  const stack: RuleNode[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop() as RuleNode;
+    if (node.kind === 'array') stack.push(...node.items);
+    else if (node.kind === 'var') {
+      if (node.dynamic !== undefined) stack.push(node.dynamic);
+      if (node.fallback !== undefined) stack.push(node.fallback);
+    } else if (node.kind === 'op') {
+      const op = node.op;
+      // Sales operators are the platform's own, of constant cost; plugins' may do anything.
+      if (!STANDARD.has(op) && operators.get(op)?.owner !== SALES_OWNER) return true;
+      if (LOOPS.has(op)) return true;
+      // `in` over a list written in the rule is bounded by the rule's size.
+      if (SIZED.has(op) && !(op === 'in' && node.args[1]?.kind !== 'var' && node.args[1]?.kind !== 'op')) return true;
+      stack.push(...node.args);
+    }
+  }
+  return false;
+}
+
+const LOOPS = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
+const STANDARD: ReadonlySet<string> = new Set(Object.keys(STANDARD_OPERATORS));
 
 /**
  * Tree-walking evaluator over the checked tree, with the same runtime helpers as the compiled
@@ -48,8 +105,13 @@ class Interpreter {
     const limits = this.limits;
     if (limits !== undefined && ++this.steps > limits.maxSteps) throw overBudget(node, `the evaluation took more than ${limits.maxSteps} steps`);
     const value = this.evalNode(node, data);
-    if (limits !== undefined && (Array.isArray(value) || typeof value === 'string') && value.length > limits.maxLength) {
-      throw overBudget(node, `a sub-rule produced ${Array.isArray(value) ? 'a list' : 'a text'} longer than ${limits.maxLength}`);
+    if (limits !== undefined && (Array.isArray(value) || typeof value === 'string')) {
+      if (value.length > limits.maxLength) throw overBudget(node, `a sub-rule produced ${Array.isArray(value) ? 'a list' : 'a text'} longer than ${limits.maxLength}`);
+      // Building a list or text costs its length: a loop that copies a growing list is
+      // quadratic work in few steps otherwise.
+      if (node.kind === 'op' && node.op !== 'in' && (SIZED.has(node.op) || !STANDARD.has(node.op)) && (this.steps += value.length) > limits.maxSteps) {
+        throw overBudget(node, `the evaluation took more than ${limits.maxSteps} steps`);
+      }
     }
     if (this.observe !== undefined && this.depth === 0) this.observe(node, value);
     return value;
@@ -142,7 +204,9 @@ class Interpreter {
       case 'cat': return rt.cat(v);
       case 'merge': return rt.merge(v);
       case 'substr': return rt.substr(a, b, c);
-      case 'in': return rt.inOp(a, b);
+      case 'in':
+        if (this.limits !== undefined && (Array.isArray(b) || typeof b === 'string') && (this.steps += b.length) > this.limits.maxSteps) throw overBudget(node, `the evaluation took more than ${this.limits.maxSteps} steps`);
+        return rt.inOp(a, b);
       case 'log': return rt.log(this.ctx, a);
       case 'missing': return rt.missing(data, v);
       case 'missing_some': return rt.missingSome(data, a, b);

@@ -11,7 +11,8 @@ export type { ValidateFunction };
 
 /**
  * A strict JSON Schema 2020-12 validator with formats and every platform schema preloaded.
- * Strict mode refuses unknown keywords, so a typo in a schema is a load error, not a silent no-op.
+ * Strict mode refuses unknown keywords, so a typo in a schema is a load error, not a silent no-op;
+ * only own members of the data count.
  *
  * @example
  * ```ts
@@ -20,7 +21,10 @@ export type { ValidateFunction };
  * ```
  */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, useDefaults: false });
+  // ownProperties: `required`, `properties` and friends look at own members only, so a value on
+  // an object's prototype never satisfies a schema (record bodies hold no prototype members:
+  // see validation/members.ts).
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, useDefaults: false, ownProperties: true });
   addFormats(ajv);
   for (const doc of schemaDocuments) ajv.addSchema(doc as object);
   return ajv;

@@ -114,6 +114,37 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       });
     }
 
+    it(`audience fields: ${c.label} reads the records naming them, read only, and no others`, async () => {
+      const api = client(c).api;
+      const me = TEST_ORG.users[c.user].id;
+      const someoneElse = TEST_ORG.users.colleague.id;
+      const n = ++seq;
+      const scorecard = await server.api('/api/records/scorecard.scorecard', { method: 'POST', json: { data: { name: `Matrix card ${n}`, period_start: '2026-01-01', period_end: '2026-12-31', dimensions: [{ id: 'results', label: 'Results', weight: 100 }] }, owner: null, orgUnit: 't-south-a' } });
+      expect(scorecard.status, await scorecard.clone().text()).toBe(201);
+      const scorecardId = ((await scorecard.json()) as { id: string }).id;
+      const bodies = (user: string): [string, Record<string, unknown>][] => [
+        ['handoff.handoff', { kind: 'marketing_to_sales', status: 'pending', summary: `Lead ${n} for ${user}`, to_user: user }],
+        ['scorecard.evaluation', { scorecard_id: scorecardId, rep_id: user, period: '2026-Q1', scores: [{ dimension_id: 'results', score: 80 }] }],
+        ['okr.objective', { title: `Shared objective ${n} ${user}`, level: 'rep', period_start: '2026-01-01', period_end: '2026-03-31', co_owners: [TEST_ORG.users['other-manager'].id, user] }],
+      ];
+      // Owned by another team's rep: only the audience (and admins) may read them.
+      for (const [named, user] of [[true, me], [false, someoneElse]] as const) {
+        for (const [type, data] of bodies(user)) {
+          const created = await server.api(`/api/records/${type}`, { method: 'POST', json: { data, owner: TEST_ORG.users['other-rep'].id } });
+          expect(created.status, await created.clone().text()).toBe(201);
+          const rec = (await created.json()) as { id: string; version: number };
+          const tag = `${c.label} ${type} ${named ? 'naming them' : 'naming someone else'}`;
+          const visible = named || isAdmin(c);
+          await cell(`${tag} GET one`, visible ? 200 : 404, () => api(`/api/records/${type}/${rec.id}`));
+          const list = (await (await cell(`${tag} list`, 200, () => api(`/api/records/${type}?filter[id]=${rec.id}&total=true`))).json()) as { items: { id: string }[]; total: number };
+          expect(list.items.map((i) => i.id), tag).toEqual(visible ? [rec.id] : []);
+          expect(list.total, tag).toBe(visible ? 1 : 0);
+          const write = !can(c, 'write') ? 403 : isAdmin(c) ? 200 : visible ? 403 : 404;
+          await cell(`${tag} PATCH`, write, () => api(`/api/records/${type}/${rec.id}`, { method: 'PATCH', headers: { 'if-match': `"${rec.version}"` }, json: { owner: me } }));
+        }
+      }
+    });
+
     it(`lists and admin endpoints: ${c.label}`, async () => {
       const api = client(c).api;
       const tag = c.label;

@@ -98,6 +98,27 @@ export class RateLimiter {
     return decide(s.known + s.inflight + s.pending);
   }
 
+  /**
+   * Takes back one hit of an `exact` key in the current window (a sign-in that succeeded after
+   * it was counted as an attempt).
+   */
+  async takeBack(key: string, windowSeconds: number): Promise<void> {
+    const windowMs = windowSeconds * 1000;
+    const windowStart = new Date(Math.floor(this.now().getTime() / windowMs) * windowMs);
+    await this.db.updateTable('rate_limits').set({ hits: sql<number>`greatest(hits - 1, 0)` }).where('key', '=', key).where('window_start', '=', windowStart).execute();
+  }
+
+  /** Forgets keys (their counts start again from zero): one key, or every key with a prefix. */
+  async forget(keys: { key?: string; prefix?: string }): Promise<number> {
+    if (keys.key === undefined && keys.prefix === undefined) return 0;
+    for (const k of [...this.keys.keys()]) if (k === keys.key || (keys.prefix !== undefined && k.startsWith(keys.prefix))) this.keys.delete(k);
+    const result = await this.db
+      .deleteFrom('rate_limits')
+      .where((eb) => eb.or([...(keys.key === undefined ? [] : [eb('key', '=', keys.key)]), ...(keys.prefix === undefined ? [] : [eb(sql<boolean>`starts_with(key, ${keys.prefix})`, '=', true)])]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Writes every pending hit now (shutdown, tests). */
   async flush(): Promise<void> {
     clearTimeout(this.timer);

@@ -30,6 +30,8 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** The pool, for libraries that need it directly. */
   pool?: pg.Pool;
+  /** Migrations this process applied when it opened the database (empty when another process had). */
+  migrated: string[];
   close(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export interface DatabaseHandle {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const handle = options.url ? await openPostgres(options.url, options) : await openPglite(options.dataDir);
   try {
-    await migrateToLatest(handle.db as Kysely<unknown>, options.url && options.schema ? { schema: options.schema } : {});
+    handle.migrated = await migrateToLatest(handle.db as Kysely<unknown>, { concurrent: handle.backend === 'postgres', ...(options.url && options.schema ? { schema: options.schema } : {}) });
   } catch (err) {
     await handle.close();
     throw err;
@@ -65,6 +67,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       db,
       backend: 'pglite',
       pglite,
+      migrated: [],
       close: async () => {
         try {
           await db.destroy();
@@ -87,6 +90,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     await admin.connect();
     try {
       await admin.query(`create schema if not exists ${schema}`);
+    } catch (err) {
+      // Two processes creating it at once: one of them wins, which is all this needs.
+      if ((err as { code?: string }).code !== '23505') throw err;
     } finally {
       await admin.end();
     }
@@ -107,6 +113,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     db,
     backend: 'postgres',
     pool,
+    migrated: [],
     close: async () => {
       await db.destroy();
     },

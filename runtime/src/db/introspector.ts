@@ -6,10 +6,12 @@ import {
   type DatabaseIntrospector,
   type DatabaseMetadata,
   type DatabaseMetadataOptions,
+  type DialectAdapter,
   type Kysely,
   type SchemaMetadata,
   type TableMetadata,
 } from 'kysely';
+import { SchemaLockAdapter } from './migration-lock';
 
 interface ColumnRow {
   schema: string;
@@ -101,5 +103,10 @@ export class SearchPathIntrospector implements DatabaseIntrospector {
 export class SearchPathPostgresDialect extends PostgresDialect {
   override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SearchPathIntrospector(db);
+  }
+
+  /** Migration lock per schema, taken without blocking (see `migration-lock.ts`). */
+  override createAdapter(): DialectAdapter {
+    return new SchemaLockAdapter();
   }
 }

@@ -14,6 +14,7 @@ import type { DatabaseHandle } from '../db/database';
 import { dashboardPaths } from '../dashboards/openapi';
 import { dashboardRoutes } from '../dashboards/routes';
 import type { DashboardStore } from '../dashboards/store';
+import { isStorageUnavailable } from '../db/unavailable';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import { mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
@@ -24,7 +25,7 @@ import type { AppEnv } from './context';
 import { problem, toProblem } from './problem';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type Lifecycle } from './routes/health';
 import { identityPaths, withSecurity } from './routes/identity-paths';
 import { rulePaths } from './routes/rule-paths';
 import { ruleRoutes } from './routes/rules';
@@ -49,6 +50,8 @@ export interface AppServices {
   dashboards?: DashboardStore;
   /** The rate limiter (the platform owns it to flush it on close); default: a new one. */
   limiter?: RateLimiter;
+  /** Shared with the process's shutdown: `/ready` answers 503 once `draining` is set. */
+  lifecycle?: Lifecycle;
   log?: (line: string) => void;
 }
 
@@ -108,7 +111,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   // Everything under /api/ needs a session or a token, except signing in.
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
 
-  app.route('/health', healthRoutes(s.database, s.registry));
+  app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
   const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
@@ -132,6 +135,11 @@ export function createApp(s: AppServices): Hono<AppEnv> {
 
   app.notFound((c) => c.json(problem(404, 'not-found', `Nothing at ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
   app.onError((err, c) => {
+    if (isStorageUnavailable(err)) {
+      // The database is restarting or out of reach: worth retrying (writes with an Idempotency-Key).
+      log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}: storage unavailable (${err instanceof Error ? err.message : String(err)})`);
+      return c.json({ ...problem(503, 'storage-unavailable', 'The database cannot be reached right now; retry shortly (writes with the same Idempotency-Key).'), instance: c.req.path }, 503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
+    }
     const p = toProblem(err);
     p.instance = c.req.path;
     if (p.status >= 500) log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

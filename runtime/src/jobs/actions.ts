@@ -1,4 +1,4 @@
-import { BUILTIN_ACTION_TYPES, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
+import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
@@ -6,6 +6,7 @@ import { stableUuid } from '../process/history';
 import type { ActionJob } from '../process/transition';
 import { appendEvent, mergePatch, type RecordStore } from '../records/store';
 import { toView } from '../records/view';
+import { runPluginAction } from './plugin-actions';
 import { notify, recipients } from './recipients';
 import type { PrivateAllowList } from './destination';
 import { WebhookError, deliverWebhook } from './webhook';
@@ -63,11 +64,7 @@ export async function runAction(e: ActionEnv, job: ActionJob, a: Action): Promis
   const record = await e.db.selectFrom('records').selectAll().where('id', '=', job.record.id).executeTakeFirst();
   let result: unknown;
   if (a.type === 'core.webhook') result = await runWebhook(e, job, a, record);
-  else {
-    const handler = e.registry.actionTypes.get(a.type)?.handler;
-    if (!handler) throw new PermanentActionError(`No handler is registered for action type "${a.type}".`);
-    result = await handler({ idempotencyKey: a.key, config: a.config, actor: job.actor, ...(record ? { record: { id: record.id, type: record.type, data: toView(record).data } } : {}) });
-  }
+  else result = await runPluginAction(e, job, a, record);
   await e.db.insertInto('action_runs').values({ key: a.key, record_id: job.record.id, action_type: a.type, status: 'done', result: JSON.stringify(result ?? null), error: null, attempts: 1, finished_at: e.now() }).onConflict((oc) => oc.column('key').doNothing()).execute();
   return true;
 }
@@ -99,7 +96,9 @@ async function runBuiltin(e: ActionEnv, tx: Transaction<Database>, job: ActionJo
 }
 
 async function runWebhook(e: ActionEnv, job: ActionJob, a: Action, record: Selectable<RecordTable> | undefined): Promise<unknown> {
-  const secretEnv = typeof a.config.secretEnv === 'string' ? a.config.secretEnv : 'PIPEWRIGHT_WEBHOOK_SECRET';
+  const secretEnv = typeof a.config.secretEnv === 'string' ? a.config.secretEnv : DEFAULT_WEBHOOK_SECRET_ENV;
+  // Published before the checker knew the rule: still never sign with another variable.
+  if (!isAllowedSecretEnv(secretEnv)) throw new PermanentActionError(`The webhook signing secret must come from ${DEFAULT_WEBHOOK_SECRET_ENV} or ${WEBHOOK_SECRET_ENV_PREFIX}<NAME>, not ${secretEnv}.`);
   const secret = e.env[secretEnv];
   if (!secret) throw new PermanentActionError(`The webhook signing secret ${secretEnv} is not set.`);
   const view = record ? toView(record) : null;

@@ -55,12 +55,20 @@ export class Workers {
     if (this.#ids.length > 0) return;
     const boss = this.queue.boss;
     const polling = { pollingIntervalSeconds: this.queue.options.pollingIntervalSeconds, includeMetadata: true } as const;
+    // pg-boss waits a polling interval after every fetch, even one that found a job, so a
+    // worker process that no runtime wakes (PIPEWRIGHT_WORKERS=0 on the runtimes) would run at
+    // most one job per worker per interval. A worker that found a job asks for the next at once
+    // (notifyWorker) and waits the interval only when the queue is empty.
     for (let i = 0; i < concurrency; i++) {
       this.#ids.push(await boss.work<ActionJob>(QUEUES.actions, polling, async (jobs) => {
         for (const job of jobs) await this.#runActions(job);
+        const id = this.#ids[2 * i];
+        if (jobs.length > 0 && id) boss.notifyWorker(id);
       }));
       this.#ids.push(await boss.work<SlaJob>(QUEUES.sla, polling, async (jobs) => {
         for (const job of jobs) if ((await handleSlaJob(this.env.db, this.definitions, job.data, this.id)) === 'breached') this.stats.breaches++;
+        const id = this.#ids[2 * i + 1];
+        if (jobs.length > 0 && id) boss.notifyWorker(id);
       }));
     }
     this.#ids.push(await boss.work<MaintenanceJob>(QUEUES.maintenance, polling, async (jobs) => {

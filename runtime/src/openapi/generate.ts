@@ -153,7 +153,8 @@ export function generateOpenApi(registry: Registry, extra: { paths?: Record<stri
     ...extra.schemas,
   };
   let paths: Record<string, Json> = {
-    '/health': { get: { operationId: 'health', summary: 'Storage backend and loaded plugins', responses: { '200': json({ type: 'object' }, 'Healthy'), '503': problemResponse('Storage unavailable') } } },
+    '/health': { get: { operationId: 'health', summary: 'Liveness: status ok, or degraded when the database does not answer; storage backend and loaded plugins', responses: { '200': json({ type: 'object' }, 'The process serves (status ok or degraded)') } } },
+    '/ready': { get: { operationId: 'ready', summary: 'Readiness: database reachable, migrations current, not shutting down', responses: { '200': json({ type: 'object' }, 'Ready for traffic'), '503': problemResponse('Not ready (storage-unavailable, migrations-pending or shutting-down)') } } },
     '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') } } },
     '/api/entities': { get: { operationId: 'listEntities', summary: 'Entity definitions of the loaded plugins', responses: { '200': json({ type: 'object' }, 'Entities'), ...errors(401) } } },
     '/api/entities/{type}': {

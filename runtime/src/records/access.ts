@@ -1,3 +1,4 @@
+import { PipewrightError } from '@pipewright/core';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
@@ -26,6 +27,7 @@ export type VisibilityHook = (p: Principal) => { read?: RawBuilder<boolean>; edi
  *   allow changes), and company-wide reference records (no owner and no org unit; read only);
  * - managers: records whose org unit is in their unit's subtree, or whose owner belongs to it
  *   (deactivated reps included, until their records are reassigned);
+ * - users a record is about: those named in its entity's audience fields (read only);
  * - anything a {@link VisibilityHook} adds.
  *
  * @example
@@ -37,13 +39,22 @@ export type VisibilityHook = (p: Principal) => { read?: RawBuilder<boolean>; edi
 export class AccessPolicy {
   private readonly hooks: VisibilityHook[] = [];
 
+  /**
+   * @param audienceOf the audience fields of every entity that declares some (entity type ->
+   *   body fields holding a user id or an array of user ids); those users may read the record.
+   */
+  constructor(private readonly audienceOf: () => ReadonlyMap<string, readonly string[]> = () => new Map()) {}
+
   /** Adds a visibility hook (plugins, the handoff rules). */
   addHook(hook: VisibilityHook): void {
     this.hooks.push(hook);
   }
 
-  /** Condition for records the principal may see; null when unrestricted. */
-  read(p: Principal): RawBuilder<boolean> | null {
+  /**
+   * Condition for records the principal may see; null when unrestricted. Given the type the
+   * caller reads, only that entity's audience fields are added; otherwise every entity's.
+   */
+  read(p: Principal, type?: string): RawBuilder<boolean> | null {
     if (isUnrestricted(p)) return null;
     const uid = p.userId ?? '';
     const parts: RawBuilder<boolean>[] = [
@@ -51,6 +62,7 @@ export class AccessPolicy {
       sql<boolean>`(records.owner_id is null and records.org_unit_id is null)`,
       sql<boolean>`records.id in (select s.record_id from record_shares s where s.user_id = ${uid})`,
       ...this.subtree(p),
+      ...(p.userId ? this.audience(p.userId, type) : []),
       ...this.hooks.flatMap((h) => h(p)?.read ?? []),
     ];
     return sql<boolean>`(${sql.join(parts, sql` or `)})`;
@@ -93,6 +105,43 @@ export class AccessPolicy {
     if (target.orgUnit && target.orgUnit !== p.orgUnitId && !p.visibleUnits.includes(target.orgUnit)) {
       throw forbidden(`You cannot put records in org unit "${target.orgUnit}".`, '/orgUnit');
     }
+  }
+
+  /**
+   * Refuses (403 `record.reassign-forbidden`) changing a record's owner or org unit unless the
+   * principal is an admin (or system work) or a manager whose subtree holds the record (by its
+   * org unit or its owner's unit). Shares, even `edit` ones, and owning the record do not give it.
+   */
+  async assertMayReassign(db: Kysely<Database> | Transaction<Database>, p: Principal, record: { owner_id: string | null; org_unit_id: string | null }, changed: { owner: boolean; orgUnit: boolean }): Promise<void> {
+    if (isUnrestricted(p) || (!changed.owner && !changed.orgUnit)) return;
+    if (p.visibleUnits.length > 0) {
+      if (record.org_unit_id && p.visibleUnits.includes(record.org_unit_id)) return;
+      const owner = record.owner_id ? await db.selectFrom('users').select('org_unit_id').where('id', '=', record.owner_id).executeTakeFirst() : undefined;
+      if (owner?.org_unit_id && p.visibleUnits.includes(owner.org_unit_id)) return;
+    }
+    const pointers = [...(changed.owner ? ['/owner'] : []), ...(changed.orgUnit ? ['/orgUnit'] : [])];
+    throw new PipewrightError({
+      code: 'record.reassign-forbidden',
+      status: 403,
+      message: "Only the owner's manager or an admin can change who owns a record or which org unit it belongs to; a share, even for editing, does not allow it.",
+      details: pointers.map((pointer) => ({ pointer, message: 'needs the owner\'s manager or an admin', code: 'forbidden' })),
+    });
+  }
+
+  /**
+   * The user is named in one of the record's audience fields: `data->>'f' = user` for a user id
+   * (the form the entity's expression indexes use), `data->'f' ? user` for an array of them.
+   */
+  private audience(userId: string, type: string | undefined): RawBuilder<boolean>[] {
+    const out: RawBuilder<boolean>[] = [];
+    for (const [entity, fields] of this.audienceOf()) {
+      if (type !== undefined && entity !== type) continue;
+      const named = fields.map((f) => sql<boolean>`(case when jsonb_typeof(records.data->${sql.lit(f)}) = 'array' then (records.data->${sql.lit(f)}) ? ${userId} else (records.data->>${sql.lit(f)}) = ${userId} end)`);
+      if (named.length === 0) continue;
+      const any = sql<boolean>`(${sql.join(named, sql` or `)})`;
+      out.push(type !== undefined ? any : sql<boolean>`(records.type = ${entity} and ${any})`);
+    }
+    return out;
   }
 
   // Subqueries are `in (...)` rather than correlated `exists`: PostgreSQL runs each once, as a

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PipewrightError, ValidationError, assertValidBody, type LoadedEntity, type Registry } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, type LoadedEntity, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
@@ -63,20 +63,28 @@ export interface StageGate {
 }
 
 /**
- * Applies a JSON merge patch (RFC 7396) to a plain object.
+ * Applies a JSON merge patch (RFC 7396) to a plain object. A patch holding a member named
+ * `__proto__`, `constructor` or `prototype` at any depth is refused (422 naming it under
+ * `pointer`) before anything is merged: assigning one would swap or shadow the result's
+ * prototype, and checks reading the result would then see values that are never stored.
  *
  * @example
  * ```ts
  * mergePatch({ a: 1, b: { c: 2 } }, { a: null, b: { d: 3 } }); // { b: { c: 2, d: 3 } }
  * ```
  */
-export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>, pointer = '/data'): Record<string, unknown> {
+  assertNoForbiddenMembers(patch, pointer);
+  return merge(target, patch);
+}
+
+function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else if (typeof value === 'object' && !Array.isArray(value)) {
-      const prior = out[key];
-      out[key] = mergePatch(typeof prior === 'object' && prior !== null && !Array.isArray(prior) ? (prior as Record<string, unknown>) : {}, value as Record<string, unknown>);
+      const prior = Object.hasOwn(out, key) ? out[key] : undefined;
+      out[key] = merge(typeof prior === 'object' && prior !== null && !Array.isArray(prior) ? (prior as Record<string, unknown>) : {}, value as Record<string, unknown>);
     } else out[key] = value;
   }
   return out;
@@ -95,7 +103,7 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
  * ```
  */
 export class RecordStore {
-  readonly access = new AccessPolicy();
+  readonly access: AccessPolicy;
   /** Set by the process runtime; without it stageful records cannot be created. */
   stages: StageGate | null = null;
 
@@ -103,14 +111,18 @@ export class RecordStore {
     readonly db: Kysely<Database>,
     readonly registry: Registry,
     readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    const audience = new Map<string, readonly string[]>();
+    for (const [type, entity] of registry.entities) if (entity.audience?.length) audience.set(type, entity.audience);
+    this.access = new AccessPolicy(() => audience);
+  }
 
   /**
    * The records of a type the principal may see: the base every reader (list, search,
    * aggregates, exports) starts from.
    */
   visible(type: string, by: Principal | Actor, db: Kysely<Database> | Transaction<Database> = this.db) {
-    const condition = this.access.read(principalOf(by));
+    const condition = this.access.read(principalOf(by), type);
     const q = db.selectFrom('records').where('records.type', '=', type);
     return condition ? q.where(condition) : q;
   }
@@ -123,6 +135,7 @@ export class RecordStore {
   async create(type: string, input: CreateInput, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
     const actor = principalOf(by);
     const entity = this.entity(type);
+    assertNoForbiddenMembers(input.data, '/data');
     assertValidBody(entity, input.data);
     if (!entity.stageful && ((input.stage !== undefined && input.stage !== null) || input.process !== undefined)) {
       const member = input.process !== undefined ? 'process' : 'stage';
@@ -219,7 +232,9 @@ export class RecordStore {
         if (locked.fields.length > 0) throw lockedFields(locked.label, locked.fields);
       }
       await this.checkReferences(tx, entity, patch.data ?? {}, patch, actor);
-      await this.access.assertAssignable(tx, actor, { ...(patch.owner !== current.owner_id ? { owner: patch.owner } : {}), ...(patch.orgUnit !== current.org_unit_id ? { orgUnit: patch.orgUnit } : {}) });
+      const changed = { owner: patch.owner !== undefined && patch.owner !== current.owner_id, orgUnit: patch.orgUnit !== undefined && patch.orgUnit !== current.org_unit_id };
+      await this.access.assertMayReassign(tx, actor, current, changed);
+      await this.access.assertAssignable(tx, actor, { ...(changed.owner ? { owner: patch.owner } : {}), ...(changed.orgUnit ? { orgUnit: patch.orgUnit } : {}) });
       const now = this.now();
       const row = await tx
         .updateTable('records')

@@ -11,7 +11,7 @@ import { eventually, expectJson, legacyDeal, move, publish, type View } from './
 process.env.PIPEWRIGHT_JOB_RETRY_LIMIT = '2';
 process.env.PIPEWRIGHT_JOB_RETRY_DELAY_SECONDS = '1';
 process.env.PIPEWRIGHT_JOB_POLL_SECONDS = '0.5';
-process.env.PW_TEST_HOOK = 'whsec-test-secret';
+process.env.PIPEWRIGHT_WEBHOOK_SECRET_TEST = 'whsec-test-secret';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/acme-plugins', import.meta.url));
 
@@ -63,7 +63,7 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
             { id: 'step', type: 'core.set_field', config: { field: 'next_step', value: 'Send the proposal' } },
             { id: 'call', type: 'core.create_activity', config: { kind: 'call', subject: 'Call about {{name}}', dueInDays: 2 } },
             { id: 'tell', type: 'core.notify', config: { to: { role: 'manager' }, title: 'Moved: {{name}}' } },
-            { id: 'hook', type: 'core.webhook', config: { url: `${hookUrl}/ok`, secretEnv: 'PW_TEST_HOOK', event: 'deal.advanced' } },
+            { id: 'hook', type: 'core.webhook', config: { url: `${hookUrl}/ok`, secretEnv: 'PIPEWRIGHT_WEBHOOK_SECRET_TEST', event: 'deal.advanced' } },
             { id: 'territory', type: 'acme_territory.assign', config: { territory: 'north' } },
           ],
         },
@@ -72,7 +72,7 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
           from: 'b',
           to: 'won',
           actions: [
-            { id: 'broken_hook', type: 'core.webhook', config: { url: `${hookUrl}/fail`, secretEnv: 'PW_TEST_HOOK' } },
+            { id: 'broken_hook', type: 'core.webhook', config: { url: `${hookUrl}/fail`, secretEnv: 'PIPEWRIGHT_WEBHOOK_SECRET_TEST' } },
             { id: 'after', type: 'core.set_field', config: { field: 'notes', value: 'won' } },
           ],
         },
@@ -81,8 +81,8 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
           from: 'a',
           to: 'won',
           actions: [
-            { id: 'metadata_hook', type: 'core.webhook', config: { url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/', secretEnv: 'PW_TEST_HOOK' } },
-            { id: 'private_hook', type: 'core.webhook', config: { url: `http://[::ffff:10.0.0.1]:${new URL(hookUrl).port}/ok`, secretEnv: 'PW_TEST_HOOK' } },
+            { id: 'metadata_hook', type: 'core.webhook', config: { url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/', secretEnv: 'PIPEWRIGHT_WEBHOOK_SECRET_TEST' } },
+            { id: 'private_hook', type: 'core.webhook', config: { url: `http://[::ffff:10.0.0.1]:${new URL(hookUrl).port}/ok`, secretEnv: 'PIPEWRIGHT_WEBHOOK_SECRET_TEST' } },
             { id: 'after', type: 'core.set_field', config: { field: 'notes', value: 'leak refused' } },
           ],
         },

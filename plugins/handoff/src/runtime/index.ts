@@ -1,12 +1,15 @@
 import { definePlugin } from '@pipewright/core';
+import { createHandoff } from './create';
 
 /**
- * Runtime part of the handoff plugin. Its entities, processes and rules are data (see plugin.json);
- * behaviour that data cannot express is registered here as later capabilities land.
+ * Runtime part of the handoff plugin: the `handoff.create` action. Entities and metrics are data
+ * (see plugin.json); routing by policy, capacity caps and acceptance SLAs come later.
  *
  * @example
  * ```ts
  * import { plugin } from '@pipewright/plugin-handoff';
  * ```
  */
-export const plugin = definePlugin({});
+export const plugin = definePlugin({
+  actions: { create: createHandoff },
+});

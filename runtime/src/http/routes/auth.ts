@@ -6,6 +6,7 @@ import { auditAction } from '../../auth/audit';
 import { crossSiteProblem, refuse } from '../../auth/authenticate';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../auth/password';
 import type { RateLimiter } from '../../auth/rate-limit';
+import { SignInLimits } from '../../auth/sign-in-limits';
 import { CSRF_COOKIE, SESSION_COOKIE, createSession, csrfTokenOf, endSession } from '../../auth/sessions';
 import { USER_COLUMNS, userView } from '../../auth/users';
 import type { Config } from '../../config';
@@ -37,9 +38,9 @@ function secure(c: Context, config: Config): boolean {
 
 /**
  * `POST /api/auth/login` (email + password: sets the httpOnly SameSite=Strict session cookie
- * and returns the CSRF token), `POST /api/auth/logout`, `GET /api/auth/me`. Sign-in attempts
- * are rate-limited per account and per client address; a failed sign-in does not tell whether
- * the account exists.
+ * and returns the CSRF token), `POST /api/auth/logout`, `GET /api/auth/me`. Failed sign-ins
+ * are limited per account, per address and per both ({@link SignInLimits}); a failed sign-in
+ * does not tell whether the account exists.
  *
  * @example
  * ```ts
@@ -48,6 +49,7 @@ function secure(c: Context, config: Config): boolean {
  */
 export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const limits = new SignInLimits(d.db, d.limiter, d.config.loginAttemptsPer15Min, d.now);
 
   app.post('/login', async (c) => {
     const cross = crossSiteProblem(c);
@@ -56,23 +58,23 @@ export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
     onlyMembers(body, ['email', 'password']);
     const email = stringMember(body, 'email', { max: 254 }).toLowerCase();
     const password = stringMember(body, 'password', { max: 256, trim: false });
-    const byAddress = await d.limiter.hit(`login:address:${clientAddress(c)}`, d.config.loginAttemptsPer15Min * 10, 900, 'exact');
-    const byAccount = await d.limiter.hit(`login:account:${email}`, d.config.loginAttemptsPer15Min, 900, 'exact');
-    if (!byAddress.allowed || !byAccount.allowed) {
-      const wait = Math.max(byAddress.allowed ? 0 : byAddress.resetSeconds, byAccount.allowed ? 0 : byAccount.resetSeconds);
-      d.log(`[${c.get('requestId') ?? '-'}] sign-in rate limit reached for ${email}`);
-      return refuse(c, 429, 'rate-limited', `Too many sign-in attempts. Retry in ${wait} s.`, { 'Retry-After': String(wait) });
-    }
+    const address = clientAddress(c);
     const user = await d.db.selectFrom('users').select(['id', 'active', 'password_hash']).where(sql<boolean>`lower(email) = ${email}`).executeTakeFirst();
+    const limit = await limits.attempt(email, address, user?.id);
+    if (!limit.allowed) {
+      d.log(`[${c.get('requestId') ?? '-'}] sign-in rate limit reached for ${email} (${limit.limitedBy})`);
+      return refuse(c, 429, 'rate-limited', `Too many failed sign-in attempts. Retry in ${limit.retryAfter} s.`, { 'Retry-After': String(limit.retryAfter) });
+    }
     const check = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !user.active || !user.password_hash || !check.ok) {
       d.log(`[${c.get('requestId') ?? '-'}] sign-in failed for ${email}`);
       return refuse(c, 401, 'invalid-credentials', 'The email or the password is wrong, or the account is deactivated.');
     }
+    await limits.succeeded(email, address);
     const now = d.now();
     if (check.needsRehash) await d.db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', user.id).execute();
     const session = await createSession(d.db, user.id, d.config.sessionTtlSeconds, now);
-    await auditAction(d.db, { actor: { id: `user:${user.id}` }, action: 'auth.login', subject: `user:${user.id}`, before: null, after: null, at: now, meta: { address: clientAddress(c) } });
+    await auditAction(d.db, { actor: { id: `user:${user.id}` }, action: 'auth.login', subject: `user:${user.id}`, before: null, after: null, at: now, meta: { address } });
     const cookie = { path: '/', sameSite: 'Strict', secure: secure(c, d.config), maxAge: d.config.sessionTtlSeconds } as const;
     setCookie(c, SESSION_COOKIE, session.secret, { ...cookie, httpOnly: true });
     setCookie(c, CSRF_COOKIE, session.csrfToken, cookie);

@@ -89,7 +89,7 @@ export const identityPaths: Record<string, Json> = {
 
 /**
  * Adds the identity schemas, the two security schemes (session cookie, bearer token) and makes
- * them the default for every operation; `/health`, `/openapi.json` and login are public.
+ * them the default for every operation; `/health`, `/ready`, `/openapi.json` and login are public.
  *
  * @example
  * ```ts
@@ -105,6 +105,6 @@ export function withSecurity(doc: Json): Json {
   };
   doc.security = [{ session: [] }, { bearer: [] }];
   const paths = doc.paths as Record<string, Record<string, Json>>;
-  for (const p of ['/health', '/openapi.json']) for (const op of Object.values(paths[p] ?? {})) op.security = [];
+  for (const p of ['/health', '/ready', '/openapi.json']) for (const op of Object.values(paths[p] ?? {})) op.security = [];
   return doc;
 }

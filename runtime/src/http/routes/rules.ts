@@ -1,4 +1,4 @@
-import { checkRule, errorDetails, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
+import { DEFAULT_EVALUATION_LIMITS, checkRule, errorDetails, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
 import type { RuleCheckView, RuleExplainView, RuleOperatorInfo, RuleProblemView } from '@pipewright/core/api';
 import { Hono } from 'hono';
 import { adminOnly, requireScope } from '../../auth/guards';
@@ -115,7 +115,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
  * A rule that doubles a list at every step (`reduce` of `merge(accumulator, accumulator)`) would
  * otherwise take all of the process's memory from a 100-byte request.
  */
-const EXPLAIN_BUDGET = { maxSteps: 1_000_000, maxLength: 100_000 };
+const EXPLAIN_BUDGET = DEFAULT_EVALUATION_LIMITS;
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 

@@ -1,6 +1,7 @@
-import { ValidationError, diffProcesses, type ProcessDefinition } from '@pipewright/core';
+import { ValidationError, actionTypeOf, diffProcesses, redactProcessSecrets, secretProperties, type ProcessDefinition } from '@pipewright/core';
 import { Hono } from 'hono';
 import { adminOnly, readOrWrite } from '../../auth/guards';
+import { hasRole, hasScope, type Principal } from '../../auth/principal';
 import { readJsonObject, onlyMembers } from '../../http/body';
 import type { AppEnv } from '../../http/context';
 import { backtest } from '../backtest';
@@ -16,7 +17,8 @@ const objectMember = (body: Record<string, unknown>, key: string, optional = fal
 };
 
 /**
- * `/api/processes`: list and read processes, their versions and diffs (any signed-in user);
+ * `/api/processes`: list and read processes, their versions and diffs (any signed-in user;
+ * secret action configuration such as webhook URLs is redacted for all but admins);
  * create, edit drafts (If-Match on the draft revision), check, publish, migrate records between
  * versions (dry run first) and simulate a draft on past transitions (admins only).
  *
@@ -31,6 +33,10 @@ export function processRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   app.use('*', readOrWrite());
   app.use('*', async (c, next) => (c.req.method === 'GET' ? next() : adminOnly()(c, next)));
 
+  /** Secrets in definitions (webhook URLs, headers: `writeOnly` config) are for admins only. */
+  const forReader = (p: Principal, def: ProcessDefinition): ProcessDefinition =>
+    hasRole(p, 'admin') && hasScope(p, 'admin') ? def : redactProcessSecrets(def, (type) => secretProperties(actionTypeOf(defs.registry, type)?.configSchema));
+
   app.get('/', async (c) => c.json({ items: await defs.list(c.req.query('entity')) }));
   app.post('/', async (c) => {
     const created = await defs.create(await readJsonObject(c), c.get('actor'));
@@ -41,7 +47,7 @@ export function processRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   app.get('/:id', async (c) => {
     const p = await defs.get(c.req.param('id'));
     c.header('ETag', `"${p.draftRevision}"`);
-    return c.json(p);
+    return c.json({ ...p, draft: forReader(c.get('actor'), p.draft) });
   });
   app.put('/:id', async (c) => {
     const expected = requiredIfMatch(c.req.header('if-match'));
@@ -62,14 +68,14 @@ export function processRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   });
   app.get('/:id/versions/:version', async (c) => {
     const id = c.req.param('id');
-    return c.json({ id, version: intParam(c.req.param('version'), 'version'), definition: await defs.definition(id, intParam(c.req.param('version'), 'version') as number) });
+    return c.json({ id, version: intParam(c.req.param('version'), 'version'), definition: forReader(c.get('actor'), await defs.definition(id, intParam(c.req.param('version'), 'version') as number)) });
   });
   app.get('/:id/diff', async (c) => {
     const id = c.req.param('id');
     const side = async (name: 'from' | 'to'): Promise<ProcessDefinition> => {
       const raw = c.req.query(name);
-      if (raw === 'draft') return (await defs.get(id)).draft;
-      return defs.definition(id, intParam(raw, name) as number);
+      const def = raw === 'draft' ? (await defs.get(id)).draft : await defs.definition(id, intParam(raw, name) as number);
+      return forReader(c.get('actor'), def);
     };
     const [a, b] = [await side('from'), await side('to')];
     return c.json({ id, from: c.req.query('from'), to: c.req.query('to'), ...diffProcesses(a, b) });
