@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DashboardDocument, Widget } from '@pipewright/core/dashboards';
+import type { DashboardDocument, HomeRole, Widget } from '@pipewright/core/dashboards';
 import type { DashboardView } from '@pipewright/core/api';
 import { ApiError } from '../api/problem';
 import { dashboardsApi, type MetricInfo } from './api';
@@ -10,8 +10,16 @@ import { freeSpot, packLayout } from './layout';
 import { fitQuery, newWidgetId } from './widget-edit';
 import { WidgetEditor } from './WidgetEditor';
 
+const HOME_ROLES: readonly HomeRole[] = ['admin', 'manager', 'rep', 'marketing', 'presales'];
+
+function withHome(d: DashboardDocument, role: HomeRole, on: boolean): DashboardDocument {
+  const roles = HOME_ROLES.filter((r) => (r === role ? on : (d.homeFor ?? []).includes(r)));
+  const { homeFor: _h, ...rest } = d;
+  return roles.length ? { ...rest, homeFor: roles } : rest;
+}
+
 /**
- * The admin's dashboard editor: the dashboard's titles, a preview of the grid, and a form per
+ * The admin's dashboard editor: the dashboard's titles and whose home page it is, a preview of the grid, and a form per
  * widget (add, remove, resize, move, metric, group-by, grain, chart kind). Every edit settles
  * the grid (no overlaps) and fits the widget's query to its kind; Save replaces the dashboard
  * with If-Match on the revision read, and shows the server's problems on their widgets.
@@ -87,6 +95,14 @@ export function DashboardEditor({ view, metrics, onCancel, onSaved }: { view: Da
         <input id="dash-title-en" value={draft.title.en} onChange={(e) => setDraft({ ...draft, title: { ...draft.title, en: e.target.value } })} />
         <label htmlFor="dash-title-zh">{t('dashboards.edit.titleZh')}</label>
         <input id="dash-title-zh" lang="zh-CN" value={draft.title['zh-CN']} onChange={(e) => setDraft({ ...draft, title: { ...draft.title, 'zh-CN': e.target.value } })} />
+        <fieldset className="home-for">
+          <legend>{t('dashboards.edit.homeFor')}</legend>
+          {HOME_ROLES.map((role) => (
+            <label key={role}>
+              <input type="checkbox" checked={(draft.homeFor ?? []).includes(role)} onChange={(e) => setDraft(withHome(draft, role, e.target.checked))} /> {t(`dashboards.roles.${role}`)}
+            </label>
+          ))}
+        </fieldset>
       </div>
       <div className="layout-preview" aria-hidden="true" style={{ gridTemplateRows: `repeat(${rows}, 1.75rem)` }}>
         {draft.widgets.map((w) => (

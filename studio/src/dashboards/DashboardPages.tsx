@@ -1,9 +1,10 @@
 import '../styles/dashboards.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'wouter';
+import { Link, useLocation, useParams } from 'wouter';
 import type { DashboardSummary, DashboardView as View } from '@pipewright/core/api';
 import { ApiError } from '../api/problem';
+import { useIsAdmin } from '../process/use-admin';
 import { Catalogue } from '../app/HomePage';
 import { dashboardsApi } from './api';
 import { DashboardView } from './DashboardView';
@@ -72,7 +73,8 @@ export function DashboardPage() {
 }
 
 /**
- * Every dashboard (`/dashboards`), with whose home page each is.
+ * Every dashboard (`/dashboards`), with whose home page each is; admins create a dashboard
+ * (then edit it) and delete them.
  *
  * @example
  * ```tsx
@@ -81,17 +83,55 @@ export function DashboardPage() {
  */
 export function DashboardListPage() {
   const { t, i18n } = useTranslation();
+  const admin = useIsAdmin();
+  const [, navigate] = useLocation();
   const [items, setItems] = useState<DashboardSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [title, setTitle] = useState({ en: '', 'zh-CN': '' });
+  const load = (signal?: AbortSignal) =>
+    dashboardsApi.list(signal).then((r) => setItems(r.items), (err: unknown) => !signal?.aborted && setError(message(err)));
   useEffect(() => {
     const abort = new AbortController();
-    dashboardsApi.list(abort.signal).then((r) => setItems(r.items), (err: unknown) => !abort.signal.aborted && setError(err instanceof ApiError ? err.problem.detail : String(err)));
+    void load(abort.signal);
     return () => abort.abort();
   }, []);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const id = `dashboard_${Date.now().toString(36)}`;
+      await dashboardsApi.create({ id, title: { en: title.en.trim(), 'zh-CN': title['zh-CN'].trim() }, range: { preset: 'all' }, widgets: [] });
+      navigate(`/dashboards/${id}?edit=1`);
+    } catch (err) {
+      setError(t('dashboards.manage.failed', { message: message(err) }));
+    }
+  };
+  const remove = async (d: DashboardSummary) => {
+    if (!window.confirm(t('dashboards.manage.confirmDelete', { title: localText(d.title, i18n.language) }))) return;
+    try {
+      await dashboardsApi.remove(d.id, d.revision);
+      await load();
+    } catch (err) {
+      setError(t('dashboards.manage.failed', { message: message(err) }));
+    }
+  };
   return (
     <section>
       <h1>{t('dashboards.title')}</h1>
       {error && <p role="alert" className="text-danger">{error}</p>}
+      {admin && (
+        <form className="panel new-dashboard" onSubmit={(e) => void create(e)} aria-label={t('dashboards.manage.create')}>
+          <label>
+            {t('dashboards.manage.titleEn')}
+            <input required value={title.en} onChange={(e) => setTitle({ ...title, en: e.target.value })} />
+          </label>
+          <label>
+            {t('dashboards.manage.titleZh')}
+            <input required lang="zh-CN" value={title['zh-CN']} onChange={(e) => setTitle({ ...title, 'zh-CN': e.target.value })} />
+          </label>
+          <button type="submit" className="primary">{t('dashboards.manage.createButton')}</button>
+        </form>
+      )}
       {!items && !error && <p role="status">{t('status.loading')}</p>}
       {items?.length === 0 && <p className="muted">{t('dashboards.empty')}</p>}
       <ul className="card-grid">
@@ -103,9 +143,12 @@ export function DashboardListPage() {
               {t('dashboards.widgetCount', { count: d.widgets })}
               {d.homeFor.length > 0 && <> · {t('dashboards.homeFor', { roles: d.homeFor.map((r) => t(`dashboards.roles.${r}`)).join(i18n.language.startsWith('zh') ? '、' : ', ') })}</>}
             </p>
+            {admin && <button type="button" className="danger" onClick={() => void remove(d)}>{t('dashboards.manage.delete')}</button>}
           </li>
         ))}
       </ul>
     </section>
   );
 }
+
+const message = (err: unknown) => (err instanceof ApiError ? err.problem.detail : String(err));

@@ -44,7 +44,7 @@ export function DashboardView({ view, onSaved }: { view: View; onSaved: (view: V
   const metrics = useMetricCatalogue();
   const labels = useMemo(() => dashboardLabels(t, i18n.language, metrics), [t, i18n.language, metrics]);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState(() => admin && new URLSearchParams(search).get('edit') === '1');
   const closeDrill = useCallback(() => setDrill(null), []);
 
   const setRange = (r: DashboardRange) => {

@@ -71,6 +71,16 @@ export const enDashboards = {
       moveRight: 'Move right',
       problems: 'The dashboard was not saved. Fix these problems:',
       widgetLabel: 'Widget {{n}}: {{title}}',
+      homeFor: 'Home page of',
+    },
+    manage: {
+      create: 'New dashboard',
+      titleEn: 'Title (English)',
+      titleZh: 'Title (Chinese)',
+      createButton: 'Create and edit',
+      delete: 'Delete',
+      confirmDelete: 'Delete the dashboard "{{title}}"? This cannot be undone.',
+      failed: 'That did not work: {{message}}',
     },
   },
 };

@@ -75,6 +75,16 @@ export const zhCNDashboards: Widen<typeof enDashboards> = {
       moveRight: '右移',
       problems: '仪表盘未保存，请修正以下问题：',
       widgetLabel: '组件 {{n}}：{{title}}',
+      homeFor: '作为以下角色的首页',
+    },
+    manage: {
+      create: '新建仪表盘',
+      titleEn: '标题（英文）',
+      titleZh: '标题（中文）',
+      createButton: '创建并编辑',
+      delete: '删除',
+      confirmDelete: '删除仪表盘“{{title}}”？此操作无法撤销。',
+      failed: '操作失败：{{message}}',
     },
   },
 };

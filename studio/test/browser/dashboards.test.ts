@@ -186,6 +186,30 @@ describe('dashboards in chromium', () => {
     await page.getByLabel('语言').first().selectOption('en');
   });
 
+  it('lets an admin create a dashboard, make it the home of a role, and delete it', async () => {
+    await openStudio(page, `${server.url}/dashboards`, server.demoPassword);
+    const form = page.getByRole('form', { name: 'New dashboard' });
+    await form.getByLabel('Title (English)').fill('Marketing view');
+    await form.getByLabel('Title (Chinese)').fill('市场视图');
+    await form.getByRole('button', { name: 'Create and edit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Edit dashboard: Marketing view' }).waitFor();
+    await page.getByRole('group', { name: 'Home page of' }).getByLabel('marketing').check();
+    await page.getByRole('button', { name: 'Add widget' }).click();
+    await page.locator('[data-widget-editor="widget-1"]').getByLabel('Metrics 1').selectOption('pipeline.deal_count');
+    await page.getByRole('button', { name: 'Save dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Marketing view' }).waitFor();
+    expect(await figureValue('widget-1')).toBe(csv.deals.length);
+    const list = (await apiInPage<{ items: { id: string; title: { en: string }; homeFor: string[]; widgets: number }[] }>(page, 'GET', '/api/dashboards')).body.items;
+    const created = list.find((d) => d.title.en === 'Marketing view');
+    expect(created).toMatchObject({ homeFor: ['marketing'], widgets: 1 });
+
+    await page.goto(`${server.url}/dashboards`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('listitem').filter({ hasText: 'Marketing view' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByRole('listitem').filter({ hasText: 'Marketing view' }).count()).toBe(0);
+    expect((await apiInPage(page, 'GET', `/api/dashboards/${created?.id}`)).status).toBe(404);
+  });
+
   it('keeps a rep out of the editor and refuses his writes', async () => {
     await openStudio(page, server.url, server.demoPassword, rep.email);
     await page.getByRole('heading', { level: 1, name: 'My sales' }).waitFor();
