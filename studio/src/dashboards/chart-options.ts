@@ -52,7 +52,7 @@ export function seriesOption(widget: Widget, rows: Parameters<typeof seriesModel
           return [head, ...list.map((p) => `${p.marker}${p.seriesName}: <b>${fmt(model.series[p.seriesIndex]?.metric ?? '', model.series[p.seriesIndex]?.values[p.dataIndex] ?? null)}</b>`)].join('<br/>');
         },
       },
-      xAxis: { type: 'category', data: model.categories.map((c) => c.label), axisLabel: { hideOverlap: true }, boundaryGap: !line },
+      xAxis: { type: 'category', data: model.categories.map((c) => c.label), axisLabel: { hideOverlap: true, interval: model.categories.length <= 12 ? 0 : 'auto', width: 110, overflow: 'truncate' }, boundaryGap: !line },
       yAxis: units.slice(0, 2).map((_, i) => ({ type: 'value', axisLabel: { formatter: (v: number) => fmt(axisMetric(i), v, true) }, splitLine: { show: i === 0 } })),
       series: model.series.map((s) => ({
         type: line ? 'line' : 'bar',
