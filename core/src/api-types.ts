@@ -8,6 +8,7 @@
  * import type { RecordView } from '@pipewright/core/api';
  * ```
  */
+import type { DashboardDocument, DashboardText } from './dashboards/types';
 import type { ExplainNode } from './rules/explain';
 
 /** A record as the API shows it. */
@@ -107,4 +108,26 @@ export interface AvailableTransitions {
   /** False when the caller may see the record but not move it (then `transitions` is empty). */
   editable: boolean;
   transitions: AvailableTransition[];
+}
+
+/** A dashboard as `GET /api/dashboards` lists it. */
+export interface DashboardSummary {
+  id: string;
+  title: DashboardText;
+  description?: DashboardText;
+  homeFor: string[];
+  /** `plugin:<id>` for defaults a plugin ships, `api` for dashboards saved over the API. */
+  source: string;
+  /** Goes up with every change; send it as `If-Match` to update or delete. */
+  revision: number;
+  widgets: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One dashboard with its document, and today's date in the company's time zone (for range presets). */
+export interface DashboardView extends DashboardSummary {
+  dashboard: DashboardDocument;
+  today: string;
+  timeZone: string;
 }

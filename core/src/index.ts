@@ -8,3 +8,5 @@ export * from './plugins/index';
 export * from './rules/index';
 export * from './process/index';
 export * from './validation/members';
+export * from './dashboards/index';
+export { assertDashboard, checkDashboard, type DashboardContext } from './dashboards/check';

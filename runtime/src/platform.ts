@@ -2,6 +2,7 @@ import { loadPlugins, type Registry } from '@pipewright/core';
 import type { Hono } from 'hono';
 import { RateLimiter } from './auth/rate-limit';
 import type { Config } from './config';
+import { DashboardStore } from './dashboards/store';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
@@ -22,6 +23,8 @@ export interface Platform {
   processes: ProcessRuntime;
   /** The metric engine (dashboards, OKR key results, scorecards and forecasts read from it). */
   metrics: MetricService;
+  /** Stored dashboards (plugin defaults added on start). */
+  dashboards: DashboardStore;
   app: Hono<AppEnv>;
   /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
   lifecycle: Lifecycle;
@@ -67,14 +70,22 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await database.close();
     throw err;
   }
-  const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
   const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
+  const dashboards = new DashboardStore(database.db, registry, config.timeZone, store.now, new Map(metrics.list().map((m) => [m.id, { entity: m.entity, dimensions: m.dimensions.map((d) => d.name), grains: m.grains }])));
+  try {
+    await dashboards.syncPluginDashboards();
+  } catch (err) {
+    await processes.close();
+    await database.close();
+    throw err;
+  }
+  const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp({ config, registry, database, store, processes, metrics, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
+  const app = createApp({ config, registry, database, store, processes, metrics, dashboards, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, metrics, app, lifecycle, close };
+  return { config, registry, database, store, processes, metrics, dashboards, app, lifecycle, close };
 }

@@ -3,6 +3,7 @@
  * imported from its `*.schema.json` file; `schemaDocuments` lists them all so a validator can
  * preload them (they reference each other by `$id`).
  */
+import dashboardJson from '../dashboard.schema.json' with { type: 'json' };
 import entityJson from '../entity.schema.json' with { type: 'json' };
 import handoffPolicyJson from '../handoff-policy.schema.json' with { type: 'json' };
 import objectiveJson from '../objective.schema.json' with { type: 'json' };
@@ -45,6 +46,7 @@ export const SCHEMA_IDS = {
   scorecard: 'https://pipewright.dev/schemas/scorecard.schema.json',
   objective: 'https://pipewright.dev/schemas/objective.schema.json',
   handoffPolicy: 'https://pipewright.dev/schemas/handoff-policy.schema.json',
+  dashboard: 'https://pipewright.dev/schemas/dashboard.schema.json',
 } as const;
 
 /**
@@ -154,6 +156,16 @@ export const PLATFORM_FORMATS: Readonly<Record<string, (value: string) => boolea
 };
 
 /**
+ * Dashboard: a grid of widgets, each a metric query plus a chart kind, with titles in en and zh-CN.
+ *
+ * @example
+ * ```ts
+ * ajv.validate(SCHEMA_IDS.dashboard, { id: 'sales', title: { en: 'Sales', 'zh-CN': '销售' }, widgets: [] });
+ * ```
+ */
+export const dashboardSchema: SchemaDocument = dashboardJson;
+
+/**
  * Every platform schema, for preloading into one validator (they `$ref` each other by `$id`).
  *
  * @example
@@ -173,4 +185,5 @@ export const schemaDocuments: readonly SchemaDocument[] = [
   scorecardSchema,
   objectiveSchema,
   handoffPolicySchema,
+  dashboardSchema,
 ];

@@ -3,6 +3,7 @@ import { PluginError, isPipewrightError } from '../errors';
 import { ajvDetails, createAjv } from '../validation/ajv';
 import type { PluginRuntime } from './define-plugin';
 import { checkRule } from '../rules/check';
+import { checkDashboard } from '../dashboards/check';
 import { compileEntity } from './entity';
 import { checkMetrics } from './metrics';
 import { Registry, type LoadedPlugin } from './registry';
@@ -41,6 +42,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     attachRuntime(registry, plugin);
     checkContributedRules(registry, manifest.id);
     checkMetrics(registry, manifest.id, manifest.contributes?.metrics ?? []);
+    checkContributedDashboards(ajv, registry, manifest.id);
     registry.plugins.push(plugin);
   }
   return registry;
@@ -105,7 +107,7 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     const entity = compileEntity(ajv, plugin, file, doc as EntityDefinition);
     registry.add('entities', entity.fullId, entity, { plugin, file, pointer: `/contributes/entities/${i}` });
   }
-  for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json']] as const) {
+  for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json'], ['dashboards', 'dashboard.schema.json']] as const) {
     for (const [i, file] of (c[kind] ?? []).entries()) {
       const doc = await readFile(source, file, plugin);
       checkDocument(ajv, schema, doc, plugin, file);
@@ -204,5 +206,18 @@ function checkContributedRules(registry: Registry, plugin: string): void {
       const e = err as { pointer?: string; message: string; details?: unknown[] };
       throw new PluginError({ code: 'plugin.invalid-rule', ...where, pointer: `/logic${e.pointer ?? ''}`, message: `Rule "${rule.fullId}" (${rule.file}) is refused: ${e.message}`, cause: err });
     }
+  }
+}
+
+/**
+ * A plugin's dashboards are checked once its metrics are registered: metric ids, grid, where-rules.
+ * Dimensions and grains are the metric layer's to know; the runtime checks them when it stores the dashboards.
+ */
+function checkContributedDashboards(ajv: Ajv2020, registry: Registry, plugin: string): void {
+  for (const d of registry.dashboards.values()) {
+    if (d.plugin !== plugin) continue;
+    const { problems } = checkDashboard(d.document, { metrics: new Map([...registry.metrics].map(([id, m]) => [id, { entity: m.entity }])), operators: registry.ruleOperators, entitySchema: (e) => registry.entities.get(e)?.schema }, ajv);
+    const first = problems[0];
+    if (first) throw new PluginError({ code: 'plugin.invalid-dashboard', plugin, file: d.file, pointer: first.pointer, details: problems, message: `Dashboard "${d.fullId}" (${d.file}) is refused: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}` });
   }
 }

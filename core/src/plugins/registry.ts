@@ -53,6 +53,8 @@ export class Registry {
   /** The rule engine's operator allowlist: json-logic's operators, the sales pack, then plugins'. */
   readonly ruleOperators: OperatorRegistry;
   readonly metrics = new Map<string, RegisteredMetric>();
+  /** Dashboards plugins ship as defaults, by `<plugin>.<id>` (the runtime stores them on start). */
+  readonly dashboards = new Map<string, ContributedDocument>();
 
   constructor() {
     this.ruleOperators = createOperatorRegistry();
@@ -74,7 +76,7 @@ export class Registry {
   }
 
   /** Adds one contribution, refusing an id another plugin (or this one) already took. */
-  add<K extends 'entities' | 'processes' | 'rules' | 'actionTypes' | 'operators' | 'metrics'>(
+  add<K extends 'entities' | 'processes' | 'rules' | 'dashboards' | 'actionTypes' | 'operators' | 'metrics'>(
     kind: K,
     id: string,
     value: Registry[K] extends Map<string, infer V> ? V : never,

@@ -18,6 +18,7 @@ export interface PluginManifest {
     entities?: string[];
     processes?: string[];
     rules?: string[];
+    dashboards?: string[];
     actionTypes?: ActionTypeDeclaration[];
     operators?: OperatorDeclaration[];
     metrics?: MetricDeclaration[];

@@ -5,6 +5,7 @@ import { processes } from './migrations/003-processes';
 import { unloggedRateLimits } from './migrations/004-unlogged-rate-limits';
 import { hotMoves } from './migrations/005-hot-moves';
 import { boardColumns } from './migrations/006-board-columns';
+import { dashboards } from './migrations/007-dashboards';
 import type { IndexMode } from './online-index';
 
 /**
@@ -28,6 +29,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '004-unlogged-rate-limits': transactional(unloggedRateLimits),
     '005-hot-moves': hotMoves(mode),
     '006-board-columns': boardColumns(mode),
+    '007-dashboards': transactional(dashboards),
   };
 }
 

@@ -131,6 +131,7 @@ export interface Database {
   notifications: NotificationTable;
   incidents: IncidentTable;
   sla_breaches: SlaBreachTable;
+  dashboards: DashboardTable;
   stage_counts: StageCountTable;
   stage_count_deltas: StageCountDeltaTable;
 }
@@ -261,4 +262,17 @@ export interface SlaBreachTable {
   breached_at: Timestamp;
   escalated_to: AnyJson;
   handled_by: string;
+}
+
+/** A dashboard document (dashboard.schema.json); `source` is `plugin:<id>` or `api`. */
+export interface DashboardTable {
+  id: string;
+  document: AnyJson;
+  revision: number;
+  source: string;
+  position: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string;
+  deleted_at: NullableTime;
 }

@@ -11,6 +11,9 @@ import { PrincipalCache } from '../auth/principal-cache';
 import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
+import { dashboardPaths } from '../dashboards/openapi';
+import { dashboardRoutes } from '../dashboards/routes';
+import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
 import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
@@ -46,6 +49,8 @@ export interface AppServices {
   processes?: ProcessRuntime;
   /** The metric engine; `/api/metrics` mounts when given. */
   metrics?: MetricService;
+  /** Stored dashboards; `/api/dashboards` mounts when given. */
+  dashboards?: DashboardStore;
   /** The rate limiter (the platform owns it to flush it on close); default: a new one. */
   limiter?: RateLimiter;
   /** Shared with the process's shutdown: `/ready` answers 503 once `draining` is set. */
@@ -111,7 +116,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -127,6 +132,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/rules', ruleRoutes(s.registry, now));
   if (s.processes) mountProcessRoutes(app, s.processes);
   if (s.metrics) app.route('/api/metrics', metricRoutes(s.metrics));
+  if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   mountStudio(app, STUDIO_DIST);

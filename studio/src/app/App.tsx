@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Switch } from 'wouter';
 import { RecordCreatePage } from '../entities/RecordCreatePage';
 import { RecordDetailPage } from '../entities/RecordDetailPage';
@@ -8,15 +8,26 @@ import { ProcessListPage } from '../process/ProcessListPage';
 import { AuthGate } from './AuthGate';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
-import { HomePage } from './HomePage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
 // React Flow, dagre and the rule engine load only when the rule builder opens.
 const RuleBuilderPage = lazy(() => import('../rules/RuleBuilderPage').then((m) => ({ default: m.RuleBuilderPage })));
 const DesignerPage = lazy(() => import('../process/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+// Dashboards (and ECharts, loaded by the first chart) load after sign-in, with the home page
+const dashboards = () => import('../dashboards/DashboardPages');
+const HomeDashboardPage = lazy(() => dashboards().then((m) => ({ default: m.HomeDashboardPage })));
+const DashboardPage = lazy(() => dashboards().then((m) => ({ default: m.DashboardPage })));
+const DashboardListPage = lazy(() => dashboards().then((m) => ({ default: m.DashboardListPage })));
 // dnd-kit loads only with the board
 const BoardPage = lazy(() => import('../process/board/BoardPage').then((m) => ({ default: m.BoardPage })));
+
+/** A page loaded on demand, with a status line while its code loads. */
+const lazyPage = (Page: ComponentType) => (
+  <Suspense fallback={<p role="status">…</p>}>
+    <Page />
+  </Suspense>
+);
 
 /**
  * The studio: sign-in gate, entity catalogue, layout and routes.
@@ -34,27 +45,17 @@ export function App() {
           <Layout>
             <ErrorBoundary>
               <Switch>
-                <Route path="/" component={HomePage} />
+                <Route path="/">{lazyPage(HomeDashboardPage)}</Route>
+                <Route path="/dashboards">{lazyPage(DashboardListPage)}</Route>
+                <Route path="/dashboards/:id">{lazyPage(DashboardPage)}</Route>
                 <Route path="/records/:type/new" component={RecordCreatePage} />
                 <Route path="/records/:type/:id/edit" component={RecordEditPage} />
                 <Route path="/records/:type/:id" component={RecordDetailPage} />
                 <Route path="/records/:type" component={RecordListPage} />
-                <Route path="/rules">
-                  <Suspense fallback={<p role="status">…</p>}>
-                    <RuleBuilderPage />
-                  </Suspense>
-                </Route>
+                <Route path="/rules">{lazyPage(RuleBuilderPage)}</Route>
                 <Route path="/processes" component={ProcessListPage} />
-                <Route path="/processes/:id">
-                  <Suspense fallback={<p role="status">…</p>}>
-                    <DesignerPage />
-                  </Suspense>
-                </Route>
-                <Route path="/board">
-                  <Suspense fallback={<p role="status">…</p>}>
-                    <BoardPage />
-                  </Suspense>
-                </Route>
+                <Route path="/processes/:id">{lazyPage(DesignerPage)}</Route>
+                <Route path="/board">{lazyPage(BoardPage)}</Route>
                 <Route component={NotFoundPage} />
               </Switch>
             </ErrorBoundary>

@@ -50,6 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link href="/" aria-current={location === '/' ? 'page' : undefined}>{t('nav.home')}</Link>
           </li>
           <li>
+            <Link href="/dashboards" aria-current={current('/dashboards')}>{t('dashboards.nav')}</Link>
+          </li>
+          <li>
             <Link href="/board" aria-current={current('/board')}>{t('nav.board')}</Link>
           </li>
           <li>

@@ -6,7 +6,7 @@ import { nextSort } from './list-state';
 import { useReferenceTitles } from './use-reference-titles';
 
 /**
- * The table of a record list; column headers sort. At phone width CSS stacks each row as a card
+ * The table of a record list; column headers sort when `onSort` is given. At phone width CSS stacks each row as a card
  * (cells carry `data-label`).
  *
  * @example
@@ -14,7 +14,7 @@ import { useReferenceTitles } from './use-reference-titles';
  * <RecordTable entity={deal} records={page.items} sort="-amount" onSort={setSort} />
  * ```
  */
-export function RecordTable({ entity, records, sort, onSort }: { entity: EntityInfo; records: RecordView[]; sort: string; onSort: (sort: string) => void }) {
+export function RecordTable({ entity, records, sort = '', onSort }: { entity: EntityInfo; records: RecordView[]; sort?: string; onSort?: (sort: string) => void }) {
   const { t, i18n } = useTranslation();
   const columns = listColumns(entity);
   const titles = useReferenceTitles(entity, records.map((r) => r.data));
@@ -32,7 +32,7 @@ export function RecordTable({ entity, records, sort, onSort }: { entity: EntityI
               const dir = sort === c.name ? 'ascending' : sort === `-${c.name}` ? 'descending' : undefined;
               return (
                 <th key={c.name} scope="col" aria-sort={dir ?? 'none'}>
-                  {isSortable(c) ? (
+                  {isSortable(c) && onSort ? (
                     <button type="button" className="sort" onClick={() => onSort(nextSort(sort, c.name))}>
                       {fieldLabel(entity, c.name)}
                       <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>

@@ -1,3 +1,4 @@
+import { enDashboards } from './en-dashboards';
 import { enProcess } from './en-process';
 
 /**
@@ -155,6 +156,7 @@ export const en = {
     kinds: { field: 'Field', metric: 'Metric', constant: 'Constant', operator: 'Operator', output: 'Result' },
   },
   ...enProcess,
+  ...enDashboards,
   rjsf: {
     ArrayItemTitle: 'Item',
     MissingItems: 'Missing items definition',

@@ -1,4 +1,5 @@
 import type { Dictionary } from './en';
+import { zhCNDashboards } from './zh-cn-dashboards';
 import { zhCNProcess } from './zh-cn-process';
 
 /** 简体中文 (zh-CN): complete; the {@link Dictionary} type makes a missing key a compile error. */
@@ -153,6 +154,7 @@ export const zhCN: Dictionary = {
     kinds: { field: '字段', metric: '指标', constant: '常量', operator: '运算符', output: '结果' },
   },
   ...zhCNProcess,
+  ...zhCNDashboards,
   rjsf: {
     ArrayItemTitle: '项目',
     MissingItems: '缺少 items 定义',
