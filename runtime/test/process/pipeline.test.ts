@@ -22,7 +22,8 @@ interface Backtest {
 describe.each(backends())('pipeline analytics and backtests on the demo data set on $name', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer(backend);
+    // as on a fresh install: the demo seed publishes the default process itself
+    server = await startServer(backend, {}, { drafts: true });
     await seedDemo(server.platform);
   }, 180_000);
   afterAll(() => server?.close());

@@ -68,7 +68,7 @@ describe('processes in chromium', () => {
     await dialog.locator('#root_account_id').fill('Cancity');
     await page.getByRole('option', { name: 'Cancity' }).first().click();
     await dialog.locator('#root_amount-amount').fill('12000');
-    await dialog.locator('#root_amount-currency').fill('USD');
+    await dialog.locator('#root_amount-currency').selectOption('USD');
     await dialog.locator('#root_engage_date').fill('2026-03-02');
     await dialog.locator('#root_next_step').fill('Call the CFO');
     await screenshot(page, 'board-requirements-form');
