@@ -9,6 +9,7 @@
  * ```
  */
 import type { DashboardDocument, DashboardText } from './dashboards/types';
+import type { MigrationFate } from './process/migrate';
 import type { ExplainNode } from './rules/explain';
 
 /** A record as the API shows it. */
@@ -130,4 +131,18 @@ export interface DashboardView extends DashboardSummary {
   dashboard: DashboardDocument;
   today: string;
   timeZone: string;
+}
+
+/** The answer of `POST /api/processes/{id}/migrations`: every record's fate, and counts. */
+export interface MigrationReport {
+  process: string;
+  fromVersion: number;
+  toVersion: number;
+  dryRun: boolean;
+  counts: { migrate: number; unmapped: number; invalid: number };
+  /** Records actually moved (0 on a dry run). */
+  moved: number;
+  /** Records still on the old version that would migrate (after a run stopped by `limit`; 0 otherwise). */
+  remaining: number;
+  records: MigrationFate[];
 }

@@ -1,4 +1,6 @@
-import { checkStageMapping, planMigration, type MigrationFate } from '@pipewright/core';
+import { checkStageMapping, planMigration } from '@pipewright/core';
+import type { MigrationReport } from '@pipewright/core/api';
+import type { MigrationFate } from '@pipewright/core';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -20,19 +22,7 @@ export interface MigrationRequest {
   limit?: number;
 }
 
-/** The outcome: every record's fate, and counts. Records that would be invalid are reported, never moved. */
-export interface MigrationReport {
-  process: string;
-  fromVersion: number;
-  toVersion: number;
-  dryRun: boolean;
-  counts: { migrate: number; unmapped: number; invalid: number };
-  /** Records actually moved (0 on a dry run). */
-  moved: number;
-  /** Records still on the old version that would migrate (after a run stopped by `limit`; 0 otherwise). */
-  remaining: number;
-  records: MigrationFate[];
-}
+export type { MigrationReport };
 
 const BATCH = 500;
 

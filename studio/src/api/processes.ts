@@ -6,7 +6,7 @@
 import type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
 import { request } from './client';
 import type { JsonSchema, ProblemDocument, RecordView } from './types';
-import type { AvailableTransition, AvailableTransitions, ProcessSummary } from '@pipewright/core/api';
+import type { AvailableTransition, AvailableTransitions, MigrationReport, ProcessSummary } from '@pipewright/core/api';
 
 export type { AvailableTransition, AvailableTransitions };
 
@@ -63,17 +63,7 @@ export interface TransitionResult {
   transition: { from: string | null; to: string; transition: string | null; at: string; dueAt: string | null };
 }
 
-/** The answer of `POST /api/processes/{id}/migrations`. */
-export interface MigrationReport {
-  process: string;
-  fromVersion: number;
-  toVersion: number;
-  dryRun: boolean;
-  counts: { migrate: number; unmapped: number; invalid: number };
-  moved: number;
-  remaining: number;
-  records: { id: string; fromStage: string | null; toStage: string | null; status: 'migrate' | 'unmapped' | 'invalid'; problems: { pointer: string; message: string }[] }[];
-}
+export type { MigrationReport };
 
 /** A user as `GET /api/users` lists them. */
 export interface UserInfo {
