@@ -66,6 +66,12 @@ export interface LoadOptions {
   retryBudgetMs?: number;
   /** Upper bound of requests per client, whatever happens. */
   maxRequestsPerClient?: number;
+  /**
+   * Most requests one client starts per minute (a write's retries included). Each client has its
+   * own token, so this keeps a client under the cluster's per-token rate limit however fast the
+   * machine is; a 429 would otherwise count as a failed request.
+   */
+  perClientPerMinute?: number;
 }
 
 const RETRYABLE = new Set([0, 502, 503, 504]);
@@ -89,11 +95,20 @@ export function runLoad(o: LoadOptions): { stop(): Promise<LoadCounts>; progress
   let stopping = false;
   const budget = o.retryBudgetMs ?? 90_000;
   const max = o.maxRequestsPerClient ?? 5000;
+  const gapMs = o.perClientPerMinute ? 60_000 / o.perClientPerMinute : 0;
   const loops = o.clients.map(async (client) => {
+    let last = -Infinity;
+    /** Waits until this client may start its next request. */
+    const pace = async () => {
+      const wait = last + gapMs - Date.now();
+      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      last = Date.now();
+    };
     for (let i = 0; !stopping && i < max; i++) {
       const deal = client.deals[i % client.deals.length] as { id: string; version: number; stage: string };
       if (i % 2 === 1) {
         counts.reads++;
+        await pace();
         const r = await call(o.base, client.token, 'GET', `/api/records/pipeline.deal/${deal.id}`);
         if (r.status !== 200) {
           counts.failedReads++;
@@ -106,6 +121,7 @@ export function runLoad(o: LoadOptions): { stop(): Promise<LoadCounts>; progress
       counts.writes++;
       const started = Date.now();
       for (let attempt = 0; ; attempt++) {
+        await pace();
         const r = await call(o.base, client.token, 'POST', `/api/records/pipeline.deal/${deal.id}/transitions`, { to }, { 'if-match': `"${deal.version}"`, 'idempotency-key': key });
         if (r.status === 200) {
           if (r.headers.get('idempotent-replayed') === 'true') counts.replayed++;
