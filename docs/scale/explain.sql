@@ -1,4 +1,4 @@
--- The query shapes docs/scale.md reasons about, on the million-deal data set (million-deals.sql).
+-- The query shapes docs/scale.md reasons about, on the million-deal data set (`npm run gen -- --deals 1000000`, or million-deals.sql).
 -- Run: psql -f docs/scale/explain.sql <database>   (EXPLAIN ANALYZE: times are of a busy, shared 2-core machine)
 \pset pager off
 -- Parameters picked from the data, so the file runs on any data set (million-deals.sql or npm run gen):
@@ -19,8 +19,12 @@ explain (analyze, buffers, costs off) select * from stage_history where record_i
 \echo '== Q3 a rep''s newest deals (list page)'
 explain (analyze, buffers, costs off) select * from records where type = 'pipeline.deal' and deleted_at is null and owner_id = :'owner' order by created_at desc, id desc limit 50;
 
-\echo '== Q4 a board column for a region manager (stage filter, subtree visibility, newest first)'
-explain (analyze, buffers, costs off) select * from records where type = 'pipeline.deal' and deleted_at is null and stage = :'stage' and org_unit_id = any(:'teams') order by updated_at desc, id desc limit 50;
+\echo '== Q4 a board column for a region manager (open stays of one stage, subtree visibility, newest entry first; the shape of runtime/src/records/stage-column.ts)'
+explain (analyze, buffers, costs off) select records.*, h.entered_at as entered_stage_at
+from (select s.record_id, s.entered_at from stage_history s where s.record_type = 'pipeline.deal' and s.stage = :'stage' and s.exited_at is null) as h
+join records on records.id = h.record_id
+where records.type = 'pipeline.deal' and records.stage = :'stage' and records.deleted_at is null and records.org_unit_id = any(:'teams')
+order by h.entered_at desc, h.record_id asc limit 51;
 
 \echo '== Q5 open pipeline value per team across the company tree (metric roll-up)'
 explain (analyze, buffers, costs off) select org_unit_id, count(*), sum((data->'amount'->>'amount')::numeric) from records where type = 'pipeline.deal' and deleted_at is null and stage not in ('won', 'lost') group by org_unit_id;
