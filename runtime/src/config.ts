@@ -19,6 +19,8 @@ export interface Config {
   maxImportBytes: number;
   /** Seed the demo data set on first start. */
   demo: boolean;
+  /** Years the demo moves the data set's dates by: `auto` (latest date in the current year) or a fixed number; 0 keeps them. */
+  demoShiftYears: 'auto' | number;
   /** Password of the demo admin and rep; random when absent. */
   demoPassword?: string;
   /** Lifetime of a sign-in session, in seconds. */
@@ -70,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: positive('PIPEWRIGHT_MAX_BODY_BYTES', 1024 * 1024),
     maxImportBytes: positive('PIPEWRIGHT_MAX_IMPORT_BYTES', 50 * 1024 * 1024),
     demo: env.PIPEWRIGHT_DEMO !== 'false',
+    demoShiftYears: demoShift(env.PIPEWRIGHT_DEMO_SHIFT_YEARS),
     ...(env.PIPEWRIGHT_DEMO_PASSWORD ? { demoPassword: env.PIPEWRIGHT_DEMO_PASSWORD } : {}),
     sessionTtlSeconds: positive('PIPEWRIGHT_SESSION_TTL', 12 * 3600),
     rateLimitPerMinute: positive('PIPEWRIGHT_RATE_LIMIT', 1200),
@@ -82,6 +85,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     timeZone: timeZone(env.PIPEWRIGHT_TIME_ZONE),
     shutdownDelayMs: env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === undefined || env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === '0' ? 0 : positive('PIPEWRIGHT_SHUTDOWN_DELAY_MS', 0),
   };
+}
+
+function demoShift(raw: string | undefined): Config['demoShiftYears'] {
+  const v = raw?.trim();
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new Error(`PIPEWRIGHT_DEMO_SHIFT_YEARS must be auto or a whole number of years (0 keeps the data set's dates); got "${raw}"`);
+  return n;
 }
 
 function timeZone(raw: string | undefined): string {

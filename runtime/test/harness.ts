@@ -111,12 +111,15 @@ const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
  * The default pipeline (`new_business`) is published as version 1 unless `options.drafts` is set
  * (records of a stageful entity need a published process).
  *
+ * The demo keeps the data set's own dates (`PIPEWRIGHT_DEMO_SHIFT_YEARS=0`) so tests compare with
+ * the CSV as it is; demo-shift.test.ts covers the shift.
+ *
  * `options.now` replaces the runtime's clock (sessions the harness creates use the real clock:
  * a test that moves the clock far signs in with bearer tokens, `as(user, 'token')`).
  */
 export async function startServer(backend: Backend, env: Record<string, string> = {}, options: { now?: () => Date; drafts?: boolean } = {}): Promise<TestServer> {
   const schema = backend.url ? `t_${randomBytes(6).toString('hex')}` : undefined;
-  const config: Config = loadConfig({ PIPEWRIGHT_DATA_DIR: 'memory', PIPEWRIGHT_DEMO: 'false', ...(backend.url ? { DATABASE_URL: backend.url } : {}), ...env });
+  const config: Config = loadConfig({ PIPEWRIGHT_DATA_DIR: 'memory', PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_DEMO_SHIFT_YEARS: '0', ...(backend.url ? { DATABASE_URL: backend.url } : {}), ...env });
   const logs: string[] = [];
   const platform = await createPlatform(config, { ...(schema ? { schema } : {}), log: (l) => logs.push(l), ...(options.now ? { now: options.now } : {}) });
   const db = platform.database.db;

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
 import { analyzeDemoHistory, demoHistory, publishDemoProcess } from '../process/demo';
+import { demoYearShift, shiftCsvDates } from './dates';
 import { demoOrg, writeOrg } from './org';
 
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -16,9 +17,14 @@ export interface SeedReport {
   /** Agents in sales_teams.csv with no opportunity in the pipeline (created all the same). */
   agentsWithoutDeals: string[];
   imports: ImportReport[];
+  /** Whole years the deals' dates were moved by (PIPEWRIGHT_DEMO_SHIFT_YEARS). */
+  shiftedYears: number;
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');
+
+/** The deal columns that hold dates. */
+const DEAL_DATES = ['engage_date', 'close_date'];
 
 /**
  * Seeds the demo on an empty database: the org tree and users from sales_teams.csv, then
@@ -33,22 +39,30 @@ const read = (file: string) => readFileSync(file, 'utf8');
 export async function seedDemo(platform: Platform, log: (line: string) => void = () => {}): Promise<SeedReport> {
   const db = platform.database.db;
   const existing = await db.selectFrom('org_units').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-  if (existing.n > 0) return { seeded: false, units: 0, users: 0, agentsWithoutDeals: [], imports: [] };
+  if (existing.n > 0) return { seeded: false, units: 0, users: 0, agentsWithoutDeals: [], imports: [], shiftedYears: 0 };
   const org = demoOrg(read(`${DATA_DIR}sales_teams.csv`));
   await writeOrg(db, org);
   log(`Seeding demo: ${org.units.length} org units, ${org.users.length} users`);
   const actor = { id: 'system:demo-seed' };
   const imports: ImportReport[] = [];
+  // The data set ends in 2017: its dates move by whole years so the latest falls in the current
+  // year (quarters stay quarters), and SLA badges, stuck deals and "this quarter" mean something.
+  const now = platform.store.now();
+  const original = read(`${DATA_DIR}sales_pipeline.csv`);
+  const { latest } = shiftCsvDates(original, DEAL_DATES, 0);
+  const shiftedYears = demoYearShift(latest, now, platform.config.demoShiftYears);
+  const deals = shiftCsvDates(original, DEAL_DATES, shiftedYears).csv;
+  if (shiftedYears > 0) log(`Seeding demo: deal dates moved ${shiftedYears} years forward (latest ${latest} -> ${latest.replace(/^\d{4}/, (y) => String(Number(y) + shiftedYears))}); PIPEWRIGHT_DEMO_SHIFT_YEARS=0 keeps them`);
   // Deals join the published default process as they are imported, with history from their dates.
   await publishDemoProcess(platform.processes);
-  const stages = { definitions: platform.processes.definitions, history: demoHistory };
+  const stages = { definitions: platform.processes.definitions, history: demoHistory(now) };
   for (const [file, mappingFile, label] of [
     ['accounts.csv', 'accounts.mapping.json', 'accounts'],
     ['products.csv', 'products.mapping.json', 'products'],
     ['sales_pipeline.csv', 'deals.mapping.json', 'deals'],
   ] as const) {
     let lastShown = 0;
-    const report = await importCsv(db, platform.registry, read(DATA_DIR + file), JSON.parse(read(DEMO_DIR + mappingFile)), {
+    const report = await importCsv(db, platform.registry, file === 'sales_pipeline.csv' ? deals : read(DATA_DIR + file), JSON.parse(read(DEMO_DIR + mappingFile)), {
       actor,
       fileName: file,
       stages,
@@ -68,5 +82,5 @@ export async function seedDemo(platform: Platform, log: (line: string) => void =
   const owners = new Set((await db.selectFrom('records').select('owner_id').distinct().where('type', '=', 'pipeline.deal').execute()).map((r) => r.owner_id));
   const agentsWithoutDeals = org.users.filter((u) => u.roles.includes('rep') && !owners.has(u.id)).map((u) => u.name);
   log(`Seeding demo: done (${imports.map((r) => `${r.importedRows} ${r.entity}`).join(', ')}; ${agentsWithoutDeals.length} agents without deals)`);
-  return { seeded: true, units: org.units.length, users: org.users.length, agentsWithoutDeals, imports };
+  return { seeded: true, units: org.units.length, users: org.users.length, agentsWithoutDeals, imports, shiftedYears };
 }

@@ -32,23 +32,27 @@ export async function publishDemoProcess(rt: ProcessRuntime): Promise<number> {
 /**
  * Stage history of the imported demo deals, derived from their dates (the importer writes it in
  * the import's transaction): prospecting entered 3 to 21 days before the engage date
- * (prospecting-only deals 5 to 60 days before the data set's last date), engaging from the
- * engage date to the close date, then won or lost. Each stay's snapshot holds what was known then
- * (no close fields before closing), so backtests see realistic records. No SLA timers are
- * scheduled for this history (it would escalate years-old stays at first start); the stuck query
- * still reports them.
+ * (prospecting-only deals 5 to 60 days before the data set's last date, or before `now` when
+ * that is earlier), engaging from the engage date to the close date, then won or lost. Each
+ * stay's snapshot holds what was known then (no close fields before closing), so backtests see
+ * realistic records. No SLA timers are scheduled for this history (it would escalate years-old
+ * stays at first start); the stuck query still reports them.
  *
  * @example
  * ```ts
- * await importCsv(db, registry, csv, mapping, { actor, stages: { definitions, history: demoHistory } });
+ * await importCsv(db, registry, csv, mapping, { actor, stages: { definitions, history: demoHistory(new Date()) } });
  * ```
  */
-export function demoHistory(rows: readonly { id: string; stage: string | null; data: Record<string, unknown> }[], p: { processId: string; version: number; process: CompiledProcess }): Insertable<StageHistoryTable>[] {
-  const last = rows.reduce((m, d) => {
-    const c = typeof d.data.close_date === 'string' ? d.data.close_date : typeof d.data.engage_date === 'string' ? d.data.engage_date : '';
-    return c > m ? c : m;
-  }, '2017-12-31');
-  return rows.flatMap((d) => historyOf(d.id, d.stage, d.data, last, p.version, p.process));
+export function demoHistory(now: Date) {
+  const today = now.toISOString().slice(0, 10);
+  return (rows: readonly { id: string; stage: string | null; data: Record<string, unknown> }[], p: { processId: string; version: number; process: CompiledProcess }): Insertable<StageHistoryTable>[] => {
+    const latest = rows.reduce((m, d) => {
+      const c = typeof d.data.close_date === 'string' ? d.data.close_date : typeof d.data.engage_date === 'string' ? d.data.engage_date : '';
+      return c > m ? c : m;
+    }, '');
+    const last = latest === '' || latest > today ? today : latest;
+    return rows.flatMap((d) => historyOf(d.id, d.stage, d.data, last, p.version, p.process));
+  };
 }
 
 /**
