@@ -6,6 +6,7 @@ import { checkRule } from '../rules/check';
 import { checkDashboard } from '../dashboards/check';
 import { compileEntity } from './entity';
 import { checkMetrics } from './metrics';
+import { checkRuntimeContributions } from './contributions';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
 import type { EntityDefinition, PluginManifest, PluginSource } from './types';
@@ -40,6 +41,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     await registerContributions(ajv, registry, source, manifest);
     if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
     attachRuntime(registry, plugin);
+    checkRuntimeContributions(ajv, registry, plugin);
     checkContributedRules(registry, manifest.id);
     checkMetrics(registry, manifest.id, manifest.contributes?.metrics ?? []);
     checkContributedDashboards(ajv, registry, manifest.id);

@@ -1,6 +1,6 @@
-import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
+import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type PluginServices, type Registry } from '@pipewright/core';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { systemPrincipal } from '../auth/principal';
+import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
 import { stableUuid } from '../process/history';
 import type { ActionJob } from '../process/transition';
@@ -10,6 +10,16 @@ import { runPluginAction } from './plugin-actions';
 import { notify, recipients } from './recipients';
 import type { PrivateAllowList } from './destination';
 import { WebhookError, deliverWebhook } from './webhook';
+
+/**
+ * The plugin host as the job layer sees it (a port, so jobs do not depend on plugins): the
+ * services handed to plugin code, and the plugin job workers.
+ */
+export interface PluginPort {
+  services(plugin: string, principal: Principal, tx?: Transaction<Database>): PluginServices;
+  startWorkers(): Promise<void>;
+  stopWorkers(): Promise<void>;
+}
 
 /** What running one action needs. */
 export interface ActionEnv {
@@ -21,6 +31,8 @@ export interface ActionEnv {
   webhookTimeoutMs: number;
   /** Non-public destinations `core.webhook` may reach (PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE); default none. */
   webhookAllowPrivate?: PrivateAllowList;
+  /** Services for plugin action handlers (the platform always gives them; bare test setups may not). */
+  plugins?: Pick<PluginPort, 'services'>;
 }
 
 /** An action of a job with its idempotency key resolved (see `actionKey`). */
