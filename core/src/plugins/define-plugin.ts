@@ -50,6 +50,11 @@ export interface ActionContext extends Omit<PluginServices, 'records'> {
   actor: string;
   /** Records as `system:process`: `create` once per execution, and get, list, update. */
   records: ActionRecords;
+  /**
+   * Who an assignee in the action's configuration means for the action's record: the user (if
+   * active), or the holders of the role nearest the record's org unit; without one, the owner.
+   */
+  recipients(assignee: { role?: string; user?: string } | undefined): Promise<string[]>;
 }
 
 export type ActionHandler = (ctx: ActionContext) => Promise<unknown> | unknown;

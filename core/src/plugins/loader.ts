@@ -126,7 +126,10 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
         throw new PluginError({ code: 'plugin.invalid-action-type', ...where('actionTypes', i), message: `Action type "${plugin}.${a.id}" has an invalid configSchema: ${(err as Error).message}` });
       }
     }
-    registry.add('actionTypes', `${plugin}.${a.id}`, { ...a, fullId: `${plugin}.${a.id}`, plugin }, where('actionTypes', i));
+    const registered = { ...a, fullId: `${plugin}.${a.id}`, plugin };
+    registry.add('actionTypes', registered.fullId, registered, where('actionTypes', i));
+    // An alias is the same action under a former id: one object, so the handler attached later serves both.
+    for (const alias of a.aliases ?? []) registry.add('actionTypes', alias, registered, { ...where('actionTypes', i), pointer: `/contributes/actionTypes/${i}/aliases` });
   });
   c.operators?.forEach((o, i) => registry.add('operators', o.id, { ...o, plugin }, where('operators', i)));
   c.metrics?.forEach((m, i) => registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i)));

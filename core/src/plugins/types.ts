@@ -32,6 +32,8 @@ export interface ActionTypeDeclaration {
   title: string;
   description?: string;
   configSchema?: SchemaObject;
+  /** Former full ids stored process versions may still name (e.g. `core.create_activity`). */
+  aliases?: string[];
 }
 
 export interface OperatorDeclaration {

@@ -6,6 +6,7 @@ import { stableUuid } from '../process/history';
 import type { ActionJob } from '../process/transition';
 import { toView } from '../records/view';
 import { PermanentActionError, type ActionEnv } from './actions';
+import { recipients } from './recipients';
 
 const PROCESS = systemPrincipal('process');
 
@@ -35,6 +36,7 @@ export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: st
     config: a.config,
     actor: job.actor,
     records: { ...pluginRecords(e, type.plugin, a.key), get, list, update },
+    recipients: async (assignee) => (row ? recipients(e.db, row, assignee && (assignee.user !== undefined ? { user: assignee.user } : assignee.role !== undefined ? { role: assignee.role } : undefined)) : []),
     ...(view ? { record: { id: view.id, type: view.type, data: view.data, owner: view.owner, orgUnit: view.orgUnit, stage: view.stage } } : {}),
   };
   return handler(ctx);
