@@ -204,6 +204,24 @@ describe.each(backends())('the server plugin API on $name', (backend) => {
       expect(await countType(server, 'acme_visits.visit', 'From an action')).toBe(1);
     });
 
+    it('crm.create_activity (alias core.create_activity) resolves the assignee and creates one activity per execution', async () => {
+      const p = server.platform;
+      const rep = server.as('rep');
+      const account = await expectJson<View>(rep.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Activity Corp', status: 'active' } } }), 201);
+      const row = await p.database.db.selectFrom('records').selectAll().where('id', '=', account.id).executeTakeFirstOrThrow();
+      const env = { db: p.database.db, registry: p.registry, store: p.store, env: {}, now: p.store.now, webhookTimeoutMs: 1000, plugins: p.plugins };
+      const job = { actor: 'user:rick-rep' } as Parameters<typeof runPluginAction>[1];
+      const config = { kind: 'call', subject: 'Call {{name}}', dueInDays: 2, assignTo: { role: 'manager' } };
+      const made = (await runPluginAction(env, job, { key: 'test:activity:1', type: 'crm.create_activity', config }, row)) as { activity: string };
+      const activity = await expectJson<View & { owner: string }>(server.api(`/api/records/crm.activity/${made.activity}`), 200);
+      expect(activity.owner).toBe('mia-manager');
+      expect(activity.data).toMatchObject({ kind: 'call', subject: 'Call Activity Corp', done: false, due_date: new Date(p.store.now().getTime() + 2 * 86_400_000).toISOString().slice(0, 10) });
+      expect(activity.data.deal_id).toBeUndefined();
+      const again = (await runPluginAction(env, job, { key: 'test:activity:1', type: 'core.create_activity', config }, row)) as { activity: string };
+      expect(again.activity).toBe(made.activity);
+      expect(p.registry.actionType('core.create_activity')).toBe(p.registry.actionType('crm.create_activity'));
+    });
+
     it('operators of the plugin reach the rule engine', async () => {
       const ops = await expectJson<{ items: { name: string }[] }>(server.api('/api/rules/operators'), 200);
       expect(ops.items.map((o) => o.name)).toContain('visit_hours');

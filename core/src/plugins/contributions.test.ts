@@ -80,4 +80,25 @@ describe('runtime contributions at load', () => {
   it('refuses a config schema that is not an object schema', async () => {
     expect((await refusal({ config: { schema: { type: 'string' } as never } })).pointer).toBe('/config/schema');
   });
+
+  it('checks an entity apiAlias: stageful only, not a platform path, not taken twice', async () => {
+    const aliased = (id: string, stageful: boolean, apiAlias: string) => ({ ...entity(id), stageful, apiAlias });
+    const loadAliases = (...entities: ReturnType<typeof aliased>[]) =>
+      loadPlugins([memorySource('p/s', { 'plugin.json': manifest('sales', { contributes: { entities: entities.map((_, i) => `e${i}.json`) } }), ...Object.fromEntries(entities.map((e, i) => [`e${i}.json`, e])) })]).then(
+        (r) => r,
+        (e: unknown) => e as PluginError,
+      );
+    const ok = await loadAliases(aliased('deal', true, 'deals'));
+    expect(ok).not.toBeInstanceOf(PluginError);
+    for (const [entities, message] of [
+      [[aliased('note', false, 'notes')], 'has no stages'],
+      [[aliased('deal', true, 'records')], 'platform path'],
+      [[aliased('deal', true, 'deals'), aliased('lead', true, 'deals')], 'already taken'],
+    ] as const) {
+      const err = await loadAliases(...entities);
+      expect(err).toBeInstanceOf(PluginError);
+      expect((err as PluginError).pointer).toBe('/apiAlias');
+      expect((err as PluginError).message).toContain(message);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PluginError } from '../errors';
 import type { LoadedPlugin, Registry } from './registry';
+import type { LoadedEntity } from './types';
 
 const KIND = /^[a-z][a-z0-9_]{0,39}$/;
 const ROUTE_PATH = /^(\/(:?[a-z][a-z0-9_-]{0,62}))+$/;
@@ -85,4 +86,27 @@ export function stripRequired(schema: Record<string, unknown>): Record<string, u
   const rest = { ...schema };
   delete rest.required;
   return rest;
+}
+
+/** Top-level `/api/` segments the platform uses: an entity's `apiAlias` may not take one. */
+export const RESERVED_API_SEGMENTS: ReadonlySet<string> = new Set(['auth', 'audit', 'dashboards', 'entities', 'health', 'imports', 'incidents', 'metrics', 'notifications', 'org-units', 'pipeline', 'plugins', 'processes', 'records', 'rules', 'tokens', 'users']);
+
+/**
+ * Checks an entity's `apiAlias`: only a stageful entity has one, it may not take a platform
+ * path, and two entities may not share one.
+ *
+ * @example
+ * ```ts
+ * checkApiAlias(registry, registry.entity('pipeline.deal')); // alias "deals"
+ * ```
+ */
+export function checkApiAlias(registry: Registry, entity: LoadedEntity): void {
+  const alias = entity.apiAlias;
+  if (alias === undefined) return;
+  const fail = (message: string): never => {
+    throw new PluginError({ code: 'plugin.invalid-api-alias', plugin: entity.plugin, file: entity.file, pointer: '/apiAlias', message: `Entity "${entity.fullId}": ${message}` });
+  };
+  if (!entity.stageful) fail(`apiAlias "${alias}" is for the transitions of a stageful entity; this one has no stages.`);
+  if (RESERVED_API_SEGMENTS.has(alias)) fail(`apiAlias "${alias}" is a platform path (/api/${alias}); choose another.`);
+  for (const other of registry.entities.values()) if (other !== entity && other.apiAlias === alias) fail(`apiAlias "${alias}" is already taken by "${other.fullId}".`);
 }

@@ -6,7 +6,7 @@ import { checkRule } from '../rules/check';
 import { checkDashboard } from '../dashboards/check';
 import { compileEntity } from './entity';
 import { checkMetrics } from './metrics';
-import { checkRuntimeContributions } from './contributions';
+import { checkApiAlias, checkRuntimeContributions } from './contributions';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
 import type { EntityDefinition, PluginManifest, PluginSource } from './types';
@@ -108,6 +108,7 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     checkDocument(ajv, 'entity.schema.json', doc, plugin, file);
     const entity = compileEntity(ajv, plugin, file, doc as EntityDefinition);
     registry.add('entities', entity.fullId, entity, { plugin, file, pointer: `/contributes/entities/${i}` });
+    checkApiAlias(registry, entity);
   }
   for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json'], ['dashboards', 'dashboard.schema.json']] as const) {
     for (const [i, file] of (c[kind] ?? []).entries()) {

@@ -94,6 +94,8 @@ export interface EntityDefinition {
   description?: string;
   titleField?: string;
   stageful?: boolean;
+  /** Short path for the transitions and history of a stageful entity: `/api/<apiAlias>/{id}/...`. */
+  apiAlias?: string;
   schema: SchemaObject & { type: 'object'; properties: Record<string, SchemaObject> };
   references?: Record<string, { entity: string; lookup?: string }>;
   /** Body fields naming users (a user id or an array of them) who may read the record. */

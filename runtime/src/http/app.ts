@@ -17,7 +17,7 @@ import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
 import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
-import { mountProcessRoutes, processPaths } from '../process/http/index';
+import { aliasPaths, mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
 import { metricPaths, metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
@@ -120,7 +120,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
