@@ -13,6 +13,8 @@ export interface Config {
   dataDir: string;
   /** Extra plugin folders (each a plugin, or a folder of plugins). */
   pluginDirs: string[];
+  /** Plugin configuration variables (`PIPEWRIGHT_PLUGIN_<PLUGIN>_<PROPERTY>`), read by each plugin's `config.schema`. */
+  pluginEnv: Record<string, string>;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
   /** Largest accepted CSV import body, in bytes. */
@@ -69,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePoolSize: positive('PIPEWRIGHT_DB_POOL', 10),
     dataDir: env.PIPEWRIGHT_DATA_DIR === 'memory' ? 'memory' : resolve(env.PIPEWRIGHT_DATA_DIR ?? '.pipewright-data'),
     pluginDirs: (env.PIPEWRIGHT_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p)),
+    pluginEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('PIPEWRIGHT_PLUGIN_') && e[1] !== undefined)),
     maxBodyBytes: positive('PIPEWRIGHT_MAX_BODY_BYTES', 1024 * 1024),
     maxImportBytes: positive('PIPEWRIGHT_MAX_IMPORT_BYTES', 50 * 1024 * 1024),
     demo: env.PIPEWRIGHT_DEMO !== 'false',

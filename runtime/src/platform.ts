@@ -10,6 +10,7 @@ import type { Lifecycle } from './http/routes/health';
 import type { AppEnv } from './http/context';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { MetricService } from './metrics/service';
+import { PluginHost } from './plugins/host';
 import { ensureMetricStatistics } from './metrics/statistics';
 import { createProcessRuntime, type ProcessRuntime } from './process/runtime';
 import { RecordStore } from './records/store';
@@ -25,6 +26,8 @@ export interface Platform {
   metrics: MetricService;
   /** Stored dashboards (plugin defaults added on start). */
   dashboards: DashboardStore;
+  /** Plugin services, hooks, visibility rules, routes, jobs and schedules. */
+  plugins: PluginHost;
   app: Hono<AppEnv>;
   /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
   lifecycle: Lifecycle;
@@ -63,14 +66,30 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw err;
   }
   const store = new RecordStore(database.db, registry, options.now);
+  // The host needs the job queue the process runtime opens; the runtime needs the host's
+  // services for action handlers and starts its job workers: bound once both exist.
+  let plugins: PluginHost | undefined;
+  const pluginPort = {
+    services: (...args: Parameters<PluginHost['services']>) => (plugins as PluginHost).services(...args),
+    startWorkers: () => plugins?.startWorkers() ?? Promise.resolve(),
+    stopWorkers: () => plugins?.stopWorkers() ?? Promise.resolve(),
+  };
   let processes: ProcessRuntime;
   try {
-    processes = await createProcessRuntime({ database, registry, store, env: process.env, idempotencyTtlHours: config.idempotencyTtlHours, webhookAllowPrivate: config.webhookAllowPrivate, ...(options.schema ? { schema: options.schema } : {}), ...(config.databaseUrl ? { url: config.databaseUrl } : {}), ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
+    processes = await createProcessRuntime({ database, registry, store, env: process.env, plugins: pluginPort, idempotencyTtlHours: config.idempotencyTtlHours, webhookAllowPrivate: config.webhookAllowPrivate, ...(options.schema ? { schema: options.schema } : {}), ...(config.databaseUrl ? { url: config.databaseUrl } : {}), ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
   } catch (err) {
     await database.close();
     throw err;
   }
   const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
+  try {
+    plugins = new PluginHost({ registry, store, metrics, queue: processes.queue, env: config.pluginEnv, now: store.now, log: options.log ?? ((line) => console.error(line)) });
+    await plugins.start();
+  } catch (err) {
+    await processes.close();
+    await database.close();
+    throw err;
+  }
   const dashboards = new DashboardStore(database.db, registry, config.timeZone, store.now, new Map(metrics.list().map((m) => [m.id, { entity: m.entity, dimensions: m.dimensions.map((d) => d.name), grains: m.grains }])));
   try {
     await dashboards.syncPluginDashboards();
@@ -81,11 +100,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   }
   const limiter = new RateLimiter(database.db, store.now, config.rateLimitSyncMs);
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp({ config, registry, database, store, processes, metrics, dashboards, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
+  const app = createApp({ config, registry, database, store, processes, metrics, dashboards, plugins, limiter, lifecycle, ...(options.log ? { log: options.log } : {}) });
   const close = async () => {
     await limiter.close();
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, metrics, dashboards, app, lifecycle, close };
+  return { config, registry, database, store, processes, metrics, dashboards, plugins, app, lifecycle, close };
 }

@@ -1,4 +1,5 @@
 import type { OperatorDefinition } from '../rules/operators/definition';
+import type { JobHandler, JobSchedule, PluginConfigDeclaration, PluginRecords, PluginRoute, PluginServices, RecordHooks, VisibilityRule } from './services';
 
 /** The record an action concerns, as it is when the action runs. */
 export interface ActionRecord {
@@ -24,7 +25,7 @@ export interface ActionRecordInput {
  * Record writing for action handlers, through the platform's one record writer (schema
  * validation, references, the `create` audit event by the process actor).
  */
-export interface ActionRecords {
+export interface ActionRecords extends Omit<PluginRecords, 'create'> {
   /**
    * Creates a record of one of the calling plugin's own entities, once per action execution: its
    * id derives from the action's idempotency key (and `key`, to create several), so a repeated
@@ -38,7 +39,7 @@ export interface ActionRecords {
  * What an action handler receives. The runtime fills it in; handlers must be idempotent (use
  * `idempotencyKey` for outside effects, `records.create` for records).
  */
-export interface ActionContext {
+export interface ActionContext extends Omit<PluginServices, 'records'> {
   /** Unique id of this action execution; repeat deliveries carry the same key. */
   idempotencyKey: string;
   /** The record the action concerns, if it still exists. */
@@ -47,7 +48,13 @@ export interface ActionContext {
   config: Record<string, unknown>;
   /** Who made the move that caused the action (`user:<id>` or `system:<name>`). */
   actor: string;
+  /** Records as `system:process`: `create` once per execution, and get, list, update. */
   records: ActionRecords;
+  /**
+   * Who an assignee in the action's configuration means for the action's record: the user (if
+   * active), or the holders of the role nearest the record's org unit; without one, the owner.
+   */
+  recipients(assignee: { role?: string; user?: string } | undefined): Promise<string[]>;
 }
 
 export type ActionHandler = (ctx: ActionContext) => Promise<unknown> | unknown;
@@ -60,12 +67,29 @@ export type ActionHandler = (ctx: ActionContext) => Promise<unknown> | unknown;
  */
 export type OperatorImplementation = OperatorDefinition['evaluate'] | Omit<OperatorDefinition, 'name' | 'signature'>;
 
-/** The code half of a plugin: behaviour that data cannot express. */
+/**
+ * The code half of a plugin: behaviour that data cannot express. Each contribution has one
+ * consumer in the platform: actions the job workers, operators the rule engine, hooks the record
+ * writer, routes the HTTP API (and OpenAPI), visibility the access policy, jobs and schedules
+ * the job queue, config the start-up.
+ */
 export interface PluginRuntime {
   /** Handlers for the action types the manifest declares, by local id. */
   actions?: Record<string, ActionHandler>;
   /** Implementations of the operators the manifest declares, by id. */
   operators?: Record<string, OperatorImplementation>;
+  /** Record hooks by full entity id: the plugin's own entities, or those of plugins it `dependsOn`. */
+  hooks?: Record<string, RecordHooks>;
+  /** Routes under `/api/plugins/<plugin>/`. */
+  routes?: readonly PluginRoute[];
+  /** Extra read conditions, by full id of one of the plugin's own entities. */
+  visibility?: Record<string, VisibilityRule>;
+  /** Handlers of the plugin's own job kinds (`[a-z][a-z0-9_]*`), enqueued through `jobs.enqueue`. */
+  jobs?: Record<string, JobHandler>;
+  /** Cron schedules, by job kind (one per kind). */
+  schedules?: Record<string, JobSchedule>;
+  /** The plugin's configuration schema (values from the environment). */
+  config?: PluginConfigDeclaration;
 }
 
 /**
@@ -76,6 +100,8 @@ export interface PluginRuntime {
  * ```ts
  * export const plugin = definePlugin({
  *   actions: { create: async (ctx) => ({ created: ctx.idempotencyKey }) },
+ *   hooks: { 'acme.visit': { validate: (change) => (change.data.minutes === 0 ? [{ pointer: '/data/minutes', message: 'a visit takes time' }] : []) } },
+ *   routes: [{ method: 'get', path: '/visits/count', summary: 'Visits', response: { type: 'object' }, handler: async (ctx) => ({ n: (await ctx.records.list('acme.visit')).items.length }) }],
  * });
  * ```
  */

@@ -6,6 +6,7 @@ import { checkRule } from '../rules/check';
 import { checkDashboard } from '../dashboards/check';
 import { compileEntity } from './entity';
 import { checkMetrics } from './metrics';
+import { checkApiAlias, checkRuntimeContributions } from './contributions';
 import { Registry, type LoadedPlugin } from './registry';
 import { resolvePluginOrder } from './resolve';
 import type { EntityDefinition, PluginManifest, PluginSource } from './types';
@@ -40,6 +41,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     await registerContributions(ajv, registry, source, manifest);
     if (manifest.runtime) plugin.runtime = await importRuntime(source, manifest);
     attachRuntime(registry, plugin);
+    checkRuntimeContributions(ajv, registry, plugin);
     checkContributedRules(registry, manifest.id);
     checkMetrics(registry, manifest.id, manifest.contributes?.metrics ?? []);
     checkContributedDashboards(ajv, registry, manifest.id);
@@ -106,6 +108,7 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     checkDocument(ajv, 'entity.schema.json', doc, plugin, file);
     const entity = compileEntity(ajv, plugin, file, doc as EntityDefinition);
     registry.add('entities', entity.fullId, entity, { plugin, file, pointer: `/contributes/entities/${i}` });
+    checkApiAlias(registry, entity);
   }
   for (const [kind, schema] of [['processes', 'process.schema.json'], ['rules', 'rule.schema.json'], ['dashboards', 'dashboard.schema.json']] as const) {
     for (const [i, file] of (c[kind] ?? []).entries()) {
@@ -124,7 +127,10 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
         throw new PluginError({ code: 'plugin.invalid-action-type', ...where('actionTypes', i), message: `Action type "${plugin}.${a.id}" has an invalid configSchema: ${(err as Error).message}` });
       }
     }
-    registry.add('actionTypes', `${plugin}.${a.id}`, { ...a, fullId: `${plugin}.${a.id}`, plugin }, where('actionTypes', i));
+    const registered = { ...a, fullId: `${plugin}.${a.id}`, plugin };
+    registry.add('actionTypes', registered.fullId, registered, where('actionTypes', i));
+    // An alias is the same action under a former id: one object, so the handler attached later serves both.
+    for (const alias of a.aliases ?? []) registry.add('actionTypes', alias, registered, { ...where('actionTypes', i), pointer: `/contributes/actionTypes/${i}/aliases` });
   });
   c.operators?.forEach((o, i) => registry.add('operators', o.id, { ...o, plugin }, where('operators', i)));
   c.metrics?.forEach((m, i) => registry.add('metrics', `${plugin}.${m.id}`, { ...m, fullId: `${plugin}.${m.id}`, plugin }, where('metrics', i)));

@@ -32,6 +32,8 @@ export interface ActionTypeDeclaration {
   title: string;
   description?: string;
   configSchema?: SchemaObject;
+  /** Former full ids stored process versions may still name (e.g. `core.create_activity`). */
+  aliases?: string[];
 }
 
 export interface OperatorDeclaration {
@@ -92,6 +94,8 @@ export interface EntityDefinition {
   description?: string;
   titleField?: string;
   stageful?: boolean;
+  /** Short path for the transitions and history of a stageful entity: `/api/<apiAlias>/{id}/...`. */
+  apiAlias?: string;
   schema: SchemaObject & { type: 'object'; properties: Record<string, SchemaObject> };
   references?: Record<string, { entity: string; lookup?: string }>;
   /** Body fields naming users (a user id or an array of them) who may read the record. */

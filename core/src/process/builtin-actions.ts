@@ -43,23 +43,6 @@ export const BUILTIN_ACTION_TYPES: ReadonlyMap<string, BuiltinActionType> = new 
       },
     },
     {
-      fullId: 'core.create_activity',
-      title: 'Create an activity or task',
-      description: 'Creates a crm.activity linked to the record (a task by default), owned by the record owner or the assignee.',
-      configSchema: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['subject'],
-        properties: {
-          kind: { type: 'string', enum: ['call', 'email', 'meeting', 'visit', 'demo', 'task', 'note'], default: 'task' },
-          subject: { type: 'string', minLength: 1, maxLength: 200, description: 'Template; {{field}} is replaced by the record field.' },
-          description: { type: 'string', maxLength: 10000 },
-          dueInDays: { type: 'integer', minimum: 0, maximum: 365 },
-          assignTo: assignee,
-        },
-      },
-    },
-    {
       fullId: 'core.notify',
       title: 'Notify',
       description: 'Writes an in-app notification for the record owner, a role relative to the record, or a user.',

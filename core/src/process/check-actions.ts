@@ -51,7 +51,6 @@ export function checkActions(actions: readonly ActionDefinition[], at: string, a
     if (a.type === 'core.webhook' && typeof config.secretEnv === 'string' && !isAllowedSecretEnv(config.secretEnv)) {
       add(`${here}/config/secretEnv`, 'secret-env-not-allowed', `A webhook's signing secret must come from ${DEFAULT_WEBHOOK_SECRET_ENV} or a variable named ${WEBHOOK_SECRET_ENV_PREFIX}<NAME>; "${config.secretEnv}" is not one.`);
     }
-    if (a.type === 'core.create_activity' && !ctx.entities.has('crm.activity')) add(`${here}/type`, 'unknown-entity', 'core.create_activity needs the crm plugin (entity crm.activity).');
     const role = (config.to as { role?: string } | undefined)?.role ?? (config.assignTo as { role?: string } | undefined)?.role;
     if (role !== undefined && ctx.roles && !ctx.roles.includes(role)) add(`${here}/config`, 'unknown-role', `There is no role "${role}" (known: ${ctx.roles.join(', ')}).`);
   });

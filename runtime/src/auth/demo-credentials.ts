@@ -9,7 +9,8 @@ export interface DemoCredential {
 }
 
 /**
- * Gives the demo admin and one demo rep (the one with the most deals) a password, from
+ * Gives the demo admin and one demo rep (the one owning the most records that move through a
+ * process: deals, in the demo data) a password, from
  * `PIPEWRIGHT_DEMO_PASSWORD` when set, random otherwise, for main.ts to print once on the
  * first start. Every other demo user stays without a password until an admin sets one.
  *
@@ -23,7 +24,7 @@ export async function setDemoCredentials(db: Kysely<Database>, password: string 
     .selectFrom('records')
     .innerJoin('users', 'users.id', 'records.owner_id')
     .select(['users.id', 'users.email'])
-    .where('records.type', '=', 'pipeline.deal')
+    .where('records.stage', 'is not', null)
     .where(sql<boolean>`users.roles ? 'rep'`)
     .groupBy(['users.id', 'users.email'])
     .orderBy(sql`count(*)`, 'desc')

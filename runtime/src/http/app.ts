@@ -17,10 +17,12 @@ import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
 import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
-import { mountProcessRoutes, processPaths } from '../process/http/index';
+import { aliasPaths, mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
 import { metricPaths, metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
+import type { PluginHost } from '../plugins/host';
+import { pluginPaths, pluginRoutes } from '../plugins/routes';
 import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
 import { storableQuery } from './input-limits';
@@ -51,6 +53,8 @@ export interface AppServices {
   metrics?: MetricService;
   /** Stored dashboards; `/api/dashboards` mounts when given. */
   dashboards?: DashboardStore;
+  /** Plugin services; the routes plugins contribute mount under `/api/plugins/` when given. */
+  plugins?: PluginHost;
   /** The rate limiter (the platform owns it to flush it on close); default: a new one. */
   limiter?: RateLimiter;
   /** Shared with the process's shutdown: `/ready` answers 503 once `draining` is set. */
@@ -116,7 +120,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? processPaths : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -133,6 +137,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   if (s.processes) mountProcessRoutes(app, s.processes);
   if (s.metrics) app.route('/api/metrics', metricRoutes(s.metrics));
   if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
+  if (s.plugins) app.route('/api/plugins', pluginRoutes(s.registry, s.plugins, s.database.db, log));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   mountStudio(app, STUDIO_DIST);

@@ -1,8 +1,7 @@
-import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type Registry } from '@pipewright/core';
+import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type PluginServices, type Registry } from '@pipewright/core';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { systemPrincipal } from '../auth/principal';
+import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
-import { stableUuid } from '../process/history';
 import type { ActionJob } from '../process/transition';
 import { appendEvent, mergePatch, type RecordStore } from '../records/store';
 import { toView } from '../records/view';
@@ -10,6 +9,16 @@ import { runPluginAction } from './plugin-actions';
 import { notify, recipients } from './recipients';
 import type { PrivateAllowList } from './destination';
 import { WebhookError, deliverWebhook } from './webhook';
+
+/**
+ * The plugin host as the job layer sees it (a port, so jobs do not depend on plugins): the
+ * services handed to plugin code, and the plugin job workers.
+ */
+export interface PluginPort {
+  services(plugin: string, principal: Principal, tx?: Transaction<Database>): PluginServices;
+  startWorkers(): Promise<void>;
+  stopWorkers(): Promise<void>;
+}
 
 /** What running one action needs. */
 export interface ActionEnv {
@@ -21,6 +30,8 @@ export interface ActionEnv {
   webhookTimeoutMs: number;
   /** Non-public destinations `core.webhook` may reach (PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE); default none. */
   webhookAllowPrivate?: PrivateAllowList;
+  /** Services for plugin action handlers (the platform always gives them; bare test setups may not). */
+  plugins?: Pick<PluginPort, 'services'>;
 }
 
 /** An action of a job with its idempotency key resolved (see `actionKey`). */
@@ -50,7 +61,7 @@ export class PermanentActionError extends Error {}
  */
 export async function runAction(e: ActionEnv, job: ActionJob, a: Action): Promise<boolean> {
   if (await e.db.selectFrom('action_runs').select('key').where('key', '=', a.key).executeTakeFirst()) return false;
-  if (a.type === 'core.set_field' || a.type === 'core.create_activity' || a.type === 'core.notify') {
+  if (a.type === 'core.set_field' || a.type === 'core.notify') {
     return e.db.transaction().execute(async (tx) => {
       const claimed = await tx.insertInto('action_runs').values({ key: a.key, record_id: job.record.id, action_type: a.type, status: 'done', result: null, error: null, attempts: 1, finished_at: e.now() }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
       if (!claimed) return false;
@@ -78,17 +89,6 @@ async function runBuiltin(e: ActionEnv, tx: Transaction<Database>, job: ActionJo
     const row = await tx.updateTable('records').set({ data: JSON.stringify(data), version: record.version + 1, updated_by: PROCESS.id, updated_at: at }).where('id', '=', record.id).returningAll().executeTakeFirstOrThrow();
     await appendEvent(tx, { record: view, action: 'update', actor: PROCESS, at, before: view, after: toView(row), meta: { action: a.key, type: a.type, transition: job.transition } });
     return { field, version: row.version };
-  }
-  if (a.type === 'core.create_activity') {
-    const [owner] = await recipients(tx, record, a.config.assignTo as Assignee | undefined);
-    const due = typeof a.config.dueInDays === 'number' ? new Date(at.getTime() + a.config.dueInDays * 86_400_000).toISOString().slice(0, 10) : undefined;
-    const body: Record<string, unknown> = { kind: a.config.kind ?? 'task', subject: renderTemplate(String(a.config.subject), view.data).slice(0, 200) || 'Follow up', done: false, deal_id: record.id };
-    if (typeof a.config.description === 'string') body.description = renderTemplate(a.config.description, view.data);
-    if (due) body.due_date = due;
-    const account = view.data.account_id;
-    if (typeof account === 'string') body.account_id = account;
-    const created = await e.store.create('crm.activity', { id: stableUuid(`activity:${a.key}`), data: body, owner: owner ?? record.owner_id, orgUnit: record.org_unit_id }, PROCESS, tx);
-    return { activity: created.id };
   }
   const users = await recipients(tx, record, a.config.to as Assignee | undefined);
   const n = await notify(tx, users, { kind: 'process', key: a.key, title: renderTemplate(String(a.config.title), view.data), body: typeof a.config.body === 'string' ? renderTemplate(a.config.body, view.data) : null, record: { id: record.id, type: record.type }, data: { transition: job.transition, from: job.from, to: job.to }, at });

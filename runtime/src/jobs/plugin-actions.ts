@@ -6,13 +6,14 @@ import { stableUuid } from '../process/history';
 import type { ActionJob } from '../process/transition';
 import { toView } from '../records/view';
 import { PermanentActionError, type ActionEnv } from './actions';
+import { recipients } from './recipients';
 
 const PROCESS = systemPrincipal('process');
 
 /**
  * Runs a plugin's handler for an action (see `definePlugin({ actions })`). The handler gets the
- * record as it is now, the action's configuration and idempotency key, and
- * {@link pluginRecords} to write records. A missing handler (the loader refuses those, so only
+ * record as it is now, the action's configuration and idempotency key, the plugin's services
+ * as `system:process`, and {@link pluginRecords} to create records once per execution. A missing handler (the loader refuses those, so only
  * a job written before a plugin was removed) and a write the entity schema refuses are
  * permanent failures: retrying cannot fix them.
  *
@@ -25,12 +26,17 @@ export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: st
   const type = e.registry.actionTypes.get(a.type);
   const handler = type?.handler;
   if (!type || !handler) throw new PermanentActionError(`No handler is registered for action type "${a.type}".`);
+  if (!e.plugins) throw new PermanentActionError(`Plugin services are not available to run "${a.type}".`);
   const view = row ? toView(row) : undefined;
+  const services = e.plugins.services(type.plugin, PROCESS);
+  const { get, list, update } = services.records;
   const ctx: ActionContext = {
+    ...services,
     idempotencyKey: a.key,
     config: a.config,
     actor: job.actor,
-    records: pluginRecords(e, type.plugin, a.key),
+    records: { ...pluginRecords(e, type.plugin, a.key), get, list, update },
+    recipients: async (assignee) => (row ? recipients(e.db, row, assignee && (assignee.user !== undefined ? { user: assignee.user } : assignee.role !== undefined ? { role: assignee.role } : undefined)) : []),
     ...(view ? { record: { id: view.id, type: view.type, data: view.data, owner: view.owner, orgUnit: view.orgUnit, stage: view.stage } } : {}),
   };
   return handler(ctx);
@@ -46,7 +52,7 @@ export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: st
  * await pluginRecords(env, 'handoff', '42:request_presales').create('handoff.handoff', { data });
  * ```
  */
-export function pluginRecords(e: ActionEnv, plugin: string, actionKey: string): ActionRecords {
+export function pluginRecords(e: ActionEnv, plugin: string, actionKey: string): Pick<ActionRecords, 'create'> {
   return {
     async create(type, input, options = {}) {
       if (!type.startsWith(`${plugin}.`) || !e.registry.entities.has(type)) {

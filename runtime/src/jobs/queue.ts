@@ -168,8 +168,8 @@ export class JobQueue {
     return new JobQueue(boss, o, o.schema);
   }
 
-  /** Sends a job, inside the caller's transaction when `db` is given. */
-  async send(name: QueueName, data: object, options: PgBoss.SendOptions & { db?: Executor } = {}): Promise<string | null> {
+  /** Sends a job (platform queues, and plugin job kinds: `pwp_<plugin>__<kind>`), inside the caller's transaction when `db` is given. */
+  async send(name: QueueName | `pwp_${string}`, data: object, options: PgBoss.SendOptions & { db?: Executor } = {}): Promise<string | null> {
     return this.boss.send(name, data, { retryLimit: this.options.retryLimit, retryDelay: this.options.retryDelaySeconds, retryBackoff: true, expireInSeconds: this.options.expireInSeconds, ...options } as PgBoss.SendOptions);
   }
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
 import type { Database } from '../db/tables';
 import { NO_PRIVATE, type PrivateAllowList } from '../jobs/destination';
+import type { PluginPort } from '../jobs/actions';
 import { JobQueue, queueOptions } from '../jobs/queue';
 import { Workers } from '../jobs/workers';
 import type { RecordStore } from '../records/store';
@@ -44,6 +45,8 @@ export interface ProcessRuntimeOptions {
   idempotencyTtlHours?: number;
   /** Non-public destinations webhooks may reach (default: none). */
   webhookAllowPrivate?: PrivateAllowList;
+  /** Plugin services for action handlers, and plugin job workers started and stopped with the others. */
+  plugins?: PluginPort;
 }
 
 /**
@@ -78,13 +81,15 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
     now,
     async startWorkers(concurrency = Number(o.env.PIPEWRIGHT_WORKERS ?? 2)) {
       if (!rt.workers) {
-        const env = { db, registry: o.registry, store: o.store, env: o.env, now, webhookTimeoutMs: Number(o.env.PIPEWRIGHT_WEBHOOK_TIMEOUT_MS ?? 10_000), webhookAllowPrivate: o.webhookAllowPrivate ?? NO_PRIVATE };
+        const env = { db, registry: o.registry, store: o.store, env: o.env, now, webhookTimeoutMs: Number(o.env.PIPEWRIGHT_WEBHOOK_TIMEOUT_MS ?? 10_000), webhookAllowPrivate: o.webhookAllowPrivate ?? NO_PRIVATE, ...(o.plugins ? { plugins: o.plugins } : {}) };
         rt.workers = new Workers(queue, env, definitions, o.log, { idempotencyTtlMs });
         await rt.workers.start(concurrency);
+        await o.plugins?.startWorkers();
       }
       return rt.workers;
     },
     async stopWorkers() {
+      await o.plugins?.stopWorkers();
       await rt.workers?.stop();
       rt.workers = null;
     },

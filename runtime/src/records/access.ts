@@ -16,6 +16,9 @@ import type { Database } from '../db/tables';
  *   : null);
  * ```
  */
+/** An extra read condition for one entity, given who reads; null adds nothing. */
+export type Restriction = (p: Principal) => RawBuilder<boolean> | null;
+
 export type VisibilityHook = (p: Principal) => { read?: RawBuilder<boolean>; edit?: RawBuilder<boolean> } | null;
 
 /**
@@ -38,6 +41,7 @@ export type VisibilityHook = (p: Principal) => { read?: RawBuilder<boolean>; edi
  */
 export class AccessPolicy {
   private readonly hooks: VisibilityHook[] = [];
+  private readonly restrictions = new Map<string, Restriction[]>();
 
   /**
    * @param audienceOf the audience fields of every entity that declares some (entity type ->
@@ -51,11 +55,33 @@ export class AccessPolicy {
   }
 
   /**
+   * Adds an extra read condition for one entity (a plugin's visibility rule): a record of that
+   * type is visible only when it also holds. Admins and system work are not narrowed.
+   */
+  addRestriction(type: string, restriction: Restriction): void {
+    this.restrictions.set(type, [...(this.restrictions.get(type) ?? []), restriction]);
+  }
+
+  /**
    * Condition for records the principal may see; null when unrestricted. Given the type the
    * caller reads, only that entity's audience fields are added; otherwise every entity's.
+   * Restrictions of the type (or, without a type, of every restricted type) are and-ed on.
    */
   read(p: Principal, type?: string): RawBuilder<boolean> | null {
     if (isUnrestricted(p)) return null;
+    const base = this.#base(p, type);
+    const narrowed: RawBuilder<boolean>[] = [];
+    for (const [t, list] of this.restrictions) {
+      if (type !== undefined && t !== type) continue;
+      const conditions = list.flatMap((r) => r(p) ?? []);
+      if (conditions.length === 0) continue;
+      const all = sql<boolean>`(${sql.join(conditions, sql` and `)})`;
+      narrowed.push(type !== undefined ? all : sql<boolean>`(records.type <> ${t} or ${all})`);
+    }
+    return narrowed.length === 0 ? base : sql<boolean>`(${base} and ${sql.join(narrowed, sql` and `)})`;
+  }
+
+  #base(p: Principal, type: string | undefined): RawBuilder<boolean> {
     const uid = p.userId ?? '';
     const parts: RawBuilder<boolean>[] = [
       sql<boolean>`records.owner_id = ${uid}`,
@@ -75,7 +101,7 @@ export class AccessPolicy {
    */
   widened(p: Principal, type: string): boolean {
     if (isUnrestricted(p)) return false;
-    return this.hooks.some((h) => h(p)?.read !== undefined) || (p.userId !== null && (this.audienceOf().get(type)?.length ?? 0) > 0);
+    return this.hooks.some((h) => h(p)?.read !== undefined) || (this.restrictions.get(type)?.some((r) => r(p) !== null) ?? false) || (p.userId !== null && (this.audienceOf().get(type)?.length ?? 0) > 0);
   }
 
   /** Condition for records the principal may change; null when unrestricted. */

@@ -63,6 +63,28 @@ export interface StageGate {
   locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }>;
 }
 
+/** One write as record hooks see it (see {@link WriteHooks}). */
+export interface WriteChange {
+  operation: 'create' | 'update' | 'delete';
+  type: string;
+  before: RecordView | null;
+  data: Record<string, unknown>;
+  actor: Principal;
+}
+
+/**
+ * Record hooks plugins contribute (a port, so records do not depend on plugins), run inside the
+ * write's transaction: `beforeChange` may replace the body, then the schema and `validate`
+ * check it, then the row and its event are written, then `afterChange` runs. Any of them
+ * throwing rolls the write back.
+ */
+export interface WriteHooks {
+  has(type: string): boolean;
+  beforeChange(tx: Transaction<Database>, change: WriteChange): Promise<Record<string, unknown>>;
+  validate(tx: Transaction<Database>, change: WriteChange): Promise<void>;
+  afterChange(tx: Transaction<Database>, change: WriteChange & { after: RecordView }): Promise<void>;
+}
+
 /**
  * Applies a JSON merge patch (RFC 7396) to a plain object. A patch holding a member named
  * `__proto__`, `constructor` or `prototype` at any depth is refused (422 naming it under
@@ -107,6 +129,8 @@ export class RecordStore {
   readonly access: AccessPolicy;
   /** Set by the process runtime; without it stageful records cannot be created. */
   stages: StageGate | null = null;
+  /** Set by the plugin host when a plugin hooks writes of some entity. */
+  hooks: WriteHooks | null = null;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -137,19 +161,27 @@ export class RecordStore {
     const actor = principalOf(by);
     const entity = this.entity(type);
     assertNoForbiddenMembers(input.data, '/data');
-    assertValidBody(entity, input.data);
+    const hooked = this.hooks?.has(type) ? this.hooks : null;
+    if (!hooked) assertValidBody(entity, input.data);
     if (!entity.stageful && ((input.stage !== undefined && input.stage !== null) || input.process !== undefined)) {
       const member = input.process !== undefined ? 'process' : 'stage';
       throw new ValidationError({ code: 'record.not-stageful', message: `${entity.fullId} records have no stage.`, details: [{ pointer: `/${member}`, message: 'this entity has no stages' }] });
     }
     const run = async (tx: Transaction<Database>) => {
+      let data = input.data;
+      if (hooked) {
+        data = await hooked.beforeChange(tx, { operation: 'create', type, before: null, data, actor });
+        assertNoForbiddenMembers(data, '/data');
+        assertValidBody(entity, data);
+        await hooked.validate(tx, { operation: 'create', type, before: null, data, actor });
+      }
       const owner = input.owner === undefined ? actor.userId : input.owner;
       // A record defaults to its owner's unit; the acting user's own unit is already known.
       const orgUnit =
         input.orgUnit !== undefined ? input.orgUnit : owner && owner === actor.userId ? actor.orgUnitId : owner ? ((await tx.selectFrom('users').select('org_unit_id').where('id', '=', owner).executeTakeFirst())?.org_unit_id ?? null) : null;
-      await this.checkReferences(tx, entity, input.data, { owner, orgUnit }, actor);
+      await this.checkReferences(tx, entity, data, { owner, orgUnit }, actor);
       await this.access.assertAssignable(tx, actor, { owner, orgUnit });
-      const start = entity.stageful ? await this.#stageGate().start(tx, entity, { ...(input.process ? { process: input.process } : {}), ...(input.stage !== undefined ? { stage: input.stage } : {}) }, input.data) : null;
+      const start = entity.stageful ? await this.#stageGate().start(tx, entity, { ...(input.process ? { process: input.process } : {}), ...(input.stage !== undefined ? { stage: input.stage } : {}) }, data) : null;
       const now = this.now();
       const row = await tx
         .insertInto('records')
@@ -162,7 +194,7 @@ export class RecordStore {
           process_id: start?.processId ?? null,
           process_version: start?.version ?? null,
           version: 1,
-          data: JSON.stringify(input.data),
+          data: JSON.stringify(data),
           created_by: actor.id,
           updated_by: actor.id,
           created_at: now,
@@ -174,6 +206,7 @@ export class RecordStore {
       if (!(await this.access.holds(tx, view.id, this.access.edit(actor)))) throw forbidden('You cannot create a record you would not be allowed to edit.');
       if (start) await this.#stageGate().enter(tx, view, start, actor.id);
       await appendEvent(tx, { record: view, action: 'create', actor, at: now, before: null, after: view });
+      if (hooked) await hooked.afterChange(tx, { operation: 'create', type, before: null, data, actor, after: view });
       return view;
     };
     // A unique violation aborts the transaction; the record holding the value is looked up after it.
@@ -181,11 +214,11 @@ export class RecordStore {
   }
 
   /** One live record the principal may see, or 404 (existence is not revealed). */
-  async get(type: string, id: string, by: Principal | Actor, options: { includeDeleted?: boolean } = {}): Promise<RecordView> {
+  async get(type: string, id: string, by: Principal | Actor, options: { includeDeleted?: boolean } = {}, trx?: Transaction<Database>): Promise<RecordView> {
     const actor = principalOf(by);
     this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
-    let q = this.visible(type, actor).selectAll().where('id', '=', id);
+    let q = this.visible(type, actor, trx ?? this.db).selectAll().where('id', '=', id);
     if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
     const row = await q.executeTakeFirst();
     if (!row) throw notFound(type, id);
@@ -193,12 +226,12 @@ export class RecordStore {
   }
 
   /** Filtered, sorted, cursor-paginated listing. */
-  async list(type: string, query: ListQuery, by: Principal | Actor): Promise<ListResult> {
+  async list(type: string, query: ListQuery, by: Principal | Actor, trx?: Transaction<Database>): Promise<ListResult> {
     const actor = principalOf(by);
     const entity = this.entity(type);
     const stage = query.filters.find((f) => f.target.name === 'stage');
-    if (query.sort[0]?.target.name === STAGE_ENTRY_SORT && stage) return listStageColumn(this.db, this.access, type, String(stage.values[0]), query, actor);
-    let q = this.visible(type, actor);
+    if (query.sort[0]?.target.name === STAGE_ENTRY_SORT && stage) return listStageColumn(trx ?? this.db, this.access, type, String(stage.values[0]), query, actor);
+    let q = this.visible(type, actor, trx ?? this.db);
     if (!query.includeDeleted) q = q.where('deleted_at', 'is', null);
     for (const f of query.filters) q = q.where(filterCondition(f) as never);
     if (query.search) {
@@ -219,7 +252,7 @@ export class RecordStore {
   }
 
   /** Merge-patches a record at an expected version: 404 if missing, 412 if stale. */
-  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor): Promise<RecordView> {
+  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
     const actor = principalOf(by);
     const entity = this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
@@ -228,14 +261,20 @@ export class RecordStore {
       const current = await this.lockEditable(tx, type, id, actor);
       if (current.version !== expectedVersion) throw stale(current.version, expectedVersion);
       const before = toView(current);
-      const data = patch.data ? mergePatch(before.data, patch.data) : before.data;
+      let data = patch.data ? mergePatch(before.data, patch.data) : before.data;
+      const hooked = this.hooks?.has(type) ? this.hooks : null;
+      if (hooked) {
+        data = await hooked.beforeChange(tx, { operation: 'update', type, before, data, actor });
+        assertNoForbiddenMembers(data, '/data');
+      }
       attempted = data;
       assertValidBody(entity, data);
-      if (patch.data && current.stage !== null && current.process_id !== null && current.process_version !== null) {
+      if (hooked) await hooked.validate(tx, { operation: 'update', type, before, data, actor });
+      if (data !== before.data && current.stage !== null && current.process_id !== null && current.process_version !== null) {
         const locked = await this.#stageGate().locked(tx, { processId: current.process_id, version: current.process_version, stage: current.stage }, before.data, data);
         if (locked.fields.length > 0) throw lockedFields(locked.label, locked.fields);
       }
-      await this.checkReferences(tx, entity, patch.data ?? {}, patch, actor);
+      await this.checkReferences(tx, entity, hooked ? data : (patch.data ?? {}), patch, actor);
       const changed = { owner: patch.owner !== undefined && patch.owner !== current.owner_id, orgUnit: patch.orgUnit !== undefined && patch.orgUnit !== current.org_unit_id };
       await this.access.assertMayReassign(tx, actor, current, changed);
       await this.access.assertAssignable(tx, actor, { ...(changed.owner ? { owner: patch.owner } : {}), ...(changed.orgUnit ? { orgUnit: patch.orgUnit } : {}) });
@@ -256,8 +295,10 @@ export class RecordStore {
       const after = toView(row);
       if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden('This change would take the record out of your reach.');
       await appendEvent(tx, { record: after, action: 'update', actor, at: now, before, after });
+      if (hooked) await hooked.afterChange(tx, { operation: 'update', type, before, data, actor, after });
       return after;
     };
+    if (trx) return run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted)));
     return this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted, this.findVisible(type, actor, id))));
   }
 
@@ -272,13 +313,16 @@ export class RecordStore {
   }
 
   /** Soft delete: the record leaves listings but keeps its history; 412 if a version is given and stale. */
-  async softDelete(type: string, id: string, expectedVersion: number | undefined, by: Principal | Actor): Promise<RecordView> {
+  async softDelete(type: string, id: string, expectedVersion: number | undefined, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
     const actor = principalOf(by);
     this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
-    return this.db.transaction().execute(async (tx) => {
+    const hooked = this.hooks?.has(type) ? this.hooks : null;
+    const run = async (tx: Transaction<Database>) => {
       const current = await this.lockEditable(tx, type, id, actor);
       if (expectedVersion !== undefined && current.version !== expectedVersion) throw stale(current.version, expectedVersion);
+      const before = toView(current);
+      if (hooked) await hooked.validate(tx, { operation: 'delete', type, before, data: before.data, actor });
       const now = this.now();
       const row = await tx
         .updateTable('records')
@@ -287,9 +331,11 @@ export class RecordStore {
         .returningAll()
         .executeTakeFirstOrThrow();
       const after = toView(row);
-      await appendEvent(tx, { record: after, action: 'delete', actor, at: now, before: toView(current), after });
+      await appendEvent(tx, { record: after, action: 'delete', actor, at: now, before, after });
+      if (hooked) await hooked.afterChange(tx, { operation: 'delete', type, before, data: before.data, actor, after });
       return after;
-    });
+    };
+    return trx ? run(trx) : this.db.transaction().execute(run);
   }
 
   #stageGate(): StageGate {

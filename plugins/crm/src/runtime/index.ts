@@ -1,12 +1,15 @@
 import { definePlugin } from '@pipewright/core';
+import { createActivity } from './create-activity';
 
 /**
- * Runtime part of the crm plugin. Its entities, processes and rules are data (see plugin.json);
- * behaviour that data cannot express is registered here as later capabilities land.
+ * Runtime part of the crm plugin: the `crm.create_activity` action. Entities, rules and metrics
+ * are data (see plugin.json).
  *
  * @example
  * ```ts
  * import { plugin } from '@pipewright/plugin-crm';
  * ```
  */
-export const plugin = definePlugin({});
+export const plugin = definePlugin({
+  actions: { create_activity: createActivity },
+});

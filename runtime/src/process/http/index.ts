@@ -5,7 +5,7 @@ import { pipelineRoutes } from './pipeline-routes';
 import { processRoutes } from './process-routes';
 import { transitionRoutes } from './transition-routes';
 
-export { processPaths } from './openapi';
+export { aliasPaths, processPaths } from './openapi';
 
 /**
  * Mounts the process API on the app (before its `/api/*` catch-all).

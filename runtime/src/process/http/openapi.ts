@@ -1,3 +1,4 @@
+import type { Registry } from '@pipewright/core';
 type Json = Record<string, unknown>;
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
@@ -123,8 +124,6 @@ export const processPaths: Record<string, Json> = {
   },
   '/api/records/{type}/{id}/transitions': { ...transitionOp('transitionRecord', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]), get: availableOp('listRecordTransitions', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]) },
   '/api/records/{type}/{id}/history': historyOp('recordStageHistory', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
-  '/api/deals/{id}/transitions': { ...transitionOp('transitionDeal', [pathParam('id', { type: 'string', format: 'uuid' })]), get: availableOp('listDealTransitions', [pathParam('id', { type: 'string', format: 'uuid' })]) },
-  '/api/deals/{id}/history': historyOp('dealStageHistory', [pathParam('id', { type: 'string', format: 'uuid' })]),
   '/api/pipeline/time-in-stage': { get: { operationId: 'pipelineTimeInStage', tags: ['pipeline'], summary: 'Time in stage from stage history', parameters: pipelineQuery, responses: { '200': ok('Per stage'), ...errors(400, 401, 404) } } },
   '/api/pipeline/stuck': { get: { operationId: 'pipelineStuck', tags: ['pipeline'], summary: 'Records beyond their stage SLA or the 75th percentile of time in that stage', parameters: [...pipelineQuery, query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100.')], responses: { '200': ok('Stuck records, longest first'), ...errors(400, 401, 404) } } },
   '/api/pipeline/conversion': { get: { operationId: 'pipelineConversion', tags: ['pipeline'], summary: 'Stage-to-stage conversion and win rate by stage', parameters: pipelineQuery, responses: { '200': ok('Per stage and per move'), ...errors(400, 401, 404) } } },
@@ -132,3 +131,25 @@ export const processPaths: Record<string, Json> = {
   '/api/notifications': { get: { operationId: 'listNotifications', tags: ['pipeline'], summary: 'The caller\'s in-app notifications (newest first)', responses: { '200': ok('Notifications'), ...errors(401) } } },
   '/api/incidents': { get: { operationId: 'listIncidents', tags: ['pipeline'], summary: 'Actions that kept failing (admin)', responses: { '200': ok('Incidents'), ...errors(401, 403) } } },
 };
+
+/**
+ * The OpenAPI paths of the transition aliases entities declare (`apiAlias`): for the pipeline
+ * plugin's deals, `/api/deals/{id}/transitions` (transitionDeal, listDealTransitions) and
+ * `/api/deals/{id}/history` (dealStageHistory).
+ *
+ * @example
+ * ```ts
+ * generateOpenApi(registry, { paths: { ...processPaths, ...aliasPaths(registry) } });
+ * ```
+ */
+export function aliasPaths(registry: Registry): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const entity of registry.entities.values()) {
+    if (!entity.apiAlias) continue;
+    const name = entity.id.split('_').map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join('');
+    const id = [pathParam('id', { type: 'string', format: 'uuid' })];
+    out[`/api/${entity.apiAlias}/{id}/transitions`] = { ...transitionOp(`transition${name}`, id), get: availableOp(`list${name}Transitions`, id) };
+    out[`/api/${entity.apiAlias}/{id}/history`] = historyOp(`${name.charAt(0).toLowerCase()}${name.slice(1)}StageHistory`, id);
+  }
+  return out;
+}

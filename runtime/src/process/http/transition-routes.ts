@@ -16,8 +16,8 @@ const LOCAL_ID = /^[a-z][a-z0-9_]{0,62}$/;
 /**
  * Transitions and stage history of stageful records: `GET /api/records/{type}/{id}/transitions`
  * (the moves open to the caller, checks already run), `POST .../transitions` (If-Match required,
- * Idempotency-Key honoured), `GET .../history`, and the same under
- * `/api/deals/{id}` for `pipeline.deal`.
+ * Idempotency-Key honoured), `GET .../history`, and the same under `/api/<alias>/{id}` for
+ * each stageful entity that declares an `apiAlias` (the pipeline plugin's deals: `/api/deals`).
  *
  * @example
  * ```ts
@@ -26,7 +26,6 @@ const LOCAL_ID = /^[a-z][a-z0-9_]{0,62}$/;
  */
 export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('/deals/*', readOrWrite());
 
   const transition = async (c: Context<AppEnv>, type: string, id: string) => {
     const expectedVersion = requiredIfMatch(c.req.header('if-match'));
@@ -70,10 +69,15 @@ export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   const available = async (c: Context<AppEnv>, type: string, id: string) => c.json(await availableTransitions(rt.store, rt.definitions, rt.registry, type, id, c.get('actor'), rt.now()));
 
   app.get('/records/:type/:id/transitions', (c) => available(c, c.req.param('type'), c.req.param('id')));
-  app.get('/deals/:id/transitions', (c) => available(c, 'pipeline.deal', c.req.param('id')));
   app.post('/records/:type/:id/transitions', (c) => transition(c, c.req.param('type'), c.req.param('id')));
-  app.post('/deals/:id/transitions', (c) => transition(c, 'pipeline.deal', c.req.param('id')));
   app.get('/records/:type/:id/history', (c) => history(c, c.req.param('type'), c.req.param('id')));
-  app.get('/deals/:id/history', (c) => history(c, 'pipeline.deal', c.req.param('id')));
+  for (const entity of rt.registry.entities.values()) {
+    const alias = entity.apiAlias;
+    if (!alias) continue;
+    app.use(`/${alias}/*`, readOrWrite());
+    app.get(`/${alias}/:id/transitions`, (c) => available(c, entity.fullId, c.req.param('id')));
+    app.post(`/${alias}/:id/transitions`, (c) => transition(c, entity.fullId, c.req.param('id')));
+    app.get(`/${alias}/:id/history`, (c) => history(c, entity.fullId, c.req.param('id')));
+  }
   return app;
 }

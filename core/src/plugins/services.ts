@@ -1,0 +1,207 @@
+/**
+ * The services the platform injects into plugin code (action handlers, record hooks, routes,
+ * jobs). Plugin code never imports the runtime: it receives these, already bound to who is
+ * acting and, where there is one, to the caller's transaction. The runtime implements them.
+ */
+
+/** A record as plugin code sees it. */
+export interface PluginRecord {
+  id: string;
+  type: string;
+  version: number;
+  data: Record<string, unknown>;
+  owner: string | null;
+  orgUnit: string | null;
+  stage: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What {@link PluginRecords.create} writes. */
+export interface PluginRecordInput {
+  /** The body, validated against the entity schema (and every plugin's validate hooks). */
+  data: Record<string, unknown>;
+  owner?: string | null;
+  orgUnit?: string | null;
+  /** A preset id (a uuid), e.g. derived from an idempotency key. */
+  id?: string;
+}
+
+/** What {@link PluginRecords.update} changes: a JSON merge patch of the body and the owner/unit. */
+export interface PluginRecordPatch {
+  data?: Record<string, unknown>;
+  owner?: string | null;
+  orgUnit?: string | null;
+}
+
+/** A listing request: the records API's query parameters as an object. */
+export interface PluginListOptions {
+  /** Equality filters by field (body fields and `owner`, `orgUnit`, `stage`). */
+  filter?: Record<string, string | number | boolean>;
+  /** As the records API: comma-separated fields, `-` for descending (default `-createdAt`). */
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+  /** Search in the entity's search fields. */
+  search?: string;
+}
+
+/**
+ * Records through the platform's one writer: schema validation, references, access, events and
+ * stage history happen as for any API write. Inside a hook or a write route the service is
+ * bound to the caller's transaction: what it writes commits or rolls back with the caller.
+ * Reads and writes see what the acting principal may see (routes and hooks: the caller;
+ * actions and jobs: the system).
+ */
+export interface PluginRecords {
+  create(type: string, input: PluginRecordInput): Promise<PluginRecord>;
+  /** Merge-patches a record; with `expectedVersion`, a stale version is a 412. */
+  update(type: string, id: string, patch: PluginRecordPatch, options?: { expectedVersion?: number }): Promise<PluginRecord>;
+  /** The live record, or null when it does not exist or the actor cannot see it. */
+  get(type: string, id: string): Promise<PluginRecord | null>;
+  list(type: string, options?: PluginListOptions): Promise<{ items: PluginRecord[]; nextCursor: string | null }>;
+}
+
+/** The metric layer, with the actor's visibility (see `POST /api/metrics/query` for the request). */
+export interface PluginMetrics {
+  query(request: Record<string, unknown>): Promise<{ rows: Record<string, string | number | null>[]; asOf: string }>;
+}
+
+/** A logger whose lines name the plugin. */
+export interface PluginLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of {@link PluginJobs.enqueue}. */
+export interface EnqueueOptions {
+  /** Run no earlier than this time (or this many seconds from now). */
+  startAfter?: Date | number;
+}
+
+/**
+ * The plugin's own job kinds (declared in `definePlugin({ jobs })`) on the platform's durable
+ * queue. Inside a transaction the job is written by it: it runs only if the caller commits.
+ */
+export interface PluginJobs {
+  enqueue(kind: string, data?: Record<string, unknown>, options?: EnqueueOptions): Promise<string | null>;
+}
+
+/** Who is acting, as plugin code may know it. */
+export interface PluginCaller {
+  /** The event actor: `user:<id>`, `token:<id>` or `system:<name>`. */
+  id: string;
+  userId: string | null;
+  roles: readonly string[];
+  orgUnitId: string | null;
+}
+
+/** What every piece of plugin code receives. */
+export interface PluginServices {
+  /** The plugin's id. */
+  plugin: string;
+  caller: PluginCaller;
+  records: PluginRecords;
+  metrics: PluginMetrics;
+  clock: { now(): Date };
+  log: PluginLogger;
+  jobs: PluginJobs;
+  /** The plugin's configuration, validated against its `config.schema` (defaults applied). */
+  config: Readonly<Record<string, unknown>>;
+}
+
+/** One problem a validate hook reports: a JSON pointer into the request (`/data/<field>`) and a message. */
+export interface HookProblem {
+  pointer: string;
+  message: string;
+  code?: string;
+}
+
+/** A change a record hook sees. */
+export interface RecordChange {
+  operation: 'create' | 'update' | 'delete';
+  type: string;
+  /** The record before the change (null on create). */
+  before: PluginRecord | null;
+  /** The body being written (after the patch is merged). */
+  data: Record<string, unknown>;
+}
+
+/**
+ * Hooks on writes of one entity, run inside the write's transaction in this order:
+ * `beforeChange` (may return a replacement body), the entity schema, `validate` (problems answer
+ * 422 with pointers), the write and its event, `afterChange`. A hook that throws rolls the
+ * write back; the caller gets a problem, never the exception's text.
+ */
+export interface RecordHooks {
+  beforeChange?(change: RecordChange, services: PluginServices): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  validate?(change: RecordChange, services: PluginServices): Promise<HookProblem[] | void> | HookProblem[] | void;
+  afterChange?(change: RecordChange & { after: PluginRecord }, services: PluginServices): Promise<void> | void;
+}
+
+/** JSON Schema as authored (2020-12). */
+export type RouteSchema = { [key: string]: unknown };
+
+/** What a route handler receives. */
+export interface RouteContext extends PluginServices {
+  /** Path parameters (`:name` in the route path). */
+  params: Record<string, string>;
+  /** Query parameters (the first value of each). */
+  query: Record<string, string>;
+  /** The JSON body, validated against the route's `body` schema (an empty object for GET). */
+  body: Record<string, unknown>;
+}
+
+/**
+ * A route under `/api/plugins/<plugin><path>`, authenticated like the rest of the API (scope
+ * `read` for GET, `write` otherwise; `roles` narrows it). Its schemas validate the request and
+ * document it in the OpenAPI document. A handler of a method other than GET runs in one
+ * transaction: its writes commit together or not at all.
+ */
+export interface PluginRoute {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Path under the plugin's prefix, hono syntax: `/visits/:id/summary`. */
+  path: string;
+  summary: string;
+  description?: string;
+  /** Roles allowed (default: every signed-in user with the scope). */
+  roles?: readonly string[];
+  /** Schema of the JSON body (methods other than GET). */
+  body?: RouteSchema;
+  /** Schema of each query parameter, by name. */
+  query?: Record<string, RouteSchema & { required?: boolean }>;
+  /** Schema of the successful response body. */
+  response: RouteSchema;
+  /** Status of the successful response (default 200). */
+  status?: 200 | 201 | 202;
+  handler(ctx: RouteContext): Promise<unknown> | unknown;
+}
+
+/**
+ * Extra read conditions for an entity of the plugin: given who reads, a json-logic rule over
+ * the record body that a record must also satisfy to be visible (in reads, lists, search,
+ * counts and metrics), or null for no extra condition. Admins and system work are not narrowed.
+ */
+export type VisibilityRule = (caller: PluginCaller) => Record<string, unknown> | boolean | null;
+
+/** A plugin job handler: runs at least once per enqueued (or scheduled) job, as `system:plugin:<id>`. */
+export type JobHandler = (data: Record<string, unknown>, services: PluginServices) => Promise<void> | void;
+
+/** A cron schedule for one of the plugin's job kinds (pg-boss's clock: one job per tick). */
+export interface JobSchedule {
+  /** Five-field cron expression. */
+  cron: string;
+  /** IANA time zone of the cron expression (default UTC). */
+  tz?: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The plugin's configuration: a JSON Schema object whose properties are read from environment
+ * variables `PIPEWRIGHT_PLUGIN_<PLUGIN>_<PROPERTY>` (upper-case; numbers, booleans and JSON
+ * for objects and arrays), defaults applied, checked at start.
+ */
+export interface PluginConfigDeclaration {
+  schema: RouteSchema & { type: 'object'; properties: Record<string, RouteSchema> };
+}

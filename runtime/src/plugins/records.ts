@@ -1,0 +1,65 @@
+import { NotFoundError, type PluginListOptions, type PluginRecord, type PluginRecords } from '@pipewright/core';
+import type { Transaction } from 'kysely';
+import type { Principal } from '../auth/principal';
+import type { Database } from '../db/tables';
+import { parseListQuery } from '../records/query';
+import type { RecordStore } from '../records/store';
+import type { RecordView } from '../records/view';
+
+/**
+ * A record as plugin code sees it (the view without process pinning and audit columns).
+ *
+ * @example
+ * ```ts
+ * pluginRecord(await store.get('crm.account', id, principal));
+ * ```
+ */
+export function pluginRecord(v: RecordView): PluginRecord {
+  return { id: v.id, type: v.type, version: v.version, data: v.data, owner: v.owner, orgUnit: v.orgUnit, stage: v.stage, createdAt: v.createdAt, updatedAt: v.updatedAt };
+}
+
+/**
+ * The record service plugin code gets: the record store's public methods, as `principal`,
+ * inside `tx` when given (a hook's or a write route's transaction), else each write in its own.
+ *
+ * @example
+ * ```ts
+ * await boundRecords(store, principal, tx).create('acme.visit', { data: { minutes: 30 } });
+ * ```
+ */
+export function boundRecords(store: RecordStore, principal: Principal, tx?: Transaction<Database>): PluginRecords {
+  return {
+    async create(type, input) {
+      const view = await store.create(type, { data: input.data, ...(input.owner !== undefined ? { owner: input.owner } : {}), ...(input.orgUnit !== undefined ? { orgUnit: input.orgUnit } : {}), ...(input.id !== undefined ? { id: input.id } : {}) }, principal, tx);
+      return pluginRecord(view);
+    },
+    async update(type, id, patch, options = {}) {
+      let expected = options.expectedVersion;
+      if (expected === undefined) expected = (await store.get(type, id, principal, {}, tx)).version;
+      return pluginRecord(await store.update(type, id, patch, expected, principal, tx));
+    },
+    async get(type, id) {
+      store.entity(type);
+      try {
+        return pluginRecord(await store.get(type, id, principal, {}, tx));
+      } catch (err) {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      }
+    },
+    async list(type, options = {}) {
+      const result = await store.list(type, parseListQuery(store.entity(type), listParams(options)), principal, tx);
+      return { items: result.items.map(pluginRecord), nextCursor: result.nextCursor };
+    },
+  };
+}
+
+function listParams(o: PluginListOptions): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [field, value] of Object.entries(o.filter ?? {})) params.set(`filter[${field}]`, String(value));
+  if (o.sort !== undefined) params.set('sort', o.sort);
+  if (o.limit !== undefined) params.set('limit', String(o.limit));
+  if (o.cursor !== undefined) params.set('cursor', o.cursor);
+  if (o.search !== undefined) params.set('q', o.search);
+  return params;
+}
