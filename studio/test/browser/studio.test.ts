@@ -95,7 +95,7 @@ describe('studio in chromium', () => {
     expect(await currency.locator('option:checked').textContent()).toBe('EUR - Euro');
     await screenshot(page, 'money-currency-select');
     await page.locator('#root_expected_close_date').fill('2026-09-30');
-    await page.locator('#root_source').selectOption('referral');
+    await page.locator('#root_source').selectOption('Referral');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { level: 1, name: 'Browser test deal' }).waitFor();
     const fields = page.locator('dl.fields').first();
