@@ -9,7 +9,9 @@ import { initI18n } from './i18n/setup';
 initI18n();
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
+  // Errors caught by an error boundary are shown in place (and logged by the boundary); React's
+  // own report of them is a warning, so a failing plugin panel is not a console error.
+  createRoot(root, { onCaughtError: (error, info) => console.warn('Caught by an error boundary:', error, info.componentStack) }).render(
     <StrictMode>
       <App />
     </StrictMode>,

@@ -37,6 +37,7 @@ import { importPaths, importRoutes } from './routes/imports';
 import { orgUnitRoutes } from './routes/org-units';
 import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
+import { studioPluginPaths, studioPluginRoutes } from './routes/studio-plugins';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
 import { SignInLimits } from '../auth/sign-in-limits';
@@ -120,7 +121,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -138,6 +139,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   if (s.metrics) app.route('/api/metrics', metricRoutes(s.metrics));
   if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
   if (s.plugins) app.route('/api/plugins', pluginRoutes(s.registry, s.plugins, s.database.db, log));
+  app.route('/', studioPluginRoutes(s.registry));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   mountStudio(app, STUDIO_DIST);

@@ -12,6 +12,8 @@ export interface FieldInfo {
   enum?: readonly unknown[];
   reference?: { entity: string; lookup?: string };
   title?: string;
+  /** Enum value labels in the reader's language (plugin translations; see plugins/localize.ts). */
+  enumLabels?: Readonly<Record<string, string>>;
 }
 
 /** An entity definition from `GET /api/entities`. */
@@ -28,6 +30,8 @@ export interface EntityInfo {
   references?: Record<string, { entity: string; lookup?: string }>;
   ui?: { form?: JsonSchema; listColumns?: string[]; searchFields?: string[]; icon?: string };
   fields: FieldInfo[];
+  /** Stage labels in the reader's language, by stage id (plugin translations; see plugins/localize.ts). */
+  stageLabels?: Readonly<Record<string, string>>;
 }
 
 

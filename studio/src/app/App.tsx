@@ -5,6 +5,7 @@ import { RecordDetailPage } from '../entities/RecordDetailPage';
 import { RecordEditPage } from '../entities/RecordEditPage';
 import { RecordListPage } from '../entities/RecordListPage';
 import { ProcessListPage } from '../process/ProcessListPage';
+import { PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
 import { AuthGate } from './AuthGate';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -29,8 +30,27 @@ const lazyPage = (Page: ComponentType) => (
   </Suspense>
 );
 
+/** The routes of the plugins' pages, `/p/{plugin}/{path}`, each behind an error panel naming its plugin. */
+function PluginRoutes() {
+  const { pages } = useStudioPlugins();
+  return (
+    <Switch>
+      {pages.map((p) => (
+        <Route key={`${p.plugin}/${p.path}`} path={`/p/${p.plugin}/${p.path}`}>
+          {(params: Record<string, string | undefined>) => (
+            <PluginBoundary plugin={p.plugin}>
+              <p.component params={params} />
+            </PluginBoundary>
+          )}
+        </Route>
+      ))}
+      <Route component={NotFoundPage} />
+    </Switch>
+  );
+}
+
 /**
- * The studio: sign-in gate, entity catalogue, layout and routes.
+ * The studio: sign-in gate, plugins' studio halves, entity catalogue, layout and routes.
  *
  * @example
  * ```tsx
@@ -41,26 +61,29 @@ export function App() {
   return (
     <ErrorBoundary>
       <AuthGate>
-        <EntitiesProvider>
-          <Layout>
-            <ErrorBoundary>
-              <Switch>
-                <Route path="/">{lazyPage(HomeDashboardPage)}</Route>
-                <Route path="/dashboards">{lazyPage(DashboardListPage)}</Route>
-                <Route path="/dashboards/:id">{lazyPage(DashboardPage)}</Route>
-                <Route path="/records/:type/new" component={RecordCreatePage} />
-                <Route path="/records/:type/:id/edit" component={RecordEditPage} />
-                <Route path="/records/:type/:id" component={RecordDetailPage} />
-                <Route path="/records/:type" component={RecordListPage} />
-                <Route path="/rules">{lazyPage(RuleBuilderPage)}</Route>
-                <Route path="/processes" component={ProcessListPage} />
-                <Route path="/processes/:id">{lazyPage(DesignerPage)}</Route>
-                <Route path="/board">{lazyPage(BoardPage)}</Route>
-                <Route component={NotFoundPage} />
-              </Switch>
-            </ErrorBoundary>
-          </Layout>
-        </EntitiesProvider>
+        <PluginsProvider>
+          <EntitiesProvider>
+            <Layout>
+              <ErrorBoundary>
+                <Switch>
+                  <Route path="/">{lazyPage(HomeDashboardPage)}</Route>
+                  <Route path="/dashboards">{lazyPage(DashboardListPage)}</Route>
+                  <Route path="/dashboards/:id">{lazyPage(DashboardPage)}</Route>
+                  <Route path="/records/:type/new" component={RecordCreatePage} />
+                  <Route path="/records/:type/:id/edit" component={RecordEditPage} />
+                  <Route path="/records/:type/:id" component={RecordDetailPage} />
+                  <Route path="/records/:type" component={RecordListPage} />
+                  <Route path="/rules">{lazyPage(RuleBuilderPage)}</Route>
+                  <Route path="/processes" component={ProcessListPage} />
+                  <Route path="/processes/:id">{lazyPage(DesignerPage)}</Route>
+                  <Route path="/board/:entity?">{lazyPage(BoardPage)}</Route>
+                  <Route path="/p/*" component={PluginRoutes} />
+                  <Route component={NotFoundPage} />
+                </Switch>
+              </ErrorBoundary>
+            </Layout>
+          </EntitiesProvider>
+        </PluginsProvider>
       </AuthGate>
     </ErrorBoundary>
   );

@@ -2,12 +2,15 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { PluginFailures, useStudioPlugins } from '../plugins/context';
+import { interpolate } from '../plugins/host';
 import { useSession } from './AuthGate';
 import { useEntities } from './entities-context';
 
 /**
  * The studio frame: header (menu toggle on phones, language, user), the navigation listing
- * every plugin's entities, and the main region.
+ * each plugin's navigation entries and entities under its name, and the main region (below the
+ * error panels of plugins that failed to load).
  *
  * @example
  * ```tsx
@@ -15,14 +18,17 @@ import { useEntities } from './entities-context';
  * ```
  */
 export function Layout({ children }: { children: ReactNode }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { entities } = useEntities();
+  const registry = useStudioPlugins();
+  const navByPlugin = registry.navByPlugin();
   const { user, authEnabled, signOut } = useSession();
   const [location] = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [location]);
 
-  const plugins = [...new Set(entities.map((e) => e.plugin))];
+  const plugins = [...new Set([...navByPlugin.keys(), ...entities.map((e) => e.plugin)])];
+  const text = (plugin: string) => registry.translation(plugin, i18n.language);
   const current = (href: string) => (location === href || location.startsWith(`${href}/`) ? 'page' : undefined);
 
   return (
@@ -64,8 +70,13 @@ export function Layout({ children }: { children: ReactNode }) {
         </ul>
         {plugins.map((plugin) => (
           <section key={plugin} aria-labelledby={`nav-${plugin}`}>
-            <h2 id={`nav-${plugin}`} className="nav-group">{t('nav.plugin', { plugin })}</h2>
+            <h2 id={`nav-${plugin}`} className="nav-group">{text(plugin)?.name ?? t('nav.plugin', { plugin })}</h2>
             <ul>
+              {(navByPlugin.get(plugin) ?? []).map((n) => (
+                <li key={n.id}>
+                  <Link href={n.href} aria-current={location === n.href ? 'page' : undefined} data-nav={`${plugin}.${n.id}`}>{interpolate(text(plugin)?.messages?.[n.label] ?? n.label)}</Link>
+                </li>
+              ))}
               {entities
                 .filter((e) => e.plugin === plugin)
                 .map((e) => (
@@ -78,6 +89,7 @@ export function Layout({ children }: { children: ReactNode }) {
         ))}
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        <PluginFailures />
         {children}
       </main>
     </div>

@@ -1,7 +1,9 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { EntityInfo } from '../api/types';
+import { useStudioPlugins } from '../plugins/context';
+import { localizeEntity } from '../plugins/localize';
 
 interface Catalogue {
   entities: EntityInfo[];
@@ -11,7 +13,8 @@ interface Catalogue {
 const EntitiesContext = createContext<Catalogue>({ entities: [], byId: new Map() });
 
 /**
- * Every entity the installed plugins contribute.
+ * Every entity the installed plugins contribute, in the reader's language (labels, field titles,
+ * enum and stage labels from each plugin's studio translations).
  *
  * @example
  * ```tsx
@@ -24,7 +27,8 @@ export function useEntities(): Catalogue {
 }
 
 /**
- * Loads `GET /api/entities` once and provides it to the studio.
+ * Loads `GET /api/entities` once and provides it to the studio, localized again whenever the
+ * language changes.
  *
  * @example
  * ```tsx
@@ -32,19 +36,26 @@ export function useEntities(): Catalogue {
  * ```
  */
 export function EntitiesProvider({ children }: { children: ReactNode }) {
-  const { t } = useTranslation();
-  const [state, setState] = useState<Catalogue | { error: string } | null>(null);
+  const { t, i18n } = useTranslation();
+  const plugins = useStudioPlugins();
+  const [state, setState] = useState<{ items: EntityInfo[] } | { error: string } | null>(null);
   useEffect(() => {
     const ctrl = new AbortController();
     api
       .entities(ctrl.signal)
-      .then(({ items }) => setState({ entities: items, byId: new Map(items.map((e) => [e.fullId, e])) }))
+      .then(({ items }) => setState({ items }))
       .catch((err: unknown) => {
         if (!ctrl.signal.aborted) setState({ error: err instanceof Error ? err.message : String(err) });
       });
     return () => ctrl.abort();
   }, []);
+  const language = i18n.language;
+  const catalogue = useMemo<Catalogue | null>(() => {
+    if (!state || 'error' in state) return null;
+    const entities = state.items.map((e) => localizeEntity(e, plugins.translation(e.plugin, language)));
+    return { entities, byId: new Map(entities.map((e) => [e.fullId, e])) };
+  }, [state, plugins, language]);
   if (state === null) return <p className="splash" role="status">{t('status.loading')}</p>;
   if ('error' in state) return <p className="splash" role="alert">{t('errors.cannotReachServer', { message: state.error })}</p>;
-  return <EntitiesContext.Provider value={state}>{children}</EntitiesContext.Provider>;
+  return <EntitiesContext.Provider value={catalogue ?? { entities: [], byId: new Map() }}>{children}</EntitiesContext.Provider>;
 }

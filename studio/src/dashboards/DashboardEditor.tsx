@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useEntities } from '../app/entities-context';
 import type { DashboardDocument, HomeRole, Widget } from '@pipewright/core/dashboards';
 import type { DashboardView } from '@pipewright/core/api';
 import { ApiError } from '../api/problem';
@@ -35,7 +36,8 @@ export function DashboardEditor({ view, metrics, onCancel, onSaved }: { view: Da
   const [problems, setProblems] = useState<{ pointer: string; message: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const labels = useMemo(() => dashboardLabels(t, i18n.language, metrics), [t, i18n.language, metrics]);
+  const { entities } = useEntities();
+  const labels = useMemo(() => dashboardLabels(t, i18n.language, metrics, (id) => entities.find((e) => e.stageLabels?.[id])?.stageLabels?.[id]), [t, i18n.language, metrics, entities]);
 
   const setWidgets = (widgets: Widget[]) => setDraft((d) => ({ ...d, widgets: packLayout(widgets) }));
   const update = (i: number, w: Widget) => setWidgets(draft.widgets.map((x, j) => (j === i ? fitQuery(w, metrics) : x)));

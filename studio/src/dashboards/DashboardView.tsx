@@ -1,9 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useEntities } from '../app/entities-context';
 import { useLocation, useSearch } from 'wouter';
 import { RANGE_PRESETS, resolveRange, type DashboardRange, type RangePreset } from '@pipewright/core/dashboards';
 import type { DashboardView as View } from '@pipewright/core/api';
 import { useIsAdmin } from '../process/use-admin';
+import { PluginBoundary, useStudioPlugins } from '../plugins/context';
+import { interpolate } from '../plugins/host';
 import { DashboardEditor } from './DashboardEditor';
 import { DrillPanel } from './DrillPanel';
 import { localText } from './format';
@@ -42,10 +45,13 @@ export function DashboardView({ view, onSaved }: { view: View; onSaved: (view: V
   const range = rangeFromSearch(search, view.dashboard.range);
   const period = useMemo(() => resolveRange(range, view.today), [JSON.stringify(range), view.today]); // eslint-disable-line react-hooks/exhaustive-deps
   const metrics = useMetricCatalogue();
-  const labels = useMemo(() => dashboardLabels(t, i18n.language, metrics), [t, i18n.language, metrics]);
+  const { entities } = useEntities();
+  const labels = useMemo(() => dashboardLabels(t, i18n.language, metrics, (id) => entities.find((e) => e.stageLabels?.[id])?.stageLabels?.[id]), [t, i18n.language, metrics, entities]);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const [editing, setEditing] = useState(() => admin && new URLSearchParams(search).get('edit') === '1');
   const closeDrill = useCallback(() => setDrill(null), []);
+  const plugins = useStudioPlugins();
+  const tiles = plugins.dashboardWidgetsFor(view.dashboard.id);
 
   const setRange = (r: DashboardRange) => {
     const q = new URLSearchParams(search);
@@ -92,6 +98,20 @@ export function DashboardView({ view, onSaved }: { view: View; onSaved: (view: V
           </div>
         ))}
       </div>
+      {tiles.length > 0 && (
+        <div className="dashboard-plugin-tiles">
+          {tiles.map((w) => (
+            <section key={`${w.plugin}.${w.id}`} className="widget" data-widget={`${w.plugin}.${w.id}`} aria-label={interpolate(plugins.translation(w.plugin, i18n.language)?.messages?.[w.title] ?? w.title)}>
+              <h2 className="widget-title">{interpolate(plugins.translation(w.plugin, i18n.language)?.messages?.[w.title] ?? w.title)}</h2>
+              <div className="widget-body">
+                <PluginBoundary plugin={w.plugin}>
+                  <w.component language={i18n.language} dashboard={view.dashboard.id} period={period} />
+                </PluginBoundary>
+              </div>
+            </section>
+          ))}
+        </div>
+      )}
       {drill && <DrillPanel target={drill} period={period} onClose={closeDrill} />}
     </section>
   );

@@ -67,7 +67,7 @@ export function ListToolbar({ entity, state, onChange }: { entity: EntityInfo; s
             <select id={`${id}-value`} value={value} onChange={(e) => setValue(e.target.value)}>
               <option value="">{t('forms.choose')}</option>
               {info.enum.map((v) => (
-                <option key={String(v)} value={String(v)}>{String(v)}</option>
+                <option key={String(v)} value={String(v)}>{info.enumLabels?.[String(v)] ?? String(v)}</option>
               ))}
             </select>
           ) : (

@@ -5,15 +5,20 @@ import { useEntities } from '../app/entities-context';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { RecordView } from '../api/types';
-import { ActivityTimeline } from '../process/deal/ActivityTimeline';
 import { StagePanel } from '../process/deal/StagePanel';
+import { PluginBoundary, useStudioPlugins } from '../plugins/context';
+import { interpolate } from '../plugins/host';
+import { stageLabel } from '../plugins/localize';
+import { fieldWidgetName } from '../forms/plugin-widgets';
 import { EventHistory } from './EventHistory';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
 import { orderedFields } from './ordered-fields';
 import { useReferenceTitles } from './use-reference-titles';
 
 /**
- * One record: its fields, system columns, and audit trail; links to edit, and delete.
+ * One record: its fields, system columns, the stage panel of entities with stages, the panels
+ * and header actions plugins contribute for its entity (each behind an error panel naming its
+ * plugin), and the audit trail; links to edit, and delete.
  *
  * @example
  * ```tsx
@@ -25,6 +30,7 @@ export function RecordDetailPage() {
   const { type = '', id = '' } = useParams<{ type: string; id: string }>();
   const [, navigate] = useLocation();
   const { byId } = useEntities();
+  const plugins = useStudioPlugins();
   const entity = byId.get(type);
   const [record, setRecord] = useState<RecordView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -51,6 +57,21 @@ export function RecordDetailPage() {
   }
   const yesNo: [string, string] = [t('forms.yes'), t('forms.no')];
   const fields = orderedFields(entity);
+  const message = (plugin: string, key: string) => interpolate(plugins.translation(plugin, i18n.language)?.messages?.[key] ?? key);
+  const display = (name: string, raw: unknown): string => {
+    const widget = plugins.fieldWidgets.get(fieldWidgetName(entity, name) ?? '');
+    const f = fields.find((x) => x.name === name);
+    return widget?.display ? widget.display(raw, i18n.language) : formatValue(f, raw, i18n.language, yesNo);
+  };
+  async function runAction(action: ReturnType<typeof plugins.actionsFor>[number]) {
+    if (!record || !entity) return;
+    try {
+      const next = await action.run({ entity, record, navigate });
+      if (next) setRecord(next as RecordView);
+    } catch (err) {
+      setError(t('plugins.actionFailed', { action: message(action.plugin, action.label), message: err instanceof Error ? err.message : String(err) }));
+    }
+  }
 
   return (
     <article aria-labelledby="record-title">
@@ -61,6 +82,9 @@ export function RecordDetailPage() {
         <h1 id="record-title">{recordTitle(entity, record.data, record.id)}</h1>
         <div className="actions">
           <Link href={`/records/${type}/${id}/edit`} className="button primary">{t('actions.edit')}</Link>
+          {plugins.actionsFor(entity, byId).map((a) => (
+            <button key={`${a.plugin}.${a.id}`} type="button" data-action={`${a.plugin}.${a.id}`} onClick={() => void runAction(a)}>{message(a.plugin, a.label)}</button>
+          ))}
           <button type="button" className="danger" onClick={() => void remove()}>{t('actions.delete')}</button>
         </div>
       </div>
@@ -77,7 +101,7 @@ export function RecordDetailPage() {
                   {ref && typeof raw === 'string' ? (
                     <Link href={`/records/${ref.entity}/${raw}`}>{titles.get(raw) ?? raw}</Link>
                   ) : (
-                    formatValue(f, raw, i18n.language, yesNo) || <span className="muted">{t('records.noValue')}</span>
+                    display(f.name, raw) || <span className="muted">{t('records.noValue')}</span>
                   )}
                 </dd>
               </div>
@@ -89,7 +113,7 @@ export function RecordDetailPage() {
         <h2 id="system-title">{t('records.system')}</h2>
         <dl className="fields">
           {record.stage !== null && (
-            <div className="field-row"><dt>{t('records.stage')}</dt><dd>{record.stage}</dd></div>
+            <div className="field-row"><dt>{t('records.stage')}</dt><dd>{stageLabel(entity, record.stage)}</dd></div>
           )}
           <div className="field-row"><dt>{t('records.owner')}</dt><dd>{record.owner ?? '—'}</dd></div>
           <div className="field-row"><dt>{t('records.version')}</dt><dd>{record.version}</dd></div>
@@ -98,7 +122,11 @@ export function RecordDetailPage() {
         </dl>
       </section>
       {entity.stageful && <StagePanel entity={entity} record={record} onChanged={setRecord} />}
-      {entity.stageful && <ActivityTimeline recordType={entity.fullId} recordId={record.id} version={record.version} />}
+      {plugins.panelsFor(entity, byId).map((p) => (
+        <PluginBoundary key={`${p.plugin}.${p.id}`} plugin={p.plugin}>
+          <p.component entity={entity} record={record} onChanged={(r) => setRecord(r as RecordView)} />
+        </PluginBoundary>
+      ))}
       <EventHistory entity={entity} recordId={record.id} version={record.version} />
     </article>
   );

@@ -64,7 +64,7 @@ export function formatValue(field: FieldInfo | undefined, value: unknown, locale
   if (field?.format === 'date-time' && typeof value === 'string') return formatDateTime(value, locale);
   if (typeof value === 'boolean') return value ? yesNo[0] : yesNo[1];
   if (typeof value === 'number') return new Intl.NumberFormat(locale).format(value);
-  if (typeof value === 'string') return field?.enum ? humanize(value) : value;
+  if (typeof value === 'string') return field?.enum ? (field.enumLabels?.[value] ?? humanize(value)) : value;
   return JSON.stringify(value);
 }
 

@@ -6,6 +6,8 @@ import { ApiError } from '../api/problem';
 import type { EntityInfo, JsonSchema } from '../api/types';
 import { fitOrder, formSchema, formUiSchema, subsetSchema } from './form-schema';
 import { MoneyField } from './MoneyField';
+import { pluginUi, rjsfWidgets } from './plugin-widgets';
+import { useStudioPlugins } from '../plugins/context';
 import { ReferenceWidget } from './ReferenceWidget';
 import { problemToErrorSchema } from './server-errors';
 import { rjsfTranslator } from './translate-rjsf';
@@ -46,6 +48,8 @@ export function RecordForm(props: RecordFormProps) {
   const [extraErrors, setExtraErrors] = useState<ReturnType<typeof problemToErrorSchema>['errorSchema'] | undefined>(undefined);
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const plugins = useStudioPlugins();
+  const allWidgets = useMemo(() => ({ ...rjsfWidgets(plugins.fieldWidgets), ...widgets }), [plugins]);
 
   const validator = useMemo(
     () => new InterpretingValidator<Record<string, unknown>>((keyword, params) => t(`validation.${keyword}`, { ...params, defaultValue: t('validation.invalid') })),
@@ -57,10 +61,18 @@ export function RecordForm(props: RecordFormProps) {
   const { schema, uiSchema } = useMemo(() => {
     const body = props.schema ?? (props.fields ? subsetSchema(entity.schema, props.fields) : entity.schema);
     const names = Object.keys((body.properties as object | undefined) ?? {});
-    const ui = fitOrder(formUiSchema(body, entity.ui?.form, entity.references), names);
+    const extra = pluginUi(entity, new Set(plugins.fieldWidgets.keys()));
+    const base = formUiSchema(body, entity.ui?.form, entity.references);
+    for (const [name, add] of Object.entries(extra)) if (names.includes(name)) base[name] = { ...(add as UiSchema), ...((base[name] as UiSchema | undefined) ?? {}) };
+    // a hint naming the widget of a plugin that failed to load falls back to the default widget
+    for (const name of names) {
+      const w = (base[name] as UiSchema | undefined)?.['ui:widget'];
+      if (typeof w === 'string' && w.includes('.') && !plugins.fieldWidgets.has(w)) base[name] = { ...(base[name] as UiSchema), 'ui:widget': undefined };
+    }
+    const ui = fitOrder(base, names);
     return { schema: formSchema(body, entity.fullId) as RJSFSchema, uiSchema: { ...ui, 'ui:submitButtonOptions': { norender: true } } as UiSchema<Record<string, unknown>> };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [entity, props.schema, fieldsKey]);
+  }, [entity, props.schema, fieldsKey, plugins]);
 
   async function submit(data: Record<string, unknown>) {
     setBusy(true);
@@ -93,7 +105,7 @@ export function RecordForm(props: RecordFormProps) {
         uiSchema={uiSchema}
         formData={formData}
         validator={validator}
-        widgets={widgets}
+        widgets={allWidgets}
         fields={fields}
         translateString={rjsfTranslator(t)}
         extraErrors={extraErrors}

@@ -27,6 +27,12 @@ export const en = {
     signOut: 'Sign out',
     failed: 'Sign-in failed: {{message}}',
   },
+  plugins: {
+    loadFailed: 'The studio part of plugin {{plugin}} could not be loaded',
+    renderFailed: 'Plugin {{plugin}} failed to show this part',
+    listFailed: 'The list of plugins could not be loaded',
+    actionFailed: '{{action}} failed: {{message}}',
+  },
   status: { loading: 'Loading…', working: 'Working…' },
   actions: { retry: 'Try again', search: 'Search', create: 'Create', save: 'Save', cancel: 'Cancel', edit: 'Edit', delete: 'Delete' },
   errors: {

@@ -25,6 +25,12 @@ export const zhCN: Dictionary = {
     signOut: '退出登录',
     failed: '登录失败：{{message}}',
   },
+  plugins: {
+    loadFailed: '插件 {{plugin}} 的工作台部分无法加载',
+    renderFailed: '插件 {{plugin}} 的这一部分无法显示',
+    listFailed: '无法加载插件列表',
+    actionFailed: '{{action}} 失败：{{message}}',
+  },
   status: { loading: '加载中…', working: '处理中…' },
   actions: { retry: '重试', search: '搜索', create: '创建', save: '保存', cancel: '取消', edit: '编辑', delete: '删除' },
   errors: {

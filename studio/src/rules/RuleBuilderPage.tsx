@@ -1,13 +1,13 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEntities } from '../app/entities-context';
+import { defaultBoardEntity } from '../process/board/board-entity';
+import { useStudioPlugins } from '../plugins/context';
 import { RuleBuilder } from './RuleBuilder';
 
-/** Starting rule of the page: a deal guard over a money field and an enum. */
-export const SAMPLE_RULE = { and: [{ '>=': [{ var: 'amount.amount' }, 10000] }, { in: [{ var: 'source' }, ['inbound', 'referral']] }] };
-
 /**
- * The rule builder page: choose the entity the rule reads, draw the rule, preview it.
+ * The rule builder page: choose the entity the rule reads, draw the rule, preview it. It opens on
+ * the default board's entity (else the first entity) with the rule a plugin gives as its example.
  *
  * @example
  * ```tsx
@@ -18,7 +18,9 @@ export function RuleBuilderPage() {
   const { t } = useTranslation();
   const id = useId();
   const { entities, byId } = useEntities();
-  const [type, setType] = useState(byId.has('pipeline.deal') ? 'pipeline.deal' : (entities[0]?.fullId ?? ''));
+  const plugins = useStudioPlugins();
+  const [type, setType] = useState(() => defaultBoardEntity(plugins.boards, entities) ?? entities[0]?.fullId ?? '');
+  const example = plugins.ruleExamples.find((r) => r.entity === type)?.rule;
   return (
     <section aria-labelledby={`${id}-title`}>
       <div className="page-head">
@@ -32,7 +34,7 @@ export function RuleBuilderPage() {
           </select>
         </span>
       </div>
-      <RuleBuilder key={type} entity={byId.get(type)} initialRule={type === 'pipeline.deal' ? SAMPLE_RULE : true} />
+      <RuleBuilder key={type} entity={byId.get(type)} initialRule={example ?? true} />
     </section>
   );
 }

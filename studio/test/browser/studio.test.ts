@@ -95,7 +95,7 @@ describe('studio in chromium', () => {
     expect(await currency.locator('option:checked').textContent()).toBe('EUR - Euro');
     await screenshot(page, 'money-currency-select');
     await page.locator('#root_expected_close_date').fill('2026-09-30');
-    await page.locator('#root_source').selectOption('referral');
+    await page.locator('#root_source').selectOption('Referral');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { level: 1, name: 'Browser test deal' }).waitFor();
     const fields = page.locator('dl.fields').first();
@@ -132,7 +132,9 @@ describe('studio in chromium', () => {
     await page.reload();
     await page.getByRole('heading', { name: '工作区' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: 'Deals' }).click();
+    // entity names come from the plugins' zh-CN translations (ADR 017)
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '商机', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: '商机' }).waitFor();
     await expect.poll(() => page.getByRole('status').filter({ hasText: '条记录' }).textContent()).toMatch(/条记录/);
     await screenshot(page, 'zh-cn-deals');
     await page.goto(`${server.url}/records/pipeline.deal/new`);

@@ -44,7 +44,7 @@ export function BoardColumn(p: BoardColumnProps) {
     <section ref={setNodeRef} className={`board-column${isOver && p.droppable ? ' over' : ''}${p.droppable ? '' : ' closed-target'}`} data-droppable={p.droppable} aria-labelledby={headingId} data-stage={p.stage.id} data-testid={`column-${p.stage.id}`}>
       <h2 id={headingId}>
         <span>{p.stage.label}{p.note && <span className="muted"> · {p.note}</span>}</span>
-        <span className="muted" data-testid="column-count">{t('board.count', { count, formatted: new Intl.NumberFormat(i18n.language).format(count) })}</span>
+        <span className="muted" data-testid="column-count">{t('board.count', { count, formatted: new Intl.NumberFormat(i18n.language).format(count), entity: (count === 1 ? p.entity.label : p.entity.labelPlural).toLocaleLowerCase(i18n.language) })}</span>
       </h2>
       {p.stage.probability !== undefined && <p className="muted">{Math.round(p.stage.probability * 100)}%</p>}
       {c?.error && <p role="alert" className="field-error">{c.error}</p>}
@@ -64,7 +64,7 @@ export function BoardColumn(p: BoardColumnProps) {
           />
         ))}
       </ol>
-      {c && !c.loading && c.items.length === 0 && <p className="muted">{t('board.empty')}</p>}
+      {c && !c.loading && c.items.length === 0 && <p className="muted">{t('board.empty', { entity: p.entity.labelPlural.toLocaleLowerCase(i18n.language) })}</p>}
       {c?.loading && <p role="status" className="muted">{t('status.loading')}</p>}
       {c?.cursor && !c.loading && <button type="button" onClick={p.onMore}>{t('board.loadMore')}</button>}
     </section>

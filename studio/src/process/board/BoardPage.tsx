@@ -1,11 +1,13 @@
 import { DndContext, DragOverlay, PointerSensor, pointerWithin, useSensor, useSensors, type Announcements, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useSearch } from 'wouter';
+import { useLocation, useParams, useSearch } from 'wouter';
 import { useSession } from '../../app/AuthGate';
 import { useEntities } from '../../app/entities-context';
 import type { RecordView } from '../../api/types';
 import { recordTitle } from '../../entities/format';
+import { useStudioPlugins } from '../../plugins/context';
+import { stageLabel } from '../../plugins/localize';
 import { BoardColumn } from './BoardColumn';
 import { BoardFilters } from './BoardFilters';
 import { DealCardFace } from './DealCard';
@@ -14,41 +16,53 @@ import { useBoardColumns } from './use-board-columns';
 import { useBoardSource } from './use-board-source';
 import { useAvailableMoves, type OfferedMove } from './use-available';
 import { useMove } from './use-move';
+import { defaultBoardEntity } from './board-entity';
 
-/** The entity the board shows. */
-export const BOARD_ENTITY = 'pipeline.deal';
 /** Performance mark set once the first page of every column is on screen. */
 export const BOARD_READY_MARK = 'pipewright:board-ready';
 
 /**
- * The pipeline board: deals as cards in stage columns of the chosen pipeline (filters: pipeline,
+ * The board of any entity with stages (`/board/{entity}`, `/board` for the default one, with an
+ * entity picker): records as cards in stage columns of the chosen pipeline (filters: pipeline,
  * owner, team, kept in the address). A deal sits in its own version's stage: stages only an
  * older version has get their own columns. The "Move to…" menu and the drop targets offer what
  * the server says is open to this user (`GET .../transitions`); refusals open {@link MoveDialog}.
  *
  * @example
  * ```tsx
- * <Route path="/board" component={BoardPage} />
+ * <Route path="/board/:entity?" component={BoardPage} />
  * ```
  */
 export function BoardPage() {
   const { t } = useTranslation();
-  const { byId } = useEntities();
+  const { entities } = useEntities();
+  const { boards } = useStudioPlugins();
+  const params = useParams<{ entity?: string }>();
+  const type = params.entity ?? defaultBoardEntity(boards, entities);
+  if (!type) return <p role="alert">{t('board.noStagedEntity')}</p>;
+  return <EntityBoard key={type} type={type} />;
+}
+
+function EntityBoard({ type }: { type: string }) {
+  const { t, i18n } = useTranslation();
+  const { entities, byId } = useEntities();
   const { user } = useSession();
-  const entity = byId.get(BOARD_ENTITY);
+  const entity = byId.get(type);
   const search = new URLSearchParams(useSearch());
-  const [, navigate] = useLocation();
+  const [location, navigate] = useLocation();
   const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '' };
-  const src = useBoardSource(BOARD_ENTITY, search.get('process'));
+  const src = useBoardSource(type, search.get('process'));
   // The latest version's stages, then stages only older versions have (their deals stay there until migrated).
-  const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)], [src.definition, src.olderStages]);
+  const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)].map((s) => ({ ...s, label: stageLabel(entity, s.id, s.label) })), [src.definition, src.olderStages, entity]);
   const notes = useMemo(() => new Map(src.olderStages.map((o) => [o.stage.id, t('board.olderVersion', { version: o.version })])), [src.olderStages, t]);
-  const stageIds = useMemo(() => stages.map((s) => s.id), [stages]);
+  // stable across a language change (the labels change, the columns do not reload)
+  const stageKey = stages.map((s) => s.id).join('\n');
+  const stageIds = useMemo(() => (stageKey ? stageKey.split('\n') : []), [stageKey]);
   // Narrowed to the chosen process only when several are published (stage ids such as "won" may be
   // shared); with one, the columns keep their exact counters (filters on owner and team only).
   const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
-  const board = useBoardColumns(BOARD_ENTITY, stageIds, { ...filters, process: src.published && severalPublished ? (src.processId ?? '') : '' });
-  const available = useAvailableMoves(BOARD_ENTITY);
+  const board = useBoardColumns(type, stageIds, { ...filters, process: src.published && severalPublished ? (src.processId ?? '') : '' });
+  const available = useAvailableMoves(type);
   // While a card is dragged: the stages it may be dropped on (null: still asking the server).
   const [targets, setTargets] = useState<{ deal: string; moves: OfferedMove[] | null } | null>(null);
   const [status, setStatus] = useState('');
@@ -58,7 +72,7 @@ export function BoardPage() {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => { const h = setInterval(() => setNow(new Date()), 60_000); return () => clearInterval(h); }, []);
   const title = useCallback((d: RecordView) => recordTitle(entity, d.data, d.id), [entity]);
-  const moves = useMove(BOARD_ENTITY, {
+  const moves = useMove(type, {
     onMoved: (record, from) => { board.moved(record, from); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
     onReloaded: board.replace,
   });
@@ -78,7 +92,7 @@ export function BoardPage() {
   const setFilter = (next: { process?: string; owner?: string; team?: string }) => {
     const q = new URLSearchParams(search);
     for (const [k, v] of Object.entries(next)) v ? q.set(k, v) : q.delete(k);
-    navigate(`/board${q.size ? `?${q}` : ''}`, { replace: true });
+    navigate(`${location}${q.size ? `?${q}` : ''}`, { replace: true });
   };
   const dealOf = (id: unknown): RecordView | undefined => Object.values(board.columns).flatMap((c) => c.items).find((d) => d.id === id);
   const announcements: Announcements = {
@@ -109,7 +123,9 @@ export function BoardPage() {
   };
   const droppable = (stage: string) => !targets || (targets.moves?.some((m) => m.to === stage && m.enabled) ?? false);
 
-  if (!entity) return <p role="alert">{t('errors.unknownEntity', { type: BOARD_ENTITY })}</p>;
+  if (!entity?.stageful) return <p role="alert">{t('errors.unknownEntity', { type: type })}</p>;
+  const named = { entity: entity.labelPlural.toLocaleLowerCase(i18n.language) };
+  const staged = entities.filter((e) => e.stageful);
   const pendingId = moves.state?.phase === 'pending' ? moves.state.deal.id : null;
   const activeStage = active ? stages.find((s) => s.id === active.stage) : undefined;
 
@@ -117,12 +133,20 @@ export function BoardPage() {
     <section aria-labelledby="board-title">
       <div className="page-head">
         <h1 id="board-title">{t('board.title')}</h1>
+        {staged.length > 1 && (
+          <span>
+            <label htmlFor="board-entity">{t('board.entity')} </label>
+            <select id="board-entity" value={entity.fullId} onChange={(e) => navigate(`/board/${e.target.value}`)}>
+              {staged.map((e) => <option key={e.fullId} value={e.fullId}>{e.labelPlural}</option>)}
+            </select>
+          </span>
+        )}
         <p role="status" className="muted" data-testid="board-status">{status}</p>
       </div>
       <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} onChange={setFilter} />
       {src.error && <p role="alert" className="field-error">{src.error}</p>}
-      {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess')}</p>}
-      {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished')}</p>}
+      {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess', named)}</p>}
+      {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished', named)}</p>}
       {src.loading && <p role="status">{t('status.loading')}</p>}
       <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
         <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">

@@ -3,8 +3,8 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { OpenStay, StageDefinition } from '../../api/processes';
-import type { EntityInfo, RecordView } from '../../api/types';
-import { formatValue, recordTitle } from '../../entities/format';
+import type { EntityInfo, FieldInfo, RecordView } from '../../api/types';
+import { fieldLabel, formatValue, listColumns, recordTitle } from '../../entities/format';
 import { MoveMenu } from './MoveMenu';
 import { slaStatus } from './sla';
 import type { OfferedMove, useAvailableMoves } from './use-available';
@@ -24,7 +24,21 @@ export interface DealCardProps {
 }
 
 /**
- * The face of a deal card: title (link to the detail), amount, expected close date, owner, and
+ * The fields a card shows besides the title: the first money field and the first date field of
+ * the entity's list columns (a deal's amount and expected close date).
+ *
+ * @example
+ * ```ts
+ * cardFields(deal); // { amount: <amount>, date: <expected_close_date> }
+ * ```
+ */
+export function cardFields(entity: EntityInfo): { amount: FieldInfo | undefined; date: FieldInfo | undefined } {
+  const columns = listColumns(entity).filter((f) => f.name !== entity.titleField);
+  return { amount: columns.find((f) => f.format === 'money'), date: columns.find((f) => f.format === 'date' || f.format === 'date-time') };
+}
+
+/**
+ * The face of a card: title (link to the detail), its money and date fields, owner, and
  * days in stage coloured by the stage's SLA. Shared by the card and its drag overlay.
  *
  * @example
@@ -34,9 +48,9 @@ export interface DealCardProps {
  */
 export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick<DealCardProps, 'deal' | 'entity' | 'stage' | 'stay' | 'ownerName' | 'now'>) {
   const { t, i18n } = useTranslation();
-  const field = (name: string) => entity.fields.find((f) => f.name === name);
-  const amount = formatValue(field('amount'), deal.data.amount, i18n.language);
-  const close = formatValue(field('expected_close_date'), deal.data.expected_close_date, i18n.language);
+  const { amount: amountField, date: dateField } = cardFields(entity);
+  const amount = amountField ? formatValue(amountField, deal.data[amountField.name], i18n.language) : '';
+  const close = dateField ? formatValue(dateField, deal.data[dateField.name], i18n.language) : '';
   const sla = slaStatus(stay?.enteredAt ?? deal.createdAt, now, stage.sla, stay?.dueAt);
   const title = recordTitle(entity, deal.data, deal.id);
   return (
@@ -44,7 +58,7 @@ export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick
       <Link href={`/records/${deal.type}/${deal.id}`} className="card-title">{title}</Link>
       <div className="card-meta">
         {amount && <span>{amount}</span>}
-        {close && <span>{t('board.closes', { date: close })}</span>}
+        {close && dateField && <span>{t('board.dated', { field: fieldLabel(entity, dateField.name), date: close })}</span>}
         <span>{ownerName ?? deal.owner ?? t('board.unowned')}</span>
       </div>
       {stage.kind === 'open' && (

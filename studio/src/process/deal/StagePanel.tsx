@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { processApi, type ProcessDefinition, type StageStay } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
 import { formatDateTime } from '../../entities/format';
+import { stageLabel } from '../../plugins/localize';
 import { MoveDialog } from '../board/MoveDialog';
 import { MoveMenu } from '../board/MoveMenu';
 import { useAvailableMoves } from '../board/use-available';
@@ -46,7 +47,7 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
   }, [entity.fullId, record.id, record.version]);
 
   const stages = process?.definition.stages ?? [];
-  const labels = new Map(stages.map((s) => [s.id, s.label]));
+  const labels = new Map(stages.map((s) => [s.id, stageLabel(entity, s.id, s.label)]));
   const label = (id: string | null) => (id ? (labels.get(id) ?? id) : '—');
   const when = (iso: string) => formatDateTime(iso, i18n.language);
   return (

@@ -15,11 +15,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Newest modification time of everything the studio bundle is built from. */
+/** The studio halves of the built-in plugins (bundled into the studio). */
+function pluginStudioDirs(root: string): string[] {
+  const plugins = join(root, 'plugins');
+  return readdirSync(plugins).map((p) => join(plugins, p, 'src/studio')).filter((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory());
+}
+
+/** Newest modification time of everything the studio bundle is built from (built-in plugins' studio halves included). */
 function sourcesMtime(studioDir: string): number {
   const root = join(studioDir, '..');
   const files = ['index.html', 'vite.config.ts', 'package.json'].map((f) => statSync(join(studioDir, f)).mtimeMs);
-  return Math.max(...files, newestMtime(join(studioDir, 'src')), newestMtime(join(root, 'core/src')), newestMtime(join(root, 'schemas')));
+  return Math.max(...files, newestMtime(join(studioDir, 'src')), newestMtime(join(root, 'core/src')), newestMtime(join(root, 'schemas')), ...pluginStudioDirs(root).map(newestMtime));
 }
 
 function builtAt(studioDir: string): number {

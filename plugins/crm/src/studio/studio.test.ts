@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { untranslated } from '@pipewright/studio/plugin-api/coverage';
+import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
+import type { StudioEntity, StudioHost } from '@pipewright/studio/plugin-api';
+import { translationGaps } from '@pipewright/studio/plugin-api';
+import { describe, expect, it } from 'vitest';
+import crmStudio from './index';
+import { linkFields } from './ActivityTimeline';
+
+const DIR = fileURLToPath(new URL('../..', import.meta.url));
+const entity = (fullId: string, references?: Record<string, { entity: string }>): StudioEntity => ({ fullId, id: fullId.split('.')[1] ?? '', plugin: fullId.split('.')[0] ?? '', label: fullId, labelPlural: fullId, fields: [], ...(references ? { references } : {}) });
+
+describe('crm studio half', () => {
+  const c = crmStudio.setup({ plugin: 'crm' } as unknown as StudioHost);
+
+  it('declares itself as the crm plugin', () => {
+    expect([crmStudio.kind, crmStudio.id, crmStudio.apiVersion]).toEqual(['pipewright.studio-plugin', 'crm', 1]);
+  });
+
+  it('translates every entity, field and enum value of its schemas in en and zh-CN', () => {
+    const t = c.translations;
+    expect(t).toBeDefined();
+    if (!t) return;
+    expect(untranslated(t, pluginContent(DIR))).toEqual([]);
+    expect(translationGaps(t)).toEqual([]);
+    expect(t['zh-CN'].entities?.['crm.account']?.labelPlural).toBe('客户');
+  });
+
+  it('puts the activity timeline on every entity an activity links to, not on activities', () => {
+    const activity = entity('crm.activity', { account_id: { entity: 'crm.account' }, deal_id: { entity: 'pipeline.deal' } });
+    const catalogue = new Map([activity, entity('crm.account'), entity('pipeline.deal'), entity('okr.objective')].map((e) => [e.fullId, e]));
+    const panel = c.recordPanels?.find((p) => p.id === 'activities');
+    expect(panel).toBeDefined();
+    const match = panel?.entities;
+    const shown = [...catalogue.values()].filter((e) => typeof match === 'function' && match(e, catalogue)).map((e) => e.fullId);
+    expect(shown).toEqual(['crm.account', 'pipeline.deal']);
+    expect(linkFields(activity, 'pipeline.deal')).toEqual(['deal_id']);
+    expect(linkFields(undefined, 'pipeline.deal')).toEqual([]);
+  });
+});

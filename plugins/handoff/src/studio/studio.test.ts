@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { translationGaps } from '@pipewright/studio/plugin-api';
+import { untranslated } from '@pipewright/studio/plugin-api/coverage';
+import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
+import { describe, expect, it } from 'vitest';
+import handoffStudio, { translations } from './index';
+
+describe('handoff studio half', () => {
+  it('translates every entity, field and enum value of its schemas in en and zh-CN', () => {
+    expect(handoffStudio.id).toBe('handoff');
+    expect(untranslated(translations, pluginContent(fileURLToPath(new URL('../..', import.meta.url))))).toEqual([]);
+    expect(translationGaps(translations)).toEqual([]);
+  });
+});

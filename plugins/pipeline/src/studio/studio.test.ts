@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { untranslated } from '@pipewright/studio/plugin-api/coverage';
+import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
+import type { StudioEntity, StudioHost } from '@pipewright/studio/plugin-api';
+import { translationGaps } from '@pipewright/studio/plugin-api';
+import { describe, expect, it } from 'vitest';
+import pipelineStudio from './index';
+
+const DIR = fileURLToPath(new URL('../..', import.meta.url));
+const entity = (fullId: string, references?: Record<string, { entity: string }>): StudioEntity => ({ fullId, id: fullId.split('.')[1] ?? '', plugin: fullId.split('.')[0] ?? '', label: fullId, labelPlural: fullId, fields: [], ...(references ? { references } : {}) });
+
+describe('pipeline studio half', () => {
+  const c = pipelineStudio.setup({ plugin: 'pipeline' } as unknown as StudioHost);
+
+  it('registers the deal board and its navigation entry', () => {
+    expect(pipelineStudio.id).toBe('pipeline');
+    expect(c.boards).toEqual([{ entity: 'pipeline.deal' }]);
+    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal']);
+    expect(c.translations?.['zh-CN'].messages?.[c.nav?.[0]?.label ?? '']).toBe('商机看板');
+  });
+
+  it('translates every entity, field, enum value and stage of its schemas and processes in en and zh-CN', () => {
+    const t = c.translations;
+    if (!t) throw new Error('no translations');
+    const content = pluginContent(DIR);
+    expect(content.stages?.['pipeline.deal']).toEqual(expect.arrayContaining(['prospecting', 'won', 'renewed']));
+    expect(untranslated(t, content)).toEqual([]);
+    expect(translationGaps(t)).toEqual([]);
+    expect(t['zh-CN'].entities?.['pipeline.deal']?.stages?.won).toBe('赢单');
+  });
+
+  it('shows the deals panel on the entity deals name as their account', () => {
+    const deal = entity('pipeline.deal', { account_id: { entity: 'crm.account' } });
+    const catalogue = new Map([deal, entity('crm.account'), entity('crm.contact')].map((e) => [e.fullId, e]));
+    const match = c.recordPanels?.find((p) => p.id === 'deals')?.entities;
+    expect([...catalogue.values()].filter((e) => typeof match === 'function' && match(e, catalogue)).map((e) => e.fullId)).toEqual(['crm.account']);
+  });
+});

@@ -1,0 +1,299 @@
+/**
+ * The studio extension API: what a plugin's studio half may contribute and what the studio
+ * hands it. This file is the whole public surface (re-exported by `@pipewright/plugin-sdk`): it
+ * has no runtime dependency on studio internals, only `import type` from React.
+ *
+ * A studio half is an ES module whose default export is {@link defineStudioPlugin}'s result.
+ * Its `setup` receives the host (the studio's own React, API client, i18n and UI kit), so a
+ * company plugin built on its own shares the host's single React instance.
+ */
+import type * as ReactNamespace from 'react';
+import type { ComponentType, ReactNode } from 'react';
+
+/** The React module of the host studio (one instance for the host and every plugin). */
+export type HostReact = typeof ReactNamespace;
+
+/** A top-level field of an entity, as `GET /api/entities` describes it (localized by the studio). */
+export interface StudioField {
+  name: string;
+  type: string;
+  format?: string;
+  required: boolean;
+  enum?: readonly unknown[];
+  /** Enum value labels in the reader's language (from plugin translations). */
+  enumLabels?: Readonly<Record<string, string>>;
+  reference?: { entity: string; lookup?: string };
+  title?: string;
+}
+
+/** An entity as the studio knows it (labels already in the reader's language). */
+export interface StudioEntity {
+  fullId: string;
+  id: string;
+  plugin: string;
+  label: string;
+  labelPlural: string;
+  description?: string;
+  titleField?: string;
+  stageful?: boolean;
+  references?: Record<string, { entity: string; lookup?: string }>;
+  fields: StudioField[];
+  /** Stage labels in the reader's language, by stage id (from plugin translations). */
+  stageLabels?: Readonly<Record<string, string>>;
+}
+
+/** A record as the API shows it. */
+export interface StudioRecord {
+  id: string;
+  type: string;
+  version: number;
+  owner: string | null;
+  orgUnit: string | null;
+  stage: string | null;
+  process: { id: string; version: number } | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+  deletedAt: string | null;
+}
+
+/** Which entities a record panel or action is for: entity ids, or a test on the entity. */
+export type EntityMatch = readonly string[] | ((entity: StudioEntity, catalogue: ReadonlyMap<string, StudioEntity>) => boolean);
+
+/** A page of the plugin, mounted at `/p/{plugin}/{path}` (`path` may hold `:params`). */
+export interface PluginPage {
+  path: string;
+  component: ComponentType<{ params: Record<string, string | undefined> }>;
+}
+
+/** An entry of the studio's navigation, under the plugin's heading. */
+export interface PluginNavEntry {
+  id: string;
+  /** Message key of the plugin's translations. */
+  label: string;
+  /** Studio address: `/p/{plugin}/...` for the plugin's pages, or any studio route (`/board/pipeline.deal`). */
+  href: string;
+  order?: number;
+}
+
+/** Props of a record panel. */
+export interface RecordPanelProps {
+  entity: StudioEntity;
+  record: StudioRecord;
+  /** Tells the page the record changed (after the panel wrote it). */
+  onChanged(record: StudioRecord): void;
+}
+
+/** A panel on the record page of the matching entities, below the fields. */
+export interface RecordPanel {
+  id: string;
+  entities: EntityMatch;
+  component: ComponentType<RecordPanelProps>;
+  order?: number;
+}
+
+/** A button in the record page's header of the matching entities. */
+export interface RecordAction {
+  id: string;
+  entities: EntityMatch;
+  /** Message key of the plugin's translations. */
+  label: string;
+  /** Runs on click; a returned record replaces the one shown, a thrown error is shown on the page. */
+  run(context: { entity: StudioEntity; record: StudioRecord; navigate(to: string): void }): Promise<StudioRecord | void> | StudioRecord | void;
+}
+
+/** Props of a field widget (the rjsf widget contract, reduced to what a widget needs). */
+export interface FieldWidgetProps {
+  id: string;
+  value: unknown;
+  required: boolean;
+  disabled: boolean;
+  readonly: boolean;
+  label: string;
+  onChange(value: unknown): void;
+  onBlur(id: string, value: unknown): void;
+  onFocus(id: string, value: unknown): void;
+}
+
+/**
+ * A form widget for a format. It applies to fields whose schema has `"format": "{plugin}.{format}"`
+ * and to fields whose entity form hints name it (`"ui:widget": "{plugin}.{format}"`).
+ */
+export interface FieldWidget {
+  format: string;
+  component: ComponentType<FieldWidgetProps>;
+  /** How a stored value reads on record pages and lists; default: the studio's own formatting. */
+  display?(value: unknown, language: string): string;
+}
+
+/** Props of a dashboard widget. */
+export interface DashboardWidgetProps {
+  language: string;
+  /** The dashboard's id (`pipeline.company_home`). */
+  dashboard: string;
+  /** The period the reader chose (ISO dates; open ends for "all time"). */
+  period: { from?: string; to?: string };
+}
+
+/** A tile the plugin adds to the dashboards it names (by dashboard id, `*` for every dashboard). */
+export interface DashboardWidget {
+  id: string;
+  /** Message key of the plugin's translations (the tile's title). */
+  title: string;
+  dashboards: readonly string[];
+  component: ComponentType<DashboardWidgetProps>;
+}
+
+/** A stage board for an entity with stages; the first registered one is the studio's `/board`. */
+export interface BoardRegistration {
+  entity: string;
+}
+
+/** The rule the rule builder starts with for an entity (json-logic over the entity's fields). */
+export interface RuleExample {
+  entity: string;
+  rule: unknown;
+}
+
+/** Labels of an entity in one language. */
+export interface EntityTranslation {
+  label?: string;
+  labelPlural?: string;
+  description?: string;
+  /** Field titles by field name. */
+  fields?: Record<string, string>;
+  /** Enum labels by field name, then value. */
+  enums?: Record<string, Record<string, string>>;
+  /** Stage labels by stage id (of every process of the entity). */
+  stages?: Record<string, string>;
+}
+
+/** Everything a plugin says in one language. */
+export interface PluginTranslation {
+  /** The plugin's name (the navigation heading). */
+  name?: string;
+  /** Labels of the plugin's own entities, by full id (`acme.visit`). */
+  entities?: Record<string, EntityTranslation>;
+  /** Messages of the plugin's own components, nav entries and actions, by key. */
+  messages?: Record<string, string>;
+}
+
+/** The languages the studio ships; a plugin translates into each. */
+export type StudioLanguage = 'en' | 'zh-CN';
+
+/** Languages every plugin translates into. */
+export const PLUGIN_LANGUAGES: readonly StudioLanguage[] = ['en', 'zh-CN'];
+
+function keysOf(t: PluginTranslation | undefined): string[] {
+  if (!t) return [];
+  const keys = [...(t.name !== undefined ? ['name'] : []), ...Object.keys(t.messages ?? {}).map((k) => `messages.${k}`)];
+  for (const [entity, e] of Object.entries(t.entities ?? {})) {
+    for (const k of ['label', 'labelPlural', 'description'] as const) if (e[k] !== undefined) keys.push(`entities.${entity}.${k}`);
+    for (const f of Object.keys(e.fields ?? {})) keys.push(`entities.${entity}.fields.${f}`);
+    for (const [f, values] of Object.entries(e.enums ?? {})) for (const v of Object.keys(values)) keys.push(`entities.${entity}.enums.${f}.${v}`);
+    for (const s of Object.keys(e.stages ?? {})) keys.push(`entities.${entity}.stages.${s}`);
+  }
+  return keys.sort();
+}
+
+/**
+ * The keys one language of a plugin's translations has and another lacks (both ways), so a
+ * plugin cannot ship a label in English only.
+ *
+ * @example
+ * ```ts
+ * translationGaps({ en: { messages: { a: 'A' } }, 'zh-CN': { messages: {} } }); // ['zh-CN lacks messages.a']
+ * ```
+ */
+export function translationGaps(translations: Partial<Record<StudioLanguage, PluginTranslation>>): string[] {
+  const gaps: string[] = [];
+  const sets = PLUGIN_LANGUAGES.map((l) => [l, new Set(keysOf(translations[l]))] as const);
+  for (const [lang, keys] of sets) for (const [other, otherKeys] of sets) if (lang !== other) for (const k of otherKeys) if (!keys.has(k)) gaps.push(`${lang} lacks ${k}`);
+  return gaps;
+}
+
+/** What a plugin's studio half contributes. Each kind has one consumer in the studio. */
+export interface StudioContributions {
+  pages?: PluginPage[];
+  nav?: PluginNavEntry[];
+  recordPanels?: RecordPanel[];
+  recordActions?: RecordAction[];
+  fieldWidgets?: FieldWidget[];
+  dashboardWidgets?: DashboardWidget[];
+  boards?: BoardRegistration[];
+  ruleExamples?: RuleExample[];
+  translations?: Record<StudioLanguage, PluginTranslation>;
+}
+
+/** The studio's API client, as a plugin sees it (session cookie and CSRF header included). */
+export interface HostApi {
+  request<T>(method: string, path: string, options?: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal }): Promise<T>;
+  list(type: string, params: { q?: string; filters?: { field: string; op: string; value: string }[]; sort?: string; limit?: number }, signal?: AbortSignal): Promise<{ items: StudioRecord[]; nextCursor: string | null }>;
+  get(type: string, id: string, signal?: AbortSignal): Promise<StudioRecord>;
+}
+
+/** Components and helpers of the studio a plugin may use (they follow the studio's look and language). */
+export interface HostUi {
+  /** A client-side link. */
+  Link: ComponentType<{ href: string; className?: string; children?: ReactNode }>;
+  /** A titled panel like the studio's own. */
+  Panel: ComponentType<{ title: string; testId?: string; children?: ReactNode }>;
+  /** A value formatted for the reader (money, dates, numbers, enum labels). */
+  formatValue(field: StudioField | undefined, value: unknown, language: string): string;
+  /** A record's display title (its title field, else a short id). */
+  recordTitle(entity: StudioEntity | undefined, data: Record<string, unknown>, id: string): string;
+}
+
+/** What the studio hands a plugin's `setup`. */
+export interface StudioHost {
+  /** The host's React: use it (not a bundled copy) for hooks and elements. */
+  React: HostReact;
+  /** The plugin's id. */
+  plugin: string;
+  api: HostApi;
+  ui: HostUi;
+  /** A hook: the plugin's messages in the reader's language (`t('visits.title', { n: 3 })`). */
+  useT(): (key: string, values?: Record<string, unknown>) => string;
+  /** A hook: the reader's language (`en`, `zh-CN`). */
+  useLanguage(): string;
+  /** A hook: every entity of the installed plugins, localized. */
+  useEntities(): { entities: readonly StudioEntity[]; byId: ReadonlyMap<string, StudioEntity> };
+  /** A hook: navigate to a studio address. */
+  useNavigate(): (to: string) => void;
+}
+
+/** A plugin's studio half, as its module's default export. */
+export interface StudioPlugin {
+  readonly kind: 'pipewright.studio-plugin';
+  readonly apiVersion: 1;
+  /** The plugin's id, as in its `plugin.json`. */
+  readonly id: string;
+  setup(host: StudioHost): StudioContributions;
+}
+
+/**
+ * Declares a plugin's studio half. The studio calls `setup` once at start with the host.
+ *
+ * @example
+ * ```tsx
+ * export default defineStudioPlugin({
+ *   id: 'acme_visits',
+ *   setup: ({ React, useT }) => {
+ *     function VisitsPage() {
+ *       const t = useT();
+ *       return React.createElement('h1', null, t('visits.title'));
+ *     }
+ *     return {
+ *       pages: [{ path: 'visits', component: VisitsPage }],
+ *       nav: [{ id: 'visits', label: 'visits.title', href: '/p/acme_visits/visits' }],
+ *       translations: { en: { messages: { 'visits.title': 'Visits' } }, 'zh-CN': { messages: { 'visits.title': '拜访' } } },
+ *     };
+ *   },
+ * });
+ * ```
+ */
+export function defineStudioPlugin(definition: { id: string; setup(host: StudioHost): StudioContributions }): StudioPlugin {
+  return { kind: 'pipewright.studio-plugin', apiVersion: 1, id: definition.id, setup: definition.setup };
+}

@@ -1,0 +1,112 @@
+import { Component, createContext, useContext, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/setup';
+import { builtinStudioModules } from './builtin';
+import { loadCompanyModules } from './company';
+import { studioHost } from './host';
+import { StudioRegistry } from './registry';
+
+const RegistryContext = createContext<StudioRegistry>(new StudioRegistry());
+
+/**
+ * The registry of plugin contributions.
+ *
+ * @example
+ * ```tsx
+ * const plugins = useStudioPlugins();
+ * plugins.panelsFor(entity, byId);
+ * ```
+ */
+export function useStudioPlugins(): StudioRegistry {
+  return useContext(RegistryContext);
+}
+
+/**
+ * Sets up the built-in plugins' studio halves (bundled), then imports the company plugins'
+ * modules the runtime serves, and provides the registry. Failures are kept in the registry and
+ * shown by {@link PluginFailures}; the studio always starts.
+ *
+ * @example
+ * ```tsx
+ * <AuthGate><PluginsProvider><EntitiesProvider>…</EntitiesProvider></PluginsProvider></AuthGate>
+ * ```
+ */
+export function PluginsProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const [registry, setRegistry] = useState<StudioRegistry | null>(null);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const r = new StudioRegistry();
+    const host = (plugin: string) => studioHost(plugin, r);
+    for (const { folder, module } of builtinStudioModules()) r.install(module, host, folder);
+    loadCompanyModules(new Set(r.plugins), ctrl.signal)
+      .then((loaded) => {
+        for (const m of loaded) if (m.ok) r.install(m.module, host, m.id); else r.fail(m.id, m.message);
+      })
+      .catch((err: unknown) => !ctrl.signal.aborted && r.fail('*', err instanceof Error ? err.message : String(err)))
+      .finally(() => !ctrl.signal.aborted && setRegistry(r));
+    return () => ctrl.abort();
+  }, []);
+  if (!registry) return <p className="splash" role="status">{t('status.loading')}</p>;
+  return <RegistryContext.Provider value={registry}>{children}</RegistryContext.Provider>;
+}
+
+/**
+ * The plugins whose studio half failed to load or set up, each in an error panel naming it.
+ *
+ * @example
+ * ```tsx
+ * <PluginFailures />
+ * ```
+ */
+export function PluginFailures() {
+  const { t } = useTranslation();
+  const { failures } = useStudioPlugins();
+  if (failures.length === 0) return null;
+  return (
+    <>
+      {failures.map((f) => (
+        <div key={`${f.plugin}:${f.message}`} role="alert" className="panel error-panel" data-testid="plugin-error" data-plugin={f.plugin}>
+          <h2>{f.plugin === '*' ? t('plugins.listFailed') : t('plugins.loadFailed', { plugin: f.plugin })}</h2>
+          <p>{f.message}</p>
+        </div>
+      ))}
+    </>
+  );
+}
+
+interface BoundaryState {
+  error: Error | null;
+}
+
+/**
+ * Catches a plugin contribution that throws while rendering and shows an error panel naming the
+ * plugin in its place; the rest of the page stays.
+ *
+ * @example
+ * ```tsx
+ * <PluginBoundary plugin="crm"><Panel … /></PluginBoundary>
+ * ```
+ */
+export class PluginBoundary extends Component<{ plugin: string; children: ReactNode }, BoundaryState> {
+  override state: BoundaryState = { error: null };
+
+  static getDerivedStateFromError(error: Error): BoundaryState {
+    return { error };
+  }
+
+  override componentDidCatch(error: Error, info: ErrorInfo): void {
+    console.warn(`Plugin ${this.props.plugin} failed while rendering`, error, info.componentStack);
+  }
+
+  override render(): ReactNode {
+    if (!this.state.error) return this.props.children;
+    return (
+      <div role="alert" className="panel error-panel" data-testid="plugin-error" data-plugin={this.props.plugin}>
+        <h2>{i18n.t('plugins.renderFailed', { plugin: this.props.plugin })}</h2>
+        <p>{this.state.error.message}</p>
+        <button type="button" onClick={() => this.setState({ error: null })}>{i18n.t('actions.retry')}</button>
+      </div>
+    );
+  }
+}
