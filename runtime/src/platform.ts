@@ -36,6 +36,8 @@ export interface PlatformOptions {
   schema?: string;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Folder of the built-in plugins (default: the repository's `plugins/`; the packed SDK ships its own built copy). */
+  builtinPluginsDir?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface PlatformOptions {
  * ```
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
-  const dirs = discoverPluginDirs([BUILTIN_PLUGINS_DIR, ...config.pluginDirs]);
+  const dirs = discoverPluginDirs([options.builtinPluginsDir ?? BUILTIN_PLUGINS_DIR, ...config.pluginDirs]);
   const registry = await loadPlugins(dirs.map(folderSource));
   const database = await openDatabase({
     ...(config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : config.dataDir === 'memory' ? {} : { dataDir: config.dataDir }),
