@@ -8,6 +8,7 @@ import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
 import type { Lifecycle } from './http/routes/health';
 import type { AppEnv } from './http/context';
+import { noticePluginChanges, type PluginChanges } from './plugins/changes';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { MetricService } from './metrics/service';
 import { ensureMetricStatistics } from './metrics/statistics';
@@ -28,6 +29,8 @@ export interface Platform {
   app: Hono<AppEnv>;
   /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
   lifecycle: Lifecycle;
+  /** What this start noticed plugins changed since the previous start (new drafts, entity checks). */
+  pluginChanges: PluginChanges;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await database.close();
     throw err;
   }
+  let pluginChanges: PluginChanges;
+  try {
+    pluginChanges = await noticePluginChanges(database.db, registry, processes.definitions, options.log ?? ((line) => console.log(line)), store.now);
+  } catch (err) {
+    await processes.close();
+    await database.close();
+    throw err;
+  }
   const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
   const dashboards = new DashboardStore(database.db, registry, config.timeZone, store.now, new Map(metrics.list().map((m) => [m.id, { entity: m.entity, dimensions: m.dimensions.map((d) => d.name), grains: m.grains }])));
   try {
@@ -89,5 +100,5 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, metrics, dashboards, app, lifecycle, close };
+  return { config, registry, database, store, processes, metrics, dashboards, app, lifecycle, pluginChanges, close };
 }
