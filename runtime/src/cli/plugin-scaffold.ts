@@ -99,23 +99,24 @@ import { startTestPlatform, type TestPlatform } from '@pipewright/plugin-sdk/tes
 
 const PLUGIN = fileURLToPath(new URL('..', import.meta.url));
 let platform: TestPlatform;
+// Starting the platform (migrations on in-memory PGlite) takes seconds: allow it two minutes.
 beforeAll(async () => {
   platform = await startTestPlatform({ plugins: [PLUGIN] });
-});
-afterAll(() => platform?.close());
+}, 120_000);
+afterAll(() => platform?.close(), 60_000);
 
 it('a rep records a visit and sees it listed', async () => {
   const res = await platform.rep.api('/api/records/${id}.visit', { method: 'POST', json: { data: { subject: 'Intro call', visited_on: '2026-01-15' } } });
   expect(res.status).toBe(201);
   const list = (await (await platform.rep.api('/api/records/${id}.visit')).json()) as { items: { data: { subject: string } }[] };
   expect(list.items.map((v) => v.data.subject)).toEqual(['Intro call']);
-});
+}, 60_000);
 
 it('refuses a visit without a date, naming the field', async () => {
   const res = await platform.rep.api('/api/records/${id}.visit', { method: 'POST', json: { data: { subject: 'No date' } } });
   expect(res.status).toBe(422);
   expect(JSON.stringify(await res.json())).toContain('visited_on');
-});
+}, 60_000);
 `,
     'package.json': json({
       name: id.replaceAll('_', '-'),

@@ -21,6 +21,10 @@ const LIST_MAX = 1000;
 
 const stable = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : x));
 const digestOf = (v: unknown): string => createHash('sha256').update(stable(v)).digest('hex');
+const requiredOf = (schema: unknown): string[] => {
+  const r = (schema as { required?: unknown }).required;
+  return Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : [];
+};
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 function withoutVersion(doc: unknown): Record<string, unknown> {
@@ -29,7 +33,7 @@ function withoutVersion(doc: unknown): Record<string, unknown> {
 }
 
 function entityDocument(registry: Registry, type: string): EntityDefinition {
-  const { fullId: _f, plugin: _p, file: _file, fields: _fields, validate: _v, ...def } = registry.entity(type) as EntityDefinition & Record<string, unknown>;
+  const { fullId: _f, plugin: _p, file: _file, fields: _fields, validate: _v, ...def } = registry.entity(type) as unknown as EntityDefinition & Record<string, unknown>;
   return withoutVersion(def) as unknown as EntityDefinition;
 }
 
@@ -105,9 +109,9 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
       await remember(tx, 'entity', type, entity.plugin, doc);
       if (!before) return;
       const old = json<EntityDefinition>(before.document).schema;
-      const oldRequired = new Set(old.required ?? []);
-      const properties = (doc.schema.properties ?? {}) as Record<string, { default?: unknown }>;
-      for (const field of doc.schema.required ?? []) {
+      const oldRequired = new Set(requiredOf(old));
+      const properties = ((doc.schema as { properties?: unknown }).properties ?? {}) as Record<string, { default?: unknown }>;
+      for (const field of requiredOf(doc.schema)) {
         if (oldRequired.has(field) || !Object.hasOwn(properties[field] ?? {}, 'default')) continue;
         const value = JSON.stringify(properties[field]?.default);
         const at = now();
