@@ -58,6 +58,7 @@ function entityDocument(registry: Registry, type: string): EntityDefinition {
 export async function noticePluginChanges(db: Kysely<Database>, registry: Registry, definitions: ProcessDefinitions, log: (line: string) => void = () => {}, now: () => Date = () => new Date()): Promise<PluginChanges> {
   const changes: PluginChanges = { processes: [], entities: [] };
   const seen = new Map((await db.selectFrom('plugin_documents').selectAll().execute()).map((r) => [`${r.kind}:${r.id}`, r]));
+  const current = (tx: Transaction<Database>, kind: 'process' | 'entity', id: string) => tx.selectFrom('plugin_documents').selectAll().where('kind', '=', kind).where('id', '=', id).forUpdate().executeTakeFirst();
   const remember = (tx: Transaction<Database>, kind: 'process' | 'entity', id: string, plugin: string, document: unknown) =>
     tx
       .insertInto('plugin_documents')
@@ -68,9 +69,11 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
   for (const p of registry.processes.values()) {
     const doc = withoutVersion(p.document);
     const id = doc.id as string;
-    const before = seen.get(`process:${id}`);
-    if (before?.digest === digestOf(doc)) continue;
+    if (seen.get(`process:${id}`)?.digest === digestOf(doc)) continue;
     await db.transaction().execute(async (tx) => {
+      // Re-read under a lock: of several runtimes starting together, one handles the change.
+      const before = await current(tx, 'process', id);
+      if (before?.digest === digestOf(doc)) return;
       await remember(tx, 'process', id, p.plugin, doc);
       if (!before) return;
       const row = await tx.selectFrom('process_definitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -101,13 +104,14 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
   for (const type of registry.entities.keys()) {
     const entity = registry.entity(type);
     const doc = entityDocument(registry, type);
-    const before = seen.get(`entity:${type}`);
-    if (before?.digest === digestOf(doc)) continue;
+    if (seen.get(`entity:${type}`)?.digest === digestOf(doc)) continue;
     const report: PluginChanges['entities'][number] = { type, plugin: entity.plugin, filled: [], invalid: [] };
     let invalidCount = 0;
-    await db.transaction().execute(async (tx) => {
+    const changed = await db.transaction().execute(async (tx) => {
+      const before = await current(tx, 'entity', type);
+      if (before?.digest === digestOf(doc)) return false;
       await remember(tx, 'entity', type, entity.plugin, doc);
-      if (!before) return;
+      if (!before) return false;
       const old = json<EntityDefinition>(before.document).schema;
       const oldRequired = new Set(requiredOf(old));
       const properties = ((doc.schema as { properties?: unknown }).properties ?? {}) as Record<string, { default?: unknown }>;
@@ -149,8 +153,9 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
         after = last.id;
       }
       await appendEvent(tx, { record: null, recordType: type, subject: `entity:${type}`, action: 'entity.schema-check', actor: ACTOR, at: now(), before: json(before.document), after: doc, meta: { filled: report.filled, invalidCount, invalid: report.invalid } });
+      return true;
     });
-    if (!before) continue;
+    if (!changed) continue;
     changes.entities.push(report);
     log(`plugin ${entity.plugin}: entity ${type} changed (${entity.file}): ${invalidCount} stored record(s) do not match the new schema${invalidCount ? `, e.g. ${report.invalid.slice(0, 5).map((i) => `${i.id} ${i.pointer} ${i.message}`).join('; ')}; fix them or the schema (the full list is in the audit log, entity.schema-check)` : ''}`);
   }
