@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['{schemas,core,runtime,studio}/{src,test}/**/*.test.{ts,tsx}', 'plugins/*/src/**/*.test.ts', 'plugins/*/test/**/*.test.ts'],
+    include: ['{schemas,core,runtime,studio,sdk}/{src,test}/**/*.test.{ts,tsx}', 'plugins/*/src/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/.tsbuild/**', '**/dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,5 +1,6 @@
 import { importCommand } from './cli/import-command';
 import { initCommand } from './cli/init-command';
+import { pluginCommand } from './cli/plugin-command';
 import { unlockCommand } from './cli/unlock-command';
 
 /** A CLI subcommand: parses its own arguments, returns the exit code. */
@@ -8,6 +9,7 @@ export type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, { run: Command; help: string }> = {
   init: { run: initCommand, help: 'init --email <email> --name <name> [--id <user-id>] [--company <name>]   (first admin; password from PIPEWRIGHT_INIT_PASSWORD or printed)' },
   unlock: { run: unlockCommand, help: 'unlock --email <email> | --address <ip>   (lift sign-in limits after failed sign-ins; with PGlite, stop the server first)' },
+  plugin: { run: (args) => pluginCommand(args), help: 'plugin new <id> [--dir <folder>] | plugin check <folder>   (scaffold a company plugin; check one with the loader)' },
   import: { run: importCommand, help: 'import --entity <type> --file <csv> --mapping <json> [--skip-bad-rows] [--report <file>]' },
 };
 

@@ -8,6 +8,7 @@ import { ensureEntityIndexes } from './db/entity-indexes';
 import { createApp } from './http/app';
 import type { Lifecycle } from './http/routes/health';
 import type { AppEnv } from './http/context';
+import { noticePluginChanges, type PluginChanges } from './plugins/changes';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from './plugins/folder-source';
 import { MetricService } from './metrics/service';
 import { PluginHost } from './plugins/host';
@@ -31,6 +32,8 @@ export interface Platform {
   app: Hono<AppEnv>;
   /** Set `draining` when asked to stop, so `/ready` turns the load balancer away. */
   lifecycle: Lifecycle;
+  /** What this start noticed plugins changed since the previous start (new drafts, entity checks). */
+  pluginChanges: PluginChanges;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export interface PlatformOptions {
   schema?: string;
   log?: (line: string) => void;
   now?: () => Date;
+  /** Folder of the built-in plugins (default: the repository's `plugins/`; the packed SDK ships its own built copy). */
+  builtinPluginsDir?: string;
 }
 
 /**
@@ -52,7 +57,7 @@ export interface PlatformOptions {
  * ```
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
-  const dirs = discoverPluginDirs([BUILTIN_PLUGINS_DIR, ...config.pluginDirs]);
+  const dirs = discoverPluginDirs([options.builtinPluginsDir ?? BUILTIN_PLUGINS_DIR, ...config.pluginDirs]);
   const registry = await loadPlugins(dirs.map(folderSource));
   const database = await openDatabase({
     ...(config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : config.dataDir === 'memory' ? {} : { dataDir: config.dataDir }),
@@ -81,6 +86,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await database.close();
     throw err;
   }
+  let pluginChanges: PluginChanges;
+  try {
+    pluginChanges = await noticePluginChanges(database.db, registry, processes.definitions, options.log ?? ((line) => console.log(line)), store.now);
+  } catch (err) {
+    await processes.close();
+    await database.close();
+    throw err;
+  }
   const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
   try {
     plugins = new PluginHost({ registry, store, metrics, queue: processes.queue, env: config.pluginEnv, now: store.now, log: options.log ?? ((line) => console.error(line)) });
@@ -106,5 +119,5 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await processes.close();
     await database.close();
   };
-  return { config, registry, database, store, processes, metrics, dashboards, plugins, app, lifecycle, close };
+  return { config, registry, database, store, processes, metrics, dashboards, plugins, app, lifecycle, pluginChanges, close };
 }

@@ -117,11 +117,11 @@ const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
  * `options.now` replaces the runtime's clock (sessions the harness creates use the real clock:
  * a test that moves the clock far signs in with bearer tokens, `as(user, 'token')`).
  */
-export async function startServer(backend: Backend, env: Record<string, string> = {}, options: { now?: () => Date; drafts?: boolean } = {}): Promise<TestServer> {
+export async function startServer(backend: Backend, env: Record<string, string> = {}, options: { now?: () => Date; drafts?: boolean; builtinPluginsDir?: string } = {}): Promise<TestServer> {
   const schema = backend.url ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config: Config = loadConfig({ PIPEWRIGHT_DATA_DIR: 'memory', PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_DEMO_SHIFT_YEARS: '0', ...(backend.url ? { DATABASE_URL: backend.url } : {}), ...env });
   const logs: string[] = [];
-  const platform = await createPlatform(config, { ...(schema ? { schema } : {}), log: (l) => logs.push(l), ...(options.now ? { now: options.now } : {}) });
+  const platform = await createPlatform(config, { ...(schema ? { schema } : {}), log: (l) => logs.push(l), ...(options.now ? { now: options.now } : {}), ...(options.builtinPluginsDir ? { builtinPluginsDir: options.builtinPluginsDir } : {}) });
   const db = platform.database.db;
   // Records of a stageful entity belong to a published process version: publish the default
   // pipeline as a real install's admin (or the demo seed) would, unless the suite wants drafts.

@@ -132,6 +132,7 @@ export interface Database {
   incidents: IncidentTable;
   sla_breaches: SlaBreachTable;
   dashboards: DashboardTable;
+  plugin_documents: PluginDocumentTable;
   stage_counts: StageCountTable;
   stage_count_deltas: StageCountDeltaTable;
 }
@@ -275,4 +276,14 @@ export interface DashboardTable {
   updated_at: Timestamp;
   updated_by: string;
   deleted_at: NullableTime;
+}
+
+/** A plugin document as last seen at start (see migrations/008-plugin-documents.ts). */
+export interface PluginDocumentTable {
+  kind: 'process' | 'entity';
+  id: string;
+  plugin: string;
+  digest: string;
+  document: ColumnType<unknown, string, string>;
+  seen_at: Timestamp;
 }

@@ -1,0 +1,161 @@
+/** The files `pipewright plugin new <id>` writes, by path relative to the plugin folder. */
+export function scaffoldFiles(id: string, sdkVersion: string): Record<string, string> {
+  const title = id.split('_').map((w) => w[0]?.toUpperCase() + w.slice(1)).join(' ');
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  return {
+    'plugin.json': json({
+      $schema: 'https://pipewright.dev/schemas/plugin-manifest.schema.json',
+      id,
+      name: title,
+      description: `${title}: a company plugin made with the Pipewright plugin SDK.`,
+      version: '0.1.0',
+      apiVersion: 1,
+      dependsOn: { crm: '^1.0.0' },
+      contributes: {
+        entities: ['schemas/visit.schema.json'],
+        actionTypes: [{ id: 'log_visit', title: 'Log a visit', configSchema: { type: 'object', additionalProperties: false, properties: { subject: { type: 'string', maxLength: 200 } } } }],
+      },
+      runtime: 'dist/runtime/index.js',
+      studio: 'dist/studio/index.js',
+    }),
+    'schemas/visit.schema.json': json({
+      $schema: 'https://pipewright.dev/schemas/entity.schema.json',
+      id: 'visit',
+      label: 'Visit',
+      labelPlural: 'Visits',
+      titleField: 'subject',
+      schema: {
+        type: 'object',
+        required: ['subject', 'visited_on'],
+        additionalProperties: false,
+        properties: {
+          subject: { type: 'string', minLength: 1, maxLength: 200 },
+          visited_on: { type: 'string', format: 'date' },
+          account_id: { type: 'string', format: 'uuid' },
+          notes: { type: 'string', maxLength: 4000 },
+        },
+      },
+      references: { account_id: { entity: 'crm.account', lookup: 'name' } },
+      indexes: [{ fields: ['visited_on'] }],
+      ui: { listColumns: ['subject', 'visited_on'], searchFields: ['subject'] },
+    }),
+    'src/runtime/index.ts': `import { definePlugin, type ActionContext } from '@pipewright/plugin-sdk';
+
+/**
+ * \`${id}.log_visit\`: records a visit about the record the action concerns (idempotent: a
+ * repeated delivery finds the visit it created and creates none).
+ */
+export async function logVisit(ctx: ActionContext): Promise<{ visit: string; created: boolean }> {
+  const subject = typeof ctx.config.subject === 'string' ? ctx.config.subject : \`Visit: \${String(ctx.record?.data.name ?? 'record')}\`;
+  const data: Record<string, unknown> = { subject, visited_on: new Date().toISOString().slice(0, 10) };
+  if (ctx.record?.type === 'crm.account') data.account_id = ctx.record.id;
+  const { id, created } = await ctx.records.create('${id}.visit', { data, owner: ctx.record?.owner ?? null, orgUnit: ctx.record?.orgUnit ?? null });
+  return { visit: id, created };
+}
+
+export const plugin = definePlugin({
+  actions: { log_visit: logVisit },
+});
+`,
+    'src/studio/VisitsPage.tsx': `import { useEffect, useState } from 'react';
+
+interface Visit {
+  id: string;
+  data: { subject: string; visited_on: string };
+}
+
+const LABELS = {
+  en: { title: 'Visits', empty: 'No visits yet.', failed: 'Visits could not be loaded.' },
+  'zh-CN': { title: '拜访', empty: '暂无拜访记录。', failed: '无法加载拜访记录。' },
+} as const;
+
+/** The plugin's studio page: the signed-in user's visits, newest first. */
+export function VisitsPage({ locale = 'en' }: { locale?: keyof typeof LABELS }) {
+  const t = LABELS[locale];
+  const [visits, setVisits] = useState<Visit[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    fetch('/api/records/${id}.visit?sort=-visited_on', { credentials: 'same-origin' })
+      .then((r) => (r.ok ? (r.json() as Promise<{ items: Visit[] }>) : Promise.reject(new Error(String(r.status)))))
+      .then((body) => setVisits(body.items), () => setFailed(true));
+  }, []);
+  if (failed) return <p role="alert">{t.failed}</p>;
+  return (
+    <section>
+      <h1>{t.title}</h1>
+      {visits?.length === 0 ? <p>{t.empty}</p> : <ul>{visits?.map((v) => <li key={v.id}>{v.data.visited_on} {v.data.subject}</li>)}</ul>}
+    </section>
+  );
+}
+`,
+    'src/studio/index.ts': `// STUDIO API: register the page with \`defineStudioPlugin\` from '@pipewright/plugin-sdk' once the
+// studio extension API ships in the SDK:
+//   export const studio = defineStudioPlugin({ pages: [{ path: 'visits', component: VisitsPage }] });
+export { VisitsPage } from './VisitsPage';
+`,
+    'test/plugin.test.ts': `import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '@pipewright/plugin-sdk/testing';
+
+const PLUGIN = fileURLToPath(new URL('..', import.meta.url));
+let platform: TestPlatform;
+// Starting the platform (migrations on in-memory PGlite) takes seconds: allow it two minutes.
+beforeAll(async () => {
+  platform = await startTestPlatform({ plugins: [PLUGIN] });
+}, 120_000);
+afterAll(() => platform?.close(), 60_000);
+
+it('a rep records a visit and sees it listed', async () => {
+  const res = await platform.rep.api('/api/records/${id}.visit', { method: 'POST', json: { data: { subject: 'Intro call', visited_on: '2026-01-15' } } });
+  expect(res.status).toBe(201);
+  const list = (await (await platform.rep.api('/api/records/${id}.visit')).json()) as { items: { data: { subject: string } }[] };
+  expect(list.items.map((v) => v.data.subject)).toEqual(['Intro call']);
+}, 60_000);
+
+it('refuses a visit without a date, naming the field', async () => {
+  const res = await platform.rep.api('/api/records/${id}.visit', { method: 'POST', json: { data: { subject: 'No date' } } });
+  expect(res.status).toBe(422);
+  expect(JSON.stringify(await res.json())).toContain('visited_on');
+}, 60_000);
+`,
+    'package.json': json({
+      name: id.replaceAll('_', '-'),
+      version: '0.1.0',
+      private: true,
+      type: 'module',
+      scripts: {
+        build: 'esbuild src/runtime/index.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/runtime/index.js && esbuild src/studio/index.ts --bundle --format=esm --jsx=automatic --external:react --external:react/jsx-runtime --outfile=dist/studio/index.js',
+        check: 'pipewright plugin check .',
+        test: 'npm run build && vitest run',
+      },
+      dependencies: { '@pipewright/plugin-sdk': sdkVersion },
+      devDependencies: { esbuild: '0.28.2', vitest: '4.1.12', '@types/react': '19.3.3', react: '19.3.1' },
+    }),
+    'tsconfig.json': json({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: true }, include: ['src', 'test'] }),
+    '.gitignore': 'node_modules/\ndist/\n',
+    'README.md': `# ${title}
+
+A Pipewright company plugin, made with \`npm run cli -- plugin new ${id}\`.
+
+| file | what it is |
+| --- | --- |
+| \`plugin.json\` | the manifest: id, version, what the plugin contributes |
+| \`schemas/visit.schema.json\` | the \`${id}.visit\` entity (JSON Schema body, references, indexes) |
+| \`src/runtime/index.ts\` | the \`${id}.log_visit\` action, via \`definePlugin\` from \`@pipewright/plugin-sdk\` |
+| \`src/studio/VisitsPage.tsx\` | a studio page listing visits (en, zh-CN) |
+| \`test/plugin.test.ts\` | tests on the real platform, with \`startTestPlatform()\` |
+
+\`\`\`sh
+npm install           # @pipewright/plugin-sdk from its tarball or your registry
+npm run build         # dist/runtime/index.js and dist/studio/index.js (the manifest points at them)
+npm test              # builds, then runs the tests on in-memory PGlite
+\`\`\`
+
+Check the plugin with the platform's loader: \`npm run cli -- plugin check PATH\` in the Pipewright
+repository. Load it into a server with \`PIPEWRIGHT_PLUGINS=/path/to/this/folder\`.
+
+Import only \`@pipewright/plugin-sdk\` from the platform. A plugin runs in the server process with
+full trust: install only plugins your company wrote or reviewed.
+`,
+  };
+}
