@@ -1,4 +1,4 @@
-import { renderTemplate, type ActionContext } from '@pipewright/core';
+import { renderTemplate, type ActionContext } from '@pipewright/plugin-sdk';
 
 const ACTIVITY = 'crm.activity';
 /** The deal entity, named by id: crm does not depend on pipeline (activity.schema.json references it the same way). */

@@ -1,4 +1,4 @@
-import { definePlugin } from '@pipewright/core';
+import { definePlugin } from '@pipewright/plugin-sdk';
 import { createActivity } from './create-activity';
 
 /**

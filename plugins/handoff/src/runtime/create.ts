@@ -1,4 +1,4 @@
-import { renderTemplate, type ActionContext } from '@pipewright/core';
+import { renderTemplate, type ActionContext } from '@pipewright/plugin-sdk';
 
 /** The handoff entity (plugin-local id `handoff`). */
 const HANDOFF = 'handoff.handoff';

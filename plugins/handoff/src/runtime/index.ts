@@ -1,4 +1,4 @@
-import { definePlugin } from '@pipewright/core';
+import { definePlugin } from '@pipewright/plugin-sdk';
 import { createHandoff } from './create';
 
 /**

@@ -1,4 +1,4 @@
-import { definePlugin } from '@pipewright/core';
+import { definePlugin } from '@pipewright/plugin-sdk';
 
 /**
  * Runtime part of the pipeline plugin. Its entities, processes and rules are data (see plugin.json);
