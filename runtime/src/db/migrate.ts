@@ -6,6 +6,7 @@ import { unloggedRateLimits } from './migrations/004-unlogged-rate-limits';
 import { hotMoves } from './migrations/005-hot-moves';
 import { boardColumns } from './migrations/006-board-columns';
 import { dashboards } from './migrations/007-dashboards';
+import { openStayKeys } from './migrations/008-open-stay-keys';
 import type { IndexMode } from './online-index';
 
 /**
@@ -30,6 +31,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '005-hot-moves': hotMoves(mode),
     '006-board-columns': boardColumns(mode),
     '007-dashboards': transactional(dashboards),
+    '008-open-stay-keys': openStayKeys(mode),
   };
 }
 
