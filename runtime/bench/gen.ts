@@ -124,7 +124,7 @@ async function generateBatch(platform: Platform, first: number, last: number, te
     )
     insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, exited_at, exited_by, due_at, snapshot, owner_id, org_unit_id)
     select a.id, 'pipeline.deal', 'new_business', ${version}, s.stage, s.from_stage, s.transition_id, s.entered_at, 'system:gen', s.exited_at,
-      case when s.exited_at is null then null else 'system:gen' end, s.due_at, '{}'::jsonb, a.owner_id, a.org_unit_id
+      case when s.exited_at is null then null else 'system:gen' end, s.due_at, '{}'::jsonb, coalesce(a.owner_id, ''), coalesce(a.org_unit_id, '')
     from at a cross join lateral (values
       ('prospecting', null, null, a.created_at, a.engaged_at, a.created_at + interval '30 days'),
       ('engaging', 'prospecting', 'qualify', a.engaged_at, a.closed_at, a.engaged_at + interval '45 days'),

@@ -201,7 +201,7 @@ export interface StageHistoryTable {
   due_at: NullableTime;
   snapshot: AnyJson;
   /**
-   * The record's owner and org unit while the stay is open, kept by triggers (migration 008;
+   * The record's owner and org unit ('' for none) while the stay is open, kept by triggers (migration 008;
    * filled from the record when an open stay is written without them, copied on reassignment).
    * A closed stay keeps what it had when it closed; read them on open stays only.
    */

@@ -85,7 +85,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
     opened as (
       insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, due_at, snapshot, owner_id, org_unit_id)
       select ${w.record.id}::uuid, ${w.record.type}::text, ${w.processId}::text, ${w.version}::int, ${w.to}::text, ${w.from}::text, ${w.transitionId}::text, ${w.at}::timestamptz,
-        ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, upd.data, upd.owner_id, upd.org_unit_id
+        ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, upd.data, coalesce(upd.owner_id, ''), coalesce(upd.org_unit_id, '')
       from upd where (select count(*) from closed) + (select count(*) from backfill) >= 0 returning id
     )${enqueue}
     insert into events (record_id, record_type, action, actor, at, before, after, meta)

@@ -49,7 +49,7 @@ export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy
 }
 
 /** The open stays of a stage, exposing only record_id and entered_at (so the records filters' unqualified columns stay unambiguous). */
-const openStays = (type: string, stage: string, key: Sql = sql`true`) => sql`(select s.record_id, s.entered_at from stage_history s where s.record_type = ${type} and s.stage = ${stage} and s.exited_at is null and ${key}) as h`;
+const openStays = (type: string, stage: string, key: Sql = sql`true`, fence = false) => sql`(select s.record_id, s.entered_at from stage_history s where s.record_type = ${type} and s.stage = ${stage} and s.exited_at is null and ${key}${fence ? sql` offset 0` : sql``}) as h`;
 
 /**
  * A restricted principal's page, as the union of one index-ordered branch per key through which
@@ -61,12 +61,15 @@ const openStays = (type: string, stage: string, key: Sql = sql`true`) => sql`(se
  * Selects `record_id` and `entered_at`, newest first.
  */
 function pageByKeys(keys: ReadKeys, type: string, stage: string, where: Sql, after: Sql, limit: number): Sql {
-  const branch = (key: Sql) => sql`select h.record_id, h.entered_at from ${openStays(type, stage, key)} join records on records.id = h.record_id
+  // The small branches (no owner and no unit, '' in the copies; shares) are fenced (`offset 0`):
+  // found through their own index, then sorted. Unfenced, PostgreSQL walked the stage's whole
+  // open-stays index newest first looking for them (5 s for `won` at a million deals).
+  const branch = (key: Sql, fence = false) => sql`select h.record_id, h.entered_at from ${openStays(type, stage, key, fence)} join records on records.id = h.record_id
     where ${where}${after} order by h.entered_at desc, h.record_id asc limit ${limit}`;
   const branches: Sql[] = [sql`select b.* from (${keys.owners}) k cross join lateral (${branch(sql`s.owner_id = k.key`)}) b`];
   if (keys.units.length) branches.push(sql`select b.* from (values ${sql.join(keys.units.map((u) => sql`(${u}::text)`))}) k(key) cross join lateral (${branch(sql`s.org_unit_id = k.key`)}) b`);
-  if (keys.ownerless) branches.push(sql`(${branch(sql`s.owner_id is null and s.org_unit_id is null`)})`);
-  branches.push(sql`(${branch(sql`s.record_id in (select rs.record_id from record_shares rs where rs.user_id = ${keys.sharedWith})`)})`);
+  if (keys.ownerless) branches.push(sql`(${branch(sql`s.owner_id = '' and s.org_unit_id = ''`, true)})`);
+  branches.push(sql`(${branch(sql`s.record_id in (select rs.record_id from record_shares rs where rs.user_id = ${keys.sharedWith})`, true)})`);
   return sql`select u.record_id, u.entered_at from (${sql.join(branches, sql` union `)}) u order by u.entered_at desc, u.record_id asc limit ${limit}`;
 }
 

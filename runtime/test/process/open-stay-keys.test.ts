@@ -33,7 +33,7 @@ describe.each(backends())('open stays carry their record owner and org unit on $
     const { rows } = await sql<{ record_id: string; s_owner: string | null; s_unit: string | null; r_owner: string | null; r_unit: string | null }>`
       select s.record_id, s.owner_id as s_owner, s.org_unit_id as s_unit, r.owner_id as r_owner, r.org_unit_id as r_unit
       from stage_history s join records r on r.id = s.record_id
-      where s.exited_at is null and (s.owner_id is distinct from r.owner_id or s.org_unit_id is distinct from r.org_unit_id)`.execute(db());
+      where s.exited_at is null and (s.owner_id is distinct from coalesce(r.owner_id, '') or s.org_unit_id is distinct from coalesce(r.org_unit_id, ''))`.execute(db());
     return rows;
   };
   const openStays = async () => Number((await sql<{ n: string }>`select count(*) as n from stage_history where exited_at is null and record_type = 'pipeline.deal'`.execute(db())).rows[0]?.n);

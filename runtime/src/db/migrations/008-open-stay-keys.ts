@@ -7,7 +7,9 @@ import { createIndexOnline, dropIndexOnline, type IndexMode } from '../online-in
  * index filtered by what the principal may see instead of passing every open stay of the stage.
  *
  * - `stage_history.owner_id`, `stage_history.org_unit_id`: the record's owner and org unit
- *   while the stay is open. Kept exact by the database, whichever code path writes:
+ *   while the stay is open, '' for none (as in `stage_counts`: stays written closed before have
+ *   NULL, and with NULL for "none" PostgreSQL's statistics made records without owner look
+ *   common, so it scanned a whole stage looking for them). Kept exact by the database, whichever code path writes:
  *   - `stage_history_open_keys` (before insert of an open stay that names neither) fills them
  *     from the record; the transition statement names them itself (from its update's result),
  *     so a move pays no trigger call;
@@ -29,7 +31,7 @@ export function openStayKeys(mode: IndexMode): Migration {
         await sql`alter table stage_history add column if not exists owner_id text, add column if not exists org_unit_id text`.execute(trx);
         await sql`create or replace function stage_history_open_keys() returns trigger language plpgsql as $$
           begin
-            select r.owner_id, r.org_unit_id into new.owner_id, new.org_unit_id from records r where r.id = new.record_id;
+            select coalesce(r.owner_id, ''), coalesce(r.org_unit_id, '') into new.owner_id, new.org_unit_id from records r where r.id = new.record_id;
             return new;
           end $$`.execute(trx);
         await sql`drop trigger if exists stage_history_open_keys on stage_history`.execute(trx);
@@ -38,17 +40,17 @@ export function openStayKeys(mode: IndexMode): Migration {
           execute function stage_history_open_keys()`.execute(trx);
         await sql`create or replace function records_open_stay_keys() returns trigger language plpgsql as $$
           begin
-            update stage_history set owner_id = new.owner_id, org_unit_id = new.org_unit_id
+            update stage_history set owner_id = coalesce(new.owner_id, ''), org_unit_id = coalesce(new.org_unit_id, '')
               where record_id = new.id and exited_at is null
-                and (owner_id is distinct from new.owner_id or org_unit_id is distinct from new.org_unit_id);
+                and (owner_id is distinct from coalesce(new.owner_id, '') or org_unit_id is distinct from coalesce(new.org_unit_id, ''));
             return null;
           end $$`.execute(trx);
         await sql`drop trigger if exists records_open_stay_keys on records`.execute(trx);
         await sql`create trigger records_open_stay_keys after update of owner_id, org_unit_id on records for each row
           when (old.owner_id is distinct from new.owner_id or old.org_unit_id is distinct from new.org_unit_id)
           execute function records_open_stay_keys()`.execute(trx);
-        await sql`update stage_history s set owner_id = r.owner_id, org_unit_id = r.org_unit_id from records r
-          where r.id = s.record_id and s.exited_at is null and (s.owner_id is distinct from r.owner_id or s.org_unit_id is distinct from r.org_unit_id)`.execute(trx);
+        await sql`update stage_history s set owner_id = coalesce(r.owner_id, ''), org_unit_id = coalesce(r.org_unit_id, '') from records r
+          where r.id = s.record_id and s.exited_at is null and (s.owner_id is distinct from coalesce(r.owner_id, '') or s.org_unit_id is distinct from coalesce(r.org_unit_id, ''))`.execute(trx);
       });
       await createIndexOnline(db, 'stage_history_open_owner', sql`stage_history (record_type, stage, owner_id, entered_at desc, record_id) where exited_at is null`, mode);
       await createIndexOnline(db, 'stage_history_open_unit', sql`stage_history (record_type, stage, org_unit_id, entered_at desc, record_id) where exited_at is null`, mode);
