@@ -115,16 +115,16 @@ async function generateBatch(platform: Platform, first: number, last: number, te
         coalesce((d.closed::timestamp + interval '9 hours') at time zone 'UTC', (d.engaged::timestamp + interval '9 hours') at time zone 'UTC', d.created),
         'new_business', ${version}
       from dated d
-      returning id, stage, created_at, data->>'engage_date' as engage_date, data->>'close_date' as close_date
+      returning id, stage, owner_id, org_unit_id, created_at, data->>'engage_date' as engage_date, data->>'close_date' as close_date
     ), at as (
-      select i.id, i.stage, i.created_at,
+      select i.id, i.stage, i.owner_id, i.org_unit_id, i.created_at,
         (i.engage_date::date::timestamp + interval '9 hours') at time zone 'UTC' as engaged_at,
         (i.close_date::date::timestamp + interval '9 hours') at time zone 'UTC' as closed_at
       from ins i
     )
-    insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, exited_at, exited_by, due_at, snapshot)
+    insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, exited_at, exited_by, due_at, snapshot, owner_id, org_unit_id)
     select a.id, 'pipeline.deal', 'new_business', ${version}, s.stage, s.from_stage, s.transition_id, s.entered_at, 'system:gen', s.exited_at,
-      case when s.exited_at is null then null else 'system:gen' end, s.due_at, '{}'::jsonb
+      case when s.exited_at is null then null else 'system:gen' end, s.due_at, '{}'::jsonb, coalesce(a.owner_id, ''), coalesce(a.org_unit_id, '')
     from at a cross join lateral (values
       ('prospecting', null, null, a.created_at, a.engaged_at, a.created_at + interval '30 days'),
       ('engaging', 'prospecting', 'qualify', a.engaged_at, a.closed_at, a.engaged_at + interval '45 days'),

@@ -7,6 +7,7 @@ import { hotMoves } from './migrations/005-hot-moves';
 import { boardColumns } from './migrations/006-board-columns';
 import { dashboards } from './migrations/007-dashboards';
 import { pluginDocuments } from './migrations/008-plugin-documents';
+import { openStayKeys } from './migrations/009-open-stay-keys';
 import type { IndexMode } from './online-index';
 
 /**
@@ -32,6 +33,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '006-board-columns': boardColumns(mode),
     '007-dashboards': transactional(dashboards),
     '008-plugin-documents': transactional(pluginDocuments),
+    '009-open-stay-keys': openStayKeys(mode),
   };
 }
 

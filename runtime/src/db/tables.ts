@@ -201,6 +201,13 @@ export interface StageHistoryTable {
   exited_by: ColumnType<string | null, string | null | undefined, string | null>;
   due_at: NullableTime;
   snapshot: AnyJson;
+  /**
+   * The record's owner and org unit ('' for none) while the stay is open, kept by triggers (migration 009;
+   * filled from the record when an open stay is written without them, copied on reassignment).
+   * A closed stay keeps what it had when it closed; read them on open stays only.
+   */
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
+  org_unit_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The stored response of a request made with an Idempotency-Key. */

@@ -3,7 +3,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/tables';
 import { GRAINS, hasIdColumn, type Dimension, type Grain, type MetricCatalog } from './catalog';
 import { METRIC_CTES, type MetricExpressions } from './expressions';
-import { baseConditions, dimensionSql, type VisibleFor } from './statement';
+import { baseConditions, dimensionSql, referenceTitle, type VisibleFor } from './statement';
 
 /** One funnel row: dimension values, the period and stage, and the counts and rates. */
 export type FunnelRow = Record<string, string | number | null>;
@@ -24,7 +24,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * per stage, how many records entered it (`entered`), how many of those are now won or lost,
  * and the two conversion rates `won_per_entered` (won / entered) and `won_per_closed`
  * (won / (won + lost)); split by any dimension of the process's entity and by the period in which
- * records entered the process (a cohort), in the company's time zone. One statement.
+ * records entered the process (a cohort), in the company's time zone. Org levels, owners and
+ * references are valued by name (a referenced record's title) with `<dim>_id` beside it, as
+ * metric queries answer them. One statement.
  *
  * @example
  * ```ts
@@ -75,11 +77,13 @@ export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: K
   const format = typeof grain === 'string' ? { day: 'YYYY-MM-DD', week: 'IYYY-"W"IW', month: 'YYYY-MM', quarter: 'YYYY-"Q"Q', year: 'YYYY' }[grain as Grain] : null;
   if (format) selects.push(sql`to_char((${started} at time zone ${tz})::date, ${sql.lit(format)}) as t`);
   const keys = selects.length + 1;
+  // Reference dimensions are named by the referenced record's title, looked up per group.
+  const refs = dims.flatMap((dim, i) => (dim.kind === 'reference' ? [{ i, ...referenceTitle(`ref_${i}`, sql`f.${sql.id(`d_${i}`)}`, dim.titleField) }] : []));
   const { rows } = await sql<Record<string, unknown>>`with recursive ${METRIC_CTES},
     per as (
       select h.record_id, min(h.entered_at) as started, array_agg(distinct h.stage) as stages
       from stage_history h where h.process_id = ${processId} group by h.record_id
-    )
+    ), f as (
     select ${sql.join([...selects, sql`st.stage`])}, count(*)::int as entered,
       count(*) filter (where si.kind = 'won')::int as won, count(*) filter (where si.kind = 'lost')::int as lost
     from per join records on records.id = per.record_id
@@ -87,8 +91,9 @@ export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: K
     ${sql.join(d.joins, sql` `)}
     cross join lateral unnest(per.stages) as st(stage)
     where ${sql.join([...conditions, ...periodWhere], sql` and `)}
-    group by ${sql.join(Array.from({ length: keys }, (_, i) => sql.lit(i + 1)))}
-    order by ${sql.join(Array.from({ length: keys }, (_, i) => sql`${sql.lit(i + 1)} nulls last`))}`.execute(db);
+    group by ${sql.join(Array.from({ length: keys }, (_, i) => sql.lit(i + 1)))})
+    select f.*${sql.join(refs.map((r) => sql`, ${r.title} as ${sql.id(`r_${r.i}`)}`), sql``)} from f ${sql.join(refs.map((r) => r.join), sql` `)}
+    order by ${sql.join([...dims.flatMap((dim, i) => [...(dim.kind === 'reference' ? [sql.id(`r_${i}`)] : dim.kind === 'org' || dim.kind === 'owner' ? [sql`f.${sql.id(`n_${i}`)}`] : []), sql`f.${sql.id(`d_${i}`)}`]), ...(format ? [sql`f.t`] : []), sql`f.stage`].map((o) => sql`${o} nulls last`))}`.execute(db);
   const rate = (n: number, dd: number) => (dd ? n / dd : null);
   return {
     process: processId,
@@ -97,10 +102,10 @@ export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: K
     rows: rows.map((r) => {
       const row: FunnelRow = {};
       dims.forEach((dim, i) => {
-        if (dim.kind === 'org' || dim.kind === 'owner') {
-          row[dim.name] = (r[`n_${i}`] as string | null) ?? null;
+        if (hasIdColumn(dim)) {
+          row[dim.name] = (r[dim.kind === 'reference' ? `r_${i}` : `n_${i}`] as string | null) ?? null;
           row[`${dim.name}_id`] = (r[`d_${i}`] as string | null) ?? null;
-        } else row[hasIdColumn(dim) ? `${dim.name}_id` : dim.name] = (r[`d_${i}`] as string | null) ?? null;
+        } else row[dim.name] = (r[`d_${i}`] as string | null) ?? null;
       });
       if (format) row[grain as string] = r.t as string;
       const entered = Number(r.entered);

@@ -64,7 +64,7 @@ export const metricPaths: Record<string, Json> = {
       summary: 'Stage conversion of one process from stage history: per stage, records that entered it, how many of those are won and lost, won/entered and won/closed; split by dimensions and by the period records entered the process',
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['process'], additionalProperties: false, properties: { process: { type: 'string' }, ...queryProperties } } } } },
       responses: {
-        '200': { description: 'The process stages in order and one row per dimension values, period and stage: entered, won, lost, won_per_entered, won_per_closed', content: { 'application/json': { schema: { type: 'object', properties: { process: { type: 'string' }, stages: { type: 'array', items: { type: 'object' } }, rows: { type: 'array', items: { type: 'object' } }, asOf: { type: 'string', format: 'date-time' } } } } } },
+        '200': { description: 'The process stages in order and one row per dimension values, period and stage: entered, won, lost, won_per_entered, won_per_closed. Dimensions are valued as in metric queries: org levels, owners and references by name with <dim>_id beside it', content: { 'application/json': { schema: { type: 'object', properties: { process: { type: 'string' }, stages: { type: 'array', items: { type: 'object' } }, rows: { type: 'array', items: { type: 'object' } }, asOf: { type: 'string', format: 'date-time' } } } } } },
         '404': problem('No such process'),
         ...errors,
       },

@@ -17,6 +17,15 @@ export interface DimensionSql {
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
+/**
+ * The join that looks up a reference dimension's referenced record (by the grouped id, after
+ * aggregation) and the expression of its title; ids that are not UUIDs find nothing.
+ */
+export function referenceTitle(alias: string, id: Sql, titleField: string): { join: Sql; title: Sql } {
+  const r = sql.id(alias);
+  return { join: sql`left join records ${r} on ${r}.id = (case when ${id} ~ ${sql.lit(UUID)} then (${id})::uuid end)`, title: sql`${r}.data->>${sql.lit(titleField)}` };
+}
+
 /** Joins and expressions of the dimensions over `records` (reference names are looked up later). */
 export function dimensionSql(dimensions: readonly Dimension[], x: MetricExpressions): DimensionSql {
   const joins: Sql[] = [];
@@ -119,9 +128,9 @@ export function metricStatement(q: ResolvedQuery, x: MetricExpressions, registry
     if (a.name) outputs.push(sql`c.${sql.id(a.name)}`);
     const d = a.dimension;
     if (d.kind === 'reference') {
-      const r = sql.id(`ref_${i}`);
-      refJoins.push(sql`left join records ${r} on ${r}.id = (case when c.${sql.id(a.id)} ~ ${sql.lit(UUID)} then c.${sql.id(a.id)}::uuid end)`);
-      outputs.push(sql`${r}.data->>${sql.lit(d.titleField)} as ${sql.id(`n_${i}`)}`);
+      const ref = referenceTitle(`ref_${i}`, sql`c.${sql.id(a.id)}`, d.titleField);
+      refJoins.push(ref.join);
+      outputs.push(sql`${ref.title} as ${sql.id(`n_${i}`)}`);
       a.name = `n_${i}`;
     }
   });

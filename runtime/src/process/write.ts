@@ -34,8 +34,9 @@ export interface TransitionWrite {
 /**
  * Writes a transition as one SQL statement: the record's new stage, body and version (only if
  * the record is still at `before.version` and not deleted); the open stay closed (or, for a
- * record that had a stage but no history, a backfilled closed stay); the new stay; the audit
- * event; the action job and the stay's SLA timers on the job queue. One statement is atomic on
+ * record that had a stage but no history, a backfilled closed stay); the new stay, carrying the
+ * record's owner and org unit (the board's per-owner and per-unit indexes, migration 009); the
+ * audit event; the action job and the stay's SLA timers on the job queue. One statement is atomic on
  * its own, so this needs no explicit transaction and costs one round trip; inside a
  * transaction it is part of it.
  *
@@ -69,7 +70,7 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
     with upd as (
       update records set stage = ${w.to}::text, data = coalesce(${data}::jsonb, data), version = ${w.after.version}::int, updated_by = ${w.actor}::text, updated_at = ${w.at}::timestamptz,
         process_id = ${w.processId}::text, process_version = ${w.version}::int
-      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null${w.condition ? sql` and ${w.condition}` : sql``} returning id, data
+      where id = ${w.record.id}::uuid and version = ${w.before.version}::int and deleted_at is null${w.condition ? sql` and ${w.condition}` : sql``} returning id, data, owner_id, org_unit_id
     ),
     closed as (
       update stage_history set exited_at = ${w.at}::timestamptz, exited_by = ${w.actor}::text
@@ -82,9 +83,9 @@ export async function writeTransition(db: Kysely<Database> | Transaction<Databas
       from upd where ${w.from !== null}::boolean and not exists (select 1 from closed) returning id
     ),
     opened as (
-      insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, due_at, snapshot)
+      insert into stage_history (record_id, record_type, process_id, process_version, stage, from_stage, transition_id, entered_at, entered_by, due_at, snapshot, owner_id, org_unit_id)
       select ${w.record.id}::uuid, ${w.record.type}::text, ${w.processId}::text, ${w.version}::int, ${w.to}::text, ${w.from}::text, ${w.transitionId}::text, ${w.at}::timestamptz,
-        ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, upd.data
+        ${w.actor}::text, ${times?.dueAt ?? null}::timestamptz, upd.data, coalesce(upd.owner_id, ''), coalesce(upd.org_unit_id, '')
       from upd where (select count(*) from closed) + (select count(*) from backfill) >= 0 returning id
     )${enqueue}
     insert into events (record_id, record_type, action, actor, at, before, after, meta)

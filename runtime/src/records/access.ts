@@ -21,6 +21,18 @@ export type Restriction = (p: Principal) => RawBuilder<boolean> | null;
 
 export type VisibilityHook = (p: Principal) => { read?: RawBuilder<boolean>; edit?: RawBuilder<boolean> } | null;
 
+/** What {@link AccessPolicy.readKeys} answers: the owners, org units and shares that make records visible. */
+export interface ReadKeys {
+  /** A query of one text column `key`: the users whose records are visible (the principal, a manager's subtree's users). */
+  owners: RawBuilder<unknown>;
+  /** The org units whose records are visible (a manager's subtree). */
+  units: readonly string[];
+  /** Records with neither owner nor org unit (company-wide reference records) are visible. */
+  ownerless: boolean;
+  /** Records shared with this user are visible. */
+  sharedWith: string;
+}
+
 /**
  * Who sees and edits which records, as SQL conditions every read and write starts from, so
  * single reads, lists, search, counts, exports and imports obey the same rule:
@@ -102,6 +114,26 @@ export class AccessPolicy {
   widened(p: Principal, type: string): boolean {
     if (isUnrestricted(p)) return false;
     return this.hooks.some((h) => h(p)?.read !== undefined) || (this.restrictions.get(type)?.some((r) => r(p) !== null) ?? false) || (p.userId !== null && (this.audienceOf().get(type)?.length ?? 0) > 0);
+  }
+
+  /**
+   * The keys through which {@link read} admits a principal's records, for reads driven by an
+   * index on owner or org unit (the board's columns); null when unrestricted. Unless
+   * {@link widened} holds, every record `read()` admits has its owner among `owners`, its org unit
+   * among `units`, neither owner nor org unit (`ownerless`), or a share to `sharedWith`: keep
+   * the two in step (`board-column.test.ts` compares them for every role).
+   *
+   * @example
+   * ```ts
+   * const keys = policy.readKeys(principal); // { owners: sql`select 'rick-rep' as key`, units: [], ... }
+   * ```
+   */
+  readKeys(p: Principal): ReadKeys | null {
+    if (isUnrestricted(p)) return null;
+    const uid = p.userId ?? '';
+    const units = p.visibleUnits;
+    const inUnits = units.length ? sql` union select u.id from users u where u.org_unit_id in (${sql.join(units.map((u) => sql`${u}`))})` : sql``;
+    return { owners: sql`select ${uid}::text as key${inUnits}`, units, ownerless: true, sharedWith: uid };
   }
 
   /** Condition for records the principal may change; null when unrestricted. */

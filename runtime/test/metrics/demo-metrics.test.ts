@@ -131,6 +131,22 @@ describe.each(backends())('metrics on the demo data equal the CSV on $name', (ba
     expect(body.rows).toHaveLength(3 * 4);
   });
 
+  it('funnel by a reference dimension: the product by its name, with product_id beside it', async () => {
+    const res = await server.api('/api/metrics/funnel', { method: 'POST', json: { process: 'new_business', groupBy: ['product'] } });
+    const body = (await res.json()) as { rows: Row[] };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    const reached = (o: (typeof opportunities)[number], stage: string) => stage === 'prospecting' || (stage === 'engaging' && o.stage !== 'Prospecting') || o.stage.toLowerCase() === stage;
+    expect(new Set(body.rows.map((r) => r.product))).toEqual(new Set(opportunities.map((o) => o.product)));
+    for (const r of body.rows) {
+      const mine = opportunities.filter((o) => o.product === r.product && reached(o, String(r.stage)));
+      expect([r.entered, r.won, r.lost], `${r.product} ${r.stage}`).toEqual([mine.length, mine.filter((o) => o.stage === 'Won').length, mine.filter((o) => o.stage === 'Lost').length]);
+    }
+    // The ids beside the names are the ones a metric query gives for the same names.
+    const ids = new Map((await query({ metrics: ['pipeline.deal_count'], groupBy: ['product'] })).map((r) => [r.product, r.product_id]));
+    expect(ids.size).toBe(new Set(opportunities.map((o) => o.product)).size);
+    for (const r of body.rows) expect(r.product_id, String(r.product)).toBe(ids.get(r.product));
+  });
+
   it('drills down to the records behind a figure, paged, with the same rule', async () => {
     const [cell] = await query({ metrics: ['pipeline.won_value'], groupBy: ['office'], grain: 'quarter', where: { '>=': [{ var: 'close_value.amount' }, 1000] }, from: '2017-07-01', to: '2017-09-30' });
     expect(cell).toBeDefined();
