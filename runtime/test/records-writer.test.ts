@@ -46,7 +46,7 @@ describe.each(backends())('the record writer on $name', (backend) => {
   const timersOf = async (historyId: string) =>
     (await sql<{ kind: string; start_after: Date }>`select data->>'kind' as kind, start_after from ${sql.table(`${server.platform.processes.queue.schema}.job`)} where name = ${QUEUES.sla} and data->>'historyId' = ${String(historyId)} order by 1`.execute(db())).rows.map((r) => [r.kind, new Date(r.start_after).getTime()]);
   const ms = (t: Date | string | null) => (t === null ? null : new Date(t).getTime());
-  const account = async (c: Client, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => (await expectJson<View>(c.api('/api/records/crm.account', { method: 'POST', json: { data, ...extra } }), 201)).id;
+  const account = async (c: Pick<Client, 'api'>, data: Record<string, unknown>, extra: Record<string, unknown> = {}) => (await expectJson<View>(c.api('/api/records/crm.account', { method: 'POST', json: { data, ...extra } }), 201)).id;
 
   beforeAll(async () => {
     server = await startServer(backend);
@@ -145,7 +145,7 @@ describe.each(backends())('the record writer on $name', (backend) => {
     const restored = await db().transaction().execute((tx) => updateRecord(tx, gone, { deleted: false }, { action: 'restore', actor, at: new Date() }));
     expect([restored?.after.version, restored?.after.deletedAt]).toEqual([4, null]);
     const events = await db().selectFrom('events').select(['action', 'actor', 'before', 'after']).where('record_id', '=', deal.id).orderBy('id').execute();
-    expect(events.map((e) => [e.action, e.actor, (e.before as Deal | null)?.version ?? null, (e.after as Deal).version])).toEqual([
+    expect(events.map((e) => [e.action, e.actor, (e.before as unknown as Deal | null)?.version ?? null, (e.after as unknown as Deal).version])).toEqual([
       ['create', `user:${rep.userId}`, null, 1],
       ['update', `user:${rep.userId}`, 1, 2],
       ['delete', 'system:test', 2, 3],
