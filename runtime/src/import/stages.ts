@@ -1,7 +1,8 @@
-import { ProcessError, slaTimes, type CompiledProcess, type LoadedEntity } from '@pipewright/core';
+import { ProcessError, type CompiledProcess, type LoadedEntity } from '@pipewright/core';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, StageHistoryTable } from '../db/tables';
 import type { ProcessDefinitions } from '../process/definitions';
+import { stayOf } from '../records/writer';
 import type { PreparedRow } from './rows';
 
 /** The process version imported records of a stageful entity join. */
@@ -62,26 +63,19 @@ export function assignStages(rows: PreparedRow[], p: ImportProcess): void {
 }
 
 /**
- * The default history of imported records: one open stay in the record's stage from `at`, with
- * the stage's SLA deadline (no timers are scheduled: the stuck query reports overdue stays).
+ * The default history of imported records: one open stay in the record's stage from `at`, as the
+ * writer's {@link stayOf} defines a stay (with the stage's SLA deadline; its timers are not
+ * scheduled: the stuck query reports overdue stays).
  *
  * @example
  * ```ts
- * await tx.insertInto('stage_history').values(importStays(rows, p, actor.id, now)).execute();
+ * await importRecords(tx, entity.fullId, records, importStays(rows, p, actor.id, now), options);
  * ```
  */
 export function importStays(rows: readonly PreparedRow[], p: ImportProcess, actor: string, at: Date): Insertable<StageHistoryTable>[] {
+  const type = p.process.definition.entity;
   return rows.map((r) => ({
-    record_id: r.id,
-    record_type: p.process.definition.entity,
-    process_id: p.processId,
-    process_version: p.version,
-    stage: r.stage as string,
-    from_stage: null,
-    transition_id: null,
-    entered_at: at,
-    entered_by: actor,
-    due_at: slaTimes(p.process.stages.get(r.stage as string)?.sla, at)?.dueAt ?? null,
+    ...stayOf({ record: { id: r.id, type }, process: p.process, processId: p.processId, version: p.version, stage: r.stage as string, from: null, transitionId: null, at, actor }).row,
     snapshot: JSON.stringify(r.data),
   }));
 }

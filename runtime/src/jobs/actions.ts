@@ -3,8 +3,9 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
 import type { ActionJob } from '../process/transition';
-import { appendEvent, mergePatch, type RecordStore } from '../records/store';
+import { mergePatch, type RecordStore } from '../records/store';
 import { toView } from '../records/view';
+import { updateRecord } from '../records/writer';
 import { runPluginAction } from './plugin-actions';
 import { notify, recipients } from './recipients';
 import type { PrivateAllowList } from './destination';
@@ -86,9 +87,10 @@ async function runBuiltin(e: ActionEnv, tx: Transaction<Database>, job: ActionJo
   if (a.type === 'core.set_field') {
     const field = String(a.config.field);
     const data = mergePatch(view.data, { [field]: a.config.value ?? null });
-    const row = await tx.updateTable('records').set({ data: JSON.stringify(data), version: record.version + 1, updated_by: PROCESS.id, updated_at: at }).where('id', '=', record.id).returningAll().executeTakeFirstOrThrow();
-    await appendEvent(tx, { record: view, action: 'update', actor: PROCESS, at, before: view, after: toView(row), meta: { action: a.key, type: a.type, transition: job.transition } });
-    return { field, version: row.version };
+    // The record is locked (`for update` above), so the compare-and-set cannot lose.
+    const written = await updateRecord(tx, record, { data }, { action: 'update', actor: PROCESS, at, meta: { action: a.key, type: a.type, transition: job.transition } });
+    if (!written) throw new Error(`record ${record.id} changed while locked for ${a.key}`);
+    return { field, version: written.after.version };
   }
   const users = await recipients(tx, record, a.config.to as Assignee | undefined);
   const n = await notify(tx, users, { kind: 'process', key: a.key, title: renderTemplate(String(a.config.title), view.data), body: typeof a.config.body === 'string' ? renderTemplate(a.config.body, view.data) : null, record: { id: record.id, type: record.type }, data: { transition: job.transition, from: job.from, to: job.to }, at });

@@ -4,7 +4,7 @@ import { systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import type { ProcessDefinitions } from '../process/definitions';
 import type { SlaJob } from '../process/history';
-import { appendEvent } from '../records/store';
+import { appendEvent } from '../records/writer';
 import { toView } from '../records/view';
 import { notify, recipients } from './recipients';
 

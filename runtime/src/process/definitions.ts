@@ -2,7 +2,7 @@ import { CompiledProcess, PipewrightError, checkProcess, compileProcess, invalid
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
-import { appendEvent } from '../records/store';
+import { appendEvent } from '../records/writer';
 import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
 import type { ProcessSummary } from '@pipewright/core/api';
 import { isoTime } from '../db/time';

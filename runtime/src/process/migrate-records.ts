@@ -5,10 +5,9 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
-import { appendEvent } from '../records/store';
 import { toView } from '../records/view';
+import { migrateRecord } from '../records/writer';
 import type { ProcessDefinitions } from './definitions';
-import { closeStay, openStay } from './history';
 
 /** A version migration request. */
 export interface MigrationRequest {
@@ -61,13 +60,8 @@ export async function migrateRecords(db: Kysely<Database>, definitions: ProcessD
           remaining++;
           continue;
         }
-        const at = now();
-        const updated = await tx.updateTable('records').set({ stage: fate.toStage, process_version: r.toVersion, version: row.version + 1, updated_by: r.actor.id, updated_at: at }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        if (fate.toStage !== row.stage) {
-          await closeStay(tx, row.id, at, r.actor.id);
-          await openStay(tx, queue, { record: { id: row.id, type: row.type }, process: to, processId: r.processId, version: r.toVersion, stage: fate.toStage, from: row.stage, transitionId: null, at, actor: r.actor.id, snapshot: view.data });
-        }
-        await appendEvent(tx, { record: view, action: 'process.migrate', actor: r.actor, at, before: view, after: toView(updated), meta: { process: r.processId, fromVersion: r.fromVersion, toVersion: r.toVersion, fromStage: row.stage, toStage: fate.toStage } });
+        const meta = { process: r.processId, fromVersion: r.fromVersion, toVersion: r.toVersion, fromStage: row.stage, toStage: fate.toStage };
+        await migrateRecord(tx, queue, row, { process: to, processId: r.processId, version: r.toVersion, stage: fate.toStage }, { actor: r.actor, at: now(), meta });
         moved++;
       }
       return rows;

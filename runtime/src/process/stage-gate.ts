@@ -3,14 +3,13 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
 import type { StageGate, StageStart } from '../records/store';
-import type { RecordView } from '../records/view';
 import type { ProcessDefinitions } from './definitions';
-import { openStay } from './history';
 
 /**
  * Where the process decides for the record store: a new record of a stageful entity starts in
  * the start stage of a published process version (the entity's default process unless one is
- * named), with its first stay opened (and SLA timers) in the create's transaction; an edit may
+ * named), and the record writer opens its first stay (and SLA timers on this gate's queue) in the
+ * create's transaction; an edit may
  * not change the fields the record's stage locks. `stage` is never a free field: only
  * transitions (and the admin-only importer and migrations) move a record.
  *
@@ -48,12 +47,7 @@ export class ProcessStageGate implements StageGate {
     if (unmet) {
       throw new ProcessError({ code: 'process.requirements-unmet', message: `To start in "${compiled.stage(start).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: start, fields: unmet.fields, schema: unmet.schema } });
     }
-    return { processId: latest.id, version: latest.version, stage: start };
-  }
-
-  async enter(tx: Transaction<Database>, record: RecordView, start: StageStart, actor: string): Promise<void> {
-    const process = await this.definitions.version(start.processId, start.version, tx);
-    await openStay(tx, this.queue, { record: { id: record.id, type: record.type }, process, processId: start.processId, version: start.version, stage: start.stage, from: null, transitionId: null, at: new Date(record.createdAt), actor, snapshot: record.data });
+    return { processId: latest.id, version: latest.version, stage: start, process: compiled };
   }
 
   async locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }> {

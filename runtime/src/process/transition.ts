@@ -1,16 +1,17 @@
-import { NotFoundError, ProcessError, ValidationError, assertValidBody, lockedChanges, type Move, type Registry } from '@pipewright/core';
+import { NotFoundError, ProcessError, assertValidBody, lockedChanges, type Move, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
 import { PREPARE_SQL } from '../db/database';
 import type { Database, RecordTable } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
-import { isUuid, lockedFields, mergePatch, type RecordStore } from '../records/store';
+import { checkReferences, isUuid } from '../records/references';
+import { lockedFields, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
+import { writeTransition } from '../records/writer';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
 import { RecordCache } from './record-cache';
-import { writeTransition } from './write';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, claimKey, storeResponse, type StoredResponse } from './idempotency';
 
 /** What a client asks for: the target stage, optionally which transition, and fields to set on the way. */
@@ -161,7 +162,7 @@ export class TransitionService {
     // An unchanged body was valid when it was written; a patched one is checked like an edit.
     if (r.data) {
       assertValidBody(entity, data);
-      await this.#checkReferences(db, r.type, r.data, r.principal);
+      await checkReferences(db, (type, by, q) => this.store.visible(type, by, q), entity, r.data, {}, r.principal);
     }
     compiled.stage(r.to);
     const from = row.stage;
@@ -219,17 +220,6 @@ export class TransitionService {
     const latest = await this.definitions.latest({ entity: r.type, ...(r.process ? { process: r.process } : {}) }, tx);
     if (!latest) throw new ProcessError({ code: 'process.none-published', status: 409, message: r.process ? `Process "${r.process}" has no published version for ${r.type}.` : `No process is published for ${r.type}; an admin must publish one.` });
     return latest;
-  }
-
-  async #checkReferences(tx: Kysely<Database> | Transaction<Database>, type: string, patch: Record<string, unknown>, p: Principal): Promise<void> {
-    const problems: { pointer: string; message: string; code: string }[] = [];
-    for (const [field, ref] of Object.entries(this.registry.entity(type).references ?? {})) {
-      const v = patch[field];
-      if (typeof v !== 'string') continue;
-      const hit = isUuid(v) ? await this.store.visible(ref.entity, p, tx).select('id').where('id', '=', v).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
-      if (!hit) problems.push({ pointer: `/data/${field}`, message: `no ${ref.entity} record with id "${v}"`, code: 'unknown-reference' });
-    }
-    if (problems.length) throw new ValidationError({ code: 'record.unknown-reference', message: 'The record refers to things that do not exist.', details: problems });
   }
 }
 

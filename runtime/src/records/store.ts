@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, type LoadedEntity, type Registry } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, type CompiledProcess, type LoadedEntity, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
+import type { JobQueue } from '../jobs/queue';
 import { AccessPolicy } from './access';
+import { checkReferences, isUuid, type VisibleRecords } from './references';
 import { listStageColumn, STAGE_ENTRY_SORT } from './stage-column';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
 import { uniqueProblem } from './unique';
 import { toView, type RecordView } from './view';
+import { insertRecord, updateRecord, type Actor } from './writer';
 
-/**
- * Who a change is recorded as (the event `actor`). The store's methods take the request's
- * {@link Principal}; a bare actor is accepted only as `system:<name>` (unrestricted).
- */
-export interface Actor {
-  id: string;
-}
+// Who a change is recorded as (the event `actor`): the store's methods take the request's
+// Principal; a bare actor is accepted only as `system:<name>` (unrestricted). The writer owns
+// the type and `appendEvent` (ADR 016); they stay exported here for existing importers.
+export type { Actor } from './writer';
+export { appendEvent } from './writer';
+export { isUuid } from './references';
 
 export interface CreateInput {
   data: Record<string, unknown>;
@@ -43,23 +45,23 @@ export interface ListResult {
   total?: number;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /** Where a new record of a stageful entity starts: a published process version and its start stage. */
 export interface StageStart {
   processId: string;
   version: number;
   stage: string;
+  /** The compiled version (its start stage's SLA decides the first stay's deadline and timers). */
+  process: CompiledProcess;
 }
 
 /**
  * What the record store asks the process runtime (a port, so records do not depend on
- * processes): where a new stageful record starts, opening its first stay, and which locked
- * fields an edit would change.
+ * processes): where a new stageful record starts (the writer opens its first stay, with SLA
+ * timers on the gate's queue), and which locked fields an edit would change.
  */
 export interface StageGate {
+  readonly queue: JobQueue | null;
   start(tx: Transaction<Database>, entity: LoadedEntity, request: { process?: string; stage?: string | null }, data: Record<string, unknown>): Promise<StageStart>;
-  enter(tx: Transaction<Database>, record: RecordView, start: StageStart, actor: string): Promise<void>;
   locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }>;
 }
 
@@ -131,6 +133,8 @@ export class RecordStore {
   stages: StageGate | null = null;
   /** Set by the plugin host when a plugin hooks writes of some entity. */
   hooks: WriteHooks | null = null;
+  /** {@link visible} as a function, for the reference check. */
+  readonly #visible: VisibleRecords = (type, by, db) => this.visible(type, by, db);
 
   constructor(
     readonly db: Kysely<Database>,
@@ -179,33 +183,13 @@ export class RecordStore {
       // A record defaults to its owner's unit; the acting user's own unit is already known.
       const orgUnit =
         input.orgUnit !== undefined ? input.orgUnit : owner && owner === actor.userId ? actor.orgUnitId : owner ? ((await tx.selectFrom('users').select('org_unit_id').where('id', '=', owner).executeTakeFirst())?.org_unit_id ?? null) : null;
-      await this.checkReferences(tx, entity, data, { owner, orgUnit }, actor);
+      await checkReferences(tx, this.#visible, entity, data, { owner, orgUnit }, actor);
       await this.access.assertAssignable(tx, actor, { owner, orgUnit });
-      const start = entity.stageful ? await this.#stageGate().start(tx, entity, { ...(input.process ? { process: input.process } : {}), ...(input.stage !== undefined ? { stage: input.stage } : {}) }, data) : null;
-      const now = this.now();
-      const row = await tx
-        .insertInto('records')
-        .values({
-          id: input.id ?? randomUUID(),
-          type,
-          owner_id: owner,
-          org_unit_id: orgUnit,
-          stage: start?.stage ?? null,
-          process_id: start?.processId ?? null,
-          process_version: start?.version ?? null,
-          version: 1,
-          data: JSON.stringify(data),
-          created_by: actor.id,
-          updated_by: actor.id,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const view = toView(row);
+      const gate = entity.stageful ? this.#stageGate() : null;
+      const start = gate ? await gate.start(tx, entity, { ...(input.process ? { process: input.process } : {}), ...(input.stage !== undefined ? { stage: input.stage } : {}) }, data) : null;
+      const view = await insertRecord(tx, { id: input.id ?? randomUUID(), type, owner, orgUnit, data, start: start && gate ? { ...start, queue: gate.queue } : null }, { actor, at: this.now() });
+      // Written first, then judged: the policy reads the stored row (the transaction rolls back).
       if (!(await this.access.holds(tx, view.id, this.access.edit(actor)))) throw forbidden('You cannot create a record you would not be allowed to edit.');
-      if (start) await this.#stageGate().enter(tx, view, start, actor.id);
-      await appendEvent(tx, { record: view, action: 'create', actor, at: now, before: null, after: view });
       if (hooked) await hooked.afterChange(tx, { operation: 'create', type, before: null, data, actor, after: view });
       return view;
     };
@@ -274,29 +258,16 @@ export class RecordStore {
         const locked = await this.#stageGate().locked(tx, { processId: current.process_id, version: current.process_version, stage: current.stage }, before.data, data);
         if (locked.fields.length > 0) throw lockedFields(locked.label, locked.fields);
       }
-      await this.checkReferences(tx, entity, hooked ? data : (patch.data ?? {}), patch, actor);
+      await checkReferences(tx, this.#visible, entity, hooked ? data : (patch.data ?? {}), patch, actor);
       const changed = { owner: patch.owner !== undefined && patch.owner !== current.owner_id, orgUnit: patch.orgUnit !== undefined && patch.orgUnit !== current.org_unit_id };
       await this.access.assertMayReassign(tx, actor, current, changed);
       await this.access.assertAssignable(tx, actor, { ...(changed.owner ? { owner: patch.owner } : {}), ...(changed.orgUnit ? { orgUnit: patch.orgUnit } : {}) });
-      const now = this.now();
-      const row = await tx
-        .updateTable('records')
-        .set({
-          data: JSON.stringify(data),
-          owner_id: patch.owner === undefined ? current.owner_id : patch.owner,
-          org_unit_id: patch.orgUnit === undefined ? current.org_unit_id : patch.orgUnit,
-          version: current.version + 1,
-          updated_by: actor.id,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const after = toView(row);
+      const written = await updateRecord(tx, current, { data, ...(patch.owner !== undefined ? { owner: patch.owner } : {}), ...(patch.orgUnit !== undefined ? { orgUnit: patch.orgUnit } : {}) }, { action: 'update', actor, at: this.now() });
+      // The row is locked, so the compare-and-set cannot lose; a null would be a broken lock.
+      if (!written) throw stale(current.version + 1, expectedVersion);
       if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden('This change would take the record out of your reach.');
-      await appendEvent(tx, { record: after, action: 'update', actor, at: now, before, after });
-      if (hooked) await hooked.afterChange(tx, { operation: 'update', type, before, data, actor, after });
-      return after;
+      if (hooked) await hooked.afterChange(tx, { operation: 'update', type, before, data, actor, after: written.after });
+      return written.after;
     };
     if (trx) return run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted)));
     return this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted, this.findVisible(type, actor, id))));
@@ -323,17 +294,10 @@ export class RecordStore {
       if (expectedVersion !== undefined && current.version !== expectedVersion) throw stale(current.version, expectedVersion);
       const before = toView(current);
       if (hooked) await hooked.validate(tx, { operation: 'delete', type, before, data: before.data, actor });
-      const now = this.now();
-      const row = await tx
-        .updateTable('records')
-        .set({ deleted_at: now, version: current.version + 1, updated_by: actor.id, updated_at: now })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const after = toView(row);
-      await appendEvent(tx, { record: after, action: 'delete', actor, at: now, before, after });
-      if (hooked) await hooked.afterChange(tx, { operation: 'delete', type, before, data: before.data, actor, after });
-      return after;
+      const written = await updateRecord(tx, current, { deleted: true }, { action: 'delete', actor, at: this.now() });
+      if (!written) throw stale(current.version + 1, expectedVersion ?? current.version);
+      if (hooked) await hooked.afterChange(tx, { operation: 'delete', type, before, data: before.data, actor, after: written.after });
+      return written.after;
     };
     return trx ? run(trx) : this.db.transaction().execute(run);
   }
@@ -350,59 +314,7 @@ export class RecordStore {
     if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden(`You can see this ${type} record but not change it.`);
     return row;
   }
-
-  /** Reference fields must name live records of the referenced entity the principal sees; users and units must exist. */
-  private async checkReferences(tx: Transaction<Database>, entity: LoadedEntity, data: Record<string, unknown>, sys: { owner?: string | null; orgUnit?: string | null }, actor: Principal): Promise<void> {
-    const problems: { pointer: string; message: string; code: string }[] = [];
-    for (const [field, ref] of Object.entries(entity.references ?? {})) {
-      const value = data[field];
-      if (typeof value !== 'string') continue;
-      const hit = isUuid(value) ? await this.visible(ref.entity, actor, tx).select('id').where('id', '=', value).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
-      if (!hit) problems.push({ pointer: `/data/${field}`, message: `no ${ref.entity} record with id "${value}"`, code: 'unknown-reference' });
-    }
-    // The acting user and their unit exist (the principal was loaded from them); others are looked up.
-    if (sys.owner && sys.owner !== actor.userId) {
-      const u = await tx.selectFrom('users').select('id').where('id', '=', sys.owner).executeTakeFirst();
-      if (!u) problems.push({ pointer: '/owner', message: `no user "${sys.owner}"`, code: 'unknown-reference' });
-    }
-    if (sys.orgUnit && sys.orgUnit !== actor.orgUnitId) {
-      const u = await tx.selectFrom('org_units').select('id').where('id', '=', sys.orgUnit).executeTakeFirst();
-      if (!u) problems.push({ pointer: '/orgUnit', message: `no org unit "${sys.orgUnit}"`, code: 'unknown-reference' });
-    }
-    if (problems.length) throw new ValidationError({ code: 'record.unknown-reference', message: 'The record refers to things that do not exist.', details: problems });
-  }
 }
-
-/**
- * Appends one event in the caller's transaction.
- *
- * @example
- * ```ts
- * await appendEvent(tx, { record, action: 'update', actor, at: new Date(), before, after });
- * ```
- */
-export async function appendEvent(
-  tx: Db,
-  e: { record: { id: string; type: string } | null; recordType?: string; subject?: string; action: string; actor: Actor; at: Date; before: unknown; after: unknown; meta?: unknown },
-): Promise<void> {
-  await tx
-    .insertInto('events')
-    .values({
-      record_id: e.record?.id ?? null,
-      record_type: e.record?.type ?? e.recordType ?? 'system',
-      action: e.action,
-      actor: e.actor.id,
-      at: e.at,
-      before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
-      after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
-      meta: e.meta === undefined ? null : JSON.stringify(e.meta),
-      subject: e.subject ?? null,
-    })
-    .execute();
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);
 
 function notFound(type: string, id: string): NotFoundError {
   return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toView } from '../../src/records/view';
-import { writeTransition } from '../../src/process/write';
+import { writeTransition } from '../../src/records/writer';
 import { backends, startServer, type TestServer } from '../harness';
 import { expectJson, legacyDeal, move, publish } from './helpers';
 
