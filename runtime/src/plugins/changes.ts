@@ -5,6 +5,7 @@ import { systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import type { ProcessDefinitions } from '../process/definitions';
 import { appendEvent } from '../records/store';
+import { updateRecord } from '../records/writer';
 import { toView } from '../records/view';
 
 /** What a start noticed about plugin documents that changed since the previous start. */
@@ -117,7 +118,6 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
       const properties = ((doc.schema as { properties?: unknown }).properties ?? {}) as Record<string, { default?: unknown }>;
       for (const field of requiredOf(doc.schema)) {
         if (oldRequired.has(field) || !Object.hasOwn(properties[field] ?? {}, 'default')) continue;
-        const value = JSON.stringify(properties[field]?.default);
         const at = now();
         const rows = await tx
           .selectFrom('records')
@@ -128,13 +128,9 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
           .forUpdate()
           .execute();
         for (const row of rows) {
-          const updated = await tx
-            .updateTable('records')
-            .set({ data: sql`jsonb_set(data, array[${field}]::text[], ${value}::jsonb)`, version: row.version + 1, updated_at: at, updated_by: ACTOR.id })
-            .where('id', '=', row.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await appendEvent(tx, { record: { id: row.id, type }, action: 'entity.migrate', actor: ACTOR, at, before: toView(row), after: toView(updated), meta: { field, default: properties[field]?.default } });
+          const data = { ...toView(row).data, [field]: properties[field]?.default };
+          // The row is locked (for update), so the writer's compare-and-set cannot lose.
+          await updateRecord(tx, row, { data }, { action: 'entity.migrate', actor: ACTOR, at, meta: { field, default: properties[field]?.default } });
         }
         report.filled.push({ field, records: rows.length });
         log(`plugin ${entity.plugin}: entity ${type} now requires "${field}": filled its default in ${rows.length} record(s)`);
