@@ -9,6 +9,7 @@
  */
 import type * as ReactNamespace from 'react';
 import type { ComponentType, ReactNode } from 'react';
+import type { RecordView } from '@pipewright/core/api';
 
 /** The React module of the host studio (one instance for the host and every plugin). */
 export type HostReact = typeof ReactNamespace;
@@ -42,22 +43,8 @@ export interface StudioEntity {
   stageLabels?: Readonly<Record<string, string>>;
 }
 
-/** A record as the API shows it. */
-export interface StudioRecord {
-  id: string;
-  type: string;
-  version: number;
-  owner: string | null;
-  orgUnit: string | null;
-  stage: string | null;
-  process: { id: string; version: number } | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string;
-  updatedBy: string;
-  deletedAt: string | null;
-}
+/** A record as the API shows it (the wire type of `@pipewright/core/api`). */
+export type StudioRecord = RecordView;
 
 /** Which entities a record panel or action is for: entity ids, or a test on the entity. */
 export type EntityMatch = readonly string[] | ((entity: StudioEntity, catalogue: ReadonlyMap<string, StudioEntity>) => boolean);
