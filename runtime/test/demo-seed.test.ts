@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { seedDemo, type SeedReport } from '../src/demo/seed';
@@ -10,12 +11,32 @@ import { backends, startServer, type TestServer } from './harness';
 describe.each(backends())('demo seed from the real data set on $name', (backend) => {
   let server: TestServer;
   let report: SeedReport;
+  /** On PostgreSQL, what a second runtime seeding the same empty database at the same moment reported. */
+  let twinReport: SeedReport | undefined;
   const progress: string[] = [];
   beforeAll(async () => {
     server = await startServer(backend);
-    report = await seedDemo(server.platform, (l) => progress.push(l));
+    if (backend.url) {
+      // Two runtimes started together on an empty database both find no org: one seeds, the
+      // other waits for it and then finds the org there (no duplicate-key crash).
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(server.platform.database.db);
+      const twin = await createPlatform(loadConfig({ DATABASE_URL: backend.url, PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_DEMO_SHIFT_YEARS: '0' }), { schema: rows[0]?.schema as string, log: () => {} });
+      try {
+        const both = await Promise.all([seedDemo(server.platform, (l) => progress.push(l)), seedDemo(twin, (l) => progress.push(l))]);
+        // Whichever took the lock first seeded; the tests below read its report.
+        [report, twinReport] = both[0].seeded ? both : [both[1], both[0]];
+      } finally {
+        await twin.close();
+      }
+    } else {
+      report = await seedDemo(server.platform, (l) => progress.push(l));
+    }
   }, 180_000);
   afterAll(() => server?.close());
+
+  if (backend.url) it('seeds once when two runtimes seed the same empty database at once', () => {
+    expect([report.seeded, twinReport?.seeded]).toEqual([true, false]);
+  });
 
   it('accounts for every row of every file', () => {
     const byEntity = Object.fromEntries(report.imports.map((r) => [r.entity, r]));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { withSchemaLock } from '../db/migration-lock';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
 import { analyzeDemoHistory, demoHistory, publishDemoProcess } from '../process/demo';
@@ -37,6 +38,14 @@ const DEAL_DATES = ['engage_date', 'close_date'];
  * ```
  */
 export async function seedDemo(platform: Platform, log: (line: string) => void = () => {}): Promise<SeedReport> {
+  // Runtimes started together on an empty PostgreSQL database would each find no org and seed
+  // it (the second one failing on a duplicate org unit): one seeds under a cross-process lock,
+  // the others wait and then find the org there. PGlite has one process (data-dir lock).
+  if (platform.database.backend !== 'postgres') return seedUnlocked(platform, log);
+  return withSchemaLock(platform.database.db as Kysely<unknown>, 'demo-seed', () => seedUnlocked(platform, log), log);
+}
+
+async function seedUnlocked(platform: Platform, log: (line: string) => void): Promise<SeedReport> {
   const db = platform.database.db;
   const existing = await db.selectFrom('org_units').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   if (existing.n > 0) return { seeded: false, units: 0, users: 0, agentsWithoutDeals: [], imports: [], shiftedYears: 0 };

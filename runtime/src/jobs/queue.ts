@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { CompiledQuery, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database';
+import { withSchemaLock } from '../db/migration-lock';
 import type { Database } from '../db/tables';
 
 /**
@@ -139,6 +140,8 @@ export class JobQueue {
     readonly options: QueueOptions,
     /** PostgreSQL schema of pg-boss's tables. */
     readonly schema: string,
+    /** The platform's database (for the queue-creation lock). */
+    private readonly database: DatabaseHandle,
   ) {}
 
   static async open(database: DatabaseHandle, o: QueueOptions & { schema: string; url?: string }): Promise<JobQueue> {
@@ -161,11 +164,38 @@ export class JobQueue {
       // Connection hiccups of pg-boss's own pool; it retries. Handler failures are recorded per job.
     });
     await boss.start();
-    await boss.createQueue(QUEUES.actions);
-    await boss.createQueue(QUEUES.sla);
-    await boss.createQueue(QUEUES.maintenance, { name: QUEUES.maintenance, policy: 'stately' });
+    const queue = new JobQueue(boss, o, o.schema, database);
+    await queue.ensureQueues([{ name: QUEUES.actions }, { name: QUEUES.sla }, { name: QUEUES.maintenance, policy: 'stately' }]);
     await boss.schedule(QUEUES.maintenance, MAINTENANCE_CRON, { task: 'sweep' } satisfies MaintenanceJob);
-    return new JobQueue(boss, o, o.schema);
+    return queue;
+  }
+
+  /**
+   * Creates the queues that do not exist yet, one process at a time. pg-boss 10's
+   * `createQueue` takes no lock: two processes creating the same queue at once deadlock inside
+   * its `create_queue` function (one waits on the other's `queue` row, the other on the `queue`
+   * table for the partition's foreign key), and runtimes starting together on an empty
+   * database did exactly that. The queues are created under a cross-process advisory lock
+   * (taken by polling, as the migration lock: a waiting process holds nothing), and a process
+   * that gets the lock after another first finds the queues there.
+   *
+   * @example
+   * ```ts
+   * await queue.ensureQueues([{ name: 'pwp_acme__digest' }, { name: 'pw_maintenance', policy: 'stately' }]);
+   * ```
+   */
+  async ensureQueues(queues: readonly { name: string; policy?: 'standard' | 'stately' }[]): Promise<void> {
+    const missing = async () => {
+      const existing = new Set((await this.boss.getQueues()).map((q) => q.name));
+      return queues.filter((q) => !existing.has(q.name));
+    };
+    const create = async () => {
+      for (const q of await missing()) await this.boss.createQueue(q.name, { name: q.name, ...(q.policy ? { policy: q.policy } : {}) });
+    };
+    if (!(await missing()).length) return;
+    // PGlite has one process (the data-dir lock) and one connection, which the lock would pin.
+    if (this.database.backend !== 'postgres') return create();
+    await withSchemaLock(this.database.db as Kysely<unknown>, `pg-boss queues:${this.schema}`, create);
   }
 
   /** Sends a job (platform queues, and plugin job kinds: `pwp_<plugin>__<kind>`), inside the caller's transaction when `db` is given. */

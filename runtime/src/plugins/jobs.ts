@@ -36,9 +36,9 @@ export interface PluginJobData {
  */
 export async function syncPluginQueues(queue: JobQueue, registry: Registry): Promise<void> {
   const declared = new Set<string>();
+  await queue.ensureQueues(registry.plugins.flatMap((p) => Object.keys(p.runtime?.jobs ?? {}).map((kind) => ({ name: pluginQueue(p.manifest.id, kind) }))));
   for (const p of registry.plugins) {
     const id = p.manifest.id;
-    for (const kind of Object.keys(p.runtime?.jobs ?? {})) await queue.boss.createQueue(pluginQueue(id, kind));
     for (const [kind, s] of Object.entries(p.runtime?.schedules ?? {})) {
       const name = pluginQueue(id, kind);
       declared.add(name);
