@@ -150,4 +150,6 @@ describe.each(backends())('sign-in limits on $name', (backend) => {
       { action: 'auth.unlock', actor: 'system:cli-unlock', subject: 'address:127.0.0.6' },
     ]);
   });
-});
+  // A test may first wait up to 60 s for the next fixed window (awayFromWindowEdge), then signs
+  // in several times at a real scrypt cost: the default 60 s timeout fails it near a quarter hour.
+}, 180_000);
