@@ -69,6 +69,8 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'analytics.stuck.reason': 'Why',
       'analytics.reason.sla': 'SLA overdue',
       'analytics.reason.p75': 'Beyond 75th percentile ({{days}})',
+      'analytics.processName.new_business': 'New business',
+      'analytics.processName.renewal': 'Renewal',
     },
   },
   'zh-CN': {
@@ -138,6 +140,8 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'analytics.stuck.reason': '原因',
       'analytics.reason.sla': '超出SLA',
       'analytics.reason.p75': '超过第75百分位（{{days}}）',
+      'analytics.processName.new_business': '新业务',
+      'analytics.processName.renewal': '续约',
     },
   },
 };

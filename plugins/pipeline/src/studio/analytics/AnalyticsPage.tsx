@@ -1,6 +1,6 @@
 import type { StudioHost } from '@pipewright/studio/plugin-api';
 import type { ChartText } from './chart-options';
-import { funnelModel, funnelRequest, readQuery, timeInStageModel, writeQuery, type AnalyticsQuery, type FunnelAnswer, type StageTime, type StuckRecord } from './model';
+import { funnelModel, funnelRequest, readQuery, timeInStageModel, writeQuery, type AnalyticsQuery, type FunnelAnswer, type ProcessStage, type StageTime, type StuckRecord } from './model';
 import { analyticsSections } from './sections';
 import { loadHook } from './use-load';
 
@@ -45,8 +45,17 @@ export function analyticsPage(host: StudioHost) {
 
     const processes = useLoad('processes', (signal) => api.request<{ items: ProcessSummary[] }>('GET', '/api/processes', { signal }).then((r) => r.items.filter((p) => p.latestVersion !== null)));
     const listed = processes.state === 'ok' ? processes.data : [];
-    const entityId = listed.find((p) => p.id === query.process)?.entity ?? 'pipeline.deal';
+    const summary = listed.find((x) => x.id === query.process);
+    const entityId = summary?.entity ?? 'pipeline.deal';
     const entity = byId.get(entityId);
+    const processLabel = (x: ProcessSummary) => {
+      const key = `analytics.processName.${x.id}`;
+      const label = t(key);
+      return label === key ? x.label : label;
+    };
+    // the stages of the latest published version, in order (also when the funnel query fails)
+    const versionPath = summary?.latestVersion ? `/api/processes/${encodeURIComponent(summary.id)}/versions/${summary.latestVersion}` : '';
+    const version = useLoad(versionPath, (signal) => (versionPath ? api.request<{ definition: { stages: ProcessStage[] } }>('GET', versionPath, { signal }).then((r) => r.definition.stages) : Promise.resolve([])));
 
     const funnelBody = funnelRequest(query);
     const funnel = useLoad(JSON.stringify(funnelBody), (signal) => api.request<FunnelAnswer>('POST', '/api/metrics/funnel', { json: funnelBody, signal }));
@@ -54,7 +63,7 @@ export function analyticsPage(host: StudioHost) {
     const times = useLoad(`time|${query.process}`, (signal) => api.request<{ stages: StageTime[] }>('GET', `/api/pipeline/time-in-stage?process=${p}`, { signal }));
     const stuck = useLoad(`stuck|${query.process}`, (signal) => api.request<{ items: StuckRecord[] }>('GET', `/api/pipeline/stuck?process=${p}&limit=${STUCK_LIMIT}`, { signal }));
 
-    const processStages = funnel.state === 'ok' ? funnel.data.stages : [];
+    const processStages = version.state === 'ok' && version.data.length ? version.data : funnel.state === 'ok' ? funnel.data.stages : [];
     const text: ChartText = {
       stage: (id) => entity?.stageLabels?.[id] ?? processStages.find((s) => s.id === id)?.label ?? id,
       group: (key) => (key === null || key === '' ? t('analytics.none') : (entity?.fields.find((f) => f.name === query.split)?.enumLabels?.[key] ?? key)),
@@ -74,35 +83,37 @@ export function analyticsPage(host: StudioHost) {
         <div className="page-head">
           <h1>{t('analytics.title')}</h1>
         </div>
-        <form className="panel filter-form analytics-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('analytics.filters')}>
-          <label>
-            {t('analytics.process')}{' '}
-            <select value={query.process} onChange={(e) => set({ process: e.target.value })}>
-              {!listed.some((x) => x.id === query.process) && <option value={query.process}>{query.process}</option>}
-              {listed.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.label}
-                </option>
-              ))}
-            </select>
-          </label>{' '}
-          <label>
-            {t('analytics.from')} <input type="date" value={query.from} onChange={(e) => set({ from: e.target.value })} />
-          </label>{' '}
-          <label>
-            {t('analytics.to')} <input type="date" value={query.to} onChange={(e) => set({ to: e.target.value })} />
-          </label>{' '}
-          <label>
-            {t('analytics.split')}{' '}
-            <select value={query.split} onChange={(e) => set({ split: e.target.value })}>
-              <option value="">{t('analytics.noSplit')}</option>
-              {SPLITS.map((d) => (
-                <option key={d} value={d}>
-                  {t(`analytics.dim.${d}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+        <form className="panel" onSubmit={(e) => e.preventDefault()} aria-label={t('analytics.filters')}>
+          <div className="filter-form">
+            <label>
+              {t('analytics.process')}{' '}
+              <select value={query.process} onChange={(e) => set({ process: e.target.value })}>
+                {!listed.some((x) => x.id === query.process) && <option value={query.process}>{query.process}</option>}
+                {listed.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {processLabel(x)}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <label>
+              {t('analytics.from')} <input type="date" value={query.from} onChange={(e) => set({ from: e.target.value })} />
+            </label>{' '}
+            <label>
+              {t('analytics.to')} <input type="date" value={query.to} onChange={(e) => set({ to: e.target.value })} />
+            </label>{' '}
+            <label>
+              {t('analytics.split')}{' '}
+              <select value={query.split} onChange={(e) => set({ split: e.target.value })}>
+                <option value="">{t('analytics.noSplit')}</option>
+                {SPLITS.map((d) => (
+                  <option key={d} value={d}>
+                    {t(`analytics.dim.${d}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
           <p className="muted">{t('analytics.periodHelp')}</p>
         </form>
         <FunnelSection load={funnelView} text={text} split={query.split} splitLabel={splitLabel} t={t} language={language} />

@@ -20,7 +20,7 @@ const tooltipRow = (marker: unknown, name: string, value: string) => `${String(m
 /**
  * The conversion chart's ECharts option. Without a split: records that entered each stage as
  * bars (left axis) and the two rates as lines on a percent axis (right), each named in the
- * legend. With a split: the records that entered each stage per value of the split (the first
+ * legend (not drawn at won and lost stages, where they are 100% and 0% by definition). With a split: the records that entered each stage per value of the split (the first
  * {@link MAX_CHART_GROUPS} by records entered).
  *
  * @example
@@ -58,8 +58,9 @@ export function funnelChartOption(model: FunnelModel, text: ChartText, locale: s
     ],
     series: [
       { type: 'bar', name: text.entered, data: model.total.map((s) => s.entered), barMaxWidth: 56, label: { show: true, position: 'top', formatter: (p: { value: number }) => formatCount(p.value, locale) } },
-      { type: 'line', name: text.wonPerEntered, yAxisIndex: 1, data: model.total.map((s) => s.wonPerEntered), symbolSize: 8 },
-      { type: 'line', name: text.wonPerClosed, yAxisIndex: 1, data: model.total.map((s) => s.wonPerClosed), symbolSize: 8, lineStyle: { type: 'dashed' } },
+      // won and lost stages convert at 100% and 0% by definition: no point drawn there
+      { type: 'line', name: text.wonPerEntered, yAxisIndex: 1, data: model.total.map((s) => (model.terminal.includes(s.stage) ? null : s.wonPerEntered)), symbolSize: 8 },
+      { type: 'line', name: text.wonPerClosed, yAxisIndex: 1, data: model.total.map((s) => (model.terminal.includes(s.stage) ? null : s.wonPerClosed)), symbolSize: 8, lineStyle: { type: 'dashed' } },
     ],
   };
 }

@@ -100,11 +100,14 @@ describe('chart options', () => {
   type Series = { type: string; name: string; data: (number | null)[]; yAxisIndex?: number };
 
   it('draws entered as bars and both rates as labelled lines on a percent axis without a split', () => {
-    const m = funnelModel(answer([{ stage: 'prospecting', entered: 10, won: 3, lost: 2 }]), null);
+    const m = funnelModel(answer([{ stage: 'prospecting', entered: 10, won: 3, lost: 2 }, { stage: 'won', entered: 3, won: 3, lost: 0 }]), null);
+    expect(m.terminal).toEqual(['won', 'lost']);
     const o = funnelChartOption(m, text, 'en', false) as { xAxis: { data: string[] }; series: Series[]; yAxis: { max?: number; axisLabel: { formatter(v: number): string } }[] };
     expect(o.xAxis.data).toEqual(['S:prospecting', 'S:engaging', 'S:won', 'S:lost']);
     expect(o.series.map((s) => [s.type, s.name, s.yAxisIndex ?? 0])).toEqual([['bar', 'Entered', 0], ['line', 'Won / entered', 1], ['line', 'Won / closed', 1]]);
-    expect(o.series[0]?.data).toEqual([10, 0, 0, 0]);
+    expect(o.series[0]?.data).toEqual([10, 0, 3, 0]);
+    // no rate drawn at the won stage (100% by definition) nor where nothing entered
+    expect(o.series[1]?.data).toEqual([0.3, null, null, null]);
     expect(o.series[2]?.data).toEqual([0.6, null, null, null]);
     expect(o.yAxis[1]?.max).toBe(1);
     expect(o.yAxis[1]?.axisLabel.formatter(0.5)).toBe('50%');

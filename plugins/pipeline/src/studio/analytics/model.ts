@@ -44,6 +44,8 @@ export interface FunnelModel {
   groups: FunnelGroup[];
   /** Per stage, summed over the groups (each record has one value of a dimension). */
   total: StageConversion[];
+  /** Won and lost stages: their rates are 100% and 0% by definition. */
+  terminal: string[];
 }
 
 const rate = (n: number, d: number): number | null => (d > 0 ? n / d : null);
@@ -100,7 +102,8 @@ export function funnelModel(answer: FunnelAnswer, split: string | null): FunnelM
     }
     return conversion(s, entered, won, lost);
   });
-  return { stages, groups, total };
+  const terminal = answer.stages.filter((s) => s.kind === 'won' || s.kind === 'lost').map((s) => s.id);
+  return { stages, groups, total, terminal };
 }
 
 /**
