@@ -231,6 +231,12 @@ export interface HostUi {
   formatValue(field: StudioField | undefined, value: unknown, language: string): string;
   /** A record's display title (its title field, else a short id). */
   recordTitle(entity: StudioEntity | undefined, data: Record<string, unknown>, id: string): string;
+  /**
+   * An Apache ECharts chart, as the studio's dashboards draw them (bar, line and funnel series,
+   * grid, tooltip and legend, on canvas; the library loads on first use). `option` is an ECharts
+   * option object; `label` names the chart for screen readers.
+   */
+  Chart: ComponentType<{ option: Record<string, unknown>; label: string; testId?: string }>;
 }
 
 /** What the studio hands a plugin's `setup`. */

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api, request } from '../api/client';
 import { useEntities } from '../app/entities-context';
+import { EChart } from '../dashboards/EChart';
 import { formatValue, recordTitle } from '../entities/format';
 import type { HostUi, StudioHost } from '../plugin-api/types';
 import type { StudioRegistry } from './registry';
@@ -34,6 +35,11 @@ const ui: HostUi = {
   Panel,
   formatValue: (field, value, language) => formatValue(field as Parameters<typeof formatValue>[0], value, language),
   recordTitle: (entity, data, id) => recordTitle(entity as Parameters<typeof recordTitle>[0], data, id),
+  Chart: ({ option, label, testId }) => (
+    <div className="plugin-chart" {...(testId ? { 'data-testid': testId } : {})}>
+      <EChart option={option} label={label} />
+    </div>
+  ),
 };
 
 /**

@@ -1,9 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
 import type { StudioEntity, StudioHost } from '@pipewright/studio/plugin-api';
 import { translationGaps } from '@pipewright/studio/plugin-api';
 import { describe, expect, it } from 'vitest';
+import { SPLITS } from './analytics/AnalyticsPage';
 import pipelineStudio from './index';
 
 const DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,11 +14,12 @@ const entity = (fullId: string, references?: Record<string, { entity: string }>)
 describe('pipeline studio half', () => {
   const c = pipelineStudio.setup({ plugin: 'pipeline' } as unknown as StudioHost);
 
-  it('registers the deal board and its navigation entry', () => {
+  it('registers the deal board, the analytics page and their navigation entries', () => {
     expect(pipelineStudio.id).toBe('pipeline');
     expect(c.boards).toEqual([{ entity: 'pipeline.deal' }]);
-    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal']);
-    expect(c.translations?.['zh-CN'].messages?.[c.nav?.[0]?.label ?? '']).toBe('商机看板');
+    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal', '/p/pipeline/analytics']);
+    expect(c.pages?.map((p) => p.path)).toEqual(['analytics']);
+    expect(c.nav?.map((n) => c.translations?.['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析']);
   });
 
   it('translates every entity, field, enum value and stage of its schemas and processes in en and zh-CN', () => {
@@ -34,5 +37,15 @@ describe('pipeline studio half', () => {
     const catalogue = new Map([deal, entity('crm.account'), entity('crm.contact')].map((e) => [e.fullId, e]));
     const match = c.recordPanels?.find((p) => p.id === 'deals')?.entities;
     expect([...catalogue.values()].filter((e) => typeof match === 'function' && match(e, catalogue)).map((e) => e.fullId)).toEqual(['crm.account']);
+  });
+
+  it('translates every message the analytics page uses, in en and zh-CN', () => {
+    const dir = fileURLToPath(new URL('./analytics/', import.meta.url));
+    const source = readdirSync(dir).filter((f) => f.endsWith('.tsx')).map((f) => readFileSync(dir + f, 'utf8')).join('\n');
+    const literal = [...source.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1] as string);
+    const keys = [...new Set([...literal, ...SPLITS.map((d) => `analytics.dim.${d}`), 'analytics.reason.sla', 'analytics.reason.p75'])];
+    expect(literal.length).toBeGreaterThan(30);
+    for (const lang of ['en', 'zh-CN'] as const) expect(keys.filter((k) => !c.translations?.[lang].messages?.[k]), lang).toEqual([]);
+    expect(c.translations?.['zh-CN'].messages?.['analytics.wonPerClosed']).toBe('赢单 / 已关闭（赢率）');
   });
 });
