@@ -22,7 +22,7 @@ import { loadConfig } from '../src/config';
 import { demoOrg, slug, writeOrg } from '../src/demo/org';
 import { importCsv } from '../src/import/importer';
 import { createPlatform, type Platform } from '../src/platform';
-import { publishDemoProcess } from '../src/process/demo';
+import { publishDemoProcess } from '../src/demo/history';
 import { compactStageCounts } from '../src/records/stage-column';
 
 const DEMO = fileURLToPath(new URL('../demo/', import.meta.url));

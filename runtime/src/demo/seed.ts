@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { withSchemaLock } from '../db/migration-lock';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
-import { analyzeDemoHistory, demoHistory, publishDemoProcess } from '../process/demo';
+import { analyzeDemoHistory, demoHistory, publishDemoProcess } from './history';
 import { demoYearShift, shiftCsvDates } from './dates';
 import { demoOrg, writeOrg } from './org';
 

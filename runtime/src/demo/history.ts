@@ -3,7 +3,7 @@ import { slaTimes, type CompiledProcess } from '@pipewright/core';
 import { sql, type Insertable } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { StageHistoryTable } from '../db/tables';
-import type { ProcessRuntime } from './runtime';
+import type { ProcessRuntime } from '../process/runtime';
 
 const DAY = 86_400_000;
 const SEED = 'system:demo-seed';
