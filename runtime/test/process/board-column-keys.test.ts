@@ -13,7 +13,7 @@ interface Page {
 
 const DEAL = '/api/records/pipeline.deal';
 const STAGES = ['prospecting', 'engaging'];
-const ROLES: TestUser[] = ['manager', 'regional', 'other-manager', 'rep', 'colleague', 'other-rep'];
+const ROLES: TestUser[] = ['admin', 'manager', 'regional', 'other-manager', 'rep', 'colleague', 'other-rep'];
 
 /**
  * A restricted principal's board column is read as a union of per-key index branches (ADR 008,
