@@ -38,8 +38,8 @@ export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy
       select records.*, t.entered_at as entered_stage_at from (${pageByKeys(keys, type, stage, where, after, query.limit + 1)}) t join records on records.id = t.record_id
       order by t.entered_at desc, t.record_id asc`.execute(db)
     : await sql<Selectable<RecordTable> & { entered_stage_at: Date }>`
-      select records.*, h.entered_at as entered_stage_at from ${openStays(type, stage)} join records on records.id = h.record_id
-      where ${where}${after} order by h.entered_at desc, h.record_id asc limit ${query.limit + 1}`.execute(db);
+      select records.*, t.entered_at as entered_stage_at from (${perKey(sql`values (${stage}::text)`, branch(type, stage, where, after, query.limit + 1), sql`s.stage = k.key`)}) t join records on records.id = t.record_id
+      order by t.entered_at desc, t.record_id asc`.execute(db);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];
   const nextCursor = rows.length > query.limit && last ? encodeCursor(query.sort, [new Date(last.entered_stage_at).toISOString(), last.id]) : null;
@@ -51,6 +51,22 @@ export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy
 /** The open stays of a stage, exposing only record_id and entered_at (so the records filters' unqualified columns stay unambiguous). */
 const openStays = (type: string, stage: string, key: Sql = sql`true`, fence = false) => sql`(select s.record_id, s.entered_at from stage_history s where s.record_type = ${type} and s.stage = ${stage} and s.exited_at is null and ${key}${fence ? sql` offset 0` : sql``}) as h`;
 
+/** One branch of a page: the open stays matching `key`, the full condition applied to their records, newest first, cut at `limit`. */
+const branch = (type: string, stage: string, where: Sql, after: Sql, limit: number) => (key: Sql, fence = false) => sql`select h.record_id, h.entered_at from ${openStays(type, stage, key, fence)} join records on records.id = h.record_id
+    where ${where}${after} order by h.entered_at desc, h.record_id asc limit ${limit}`;
+
+/**
+ * A branch read once per key of `keyList` (a query or VALUES list of one text column), as a
+ * lateral join whose key condition (`k.key`) parameterises the branch's index scan. The key list
+ * is fenced (`offset 0`) so this holds for one key too (a rep's own id, a team manager's one
+ * unit, the admin's stage): PostgreSQL pulls a one-row key list up into a constant, and the
+ * branch, no longer lateral, was then planned as a parallel Gather Merge (its filter on the
+ * record's stage and visibility estimated, independently of the stay's stage, to keep few of
+ * the stays), whose worker start-up alone took 70-135 ms of a column that reads 51 index
+ * entries in 2-4 ms. A scan parameterised by an outer key is never parallel. ADR 008, decision 14.
+ */
+const perKey = (keyList: Sql, read: ReturnType<typeof branch>, key: Sql) => sql`select b.* from (select l.key from (${keyList}) l(key) offset 0) k cross join lateral (${read(key)}) b`;
+
 /**
  * A restricted principal's page, as the union of one index-ordered branch per key through which
  * the access policy admits records (each owner, each org unit of a manager's subtree, records
@@ -61,15 +77,14 @@ const openStays = (type: string, stage: string, key: Sql = sql`true`, fence = fa
  * Selects `record_id` and `entered_at`, newest first.
  */
 function pageByKeys(keys: ReadKeys, type: string, stage: string, where: Sql, after: Sql, limit: number): Sql {
+  const read = branch(type, stage, where, after, limit);
   // The small branches (no owner and no unit, '' in the copies; shares) are fenced (`offset 0`):
   // found through their own index, then sorted. Unfenced, PostgreSQL walked the stage's whole
   // open-stays index newest first looking for them (5 s for `won` at a million deals).
-  const branch = (key: Sql, fence = false) => sql`select h.record_id, h.entered_at from ${openStays(type, stage, key, fence)} join records on records.id = h.record_id
-    where ${where}${after} order by h.entered_at desc, h.record_id asc limit ${limit}`;
-  const branches: Sql[] = [sql`select b.* from (${keys.owners}) k cross join lateral (${branch(sql`s.owner_id = k.key`)}) b`];
-  if (keys.units.length) branches.push(sql`select b.* from (values ${sql.join(keys.units.map((u) => sql`(${u}::text)`))}) k(key) cross join lateral (${branch(sql`s.org_unit_id = k.key`)}) b`);
-  if (keys.ownerless) branches.push(sql`(${branch(sql`s.owner_id = '' and s.org_unit_id = ''`, true)})`);
-  branches.push(sql`(${branch(sql`s.record_id in (select rs.record_id from record_shares rs where rs.user_id = ${keys.sharedWith})`, true)})`);
+  const branches: Sql[] = [perKey(keys.owners, read, sql`s.owner_id = k.key`)];
+  if (keys.units.length) branches.push(perKey(sql`values ${sql.join(keys.units.map((u) => sql`(${u}::text)`))}`, read, sql`s.org_unit_id = k.key`));
+  if (keys.ownerless) branches.push(sql`(${read(sql`s.owner_id = '' and s.org_unit_id = ''`, true)})`);
+  branches.push(sql`(${read(sql`s.record_id in (select rs.record_id from record_shares rs where rs.user_id = ${keys.sharedWith})`, true)})`);
   return sql`select u.record_id, u.entered_at from (${sql.join(branches, sql` union `)}) u order by u.entered_at desc, u.record_id asc limit ${limit}`;
 }
 
