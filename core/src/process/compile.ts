@@ -8,6 +8,7 @@ import type { RuleNode } from '../rules/types';
 import { truthy } from '../rules/runtime';
 import type { RuleContext } from '../rules/types';
 import type { LoadedEntity } from '../plugins/types';
+import type { LocalizableText } from '../i18n/text';
 import type { ValidateFunction } from '../validation/ajv';
 import { ProcessError } from './errors';
 import { ajvOf, compileSchema, type ProcessContext } from './context';
@@ -26,7 +27,8 @@ interface Guard {
 }
 
 /** Result of evaluating a guard: passed, or failed with the rule engine's explanation. */
-export type GuardResult = { passed: true } | { passed: false; explanation: ExplainNode; message: string };
+/** A guard's verdict; a failed one carries the explanation and the message for the rep (the transition's `guardMessage`, by language, else the explanation's sentence). */
+export type GuardResult = { passed: true } | { passed: false; explanation: ExplainNode; message: LocalizableText };
 
 /**
  * A checked process compiled once: stages by id, guards as functions, entry requirements as

@@ -1,4 +1,5 @@
-import { NotFoundError, ProcessError, assertValidBody, lockedChanges, type Move, type Registry } from '@pipewright/core';
+import { NotFoundError, ProcessError, assertValidBody, lockedChanges, textIn, type Move, type Registry } from '@pipewright/core';
+import { guardMessage, requirementsMessage } from './messages';
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
@@ -182,11 +183,13 @@ export class TransitionService {
     }
     const guard = compiled.evaluateGuard(t, data, { now: () => now });
     if (!guard.passed) {
-      throw new ProcessError({ code: 'process.guard-failed', message: guard.message, details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
+      const message = guardMessage(guard.message, guard.explanation.sentence);
+      throw new ProcessError({ code: 'process.guard-failed', message: textIn(message, 'en'), ...(typeof message === 'object' ? { localizedMessage: message } : {}), details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
     }
     const unmet = compiled.checkRequirements(r.to, data);
     if (unmet) {
-      throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
+      const message = requirementsMessage(compiled.stage(r.to).label, entity.label, unmet.fields, 'enter');
+      throw new ProcessError({ code: 'process.requirements-unmet', message: textIn(message, 'en'), localizedMessage: message, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
     }
     const after: RecordView = { ...before, stage: r.to, process: attached, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
     const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
