@@ -106,16 +106,17 @@ export class CompiledProcess {
    * exceed its size (loops, list building, plugin operators: see `needsBudget`) runs in the
    * interpreter under the evaluation limits, as explain does; the others run compiled. A guard
    * that exceeds the limits throws a 422 `process.guard-budget-exceeded` pointing into the
-   * definition (`/transitions/<i>/guard/...`), and so does its explanation.
+   * definition (`/transitions/<i>/guard/...`), and so does its explanation. A failed guard's
+   * explanation is worded in `locale` (English by default).
    */
-  evaluateGuard(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext): GuardResult {
+  evaluateGuard(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext, locale?: string): GuardResult {
     const g = t ? this.#guards.get(t) : undefined;
     if (!t || !g) return { passed: true };
     const operators = this.ctx.operators ?? standardOperators;
     try {
       const result = g.budgeted ? interpretRule(g.tree, data, operators, context ?? {}, undefined, this.#limits) : g.fn(data, context);
       if (truthy(result)) return { passed: true };
-      const explanation = explain(t.guard, data, { operators, ...(context ? { context } : {}), budget: this.#limits });
+      const explanation = explain(t.guard, data, { operators, ...(context ? { context } : {}), budget: this.#limits, ...(locale ? { locale } : {}) });
       return { passed: false, explanation, message: t.guardMessage ?? explanation.sentence };
     } catch (err) {
       if (!(err instanceof RuleError) || err.code !== 'rule.budget-exceeded') throw err;

@@ -54,7 +54,7 @@ function movesOpenTo(compiled: CompiledProcess, from: string | null, data: Recor
     for (const m of moves) {
       const t = m.transition;
       if (t?.roles && !isUnrestricted(principal) && !t.roles.some((r) => (principal.roles as readonly string[]).includes(r))) continue;
-      const guard = compiled.evaluateGuard(t, data, { now: () => now });
+      const guard = compiled.evaluateGuard(t, data, { now: () => now }, locale);
       const unmet = compiled.checkRequirements(to, data);
       out.push({
         id: t?.id ?? null,

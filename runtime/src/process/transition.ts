@@ -28,6 +28,8 @@ export interface TransitionRequest {
   expectedVersion: number;
   principal: Principal;
   idempotency?: { key: string; hash: string };
+  /** Language of a refused move's guard explanation (the request's Accept-Language; default English). */
+  locale?: string;
 }
 
 /** Payload of an action job: everything a worker needs, fixed at the time of the transition. */
@@ -181,7 +183,7 @@ export class TransitionService {
     if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
       throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
     }
-    const guard = compiled.evaluateGuard(t, data, { now: () => now });
+    const guard = compiled.evaluateGuard(t, data, { now: () => now }, r.locale);
     if (!guard.passed) {
       const message = guardMessage(guard.message, guard.explanation.sentence);
       throw new ProcessError({ code: 'process.guard-failed', message: textIn(message, 'en'), ...(typeof message === 'object' ? { localizedMessage: message } : {}), details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });

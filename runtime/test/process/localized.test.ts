@@ -54,6 +54,9 @@ describe.each(backends())('answers in the request language on $name', (backend) 
     const guardEn = await expectJson<Problem>(move(rep.api, deal.id, 2, { to: 'lost' }), 422);
     expect(guardEn.detail).toBe('The close date must not be before the engage date.');
     expect(guardZh.errors?.[0]).toMatchObject({ pointer: '', code: 'guard', message: '转换条件未满足' });
+    // the explanation tree (not machine-readable text) is worded in the request's language too
+    expect((guardZh.explanation as { op: string; sentence: string })).toMatchObject({ op: 'or', sentence: '2 个备选条件均不成立' });
+    expect((guardEn.explanation as { sentence: string }).sentence).toBe('none of 2 alternatives passed');
   });
 
   it('answers validation, not found, stale version, forbidden and unauthenticated problems in Chinese', async () => {

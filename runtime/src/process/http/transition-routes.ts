@@ -49,6 +49,7 @@ export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
       ...(data ? { data: data as Record<string, unknown> } : {}),
       expectedVersion,
       principal: c.get('actor'),
+      locale: requestLocale(c),
       ...(key ? { idempotency: { key, hash: requestHash('POST', `/${type}/${id}/transitions`, c.req.header('if-match'), body) } } : {}),
     });
     rt.workers?.wake();
