@@ -47,3 +47,11 @@ describe('localizable text', () => {
     expect(negotiateLocale('*')).toBe('en');
   });
 });
+
+describe('untranslatedProcessTexts', () => {
+  it('names each process text lacking a language; a plain string lacks Chinese', async () => {
+    const { untranslatedProcessTexts } = await import('../process/texts');
+    const def: Parameters<typeof untranslatedProcessTexts>[0] = { label: 'Mini', stages: [{ id: 'a', label: { en: 'A', 'zh-CN': '甲' }, kind: 'open' }, { id: 'w', label: { en: 'Won' }, kind: 'won', guidance: { 'zh-CN': '写下金额' } }], transitions: [{ from: 'a', to: 'w', label: { en: 'Go', 'zh-CN': '走' }, guardMessage: 'No.' }] };
+    expect(untranslatedProcessTexts(def)).toEqual(['/label (zh-CN)', '/stages/1/label (zh-CN)', '/stages/1/guidance (en)', '/transitions/0/guardMessage (zh-CN)']);
+  });
+});
