@@ -86,7 +86,25 @@ const ZH_ERRORS: Record<string, (d: ErrorDetail) => string> = {
   'not-allowed': () => '不允许',
   conflict: () => '已被占用',
   guard: () => '转换条件未满足',
+  // the process checker's problems (the designer shows them on stages and transitions)
+  'duplicate-stage': (d) => `阶段标识${str(d.params?.stage)}重复使用`,
+  'unknown-stage': (d) => (d.params?.stage !== undefined ? `${str(d.params.stage)}不是流程中的阶段` : '没有这个阶段'),
+  'unreachable-stage': (d) => `阶段${str(d.params?.stage)}无法从起始阶段${str(d.params?.from)}到达`,
+  'dead-end': (d) => `进行中的阶段${str(d.params?.stage)}没有出口：请添加一个从它出发的转换`,
+  'unknown-field': (d) => (d.params?.field !== undefined ? `${str(d.params.field)}不是 ${typeof d.params.entity === 'string' ? d.params.entity : '该实体'} 的字段` : '不是已知字段'),
+  schema: (d) => (typeof d.params?.keyword === 'string' ? zhKeyword(d.params.keyword, d) : '不符合流程定义的格式'),
 };
+
+const str = (v: unknown): string => `“${typeof v === 'string' ? v : JSON.stringify(v) ?? ''}”`;
+
+/** A JSON Schema keyword's message in Chinese: the platform's own wording, else ajv-i18n's. */
+function zhKeyword(keyword: string, d: ErrorDetail): string {
+  if (keyword === 'required') return '为必填项';
+  if (keyword === 'additionalProperties') return '不是已知字段';
+  const e = { keyword, params: d.params ?? {}, instancePath: '', schemaPath: '', message: d.message } as ErrorObject;
+  localizeZh([e]);
+  return e.message ?? d.message;
+}
 
 /** ajv keywords whose messages ajv-i18n translates. */
 const AJV_KEYWORDS = new Set(['additionalItems', 'items', 'anyOf', 'const', 'contains', 'dependencies', 'dependentRequired', 'false schema', 'format', 'formatMaximum', 'formatMinimum', 'formatExclusiveMaximum', 'formatExclusiveMinimum', 'if', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'maxItems', 'minItems', 'maxLength', 'minLength', 'maxProperties', 'minProperties', 'multipleOf', 'not', 'oneOf', 'pattern', 'patternRequired', 'propertyNames', 'type', 'unevaluatedItems', 'unevaluatedProperties', 'uniqueItems']);
@@ -99,11 +117,7 @@ function fieldsOf(p: Problem): string {
 function zhError(d: ErrorDetail, problem: Problem): string {
   const own = d.code ? ZH_ERRORS[d.code] : undefined;
   if (own) return own(d);
-  if (d.code && AJV_KEYWORDS.has(d.code)) {
-    const e = { keyword: d.code, params: d.params ?? {}, instancePath: '', schemaPath: '', message: d.message } as ErrorObject;
-    localizeZh([e]);
-    if (e.message) return e.message;
-  }
+  if (d.code && AJV_KEYWORDS.has(d.code)) return zhKeyword(d.code, d);
   if (d.code && d.code === problem.code && ZH_DETAILS[d.code]) return ZH_DETAILS[d.code]?.(problem) ?? d.message;
   return d.message;
 }
@@ -129,6 +143,21 @@ export function localizeProblem(p: Problem, locale: TextLocale, localizedMessage
     detail,
     ...(p.errors ? { errors: p.errors.map((e) => ({ ...e, message: zhError(e, p) })) } : {}),
   };
+}
+
+/**
+ * Located problems (the process checker's, a rule checker's) in `locale`, by their `code`;
+ * pointers, codes and params unchanged.
+ *
+ * @example
+ * ```ts
+ * localizeDetails(problems, 'zh-CN')[0].message; // '阶段“limbo”无法从起始阶段“prospecting”到达'
+ * ```
+ */
+export function localizeDetails<T extends ErrorDetail>(details: readonly T[], locale: TextLocale): T[] {
+  if (locale === 'en') return [...details];
+  const none = { type: '', title: '', status: 422, detail: '', code: '' } as Problem;
+  return details.map((d) => ({ ...d, message: zhError(d, none) }));
 }
 
 /** Status codes with a Chinese title (for tests). */

@@ -59,6 +59,20 @@ describe.each(backends())('answers in the request language on $name', (backend) 
     expect((guardEn.explanation as { sentence: string }).sentence).toBe('none of 2 alternatives passed');
   });
 
+  it('words the process checker\'s problems in Chinese for the designer, codes and pointers unchanged', async () => {
+    const nb = await expectJson<{ draft: { stages: Record<string, unknown>[] } & Record<string, unknown> }>(server.api('/api/processes/new_business'), 200);
+    const bad = { ...nb.draft, stages: [...nb.draft.stages, { id: 'limbo', label: 'Limbo', kind: 'open' }] };
+    type Check = { valid: boolean; problems: { pointer: string; code: string; message: string }[] };
+    const zh = await expectJson<Check>(server.api('/api/processes/new_business/check', { method: 'POST', headers: ZH, json: bad }), 200);
+    const en = await expectJson<Check>(server.api('/api/processes/new_business/check', { method: 'POST', json: bad }), 200);
+    expect(zh.problems.map((p) => [p.pointer, p.code])).toEqual(en.problems.map((p) => [p.pointer, p.code]));
+    expect(zh.problems.find((p) => p.code === 'unreachable-stage')?.message).toBe('阶段“limbo”无法从起始阶段“prospecting”到达');
+    expect(en.problems.find((p) => p.code === 'unreachable-stage')?.message).toBe('Stage "limbo" cannot be reached from "prospecting".');
+    const schema = await expectJson<Check>(server.api('/api/processes/new_business/check', { method: 'POST', headers: ZH, json: { ...nb.draft, allowSkip: 'yes' } }), 200);
+    expect(schema.problems[0]).toMatchObject({ pointer: '/allowSkip', code: 'schema' });
+    expect(schema.problems[0]?.message).toMatch(/[\u4e00-\u9fff]/);
+  });
+
   it('answers validation, not found, stale version, forbidden and unauthenticated problems in Chinese', async () => {
     const invalid = await expectJson<Problem>(rep.api('/api/records/crm.account', { method: 'POST', headers: ZH, json: { data: { name: '', status: 'nonsense', extra: 1 } } }), 422);
     expect(invalid.title).toBe('无法处理的内容');
