@@ -113,4 +113,20 @@ describe('zh-CN process content and problems in chromium', () => {
     await screenshot(page, 'i18n-designer-zh-cn');
     void deal;
   });
+
+  it('creates a process in zh-CN with the starter stages in both languages and the typed name in Chinese', async () => {
+    await openStudio(page, `${server.url}/processes`, OPS.password, OPS.email);
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByText('新建流程').click();
+    await page.getByLabel('标识', { exact: true }).fill('made_in_chinese');
+    await page.getByLabel('名称', { exact: true }).fill('中文流程');
+    await page.getByRole('button', { name: '创建并打开' }).click();
+    await page.getByRole('heading', { level: 1, name: '中文流程' }).waitFor();
+    const made = (await apiInPage<{ draft: { label: unknown; stages: { id: string; label: unknown }[]; transitions: { id: string; label: unknown }[] } }>(page, 'GET', '/api/processes/made_in_chinese')).body.draft;
+    expect(made.label).toEqual({ 'zh-CN': '中文流程' });
+    expect(made.stages.map((s) => s.label)).toEqual([{ en: 'Start', 'zh-CN': '开始' }, { en: 'Won', 'zh-CN': '赢单' }, { en: 'Lost', 'zh-CN': '输单' }]);
+    expect(made.transitions.find((t) => t.id === 'win')?.label).toEqual({ en: 'Win', 'zh-CN': '赢单' });
+    await page.getByRole('button', { name: '添加阶段' }).click();
+    await page.locator('.react-flow').getByText('新阶段').first().waitFor();
+  });
 });

@@ -16,7 +16,7 @@ import { StageNode } from './StageNode';
 import { TransitionInspector, useGuardChange } from './TransitionInspector';
 import { useDesignerActions } from './use-designer-actions';
 import { useDesignerState } from './use-designer-state';
-import { textIn } from '@pipewright/core/i18n';
+import { textIn, withText } from '@pipewright/core/i18n';
 
 const nodeTypes = { stage: StageNode };
 const PRO_OPTIONS = { hideAttribution: true };
@@ -67,7 +67,8 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
   const labels = new Map(d.def.stages.map((s) => [s.id, textIn(s.label, i18n.language) || s.id]));
 
   const add = () => {
-    const { def, id } = addStage(d.def, t('designer.newStage'));
+    // the label in the language the admin works in (a Chinese label is not taken for English)
+    const { def, id } = addStage(d.def, withText(undefined, i18n.language, t('designer.newStage')));
     const rect = canvas.current?.getBoundingClientRect();
     const at = rect && flow.current ? flow.current.screenToFlowPosition({ x: rect.left + rect.width / 2 - 95, y: rect.top + rect.height / 2 - 40 }) : { x: 0, y: 0 };
     d.commit(def, { ...d.positions(), [id]: at });
