@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiInPage, launchChromium, pagePerTest, screenshot } from './support/browser';
-import { publishProcess } from './support/processes';
+import { createProcess, publishProcess } from './support/processes';
 import { openStudio } from './support/sign-in';
 import { startStudioServer, type StudioServer } from './support/studio-server';
 
@@ -112,6 +112,42 @@ describe('zh-CN process content and problems in chromium', () => {
     await expect.poll(async () => ((await apiInPage<{ draft: { stages: { id: string; label: unknown }[] } }>(page, 'GET', '/api/processes/new_business')).body.draft.stages.find((s) => s.id === 'proposal')?.label)).toEqual({ en: 'Proposal', 'zh-CN': '报价方案' });
     await screenshot(page, 'i18n-designer-zh-cn');
     void deal;
+  });
+
+  it('shows a company process held in both languages on the board and the record page', async () => {
+    await createProcess(server.api, {
+      id: 'triage_flow',
+      label: { en: 'Triage', 'zh-CN': '分诊流程' },
+      entity: 'pipeline.deal',
+      initialStage: 'triage',
+      stages: [
+        { id: 'triage', label: { en: 'Triage', 'zh-CN': '分诊' }, kind: 'open' },
+        { id: 'accepted', label: { en: 'Accepted', 'zh-CN': '已受理' }, kind: 'won', probability: 1 },
+        { id: 'declined', label: { en: 'Declined', 'zh-CN': '已拒绝' }, kind: 'lost', probability: 0 },
+      ],
+      transitions: [
+        { id: 'accept', label: { en: 'Accept', 'zh-CN': '受理' }, from: 'triage', to: 'accepted' },
+        { id: 'decline', label: { en: 'Decline', 'zh-CN': '拒绝' }, from: 'triage', to: 'declined' },
+      ],
+    } as never);
+    await publishProcess(server.api, 'triage_flow');
+    const res = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Triaged deal' }, process: 'triage_flow' } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const triaged = (await res.json()) as View;
+
+    await openStudio(page, `${server.url}/board/pipeline.deal?process=triage_flow`, OPS.password, OPS.email);
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    const headings = page.locator('[data-testid^="column-"][data-stage] h2 > span:first-child');
+    await expect.poll(() => headings.allTextContents()).toEqual(['分诊', '已受理', '已拒绝']);
+    const menu = page.getByRole('combobox', { name: '将 Triaged deal 移动到其他阶段' });
+    await menu.focus();
+    await menu.locator('option', { hasText: '受理 → 已受理' }).waitFor({ state: 'attached' });
+    await screenshot(page, 'i18n-company-process-zh-cn');
+
+    await page.goto(`${server.url}/records/pipeline.deal/${triaged.id}`);
+    await expect.poll(() => page.getByTestId('record-stage').textContent()).toBe('分诊');
+    await page.getByTestId('stage-panel').getByRole('heading', { name: '阶段: 分诊' }).waitFor();
   });
 
   it('creates a process in zh-CN with the starter stages in both languages and the typed name in Chinese', async () => {
