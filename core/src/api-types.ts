@@ -9,6 +9,7 @@
  * ```
  */
 import type { DashboardDocument, DashboardText } from './dashboards/types';
+import type { LocalizableText } from './i18n/text';
 import type { MigrationFate } from './process/migrate';
 import type { ExplainNode } from './rules/explain';
 
@@ -34,7 +35,8 @@ export interface RecordView {
 export interface ProcessSummary {
   id: string;
   entity: string;
-  label: string;
+  /** As the definition holds it: a string or the label by language (see `textIn`). */
+  label: LocalizableText;
   source: string;
   draftRevision: number;
   latestVersion: number | null;
@@ -80,13 +82,16 @@ export interface RuleExplainView {
 export interface AvailableTransition {
   /** Transition id (null for a move the process allows without one: skip, backward, enter). */
   id: string | null;
+  /** The transition's label (else the target stage's), in the request's Accept-Language. */
   label: string;
   to: string;
+  /** The target stage's label in the request's Accept-Language. */
   toLabel: string;
   toKind: 'open' | 'won' | 'lost';
   move: 'transition' | 'skip' | 'backward' | 'enter';
   /** True when the move would be accepted as the record is now (guard passes, requirements met). */
   ready: boolean;
+  /** A failed guard's `message` is in the request's Accept-Language. */
   guard: { passed: true } | { passed: false; message: string; explanation: ExplainNode };
   /** Entry requirements of the target stage the record does not meet yet, with a schema for exactly those fields. */
   missing: { fields: string[]; schema: Record<string, unknown> } | null;

@@ -8,6 +8,8 @@
  * throw new PipewrightError({ code: 'plugin.cycle', kind: 'user', message: 'a -> b -> a', plugin: 'a' });
  * ```
  */
+import type { LocalizableText } from './i18n/text';
+
 export type ErrorKind = 'user' | 'operational' | 'unexpected';
 
 /** One problem inside a document or request, located by a JSON pointer. */
@@ -37,6 +39,12 @@ export interface PipewrightErrorInit {
   cause?: unknown;
   /** Extra members copied into the problem document. */
   extensions?: Record<string, unknown>;
+  /**
+   * The message by language tag, for a message that quotes user-visible content held in several
+   * languages (a stage label, a guard message); the runtime answers in the request's language
+   * (ADR 019). `message` stays the English text.
+   */
+  localizedMessage?: LocalizableText;
 }
 
 /**
@@ -56,6 +64,7 @@ export class PipewrightError extends Error {
   readonly plugin: string | undefined;
   readonly details: ErrorDetail[];
   readonly extensions: Record<string, unknown>;
+  readonly localizedMessage: LocalizableText | undefined;
 
   constructor(init: PipewrightErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -68,6 +77,7 @@ export class PipewrightError extends Error {
     this.plugin = init.plugin;
     this.details = init.details ?? [];
     this.extensions = init.extensions ?? {};
+    this.localizedMessage = init.localizedMessage;
   }
 }
 

@@ -3,6 +3,7 @@
  * engine, typed errors. The runtime and the studio build on it.
  */
 export * from './errors';
+export * from './i18n/text';
 export * from './validation/ajv';
 export * from './plugins/index';
 export * from './rules/index';

@@ -81,6 +81,36 @@ const validateWith = (id: string, doc: unknown): unknown[] => {
   return validate(doc) ? [] : (validate.errors ?? []);
 };
 
+/** Members of a process document a user reads: the process's, each stage's and each transition's. */
+const PROCESS_TEXTS = { process: ['label', 'description'], stage: ['label', 'description', 'guidance'], transition: ['label', 'guardMessage'] } as const;
+
+/**
+ * Pointers of the user-visible texts of a process document that are not given both in English
+ * and in Simplified Chinese (a plain string counts as one language only).
+ */
+function untranslatedProcessTexts(doc: Json): string[] {
+  const gaps: string[] = [];
+  const check = (owner: Json, keys: readonly string[], at: string) => {
+    for (const k of keys) {
+      const v = owner[k];
+      if (v === undefined) continue;
+      const byLocale = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+      for (const lang of ['en', 'zh-CN']) if (typeof byLocale[lang] !== 'string' || byLocale[lang] === '') gaps.push(`${at}/${k} (${lang})`);
+    }
+  };
+  check(doc, PROCESS_TEXTS.process, '');
+  ((doc.stages ?? []) as Json[]).forEach((s, i) => check(s, PROCESS_TEXTS.stage, `/stages/${i}`));
+  ((doc.transitions ?? []) as Json[]).forEach((t, i) => check(t, PROCESS_TEXTS.transition, `/transitions/${i}`));
+  return gaps;
+}
+
+describe('untranslatedProcessTexts', () => {
+  it('names every text given in one language only', () => {
+    const doc = { label: 'Mini', stages: [{ id: 'a', label: { en: 'A', 'zh-CN': '甲' } }, { id: 'w', label: { en: 'Won' }, guidance: { en: 'x', 'zh-CN': '' } }], transitions: [{ label: { en: 'Go', 'zh-CN': '走' }, guardMessage: 'No.' }] };
+    expect(untranslatedProcessTexts(doc)).toEqual(['/label (en)', '/label (zh-CN)', '/stages/1/label (zh-CN)', '/stages/1/guidance (zh-CN)', '/transitions/0/guardMessage (en)', '/transitions/0/guardMessage (zh-CN)']);
+  });
+});
+
 describe('built-in plugins', () => {
   it('are all present, each in a folder named after its id', () => {
     expect(plugins.map((p) => p.dir)).toEqual(expect.arrayContaining(BUILT_IN));
@@ -178,6 +208,10 @@ for (const p of plugins) {
           }
         }
         for (const node of Object.keys(proc.layout?.nodes ?? {})) expect(stageIds).toContain(node);
+      });
+
+      it(`process ${file} gives every user-visible text in en and zh-CN`, () => {
+        expect(untranslatedProcessTexts(readJson(join(p.path, file)))).toEqual([]);
       });
     }
 

@@ -1,5 +1,6 @@
 import type { CompiledProcess } from './compile';
 import { isPipewrightError } from '../errors';
+import { textIn } from '../i18n/text';
 
 /** One recorded transition of a past record, with the record body as it was when it moved. */
 export interface RecordedTransition {
@@ -71,7 +72,7 @@ export function replayTransitions(process: CompiledProcess, history: Iterable<Re
           const move = process.resolveMove(h.from, h.to);
           const at = Date.parse(h.at);
           const guard = process.evaluateGuard(move.transition, h.data, { now: () => at });
-          if (!guard.passed) found.push({ kind: 'guard', id: move.transition?.id ?? `${h.from}->${h.to}`, detail: guard.message });
+          if (!guard.passed) found.push({ kind: 'guard', id: move.transition?.id ?? `${h.from}->${h.to}`, detail: textIn(guard.message, 'en') });
         } catch (err) {
           if (!isPipewrightError(err)) throw err;
           found.push({ kind: 'not-allowed', id: `${h.from}->${h.to}`, detail: err.message });

@@ -29,7 +29,7 @@ export function checkProcess(doc: unknown, ctx: ProcessContext): { definition: P
   const validate = ajv.getSchema(PROCESS_SCHEMA);
   if (!validate) throw new Error('process schema is not loaded');
   if (!validate(doc)) {
-    return { definition: null, problems: ajvDetails(validate.errors).map((d) => ({ pointer: d.pointer, code: 'schema', message: d.message, ...(d.params ? { params: d.params } : {}) })) };
+    return { definition: null, problems: ajvDetails(validate.errors).map((d) => ({ pointer: d.pointer, code: 'schema', message: d.message, params: { ...d.params, keyword: d.code } })) };
   }
   const def = doc as ProcessDefinition;
   const problems: ProcessProblem[] = [];
@@ -39,19 +39,19 @@ export function checkProcess(doc: unknown, ctx: ProcessContext): { definition: P
   else if (!entity.stageful) add('/entity', 'entity-not-stageful', `Entity "${def.entity}" has no stages.`);
   const ids = new Map<string, number>();
   def.stages.forEach((s, i) => {
-    if (ids.has(s.id)) add(`/stages/${i}/id`, 'duplicate-stage', `Stage id "${s.id}" is used twice.`);
+    if (ids.has(s.id)) add(`/stages/${i}/id`, 'duplicate-stage', `Stage id "${s.id}" is used twice.`, { stage: s.id });
     else ids.set(s.id, i);
   });
   const initial = def.stages.find((s) => s.id === def.initialStage);
-  if (!initial) add('/initialStage', 'unknown-stage', `The initial stage "${def.initialStage}" is not a stage.`);
+  if (!initial) add('/initialStage', 'unknown-stage', `The initial stage "${def.initialStage}" is not a stage.`, { stage: def.initialStage });
   else if (initial.kind !== 'open') add('/initialStage', 'initial-stage-closed', `The initial stage "${def.initialStage}" must be an open stage.`);
   if (!def.stages.some((s) => s.kind === 'open')) add('/stages', 'no-open-stage', 'A process needs at least one open stage.');
   checkTransitions(def, ids, add, ctx, entity);
   def.stages.forEach((s, i) => checkStage(s, i, add, ctx, entity));
   if (problems.length === 0) {
     const { unreachable, deadEnds } = graphProblems(def);
-    for (const id of unreachable) add(`/stages/${ids.get(id)}`, 'unreachable-stage', `Stage "${id}" cannot be reached from "${def.initialStage}".`);
-    for (const id of deadEnds) add(`/stages/${ids.get(id)}`, 'dead-end', `Open stage "${id}" has no way out: add a transition from it.`);
+    for (const id of unreachable) add(`/stages/${ids.get(id)}`, 'unreachable-stage', `Stage "${id}" cannot be reached from "${def.initialStage}".`, { stage: id, from: def.initialStage });
+    for (const id of deadEnds) add(`/stages/${ids.get(id)}`, 'dead-end', `Open stage "${id}" has no way out: add a transition from it.`, { stage: id });
   }
   return { definition: problems.length === 0 ? def : null, problems };
 }
@@ -67,9 +67,9 @@ function checkTransitions(def: ProcessDefinition, ids: Map<string, number>, add:
       if (seenIds.has(t.id)) add(`${at}/id`, 'duplicate-transition', `Transition id "${t.id}" is used twice.`);
       seenIds.add(t.id);
     }
-    if (Array.isArray(t.from)) t.from.forEach((f, j) => ids.has(f) || add(`${at}/from/${j}`, 'unknown-stage', `Transition source "${f}" is not a stage.`));
-    else if (t.from !== '*' && !ids.has(t.from)) add(`${at}/from`, 'unknown-stage', `Transition source "${t.from}" is not a stage.`);
-    if (!ids.has(t.to)) add(`${at}/to`, 'unknown-stage', `Transition target "${t.to}" is not a stage.`);
+    if (Array.isArray(t.from)) t.from.forEach((f, j) => ids.has(f) || add(`${at}/from/${j}`, 'unknown-stage', `Transition source "${f}" is not a stage.`, { stage: f }));
+    else if (t.from !== '*' && !ids.has(t.from)) add(`${at}/from`, 'unknown-stage', `Transition source "${t.from}" is not a stage.`, { stage: t.from });
+    if (!ids.has(t.to)) add(`${at}/to`, 'unknown-stage', `Transition target "${t.to}" is not a stage.`, { stage: t.to });
     for (const from of sourcesOf(t, def.stages)) {
       if (from === t.to && t.from !== '*') add(`${at}/to`, 'self-transition', `Transition ${t.id ?? i} leads from "${from}" back to itself.`);
       const key = `${from}>${t.to}`;
@@ -106,15 +106,15 @@ function checkStage(s: StageDefinition, i: number, add: Add, ctx: ProcessContext
     if (entity) {
       const known = entity.fields;
       const req = s.requirements as { required?: string[]; properties?: Record<string, unknown> };
-      req.required?.forEach((f, j) => known.has(f) || add(`${at}/requirements/required/${j}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`));
-      Object.keys(req.properties ?? {}).forEach((f) => known.has(f) || add(`${at}/requirements/properties/${f}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`));
+      req.required?.forEach((f, j) => known.has(f) || add(`${at}/requirements/required/${j}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`, { field: f, entity: entity.fullId }));
+      Object.keys(req.properties ?? {}).forEach((f) => known.has(f) || add(`${at}/requirements/properties/${f}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`, { field: f, entity: entity.fullId }));
     }
   }
   const locked = s.lockedFields;
   if (locked && entity) {
     const list = Array.isArray(locked) ? locked : locked.allExcept;
     const base = Array.isArray(locked) ? `${at}/lockedFields` : `${at}/lockedFields/allExcept`;
-    list.forEach((f, j) => entity.fields.has(f) || add(`${base}/${j}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`));
+    list.forEach((f, j) => entity.fields.has(f) || add(`${base}/${j}`, 'unknown-field', `"${f}" is not a field of ${entity.fullId}.`, { field: f, entity: entity.fullId }));
   }
   const sla = s.sla;
   if (sla) {

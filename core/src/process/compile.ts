@@ -8,6 +8,7 @@ import type { RuleNode } from '../rules/types';
 import { truthy } from '../rules/runtime';
 import type { RuleContext } from '../rules/types';
 import type { LoadedEntity } from '../plugins/types';
+import type { LocalizableText } from '../i18n/text';
 import type { ValidateFunction } from '../validation/ajv';
 import { ProcessError } from './errors';
 import { ajvOf, compileSchema, type ProcessContext } from './context';
@@ -26,7 +27,8 @@ interface Guard {
 }
 
 /** Result of evaluating a guard: passed, or failed with the rule engine's explanation. */
-export type GuardResult = { passed: true } | { passed: false; explanation: ExplainNode; message: string };
+/** A guard's verdict; a failed one carries the explanation and the message for the rep (the transition's `guardMessage`, by language, else the explanation's sentence). */
+export type GuardResult = { passed: true } | { passed: false; explanation: ExplainNode; message: LocalizableText };
 
 /**
  * A checked process compiled once: stages by id, guards as functions, entry requirements as
@@ -104,16 +106,17 @@ export class CompiledProcess {
    * exceed its size (loops, list building, plugin operators: see `needsBudget`) runs in the
    * interpreter under the evaluation limits, as explain does; the others run compiled. A guard
    * that exceeds the limits throws a 422 `process.guard-budget-exceeded` pointing into the
-   * definition (`/transitions/<i>/guard/...`), and so does its explanation.
+   * definition (`/transitions/<i>/guard/...`), and so does its explanation. A failed guard's
+   * explanation is worded in `locale` (English by default).
    */
-  evaluateGuard(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext): GuardResult {
+  evaluateGuard(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext, locale?: string): GuardResult {
     const g = t ? this.#guards.get(t) : undefined;
     if (!t || !g) return { passed: true };
     const operators = this.ctx.operators ?? standardOperators;
     try {
       const result = g.budgeted ? interpretRule(g.tree, data, operators, context ?? {}, undefined, this.#limits) : g.fn(data, context);
       if (truthy(result)) return { passed: true };
-      const explanation = explain(t.guard, data, { operators, ...(context ? { context } : {}), budget: this.#limits });
+      const explanation = explain(t.guard, data, { operators, ...(context ? { context } : {}), budget: this.#limits, ...(locale ? { locale } : {}) });
       return { passed: false, explanation, message: t.guardMessage ?? explanation.sentence };
     } catch (err) {
       if (!(err instanceof RuleError) || err.code !== 'rule.budget-exceeded') throw err;

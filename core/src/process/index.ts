@@ -12,6 +12,7 @@ export { CompiledProcess, compileProcess, invalidProcess, type GuardResult } fro
 export { movesBetween, nextStages, graphProblems, sourcesOf, type Move } from './graph';
 export { isLocked, lockedChanges } from './locks';
 export { unmetRequirements, type UnmetRequirements } from './requirements';
+export { PROCESS_TEXT_MEMBERS, untranslatedProcessTexts } from './texts';
 export { addDuration, durationMillis, parseIsoDuration, slaTimes, type IsoDuration } from './duration';
 export { diffProcesses, transitionKey, type MemberChange, type ProcessDiff, type RuleChange } from './diff';
 export { checkStageMapping, planMigration, type MigrationFate } from './migrate';

@@ -2,6 +2,7 @@
  * Types of a process definition (`*.process.json`, validated by `schemas/process.schema.json`)
  * and of what core derives from it.
  */
+import type { LocalizableText } from '../i18n/text';
 import type { SchemaObject as JsonSchema } from '../plugins/types';
 
 /** Outcome class of a stage: work in progress, or a terminal won / lost. */
@@ -22,12 +23,13 @@ export interface StageSla {
 /** One stage of a process. */
 export interface StageDefinition {
   id: string;
-  label: string;
+  /** Shown on board columns, badges, the designer and the funnel: a string or the text by language. */
+  label: LocalizableText;
   kind: StageKind;
-  description?: string;
+  description?: LocalizableText;
   probability?: number;
   requirements?: JsonSchema;
-  guidance?: string;
+  guidance?: LocalizableText;
   sla?: StageSla;
   /** Fields that cannot change while a record is in the stage: a list, or all but a list. */
   lockedFields?: LockedFields;
@@ -55,11 +57,12 @@ export interface ActionDefinition {
 /** An explicit move between stages. */
 export interface TransitionDefinition {
   id?: string;
-  label?: string;
+  label?: LocalizableText;
   from: string | string[];
   to: string;
   guard?: unknown;
-  guardMessage?: string;
+  /** Shown to the rep when the guard fails (in the language of the request). */
+  guardMessage?: LocalizableText;
   roles?: string[];
   actions?: ActionDefinition[];
 }
@@ -77,8 +80,8 @@ export interface TransitionDefinition {
 export interface ProcessDefinition {
   $schema?: string;
   id: string;
-  label: string;
-  description?: string;
+  label: LocalizableText;
+  description?: LocalizableText;
   entity: string;
   version?: number;
   initialStage: string;

@@ -53,16 +53,61 @@ export function explain(rule: unknown, data: unknown, options: ExplainOptions = 
  */
 export interface ExplainOptions extends CompileOptions {
   budget?: EvaluationLimits;
+  /** Language of the sentences: `zh-CN` for Simplified Chinese, else English (ADR 019). */
+  locale?: string;
 }
 
-function build(node: RuleNode, values: Map<RuleNode, unknown>, options: CompileOptions): ExplainNode {
+type Words = typeof EN;
+const EN = {
+  notEvaluated: (l: string) => `${l} was not evaluated`,
+  passed: 'passed',
+  failed: 'failed',
+  missingValue: (l: string) => `${l} is missing`,
+  is: (l: string, v: string) => `${l} is ${v}`,
+  allPassed: (n: number) => `all ${n} conditions passed`,
+  notAll: (s: string) => `not all conditions passed: ${s}`,
+  none: (n: number) => `none of ${n} alternatives passed`,
+  one: (s: string) => `an alternative passed: ${s}`,
+  not: (s: string, v: string) => `not (${s}) ${v}`,
+  truthy: (s: string, v: string) => `${s} (${v})`,
+  missing: (f: string) => `missing: ${f}`,
+  noneMissing: 'no required field is missing',
+  gave: (l: string, v: string) => `${l} gave ${v}`,
+  over: (op: string, l: string, n: number, v: string) => `${op} over ${l} (${n} items) gave ${v}`,
+  verdict: (l: string, v: string, f: string) => `${l} ${v}${f}`,
+  factsSep: ', ',
+  factsLead: ': ',
+};
+const ZH: Words = {
+  notEvaluated: (l) => `${l} 未计算`,
+  passed: '成立',
+  failed: '不成立',
+  missingValue: (l) => `${l} 未填写`,
+  is: (l, v) => `${l} 为 ${v}`,
+  allPassed: (n) => `全部 ${n} 个条件成立`,
+  notAll: (s) => `并非全部条件成立：${s}`,
+  none: (n) => `${n} 个备选条件均不成立`,
+  one: (s) => `有一个备选条件成立：${s}`,
+  not: (s, v) => `非（${s}）${v}`,
+  truthy: (s, v) => `${s}（${v}）`,
+  missing: (f) => `缺少：${f}`,
+  noneMissing: '没有缺少必填字段',
+  gave: (l, v) => `${l} 的结果为 ${v}`,
+  over: (op, l, n, v) => `对 ${l}（${n} 项）执行 ${op} 的结果为 ${v}`,
+  verdict: (l, v, f) => `${l} ${v}${f}`,
+  factsSep: '，',
+  factsLead: '：',
+};
+const wordsFor = (locale: string | undefined): Words => (locale === 'zh-CN' || locale?.startsWith('zh') ? ZH : EN);
+
+function build(node: RuleNode, values: Map<RuleNode, unknown>, options: ExplainOptions): ExplainNode {
   const evaluated = values.has(node);
   const value = values.get(node);
   const childNodes = node.kind === 'op' ? node.args : node.kind === 'array' ? node.items : node.kind === 'var' ? [node.dynamic, node.fallback].filter((n) => n !== undefined) : [];
   const children = node.kind === 'op' && isScoped(node.op) ? childNodes.filter((_, i) => i !== 1).map((c) => build(c, values, options)) : childNodes.map((c) => build(c, values, options));
   const op = node.kind === 'op' ? node.op : node.kind;
   const base = { pointer: node.pointer, op, evaluated, value, passed: truthy(value) };
-  return { ...base, children, sentence: evaluated ? sentence(node, value, children, options) : `${label(node)} was not evaluated` };
+  return { ...base, children, sentence: evaluated ? sentence(node, value, children, options) : wordsFor(options.locale).notEvaluated(label(node)) };
 }
 
 function isScoped(op: string): boolean {
@@ -90,50 +135,52 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function facts(children: readonly ExplainNode[]): string {
-  const found = children.filter((c) => c.op === 'var' && c.evaluated).map((c) => (c.value === null ? `${c.sentence}` : c.sentence));
-  return found.length > 0 ? `: ${found.join(', ')}` : '';
+function facts(children: readonly ExplainNode[], w: Words): string {
+  const found = children.filter((c) => c.op === 'var' && c.evaluated).map((c) => c.sentence);
+  return found.length > 0 ? `${w.factsLead}${found.join(w.factsSep)}` : '';
 }
 
-function sentence(node: RuleNode, value: unknown, children: readonly ExplainNode[], options: CompileOptions): string {
-  const verdict = truthy(value) ? 'passed' : 'failed';
+function sentence(node: RuleNode, value: unknown, children: readonly ExplainNode[], options: ExplainOptions): string {
+  const w = wordsFor(options.locale);
+  const verdict = truthy(value) ? w.passed : w.failed;
   switch (node.kind) {
     case 'literal':
     case 'array':
       return show(value);
     case 'var':
-      return value === null ? `${label(node)} is missing` : `${label(node)} is ${show(value)}`;
+      return value === null ? w.missingValue(label(node)) : w.is(label(node), show(value));
     case 'op':
       break;
   }
   const { op } = node;
-  if (COMPARISON_OPERATORS.has(op)) return `${label(node)} ${verdict}${facts(children)}`;
+  if (COMPARISON_OPERATORS.has(op)) return w.verdict(label(node), verdict, facts(children, w));
   switch (op) {
     case 'and': {
       const failed = children.find((c) => c.evaluated && !c.passed);
-      return failed === undefined ? `all ${children.length} conditions passed` : `not all conditions passed: ${failed.sentence}`;
+      return failed === undefined ? w.allPassed(children.length) : w.notAll(failed.sentence);
     }
     case 'or': {
       const ok = children.find((c) => c.evaluated && c.passed);
-      return ok === undefined ? `none of ${children.length} alternatives passed` : `an alternative passed: ${ok.sentence}`;
+      return ok === undefined ? w.none(children.length) : w.one(ok.sentence);
     }
     case '!':
-      return `not (${children[0]?.sentence ?? ''}) ${verdict}`;
+      return w.not(children[0]?.sentence ?? '', verdict);
     case '!!':
-      return `${children[0]?.sentence ?? ''} (${verdict})`;
+      return w.truthy(children[0]?.sentence ?? '', verdict);
     case 'missing':
     case 'missing_some':
-      return Array.isArray(value) && value.length > 0 ? `missing: ${value.map(String).join(', ')}` : 'no required field is missing';
+      return Array.isArray(value) && value.length > 0 ? w.missing(value.map(String).join(', ')) : w.noneMissing;
     case 'if':
     case '?:':
-      return `${label(node).slice(0, 60)} gave ${show(value)}`;
+      return w.gave(label(node).slice(0, 60), show(value));
   }
   const definition = (options.operators ?? standardOperators).get(op)?.definition;
   const args = children.map((c) => c.value);
+  // an operator's own sentence (plugin operators describe themselves in English)
   if (definition?.describe !== undefined) return definition.describe(args, value);
   if (isScoped(op)) {
     const items = children[0]?.value;
-    return `${op} over ${label(node.args[0] as RuleNode)} (${Array.isArray(items) ? items.length : 0} items) gave ${show(value)}`;
+    return w.over(op, label(node.args[0] as RuleNode), Array.isArray(items) ? items.length : 0, show(value));
   }
-  return `${label(node)} is ${show(value)}${facts(children)}`;
+  return w.is(label(node), show(value)) + facts(children, w);
 }

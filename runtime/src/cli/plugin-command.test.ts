@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,20 @@ describe('pipewright plugin new', () => {
 });
 
 describe('pipewright plugin check', () => {
+  it('warns about process texts given in one language only (ADR 019), and passes the plugin', async () => {
+    const root = join(tmp, 'acme_fixture');
+    cpSync(fileURLToPath(new URL('../../../studio/test/browser/fixtures/plugins/acme_fixture', import.meta.url)), root, { recursive: true });
+    const { code, out } = await run('check', root);
+    expect(code).toBe(0);
+    expect(out).toContain('ok  acme_fixture');
+    expect(out).toContain('warn processes/ticket-flow.process.json: /label (zh-CN) has no text in that language');
+    expect(out).toContain('warn processes/ticket-flow.process.json: /stages/0/label (zh-CN) has no text in that language');
+    const bilingual = JSON.parse(readFileSync(join(root, 'processes/ticket-flow.process.json'), 'utf8')) as { label: unknown };
+    bilingual.label = { en: 'Ticket flow', 'zh-CN': '工单流程' };
+    writeFileSync(join(root, 'processes/ticket-flow.process.json'), JSON.stringify(bilingual));
+    expect((await run('check', root)).out).not.toContain('json: /label (zh-CN)');
+  });
+
   it('passes a valid plugin folder, loaded after the built-in plugins it depends on', async () => {
     const { code, out } = await run('check', fileURLToPath(new URL('../../test/fixtures/acme-plugins', import.meta.url)));
     expect(out).toContain('ok  acme_territory 0.3.0');

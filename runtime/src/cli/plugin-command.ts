@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPipewrightError, loadPlugins, type PipewrightError } from '@pipewright/core';
+import { isPipewrightError, loadPlugins, untranslatedProcessTexts, type PipewrightError, type ProcessDefinition } from '@pipewright/core';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from '../plugins/folder-source';
 import { scaffoldFiles } from './plugin-scaffold';
 
@@ -104,7 +104,14 @@ async function check(dir: string, print: (line: string) => void): Promise<number
   try {
     const registry = await loadPlugins([...builtins, ...dirs].map(folderSource));
     const mine = registry.plugins.filter((p) => dirs.includes(p.location));
-    for (const p of mine) print(`ok  ${p.manifest.id} ${p.manifest.version} (${p.location})`);
+    for (const p of mine) {
+      print(`ok  ${p.manifest.id} ${p.manifest.version} (${p.location})`);
+      // every user-visible process text in English and Simplified Chinese (ADR 019): a warning, not a refusal
+      for (const proc of registry.processes.values()) {
+        if (proc.plugin !== p.manifest.id) continue;
+        for (const gap of untranslatedProcessTexts(proc.document as ProcessDefinition)) print(`warn ${proc.file}: ${gap} has no text in that language`);
+      }
+    }
     return 0;
   } catch (err) {
     if (!isPipewrightError(err)) throw err;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Registry } from '@pipewright/core';
+import { isPipewrightError, type Registry } from '@pipewright/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -27,6 +27,8 @@ import type { RecordStore } from '../records/store';
 import type { AppEnv } from './context';
 import { storableQuery } from './input-limits';
 import { problem, toProblem } from './problem';
+import { requestLocale } from './locale';
+import { localizeProblem, localizeProblems } from './problem-i18n';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { healthRoutes, type Lifecycle } from './routes/health';
@@ -80,6 +82,8 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const log = s.log ?? ((line: string) => console.error(line));
   app.use('*', requestId());
+  // Problems in the caller's language (Accept-Language; ADR 019).
+  app.use('*', localizeProblems());
   app.use(
     '*',
     secureHeaders({
@@ -150,15 +154,17 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     if (isStorageUnavailable(err)) {
       // The database is restarting or out of reach: worth retrying (writes with an Idempotency-Key).
       log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path}: storage unavailable (${err instanceof Error ? err.message : String(err)})`);
-      return c.json({ ...problem(503, 'storage-unavailable', 'The database cannot be reached right now; retry shortly (writes with the same Idempotency-Key).'), instance: c.req.path }, 503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
+      return c.json({ ...localizeProblem(problem(503, 'storage-unavailable', 'The database cannot be reached right now; retry shortly (writes with the same Idempotency-Key).'), requestLocale(c)), instance: c.req.path }, 503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1', 'Content-Language': requestLocale(c) });
     }
     // A database error caused by the request (a taken value, a bad reference, a value the
     // database cannot store) is the client's problem, named by field; see db/errors.ts.
-    const p = toProblem(databaseProblem(err, constraints) ?? err);
+    const known = databaseProblem(err, constraints) ?? err;
+    const locale = requestLocale(c);
+    const p = localizeProblem(toProblem(known), locale, isPipewrightError(known) ? known.localizedMessage : undefined);
     if (p.status === 503 && typeof p.retryAfter === 'number') c.header('Retry-After', String(p.retryAfter));
     p.instance = c.req.path;
     if (p.status >= 500) log(`[${c.get('requestId') ?? '-'}] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return c.json(p, p.status as 400, { 'Content-Type': 'application/problem+json' });
+    return c.json(p, p.status as 400, { 'Content-Type': 'application/problem+json', 'Content-Language': locale });
   });
   return app;
 }

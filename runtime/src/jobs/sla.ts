@@ -1,4 +1,4 @@
-import { ProcessError, type Assignee } from '@pipewright/core';
+import { ProcessError, textIn, type Assignee } from '@pipewright/core';
 import { sql, type Kysely } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -34,7 +34,7 @@ export async function handleSlaJob(db: Kysely<Database>, definitions: ProcessDef
     const view = toView(record);
     const name = String(view.data.name ?? record.id);
     if (job.kind === 'warn') {
-      const n = await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-warning', key: `sla-warn:${stay.id}`, title: `Due soon: ${name} in ${stage?.label ?? stay.stage}`, body: `The stage SLA ends at ${due.toISOString()}.`, record: { id: record.id, type: record.type }, data: { historyId: stay.id, dueAt: due.toISOString() }, at: now });
+      const n = await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-warning', key: `sla-warn:${stay.id}`, title: `Due soon: ${name} in ${stage ? textIn(stage.label, 'en') : stay.stage}`, body: `The stage SLA ends at ${due.toISOString()}.`, record: { id: record.id, type: record.type }, data: { historyId: stay.id, dueAt: due.toISOString() }, at: now });
       return n > 0 ? 'warned' : 'skipped';
     }
     if (now.getTime() + 1000 < due.getTime()) throw new ProcessError({ code: 'sla.early', message: `SLA timer for stay ${stay.id} fired before ${due.toISOString()}; retrying.` });
@@ -49,8 +49,8 @@ export async function handleSlaJob(db: Kysely<Database>, definitions: ProcessDef
     if (!inserted) return 'skipped';
     const ref = { id: record.id, type: record.type };
     const data = { historyId: stay.id, stage: stay.stage, dueAt: due.toISOString(), escalatedTo: escalated };
-    await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-breach', key: `sla-breach:${stay.id}`, title: `Overdue: ${name} in ${stage?.label ?? stay.stage}`, body: `It has been in the stage beyond its SLA (due ${due.toISOString()}).`, record: ref, data, at: now });
-    await notify(tx, escalated, { kind: 'sla-escalation', key: `sla-escalation:${stay.id}`, title: `Escalated: ${name} is overdue in ${stage?.label ?? stay.stage}`, body: `Owner: ${record.owner_id ?? 'nobody'}; due ${due.toISOString()}.`, record: ref, data, at: now });
+    await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-breach', key: `sla-breach:${stay.id}`, title: `Overdue: ${name} in ${stage ? textIn(stage.label, 'en') : stay.stage}`, body: `It has been in the stage beyond its SLA (due ${due.toISOString()}).`, record: ref, data, at: now });
+    await notify(tx, escalated, { kind: 'sla-escalation', key: `sla-escalation:${stay.id}`, title: `Escalated: ${name} is overdue in ${stage ? textIn(stage.label, 'en') : stay.stage}`, body: `Owner: ${record.owner_id ?? 'nobody'}; due ${due.toISOString()}.`, record: ref, data, at: now });
     await appendEvent(tx, { record: view, action: 'sla.breach', actor: PROCESS, at: now, before: null, after: null, meta: data });
     return 'breached';
   });

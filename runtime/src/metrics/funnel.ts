@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, type ErrorDetail } from '@pipewright/core';
+import { NotFoundError, ValidationError, type ErrorDetail, type LocalizableText } from '@pipewright/core';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/tables';
 import { GRAINS, hasIdColumn, type Dimension, type Grain, type MetricCatalog } from './catalog';
@@ -11,7 +11,7 @@ export type FunnelRow = Record<string, string | number | null>;
 export interface FunnelResult {
   process: string;
   /** The stages of the latest published version, in order, with labels and kinds. */
-  stages: { id: string; label: string; kind: string }[];
+  stages: { id: string; label: LocalizableText; kind: string }[];
   rows: FunnelRow[];
   asOf: string;
 }
@@ -41,7 +41,7 @@ export async function funnel(catalog: MetricCatalog, x: MetricExpressions, db: K
   const def = await db.selectFrom('process_definitions').select(['entity', 'latest_version']).where('id', '=', processId).executeTakeFirst();
   if (!def) throw new NotFoundError(`There is no process "${processId}".`, { process: processId });
   const version = def.latest_version === null ? null : await db.selectFrom('process_versions').select('definition').where('process_id', '=', processId).where('version', '=', def.latest_version).executeTakeFirst();
-  const stages = ((version?.definition as { stages?: { id: string; label: string; kind: string }[] } | undefined)?.stages ?? []).map((s) => ({ id: s.id, label: s.label, kind: s.kind }));
+  const stages = ((version?.definition as { stages?: { id: string; label: LocalizableText; kind: string }[] } | undefined)?.stages ?? []).map((s) => ({ id: s.id, label: s.label, kind: s.kind }));
   const available = catalog.entityDimensions(def.entity);
   const dims: Dimension[] = [];
   const groupBy = body.groupBy ?? [];

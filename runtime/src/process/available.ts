@@ -1,4 +1,4 @@
-import { NotFoundError, ProcessError, movesBetween, type CompiledProcess, type Registry } from '@pipewright/core';
+import { NotFoundError, ProcessError, movesBetween, textIn, type CompiledProcess, type Registry, type TextLocale } from '@pipewright/core';
 import type { AvailableTransition, AvailableTransitions } from '@pipewright/core/api';
 import { sql } from 'kysely';
 import { isUnrestricted, type Principal } from '../auth/principal';
@@ -13,7 +13,8 @@ export type { AvailableTransition, AvailableTransitions } from '@pipewright/core
  * The transitions open to this principal from the record's stage in its pinned process version:
  * moves whose roles the principal lacks are left out; for the others the guard is evaluated
  * (passed, or the explanation and message) and the target stage's unmet entry requirements are
- * listed. A record the principal cannot see is 404.
+ * listed. Labels and guard messages are in `locale` (the request's Accept-Language). A record
+ * the principal cannot see is 404.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ export type { AvailableTransition, AvailableTransitions } from '@pipewright/core
  * transitions.filter((t) => t.ready).map((t) => t.to); // ['engaging', 'lost']
  * ```
  */
-export async function availableTransitions(store: RecordStore, definitions: ProcessDefinitions, registry: Registry, type: string, id: string, principal: Principal, now: Date = new Date()): Promise<AvailableTransitions> {
+export async function availableTransitions(store: RecordStore, definitions: ProcessDefinitions, registry: Registry, type: string, id: string, principal: Principal, now: Date = new Date(), locale: TextLocale = 'en'): Promise<AvailableTransitions> {
   const entity = registry.entity(type);
   if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
   if (!isUuid(id)) throw notFound(type, id);
@@ -35,15 +36,15 @@ export async function availableTransitions(store: RecordStore, definitions: Proc
   const from = view.stage;
   const base = {
     record: { id: view.id, type, version: view.version, stage: from },
-    process: pinned && compiled ? { id: pinned.id, version: pinned.version, label: compiled.definition.label } : null,
-    stage: from !== null && compiled?.stages.get(from) ? { id: from, label: compiled.stage(from).label, kind: compiled.stage(from).kind } : null,
+    process: pinned && compiled ? { id: pinned.id, version: pinned.version, label: textIn(compiled.definition.label, locale) } : null,
+    stage: from !== null && compiled?.stages.get(from) ? { id: from, label: textIn(compiled.stage(from).label, locale), kind: compiled.stage(from).kind } : null,
     editable: Boolean(mayEdit),
   };
   if (!compiled || !mayEdit || (from !== null && !compiled.stages.has(from))) return { ...base, transitions: [] };
-  return { ...base, transitions: movesOpenTo(compiled, from, view.data, principal, now) };
+  return { ...base, transitions: movesOpenTo(compiled, from, view.data, principal, now, locale) };
 }
 
-function movesOpenTo(compiled: CompiledProcess, from: string | null, data: Record<string, unknown>, principal: Principal, now: Date): AvailableTransition[] {
+function movesOpenTo(compiled: CompiledProcess, from: string | null, data: Record<string, unknown>, principal: Principal, now: Date, locale: TextLocale): AvailableTransition[] {
   const out: AvailableTransition[] = [];
   const def = compiled.definition;
   const targets = from === null ? [def.initialStage] : def.stages.map((s) => s.id);
@@ -53,17 +54,17 @@ function movesOpenTo(compiled: CompiledProcess, from: string | null, data: Recor
     for (const m of moves) {
       const t = m.transition;
       if (t?.roles && !isUnrestricted(principal) && !t.roles.some((r) => (principal.roles as readonly string[]).includes(r))) continue;
-      const guard = compiled.evaluateGuard(t, data, { now: () => now });
+      const guard = compiled.evaluateGuard(t, data, { now: () => now }, locale);
       const unmet = compiled.checkRequirements(to, data);
       out.push({
         id: t?.id ?? null,
-        label: t?.label ?? target.label,
+        label: textIn(t?.label ?? target.label, locale),
         to,
-        toLabel: target.label,
+        toLabel: textIn(target.label, locale),
         toKind: target.kind,
         move: m.kind,
         ready: guard.passed && !unmet,
-        guard: guard.passed ? { passed: true } : { passed: false, message: guard.message, explanation: guard.explanation },
+        guard: guard.passed ? { passed: true } : { passed: false, message: textIn(guard.message, locale), explanation: guard.explanation },
         missing: unmet ? { fields: unmet.fields, schema: unmet.schema } : null,
       });
     }

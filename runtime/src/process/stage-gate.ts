@@ -1,4 +1,5 @@
-import { ProcessError, lockedChanges, type LoadedEntity } from '@pipewright/core';
+import { ProcessError, lockedChanges, textIn, type LoadedEntity, type LocalizableText } from '@pipewright/core';
+import { requirementsMessage } from './messages';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
@@ -45,12 +46,13 @@ export class ProcessStageGate implements StageGate {
     }
     const unmet = compiled.checkRequirements(start, data);
     if (unmet) {
-      throw new ProcessError({ code: 'process.requirements-unmet', message: `To start in "${compiled.stage(start).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: start, fields: unmet.fields, schema: unmet.schema } });
+      const message = requirementsMessage(compiled.stage(start).label, entity.label, unmet.fields, 'start');
+      throw new ProcessError({ code: 'process.requirements-unmet', message: textIn(message, 'en'), localizedMessage: message, details: unmet.details, extensions: { stage: start, fields: unmet.fields, schema: unmet.schema } });
     }
     return { processId: latest.id, version: latest.version, stage: start, process: compiled };
   }
 
-  async locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }> {
+  async locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: LocalizableText; fields: string[] }> {
     const process = await this.definitions.version(at.processId, at.version, tx);
     const stage = process.stages.get(at.stage);
     return { label: stage?.label ?? at.stage, fields: lockedChanges(stage, before, after) };

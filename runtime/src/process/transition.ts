@@ -1,4 +1,5 @@
-import { NotFoundError, ProcessError, assertValidBody, lockedChanges, type Move, type Registry } from '@pipewright/core';
+import { NotFoundError, ProcessError, assertValidBody, lockedChanges, textIn, type Move, type Registry } from '@pipewright/core';
+import { guardMessage, requirementsMessage } from './messages';
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { isUnrestricted, type Principal } from '../auth/principal';
@@ -27,6 +28,8 @@ export interface TransitionRequest {
   expectedVersion: number;
   principal: Principal;
   idempotency?: { key: string; hash: string };
+  /** Language of a refused move's guard explanation (the request's Accept-Language; default English). */
+  locale?: string;
 }
 
 /** Payload of an action job: everything a worker needs, fixed at the time of the transition. */
@@ -180,13 +183,15 @@ export class TransitionService {
     if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
       throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
     }
-    const guard = compiled.evaluateGuard(t, data, { now: () => now });
+    const guard = compiled.evaluateGuard(t, data, { now: () => now }, r.locale);
     if (!guard.passed) {
-      throw new ProcessError({ code: 'process.guard-failed', message: guard.message, details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
+      const message = guardMessage(guard.message, guard.explanation.sentence);
+      throw new ProcessError({ code: 'process.guard-failed', message: textIn(message, 'en'), ...(typeof message === 'object' ? { localizedMessage: message } : {}), details: [{ pointer: '', message: guard.explanation.sentence, code: 'guard' }], extensions: { transition: t?.id ?? null, explanation: guard.explanation } });
     }
     const unmet = compiled.checkRequirements(r.to, data);
     if (unmet) {
-      throw new ProcessError({ code: 'process.requirements-unmet', message: `To enter "${compiled.stage(r.to).label}" the ${entity.label.toLowerCase()} needs: ${unmet.fields.join(', ') || 'changes'}.`, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
+      const message = requirementsMessage(compiled.stage(r.to).label, entity.label, unmet.fields, 'enter');
+      throw new ProcessError({ code: 'process.requirements-unmet', message: textIn(message, 'en'), localizedMessage: message, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
     }
     const after: RecordView = { ...before, stage: r.to, process: attached, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
     const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };

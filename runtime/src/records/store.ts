@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, type CompiledProcess, type LoadedEntity, type Registry } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, textIn, type CompiledProcess, type LoadedEntity, type LocalizableText, type Registry } from '@pipewright/core';
+import { lockedMessage } from '../process/messages';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
@@ -62,7 +63,7 @@ export interface StageStart {
 export interface StageGate {
   readonly queue: JobQueue | null;
   start(tx: Transaction<Database>, entity: LoadedEntity, request: { process?: string; stage?: string | null }, data: Record<string, unknown>): Promise<StageStart>;
-  locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: string; fields: string[] }>;
+  locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: LocalizableText; fields: string[] }>;
 }
 
 /** One write as record hooks see it (see {@link WriteHooks}). */
@@ -328,11 +329,13 @@ function notFound(type: string, id: string): NotFoundError {
  * throw lockedFields('Won', ['close_value']);
  * ```
  */
-export function lockedFields(stageLabel: string, fields: string[]): ValidationError {
+export function lockedFields(stageLabel: LocalizableText, fields: string[]): ValidationError {
+  const message = lockedMessage(stageLabel, fields);
   return new ValidationError({
     code: 'record.locked-fields',
-    message: `In "${stageLabel}" these fields are locked: ${fields.join(', ')}. Reopen the record (a transition out of "${stageLabel}") to change them.`,
-    details: fields.map((f) => ({ pointer: `/data/${f}`, message: `locked in "${stageLabel}"`, code: 'locked' })),
+    message: textIn(message, 'en'),
+    localizedMessage: message,
+    details: fields.map((f) => ({ pointer: `/data/${f}`, message: `locked in "${textIn(stageLabel, 'en')}"`, code: 'locked', params: { stage: stageLabel } })),
   });
 }
 

@@ -41,7 +41,7 @@ describe.each(backends())('process definitions over HTTP on $name', (backend) =>
     expect(list.items.every((p) => p.source === 'plugin:pipeline')).toBe(true);
     const nb = await expectJson<ProcessBody>(server.api('/api/processes/new_business'), 200);
     const stage = nb.draft.stages.find((s) => s.id === 'engaging');
-    expect(stage).toMatchObject({ kind: 'open', probability: 0.3, guidance: expect.any(String), requirements: { type: 'object' }, sla: { maxDays: 45, escalateTo: { role: 'manager' } } });
+    expect(stage).toMatchObject({ kind: 'open', probability: 0.3, guidance: { en: expect.any(String), 'zh-CN': expect.any(String) }, requirements: { type: 'object' }, sla: { maxDays: 45, escalateTo: { role: 'manager' } } });
     expect(nb.draft.allowBackward).toBe(true);
     expect(nb.draft.layout).toHaveProperty('nodes.prospecting');
   });
@@ -121,7 +121,7 @@ describe.each(backends())('process definitions over HTTP on $name', (backend) =>
     const win = next.transitions.find((t) => t.id === 'win');
     if (win) win.guard = { '>': [{ var: 'close_value.amount' }, 0] };
     next.transitions = next.transitions.filter((t) => t.id !== 'negotiate');
-    next.transitions.push({ id: 'negotiate', label: 'Start negotiation', from: 'proposal', to: 'negotiation', roles: ['manager'] });
+    next.transitions.push({ id: 'negotiate', label: { en: 'Start negotiation', 'zh-CN': '开始谈判' }, from: 'proposal', to: 'negotiation', roles: ['manager'] });
     await expectJson(server.api('/api/processes/new_business', { method: 'PUT', headers: { 'if-match': `"${current.draftRevision}"` }, json: next }), 200);
     const draftDiff = await expectJson<{ stages: { added: string[] }; rules: { kind: string; id: string; change: string }[] }>(server.api('/api/processes/new_business/diff?from=1&to=draft'), 200);
     expect(draftDiff.stages.added).toEqual(['discovery']);

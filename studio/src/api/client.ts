@@ -1,3 +1,4 @@
+import { i18n } from '../i18n/setup';
 import { authHeaders, notifyUnauthorized } from './auth';
 import { ApiError, readProblem } from './problem';
 import type { EntityInfo, RecordEvent, RecordPage, RecordView } from './types';
@@ -10,7 +11,8 @@ export interface RequestOptions {
 }
 
 /**
- * Calls the runtime with the session cookie and CSRF header; resolves the JSON answer or
+ * Calls the runtime with the session cookie, the CSRF header and the studio's language as
+ * `Accept-Language` (problems, move labels and guard messages come back in it); resolves the JSON answer or
  * rejects with an {@link ApiError} holding the problem document. A 401 also tells the app to
  * show the login page.
  *
@@ -20,7 +22,7 @@ export interface RequestOptions {
  * ```
  */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...authHeaders(method), ...options.headers };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': i18n.language || 'en', ...authHeaders(method), ...options.headers };
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

@@ -5,10 +5,10 @@ import { useEntities } from '../app/entities-context';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { RecordView } from '../api/types';
+import { StageName } from '../process/deal/StageName';
 import { StagePanel } from '../process/deal/StagePanel';
 import { PluginBoundary, useStudioPlugins } from '../plugins/context';
 import { interpolate } from '../plugins/host';
-import { stageLabel } from '../plugins/localize';
 import { fieldWidgetName } from '../forms/plugin-widgets';
 import { EventHistory } from './EventHistory';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
@@ -113,7 +113,7 @@ export function RecordDetailPage() {
         <h2 id="system-title">{t('records.system')}</h2>
         <dl className="fields">
           {record.stage !== null && (
-            <div className="field-row"><dt>{t('records.stage')}</dt><dd>{stageLabel(entity, record.stage)}</dd></div>
+            <div className="field-row"><dt>{t('records.stage')}</dt><dd data-testid="record-stage"><StageName entity={entity} record={record} /></dd></div>
           )}
           <div className="field-row"><dt>{t('records.owner')}</dt><dd>{record.owner ?? '—'}</dd></div>
           <div className="field-row"><dt>{t('records.version')}</dt><dd>{record.version}</dd></div>

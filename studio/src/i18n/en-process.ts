@@ -21,6 +21,7 @@ export const enProcess = {
     starter: { start: 'Start', won: 'Won', lost: 'Lost', win: 'Win', lose: 'Lose' },
   },
   designer: {
+    textLanguage: 'English text; the other languages are kept',
     canvas: 'Process canvas',
     toolbar: 'Process commands',
     minimap: 'Overview map',

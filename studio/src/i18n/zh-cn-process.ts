@@ -22,6 +22,7 @@ export const zhCNProcess: Widen<typeof enProcess> = {
     starter: { start: '开始', won: '赢单', lost: '输单', win: '赢单', lose: '输单' },
   },
   designer: {
+    textLanguage: '中文文本；其他语言的文本保持不变',
     canvas: '流程画布',
     toolbar: '流程命令',
     minimap: '缩略图',

@@ -1,3 +1,4 @@
+import { textIn, type LocalizableText } from '@pipewright/core/i18n';
 import type { EntityInfo, JsonSchema } from '../api/types';
 import type { PluginTranslation } from '../plugin-api/types';
 
@@ -30,14 +31,30 @@ export function localizeEntity(entity: EntityInfo, translation: PluginTranslatio
 }
 
 /**
- * The label of a stage of an entity in the reader's language: the plugin's translation, else the
- * process's own label, else the id.
+ * The label of a stage of an entity in the reader's language: the process's own label when it
+ * holds one per language (ADR 019), else the plugin's translation of the stage id, else the
+ * process's plain label, else the id.
  *
  * @example
  * ```ts
- * stageLabel(deal, 'won', 'Won'); // '赢单' in zh-CN
+ * stageLabel(deal, 'won', { en: 'Won', 'zh-CN': '赢单' }, 'zh-CN'); // '赢单'
+ * stageLabel(deal, 'won', 'Won'); // the plugin's translation ('赢单' when deal is localized to zh-CN)
  * ```
  */
-export function stageLabel(entity: Pick<EntityInfo, 'stageLabels'> | undefined, id: string, fallback?: string): string {
-  return entity?.stageLabels?.[id] ?? fallback ?? id;
+export function stageLabel(entity: Pick<EntityInfo, 'stageLabels'> | undefined, id: string, processLabel?: LocalizableText, language = 'en'): string {
+  if (processLabel !== undefined && typeof processLabel === 'object') return textIn(processLabel, language) || id;
+  return entity?.stageLabels?.[id] ?? (processLabel || id);
+}
+
+/**
+ * Process content (a process, stage or transition label, a guard message, guidance) in the
+ * reader's language: the text for it, else English, else any; a plain string as written.
+ *
+ * @example
+ * ```ts
+ * processText({ en: 'Mark won', 'zh-CN': '标记赢单' }, 'zh-CN'); // '标记赢单'
+ * ```
+ */
+export function processText(text: LocalizableText | null | undefined, language: string): string {
+  return textIn(text, language);
 }

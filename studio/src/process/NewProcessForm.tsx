@@ -1,3 +1,5 @@
+import { withText } from '@pipewright/core/i18n';
+import { LANGUAGES } from '../i18n/setup';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
@@ -15,7 +17,7 @@ import { ApiError } from '../api/problem';
  * ```
  */
 export function NewProcessForm() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const uid = useId();
   const [, navigate] = useLocation();
   const { entities } = useEntities();
@@ -29,10 +31,11 @@ export function NewProcessForm() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const s = (k: 'start' | 'won' | 'lost' | 'win' | 'lose') => t(`processes.starter.${k}`);
+    // the starter's stage and transition names are the studio's own: in every language it ships
+    const s = (k: 'start' | 'won' | 'lost' | 'win' | 'lose') => Object.fromEntries(LANGUAGES.map((l) => [l, i18n.getFixedT(l)(`processes.starter.${k}`)]));
     const def: ProcessDefinition = {
       id,
-      label: label || id,
+      label: withText(undefined, i18n.language, label || id),
       entity,
       initialStage: 'start',
       stages: [

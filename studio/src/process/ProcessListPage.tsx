@@ -6,6 +6,7 @@ import { processApi, type ProcessSummary } from '../api/processes';
 import { formatDateTime } from '../entities/format';
 import { NewProcessForm } from './NewProcessForm';
 import { useIsAdmin } from './use-admin';
+import { processText } from '../plugins/localize';
 
 /**
  * Every process, by entity, with its publication state; links to the designer and the board.
@@ -36,7 +37,7 @@ export function ProcessListPage() {
       <ul className="card-grid">
         {items?.map((p) => (
           <li key={p.id} className="panel">
-            <h2><Link href={`/processes/${p.id}`}>{p.label}</Link></h2>
+            <h2><Link href={`/processes/${p.id}`}>{processText(p.label, i18n.language)}</Link></h2>
             <p className="muted">{p.id} · {byId.get(p.entity)?.label ?? p.entity}</p>
             <p>{p.latestVersion === null ? t('processes.unpublished') : t('processes.published', { version: p.latestVersion })}</p>
             <p className="muted">{t('processes.updated', { at: formatDateTime(p.updatedAt, i18n.language), by: p.updatedBy })}</p>

@@ -42,7 +42,7 @@ function flatten(node: ExplainNode, out: ExplainNode[] = []): ExplainNode[] {
  * ```
  */
 export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: { entity: EntityInfo | undefined; initialRule: unknown; onChange?: (logic: JsonValue) => void; serverProblems?: readonly { pointer: string; message: string }[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const initial = useMemo(() => toFlow(layoutGraph(logicToGraph(initialRule))), [initialRule]);
   const [nodes, setNodes] = useState<RuleFlowNode[]>(initial.nodes);
   const [edges, setEdges] = useState<Edge[]>(initial.edges);
@@ -64,11 +64,11 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
   const local = useMemo(() => {
     if (graphProblems.length || ruleProblems.length) return null;
     try {
-      return explainForStudio(logic, JSON.parse(sampleText) as unknown);
+      return explainForStudio(logic, JSON.parse(sampleText) as unknown, new Date(), i18n.language);
     } catch (err) {
       return { error: t('rules.badSample', { message: err instanceof Error ? err.message : String(err) }) };
     }
-  }, [graphProblems, ruleProblems, logic, sampleText, t]);
+  }, [graphProblems, ruleProblems, logic, sampleText, t, i18n.language]);
   // Rules using operators only the runtime can run (company plugins') are evaluated there.
   const remoteKey = local && 'server' in local ? JSON.stringify([logic, sampleText, entity?.fullId ?? null]) : null;
   const [remote, setRemote] = useState<{ key: string; result: ExplainNode | { error: string } } | null>(null);

@@ -101,9 +101,9 @@ export function checkForStudio(rule: unknown, schema: JsonSchema | undefined): R
  * tree.value; tree.sentence;
  * ```
  */
-export function explainForStudio(rule: unknown, data: unknown, now: Date = new Date()): ExplainNode | { error: string } | { server: true } {
+export function explainForStudio(rule: unknown, data: unknown, now: Date = new Date(), locale = 'en'): ExplainNode | { error: string } | { server: true } {
   try {
-    return explain(rule, data, { operators: ruleOperators(), context: { now: () => now } });
+    return explain(rule, data, { operators: ruleOperators(), context: { now: () => now }, locale });
   } catch (err) {
     if (err instanceof ServerOnlyOperator) return { server: true };
     return { error: err instanceof Error ? err.message : String(err) };

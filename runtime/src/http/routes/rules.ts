@@ -5,6 +5,7 @@ import { adminOnly, requireScope } from '../../auth/guards';
 import { onlyMembers, readJsonObject } from '../body';
 import type { AppEnv } from '../context';
 import { stringMember } from '../input';
+import { requestLocale } from '../locale';
 
 /**
  * `/api/rules`: the rule engine as the server runs it, for the studio and for integrations.
@@ -97,7 +98,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     // ... what goes wrong while it runs on this record does not: a rule that does too much work
     // (budget) points at its sub-rule, a plugin operator that throws at /data.
     try {
-      const tree = explain(rule, data, { ...options, budget: EXPLAIN_BUDGET });
+      const tree = explain(rule, data, { ...options, budget: EXPLAIN_BUDGET, locale: requestLocale(c) });
       const view: RuleExplainView = { value: tree.value ?? null, passed: tree.passed, explanation: tree };
       return c.json(view);
     } catch (err) {

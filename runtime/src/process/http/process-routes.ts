@@ -8,6 +8,8 @@ import { backtest } from '../backtest';
 import type { ProcessRuntime } from '../runtime';
 import { migrateRecords } from '../migrate-records';
 import { dateParam, intParam, requiredIfMatch } from './params';
+import { requestLocale } from '../../http/locale';
+import { localizeDetails } from '../../http/problem-i18n';
 
 const objectMember = (body: Record<string, unknown>, key: string, optional = false): Record<string, unknown> | undefined => {
   const v = body[key];
@@ -58,7 +60,8 @@ export function processRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   app.post('/:id/check', async (c) => {
     await defs.get(c.req.param('id'));
     const { problems } = defs.check(await readJsonObject(c));
-    return c.json({ valid: problems.length === 0, problems });
+    c.header('Vary', 'Accept-Language', { append: true });
+    return c.json({ valid: problems.length === 0, problems: localizeDetails(problems, requestLocale(c)) });
   });
   app.post('/:id/publish', async (c) => {
     const header = c.req.header('if-match');

@@ -4,6 +4,7 @@ import { readOrWrite } from '../../auth/guards';
 import { onlyMembers, readJsonObject } from '../../http/body';
 import type { AppEnv } from '../../http/context';
 import { stringMember } from '../../http/input';
+import { requestLocale } from '../../http/locale';
 import { isUuid } from '../../records/store';
 import { availableTransitions } from '../available';
 import { idempotencyKeyOf, requestHash } from '../idempotency';
@@ -48,6 +49,7 @@ export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
       ...(data ? { data: data as Record<string, unknown> } : {}),
       expectedVersion,
       principal: c.get('actor'),
+      locale: requestLocale(c),
       ...(key ? { idempotency: { key, hash: requestHash('POST', `/${type}/${id}/transitions`, c.req.header('if-match'), body) } } : {}),
     });
     rt.workers?.wake();
@@ -66,7 +68,10 @@ export function transitionRoutes(rt: ProcessRuntime): Hono<AppEnv> {
     });
   };
 
-  const available = async (c: Context<AppEnv>, type: string, id: string) => c.json(await availableTransitions(rt.store, rt.definitions, rt.registry, type, id, c.get('actor'), rt.now()));
+  const available = async (c: Context<AppEnv>, type: string, id: string) => {
+    c.header('Vary', 'Accept-Language', { append: true });
+    return c.json(await availableTransitions(rt.store, rt.definitions, rt.registry, type, id, c.get('actor'), rt.now(), requestLocale(c)));
+  };
 
   app.get('/records/:type/:id/transitions', (c) => available(c, c.req.param('type'), c.req.param('id')));
   app.post('/records/:type/:id/transitions', (c) => transition(c, c.req.param('type'), c.req.param('id')));

@@ -5,6 +5,7 @@ import type { EntityInfo, RecordView } from '../../api/types';
 import { DealCard } from './DealCard';
 import type { OfferedMove } from './use-available';
 import type { ColumnState } from './use-board-columns';
+import { processText } from '../../plugins/localize';
 
 /** Props of {@link BoardColumn}. */
 export interface BoardColumnProps {
@@ -43,12 +44,12 @@ export function BoardColumn(p: BoardColumnProps) {
   return (
     <section ref={setNodeRef} className={`board-column${isOver && p.droppable ? ' over' : ''}${p.droppable ? '' : ' closed-target'}`} data-droppable={p.droppable} aria-labelledby={headingId} data-stage={p.stage.id} data-testid={`column-${p.stage.id}`}>
       <h2 id={headingId}>
-        <span>{p.stage.label}{p.note && <span className="muted"> · {p.note}</span>}</span>
+        <span>{processText(p.stage.label, i18n.language)}{p.note && <span className="muted"> · {p.note}</span>}</span>
         <span className="muted" data-testid="column-count">{t('board.count', { count, formatted: new Intl.NumberFormat(i18n.language).format(count), entity: (count === 1 ? p.entity.label : p.entity.labelPlural).toLocaleLowerCase(i18n.language) })}</span>
       </h2>
       {p.stage.probability !== undefined && <p className="muted">{Math.round(p.stage.probability * 100)}%</p>}
       {c?.error && <p role="alert" className="field-error">{c.error}</p>}
-      <ol aria-label={p.stage.label}>
+      <ol aria-label={processText(p.stage.label, i18n.language)}>
         {c?.items.map((deal) => (
           <DealCard
             key={deal.id}

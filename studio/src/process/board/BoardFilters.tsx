@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgUnitInfo, ProcessSummary, UserInfo } from '../../api/processes';
+import { processText } from '../../plugins/localize';
 
 /** Props of {@link BoardFilters}. */
 export interface BoardFiltersProps {
@@ -23,7 +24,7 @@ export interface BoardFiltersProps {
  * ```
  */
 export function BoardFilters(p: BoardFiltersProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useId();
   const owners = p.users.length ? p.users.filter((u) => (u.roles ?? []).some((r) => r === 'rep' || r === 'manager')) : [];
   return (
@@ -31,7 +32,7 @@ export function BoardFilters(p: BoardFiltersProps) {
       <label htmlFor={`${id}-process`}>
         {t('board.pipeline')}
         <select id={`${id}-process`} value={p.processId ?? ''} onChange={(e) => p.onChange({ process: e.target.value })}>
-          {p.processes.map((x) => <option key={x.id} value={x.id}>{x.label}</option>)}
+          {p.processes.map((x) => <option key={x.id} value={x.id}>{processText(x.label, i18n.language)}</option>)}
         </select>
       </label>
       <label htmlFor={`${id}-owner`}>

@@ -53,7 +53,7 @@ function EntityBoard({ type }: { type: string }) {
   const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '' };
   const src = useBoardSource(type, search.get('process'));
   // The latest version's stages, then stages only older versions have (their deals stay there until migrated).
-  const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)].map((s) => ({ ...s, label: stageLabel(entity, s.id, s.label) })), [src.definition, src.olderStages, entity]);
+  const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)].map((s) => ({ ...s, label: stageLabel(entity, s.id, s.label, i18n.language) })), [src.definition, src.olderStages, entity, i18n.language]);
   const notes = useMemo(() => new Map(src.olderStages.map((o) => [o.stage.id, t('board.olderVersion', { version: o.version })])), [src.olderStages, t]);
   // stable across a language change (the labels change, the columns do not reload)
   const stageKey = stages.map((s) => s.id).join('\n');

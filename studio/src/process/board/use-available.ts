@@ -1,4 +1,5 @@
 import { useCallback, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { processApi, type AvailableTransition, type AvailableTransitions } from '../../api/processes';
 import type { RecordView } from '../../api/types';
 
@@ -52,9 +53,12 @@ export function offeredMoves(a: AvailableTransitions): OfferedMove[] {
  */
 export function useAvailableMoves(type: string): (record: Pick<RecordView, 'id' | 'version'>) => Promise<OfferedMove[]> {
   const cache = useRef(new Map<string, Promise<OfferedMove[]>>());
+  // labels and guard messages come in the studio's language: a switch asks again
+  const { i18n } = useTranslation();
+  const language = i18n.language;
   return useCallback(
     (record) => {
-      const key = `${record.id}@${record.version}`;
+      const key = `${record.id}@${record.version}@${language}`;
       let hit = cache.current.get(key);
       if (!hit) {
         hit = processApi.available(type, record.id).then(offeredMoves);
@@ -64,6 +68,6 @@ export function useAvailableMoves(type: string): (record: Pick<RecordView, 'id' 
       }
       return hit;
     },
-    [type],
+    [type, language],
   );
 }

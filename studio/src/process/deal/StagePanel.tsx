@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { processApi, type ProcessDefinition, type StageStay } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
 import { formatDateTime } from '../../entities/format';
-import { stageLabel } from '../../plugins/localize';
+import { processText, stageLabel } from '../../plugins/localize';
 import { MoveDialog } from '../board/MoveDialog';
 import { MoveMenu } from '../board/MoveMenu';
 import { useAvailableMoves } from '../board/use-available';
@@ -47,13 +47,13 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
   }, [entity.fullId, record.id, record.version]);
 
   const stages = process?.definition.stages ?? [];
-  const labels = new Map(stages.map((s) => [s.id, stageLabel(entity, s.id, s.label)]));
+  const labels = new Map(stages.map((s) => [s.id, stageLabel(entity, s.id, s.label, i18n.language)]));
   const label = (id: string | null) => (id ? (labels.get(id) ?? id) : '—');
   const when = (iso: string) => formatDateTime(iso, i18n.language);
   return (
     <section className="panel" aria-labelledby="stage-title" data-testid="stage-panel">
       <h2 id="stage-title">{t('deal.stage')}: {label(record.stage)}</h2>
-      <p className="muted">{process ? t('deal.process', { process: process.definition.label, version: process.version }) : t('deal.noProcess')}</p>
+      <p className="muted">{process ? t('deal.process', { process: processText(process.definition.label, i18n.language), version: process.version }) : t('deal.noProcess')}</p>
       {error && <p role="alert" className="field-error">{error}</p>}
       {stages.length > 0 && (
         <MoveMenu record={record} label={t('board.moveLabel', { deal: String(record.data[entity.titleField ?? ''] ?? record.id) })} pending={moves.state?.phase === 'pending'} load={available} onMove={(r, to, transition, missing) => void moves.move(r, to, transition, missing)} />

@@ -5,6 +5,7 @@ import { useEntities } from '../../app/entities-context';
 import { processApi, type ProcessDetail } from '../../api/processes';
 import { useIsAdmin } from '../use-admin';
 import { ProcessDesigner } from './ProcessDesigner';
+import { processText } from '../../plugins/localize';
 
 /**
  * Loads a process and opens it in the designer (read-only for non-admins).
@@ -15,7 +16,7 @@ import { ProcessDesigner } from './ProcessDesigner';
  * ```
  */
 export function DesignerPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { id = '' } = useParams<{ id: string }>();
   const { byId } = useEntities();
   const admin = useIsAdmin();
@@ -35,7 +36,7 @@ export function DesignerPage() {
         <Link href="/processes">{t('processes.title')}</Link>
       </nav>
       <div className="page-head">
-        <h1 id="designer-title">{detail.draft.label}</h1>
+        <h1 id="designer-title">{processText(detail.draft.label, i18n.language)}</h1>
         <span className="muted">{detail.id} · {byId.get(detail.entity)?.label ?? detail.entity}</span>
       </div>
       {!admin && <p className="muted" role="note">{t('processes.readOnly')}</p>}

@@ -16,6 +16,7 @@ import { StageNode } from './StageNode';
 import { TransitionInspector, useGuardChange } from './TransitionInspector';
 import { useDesignerActions } from './use-designer-actions';
 import { useDesignerState } from './use-designer-state';
+import { textIn, withText } from '@pipewright/core/i18n';
 
 const nodeTypes = { stage: StageNode };
 const PRO_OPTIONS = { hideAttribution: true };
@@ -46,8 +47,8 @@ export interface ProcessDesignerProps {
  * ```
  */
 export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDesignerProps) {
-  const { t } = useTranslation();
-  const d = useDesignerState(detail.draft);
+  const { t, i18n } = useTranslation();
+  const d = useDesignerState(detail.draft, i18n.language);
   const flow = useRef<ReactFlowInstance<StageFlowNode, TransitionFlowEdge> | null>(null);
   const canvas = useRef<HTMLDivElement>(null);
   const [epoch, setEpoch] = useState(0);
@@ -63,10 +64,11 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
   const transitionKey = transition ? transitionKeyOf(transition, tIndex) : '';
   const writeTransition = (next: NonNullable<typeof transition>) => d.commit(updateTransition(d.def, transitionKey, next));
   const onGuard = useGuardChange(transition ?? { from: '', to: '' }, writeTransition);
-  const labels = new Map(d.def.stages.map((s) => [s.id, s.label]));
+  const labels = new Map(d.def.stages.map((s) => [s.id, textIn(s.label, i18n.language) || s.id]));
 
   const add = () => {
-    const { def, id } = addStage(d.def, t('designer.newStage'));
+    // the label in the language the admin works in (a Chinese label is not taken for English)
+    const { def, id } = addStage(d.def, withText(undefined, i18n.language, t('designer.newStage')));
     const rect = canvas.current?.getBoundingClientRect();
     const at = rect && flow.current ? flow.current.screenToFlowPosition({ x: rect.left + rect.width / 2 - 95, y: rect.top + rect.height / 2 - 40 }) : { x: 0, y: 0 };
     d.commit(def, { ...d.positions(), [id]: at });
@@ -214,7 +216,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
       </div>
       {transition && transition.guard !== undefined && (
         <section className="guard-editor" aria-labelledby="guard-title" data-testid="guard-editor">
-          <h2 id="guard-title">{t('designer.transition.guardTitle', { transition: transition.label ?? transitionKey })}</h2>
+          <h2 id="guard-title">{t('designer.transition.guardTitle', { transition: transition.label !== undefined ? textIn(transition.label, i18n.language) : transitionKey })}</h2>
           <RuleBuilder key={`${transitionKey}:${epoch}`} entity={entity} initialRule={transition.guard} onChange={onGuard} serverProblems={d.problems.guards.get(transitionKey) ?? NO_GUARD_PROBLEMS} />
         </section>
       )}

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProcessDefinition } from '../../api/processes';
+import { LocalizedInput } from './LocalizedInput';
 
 /**
  * The process-wide settings, shown in the inspector when nothing is selected: label,
@@ -24,9 +25,9 @@ export function ProcessSettings({ def, readOnly, onChange }: { def: ProcessDefin
       <fieldset disabled={readOnly}>
         <legend className="visually-hidden">{t('designer.settings.title')}</legend>
         <label htmlFor={`${id}-label`}>{t('designer.settings.label')}</label>
-        <input id={`${id}-label`} value={def.label} onChange={(e) => set({ label: e.target.value })} />
+        <LocalizedInput id={`${id}-label`} value={def.label} onChange={(label) => set({ label: label ?? '' })} />
         <label htmlFor={`${id}-description`}>{t('designer.settings.description')}</label>
-        <textarea id={`${id}-description`} value={def.description ?? ''} onChange={(e) => set({ description: e.target.value })} />
+        <LocalizedInput id={`${id}-description`} multiline value={def.description} onChange={(description) => set({ description })} />
         <label className="check">
           <input type="checkbox" checked={def.allowSkip ?? false} onChange={(e) => set({ allowSkip: e.target.checked })} />
           {t('designer.settings.allowSkip')}

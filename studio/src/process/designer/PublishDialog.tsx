@@ -2,6 +2,7 @@ import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mappingRows, unmappedStages } from './migration-plan';
 import type { usePublishFlow } from './use-publish-flow';
+import { textIn } from '@pipewright/core/i18n';
 
 /**
  * The publish dialog: confirmation with the changes against the latest version, then (when
@@ -14,7 +15,7 @@ import type { usePublishFlow } from './use-publish-flow';
  * ```
  */
 export function PublishDialog({ flow, labels }: { flow: ReturnType<typeof usePublishFlow>; labels: ReadonlyMap<string, string> }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const uid = useId();
   const ref = useRef<HTMLDialogElement>(null);
   const s = flow.state;
@@ -68,7 +69,7 @@ export function PublishDialog({ flow, labels }: { flow: ReturnType<typeof usePub
                   {t('designer.publishFlow.mapTo', { stage: label(from) })}
                   <select value={s.mapping[from] ?? ''} onChange={(e) => flow.map(from, e.target.value)}>
                     <option value="">{t('designer.publishFlow.unmapped')}</option>
-                    {s.stages.map((x) => <option key={x.id} value={x.id}>{x.label}</option>)}
+                    {s.stages.map((x) => <option key={x.id} value={x.id}>{textIn(x.label, i18n.language)}</option>)}
                   </select>
                 </label>
               ))}

@@ -4,8 +4,10 @@ import type { StageDefinition, StageKind, StageSla } from '../../api/processes';
 import type { EntityInfo } from '../../api/types';
 import { fieldLabel } from '../../entities/format';
 import { isLocalId } from './designer-model';
+import { LocalizedInput } from './LocalizedInput';
 import { LockedFieldsEditor } from './LockedFieldsEditor';
 import { buildRequirements, requiredFields } from './requirements';
+import { textIn } from '@pipewright/core/i18n';
 
 /** Roles an SLA can escalate to (the runtime's identity model). */
 export const ROLES = ['rep', 'manager', 'admin', 'marketing', 'presales'] as const;
@@ -41,7 +43,7 @@ const num = (e: ChangeEvent<HTMLInputElement>): number | undefined => (e.target.
  * ```
  */
 export function StageInspector(p: StageInspectorProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const uid = useId();
   const s = p.stage;
   const [idText, setIdText] = useState(s.id);
@@ -80,7 +82,7 @@ export function StageInspector(p: StageInspectorProps) {
         <input id={`${uid}-id`} value={idText} aria-invalid={idError || !isLocalId(idText)} onChange={(e) => setIdText(e.target.value)} onBlur={rename} onKeyDown={(e) => e.key === 'Enter' && rename()} />
         {idError && <p className="field-error">{t('designer.stage.badId')}</p>}
         <label htmlFor={`${uid}-label`}>{t('designer.stage.label')}</label>
-        <input id={`${uid}-label`} value={s.label} onChange={(e) => set({ label: e.target.value })} />
+        <LocalizedInput id={`${uid}-label`} value={s.label} onChange={(label) => set({ label: label ?? '' })} />
         <label htmlFor={`${uid}-kind`}>{t('designer.stage.kind')}</label>
         <select id={`${uid}-kind`} value={s.kind} onChange={(e) => set({ kind: e.target.value as StageKind, ...(e.target.value !== 'open' ? { sla: undefined } : {}) })}>
           {(['open', 'won', 'lost'] as const).map((k) => <option key={k} value={k}>{t(`designer.kinds.${k}`)}</option>)}
@@ -88,7 +90,7 @@ export function StageInspector(p: StageInspectorProps) {
         <label htmlFor={`${uid}-prob`}>{t('designer.stage.probability')}</label>
         <input id={`${uid}-prob`} type="number" min={0} max={100} step={1} value={s.probability === undefined ? '' : Math.round(s.probability * 100)} onChange={(e) => { const v = num(e); set({ probability: v === undefined ? undefined : Math.min(100, Math.max(0, v)) / 100 }); }} />
         <label htmlFor={`${uid}-guidance`}>{t('designer.stage.guidance')}</label>
-        <textarea id={`${uid}-guidance`} value={s.guidance ?? ''} onChange={(e) => set({ guidance: e.target.value })} />
+        <LocalizedInput id={`${uid}-guidance`} multiline value={s.guidance} onChange={(guidance) => set({ guidance })} />
         <fieldset className="requirements">
           <legend>{t('designer.stage.requirements')}</legend>
           <p className="muted">{t('designer.stage.requirementsHint')}</p>
@@ -128,7 +130,7 @@ export function StageInspector(p: StageInspectorProps) {
               <div className="actions">
                 <select id={`${uid}-target`} value={target} onChange={(e) => setTarget(e.target.value)}>
                   <option value="">{t('designer.stage.chooseTarget')}</option>
-                  {p.targets.map((x) => <option key={x.id} value={x.id}>{x.label}</option>)}
+                  {p.targets.map((x) => <option key={x.id} value={x.id}>{textIn(x.label, i18n.language)}</option>)}
                 </select>
                 <button type="button" disabled={!p.targets.some((x) => x.id === target)} onClick={() => p.onAddTransition(target)}>{t('designer.stage.addTransition')}</button>
               </div>

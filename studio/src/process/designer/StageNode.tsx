@@ -2,6 +2,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StageFlowNode } from './designer-graph';
+import { textIn } from '@pipewright/core/i18n';
 
 function slaText(sla: NonNullable<NonNullable<StageFlowNode['data']['stage']>['sla']>): string {
   return sla.maxDays !== undefined ? `${sla.maxDays}d` : (sla.maxDuration ?? '');
@@ -18,7 +19,7 @@ function slaText(sla: NonNullable<NonNullable<StageFlowNode['data']['stage']>['s
  * ```
  */
 export const StageNode = memo(function StageNode({ id, data, selected }: NodeProps<StageFlowNode>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const s = data.stage;
   if (!s) {
     return (
@@ -32,13 +33,13 @@ export const StageNode = memo(function StageNode({ id, data, selected }: NodePro
   const classes = ['stage-node', `kind-${s.kind}`, data.problems.length ? 'has-error' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
   return (
     <div className={classes} data-testid={`stage-node-${id}`} aria-invalid={data.problems.length > 0}>
-      <Handle type="target" position={Position.Left} aria-label={t('designer.connectTo', { stage: s.label })} />
+      <Handle type="target" position={Position.Left} aria-label={t('designer.connectTo', { stage: textIn(s.label, i18n.language) })} />
       <div className="stage-meta">
         <span>{t(`designer.kinds.${s.kind}`)}</span>
         {data.initial && <span className="badge">{t('designer.initial')}</span>}
         {s.probability !== undefined && <span>{Math.round(s.probability * 100)}%</span>}
       </div>
-      <div className="stage-label">{s.label}</div>
+      <div className="stage-label">{textIn(s.label, i18n.language)}</div>
       <div className="stage-meta">
         {required > 0 && <span>{t('designer.requiredCount', { count: required })}</span>}
         {s.sla && <span>{t('designer.slaShort', { sla: slaText(s.sla) })}</span>}
@@ -46,7 +47,7 @@ export const StageNode = memo(function StageNode({ id, data, selected }: NodePro
       {data.problems.map((p) => (
         <div key={p} className="node-error" role="note">{p}</div>
       ))}
-      <Handle type="source" position={Position.Right} aria-label={t('designer.connectFrom', { stage: s.label })} />
+      <Handle type="source" position={Position.Right} aria-label={t('designer.connectFrom', { stage: textIn(s.label, i18n.language) })} />
     </div>
   );
 });

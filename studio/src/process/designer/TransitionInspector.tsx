@@ -1,6 +1,7 @@
 import { useCallback, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransitionDefinition } from '../../api/processes';
+import { LocalizedInput } from './LocalizedInput';
 import { ROLES } from './StageInspector';
 
 /** Props of {@link TransitionInspector}. */
@@ -49,7 +50,7 @@ export function TransitionInspector(p: TransitionInspectorProps) {
       </p>
       <fieldset disabled={p.readOnly}>
         <label htmlFor={`${uid}-label`}>{t('designer.transition.label')}</label>
-        <input id={`${uid}-label`} value={tr.label ?? ''} onChange={(e) => set({ label: e.target.value })} />
+        <LocalizedInput id={`${uid}-label`} value={tr.label} onChange={(label) => set({ label })} />
         <fieldset>
           <legend>{t('designer.transition.roles')}</legend>
           {ROLES.map((r) => (
@@ -66,7 +67,7 @@ export function TransitionInspector(p: TransitionInspectorProps) {
         {tr.guard !== undefined && (
           <>
             <label htmlFor={`${uid}-msg`}>{t('designer.transition.guardMessage')}</label>
-            <input id={`${uid}-msg`} value={tr.guardMessage ?? ''} onChange={(e) => set({ guardMessage: e.target.value })} />
+            <LocalizedInput id={`${uid}-msg`} value={tr.guardMessage} onChange={(guardMessage) => set({ guardMessage })} />
           </>
         )}
         {(tr.actions ?? []).length > 0 && (

@@ -2,6 +2,7 @@ import { MarkerType, type Edge, type Node } from '@xyflow/react';
 import type { ProcessDefinition, StageDefinition } from '../../api/processes';
 import { ANY_NODE, sourcesOf, transitionKeyOf, type Positions, type XY } from './designer-model';
 import type { LocatedProblems } from './problem-map';
+import { textIn } from '@pipewright/core/i18n';
 
 /** What a stage node shows. */
 export interface StageNodeData extends Record<string, unknown> {
@@ -59,7 +60,7 @@ export function buildNodes(def: ProcessDefinition, positions: Positions, problem
  * const edges = buildEdges(def, problems, selectedKey);
  * ```
  */
-export function buildEdges(def: ProcessDefinition, problems: LocatedProblems, selectedKey: string | null): TransitionFlowEdge[] {
+export function buildEdges(def: ProcessDefinition, problems: LocatedProblems, selectedKey: string | null, language = 'en'): TransitionFlowEdge[] {
   const ids = new Set(def.stages.map((s) => s.id));
   const edges: TransitionFlowEdge[] = [];
   (def.transitions ?? []).forEach((t, i) => {
@@ -67,7 +68,7 @@ export function buildEdges(def: ProcessDefinition, problems: LocatedProblems, se
     const bad = problems.transitions.has(key);
     for (const source of sourcesOf(t)) {
       if (!(ids.has(source) || source === ANY_NODE) || !ids.has(t.to)) continue;
-      const label = `${t.label ?? t.id ?? ''}${t.guard !== undefined ? ' ◆' : ''}${bad ? ' ⚠' : ''}`;
+      const label = `${t.label !== undefined ? textIn(t.label, language) : (t.id ?? '')}${t.guard !== undefined ? ' ◆' : ''}${bad ? ' ⚠' : ''}`;
       edges.push({
         id: `t:${key}:${source}`,
         source,

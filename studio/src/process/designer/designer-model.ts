@@ -101,7 +101,7 @@ export function withLayout(def: ProcessDefinition, positions: Positions, viewpor
  * const { def: next, id } = addStage(def, 'New stage');
  * ```
  */
-export function addStage(def: ProcessDefinition, label: string): { def: ProcessDefinition; id: string } {
+export function addStage(def: ProcessDefinition, label: StageDefinition['label']): { def: ProcessDefinition; id: string } {
   const taken = new Set(def.stages.map((s) => s.id));
   const id = unique(`stage_${def.stages.length + 1}`, taken);
   const stage: StageDefinition = { id, label, kind: 'open' };

@@ -27,7 +27,7 @@ export type DesignerSelection = { kind: 'stage'; id: string } | { kind: 'transit
  * d.undo();
  * ```
  */
-export function useDesignerState(initial: ProcessDefinition) {
+export function useDesignerState(initial: ProcessDefinition, language = 'en') {
   const start = useMemo(() => {
     const saved = positionsOf(initial);
     const positions = Object.keys(saved).length === initial.stages.length ? saved : { ...layoutProcess(initial), ...saved };
@@ -104,7 +104,7 @@ export function useDesignerState(initial: ProcessDefinition) {
   }, []);
 
   const selectedKey = selection?.kind === 'transition' ? selection.key : null;
-  const edges = useMemo(() => buildEdges(def, problems, selectedKey), [def, problems, selectedKey]);
+  const edges = useMemo(() => buildEdges(def, problems, selectedKey, language), [def, problems, selectedKey, language]);
 
   return {
     def,
