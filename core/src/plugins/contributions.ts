@@ -97,7 +97,7 @@ export const RESERVED_API_SEGMENTS: ReadonlySet<string> = new Set(['auth', 'audi
  *
  * @example
  * ```ts
- * checkApiAlias(registry, registry.entity('pipeline.deal')); // alias "deals"
+ * checkApiAlias(registry, registry.entity('acme.ticket')); // alias "tickets"
  * ```
  */
 export function checkApiAlias(registry: Registry, entity: LoadedEntity): void {

@@ -27,8 +27,8 @@ export interface LoadPluginsOptions {
  *
  * @example
  * ```ts
- * const registry = await loadPlugins([folderSource('plugins/crm'), folderSource('plugins/pipeline')]);
- * registry.entity('crm.account').validate({ name: 'Acme' });
+ * const registry = await loadPlugins([folderSource('/opt/acme-plugins/tickets')]);
+ * registry.entity('acme.ticket').validate({ title: 'Printer on fire' });
  * ```
  */
 export async function loadPlugins(sources: readonly PluginSource[], options: LoadPluginsOptions = {}): Promise<Registry> {

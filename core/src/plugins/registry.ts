@@ -39,8 +39,8 @@ export interface RegisteredMetric extends MetricDeclaration {
  *
  * @example
  * ```ts
- * const deal = registry.entity('pipeline.deal');
- * registry.actionType('handoff.create');
+ * const ticket = registry.entity('acme.ticket');
+ * registry.actionType('acme.notify_oncall');
  * ```
  */
 export class Registry {

@@ -72,7 +72,7 @@ export interface TransitionDefinition {
  *
  * @example
  * ```ts
- * const def: ProcessDefinition = { id: 'mini', label: 'Mini', entity: 'pipeline.deal', initialStage: 'a',
+ * const def: ProcessDefinition = { id: 'mini', label: 'Mini', entity: 'acme.ticket', initialStage: 'a',
  *   stages: [{ id: 'a', label: 'A', kind: 'open' }, { id: 'w', label: 'Won', kind: 'won', probability: 1 }],
  *   transitions: [{ from: 'a', to: 'w' }] };
  * ```

@@ -28,7 +28,7 @@ export interface Principal {
  *
  * @example
  * ```ts
- * await store.create('crm.account', { data: { name: 'Acme' } }, systemPrincipal('cli'));
+ * await store.create('acme.ticket', { data: { title: 'Printer on fire' } }, systemPrincipal('cli'));
  * ```
  */
 export function systemPrincipal(name: string): Principal {
