@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { StudioHost } from '@pipewright/studio/plugin-api';
 import { funnelChartOption, timeChartOption, type ChartText } from './chart-options';
-import { formatCount, formatDate, formatDays, formatRate, overall, type FunnelModel, type ProblemText, type StageTime, type StuckRecord } from './model';
+import { formatCount, formatDate, formatDays, formatRate, overall, type FunnelModel, type ProblemText, type StageConversion, type StageTime, type StuckRecord } from './model';
 import type { Load } from './use-load';
 
 type T = (key: string, values?: Record<string, unknown>) => string;
@@ -41,11 +41,30 @@ export function analyticsSections({ React, ui }: StudioHost) {
     );
   }
 
-  const num = (value: number | null, text: string, extra: Record<string, string> = {}) => (
-    <td className="num" data-value={value === null ? '' : String(value)} {...extra}>
+  /** A numeric column of a table: its `data-col`, header (also each cell's `data-label`), value and text. */
+  interface NumColumn<R> {
+    col: string;
+    label: string;
+    value: (row: R) => number | null;
+    format: (value: number | null) => string;
+  }
+  const numHeads = <R,>(columns: readonly NumColumn<R>[]) =>
+    columns.map((c) => (
+      <th key={c.col} className="num">
+        {c.label}
+      </th>
+    ));
+  const num = (value: number | null, text: string, extra: Record<string, string> = {}, key?: string) => (
+    <td key={key} className="num" data-value={value === null ? '' : String(value)} {...extra}>
       {text}
     </td>
   );
+  const numCells = <R,>(row: R, columns: readonly NumColumn<R>[]) =>
+    columns.map((c) => {
+      const value = c.value(row);
+      return num(value, c.format(value), { 'data-col': c.col, 'data-label': c.label }, c.col);
+    });
+  const counts = (language: string) => (v: number | null) => formatCount(v ?? 0, language);
 
   function FunnelSection({ load, text, split, splitLabel, t, language }: { load: Load<FunnelModel>; text: ChartText; split: string; splitLabel: string; t: T; language: string }) {
     return (
@@ -55,6 +74,14 @@ export function analyticsSections({ React, ui }: StudioHost) {
           {(model) => {
             const all = overall(model);
             if (!all) return <p className="empty">{t('analytics.funnel.empty')}</p>;
+            const rates = (v: number | null) => formatRate(v, language);
+            const columns: NumColumn<StageConversion>[] = [
+              { col: 'entered', label: t('analytics.entered'), value: (s) => s.entered, format: counts(language) },
+              { col: 'won', label: t('analytics.won'), value: (s) => s.won, format: counts(language) },
+              { col: 'lost', label: t('analytics.lost'), value: (s) => s.lost, format: counts(language) },
+              { col: 'won_per_entered', label: t('analytics.wonPerEntered'), value: (s) => s.wonPerEntered, format: rates },
+              { col: 'won_per_closed', label: t('analytics.wonPerClosed'), value: (s) => s.wonPerClosed, format: rates },
+            ];
             return (
               <>
                 <dl className="fields analytics-summary" data-testid="analytics-overall">
@@ -78,11 +105,7 @@ export function analyticsSections({ React, ui }: StudioHost) {
                       <tr>
                         {split && <th>{splitLabel}</th>}
                         <th>{t('analytics.stage')}</th>
-                        <th className="num">{t('analytics.entered')}</th>
-                        <th className="num">{t('analytics.won')}</th>
-                        <th className="num">{t('analytics.lost')}</th>
-                        <th className="num">{t('analytics.wonPerEntered')}</th>
-                        <th className="num">{t('analytics.wonPerClosed')}</th>
+                        {numHeads(columns)}
                       </tr>
                     </thead>
                     <tbody>
@@ -91,11 +114,7 @@ export function analyticsSections({ React, ui }: StudioHost) {
                           <tr key={`${g.key ?? ''}|${s.stage}`} data-stage={s.stage} {...(split ? { 'data-group': g.key ?? '' } : {})}>
                             {split && <td data-label={splitLabel}>{text.group(g.key)}</td>}
                             <td data-label={t('analytics.stage')}>{text.stage(s.stage)}</td>
-                            {num(s.entered, formatCount(s.entered, language), { 'data-col': 'entered', 'data-label': t('analytics.entered') })}
-                            {num(s.won, formatCount(s.won, language), { 'data-col': 'won', 'data-label': t('analytics.won') })}
-                            {num(s.lost, formatCount(s.lost, language), { 'data-col': 'lost', 'data-label': t('analytics.lost') })}
-                            {num(s.wonPerEntered, formatRate(s.wonPerEntered, language), { 'data-col': 'won_per_entered', 'data-label': t('analytics.wonPerEntered') })}
-                            {num(s.wonPerClosed, formatRate(s.wonPerClosed, language), { 'data-col': 'won_per_closed', 'data-label': t('analytics.wonPerClosed') })}
+                            {numCells(s, columns)}
                           </tr>
                         )),
                       )}
@@ -109,6 +128,19 @@ export function analyticsSections({ React, ui }: StudioHost) {
       </ui.Panel>
     );
   }
+
+  const timeColumns = (t: T, language: string): NumColumn<StageTime>[] => {
+    const days = (v: number | null) => formatDays(v, language);
+    return [
+      { col: 'finished', label: t('analytics.finished'), value: (s) => s.finished, format: counts(language) },
+      { col: 'median', label: t('analytics.median'), value: (s) => s.medianDays, format: days },
+      { col: 'p75', label: t('analytics.p75'), value: (s) => s.p75Days, format: days },
+      { col: 'p90', label: t('analytics.p90'), value: (s) => s.p90Days, format: days },
+      { col: 'mean', label: t('analytics.mean'), value: (s) => s.meanDays, format: days },
+      { col: 'current', label: t('analytics.current'), value: (s) => s.current, format: counts(language) },
+      { col: 'current_mean', label: t('analytics.currentMean'), value: (s) => s.currentMeanDays, format: days },
+    ];
+  };
 
   function TimeSection({ load, text, t, language }: { load: Load<StageTime[]>; text: ChartText; t: T; language: string }) {
     return (
@@ -126,26 +158,14 @@ export function analyticsSections({ React, ui }: StudioHost) {
                     <thead>
                       <tr>
                         <th>{t('analytics.stage')}</th>
-                        <th className="num">{t('analytics.finished')}</th>
-                        <th className="num">{t('analytics.median')}</th>
-                        <th className="num">{t('analytics.p75')}</th>
-                        <th className="num">{t('analytics.p90')}</th>
-                        <th className="num">{t('analytics.mean')}</th>
-                        <th className="num">{t('analytics.current')}</th>
-                        <th className="num">{t('analytics.currentMean')}</th>
+                        {numHeads(timeColumns(t, language))}
                       </tr>
                     </thead>
                     <tbody>
                       {stages.map((s) => (
                         <tr key={s.stage} data-stage={s.stage}>
                           <td data-label={t('analytics.stage')}>{text.stage(s.stage)}</td>
-                          {num(s.finished, formatCount(s.finished, language), { 'data-col': 'finished', 'data-label': t('analytics.finished') })}
-                          {num(s.medianDays, formatDays(s.medianDays, language), { 'data-col': 'median', 'data-label': t('analytics.median') })}
-                          {num(s.p75Days, formatDays(s.p75Days, language), { 'data-col': 'p75', 'data-label': t('analytics.p75') })}
-                          {num(s.p90Days, formatDays(s.p90Days, language), { 'data-col': 'p90', 'data-label': t('analytics.p90') })}
-                          {num(s.meanDays, formatDays(s.meanDays, language), { 'data-col': 'mean', 'data-label': t('analytics.mean') })}
-                          {num(s.current, formatCount(s.current, language), { 'data-col': 'current', 'data-label': t('analytics.current') })}
-                          {num(s.currentMeanDays, formatDays(s.currentMeanDays, language), { 'data-col': 'current_mean', 'data-label': t('analytics.currentMean') })}
+                          {numCells(s, timeColumns(t, language))}
                         </tr>
                       ))}
                     </tbody>
