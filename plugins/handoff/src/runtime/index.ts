@@ -1,9 +1,16 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
+import { convertRoute } from './convert';
 import { createHandoff } from './create';
+import { inboxRoute } from './inbox';
+import { leadAcceptedAction, leadReturnedAction, leadSla, routeLeadAction } from './lead-flow';
+import { conditionProblems, RULE } from './rules';
+import { STATE } from './routing';
 
 /**
- * Runtime part of the handoff plugin: the `handoff.create` action. Entities and metrics are data
- * (see plugin.json); routing by policy, capacity caps and acceptance SLAs come later.
+ * Runtime part of the handoff plugin: leads handed from marketing to sales through the `lead`
+ * process (routing by the ordered rules, acceptance SLA with escalation and re-routing,
+ * conversion into account, contact and deal), the inbox, and the `handoff.create` action.
+ * Entities, the process and metrics are data (see plugin.json).
  *
  * @example
  * ```ts
@@ -11,5 +18,40 @@ import { createHandoff } from './create';
  * ```
  */
 export const plugin = definePlugin({
-  actions: { create: createHandoff },
+  config: {
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        acceptance_hours: { type: 'number', exclusiveMinimum: 0, maximum: 720, default: 4 },
+        reroute_after_hours: { type: 'number', exclusiveMinimum: 0, maximum: 720, default: 2 },
+      },
+    },
+  },
+  actions: { create: createHandoff, route: routeLeadAction, accepted: leadAcceptedAction, returned: leadReturnedAction },
+  hooks: {
+    [RULE]: {
+      validate(change, s) {
+        const admin = s.caller.id.startsWith('system:') || s.caller.roles.includes('admin');
+        if (!admin) return [{ pointer: '', message: 'only admins manage routing rules', code: 'handoff.admins-only' }];
+        return change.operation === 'delete' ? [] : conditionProblems(change.data.condition);
+      },
+      // Each rule gets its routing state with it, in the same transaction (routers only update it).
+      async afterChange(change, s) {
+        if (change.operation !== 'create') return;
+        await s.records.create(STATE, { data: { rule_id: change.after.id, counts: {}, recent: [] }, owner: null, orgUnit: null });
+      },
+    },
+  },
+  visibility: {
+    // Routing state is the routers' bookkeeping: admins and system work only.
+    [STATE]: () => false,
+  },
+  routes: [inboxRoute, convertRoute],
+  jobs: {
+    async sla(data, s) {
+      const outcome = await leadSla(data, s);
+      s.log.info('acceptance SLA', { id: data.id, round: data.round, step: data.step, outcome });
+    },
+  },
 });

@@ -1,0 +1,171 @@
+import type { ActionContext } from '@pipewright/plugin-sdk';
+import type { PluginRecord, RoutingServices as PluginServices } from './sdk-types';
+import { statusOf } from './problems';
+import { LEAD, route, type Assignment } from './routing';
+
+/** Stage of a lead waiting for the assigned rep to accept it. */
+export const WAITING = 'marketing_qualified';
+
+/** The plugin's settings (see `config` in index.ts). */
+export interface HandoffSettings {
+  acceptanceHours: number;
+  rerouteAfterHours: number;
+}
+
+export function settingsOf(s: PluginServices): HandoffSettings {
+  return { acceptanceHours: Number(s.config.acceptance_hours ?? 4), rerouteAfterHours: Number(s.config.reroute_after_hours ?? 2) };
+}
+
+/** An action's services as routing takes them (its once-per-execution `create` left out). */
+export function routingServices(ctx: ActionContext): PluginServices {
+  const { get, list, update } = ctx.records;
+  return { ...ctx, records: { get, list, update } };
+}
+
+const userOf = (actor: string) => (actor.startsWith('user:') ? actor.slice(5) : null);
+
+/**
+ * Gives a lead to the person routing chose: receiver, owner and org unit (the receiver must be
+ * able to act on it: accept, reject, convert), the acceptance deadline, the explanation; tells
+ * him; and starts the acceptance SLA (a job at the deadline). The sender keeps reading it
+ * (`from_user` is an audience field). Without a match the lead stays with its sender, with the
+ * explanation saying so.
+ */
+export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assignment | null, o: { from: string | null; round: number; expectedVersion?: number }): Promise<PluginRecord> {
+  const now = s.clock.now();
+  if (!a) {
+    return s.records.update(LEAD, lead.id, { data: { routing: { reason: 'No active routing rule matched this lead, or nobody it names is available; it stays with marketing.', at: now.toISOString() } } }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
+  }
+  const receiver = await s.directory.user(a.user);
+  const due = new Date(now.getTime() + settingsOf(s).acceptanceHours * 3_600_000);
+  const data: Record<string, unknown> = {
+    to_user: a.user,
+    due_at: due.toISOString(),
+    reassignments: o.round,
+    escalated_at: null,
+    reject_reason: null,
+    routing: { rule_id: a.ruleId, rule: a.rule, strategy: a.strategy, reason: a.reason, at: now.toISOString() },
+  };
+  if (o.from) data.from_user = o.from;
+  const after = await s.records.update(LEAD, lead.id, { data, owner: a.user, orgUnit: receiver?.orgUnitId ?? null }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
+  await s.notifications.send({
+    users: [a.user],
+    kind: 'lead-assigned',
+    key: `lead-assigned:${lead.id}:${o.round}`,
+    title: { en: `New lead to accept: ${String(lead.data.company_name)}`, 'zh-CN': `待接受的新线索：${String(lead.data.company_name)}` },
+    body: { en: `${a.reason} Accept by ${due.toISOString()}.`, 'zh-CN': `${a.reason} 请在 ${due.toISOString()} 前接受。` },
+    record: { id: lead.id, type: LEAD },
+    data: { due_at: due.toISOString(), rule: a.rule },
+  });
+  await s.jobs.enqueue('sla', { type: LEAD, id: lead.id, round: o.round, step: 'escalate' }, { startAfter: due });
+  return after;
+}
+
+/**
+ * `handoff.route` (lead process, "Hand to sales"): routes the lead by the ordered rules.
+ * Idempotent: the routing key is the action's key, so a repeated delivery picks the same rep.
+ */
+export async function routeLeadAction(ctx: ActionContext): Promise<{ assigned: string | null; rule: string | null }> {
+  const record = ctx.record;
+  if (!record) throw new Error('handoff.route needs the lead it is about, and that lead no longer exists.');
+  const lead = await ctx.records.get(LEAD, record.id);
+  if (!lead || lead.stage !== WAITING) return { assigned: null, rule: null };
+  const from = userOf(ctx.actor) ?? (typeof lead.data.from_user === 'string' ? lead.data.from_user : lead.owner);
+  const s = routingServices(ctx);
+  const a = await route(s, { appliesTo: 'lead', item: lead.data, key: `lead:${ctx.idempotencyKey}` });
+  await assignLead(s, lead, a, { from, round: 0 });
+  return { assigned: a?.user ?? null, rule: a?.rule ?? null };
+}
+
+/** `handoff.accepted` (lead process, "Accept"): stamps the acceptance and tells the sender. */
+export async function leadAcceptedAction(ctx: ActionContext): Promise<{ accepted: boolean }> {
+  const lead = ctx.record ? await ctx.records.get(LEAD, ctx.record.id) : null;
+  if (!lead) return { accepted: false };
+  if (typeof lead.data.accepted_at !== 'string') await ctx.records.update(LEAD, lead.id, { data: { accepted_at: ctx.clock.now().toISOString(), due_at: null } });
+  const sender = typeof lead.data.from_user === 'string' ? [lead.data.from_user] : [];
+  await ctx.notifications.send({
+    users: sender,
+    kind: 'lead-accepted',
+    key: `lead-accepted:${ctx.idempotencyKey}`,
+    title: { en: `Lead accepted: ${String(lead.data.company_name)}`, 'zh-CN': `线索已被接受：${String(lead.data.company_name)}` },
+    record: { id: lead.id, type: LEAD },
+  });
+  return { accepted: true };
+}
+
+/**
+ * `handoff.returned` (lead process, "Reject"): the lead goes back to its sender (owner and unit),
+ * without receiver or deadline, and the sender is told the reason.
+ */
+export async function leadReturnedAction(ctx: ActionContext): Promise<{ returnedTo: string | null }> {
+  const lead = ctx.record ? await ctx.records.get(LEAD, ctx.record.id) : null;
+  if (!lead) return { returnedTo: null };
+  const sender = typeof lead.data.from_user === 'string' ? lead.data.from_user : null;
+  const unit = sender ? ((await ctx.directory.user(sender))?.orgUnitId ?? null) : null;
+  const rejectedBy = lead.data.to_user;
+  await ctx.records.update(LEAD, lead.id, { data: { to_user: null, due_at: null }, ...(sender ? { owner: sender, orgUnit: unit } : {}) });
+  if (sender) {
+    await ctx.notifications.send({
+      users: [sender],
+      kind: 'lead-rejected',
+      key: `lead-rejected:${ctx.idempotencyKey}`,
+      title: { en: `Lead returned: ${String(lead.data.company_name)}`, 'zh-CN': `线索被退回：${String(lead.data.company_name)}` },
+      body: { en: `Reason: ${String(lead.data.reject_reason ?? '')}`, 'zh-CN': `原因：${String(lead.data.reject_reason ?? '')}` },
+      record: { id: lead.id, type: LEAD },
+      data: { rejected_by: rejectedBy ?? null },
+    });
+  }
+  return { returnedTo: sender };
+}
+
+/**
+ * The acceptance SLA of a lead (job `sla`): at the deadline, if the same receiver still has not
+ * accepted, his managers are told (`escalate`) and a re-route is scheduled; at the re-route, the
+ * lead goes to someone else by the rules (the late receiver skipped). Each step happens once per
+ * round across runtimes: the step's write is a compare-and-set on the lead's version, the
+ * notification is once per key, and the re-route's routing key is the round's.
+ */
+export async function leadSla(data: Record<string, unknown>, s: PluginServices): Promise<string> {
+  const id = String(data.id ?? '');
+  const round = Number(data.round ?? 0);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const lead = await s.records.get(LEAD, id);
+    if (!lead || lead.stage !== WAITING || Number(lead.data.reassignments ?? 0) !== round || typeof lead.data.to_user !== 'string') return 'stale';
+    const receiver = lead.data.to_user;
+    try {
+      if (data.step === 'escalate') {
+        if (typeof lead.data.escalated_at === 'string') return 'already escalated';
+        await s.records.update(LEAD, id, { data: { escalated_at: s.clock.now().toISOString() } }, { expectedVersion: lead.version });
+        const managers = (await s.directory.managersOf(receiver)).map((m) => m.id);
+        await s.notifications.send({
+          users: managers,
+          kind: 'lead-escalated',
+          key: `lead-escalated:${id}:${round}`,
+          title: { en: `Lead not accepted in time: ${String(lead.data.company_name)}`, 'zh-CN': `线索未按时接受：${String(lead.data.company_name)}` },
+          body: { en: `Assigned to ${receiver}; it will be routed to someone else if still not accepted.`, 'zh-CN': `已分配给 ${receiver}；若仍未接受，将重新分配给他人。` },
+          record: { id, type: LEAD },
+          data: { receiver, round },
+        });
+        await s.jobs.enqueue('sla', { type: LEAD, id, round, step: 'reroute' }, { startAfter: new Date(s.clock.now().getTime() + settingsOf(s).rerouteAfterHours * 3_600_000) });
+        return 'escalated';
+      }
+      if (data.step === 'reroute') {
+        const a = await route(s, { appliesTo: 'lead', item: lead.data, key: `lead:${id}:reroute:${round}`, skip: [receiver] });
+        if (!a) return 'nobody else';
+        await assignLead(s, lead, a, { from: null, round: round + 1, expectedVersion: lead.version });
+        await s.notifications.send({
+          users: [receiver],
+          kind: 'lead-rerouted',
+          key: `lead-rerouted:${id}:${round}`,
+          title: { en: `Lead reassigned: ${String(lead.data.company_name)}`, 'zh-CN': `线索已重新分配：${String(lead.data.company_name)}` },
+          record: null,
+        });
+        return 'rerouted';
+      }
+      return 'unknown step';
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err;
+    }
+  }
+  return 'stale';
+}
