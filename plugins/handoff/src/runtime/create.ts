@@ -4,6 +4,7 @@ import { renderTemplate, type ActionContext } from '@pipewright/plugin-sdk';
 const HANDOFF = 'handoff.handoff';
 /** The entity a handoff's `deal_id` names (see schemas/handoff.schema.json `references`). */
 const DEAL = 'pipeline.deal';
+const ACCOUNT = 'crm.account';
 const SUMMARY_MAX = 2000;
 
 /**
@@ -29,11 +30,16 @@ export async function createHandoff(ctx: ActionContext): Promise<{ handoff: stri
   if (typeof config.policy === 'string') data.policy_id = config.policy;
   if (record.owner) data.from_user = record.owner;
   if (record.type === DEAL) data.deal_id = record.id;
-  if (typeof record.data.account_id === 'string') data.account_id = record.data.account_id;
+  else if (typeof record.data.deal_id === 'string' && (await ctx.records.get(DEAL, record.data.deal_id))) data.deal_id = record.data.deal_id;
+  // Any process may call it: only a field that really names an account is copied (another
+  // entity's `account_id` may mean something else, and a refused reference would fail the action for good).
+  if (typeof record.data.account_id === 'string' && (await ctx.records.get(ACCOUNT, record.data.account_id))) data.account_id = record.data.account_id;
+  for (const [f, max] of [['company_name', 200], ['contact_name', 200], ['country', 100]] as const) if (typeof record.data[f] === 'string' && record.data[f] !== '') data[f] = String(record.data[f]).slice(0, max);
   const { id, created } = await ctx.records.create(HANDOFF, { data, owner: record.owner, orgUnit: record.orgUnit });
   return { handoff: id, created };
 }
 
 function titleOf(data: Record<string, unknown>): string {
-  return typeof data.name === 'string' && data.name !== '' ? data.name : 'record';
+  for (const f of ['name', 'company_name', 'title', 'subject']) if (typeof data[f] === 'string' && data[f] !== '') return data[f] as string;
+  return 'record';
 }

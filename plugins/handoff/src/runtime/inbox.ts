@@ -15,6 +15,7 @@ const item = {
     dueAt: { type: ['string', 'null'] },
     secondsLeft: { type: ['integer', 'null'] },
     reason: { type: ['string', 'null'] },
+    reasonZh: { type: ['string', 'null'] },
     rule: { type: ['string', 'null'] },
   },
 };
@@ -43,8 +44,8 @@ export const inboxRoute: PluginRoute = {
     };
     const view = async (r: PluginRecord, kind: string, title: string) => {
       const due = typeof r.data.due_at === 'string' ? r.data.due_at : null;
-      const routing = (r.data.routing ?? {}) as { reason?: string; rule?: string };
-      return { type: r.type, id: r.id, title, kind, from: await person(r.data.from_user), dueAt: due, secondsLeft: due ? Math.round((Date.parse(due) - now.getTime()) / 1000) : null, reason: routing.reason ?? null, rule: routing.rule ?? null };
+      const routing = (r.data.routing ?? {}) as { reason?: string; reason_zh?: string; rule?: string };
+      return { type: r.type, id: r.id, title, kind, from: await person(r.data.from_user), dueAt: due, secondsLeft: due ? Math.round((Date.parse(due) - now.getTime()) / 1000) : null, reason: routing.reason ?? null, reasonZh: routing.reason_zh ?? routing.reason ?? null, rule: routing.rule ?? null };
     };
     const items = [
       ...(await Promise.all(leads.map((l) => view(l, 'marketing_to_sales', `${String(l.data.company_name)} — ${String(l.data.contact_name)}`)))),

@@ -34,7 +34,7 @@ const userOf = (actor: string) => (actor.startsWith('user:') ? actor.slice(5) : 
 export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assignment | null, o: { from: string | null; round: number; expectedVersion?: number }): Promise<PluginRecord> {
   const now = s.clock.now();
   if (!a) {
-    return s.records.update(LEAD, lead.id, { data: { routing: { reason: 'No active routing rule matched this lead, or nobody it names is available; it stays with marketing.', at: now.toISOString() } } }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
+    return s.records.update(LEAD, lead.id, { data: { routing: { reason: 'No active routing rule matched this lead, or nobody it names is available; it stays with marketing.', reason_zh: '没有匹配此线索的启用规则，或规则中的人员均不可分配；线索留在市场部。', at: now.toISOString() } } }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
   }
   const receiver = await s.directory.user(a.user);
   const due = new Date(now.getTime() + settingsOf(s).acceptanceHours * 3_600_000);
@@ -44,7 +44,7 @@ export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assig
     reassignments: o.round,
     escalated_at: null,
     reject_reason: null,
-    routing: { rule_id: a.ruleId, rule: a.rule, strategy: a.strategy, reason: a.reason, at: now.toISOString() },
+    routing: { rule_id: a.ruleId, rule: a.rule, strategy: a.strategy, reason: a.reason, reason_zh: a.reasonZh, at: now.toISOString() },
   };
   if (o.from) data.from_user = o.from;
   const after = await s.records.update(LEAD, lead.id, { data, owner: a.user, orgUnit: receiver?.orgUnitId ?? null }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
@@ -53,7 +53,7 @@ export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assig
     kind: 'lead-assigned',
     key: `lead-assigned:${lead.id}:${o.round}`,
     title: { en: `New lead to accept: ${String(lead.data.company_name)}`, 'zh-CN': `待接受的新线索：${String(lead.data.company_name)}` },
-    body: { en: `${a.reason} Accept by ${due.toISOString()}.`, 'zh-CN': `${a.reason} 请在 ${due.toISOString()} 前接受。` },
+    body: { en: `${a.reason} Accept by ${due.toISOString()}.`, 'zh-CN': `${a.reasonZh} 请在 ${due.toISOString()} 前接受。` },
     record: { id: lead.id, type: LEAD },
     data: { due_at: due.toISOString(), rule: a.rule },
   });

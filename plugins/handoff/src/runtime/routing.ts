@@ -108,7 +108,7 @@ async function assign(s: PluginServices, ruleId: string, key: string, choose: (c
     const earlier = recent.find((r) => r.key === key);
     if (earlier) {
       const who = candidates.find((c) => c.id === earlier.user)?.name ?? earlier.user;
-      return { user: earlier.user, reason: `${who} (decided earlier for this item by the same rule).` };
+      return { user: earlier.user, reason: `${who} (decided earlier for this item by the same rule).`, reasonZh: `${who}（此前已按同一规则为该事项选定）。` };
     }
     const choice = choose(counts);
     if (!choice) return null;

@@ -95,7 +95,9 @@ export interface Candidate {
 /** What a strategy chose and why. */
 export interface Choice {
   user: string;
+  /** Why, in English and in Simplified Chinese. */
   reason: string;
+  reasonZh: string;
 }
 
 /** What a strategy knows besides the rule. */
@@ -133,7 +135,7 @@ export function pick(rule: RoutingRule, input: PickInput): Choice | null {
     case 'round_robin': {
       if (candidates.length === 0) return null;
       const best = candidates.reduce((a, b) => (n(b.id) < n(a.id) ? b : a));
-      return { user: best.id, reason: `Round robin over ${candidates.length} people: ${best.name} had the fewest assignments by this rule (${n(best.id)}).` };
+      return { user: best.id, reason: `Round robin over ${candidates.length} people: ${best.name} had the fewest assignments by this rule (${n(best.id)}).`, reasonZh: `在 ${candidates.length} 人中轮流分配：${best.name} 按此规则获得的分配最少（${n(best.id)} 条）。` };
     }
     case 'weighted': {
       const weighted = candidates.filter((c) => (rule.weights[c.id] ?? 0) > 0);
@@ -142,7 +144,7 @@ export function pick(rule: RoutingRule, input: PickInput): Choice | null {
       const score = (c: Candidate) => (n(c.id) + 1) / (rule.weights[c.id] ?? 1);
       const best = weighted.reduce((a, b) => (score(b) < score(a) ? b : a));
       const w = rule.weights[best.id] ?? 0;
-      return { user: best.id, reason: `Weighted ratio: ${best.name} has weight ${w} of ${total} and was furthest below that share (${n(best.id)} assigned).` };
+      return { user: best.id, reason: `Weighted ratio: ${best.name} has weight ${w} of ${total} and was furthest below that share (${n(best.id)} assigned).`, reasonZh: `按权重比例：${best.name} 的权重为 ${w}/${total}，距离其应得份额最远（已分配 ${n(best.id)} 条）。` };
     }
     case 'capacity': {
       const cap = rule.capacity ?? Number.POSITIVE_INFINITY;
@@ -150,7 +152,7 @@ export function pick(rule: RoutingRule, input: PickInput): Choice | null {
       const free = candidates.filter((c) => (open[c.id] ?? 0) < cap);
       if (free.length === 0) return null;
       const best = free.reduce((a, b) => ((open[b.id] ?? 0) < (open[a.id] ?? 0) ? b : a));
-      return { user: best.id, reason: `Capacity: ${best.name} had ${open[best.id] ?? 0} open items, below the limit of ${cap}, the fewest of ${free.length} people with room.` };
+      return { user: best.id, reason: `Capacity: ${best.name} had ${open[best.id] ?? 0} open items, below the limit of ${cap}, the fewest of ${free.length} people with room.`, reasonZh: `按容量：${best.name} 有 ${open[best.id] ?? 0} 条未结事项，低于上限 ${cap}，是 ${free.length} 位尚有余量者中最少的。` };
     }
     case 'territory': {
       const field = rule.territoryField ?? 'territory';
@@ -158,12 +160,12 @@ export function pick(rule: RoutingRule, input: PickInput): Choice | null {
       if (typeof value !== 'string' || value === '') return null;
       const user = rule.territories[value];
       if (!user || !candidates.some((c) => c.id === user)) return null;
-      return { user, reason: `Territory: ${field} is "${value}", which ${name(user)} covers.` };
+      return { user, reason: `Territory: ${field} is "${value}", which ${name(user)} covers.`, reasonZh: `按区域：${field} 为“${value}”，由 ${name(user)} 负责。` };
     }
     case 'account_owner': {
       const owner = input.accountOwner;
       if (!owner || !candidates.some((c) => c.id === owner.user)) return null;
-      return { user: owner.user, reason: `Account owner: ${name(owner.user)} owns the account "${owner.account}".` };
+      return { user: owner.user, reason: `Account owner: ${name(owner.user)} owns the account "${owner.account}".`, reasonZh: `客户负责人：${name(owner.user)} 负责客户“${owner.account}”。` };
     }
     default:
       return null;
