@@ -30,6 +30,10 @@ export const convertRoute: PluginRoute = {
     if (typeof lead.data.deal_id === 'string' && typeof lead.data.account_id === 'string' && typeof lead.data.contact_id === 'string') {
       return { lead: lead.id, account: { id: lead.data.account_id, created: false }, contact: { id: lead.data.contact_id, created: false }, deal: { id: lead.data.deal_id, created: false } };
     }
+    const roles = ctx.caller.roles;
+    if (lead.owner !== ctx.caller.userId && !roles.includes('admin') && !roles.includes('manager')) {
+      throw problem(403, 'handoff.not-yours', 'Only the rep who accepted the lead (or his manager) converts it; the sender keeps reading it.', [{ pointer: '/owner', message: 'is someone else' }]);
+    }
     if (lead.stage !== 'sales_accepted') {
       throw problem(409, 'handoff.lead-not-accepted', `Only an accepted lead can be converted; this one is "${String(lead.stage)}".`, [{ pointer: '/stage', message: `is ${String(lead.stage)}, not sales_accepted` }]);
     }

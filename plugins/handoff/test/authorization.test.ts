@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, countRows, startServer, type ApiFetch, type TestServer, type TestUser } from '../../../runtime/test/harness';
+import { eventually, expectJson, move, type View } from '../../../runtime/test/process/helpers';
+import { LEAD, LEAD_DATA, createRule, prepare } from './support';
+
+/**
+ * Who may do what with leads and the handoff plugin's routes: the receiver (the rep routing
+ * chose), the sender (marketing), the receiver's manager, a same-team rep who is neither, a rep
+ * of another team, presales, admins, a read-only token and anonymous callers; x reading the
+ * lead, the inbox, accepting, rejecting, converting, and the routing rules and state. Each
+ * refused cell also asserts that nothing was written.
+ */
+type Who = 'admin' | 'manager' | 'receiver' | 'sender' | 'colleague' | 'other-rep' | 'presales' | 'read-token' | 'anonymous';
+const WHO: Who[] = ['admin', 'manager', 'receiver', 'sender', 'colleague', 'other-rep', 'presales', 'read-token', 'anonymous'];
+const USER: Record<Exclude<Who, 'anonymous' | 'read-token'>, TestUser> = { admin: 'admin', manager: 'manager', receiver: 'rep', sender: 'marketing', colleague: 'colleague', 'other-rep': 'other-rep', presales: 'presales' };
+
+describe.each(backends())('handoff authorization on $name', (backend) => {
+  let server: TestServer;
+  let lead: View;
+  const api = (w: Who): ApiFetch => (w === 'anonymous' ? server.anonymous : w === 'read-token' ? server.as('rep', 'token', ['read']).api : server.as(USER[w]).api);
+  const cell = async (label: string, expected: number, run: () => Promise<Response>) => {
+    const before = await countRows(server.platform);
+    const res = await run();
+    expect(res.status, `${label}: ${await res.clone().text()}`).toBe(expected);
+    if (expected >= 400) expect(await countRows(server.platform), `${label} wrote nothing`).toEqual(before);
+    return res;
+  };
+  const fresh = async () => (await expectJson<View>(server.api(`/api/records/${LEAD}/${lead.id}`), 200));
+
+  beforeAll(async () => {
+    server = await startServer(backend, { PIPEWRIGHT_JOB_POLL_SECONDS: '0.5' });
+    await prepare(server);
+    await createRule(server, { name: 'Rick', position: 1, strategy: 'round_robin', users: ['rick-rep'] });
+    const created = await expectJson<View>(server.as('marketing').api(`/api/records/${LEAD}`, { method: 'POST', json: { data: LEAD_DATA } }), 201);
+    await expectJson(move(server.as('marketing').api, created.id, created.version, { to: 'marketing_qualified' }, {}, LEAD), 200);
+    lead = await eventually(async () => {
+      const v = await expectJson<View>(server.api(`/api/records/${LEAD}/${created.id}`), 200);
+      return v.data.to_user === 'rick-rep' ? v : undefined;
+    });
+  });
+  afterAll(() => server?.close());
+
+  const reads: Record<Who, number> = { admin: 200, manager: 200, receiver: 200, sender: 200, colleague: 404, 'other-rep': 404, presales: 404, 'read-token': 200, anonymous: 401 };
+  for (const w of WHO) {
+    it(`${w} reading the routed lead: ${reads[w]}; inbox lists it only for the receiver`, async () => {
+      await cell(`${w} GET lead`, reads[w], () => api(w)(`/api/records/${LEAD}/${lead.id}`));
+      const inbox = await cell(`${w} GET inbox`, w === 'anonymous' ? 401 : 200, () => api(w)('/api/plugins/handoff/inbox'));
+      if (w !== 'anonymous') {
+        const ids = ((await inbox.json()) as { items: { id: string }[] }).items.map((i) => i.id);
+        expect(ids.includes(lead.id), w).toBe(w === 'receiver' || w === 'read-token');
+      }
+    });
+  }
+
+  // Before acceptance: nobody converts (404 unseen, 403 not the owner or no write scope, 409 not accepted).
+  const convertEarly: Record<Who, number> = { admin: 409, manager: 409, receiver: 409, sender: 403, colleague: 404, 'other-rep': 404, presales: 404, 'read-token': 403, anonymous: 401 };
+  // Accepting: only the receiver (or his manager; admins) may; others are refused (roles, edit rights or visibility).
+  const accept: Record<Who, number> = { admin: 200, manager: 200, receiver: 200, sender: 403, colleague: 404, 'other-rep': 404, presales: 404, 'read-token': 403, anonymous: 401 };
+  for (const w of WHO) {
+    it(`${w} converting before acceptance: ${convertEarly[w]}; accepting and rejecting: ${accept[w] === 200 ? 'may move it, but a rejection without a reason is refused (422)' : accept[w]}`, async () => {
+      await cell(`${w} convert early`, convertEarly[w], () => api(w)(`/api/plugins/handoff/leads/${lead.id}/convert`, { method: 'POST', json: {} }));
+      const v = await fresh();
+      if (accept[w] !== 200) {
+        await cell(`${w} accept`, accept[w], () => move(api(w), lead.id, v.version, { to: 'sales_accepted' }, {}, LEAD));
+        await cell(`${w} reject`, accept[w], () => move(api(w), lead.id, v.version, { to: 'new', data: { reject_reason: 'not mine' } }, {}, LEAD));
+      } else {
+        await cell(`${w} reject without reason`, 422, () => move(api(w), lead.id, v.version, { to: 'new' }, {}, LEAD));
+      }
+    });
+  }
+
+  it('after the receiver accepts: he converts; the sender, other reps and read tokens cannot', async () => {
+    const v = await fresh();
+    await cell('receiver accept', 200, () => move(api('receiver'), lead.id, v.version, { to: 'sales_accepted' }, {}, LEAD));
+    // (the acceptance action stamps accepted_at after commit: let it land before counting writes)
+    await eventually(async () => typeof (await fresh()).data.accepted_at === 'string');
+    for (const [w, status] of [['sender', 403], ['colleague', 404], ['other-rep', 404], ['presales', 404], ['read-token', 403], ['anonymous', 401]] as const) {
+      await cell(`${w} convert`, status, () => api(w)(`/api/plugins/handoff/leads/${lead.id}/convert`, { method: 'POST', json: {} }));
+    }
+    await cell('receiver convert', 200, () => api('receiver')(`/api/plugins/handoff/leads/${lead.id}/convert`, { method: 'POST', json: {} }));
+    // The sender still reads the lead he handed over (audience), and cannot change it.
+    const after = await fresh();
+    await cell('sender edit', 403, () => api('sender')(`/api/records/${LEAD}/${lead.id}`, { method: 'PATCH', headers: { 'if-match': `"${after.version}"` }, json: { data: { notes: 'mine again' } } }));
+    await cell('sender read', 200, () => api('sender')(`/api/records/${LEAD}/${lead.id}`));
+  });
+
+  const rules: Record<Who, number> = { admin: 201, manager: 422, receiver: 422, sender: 422, colleague: 422, 'other-rep': 422, presales: 422, 'read-token': 403, anonymous: 401 };
+  for (const w of WHO) {
+    it(`${w} creating a routing rule: ${rules[w]}; routing state visible only to admins`, async () => {
+      const res = await cell(`${w} POST rule`, rules[w], () => api(w)('/api/records/handoff.routing_rule', { method: 'POST', json: { data: { name: `By ${w}`, position: 99, strategy: 'round_robin', active: false }, owner: null, orgUnit: null } }));
+      if (rules[w] === 422) expect(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('handoff.admins-only');
+      if (w === 'anonymous') return;
+      const states = await expectJson<{ items: unknown[] }>(api(w)('/api/records/handoff.routing_state'), 200);
+      expect(states.items.length > 0, w).toBe(w === 'admin');
+    });
+  }
+});
