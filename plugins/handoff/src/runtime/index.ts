@@ -2,9 +2,10 @@ import { definePlugin } from '@pipewright/plugin-sdk';
 import { convertRoute } from './convert';
 import { createHandoff } from './create';
 import { inboxRoute } from './inbox';
-import { leadAcceptedAction, leadReturnedAction, leadSla, routeLeadAction } from './lead-flow';
+import { acceptRoute, handoffHooks, handoffSettledJob, rejectRoute, routeHandoffJob } from './handoffs';
+import { acceptanceSla, leadAcceptedAction, leadReturnedAction, routeLeadAction } from './lead-flow';
 import { conditionProblems, RULE } from './rules';
-import { STATE } from './routing';
+import { HANDOFF, STATE } from './routing';
 
 /**
  * Runtime part of the handoff plugin: leads handed from marketing to sales through the `lead`
@@ -30,6 +31,7 @@ export const plugin = definePlugin({
   },
   actions: { create: createHandoff, route: routeLeadAction, accepted: leadAcceptedAction, returned: leadReturnedAction },
   hooks: {
+    [HANDOFF]: handoffHooks,
     [RULE]: {
       validate(change, s) {
         const admin = s.caller.id.startsWith('system:') || s.caller.roles.includes('admin');
@@ -47,11 +49,17 @@ export const plugin = definePlugin({
     // Routing state is the routers' bookkeeping: admins and system work only.
     [STATE]: () => false,
   },
-  routes: [inboxRoute, convertRoute],
+  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute],
   jobs: {
     async sla(data, s) {
-      const outcome = await leadSla(data, s);
-      s.log.info('acceptance SLA', { id: data.id, round: data.round, step: data.step, outcome });
+      const outcome = await acceptanceSla(data, s);
+      s.log.info('acceptance SLA', { type: data.type, id: data.id, round: data.round, step: data.step, outcome });
+    },
+    async route_handoff(data, s) {
+      s.log.info('handoff routed', { id: data.id, outcome: await routeHandoffJob(data, s) });
+    },
+    async handoff_settled(data, s) {
+      await handoffSettledJob(data, s);
     },
   },
 });

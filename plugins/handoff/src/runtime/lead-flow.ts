@@ -1,7 +1,7 @@
 import type { ActionContext } from '@pipewright/plugin-sdk';
 import type { PluginRecord, RoutingServices as PluginServices } from './sdk-types';
 import { statusOf } from './problems';
-import { LEAD, route, type Assignment } from './routing';
+import { HANDOFF, LEAD, route, type Assignment } from './routing';
 
 /** Stage of a lead waiting for the assigned rep to accept it. */
 export const WAITING = 'marketing_qualified';
@@ -22,6 +22,13 @@ export function routingServices(ctx: ActionContext): PluginServices {
   return { ...ctx, records: { get, list, update } };
 }
 
+/** Whether an item still waits for its receiver: a lead in `marketing_qualified`, a handoff `pending`. */
+export const waiting = (r: PluginRecord): boolean => (r.type === LEAD ? r.stage === WAITING : r.data.status === 'pending');
+/** What routing rules an item falls under: `lead`, or the handoff's kind. */
+export const appliesTo = (r: PluginRecord): string => (r.type === LEAD ? 'lead' : String(r.data.kind));
+/** An item's name in notifications. */
+export const titleOf = (r: PluginRecord): string => String(r.type === LEAD ? r.data.company_name : r.data.summary).slice(0, 200);
+
 const userOf = (actor: string) => (actor.startsWith('user:') ? actor.slice(5) : null);
 
 /**
@@ -33,8 +40,9 @@ const userOf = (actor: string) => (actor.startsWith('user:') ? actor.slice(5) : 
  */
 export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assignment | null, o: { from: string | null; round: number; expectedVersion?: number }): Promise<PluginRecord> {
   const now = s.clock.now();
+  const type = lead.type;
   if (!a) {
-    return s.records.update(LEAD, lead.id, { data: { routing: { reason: 'No active routing rule matched this lead, or nobody it names is available; it stays with marketing.', reason_zh: '没有匹配此线索的启用规则，或规则中的人员均不可分配；线索留在市场部。', at: now.toISOString() } } }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
+    return s.records.update(type, lead.id, { data: { routing: { reason: 'No active routing rule matched, or nobody it names is available; it stays with its sender.', reason_zh: '没有匹配的启用规则，或规则中的人员均不可分配；它留在移交人处。', at: now.toISOString() } } }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
   }
   const receiver = await s.directory.user(a.user);
   const due = new Date(now.getTime() + settingsOf(s).acceptanceHours * 3_600_000);
@@ -43,21 +51,21 @@ export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assig
     due_at: due.toISOString(),
     reassignments: o.round,
     escalated_at: null,
-    reject_reason: null,
+    ...(type === LEAD ? { reject_reason: null } : {}),
     routing: { rule_id: a.ruleId, rule: a.rule, strategy: a.strategy, reason: a.reason, reason_zh: a.reasonZh, at: now.toISOString() },
   };
   if (o.from) data.from_user = o.from;
-  const after = await s.records.update(LEAD, lead.id, { data, owner: a.user, orgUnit: receiver?.orgUnitId ?? null }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
+  const after = await s.records.update(type, lead.id, { data, owner: a.user, orgUnit: receiver?.orgUnitId ?? null }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
   await s.notifications.send({
     users: [a.user],
-    kind: 'lead-assigned',
-    key: `lead-assigned:${lead.id}:${o.round}`,
-    title: { en: `New lead to accept: ${String(lead.data.company_name)}`, 'zh-CN': `待接受的新线索：${String(lead.data.company_name)}` },
+    kind: type === LEAD ? 'lead-assigned' : 'handoff-assigned',
+    key: `assigned:${lead.id}:${o.round}`,
+    title: type === LEAD ? { en: `New lead to accept: ${titleOf(lead)}`, 'zh-CN': `待接受的新线索：${titleOf(lead)}` } : { en: `Handoff to accept: ${titleOf(lead)}`, 'zh-CN': `待接受的交接：${titleOf(lead)}` },
     body: { en: `${a.reason} Accept by ${due.toISOString()}.`, 'zh-CN': `${a.reasonZh} 请在 ${due.toISOString()} 前接受。` },
-    record: { id: lead.id, type: LEAD },
+    record: { id: lead.id, type },
     data: { due_at: due.toISOString(), rule: a.rule },
   });
-  await s.jobs.enqueue('sla', { type: LEAD, id: lead.id, round: o.round, step: 'escalate' }, { startAfter: due });
+  await s.jobs.enqueue('sla', { type, id: lead.id, round: o.round, step: 'escalate' }, { startAfter: due });
   return after;
 }
 
@@ -125,39 +133,40 @@ export async function leadReturnedAction(ctx: ActionContext): Promise<{ returned
  * round across runtimes: the step's write is a compare-and-set on the lead's version, the
  * notification is once per key, and the re-route's routing key is the round's.
  */
-export async function leadSla(data: Record<string, unknown>, s: PluginServices): Promise<string> {
+export async function acceptanceSla(data: Record<string, unknown>, s: PluginServices): Promise<string> {
   const id = String(data.id ?? '');
+  const type = data.type === HANDOFF ? HANDOFF : LEAD;
   const round = Number(data.round ?? 0);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const lead = await s.records.get(LEAD, id);
-    if (!lead || lead.stage !== WAITING || Number(lead.data.reassignments ?? 0) !== round || typeof lead.data.to_user !== 'string') return 'stale';
+    const lead = await s.records.get(type, id);
+    if (!lead || !waiting(lead) || Number(lead.data.reassignments ?? 0) !== round || typeof lead.data.to_user !== 'string') return 'stale';
     const receiver = lead.data.to_user;
     try {
       if (data.step === 'escalate') {
         if (typeof lead.data.escalated_at === 'string') return 'already escalated';
-        await s.records.update(LEAD, id, { data: { escalated_at: s.clock.now().toISOString() } }, { expectedVersion: lead.version });
+        await s.records.update(type, id, { data: { escalated_at: s.clock.now().toISOString() } }, { expectedVersion: lead.version });
         const managers = (await s.directory.managersOf(receiver)).map((m) => m.id);
         await s.notifications.send({
           users: managers,
-          kind: 'lead-escalated',
-          key: `lead-escalated:${id}:${round}`,
-          title: { en: `Lead not accepted in time: ${String(lead.data.company_name)}`, 'zh-CN': `线索未按时接受：${String(lead.data.company_name)}` },
+          kind: type === LEAD ? 'lead-escalated' : 'handoff-escalated',
+          key: `escalated:${id}:${round}`,
+          title: { en: `Not accepted in time: ${titleOf(lead)}`, 'zh-CN': `未按时接受：${titleOf(lead)}` },
           body: { en: `Assigned to ${receiver}; it will be routed to someone else if still not accepted.`, 'zh-CN': `已分配给 ${receiver}；若仍未接受，将重新分配给他人。` },
-          record: { id, type: LEAD },
+          record: { id, type },
           data: { receiver, round },
         });
-        await s.jobs.enqueue('sla', { type: LEAD, id, round, step: 'reroute' }, { startAfter: new Date(s.clock.now().getTime() + settingsOf(s).rerouteAfterHours * 3_600_000) });
+        await s.jobs.enqueue('sla', { type, id, round, step: 'reroute' }, { startAfter: new Date(s.clock.now().getTime() + settingsOf(s).rerouteAfterHours * 3_600_000) });
         return 'escalated';
       }
       if (data.step === 'reroute') {
-        const a = await route(s, { appliesTo: 'lead', item: lead.data, key: `lead:${id}:reroute:${round}`, skip: [receiver] });
+        const a = await route(s, { appliesTo: appliesTo(lead), item: lead.data, key: `${type}:${id}:reroute:${round}`, skip: [receiver] });
         if (!a) return 'nobody else';
         await assignLead(s, lead, a, { from: null, round: round + 1, expectedVersion: lead.version });
         await s.notifications.send({
           users: [receiver],
-          kind: 'lead-rerouted',
-          key: `lead-rerouted:${id}:${round}`,
-          title: { en: `Lead reassigned: ${String(lead.data.company_name)}`, 'zh-CN': `线索已重新分配：${String(lead.data.company_name)}` },
+          kind: type === LEAD ? 'lead-rerouted' : 'handoff-rerouted',
+          key: `rerouted:${id}:${round}`,
+          title: { en: `Reassigned to someone else: ${titleOf(lead)}`, 'zh-CN': `已重新分配给他人：${titleOf(lead)}` },
           record: null,
         });
         return 'rerouted';

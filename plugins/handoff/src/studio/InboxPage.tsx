@@ -112,10 +112,11 @@ export function inboxPage(host: StudioHost) {
                     </td>
                     <td>{countdown(item)}</td>
                     <td style={{ whiteSpace: 'nowrap' }}>
-                      {item.type === LEAD && rejecting !== item.id && (
+                      {rejecting !== item.id && (
                         <span style={{ display: 'inline-flex', gap: '0.4rem' }}>
                           <button type="button" className="primary" disabled={busy} onClick={() => act(async () => {
-                            await moveLead(api, item.id, 'sales_accepted');
+                            if (item.type === LEAD) await moveLead(api, item.id, 'sales_accepted');
+                            else await api.request('POST', `/api/plugins/handoff/handoffs/${encodeURIComponent(item.id)}/accept`, { json: {} });
                             return t('inbox.accepted', { title: item.title });
                           })}>
                             {t('inbox.accept')}
@@ -130,7 +131,8 @@ export function inboxPage(host: StudioHost) {
                           onSubmit={(e) => {
                             e.preventDefault();
                             void act(async () => {
-                              await moveLead(api, item.id, 'new', { reject_reason: reason.trim() });
+                              if (item.type === LEAD) await moveLead(api, item.id, 'new', { reject_reason: reason.trim() });
+                              else await api.request('POST', `/api/plugins/handoff/handoffs/${encodeURIComponent(item.id)}/reject`, { json: { reason: reason.trim() } });
                               return t('inbox.rejected', { title: item.title });
                             });
                           }}

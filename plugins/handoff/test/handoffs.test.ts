@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
+import { QUALIFIED, createDeal, eventually, expectJson, move, type Problem, type View } from '../../../runtime/test/process/helpers';
+import { plugin } from '../src/runtime/index';
+import { clearRules, createRule, jobServices, prepare } from './support';
+
+const HANDOFF = 'handoff.handoff';
+interface Notification { kind: string; title: string; body: string | null; record: { id: string } | null }
+
+/**
+ * Handoffs between teams on both backends: each kind's context checklist, routing by the rules
+ * for its kind, the receiver's access, accept (a won deal handed to customer success changes
+ * owner), reject with a reason back to the sender, status changes only as a handoff may move,
+ * the acceptance SLA (escalate once, re-route once), and `handoff.create` from the default
+ * process's move to proposal, routed to presales.
+ */
+describe.each(backends())('handoffs between teams on $name', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(backend, { PIPEWRIGHT_JOB_POLL_SECONDS: '0.5', PIPEWRIGHT_RATE_LIMIT: '100000' });
+    await prepare(server);
+    await createRule(server, { name: 'Solutions to Rick', position: 1, applies_to: 'presales_to_sales', strategy: 'round_robin', users: ['rick-rep'] });
+    await createRule(server, { name: 'Customer success', position: 2, applies_to: 'sales_to_success', strategy: 'round_robin', users: ['cora-colleague'] });
+    await createRule(server, { name: 'Presales desk', position: 3, applies_to: 'sales_to_presales', strategy: 'round_robin', role: 'presales' });
+  });
+  afterAll(() => server?.close());
+
+  const routed = (id: string) =>
+    eventually(async () => {
+      const v = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${id}`), 200);
+      return typeof v.data.to_user === 'string' ? v : undefined;
+    });
+
+  it('refuses a handoff without its kind\'s checklist, naming each missing field', async () => {
+    const res = await expectJson<Problem>(server.as('presales').api(`/api/records/${HANDOFF}`, { method: 'POST', json: { data: { kind: 'sales_to_success', status: 'pending', summary: 'Onboard them' } } }), 422);
+    expect(res.errors?.map((e) => e.pointer).sort()).toEqual(['/data/account_id', '/data/deal_id']);
+    const accepted = await expectJson<Problem>(server.as('presales').api(`/api/records/${HANDOFF}`, { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'accepted', summary: 'x', deal_id: '00000000-0000-4000-8000-000000000000' } } }), 422);
+    expect(accepted.errors?.some((e) => e.pointer === '/data/status')).toBe(true);
+  });
+
+  it('routes a presales -> sales handoff to the rule\'s rep, who rejects it with a reason: back to presales, who is told why', async () => {
+    const deal = await createDeal(server.as('rep').api, { name: 'Solution deal' });
+    // Presales works on the deal: the rep shared it (read) when asking for support.
+    await expectJson(server.as('rep').api(`/api/records/pipeline.deal/${deal.id}/shares`, { method: 'POST', json: { userId: 'pete-presales', access: 'read' } }), 201);
+    const h = await expectJson<View>(server.as('presales').api(`/api/records/${HANDOFF}`, { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'pending', summary: 'Solution ready for Solution deal', deal_id: deal.id } } }), 201);
+    const v = await routed(h.id);
+    expect(v).toMatchObject({ owner: 'rick-rep', data: { to_user: 'rick-rep', from_user: 'pete-presales', routing: { rule: 'Solutions to Rick', strategy: 'round_robin' } } });
+    expect((await server.as('other-rep').api(`/api/records/${HANDOFF}/${h.id}`)).status).toBe(404);
+    await expectJson(server.as('presales').api(`/api/records/${HANDOFF}/${h.id}`), 200);
+    const inbox = await expectJson<{ items: { id: string; kind: string }[] }>(server.as('rep').api('/api/plugins/handoff/inbox'), 200);
+    expect(inbox.items.find((i) => i.id === h.id)?.kind).toBe('presales_to_sales');
+
+    // A status edit must follow the handoff's moves: no reason, no rejection.
+    const noReason = await expectJson<Problem>(server.as('rep').api(`/api/records/${HANDOFF}/${h.id}`, { method: 'PATCH', headers: { 'if-match': `"${v.version}"` }, json: { data: { status: 'rejected' } } }), 422);
+    expect(noReason.errors?.map((e) => e.pointer)).toEqual(['/data/reason']);
+    const emptyReason = await expectJson<Problem>(server.as('rep').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: '  ' } }), 422);
+    expect(emptyReason.errors?.[0]?.pointer).toBe('/reason');
+    expect((await server.as('colleague').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: 'x' } })).status).toBe(404);
+    expect((await server.as('presales').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: 'x' } })).status).toBe(403);
+    await expectJson(server.as('rep').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: 'Scope is wrong: no SSO' } }), 202);
+    const back = await eventually(async () => {
+      const x = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${h.id}`), 200);
+      return x.owner === 'pete-presales' ? x : undefined;
+    });
+    expect(back.data).toMatchObject({ status: 'rejected', reason: 'Scope is wrong: no SSO' });
+    // Answered: no second answer (the rep still reads it as the one who rejected it).
+    expect((await expectJson<Problem>(server.as('rep').api(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} }), 409)).code).toBe('handoff.not-pending');
+    const late = await expectJson<Problem>(server.as('presales').api(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} }), 403);
+    expect(late.code).toBe('handoff.not-receiver');
+    const note = await eventually(async () => (await expectJson<{ items: Notification[] }>(server.as('presales').api('/api/notifications'), 200)).items.find((n) => n.kind === 'handoff.handoff-rejected' && n.record?.id === h.id));
+    expect(note.body).toBe('Reason: Scope is wrong: no SSO');
+  });
+
+  it('hands a won deal to customer success: accepting gives the receiver the deal', async () => {
+    const account = await expectJson<View>(server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Won Co', status: 'active' }, owner: null, orgUnit: null } }), 201);
+    const deal = await createDeal(server.as('rep').api, { name: 'Won deal', account_id: account.id });
+    const h = await expectJson<View>(server.as('rep').api(`/api/records/${HANDOFF}`, { method: 'POST', json: { data: { kind: 'sales_to_success', status: 'pending', summary: 'Onboard Won Co', deal_id: deal.id, account_id: account.id } } }), 201);
+    const v = await routed(h.id);
+    expect(v.data.to_user).toBe('cora-colleague');
+    expect((await server.as('rep').api(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} })).status).toBe(403);
+    await expectJson(server.as('colleague').api(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} }), 202);
+    await eventually(async () => (await expectJson<View>(server.api(`/api/records/pipeline.deal/${deal.id}`), 200)).owner === 'cora-colleague');
+    const done = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${h.id}`), 200);
+    expect(done.data.status).toBe('accepted');
+    // The receiver now owns the deal, and a second answer is refused.
+    await expectJson(server.as('colleague').api(`/api/records/pipeline.deal/${deal.id}`), 200);
+    expect((await expectJson<Problem>(server.as('colleague').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: 'changed my mind' } }), 409)).code).toBe('handoff.not-pending');
+    expect(typeof done.data.accepted_at).toBe('string');
+    await eventually(async () => (await expectJson<{ items: Notification[] }>(server.as('rep').api('/api/notifications'), 200)).items.some((n) => n.kind === 'handoff.handoff-accepted' && n.record?.id === h.id));
+  });
+
+  it('escalates a late handoff to the receiver\'s manager once, then re-routes it once, with two deliveries racing', async () => {
+    await clearRules(server);
+    await createRule(server, { name: 'Pair', position: 1, applies_to: 'presales_to_sales', strategy: 'round_robin', users: ['rick-rep', 'cora-colleague'] });
+    const deal = await createDeal(server.as('rep').api, { name: 'Late deal' });
+    await expectJson(server.as('rep').api(`/api/records/pipeline.deal/${deal.id}/shares`, { method: 'POST', json: { userId: 'pete-presales', access: 'read' } }), 201);
+    const h = await expectJson<View>(server.as('presales').api(`/api/records/${HANDOFF}`, { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'pending', summary: 'Late solution', deal_id: deal.id } } }), 201);
+    const v = await routed(h.id);
+    const sla = plugin.jobs?.sla;
+    if (!sla) throw new Error('no sla job');
+    const s = jobServices(server);
+    await Promise.all([1, 2].map(() => sla({ type: HANDOFF, id: h.id, round: 0, step: 'escalate' }, s)));
+    const mia = await expectJson<{ items: Notification[] }>(server.as('manager').api('/api/notifications'), 200);
+    expect(mia.items.filter((n) => n.kind === 'handoff.handoff-escalated' && n.record?.id === h.id)).toHaveLength(1);
+    await Promise.all([1, 2].map(() => sla({ type: HANDOFF, id: h.id, round: 0, step: 'reroute' }, s)));
+    const after = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${h.id}`), 200);
+    expect(after.data.reassignments).toBe(1);
+    expect(after.data.to_user).not.toBe(v.data.to_user);
+    expect(after.version).toBe(v.version + 2);
+  });
+
+  it('handoff.create on the default process\'s move to proposal makes a pending handoff, routed to presales', async () => {
+    await createRule(server, { name: 'Presales desk', position: 3, applies_to: 'sales_to_presales', strategy: 'round_robin', role: 'presales' });
+    const account = await expectJson<View>(server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Proposal Co', status: 'active' }, owner: null, orgUnit: null } }), 201);
+    const contact = await expectJson<View>(server.as('rep').api('/api/records/crm.contact', { method: 'POST', json: { data: { first_name: 'Dana', last_name: 'Decider', account_id: account.id } } }), 201);
+    const product = await expectJson<View>(server.api('/api/records/pipeline.product', { method: 'POST', json: { data: { name: 'GTX Proposal' }, owner: null, orgUnit: null } }), 201);
+    let deal = await createDeal(server.as('rep').api, { name: 'Needs presales', account_id: account.id });
+    deal = (await expectJson<{ record: View }>(move(server.as('rep').api, deal.id, deal.version, { to: 'engaging', data: QUALIFIED }), 200)).record;
+    deal = (await expectJson<{ record: View }>(move(server.as('rep').api, deal.id, deal.version, { to: 'proposal', data: { product_id: product.id, decision_maker_id: contact.id, expected_close_date: '2026-03-01' } }), 200)).record;
+    const h = await eventually(async () => (await expectJson<{ items: View[] }>(server.api(`/api/records/${HANDOFF}?filter[deal_id]=${deal.id}`), 200)).items[0]);
+    expect(h.data).toMatchObject({ kind: 'sales_to_presales', status: 'pending', summary: 'Proposal support for Needs presales', deal_id: deal.id, account_id: account.id, from_user: 'rick-rep' });
+    const v = await routed(h.id);
+    expect(v.data.to_user).toBe('pete-presales');
+    expect(await expectJson<{ items: unknown[] }>(server.api('/api/incidents'), 200)).toEqual({ items: [] });
+  });
+});
