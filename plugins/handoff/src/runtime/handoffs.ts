@@ -9,7 +9,9 @@ type RecordHooks = Required<Pick<Hooks, 'validate' | 'afterChange'>>;
 
 /** The context checklist of each kind: the fields the receiver needs, required when it is sent. */
 export const CHECKLIST: Record<string, readonly string[]> = {
-  marketing_to_sales: ['summary', 'company_name', 'contact_name', 'email'],
+  // Leads carry marketing's checklist (the lead process); a marketing_to_sales handoff record
+  // (kept for existing data and metrics) needs its summary only.
+  marketing_to_sales: ['summary'],
   presales_to_sales: ['summary', 'deal_id'],
   sales_to_presales: ['summary', 'deal_id'],
   sales_to_success: ['summary', 'deal_id', 'account_id'],
@@ -31,7 +33,8 @@ export const handoffHooks: RecordHooks = {
     const problems: HookProblem[] = [];
     if (change.operation === 'create') {
       for (const f of CHECKLIST[String(d.kind)] ?? []) if (d[f] === undefined || d[f] === null || d[f] === '') problems.push({ pointer: `/data/${f}`, message: `a ${String(d.kind)} handoff needs it`, code: 'handoff.checklist' });
-      if (d.status !== undefined && d.status !== 'pending' && !isSystem(s)) problems.push({ pointer: '/data/status', message: 'a handoff starts pending', code: 'handoff.status' });
+      // Admins may record handoffs as they were (e.g. bringing in history); everyone else starts them pending.
+      if (d.status !== undefined && d.status !== 'pending' && !isSystem(s) && !s.caller.roles.includes('admin')) problems.push({ pointer: '/data/status', message: 'a handoff starts pending', code: 'handoff.status' });
       return problems;
     }
     const before = change.before?.data.status;
