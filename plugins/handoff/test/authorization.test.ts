@@ -84,6 +84,23 @@ describe.each(backends())('handoff authorization on $name', (backend) => {
     await cell('sender read', 200, () => api('sender')(`/api/records/${LEAD}/${lead.id}`));
   });
 
+  // A presales -> sales handoff routed to the receiver (rick): who may answer it.
+  const answer: Record<Who, number> = { admin: 202, manager: 202, receiver: 202, sender: 404, colleague: 404, 'other-rep': 404, presales: 403, 'read-token': 403, anonymous: 401 };
+  for (const w of WHO) {
+    it(`${w} answering a handoff addressed to the receiver: ${answer[w]}`, async () => {
+      const deal = await expectJson<View>(server.as('rep').api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: `Answer ${w}` } } }), 201);
+      await expectJson(server.as('rep').api(`/api/records/pipeline.deal/${deal.id}/shares`, { method: 'POST', json: { userId: 'pete-presales', access: 'read' } }), 201);
+      const rule = await createRule(server, { name: `Answer ${w}`, position: 0, applies_to: 'presales_to_sales', strategy: 'round_robin', users: ['rick-rep'] });
+      const h = await expectJson<View>(server.as('presales').api('/api/records/handoff.handoff', { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'pending', summary: `Ready ${w}`, deal_id: deal.id } } }), 201);
+      await eventually(async () => (await expectJson<View>(server.api(`/api/records/handoff.handoff/${h.id}`), 200)).data.to_user === 'rick-rep');
+      expect((await server.api(`/api/records/handoff.routing_rule/${rule.id}`, { method: 'DELETE', headers: { 'if-match': `"${rule.version}"` } })).status).toBe(204);
+      // the sender here is marketing, who neither sent nor sees this one; presales (its sender) sees it but is not the receiver
+      await cell(`${w} reject without reason`, w === 'anonymous' ? 401 : w === 'read-token' ? 403 : 422, () => api(w)(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: '' } }));
+      await cell(`${w} accept`, answer[w], () => api(w)(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} }));
+      if (answer[w] === 202) await eventually(async () => (await expectJson<View>(server.api(`/api/records/handoff.handoff/${h.id}`), 200)).data.status === 'accepted');
+    });
+  }
+
   const rules: Record<Who, number> = { admin: 201, manager: 422, receiver: 422, sender: 422, colleague: 422, 'other-rep': 422, presales: 422, 'read-token': 403, anonymous: 401 };
   for (const w of WHO) {
     it(`${w} creating a routing rule: ${rules[w]}; routing state visible only to admins`, async () => {
