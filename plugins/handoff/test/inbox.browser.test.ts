@@ -69,6 +69,8 @@ describe('handoff inbox in chromium', () => {
     expect(routed.data.routing).toMatchObject({ rule: 'EMEA territory', strategy: 'territory', reason: 'Territory: territory is "emea", which Rick Rao covers.' });
     await page.reload();
     await expect.poll(() => page.getByTestId('lead-routing-reason').textContent()).toBe('Territory: territory is "emea", which Rick Rao covers.');
+    // The stored explanation reads as a sentence among the fields too.
+    expect(await page.locator('.field-row').filter({ hasText: 'Routing explanation' }).locator('dd').textContent()).toBe('EMEA territory: Territory: territory is "emea", which Rick Rao covers.');
     await screenshot(page, 'handoff-lead-routed');
   });
 

@@ -3,6 +3,7 @@ import { LEAD, convertLead } from './actions';
 import { inboxPage } from './InboxPage';
 import { routingPanel } from './RoutingPanel';
 import { rulesPage } from './RulesPage';
+import { reasonIn } from './model';
 import { translations } from './translations';
 
 export { translations };
@@ -18,6 +19,14 @@ export { translations };
  * import handoffStudio from '@pipewright/plugin-handoff/studio';
  * ```
  */
+/** A stored routing explanation as one line in the reader's language: "<rule>: <why>". */
+export function routingText(value: unknown, language: string): string {
+  if (typeof value !== 'object' || value === null) return '';
+  const r = value as { rule?: string; reason?: string; reason_zh?: string };
+  const why = reasonIn(language, r.reason, r.reason_zh);
+  return r.rule ? `${r.rule}: ${why}` : why;
+}
+
 export default defineStudioPlugin({
   id: 'handoff',
   setup: (host) => ({
@@ -28,6 +37,16 @@ export default defineStudioPlugin({
     nav: [
       { id: 'inbox', label: 'nav.inbox', href: '/p/handoff/inbox', order: 10 },
       { id: 'rules', label: 'nav.rules', href: '/p/handoff/rules', order: 20 },
+    ],
+    // The routing explanation reads as a sentence (rule: why), not as its stored object.
+    fieldWidgets: [
+      {
+        format: 'routing',
+        display: routingText,
+        component: function RoutingField({ value }) {
+          return <span className="muted">{routingText(value, host.useLanguage())}</span>;
+        },
+      },
     ],
     recordPanels: [{ id: 'routing', entities: [LEAD], component: routingPanel(host), order: 10 }],
     recordActions: [
