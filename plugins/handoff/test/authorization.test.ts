@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, countRows, startServer, type ApiFetch, type TestServer, type TestUser } from '../../../runtime/test/harness';
 import { eventually, expectJson, move, type View } from '../../../runtime/test/process/helpers';
-import { LEAD, LEAD_DATA, createRule, prepare } from './support';
+import { LEAD, LEAD_DATA, createRule, prepare } from './handoff.test-support';
 
 /**
  * Who may do what with leads and the handoff plugin's routes: the receiver (the rep routing

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
 import { QUALIFIED, createDeal, eventually, expectJson, move, type Problem, type View } from '../../../runtime/test/process/helpers';
 import { plugin } from '../src/runtime/index';
-import { clearRules, createRule, jobServices, prepare } from './support';
+import { clearRules, createRule, jobServices, prepare } from './handoff.test-support';
 
 const HANDOFF = 'handoff.handoff';
 interface Notification { kind: string; title: string; body: string | null; record: { id: string } | null }

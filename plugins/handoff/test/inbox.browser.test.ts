@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, emailOf } from '../../../runtime/test/harness';
-import { createRule, prepare } from './support';
+import { createRule, prepare } from './handoff.test-support';
 import { launchChromium, pagePerTest, screenshot } from '../../../studio/test/browser/support/browser';
 import { openStudio } from '../../../studio/test/browser/support/sign-in';
 import { startStudioServer, type StudioServer } from '../../../studio/test/browser/support/studio-server';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
 import { eventually, expectJson, move, type Problem, type View } from '../../../runtime/test/process/helpers';
 import { plugin } from '../src/runtime/index';
-import { LEAD, LEAD_DATA, clearRules, createRule, jobServices, prepare } from './support';
+import { LEAD, LEAD_DATA, clearRules, createRule, jobServices, prepare } from './handoff.test-support';
 
 interface Notification { kind: string; title: string; body: string | null; record: { id: string } | null }
 interface Inbox { now: string; items: { type: string; id: string; title: string; kind: string; from: { id: string; name: string } | null; dueAt: string | null; secondsLeft: number | null; reason: string | null; rule: string | null }[] }

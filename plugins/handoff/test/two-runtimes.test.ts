@@ -7,7 +7,7 @@ import { createPlatform, type Platform } from '../../../runtime/src/platform';
 import { startServer, type TestServer } from '../../../runtime/test/harness';
 import { eventually, expectJson, type View } from '../../../runtime/test/process/helpers';
 import { plugin } from '../src/runtime/index';
-import { LEAD, LEAD_DATA, createRule, prepare } from './support';
+import { LEAD, LEAD_DATA, createRule, prepare } from './handoff.test-support';
 
 const url = process.env.TEST_DATABASE_URL;
 
