@@ -154,17 +154,17 @@ describe.each(backends())('the forecast and its backtest on the demo data on $na
     ];
     for (const [q, status, parameter] of cases) {
       const res = await server.api(`/api/plugins/pipeline/forecast/backtest?${q}`);
-      const body = (await res.json()) as { details?: { parameter?: string }[] };
+      const body = (await res.json()) as { errors?: { parameter?: string }[] };
       expect(res.status, q).toBe(status);
       expect(res.headers.get('content-type'), q).toContain('application/problem+json');
-      expect(body.details?.map((d) => d.parameter), q).toContain(parameter);
+      expect(body.errors?.map((d) => d.parameter), q).toContain(parameter);
     }
     const res = await server.api('/api/plugins/pipeline/forecast?period=week');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { details: { parameter: string }[] }).details[0]?.parameter).toBe('period');
+    expect(((await res.json()) as { errors: { parameter: string }[] }).errors[0]?.parameter).toBe('period');
     const future = await server.api('/api/plugins/pipeline/forecast?date=2999-01-01');
     expect(future.status).toBe(422);
-    expect(((await future.json()) as { details: { parameter: string }[] }).details[0]?.parameter).toBe('date');
+    expect(((await future.json()) as { errors: { parameter: string }[] }).errors[0]?.parameter).toBe('date');
   });
 
   it('has no look-ahead: deleting deals created after an origin and changing later closes and moves leaves its forecast unchanged', async () => {
