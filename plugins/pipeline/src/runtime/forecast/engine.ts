@@ -86,12 +86,14 @@ export interface ModelOptions {
   creationDays: number | null;
   /** Scale by the model's own error one horizon before the origin (see {@link calibration}). */
   calibrate: boolean;
+  /** Pseudo-origins of the calibration (one horizon back, then a week apart). */
+  calibrationPoints: number;
   /** Monte Carlo runs. */
   runs: number;
   seed: number;
 }
 
-export const DEFAULT_MODEL: ModelOptions = { binDays: 7, lookbackDays: 365, creationDays: null, calibrate: true, runs: 1000, seed: 20171001 };
+export const DEFAULT_MODEL: ModelOptions = { binDays: 7, lookbackDays: 365, creationDays: null, calibrate: true, calibrationPoints: 13, runs: 1000, seed: 20171001 };
 
 /** What the model learned at an origin, from what was known then. */
 export interface Learned {
@@ -297,22 +299,39 @@ export function modelForecast(learnFrom: readonly DealInput[], origin: number, h
     totals.push(total);
   }
   totals.sort((a, b) => a - b);
-  const k = o.calibrate ? calibration(learnFrom, origin, horizonDays, o, scope) : 1;
-  return { forecast: k * (fromOpen + fromNew), p10: k * quantile(totals, 0.1), p90: k * quantile(totals, 0.9), fromOpen: k * fromOpen, fromNew: k * fromNew, calibration: k };
+  const c = o.calibrate ? calibration(learnFrom, origin, horizonDays, o, scope) : { factor: 1, low: 1, high: 1 };
+  const k = c.factor;
+  return { forecast: k * (fromOpen + fromNew), p10: k * c.low * quantile(totals, 0.1), p90: k * c.high * quantile(totals, 0.9), fromOpen: k * fromOpen, fromNew: k * fromNew, calibration: k };
 }
 
 /**
- * The model's own error one horizon ago: won value in (origin - horizon, origin) over what the
- * uncalibrated model said at origin - horizon (from what was known then). Both are known at the
- * origin. 1 when the model said nothing then (no close before that time).
+ * The model's own error in the recent past: at pseudo-origins one horizon before the origin and
+ * then a week apart (`calibrationPoints` of them), the won value that followed over what the
+ * uncalibrated model said then (from what was known then). All of it is known at the origin. The
+ * factor is the ratio of the sums; the spread of the single ratios (10th and 90th percentile,
+ * relative to the factor) widens the range when there are at least three. Factor 1 and no
+ * widening when the model said nothing at any of them (no close before).
  */
-export function calibration(deals: readonly DealInput[], origin: number, horizonDays: number, o: ModelOptions = DEFAULT_MODEL, scope?: (d: DealInput) => boolean): number {
-  const past = origin - horizonDays * DAY;
+export function calibration(deals: readonly DealInput[], origin: number, horizonDays: number, o: ModelOptions = DEFAULT_MODEL, scope?: (d: DealInput) => boolean): { factor: number; low: number; high: number } {
   const before = deals.filter((d) => d.createdAt < origin);
-  const then = modelForecast(before, past, horizonDays, { ...o, calibrate: false, runs: 0 }, scope);
-  if (!(then.forecast > 0)) return 1;
-  const actual = wonValueBetween(scope ? before.filter(scope) : before, past, origin - 1);
-  return actual / then.forecast;
+  const scoped = scope ? before.filter(scope) : before;
+  let said = 0;
+  let happened = 0;
+  const ratios: number[] = [];
+  for (let j = 0; j < o.calibrationPoints; j++) {
+    const past = origin - horizonDays * DAY - j * 7 * DAY;
+    const then = modelForecast(before, past, horizonDays, { ...o, calibrate: false, runs: 0 }, scope);
+    if (!(then.forecast > 0)) continue;
+    const actual = wonValueBetween(scoped, past, past + horizonDays * DAY);
+    said += then.forecast;
+    happened += actual;
+    ratios.push(actual / then.forecast);
+  }
+  if (!(said > 0)) return { factor: 1, low: 1, high: 1 };
+  const factor = happened / said;
+  if (ratios.length < 3 || factor === 0) return { factor, low: 1, high: 1 };
+  ratios.sort((a, b) => a - b);
+  return { factor, low: Math.min(1, quantile(ratios, 0.1) / factor), high: Math.max(1, quantile(ratios, 0.9) / factor) };
 }
 
 /** A multiplicative factor with mean 1 and relative spread 1/sqrt(n) (gamma(n, 1/n) by Marsaglia-Tsang). */
