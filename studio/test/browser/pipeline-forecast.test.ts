@@ -105,7 +105,7 @@ describe('pipeline forecast in chromium', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('unit')).toBe(first?.id);
     await settle();
     expect(await value('total-closed')).toBe(first?.figures.closed);
-  });
+  }, 240_000);
 
   it('refuses a bad backtest range readably, naming the parameter', async () => {
     await openStudio(page, `${server.url}${PAGE}?from=2017-10-01&to=2017-04-01`, server.demoPassword);
@@ -126,5 +126,5 @@ describe('pipeline forecast in chromium', () => {
     for (const label of ['预测起点', '实际', '基于历史的预测', '加权在途金额', '运行率']) expect(head).toContain(label);
     expect(await page.getByTestId('coverage').textContent()).toMatch(/^7 个起点中有 \d 个$/);
     await screenshot(page, 'pipeline-forecast-zh-CN');
-  });
+  }, 180_000);
 });

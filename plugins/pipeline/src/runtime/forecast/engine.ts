@@ -186,6 +186,18 @@ export function learn(deals: readonly DealInput[], origin: number, o: ModelOptio
   };
 }
 
+const learned = new WeakMap<readonly DealInput[], Map<string, Learned>>();
+
+/** {@link learn}, once per deal list, origin, horizon and options (scopes and calibration share it). */
+function learnOnce(deals: readonly DealInput[], origin: number, o: ModelOptions, horizonDays: number): Learned {
+  let byKey = learned.get(deals);
+  if (!byKey) learned.set(deals, (byKey = new Map()));
+  const key = `${origin}|${horizonDays}|${o.binDays}|${o.lookbackDays}|${o.creationDays}`;
+  let l = byKey.get(key);
+  if (!l) byKey.set(key, (l = learn(deals, origin, o, horizonDays)));
+  return l;
+}
+
 /** P(won within `days` | open at age `ageDays`) under the learned hazards. */
 export function winWithin(l: Learned, o: ModelOptions, ageDays: number, days: number): number {
   let alive = 1;
@@ -258,7 +270,7 @@ export interface ModelForecast {
  * draw on the creation rate and on the win hazards, from their counts).
  */
 export function modelForecast(learnFrom: readonly DealInput[], origin: number, horizonDays: number, o: ModelOptions = DEFAULT_MODEL, scope?: (d: DealInput) => boolean): ModelForecast {
-  const l = learn(learnFrom, origin, o, horizonDays);
+  const l = learnOnce(learnFrom, origin, o, horizonDays);
   const creationDays = o.creationDays ?? horizonDays;
   const open: { p: number; value: number }[] = [];
   let scopeCreated = 0;
@@ -313,16 +325,18 @@ export function modelForecast(learnFrom: readonly DealInput[], origin: number, h
  * widening when the model said nothing at any of them (no close before).
  */
 export function calibration(deals: readonly DealInput[], origin: number, horizonDays: number, o: ModelOptions = DEFAULT_MODEL, scope?: (d: DealInput) => boolean): { factor: number; low: number; high: number } {
-  const before = deals.filter((d) => d.createdAt < origin);
-  const scoped = scope ? before.filter(scope) : before;
+  // Deals created after the origin are no part of what the pseudo-origins (all before it) saw,
+  // nor of the wins that followed them (before the origin): the full list serves, and shares
+  // the learned tables with the scopes.
+  const scoped = scope ? deals.filter(scope) : deals;
   let said = 0;
   let happened = 0;
   const ratios: number[] = [];
   for (let j = 0; j < o.calibrationPoints; j++) {
     const past = origin - horizonDays * DAY - j * 7 * DAY;
-    const then = modelForecast(before, past, horizonDays, { ...o, calibrate: false, runs: 0 }, scope);
+    const then = modelForecast(deals, past, horizonDays, { ...o, calibrate: false, runs: 0 }, scope);
     if (!(then.forecast > 0)) continue;
-    const actual = wonValueBetween(scoped, past, past + horizonDays * DAY);
+    const actual = wonValueBetween(scoped, past, past + horizonDays * DAY - 1);
     said += then.forecast;
     happened += actual;
     ratios.push(actual / then.forecast);
