@@ -116,6 +116,29 @@ describe('pipeline forecast in chromium', () => {
     expect(await alert.textContent()).toContain('to: must not be before from');
   });
 
+  it('submits a forecast call with an adjustment and a reason, listed for the period and kept as a record', async () => {
+    await openStudio(page, `${server.url}${PAGE}${QUERY}`, server.demoPassword);
+    await page.getByRole('heading', { level: 1, name: 'Forecast' }).waitFor();
+    await settle();
+    await page.getByTestId('forecast-submissions').getByText('No call submitted for this period and scope yet.').waitFor();
+    const rolled = Number(await page.getByTestId('submission-rolled').getAttribute('data-value'));
+    const form = page.getByRole('form', { name: 'Submit a forecast call' });
+    await form.getByLabel('Adjustment').fill('-50000');
+    await form.getByLabel('Reason').fill('Two renewals slip to January');
+    await form.getByRole('button', { name: 'Submit call' }).click();
+    const table = page.getByTestId('forecast-submissions-table');
+    await table.waitFor({ timeout: 30_000 });
+    const shown = await rows('forecast-submissions-table', 'data-record');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.cols).toEqual({ rolled_up: rolled, adjustment: -50000, call: rolled - 50000 });
+    expect(shown[0]?.text[4]).toBe('Two renewals slip to January');
+    const saved = await api<{ items: { id: string; data: Record<string, unknown> }[] }>('/api/records/pipeline.forecast_submission');
+    expect(saved.items).toHaveLength(1);
+    expect(saved.items[0]?.data).toMatchObject({ grain: 'quarter', period_start: '2017-10-01', call: { amount: rolled - 50000, currency: 'USD' }, reason: 'Two renewals slip to January' });
+    expect(shown[0]?.key).toBe(saved.items[0]?.id);
+    await screenshot(page, 'pipeline-forecast-submission');
+  }, 180_000);
+
   it('speaks Simplified Chinese in zh-CN', async () => {
     await openStudio(page, `${server.url}${PAGE}${QUERY}`, server.demoPassword);
     await page.getByLabel('Language').first().selectOption('zh-CN');

@@ -211,6 +211,110 @@ export function forecastPage(host: StudioHost) {
     );
   }
 
+  const SUBMISSION = 'pipeline.forecast_submission';
+  const moneyOf = (v: unknown) => (v && typeof v === 'object' && typeof (v as { amount?: unknown }).amount === 'number' ? (v as { amount: number }).amount : 0);
+
+  /** The forecast calls submitted for the period and scope (newest first), and a form to submit one: the commit roll-up, an adjustment and its reason. */
+  function SubmissionsSection({ answer, unit, t, language }: { answer: ForecastAnswer | null; unit: string; t: T; language: string }) {
+    const [version, setVersion] = React.useState(0);
+    const [adjustment, setAdjustment] = React.useState('0');
+    const [reason, setReason] = React.useState('');
+    const [problem, setProblem] = React.useState<string | null>(null);
+    const grain = answer?.period.grain ?? 'quarter';
+    const start = answer?.period.start ?? '';
+    const list = useLoad(`s|${grain}|${start}|${unit}|${version}`, (signal) =>
+      start
+        ? api.list(SUBMISSION, { filters: [{ field: 'period_start', op: 'eq', value: start }, { field: 'grain', op: 'eq', value: grain }], sort: '-createdAt', limit: 100 }, signal).then((r) => r.items.filter((x) => String(x.data.scope_unit ?? '') === unit))
+        : Promise.resolve([]),
+    );
+    const rolled = answer?.total.rollup.commit ?? 0;
+    const adj = Number(adjustment);
+    const submit = async () => {
+      if (!answer) return;
+      setProblem(null);
+      try {
+        const usd = (amount: number) => ({ amount: Math.round(amount * 100) / 100, currency: 'USD' });
+        await api.request('POST', `/api/records/${SUBMISSION}`, {
+          json: { data: { title: `${answer.scope.name}, ${answer.period.start} – ${answer.period.end}`, grain, period_start: start, ...(unit ? { scope_unit: unit } : {}), rolled_up: usd(Math.max(0, rolled)), adjustment: usd(Number.isFinite(adj) ? adj : 0), call: usd(rolled + (Number.isFinite(adj) ? adj : 0)), ...(reason ? { reason } : {}) } },
+        });
+        setReason('');
+        setAdjustment('0');
+        setVersion((v) => v + 1);
+      } catch (err) {
+        const doc = (err as { problem?: { detail?: string; errors?: { pointer?: string; message?: string }[] } }).problem;
+        setProblem([doc?.detail ?? String(err), ...(doc?.errors ?? []).map((e) => `${e.pointer ?? ''}: ${e.message ?? ''}`)].join(' '));
+      }
+    };
+    return (
+      <ui.Panel title={t('forecast.submissions.title')} testId="forecast-submissions">
+        <p className="muted">{t('forecast.submissions.help')}</p>
+        {answer && (
+          <form
+            className="filter-form"
+            aria-label={t('forecast.submissions.form')}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void submit();
+            }}
+          >
+            <span data-testid="submission-rolled" data-value={rolled}>
+              {t('forecast.col.commit')}: {formatMoney(rolled, language)}
+            </span>{' '}
+            <label>
+              {t('forecast.submissions.adjustment')} <input type="number" step="any" value={adjustment} onChange={(e) => setAdjustment(e.target.value)} />
+            </label>{' '}
+            <label>
+              {t('forecast.submissions.reason')} <input type="text" value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
+            </label>{' '}
+            <span data-testid="submission-call">
+              {t('forecast.submissions.call')}: {formatMoney(rolled + (Number.isFinite(adj) ? adj : 0), language)}
+            </span>{' '}
+            <button type="submit">{t('forecast.submissions.submit')}</button>
+          </form>
+        )}
+        {problem && (
+          <p className="form-alert" role="alert">
+            {problem}
+          </p>
+        )}
+        <Status load={list} t={t}>
+          {(items) =>
+            items.length === 0 ? (
+              <p className="empty">{t('forecast.submissions.empty')}</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="records" data-testid="forecast-submissions-table">
+                  <thead>
+                    <tr>
+                      <th>{t('forecast.submissions.when')}</th>
+                      <th className="num">{t('forecast.col.commit')}</th>
+                      <th className="num">{t('forecast.submissions.adjustment')}</th>
+                      <th className="num">{t('forecast.submissions.call')}</th>
+                      <th>{t('forecast.submissions.reason')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((x) => (
+                      <tr key={x.id} data-record={x.id}>
+                        <td>
+                          <ui.Link href={`/records/${SUBMISSION}/${x.id}`}>{new Date(x.createdAt).toLocaleString(language)}</ui.Link>
+                        </td>
+                        <td className="num" data-col="rolled_up" data-value={moneyOf(x.data.rolled_up)}>{formatMoney(moneyOf(x.data.rolled_up), language)}</td>
+                        <td className="num" data-col="adjustment" data-value={moneyOf(x.data.adjustment)}>{formatMoney(moneyOf(x.data.adjustment), language)}</td>
+                        <td className="num" data-col="call" data-value={moneyOf(x.data.call)}>{formatMoney(moneyOf(x.data.call), language)}</td>
+                        <td>{String(x.data.reason ?? '')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Status>
+      </ui.Panel>
+    );
+  }
+
   return function PipelineForecastPage() {
     const t = useT();
     const language = useLanguage();
@@ -270,6 +374,7 @@ export function forecastPage(host: StudioHost) {
           </div>
         </form>
         <CurrentSection load={forecast} t={t} language={language} onUnit={(id) => set({ unit: id })} />
+        <SubmissionsSection answer={forecast.state === 'ok' ? forecast.data : null} unit={query.unit} t={t} language={language} />
         <BacktestSection load={backtest} t={t} language={language} />
       </div>
     );
