@@ -172,6 +172,7 @@ export const enProcess = {
     count_one: '{{formatted}} {{entity}}',
     count_other: '{{formatted}} {{entity}}',
     loadMore: 'Show more',
+    valuesFailed: 'The board\'s figures could not be loaded: {{message}}',
     empty: 'No {{entity}}',
     noProcess: 'No process is defined for {{entity}} yet.',
     noStagedEntity: 'No installed plugin has an entity with stages.',

@@ -173,6 +173,7 @@ export const zhCNProcess: Widen<typeof enProcess> = {
     count_one: '{{formatted}} 个{{entity}}',
     count_other: '{{formatted}} 个{{entity}}',
     loadMore: '显示更多',
+    valuesFailed: '看板金额无法加载：{{message}}',
     empty: '没有{{entity}}',
     noProcess: '还没有为{{entity}}定义流程。',
     noStagedEntity: '已安装的插件中没有带阶段的实体。',

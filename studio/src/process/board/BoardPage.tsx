@@ -16,6 +16,8 @@ import { useBoardColumns } from './use-board-columns';
 import { useBoardSource } from './use-board-source';
 import { useAvailableMoves, type OfferedMove } from './use-available';
 import { useMove } from './use-move';
+import { useBoardValues } from './use-board-values';
+import { formatMetric, localText } from '../../dashboards/format';
 import { defaultBoardEntity } from './board-entity';
 
 /** Performance mark set once the first page of every column is on screen. */
@@ -40,10 +42,10 @@ export function BoardPage() {
   const params = useParams<{ entity?: string }>();
   const type = params.entity ?? defaultBoardEntity(boards, entities);
   if (!type) return <p role="alert">{t('board.noStagedEntity')}</p>;
-  return <EntityBoard key={type} type={type} />;
+  return <EntityBoard key={type} type={type} values={boards.find((b) => b.entity === type)?.values} />;
 }
 
-function EntityBoard({ type }: { type: string }) {
+function EntityBoard({ type, values: valueMetrics }: { type: string; values: readonly string[] | undefined }) {
   const { t, i18n } = useTranslation();
   const { entities, byId } = useEntities();
   const { user } = useSession();
@@ -61,7 +63,11 @@ function EntityBoard({ type }: { type: string }) {
   // Narrowed to the chosen process only when several are published (stage ids such as "won" may be
   // shared); with one, the columns keep their exact counters (filters on owner and team only).
   const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
-  const board = useBoardColumns(type, stageIds, { ...filters, process: src.published && severalPublished ? (src.processId ?? '') : '' });
+  const processFilter = src.published && severalPublished ? (src.processId ?? '') : '';
+  const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter });
+  // Money figures per column and in total, from the metric layer; counted again after each move.
+  const [moveCount, setMoveCount] = useState(0);
+  const values = useBoardValues(valueMetrics, { ...filters, process: processFilter }, moveCount);
   const available = useAvailableMoves(type);
   // While a card is dragged: the stages it may be dropped on (null: still asking the server).
   const [targets, setTargets] = useState<{ deal: string; moves: OfferedMove[] | null } | null>(null);
@@ -73,7 +79,7 @@ function EntityBoard({ type }: { type: string }) {
   useEffect(() => { const h = setInterval(() => setNow(new Date()), 60_000); return () => clearInterval(h); }, []);
   const title = useCallback((d: RecordView) => recordTitle(entity, d.data, d.id), [entity]);
   const moves = useMove(type, {
-    onMoved: (record, from) => { board.moved(record, from); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
+    onMoved: (record, from) => { board.moved(record, from); setMoveCount((n) => n + 1); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
     onReloaded: board.replace,
   });
   const moveRef = useRef(moves.move);
@@ -143,6 +149,17 @@ function EntityBoard({ type }: { type: string }) {
         )}
         <p role="status" className="muted" data-testid="board-status">{status}</p>
       </div>
+      {values.metrics.length > 0 && (
+        <dl className="board-totals" data-testid="board-totals">
+          {values.metrics.map((m) => (
+            <div key={m.id} data-metric={m.id} data-value={values.totals.get(m.id) ?? 0}>
+              <dt>{localText(m.label, i18n.language)}</dt>
+              <dd>{formatMetric(values.totals.get(m.id) ?? 0, m, i18n.language)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {values.error && <p role="alert" className="field-error">{t('board.valuesFailed', { message: values.error })}</p>}
       <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} onChange={setFilter} />
       {src.error && <p role="alert" className="field-error">{src.error}</p>}
       {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess', named)}</p>}
@@ -151,7 +168,7 @@ function EntityBoard({ type }: { type: string }) {
       <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
         <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">
           {stages.map((s) => (
-            <BoardColumn key={s.id} stage={s} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
+            <BoardColumn key={s.id} stage={s} values={values.metrics.filter((m) => values.byStage.get(s.id)?.has(m.id)).map((m) => ({ metric: m, value: values.byStage.get(s.id)?.get(m.id) ?? 0 }))} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
           ))}
         </div>
         <DragOverlay>
