@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { opportunities } from '../../../runtime/test/metrics/csv-oracle';
 import { launchChromium, pagePerTest, screenshot } from './support/browser';
 import { openStudio } from './support/sign-in';
@@ -80,5 +81,39 @@ describe('board figures in chromium', () => {
     const labels = await page.locator('[data-testid="board-totals"] dt').allTextContents();
     expect(labels.every((l) => /[\u4e00-\u9fff]/.test(l))).toBe(true);
     await screenshot(page, 'board-values-zh');
+  });
+
+  it('searches the cards of every column and orders them by a chosen field', async () => {
+    // the CSV's deals of one account, by stage (plain parsing: the file has no quoted fields)
+    const [header, ...lines] = readFileSync('/work/shared/datasets/crm-sales-opportunities/sales_pipeline.csv', 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+    const cols = (header ?? '').split(',');
+    const deals = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])) as Record<string, string>);
+    const ofAccount = (stage: string) => deals.filter((d) => d.account === 'Rundofase' && d.deal_stage === stage).length;
+
+    await openStudio(page, `${server.url}/board/pipeline.deal`, server.demoPassword);
+    await ready();
+    await page.getByLabel('Search').fill('Rundofase');
+    await page.waitForURL(/q=Rundofase/);
+    await ready();
+    const count = async (stage: string) => Number((await page.locator(`[data-testid="column-${stage}"] [data-testid="column-count"]`).textContent())?.replace(/[^0-9]/g, ''));
+    await expect.poll(() => count('won'), { timeout: 20_000 }).toBe(ofAccount('Won'));
+    expect(await count('lost')).toBe(ofAccount('Lost'));
+    expect(await count('engaging')).toBe(ofAccount('Engaging'));
+    const titles = await page.locator('[data-testid="column-won"] li a').first().textContent();
+    expect(titles).toContain('Rundofase');
+    expect(await page.getByTestId('figures-note').isVisible()).toBe(true);
+
+    // amount high to low: the won column's first cards carry the highest amounts, in order
+    await page.getByLabel('Order').selectOption('-amount');
+    await page.waitForURL(/sort=-amount/);
+    await ready();
+    const amounts = async () => (await page.locator('[data-testid="column-won"] li [data-testid="card-amount"]').allTextContents()).map((t) => Number(t.replace(/[^0-9.]/g, '')));
+    await expect.poll(async () => (await amounts()).length, { timeout: 20_000 }).toBeGreaterThan(1);
+    const shown = await amounts();
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+    // the demo's amount is the product's list price; the oracle's rows are the file's lines in order
+    const highest = Math.max(...deals.flatMap((d, i) => (d.account === 'Rundofase' && d.deal_stage === 'Won' ? [opportunities[i]?.listPrice ?? NaN] : [])));
+    expect(shown[0]).toBe(highest);
+    await screenshot(page, 'board-search-sort');
   });
 });

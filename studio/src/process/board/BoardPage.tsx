@@ -53,6 +53,8 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   const search = new URLSearchParams(useSearch());
   const [location, navigate] = useLocation();
   const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '' };
+  const q = search.get('q') ?? '';
+  const sort = search.get('sort') ?? '';
   const src = useBoardSource(type, search.get('process'));
   // The latest version's stages, then stages only older versions have (their deals stay there until migrated).
   const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)].map((s) => ({ ...s, label: stageLabel(entity, s.id, s.label, i18n.language) })), [src.definition, src.olderStages, entity, i18n.language]);
@@ -64,7 +66,7 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   // shared); with one, the columns keep their exact counters (filters on owner and team only).
   const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
   const processFilter = src.published && severalPublished ? (src.processId ?? '') : '';
-  const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter });
+  const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter, q, sort });
   // Money figures per column and in total, from the metric layer; counted again after each move.
   const [moveCount, setMoveCount] = useState(0);
   const values = useBoardValues(valueMetrics, { ...filters, process: processFilter }, moveCount);
@@ -95,11 +97,12 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
     }
   }, [board.ready]);
 
-  const setFilter = (next: { process?: string; owner?: string; team?: string }) => {
-    const q = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(next)) v ? q.set(k, v) : q.delete(k);
-    navigate(`${location}${q.size ? `?${q}` : ''}`, { replace: true });
-  };
+  const searchText = search.toString();
+  const setFilter = useCallback((next: { process?: string; owner?: string; team?: string; q?: string; sort?: string }) => {
+    const params = new URLSearchParams(searchText);
+    for (const [k, v] of Object.entries(next)) v ? params.set(k, v) : params.delete(k);
+    navigate(`${location}${params.size ? `?${params}` : ''}`, { replace: true });
+  }, [searchText, location, navigate]);
   const dealOf = (id: unknown): RecordView | undefined => Object.values(board.columns).flatMap((c) => c.items).find((d) => d.id === id);
   const announcements: Announcements = {
     onDragStart: ({ active: a }) => t('board.dragStart', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)) }),
@@ -160,7 +163,8 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
         </dl>
       )}
       {values.error && <p role="alert" className="field-error">{t('board.valuesFailed', { message: values.error })}</p>}
-      <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} onChange={setFilter} />
+      {q && values.metrics.length > 0 && <p className="muted" data-testid="figures-note">{t('board.figuresIgnoreSearch')}</p>}
+      <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} entity={entity} q={q} sort={sort} onChange={setFilter} />
       {src.error && <p role="alert" className="field-error">{src.error}</p>}
       {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess', named)}</p>}
       {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished', named)}</p>}
