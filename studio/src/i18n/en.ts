@@ -41,6 +41,15 @@ export const en = {
     notFoundTitle: 'Nothing here',
     unknownEntity: 'There is no entity "{{type}}".',
   },
+  actors: {
+    token: 'API token',
+    demoSeed: 'Demo data import',
+    process: 'Process automation',
+    sla: 'SLA timer',
+    cli: 'Command line',
+    plugin: 'Plugin {{plugin}}',
+    system: 'System ({{name}})',
+  },
   notifications: {
     title: 'Notifications',
     unreadLabel_one: 'Notifications: {{count}} unread',
@@ -92,6 +101,7 @@ export const en = {
     empty: 'No events yet.',
     by: 'by {{actor}}, {{at}}',
     changed: 'Changed: {{fields}}',
+    to: 'changed to',
     actions: { create: 'Created', update: 'Updated', delete: 'Deleted', import: 'Imported', transition: 'Moved' },
   },
   forms: {

@@ -39,6 +39,15 @@ export const zhCN: Dictionary = {
     notFoundTitle: '页面不存在',
     unknownEntity: '不存在实体“{{type}}”。',
   },
+  actors: {
+    token: 'API 令牌',
+    demoSeed: '演示数据导入',
+    process: '流程自动化',
+    sla: '时限计时器',
+    cli: '命令行',
+    plugin: '插件 {{plugin}}',
+    system: '系统（{{name}}）',
+  },
   notifications: {
     title: '通知',
     unreadLabel_one: '通知：{{count}} 条未读',
@@ -90,6 +99,7 @@ export const zhCN: Dictionary = {
     empty: '暂无事件。',
     by: '{{actor}}，{{at}}',
     changed: '修改了：{{fields}}',
+    to: '改为',
     actions: { create: '已创建', update: '已更新', delete: '已删除', import: '已导入', transition: '已流转' },
   },
   forms: {
