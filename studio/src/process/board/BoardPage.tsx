@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams, useSearch } from 'wouter';
 import { useSession } from '../../app/AuthGate';
+import { useUserNames } from '../../app/user-names';
 import { useEntities } from '../../app/entities-context';
 import type { RecordView } from '../../api/types';
 import { recordTitle } from '../../entities/format';
@@ -75,8 +76,9 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   const [targets, setTargets] = useState<{ deal: string; moves: OfferedMove[] | null } | null>(null);
   const [status, setStatus] = useState('');
   const labels = useMemo(() => new Map(stages.map((s) => [s.id, s.label])), [stages]);
-  // reps may not list users: they still see their own name on their cards
-  const owners = useMemo(() => new Map([...(user?.name ? [[user.id, user.name] as const] : []), ...src.users.map((u) => [u.id, u.name] as const)]), [src.users, user]);
+  // every signed-in user may read users' names (reps may not list users with their roles and units)
+  const names = useUserNames();
+  const owners = useMemo(() => new Map([...names, ...(user?.name ? [[user.id, user.name] as const] : []), ...src.users.map((u) => [u.id, u.name] as const)]), [names, src.users, user]);
   const [now, setNow] = useState(() => new Date());
   useEffect(() => { const h = setInterval(() => setNow(new Date()), 60_000); return () => clearInterval(h); }, []);
   const title = useCallback((d: RecordView) => recordTitle(entity, d.data, d.id), [entity]);
