@@ -7,6 +7,7 @@ import { MetricService } from '../metrics/service';
 import type { RecordStore, WriteChange, WriteHooks } from '../records/store';
 import type { RecordView } from '../records/view';
 import { callerOf } from './caller';
+import { pluginDirectory, pluginHistory, pluginNotifications } from './directory';
 import { readPluginConfig } from './config';
 import { pluginJobs, pluginQueue, syncPluginQueues, type PluginJobData } from './jobs';
 import { boundRecords, pluginRecord } from './records';
@@ -26,7 +27,8 @@ type HookName = keyof RecordHooks;
 
 /**
  * Where plugin code meets the platform: builds the services each piece of plugin code gets
- * (records through the one writer, metrics, clock, logger, jobs, configuration, bound to who
+ * (records through the one writer, metrics, clock, logger, jobs, the org directory, stage
+ * history, notifications, configuration, bound to who
  * acts and to the caller's transaction), runs record hooks inside writes (the record store's
  * {@link WriteHooks} port), installs visibility rules in the access policy, and runs plugin
  * jobs and schedules on the job queue. Routes are mounted from it by `mountPluginRoutes`.
@@ -83,6 +85,9 @@ export class PluginHost implements WriteHooks {
       clock: { now: () => o.now() },
       log: this.logger(plugin),
       jobs: pluginJobs(o.queue, this.#kinds.get(plugin) ?? new Set(), plugin, tx),
+      directory: pluginDirectory(tx ?? o.store.db),
+      history: pluginHistory(o.store, principal, tx ?? o.store.db),
+      notifications: pluginNotifications(tx ?? o.store.db, plugin, o.now),
       config: this.#configs.get(plugin) ?? {},
     };
   }
@@ -138,7 +143,7 @@ export class PluginHost implements WriteHooks {
   }
 
   #change(change: WriteChange, data: Record<string, unknown>) {
-    return { operation: change.operation, type: change.type, before: change.before ? pluginRecord(change.before) : null, data: structuredClone(data) };
+    return { operation: change.operation, type: change.type, before: change.before ? pluginRecord(change.before) : null, data: structuredClone(data), ...(change.transition ? { transition: { ...change.transition } } : {}) };
   }
 
   /** Runs a hook: a deliberate platform error passes through; anything else is logged and answered without its text. */
