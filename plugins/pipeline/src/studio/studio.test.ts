@@ -16,7 +16,7 @@ describe('pipeline studio half', () => {
 
   it('registers the deal board, the analytics and forecast pages and their navigation entries', () => {
     expect(pipelineStudio.id).toBe('pipeline');
-    expect(c.boards).toEqual([{ entity: 'pipeline.deal' }]);
+    expect(c.boards).toEqual([{ entity: 'pipeline.deal', values: ['pipeline.open_pipeline_value', 'pipeline.weighted_pipeline_value', 'pipeline.won_value'] }]);
     expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal', '/p/pipeline/analytics', '/p/pipeline/forecast']);
     expect(c.pages?.map((p) => p.path)).toEqual(['analytics', 'forecast']);
     expect(c.nav?.map((n) => c.translations?.['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析', '销售预测']);

@@ -1,4 +1,4 @@
-import type { PluginRoute, RouteContext as PluginServices } from './types';
+import type { PluginRoute } from './types';
 import { asOf, backtest, DAY, DEFAULT_MODEL, modelForecast, wonAt, type DealInput } from './engine';
 import { loadDeals, type LoadedDeal } from './load';
 
@@ -132,19 +132,6 @@ export function figures(all: readonly LoadedDeal[], inScope: (d: DealInput) => b
   };
 }
 
-interface Unit {
-  id: string;
-  name: string;
-  kind: string;
-  parentId: string | null;
-  path: string[];
-}
-interface Person {
-  id: string;
-  name: string;
-}
-type WithDirectory = PluginServices & { directory?: { orgUnits(): Promise<Unit[]>; users(options?: { under?: string; includeInactive?: boolean }): Promise<(Person & { orgUnitId: string | null })[]> } };
-
 const figuresSchema = {
   type: 'object',
   required: ['closed', 'weighted_pipeline', 'open', 'categories', 'rollup', 'model'],
@@ -213,15 +200,15 @@ export const forecastRoutes: PluginRoute[] = [
       const period = periodOf(day, grain);
       if (period.start > now) throw new ForecastProblem(422, 'date', 'must not lie in a future period (the forecast is made today)');
       if (ctx.query.unit && ctx.query.owner) throw new ForecastProblem(422, 'owner', 'give a unit or an owner, not both');
-      const directory = (ctx as WithDirectory).directory;
-      const units = directory ? await directory.orgUnits() : [];
+      const directory = ctx.directory;
+      const units = await directory.orgUnits();
       const unitById = new Map(units.map((u) => [u.id, u]));
       const deals = await loadDeals(ctx);
       const under = (unitId: string) => (d: DealInput) => d.orgUnit !== null && (d.orgUnit === unitId || (unitById.get(d.orgUnit)?.path.includes(unitId) ?? false));
       let scope: { kind: string; id: string | null; name: string };
       let inScope: (d: DealInput) => boolean;
       let rows: { kind: string; id: string; name: string; inScope: (d: DealInput) => boolean }[] = [];
-      const people = directory ? await directory.users({ includeInactive: true }) : [];
+      const people = await directory.users({ includeInactive: true });
       const personName = (id: string) => people.find((p) => p.id === id)?.name ?? id;
       const repsOf = (test: (d: DealInput) => boolean) =>
         [...new Set(deals.filter(test).map((d) => d.owner).filter((o): o is string => o !== null))].map((o) => ({ kind: 'rep', id: o, name: personName(o), inScope: (d: DealInput) => d.owner === o })).sort((a, b) => a.name.localeCompare(b.name));
