@@ -62,7 +62,7 @@ describe('pipeline forecast in chromium', () => {
 
   it('shows the current forecast and the backtest as the API answers them', async () => {
     await openStudio(page, server.url, server.demoPassword);
-    await page.getByRole('navigation').getByRole('link', { name: 'Forecast' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Forecast', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Forecast' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(PAGE);
     await page.goto(`${server.url}${PAGE}${QUERY}`);
