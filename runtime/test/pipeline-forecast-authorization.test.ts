@@ -36,7 +36,9 @@ describe.each(backends())('forecast authorization matrix on $name', (backend) =>
     server = await startServer(backend);
     await server.seedOrg();
     for (const [user, amount] of Object.entries(AMOUNTS)) {
-      const res = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: `Forecast ${user}`, amount: { amount, currency: 'USD' } }, owner: TEST_ORG.users[user as TestUser].id } });
+      // the rep calls his deal commit; the others leave the category to the stage (pipeline)
+      const category = user === 'rep' ? { forecast_category: 'commit' } : {};
+      const res = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: `Forecast ${user}`, amount: { amount, currency: 'USD' }, ...category }, owner: TEST_ORG.users[user as TestUser].id } });
       expect(res.status, await res.clone().text()).toBe(201);
     }
   }, 120_000);
@@ -47,7 +49,7 @@ describe.each(backends())('forecast authorization matrix on $name', (backend) =>
       const fetcher = c.user === null ? server.anonymous : server.as(c.user, c.via ?? 'session', c.scopes).api;
       for (const path of ROUTES) {
         const res = await fetcher(path);
-        const body = (await res.json()) as { total?: { open: number }; origins?: unknown[] };
+        const body = (await res.json()) as { total?: { open: number; categories: Record<string, number>; rollup: Record<string, number> }; origins?: unknown[] };
         if (typeof c.sees === 'number') {
           expect(res.status, path).toBe(c.sees);
           expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -55,7 +57,13 @@ describe.each(backends())('forecast authorization matrix on $name', (backend) =>
         }
         expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(200);
         if (path.includes('backtest')) expect(body.origins).toHaveLength(3);
-        else expect(body.total?.open).toBe(c.sees.reduce((s, u) => s + (AMOUNTS[u] ?? 0), 0));
+        else {
+          const open = c.sees.reduce((s, u) => s + (AMOUNTS[u] ?? 0), 0);
+          const commit = c.sees.includes('rep') ? (AMOUNTS.rep ?? 0) : 0;
+          expect(body.total?.open).toBe(open);
+          expect(body.total?.categories).toEqual({ pipeline: open - commit, best_case: 0, commit, omitted: 0 });
+          expect(body.total?.rollup).toEqual({ commit, best_case: commit, pipeline: open });
+        }
       }
     });
   }

@@ -167,6 +167,31 @@ describe.each(backends())('the forecast and its backtest on the demo data on $na
     expect(((await future.json()) as { errors: { parameter: string }[] }).errors[0]?.parameter).toBe('date');
   });
 
+  it('answers the current forecast of a quarter as the CSV counts it: won by region, open deals by category and weight', async () => {
+    interface F { closed: number; open: number; weighted_pipeline: number; categories: Record<string, number>; rollup: Record<string, number>; model: { forecast: number } }
+    const teams = new Map(csv('sales_teams.csv').map((r) => [r.sales_agent as string, r.regional_office as string]));
+    // a past quarter: its won value, per region; open deals belong to the current period only
+    const q4 = await get<{ period: { start: string; end: string }; total: F; rows: { name: string; figures: F }[] }>('/api/plugins/pipeline/forecast?period=quarter&date=2017-12-15');
+    expect(q4.period).toEqual({ grain: 'quarter', start: '2017-10-01', end: '2017-12-31' });
+    const wonQ4 = opportunities.filter((r) => r.deal_stage === 'Won' && (r.close_date ?? '') >= '2017-10-01' && (r.close_date ?? '') <= '2017-12-31');
+    expect(q4.total.closed).toBeCloseTo(wonQ4.reduce((n, r) => n + Number(r.close_value), 0), 2);
+    expect(q4.total.model.forecast).toBe(q4.total.closed);
+    expect(q4.total.open).toBe(0);
+    const regions = [...new Set(teams.values())].sort();
+    expect(q4.rows.map((r) => r.name)).toEqual(regions);
+    for (const r of q4.rows) expect(r.figures.closed, r.name).toBeCloseTo(wonQ4.filter((o) => teams.get(o.sales_agent as string) === r.name).reduce((n, o) => n + Number(o.close_value), 0), 2);
+    // the current quarter (the clock's): every open deal (none has an expected close date), by its stage now
+    const now = await get<{ total: F }>('/api/plugins/pipeline/forecast?period=quarter');
+    const open = opportunities.filter((r) => r.deal_stage === 'Prospecting' || r.deal_stage === 'Engaging');
+    const price = (r: Record<string, string>) => prices.get(r.product as string) as number;
+    const openValue = open.reduce((n, r) => n + price(r), 0);
+    expect(now.total.open).toBeCloseTo(openValue, 2);
+    expect(now.total.weighted_pipeline).toBeCloseTo(open.reduce((n, r) => n + price(r) * (probability.get(r.deal_stage === 'Engaging' ? 'engaging' : 'prospecting') as number), 0), 2);
+    // unset categories follow the stage probability: prospecting and engaging (10%, 30%) are pipeline
+    expect(now.total.categories).toEqual({ pipeline: cents(openValue), best_case: 0, commit: 0, omitted: 0 });
+    expect(now.total.rollup).toEqual({ commit: now.total.closed, best_case: now.total.closed, pipeline: cents(now.total.closed + openValue) });
+  });
+
   it('has no look-ahead: deleting deals created after an origin and changing later closes and moves leaves its forecast unchanged', async () => {
     const path = `/api/plugins/pipeline/forecast/backtest?from=2017-07-01&to=2017-07-01`;
     const before = await get<Backtest>(path);
