@@ -301,7 +301,15 @@ export function bands(totals: { id: string; total: number }[], fd: { top: number
   const n = sorted.length;
   const topN = Math.round((n * fd.top) / 100);
   const bottomN = Math.round((n * fd.bottom) / 100);
-  return new Map(sorted.map((t, i) => [t.id, i < topN ? 'top' : i >= n - bottomN ? 'bottom' : 'middle']));
+  // Equal totals share a band: the one of the first place they hold.
+  const firstPlace = new Map<number, number>();
+  sorted.forEach((t, i) => firstPlace.has(t.total) || firstPlace.set(t.total, i));
+  return new Map(
+    sorted.map((t) => {
+      const i = firstPlace.get(t.total)!;
+      return [t.id, i < topN ? 'top' : i >= n - bottomN ? 'bottom' : 'middle'] as const;
+    }),
+  );
 }
 
 /** Fewer people than this make a forced distribution meaningless (advisory warning). */

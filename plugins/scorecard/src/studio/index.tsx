@@ -1,14 +1,33 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { designerPage } from './designer';
+import { myScorecardPage, teamPage } from './results';
 import { translations } from './translations';
 
 export { translations };
 
 /**
- * The scorecard plugin's studio half: the labels of its entities and review stages in en and zh-CN.
+ * The scorecard plugin's studio half: the scorecard designer (`/p/scorecard/designer`), the
+ * person's own scorecard (`/p/scorecard/me`), the team page with the review and calibration
+ * board (`/p/scorecard/team`), and the labels of its entities and review stages in en and zh-CN.
  *
  * @example
  * ```ts
  * import scorecardStudio from '@pipewright/plugin-scorecard/studio';
  * ```
  */
-export default defineStudioPlugin({ id: 'scorecard', setup: () => ({ translations }) });
+export default defineStudioPlugin({
+  id: 'scorecard',
+  setup: (host) => ({
+    pages: [
+      { path: 'designer', component: designerPage(host) },
+      { path: 'me', component: myScorecardPage(host) },
+      { path: 'team', component: teamPage(host) },
+    ],
+    nav: [
+      { id: 'me', label: 'nav.me', href: '/p/scorecard/me', order: 10 },
+      { id: 'team', label: 'nav.team', href: '/p/scorecard/team', order: 20 },
+      { id: 'designer', label: 'nav.designer', href: '/p/scorecard/designer', order: 30 },
+    ],
+    translations,
+  }),
+});
