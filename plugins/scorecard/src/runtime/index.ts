@@ -216,8 +216,11 @@ export const plugin = definePlugin({
             const after = await ctx.records.update(EVALUATION, old.id, { data: body }, { expectedVersion: old.version });
             evaluations.push({ id: after.id, rep_id: r.rep_id, total: Number(after.data.total), outcome: 'updated', stage: after.stage });
           } else {
+            // Owned by nobody, filed under the person's unit: his managers up the tree see it (the
+            // platform's unit rule), he reads it as its audience once published, and no computing
+            // user's own team gains sight of it.
             const manager = (await ctx.directory.managersOf(r.rep_id))[0]?.id;
-            const created = await ctx.records.create(EVALUATION, { data: { scorecard_id: card.id, period, ...evaluationBody(r, result.as_of, { ...extra, ...(manager ? { manager_id: manager } : {}) }) }, ...(r.org_unit_id ? { orgUnit: r.org_unit_id } : {}) });
+            const created = await ctx.records.create(EVALUATION, { data: { scorecard_id: card.id, period, ...evaluationBody(r, result.as_of, { ...extra, ...(manager ? { manager_id: manager } : {}) }) }, owner: null, orgUnit: r.org_unit_id });
             evaluations.push({ id: created.id, rep_id: r.rep_id, total: Number(created.data.total), outcome: 'created', stage: created.stage });
           }
         }
