@@ -90,6 +90,7 @@ export function checkDefinition(def: Definition): Problem[] {
       ids.add(x.id);
       if (x.kind === 'metric' && !x.metric) problems.push({ pointer: `${at}/metric`, message: 'a metric indicator names a metric', code: 'required' });
       if (x.kind === 'rule' && x.rule === undefined) problems.push({ pointer: `${at}/rule`, message: 'a rule indicator has a rule', code: 'required' });
+      if (x.rubric && x.rubric.length !== 5) problems.push({ pointer: `${at}/rubric`, message: `a rubric says what each score 1-5 means: 5 texts (it has ${x.rubric.length})`, code: 'rubric-length' });
       if (x.kind === 'rating' && !x.rater) problems.push({ pointer: `${at}/rater`, message: 'a rating indicator says who rates (self, peer or manager)', code: 'required' });
       const n = x.normalise;
       if (n?.method === 'percent_of_target' && !(typeof n.target === 'number' && n.target > 0)) problems.push({ pointer: `${at}/normalise/target`, message: 'percent of target needs a target above 0', code: 'required' });
