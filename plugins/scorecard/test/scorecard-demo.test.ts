@@ -134,6 +134,7 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
   beforeAll(async () => {
     server = await startServer(backend);
     await seedDemo(server.platform);
+    await server.platform.processes.startWorkers(1);
     await expectJson(server.api('/api/processes/scorecard_review/publish', { method: 'POST' }), 201);
     card = await expectJson<View>(createCard(server.api, CARD), 201);
     computed = await expectJson(server.api(`/api/plugins/scorecard/scorecards/${card.id}/compute`, { method: 'POST', json: {} }), 200);
@@ -239,6 +240,16 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(ev.data.dimensions[0].indicators.find((x: any) => x.id === 'win_rate').noise.mostly_noise).toBe(true);
   });
 
+  it('noise against the previous period: Q3 vs Q4 2017 equals the CSV', async () => {
+    const card2 = await expectJson<View>(createCard(server.api, { ...CARD, name: 'Q4 vs Q3', noise: { method: 'previous' } }), 201);
+    const p = await expectJson<{ noise: Record<string, { rho: number; periods: string[] }> }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition: card2.data, period: '2017-Q4', limit: 1 } }), 200);
+    const q3: [string, string] = ['2017-07-01', '2017-09-30'];
+    const q4: [string, string] = ['2017-10-01', '2017-12-31'];
+    expect(p.noise['results.won_deals']!.periods).toEqual(['2017-Q3', '2017-Q4']);
+    expect(p.noise['results.won_deals']!.rho).toBeCloseTo(csvStability('won', q3, q4), 3);
+    expect(p.noise['results.win_rate']!.rho).toBeCloseTo(csvStability('rate', q3, q4), 3);
+  });
+
   it('the preview computes without storing', async () => {
     const before = await expectJson<{ total: number }>(server.api('/api/records/scorecard.evaluation?total=true&limit=1'), 200);
     const p = await expectJson<{ people: { rep_id: string; total: number }[]; count: number }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition: CARD, period: '2017-Q4', limit: 5 } }), 200);
@@ -327,6 +338,15 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(mine.data.dimensions.map((d: any) => d.id)).toEqual(['results', 'process', 'capability']);
     const myList = await expectJson<{ items: View[] }>(darcel('/api/records/scorecard.evaluation'), 200);
     expect(myList.items.map((i) => i.data.rep_id)).toEqual(['darcel-schlecht']);
+    // The publish move's action tells him (after commit, on the job queue), in his language.
+    let notes: { kind: string; title: string; record: { id: string } | null }[] = [];
+    for (let i = 0; i < 300 && !notes.some((n) => n.kind === 'scorecard.published'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      notes = (await expectJson<{ items: typeof notes }>(darcel('/api/notifications'), 200)).items;
+    }
+    expect(notes.find((n) => n.kind === 'scorecard.published')).toMatchObject({ title: 'Your evaluation for 2017-Q4 is published', record: { id: ev.id } });
+    expect((notes.find((n) => n.kind === 'scorecard.published') as unknown as { data: { i18n: { title: Record<string, string> } } }).data.i18n.title['zh-CN']).toBe('您 2017-Q4 的评估已发布');
+    expect(await expectJson<{ items: unknown[] }>(server.api('/api/incidents'), 200)).toMatchObject({ items: [] });
     // Read-only for him.
     expect((await darcel(`/api/records/scorecard.evaluation/${ev.id}`, { method: 'PATCH', headers: { 'if-match': `"${mine.version}"` }, json: { data: { total: 100, change_reason: 'I think so' } } })).status).toBe(403);
   });

@@ -142,7 +142,7 @@ export const plugin = definePlugin({
       const period = String(ctx.record.data.period ?? '');
       const sent = await ctx.notifications.send({
         users: [rep],
-        kind: 'scorecard.published',
+        kind: 'published', // the platform names it scorecard.published
         key: `scorecard.published:${ctx.record.id}`,
         title: { en: `Your evaluation for ${period} is published`, 'zh-CN': `您 ${period} 的评估已发布` },
         body: { en: 'Open "My scorecard" to see the breakdown and how each score was computed.', 'zh-CN': '打开“我的计分卡”查看得分明细及每项得分的计算方法。' },
