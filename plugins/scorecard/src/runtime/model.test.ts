@@ -82,11 +82,14 @@ describe('exact decomposition', () => {
     }
   });
 
-  it('forced-distribution bands by rank; equal totals share the better band', () => {
+  it('forced-distribution bands by rank; equal totals share the band of their middle place', () => {
     const people = Array.from({ length: 10 }, (_, i) => ({ id: `p${i}`, total: 100 - i * 10 }));
     const b = bands(people, { top: 20, middle: 70, bottom: 10 });
     expect([...b.values()]).toEqual(['top', 'top', 'middle', 'middle', 'middle', 'middle', 'middle', 'middle', 'middle', 'bottom']);
     const tied = bands([{ id: 'a', total: 5 }, { id: 'b', total: 0 }, { id: 'c', total: 0 }], { top: 0, middle: 40, bottom: 60 });
     expect(tied.get('b')).toBe(tied.get('c'));
+    // Five people tied at 0 in places 31-35 of 35 (bottom 10% = places 32-35): all bottom.
+    const many = bands([...Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, total: 50 + i })), ...Array.from({ length: 5 }, (_, i) => ({ id: `z${i}`, total: 0 }))], { top: 20, middle: 70, bottom: 10 });
+    expect(Array.from({ length: 5 }, (_, i) => many.get(`z${i}`))).toEqual(['bottom', 'bottom', 'bottom', 'bottom', 'bottom']);
   });
 });

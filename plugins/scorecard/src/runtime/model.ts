@@ -302,12 +302,13 @@ export function bands(totals: { id: string; total: number }[], fd: { top: number
   const n = sorted.length;
   const topN = Math.round((n * fd.top) / 100);
   const bottomN = Math.round((n * fd.bottom) / 100);
-  // Equal totals share a band: the one of the first place they hold.
-  const firstPlace = new Map<number, number>();
-  sorted.forEach((t, i) => firstPlace.has(t.total) || firstPlace.set(t.total, i));
+  // Equal totals share a band: the one of the middle place they hold together.
+  const places = new Map<number, number[]>();
+  sorted.forEach((t, i) => places.set(t.total, [...(places.get(t.total) ?? []), i]));
   return new Map(
     sorted.map((t) => {
-      const i = firstPlace.get(t.total)!;
+      const p = places.get(t.total)!;
+      const i = p[Math.floor((p.length - 1) / 2)]!;
       return [t.id, i < topN ? 'top' : i >= n - bottomN ? 'bottom' : 'middle'] as const;
     }),
   );
