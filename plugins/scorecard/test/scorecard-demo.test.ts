@@ -326,13 +326,16 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     // Locked: a recompute keeps it.
     const again = await expectJson<typeof computed>(server.api(`/api/plugins/scorecard/scorecards/${card.id}/compute`, { method: 'POST', json: {} }), 200);
     expect(again.evaluations.find((e) => e.rep_id === 'darcel-schlecht')).toMatchObject({ outcome: 'locked', total: 90 });
-    // Publishing needs the flag (the stage's entry requirement); then Darcel sees his, with the breakdown.
+    // A content change riding on a move needs a reason too.
     expect((await darcel(`/api/records/scorecard.evaluation/${ev.id}`)).status).toBe(404);
     ev = await expectJson<View>(manager(`/api/records/scorecard.evaluation/${ev.id}`), 200);
-    const missing = await manager(`/api/records/scorecard.evaluation/${ev.id}/transitions`, { method: 'POST', headers: { 'if-match': `"${ev.version}"` }, json: { to: 'published' } });
-    expect(missing.status).toBe(422);
-    await move('published', { published: true, published_at: new Date().toISOString() });
+    const sneaky = await expectJson<Problem>(manager(`/api/records/scorecard.evaluation/${ev.id}/transitions`, { method: 'POST', headers: { 'if-match': `"${ev.version}"` }, json: { to: 'published', data: { total: 99 } } }), 422);
+    expect(sneaky.errors?.map((e) => e.pointer)).toContain('/data/change_reason');
+    // The publish move marks it published (the plugin's hook on the transition); then Darcel sees his, with the breakdown.
+    await move('published');
     expect(ev.stage).toBe('published');
+    expect(ev.data.published).toBe(true);
+    expect(ev.data.published_at).toEqual(expect.any(String));
     const mine = await expectJson<View>(darcel(`/api/records/scorecard.evaluation/${ev.id}`), 200);
     expect(mine.data.total).toBe(90);
     expect(mine.data.dimensions.map((d: any) => d.id)).toEqual(['results', 'process', 'capability']);

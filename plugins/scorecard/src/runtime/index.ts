@@ -37,9 +37,10 @@ function scopeOf(s: PluginServices, card: Record<string, unknown> | null, asked?
 
 const definitionOf = (data: Record<string, unknown>): Definition => data as unknown as Definition;
 
-function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+/** Fields a change touches, besides the bookkeeping (and the publication marks, when the publish move sets them). */
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>, publishing = false): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => !BOOKKEEPING.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+  return [...keys].filter((k) => !BOOKKEEPING.has(k) && !(publishing && (k === 'published' || k === 'published_at')) && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
 /** The stored form of one person's computed evaluation. */
@@ -85,21 +86,26 @@ export const plugin = definePlugin({
     },
     [EVALUATION]: {
       beforeChange(change, s) {
-        if (change.operation !== 'update' || !change.before?.data.as_of) return;
-        const before = change.before.data;
-        const reason = change.data.change_reason;
-        const fields = changedFields(before, change.data);
-        if (fields.length === 0 || typeof reason !== 'string' || reason === before.change_reason) return;
+        if (change.operation !== 'update') return;
+        let data = change.data;
+        // The publish move marks the evaluation published (what the person's visibility reads).
+        if (change.transition?.to === 'published') data = { ...data, published: true, published_at: typeof data.published_at === 'string' ? data.published_at : s.clock.now().toISOString() };
+        const before = change.before?.data;
+        if (!before?.as_of) return data === change.data ? undefined : data;
+        const reason = data.change_reason;
+        const fields = changedFields(before, data, change.transition?.to === 'published');
+        if (fields.length === 0 || typeof reason !== 'string' || reason === before.change_reason) return data === change.data ? undefined : data;
         const reasons = Array.isArray(before.reasons) ? before.reasons : [];
-        return { ...change.data, reasons: [...reasons, { reason, by: actorOf(s.caller), at: s.clock.now().toISOString(), fields }] };
+        return { ...data, reasons: [...reasons, { reason, by: actorOf(s.caller), at: s.clock.now().toISOString(), fields }] };
       },
       validate(change, s) {
         const problems: HookProblem[] = [];
         if (change.operation === 'delete') return problems;
         const before = change.before?.data ?? {};
-        if (!isAdmin(s.caller) && change.data.published !== before.published) problems.push({ pointer: '/data/published', message: 'an evaluation is published by the review process (the "publish" move), not by an edit', code: 'publish-by-process' });
+        const publishing = change.transition?.to === 'published';
+        if (!isAdmin(s.caller) && !publishing && (change.data.published !== before.published || change.data.published_at !== before.published_at)) problems.push({ pointer: '/data/published', message: 'an evaluation is published by the review process (the "publish" move), not by an edit', code: 'publish-by-process' });
         if (change.operation === 'update' && before.as_of) {
-          const fields = changedFields(before, change.data);
+          const fields = changedFields(before, change.data, publishing);
           const reason = change.data.change_reason;
           if (fields.length > 0 && (typeof reason !== 'string' || reason.trim() === '' || reason === before.change_reason)) {
             problems.push({ pointer: '/data/change_reason', message: `a change after computation needs a reason (changed: ${fields.join(', ')})`, code: 'reason-required' });

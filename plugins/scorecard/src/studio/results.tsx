@@ -255,7 +255,7 @@ export function teamPage(host: StudioHost) {
           const next = row.stage ? NEXT_STAGE[row.stage] : undefined;
           if (!next) continue;
           const rec = await api.get(EVALUATION, row.id);
-          await api.request('POST', `/api/records/${EVALUATION}/${row.id}/transitions`, { json: { to: next, ...(next === 'published' ? { data: { published: true, published_at: new Date().toISOString() } } : {}) }, headers: { 'if-match': `"${rec.version}"` } });
+          await api.request('POST', `/api/records/${EVALUATION}/${row.id}/transitions`, { json: { to: next }, headers: { 'if-match': `"${rec.version}"` } });
           n++;
         }
         setMessage({ kind: 'ok', text: t('team.advanced', { n }) });
