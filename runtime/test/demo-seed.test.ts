@@ -61,6 +61,14 @@ describe.each(backends())('demo seed from the real data set on $name', (backend)
     expect(contacts.rows[0]?.n).toBe(202);
   });
 
+  it('publishes a process for every stageful entity that had none, and leaves the deals on theirs', async () => {
+    const all = await server.platform.processes.definitions.list();
+    const withVersion = new Set(all.filter((p) => p.latestVersion !== null).map((p) => p.entity));
+    expect([...new Set(all.map((p) => p.entity))].filter((e) => !withVersion.has(e))).toEqual([]);
+    expect(all.filter((p) => p.entity === 'pipeline.deal' && p.latestVersion !== null).map((p) => p.id)).toEqual(['new_business']);
+    expect(progress.some((l) => l.includes('published') && l.includes('scorecard_review'))).toBe(true);
+  });
+
   it('reports each known flaw of SOURCE.md with its count', () => {
     const notes = Object.fromEntries(report.imports.flatMap((r) => r.notes.map((n) => [n.message, n.rows])));
     expect(notes['account empty: the data set gives no account; deal kept without account']).toBe(1425);

@@ -66,6 +66,8 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
+    // Evaluations are stageful (the scorecard review process): publish it as an admin would.
+    expect((await server.api('/api/processes/scorecard_review/publish', { method: 'POST' })).status).toBe(201);
     await server.seedOrg();
     for (const c of CALLERS) clients.set(c.label, server.as(c.user, c.via, c.scopes));
   });
@@ -124,7 +126,8 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       const scorecardId = ((await scorecard.json()) as { id: string }).id;
       const bodies = (user: string): [string, Record<string, unknown>][] => [
         ['handoff.handoff', { kind: 'marketing_to_sales', status: 'pending', summary: `Lead ${n} for ${user}`, to_user: user }],
-        ['scorecard.evaluation', { scorecard_id: scorecardId, rep_id: user, period: '2026-Q1', scores: [{ dimension_id: 'results', score: 80 }] }],
+        // Published: a person reads his own evaluation only once the review publishes it (scorecard plugin visibility).
+        ['scorecard.evaluation', { scorecard_id: scorecardId, rep_id: user, period: '2026-Q1', scores: [{ dimension_id: 'results', score: 80 }], published: true }],
         ['okr.objective', { title: `Shared objective ${n} ${user}`, level: 'rep', period_start: '2026-01-01', period_end: '2026-03-31', co_owners: [TEST_ORG.users['other-manager'].id, user] }],
       ];
       // Owned by another team's rep: only the audience (and admins) may read them.

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { withSchemaLock } from '../db/migration-lock';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
-import { analyzeDemoHistory, demoHistory, publishDemoProcess } from './history';
+import { analyzeDemoHistory, demoHistory, publishDemoProcess, publishShippedProcesses } from './history';
 import { demoYearShift, shiftCsvDates } from './dates';
 import { demoOrg, writeOrg } from './org';
 import { seedPluginDemo } from './plugin-demo';
@@ -89,6 +89,9 @@ async function seedUnlocked(platform: Platform, log: (line: string) => void): Pr
     }
     imports.push(report);
   }
+  // The plugins' other processes (reviews, leads, handoffs) get published so their records can be made at once.
+  const more = await publishShippedProcesses(platform.processes);
+  if (more.length) log(`Seeding demo: published ${more.join(', ')}`);
   // Then each plugin's own demo records (contacts, activities, ...), dependencies first.
   imports.push(...(await seedPluginDemo(db, platform.registry, shiftedYears, { actor, stages }, log)));
   await analyzeDemoHistory(platform.processes, log);
