@@ -51,6 +51,12 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
       const result = await store.list(type, parseListQuery(store.entity(type), listParams(options)), principal, tx);
       return { items: result.items.map(pluginRecord), nextCursor: result.nextCursor };
     },
+    async similar(type, field, value, options = {}) {
+      const found = await store.similar(type, field, value, options, principal, tx);
+      return found.map(({ view, similarity, hidden }) =>
+        hidden ? { id: view.id, type: view.type, version: 0, data: {}, owner: null, orgUnit: null, stage: null, createdAt: '', updatedAt: '', similarity, hidden: true } : { ...pluginRecord(view), similarity },
+      );
+    },
   };
 }
 

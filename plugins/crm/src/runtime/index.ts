@@ -1,9 +1,35 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
+import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/core';
 import { createActivity } from './create-activity';
+import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
+import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
+import { checkRoute } from './routes';
+
+const ACCOUNT = 'crm.account';
+
+/** An account whose stored grade or name key is not what the rule and the normaliser give now. */
+function stale(r: PluginRecord): boolean {
+  const matching = DEDUPE.entities[ACCOUNT];
+  const keys = matching ? keysOf(matching, r.data) : {};
+  if (Object.entries(keys).some(([field, key]) => (key === '' ? r.data[field] !== undefined : r.data[field] !== key))) return true;
+  if (r.data.grade_source === 'hand') return false;
+  return (gradeOf(r.data) ?? undefined) !== r.data.grade || r.data.grade_source !== 'rule';
+}
+
+/** Accounts and contacts: match keys and the duplicate policy first, then (accounts) the grade. */
+async function accountBefore(change: RecordChange, s: PluginServices) {
+  const data = (await dedupeBeforeChange(change, s)) ?? change.data;
+  return gradeBeforeChange(change, s, data);
+}
 
 /**
- * Runtime part of the crm plugin: the `crm.create_activity` action. Entities, rules and metrics
- * are data (see plugin.json).
+ * Runtime part of the crm plugin:
+ * - duplicate prevention (查重) on accounts and contacts, declared in dedupe.json (hooks);
+ * - customer grading on every account write (hooks) and nightly for all accounts (job
+ *   `maintain_accounts`, which also stores the match keys of imported accounts), grade changes
+ *   kept as crm.grade_change records;
+ * - `POST /api/plugins/crm/duplicates/check`: the candidates for a body, without writing;
+ * - the `crm.create_activity` action.
  *
  * @example
  * ```ts
@@ -12,4 +38,20 @@ import { createActivity } from './create-activity';
  */
 export const plugin = definePlugin({
   actions: { create_activity: createActivity },
+  hooks: {
+    [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
+    'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
+  },
+  jobs: {
+    async maintain_accounts(_data, s) {
+      const written = await regradeAll(s, stale);
+      s.log.info('accounts graded and keyed', { written });
+    },
+  },
+  schedules: {
+    maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+  },
+  routes: [checkRoute(DEDUPE, findCandidates)],
 });
+
+export { stale as accountNeedsMaintenance };
