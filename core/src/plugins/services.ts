@@ -86,6 +86,8 @@ export interface PluginSimilarOptions {
 /** A record {@link PluginRecords.similar} found, with its trigram similarity (0..1). */
 export interface PluginSimilarRecord extends PluginRecord {
   similarity: number;
+  /** The value of the compared field (also for hidden records: plugin code, not the caller, sees it). */
+  value: string;
   /** The actor cannot see this record (only with `includeHidden`). */
   hidden?: boolean;
 }

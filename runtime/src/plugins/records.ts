@@ -53,9 +53,10 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
     },
     async similar(type, field, value, options = {}) {
       const found = await store.similar(type, field, value, options, principal, tx);
-      return found.map(({ view, similarity, hidden }) =>
-        hidden ? { id: view.id, type: view.type, version: 0, data: {}, owner: null, orgUnit: null, stage: null, createdAt: '', updatedAt: '', similarity, hidden: true } : { ...pluginRecord(view), similarity },
-      );
+      return found.map(({ view, similarity, hidden }) => {
+        const value = typeof view.data[field] === 'string' ? (view.data[field] as string) : '';
+        return hidden ? { id: view.id, type: view.type, version: 0, data: {}, owner: null, orgUnit: null, stage: null, createdAt: '', updatedAt: '', similarity, value, hidden: true } : { ...pluginRecord(view), similarity, value };
+      });
     },
   };
 }

@@ -9,7 +9,14 @@ export interface MatchKey {
   from: string[];
   normalise: Normaliser;
   match: 'exact' | 'similar';
+  /** Similar keys: a candidate whose trigram similarity reaches this is the same. */
   threshold?: number;
+  /** Similar keys: the lowest similarity the index search returns (default: threshold). */
+  searchThreshold?: number;
+  /** Similar keys: a candidate at most this many edits away (Damerau-Levenshtein) is the same too, typos in short names... */
+  maxEdits?: number;
+  /** ...when both keys are at least this long (default 5). */
+  minLengthForEdits?: number;
 }
 
 export type DedupePolicy = 'block' | 'warn' | 'reason';
@@ -65,6 +72,9 @@ export function checkDeclarations(raw: unknown): DedupeDeclarations {
       if (!NORMALISERS.has(k.normalise)) fail(`${at}/keys/${i}/normalise`, 'must be company, person, email, phone or text');
       if (k.match !== 'exact' && k.match !== 'similar') fail(`${at}/keys/${i}/match`, 'must be exact or similar');
       if (k.match === 'similar' && !(typeof k.threshold === 'number' && k.threshold > 0 && k.threshold <= 1)) fail(`${at}/keys/${i}/threshold`, 'must be above 0 and at most 1');
+      if (k.searchThreshold !== undefined && !(typeof k.searchThreshold === 'number' && k.searchThreshold > 0 && k.searchThreshold <= (k.threshold ?? 1))) fail(`${at}/keys/${i}/searchThreshold`, 'must be above 0 and at most threshold');
+      if (k.maxEdits !== undefined && !(Number.isInteger(k.maxEdits) && k.maxEdits >= 0 && k.maxEdits <= 3)) fail(`${at}/keys/${i}/maxEdits`, 'must be an integer from 0 to 3');
+      if (k.minLengthForEdits !== undefined && !(Number.isInteger(k.minLengthForEdits) && k.minLengthForEdits >= 1)) fail(`${at}/keys/${i}/minLengthForEdits`, 'must be a positive integer');
     });
   }
   return d as DedupeDeclarations;
@@ -98,14 +108,14 @@ export async function findCandidates(s: PluginServices, type: string, matching: 
   for (const k of matching.keys) {
     const key = keys[k.field] ?? '';
     if (key === '') continue;
-    const threshold = k.match === 'exact' ? 1 : (k.threshold as number);
+    const threshold = k.match === 'exact' ? 1 : (k.searchThreshold ?? (k.threshold as number));
     const hits = await s.records.similar(type, k.field, key, { threshold, limit: 10, includeHidden: true, ...(self ? { exclude: self } : {}) });
     for (const hit of hits) {
+      if (!isSame(k, key, hit.value, hit.similarity)) continue;
       if (hit.hidden) {
         hidden.add(hit.id);
         continue;
       }
-      if (k.match === 'exact' && hit.data[k.field] !== key) continue;
       // An equal value of a uniquely indexed field is the unique index's to refuse (409 record.duplicate).
       if (matching.exactLeftTo && hit.data[matching.exactLeftTo] === data[matching.exactLeftTo]) continue;
       const prior = visible.get(hit.id);
@@ -114,6 +124,50 @@ export async function findCandidates(s: PluginServices, type: string, matching: 
   }
   for (const id of visible.keys()) hidden.delete(id);
   return { visible: [...visible.values()].sort((a, b) => b.similarity - a.similarity), hidden: hidden.size };
+}
+
+/**
+ * Whether a key found by the index search is the same as `key`: equal (exact keys), or similar
+ * enough, or (with `maxEdits`) a few typing errors away.
+ */
+export function isSame(k: MatchKey, key: string, other: string, similarity: number): boolean {
+  if (k.match === 'exact') return other === key;
+  if (similarity >= (k.threshold as number)) return true;
+  if (k.maxEdits === undefined) return false;
+  const min = k.minLengthForEdits ?? 5;
+  return key.length >= min && other.length >= min && editDistance(key, other, k.maxEdits) <= k.maxEdits;
+}
+
+/**
+ * Damerau-Levenshtein distance (optimal string alignment) between two keys, stopping early once
+ * it is above `cap` (returns cap + 1 then).
+ *
+ * @example
+ * ```ts
+ * editDistance('isdom', 'isdmo', 2); // 1
+ * ```
+ */
+export function editDistance(a: string, b: string, cap = Infinity): number {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > cap) return cap + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, (prev2[j - 2] as number) + 1);
+      row.push(v);
+      best = Math.min(best, v);
+    }
+    if (best > cap) return cap + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[y.length] as number;
 }
 
 /** What a write may carry to pass a warn or reason policy (a body member the hook consumes and keeps as the audit). */

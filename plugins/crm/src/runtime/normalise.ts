@@ -8,7 +8,10 @@ import { pinyin } from 'pinyin-pro';
 export type Normaliser = 'company' | 'person' | 'email' | 'phone' | 'text';
 
 /** Legal-form suffixes, compared after case and width are folded (longest first). */
-const CHINESE_SUFFIXES = ['股份有限公司', '有限责任公司', '集团有限公司', '有限公司', '集团公司', '控股集团', '控股', '集团', '公司'];
+const CHINESE_SUFFIXES = ['股份有限公司', '有限责任公司', '有限責任公司', '集团有限公司', '集團有限公司', '有限公司', '集团公司', '集團公司', '控股集团', '控股集團', '控股', '集团', '集團', '公司'];
+/** A suffix is not stripped when less than this many letters or digits would be left. */
+const MIN_LEFT = 1;
+const MIN_LEFT_HAN = 2;
 /** Latin legal forms, each a whole word at the end of the name (after punctuation became spaces). */
 const LATIN_SUFFIXES = new Set(['inc', 'incorporated', 'ltd', 'limited', 'llc', 'llp', 'lp', 'gmbh', 'ag', 'co', 'corp', 'corporation', 'company', 'plc', 'sa', 'sarl', 'bv', 'nv', 'oy', 'ab', 'as', 'spa', 'srl', 'kg', 'pty', 'pte', 'kk', 'group', 'holdings', 'holding']);
 /** Region markers in brackets: "(中国)", "(China)", "（上海）". */
@@ -46,16 +49,20 @@ export function companyKey(name: string): string {
     changed = false;
     s = s.replace(/[\s.,;:·&'"()（）-]+$/u, '');
     for (const suffix of CHINESE_SUFFIXES) {
-      if (s.endsWith(suffix) && s.length > suffix.length) {
-        s = s.slice(0, -suffix.length).trim();
+      const rest = s.slice(0, -suffix.length).trim();
+      if (s.endsWith(suffix) && [...compact(rest)].length >= MIN_LEFT_HAN) {
+        s = rest;
         changed = true;
       }
     }
     const words = s.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const last = words.at(-1);
     if (words.length > 1 && last !== undefined && LATIN_SUFFIXES.has(last)) {
-      s = s.slice(0, s.lastIndexOf(last)).trim();
-      changed = true;
+      const rest = s.slice(0, s.lastIndexOf(last)).trim();
+      if ([...compact(rest)].length >= MIN_LEFT) {
+        s = rest;
+        changed = true;
+      }
     }
     s = s.replace(REGION, ' ').trim();
   }
