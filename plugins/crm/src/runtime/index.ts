@@ -3,7 +3,9 @@ import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/cor
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
+import { overviewRoute } from './overview';
 import { checkRoute } from './routes';
+import { runTransfer, transferRoutes } from './transfer';
 
 const ACCOUNT = 'crm.account';
 
@@ -29,6 +31,9 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   `maintain_accounts`, which also stores the match keys of imported accounts), grade changes
  *   kept as crm.grade_change records;
  * - `POST /api/plugins/crm/duplicates/check`: the candidates for a body, without writing;
+ * - `GET /api/plugins/crm/accounts/:id/overview`: the 360° account;
+ * - `POST /api/plugins/crm/transfers/preview`, `POST /api/plugins/crm/transfers`: governed
+ *   ownership transfer of a rep's book (job `transfer`);
  * - the `crm.create_activity` action.
  *
  * @example
@@ -47,11 +52,27 @@ export const plugin = definePlugin({
       const written = await regradeAll(s, stale);
       s.log.info('accounts graded and keyed', { written });
     },
+    async transfer(data, s) {
+      await runTransfer(s, String(data.transfer));
+    },
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
   },
-  routes: [checkRoute(DEDUPE, findCandidates)],
+  routes: [
+    checkRoute(DEDUPE, findCandidates),
+    overviewRoute,
+    ...transferRoutes,
+    {
+      method: 'post',
+      path: '/accounts/maintenance',
+      summary: 'Grades every account and stores its match keys now (the nightly job), e.g. after an import',
+      roles: ['admin'],
+      status: 202,
+      response: { type: 'object', required: ['job'], properties: { job: { type: ['string', 'null'] } } },
+      handler: async (ctx) => ({ job: await ctx.jobs.enqueue('maintain_accounts', {}) }),
+    },
+  ],
 });
 
 export { stale as accountNeedsMaintenance };
