@@ -154,8 +154,22 @@ async function preview(s: PluginServices, body: Record<string, unknown>) {
   };
 }
 
-/** The transfer routes: preview, start (one job), progress. Managers and admins only. */
+/** The transfer routes: the people whose book the caller may move, preview, start (one job). Managers and admins only. */
 export const transferRoutes: PluginRoute[] = [
+  {
+    method: 'get',
+    path: '/transfers/people',
+    summary: 'The reps whose book the caller may move (inactive ones first), for the transfer page',
+    roles: ['manager'],
+    response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'name', 'active'], properties: { id: { type: 'string' }, name: { type: 'string' }, active: { type: 'boolean' } } } } } },
+    async handler(ctx) {
+      const admin = ctx.caller.roles.includes('admin');
+      if (!admin && !ctx.caller.orgUnitId) return { items: [] };
+      const users = await ctx.directory.users({ role: 'rep', includeInactive: true, ...(admin ? {} : { under: ctx.caller.orgUnitId as string }) });
+      const items = users.map((u) => ({ id: u.id, name: u.name, active: u.active })).sort((a, b) => Number(a.active) - Number(b.active) || a.name.localeCompare(b.name));
+      return { items };
+    },
+  },
   {
     method: 'post',
     path: '/transfers/preview',
