@@ -60,6 +60,10 @@ export interface PluginRecords {
   /** The live record, or null when it does not exist or the actor cannot see it. */
   get(type: string, id: string): Promise<PluginRecord | null>;
   list(type: string, options?: PluginListOptions): Promise<{ items: PluginRecord[]; nextCursor: string | null }>;
+  /** Soft-deletes a record (it leaves listings, keeps its history); with `expectedVersion`, a stale version is a 412. */
+  remove(type: string, id: string, options?: { expectedVersion?: number }): Promise<PluginRecord>;
+  /** Brings a soft-deleted record back (404 when there is none the actor may change). */
+  restore(type: string, id: string): Promise<PluginRecord>;
   /**
    * Live records whose text `field` is similar to `value` (pg_trgm trigram similarity, 0..1),
    * most similar first, among those the actor may see. The entity must declare a trigram index

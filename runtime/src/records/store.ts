@@ -342,6 +342,27 @@ export class RecordStore {
     return trx ? run(trx) : this.db.transaction().execute(run);
   }
 
+  /**
+   * Brings a soft-deleted record back (version + 1, a `restore` event): 404 when there is no
+   * deleted record the principal sees, 403 when he may not change it; a unique value taken
+   * meanwhile is 409 as for any write.
+   */
+  async restore(type: string, id: string, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
+    const actor = principalOf(by);
+    const entity = this.entity(type);
+    if (!isUuid(id)) throw notFound(type, id);
+    const run = async (tx: Transaction<Database>) => {
+      const current = await this.visible(type, actor, tx).selectAll().where('id', '=', id).where('deleted_at', 'is not', null).forUpdate().executeTakeFirst();
+      if (!current) throw notFound(type, id);
+      if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden(`You can see this ${type} record but not change it.`);
+      const written = await updateRecord(tx, current, { deleted: false }, { action: 'restore', actor, at: this.now() });
+      if (!written) throw stale(current.version + 1, current.version);
+      return written.after;
+    };
+    if (trx) return run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, undefined)));
+    return this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, undefined, this.findVisible(type, actor, id))));
+  }
+
   #stageGate(): StageGate {
     if (!this.stages) throw new Error('RecordStore.stages is not set: stageful records need the process runtime');
     return this.stages;

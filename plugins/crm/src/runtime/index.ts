@@ -3,6 +3,7 @@ import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/cor
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
+import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
@@ -34,6 +35,8 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  * - `GET /api/plugins/crm/accounts/:id/overview`: the 360° account;
  * - `POST /api/plugins/crm/transfers/preview`, `POST /api/plugins/crm/transfers`: governed
  *   ownership transfer of a rep's book (job `transfer`);
+ * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
+ *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
  * - the `crm.create_activity` action.
  *
  * @example
@@ -55,6 +58,12 @@ export const plugin = definePlugin({
     async transfer(data, s) {
       await runTransfer(s, String(data.transfer));
     },
+    async merge(data, s) {
+      await runMerge(s, String(data.merge));
+    },
+    async unmerge(data, s) {
+      await runUnmerge(s, String(data.merge));
+    },
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
@@ -63,6 +72,7 @@ export const plugin = definePlugin({
     checkRoute(DEDUPE, findCandidates),
     overviewRoute,
     ...transferRoutes,
+    ...mergeRoutes,
     {
       method: 'post',
       path: '/accounts/maintenance',

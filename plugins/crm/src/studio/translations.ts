@@ -38,6 +38,12 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
         fields: { account_id: 'Account', from_grade: 'From', to_grade: 'To', source: 'Source', rule: 'Rule', changed_at: 'Changed at' },
         enums: { from_grade: { A: 'A', B: 'B', C: 'C', D: 'D' }, to_grade: { A: 'A', B: 'B', C: 'C', D: 'D' }, source: { rule: 'By the rule', hand: 'By hand' } },
       },
+      'crm.merge': {
+        label: 'Account merge',
+        labelPlural: 'Account merges',
+        fields: { survivor_id: 'Account kept', duplicate_id: 'Duplicate', status: 'Status', moved: 'Moved references', filled: 'Fields filled', undo_until: 'Undo until', requested_by: 'Requested by', note: 'Note' },
+        enums: { status: { queued: 'Queued', done: 'Done', undo_queued: 'Undo queued', undone: 'Undone', failed: 'Failed' } },
+      },
       'crm.transfer': {
         label: 'Ownership transfer',
         labelPlural: 'Ownership transfers',
@@ -82,6 +88,12 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
         labelPlural: '等级变更',
         fields: { account_id: '客户', from_grade: '原等级', to_grade: '新等级', source: '来源', rule: '规则', changed_at: '变更时间' },
         enums: { from_grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' }, to_grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' }, source: { rule: '规则评定', hand: '手工设定' } },
+      },
+      'crm.merge': {
+        label: '客户合并',
+        labelPlural: '客户合并',
+        fields: { survivor_id: '保留的客户', duplicate_id: '重复客户', status: '状态', moved: '已迁移的引用', filled: '已补全的字段', undo_until: '可撤销至', requested_by: '发起人', note: '备注' },
+        enums: { status: { queued: '排队中', done: '已完成', undo_queued: '撤销排队中', undone: '已撤销', failed: '失败' } },
       },
       'crm.transfer': {
         label: '归属移交',
