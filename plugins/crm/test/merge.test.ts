@@ -36,8 +36,8 @@ describe.each(backends())('account merge on $name', (backend) => {
 
     const merge = await get('crm.merge', started.id);
     expect(merge.data.status).toBe('done');
-    // the contact, the activity, the duplicate's grade change, the deal and the child account
-    expect((merge.data.moved as string[]).map((m) => m.split('|')[0]).sort()).toEqual(['crm.account', 'crm.activity', 'crm.contact', 'crm.grade_change', 'pipeline.deal']);
+    // the contact, the activity, the deal and the child account (a grade change of the duplicate would move too)
+    expect((merge.data.moved as string[]).map((m) => m.split('|')[0]).sort()).toEqual(['crm.account', 'crm.activity', 'crm.contact', 'pipeline.deal']);
     const after = await get('crm.account', kept.id);
     expect([after.data.website, after.data.employees, after.data.name]).toEqual(['https://kanto.example', 120, 'Kanto Trading']);
     expect((await server.api(`/api/records/crm.account/${dup.id}`)).status).toBe(404);

@@ -176,6 +176,9 @@ interface Override {
   reason?: string;
 }
 
+/** No NUL and no lone surrogate (what the entity schema's text check refuses). */
+const wellFormed = (s: string): boolean => !/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
@@ -189,6 +192,9 @@ export async function dedupeBeforeChange(change: RecordChange, s: PluginServices
   const matching = decl.entities[change.type];
   if (!matching || change.operation === 'delete') return undefined;
   const data: Record<string, unknown> = { ...change.data };
+  // Text the entity schema will refuse (NUL, a lone surrogate, not a string) is left to it: its 422 names the field.
+  const fields = matching.keys.flatMap((k) => k.from);
+  if (fields.some((f) => data[f] !== undefined && (typeof data[f] !== 'string' || !wellFormed(data[f] as string)))) return data;
   const keys = keysOf(matching, data, decl.defaultCountry);
   const changed: Record<string, string> = {};
   for (const [field, key] of Object.entries(keys)) {

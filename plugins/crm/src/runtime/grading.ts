@@ -49,9 +49,13 @@ export function gradeBeforeChange(change: RecordChange, s: PluginServices, data:
   return out;
 }
 
-/** The afterChange step: a grade that changed is kept as a crm.grade_change record (the grade's history). */
+/**
+ * The afterChange step: a grade that changed on an existing account is kept as a
+ * crm.grade_change record (the grade's history). The grade an account is created with is in
+ * its create event, not a change.
+ */
 export async function gradeAfterChange(change: RecordChange & { after: PluginRecord }, s: PluginServices): Promise<void> {
-  if (change.operation === 'delete') return;
+  if (change.operation !== 'update') return;
   const from = change.before?.data.grade;
   const to = change.after.data.grade;
   if (typeof to !== 'string' || to === from) return;
