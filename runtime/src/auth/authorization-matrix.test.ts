@@ -156,7 +156,7 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       if (!isAdmin(c)) expect(all.items.every((i) => i.owner === TEST_ORG.users[c.user].id || (isManager(c) && i.owner !== TEST_ORG.users['other-rep'].id)), tag).toBe(true);
       expect(all.total, tag).toBe(all.items.length);
 
-      for (const path of ['/api/auth/me', '/api/entities', '/api/entities/pipeline.deal', '/api/org-units']) await cell(`${tag} GET ${path}`, 200, () => api(path));
+      for (const path of ['/api/auth/me', '/api/entities', '/api/entities/pipeline.deal', '/api/org-units', '/api/users/names', '/api/notifications']) await cell(`${tag} GET ${path}`, 200, () => api(path));
       const users = await cell(`${tag} GET /api/users`, isAdmin(c) || isManager(c) ? 200 : 403, () => api('/api/users'));
       if (users.status === 200) {
         const ids = ((await users.json()) as { items: { id: string }[] }).items.map((u) => u.id);
