@@ -113,7 +113,8 @@ export interface EntityDefinition {
   references?: Record<string, { entity: string; lookup?: string }>;
   /** Body fields naming users (a user id or an array of them) who may read the record. */
   audience?: string[];
-  indexes?: { fields: string[]; unique?: boolean }[];
+  /** `method: 'trigram'`: one text field, a pg_trgm GIN index for similarity search (`records.similar`). */
+  indexes?: { fields: string[]; unique?: boolean; method?: 'btree' | 'trigram' }[];
   ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; icon?: string };
 }
 
