@@ -97,6 +97,73 @@ export interface PluginCaller {
   orgUnitId: string | null;
 }
 
+/** An org unit as plugin code sees it. */
+export interface PluginOrgUnit {
+  id: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  /** Unit ids from the root down to this unit, itself last. */
+  path: string[];
+}
+
+/** A user as plugin code sees it (never a credential). */
+export interface PluginUser {
+  id: string;
+  name: string;
+  email: string;
+  orgUnitId: string | null;
+  roles: string[];
+  active: boolean;
+}
+
+/**
+ * The org tree and its people. The tree is readable by every signed-in user, so the directory
+ * is not narrowed by who acts: plugin routes decide what of it they answer.
+ */
+export interface PluginDirectory {
+  /** The whole org tree. */
+  orgUnits(): Promise<PluginOrgUnit[]>;
+  /** Users by name; `under`: members of that unit's subtree; `role`: holders of a role; inactive ones only with `includeInactive`. */
+  users(options?: { under?: string; role?: string; includeInactive?: boolean }): Promise<PluginUser[]>;
+  user(id: string): Promise<PluginUser | null>;
+  /** The nearest active holders of `role` (default `manager`) walking up from the user's unit, the user excluded. */
+  managersOf(userId: string, role?: string): Promise<PluginUser[]>;
+}
+
+/** One stay of a record in a stage, with the stage's kind and probability in the record's pinned process version. */
+export interface PluginStageStay {
+  recordId: string;
+  type: string;
+  process: string;
+  processVersion: number;
+  stage: string;
+  stageKind: 'open' | 'won' | 'lost' | string;
+  /** The stage's win probability (won 1, lost 0; null for an open stage without one). */
+  probability: number | null;
+  fromStage: string | null;
+  enteredAt: string;
+  exitedAt: string | null;
+}
+
+/** Stage history of the records the actor may see. */
+export interface PluginHistory {
+  /** Stays of records of `type`, oldest first per record; `recordIds` and `enteredBefore` (ISO time) narrow them. */
+  stays(type: string, options?: { recordIds?: string[]; enteredBefore?: string }): Promise<PluginStageStay[]>;
+}
+
+/** A notification text: one string, or the text by language. */
+export type PluginText = string | { en: string; 'zh-CN'?: string };
+
+/** In-app notifications (`GET /api/notifications`). */
+export interface PluginNotifications {
+  /**
+   * Writes one notification per active user, once per key and user (a repeated send writes
+   * nothing); inside a transaction it commits with the caller. Returns how many were written.
+   */
+  send(n: { users: string[]; kind: string; key: string; title: PluginText; body?: PluginText | null; record?: { id: string; type: string } | null; data?: Record<string, unknown> }): Promise<number>;
+}
+
 /** What every piece of plugin code receives. */
 export interface PluginServices {
   /** The plugin's id. */
@@ -107,6 +174,9 @@ export interface PluginServices {
   clock: { now(): Date };
   log: PluginLogger;
   jobs: PluginJobs;
+  directory: PluginDirectory;
+  history: PluginHistory;
+  notifications: PluginNotifications;
   /** The plugin's configuration, validated against its `config.schema` (defaults applied). */
   config: Readonly<Record<string, unknown>>;
 }

@@ -33,8 +33,10 @@ export async function handleSlaJob(db: Kysely<Database>, definitions: ProcessDef
     const stage = compiled.stages.get(stay.stage);
     const view = toView(record);
     const name = String(view.data.name ?? record.id);
+    const label = (locale: 'en' | 'zh-CN') => (stage ? textIn(stage.label, locale) : stay.stage);
     if (job.kind === 'warn') {
-      const n = await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-warning', key: `sla-warn:${stay.id}`, title: `Due soon: ${name} in ${stage ? textIn(stage.label, 'en') : stay.stage}`, body: `The stage SLA ends at ${due.toISOString()}.`, record: { id: record.id, type: record.type }, data: { historyId: stay.id, dueAt: due.toISOString() }, at: now });
+      const texts = slaTexts('warn', name, label, due, record.owner_id);
+      const n = await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-warning', key: `sla-warn:${stay.id}`, title: texts.title.en, body: texts.body.en, record: { id: record.id, type: record.type }, data: { historyId: stay.id, dueAt: due.toISOString(), i18n: texts }, at: now });
       return n > 0 ? 'warned' : 'skipped';
     }
     if (now.getTime() + 1000 < due.getTime()) throw new ProcessError({ code: 'sla.early', message: `SLA timer for stay ${stay.id} fired before ${due.toISOString()}; retrying.` });
@@ -49,9 +51,34 @@ export async function handleSlaJob(db: Kysely<Database>, definitions: ProcessDef
     if (!inserted) return 'skipped';
     const ref = { id: record.id, type: record.type };
     const data = { historyId: stay.id, stage: stay.stage, dueAt: due.toISOString(), escalatedTo: escalated };
-    await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-breach', key: `sla-breach:${stay.id}`, title: `Overdue: ${name} in ${stage ? textIn(stage.label, 'en') : stay.stage}`, body: `It has been in the stage beyond its SLA (due ${due.toISOString()}).`, record: ref, data, at: now });
-    await notify(tx, escalated, { kind: 'sla-escalation', key: `sla-escalation:${stay.id}`, title: `Escalated: ${name} is overdue in ${stage ? textIn(stage.label, 'en') : stay.stage}`, body: `Owner: ${record.owner_id ?? 'nobody'}; due ${due.toISOString()}.`, record: ref, data, at: now });
+    const breach = slaTexts('breach', name, label, due, record.owner_id);
+    const escalation = slaTexts('escalation', name, label, due, record.owner_id);
+    await notify(tx, record.owner_id ? [record.owner_id] : [], { kind: 'sla-breach', key: `sla-breach:${stay.id}`, title: breach.title.en, body: breach.body.en, record: ref, data: { ...data, i18n: breach }, at: now });
+    await notify(tx, escalated, { kind: 'sla-escalation', key: `sla-escalation:${stay.id}`, title: escalation.title.en, body: escalation.body.en, record: ref, data: { ...data, i18n: escalation }, at: now });
     await appendEvent(tx, { record: view, action: 'sla.breach', actor: PROCESS, at: now, before: null, after: null, meta: data });
     return 'breached';
   });
+}
+
+type Localized = { en: string; 'zh-CN': string };
+
+/**
+ * An SLA notification's title and body in English and Simplified Chinese (the API answers the
+ * reader's language from `data.i18n`; the English one is also the stored text).
+ *
+ * @example
+ * ```ts
+ * slaTexts('breach', 'Acme renewal', (l) => (l === 'en' ? 'Proposal' : '方案'), due, 'ada').title['zh-CN']; // '已超时：Acme renewal（方案）'
+ * ```
+ */
+export function slaTexts(kind: 'warn' | 'breach' | 'escalation', name: string, label: (locale: 'en' | 'zh-CN') => string, due: Date, owner: string | null): { title: Localized; body: Localized } {
+  const at = due.toISOString();
+  switch (kind) {
+    case 'warn':
+      return { title: { en: `Due soon: ${name} in ${label('en')}`, 'zh-CN': `即将超时：${name}（${label('zh-CN')}）` }, body: { en: `The stage SLA ends at ${at}.`, 'zh-CN': `阶段时限截止于 ${at}。` } };
+    case 'breach':
+      return { title: { en: `Overdue: ${name} in ${label('en')}`, 'zh-CN': `已超时：${name}（${label('zh-CN')}）` }, body: { en: `It has been in the stage beyond its SLA (due ${at}).`, 'zh-CN': `停留时间已超过阶段时限（截止 ${at}）。` } };
+    case 'escalation':
+      return { title: { en: `Escalated: ${name} is overdue in ${label('en')}`, 'zh-CN': `已升级：${name} 在「${label('zh-CN')}」超时` }, body: { en: `Owner: ${owner ?? 'nobody'}; due ${at}.`, 'zh-CN': `负责人：${owner ?? '无'}；截止 ${at}。` } };
+  }
 }

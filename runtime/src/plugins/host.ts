@@ -8,6 +8,7 @@ import type { RecordStore, WriteChange, WriteHooks } from '../records/store';
 import type { RecordView } from '../records/view';
 import { callerOf } from './caller';
 import { PluginComputed } from './computed';
+import { pluginDirectory, pluginHistory, pluginNotifications } from './directory';
 import { readPluginConfig } from './config';
 import { pluginJobs, pluginQueue, syncPluginQueues, type PluginJobData } from './jobs';
 import { boundRecords, pluginRecord } from './records';
@@ -27,7 +28,8 @@ type HookName = keyof RecordHooks;
 
 /**
  * Where plugin code meets the platform: builds the services each piece of plugin code gets
- * (records through the one writer, metrics, clock, logger, jobs, configuration, bound to who
+ * (records through the one writer, metrics, clock, logger, jobs, the org directory, stage
+ * history, notifications, configuration, bound to who
  * acts and to the caller's transaction), runs record hooks inside writes (the record store's
  * {@link WriteHooks} port), installs visibility rules in the access policy, and runs plugin
  * jobs and schedules on the job queue. Routes are mounted from it by `mountPluginRoutes`.
@@ -86,6 +88,9 @@ export class PluginHost implements WriteHooks {
       clock: { now: () => o.now() },
       log: this.logger(plugin),
       jobs: pluginJobs(o.queue, this.#kinds.get(plugin) ?? new Set(), plugin, tx),
+      directory: pluginDirectory(tx ?? o.store.db),
+      history: pluginHistory(o.store, principal, tx ?? o.store.db),
+      notifications: pluginNotifications(tx ?? o.store.db, plugin, o.now),
       config: this.#configs.get(plugin) ?? {},
     };
   }

@@ -128,7 +128,6 @@ export const processPaths: Record<string, Json> = {
   '/api/pipeline/stuck': { get: { operationId: 'pipelineStuck', tags: ['pipeline'], summary: 'Records beyond their stage SLA or the 75th percentile of time in that stage', parameters: [...pipelineQuery, query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100.')], responses: { '200': ok('Stuck records, longest first'), ...errors(400, 401, 404) } } },
   '/api/pipeline/conversion': { get: { operationId: 'pipelineConversion', tags: ['pipeline'], summary: 'Stage-to-stage conversion and win rate by stage', parameters: pipelineQuery, responses: { '200': ok('Per stage and per move'), ...errors(400, 401, 404) } } },
   '/api/pipeline/stays': { get: { operationId: 'pipelineOpenStays', tags: ['pipeline'], summary: 'The open stay (stage, entered, SLA due) of each given record the caller may see', parameters: [query('ids', { type: 'string' }, 'Up to 500 comma-separated record ids.', true)], responses: { '200': ok('Open stays'), ...errors(400, 401) } } },
-  '/api/notifications': { get: { operationId: 'listNotifications', tags: ['pipeline'], summary: 'The caller\'s in-app notifications (newest first)', responses: { '200': ok('Notifications'), ...errors(401) } } },
   '/api/incidents': { get: { operationId: 'listIncidents', tags: ['pipeline'], summary: 'Actions that kept failing (admin)', responses: { '200': ok('Incidents'), ...errors(401, 403) } } },
 };
 

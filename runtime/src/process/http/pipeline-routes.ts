@@ -12,7 +12,7 @@ import { isoTime, isoTimeOrNull } from '../../db/time';
 /**
  * `/api/pipeline/*` analytics from stage history (time in stage, stuck records, conversion, the
  * open stays of a page of records),
- * `/api/notifications` (the caller's own) and `/api/incidents` (admins).
+ * and `/api/incidents` (admins).
  *
  * @example
  * ```ts
@@ -22,7 +22,6 @@ import { isoTime, isoTimeOrNull } from '../../db/time';
 export function pipelineRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('/pipeline/*', readOrWrite());
-  app.use('/notifications/*', readOrWrite());
   app.use('/incidents', adminOnly());
 
   const scope = async (c: Context<AppEnv>) => {
@@ -56,11 +55,6 @@ export function pipelineRoutes(rt: ProcessRuntime): Hono<AppEnv> {
     const visible = rt.store.access.read(c.get('actor')) ?? sql<boolean>`true`;
     const rows = await rt.db.selectFrom('stage_history').innerJoin('records', 'records.id', 'stage_history.record_id').select(['stage_history.record_id', 'stage_history.stage', 'stage_history.entered_at', 'stage_history.due_at']).where('stage_history.record_id', 'in', ids).where('stage_history.exited_at', 'is', null).where(visible).execute();
     return c.json({ items: rows.map((r) => ({ record: r.record_id, stage: r.stage, enteredAt: isoTime(r.entered_at), dueAt: isoTimeOrNull(r.due_at) })) });
-  });
-  app.get('/notifications', async (c) => {
-    const user = c.get('actor').userId;
-    const rows = user ? await rt.db.selectFrom('notifications').selectAll().where('user_id', '=', user).orderBy('created_at', 'desc').orderBy('id').limit(200).execute() : [];
-    return c.json({ items: rows.map((n) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, record: n.record_id ? { id: n.record_id, type: n.record_type } : null, data: n.data, createdAt: isoTime(n.created_at), readAt: isoTimeOrNull(n.read_at) })) });
   });
   app.get('/incidents', async (c) => {
     const rows = await rt.db.selectFrom('incidents').selectAll().orderBy('created_at', 'desc').limit(200).execute();

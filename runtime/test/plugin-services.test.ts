@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadUserPrincipal } from '../src/auth/load-principal';
+import { systemPrincipal } from '../src/auth/principal';
+import { backends, startServer, type TestServer } from './harness';
+import { QUALIFIED, createDeal, expectJson, move, type View } from './process/helpers';
+
+/**
+ * The directory, stage history and notification services plugin code gets (ADR 015 addendum):
+ * the org tree and its people, stays with each stage's kind and probability narrowed to what
+ * the actor may see, and notifications written once per key and user.
+ */
+describe.each(backends())('plugin services: directory, history, notifications on $name', (backend) => {
+  let server: TestServer;
+  const as = async (user: string) => {
+    const p = await loadUserPrincipal(server.platform.database.db, user, { via: 'session', credentialId: 'test' });
+    if (!p) throw new Error(`no principal for ${user}`);
+    return server.platform.plugins.services('crm', p);
+  };
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+    await server.seedOrg();
+  });
+  afterAll(() => server?.close());
+
+  it('reads the org tree with each unit\'s path from the root, and users under a unit, by role, active only by default', async () => {
+    const dir = server.platform.plugins.services('crm', systemPrincipal('test')).directory;
+    const units = await dir.orgUnits();
+    expect(units.find((u) => u.id === 't-north-a')).toEqual({ id: 't-north-a', name: 'North A', kind: 'team', parentId: 't-north', path: ['t-company', 't-north', 't-north-a'] });
+    expect(units.find((u) => u.id === 't-company')?.path).toEqual(['t-company']);
+
+    const north = (await dir.users({ under: 't-north' })).map((u) => u.id);
+    expect(north).toContain('rick-rep');
+    expect(north).toContain('rae-regional');
+    expect(north).not.toContain('otto-rep');
+    expect((await dir.users({ under: 't-south', role: 'rep' })).map((u) => u.id)).toEqual(['otto-rep']);
+    const rick = await dir.user('rick-rep');
+    expect(rick).toMatchObject({ id: 'rick-rep', orgUnitId: 't-north-a', roles: ['rep'], active: true });
+    expect(rick).not.toHaveProperty('password_hash');
+    expect(await dir.user('nobody')).toBeNull();
+
+    await server.platform.database.db.updateTable('users').set({ active: false }).where('id', '=', 'cora-colleague').execute();
+    try {
+      expect((await dir.users({ under: 't-north-a' })).map((u) => u.id)).not.toContain('cora-colleague');
+      expect((await dir.users({ under: 't-north-a', includeInactive: true })).map((u) => u.id)).toContain('cora-colleague');
+    } finally {
+      await server.platform.database.db.updateTable('users').set({ active: true }).where('id', '=', 'cora-colleague').execute();
+    }
+  });
+
+  it('finds the nearest managers above a user, walking up when his unit has none, never the user himself', async () => {
+    const dir = server.platform.plugins.services('crm', systemPrincipal('test')).directory;
+    expect((await dir.managersOf('rick-rep')).map((u) => u.id)).toEqual(['mia-manager']);
+    expect((await dir.managersOf('mia-manager')).map((u) => u.id)).toEqual(['rae-regional']);
+    expect((await dir.managersOf('rae-regional')).map((u) => u.id)).toEqual([]);
+    expect((await dir.managersOf('otto-rep')).map((u) => u.id)).toEqual(['oscar-manager']);
+    expect((await dir.managersOf('rick-rep', 'admin')).map((u) => u.id)).toEqual(['adam-admin']);
+  });
+
+  it('lists stage stays with kind and probability, only of records the actor may see, and before a time', async () => {
+    const account = await expectJson<View>(server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Stays Inc', status: 'active' }, owner: null, orgUnit: null } }), 201);
+    const rick = server.as('rep');
+    const otto = server.as('other-rep');
+    const mine = await createDeal(rick.api, { name: 'Rick deal' });
+    const moved = await expectJson<{ record: View }>(move(rick.api, mine.id, mine.version, { to: 'engaging', data: { ...QUALIFIED, account_id: account.id } }), 200);
+    expect(moved.record.version).toBe(2);
+    const theirs = await createDeal(otto.api, { name: 'Otto deal' });
+
+    const rickStays = await (await as('rick-rep')).history.stays('pipeline.deal');
+    expect(rickStays.map((s) => s.recordId)).not.toContain(theirs.id);
+    const own = rickStays.filter((s) => s.recordId === mine.id);
+    expect(own.map((s) => [s.stage, s.stageKind, s.fromStage, s.exitedAt === null])).toEqual([
+      ['prospecting', 'open', null, false],
+      ['engaging', 'open', 'prospecting', true],
+    ]);
+    expect(own[0]?.process).toBe('new_business');
+    // The probability is the stage's own in the pinned version (read it from the version, not from the service).
+    const version = await expectJson<{ definition: { stages: { id: string; probability?: number }[] } }>(server.api(`/api/processes/new_business/versions/${own[0]?.processVersion}`), 200);
+    const defined = version.definition.stages.find((s) => s.id === 'engaging')?.probability ?? null;
+    expect(own[1]?.probability).toBe(defined);
+    expect(Date.parse(own[1]?.enteredAt ?? '')).toBeGreaterThanOrEqual(Date.parse(own[0]?.enteredAt ?? ''));
+
+    const system = server.platform.plugins.services('crm', systemPrincipal('test')).history;
+    expect((await system.stays('pipeline.deal', { recordIds: [theirs.id] })).map((s) => s.stage)).toEqual(['prospecting']);
+    expect(await system.stays('pipeline.deal', { recordIds: [mine.id], enteredBefore: '2000-01-01T00:00:00Z' })).toEqual([]);
+    expect(await system.stays('pipeline.deal', { recordIds: [] })).toEqual([]);
+    await expect(system.stays('pipeline.deal', { enteredBefore: 'yesterday' })).rejects.toMatchObject({ code: 'query.invalid' });
+    await expect(system.stays('nope.nothing')).rejects.toThrow();
+  });
+
+  it('sends a notification once per key and user, in both languages, to active users only', async () => {
+    const notes = server.platform.plugins.services('crm', systemPrincipal('test')).notifications;
+    const n = { users: ['rick-rep', 'mia-manager', 'rick-rep', 'nobody'], kind: 'reminder', key: 'kr-42-7d', title: { en: 'Check in on your key result', 'zh-CN': '请更新关键成果进展' }, body: 'It has been 7 days.' };
+    expect(await notes.send(n)).toBe(2);
+    expect(await notes.send(n)).toBe(0);
+    const listed = await expectJson<{ items: { kind: string; title: string; body: string | null; data: { i18n: { title: Record<string, string> } } }[] }>(server.as('rep').api('/api/notifications'), 200);
+    const mine = listed.items.filter((i) => i.kind === 'crm.reminder');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ title: 'Check in on your key result', body: 'It has been 7 days.', data: { i18n: { title: { en: 'Check in on your key result', 'zh-CN': '请更新关键成果进展' } } } });
+    await expect(notes.send({ ...n, key: '' })).rejects.toMatchObject({ code: 'notification.invalid' });
+    await expect(notes.send({ ...n, key: 'x', title: { en: 'a', fr: 'b' } as never })).rejects.toMatchObject({ code: 'notification.invalid' });
+  });
+});
