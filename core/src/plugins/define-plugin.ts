@@ -138,3 +138,6 @@ export interface PluginRuntime {
 export function definePlugin(runtime: PluginRuntime): PluginRuntime {
   return runtime;
 }
+
+// The services and contribution types plugin code is written against (the SDK re-exports this module).
+export type * from './services';
