@@ -1,15 +1,25 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { okrPage } from './OkrPage';
 import { translations } from './translations';
 
 export { translations } from './translations';
 
 /**
- * The okr plugin's studio half: the labels of cycles, objectives, key results and check-ins in
- * en and zh-CN.
+ * The okr plugin's studio half: the OKR page (`/p/okr/cycles`: the alignment map of a cycle with
+ * computed progress, key result detail with its explanation, check-in form and confidence
+ * trend), its navigation entry, and the labels of cycles, objectives, key results, check-ins
+ * and their computed values in en and zh-CN.
  *
  * @example
  * ```ts
  * import okrStudio from '@pipewright/plugin-okr/studio';
  * ```
  */
-export default defineStudioPlugin({ id: 'okr', setup: () => ({ translations }) });
+export default defineStudioPlugin({
+  id: 'okr',
+  setup: (host) => ({
+    pages: [{ path: 'cycles', component: okrPage(host) }],
+    nav: [{ id: 'okr', label: 'nav.okr', href: '/p/okr/cycles' }],
+    translations,
+  }),
+});
