@@ -3,6 +3,7 @@ import { mayEdit, scopeProblems } from './access';
 import { CHECK_IN, CYCLE, KEY_RESULT, OBJECTIVE, listAll, valueTree } from './compute';
 import { LEVELS } from './model';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const isAdmin = (s: PluginServices) => s.caller.userId === null || s.caller.roles.includes('admin');
@@ -19,8 +20,9 @@ async function closedCycle(change: RecordChange, s: PluginServices, pointer: str
 
 /** Copies a parent's cycle and privacy onto a key result or check-in (never typed by hand). */
 async function inherit(data: Record<string, unknown>, parentType: string, parentField: string, s: PluginServices): Promise<Record<string, unknown>> {
+  // Runs before the schema check: a malformed id is left for the schema to refuse (422).
   const id = str(data[parentField]);
-  const parent = id ? await s.records.get(parentType, id) : null;
+  const parent = id && UUID.test(id) ? await s.records.get(parentType, id).catch(() => null) : null;
   if (!parent) return data;
   const out: Record<string, unknown> = { ...data, private: parent.data.private === true };
   if (str(parent.data.cycle_id)) out.cycle_id = parent.data.cycle_id;
