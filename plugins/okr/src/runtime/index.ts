@@ -3,6 +3,7 @@ import { CHECK_IN, CYCLE, KEY_RESULT, OBJECTIVE, keyResultValues, objectiveValue
 import { hooks } from './hooks';
 import { sendStaleReminders } from './reminders';
 import { okrRoutes } from './routes';
+import { TARGET, targetHooks, targetRoutes, targetValues } from './targets';
 
 /** Transparent by default: every signed-in user reads OKRs that are not private (reads only). */
 const unlessPrivate = () => ({ '!': [{ var: 'private' }] });
@@ -30,24 +31,27 @@ export const plugin = definePlugin({
       },
     },
   },
-  hooks,
+  hooks: { ...hooks, [TARGET]: targetHooks },
   visibility: {
     [CYCLE]: { widen: () => true },
     [OBJECTIVE]: { widen: unlessPrivate },
     [KEY_RESULT]: { widen: unlessPrivate },
     [CHECK_IN]: { widen: unlessPrivate },
+    // Sales targets are published to the whole sales organisation.
+    [TARGET]: { widen: () => true },
   },
   computed: {
     [KEY_RESULT]: async (records, services) => {
       const values = await keyResultValues(records, services);
       return new Map([...values].map(([id, v]) => [id, { ...v }]));
     },
+    [TARGET]: (records, services) => targetValues(records, services),
     [OBJECTIVE]: async (records, services) => {
       const values = await objectiveValues(records, services);
       return new Map([...values].map(([id, v]) => [id, { ...v }]));
     },
   },
-  routes: okrRoutes(),
+  routes: [...okrRoutes(), ...targetRoutes()],
   jobs: {
     async stale_check_ins(_data, services) {
       const sent = await sendStaleReminders(services);
