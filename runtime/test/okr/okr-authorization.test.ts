@@ -29,6 +29,7 @@ describe.each(backends())('okr authorization matrix on $name', (backend) => {
     const secret = await create(rep, 'okr.objective', { title: 'Secret', level: 'person', cycle_id: cycle, private: true });
     const kr = await create(rep, 'okr.key_result', { objective_id: mine, title: 'Calls', kind: 'numeric', target: 10 });
     const secretKr = await create(rep, 'okr.key_result', { objective_id: secret, title: 'Secret calls', kind: 'numeric', target: 10 });
+    await create(admin, 'okr.target', { metric: 'pipeline.won_value', period: '2026-Q1', scope_unit: 't-north', value: 1000 });
     ids = { cycle, company, mine, secret, kr, secretKr };
   });
   afterAll(() => server?.close());
@@ -55,6 +56,11 @@ describe.each(backends())('okr authorization matrix on $name', (backend) => {
     { name: 'POST cycle', expected: { admin: 201, manager: 422, rep: 422, 'other-rep': 422, anonymous: 401, 'read-only': 403 }, call: (api, c) => api('/api/records/okr.cycle', { method: 'POST', json: { data: { name: `Cycle by ${c}`, kind: 'year', start: '2027-01-01', end: '2027-12-31' } } }) },
     { name: 'GET explanation of a key result', expected: { admin: 200, manager: 200, rep: 200, 'other-rep': 200, anonymous: 401, 'read-only': 200 }, call: (api) => api(`/api/plugins/okr/key-results/${ids.kr}/explanation`) },
     { name: 'GET explanation of a private key result', expected: { admin: 200, manager: 200, rep: 200, 'other-rep': 404, anonymous: 401, 'read-only': 200 }, call: (api) => api(`/api/plugins/okr/key-results/${ids.secretKr}/explanation`) },
+    { name: 'POST sales target for team North A', expected: { admin: 201, manager: 201, rep: 422, 'other-rep': 422, anonymous: 401, 'read-only': 403 }, call: (api, c) => api('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: `2026-${String(CALLERS.indexOf(c) + 1).padStart(2, '0')}`, scope_unit: 't-north-a', value: 10 } } }) },
+    { name: 'GET targets/check', expected: { admin: 200, manager: 200, rep: 200, 'other-rep': 200, anonymous: 401, 'read-only': 200 }, call: (api) => api('/api/plugins/okr/targets/check?metric=pipeline.won_value&period=2026-Q1') },
+    // Splitting North writes targets for North A and North B (the admin's split made them first): the
+    // team manager reaches only North A (422 at the scope), reps may not change the admin's targets (403).
+    { name: 'POST targets/split of North', expected: { admin: 200, manager: 422, rep: 403, 'other-rep': 403, anonymous: 401, 'read-only': 403 }, call: (api) => api('/api/plugins/okr/targets/split', { method: 'POST', json: { metric: 'pipeline.won_value', period: '2026-Q1', scope_unit: 't-north' } }) },
     { name: 'POST reminders/run', expected: { admin: 200, manager: 403, rep: 403, 'other-rep': 403, anonymous: 401, 'read-only': 403 }, call: (api) => api('/api/plugins/okr/reminders/run', { method: 'POST', json: {} }) },
   ];
 
