@@ -1,5 +1,6 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
 import { okrPage } from './OkrPage';
+import { targetsPage } from './TargetsPage';
 import { translations } from './translations';
 
 export { translations } from './translations';
@@ -7,7 +8,7 @@ export { translations } from './translations';
 /**
  * The okr plugin's studio half: the OKR page (`/p/okr/cycles`: the alignment map of a cycle with
  * computed progress, key result detail with its explanation, check-in form and confidence
- * trend), its navigation entry, and the labels of cycles, objectives, key results, check-ins
+ * trend), the sales targets page (`/p/okr/targets`), their navigation entries, and the labels of cycles, objectives, key results, check-ins
  * and their computed values in en and zh-CN.
  *
  * @example
@@ -18,8 +19,14 @@ export { translations } from './translations';
 export default defineStudioPlugin({
   id: 'okr',
   setup: (host) => ({
-    pages: [{ path: 'cycles', component: okrPage(host) }],
-    nav: [{ id: 'okr', label: 'nav.okr', href: '/p/okr/cycles' }],
+    pages: [
+      { path: 'cycles', component: okrPage(host) },
+      { path: 'targets', component: targetsPage(host) },
+    ],
+    nav: [
+      { id: 'okr', label: 'nav.okr', href: '/p/okr/cycles' },
+      { id: 'targets', label: 'nav.targets', href: '/p/okr/targets' },
+    ],
     translations,
   }),
 });
