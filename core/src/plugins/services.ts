@@ -196,6 +196,8 @@ export interface RecordChange {
   before: PluginRecord | null;
   /** The body being written (after the patch is merged). */
   data: Record<string, unknown>;
+  /** Set when the update is a stage transition (operation `update`): the stage left and entered, and the transition's id. */
+  transition?: { from: string | null; to: string; id: string | null };
 }
 
 /**

@@ -146,7 +146,7 @@ export class PluginHost implements WriteHooks {
   }
 
   #change(change: WriteChange, data: Record<string, unknown>) {
-    return { operation: change.operation, type: change.type, before: change.before ? pluginRecord(change.before) : null, data: structuredClone(data) };
+    return { operation: change.operation, type: change.type, before: change.before ? pluginRecord(change.before) : null, data: structuredClone(data), ...(change.transition ? { transition: { ...change.transition } } : {}) };
   }
 
   /** Runs a hook: a deliberate platform error passes through; anything else is logged and answered without its text. */

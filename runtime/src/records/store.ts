@@ -73,6 +73,8 @@ export interface WriteChange {
   before: RecordView | null;
   data: Record<string, unknown>;
   actor: Principal;
+  /** Set when the update is a stage transition: the stage left, the stage entered, the transition's id. */
+  transition?: { from: string | null; to: string; id: string | null };
 }
 
 /**

@@ -72,7 +72,8 @@ describe.each(backends())('every transition of every shipped process on $name', 
       next_step: 'Call the CFO',
       lost_reason: 'no_budget',
     });
-    const processes = [...server.platform.registry.processes.values()].map((p) => p.document as ProcessDoc);
+    // The deal processes (the scorecard plugin's review process, on evaluations, is run through by plugins/scorecard/test).
+    const processes = [...server.platform.registry.processes.values()].map((p) => p.document as ProcessDoc).filter((p) => p.entity === 'pipeline.deal');
     expect(processes.map((p) => p.id).sort()).toEqual(['new_business', 'renewal']);
     let moves = 0;
     let actions = 0;

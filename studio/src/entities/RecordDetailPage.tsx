@@ -14,6 +14,7 @@ import { EventHistory } from './EventHistory';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
 import { orderedFields } from './ordered-fields';
 import { useReferenceTitles } from './use-reference-titles';
+import { actorName, useUserNames } from '../app/user-names';
 
 /**
  * One record: its fields, system columns, the stage panel of entities with stages, the panels
@@ -35,6 +36,7 @@ export function RecordDetailPage() {
   const [record, setRecord] = useState<RecordView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const titles = useReferenceTitles(entity, record ? [record.data] : []);
+  const names = useUserNames();
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -140,10 +142,10 @@ export function RecordDetailPage() {
           {record.stage !== null && (
             <div className="field-row"><dt>{t('records.stage')}</dt><dd data-testid="record-stage"><StageName entity={entity} record={record} /></dd></div>
           )}
-          <div className="field-row"><dt>{t('records.owner')}</dt><dd>{record.owner ?? '—'}</dd></div>
+          <div className="field-row"><dt>{t('records.owner')}</dt><dd data-testid="record-owner">{record.owner ? (names.get(record.owner) ?? record.owner) : '—'}</dd></div>
           <div className="field-row"><dt>{t('records.version')}</dt><dd>{record.version}</dd></div>
-          <div className="field-row"><dt>{t('records.created')}</dt><dd>{formatDateTime(record.createdAt, i18n.language)} · {record.createdBy}</dd></div>
-          <div className="field-row"><dt>{t('records.updated')}</dt><dd>{formatDateTime(record.updatedAt, i18n.language)} · {record.updatedBy}</dd></div>
+          <div className="field-row"><dt>{t('records.created')}</dt><dd>{formatDateTime(record.createdAt, i18n.language)} · {actorName(record.createdBy, names, t)}</dd></div>
+          <div className="field-row"><dt>{t('records.updated')}</dt><dd>{formatDateTime(record.updatedAt, i18n.language)} · {actorName(record.updatedBy, names, t)}</dd></div>
         </dl>
       </section>
       {entity.stageful && <StagePanel entity={entity} record={record} onChanged={setRecord} />}

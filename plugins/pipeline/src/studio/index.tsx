@@ -17,7 +17,8 @@ import { translations } from './translations';
 export default defineStudioPlugin({
   id: 'pipeline',
   setup: (host) => ({
-    boards: [{ entity: DEAL }],
+    // open and weighted pipeline per open stage, won value in the won column, and their totals
+    boards: [{ entity: DEAL, values: ['pipeline.open_pipeline_value', 'pipeline.weighted_pipeline_value', 'pipeline.won_value'] }],
     // a deal guard over a money field and an enum: the rule builder's starting point for deals
     ruleExamples: [{ entity: DEAL, rule: { and: [{ '>=': [{ var: 'amount.amount' }, 10000] }, { in: [{ var: 'source' }, ['inbound', 'referral']] }] } }],
     pages: [{ path: 'analytics', component: analyticsPage(host) }],
