@@ -128,7 +128,8 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
         ['handoff.handoff', { kind: 'marketing_to_sales', status: 'pending', summary: `Lead ${n} for ${user}`, to_user: user }],
         // Published: a person reads his own evaluation only once the review publishes it (scorecard plugin visibility).
         ['scorecard.evaluation', { scorecard_id: scorecardId, rep_id: user, period: '2026-Q1', scores: [{ dimension_id: 'results', score: 80 }], published: true }],
-        ['okr.objective', { title: `Shared objective ${n} ${user}`, level: 'rep', period_start: '2026-01-01', period_end: '2026-03-31', co_owners: [TEST_ORG.users['other-manager'].id, user] }],
+        // Private: OKRs are otherwise readable by everyone (okr plugin, ADR 021).
+        ['okr.objective', { title: `Shared objective ${n} ${user}`, level: 'person', private: true, co_owners: [TEST_ORG.users['other-manager'].id, user] }],
       ];
       // Owned by another team's rep: only the audience (and admins) may read them.
       for (const [named, user] of [[true, me], [false, someoneElse]] as const) {

@@ -84,6 +84,16 @@ export interface WriteChange {
  * check it, then the row and its event are written, then `afterChange` runs. Any of them
  * throwing rolls the write back.
  */
+/**
+ * Values plugins compute on read (a port, so records do not depend on plugins): the records API
+ * passes each page it answers through {@link ComputedReads.attach}.
+ */
+export interface ComputedReads {
+  has(type: string): boolean;
+  /** The views with their `computed` member, in the same order. */
+  attach(type: string, views: RecordView[], reader: Principal): Promise<RecordView[]>;
+}
+
 export interface WriteHooks {
   has(type: string): boolean;
   beforeChange(tx: Transaction<Database>, change: WriteChange): Promise<Record<string, unknown>>;
@@ -137,6 +147,8 @@ export class RecordStore {
   stages: StageGate | null = null;
   /** Set by the plugin host when a plugin hooks writes of some entity. */
   hooks: WriteHooks | null = null;
+  /** Set by the plugin host when a plugin computes values of some entity on read. */
+  computed: ComputedReads | null = null;
   /** {@link visible} as a function, for the reference check. */
   readonly #visible: VisibleRecords = (type, by, db) => this.visible(type, by, db);
 
@@ -199,6 +211,11 @@ export class RecordStore {
     };
     // A unique violation aborts the transaction; the record holding the value is looked up after it.
     return trx ? run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, input.data))) : this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, input.data, this.findVisible(type, actor))));
+  }
+
+  /** The views with the values plugins compute for them on read (unchanged for other entities). */
+  async withComputed(type: string, views: RecordView[], by: Principal | Actor): Promise<RecordView[]> {
+    return this.computed?.has(type) && views.length > 0 ? this.computed.attach(type, views, principalOf(by)) : views;
   }
 
   /** One live record the principal may see, or 404 (existence is not revealed). */

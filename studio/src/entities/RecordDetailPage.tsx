@@ -65,6 +65,18 @@ export function RecordDetailPage() {
     const f = fields.find((x) => x.name === name);
     return widget?.display ? widget.display(raw, i18n.language) : formatValue(f, raw, i18n.language, yesNo);
   };
+  // Values the entity's plugin computes on read: labelled by its `computed.<key>` messages.
+  const computedLabel = (key: string) => {
+    const label = entity ? message(entity.plugin, `computed.${key}`) : key;
+    return label === `computed.${key}` ? key : label;
+  };
+  const computedValue = (v: unknown): string => {
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'number') return v.toLocaleString(i18n.language, { maximumFractionDigits: 4 });
+    if (typeof v === 'boolean') return v ? yesNo[0] : yesNo[1];
+    if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDateTime(v, i18n.language) : v;
+    return JSON.stringify(v);
+  };
   async function runAction(action: ReturnType<typeof plugins.actionsFor>[number]) {
     if (!record || !entity) return;
     try {
@@ -111,6 +123,19 @@ export function RecordDetailPage() {
           })}
         </dl>
       </section>
+      {record.computed && Object.keys(record.computed).length > 0 && (
+        <section className="panel" aria-labelledby="computed-title" data-testid="record-computed">
+          <h2 id="computed-title">{t('records.computed')}</h2>
+          <dl className="fields">
+            {Object.entries(record.computed).map(([k, v]) => (
+              <div key={k} className="field-row" data-computed={k}>
+                <dt>{computedLabel(k)}</dt>
+                <dd>{computedValue(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
       <section className="panel" aria-labelledby="system-title">
         <h2 id="system-title">{t('records.system')}</h2>
         <dl className="fields">

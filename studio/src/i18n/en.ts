@@ -65,6 +65,7 @@ export const en = {
   },
   home: { title: 'Workspace', intro: 'Every entity the installed plugins contribute. Pick one to browse, search and edit its records.' },
   records: {
+    computed: 'Computed',
     new: 'New {{entity}}',
     edit: 'Edit {{title}}',
     count_one: '{{formatted}} record',

@@ -63,6 +63,7 @@ export const zhCN: Dictionary = {
   },
   home: { title: '工作区', intro: '已安装插件提供的所有实体。选择一个即可浏览、搜索和编辑其记录。' },
   records: {
+    computed: '计算值',
     new: '新建{{entity}}',
     edit: '编辑 {{title}}',
     count_one: '{{formatted}} 条记录',
