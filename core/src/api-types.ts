@@ -29,6 +29,8 @@ export interface RecordView {
   createdBy: string;
   updatedBy: string;
   deletedAt: string | null;
+  /** Values a plugin computes on read (its `computed` contribution); absent for other entities. */
+  computed?: Record<string, unknown>;
 }
 
 /** A process as `GET /api/processes` lists it. */

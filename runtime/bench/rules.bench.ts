@@ -26,7 +26,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import jsonLogic from 'json-logic-js';
-import { compileRule, compileRules, createOperatorRegistry, registerSalesOperators, ruleCorpus, salesOperators, type CompiledRule } from '@pipewright/core';
+import { compileRule, compileRules, createOperatorRegistry, registerBusinessOperators, ruleCorpus, businessOperators, type CompiledRule } from '@pipewright/core';
 import { vmRuleCompiler } from '../src/rules/compiler';
 
 const { CORPUS_NOW, corpusRules, dealSchema, generateDeals } = ruleCorpus;
@@ -50,10 +50,10 @@ const WARMUP_MS = 600;
 const SPARSE_ROUNDS = 3;
 
 const operators = createOperatorRegistry();
-registerSalesOperators(operators);
+registerBusinessOperators(operators);
 const context = { now: () => CORPUS_NOW };
 const nowMs = CORPUS_NOW.getTime();
-for (const op of salesOperators) jsonLogic.add_operation(op.name, (...args: unknown[]) => op.evaluate(args, context));
+for (const op of businessOperators) jsonLogic.add_operation(op.name, (...args: unknown[]) => op.evaluate(args, context));
 
 let records: DealRecord[] = generateDeals(RECORDS, 42);
 const rules = corpusRules.map((c) => c.rule);

@@ -64,6 +64,8 @@ describe.each(backends())('database errors as problems on $name', (backend) => {
   });
 
   it('names every field of a unique index over several fields', async () => {
+    // Evaluations are stageful (the scorecard review process): publish it as an admin would.
+    expect((await server.api('/api/processes/scorecard_review/publish', { method: 'POST' })).status).toBe(201);
     const card = await expectJson<View>(post(server.api, 'scorecard.scorecard', { name: 'Q1 card', period_start: '2026-01-01', period_end: '2026-03-31', dimensions: [{ id: 'results', label: 'Results', weight: 100 }] }), 201);
     const evaluation = { scorecard_id: card.id, rep_id: 'rick-rep', period: '2026-Q1', scores: [{ dimension_id: 'results', score: 4 }] };
     await expectJson<View>(post(server.api, 'scorecard.evaluation', evaluation), 201);

@@ -46,6 +46,29 @@ describe.each(backends())('demo seed from the real data set on $name', (backend)
     expect(progress.some((l) => l.includes('deals 8800/8800'))).toBe(true);
   });
 
+  it("imports the plugins' demo data after the data set: contacts and activities linked to their accounts, deals and agents", async () => {
+    const byEntity = Object.fromEntries(report.imports.map((r) => [r.entity, r]));
+    expect(byEntity['crm.contact']).toMatchObject({ totalRows: 202, importedRows: 202, rejectedRows: 0 });
+    expect(byEntity['crm.activity']).toMatchObject({ totalRows: 3150, importedRows: 3150, rejectedRows: 0 });
+    expect(progress.some((l) => l.includes('3150 crm.activity from plugin crm'))).toBe(true);
+    const db = server.platform.database.db;
+    const unlinked = await sql<{ n: number }>`select count(*)::int as n from records a where a.type = 'crm.activity' and not exists (select 1 from records d where d.type = 'pipeline.deal' and d.id::text = a.data->>'deal_id' and d.owner_id = a.owner_id)`.execute(db);
+    expect(unlinked.rows[0]?.n).toBe(0);
+    // closing calls fall on their deal's close date (the shift applies to both alike)
+    const misdated = await sql<{ n: number }>`select count(*)::int as n from records a join records d on d.id::text = a.data->>'deal_id' where a.type = 'crm.activity' and a.data->>'kind' = 'call' and left(a.data->>'occurred_at', 10) <> d.data->>'close_date'`.execute(db);
+    expect(misdated.rows[0]?.n).toBe(0);
+    const contacts = await sql<{ n: number }>`select count(*)::int as n from records c where c.type = 'crm.contact' and exists (select 1 from records a where a.type = 'crm.account' and a.id::text = c.data->>'account_id')`.execute(db);
+    expect(contacts.rows[0]?.n).toBe(202);
+  });
+
+  it('publishes a process for every stageful entity that had none, and leaves the deals on theirs', async () => {
+    const all = await server.platform.processes.definitions.list();
+    const withVersion = new Set(all.filter((p) => p.latestVersion !== null).map((p) => p.entity));
+    expect([...new Set(all.map((p) => p.entity))].filter((e) => !withVersion.has(e))).toEqual([]);
+    expect(all.filter((p) => p.entity === 'pipeline.deal' && p.latestVersion !== null).map((p) => p.id)).toEqual(['new_business']);
+    expect(progress.some((l) => l.includes('published') && l.includes('scorecard_review'))).toBe(true);
+  });
+
   it('reports each known flaw of SOURCE.md with its count', () => {
     const notes = Object.fromEntries(report.imports.flatMap((r) => r.notes.map((n) => [n.message, n.rows])));
     expect(notes['account empty: the data set gives no account; deal kept without account']).toBe(1425);

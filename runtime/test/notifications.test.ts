@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../src/auth/principal';
+import { notifyTexts } from '../src/jobs/actions';
 import { slaTexts } from '../src/jobs/sla';
 import { backends, startServer, type TestServer } from './harness';
 import { expectJson, type Problem } from './process/helpers';
@@ -87,5 +88,16 @@ describe('SLA notification texts', () => {
     expect(t.title).toEqual({ en: 'Escalated: Acme renewal is overdue in Proposal', 'zh-CN': '已升级：Acme renewal 在「方案」超时' });
     expect(t.body['zh-CN']).toBe('负责人：ada；截止 2026-01-02T03:04:05.000Z。');
     expect(slaTexts('warn', 'X', () => 'S', due, null).title['zh-CN']).toBe('即将超时：X（S）');
+  });
+});
+
+describe('notify action texts', () => {
+  it('render each language the action gives, English always, from the record', () => {
+    const data = { name: 'Acme', close_value: { amount: 1200, currency: 'USD' } };
+    expect(notifyTexts({ title: 'Won: {{name}}' }, data)).toEqual({ title: { en: 'Won: Acme' } });
+    expect(notifyTexts({ title: { en: 'Won: {{name}}', 'zh-CN': '赢单：{{name}}' }, body: { 'zh-CN': '金额 {{close_value.amount}}' } }, data)).toEqual({
+      title: { en: 'Won: Acme', 'zh-CN': '赢单：Acme' },
+      body: { en: '金额 1200', 'zh-CN': '金额 1200' },
+    });
   });
 });

@@ -35,7 +35,7 @@ describe('/api/rules over HTTP, with a company plugin that adds an operator', ()
     const names = items.map((o) => o.name);
     expect(names).toEqual([...names].sort());
     expect(items.find((o) => o.name === '==')).toMatchObject({ owner: 'jsonlogic', builtin: true });
-    expect(items.find((o) => o.name === 'days_since')).toMatchObject({ owner: 'sales', builtin: false, signature: { params: ['date'], returns: 'number' } });
+    expect(items.find((o) => o.name === 'days_since')).toMatchObject({ owner: 'business', builtin: false, signature: { params: ['date'], returns: 'number' } });
     expect(items.find((o) => o.name === 'days_since')?.description).toMatch(/calendar days/);
     expect(items.find((o) => o.name === 'fx_to_eur')).toEqual({
       name: 'fx_to_eur', owner: 'acme_territory', builtin: false, title: 'Amount in EUR',

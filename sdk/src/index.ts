@@ -14,3 +14,9 @@ export type { PluginManifest, EntityDefinition } from '@pipewright/core';
 export { renderTemplate } from '@pipewright/core';
 // STUDIO API: `defineStudioPlugin` and its types are re-exported here once the studio extension
 // API (studio/src/plugin-api/) is on main: `export * from '@pipewright/studio/plugin-api';`.
+// The rule engine, for plugins that evaluate json-logic rules of their own documents (e.g. the
+// scorecard plugin's rule indicators): check, compile and explain, as the platform does.
+export { checkRule, compileRule, explain, fieldsRead, type CompiledRule, type ExplainNode } from '@pipewright/core';
+export { PipewrightError, ValidationError, type ErrorDetail } from '@pipewright/core';
+// The types of the injected services, for plugin code split over several modules.
+export type { HookProblem, PluginCaller, PluginRecord, PluginServices, PluginUser, RouteSchema } from '@pipewright/core';

@@ -47,7 +47,17 @@ export function checkRuntimeContributions(ajv: Ajv2020, registry: Registry, plug
   for (const type of Object.keys(rt.visibility ?? {})) {
     const entity = registry.entities.get(type);
     if (!entity || entity.plugin !== id) fail('plugin.invalid-visibility', `/visibility/${type}`, `visibility rules are for the plugin's own entities; "${type}" is not one.`);
-    if (typeof rt.visibility?.[type] !== 'function') fail('plugin.invalid-visibility', `/visibility/${type}`, 'a visibility rule is a function of the caller.');
+    const v = rt.visibility?.[type];
+    if (typeof v === 'function') continue;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('plugin.invalid-visibility', `/visibility/${type}`, 'a visibility rule is a function of the caller, or { widen?, narrow? } of such functions.');
+    for (const [name, fn] of Object.entries(v as object)) {
+      if (!['widen', 'narrow'].includes(name) || typeof fn !== 'function') fail('plugin.invalid-visibility', `/visibility/${type}/${name}`, `"${name}" is not a visibility member (widen and narrow are, as functions of the caller).`);
+    }
+  }
+  for (const [type, fn] of Object.entries(rt.computed ?? {})) {
+    const entity = registry.entities.get(type);
+    if (!entity || entity.plugin !== id) fail('plugin.invalid-computed', `/computed/${type}`, `computed values are for the plugin's own entities; "${type}" is not one.`);
+    if (typeof fn !== 'function') fail('plugin.invalid-computed', `/computed/${type}`, 'computed values are a function of a page of records.');
   }
   const seen = new Set<string>();
   (rt.routes ?? []).forEach((r, i) => {

@@ -1,5 +1,5 @@
 import type { OperatorDefinition } from '../rules/operators/definition';
-import type { JobHandler, JobSchedule, PluginConfigDeclaration, PluginRecords, PluginRoute, PluginServices, RecordHooks, VisibilityRule } from './services';
+import type { JobHandler, JobSchedule, PluginCaller, PluginConfigDeclaration, PluginRecord, PluginRecords, PluginRoute, PluginServices, RecordHooks, VisibilityRule } from './services';
 
 /** The record an action concerns, as it is when the action runs. */
 export interface ActionRecord {
@@ -68,6 +68,34 @@ export type ActionHandler = (ctx: ActionContext) => Promise<unknown> | unknown;
 export type OperatorImplementation = OperatorDefinition['evaluate'] | Omit<OperatorDefinition, 'name' | 'signature'>;
 
 /**
+ * An entity's visibility declaration: a narrowing rule (a function of the caller, as before), or
+ * an object with `widen` (a json-logic rule over the body: records that satisfy it are readable
+ * by every signed-in user besides those the base policy admits; reads only, never edits) and/or
+ * `narrow` (and-ed on, as the function form). Both are functions of the caller; null adds nothing.
+ *
+ * @example
+ * ```ts
+ * visibility: { 'acme.goal': { widen: () => ({ '!': [{ var: 'private' }] }) } }
+ * ```
+ */
+export type VisibilityDeclaration = VisibilityRule | { widen?: VisibilityRule; narrow?: VisibilityRule };
+
+/**
+ * Values a plugin computes for records of one of its entities when they are read through the
+ * records API (single read and list): given the page of records the reader sees, a map from
+ * record id to an object the API answers as the record's `computed` member. Called once per page
+ * (batch your queries). The services act as the plugin's system principal (`system:plugin:<id>`),
+ * so a figure does not depend on who reads it; `reader` says who reads. A function that throws is
+ * logged and the records are answered without `computed`.
+ *
+ * @example
+ * ```ts
+ * computed: { 'acme.goal': async (records) => new Map(records.map((r) => [r.id, { done: r.data.done === true }])) }
+ * ```
+ */
+export type ComputedValues = (records: PluginRecord[], services: PluginServices, reader: PluginCaller) => Promise<Map<string, Record<string, unknown>>> | Map<string, Record<string, unknown>>;
+
+/**
  * The code half of a plugin: behaviour that data cannot express. Each contribution has one
  * consumer in the platform: actions the job workers, operators the rule engine, hooks the record
  * writer, routes the HTTP API (and OpenAPI), visibility the access policy, jobs and schedules
@@ -82,8 +110,10 @@ export interface PluginRuntime {
   hooks?: Record<string, RecordHooks>;
   /** Routes under `/api/plugins/<plugin>/`. */
   routes?: readonly PluginRoute[];
-  /** Extra read conditions, by full id of one of the plugin's own entities. */
-  visibility?: Record<string, VisibilityRule>;
+  /** Extra read conditions (narrowing) or wider readability, by full id of one of the plugin's own entities. */
+  visibility?: Record<string, VisibilityDeclaration>;
+  /** Values computed on read (records API read and list), by full id of one of the plugin's own entities. */
+  computed?: Record<string, ComputedValues>;
   /** Handlers of the plugin's own job kinds (`[a-z][a-z0-9_]*`), enqueued through `jobs.enqueue`. */
   jobs?: Record<string, JobHandler>;
   /** Cron schedules, by job kind (one per kind). */
@@ -108,3 +138,6 @@ export interface PluginRuntime {
 export function definePlugin(runtime: PluginRuntime): PluginRuntime {
   return runtime;
 }
+
+// The services and contribution types plugin code is written against (the SDK re-exports this module).
+export type * from './services';

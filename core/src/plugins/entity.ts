@@ -91,11 +91,16 @@ export function compileEntity(ajv: Ajv2020, plugin: string, file: string, def: E
     const isUser = (s: SchemaObject) => s.type === 'string' || (typeof s.$ref === 'string' && s.$ref === `${TYPES_ID}userId`);
     if (!(field.type === 'string' && isUser(schema)) && !(field.type === 'array' && isUser(items))) fail(`/audience/${i}`, `"${name}" must hold a user id (a string) or an array of user ids to name a record's audience`);
   });
-  def.indexes?.forEach((index, i) =>
+  def.indexes?.forEach((index, i) => {
     index.fields.forEach((f, j) => {
       if (!fields.has(f)) fail(`/indexes/${i}/fields/${j}`, `indexes an unknown field "${f}"`);
-    }),
-  );
+    });
+    if (index.method === 'trigram') {
+      if (index.fields.length !== 1) fail(`/indexes/${i}/fields`, 'a trigram index covers exactly one field');
+      else if (fields.get(index.fields[0] as string)?.type !== 'string') fail(`/indexes/${i}/fields/0`, `a trigram index needs a text field, "${index.fields[0] as string}" is not one`);
+      if (index.unique) fail(`/indexes/${i}/unique`, 'a trigram index cannot be unique');
+    }
+  });
   if (def.titleField !== undefined && !fields.has(def.titleField)) fail('/titleField', `unknown field "${def.titleField}"`);
   for (const [key, list] of [['listColumns', def.ui?.listColumns], ['searchFields', def.ui?.searchFields]] as const) {
     list?.forEach((f, i) => {

@@ -41,7 +41,7 @@ describe('loadPlugins', () => {
     expect([rule({ n: 6 }), rule({ n: 4 })]).toEqual([true, false]);
   });
 
-  it('lets a plugin add operators but never replace a built-in, a sales operator or another plugin\'s', async () => {
+  it('lets a plugin add operators but never replace a built-in, a business operator or another plugin\'s', async () => {
     const op = (id: string) => ({ id, title: id, signature: { params: ['number'], returns: 'number' } });
     const load = (id: string) => loadPlugins([memorySource('p/x', { 'plugin.json': manifest('xplug', { runtime: 'i.ts', contributes: { operators: [op(id)] } }) }, { 'i.ts': { plugin: definePlugin({ operators: { [id]: () => 1 } }) } })]);
     const sales = await loadError(load('days_since'));

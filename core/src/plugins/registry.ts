@@ -1,6 +1,6 @@
 import { NotFoundError, PluginError } from '../errors';
 import { createOperatorRegistry, type OperatorRegistry } from '../rules/operators/registry';
-import { registerSalesOperators } from '../rules/operators/sales';
+import { registerBusinessOperators } from '../rules/operators/business';
 import type { ActionHandler, PluginRuntime } from './define-plugin';
 import type {
   ActionTypeDeclaration,
@@ -50,7 +50,7 @@ export class Registry {
   readonly rules = new Map<string, ContributedDocument>();
   readonly actionTypes = new Map<string, RegisteredActionType>();
   readonly operators = new Map<string, ManifestOperator>();
-  /** The rule engine's operator allowlist: json-logic's operators, the sales pack, then plugins'. */
+  /** The rule engine's operator allowlist: json-logic's operators, the business operators (dates, ranges, percent of target), then plugins'. */
   readonly ruleOperators: OperatorRegistry;
   readonly metrics = new Map<string, RegisteredMetric>();
   /** Dashboards plugins ship as defaults, by `<plugin>.<id>` (the runtime stores them on start). */
@@ -58,7 +58,7 @@ export class Registry {
 
   constructor() {
     this.ruleOperators = createOperatorRegistry();
-    registerSalesOperators(this.ruleOperators);
+    registerBusinessOperators(this.ruleOperators);
   }
 
   /** The entity with this full id, or a 404 {@link NotFoundError}. */

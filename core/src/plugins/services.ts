@@ -60,6 +60,40 @@ export interface PluginRecords {
   /** The live record, or null when it does not exist or the actor cannot see it. */
   get(type: string, id: string): Promise<PluginRecord | null>;
   list(type: string, options?: PluginListOptions): Promise<{ items: PluginRecord[]; nextCursor: string | null }>;
+  /** Soft-deletes a record (it leaves listings, keeps its history); with `expectedVersion`, a stale version is a 412. */
+  remove(type: string, id: string, options?: { expectedVersion?: number }): Promise<PluginRecord>;
+  /** Brings a soft-deleted record back (404 when there is none the actor may change). */
+  restore(type: string, id: string): Promise<PluginRecord>;
+  /**
+   * Live records whose text `field` is similar to `value` (pg_trgm trigram similarity, 0..1),
+   * most similar first, among those the actor may see. The entity must declare a trigram index
+   * on the field (`"indexes": [{ "fields": [field], "method": "trigram" }]`), else 422.
+   * `threshold` (default 0.3) is the lowest similarity returned; `limit` 1..100 (default 10).
+   */
+  similar(type: string, field: string, value: string, options?: PluginSimilarOptions): Promise<PluginSimilarRecord[]>;
+}
+
+/** Options of {@link PluginRecords.similar}. */
+export interface PluginSimilarOptions {
+  limit?: number;
+  threshold?: number;
+  /** Leave this record out (the one being edited). */
+  exclude?: string;
+  /**
+   * Also report records the actor cannot see, as `hidden: true` with the id and similarity only
+   * (body empty, owner and unit null): for checks such as duplicate prevention, which must know
+   * that a value is taken without showing the record to the caller.
+   */
+  includeHidden?: boolean;
+}
+
+/** A record {@link PluginRecords.similar} found, with its trigram similarity (0..1). */
+export interface PluginSimilarRecord extends PluginRecord {
+  similarity: number;
+  /** The value of the compared field (also for hidden records: plugin code, not the caller, sees it). */
+  value: string;
+  /** The actor cannot see this record (only with `includeHidden`). */
+  hidden?: boolean;
 }
 
 /** The metric layer, with the actor's visibility (see `POST /api/metrics/query` for the request). */
@@ -196,6 +230,8 @@ export interface RecordChange {
   before: PluginRecord | null;
   /** The body being written (after the patch is merged). */
   data: Record<string, unknown>;
+  /** Set when the update is a stage transition (operation `update`): the stage left and entered, and the transition's id. */
+  transition?: { from: string | null; to: string; id: string | null };
 }
 
 /**

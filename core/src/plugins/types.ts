@@ -19,12 +19,25 @@ export interface PluginManifest {
     processes?: string[];
     rules?: string[];
     dashboards?: string[];
+    /** Demo data documents (see {@link DemoDataDocument}) the demo seed imports. */
+    demo?: string[];
     actionTypes?: ActionTypeDeclaration[];
     operators?: OperatorDeclaration[];
     metrics?: MetricDeclaration[];
   };
   runtime?: string;
   studio?: string;
+}
+
+/**
+ * A plugin's demo data: records imported through the CSV importer (`mapping` as for
+ * `POST /api/imports`, lookups and `$owner` included) from `rows`, one object per CSV row;
+ * the `dateColumns` move by the demo's whole-year shift, as the platform's own demo deals do.
+ */
+export interface DemoDataDocument {
+  mapping: { entity: string } & Record<string, unknown>;
+  dateColumns?: string[];
+  rows: Record<string, string | number | boolean | null>[];
 }
 
 export interface ActionTypeDeclaration {
@@ -100,7 +113,8 @@ export interface EntityDefinition {
   references?: Record<string, { entity: string; lookup?: string }>;
   /** Body fields naming users (a user id or an array of them) who may read the record. */
   audience?: string[];
-  indexes?: { fields: string[]; unique?: boolean }[];
+  /** `method: 'trigram'`: one text field, a pg_trgm GIN index for similarity search (`records.similar`). */
+  indexes?: { fields: string[]; unique?: boolean; method?: 'btree' | 'trigram' }[];
   ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; icon?: string };
 }
 

@@ -1,5 +1,14 @@
 import type { SchemaObject as JsonSchema } from '../plugins/types';
 
+/** A template text: a string, or the text by language tag (ADR 019). */
+function localizable(maxLength: number, minLength: number, description: string) {
+  const text = { type: 'string', minLength, maxLength };
+  return {
+    description,
+    anyOf: [text, { type: 'object', minProperties: 1, maxProperties: 20, propertyNames: { pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }, additionalProperties: text }],
+  };
+}
+
 /** A built-in action type (`core.<id>`), run by the runtime itself. */
 export interface BuiltinActionType {
   fullId: string;
@@ -52,8 +61,8 @@ export const BUILTIN_ACTION_TYPES: ReadonlyMap<string, BuiltinActionType> = new 
         required: ['title'],
         properties: {
           to: assignee,
-          title: { type: 'string', minLength: 1, maxLength: 200, description: 'Template; {{field}} is replaced by the record field.' },
-          body: { type: 'string', maxLength: 2000 },
+          title: localizable(200, 1, 'Template; {{field}} is replaced by the record field. A string, or the text by language ({"en": "Deal won: {{name}}", "zh-CN": "赢单：{{name}}"}); readers get their language.'),
+          body: localizable(2000, 0, 'Template, as the title.'),
         },
       },
     },

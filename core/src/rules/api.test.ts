@@ -6,12 +6,12 @@ import { CORPUS_NOW, dealSchema } from './corpus/index';
 import { explain } from './explain';
 import { ANY_FIELD, fieldsRead } from './fields';
 import { createOperatorRegistry } from './operators/registry';
-import { registerSalesOperators } from './operators/sales';
+import { registerBusinessOperators } from './operators/business';
 import { renderPostgres } from './sql/fragment';
 import { toSql } from './sql/to-sql';
 
 const operators = createOperatorRegistry();
-registerSalesOperators(operators);
+registerBusinessOperators(operators);
 const context = { now: () => CORPUS_NOW };
 
 function problem(rule: unknown): RuleError {
@@ -63,7 +63,7 @@ describe('checkRule against the entity schema', () => {
   });
 });
 
-describe('sales operators', () => {
+describe('business operators', () => {
   const run = (rule: unknown, data: unknown = {}): unknown => compileRule(rule, { operators, context })(data);
   it('computes dates from the injected clock', () => {
     expect(run({ days_since: ['2025-06-01'] })).toBe(29);

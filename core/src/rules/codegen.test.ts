@@ -6,7 +6,7 @@ import { compileRule, functionConstructorCompiler, type RuleCompiler } from './c
 import { parseRule } from './parse';
 import { FORBIDDEN_SEGMENTS, isForbiddenSegment } from './runtime';
 import { createOperatorRegistry, standardOperators } from './operators/registry';
-import { registerSalesOperators } from './operators/sales';
+import { registerBusinessOperators } from './operators/business';
 
 /**
  * Edge cases of the generator's specialisations (inline `in`, truthiness of inline `missing` /
@@ -86,7 +86,7 @@ describe('generated code', () => {
 
   it('gives a rule that reads no context one parameter, and still accepts a context argument', () => {
     const operators = createOperatorRegistry();
-    registerSalesOperators(operators);
+    registerBusinessOperators(operators);
     const plain = generateSource(parseRule({ '>': [{ var: 'a' }, 1] }), operators).source;
     expect(plain).toContain('(function (d) {');
     const dated = generateSource(parseRule({ '>': [{ days_since: [{ var: 'a' }] }, 1] }, { operators }), operators).source;
@@ -97,7 +97,7 @@ describe('generated code', () => {
 
   it('passes the context into a loop body that reads it, and its default when a call has none', () => {
     const operators = createOperatorRegistry();
-    registerSalesOperators(operators);
+    registerBusinessOperators(operators);
     const now = (iso: string) => ({ now: () => new Date(iso) });
     const rules = [
       { some: [{ var: 'a' }, { '>': [{ days_since: [{ var: 'on' }] }, 10] }] },
@@ -208,7 +208,7 @@ describe('generated code', () => {
 
   it('asks for the default context only when the rule reads a context', () => {
     const operators = createOperatorRegistry();
-    registerSalesOperators(operators);
+    registerBusinessOperators(operators);
     const plain = generateSource(parseRule({ '>': [{ var: 'a' }, 1] }, { operators }), operators);
     const dated = generateSource(parseRule({ '>': [{ days_since: [{ var: 'a' }] }, 1] }, { operators }), operators);
     expect([plain.defaults, /\bD\b/.test(plain.source)]).toEqual([false, false]);

@@ -4,14 +4,14 @@ import { RuleError } from '../errors';
 import { compileRule, compileRules, functionConstructorCompiler, type RuleCompiler } from './compile';
 import { CORPUS_NOW, corpusRules, dealSchema, generateDeals } from './corpus/index';
 import { createOperatorRegistry } from './operators/registry';
-import { registerSalesOperators } from './operators/sales';
+import { registerBusinessOperators } from './operators/business';
 
 /**
  * compileRules compiles several rules in one call of the compiler; every function must behave
  * exactly like the one compileRule makes of the same rule.
  */
 const operators = createOperatorRegistry();
-registerSalesOperators(operators);
+registerBusinessOperators(operators);
 const context = { now: () => CORPUS_NOW };
 const records = generateDeals(500, 11);
 const rules = corpusRules.map((c) => c.rule);

@@ -82,7 +82,7 @@ type Factory = (...args: unknown[]) => CompiledRule;
  * @example
  * ```ts
  * const operators = createOperatorRegistry();
- * registerSalesOperators(operators);
+ * registerBusinessOperators(operators);
  * const stale = compileRule({ '>': [{ days_since: [{ var: 'last_contact_on' }] }, 30] }, {
  *   operators, context: { now: () => new Date('2025-03-01T00:00:00Z') },
  * });

@@ -5,13 +5,13 @@ import { compileRule } from './compile';
 import { CORPUS_NOW, corpusRules, dealSchema, generateDeals } from './corpus/index';
 import { explain } from './explain';
 import { createOperatorRegistry } from './operators/registry';
-import { registerSalesOperators, salesOperators } from './operators/sales';
+import { registerBusinessOperators, businessOperators } from './operators/business';
 
 const operators = createOperatorRegistry();
-registerSalesOperators(operators);
+registerBusinessOperators(operators);
 const context = { now: () => CORPUS_NOW };
 const records = generateDeals(2000, 7);
-for (const op of salesOperators) jsonLogic.add_operation(op.name, (...args: unknown[]) => op.evaluate(args, context));
+for (const op of businessOperators) jsonLogic.add_operation(op.name, (...args: unknown[]) => op.evaluate(args, context));
 
 describe('rule corpus', () => {
   it('has at least 20 rules with unique ids', () => {

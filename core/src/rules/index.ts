@@ -9,7 +9,7 @@ export type { OperatorDefinition, OperatorSignature, RegisteredOperator } from '
 export { BUILTIN_OWNER } from './operators/definition';
 export { OperatorRegistry, createOperatorRegistry, standardOperators } from './operators/registry';
 export { STANDARD_OPERATORS } from './operators/standard';
-export { SALES_OWNER, daysBetween, daysSince, inRange, pctOfTarget, registerSalesOperators, salesOperators } from './operators/sales';
+export { BUSINESS_OWNER, daysBetween, daysSince, inRange, pctOfTarget, registerBusinessOperators, businessOperators } from './operators/business';
 export { epochDay } from './operators/dates';
 export { parseRule, parseRuleJson, type ParseOptions } from './parse';
 export { checkRule, typeProblems, type CheckOptions } from './check';

@@ -1,6 +1,6 @@
 import { RuleError } from '../errors';
 import type { OperatorRegistry } from './operators/registry';
-import { SALES_OWNER } from './operators/sales';
+import { BUSINESS_OWNER } from './operators/business';
 import { STANDARD_OPERATORS } from './operators/standard';
 import * as rt from './runtime';
 import type { OpNode, RuleContext, RuleNode } from './types';
@@ -62,8 +62,8 @@ export function needsBudget(tree: RuleNode, operators: OperatorRegistry): boolea
       if (node.fallback !== undefined) stack.push(node.fallback);
     } else if (node.kind === 'op') {
       const op = node.op;
-      // Sales operators are the platform's own, of constant cost; plugins' may do anything.
-      if (!STANDARD.has(op) && operators.get(op)?.owner !== SALES_OWNER) return true;
+      // Business operators are the platform's own, of constant cost; plugins' may do anything.
+      if (!STANDARD.has(op) && operators.get(op)?.owner !== BUSINESS_OWNER) return true;
       if (LOOPS.has(op)) return true;
       // `in` over a list written in the rule is bounded by the rule's size.
       if (SIZED.has(op) && !(op === 'in' && node.args[1]?.kind !== 'var' && node.args[1]?.kind !== 'op')) return true;

@@ -66,6 +66,8 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
+    // Evaluations are stageful (the scorecard review process): publish it as an admin would.
+    expect((await server.api('/api/processes/scorecard_review/publish', { method: 'POST' })).status).toBe(201);
     await server.seedOrg();
     for (const c of CALLERS) clients.set(c.label, server.as(c.user, c.via, c.scopes));
   });
@@ -124,8 +126,10 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       const scorecardId = ((await scorecard.json()) as { id: string }).id;
       const bodies = (user: string): [string, Record<string, unknown>][] => [
         ['handoff.handoff', { kind: 'marketing_to_sales', status: 'pending', summary: `Lead ${n} for ${user}`, to_user: user }],
-        ['scorecard.evaluation', { scorecard_id: scorecardId, rep_id: user, period: '2026-Q1', scores: [{ dimension_id: 'results', score: 80 }] }],
-        ['okr.objective', { title: `Shared objective ${n} ${user}`, level: 'rep', period_start: '2026-01-01', period_end: '2026-03-31', co_owners: [TEST_ORG.users['other-manager'].id, user] }],
+        // Published: a person reads his own evaluation only once the review publishes it (scorecard plugin visibility).
+        ['scorecard.evaluation', { scorecard_id: scorecardId, rep_id: user, period: '2026-Q1', scores: [{ dimension_id: 'results', score: 80 }], published: true }],
+        // Private: OKRs are otherwise readable by everyone (okr plugin, ADR 021).
+        ['okr.objective', { title: `Shared objective ${n} ${user}`, level: 'person', private: true, co_owners: [TEST_ORG.users['other-manager'].id, user] }],
       ];
       // Owned by another team's rep: only the audience (and admins) may read them.
       for (const [named, user] of [[true, me], [false, someoneElse]] as const) {
@@ -156,7 +160,7 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
       if (!isAdmin(c)) expect(all.items.every((i) => i.owner === TEST_ORG.users[c.user].id || (isManager(c) && i.owner !== TEST_ORG.users['other-rep'].id)), tag).toBe(true);
       expect(all.total, tag).toBe(all.items.length);
 
-      for (const path of ['/api/auth/me', '/api/entities', '/api/entities/pipeline.deal', '/api/org-units']) await cell(`${tag} GET ${path}`, 200, () => api(path));
+      for (const path of ['/api/auth/me', '/api/entities', '/api/entities/pipeline.deal', '/api/org-units', '/api/users/names', '/api/notifications']) await cell(`${tag} GET ${path}`, 200, () => api(path));
       const users = await cell(`${tag} GET /api/users`, isAdmin(c) || isManager(c) ? 200 : 403, () => api('/api/users'));
       if (users.status === 200) {
         const ids = ((await users.json()) as { items: { id: string }[] }).items.map((u) => u.id);

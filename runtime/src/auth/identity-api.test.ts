@@ -162,6 +162,22 @@ describe.each(backends())('identity and access API on $name', (backend) => {
     expect((await presales.api(`${DEAL}/${deal.id}`, { method: 'PATCH', headers: { 'if-match': '"1"' }, json: { data: { next_step: 'done' } } })).status).toBe(403);
   });
 
+  it('names every user to every signed-in user (deactivated ones too), without emails, roles or units', async () => {
+    const names = await json<{ items: Record<string, unknown>[] }>(server.as('other-rep').api('/api/users/names'));
+    const rick = names.items.find((u) => u.id === 'rick-rep');
+    expect(rick && Object.keys(rick).sort()).toEqual(['active', 'id', 'name']);
+    expect(names.items.map((u) => u.id)).toContain('mia-manager');
+    expect(JSON.stringify(names)).not.toContain('@test.pipewright.dev');
+    await server.platform.database.db.updateTable('users').set({ active: false }).where('id', '=', 'cora-colleague').execute();
+    try {
+      const again = await json<{ items: { id: string; active: boolean }[] }>(server.as('rep').api('/api/users/names'));
+      expect(again.items.find((u) => u.id === 'cora-colleague')?.active).toBe(false);
+    } finally {
+      await server.platform.database.db.updateTable('users').set({ active: true }).where('id', '=', 'cora-colleague').execute();
+    }
+    expect((await server.anonymous('/api/users/names')).status).toBe(401);
+  });
+
   it('serves the org tree and lets admins grow it, refusing cycles', async () => {
     const units = await json<{ items: { id: string; parent: string | null }[] }>(server.as('rep').api('/api/org-units'));
     expect(units.items.find((u) => u.id === 't-north-a')?.parent).toBe('t-north');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -60,7 +61,9 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     // The database lives in a subfolder: PGlite wants a folder of its own, the lock sits beside it.
-    const pglite = dataDir ? new PGlite(join(dataDir, 'pgdata')) : new PGlite();
+    // pg_trgm (trigram similarity, `db/trigram.ts`) ships with PGlite as a contrib extension to load.
+    const extensions = { pg_trgm };
+    const pglite = dataDir ? new PGlite(join(dataDir, 'pgdata'), { extensions }) : new PGlite({ extensions });
     await pglite.waitReady;
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {

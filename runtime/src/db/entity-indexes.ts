@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { fieldExpression } from '../records/query';
 import { withSchemaLock } from './migration-lock';
 import { createIndexOnline } from './online-index';
+import { ensureTrigram, trigramName } from './trigram';
 import type { Database } from './tables';
 
 /**
@@ -25,8 +26,17 @@ export async function ensureEntityIndexes(db: Kysely<Database>, registry: Regist
 
 async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concurrent: boolean): Promise<number> {
   let created = 0;
+  let trigram: string | null = null;
   for (const entity of registry.entities.values()) {
     for (const index of entity.indexes ?? []) {
+      if (index.method === 'trigram') {
+        // One text field (checked when the entity loads), a GIN index of its trigrams.
+        trigram ??= await ensureTrigram(db);
+        const field = index.fields[0] as string;
+        const name = entityIndexName(entity.fullId, index);
+        if (await createIndexOnline(db, name, sql`records using gin ((data->>${sql.lit(field)}) ${trigramName(trigram, 'gin_trgm_ops')}) where type = ${sql.lit(entity.fullId)}`, { concurrent })) created++;
+        continue;
+      }
       const exprs = index.fields.map((f) => {
         const field = entity.fields.get(f);
         if (!field) throw new Error(`${entity.fullId}: index on unknown field ${f}`);
@@ -52,7 +62,8 @@ async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concu
  * entityIndexName('crm.account', { fields: ['name'], unique: true }); // 'rx_crm_account_...'
  * ```
  */
-export function entityIndexName(entity: string, index: { fields: string[]; unique?: boolean }): string {
-  const hash = createHash('sha256').update(`${entity}|${index.fields.join(',')}|${index.unique ? 'u' : ''}`).digest('hex').slice(0, 10);
+export function entityIndexName(entity: string, index: { fields: string[]; unique?: boolean; method?: string }): string {
+  const method = index.method && index.method !== 'btree' ? `|${index.method}` : '';
+  const hash = createHash('sha256').update(`${entity}|${index.fields.join(',')}|${index.unique ? 'u' : ''}${method}`).digest('hex').slice(0, 10);
   return `rx_${entity.replace(/\./g, '_').slice(0, 30)}_${hash}`;
 }

@@ -8,6 +8,7 @@ import { boardColumns } from './migrations/006-board-columns';
 import { dashboards } from './migrations/007-dashboards';
 import { pluginDocuments } from './migrations/008-plugin-documents';
 import { openStayKeys } from './migrations/009-open-stay-keys';
+import { trigram } from './migrations/010-trigram';
 import type { IndexMode } from './online-index';
 
 /**
@@ -34,6 +35,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '007-dashboards': transactional(dashboards),
     '008-plugin-documents': transactional(pluginDocuments),
     '009-open-stay-keys': openStayKeys(mode),
+    '010-trigram': trigram,
   };
 }
 

@@ -30,6 +30,30 @@ export async function publishDemoProcess(rt: ProcessRuntime): Promise<number> {
 }
 
 /**
+ * Publishes, for every entity whose records move through a process but that has none published
+ * yet, its first shipped process (the plugins' review, lead and handoff processes), so the demo
+ * can create those records at once. Entities that already have a published process (deals) are
+ * left as they are. Returns the processes published.
+ *
+ * @example
+ * ```ts
+ * await publishShippedProcesses(platform.processes); // ['scorecard_review', ...]
+ * ```
+ */
+export async function publishShippedProcesses(rt: ProcessRuntime): Promise<string[]> {
+  const all = await rt.definitions.list();
+  const published: string[] = [];
+  const covered = new Set(all.filter((p) => p.latestVersion !== null).map((p) => p.entity));
+  for (const p of all) {
+    if (covered.has(p.entity)) continue;
+    await rt.definitions.publish(p.id, systemPrincipal('demo-seed'));
+    covered.add(p.entity);
+    published.push(p.id);
+  }
+  return published;
+}
+
+/**
  * Stage history of the imported demo deals, derived from their dates (the importer writes it in
  * the import's transaction): prospecting entered 3 to 21 days before the engage date
  * (prospecting-only deals 5 to 60 days before the data set's last date, or before `now` when

@@ -4,9 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { withSchemaLock } from '../db/migration-lock';
 import { importCsv, type ImportReport } from '../import/importer';
 import type { Platform } from '../platform';
-import { analyzeDemoHistory, demoHistory, publishDemoProcess } from './history';
+import { analyzeDemoHistory, demoHistory, publishDemoProcess, publishShippedProcesses } from './history';
 import { demoYearShift, shiftCsvDates } from './dates';
 import { demoOrg, writeOrg } from './org';
+import { seedPluginDemo } from './plugin-demo';
 
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
 const DATA_DIR = `${DEMO_DIR}crm-sales-opportunities/`;
@@ -29,7 +30,8 @@ const DEAL_DATES = ['engage_date', 'close_date'];
 
 /**
  * Seeds the demo on an empty database: the org tree and users from sales_teams.csv, then
- * accounts, products and all 8,800 opportunities through the CSV importer. Does nothing when the
+ * accounts, products and all 8,800 opportunities through the CSV importer, then the plugins'
+ * own demo data (`contributes.demo`). Does nothing when the
  * database already holds an org.
  *
  * @example
@@ -87,6 +89,11 @@ async function seedUnlocked(platform: Platform, log: (line: string) => void): Pr
     }
     imports.push(report);
   }
+  // The plugins' other processes (reviews, leads, handoffs) get published so their records can be made at once.
+  const more = await publishShippedProcesses(platform.processes);
+  if (more.length) log(`Seeding demo: published ${more.join(', ')}`);
+  // Then each plugin's own demo records (contacts, activities, ...), dependencies first.
+  imports.push(...(await seedPluginDemo(db, platform.registry, shiftedYears, { actor, stages }, log)));
   await analyzeDemoHistory(platform.processes, log);
   const owners = new Set((await db.selectFrom('records').select('owner_id').distinct().where('type', '=', 'pipeline.deal').execute()).map((r) => r.owner_id));
   const agentsWithoutDeals = org.users.filter((u) => u.roles.includes('rep') && !owners.has(u.id)).map((u) => u.name);

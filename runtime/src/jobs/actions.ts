@@ -1,4 +1,4 @@
-import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, type Assignee, type PluginServices, type Registry } from '@pipewright/core';
+import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PREFIX, isAllowedSecretEnv, renderTemplate, textIn, type Assignee, type PluginServices, type Registry } from '@pipewright/core';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
@@ -93,7 +93,8 @@ async function runBuiltin(e: ActionEnv, tx: Transaction<Database>, job: ActionJo
     return { field, version: written.after.version };
   }
   const users = await recipients(tx, record, a.config.to as Assignee | undefined);
-  const n = await notify(tx, users, { kind: 'process', key: a.key, title: renderTemplate(String(a.config.title), view.data), body: typeof a.config.body === 'string' ? renderTemplate(a.config.body, view.data) : null, record: { id: record.id, type: record.type }, data: { transition: job.transition, from: job.from, to: job.to }, at });
+  const texts = notifyTexts(a.config, view.data);
+  const n = await notify(tx, users, { kind: 'process', key: a.key, title: texts.title.en ?? '', body: texts.body?.en ?? null, record: { id: record.id, type: record.type }, data: { transition: job.transition, from: job.from, to: job.to, i18n: texts }, at });
   return { notified: n };
 }
 
@@ -128,3 +129,25 @@ async function runWebhook(e: ActionEnv, job: ActionJob, a: Action, record: Selec
  * ```
  */
 export const isBuiltinAction = (type: string): boolean => BUILTIN_ACTION_TYPES.has(type);
+
+/**
+ * A notify action's title and body rendered in every language the action gives, plus English
+ * (the stored text; `textIn` falls back to English, else the first language written).
+ *
+ * @example
+ * ```ts
+ * notifyTexts({ title: { en: 'Won: {{name}}', 'zh-CN': '赢单：{{name}}' } }, { name: 'Acme' }).title['zh-CN']; // '赢单：Acme'
+ * ```
+ */
+export function notifyTexts(config: Record<string, unknown>, data: Record<string, unknown>): { title: Record<string, string>; body?: Record<string, string> } {
+  const render = (text: unknown): Record<string, string> | undefined => {
+    if (text === undefined || text === null) return undefined;
+    if (typeof text === 'string') return { en: renderTemplate(text, data) };
+    const byLocale = text as Record<string, string>;
+    const out: Record<string, string> = {};
+    for (const locale of new Set(['en', ...Object.keys(byLocale)])) out[locale] = renderTemplate(textIn(byLocale, locale), data);
+    return out;
+  };
+  const body = render(config.body);
+  return { title: render(config.title) ?? { en: '' }, ...(body ? { body } : {}) };
+}

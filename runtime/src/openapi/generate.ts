@@ -52,6 +52,7 @@ function recordSchema(e: LoadedEntity): Json {
       createdBy: { type: 'string' },
       updatedBy: { type: 'string' },
       deletedAt: { type: ['string', 'null'], format: 'date-time' },
+      computed: { type: 'object', description: "Values the entity's plugin computes on read (only entities with a `computed` contribution)." },
     },
   };
 }

@@ -7,6 +7,7 @@ import { MetricService } from '../metrics/service';
 import type { RecordStore, WriteChange, WriteHooks } from '../records/store';
 import type { RecordView } from '../records/view';
 import { callerOf } from './caller';
+import { PluginComputed } from './computed';
 import { pluginDirectory, pluginHistory, pluginNotifications } from './directory';
 import { readPluginConfig } from './config';
 import { pluginJobs, pluginQueue, syncPluginQueues, type PluginJobData } from './jobs';
@@ -57,6 +58,8 @@ export class PluginHost implements WriteHooks {
     }
     if (this.#hooks.size > 0) o.store.hooks = this;
     installVisibility(o.registry, o.store.access, o.log);
+    const computed = new PluginComputed(o.registry, (plugin, principal) => this.services(plugin, principal), o.log);
+    if (computed.size > 0) o.store.computed = computed;
   }
 
   /** Creates the plugin job queues and syncs their cron schedules. */
@@ -143,7 +146,7 @@ export class PluginHost implements WriteHooks {
   }
 
   #change(change: WriteChange, data: Record<string, unknown>) {
-    return { operation: change.operation, type: change.type, before: change.before ? pluginRecord(change.before) : null, data: structuredClone(data) };
+    return { operation: change.operation, type: change.type, before: change.before ? pluginRecord(change.before) : null, data: structuredClone(data), ...(change.transition ? { transition: { ...change.transition } } : {}) };
   }
 
   /** Runs a hook: a deliberate platform error passes through; anything else is logged and answered without its text. */

@@ -51,6 +51,19 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
       const result = await store.list(type, parseListQuery(store.entity(type), listParams(options)), principal, tx);
       return { items: result.items.map(pluginRecord), nextCursor: result.nextCursor };
     },
+    async remove(type, id, options = {}) {
+      return pluginRecord(await store.softDelete(type, id, options.expectedVersion, principal, tx));
+    },
+    async restore(type, id) {
+      return pluginRecord(await store.restore(type, id, principal, tx));
+    },
+    async similar(type, field, value, options = {}) {
+      const found = await store.similar(type, field, value, options, principal, tx);
+      return found.map(({ view, similarity, hidden }) => {
+        const value = typeof view.data[field] === 'string' ? (view.data[field] as string) : '';
+        return hidden ? { id: view.id, type: view.type, version: 0, data: {}, owner: null, orgUnit: null, stage: null, createdAt: '', updatedAt: '', similarity, value, hidden: true } : { ...pluginRecord(view), similarity, value };
+      });
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { NotFoundError, ProcessError, assertValidBody, lockedChanges, textIn, type Move, type Registry } from '@pipewright/core';
+import { NotFoundError, ProcessError, assertNoForbiddenMembers, assertValidBody, lockedChanges, textIn, type Move, type Registry } from '@pipewright/core';
 import { guardMessage, requirementsMessage } from './messages';
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
@@ -104,7 +104,9 @@ export class TransitionService {
     // Without an Idempotency-Key a transition needs no explicit transaction: a read (skipped
     // when the record is cached), then one compare-and-set write (see writeTransition). With a
     // key, the claim, the transition and the stored response commit together.
-    if (!idempotency) return this.#run(this.db, r);
+    // Record hooks of the entity run inside the move's transaction (ADR 015 addendum 3).
+    const hooked = this.store.hooks?.has(r.type) ?? false;
+    if (!idempotency) return hooked ? this.db.transaction().execute((tx) => this.#run(tx, r)) : this.#run(this.db, r);
     return this.db.transaction().execute(async (tx) => {
       const scope = `transition:${r.principal.id}`;
       const replay = await claimKey(tx, scope, idempotency.key, idempotency.hash, this.now(), this.idempotencyTtlMs);
@@ -161,7 +163,7 @@ export class TransitionService {
     const attached = await this.#processOf(db, row, r);
     const compiled = await this.definitions.version(attached.id, attached.version, db);
     const before = toView(row);
-    const data = r.data ? mergePatch(before.data, r.data) : before.data;
+    let data = r.data ? mergePatch(before.data, r.data) : before.data;
     // An unchanged body was valid when it was written; a patched one is checked like an edit.
     if (r.data) {
       assertValidBody(entity, data);
@@ -182,6 +184,22 @@ export class TransitionService {
     const t = move?.transition;
     if (t?.roles && !isUnrestricted(r.principal) && !t.roles.some((role) => (r.principal.roles as readonly string[]).includes(role))) {
       throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
+    }
+    // Record hooks of the entity see the move as an update with its transition, in its transaction.
+    const hooks = this.store.hooks?.has(r.type) && db.isTransaction ? this.store.hooks : null;
+    const change = { operation: 'update' as const, type: r.type, before, actor: r.principal, transition: { from, to: r.to, id: t?.id ?? null } };
+    if (hooks) {
+      const tx = db as Transaction<Database>;
+      const hooked = await hooks.beforeChange(tx, { ...change, data });
+      if (hooked !== data) {
+        assertNoForbiddenMembers(hooked, '/data');
+        assertValidBody(entity, hooked);
+        const locked = from !== null ? lockedChanges(compiled.stages.get(from), before.data, hooked) : [];
+        if (locked.length > 0) throw lockedFields(compiled.stage(from as string).label, locked);
+        await checkReferences(tx, (type, by, q) => this.store.visible(type, by, q), entity, hooked, {}, r.principal);
+        data = hooked;
+      }
+      await hooks.validate(tx, { ...change, data });
     }
     const guard = compiled.evaluateGuard(t, data, { now: () => now }, r.locale);
     if (!guard.passed) {
@@ -207,6 +225,7 @@ export class TransitionService {
       if (!current || current.deleted_at !== null) throw notFound(r.type, r.id);
       throw staleRevision('record', current.version, r.expectedVersion);
     }
+    if (hooks) await hooks.afterChange(db as Transaction<Database>, { ...change, data, after });
     // Only what committed may be cached: inside a transaction (Idempotency-Key) the caller
     // commits later, so the entry is left out (the next transition reads the record).
     if (db === this.db) this.#cache.set({ ...row, stage: r.to, data: after.data, version: after.version, updated_by: after.updatedBy, updated_at: now, process_id: attached.id, process_version: attached.version });

@@ -43,6 +43,7 @@ export interface ReadKeys {
  * - managers: records whose org unit is in their unit's subtree, or whose owner belongs to it
  *   (deactivated reps included, until their records are reassigned);
  * - users a record is about: those named in its entity's audience fields (read only);
+ * - records an entity's widening admits (a plugin's `visibility.widen`, read only);
  * - anything a {@link VisibilityHook} adds.
  *
  * @example
@@ -54,6 +55,7 @@ export interface ReadKeys {
 export class AccessPolicy {
   private readonly hooks: VisibilityHook[] = [];
   private readonly restrictions = new Map<string, Restriction[]>();
+  private readonly widenings = new Map<string, Restriction[]>();
 
   /**
    * @param audienceOf the audience fields of every entity that declares some (entity type ->
@@ -72,6 +74,15 @@ export class AccessPolicy {
    */
   addRestriction(type: string, restriction: Restriction): void {
     this.restrictions.set(type, [...(this.restrictions.get(type) ?? []), restriction]);
+  }
+
+  /**
+   * Widens what one entity's records admit (a plugin's `visibility.widen`): a record of that type
+   * is also readable when the condition holds (reads only: {@link edit} does not change).
+   * Restrictions of the type still apply on top.
+   */
+  addWidening(type: string, widening: Restriction): void {
+    this.widenings.set(type, [...(this.widenings.get(type) ?? []), widening]);
   }
 
   /**
@@ -102,8 +113,22 @@ export class AccessPolicy {
       ...this.subtree(p),
       ...(p.userId ? this.audience(p.userId, type) : []),
       ...this.hooks.flatMap((h) => h(p)?.read ?? []),
+      ...this.widened_(p, type),
     ];
     return sql<boolean>`(${sql.join(parts, sql` or `)})`;
+  }
+
+  /** The widenings of the type (or, without a type, of every widened type, each under its type). */
+  private widened_(p: Principal, type: string | undefined): RawBuilder<boolean>[] {
+    const out: RawBuilder<boolean>[] = [];
+    for (const [t, list] of this.widenings) {
+      if (type !== undefined && t !== type) continue;
+      for (const w of list) {
+        const c = w(p);
+        if (c) out.push(type !== undefined ? c : sql<boolean>`(records.type = ${t} and ${c})`);
+      }
+    }
+    return out;
   }
 
   /**
@@ -113,7 +138,7 @@ export class AccessPolicy {
    */
   widened(p: Principal, type: string): boolean {
     if (isUnrestricted(p)) return false;
-    return this.hooks.some((h) => h(p)?.read !== undefined) || (this.restrictions.get(type)?.some((r) => r(p) !== null) ?? false) || (p.userId !== null && (this.audienceOf().get(type)?.length ?? 0) > 0);
+    return this.hooks.some((h) => h(p)?.read !== undefined) || (this.restrictions.get(type)?.some((r) => r(p) !== null) ?? false) || (this.widenings.get(type)?.some((w) => w(p) !== null) ?? false) || (p.userId !== null && (this.audienceOf().get(type)?.length ?? 0) > 0);
   }
 
   /**

@@ -11,6 +11,7 @@ import { checkReferences, isUuid, type VisibleRecords } from './references';
 import { listStageColumn, STAGE_ENTRY_SORT } from './stage-column';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
 import { uniqueProblem } from './unique';
+import { trigramName, trigramSchema } from '../db/trigram';
 import { toView, type RecordView } from './view';
 import { insertRecord, updateRecord, type Actor } from './writer';
 
@@ -73,6 +74,8 @@ export interface WriteChange {
   before: RecordView | null;
   data: Record<string, unknown>;
   actor: Principal;
+  /** Set when the update is a stage transition: the stage left, the stage entered, the transition's id. */
+  transition?: { from: string | null; to: string; id: string | null };
 }
 
 /**
@@ -81,6 +84,16 @@ export interface WriteChange {
  * check it, then the row and its event are written, then `afterChange` runs. Any of them
  * throwing rolls the write back.
  */
+/**
+ * Values plugins compute on read (a port, so records do not depend on plugins): the records API
+ * passes each page it answers through {@link ComputedReads.attach}.
+ */
+export interface ComputedReads {
+  has(type: string): boolean;
+  /** The views with their `computed` member, in the same order. */
+  attach(type: string, views: RecordView[], reader: Principal): Promise<RecordView[]>;
+}
+
 export interface WriteHooks {
   has(type: string): boolean;
   beforeChange(tx: Transaction<Database>, change: WriteChange): Promise<Record<string, unknown>>;
@@ -134,6 +147,8 @@ export class RecordStore {
   stages: StageGate | null = null;
   /** Set by the plugin host when a plugin hooks writes of some entity. */
   hooks: WriteHooks | null = null;
+  /** Set by the plugin host when a plugin computes values of some entity on read. */
+  computed: ComputedReads | null = null;
   /** {@link visible} as a function, for the reference check. */
   readonly #visible: VisibleRecords = (type, by, db) => this.visible(type, by, db);
 
@@ -198,6 +213,11 @@ export class RecordStore {
     return trx ? run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, input.data))) : this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, input.data, this.findVisible(type, actor))));
   }
 
+  /** The views with the values plugins compute for them on read (unchanged for other entities). */
+  async withComputed(type: string, views: RecordView[], by: Principal | Actor): Promise<RecordView[]> {
+    return this.computed?.has(type) && views.length > 0 ? this.computed.attach(type, views, principalOf(by)) : views;
+  }
+
   /** One live record the principal may see, or 404 (existence is not revealed). */
   async get(type: string, id: string, by: Principal | Actor, options: { includeDeleted?: boolean } = {}, trx?: Transaction<Database>): Promise<RecordView> {
     const actor = principalOf(by);
@@ -235,6 +255,44 @@ export class RecordStore {
     const nextCursor = more && last ? encodeCursor(query.sort, sortValuesOf(query.sort, { ...last, data: toView(last).data })) : null;
     return { items: items.map(toView), nextCursor, ...(total === undefined ? {} : { total }) };
   }
+
+  /**
+   * Live records of `type` the principal sees whose text `field` is similar to `value` by
+   * pg_trgm, most similar first, through the field's trigram index (`%` with the threshold set
+   * for this transaction only). 422 when the entity declares no trigram index on the field or
+   * the options are out of range.
+   */
+  async similar(type: string, field: string, value: string, options: { limit?: number; threshold?: number; exclude?: string; includeHidden?: boolean }, by: Principal | Actor, trx?: Transaction<Database>): Promise<{ view: RecordView; similarity: number; hidden: boolean }[]> {
+    const actor = principalOf(by);
+    const entity = this.entity(type);
+    const bad = (pointer: string, message: string) => new ValidationError({ code: 'record.similar-invalid', message: `Cannot look for similar ${type} records: ${pointer} ${message}.`, details: [{ pointer, message }] });
+    if (!(entity.indexes ?? []).some((i) => i.method === 'trigram' && i.fields[0] === field)) throw bad('/field', `${type} has no trigram index on "${field}"`);
+    const threshold = options.threshold ?? 0.3;
+    const limit = options.limit ?? 10;
+    if (!(threshold > 0 && threshold <= 1)) throw bad('/threshold', 'must be above 0 and at most 1');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw bad('/limit', 'must be an integer from 1 to 100');
+    if (value.trim() === '') return [];
+    const run = async (tx: Transaction<Database>) => {
+      const schema = (this.#trigram ??= await trigramSchema(tx as unknown as Kysely<unknown>));
+      if (!schema) throw new Error('pg_trgm is not installed');
+      const previous = (await sql<{ v: string | null }>`select current_setting('pg_trgm.similarity_threshold', true) as v`.execute(tx)).rows[0]?.v ?? null;
+      await sql`select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(tx);
+      const text = sql`(data->>${sql.lit(field)})`;
+      const similarity = sql<number>`${trigramName(schema, 'similarity')}(${text}, ${value})`;
+      const base = options.includeHidden ? tx.selectFrom('records').where('records.type', '=', type) : this.visible(type, actor, tx);
+      let q = base.selectAll().select(similarity.as('similarity')).where('deleted_at', 'is', null).where(sql`${text} operator(${sql.id(schema)}.%) ${value}` as never);
+      if (options.exclude && isUuid(options.exclude)) q = q.where('id', '!=', options.exclude);
+      const rows = await q.orderBy(sql`similarity desc, id`).limit(limit).execute();
+      // Inside the caller's transaction the setting is put back for what follows there.
+      if (trx) await sql`select set_config('pg_trgm.similarity_threshold', ${previous ?? '0.3'}, true)`.execute(tx);
+      const ids = rows.map((r) => r.id);
+      const seen = !options.includeHidden || ids.length === 0 ? null : new Set((await this.visible(type, actor, tx).select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+      return rows.map((r) => ({ view: toView(r), similarity: Number(r.similarity), hidden: seen !== null && !seen.has(r.id) }));
+    };
+    return trx ? run(trx) : this.db.transaction().execute(run);
+  }
+
+  #trigram: string | null = null;
 
   /** Merge-patches a record at an expected version: 404 if missing, 412 if stale. */
   async update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
@@ -301,6 +359,27 @@ export class RecordStore {
       return written.after;
     };
     return trx ? run(trx) : this.db.transaction().execute(run);
+  }
+
+  /**
+   * Brings a soft-deleted record back (version + 1, a `restore` event): 404 when there is no
+   * deleted record the principal sees, 403 when he may not change it; a unique value taken
+   * meanwhile is 409 as for any write.
+   */
+  async restore(type: string, id: string, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
+    const actor = principalOf(by);
+    const entity = this.entity(type);
+    if (!isUuid(id)) throw notFound(type, id);
+    const run = async (tx: Transaction<Database>) => {
+      const current = await this.visible(type, actor, tx).selectAll().where('id', '=', id).where('deleted_at', 'is not', null).forUpdate().executeTakeFirst();
+      if (!current) throw notFound(type, id);
+      if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden(`You can see this ${type} record but not change it.`);
+      const written = await updateRecord(tx, current, { deleted: false }, { action: 'restore', actor, at: this.now() });
+      if (!written) throw stale(current.version + 1, current.version);
+      return written.after;
+    };
+    if (trx) return run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, undefined)));
+    return this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, undefined, this.findVisible(type, actor, id))));
   }
 
   #stageGate(): StageGate {

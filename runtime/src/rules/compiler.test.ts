@@ -1,4 +1,4 @@
-import { compileRule, createOperatorRegistry, loadPlugins, registerSalesOperators, ruleCorpus } from '@pipewright/core';
+import { compileRule, createOperatorRegistry, loadPlugins, registerBusinessOperators, ruleCorpus } from '@pipewright/core';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from '../plugins/folder-source';
 import { processContextOf } from '../process/context';
@@ -7,7 +7,7 @@ import { vmRuleCompiler } from './compiler';
 describe('vmRuleCompiler', () => {
   it('compiles every corpus rule to a function with the same results as new Function', () => {
     const operators = createOperatorRegistry();
-    registerSalesOperators(operators);
+    registerBusinessOperators(operators);
     const context = { now: () => ruleCorpus.CORPUS_NOW };
     const records = ruleCorpus.generateDeals(500, 7);
     for (const { id, rule } of ruleCorpus.corpusRules) {

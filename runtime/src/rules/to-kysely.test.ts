@@ -4,12 +4,12 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileRule, createOperatorRegistry, registerSalesOperators, RuleError, ruleCorpus, toSql, truthy } from '@pipewright/core';
+import { compileRule, createOperatorRegistry, registerBusinessOperators, RuleError, ruleCorpus, toSql, truthy } from '@pipewright/core';
 import { ruleToKysely } from './to-kysely';
 
 const { CORPUS_NOW, corpusRules, dealSchema, generateDeals } = ruleCorpus;
 const operators = createOperatorRegistry();
-registerSalesOperators(operators);
+registerBusinessOperators(operators);
 const context = { now: () => CORPUS_NOW };
 
 /** Edge rules of the translatable subset: null handling, coercions, division by zero, text order. */

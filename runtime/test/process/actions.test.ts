@@ -62,7 +62,7 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
           actions: [
             { id: 'step', type: 'core.set_field', config: { field: 'next_step', value: 'Send the proposal' } },
             { id: 'call', type: 'core.create_activity', config: { kind: 'call', subject: 'Call about {{name}}', dueInDays: 2 } },
-            { id: 'tell', type: 'core.notify', config: { to: { role: 'manager' }, title: 'Moved: {{name}}' } },
+            { id: 'tell', type: 'core.notify', config: { to: { role: 'manager' }, title: { en: 'Moved: {{name}}', 'zh-CN': '已推进：{{name}}' }, body: 'Owner moved it.' } },
             { id: 'hook', type: 'core.webhook', config: { url: `${hookUrl}/ok`, secretEnv: 'PIPEWRIGHT_WEBHOOK_SECRET_TEST', event: 'deal.advanced' } },
             { id: 'territory', type: 'acme_territory.assign', config: { territory: 'north' } },
           ],
@@ -116,6 +116,8 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
     expect(activities.items[0]).toMatchObject({ owner: rep.userId, data: { kind: 'call', subject: 'Call about Globex', done: false } });
     const notes = await expectJson<{ items: { title: string; kind: string }[] }>(server.as('manager').api('/api/notifications'), 200);
     expect(notes.items.filter((n) => n.title === 'Moved: Globex')).toHaveLength(1);
+    const zh = await expectJson<{ items: { title: string; body: string | null }[] }>(server.as('manager').api('/api/notifications', { headers: { 'accept-language': 'zh-CN' } }), 200);
+    expect(zh.items.filter((n) => n.title === '已推进：Globex' && n.body === 'Owner moved it.')).toHaveLength(1);
     expect(deliveries).toHaveLength(1);
     const d = deliveries[0] as Delivery;
     const expected = createHmac('sha256', 'whsec-test-secret').update(`${String(d.headers['webhook-id'])}.${String(d.headers['webhook-timestamp'])}.${d.body}`).digest('base64');

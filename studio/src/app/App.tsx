@@ -4,6 +4,7 @@ import { RecordCreatePage } from '../entities/RecordCreatePage';
 import { RecordDetailPage } from '../entities/RecordDetailPage';
 import { RecordEditPage } from '../entities/RecordEditPage';
 import { RecordListPage } from '../entities/RecordListPage';
+import { NotificationsPage } from '../notifications/NotificationsPage';
 import { ProcessListPage } from '../process/ProcessListPage';
 import { PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
 import { AuthGate } from './AuthGate';
@@ -74,6 +75,7 @@ export function App() {
                   <Route path="/records/:type/:id" component={RecordDetailPage} />
                   <Route path="/records/:type" component={RecordListPage} />
                   <Route path="/rules">{lazyPage(RuleBuilderPage)}</Route>
+                  <Route path="/notifications" component={NotificationsPage} />
                   <Route path="/processes" component={ProcessListPage} />
                   <Route path="/processes/:id">{lazyPage(DesignerPage)}</Route>
                   <Route path="/board/:entity?">{lazyPage(BoardPage)}</Route>

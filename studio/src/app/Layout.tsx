@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { PluginFailures, useStudioPlugins } from '../plugins/context';
 import { interpolate } from '../plugins/host';
 import { useSession } from './AuthGate';
@@ -44,6 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <LanguageSwitch />
           {authEnabled && user && (
             <>
+              <NotificationBell />
               <span className="user-name">{user.name ?? user.email ?? user.id}</span>
               <button type="button" onClick={() => void signOut()}>{t('auth.signOut')}</button>
             </>

@@ -14,6 +14,7 @@ import { EventHistory } from './EventHistory';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
 import { orderedFields } from './ordered-fields';
 import { useReferenceTitles } from './use-reference-titles';
+import { actorName, useUserNames } from '../app/user-names';
 
 /**
  * One record: its fields, system columns, the stage panel of entities with stages, the panels
@@ -35,6 +36,7 @@ export function RecordDetailPage() {
   const [record, setRecord] = useState<RecordView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const titles = useReferenceTitles(entity, record ? [record.data] : []);
+  const names = useUserNames();
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -62,6 +64,18 @@ export function RecordDetailPage() {
     const widget = plugins.fieldWidgets.get(fieldWidgetName(entity, name) ?? '');
     const f = fields.find((x) => x.name === name);
     return widget?.display ? widget.display(raw, i18n.language) : formatValue(f, raw, i18n.language, yesNo);
+  };
+  // Values the entity's plugin computes on read: labelled by its `computed.<key>` messages.
+  const computedLabel = (key: string) => {
+    const label = entity ? message(entity.plugin, `computed.${key}`) : key;
+    return label === `computed.${key}` ? key : label;
+  };
+  const computedValue = (v: unknown): string => {
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'number') return v.toLocaleString(i18n.language, { maximumFractionDigits: 4 });
+    if (typeof v === 'boolean') return v ? yesNo[0] : yesNo[1];
+    if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDateTime(v, i18n.language) : v;
+    return JSON.stringify(v);
   };
   async function runAction(action: ReturnType<typeof plugins.actionsFor>[number]) {
     if (!record || !entity) return;
@@ -109,16 +123,29 @@ export function RecordDetailPage() {
           })}
         </dl>
       </section>
+      {record.computed && Object.keys(record.computed).length > 0 && (
+        <section className="panel" aria-labelledby="computed-title" data-testid="record-computed">
+          <h2 id="computed-title">{t('records.computed')}</h2>
+          <dl className="fields">
+            {Object.entries(record.computed).map(([k, v]) => (
+              <div key={k} className="field-row" data-computed={k}>
+                <dt>{computedLabel(k)}</dt>
+                <dd>{computedValue(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
       <section className="panel" aria-labelledby="system-title">
         <h2 id="system-title">{t('records.system')}</h2>
         <dl className="fields">
           {record.stage !== null && (
             <div className="field-row"><dt>{t('records.stage')}</dt><dd data-testid="record-stage"><StageName entity={entity} record={record} /></dd></div>
           )}
-          <div className="field-row"><dt>{t('records.owner')}</dt><dd>{record.owner ?? '—'}</dd></div>
+          <div className="field-row"><dt>{t('records.owner')}</dt><dd data-testid="record-owner">{record.owner ? (names.get(record.owner) ?? record.owner) : '—'}</dd></div>
           <div className="field-row"><dt>{t('records.version')}</dt><dd>{record.version}</dd></div>
-          <div className="field-row"><dt>{t('records.created')}</dt><dd>{formatDateTime(record.createdAt, i18n.language)} · {record.createdBy}</dd></div>
-          <div className="field-row"><dt>{t('records.updated')}</dt><dd>{formatDateTime(record.updatedAt, i18n.language)} · {record.updatedBy}</dd></div>
+          <div className="field-row"><dt>{t('records.created')}</dt><dd>{formatDateTime(record.createdAt, i18n.language)} · {actorName(record.createdBy, names, t)}</dd></div>
+          <div className="field-row"><dt>{t('records.updated')}</dt><dd>{formatDateTime(record.updatedAt, i18n.language)} · {actorName(record.updatedBy, names, t)}</dd></div>
         </dl>
       </section>
       {entity.stageful && <StagePanel entity={entity} record={record} onChanged={setRecord} />}

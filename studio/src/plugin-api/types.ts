@@ -136,6 +136,12 @@ export interface DashboardWidget {
 /** A stage board for an entity with stages; the first registered one is the studio's `/board`. */
 export interface BoardRegistration {
   entity: string;
+  /**
+   * Metric ids (`GET /api/metrics`) the board shows per column and in its header, with the
+   * board's owner, team and pipeline filters, e.g. open and weighted pipeline value; a column shows
+   * those that have a value for its stage. The figures count only what the user may see.
+   */
+  values?: readonly string[];
 }
 
 /** The rule the rule builder starts with for an entity (json-logic over the entity's fields). */

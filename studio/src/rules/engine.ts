@@ -4,7 +4,7 @@
  * under the runtime's CSP. Imported by relative path because `@pipewright/core` exposes the
  * rule engine from `core/src/rules/index.ts` only (no package subpath export yet).
  */
-import { createOperatorRegistry, errorDetails, explain, isPipewrightError, parseRule, registerSalesOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
+import { createOperatorRegistry, errorDetails, explain, isPipewrightError, parseRule, registerBusinessOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
 import type { RuleOperatorInfo } from '../api/rules';
 import type { JsonSchema } from '../api/types';
 
@@ -31,7 +31,7 @@ export class ServerOnlyOperator extends Error {
 }
 
 /**
- * Standard json-logic operators plus the sales operators, as the runtime registers them, plus
+ * Standard json-logic operators plus the business operators, as the runtime registers them, plus
  * the server's other operators (company plugins') once {@link useServerOperatorList} gave them:
  * those are checked by their signature and evaluated on the server.
  *
@@ -43,7 +43,7 @@ export class ServerOnlyOperator extends Error {
 export function ruleOperators(): OperatorRegistry {
   if (!registry) {
     registry = createOperatorRegistry();
-    registerSalesOperators(registry);
+    registerBusinessOperators(registry);
     for (const op of serverOperators) {
       if (op.builtin || registry.has(op.name)) continue;
       const signature = { params: op.signature.params, returns: op.signature.returns, ...(op.signature.rest ? { rest: op.signature.rest } : {}), ...(op.signature.minArgs !== undefined ? { minArgs: op.signature.minArgs } : {}) } as Parameters<OperatorRegistry['register']>[1]['signature'];

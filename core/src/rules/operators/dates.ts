@@ -1,5 +1,5 @@
 /**
- * Strict, allocation-free date parsing for the sales operators: `YYYY-MM-DD` (JSON Schema
+ * Strict, allocation-free date parsing for the business operators: `YYYY-MM-DD` (JSON Schema
  * `format: date`) or RFC 3339 date-times with an offset (`format: date-time`), e.g.
  * `2025-01-31T09:30:00.000Z`. Anything else is "no date". Days are UTC calendar days, which is
  * what the SQL translation computes too.

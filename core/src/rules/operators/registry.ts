@@ -98,7 +98,7 @@ function isSignature(sig: unknown): boolean {
  * @example
  * ```ts
  * const operators = createOperatorRegistry();
- * registerSalesOperators(operators);
+ * registerBusinessOperators(operators);
  * ```
  */
 export function createOperatorRegistry(): OperatorRegistry {

@@ -1,9 +1,43 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
+import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/core';
 import { createActivity } from './create-activity';
+import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
+import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
+import { mergeRoutes, runMerge, runUnmerge } from './merge';
+import { overviewRoute } from './overview';
+import { checkRoute } from './routes';
+import { runTransfer, transferRoutes } from './transfer';
+
+const ACCOUNT = 'crm.account';
+
+/** An account whose stored grade or name key is not what the rule and the normaliser give now. */
+function stale(r: PluginRecord): boolean {
+  const matching = DEDUPE.entities[ACCOUNT];
+  const keys = matching ? keysOf(matching, r.data) : {};
+  if (Object.entries(keys).some(([field, key]) => (key === '' ? r.data[field] !== undefined : r.data[field] !== key))) return true;
+  if (r.data.grade_source === 'hand') return false;
+  return (gradeOf(r.data) ?? undefined) !== r.data.grade || r.data.grade_source !== 'rule';
+}
+
+/** Accounts and contacts: match keys and the duplicate policy first, then (accounts) the grade. */
+async function accountBefore(change: RecordChange, s: PluginServices) {
+  const data = (await dedupeBeforeChange(change, s)) ?? change.data;
+  return gradeBeforeChange(change, s, data);
+}
 
 /**
- * Runtime part of the crm plugin: the `crm.create_activity` action. Entities, rules and metrics
- * are data (see plugin.json).
+ * Runtime part of the crm plugin:
+ * - duplicate prevention (查重) on accounts and contacts, declared in dedupe.json (hooks);
+ * - customer grading on every account write (hooks) and nightly for all accounts (job
+ *   `maintain_accounts`, which also stores the match keys of imported accounts), grade changes
+ *   kept as crm.grade_change records;
+ * - `POST /api/plugins/crm/duplicates/check`: the candidates for a body, without writing;
+ * - `GET /api/plugins/crm/accounts/:id/overview`: the 360° account;
+ * - `POST /api/plugins/crm/transfers/preview`, `POST /api/plugins/crm/transfers`: governed
+ *   ownership transfer of a rep's book (job `transfer`);
+ * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
+ *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
+ * - the `crm.create_activity` action.
  *
  * @example
  * ```ts
@@ -12,4 +46,43 @@ import { createActivity } from './create-activity';
  */
 export const plugin = definePlugin({
   actions: { create_activity: createActivity },
+  hooks: {
+    [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
+    'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
+  },
+  jobs: {
+    async maintain_accounts(_data, s) {
+      const written = await regradeAll(s, stale);
+      s.log.info('accounts graded and keyed', { written });
+    },
+    async transfer(data, s) {
+      await runTransfer(s, String(data.transfer));
+    },
+    async merge(data, s) {
+      await runMerge(s, String(data.merge));
+    },
+    async unmerge(data, s) {
+      await runUnmerge(s, String(data.merge));
+    },
+  },
+  schedules: {
+    maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+  },
+  routes: [
+    checkRoute(DEDUPE, findCandidates),
+    overviewRoute,
+    ...transferRoutes,
+    ...mergeRoutes,
+    {
+      method: 'post',
+      path: '/accounts/maintenance',
+      summary: 'Grades every account and stores its match keys now (the nightly job), e.g. after an import',
+      roles: ['admin'],
+      status: 202,
+      response: { type: 'object', required: ['job'], properties: { job: { type: ['string', 'null'] } } },
+      handler: async (ctx) => ({ job: await ctx.jobs.enqueue('maintain_accounts', {}) }),
+    },
+  ],
 });
+
+export { stale as accountNeedsMaintenance };

@@ -1,4 +1,5 @@
 import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import { LOGGED_EVENT } from './AccountOverview';
 
 /** The crm plugin's activity entity. */
 export const ACTIVITY = 'crm.activity';
@@ -33,12 +34,18 @@ export function activityTimeline({ React, api, ui, useT, useLanguage, useEntitie
     const activity = byId.get(ACTIVITY);
     const link = linkFields(activity, entity.fullId)[0];
     const [items, setItems] = React.useState<StudioRecord[] | null>(null);
+    const [tick, setTick] = React.useState(0);
+    React.useEffect(() => {
+      const reload = () => setTick((n) => n + 1);
+      window.addEventListener(LOGGED_EVENT, reload);
+      return () => window.removeEventListener(LOGGED_EVENT, reload);
+    }, []);
     React.useEffect(() => {
       if (!link) return;
       const ctrl = new AbortController();
       api.list(ACTIVITY, { filters: [{ field: link, op: 'eq', value: record.id }], sort: '-createdAt', limit: 20 }, ctrl.signal).then((p) => setItems(p.items)).catch(() => !ctrl.signal.aborted && setItems([]));
       return () => ctrl.abort();
-    }, [link, record.id, record.version]);
+    }, [link, record.id, record.version, tick]);
     if (!link || !activity) return null;
     const field = (n: string) => activity.fields.find((f) => f.name === n);
     return (

@@ -1,10 +1,18 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
+import { quickLog } from './QuickLog';
+import { transferPage } from './TransferPage';
 import { translations } from './translations';
 
+/** Deals, named by id (crm does not depend on pipeline). */
+const DEAL = 'pipeline.deal';
+
 /**
- * The crm plugin's studio half: the activity timeline on the page of every record the activity
- * entity links to (deals, accounts, contacts), and the labels of its entities in en and zh-CN.
+ * The crm plugin's studio half: the 360° account panel, "log a call / visit / note / task" on
+ * accounts and deals, the activity timeline on the page of every record the activity entity
+ * links to (deals, accounts, contacts), the ownership transfer page, and the labels of its
+ * entities in en and zh-CN.
  *
  * @example
  * ```ts
@@ -14,7 +22,13 @@ import { translations } from './translations';
 export default defineStudioPlugin({
   id: 'crm',
   setup: (host) => ({
-    recordPanels: [{ id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 }],
+    pages: [{ path: 'transfers', component: transferPage(host) }],
+    nav: [{ id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 }],
+    recordPanels: [
+      { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
+      { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
+      { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
+    ],
     translations,
   }),
 });

@@ -38,3 +38,21 @@ describe('crm studio half', () => {
     expect(linkFields(undefined, 'pipeline.deal')).toEqual([]);
   });
 });
+
+describe('crm quick log and 360° panels', () => {
+  const c = crmStudio.setup({ plugin: 'crm' } as unknown as StudioHost);
+  it('puts the quick log on accounts and deals and the 360° panel on accounts, before the timeline', () => {
+    const byId = Object.fromEntries((c.recordPanels ?? []).map((p) => [p.id, p]));
+    expect(byId.quick_log?.entities).toEqual(['crm.account', 'pipeline.deal']);
+    expect(byId.account_overview?.entities).toEqual(['crm.account']);
+    expect((byId.quick_log?.order ?? 0) < (byId.account_overview?.order ?? 0) && (byId.account_overview?.order ?? 0) < (byId.activities?.order ?? 0)).toBe(true);
+    expect(c.pages?.map((p) => p.path)).toEqual(['transfers']);
+  });
+
+  it('logs a visit as done now on the account, a task from a deal as open on the deal and its account', async () => {
+    const { quickActivity } = await import('./QuickLog');
+    const now = new Date('2030-01-02T03:04:05Z');
+    expect(quickActivity('visit', { type: 'crm.account', id: 'a1', data: {} }, { subject: ' Visit ', notes: '', due: '' }, now)).toEqual({ kind: 'visit', subject: 'Visit', account_id: 'a1', done: true, occurred_at: '2030-01-02T03:04:05.000Z' });
+    expect(quickActivity('task', { type: 'pipeline.deal', id: 'd1', data: { account_id: 'a2' } }, { subject: 'Follow up', notes: 'Call Tuesday', due: '2030-01-09' }, now)).toEqual({ kind: 'task', subject: 'Follow up', description: 'Call Tuesday', deal_id: 'd1', account_id: 'a2', done: false, due_date: '2030-01-09' });
+  });
+});

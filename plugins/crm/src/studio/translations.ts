@@ -8,8 +8,9 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: 'Account',
         labelPlural: 'Accounts',
-        fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description' },
+        fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description', name_key: 'Name key', grade_source: 'Grade source', dedupe_override: 'Duplicate override' },
         enums: {
+          grade_source: { rule: 'By the rule', hand: 'By hand' },
           sector: { technology: 'Technology', medical: 'Medical', retail: 'Retail', software: 'Software', entertainment: 'Entertainment', finance: 'Finance', marketing: 'Marketing', services: 'Services', telecommunications: 'Telecommunications', employment: 'Employment', other: 'Other' },
           grade: { A: 'A', B: 'B', C: 'C', D: 'D' },
           churn_risk: { low: 'Low', medium: 'Medium', high: 'High' },
@@ -19,7 +20,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.contact': {
         label: 'Contact',
         labelPlural: 'Contacts',
-        fields: { first_name: 'First name', last_name: 'Last name', email: 'Email', phone: 'Phone', mobile: 'Mobile', title: 'Job title', account_id: 'Account', role: 'Buying role', is_decision_maker: 'Decision maker', email_opt_out: 'No marketing email', notes: 'Notes' },
+        fields: { first_name: 'First name', last_name: 'Last name', email: 'Email', phone: 'Phone', mobile: 'Mobile', title: 'Job title', account_id: 'Account', role: 'Buying role', is_decision_maker: 'Decision maker', email_opt_out: 'No marketing email', notes: 'Notes', email_key: 'Email key', phone_key: 'Phone key', dedupe_override: 'Duplicate override' },
         enums: { role: { decision_maker: 'Decision maker', champion: 'Champion', influencer: 'Influencer', user: 'User', other: 'Other' } },
       },
       'crm.activity': {
@@ -31,8 +32,26 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
           direction: { inbound: 'Inbound', outbound: 'Outbound' },
         },
       },
+      'crm.grade_change': {
+        label: 'Grade change',
+        labelPlural: 'Grade changes',
+        fields: { account_id: 'Account', from_grade: 'From', to_grade: 'To', source: 'Source', rule: 'Rule', changed_at: 'Changed at' },
+        enums: { from_grade: { A: 'A', B: 'B', C: 'C', D: 'D' }, to_grade: { A: 'A', B: 'B', C: 'C', D: 'D' }, source: { rule: 'By the rule', hand: 'By hand' } },
+      },
+      'crm.merge': {
+        label: 'Account merge',
+        labelPlural: 'Account merges',
+        fields: { survivor_id: 'Account kept', duplicate_id: 'Duplicate', status: 'Status', moved: 'Moved references', filled: 'Fields filled', undo_until: 'Undo until', requested_by: 'Requested by', note: 'Note' },
+        enums: { status: { queued: 'Queued', done: 'Done', undo_queued: 'Undo queued', undone: 'Undone', failed: 'Failed' } },
+      },
+      'crm.transfer': {
+        label: 'Ownership transfer',
+        labelPlural: 'Ownership transfers',
+        fields: { from_user: 'From', rule: 'Rule', status: 'Status', moved: 'Moved', total: 'Total', targets: 'Receivers', requested_by: 'Requested by', requested_at: 'Requested at' },
+        enums: { rule: { manager: 'All to the manager', round_robin: 'Round robin in the team', pool: 'Back to the pool' }, status: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed' } },
+      },
     },
-    messages: { 'activities.title': 'Activities', 'activities.loading': 'Loading activities…', 'activities.empty': 'No activities logged for this {{entity}}.' },
+    messages: { 'activities.title': 'Activities', 'activities.loading': 'Loading activities…', 'activities.empty': 'No activities logged for this {{entity}}.', "overview.title": "360° account", "overview.loading": "Loading the account…", "overview.failed": "The account overview could not be loaded.", "overview.none": "None", "overview.openValue": "Open value", "overview.wonValue": "Won value", "overview.lastTouch": "Last touch", "overview.nextStep": "Next step", "overview.related": "Related records", "overview.count.contacts": "Contacts", "overview.count.deals": "Deals", "overview.count.openDeals": "Open deals", "overview.count.wonDeals": "Won deals", "overview.count.activities": "Activities", "overview.count.openTasks": "Open tasks", "overview.timeline": "Timeline", "overview.timelineEmpty": "Nothing has happened with this account yet.", "overview.timelineMore": "Showing the latest {{shown}} of {{total}}.", "timeline.activity": "Activity", "timeline.deal": "Deal", "timeline.stage": "Stage move", "timeline.contact": "Contact", "quicklog.title": "Log", "quicklog.call": "Log a call", "quicklog.visit": "Log a visit", "quicklog.note": "Add a note", "quicklog.task": "Add a task", "quicklog.subject": "Subject", "quicklog.notes": "Notes", "quicklog.due": "Due date", "quicklog.save": "Save", "quicklog.cancel": "Cancel", "quicklog.saved": "Logged: {{subject}}", "quicklog.default.call": "Call", "quicklog.default.visit": "Customer visit", "quicklog.default.note": "Note", "quicklog.default.task": "Follow up", "transfer.nav": "Transfer a rep's book", "transfer.title": "Ownership transfer", "transfer.help": "Move a rep's book (accounts, open deals, contacts and open tasks) when they leave or change role. Won and lost deals keep their owner for credit.", "transfer.from": "Rep", "transfer.choose": "Choose a rep", "transfer.inactive": "(inactive)", "transfer.rule": "Rule", "transfer.rule.manager": "All to the manager", "transfer.rule.round_robin": "Round robin in the team", "transfer.rule.pool": "Back to the pool", "transfer.preview": "Preview", "transfer.previewTitle": "{{name}}'s book", "transfer.targets": "Receivers:", "transfer.pool": "the pool (no owner; the team keeps the records)", "transfer.count.accounts": "Accounts", "transfer.count.openDeals": "Open deals", "transfer.count.contacts": "Contacts", "transfer.count.openTasks": "Open tasks", "transfer.count.closedDealsKept": "Closed deals (keep their owner)", "transfer.start": "Move the book", "transfer.progress": "{{moved}} of {{total}} moved…", "transfer.done": "Done: {{moved}} records moved." },
   },
   'zh-CN': {
     name: '客户管理',
@@ -40,8 +59,9 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: '客户',
         labelPlural: '客户',
-        fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', website: '网站', phone: '电话', status: '状态', description: '描述' },
+        fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', website: '网站', phone: '电话', status: '状态', description: '描述', name_key: '名称匹配键', grade_source: '等级来源', dedupe_override: '查重放行记录' },
         enums: {
+          grade_source: { rule: '规则评定', hand: '手工设定' },
           sector: { technology: '科技', medical: '医疗', retail: '零售', software: '软件', entertainment: '娱乐', finance: '金融', marketing: '营销', services: '服务', telecommunications: '电信', employment: '人力资源', other: '其他' },
           grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' },
           churn_risk: { low: '低', medium: '中', high: '高' },
@@ -51,7 +71,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.contact': {
         label: '联系人',
         labelPlural: '联系人',
-        fields: { first_name: '名', last_name: '姓', email: '邮箱', phone: '电话', mobile: '手机', title: '职位', account_id: '客户', role: '采购角色', is_decision_maker: '决策人', email_opt_out: '不接收营销邮件', notes: '备注' },
+        fields: { first_name: '名', last_name: '姓', email: '邮箱', phone: '电话', mobile: '手机', title: '职位', account_id: '客户', role: '采购角色', is_decision_maker: '决策人', email_opt_out: '不接收营销邮件', notes: '备注', email_key: '邮箱匹配键', phone_key: '电话匹配键', dedupe_override: '查重放行记录' },
         enums: { role: { decision_maker: '决策人', champion: '内部支持者', influencer: '影响者', user: '使用者', other: '其他' } },
       },
       'crm.activity': {
@@ -63,7 +83,25 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
           direction: { inbound: '呼入', outbound: '呼出' },
         },
       },
+      'crm.grade_change': {
+        label: '等级变更',
+        labelPlural: '等级变更',
+        fields: { account_id: '客户', from_grade: '原等级', to_grade: '新等级', source: '来源', rule: '规则', changed_at: '变更时间' },
+        enums: { from_grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' }, to_grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' }, source: { rule: '规则评定', hand: '手工设定' } },
+      },
+      'crm.merge': {
+        label: '客户合并',
+        labelPlural: '客户合并',
+        fields: { survivor_id: '保留的客户', duplicate_id: '重复客户', status: '状态', moved: '已迁移的引用', filled: '已补全的字段', undo_until: '可撤销至', requested_by: '发起人', note: '备注' },
+        enums: { status: { queued: '排队中', done: '已完成', undo_queued: '撤销排队中', undone: '已撤销', failed: '失败' } },
+      },
+      'crm.transfer': {
+        label: '归属移交',
+        labelPlural: '归属移交',
+        fields: { from_user: '移出人', rule: '规则', status: '状态', moved: '已移交', total: '总数', targets: '接收人', requested_by: '发起人', requested_at: '发起时间' },
+        enums: { rule: { manager: '全部交给经理', round_robin: '团队内轮流分配', pool: '退回公海' }, status: { queued: '排队中', running: '进行中', done: '已完成', failed: '失败' } },
+      },
     },
-    messages: { 'activities.title': '活动', 'activities.loading': '正在加载活动…', 'activities.empty': '此{{entity}}还没有记录活动。' },
+    messages: { 'activities.title': '活动', 'activities.loading': '正在加载活动…', 'activities.empty': '此{{entity}}还没有记录活动。', "overview.title": "客户 360° 视图", "overview.loading": "正在加载客户概览…", "overview.failed": "无法加载客户概览。", "overview.none": "无", "overview.openValue": "在途金额", "overview.wonValue": "赢单金额", "overview.lastTouch": "最近接触", "overview.nextStep": "下一步", "overview.related": "相关记录", "overview.count.contacts": "联系人", "overview.count.deals": "商机", "overview.count.openDeals": "进行中商机", "overview.count.wonDeals": "赢单商机", "overview.count.activities": "活动", "overview.count.openTasks": "待办任务", "overview.timeline": "时间线", "overview.timelineEmpty": "该客户还没有任何动态。", "overview.timelineMore": "显示最近 {{shown}} 条，共 {{total}} 条。", "timeline.activity": "活动", "timeline.deal": "商机", "timeline.stage": "阶段变更", "timeline.contact": "联系人", "quicklog.title": "记录", "quicklog.call": "记录电话", "quicklog.visit": "记录拜访", "quicklog.note": "添加笔记", "quicklog.task": "添加任务", "quicklog.subject": "主题", "quicklog.notes": "备注", "quicklog.due": "截止日期", "quicklog.save": "保存", "quicklog.cancel": "取消", "quicklog.saved": "已记录：{{subject}}", "quicklog.default.call": "电话沟通", "quicklog.default.visit": "客户拜访", "quicklog.default.note": "笔记", "quicklog.default.task": "跟进", "transfer.nav": "移交销售资源", "transfer.title": "归属移交", "transfer.help": "销售代表离职或调岗时，移交其名下的客户、进行中商机、联系人和待办任务。已赢单和已输单的商机保留原负责人，以便计算业绩。", "transfer.from": "销售代表", "transfer.choose": "选择销售代表", "transfer.inactive": "（已停用）", "transfer.rule": "规则", "transfer.rule.manager": "全部交给经理", "transfer.rule.round_robin": "团队内轮流分配", "transfer.rule.pool": "退回公海", "transfer.preview": "预览", "transfer.previewTitle": "{{name}} 名下的记录", "transfer.targets": "接收人：", "transfer.pool": "公海（无负责人，记录仍归团队）", "transfer.count.accounts": "客户", "transfer.count.openDeals": "进行中商机", "transfer.count.contacts": "联系人", "transfer.count.openTasks": "待办任务", "transfer.count.closedDealsKept": "已结束商机（保留原负责人）", "transfer.start": "开始移交", "transfer.progress": "已移交 {{moved}} / {{total}}…", "transfer.done": "完成：已移交 {{moved}} 条记录。" },
   },
 };

@@ -1,12 +1,13 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
 import { accountDeals, DEAL } from './AccountDeals';
 import { analyticsPage } from './analytics/AnalyticsPage';
+import { forecastPage } from './forecast/ForecastPage';
 import { translations } from './translations';
 
 /**
  * The pipeline plugin's studio half: the deal board (the studio's default `/board` and a
  * navigation entry), the pipeline analytics page (conversion by stage, time in stage, stuck
- * deals), the deals panel on account pages, and the labels of deals, products and deal stages
+ * deals), the forecast page (current forecast and its backtest), the deals panel on account pages, and the labels of deals, products and deal stages
  * in en and zh-CN.
  *
  * @example
@@ -17,13 +18,18 @@ import { translations } from './translations';
 export default defineStudioPlugin({
   id: 'pipeline',
   setup: (host) => ({
-    boards: [{ entity: DEAL }],
+    // open and weighted pipeline per open stage, won value in the won column, and their totals
+    boards: [{ entity: DEAL, values: ['pipeline.open_pipeline_value', 'pipeline.weighted_pipeline_value', 'pipeline.won_value'] }],
     // a deal guard over a money field and an enum: the rule builder's starting point for deals
     ruleExamples: [{ entity: DEAL, rule: { and: [{ '>=': [{ var: 'amount.amount' }, 10000] }, { in: [{ var: 'source' }, ['inbound', 'referral']] }] } }],
-    pages: [{ path: 'analytics', component: analyticsPage(host) }],
+    pages: [
+      { path: 'analytics', component: analyticsPage(host) },
+      { path: 'forecast', component: forecastPage(host) },
+    ],
     nav: [
       { id: 'board', label: 'nav.dealBoard', href: `/board/${DEAL}` },
       { id: 'analytics', label: 'nav.analytics', href: '/p/pipeline/analytics' },
+      { id: 'forecast', label: 'nav.forecast', href: '/p/pipeline/forecast' },
     ],
     recordPanels: [{ id: 'deals', entities: (entity, all) => all.get(DEAL)?.references?.account_id?.entity === entity.fullId, component: accountDeals(host), order: 40 }],
     translations,

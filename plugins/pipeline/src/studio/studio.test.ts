@@ -14,12 +14,12 @@ const entity = (fullId: string, references?: Record<string, { entity: string }>)
 describe('pipeline studio half', () => {
   const c = pipelineStudio.setup({ plugin: 'pipeline' } as unknown as StudioHost);
 
-  it('registers the deal board, the analytics page and their navigation entries', () => {
+  it('registers the deal board, the analytics and forecast pages and their navigation entries', () => {
     expect(pipelineStudio.id).toBe('pipeline');
-    expect(c.boards).toEqual([{ entity: 'pipeline.deal' }]);
-    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal', '/p/pipeline/analytics']);
-    expect(c.pages?.map((p) => p.path)).toEqual(['analytics']);
-    expect(c.nav?.map((n) => c.translations?.['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析']);
+    expect(c.boards).toEqual([{ entity: 'pipeline.deal', values: ['pipeline.open_pipeline_value', 'pipeline.weighted_pipeline_value', 'pipeline.won_value'] }]);
+    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal', '/p/pipeline/analytics', '/p/pipeline/forecast']);
+    expect(c.pages?.map((p) => p.path)).toEqual(['analytics', 'forecast']);
+    expect(c.nav?.map((n) => c.translations?.['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析', '销售预测']);
   });
 
   it('translates every entity, field, enum value and stage of its schemas and processes in en and zh-CN', () => {
@@ -47,5 +47,15 @@ describe('pipeline studio half', () => {
     expect(literal.length).toBeGreaterThan(30);
     for (const lang of ['en', 'zh-CN'] as const) expect(keys.filter((k) => !c.translations?.[lang].messages?.[k]), lang).toEqual([]);
     expect(c.translations?.['zh-CN'].messages?.['analytics.wonPerClosed']).toBe('赢单 / 已关闭（赢率）');
+  });
+
+  it('translates every message the forecast page uses, in en and zh-CN', () => {
+    const dir = fileURLToPath(new URL('./forecast/', import.meta.url));
+    const source = readdirSync(dir).filter((f) => f.endsWith('.tsx')).map((f) => readFileSync(dir + f, 'utf8')).join('\n');
+    const literal = [...source.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1] as string);
+    const columns = ['closed', 'commit', 'best_case', 'pipeline', 'weighted', 'forecast', 'p10', 'p90'].map((c) => `forecast.col.${c}`);
+    const keys = [...new Set([...literal, ...columns])];
+    expect(literal.length).toBeGreaterThan(30);
+    for (const lang of ['en', 'zh-CN'] as const) expect(keys.filter((k) => !c.translations?.[lang].messages?.[k]), lang).toEqual([]);
   });
 });

@@ -59,6 +59,12 @@ export const identityPaths: Record<string, Json> = {
   '/api/users/{id}/deactivate': { parameters: [path('id')], post: { operationId: 'deactivateUser', summary: 'Deactivate: ends sessions, revokes tokens, keeps records (admin)', tags, responses: { '200': ok(ref('User')), ...errors(401, 403, 404, 409) } } },
   '/api/users/{id}/unlock': { parameters: [path('id')], post: { operationId: 'unlockUser', summary: 'Lift the sign-in limits of an account after failed sign-ins (admin)', tags, responses: { '200': ok({ type: 'object', required: ['id', 'cleared'], properties: { id: { type: 'string' }, cleared: { type: 'integer', minimum: 0 } } }), ...errors(401, 403, 404) } } },
   '/api/users/{id}/reactivate': { parameters: [path('id')], post: { operationId: 'reactivateUser', summary: 'Reactivate a user (admin)', tags, responses: { '200': ok(ref('User')), ...errors(401, 403, 404) } } },
+  '/api/users/names': {
+    get: {
+      operationId: 'listUserNames', summary: 'The name of every user (active or not), for naming owners and actors; every signed-in user may read it', tags,
+      responses: { '200': ok({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'name', 'active'], properties: { id: { type: 'string' }, name: { type: 'string' }, active: { type: 'boolean' } } } } } }), ...errors(401, 403) },
+    },
+  },
   '/api/org-units': {
     get: { operationId: 'listOrgUnits', summary: 'The org tree', tags, responses: { '200': ok(list('OrgUnit')), ...errors(401) } },
     post: { operationId: 'createOrgUnit', summary: 'Add an org unit (admin)', tags, requestBody: body({ type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { enum: ['company', 'region', 'team'] }, parent: { type: ['string', 'null'] } } }), responses: { '201': ok(ref('OrgUnit'), 'Created'), ...errors(401, 403, 409, 422) } },

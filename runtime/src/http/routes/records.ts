@@ -53,7 +53,8 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     const type = c.req.param('type');
     const entity = store.entity(type);
     const query = parseListQuery(entity, new URL(c.req.url).searchParams);
-    return c.json(await store.list(type, query, c.get('actor')));
+    const page = await store.list(type, query, c.get('actor'));
+    return c.json({ ...page, items: await store.withComputed(type, page.items, c.get('actor')) });
   });
 
   app.post('/:type', async (c) => {
@@ -71,9 +72,11 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
   });
 
   app.get('/:type/:id', async (c) => {
-    const view = await store.get(c.req.param('type'), c.req.param('id'), c.get('actor'));
+    const type = c.req.param('type');
+    const view = await store.get(type, c.req.param('id'), c.get('actor'));
     c.header('ETag', etagOf(view.version));
-    return c.json(view);
+    const [withComputed] = await store.withComputed(type, [view], c.get('actor'));
+    return c.json(withComputed ?? view);
   });
 
   app.patch('/:type/:id', async (c) => {

@@ -19,7 +19,7 @@ const explainNode: Json = {
 export const rulePaths: Record<string, Json> = {
   '/api/rules/operators': {
     get: {
-      operationId: 'listRuleOperators', summary: 'Every operator a rule may use: json-logic, the sales pack and loaded plugins (company plugins included), with typed signatures', tags,
+      operationId: 'listRuleOperators', summary: 'Every operator a rule may use: json-logic, the business operators (days_between, days_since, in_range, pct_of_target) and loaded plugins (company plugins included), with typed signatures', tags,
       responses: {
         '200': ok({
           type: 'object', required: ['items'],

@@ -9,7 +9,7 @@ import { requestLocale } from '../locale';
 
 /**
  * `/api/rules`: the rule engine as the server runs it, for the studio and for integrations.
- * - `GET /operators`: every operator a rule may use (json-logic's, the sales pack, and those of
+ * - `GET /operators`: every operator a rule may use (json-logic's, the business operators, and those of
  *   loaded plugins, company plugins included) with its typed signature;
  * - `POST /check`: parse and type-check a rule, optionally against an entity, and say which
  *   fields it reads and whether it runs inside the database;

@@ -56,6 +56,13 @@ export function userRoutes(db: Kysely<Database>, now: () => Date, signIn?: SignI
     return c.json({ items: (await q.orderBy('id').execute()).map(userView) });
   });
 
+  // Names only, for every signed-in user: records, histories and boards name owners and actors
+  // (the org tree is as open, GET /api/org-units); emails, roles and units stay with GET /.
+  app.get('/names', requireScope('read'), async (c) => {
+    const rows = await db.selectFrom('users').select(['id', 'name', 'active']).orderBy('name').orderBy('id').execute();
+    return c.json({ items: rows.map((r) => ({ id: r.id, name: r.name, active: r.active })) });
+  });
+
   app.get('/:id', requireScope('read'), async (c) => {
     const row = await db.selectFrom('users').select(USER_COLUMNS).where('id', '=', c.req.param('id')).executeTakeFirst();
     if (!row || !canRead(c.get('actor'), row)) throw new NotFoundError(`There is no user "${c.req.param('id')}".`);

@@ -6,10 +6,14 @@ import { DealCard } from './DealCard';
 import type { OfferedMove } from './use-available';
 import type { ColumnState } from './use-board-columns';
 import { processText } from '../../plugins/localize';
+import type { MetricInfo } from '../../dashboards/api';
+import { formatMetric, localText } from '../../dashboards/format';
 
 /** Props of {@link BoardColumn}. */
 export interface BoardColumnProps {
   stage: StageDefinition;
+  /** The board's figures that have a value in this stage (e.g. open and weighted pipeline value). */
+  values?: readonly { metric: MetricInfo; value: number }[];
   /** Shown beside the label for a stage only an older version of the process has. */
   note?: string;
   /** While a card is dragged: false when the dragged deal may not move here (not a drop target). */
@@ -48,6 +52,16 @@ export function BoardColumn(p: BoardColumnProps) {
         <span className="muted" data-testid="column-count">{t('board.count', { count, formatted: new Intl.NumberFormat(i18n.language).format(count), entity: (count === 1 ? p.entity.label : p.entity.labelPlural).toLocaleLowerCase(i18n.language) })}</span>
       </h2>
       {p.stage.probability !== undefined && <p className="muted">{Math.round(p.stage.probability * 100)}%</p>}
+      {p.values && p.values.length > 0 && (
+        <dl className="column-values">
+          {p.values.map(({ metric, value }) => (
+            <div key={metric.id} data-metric={metric.id} data-value={value}>
+              <dt>{localText(metric.label, i18n.language)}</dt>
+              <dd>{formatMetric(value, metric, i18n.language, true)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {c?.error && <p role="alert" className="field-error">{c.error}</p>}
       <ol aria-label={processText(p.stage.label, i18n.language)}>
         {c?.items.map((deal) => (

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams, useSearch } from 'wouter';
 import { useSession } from '../../app/AuthGate';
+import { useUserNames } from '../../app/user-names';
 import { useEntities } from '../../app/entities-context';
 import type { RecordView } from '../../api/types';
 import { recordTitle } from '../../entities/format';
@@ -16,6 +17,8 @@ import { useBoardColumns } from './use-board-columns';
 import { useBoardSource } from './use-board-source';
 import { useAvailableMoves, type OfferedMove } from './use-available';
 import { useMove } from './use-move';
+import { useBoardValues } from './use-board-values';
+import { formatMetric, localText } from '../../dashboards/format';
 import { defaultBoardEntity } from './board-entity';
 
 /** Performance mark set once the first page of every column is on screen. */
@@ -40,10 +43,10 @@ export function BoardPage() {
   const params = useParams<{ entity?: string }>();
   const type = params.entity ?? defaultBoardEntity(boards, entities);
   if (!type) return <p role="alert">{t('board.noStagedEntity')}</p>;
-  return <EntityBoard key={type} type={type} />;
+  return <EntityBoard key={type} type={type} values={boards.find((b) => b.entity === type)?.values} />;
 }
 
-function EntityBoard({ type }: { type: string }) {
+function EntityBoard({ type, values: valueMetrics }: { type: string; values: readonly string[] | undefined }) {
   const { t, i18n } = useTranslation();
   const { entities, byId } = useEntities();
   const { user } = useSession();
@@ -51,6 +54,8 @@ function EntityBoard({ type }: { type: string }) {
   const search = new URLSearchParams(useSearch());
   const [location, navigate] = useLocation();
   const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '' };
+  const q = search.get('q') ?? '';
+  const sort = search.get('sort') ?? '';
   const src = useBoardSource(type, search.get('process'));
   // The latest version's stages, then stages only older versions have (their deals stay there until migrated).
   const stages = useMemo(() => [...(src.definition?.stages ?? []), ...src.olderStages.map((o) => o.stage)].map((s) => ({ ...s, label: stageLabel(entity, s.id, s.label, i18n.language) })), [src.definition, src.olderStages, entity, i18n.language]);
@@ -61,19 +66,24 @@ function EntityBoard({ type }: { type: string }) {
   // Narrowed to the chosen process only when several are published (stage ids such as "won" may be
   // shared); with one, the columns keep their exact counters (filters on owner and team only).
   const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
-  const board = useBoardColumns(type, stageIds, { ...filters, process: src.published && severalPublished ? (src.processId ?? '') : '' });
+  const processFilter = src.published && severalPublished ? (src.processId ?? '') : '';
+  const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter, q, sort });
+  // Money figures per column and in total, from the metric layer; counted again after each move.
+  const [moveCount, setMoveCount] = useState(0);
+  const values = useBoardValues(valueMetrics, { ...filters, process: processFilter }, moveCount);
   const available = useAvailableMoves(type);
   // While a card is dragged: the stages it may be dropped on (null: still asking the server).
   const [targets, setTargets] = useState<{ deal: string; moves: OfferedMove[] | null } | null>(null);
   const [status, setStatus] = useState('');
   const labels = useMemo(() => new Map(stages.map((s) => [s.id, s.label])), [stages]);
-  // reps may not list users: they still see their own name on their cards
-  const owners = useMemo(() => new Map([...(user?.name ? [[user.id, user.name] as const] : []), ...src.users.map((u) => [u.id, u.name] as const)]), [src.users, user]);
+  // every signed-in user may read users' names (reps may not list users with their roles and units)
+  const names = useUserNames();
+  const owners = useMemo(() => new Map([...names, ...(user?.name ? [[user.id, user.name] as const] : []), ...src.users.map((u) => [u.id, u.name] as const)]), [names, src.users, user]);
   const [now, setNow] = useState(() => new Date());
   useEffect(() => { const h = setInterval(() => setNow(new Date()), 60_000); return () => clearInterval(h); }, []);
   const title = useCallback((d: RecordView) => recordTitle(entity, d.data, d.id), [entity]);
   const moves = useMove(type, {
-    onMoved: (record, from) => { board.moved(record, from); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
+    onMoved: (record, from) => { board.moved(record, from); setMoveCount((n) => n + 1); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
     onReloaded: board.replace,
   });
   const moveRef = useRef(moves.move);
@@ -89,11 +99,12 @@ function EntityBoard({ type }: { type: string }) {
     }
   }, [board.ready]);
 
-  const setFilter = (next: { process?: string; owner?: string; team?: string }) => {
-    const q = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(next)) v ? q.set(k, v) : q.delete(k);
-    navigate(`${location}${q.size ? `?${q}` : ''}`, { replace: true });
-  };
+  const searchText = search.toString();
+  const setFilter = useCallback((next: { process?: string; owner?: string; team?: string; q?: string; sort?: string }) => {
+    const params = new URLSearchParams(searchText);
+    for (const [k, v] of Object.entries(next)) v ? params.set(k, v) : params.delete(k);
+    navigate(`${location}${params.size ? `?${params}` : ''}`, { replace: true });
+  }, [searchText, location, navigate]);
   const dealOf = (id: unknown): RecordView | undefined => Object.values(board.columns).flatMap((c) => c.items).find((d) => d.id === id);
   const announcements: Announcements = {
     onDragStart: ({ active: a }) => t('board.dragStart', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)) }),
@@ -143,7 +154,19 @@ function EntityBoard({ type }: { type: string }) {
         )}
         <p role="status" className="muted" data-testid="board-status">{status}</p>
       </div>
-      <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} onChange={setFilter} />
+      {values.metrics.length > 0 && (
+        <dl className="board-totals" data-testid="board-totals">
+          {values.metrics.map((m) => (
+            <div key={m.id} data-metric={m.id} data-value={values.totals.get(m.id) ?? 0}>
+              <dt>{localText(m.label, i18n.language)}</dt>
+              <dd>{formatMetric(values.totals.get(m.id) ?? 0, m, i18n.language)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {values.error && <p role="alert" className="field-error">{t('board.valuesFailed', { message: values.error })}</p>}
+      {q && values.metrics.length > 0 && <p className="muted" data-testid="figures-note">{t('board.figuresIgnoreSearch')}</p>}
+      <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} entity={entity} q={q} sort={sort} onChange={setFilter} />
       {src.error && <p role="alert" className="field-error">{src.error}</p>}
       {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess', named)}</p>}
       {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished', named)}</p>}
@@ -151,7 +174,7 @@ function EntityBoard({ type }: { type: string }) {
       <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
         <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">
           {stages.map((s) => (
-            <BoardColumn key={s.id} stage={s} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
+            <BoardColumn key={s.id} stage={s} values={values.metrics.filter((m) => values.byStage.get(s.id)?.has(m.id)).map((m) => ({ metric: m, value: values.byStage.get(s.id)?.get(m.id) ?? 0 }))} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
           ))}
         </div>
         <DragOverlay>

@@ -57,7 +57,7 @@ export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick
     <>
       <Link href={`/records/${deal.type}/${deal.id}`} className="card-title">{title}</Link>
       <div className="card-meta">
-        {amount && <span>{amount}</span>}
+        {amount && <span data-testid="card-amount">{amount}</span>}
         {close && dateField && <span>{t('board.dated', { field: fieldLabel(entity, dateField.name), date: close })}</span>}
         <span>{ownerName ?? deal.owner ?? t('board.unowned')}</span>
       </div>

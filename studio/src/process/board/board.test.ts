@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EntityInfo } from '../../api/types';
 import { requirementFormSchema } from './requirement-form';
 import { isoDays, slaStatus } from './sla';
+import { sumBoardValues } from './use-board-values';
 
 const MONEY = 'https://pipewright.dev/schemas/types.schema.json#/$defs/money';
 
@@ -33,5 +34,22 @@ describe('board', () => {
       required: ['amount', 'next_step'],
       properties: { amount: { title: 'Expected value', type: 'object', required: ['amount', 'currency'], $ref: MONEY }, next_step: { title: 'Next step', type: 'string', minLength: 1 } },
     });
+  });
+
+  it('sums the board figures per stage and in total, keeping only rows that match the filters', () => {
+    const rows = [
+      { stage: 'engaging', owner_id: 'ada', team_id: 't1', 'm.open': 100, 'm.won': null },
+      { stage: 'engaging', owner_id: 'bob', team_id: 't2', 'm.open': 50, 'm.won': null },
+      { stage: 'prospecting', owner_id: 'ada', team_id: 't1', 'm.open': 7, 'm.won': 0 },
+      { stage: 'won', owner_id: 'ada', team_id: 't1', 'm.open': null, 'm.won': 900 },
+      { stage: null, owner_id: 'ada', team_id: 't1', 'm.open': 1, 'm.won': 1 },
+    ];
+    const all = sumBoardValues(rows, ['m.open', 'm.won'], { owner: '', team: '', process: '' });
+    expect([...all.byStage.entries()].map(([k, v]) => [k, Object.fromEntries(v)])).toEqual([['engaging', { 'm.open': 150 }], ['prospecting', { 'm.open': 7 }], ['won', { 'm.won': 900 }]]);
+    expect(Object.fromEntries(all.totals)).toEqual({ 'm.open': 157, 'm.won': 900 });
+    const bob = sumBoardValues(rows, ['m.open', 'm.won'], { owner: 'bob', team: '', process: '' });
+    expect(Object.fromEntries(bob.totals)).toEqual({ 'm.open': 50 });
+    expect(Object.fromEntries(sumBoardValues(rows, ['m.open'], { owner: '', team: 't1', process: '' }).totals)).toEqual({ 'm.open': 107 });
+    expect(sumBoardValues(rows, ['m.open'], { owner: '', team: '', process: 'renewal' }).totals.size).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { columnSort } from './board-sort';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { processApi, type OpenStay } from '../../api/processes';
@@ -21,6 +22,10 @@ export interface BoardFilters {
   team: string;
   /** Only records on this process (empty: any). */
   process?: string;
+  /** Search in the entity's search fields (empty: none). */
+  q?: string;
+  /** The records API's `sort` (empty: most recently entered the stage first). */
+  sort?: string;
 }
 
 const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true, error: null };
@@ -63,8 +68,8 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
     if (filters.team) f.push({ field: 'orgUnit', op: 'eq', value: filters.team });
     if (filters.process) f.push({ field: 'process', op: 'eq', value: filters.process });
     try {
-      // Most recently entered first: the runtime answers this from the open stays' index and its stage counters.
-      const page = await api.list(type, { filters: f, sort: '-enteredStageAt', limit: PAGE_SIZE, cursor, total: cursor === null });
+      // By default most recently entered first: the runtime answers this from the open stays' index and its stage counters.
+      const page = await api.list(type, { filters: f, sort: columnSort(filters.sort ?? '', filters.q ?? ''), ...(filters.q ? { q: filters.q } : {}), limit: PAGE_SIZE, cursor, total: cursor === null });
       if (gen !== generation.current) return;
       setColumns((c) => {
         const old = c[stage] ?? EMPTY;
@@ -76,7 +81,7 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
       if (gen !== generation.current) return;
       setColumns((c) => ({ ...c, [stage]: { ...(c[stage] ?? EMPTY), loading: false, error: err instanceof Error ? err.message : String(err) } }));
     }
-  }, [type, filters.owner, filters.team, filters.process, fetchStays]);
+  }, [type, filters.owner, filters.team, filters.process, filters.q, filters.sort, fetchStays]);
 
   useEffect(() => {
     const gen = ++generation.current;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { processApi, type ProcessDefinition, type StageStay } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
+import { actorName, useUserNames } from '../../app/user-names';
 import { formatDateTime } from '../../entities/format';
 import { processText, stageLabel } from '../../plugins/localize';
 import { MoveDialog } from '../board/MoveDialog';
@@ -28,6 +29,7 @@ async function processOf(entity: string, record: RecordView, stays: readonly Sta
  */
 export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; record: RecordView; onChanged(record: RecordView): void }) {
   const { t, i18n } = useTranslation();
+  const names = useUserNames();
   const [stays, setStays] = useState<StageStay[] | null>(null);
   const [process, setProcess] = useState<{ id: string; version: number; definition: ProcessDefinition } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -66,7 +68,7 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
             <strong>{label(s.stage)}</strong>
             {!s.exitedAt && <span className="badge"> {t('deal.current')}</span>}
             <div className="muted">
-              {t('deal.entered', { at: when(s.enteredAt), actor: s.enteredBy })}
+              {t('deal.entered', { at: when(s.enteredAt), actor: actorName(s.enteredBy, names, t) })}
               {s.exitedAt && ` · ${t('deal.left', { at: when(s.exitedAt) })}`}
               {s.dueAt && !s.exitedAt && ` · ${t('deal.due', { at: when(s.dueAt) })}`}
             </div>

@@ -5,8 +5,12 @@ import type { OperatorDefinition } from './definition';
 import type { OperatorRegistry } from './registry';
 import { epochDay, epochDayOfMillis } from './dates';
 
-/** Owner id under which the sales operators are registered. */
-export const SALES_OWNER = 'sales';
+/**
+ * Owner id under which the business operators are registered. They are calendar and number
+ * helpers any business rule needs (days between dates, days since, a value in a range, percent of
+ * a target), not sales-domain code: the sales domain lives in the plugins (ADR 015 addendum 2).
+ */
+export const BUSINESS_OWNER = 'business';
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -74,19 +78,19 @@ export const pctOfTarget: OperatorDefinition = {
   }),
 };
 
-/** The sales operators, in registration order. */
-export const salesOperators: readonly OperatorDefinition[] = Object.freeze([daysBetween, daysSince, inRange, pctOfTarget]);
+/** The business operators, in registration order. */
+export const businessOperators: readonly OperatorDefinition[] = Object.freeze([daysBetween, daysSince, inRange, pctOfTarget]);
 
 /**
- * Contributes the sales operators through the public plugin API, as owner `sales`.
+ * Contributes the business operators through the public plugin API, as owner `business`.
  *
  * @example
  * ```ts
  * const operators = createOperatorRegistry();
- * registerSalesOperators(operators);
+ * registerBusinessOperators(operators);
  * compileRule({ '>=': [{ pct_of_target: [{ var: 'won' }, { var: 'quota' }] }, 80] }, { operators });
  * ```
  */
-export function registerSalesOperators(registry: OperatorRegistry): void {
-  for (const definition of salesOperators) registry.register(SALES_OWNER, definition);
+export function registerBusinessOperators(registry: OperatorRegistry): void {
+  for (const definition of businessOperators) registry.register(BUSINESS_OWNER, definition);
 }

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal } from '../../../runtime/src/auth/principal';
+import { seedDemo } from '../../../runtime/src/demo/seed';
+import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
+import { expectJson, type View } from '../../../runtime/test/process/helpers';
+import { plugin } from '../src/runtime/index';
+
+/** The rule's grades computed from the raw CSV by plain arithmetic (revenue is in millions of USD). */
+function gradesFromCsv(): Map<string, string> {
+  const lines = readFileSync(new URL('../../../../shared/datasets/crm-sales-opportunities/accounts.csv', import.meta.url), 'utf8').trim().split(/\r?\n/).slice(1);
+  const out = new Map<string, string>();
+  for (const line of lines) {
+    const [name, , , revenue, employees] = line.split(',');
+    const usd = Number(revenue) * 1_000_000;
+    const staff = Number(employees);
+    out.set(String(name), usd >= 2_500_000_000 && staff >= 4000 ? 'A' : usd >= 1_000_000_000 || staff >= 1500 ? 'B' : 'C');
+  }
+  return out;
+}
+
+interface Page {
+  items: View[];
+  nextCursor: string | null;
+}
+
+/**
+ * Issue 18, grading that runs: the customer grading rule grades every account write (hooks),
+ * the nightly job grades what imports wrote without hooks (all 85 demo accounts), grade changes
+ * are kept as crm.grade_change records, grade is a filter and a metric dimension.
+ */
+describe.each(backends())('customer grading on $name', (backend) => {
+  let server: TestServer;
+  const job = () => (plugin.jobs?.maintain_accounts as (d: Record<string, unknown>, s: unknown) => Promise<void>)({}, server.platform.plugins.services('crm', systemPrincipal('plugin:crm')));
+  const all = async (path: string): Promise<View[]> => {
+    const items: View[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await expectJson<Page>(server.api(`${path}${path.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`), 200);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  };
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+    await seedDemo(server.platform);
+  }, 600_000);
+  afterAll(() => server?.close());
+
+  it('declares a nightly schedule for the job', () => {
+    expect(plugin.schedules?.maintain_accounts?.cron).toBe('30 2 * * *');
+  });
+
+  it('has graded all 85 demo accounts after the job, as the raw CSV says, with one grade change each', async () => {
+    await job();
+    const expected = gradesFromCsv();
+    const accounts = await all('/api/records/crm.account');
+    expect(accounts).toHaveLength(85);
+    expect(accounts.filter((a) => typeof a.data.grade === 'string')).toHaveLength(85);
+    for (const a of accounts) expect([a.data.name, a.data.grade, a.data.grade_source]).toEqual([a.data.name, expected.get(String(a.data.name)), 'rule']);
+    const counts = { A: 0, B: 0, C: 0 } as Record<string, number>;
+    for (const g of expected.values()) counts[g] = (counts[g] ?? 0) + 1;
+    expect(counts).toEqual({ A: 22, B: 36, C: 27 });
+    // Every imported account got its name key too, and a grade change record.
+    expect(accounts.every((a) => typeof a.data.name_key === 'string' && a.data.name_key !== '')).toBe(true);
+    const changes = await all('/api/records/crm.grade_change');
+    expect(changes).toHaveLength(85);
+    // Run again: nothing is stale, nothing is written.
+    await job();
+    expect(await all('/api/records/crm.grade_change')).toHaveLength(85);
+  });
+
+  it('grade is a filter and a metric dimension, agreeing with the CSV', async () => {
+    const expected = gradesFromCsv();
+    for (const g of ['A', 'B', 'C']) {
+      const list = await all(`/api/records/crm.account?filter[grade]=${g}`);
+      expect(list.length, g).toBe([...expected.values()].filter((x) => x === g).length);
+    }
+    const q = await expectJson<{ rows: Record<string, string | number>[] }>(server.api('/api/metrics/query', { method: 'POST', json: { metrics: ['crm.accounts'], groupBy: ['grade'] } }), 200);
+    const byGrade = Object.fromEntries(q.rows.map((r) => [r.grade, r['crm.accounts']]));
+    expect(byGrade).toEqual({ A: 22, B: 36, C: 27 });
+  });
+
+  it('regrades an account when its size changes, keeps the change, and leaves a hand grade alone', async () => {
+    const acme = (await all('/api/records/crm.account?filter[name]=Acme%20Corporation'))[0] as View;
+    expect(acme.data.grade).toBe('B');
+    const grown = await expectJson<View>(server.api(`/api/records/crm.account/${acme.id}`, { method: 'PATCH', headers: { 'if-match': `"${acme.version}"` }, json: { data: { employees: 5000, annual_revenue: { amount: 3_000_000_000, currency: 'USD' } } } }), 200);
+    expect(grown.data.grade).toBe('A');
+    const history = await all(`/api/records/crm.grade_change?filter[account_id]=${acme.id}&sort=changed_at`);
+    expect(history.map((h) => [h.data.from_grade ?? null, h.data.to_grade, h.data.source])).toEqual([
+      [null, 'B', 'rule'],
+      ['B', 'A', 'rule'],
+    ]);
+    const hand = await expectJson<View>(server.api(`/api/records/crm.account/${acme.id}`, { method: 'PATCH', headers: { 'if-match': `"${grown.version}"` }, json: { data: { grade: 'D' } } }), 200);
+    expect([hand.data.grade, hand.data.grade_source]).toEqual(['D', 'hand']);
+    await job();
+    const after = await expectJson<View>(server.api(`/api/records/crm.account/${acme.id}`), 200);
+    expect([after.data.grade, after.data.grade_source, after.version]).toEqual(['D', 'hand', hand.version]);
+    const back = await expectJson<View>(server.api(`/api/records/crm.account/${acme.id}`, { method: 'PATCH', headers: { 'if-match': `"${hand.version}"` }, json: { data: { grade_source: 'rule' } } }), 200);
+    expect([back.data.grade, back.data.grade_source]).toEqual(['A', 'rule']);
+  });
+});
