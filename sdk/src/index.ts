@@ -17,6 +17,6 @@ export { renderTemplate } from '@pipewright/core';
 // The rule engine, for plugins that evaluate json-logic rules of their own documents (e.g. the
 // scorecard plugin's rule indicators): check, compile and explain, as the platform does.
 export { checkRule, compileRule, explain, fieldsRead, type CompiledRule, type ExplainNode } from '@pipewright/core';
-export { PipewrightError, ValidationError, type ErrorDetail } from '@pipewright/core';
+export { NotFoundError, PipewrightError, ValidationError, type ErrorDetail } from '@pipewright/core';
 // The types of the injected services, for plugin code split over several modules.
 export type { HookProblem, PluginCaller, PluginRecord, PluginServices, PluginUser, RouteSchema } from '@pipewright/core';

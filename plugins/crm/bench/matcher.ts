@@ -1,4 +1,4 @@
-import type { PluginServices } from '@pipewright/core';
+import type { PluginServices } from '@pipewright/plugin-sdk';
 import { DEDUPE, findCandidates, keysOf } from '../src/runtime/dedupe';
 import type { LabelledSet } from './labelled-set';
 

@@ -1,5 +1,5 @@
-import { PipewrightError, ValidationError } from '@pipewright/core';
-import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/core';
+import { PipewrightError, ValidationError } from '@pipewright/plugin-sdk';
+import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
 import { readFileSync } from 'node:fs';
 import { normalise, type Normaliser } from './normalise';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { compileRule } from '@pipewright/core';
-import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/core';
+import { compileRule } from '@pipewright/plugin-sdk';
+import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
 
 const ACCOUNT = 'crm.account';
 const GRADE_CHANGE = 'crm.grade_change';

@@ -1,5 +1,5 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
-import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/core';
+import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';

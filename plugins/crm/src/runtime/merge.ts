@@ -1,4 +1,4 @@
-import { NotFoundError, PipewrightError, ValidationError, type PluginRecord, type PluginRoute, type PluginServices } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ValidationError, type PluginRecord, type PluginRoute, type PluginServices } from '@pipewright/plugin-sdk';
 
 const ACCOUNT = 'crm.account';
 const MERGE = 'crm.merge';

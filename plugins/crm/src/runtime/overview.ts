@@ -1,4 +1,4 @@
-import { NotFoundError, type PluginRecord, type PluginRoute, type PluginServices } from '@pipewright/core';
+import { NotFoundError, type PluginRecord, type PluginRoute, type PluginServices } from '@pipewright/plugin-sdk';
 
 const ACCOUNT = 'crm.account';
 const CONTACT = 'crm.contact';

@@ -1,4 +1,4 @@
-import type { PluginRoute, PluginServices } from '@pipewright/core';
+import type { PluginRoute, PluginServices } from '@pipewright/plugin-sdk';
 import { keysOf, type DedupeDeclarations, type findCandidates as Find } from './dedupe';
 
 const CANDIDATE = {

@@ -1,4 +1,4 @@
-import { NotFoundError, PipewrightError, ValidationError, type PluginRecord, type PluginRoute, type PluginServices, type PluginUser } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ValidationError, type PluginRecord, type PluginRoute, type PluginServices, type PluginUser } from '@pipewright/plugin-sdk';
 
 const ACCOUNT = 'crm.account';
 const CONTACT = 'crm.contact';
