@@ -40,7 +40,7 @@ for (const name of readdirSync(PLUGINS).sort()) {
   const manifest = readJson(join(dir, 'plugin.json'));
   const out = join(DIST, 'plugins', name);
   mkdirSync(out, { recursive: true });
-  for (const sub of ['schemas', 'processes', 'rules', 'dashboards']) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
+  for (const sub of ['schemas', 'processes', 'rules', 'dashboards', 'demo']) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
   if (manifest.runtime) {
     entryPoints[`plugins/${name}/runtime`] = join(dir, manifest.runtime);
     manifest.runtime = 'runtime.js';

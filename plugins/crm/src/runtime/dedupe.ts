@@ -1,6 +1,6 @@
 import { PipewrightError, ValidationError } from '@pipewright/plugin-sdk';
 import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
-import { readFileSync } from 'node:fs';
+import declarations from '../../dedupe.json' with { type: 'json' };
 import { normalise, type Normaliser } from './normalise';
 
 /** One match key of an entity (see dedupe.json). */
@@ -80,8 +80,12 @@ export function checkDeclarations(raw: unknown): DedupeDeclarations {
   return d as DedupeDeclarations;
 }
 
-/** The crm plugin's declarations (plugins/crm/dedupe.json), checked when the plugin loads. */
-export const DEDUPE = checkDeclarations(JSON.parse(readFileSync(new URL('../../dedupe.json', import.meta.url), 'utf8')));
+/**
+ * The crm plugin's declarations (plugins/crm/dedupe.json), checked when the plugin loads. Imported
+ * as a JSON module, so the packed SDK's bundle carries them (a path read at run time would point
+ * into the bundle's chunks).
+ */
+export const DEDUPE = checkDeclarations(structuredClone(declarations) as unknown);
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
