@@ -12,8 +12,23 @@ export const STUCK_LIMIT = 100;
 interface ProcessSummary {
   id: string;
   entity: string;
-  label: string;
+  /** A string, or the label by language (ADR 019). */
+  label: string | Record<string, string>;
   latestVersion: number | null;
+}
+
+/**
+ * A process label in the reader's language: the string itself, else the language's entry, its
+ * base language's, English, or the first given.
+ *
+ * @example
+ * ```ts
+ * labelIn({ en: 'Leads', 'zh-CN': '线索' }, 'zh-CN'); // '线索'
+ * ```
+ */
+export function labelIn(label: ProcessSummary['label'], language: string): string {
+  if (typeof label === 'string') return label;
+  return label[language] ?? label[language.split('-')[0] ?? ''] ?? label.en ?? Object.values(label)[0] ?? '';
 }
 
 /**
@@ -51,7 +66,7 @@ export function analyticsPage(host: StudioHost) {
     const processLabel = (x: ProcessSummary) => {
       const key = `analytics.processName.${x.id}`;
       const label = t(key);
-      return label === key ? x.label : label;
+      return label === key ? labelIn(x.label, language) : label;
     };
     // the stages of the latest published version, in order (also when the funnel query fails)
     const versionPath = summary?.latestVersion ? `/api/processes/${encodeURIComponent(summary.id)}/versions/${summary.latestVersion}` : '';

@@ -132,3 +132,13 @@ describe('chart options', () => {
     expect(o.yAxis.axisLabel.formatter(20)).toBe('20天');
   });
 });
+
+describe('process labels', () => {
+  it('read a bilingual label in the reader\'s language, with fallbacks', async () => {
+    const { labelIn } = await import('./AnalyticsPage');
+    expect(labelIn('New business', 'zh-CN')).toBe('New business');
+    expect(labelIn({ en: 'Leads', 'zh-CN': '线索' }, 'zh-CN')).toBe('线索');
+    expect(labelIn({ en: 'Leads', 'zh-CN': '线索' }, 'fr')).toBe('Leads');
+    expect(labelIn({ zh: '线索' }, 'zh-CN')).toBe('线索');
+  });
+});
