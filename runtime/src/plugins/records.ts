@@ -1,4 +1,4 @@
-import { NotFoundError, type PluginListOptions, type PluginRecord, type PluginRecords } from '@pipewright/core';
+import { NotFoundError, PipewrightError, type PluginListOptions, type PluginRecord, type PluginRecords } from '@pipewright/core';
 import type { Transaction } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -34,9 +34,18 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
       return pluginRecord(view);
     },
     async update(type, id, patch, options = {}) {
-      let expected = options.expectedVersion;
-      if (expected === undefined) expected = (await store.get(type, id, principal, {}, tx)).version;
-      return pluginRecord(await store.update(type, id, patch, expected, principal, tx));
+      if (options.expectedVersion !== undefined) return pluginRecord(await store.update(type, id, patch, options.expectedVersion, principal, tx));
+      // Without an expected version the caller means the record as it is: a write that lands
+      // between the read and the compare-and-set (a job, another request) is not a conflict for
+      // it, so the patch is applied again on the newer version (the update locks the row).
+      for (let attempt = 1; ; attempt++) {
+        const current = (await store.get(type, id, principal, {}, tx)).version;
+        try {
+          return pluginRecord(await store.update(type, id, patch, current, principal, tx));
+        } catch (err) {
+          if (attempt >= 5 || !(err instanceof PipewrightError) || err.code !== 'record.stale-version') throw err;
+        }
+      }
     },
     async get(type, id) {
       store.entity(type);

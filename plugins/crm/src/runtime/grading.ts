@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { compileRule } from '@pipewright/plugin-sdk';
 import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
+import gradingRule from '../../rules/customer-grading.rule.json' with { type: 'json' };
 
 const ACCOUNT = 'crm.account';
 const GRADE_CHANGE = 'crm.grade_change';
 
 /** The customer grading rule (rules/customer-grading.rule.json), compiled once. */
-const RULE = JSON.parse(readFileSync(new URL('../../rules/customer-grading.rule.json', import.meta.url), 'utf8')) as { id: string; logic: unknown };
+const RULE = structuredClone(gradingRule) as unknown as { id: string; logic: unknown };
 export const GRADING_RULE = `crm.${RULE.id}`;
 const grade = compileRule(RULE.logic);
 
