@@ -59,7 +59,7 @@ async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concu
  *
  * @example
  * ```ts
- * entityIndexName('crm.account', { fields: ['name'], unique: true }); // 'rx_crm_account_...'
+ * entityIndexName('acme.ticket', { fields: ['title'], unique: true }); // 'rx_acme_ticket_...'
  * ```
  */
 export function entityIndexName(entity: string, index: { fields: string[]; unique?: boolean; method?: string }): string {

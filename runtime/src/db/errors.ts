@@ -149,7 +149,7 @@ export function databaseProblem(err: unknown, catalog: Map<string, ConstraintMea
  *
  * @example
  * ```ts
- * throw duplicateRecord('crm.account', ['name']);
+ * throw duplicateRecord('acme.ticket', ['title']);
  * ```
  */
 export function duplicateRecord(entity: string, fields: string[], existing?: { id: string; type: string }): PipewrightError {

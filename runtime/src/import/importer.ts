@@ -52,7 +52,7 @@ const MAX_ROWS = 200_000;
  *
  * @example
  * ```ts
- * const report = await importCsv(db, registry, csvText, { entity: 'crm.account', fields: { name: 'account' } }, { actor });
+ * const report = await importCsv(db, registry, csvText, { entity: 'acme.ticket', fields: { title: 'subject' } }, { actor });
  * ```
  */
 export async function importCsv(db: Kysely<Database>, registry: Registry, csv: string, mappingInput: unknown, options: ImportOptions): Promise<ImportReport> {

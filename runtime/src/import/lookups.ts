@@ -14,7 +14,7 @@ export interface LookupTable {
  *
  * @example
  * ```ts
- * const accounts = await loadLookup(db, 'crm.account', 'name');
+ * const tickets = await loadLookup(db, 'acme.ticket', 'title');
  * accounts.hits.get('Acme Corporation')?.id;
  * ```
  */
