@@ -80,7 +80,7 @@ let validateMapping: ReturnType<ReturnType<typeof createAjv>['compile']> | undef
  *
  * @example
  * ```ts
- * const mapping = parseMapping({ entity: 'crm.account', fields: { name: 'account' } });
+ * const mapping = parseMapping({ entity: 'acme.ticket', fields: { title: 'subject' } });
  * ```
  */
 export function parseMapping(value: unknown, prefix = ''): ImportMapping {

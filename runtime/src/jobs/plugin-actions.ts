@@ -19,7 +19,7 @@ const PROCESS = systemPrincipal('process');
  *
  * @example
  * ```ts
- * const result = await runPluginAction(env, job, { key: '42:handoff', type: 'handoff.create', config }, row);
+ * const result = await runPluginAction(env, job, { key: '42:assign', type: 'acme_territory.assign', config }, row);
  * ```
  */
 export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: string; type: string; config: Record<string, unknown> }, row: Selectable<RecordTable> | undefined): Promise<unknown> {
@@ -49,7 +49,7 @@ export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: st
  *
  * @example
  * ```ts
- * await pluginRecords(env, 'handoff', '42:request_presales').create('handoff.handoff', { data });
+ * await pluginRecords(env, 'acme_territory', '42:assign').create('acme_territory.assignment', { data });
  * ```
  */
 export function pluginRecords(e: ActionEnv, plugin: string, actionKey: string): Pick<ActionRecords, 'create'> {

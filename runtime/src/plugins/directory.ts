@@ -79,7 +79,7 @@ export function pluginDirectory(db: Db): PluginDirectory {
  *
  * @example
  * ```ts
- * await pluginHistory(store, principal).stays('pipeline.deal', { enteredBefore: '2017-07-01T00:00:00Z' });
+ * await pluginHistory(store, principal).stays('acme.ticket', { enteredBefore: '2017-07-01T00:00:00Z' });
  * ```
  */
 export function pluginHistory(store: RecordStore, principal: Principal, db: Db): PluginHistory {

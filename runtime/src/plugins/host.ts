@@ -72,7 +72,7 @@ export class PluginHost implements WriteHooks {
    *
    * @example
    * ```ts
-   * await host.services('crm', systemPrincipal('process')).records.create('crm.activity', { data });
+   * await host.services('acme_visits', systemPrincipal('process')).records.create('acme_visits.visit', { data });
    * ```
    */
   services(plugin: string, principal: Principal, tx?: Transaction<Database>): PluginServices {
