@@ -165,9 +165,15 @@ describe.each(backends())('process actions on the job queue on $name', (backend)
     expect(byKey.metadata_hook).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('169.254.169.254 (linkLocal)') });
     expect(byKey.private_hook).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('(private)') });
     expect(byKey.after?.status).toBe('done');
-    // One attempt of the job, which completed: pg-boss retried nothing.
-    const job = await sql<{ state: string; retry_count: number }>`select state, retry_count from ${sql.table(`${server.platform.processes.queue.schema}.job`)} where name = ${QUEUES.actions} and data->>'historyId' = ${id}`.execute(server.platform.database.db);
-    expect(job.rows).toEqual([{ state: 'completed', retry_count: 0 }]);
+    // One attempt of the job, which completed: pg-boss retried nothing. The runs are written
+    // before the handler returns, so the job may still be active for a moment: wait for it to
+    // leave that state, then it must be completed at the first try.
+    const jobs = async () => (await sql<{ state: string; retry_count: number }>`select state, retry_count from ${sql.table(`${server.platform.processes.queue.schema}.job`)} where name = ${QUEUES.actions} and data->>'historyId' = ${id}`.execute(server.platform.database.db)).rows;
+    const job = await eventually(async () => {
+      const rows = await jobs();
+      return rows.some((r) => r.state === 'active' || r.state === 'created') ? undefined : rows;
+    });
+    expect(job).toEqual([{ state: 'completed', retry_count: 0 }]);
     const incidents = await expectJson<{ items: { kind: string; record: string; message: string }[] }>(server.api('/api/incidents'), 200);
     const mine = incidents.items.filter((i) => i.record === deal.id);
     expect(mine).toHaveLength(2);
