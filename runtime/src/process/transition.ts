@@ -118,6 +118,18 @@ export class TransitionService {
   }
 
   /**
+   * Runs a transition inside the caller's transaction (a plugin route's or hook's), or as
+   * {@link execute} does without one. No Idempotency-Key: the caller's own write is what repeats.
+   */
+  async executeIn(tx: Transaction<Database> | undefined, r: Omit<TransitionRequest, 'idempotency'>): Promise<StoredResponse> {
+    if (!tx) return this.execute(r);
+    const entity = this.registry.entity(r.type);
+    if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
+    if (!isUuid(r.id)) throw notFound(r.type, r.id);
+    return this.#run(tx, r);
+  }
+
+  /**
    * Runs a transition. With a cached copy of the record at the version the client expects
    * (see {@link RecordCache}) it skips reading the record: the write is then conditional on the
    * principal still seeing and being allowed to change it, besides the version. Should that
