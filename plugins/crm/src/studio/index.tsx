@@ -1,4 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
 import { quickLog } from './QuickLog';

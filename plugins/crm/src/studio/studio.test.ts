@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
-import type { StudioEntity, StudioHost } from '@pipewright/studio/plugin-api';
-import { translationGaps } from '@pipewright/studio/plugin-api';
+import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
+import { translationGaps } from '@pipewright/plugin-sdk/studio';
 import { describe, expect, it } from 'vitest';
 import crmStudio from './index';
 import { linkFields } from './ActivityTimeline';

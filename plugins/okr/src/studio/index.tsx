@@ -1,4 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { okrPage } from './OkrPage';
 import { targetsPage } from './TargetsPage';
 import { translations } from './translations';

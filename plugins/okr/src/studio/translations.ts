@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /** The okr plugin's studio text: cycles, objectives, key results, check-ins, and the OKR page. */
 export const translations: Record<StudioLanguage, PluginTranslation> = {

@@ -1,4 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { accountDeals, DEAL } from './AccountDeals';
 import { analyticsPage } from './analytics/AnalyticsPage';
 import { forecastPage } from './forecast/ForecastPage';

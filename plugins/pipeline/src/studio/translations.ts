@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /** The pipeline plugin's studio text: deals and products, deal stages, and its own messages. */
 export const translations: Record<StudioLanguage, PluginTranslation> = {
