@@ -132,7 +132,7 @@ export interface FieldInfo {
 
 /** An entity as the registry holds it: definition plus its compiled validator. */
 export interface LoadedEntity extends EntityDefinition {
-  /** `<plugin>.<id>`, e.g. `pipeline.deal`. */
+  /** `<plugin>.<id>`, e.g. `acme.ticket`. */
   fullId: string;
   plugin: string;
   file: string;

@@ -12,7 +12,7 @@ import type { RecordView } from '../records/view';
  *
  * @example
  * ```ts
- * pluginRecord(await store.get('crm.account', id, principal));
+ * pluginRecord(await store.get('acme.site', id, principal));
  * ```
  */
 export function pluginRecord(v: RecordView): PluginRecord {

@@ -76,7 +76,7 @@ export type ProcessRecordView = RecordView & { process: { id: string; version: n
  *
  * @example
  * ```ts
- * const res = await transitions.execute({ type: 'pipeline.deal', id, to: 'proposal', expectedVersion: 3, principal });
+ * const res = await transitions.execute({ type: 'acme.ticket', id, to: 'proposal', expectedVersion: 3, principal });
  * ```
  */
 export class TransitionService {
