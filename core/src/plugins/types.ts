@@ -115,7 +115,7 @@ export interface EntityDefinition {
   audience?: string[];
   /** `method: 'trigram'`: one text field, a pg_trgm GIN index for similarity search (`records.similar`). */
   indexes?: { fields: string[]; unique?: boolean; method?: 'btree' | 'trigram' }[];
-  ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; icon?: string };
+  ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; cardFields?: string[]; icon?: string };
 }
 
 /** Scalar kind of a top-level body field, derived from its schema; drives casts in SQL. */
