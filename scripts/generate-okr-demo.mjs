@@ -20,7 +20,10 @@ const QUARTERS = [
 ];
 const cents = (v) => Math.round(v * 100) / 100;
 const rows = [];
-const add = (period, scope, value) => rows.push({ metric: 'pipeline.won_value', period, scope_unit: scope.unit ?? null, scope_user: scope.user ?? null, value });
+// The importer does not run plugin hooks, so the key the plugin would set (metric|period|scope,
+// unique) is built by the mapping's template from the (shifted) period and a scope column; each
+// target sits in its scope's unit (a rep's: his team), so the managers above it may edit it.
+const add = (period, scope, value) => rows.push({ metric: 'pipeline.won_value', period, scope_unit: scope.unit ?? null, scope_user: scope.user ?? null, value, scope: scope.user ? `user:${scope.user}` : `unit:${scope.unit}`, org_unit: scope.unit ?? scope.team });
 
 for (const q of QUARTERS) {
   const won = new Map();
@@ -30,7 +33,7 @@ for (const q of QUARTERS) {
   const scopes = [{ scope: { unit: 'company' }, value: sum(() => true) }];
   for (const office of [...new Set(teams.map((t) => t.regional_office))]) scopes.push({ scope: { unit: `region-${slug(office)}` }, value: sum((t) => t.regional_office === office) });
   for (const manager of [...new Set(teams.map((t) => t.manager))]) scopes.push({ scope: { unit: `team-${slug(manager)}` }, value: sum((t) => t.manager === manager) });
-  for (const t of teams) scopes.push({ scope: { user: slug(t.sales_agent) }, value: rep.get(t.sales_agent) });
+  for (const t of teams) scopes.push({ scope: { user: slug(t.sales_agent), team: `team-${slug(t.manager)}` }, value: rep.get(t.sales_agent) });
   for (const { scope, value } of scopes) {
     add(q.period, scope, value);
     const m1 = cents(value * 0.3);
@@ -42,7 +45,7 @@ for (const q of QUARTERS) {
 }
 
 const doc = {
-  mapping: { entity: 'okr.target', fields: { metric: 'metric', period: 'period', scope_unit: 'scope_unit', scope_user: 'scope_user', value: { column: 'value', type: 'number' } } },
+  mapping: { entity: 'okr.target', fields: { metric: 'metric', period: 'period', scope_unit: 'scope_unit', scope_user: 'scope_user', value: { column: 'value', type: 'number' }, key: { template: '{metric}|{period}|{scope}' }, $orgUnit: 'org_unit' } },
   dateColumns: ['period'],
   rows,
 };

@@ -1,6 +1,6 @@
 import type { PluginRecord, PluginRoute, RouteContext } from '@pipewright/plugin-sdk';
 import { parse } from 'csv-parse/sync';
-import { scopeProblems } from './access';
+import { mayEdit, scopeProblems } from './access';
 import { listAll } from './compute';
 import { TARGET, targetScopes } from './targets';
 
@@ -50,6 +50,7 @@ export async function checkUpload(ctx: RouteContext, csv: string, defaultMetric:
   const metricOk = new Map<string, boolean>();
   const existing = new Map<string, PluginRecord>();
   const seen = new Map<string, number>();
+  const periodsRead = new Set<string>();
   const rows: UploadRow[] = [];
   for (const [i, r] of table.entries()) {
     const line = i + 2;
@@ -59,10 +60,13 @@ export async function checkUpload(ctx: RouteContext, csv: string, defaultMetric:
       let ok = METRIC.test(metric);
       if (ok) ok = await ctx.metrics.query({ metrics: [metric] }).then(() => true, () => false);
       metricOk.set(metric, ok);
-      if (ok) for (const t of await listAll(ctx, TARGET, { metric })) existing.set(String(t.data.key), t);
     }
     if (!metricOk.get(metric)) problems.push({ column: 'metric', code: 'unknown-metric', message: `"${metric}" is not a metric of the metric layer` });
     const period = r.period ?? '';
+    if (PERIOD.test(period) && !periodsRead.has(period)) {
+      periodsRead.add(period);
+      for (const t of await listAll(ctx, TARGET, { period })) existing.set(String(t.data.key), t);
+    }
     if (!PERIOD.test(period)) problems.push({ column: 'period', code: 'bad-period', message: `"${period}" is not a month (2017-07) or a quarter (2017-Q3)` });
     const raw = (r.value ?? '').replace(/,/g, '');
     const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : null;
@@ -80,6 +84,7 @@ export async function checkUpload(ctx: RouteContext, csv: string, defaultMetric:
     if (first !== undefined && scope) problems.push({ column, code: 'duplicate', message: `the same metric, period and scope as line ${first}`, other: first });
     else seen.set(key, line);
     const old = existing.get(key);
+    if (old && problems.length === 0 && !(await mayEdit(old, ctx.caller, ctx))) problems.push({ column, code: 'out-of-reach', message: 'the target it would replace is not yours to change' });
     rows.push({ line, metric, period, scope, value, existing: old && typeof old.data.value === 'number' ? old.data.value : null, problems });
   }
   return { rows, records: existing };
