@@ -64,7 +64,7 @@ export function targetGrid(host: StudioHost) {
       if (value === current) return;
       p.onSave(scope, period, value);
     };
-    const quarter = (q: string) => t('targets.quarter', { q: q.slice(1) });
+    const quarter = (q: string) => t('targets.quarter', { q });
     return (
       <div style={{ overflowX: 'auto' }}>
         <table className="records okr-target-grid" data-testid="targets-grid" style={{ borderCollapse: 'collapse', fontSize: 13 }}>
@@ -80,7 +80,7 @@ export function targetGrid(host: StudioHost) {
             {p.scopes.map((s) => (
               <tr key={s.scope} data-scope={s.scope}>
                 <th scope="row" style={{ position: 'sticky', left: 0, background: '#fff', textAlign: 'left', paddingLeft: 8 + s.depth * 16, fontWeight: s.kind === 'person' ? 400 : 600, whiteSpace: 'nowrap' }}>
-                  {s.kind === 'company' ? t('okr.scopeCompany') : s.name}
+                  {s.name}
                 </th>
                 {p.columns.map((c) => {
                   const cell = `${s.scope}|${c.period}`;
@@ -90,7 +90,7 @@ export function targetGrid(host: StudioHost) {
                   const draft = drafts.get(cell);
                   const childGap = target && check?.children && differs(check.children.sum, target.value) ? check.children : null;
                   const monthGap = target && check?.months && differs(check.months.sum, target.value) ? check.months : null;
-                  const label = `${s.kind === 'company' ? t('okr.scopeCompany') : s.name} · ${columnLabel(c, language, quarter)} ${c.period.slice(0, 4)}`;
+                  const label = `${s.name} · ${columnLabel(c, language, quarter)} ${c.period.slice(0, 4)}`;
                   return (
                     <td
                       key={c.period}

@@ -41,6 +41,7 @@ export function targetsPage(host: StudioHost) {
     const params = new URLSearchParams(window.location.search);
     const [metric, setMetric] = React.useState(params.get('metric') ?? 'pipeline.won_value');
     const [year, setYear] = React.useState(params.get('year') ?? String(new Date().getUTCFullYear()));
+    const [half, setHalf] = React.useState<'year' | 'h1' | 'h2' | null>((['year', 'h1', 'h2'] as const).find((h) => h === params.get('half')) ?? null);
     const [metrics, setMetrics] = React.useState<MetricInfo[]>([]);
     const [scopes, setScopes] = React.useState<GridScope[]>([]);
     const [targets, setTargets] = React.useState<Map<string, GridTarget> | null>(null);
@@ -50,14 +51,19 @@ export function targetsPage(host: StudioHost) {
     const [message, setMessage] = React.useState<string | null>(null);
     const [reload, setReload] = React.useState(0);
     const validYear = /^\d{4}$/.test(year);
-    const columns = React.useMemo(() => (validYear ? yearColumns(Number(year)) : []), [year, validYear]);
+    const yearCols = React.useMemo(() => (validYear ? yearColumns(Number(year)) : []), [year, validYear]);
+    // A whole year is 16 columns; a half fits a screen. Without a choice: the half that has targets, if only one does.
+    const shownHalf = half ?? (targets && [...targets.values()].every((x) => x.period >= `${year}-07` && x.period !== `${year}-Q1` && x.period !== `${year}-Q2`) && targets.size > 0 ? 'h2' : targets && [...targets.values()].every((x) => x.period < `${year}-07` || x.period === `${year}-Q1` || x.period === `${year}-Q2`) && targets.size > 0 ? 'h1' : 'year');
+    const columns = React.useMemo(() => (shownHalf === 'year' ? yearCols : yearCols.slice(shownHalf === 'h1' ? 0 : 8, shownHalf === 'h1' ? 8 : 16)), [yearCols, shownHalf]);
     React.useEffect(() => {
       void api.request<{ items: MetricInfo[] }>('GET', '/api/metrics').then((r) => setMetrics(r.items.filter((m) => m.time !== null)), () => undefined);
       void api.request<{ scopes: GridScope[] }>('GET', '/api/plugins/okr/targets/scopes').then((r) => setScopes(r.scopes), (err: unknown) => setMessage(errorText(err)));
     }, []);
     React.useEffect(() => {
-      const search = `?metric=${encodeURIComponent(metric)}&year=${encodeURIComponent(year)}`;
+      const search = `?metric=${encodeURIComponent(metric)}&year=${encodeURIComponent(year)}${half ? `&half=${half}` : ''}`;
       if (search !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}`);
+    }, [metric, year, half]);
+    React.useEffect(() => {
       if (!validYear) return;
       const ctrl = new AbortController();
       setTargets(null);
@@ -65,7 +71,7 @@ export function targetsPage(host: StudioHost) {
         const items: StudioRecord[] = [];
         let cursor: string | null = null;
         do {
-          const q = new URLSearchParams({ 'filter[metric]': metric, 'filter[period][in]': columns.map((c) => c.period).join(','), limit: '1000', ...(cursor ? { cursor } : {}) });
+          const q = new URLSearchParams({ 'filter[metric]': metric, 'filter[period][in]': yearCols.map((c) => c.period).join(','), limit: '1000', ...(cursor ? { cursor } : {}) });
           const page: { items: StudioRecord[]; nextCursor: string | null } = await api.request('GET', `/api/records/${TARGET}?${q}`, { signal: ctrl.signal });
           items.push(...page.items);
           cursor = page.nextCursor;
@@ -153,6 +159,14 @@ export function targetsPage(host: StudioHost) {
             {t('targets.year')}{' '}
             <input name="year" value={year} aria-invalid={!validYear} inputMode="numeric" style={{ width: 70 }} onChange={(e) => setYear(e.target.value.trim())} />
           </label>
+          <label>
+            {t('targets.months')}{' '}
+            <select name="half" value={shownHalf} onChange={(e) => setHalf(e.target.value as 'year' | 'h1' | 'h2')}>
+              <option value="year">{t('targets.wholeYear')}</option>
+              <option value="h1">{t('targets.h1')}</option>
+              <option value="h2">{t('targets.h2')}</option>
+            </select>
+          </label>
         </div>
         {!validYear && <p role="alert" className="form-alert">{t('targets.badYear')}</p>}
         {message && <p role="alert" className="form-alert" data-testid="targets-problem">{message}</p>}
@@ -160,7 +174,7 @@ export function targetsPage(host: StudioHost) {
           <div data-testid="targets-toolbar" style={{ display: 'flex', gap: 12, alignItems: 'center', minHeight: 32, marginBottom: 8 }}>
             {selected && selInfo && selColumn ? (
               <>
-                <strong>{selInfo.kind === 'company' ? t('okr.scopeCompany') : selInfo.name} · {selColumn.period}</strong>
+                <strong>{selInfo.name} · {selColumn.period}</strong>
                 {selTarget && <span className="muted" data-testid="targets-selected-actual">{t('targets.actualOf', { actual: formatNumber(selTarget.actual, language) })}</span>}
                 {selTarget && selScope?.startsWith('unit:') && below > 0 && (
                   <button type="button" data-testid="targets-split" onClick={() => void run(() => api.request('POST', '/api/plugins/okr/targets/split', { json: { metric, period: selColumn.period, scope_unit: selScope.slice(5) } }))}>
