@@ -22,6 +22,7 @@ function won(scope: string, from: string, to: string): number {
   const covered = new Set(agents.filter((a) => scope === 'unit:company' || scope === `unit:region-${slug(a.regional_office ?? '')}` || scope === `unit:team-${slug(a.manager ?? '')}` || scope === `user:${slug(a.sales_agent ?? '')}`).map((a) => a.sales_agent));
   return deals.filter((d) => d.deal_stage === 'Won' && covered.has(d.sales_agent) && (d.close_date ?? '') >= from && (d.close_date ?? '') <= to).reduce((s, d) => s + Number(d.close_value), 0);
 }
+const usd = (v: number, locale = 'en-US') => new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(v);
 const pct = (v: number, locale = 'en-US') => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(v);
 
 interface Target {
@@ -138,6 +139,7 @@ describe('sales targets in chromium', () => {
     await page.getByTestId('upload-file').setInputFiles(bad);
     await page.getByTestId('upload-preview').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('upload-summary').textContent()).toBe('2 rows have problems; fix the file and choose it again.');
+    expect(await page.locator('[data-testid="upload-preview"] tr[data-line="2"] td[data-scope]').textContent()).toBe('East');
     expect(await page.locator('[data-testid="upload-preview"] tr[data-line="3"] [data-testid="upload-row-problem"]').getAttribute('data-column')).toBe('value');
     expect(await page.locator('[data-testid="upload-preview"] tr[data-line="3"] [data-testid="upload-row-problem"]').textContent()).toBe('column value: a number of at least 0');
     expect(await page.locator('[data-testid="upload-preview"] tr[data-line="4"] [data-testid="upload-row-problem"]').textContent()).toBe('column period: a month (2017-07) or a quarter (2017-Q3)');
@@ -166,7 +168,9 @@ describe('sales targets in chromium', () => {
       const target = await targetValue(scope, '2017-Q3');
       expect(Number(await li.getAttribute('data-target'))).toBe(target);
       expect(await li.getByTestId('attainment-percent').textContent()).toBe(pct(actual / (target ?? 1)));
+      expect(await li.getByTestId('attainment-figures').textContent()).toBe(`${usd(actual)} of ${usd(target ?? 0)}`);
     }
+    expect(await attainment.locator('p').first().textContent()).toBe('Won value, Q3 2017');
     // people ranked by attainment (then won value, then name), from the CSV and the targets
     const board = page.getByTestId('okr-leaderboard');
     await board.getByRole('button', { name: /Show all/ }).click();
@@ -207,6 +211,7 @@ describe('sales targets in chromium', () => {
     await attainment.waitFor({ timeout: 60_000 });
     expect(await attainment.getAttribute('data-period')).toBe('2017-Q4');
     await page.getByRole('heading', { name: '目标达成' }).waitFor();
+    expect(await attainment.locator('p').first().textContent()).toBe('赢单金额，2017年第4季度');
     const company = attainment.locator('li[data-scope="unit:company"]');
     const actual = won('unit:company', '2017-10-01', '2017-12-31');
     expect(Number(await company.getAttribute('data-actual'))).toBe(actual);

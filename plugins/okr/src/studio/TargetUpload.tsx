@@ -19,12 +19,12 @@ interface UploadRow {
  * @example
  * ```tsx
  * const Upload = targetUpload(host);
- * <Upload metric="pipeline.won_value" onDone={reload} />
+ * <Upload metric="pipeline.won_value" names={new Map([['unit:region-east', 'East']])} onDone={reload} />
  * ```
  */
 export function targetUpload(host: StudioHost) {
   const { React, api, ui, useT, useLanguage } = host;
-  return function TargetUpload({ metric, onDone }: { metric: string; onDone: () => void }) {
+  return function TargetUpload({ metric, names, onDone }: { metric: string; names: ReadonlyMap<string, string>; onDone: () => void }) {
     const t = useT();
     const language = useLanguage();
     const [csv, setCsv] = React.useState<string | null>(null);
@@ -99,7 +99,7 @@ export function targetUpload(host: StudioHost) {
                 {rows.map((r) => (
                   <tr key={r.line} data-line={r.line} data-ok={r.problems.length === 0}>
                     <td>{r.line}</td>
-                    <td>{r.scope}</td>
+                    <td data-scope={r.scope}>{names.get(r.scope) ?? r.scope}</td>
                     <td>{r.period}</td>
                     <td>{formatNumber(r.value, language)}</td>
                     <td>

@@ -140,6 +140,7 @@ export function targetsPage(host: StudioHost) {
     const selInfo = scopes.find((s) => s.scope === selScope);
     const selColumn = columns.find((c) => c.period === selPeriod);
     const below = scopes.filter((s) => s.parent === selScope).length;
+    const names = React.useMemo(() => new Map(scopes.map((s) => [s.scope, s.name])), [scopes]);
     const label = (m: MetricInfo) => (typeof m.label === 'string' ? m.label : (m.label[language] ?? m.label.en ?? m.id));
     return (
       <article aria-labelledby="targets-title" data-testid="okr-targets">
@@ -198,7 +199,7 @@ export function targetsPage(host: StudioHost) {
           )}
           <p className="muted" style={{ marginTop: 8 }}>{t('targets.help')}</p>
         </ui.Panel>
-        <Upload metric={metric} onDone={() => setReload((n) => n + 1)} />
+        <Upload metric={metric} names={names} onDone={() => setReload((n) => n + 1)} />
       </article>
     );
 

@@ -6,6 +6,8 @@ const METRIC = 'pipeline.won_value';
 
 interface Loaded {
   period: string | null;
+  /** The metric's currency, for money metrics. */
+  currency: string | null;
   rows: { scope: string; kind: GridScope['kind']; name: string; target: number; actual: number; depth: number }[];
 }
 
@@ -24,13 +26,16 @@ function useQuarterTargets(host: StudioHost, period: DashboardWidgetProps['perio
     setData(null);
     (async () => {
       const { scopes } = await api.request<{ scopes: GridScope[] }>('GET', '/api/plugins/okr/targets/scopes', { signal: ctrl.signal });
+      const { items: metrics } = await api.request<{ items: { id: string; unit: string; currency: string | null }[] }>('GET', '/api/metrics', { signal: ctrl.signal });
+      const info = metrics.find((m) => m.id === METRIC);
+      const currency = info?.unit === 'money' ? (info.currency ?? null) : null;
       let quarter = wanted;
       if (!quarter) {
         const latest = await api.request<{ items: StudioRecord[] }>('GET', `/api/records/okr.target?filter[metric]=${METRIC}&sort=-period&limit=1`, { signal: ctrl.signal });
         const p = String(latest.items[0]?.data.period ?? '');
         quarter = /^\d{4}-Q[1-4]$/.test(p) ? p : quarterOf({ to: p });
       }
-      if (!quarter) return setData({ period: null, rows: [] });
+      if (!quarter) return setData({ period: null, currency, rows: [] });
       const list = await api.request<{ items: StudioRecord[] }>('GET', `/api/records/okr.target?filter[metric]=${METRIC}&filter[period]=${quarter}&limit=1000`, { signal: ctrl.signal });
       const byScope = new Map(scopes.map((s) => [s.scope, s]));
       const rows = list.items.flatMap((r) => {
@@ -39,7 +44,7 @@ function useQuarterTargets(host: StudioHost, period: DashboardWidgetProps['perio
         return s && actual !== null ? [{ scope: s.scope, kind: s.kind, name: s.name, depth: s.depth, target: Number(r.data.value), actual }] : [];
       });
       rows.sort((a, b) => scopes.findIndex((s) => s.scope === a.scope) - scopes.findIndex((s) => s.scope === b.scope));
-      setData({ period: quarter, rows });
+      setData({ period: quarter, currency, rows });
     })().catch((err: unknown) => {
       if (!ctrl.signal.aborted) setError(err instanceof Error ? err.message : String(err));
     });
@@ -47,6 +52,16 @@ function useQuarterTargets(host: StudioHost, period: DashboardWidgetProps['perio
   }, [wanted]);
   return { data, error };
 }
+
+/** A figure for the reader: money with its currency, else a number. */
+const amount = (v: number, language: string, currency: string | null) =>
+  currency ? new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: 0 }).format(v) : formatNumber(v, language);
+
+/** A quarter as the reader writes it (Q3 2017, 2017年第3季度). */
+const quarterText = (t: (key: string, values?: Record<string, unknown>) => string, period: string | null) => {
+  const m = /^(\d{4})-Q([1-4])$/.exec(period ?? '');
+  return m ? t('widget.quarterOf', { year: m[1], q: m[2] }) : (period ?? '—');
+};
 
 /** A bar of attainment, capped at the full width; 100 % marked. */
 function bar(React: StudioHost['React'], attainment: number) {
@@ -76,10 +91,10 @@ export function attainmentWidget(host: StudioHost) {
     if (error) return <p role="alert" className="muted">{error}</p>;
     if (!data) return <p role="status" className="muted">{t('okr.loading')}</p>;
     const rows = data.rows.filter((r) => r.kind === 'company' || r.kind === 'office');
-    if (rows.length === 0) return <p className="muted">{t('widget.noTargets', { period: data.period ?? '—' })}</p>;
+    if (rows.length === 0) return <p className="muted">{t('widget.noTargets', { period: quarterText(t, data.period) })}</p>;
     return (
       <div data-testid="okr-attainment" data-period={data.period ?? ''}>
-        <p className="muted" style={{ margin: '0 0 6px' }}>{t('widget.periodLine', { period: data.period ?? '' })}</p>
+        <p className="muted" style={{ margin: '0 0 6px' }}>{t('widget.periodLine', { period: quarterText(t, data.period) })}</p>
         <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: 8 }}>
           {rows.map((r) => {
             const att = r.target > 0 ? r.actual / r.target : null;
@@ -90,7 +105,7 @@ export function attainmentWidget(host: StudioHost) {
                   <span data-testid="attainment-percent" style={{ fontWeight: 600 }}>{percent(att, language) ?? '—'}</span>
                 </div>
                 {att !== null && bar(React, att)}
-                <div className="muted" style={{ fontSize: 12 }} data-testid="attainment-figures">{t('widget.actualOfTarget', { actual: formatNumber(r.actual, language), target: formatNumber(r.target, language) })}</div>
+                <div className="muted" style={{ fontSize: 12 }} data-testid="attainment-figures">{t('widget.actualOfTarget', { actual: amount(r.actual, language, data.currency), target: amount(r.target, language, data.currency) })}</div>
               </li>
             );
           })}
@@ -123,12 +138,12 @@ export function leaderboardWidget(host: StudioHost) {
     return (
       <div data-testid="okr-leaderboard" data-period={data.period ?? ''} data-by={by}>
         <div role="group" aria-label={t('widget.rankBy')} style={{ display: 'flex', gap: 6, marginBottom: 6, alignItems: 'center' }}>
-          <span className="muted">{t('widget.periodLine', { period: data.period ?? '' })}</span>
+          <span className="muted">{t('widget.periodLine', { period: quarterText(t, data.period) })}</span>
           <button type="button" aria-pressed={by === 'person'} onClick={() => setBy('person')}>{t('widget.people')}</button>
           <button type="button" aria-pressed={by === 'team'} onClick={() => setBy('team')}>{t('widget.teams')}</button>
         </div>
         {ranked.length === 0 ? (
-          <p className="muted">{t('widget.noTargets', { period: data.period ?? '—' })}</p>
+          <p className="muted">{t('widget.noTargets', { period: quarterText(t, data.period) })}</p>
         ) : (
           <table className="records" style={{ fontSize: 13 }}>
             <thead>
@@ -146,8 +161,8 @@ export function leaderboardWidget(host: StudioHost) {
                   <td>{i + 1}</td>
                   <td>{r.name}</td>
                   <td style={{ fontWeight: 600 }}>{percent(r.attainment, language)}</td>
-                  <td>{formatNumber(r.actual, language)}</td>
-                  <td>{formatNumber(r.target, language)}</td>
+                  <td>{amount(r.actual, language, data.currency)}</td>
+                  <td>{amount(r.target, language, data.currency)}</td>
                 </tr>
               ))}
             </tbody>
