@@ -67,6 +67,8 @@ export function targetsPage(host: StudioHost) {
       if (!validYear) return;
       const ctrl = new AbortController();
       setTargets(null);
+      // a reload redraws every cell from the records: problems of earlier edits go with their drafts
+      setErrors(new Map());
       (async () => {
         const items: StudioRecord[] = [];
         let cursor: string | null = null;
