@@ -20,7 +20,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'okr.key_result': {
         label: 'Key result',
         labelPlural: 'Key results',
-        fields: { objective_id: 'Objective', title: 'Title', kind: 'Kind', metric: 'Metric', scope_unit: 'Scope: org unit', scope_user: 'Scope: person', start: 'Start value', target: 'Target', direction: 'Direction', weight: 'Weight', cap: 'Progress cap', unit: 'Unit', cycle_id: 'Cycle', private: 'Private' },
+        fields: { objective_id: 'Objective', title: 'Title', kind: 'Kind', metric: 'Metric', scope_unit: 'Scope: org unit', scope_user: 'Scope: person', start: 'Start value', target: 'Target', direction: 'Direction', weight: 'Weight', cap: 'Progress cap', unit: 'Unit', cycle_id: 'Cycle', private: 'Private', readers: 'Readers' },
         enums: { kind: { metric: 'Metric (computed)', numeric: 'Numeric (check-ins)', milestone: 'Milestone' }, direction: { up: 'Up', down: 'Down' } },
       },
       'okr.target': {
@@ -31,7 +31,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'okr.check_in': {
         label: 'Check-in',
         labelPlural: 'Check-ins',
-        fields: { key_result_id: 'Key result', value: 'Value', done: 'Done', confidence: 'Confidence (1-10)', status: 'Status', comment: 'Comment', blockers: 'Blockers', date: 'Date', cycle_id: 'Cycle', private: 'Private' },
+        fields: { key_result_id: 'Key result', value: 'Value', done: 'Done', confidence: 'Confidence (1-10)', status: 'Status', comment: 'Comment', blockers: 'Blockers', date: 'Date', cycle_id: 'Cycle', private: 'Private', readers: 'Readers' },
         enums: { status: { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' } },
       },
     },
@@ -179,7 +179,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'okr.key_result': {
         label: '关键成果',
         labelPlural: '关键成果',
-        fields: { objective_id: '目标', title: '标题', kind: '类型', metric: '指标', scope_unit: '范围：组织单元', scope_user: '范围：人员', start: '起始值', target: '目标值', direction: '方向', weight: '权重', cap: '进度上限', unit: '单位', cycle_id: '周期', private: '私密' },
+        fields: { objective_id: '目标', title: '标题', kind: '类型', metric: '指标', scope_unit: '范围：组织单元', scope_user: '范围：人员', start: '起始值', target: '目标值', direction: '方向', weight: '权重', cap: '进度上限', unit: '单位', cycle_id: '周期', private: '私密', readers: '可查看人' },
         enums: { kind: { metric: '指标（自动计算）', numeric: '数值（进展更新）', milestone: '里程碑' }, direction: { up: '增加', down: '减少' } },
       },
       'okr.target': {
@@ -190,7 +190,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'okr.check_in': {
         label: '进展更新',
         labelPlural: '进展更新',
-        fields: { key_result_id: '关键成果', value: '数值', done: '已完成', confidence: '信心指数（1-10）', status: '状态', comment: '说明', blockers: '障碍', date: '日期', cycle_id: '周期', private: '私密' },
+        fields: { key_result_id: '关键成果', value: '数值', done: '已完成', confidence: '信心指数（1-10）', status: '状态', comment: '说明', blockers: '障碍', date: '日期', cycle_id: '周期', private: '私密', readers: '可查看人' },
         enums: { status: { on_track: '正常', at_risk: '有风险', off_track: '偏离' } },
       },
     },
