@@ -160,9 +160,14 @@ describe('sales targets in chromium', () => {
   });
 
   it('the home dashboard shows target attainment and the leaderboard of the quarter, as the CSV has them', async () => {
-    await openStudio(page, `${server.url}/?from=2017-07-01&to=2017-09-30`, server.demoPassword);
+    // the home dashboard opens on all time: the tiles show the latest quarter with targets
+    await openStudio(page, `${server.url}/`, server.demoPassword);
     const attainment = page.getByTestId('okr-attainment');
     await attainment.waitFor({ timeout: 60_000 });
+    expect(await attainment.getAttribute('data-period')).toBe('2017-Q4');
+    expect(Number(await attainment.locator('li[data-scope="unit:company"]').getAttribute('data-actual'))).toBe(won('unit:company', '2017-10-01', '2017-12-31'));
+    await page.goto(`${server.url}/?from=2017-07-01&to=2017-09-30`);
+    await expect.poll(() => page.getByTestId('okr-attainment').getAttribute('data-period'), { timeout: 60_000 }).toBe('2017-Q3');
     expect(await attainment.getAttribute('data-period')).toBe('2017-Q3');
     for (const scope of ['unit:company', 'unit:region-central', 'unit:region-east', 'unit:region-west']) {
       const li = attainment.locator(`li[data-scope="${scope}"]`);
