@@ -114,6 +114,13 @@ describe('sales targets in chromium', () => {
     // the grid was redrawn from the records: the abandoned word and its problem are gone
     expect(await cell('unit:team-dustin-brinkmann', '2017-09').getByTestId('cell-error').count()).toBe(0);
     expect(await cell('unit:team-dustin-brinkmann', '2017-09').locator('input').inputValue()).toBe(String(await targetValue('unit:team-dustin-brinkmann', '2017-09')));
+    // spreading the team's quarter over its months: equal thirds to the cent, and the quarter check holds again
+    await cell('unit:team-dustin-brinkmann', '2017-Q3').locator('input').focus();
+    await page.getByRole('button', { name: 'Spread over its months' }).click();
+    const third = Math.floor((teamQ3 * 100) / 3) / 100;
+    await expect.poll(() => targetValue('unit:team-dustin-brinkmann', '2017-07'), { timeout: 30_000 }).toBe(third);
+    expect(await targetValue('unit:team-dustin-brinkmann', '2017-09')).toBe(Math.round((teamQ3 - 2 * third) * 100) / 100);
+    await expect.poll(async () => cell('unit:team-dustin-brinkmann', '2017-Q3').locator('[data-testid="cell-gap"][data-kind="months"]').count(), { timeout: 30_000 }).toBe(0);
     await screenshot(page, 'okr-target-grid-edited-en');
   });
 

@@ -205,15 +205,15 @@ export function targetsPage(host: StudioHost) {
       </article>
     );
 
-    /** A quarter's target spread over its three months, equally to the cent (the remainder to the last). */
+    /**
+     * A quarter's target spread over its three months, equally to the cent (the remainder to the
+     * last), written through the upload route: checked like any target and all three or none.
+     */
     async function spread(scope: string, months: readonly string[], value: number) {
       const share = Math.floor((value * 100) / months.length) / 100;
-      for (const [i, m] of months.entries()) {
-        const v = i === months.length - 1 ? Math.round((value - share * (months.length - 1)) * 100) / 100 : share;
-        const existing = targets?.get(`${scope}|${m}`);
-        if (existing) await api.request('PATCH', `/api/records/${TARGET}/${existing.id}`, { json: { data: { value: v } }, headers: { 'if-match': `"${existing.version}"` } });
-        else await api.request('POST', `/api/records/${TARGET}`, { json: { data: { metric, period: m, ...scopeFields(scope), value: v } } });
-      }
+      const column = scope.startsWith('user:') ? 'scope_user' : 'scope_unit';
+      const lines = months.map((m, i) => `${m},${scope.slice(5)},${i === months.length - 1 ? Math.round((value - share * (months.length - 1)) * 100) / 100 : share}`);
+      await api.request('POST', '/api/plugins/okr/targets/upload', { json: { csv: [`period,${column},value`, ...lines].join('\n'), metric, commit: true } });
     }
   };
 }
