@@ -177,3 +177,24 @@ describe.each(backends())('sales targets on the demo data equal the CSV on $name
     });
   });
 });
+
+describe.each(backends())('demo targets with the demo year shift (as on a fresh npm start) on $name', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(backend, { PIPEWRIGHT_DEMO_SHIFT_YEARS: '9' });
+    await seedDemo(server.platform);
+  }, 300_000);
+  afterAll(() => server?.close());
+
+  it("move with the deals: 2026 Q3 and its months, keyed by the shifted period, each with the CSV's 2017 figure", async () => {
+    const items = (await expectJson<{ items: Target[] }>(server.api('/api/records/okr.target?filter[period][in]=2017-Q3,2026-Q3,2026-07&limit=1000'), 200)).items;
+    expect(items.some((t) => t.data.period === '2017-Q3')).toBe(false);
+    const q3 = items.filter((t) => t.data.period === '2026-Q3');
+    expect(q3.length).toBe(1 + new Set(agents.map((a) => a.regional_office)).size + new Set(agents.map((a) => a.manager)).size + agents.length);
+    for (const t of [...q3, ...items.filter((x) => x.data.period === '2026-07')]) {
+      expect(t.data.key).toBe(`pipeline.won_value|${t.data.period}|${scopeOf(t)}`);
+      expect(t.computed?.actual, `${scopeOf(t)} ${t.data.period}`).toBe(csvWon(scopeOf(t), t.data.period.replace('2026', '2017')));
+      expect(t.computed?.from.slice(0, 4)).toBe('2026');
+    }
+  });
+});
