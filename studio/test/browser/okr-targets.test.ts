@@ -140,6 +140,15 @@ describe('sales targets in chromium', () => {
     expect(await cell(rep, '2017-11').getByTestId('cell-error').count()).toBe(0);
   });
 
+  it('a rep reads the grid and its actuals but has nothing to edit or upload', async () => {
+    await openStudio(page, `${server.url}/p/okr/targets?metric=pipeline.won_value&year=2017`, server.demoPassword, server.demoRepEmail ?? '');
+    await cell('unit:region-central', '2017-Q3').waitFor({ timeout: 60_000 });
+    await page.getByTestId('targets-readonly').waitFor();
+    expect(await cell('unit:region-central', '2017-Q3').locator('input').getAttribute('readonly')).not.toBeNull();
+    expect(Number(await cell('unit:region-central', '2017-Q3').getAttribute('data-actual'))).toBe(won('unit:region-central', '2017-07-01', '2017-09-30'));
+    expect(await page.getByTestId('targets-upload').count()).toBe(0);
+  });
+
   it('uploads a CSV: checks every row naming the column, then imports the corrected file', async () => {
     await openStudio(page, `${server.url}/p/okr/targets?metric=pipeline.won_value&year=2017&half=year`, server.demoPassword);
     await cell('unit:region-east', '2017-Q2').waitFor({ timeout: 60_000 });

@@ -5,6 +5,8 @@ import { formatNumber, percent } from './model';
 
 /** What the grid asks of its page. */
 export interface TargetGridProps {
+  /** Cells show values but take no input (readers who do not set targets). */
+  readOnly: boolean;
   scopes: readonly GridScope[];
   columns: readonly GridColumn[];
   targets: ReadonlyMap<string, GridTarget>;
@@ -106,6 +108,7 @@ export function targetGrid(host: StudioHost) {
                         inputMode="decimal"
                         value={draft ?? (target ? String(target.value) : '')}
                         disabled={p.saving.has(cell)}
+                        readOnly={p.readOnly}
                         onFocus={() => p.onSelect(cell)}
                         onChange={(e) => setDraft(cell, e.target.value)}
                         onBlur={() => commit(s.scope, c.period)}

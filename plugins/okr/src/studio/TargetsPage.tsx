@@ -50,6 +50,8 @@ export function targetsPage(host: StudioHost) {
     const [selected, setSelected] = React.useState<string | null>(null);
     const [message, setMessage] = React.useState<string | null>(null);
     const [reload, setReload] = React.useState(0);
+    // Admins and managers set targets; others read the grid (the server refuses them anyway).
+    const [canEdit, setCanEdit] = React.useState(false);
     const validYear = /^\d{4}$/.test(year);
     const yearCols = React.useMemo(() => (validYear ? yearColumns(Number(year)) : []), [year, validYear]);
     // A whole year is 16 columns; a half fits a screen. Without a choice: the half that has targets, if only one does.
@@ -57,6 +59,7 @@ export function targetsPage(host: StudioHost) {
     const columns = React.useMemo(() => (shownHalf === 'year' ? yearCols : yearCols.slice(shownHalf === 'h1' ? 0 : 8, shownHalf === 'h1' ? 8 : 16)), [yearCols, shownHalf]);
     React.useEffect(() => {
       void api.request<{ items: MetricInfo[] }>('GET', '/api/metrics').then((r) => setMetrics(r.items.filter((m) => m.time !== null)), () => undefined);
+      void api.request<{ user: { roles?: string[] } | null }>('GET', '/api/auth/me').then((r) => setCanEdit((r.user?.roles ?? []).some((x) => x === 'admin' || x === 'manager')), () => setCanEdit(true));
       void api.request<{ scopes: GridScope[] }>('GET', '/api/plugins/okr/targets/scopes').then((r) => setScopes(r.scopes), (err: unknown) => setMessage(errorText(err)));
     }, []);
     React.useEffect(() => {
@@ -175,7 +178,9 @@ export function targetsPage(host: StudioHost) {
         {message && <p role="alert" className="form-alert" data-testid="targets-problem">{message}</p>}
         <ui.Panel title={t('targets.grid')} testId="targets-panel">
           <div data-testid="targets-toolbar" style={{ display: 'flex', gap: 12, alignItems: 'center', minHeight: 32, marginBottom: 8 }}>
-            {selected && selInfo && selColumn ? (
+            {!canEdit ? (
+              <span className="muted" data-testid="targets-readonly">{t('targets.readOnly')}</span>
+            ) : selected && selInfo && selColumn ? (
               <>
                 <strong>{selInfo.name} · {selColumn.period}</strong>
                 {selTarget && <span className="muted" data-testid="targets-selected-actual">{t('targets.actualOf', { actual: formatNumber(selTarget.actual, language) })}</span>}
@@ -197,11 +202,11 @@ export function targetsPage(host: StudioHost) {
           {targets === null || scopes.length === 0 ? (
             <p role="status" className="muted">{t('okr.loading')}</p>
           ) : (
-            <Grid scopes={scopes} columns={columns} targets={targets} checks={checks} errors={errors} saving={saving} selected={selected} onSelect={setSelected} onSave={(s, p, v) => void save(s, p, v)} onInvalid={(cell) => setError(cell, t('targets.notANumber'))} />
+            <Grid readOnly={!canEdit} scopes={scopes} columns={columns} targets={targets} checks={checks} errors={errors} saving={saving} selected={selected} onSelect={setSelected} onSave={(s, p, v) => void save(s, p, v)} onInvalid={(cell) => setError(cell, t('targets.notANumber'))} />
           )}
           <p className="muted" style={{ marginTop: 8 }}>{t('targets.help')}</p>
         </ui.Panel>
-        <Upload metric={metric} names={names} onDone={() => setReload((n) => n + 1)} />
+        {canEdit && <Upload metric={metric} names={names} onDone={() => setReload((n) => n + 1)} />}
       </article>
     );
 
