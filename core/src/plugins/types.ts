@@ -32,7 +32,8 @@ export interface PluginManifest {
 /**
  * A plugin's demo data: records imported through the CSV importer (`mapping` as for
  * `POST /api/imports`, lookups and `$owner` included) from `rows`, one object per CSV row;
- * the `dateColumns` move by the demo's whole-year shift, as the platform's own demo deals do.
+ * the `dateColumns` (dates, date-times, months `2017-07` and quarters `2017-Q3`) move by the
+ * demo's whole-year shift, as the platform's own demo deals do.
  */
 export interface DemoDataDocument {
   mapping: { entity: string } & Record<string, unknown>;
