@@ -39,7 +39,8 @@ describe.each(backends())('demo seed from the real data set on $name', (backend)
   });
 
   it('accounts for every row of every file', () => {
-    const byEntity = Object.fromEntries(report.imports.map((r) => [r.entity, r]));
+    // The data set's import of an entity comes first; plugins' demo files of the same entity (crm's field accounts) after it.
+    const byEntity = Object.fromEntries([...report.imports].reverse().map((r) => [r.entity, r]));
     expect(byEntity['crm.account']).toMatchObject({ totalRows: 85, importedRows: 85, rejectedRows: 0 });
     expect(byEntity['pipeline.product']).toMatchObject({ totalRows: 7, importedRows: 7, rejectedRows: 0 });
     expect(byEntity['pipeline.deal']).toMatchObject({ totalRows: 8800, importedRows: 8800, rejectedRows: 0 });

@@ -7,6 +7,8 @@ import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
+import { distanceKmOperator } from './geo';
+import { visitRoutes } from './visits';
 
 const ACCOUNT = 'crm.account';
 
@@ -37,7 +39,9 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   ownership transfer of a rep's book (job `transfer`);
  * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
- * - the `crm.create_activity` action.
+ * - the `crm.create_activity` action;
+ * - field visits (外勤签到, ADR 025): `POST /visits/check-in`, `POST /visits/:id/check-out`,
+ *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`.
  *
  * @example
  * ```ts
@@ -46,6 +50,16 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  */
 export const plugin = definePlugin({
   actions: { create_activity: createActivity },
+  operators: { distance_km: distanceKmOperator },
+  config: {
+    schema: {
+      type: 'object',
+      properties: {
+        visit_reason_over_km: { type: 'number', minimum: 0, default: 1, description: 'A visit checked in farther than this from the account needs a reason at check-out.' },
+        visit_max_accuracy_m: { type: 'number', minimum: 1, default: 2000, description: 'Positions less precise than this are refused at check-in and check-out.' },
+      },
+    },
+  },
   hooks: {
     [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
@@ -73,6 +87,7 @@ export const plugin = definePlugin({
     overviewRoute,
     ...transferRoutes,
     ...mergeRoutes,
+    ...visitRoutes,
     {
       method: 'post',
       path: '/accounts/maintenance',
