@@ -62,6 +62,13 @@ describe.each(backends())('demo seed from the real data set on $name', (backend)
     expect(contacts.rows[0]?.n).toBe(202);
   });
 
+  it('imports the crm field accounts with their coordinates, so visits have a distance on a fresh demo', async () => {
+    // The data set's 85 accounts, then crm's demo/field-accounts.demo.json.
+    expect(report.imports.filter((r) => r.entity === 'crm.account').map((r) => [r.totalRows, r.importedRows, r.rejectedRows])).toEqual([[85, 85, 0], [6, 6, 0]]);
+    const located = await sql<{ n: number }>`select count(*)::int as n from records where type = 'crm.account' and jsonb_typeof(data->'latitude') = 'number' and jsonb_typeof(data->'longitude') = 'number' and owner_id is not null`.execute(server.platform.database.db);
+    expect(located.rows[0]?.n).toBe(6);
+  });
+
   it('publishes a process for every stageful entity that had none, and leaves the deals on theirs', async () => {
     const all = await server.platform.processes.definitions.list();
     const withVersion = new Set(all.filter((p) => p.latestVersion !== null).map((p) => p.entity));
