@@ -9,6 +9,7 @@ import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
 import { distanceKmOperator } from './geo';
 import { visitRoutes } from './visits';
+import { reportRoutes, sendReminders, templateBefore } from './reports';
 
 const ACCOUNT = 'crm.account';
 
@@ -41,7 +42,9 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
  * - the `crm.create_activity` action;
  * - field visits (外勤签到, ADR 025): `POST /visits/check-in`, `POST /visits/:id/check-out`,
- *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`.
+ *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`;
+ * - daily and weekly reports (日报/周报): `GET /reports/current`, `POST /reports/submit`,
+ *   `GET /reports/team`, `POST /reports/:id/comments`, reminders (job `report_reminders`).
  *
  * @example
  * ```ts
@@ -63,6 +66,11 @@ export const plugin = definePlugin({
   hooks: {
     [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
+    'crm.report_template': { beforeChange: templateBefore },
+  },
+  visibility: {
+    // Every rep reads his team's report template (日报/周报).
+    'crm.report_template': { widen: () => true },
   },
   jobs: {
     async maintain_accounts(_data, s) {
@@ -78,9 +86,14 @@ export const plugin = definePlugin({
     async unmerge(data, s) {
       await runUnmerge(s, String(data.merge));
     },
+    async report_reminders(_data, s) {
+      const sent = await sendReminders(s);
+      if (sent) s.log.info('report reminders sent', { sent });
+    },
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+    report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
@@ -88,6 +101,7 @@ export const plugin = definePlugin({
     ...transferRoutes,
     ...mergeRoutes,
     ...visitRoutes,
+    ...reportRoutes,
     {
       method: 'post',
       path: '/accounts/maintenance',

@@ -1,11 +1,60 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { EntityTranslation, PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
 
 /** Texts of the field-visit pages (外勤签到) and the geo fields, by language. */
-const FIELD: Record<StudioLanguage, { messages: Record<string, string>; account: Record<string, string>; activity: Record<string, string> }> = {
+const FIELD: Record<StudioLanguage, { messages: Record<string, string>; account: Record<string, string>; activity: Record<string, string>; entities: Record<string, EntityTranslation> }> = {
   en: {
+    entities: {
+      'crm.report_template': {
+        label: 'Report template',
+        labelPlural: 'Report templates',
+        fields: { name: 'Name', team_id: 'Team (org unit id)', period: 'Period', questions: 'Questions', figures: 'Figures', deadline_time: 'Deadline (local time)', deadline_weekday: 'Deadline weekday (weekly: 1 Monday … 7 Sunday)', time_zone: 'Time zone', remind_before_minutes: 'Remind before the deadline (minutes)' },
+        enums: { period: { daily: 'Daily', weekly: 'Weekly' }, figures: { visits: 'Visits', calls: 'Calls', stage_moves: 'Stage moves' } },
+      },
+      'crm.report': {
+        label: 'Work report',
+        labelPlural: 'Work reports',
+        fields: { title: 'Title', template_id: 'Template', period_start: 'Period start', answers: 'Answers', figures: 'Figures', submitted_at: 'Submitted at', late: 'Late', comments: 'Comments' },
+      },
+    },
     account: { latitude: 'Latitude', longitude: 'Longitude' },
     activity: { checkin: 'Check-in', checkout: 'Check-out', distance_km: 'Distance from the account (km)', distance_reason: 'Reason for the distance' },
     messages: {
+      'report.nav': 'My report',
+      'reports.nav': 'Team reports',
+      'report.title': 'My report',
+      'report.loading': 'Loading the report…',
+      'report.period.daily': 'Daily report for {{start}}',
+      'report.period.weekly': 'Weekly report {{start}} – {{end}}',
+      'report.deadline': 'Due {{deadline}}',
+      'report.figures': 'Figures from your activity',
+      'report.figure.visits': 'Visits',
+      'report.figure.calls': 'Calls',
+      'report.figure.stage_moves': 'Stage moves',
+      'report.submit': 'Submit the report',
+      'report.resubmit': 'Update the report',
+      'report.submitted': 'Submitted at {{at}}.',
+      'report.submitted.late': 'Submitted late, at {{at}}.',
+      'report.saved': 'Report saved.',
+      'report.required': 'required',
+      'report.comments': 'Comments',
+      'report.problem.answers': 'Answer the required questions: {{fields}}.',
+      'reports.title': 'Team reports',
+      'reports.template': 'Template',
+      'reports.date': 'Day',
+      'reports.loading': 'Loading the reports…',
+      'reports.none': 'No report template yet: create one under Report templates.',
+      'reports.rollup': '{{submitted}} of {{members}} submitted, {{late}} late, {{missing}} missing',
+      'reports.col.rep': 'Rep',
+      'reports.col.status': 'Status',
+      'reports.col.at': 'Submitted',
+      'reports.status.submitted': 'Submitted',
+      'reports.status.late': 'Late',
+      'reports.status.missing': 'Missing',
+      'reports.total': 'Team total',
+      'reports.answers': 'Answers',
+      'reports.comment': 'Comment',
+      'reports.comment.send': 'Send',
+      'reports.comment.sent': 'Comment sent to {{name}}.',
       'visit.nav': 'Check in at a visit',
       'visits.nav': 'Team visits',
       'visit.title': 'Customer visit',
@@ -52,9 +101,58 @@ const FIELD: Record<StudioLanguage, { messages: Record<string, string>; account:
     },
   },
   'zh-CN': {
+    entities: {
+      'crm.report_template': {
+        label: '报告模板',
+        labelPlural: '报告模板',
+        fields: { name: '名称', team_id: '团队（组织单元 ID）', period: '周期', questions: '填写项', figures: '自动数据', deadline_time: '截止时间（当地）', deadline_weekday: '截止星期（周报：1 周一 … 7 周日）', time_zone: '时区', remind_before_minutes: '截止前提醒（分钟）' },
+        enums: { period: { daily: '日报', weekly: '周报' }, figures: { visits: '拜访', calls: '电话', stage_moves: '阶段推进' } },
+      },
+      'crm.report': {
+        label: '工作报告',
+        labelPlural: '工作报告',
+        fields: { title: '标题', template_id: '模板', period_start: '周期开始', answers: '填写内容', figures: '自动数据', submitted_at: '提交时间', late: '逾期', comments: '评论' },
+      },
+    },
     account: { latitude: '纬度', longitude: '经度' },
     activity: { checkin: '签到', checkout: '签退', distance_km: '距客户距离（公里）', distance_reason: '距离说明' },
     messages: {
+      'report.nav': '我的日报',
+      'reports.nav': '团队日报',
+      'report.title': '我的日报',
+      'report.loading': '正在加载报告…',
+      'report.period.daily': '{{start}} 日报',
+      'report.period.weekly': '周报 {{start}} – {{end}}',
+      'report.deadline': '截止 {{deadline}}',
+      'report.figures': '根据您的活动自动统计',
+      'report.figure.visits': '拜访',
+      'report.figure.calls': '电话',
+      'report.figure.stage_moves': '阶段推进',
+      'report.submit': '提交报告',
+      'report.resubmit': '更新报告',
+      'report.submitted': '已于 {{at}} 提交。',
+      'report.submitted.late': '逾期提交，提交时间 {{at}}。',
+      'report.saved': '报告已保存。',
+      'report.required': '必填',
+      'report.comments': '评论',
+      'report.problem.answers': '请填写必填项：{{fields}}。',
+      'reports.title': '团队日报',
+      'reports.template': '模板',
+      'reports.date': '日期',
+      'reports.loading': '正在加载报告…',
+      'reports.none': '还没有报告模板：请在“报告模板”中创建。',
+      'reports.rollup': '{{members}} 人中 {{submitted}} 人已提交，{{late}} 人逾期，{{missing}} 人未交',
+      'reports.col.rep': '销售',
+      'reports.col.status': '状态',
+      'reports.col.at': '提交时间',
+      'reports.status.submitted': '已提交',
+      'reports.status.late': '逾期',
+      'reports.status.missing': '未提交',
+      'reports.total': '团队合计',
+      'reports.answers': '填写内容',
+      'reports.comment': '评论',
+      'reports.comment.send': '发送',
+      'reports.comment.sent': '评论已发送给 {{name}}。',
       'visit.nav': '外勤签到',
       'visits.nav': '团队拜访',
       'visit.title': '客户拜访',
@@ -116,7 +214,7 @@ export function withFieldVisits(base: Record<StudioLanguage, PluginTranslation>)
   for (const lang of Object.keys(base) as StudioLanguage[]) {
     const b = base[lang];
     const f = FIELD[lang];
-    const entities = { ...(b.entities ?? {}) };
+    const entities = { ...(b.entities ?? {}), ...f.entities };
     const account = entities['crm.account'];
     const activity = entities['crm.activity'];
     if (account) entities['crm.account'] = { ...account, fields: { ...(account.fields ?? {}), ...f.account } };
