@@ -7,6 +7,8 @@ import { translations } from './translations';
 import { withFieldVisits } from './field-translations';
 import { teamVisitsPage } from './TeamVisitsPage';
 import { visitPage } from './VisitPage';
+import { reportPage } from './ReportPage';
+import { teamReportsPage } from './TeamReportsPage';
 
 /** Deals, named by id (crm does not depend on pipeline). */
 const DEAL = 'pipeline.deal';
@@ -16,7 +18,7 @@ const DEAL = 'pipeline.deal';
  * accounts and deals, the activity timeline on the page of every record the activity entity
  * links to (deals, accounts, contacts), the ownership transfer page, and the labels of its
  * entities in en and zh-CN; field visits (外勤签到): the phone check-in page and the managers'
- * list of the day's visits per rep.
+ * list of the day's visits per rep; daily and weekly reports (日报/周报) for reps and managers.
  *
  * @example
  * ```ts
@@ -30,11 +32,15 @@ export default defineStudioPlugin({
       { path: 'transfers', component: transferPage(host) },
       { path: 'visit', component: visitPage(host) },
       { path: 'visits', component: teamVisitsPage(host) },
+      { path: 'report', component: reportPage(host) },
+      { path: 'reports', component: teamReportsPage(host) },
     ],
     nav: [
       { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
       { id: 'visit', label: 'visit.nav', href: '/p/crm/visit', order: 60 },
       { id: 'visits', label: 'visits.nav', href: '/p/crm/visits', order: 70 },
+      { id: 'report', label: 'report.nav', href: '/p/crm/report', order: 72 },
+      { id: 'reports', label: 'reports.nav', href: '/p/crm/reports', order: 74 },
     ],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
