@@ -99,7 +99,12 @@ describe('field visits in chromium', () => {
 
   it('a check-in far from the account asks for a reason before the check-out', async () => {
     await phone('rep', FAR);
-    await choose('Airport Logistics Hub');
+    // From the account's page: its "Check in here" button opens the visit page with the account chosen.
+    const acc = (await (await server.api(`/api/records/crm.account?filter[name]=${encodeURIComponent('Airport Logistics Hub')}`)).json()) as { items: { id: string }[] };
+    await page.goto(`${server.url}/records/crm.account/${acc.items[0]?.id}`);
+    await page.getByRole('button', { name: 'Check in here' }).click();
+    await page.waitForURL(/\/p\/crm\/visit\?account=/);
+    await expect.poll(() => page.locator('#visit-account option:checked').textContent(), { timeout: 15_000 }).toBe('Airport Logistics Hub');
     await page.getByRole('button', { name: 'Check in here' }).click();
     await page.getByTestId('visit-far').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('visit-distance').textContent()).toBe(`${cosineKm(FAR, SITE).toFixed(2)} km`);

@@ -42,6 +42,7 @@ export default defineStudioPlugin({
       { id: 'report', label: 'report.nav', href: '/p/crm/report', order: 72 },
       { id: 'reports', label: 'reports.nav', href: '/p/crm/reports', order: 74 },
     ],
+    recordActions: [{ id: 'visit_checkin', entities: [ACCOUNT], label: 'visit.action', run: ({ record, navigate }) => navigate(`/p/crm/visit?account=${record.id}`) }],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
