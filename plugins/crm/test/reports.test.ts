@@ -120,6 +120,14 @@ describe.each(backends())('daily reports on $name', (backend) => {
     const blank = await expectJson<Problem>(manager()(`/api/plugins/crm/reports/${r}/comments`, { method: 'POST', json: { text: '' } }), 422);
     expect(blank.errors?.[0]?.pointer).toBe('/text');
     expect((await manager()(`/api/plugins/crm/reports/team?template=nope`)).status).toBe(400);
+    // The computed parts are the routes' own: a direct write of figures or comments is refused; the answers stay the rep's.
+    const rickReport = (await expectJson<Team>(manager()(`/api/plugins/crm/reports/team?template=${template}&date=2026-12-02`), 200)).members.find((m) => m.user.id === 'rick-rep')?.report?.id ?? '';
+    const current = await expectJson<View>(rep()(`/api/records/crm.report/${rickReport}`), 200);
+    const patch = (data: Record<string, unknown>) => rep()(`/api/records/crm.report/${rickReport}`, { method: 'PATCH', headers: { 'if-match': `"${current.version}"` }, json: { data } });
+    expect((await expectJson<Problem>(patch({ figures: { visits: 40, calls: 1, stage_moves: 1 } }), 403)).code).toBe('crm.report-computed');
+    expect((await expectJson<Problem>(patch({ late: false, comments: [] }), 403)).code).toBe('crm.report-computed');
+    expect((await expectJson<Problem>(rep()('/api/records/crm.report', { method: 'POST', json: { data: { title: 'Fake', template_id: template, period_start: '2026-11-30', figures: { visits: 99 }, late: false, submitted_at: '2026-11-30T01:00:00Z' } } }), 403)).code).toBe('crm.report-computed');
+    expect((await expectJson<View>(patch({ answers: { done: 'Visited two accounts (edited)', plan: 'Call Acme' } }), 200)).data.figures).toEqual({ visits: 2, calls: 1, stage_moves: 1 });
     // The other region has no template: a clear 404.
     expect((await expectJson<Problem>(server.as('other-rep').api('/api/plugins/crm/reports/current'), 404)).detail).toContain('No report template applies to your team');
     expect(TEST_ORG.users['other-rep'].unit).toBe('t-south-a');

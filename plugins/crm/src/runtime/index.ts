@@ -9,7 +9,7 @@ import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
 import { distanceKmOperator } from './geo';
 import { visitRoutes } from './visits';
-import { reportRoutes, sendReminders, templateBefore } from './reports';
+import { reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
 
 const ACCOUNT = 'crm.account';
 
@@ -67,6 +67,7 @@ export const plugin = definePlugin({
     [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
     'crm.report_template': { beforeChange: templateBefore },
+    'crm.report': { beforeChange: reportBefore },
   },
   visibility: {
     // Every rep reads his team's report template (日报/周报).

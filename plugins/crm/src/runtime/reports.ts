@@ -97,6 +97,36 @@ async function ownReport(s: PluginServices, t: PluginRecord, start: string): Pro
   return (await s.records.list(REPORT, { filter: { template_id: t.id, period_start: start, owner: s.caller.userId }, limit: 1 })).items[0] ?? null;
 }
 
+/**
+ * The parts of a report only the plugin's routes compute: the figures, when and whether late it
+ * was submitted, the comments, the template and period. A write through the records API that
+ * changes them is refused (`reportBefore`); the routes announce the values they are about to
+ * write, for the duration of the write, in this process.
+ */
+const COMPUTED = ['template_id', 'period_start', 'figures', 'submitted_at', 'late', 'comments'] as const;
+const computedPart = (data: Record<string, unknown>) => JSON.stringify(COMPUTED.map((k) => data[k] ?? null));
+const sanctioned = new Map<string, number>();
+async function sanction<T>(data: Record<string, unknown>, write: () => Promise<T>): Promise<T> {
+  const key = computedPart(data);
+  sanctioned.set(key, (sanctioned.get(key) ?? 0) + 1);
+  try {
+    return await write();
+  } finally {
+    const n = (sanctioned.get(key) ?? 1) - 1;
+    if (n > 0) sanctioned.set(key, n);
+    else sanctioned.delete(key);
+  }
+}
+
+/** Reports: figures, times, comments, template and period are written by the report routes only. */
+export function reportBefore(change: RecordChange, s: PluginServices): void {
+  if (s.caller.id.startsWith('system:') || change.operation === 'delete') return;
+  const part = computedPart(change.data);
+  if (change.before && computedPart(change.before.data) === part) return;
+  if (sanctioned.has(part)) return;
+  throw new PipewrightError({ code: 'crm.report-computed', status: 403, kind: 'user', message: 'A report\'s figures, submission time, template, period and comments are set by the report routes: submit with POST /api/plugins/crm/reports/submit, comment with POST /api/plugins/crm/reports/{id}/comments.' });
+}
+
 const OBJ = { type: 'object' };
 const DATE = { type: 'string', format: 'date' };
 
@@ -146,9 +176,10 @@ const submit: PluginRoute = {
     const figures = await figuresFor(ctx, user, w, figuresOf(t));
     const existing = await ownReport(ctx, t, w.start);
     const now = ctx.clock.now();
+    const created = { title: `${String(t.data.name)} ${w.start}`.slice(0, 300), template_id: t.id, period_start: w.start, answers, figures, submitted_at: now.toISOString(), late: now.getTime() > w.deadline.getTime(), comments: [] };
     const saved = existing
-      ? await ctx.records.update(REPORT, existing.id, { data: { answers, figures } }, { expectedVersion: existing.version })
-      : await ctx.records.create(REPORT, { owner: user, data: { title: `${String(t.data.name)} ${w.start}`.slice(0, 300), template_id: t.id, period_start: w.start, answers, figures, submitted_at: now.toISOString(), late: now.getTime() > w.deadline.getTime(), comments: [] } });
+      ? await sanction({ ...existing.data, figures }, () => ctx.records.update(REPORT, existing.id, { data: { answers, figures } }, { expectedVersion: existing.version }))
+      : await sanction(created, () => ctx.records.create(REPORT, { owner: user, data: created }));
     return { report: reportView(saved), period: periodView(w) };
   },
 };
@@ -202,7 +233,7 @@ const comment: PluginRoute = {
     if (!text) throw new ValidationError({ code: 'crm.report-comment', message: 'The comment is empty.', details: [{ pointer: '/text', message: 'must not be blank' }] });
     const me = ctx.caller.userId ? await ctx.directory.user(ctx.caller.userId) : null;
     const comments = [...((r.data.comments ?? []) as unknown[]), { by: ctx.caller.userId ?? ctx.caller.id, by_name: me?.name ?? ctx.caller.id, at: ctx.clock.now().toISOString(), text }];
-    const saved = await ctx.records.update(REPORT, r.id, { data: { comments } }, { expectedVersion: r.version });
+    const saved = await sanction({ ...r.data, comments }, () => ctx.records.update(REPORT, r.id, { data: { comments } }, { expectedVersion: r.version }));
     if (r.owner) {
       await ctx.notifications.send({ users: [r.owner], kind: 'report-comment', key: `report-comment:${r.id}:${comments.length}`, title: { en: `${me?.name ?? 'Your manager'} commented on your report ${String(r.data.period_start)}`, 'zh-CN': `${me?.name ?? '经理'}评论了您 ${String(r.data.period_start)} 的报告` }, body: text, record: { id: r.id, type: REPORT } });
     }
