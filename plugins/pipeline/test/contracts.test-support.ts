@@ -40,6 +40,8 @@ export async function contractOfDeal(server: TestServer, dealId: string): Promis
   }, 60_000, 200);
   return eventually(async () => {
     const v = await expectJson<ContractView>(server.api(`${BASE}/${id}`), 200);
-    return v.instalments.length > 0 ? v : undefined;
+    // The action writes the contract, then its instalments one by one: wait for the whole plan.
+    const planned = v.instalments.reduce((t, i) => t + Math.round(i.amount * 100), 0);
+    return v.instalments.length > 0 && planned === Math.round(v.contract.value * 100) ? v : undefined;
   }, 60_000, 200);
 }

@@ -106,6 +106,15 @@ describe.each(backends())('contracts and payment collection on $name', (backend)
     await expectJson(pay(rep(), id, { amount: 100, paid_on: '2026-06-10' }), 201);
     const locked = await expectJson<Problem>(rep()(`${BASE}/${id}/plan`, { method: 'PUT', json: { instalments: [{ due_date: '2026-06-01', amount: 1200 }] } }), 409);
     expect(locked).toMatchObject({ code: 'pipeline.plan-locked', errors: [{ pointer: '/instalments' }] });
+    // A plan the action has not finished writing (an instalment missing) takes no payment yet.
+    const last = other.instalments[2];
+    if (!last) throw new Error('plan');
+    const db = server.platform.database.db;
+    await db.updateTable('records').set({ deleted_at: new Date() }).where('id', '=', last.id).execute();
+    const early = await expectJson<Problem>(pay(rep(), other.contract.id, { amount: 10, paid_on: '2026-05-02' }), 409);
+    expect(early).toMatchObject({ code: 'pipeline.contract-not-ready', errors: [{ pointer: '/instalments' }] });
+    await db.updateTable('records').set({ deleted_at: null }).where('id', '=', last.id).execute();
+    await expectJson(pay(rep(), other.contract.id, { amount: 10, paid_on: '2026-05-02' }), 201);
   }, 120_000);
 
   it('locks the value against direct edits (422 before a payment, 409 after, both languages) and keeps the derived records to the routes', async () => {
@@ -175,6 +184,9 @@ describe.each(backends())('contracts and payment collection on $name', (backend)
     expect(applied.contract).toMatchObject({ value: 5000, collected: 1000, outstanding: 4000 });
     expect(applied.instalments.map((i) => [i.due_date, i.amount, i.paid, i.remaining])).toEqual([['2026-05-01', 2000, 1000, 1000], ['2026-08-01', 3000, 0, 3000]]);
     expect(applied.changes[0]).toMatchObject({ status: 'applied', decided_by: 'mia-manager' });
+    // The plan was updated in place: the payment is still against instalment 1.
+    expect(applied.payments[0]?.instalment_id).toBe(applied.instalments[0]?.id);
+    expect(applied.instalments[0]?.id).toBe(first.id);
     expect((await approve(server.as('admin', 'token').api)).status).toBe(409);
     // A second change, rejected by an admin with a note.
     const again = await expectJson<ContractView>(server.as('manager', 'token').api(`${BASE}/${id}/changes`, { method: 'POST', json: { value: 7000, instalments: [{ due_date: '2026-05-01', amount: 2000 }, { due_date: '2026-08-01', amount: 5000 }], reason: 'Upsell' } }), 201);

@@ -1,7 +1,7 @@
 import type { PluginRecord, PluginRoute, PluginServices, RouteContext } from '@pipewright/plugin-sdk';
 import { daysBetween, fromCents, planProblems, toCents } from './allocate';
 import { notFound, problem } from './problems';
-import { CHANGE, CONTRACT, PAYMENT, amountOf, asContracts, currencyOf, listAll, loadBundle, money, replacePlan, settle, today } from './store';
+import { CHANGE, CONTRACT, PAYMENT, amountOf, asContracts, currencyOf, listAll, loadBundle, money, replacePlan, settle, today, type Bundle } from './store';
 import { mayApprove, mayWork, viewOf } from './view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,6 +39,15 @@ function plan422(problems: { pointer: string; message: string; code: string }[])
 }
 
 type Plan = { due_date: string; amount: number }[];
+
+/**
+ * 409 while the won deal's action is still writing the contract's plan (its instalments do not
+ * add up to the value yet): a payment, a new plan or a change waits until the plan is whole.
+ */
+function assertReady(b: Bundle): void {
+  const sum = b.instalments.reduce((t, i) => t + toCents(amountOf(i.data.amount)), 0);
+  if (sum !== toCents(amountOf(b.contract.data.value))) throw problem(409, 'pipeline.contract-not-ready', { en: 'The contract\'s payment plan is still being written; try again in a moment.', 'zh-CN': '合同的回款计划仍在生成中，请稍后再试。' }, [{ pointer: '/instalments', message: 'the plan is incomplete' }]);
+}
 
 /** `GET /contracts`: contracts the caller sees, earliest next due date first. */
 export const listRoute: PluginRoute = {
@@ -85,6 +94,7 @@ export const planRoute: PluginRoute = {
     const c = await contractFor(ctx);
     assertWorks(ctx, c);
     const b = await loadBundle(ctx.records, c);
+    assertReady(b);
     if (b.payments.length > 0) throw problem(409, 'pipeline.plan-locked', { en: 'The plan cannot be replaced once a payment exists: request a change of value and plan instead.', 'zh-CN': '已有回款，不能直接替换回款计划：请提交合同变更申请。' }, [{ pointer: '/instalments', message: 'locked: a payment exists' }]);
     const value = typeof ctx.body.value === 'number' ? ctx.body.value : amountOf(c.data.value);
     const instalments = ctx.body.instalments as Plan;
@@ -118,6 +128,7 @@ export const paymentRoute: PluginRoute = {
     if (paidOn > today(ctx)) throw problem(422, 'pipeline.payment-future', { en: 'A payment is recorded once received: the date cannot be in the future.', 'zh-CN': '回款须在到账后登记：日期不能晚于今天。' }, [{ pointer: '/paid_on', message: 'is in the future' }]);
     if (typeof ctx.body.currency === 'string' && ctx.body.currency !== currency) throw problem(422, 'pipeline.payment-currency', { en: `The contract is in ${currency}; record the payment in ${currency}.`, 'zh-CN': `合同币种为 ${currency}，请以 ${currency} 登记回款。` }, [{ pointer: '/currency', message: `must be ${currency}` }]);
     const b = await loadBundle(ctx.records, c);
+    assertReady(b);
     const target = typeof ctx.body.instalment_id === 'string' ? ctx.body.instalment_id : null;
     if (target !== null && !b.instalments.some((i) => i.id === target)) throw problem(422, 'pipeline.payment-instalment', { en: 'The instalment is not one of this contract\'s plan.', 'zh-CN': '该分期不属于此合同的回款计划。' }, [{ pointer: '/instalment_id', message: 'is not an instalment of this contract' }]);
     return asContracts(async () => {
@@ -147,6 +158,7 @@ export const requestChangeRoute: PluginRoute = {
     const problems = planProblems(value, instalments);
     if (problems.length) throw plan422(problems);
     const b = await loadBundle(ctx.records, c);
+    assertReady(b);
     if (b.changes.some((x) => x.data.status === 'pending')) throw problem(409, 'pipeline.change-pending', { en: 'A change of this contract is already waiting for approval.', 'zh-CN': '此合同已有待审批的变更申请。' }, [{ pointer: '/value', message: 'a change is pending' }]);
     const currency = currencyOf(c.data.value);
     const prev = amountOf(c.data.value);

@@ -98,24 +98,29 @@ export async function settle(records: Writer, b: Bundle, expectedVersion?: numbe
 }
 
 /**
- * Replaces a contract's plan: the instalments there are removed and the given ones created
- * (numbered from 1, owned as the contract). Call inside {@link asContracts}, then {@link settle}.
+ * Replaces a contract's plan with the given instalments (sorted by due date, numbered from 1):
+ * the existing instalments are updated in place in due-date order, so payments recorded against
+ * instalment 1 stay against instalment 1; extra old ones are removed, extra new ones created
+ * (owned as the contract). An instalment whose due date moves loses its overdue stamps, so a new
+ * lateness is reminded again. Call inside {@link asContracts}, then {@link settle}.
  */
 export async function replacePlan(records: PluginServices['records'], contract: PluginRecord, old: readonly PluginRecord[], plan: readonly { due_date: string; amount: number }[]): Promise<PluginRecord[]> {
-  for (const i of old) await records.remove(INSTALMENT, i.id);
   const currency = currencyOf(contract.data.value);
   const sorted = [...plan].sort((a, b) => a.due_date.localeCompare(b.due_date));
-  const created: PluginRecord[] = [];
+  const before = [...old].sort((a, b) => String(a.data.due_date).localeCompare(String(b.data.due_date)) || Number(a.data.seq) - Number(b.data.seq));
+  for (const extra of before.slice(sorted.length)) await records.remove(INSTALMENT, extra.id);
+  const out: PluginRecord[] = [];
   for (const [k, p] of sorted.entries()) {
-    created.push(
-      await records.create(INSTALMENT, {
-        data: { code: `${String(contract.data.number)}/${k + 1}`, contract_id: contract.id, seq: k + 1, due_date: p.due_date, amount: money(p.amount, currency), paid: 0, remaining: fromCents(toCents(p.amount)), status: 'open' },
-        owner: contract.owner,
-        orgUnit: contract.orgUnit,
-      }),
-    );
+    const data = { code: `${String(contract.data.number)}/${k + 1}`, contract_id: contract.id, seq: k + 1, due_date: p.due_date, amount: money(p.amount, currency) };
+    const existing = before[k];
+    if (existing) {
+      const moved = existing.data.due_date !== p.due_date;
+      out.push(await records.update(INSTALMENT, existing.id, { data: { ...data, ...(moved ? { reminded_at: null, escalated_at: null } : {}) } }));
+    } else {
+      out.push(await records.create(INSTALMENT, { data: { ...data, paid: 0, remaining: fromCents(toCents(p.amount)), status: 'open' }, owner: contract.owner, orgUnit: contract.orgUnit }));
+    }
   }
-  return created;
+  return out;
 }
 
 /** Today's date (UTC) by the platform clock. */

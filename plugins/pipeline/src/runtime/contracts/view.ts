@@ -45,7 +45,10 @@ export async function contractView(s: PluginServices, b: Bundle): Promise<Record
   const days = Math.max(0, ...overdue.map((i) => i.overdue_days));
   const deal = typeof c.data.deal_id === 'string' ? await s.records.get(DEAL, c.data.deal_id) : null;
   const owner = c.owner ? await s.directory.user(c.owner) : null;
-  const [approve] = await Promise.all([mayApprove(s, c)]);
+  const approve = await mayApprove(s, c);
+  const names = new Map<string, string>();
+  for (const x of b.changes) for (const u of [x.data.requested_by, x.data.decided_by]) if (typeof u === 'string' && !names.has(u)) names.set(u, (await s.directory.user(u))?.name ?? u);
+  const nameOf = (u: unknown) => (typeof u === 'string' ? (names.get(u) ?? u) : null);
   return {
     contract: {
       id: c.id,
@@ -68,7 +71,7 @@ export async function contractView(s: PluginServices, b: Bundle): Promise<Record
     },
     instalments,
     payments: b.payments.map((p) => ({ id: p.id, code: String(p.data.code), amount: amountOf(p.data.amount), paid_on: String(p.data.paid_on), instalment_id: (p.data.instalment_id as string | undefined) ?? null, reference: (p.data.reference as string | undefined) ?? null, recorded_at: p.createdAt })),
-    changes: b.changes.map((x) => ({ id: x.id, summary: String(x.data.summary), status: String(x.data.status), previous_value: amountOf(x.data.previous_value), value: amountOf(x.data.value), instalments: x.data.instalments, reason: (x.data.reason as string | undefined) ?? null, requested_by: (x.data.requested_by as string | undefined) ?? null, decided_by: (x.data.decided_by as string | undefined) ?? null, decided_at: (x.data.decided_at as string | undefined) ?? null, decision_note: (x.data.decision_note as string | undefined) ?? null, created_at: x.createdAt })),
+    changes: b.changes.map((x) => ({ id: x.id, summary: String(x.data.summary), status: String(x.data.status), previous_value: amountOf(x.data.previous_value), value: amountOf(x.data.value), instalments: x.data.instalments, reason: (x.data.reason as string | undefined) ?? null, requested_by: (x.data.requested_by as string | undefined) ?? null, requested_by_name: nameOf(x.data.requested_by), decided_by: (x.data.decided_by as string | undefined) ?? null, decided_by_name: nameOf(x.data.decided_by), decided_at: (x.data.decided_at as string | undefined) ?? null, decision_note: (x.data.decision_note as string | undefined) ?? null, created_at: x.createdAt })),
     can: { record: mayWork(s, c), request: mayWork(s, c), approve } satisfies Abilities,
   };
 }

@@ -147,8 +147,8 @@ export function contractCard({ React, api, ui, useT, useLanguage }: StudioHost) 
         <ul className="history" data-testid="contract-changes">
           {v.changes.map((x) => (
             <li key={x.id}>
-              <strong>{money(x.previous_value)} → {money(x.value)}</strong> · {t(`contract.change.${x.status}`)} · {t('contract.requestedBy', { who: x.requested_by ?? '' })}
-              {x.decided_by && <> · {t('contract.decidedBy', { who: x.decided_by })}</>}
+              <strong>{money(x.previous_value)} → {money(x.value)}</strong> · {t(`contract.change.${x.status}`)} · {t('contract.requestedBy', { who: x.requested_by_name ?? x.requested_by ?? '' })}
+              {x.decided_by && <> · {t('contract.decidedBy', { who: x.decided_by_name ?? x.decided_by })}</>}
               {x.reason && <div className="muted">{x.reason}</div>}
               {x.decision_note && <div className="muted">{x.decision_note}</div>}
             </li>

@@ -31,7 +31,7 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       },
     },
     messages: {
-      'nav.contracts': 'Contracts',
+      'nav.contracts': 'Payment collection',
       'contracts.title': 'Contracts and collection',
       'contracts.intro': 'Contracts of won deals, what has been collected and what is overdue. Open a contract to record a payment.',
       'contracts.loading': 'Loading…',
