@@ -250,6 +250,11 @@ describe.each(backends())('contracts and payment collection on $name', (backend)
     const june = views.reduce((t, v) => t + v.payments.filter((p) => p.paid_on.startsWith('2026-06')).reduce((u, p) => u + cents(p.amount), 0), 0) / 100;
     const m = await expectJson<{ rows: Record<string, number | string>[] }>(server.api('/api/metrics/query', { method: 'POST', json: { metrics: ['pipeline.collected_value'], from: '2026-06-01', to: '2026-06-30' } }), 200);
     expect(Number(m.rows[0]?.['pipeline.collected_value'] ?? 0)).toBeCloseTo(june, 2);
+    // A collection target (回款目标) for the rep in June reads its attainment from the metric.
+    const target = await expectJson<View>(server.api('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.collected_value', period: '2026-06', scope_user: 'rick-rep', value: 10000 }, owner: null, orgUnit: null } }), 201);
+    const read = await expectJson<View & { computed?: { actual: number; attainment: number } }>(server.as('rep', 'token').api(`/api/records/okr.target/${target.id}`), 200);
+    expect(read.computed?.actual).toBeCloseTo(june, 2);
+    expect(read.computed?.attainment).toBeCloseTo(june / 10000, 6);
     // Another rep sees none of it.
     const other = await expectJson<{ rows: Record<string, number>[] }>(server.as('other-rep', 'token').api('/api/metrics/query', { method: 'POST', json: { metrics } }), 200);
     expect(Number(other.rows[0]?.['pipeline.collected_value'] ?? 0)).toBe(0);
