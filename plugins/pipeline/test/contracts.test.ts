@@ -74,6 +74,20 @@ describe.each(backends())('contracts and payment collection on $name', (backend)
     expect(stored.data).toMatchObject({ collected: 9500, outstanding: 0, overpaid: 500, status: 'overpaid' });
   }, 120_000);
 
+  it('keeps the figures right when payments are recorded at once: all land, none is lost', async () => {
+    const { contract } = await wonDeal(server, rep(), { value: 3000, closeDate: '2026-04-01' });
+    const id = contract.contract.id;
+    const answers = await Promise.all([300, 400, 500, 600].map((amount, k) => pay(k % 2 ? server.as('manager', 'token').api : rep(), id, { amount, paid_on: '2026-05-01' })));
+    // The route settles again with the payments committed meanwhile: all four land.
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const v = await expectJson<ContractView>(server.api(`${BASE}/${id}`), 200);
+    const landed = answers.map((r, k) => (r.status === 201 ? [300, 400, 500, 600][k] ?? 0 : 0)).reduce((a, b) => a + b, 0);
+    expect(v.payments.reduce((t, p) => t + p.amount, 0)).toBe(landed);
+    expect(v.contract.collected).toBe(landed);
+    expect(v.contract.outstanding).toBe(3000 - landed);
+    expect(v.instalments.reduce((t, i) => t + i.remaining, 0)).toBe(3000 - landed);
+  }, 120_000);
+
   it('refuses bad payments and plans with problem+json naming the field, in both languages', async () => {
     const { contract } = await wonDeal(server, rep(), { value: 1000, closeDate: '2026-05-01' });
     const { contract: other } = await wonDeal(server, rep(), { value: 1000, closeDate: '2026-05-01' });

@@ -4,6 +4,7 @@ import { notFound, problem } from './problems';
 import { CHANGE, CONTRACT, PAYMENT, amountOf, asContracts, currencyOf, listAll, loadBundle, money, replacePlan, settle, today, type Bundle } from './store';
 import { mayApprove, mayWork, viewOf } from './view';
 
+const statusOf = (err: unknown): number | null => (typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : null);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = { type: 'string', format: 'date' };
 const AMOUNT = { type: 'number', exclusiveMinimum: 0, maximum: 1e12 };
@@ -136,8 +137,16 @@ export const paymentRoute: PluginRoute = {
       if (target) data.instalment_id = target;
       if (typeof ctx.body.reference === 'string' && ctx.body.reference.trim() !== '') data.reference = ctx.body.reference.trim();
       const payment = await ctx.records.create(PAYMENT, { data, owner: c.owner, orgUnit: c.orgUnit });
-      const settled = await settle(ctx.records, { ...b, payments: [...b.payments, payment] }, c.version);
-      return viewOf(ctx, settled.contract);
+      let settled = await settle(ctx.records, { ...b, payments: [...b.payments, payment] }, c.version).catch((err: unknown) => err);
+      // Another payment on this contract committed meanwhile (412 on the contract's version):
+      // read the plan and payments again, now with it, and settle once more.
+      for (let attempt = 0; attempt < 5 && statusOf(settled) === 412; attempt++) {
+        const fresh = await ctx.records.get(CONTRACT, c.id);
+        if (!fresh) throw notFound('contract', c.id);
+        settled = await settle(ctx.records, await loadBundle(ctx.records, fresh), fresh.version).catch((err: unknown) => err);
+      }
+      if (settled instanceof Error || !settled || typeof settled !== 'object' || !('contract' in settled)) throw settled;
+      return viewOf(ctx, (settled as Awaited<ReturnType<typeof settle>>).contract);
     });
   },
 };
