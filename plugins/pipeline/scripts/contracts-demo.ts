@@ -46,7 +46,7 @@ sample.forEach((d, k) => {
   }
   const kept = pays.filter((x) => x.paid_on <= CUTOFF);
   const a = allocate(plan, kept.map((x, n) => ({ id: `${number}-P${n + 1}`, instalment_id: x.instalment, paid_on: x.paid_on, cents: x.cents, created_at: '' })));
-  contracts.push({ number, deal: String(d.opportunity_id), account: d.account || null, agent: String(d.sales_agent), value: fromCents(total), signed_on: String(d.close_date), collected: fromCents(a.collected), outstanding: fromCents(a.outstanding), overpaid: fromCents(a.overpaid), next_due_date: a.next_due_date, status: a.status });
+  contracts.push({ number, name: `${d.account || 'No account'} · ${d.product === 'GTXPro' ? 'GTX Pro' : d.product}`, deal: String(d.opportunity_id), account: d.account || null, agent: String(d.sales_agent), value: fromCents(total), signed_on: String(d.close_date), collected: fromCents(a.collected), outstanding: fromCents(a.outstanding), overpaid: fromCents(a.overpaid), next_due_date: a.next_due_date, status: a.status });
   for (const i of plan) {
     const st = a.instalments.get(i.id);
     instalments.push({ code: i.id, contract: number, agent: String(d.sales_agent), seq: i.seq, due_date: i.due_date, amount: fromCents(i.cents), paid: fromCents(st?.paid ?? 0), remaining: fromCents(st?.remaining ?? i.cents), paid_on: st?.paid_on ?? null, status: st?.status ?? 'open' });
@@ -56,7 +56,7 @@ sample.forEach((d, k) => {
 
 const write = (file: string, doc: unknown) => writeFileSync(join(OUT, file), `${JSON.stringify(doc)}\n`);
 write('contracts.demo.json', {
-  mapping: { entity: 'pipeline.contract', fields: { number: 'number', deal_id: 'deal', account_id: { column: 'account', emptyNote: 'the deal has no account' }, value: { column: 'value', type: 'money', currency: 'USD' }, signed_on: 'signed_on', collected: { column: 'collected', type: 'number' }, outstanding: { column: 'outstanding', type: 'number' }, overpaid: { column: 'overpaid', type: 'number' }, next_due_date: { column: 'next_due_date', emptyNote: 'fully paid' }, status: 'status', $owner: 'agent' } },
+  mapping: { entity: 'pipeline.contract', fields: { number: 'number', name: 'name', deal_id: 'deal', account_id: { column: 'account', emptyNote: 'the deal has no account' }, value: { column: 'value', type: 'money', currency: 'USD' }, signed_on: 'signed_on', collected: { column: 'collected', type: 'number' }, outstanding: { column: 'outstanding', type: 'number' }, overpaid: { column: 'overpaid', type: 'number' }, next_due_date: { column: 'next_due_date', emptyNote: 'fully paid' }, status: 'status', $owner: 'agent' } },
   dateColumns: ['signed_on', 'next_due_date'],
   rows: contracts,
 });

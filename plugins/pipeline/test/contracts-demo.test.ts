@@ -66,8 +66,11 @@ describe.each(backends())('contracts on the demo data on $name', (backend) => {
   });
 
   it('answers each demo contract with figures that agree with its plan and payments', async () => {
-    const list = await expectJson<{ items: { id: string; number: string }[] }>(server.api('/api/plugins/pipeline/contracts'), 200);
+    const list = await expectJson<{ items: { id: string; number: string; name: string | null; owner_name: string | null }[] }>(server.api('/api/plugins/pipeline/contracts'), 200);
     expect(list.items.length).toBe(contracts.length);
+    const first = contracts[0];
+    const row = list.items.find((c) => c.number === first?.number);
+    expect(row).toMatchObject({ name: first?.name, owner_name: first?.agent });
     const someLeft = contracts.find((c) => Number(c.collected) > 0 && Number(c.outstanding) > 0);
     const partial = instalments.find((i) => i.status === 'partial');
     const paid = contracts.find((c) => c.status === 'paid');

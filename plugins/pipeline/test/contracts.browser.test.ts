@@ -78,6 +78,9 @@ describe('contracts in chromium', () => {
     const row = page.getByTestId('contracts-list').locator('tbody tr').filter({ hasText: contract.contract.number });
     await row.waitFor();
     expect(await row.textContent()).toContain('Overdue 70 d');
+    expect(await row.textContent()).toContain('Lumen Robotics · GTX Pro');
+    expect(await row.textContent()).toContain('Rick Rao');
+    expect(await page.getByTestId('contracts-total').textContent()).toBe('Contracts: 1 · collected $1,000.00 · outstanding $8,000.00');
     await screenshot(page, 'contracts-list-en');
     await row.getByRole('link', { name: contract.contract.number }).click();
     await page.getByRole('heading', { level: 1, name: `Contract ${contract.contract.number}` }).waitFor();
@@ -102,7 +105,7 @@ describe('contracts in chromium', () => {
     const row = page.getByTestId('contracts-list').locator('tbody tr').filter({ hasText: contract.contract.number });
     await row.waitFor();
     expect(await row.textContent()).toContain('逾期 70 天');
-    expect(await page.getByTestId('contracts-total').textContent()).toContain('1 份合同');
+    expect(await page.getByTestId('contracts-total').textContent()).toBe('合同 1 份 · 已回款 US$1,000.00 · 待回款 US$7,000.00');
     await screenshot(page, 'contracts-list-zh-CN');
     await row.getByRole('link', { name: contract.contract.number }).click();
     const card = page.getByTestId('contract-card');

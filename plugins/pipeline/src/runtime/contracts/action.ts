@@ -32,7 +32,7 @@ export async function createContract(ctx: ActionContext): Promise<{ contract: st
   const signed = typeof deal.data.close_date === 'string' ? deal.data.close_date : ctx.clock.now().toISOString().slice(0, 10);
   const number = `C-${typeof deal.data.external_id === 'string' ? deal.data.external_id : deal.id.slice(0, 8).toUpperCase()}`;
   const first = addDays(signed, Number(ctx.config.first_due_days ?? 30));
-  const data: Record<string, unknown> = { number, deal_id: deal.id, value: money(value, currency), signed_on: signed, collected: 0, outstanding: fromCents(toCents(value)), overpaid: 0, next_due_date: first, status: 'open' };
+  const data: Record<string, unknown> = { number, ...(typeof deal.data.name === 'string' && deal.data.name.trim() ? { name: deal.data.name.slice(0, 200) } : {}), deal_id: deal.id, value: money(value, currency), signed_on: signed, collected: 0, outstanding: fromCents(toCents(value)), overpaid: 0, next_due_date: first, status: 'open' };
   if (typeof deal.data.account_id === 'string') data.account_id = deal.data.account_id;
   let made: { id: string; created: boolean };
   try {

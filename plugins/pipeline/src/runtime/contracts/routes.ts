@@ -63,10 +63,11 @@ export const listRoute: PluginRoute = {
     if (ctx.query.deal_id) filter.deal_id = ctx.query.deal_id;
     const now = today(ctx);
     const all = await listAll(ctx.records, CONTRACT, filter, 'next_due_date');
+    const people = new Map((await ctx.directory.users({ includeInactive: true })).map((u) => [u.id, u.name]));
     const items = all.map((c) => {
       const next = typeof c.data.next_due_date === 'string' ? c.data.next_due_date : null;
       const late = next && Number(c.data.outstanding ?? 0) > 0 ? Math.max(0, daysBetween(next, now)) : 0;
-      return { id: c.id, number: String(c.data.number), deal_id: (c.data.deal_id as string | undefined) ?? null, account_id: (c.data.account_id as string | undefined) ?? null, owner: c.owner, currency: currencyOf(c.data.value), value: amountOf(c.data.value), collected: Number(c.data.collected ?? 0), outstanding: Number(c.data.outstanding ?? 0), overpaid: Number(c.data.overpaid ?? 0), next_due_date: next, status: String(c.data.status ?? 'open'), overdue_days: late };
+      return { id: c.id, number: String(c.data.number), name: typeof c.data.name === 'string' ? c.data.name : null, owner_name: c.owner ? (people.get(c.owner) ?? c.owner) : null, deal_id: (c.data.deal_id as string | undefined) ?? null, account_id: (c.data.account_id as string | undefined) ?? null, owner: c.owner, currency: currencyOf(c.data.value), value: amountOf(c.data.value), collected: Number(c.data.collected ?? 0), outstanding: Number(c.data.outstanding ?? 0), overpaid: Number(c.data.overpaid ?? 0), next_due_date: next, status: String(c.data.status ?? 'open'), overdue_days: late };
     });
     const wanted = ctx.query.overdue === 'true' ? items.filter((i) => i.overdue_days > 0) : ctx.query.overdue === 'false' ? items.filter((i) => i.overdue_days === 0) : items;
     return { items: wanted, today: now };

@@ -54,6 +54,7 @@ export async function contractView(s: PluginServices, b: Bundle): Promise<Record
       id: c.id,
       version: c.version,
       number: String(c.data.number),
+      name: typeof c.data.name === 'string' ? c.data.name : null,
       deal_id: (c.data.deal_id as string | undefined) ?? null,
       deal_name: deal && typeof deal.data.name === 'string' ? deal.data.name : null,
       account_id: (c.data.account_id as string | undefined) ?? null,

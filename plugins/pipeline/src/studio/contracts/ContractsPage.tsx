@@ -43,11 +43,12 @@ export function contractsPage({ React, api, ui, useT, useLanguage }: StudioHost)
             <p data-testid="contracts-total">{t('contracts.total', { n: rows.length, collected: money(total('collected')), outstanding: money(total('outstanding')) })}</p>
             <div className="table-wrap">
               <table className="records" data-testid="contracts-list">
-                <thead><tr><th>{t('contracts.number')}</th><th>{t('contracts.value')}</th><th>{t('contracts.collected')}</th><th>{t('contracts.outstanding')}</th><th>{t('contracts.nextDue')}</th><th>{t('contracts.status')}</th></tr></thead>
+                <thead><tr><th>{t('contracts.number')}</th><th>{t('contracts.name')}</th><th>{t('contracts.owner')}</th><th>{t('contracts.value')}</th><th>{t('contracts.collected')}</th><th>{t('contracts.outstanding')}</th><th>{t('contracts.nextDue')}</th><th>{t('contracts.status')}</th></tr></thead>
                 <tbody>
                   {rows.slice(0, 500).map((r) => (
                     <tr key={r.id}>
                       <td><ui.Link href={`/p/pipeline/contracts/${r.id}`}>{r.number}</ui.Link></td>
+                      <td>{r.name ?? ''}</td><td>{r.owner_name ?? ''}</td>
                       <td>{money(r.value, r.currency)}</td><td>{money(r.collected, r.currency)}</td><td>{money(r.outstanding, r.currency)}</td><td>{r.next_due_date ?? '—'}</td>
                       <td>{t(`contracts.status.${r.status}`)} {r.overdue_days > 0 && <span className="badge warn">{t('contracts.overdueBadge', { days: r.overdue_days })}</span>}</td>
                     </tr>

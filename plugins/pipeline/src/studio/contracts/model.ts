@@ -11,6 +11,8 @@ export interface ContractDetail {
 export interface ContractRow {
   id: string;
   number: string;
+  name: string | null;
+  owner_name: string | null;
   currency: string;
   value: number;
   collected: number;
