@@ -1,4 +1,4 @@
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import { localDay } from './field-visits';
 import { questionLabel, zonedTime, type PeriodView, type ReportTemplateView, type ReportView } from './report-views';
 

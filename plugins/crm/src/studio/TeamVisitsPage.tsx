@@ -1,4 +1,4 @@
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import { dayWindow, formatKm, formatMinutes, localDay, type VisitView } from './field-visits';
 
 interface Day {

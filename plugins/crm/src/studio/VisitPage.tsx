@@ -1,4 +1,4 @@
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import { formatKm, formatMinutes, geoErrorKey, minutesBetween, problemKey, toVisitPosition, type VisitPosition, type VisitView } from './field-visits';
 
 interface AccountOption {

@@ -1,4 +1,4 @@
-import type { EntityTranslation, PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { EntityTranslation, PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /** Texts of the field-visit pages (外勤签到) and the geo fields, by language. */
 const FIELD: Record<StudioLanguage, { messages: Record<string, string>; account: Record<string, string>; activity: Record<string, string>; entities: Record<string, EntityTranslation> }> = {
