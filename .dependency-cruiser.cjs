@@ -10,15 +10,7 @@ const FIXTURE = '(?:scripts/fixtures/layers/)?';
  * Remove a line when its move lands; never add one without a reason.
  */
 const EXCEPTIONS = {
-  // The job payload types and helpers (ActionJob, SlaJob, stableUuid, actionKey, the idempotency
-  // sweep) live in runtime/src/process, which the one-writer work is restructuring; they move
-  // to runtime/src/jobs (or a shared module both import) after that merge.
-  jobsImportingProcess: [
-    '^runtime/src/jobs/actions\\.ts$',
-    '^runtime/src/jobs/plugin-actions\\.ts$',
-    '^runtime/src/jobs/sla\\.ts$',
-    '^runtime/src/jobs/workers\\.ts$',
-  ],
+  jobsImportingProcess: [],
 };
 
 const TESTS = '\\.(test|test-support)\\.tsx?$';

@@ -2,8 +2,7 @@ import { PipewrightError, type ActionContext, type ActionRecords } from '@pipewr
 import type { Selectable } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { RecordTable } from '../db/tables';
-import { stableUuid } from '../process/history';
-import type { ActionJob } from '../process/transition';
+import { stableUuid, type ActionJob } from './payloads';
 import { toView } from '../records/view';
 import { PermanentActionError, type ActionEnv } from './actions';
 import { recipients } from './recipients';
