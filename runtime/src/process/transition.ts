@@ -10,6 +10,7 @@ import { checkReferences, isUuid } from '../records/references';
 import { lockedFields, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { writeTransition } from '../records/writer';
+import { holdMove } from './approvals';
 import type { ActionJob } from '../jobs/payloads';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
@@ -31,6 +32,8 @@ export interface TransitionRequest {
   idempotency?: { key: string; hash: string };
   /** Language of a refused move's guard explanation (the request's Accept-Language; default English). */
   locale?: string;
+  /** The approval request this move carries out (its approvers agreed): the approval is not asked again. */
+  approval?: string;
 }
 
 // The action job's payload and key live with the workers that read them (runtime/src/jobs/payloads.ts).
@@ -196,6 +199,11 @@ export class TransitionService {
       const message = requirementsMessage(compiled.stage(r.to).label, entity.label, unmet.fields, 'enter');
       throw new ProcessError({ code: 'process.requirements-unmet', message: textIn(message, 'en'), localizedMessage: message, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
     }
+    // A move whose transition asks for approval here is held, not made (ADR 027).
+    if (t?.approval && r.approval === undefined && compiled.needsApproval(t, data, { now: () => now })) {
+      if (cached) return null;
+      return holdMove(db, { r, row, process: attached, transition: t, from, stageLabel: compiled.stage(r.to).label, title: recordTitleOf(entity, data, r.id), now });
+    }
     const after: RecordView = { ...before, stage: r.to, process: attached, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
     const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
     // Action keys are `<historyId>:<action id or index>`; the worker derives them from the
@@ -234,4 +242,9 @@ export class TransitionService {
 
 function notFound(type: string, id: string): NotFoundError {
   return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });
+}
+
+function recordTitleOf(entity: { titleField?: string }, data: Record<string, unknown>, id: string): string {
+  const v = entity.titleField ? data[entity.titleField] : undefined;
+  return typeof v === 'string' && v !== '' ? v : id;
 }
