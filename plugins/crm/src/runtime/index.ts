@@ -5,6 +5,9 @@ import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
+import { OWNERSHIP, POOL, ownershipAfterChange, ownershipValidate, poolValidate, recordOwnershipChange } from './pool';
+import { runRecycle } from './pool-recycle';
+import { poolRoutes } from './pool-routes';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
 
@@ -37,6 +40,8 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   ownership transfer of a rep's book (job `transfer`);
  * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
+ * - the shared account pool (公海池, pool*.ts): `crm.pool` records, claim and return routes under
+ *   `/api/plugins/crm/pool`, the owner history (`crm.ownership`) and the hourly recycle job;
  * - the `crm.create_activity` action.
  *
  * @example
@@ -47,7 +52,15 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
 export const plugin = definePlugin({
   actions: { create_activity: createActivity },
   hooks: {
-    [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
+    [ACCOUNT]: {
+      beforeChange: accountBefore,
+      afterChange: async (change, s) => {
+        await gradeAfterChange(change, s);
+        await ownershipAfterChange(change, s);
+      },
+    },
+    [POOL]: { validate: poolValidate },
+    [OWNERSHIP]: { validate: ownershipValidate },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
   },
   jobs: {
@@ -64,15 +77,23 @@ export const plugin = definePlugin({
     async unmerge(data, s) {
       await runUnmerge(s, String(data.merge));
     },
+    async pool_recycle(_data, s) {
+      s.log.info('pool recycle', await runRecycle(s));
+    },
+    async ownership_change(data, s) {
+      await recordOwnershipChange(s, data);
+    },
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+    pool_recycle: { cron: '15 * * * *', tz: 'UTC' },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
     overviewRoute,
     ...transferRoutes,
     ...mergeRoutes,
+    ...poolRoutes,
     {
       method: 'post',
       path: '/accounts/maintenance',
