@@ -34,7 +34,7 @@ async function dealsOf(sys: PluginServices, accountId: string): Promise<PluginRe
 /** The facts of one held account at `now`, from its owner history, activities and deals. */
 export async function factsOf(sys: PluginServices, account: PluginRecord, now: Date): Promise<RecycleFacts> {
   const history = await historyOf(sys, account.id);
-  const stint = history.filter((h) => h.data.owner === account.owner && h.data.to === undefined).at(-1);
+  const stint = history.filter((h) => h.data.holder === account.owner && h.data.to === undefined).at(-1);
   const heldSince = stint ? String(stint.data.from) : account.createdAt;
   const start = time(heldSince);
   const activities = (await listAll(sys, ACTIVITY, { account_id: account.id })).filter((a) => a.data.done === true);
@@ -135,7 +135,7 @@ export async function runRecycle(sys: PluginServices): Promise<{ checked: number
       await closeStint(sys, account, owner, now, { ended_by: 'recycle', rule: v.rule.id, reason: `${l.en}: ${v.measured} days (limit ${v.limit})`, by: sys.caller.id, pool: pool.id });
       out.recycled += await sys.notifications.send({
         users: [owner],
-        kind: 'crm.pool-recycled',
+        kind: 'pool-recycled',
         key: `crm.pool-recycled:${account.id}:${facts.heldSince}`,
         title: { en: `"${name}" returned to the pool ${pn.en}`, 'zh-CN': `“${name}”已退回公海“${pn.zh}”` },
         body: { en: `Rule "${l.en}": ${v.measured} days, the limit is ${v.limit}. Another rep may claim it now.`, 'zh-CN': `规则“${l.zh}”：已 ${v.measured} 天，上限 ${v.limit} 天。其他销售现在可以领取。` },
@@ -145,7 +145,7 @@ export async function runRecycle(sys: PluginServices): Promise<{ checked: number
     } else if (v.daysLeft <= pool.warnDays) {
       out.warned += await sys.notifications.send({
         users: [owner],
-        kind: 'crm.pool-warning',
+        kind: 'pool-warning',
         key: `crm.pool-warning:${account.id}:${facts.heldSince}:${v.rule.id}:${v.due}`,
         title: { en: `"${name}" returns to the pool in ${v.daysLeft} days`, 'zh-CN': `“${name}”将在 ${v.daysLeft} 天后退回公海` },
         body: { en: `Rule "${l.en}" of ${pn.en}: ${v.measured} of ${v.limit} days. Follow up to keep it.`, 'zh-CN': `公海“${pn.zh}”的规则“${l.zh}”：已 ${v.measured} 天，上限 ${v.limit} 天。请及时跟进以保留该客户。` },

@@ -54,9 +54,9 @@ async function names(ctx: PluginServices, ids: Iterable<string>): Promise<Map<st
 
 async function stints(ctx: PluginServices, sys: PluginServices, accountId: string) {
   const history = await historyOf(sys, accountId);
-  const who = await names(ctx, history.map((h) => String(h.data.owner)));
+  const who = await names(ctx, history.map((h) => String(h.data.holder)));
   const s = (v: unknown) => (typeof v === 'string' ? v : null);
-  return history.map((h) => ({ owner: String(h.data.owner), ownerName: who.get(String(h.data.owner)) ?? String(h.data.owner), from: String(h.data.from), to: s(h.data.to), startedBy: s(h.data.started_by), endedBy: s(h.data.ended_by), reason: s(h.data.reason), rule: s(h.data.rule) }));
+  return history.map((h) => ({ owner: String(h.data.holder), ownerName: who.get(String(h.data.holder)) ?? String(h.data.holder), from: String(h.data.from), to: s(h.data.to), startedBy: s(h.data.started_by), endedBy: s(h.data.ended_by), reason: s(h.data.reason), rule: s(h.data.rule) }));
 }
 
 const view = (p: Pool, member: boolean, pooled?: number) => {

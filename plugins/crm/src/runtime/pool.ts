@@ -172,7 +172,9 @@ export async function poolWrite<T>(accountId: string, version: number, write: ()
 
 /** The account's owner history, oldest first. */
 export async function historyOf(sys: PluginServices, accountId: string): Promise<PluginRecord[]> {
-  return (await listAll(sys, OWNERSHIP, { account_id: accountId }, 'createdAt')).sort((a, b) => String(a.data.from).localeCompare(String(b.data.from)) || a.createdAt.localeCompare(b.createdAt));
+  // By start, then end (a stint closed at the moment the next began comes first), then writing order.
+  const end = (r: PluginRecord) => (typeof r.data.to === 'string' ? r.data.to : '\uffff');
+  return (await listAll(sys, OWNERSHIP, { account_id: accountId }, 'createdAt')).sort((a, b) => String(a.data.from).localeCompare(String(b.data.from)) || end(a).localeCompare(end(b)) || a.createdAt.localeCompare(b.createdAt));
 }
 
 /**
@@ -180,10 +182,10 @@ export async function historyOf(sys: PluginServices, accountId: string): Promise
  * was owned before the pool kept history) writes the stint closed, from the account's creation.
  */
 export async function closeStint(sys: PluginServices, account: PluginRecord, owner: string, at: Date, end: { ended_by: 'return' | 'recycle' | 'reassign'; reason?: string; rule?: string; by: string; pool?: string | null }): Promise<void> {
-  const open = (await historyOf(sys, account.id)).filter((h) => h.data.owner === owner && h.data.to === undefined);
+  const open = (await historyOf(sys, account.id)).filter((h) => h.data.holder === owner && h.data.to === undefined);
   const closing = { to: at.toISOString(), ended_by: end.ended_by, by: end.by, ...(end.reason ? { reason: end.reason.slice(0, 500) } : {}), ...(end.rule ? { rule: end.rule } : {}) };
   if (open.length === 0) {
-    await sys.records.create(OWNERSHIP, { data: { account_id: account.id, owner, from: account.createdAt, started_by: 'assign', ...closing, ...(end.pool ? { pool_id: end.pool } : {}) } });
+    await sys.records.create(OWNERSHIP, { data: { account_id: account.id, holder: owner, from: account.createdAt, started_by: 'assign', ...closing, ...(end.pool ? { pool_id: end.pool } : {}) } });
     return;
   }
   for (const h of open) await sys.records.update(OWNERSHIP, h.id, { data: closing });
@@ -193,7 +195,7 @@ export async function closeStint(sys: PluginServices, account: PluginRecord, own
 export async function openStint(sys: PluginServices, accountId: string, owner: string, at: Date, start: { started_by: 'claim' | 'assign'; by: string; pool?: string | null; id?: string; claimDay?: string }): Promise<PluginRecord> {
   return sys.records.create(OWNERSHIP, {
     ...(start.id ? { id: start.id } : {}),
-    data: { account_id: accountId, owner, from: at.toISOString(), started_by: start.started_by, by: start.by, ...(start.pool ? { pool_id: start.pool } : {}), ...(start.claimDay ? { claim_day: start.claimDay } : {}) },
+    data: { account_id: accountId, holder: owner, from: at.toISOString(), started_by: start.started_by, by: start.by, ...(start.pool ? { pool_id: start.pool } : {}), ...(start.claimDay ? { claim_day: start.claimDay } : {}) },
   });
 }
 
@@ -216,7 +218,7 @@ export async function recordOwnershipChange(sys: PluginServices, data: Record<st
   const by = String(data.by);
   const history = await historyOf(sys, account.id);
   // At least once: a repeated job finds its stint already written.
-  if (typeof data.to === 'string' && history.some((h) => h.data.owner === data.to && h.data.from === at.toISOString())) return;
+  if (typeof data.to === 'string' && history.some((h) => h.data.holder === data.to && h.data.from === at.toISOString())) return;
   if (typeof data.from === 'string') await closeStint(sys, account, data.from, at, { ended_by: data.to === null ? 'return' : 'reassign', reason: data.to === null ? 'moved to the pool' : 'reassigned', by });
   if (typeof data.to === 'string') await openStint(sys, account.id, data.to, at, { started_by: 'assign', by });
 }
@@ -266,9 +268,9 @@ export function ownershipValidate(_change: RecordChange, s: PluginServices): Hoo
 
 // ---------------------------------------------------------------- claim and return
 
-/** How many accounts of the pool the user holds, and how many the user claimed today (UTC). */
+/** How many accounts of the pool the user holds, and how many of its accounts the user claimed today (UTC). */
 export async function standing(sys: PluginServices, world: PoolWorld, pool: Pool, userId: string, now: Date): Promise<{ held: number; claimsToday: number }> {
-  const [mine, today] = await Promise.all([listAll(sys, ACCOUNT, { owner: userId }), listAll(sys, OWNERSHIP, { owner: userId, claim_day: dayOf(now) })]);
+  const [mine, today] = await Promise.all([listAll(sys, ACCOUNT, { owner: userId }), listAll(sys, OWNERSHIP, { holder: userId, claim_day: dayOf(now), pool_id: pool.id })]);
   return { held: mine.filter((a) => poolFor(world, a)?.id === pool.id).length, claimsToday: today.filter((h) => h.data.started_by === 'claim').length };
 }
 
@@ -300,7 +302,7 @@ export async function claim(ctx: PluginServices & { system: PluginServices }, ac
   if (!isMember(world, pool, me)) throw poolProblem(403, 'crm.pool-not-member', 'members', `You are not a member of the pool "${pn.en}".`, `您不是公海池“${pn.zh}”的成员。`, { pool: pool.id });
   const now = ctx.clock.now();
   const history = await historyOf(sys, account.id);
-  const lastMine = history.filter((h) => h.data.owner === me.id && typeof h.data.to === 'string' && (h.data.ended_by === 'return' || h.data.ended_by === 'recycle')).map((h) => String(h.data.to)).sort().at(-1);
+  const lastMine = history.filter((h) => h.data.holder === me.id && typeof h.data.to === 'string' && (h.data.ended_by === 'return' || h.data.ended_by === 'recycle')).map((h) => String(h.data.to)).sort().at(-1);
   if (lastMine && pool.cooldownDays > 0) {
     const until = new Date(Date.parse(lastMine) + pool.cooldownDays * DAY);
     if (until > now) {
@@ -320,9 +322,10 @@ export async function claim(ctx: PluginServices & { system: PluginServices }, ac
   }
   const day = dayOf(now);
   try {
-    await openStint(sys, account.id, me.id, now, { started_by: 'claim', by: ctx.caller.id, pool: pool.id, claimDay: day, id: uuidFor(`crm.pool-claim:${me.id}:${day}:${claimsToday + 1}`) });
+    await openStint(sys, account.id, me.id, now, { started_by: 'claim', by: ctx.caller.id, pool: pool.id, claimDay: day, id: uuidFor(`crm.pool-claim:${pool.id}:${me.id}:${day}:${claimsToday + 1}`) });
   } catch (err) {
-    if (statusOf(err) === 409) throw poolProblem(409, 'crm.pool-busy', 'max_claims_per_day', 'Another claim of yours is being recorded at this moment; try again.', '您的另一个领取正在处理中，请重试。');
+    // The day's n-th claim of this rep is being written by a concurrent request (the id exists).
+    if (statusOf(err) === 409 || (err as { code?: unknown }).code === '23505') throw poolProblem(409, 'crm.pool-busy', 'max_claims_per_day', 'Another claim of yours is being recorded at this moment; try again.', '您的另一个领取正在处理中，请重试。');
     throw err;
   }
   return { account: taken, pool, held: held + 1, claimsToday: claimsToday + 1 };
