@@ -107,7 +107,7 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
   });
 
   it('claims in one click under the claim rules, each refusal naming its rule in English and Chinese', async () => {
-    const [a1, a2, a3, a4] = await Promise.all(['Claim One Ltd', 'Claim Two Ltd', 'Claim Three Ltd', 'Claim Four Ltd'].map((n) => account(n)));
+    const [a1, a2, a3, a4] = (await Promise.all(['Claim One Ltd', 'Claim Two Ltd', 'Claim Three Ltd', 'Claim Four Ltd'].map((n) => account(n)))) as [View, View, View, View];
     const listed = await expectJson<{ items: { id: string; name: string }[]; total: number; me: { held: number; claimsToday: number } }>(rep()(`/api/plugins/crm/pool/pools/${north.id}/accounts`), 200);
     expect(listed.items.map((i) => i.name)).toEqual(expect.arrayContaining(['Claim One Ltd', 'Claim Two Ltd', 'Claim Three Ltd', 'Claim Four Ltd']));
     expect(listed.me).toEqual({ held: 0, claimsToday: 0 });
