@@ -93,14 +93,14 @@ export const poolRoutes: PluginRoute[] = [
     method: 'get',
     path: '/pool/pools',
     summary: 'The account pools (公海) the caller is a member of (managers and admins: all), with their rules and pooled account counts',
-    response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: POOL_VIEW } } },
+    response: { type: 'object', required: ['items', 'admin'], properties: { items: { type: 'array', items: POOL_VIEW }, admin: { type: 'boolean', description: 'The caller may edit pools.' } } },
     async handler(c) {
       const ctx = c as Ctx;
       const world = await poolWorld(ctx.system);
       const user = await me(ctx);
       const pooled = await pooledAccounts(ctx.system, world);
       const items = world.pools.map((p) => ({ p, member: user !== null && isMember(world, p, user) })).filter((x) => x.member || isBoss(ctx));
-      return { items: items.map(({ p, member }) => view(p, member, pooled.get(p.id)?.length ?? 0)) };
+      return { items: items.map(({ p, member }) => view(p, member, pooled.get(p.id)?.length ?? 0)), admin: ctx.caller.roles.includes('admin') };
     },
   },
   {

@@ -1,6 +1,9 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
 import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
+import { accountPoolPanel } from './AccountPoolPanel';
+import { poolPage } from './PoolPage';
+import { withPool } from './pool-translations';
 import { quickLog } from './QuickLog';
 import { transferPage } from './TransferPage';
 import { translations } from './translations';
@@ -12,7 +15,7 @@ const DEAL = 'pipeline.deal';
  * The crm plugin's studio half: the 360° account panel, "log a call / visit / note / task" on
  * accounts and deals, the activity timeline on the page of every record the activity entity
  * links to (deals, accounts, contacts), the ownership transfer page, and the labels of its
- * entities in en and zh-CN.
+ * entities in en and zh-CN; the account pool (公海池) page and the pool panel of accounts.
  *
  * @example
  * ```ts
@@ -22,13 +25,20 @@ const DEAL = 'pipeline.deal';
 export default defineStudioPlugin({
   id: 'crm',
   setup: (host) => ({
-    pages: [{ path: 'transfers', component: transferPage(host) }],
-    nav: [{ id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 }],
+    pages: [
+      { path: 'transfers', component: transferPage(host) },
+      { path: 'pool', component: poolPage(host) },
+    ],
+    nav: [
+      { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
+      { id: 'pool', label: 'pool.nav', href: '/p/crm/pool', order: 70 },
+    ],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
+      { id: 'account_pool', entities: [ACCOUNT], component: accountPoolPanel(host), order: 30 },
       { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
     ],
-    translations,
+    translations: withPool(translations),
   }),
 });
