@@ -133,7 +133,13 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
     expect((await expectJson<Problem>(giveBack(rep(), a1.id, '   '), 422)).errors?.[0]?.pointer).toBe('/reason');
     const notYours = await expectJson<Problem>(giveBack(colleague(), a1.id, 'mine now', 'zh-CN'), 403);
     expect([notYours.code, notYours.detail]).toEqual(['crm.pool-not-yours', '只有“Claim One Ltd”的负责人、其上级经理或管理员可以将其退回公海。']);
+    // A held account is the owner's; a pooled one is readable by everyone (pool members open it to claim).
+    expect((await colleague()(`/api/records/crm.account/${a1.id}`)).status).toBe(404);
     await expectJson(giveBack(rep(), a1.id, 'Budget frozen until next year'), 200);
+    expect((await expectJson<View>(colleague()(`/api/records/crm.account/${a1.id}`), 200)).data.in_pool).toBe(true);
+    const own = await expectJson<View>(rep()(`/api/records/crm.account/${a2.id}`), 200);
+    const byHand = await expectJson<Problem>(rep()(`/api/records/crm.account/${a2.id}`, { method: 'PATCH', headers: { 'if-match': `"${own.version}"` }, json: { data: { in_pool: true } } }), 422);
+    expect(byHand.errors?.[0]?.pointer).toBe('/data/in_pool');
     await expectJson(giveBack(manager(), a2.id, 'Rebalancing the team'), 200);
     expect((await expectJson<Problem>(giveBack(rep(), a2.id, 'again'), 409)).code).toBe('crm.pool-not-held');
     // Cooldown: the rep held a1 until now.
@@ -172,7 +178,11 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
   });
 
   it('records an owner change made outside the pool (a manager reassigning) in the history', async () => {
+    // Created without an owner: the pool's job marks it pooled, then pool members can read it.
     const a = await account('Reassigned Holdings');
+    expect((await rep()(`/api/records/crm.account/${a.id}`)).status).toBe(404);
+    await recycle();
+    expect((await expectJson<View>(rep()(`/api/records/crm.account/${a.id}`), 200)).data).toMatchObject({ in_pool: true, pool_id: north.id });
     await expectJson(claim(rep(), a.id), 200);
     const v = await expectJson<View>(server.api(`/api/records/crm.account/${a.id}`), 200);
     await expectJson(manager()(`/api/records/crm.account/${a.id}`, { method: 'PATCH', headers: { 'if-match': `"${v.version}"` }, json: { owner: 'cora-colleague' } }), 200);

@@ -5,7 +5,7 @@ import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
-import { OWNERSHIP, POOL, ownershipAfterChange, ownershipValidate, poolValidate, recordOwnershipChange } from './pool';
+import { OWNERSHIP, POOL, accountPoolValidate, ownershipAfterChange, ownershipValidate, poolValidate, recordOwnershipChange } from './pool';
 import { runRecycle } from './pool-recycle';
 import { poolRoutes } from './pool-routes';
 import { checkRoute } from './routes';
@@ -54,6 +54,7 @@ export const plugin = definePlugin({
   hooks: {
     [ACCOUNT]: {
       beforeChange: accountBefore,
+      validate: accountPoolValidate,
       afterChange: async (change, s) => {
         await gradeAfterChange(change, s);
         await ownershipAfterChange(change, s);
@@ -63,6 +64,8 @@ export const plugin = definePlugin({
     [OWNERSHIP]: { validate: ownershipValidate },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
   },
+  // Accounts waiting in a pool are readable by every signed-in user (pool members open them to claim).
+  visibility: { [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) } },
   jobs: {
     async maintain_accounts(_data, s) {
       const written = await regradeAll(s, stale);

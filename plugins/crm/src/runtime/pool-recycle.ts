@@ -1,5 +1,5 @@
 import { compileRule, type CompiledRule, type PluginRecord, type PluginServices } from '@pipewright/plugin-sdk';
-import { ACCOUNT, closeStint, historyOf, listAll, poolFor, poolName, poolWorld, poolWrite, type Measure, type Pool, type RecycleRule } from './pool';
+import { ACCOUNT, closeStint, historyOf, listAll, markPooled, poolFor, poolName, poolWorld, poolWrite, type Measure, type Pool, type RecycleRule } from './pool';
 
 const ACTIVITY = 'crm.activity';
 const DEAL = 'pipeline.deal';
@@ -107,9 +107,12 @@ const label = (rule: RecycleRule) => ({ en: rule.label?.en ?? rule.id, zh: rule.
  * same tick: the account is written at the version read, so one of them returns it; the
  * notifications are keyed, so each is written once.
  */
-export async function runRecycle(sys: PluginServices): Promise<{ checked: number; warned: number; recycled: number }> {
+export async function runRecycle(sys: PluginServices): Promise<{ checked: number; warned: number; recycled: number; marked: number }> {
   const world = await poolWorld(sys);
-  const out = { checked: 0, warned: 0, recycled: 0 };
+  const out = { checked: 0, warned: 0, recycled: 0, marked: 0 };
+  if (world.pools.length === 0) return out;
+  // Unowned accounts not yet marked as pooled (imported, or unowned before the pools existed).
+  for (const a of await listAll(sys, ACCOUNT, { 'owner][exists': false })) if (a.data.in_pool !== true && (await markPooled(sys, world, a))) out.marked++;
   if (!world.pools.some((p) => p.recycleEnabled)) return out;
   const now = sys.clock.now();
   const held = await listAll(sys, ACCOUNT, { 'owner][exists': true });
@@ -127,7 +130,7 @@ export async function runRecycle(sys: PluginServices): Promise<{ checked: number
     const owner = account.owner;
     if (v.daysLeft <= 0) {
       try {
-        await poolWrite(account.id, account.version, () => sys.records.update(ACCOUNT, account.id, { owner: null, data: { pool_id: pool.id } }, { expectedVersion: account.version }));
+        await poolWrite(account.id, account.version, () => sys.records.update(ACCOUNT, account.id, { owner: null, data: { pool_id: pool.id, in_pool: true } }, { expectedVersion: account.version }));
       } catch (err) {
         if ((err as { status?: number }).status === 412) continue; // changed meanwhile (another runtime, a claim, an edit): next run decides
         throw err;

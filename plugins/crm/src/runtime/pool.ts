@@ -221,6 +221,27 @@ export async function recordOwnershipChange(sys: PluginServices, data: Record<st
   if (typeof data.to === 'string' && history.some((h) => h.data.holder === data.to && h.data.from === at.toISOString())) return;
   if (typeof data.from === 'string') await closeStint(sys, account, data.from, at, { ended_by: data.to === null ? 'return' : 'reassign', reason: data.to === null ? 'moved to the pool' : 'reassigned', by });
   if (typeof data.to === 'string') await openStint(sys, account.id, data.to, at, { started_by: 'assign', by });
+  await markPooled(sys, await poolWorld(sys), account);
+}
+
+/**
+ * Keeps `in_pool` (what makes a pooled account readable by everyone) true exactly while the
+ * account has no owner and a pool: after owner changes made outside the pool code, and for
+ * accounts that were unowned before pools existed (imports, the demo), in the recycle job.
+ */
+export async function markPooled(sys: PluginServices, world: PoolWorld, account: PluginRecord): Promise<boolean> {
+  const fresh = await sys.records.get(ACCOUNT, account.id);
+  if (!fresh) return false;
+  const pool = poolFor(world, fresh);
+  const pooled = fresh.owner === null && pool !== null;
+  if ((fresh.data.in_pool === true) === pooled) return false;
+  try {
+    await poolWrite(fresh.id, fresh.version, () => sys.records.update(ACCOUNT, fresh.id, { data: { in_pool: pooled, ...(pooled && pool && typeof fresh.data.pool_id !== 'string' ? { pool_id: pool.id } : {}) } }, { expectedVersion: fresh.version }));
+  } catch (err) {
+    if (statusOf(err) === 412) return false; // changed meanwhile: the next run decides
+    throw err;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------- pool and history writes
@@ -258,6 +279,13 @@ export async function poolValidate(change: RecordChange, s: PluginServices): Pro
     if (!(await s.directory.user(String(u)))) problems.push({ pointer: `/data/member_users/${i}`, message: `no user "${String(u)}"`, code: 'unknown-reference' });
   }
   return problems;
+}
+
+/** validate of accounts: `in_pool` (which widens who may read the account) is set by the plugin or an admin only. */
+export function accountPoolValidate(change: RecordChange, s: PluginServices): HookProblem[] {
+  if (change.operation === 'delete' || isAdmin(s)) return [];
+  const before = change.before?.data.in_pool;
+  return change.data.in_pool !== before ? [{ pointer: '/data/in_pool', message: 'is set by the account pool, not by hand', code: 'crm.pool-in-pool' }] : [];
 }
 
 /** validate of `crm.ownership`: the history is written by the plugin only. */
@@ -315,7 +343,7 @@ export async function claim(ctx: PluginServices & { system: PluginServices }, ac
   if (claimsToday >= pool.maxClaimsPerDay) throw poolProblem(422, 'crm.pool-limit-daily', 'max_claims_per_day', `You have claimed ${claimsToday} accounts today, the pool's daily limit (${pool.maxClaimsPerDay}). Try again tomorrow.`, `您今天已领取 ${claimsToday} 个客户，达到公海池每日上限（${pool.maxClaimsPerDay}）。请明天再试。`, { pool: pool.id, limit: pool.maxClaimsPerDay, claimsToday });
   let taken: PluginRecord;
   try {
-    taken = await poolWrite(account.id, account.version, () => sys.records.update(ACCOUNT, account.id, { owner: me.id, orgUnit: me.orgUnitId ?? account.orgUnit, data: { pool_id: pool.id } }, { expectedVersion: account.version }));
+    taken = await poolWrite(account.id, account.version, () => sys.records.update(ACCOUNT, account.id, { owner: me.id, orgUnit: me.orgUnitId ?? account.orgUnit, data: { pool_id: pool.id, in_pool: false } }, { expectedVersion: account.version }));
   } catch (err) {
     if (statusOf(err) === 412) throw poolProblem(409, 'crm.pool-taken', 'owner', `Someone claimed "${name}" a moment before you.`, `“${name}”刚刚已被他人领取。`);
     throw err;
@@ -356,7 +384,7 @@ export async function giveBack(ctx: PluginServices & { system: PluginServices },
   const now = ctx.clock.now();
   let back: PluginRecord;
   try {
-    back = await poolWrite(account.id, account.version, () => sys.records.update(ACCOUNT, account.id, { owner: null, data: { pool_id: pool.id } }, { expectedVersion: account.version }));
+    back = await poolWrite(account.id, account.version, () => sys.records.update(ACCOUNT, account.id, { owner: null, data: { pool_id: pool.id, in_pool: true } }, { expectedVersion: account.version }));
   } catch (err) {
     if (statusOf(err) === 412) throw poolProblem(409, 'crm.pool-changed', 'owner', `"${name}" changed a moment ago; reload and try again.`, `“${name}”刚刚被修改，请刷新后重试。`);
     throw err;

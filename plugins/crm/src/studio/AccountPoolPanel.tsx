@@ -54,7 +54,7 @@ export function accountPoolPanel(host: StudioHost) {
     return (
       <ui.Panel title={t('pool.panel.title')} testId="account-pool">
         <p style={{ marginTop: 0 }}>
-          {t('pool.panel.pool')} <strong>{poolTitle(data.pool, lang)}</strong>
+          {t('pool.panel.pool', { name: poolTitle(data.pool, lang) })}
           {data.owner === null ? ` · ${t('pool.panel.unowned')}` : ''}
         </p>
         {data.outlook && (

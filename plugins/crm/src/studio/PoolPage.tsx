@@ -61,9 +61,9 @@ export function stintList({ React, useT, useLanguage }: StudioHost) {
     const t = useT();
     const lang = useLanguage();
     const day = (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(iso));
-    if (history.length === 0) return <span className="muted">{t('pool.history.none')}</span>;
+    if (history.length === 0) return <span className="pool-history muted">{t('pool.history.none')}</span>;
     return (
-      <ol className="pool-history" style={{ margin: 0, paddingLeft: '1.1rem' }}>
+      <ol className="pool-history" style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }}>
         {history.map((s, i) => (
           <li key={i} data-owner={s.owner} data-ended={s.endedBy ?? ''}>
             <strong>{s.ownerName}</strong> {s.to ? t('pool.history.range', { from: day(s.from), to: day(s.to) }) : t('pool.history.since', { from: day(s.from) })}

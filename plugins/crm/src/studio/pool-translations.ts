@@ -4,7 +4,7 @@ import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugi
 export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
   en: {
     entities: {
-      'crm.account': { fields: { pool_id: 'Pool' } },
+      'crm.account': { fields: { pool_id: 'Pool', in_pool: 'In the pool' } },
       'crm.pool': {
         label: 'Account pool',
         labelPlural: 'Account pools',
@@ -50,7 +50,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'pool.measure.days_since_deal': 'Days without a won deal',
       'pool.measure.days_since_lost': 'Days since a lost deal, nothing since',
       'pool.panel.title': 'Account pool',
-      'pool.panel.pool': 'Pool:',
+      'pool.panel.pool': 'Pool: {{name}}',
       'pool.panel.unowned': 'waiting to be claimed',
       'pool.panel.outlook': 'Returns to the pool in {{days}} days ({{due}}) by the rule "{{rule}}": {{measured}} of {{limit}} days.',
       'pool.panel.due': 'Due to return to the pool by the rule "{{rule}}".',
@@ -85,7 +85,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
   },
   'zh-CN': {
     entities: {
-      'crm.account': { fields: { pool_id: '公海池' } },
+      'crm.account': { fields: { pool_id: '公海池', in_pool: '在公海中' } },
       'crm.pool': {
         label: '公海池',
         labelPlural: '公海池',
@@ -131,7 +131,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'pool.measure.days_since_deal': '未成交天数',
       'pool.measure.days_since_lost': '输单后无进展天数',
       'pool.panel.title': '公海池',
-      'pool.panel.pool': '所属公海：',
+      'pool.panel.pool': '所属公海：{{name}}',
       'pool.panel.unowned': '待领取',
       'pool.panel.outlook': '按规则“{{rule}}”将在 {{days}} 天后（{{due}}）退回公海：已 {{measured}} 天，上限 {{limit}} 天。',
       'pool.panel.due': '按规则“{{rule}}”已到期，将退回公海。',
