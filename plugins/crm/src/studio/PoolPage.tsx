@@ -105,10 +105,8 @@ export function poolPage(host: StudioHost) {
     const [f, setF] = React.useState(init);
     const [message, setMessage] = React.useState<{ ok: boolean; text: string } | null>(null);
     const [busy, setBusy] = React.useState(false);
-    React.useEffect(() => {
-      setF(init());
-      setMessage(null);
-    }, [pool?.id, pool?.version]);
+    React.useEffect(() => setF(init()), [pool?.id, pool?.version]);
+    React.useEffect(() => setMessage(null), [pool?.id]);
     const set = (patch: Partial<ReturnType<typeof init>>) => setF({ ...f, ...patch });
     const save = async () => {
       setBusy(true);
@@ -224,7 +222,7 @@ export function poolPage(host: StudioHost) {
                     </option>
                   ))}
                 </select>
-                <input aria-label={t('pool.settings.limit')} value={r.limit} onChange={(e) => set({ rules: f.rules.map((x, j) => (j === i ? { ...x, limit: e.target.value } : x)) })} style={{ flex: '1 1 16rem', fontFamily: 'monospace' }} />
+                <input aria-label={t('pool.settings.limit')} value={r.limit} onChange={(e) => set({ rules: f.rules.map((x, j) => (j === i ? { ...x, limit: e.target.value } : x)) })} style={{ flex: '1 1 12rem', fontFamily: 'monospace' }} />
                 <button type="button" onClick={() => set({ rules: f.rules.filter((_, j) => j !== i) })}>
                   {t('pool.settings.removeRule')}
                 </button>
