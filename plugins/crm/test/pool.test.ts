@@ -258,7 +258,8 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
   }, 120_000);
 
   it("puts a book transferred back to the pool in the pool, with the stint closed and the accounts claimable", async () => {
-    const book = await account('Transferred Book Co');
+    const own = await expectJson<View>(server.api('/api/records/crm.pool', { method: 'POST', json: { data: { name: 'Transfer pool', member_units: ['t-north-a'], max_held: 1000, max_claims_per_day: 1000, recycle_enabled: false } } }), 201);
+    const book = await account('Transferred Book Co', 't-north-a', { pool_id: own.id });
     await expectJson(claim(colleague(), book.id), 200);
     const started = await expectJson<{ id: string }>(manager()('/api/plugins/crm/transfers', { method: 'POST', json: { from: 'cora-colleague', rule: 'pool' } }), 202);
     await (plugin.jobs?.transfer as (d: Record<string, unknown>, s: unknown) => Promise<void>)({ transfer: started.id }, system());
@@ -266,7 +267,7 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
       const r = await poolOfAccount(book.id, rep());
       return r.owner === null && r.history.at(-1)?.to ? r : undefined;
     }, 60_000, 250);
-    expect(after.pool?.name).toBe('North pool');
+    expect(after.pool?.name).toBe('Transfer pool');
     expect(after.mayClaim).toBe(true);
     expect(after.history.map((h) => [h.owner, h.startedBy, h.endedBy, h.reason])).toEqual([['cora-colleague', 'claim', 'return', 'moved to the pool']]);
     await eventually(async () => ((await rep()(`/api/records/crm.account/${book.id}`)).status === 200 ? true : undefined), 60_000, 250);
