@@ -1,6 +1,6 @@
 import { PipewrightError, type PluginRecord, type PluginRoute, type PluginServices, type RouteContext } from '@pipewright/plugin-sdk';
 import { factsOf, verdictOf } from './pool-recycle';
-import { ACCOUNT, claim, giveBack, historyOf, isMember, listAll, mayReturn, poolFor, poolWorld, standing, type Pool, type PoolWorld } from './pool';
+import { ACCOUNT, claim, giveBack, historiesOf, historyOf, isMember, listAll, mayReturn, poolFor, poolWorld, standing, type Pool, type PoolWorld } from './pool';
 
 const ID = { type: 'string', format: 'uuid' };
 const STINT = {
@@ -52,8 +52,8 @@ async function names(ctx: PluginServices, ids: Iterable<string>): Promise<Map<st
   return out;
 }
 
-async function stints(ctx: PluginServices, sys: PluginServices, accountId: string) {
-  const history = await historyOf(sys, accountId);
+async function stints(ctx: PluginServices, sys: PluginServices, accountId: string, known?: PluginRecord[]) {
+  const history = known ?? (await historyOf(sys, accountId));
   const who = await names(ctx, history.map((h) => String(h.data.holder)));
   const s = (v: unknown) => (typeof v === 'string' ? v : null);
   return history.map((h) => ({ owner: String(h.data.holder), ownerName: who.get(String(h.data.holder)) ?? String(h.data.holder), from: String(h.data.from), to: s(h.data.to), startedBy: s(h.data.started_by), endedBy: s(h.data.ended_by), reason: s(h.data.reason), rule: s(h.data.rule) }));
@@ -130,10 +130,13 @@ export const poolRoutes: PluginRoute[] = [
       const limit = Math.min(200, Math.max(1, Number(ctx.query.limit ?? 50)));
       const offset = Number(ctx.query.offset ?? 0);
       const page = all.slice(offset, offset + limit);
+      // The page's owner history in one read (the records API's `in` filter), grouped by account.
+      const histories = new Map<string, PluginRecord[]>();
+      if (page.length > 0) for (const h of await historiesOf(ctx.system, page.map((a) => a.id))) histories.set(String(h.data.account_id), [...(histories.get(String(h.data.account_id)) ?? []), h]);
       const items = [];
       for (const a of page) {
         const s = (v: unknown) => (typeof v === 'string' ? v : null);
-        items.push({ id: a.id, name: String(a.data.name), grade: s(a.data.grade), sector: s(a.data.sector), history: await stints(ctx, ctx.system, a.id) });
+        items.push({ id: a.id, name: String(a.data.name), grade: s(a.data.grade), sector: s(a.data.sector), history: await stints(ctx, ctx.system, a.id, histories.get(a.id) ?? []) });
       }
       return { pool: view(pool, member, all.length), total: all.length, items, me: user ? await standing(ctx.system, world, pool, user.id, ctx.clock.now()) : null };
     },

@@ -99,7 +99,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       },
     },
     messages: {
-      'pool.nav': '公海池',
+      'pool.nav': '公海客户',
       'pool.title': '公海池',
       'pool.help': '按公海池列出无负责人的客户。一键领取；回收规则到期时客户自动退回公海（会提前提醒）。',
       'pool.pools': '公海池',
