@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../../runtime/src/auth/principal';
 import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
-import { eventually, expectJson, type Problem, type View } from '../../../runtime/test/process/helpers';
+import { createDeal, eventually, expectJson, move, type Problem, type View } from '../../../runtime/test/process/helpers';
 import { DEFAULT_RULES, poolOf } from '../src/runtime/pool';
 import { verdictOf, type RecycleFacts } from '../src/runtime/pool-recycle';
 import { plugin } from '../src/runtime/index';
@@ -255,6 +255,27 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
     // The previous owner's cooldown applies to a recycled account too.
     expect((await expectJson<Problem>(claim(rep(), quiet.id), 422)).code).toBe('crm.pool-cooldown');
     await expectJson(claim(colleague(), quiet.id), 200);
+  }, 120_000);
+
+  it('returns an account a week after its deal was lost with nothing since; a follow-up after the loss keeps it', async () => {
+    now = new Date(now.getTime() + DAY);
+    const dealPool = await expectJson<View>(server.api('/api/records/crm.pool', { method: 'POST', json: { data: { name: 'Deal pool', member_units: ['t-north-a'], max_held: 1000, max_claims_per_day: 1000, warn_days: 0, recycle_rules: [{ id: 'deal_lost', label: { en: 'Deal lost, nothing since', 'zh-CN': '输单后无进展' }, measure: 'days_since_lost', limit: 7 }] } } }), 201);
+    const [lost, revived] = (await Promise.all(['Lost Cause Ltd', 'Second Wind Ltd'].map((n) => account(n, 't-north-a', { pool_id: dealPool.id })))) as [View, View];
+    for (const a of [lost, revived]) await expectJson(claim(rep(), a.id), 200);
+    expect((await poolOfAccount(lost.id, rep())).outlook).toBeNull(); // no lost deal: the rule does not apply
+    for (const a of [lost, revived]) {
+      const deal = await createDeal(rep(), { name: `Deal of ${String(a.data.name)}`, account_id: a.id });
+      await expectJson(move(rep(), deal.id, deal.version, { to: 'lost', data: { lost_reason: 'price', close_date: now.toISOString().slice(0, 10) } }), 200);
+    }
+    const start = now;
+    expect((await poolOfAccount(lost.id, rep())).outlook).toMatchObject({ rule: 'deal_lost', daysLeft: 7 });
+    now = new Date(start.getTime() + 3 * DAY);
+    await expectJson(rep()('/api/records/crm.activity', { method: 'POST', json: { data: { kind: 'call', subject: 'Next year?', done: true, occurred_at: now.toISOString(), account_id: revived.id } } }), 201);
+    now = new Date(start.getTime() + 7 * DAY + 3_600_000);
+    await recycle();
+    const gone = await poolOfAccount(lost.id);
+    expect([gone.owner, gone.history.at(-1)?.endedBy, gone.history.at(-1)?.rule]).toEqual([null, 'recycle', 'deal_lost']);
+    expect((await poolOfAccount(revived.id)).owner).toBe('rick-rep');
   }, 120_000);
 
   it("puts a book transferred back to the pool in the pool, with the stint closed and the accounts claimable", async () => {
