@@ -106,6 +106,24 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
     expect(await names(server.as('regional', 'token').api)).toEqual(['Default pool', 'North pool', 'South pool (not a member)']);
   });
 
+  it('refuses bad input and callers without the right, never with a 500', async () => {
+    expect((await expectJson<Problem>(claim(rep(), 'not-a-uuid'), 404)).code).toBe('not-found');
+    expect((await expectJson<Problem>(claim(rep(), '00000000-0000-4000-8000-000000000000'), 404)).errors?.[0]?.pointer).toBe('/account');
+    expect((await expectJson<Problem>(giveBack(rep(), '00000000-0000-4000-8000-000000000000', 'x'), 404)).code).toBe('not-found');
+    expect((await expectJson<Problem>(rep()(`/api/plugins/crm/pool/pools/${north.id}/accounts?limit=lots`), 400)).errors?.[0]?.parameter).toBe('limit');
+    await expectJson<Problem>(rep()('/api/plugins/crm/pool/pools/00000000-0000-4000-8000-000000000000/accounts'), 404);
+    expect((await expectJson<Problem>(giveBack(rep(), north.id, 'x'.repeat(501)), 422)).errors?.[0]?.pointer).toBe('/reason');
+    // Running the recycle job on demand: admins only.
+    await expectJson<Problem>(manager()('/api/plugins/crm/pool/recycle', { method: 'POST' }), 403);
+    await expectJson<{ job: string | null }>(server.api('/api/plugins/crm/pool/recycle', { method: 'POST' }), 202);
+    // A held account of the North pool is not shown to a South rep.
+    const held = await account('Held Elsewhere Ltd');
+    await expectJson(claim(rep(), held.id), 200);
+    await expectJson<Problem>(otherRep()(`/api/plugins/crm/pool/accounts/${held.id}`), 404);
+    await expectJson(giveBack(rep(), held.id, 'test over'), 200);
+    now = new Date(now.getTime() + DAY); // the next tests start with no claims today
+  });
+
   it('claims in one click under the claim rules, each refusal naming its rule in English and Chinese', async () => {
     const [a1, a2, a3, a4] = (await Promise.all(['Claim One Ltd', 'Claim Two Ltd', 'Claim Three Ltd', 'Claim Four Ltd'].map((n) => account(n)))) as [View, View, View, View];
     const listed = await expectJson<{ items: { id: string; name: string }[]; total: number; me: { held: number; claimsToday: number } }>(rep()(`/api/plugins/crm/pool/pools/${north.id}/accounts`), 200);
