@@ -110,7 +110,8 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
     expect((await expectJson<Problem>(claim(rep(), 'not-a-uuid'), 404)).code).toBe('not-found');
     expect((await expectJson<Problem>(claim(rep(), '00000000-0000-4000-8000-000000000000'), 404)).errors?.[0]?.pointer).toBe('/account');
     expect((await expectJson<Problem>(giveBack(rep(), '00000000-0000-4000-8000-000000000000', 'x'), 404)).code).toBe('not-found');
-    expect((await expectJson<Problem>(rep()(`/api/plugins/crm/pool/pools/${north.id}/accounts?limit=lots`), 400)).errors?.[0]?.parameter).toBe('limit');
+    const badLimit = await expectJson<Problem>(rep()(`/api/plugins/crm/pool/pools/${north.id}/accounts?limit=lots`), 400);
+    expect((badLimit.errors?.[0] as { parameter?: string } | undefined)?.parameter).toBe('limit');
     await expectJson<Problem>(rep()('/api/plugins/crm/pool/pools/00000000-0000-4000-8000-000000000000/accounts'), 404);
     expect((await expectJson<Problem>(giveBack(rep(), north.id, 'x'.repeat(501)), 422)).errors?.[0]?.pointer).toBe('/reason');
     // Running the recycle job on demand: admins only.
