@@ -234,6 +234,11 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
     }
   }, 120_000);
 
+  it('schedules the recycle job hourly on the shared queue (one job per tick across runtimes)', async () => {
+    const schedules = await server.platform.processes.queue.boss.getSchedules();
+    expect(schedules.find((x) => x.name === 'pwp_crm__pool_recycle')?.cron).toBe('15 * * * *');
+  });
+
   it('warns the owner before and returns the account after the recycle rule, once each, in both languages', async () => {
     now = new Date(now.getTime() + DAY);
     const start = now;
