@@ -103,6 +103,8 @@ describe.each(backends())('account pool (公海池) on $name', (backend) => {
     const names = async (api: TestServer['api']) => (await expectJson<{ items: { name: string; member: boolean }[] }>(api('/api/plugins/crm/pool/pools'), 200)).items.map((p) => `${p.name}${p.member ? '' : ' (not a member)'}`);
     expect(await names(rep())).toEqual(['Default pool', 'North pool']);
     expect(await names(otherRep())).toEqual(['Default pool', 'South pool']);
+    // Pools are readable by everyone (an account's pool_id is a reference), written by admins only.
+    expect((await expectJson<View>(otherRep()(`/api/records/crm.pool/${north.id}`), 200)).data.name).toBe('North pool');
     expect(await names(server.as('regional', 'token').api)).toEqual(['Default pool', 'North pool', 'South pool (not a member)']);
   });
 

@@ -65,7 +65,8 @@ export const plugin = definePlugin({
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
   },
   // Accounts waiting in a pool are readable by every signed-in user (pool members open them to claim).
-  visibility: { [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) } },
+  // Pools are readable by every signed-in user (an account's pool_id is a reference others check).
+  visibility: { [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) }, [POOL]: { widen: () => true } },
   jobs: {
     async maintain_accounts(_data, s) {
       const written = await regradeAll(s, stale);
