@@ -138,4 +138,17 @@ describe('account pool in chromium', () => {
     await expect.poll(() => page.getByTestId('pool-settings').getByRole('alert').textContent()).toBeTruthy();
     expect(((await (await server.api(`/api/records/crm.pool/${pool.id}`)).json()) as View).version).toBe(saved.version);
   });
+
+  it('pages through a large pool, 50 accounts a page', async () => {
+    const big = await post('/api/records/crm.pool', { data: { name: 'South pool', name_zh: '南区公海', region_unit: 't-south' }, owner: null, orgUnit: null });
+    for (let i = 0; i < 52; i++) await post('/api/records/crm.account', { data: { name: `South Prospect ${String(i).padStart(2, '0')}`, status: 'prospect', pool_id: big.id, in_pool: true, dedupe_override: { confirm: true } }, owner: null, orgUnit: 't-south-a' });
+    await openStudio(page, `${server.url}/p/crm/pool`, TEST_PASSWORD, emailOf('admin'));
+    await page.getByRole('tab', { name: 'South pool (52)' }).click();
+    const pager = page.getByTestId('pool-pager');
+    await expect.poll(() => pager.textContent()).toContain('1–50 of 52');
+    expect(await page.getByTestId('pool-accounts').locator('tbody tr').count()).toBe(50);
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => pager.textContent()).toContain('51–52 of 52');
+    expect(await page.getByTestId('pool-accounts').locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('South Prospect 50'), expect.stringContaining('South Prospect 51')]);
+  });
 });

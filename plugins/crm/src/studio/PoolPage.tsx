@@ -48,6 +48,8 @@ interface Unit {
 }
 
 const MEASURES = ['days_since_follow_up', 'days_since_deal', 'days_since_lost'] as const;
+/** Accounts per page of the pool page. */
+const PAGE = 50;
 
 /** A pool's name in the reader's language. */
 export const poolTitle = (p: { name: string; nameZh: string | null }, lang: string) => (lang === 'zh-CN' && p.nameZh ? p.nameZh : p.name);
@@ -259,6 +261,7 @@ export function poolPage(host: StudioHost) {
     const [busy, setBusy] = React.useState<string | null>(null);
     const [creating, setCreating] = React.useState(false);
     const [tick, setTick] = React.useState(0);
+    const [offset, setOffset] = React.useState(0);
     React.useEffect(() => {
       const ctrl = new AbortController();
       api
@@ -277,11 +280,11 @@ export function poolPage(host: StudioHost) {
       const ctrl = new AbortController();
       setPage(null);
       api
-        .request<{ items: PoolAccount[]; total: number; me: { held: number; claimsToday: number } | null }>('GET', `/api/plugins/crm/pool/pools/${selected}/accounts?limit=100`, { signal: ctrl.signal })
+        .request<{ items: PoolAccount[]; total: number; me: { held: number; claimsToday: number } | null }>('GET', `/api/plugins/crm/pool/pools/${selected}/accounts?limit=${PAGE}&offset=${offset}`, { signal: ctrl.signal })
         .then(setPage)
         .catch((err: unknown) => !ctrl.signal.aborted && setMessage({ ok: false, text: messageOf(err) }));
       return () => ctrl.abort();
-    }, [selected, tick]);
+    }, [selected, tick, offset]);
     const pool = pools?.find((p) => p.id === selected) ?? null;
     const claim = async (a: PoolAccount) => {
       setBusy(a.id);
@@ -314,6 +317,7 @@ export function poolPage(host: StudioHost) {
                 className={p.id === selected ? 'primary' : undefined}
                 onClick={() => {
                   setSelected(p.id);
+                  setOffset(0);
                   setCreating(false);
                   setMessage(null);
                 }}
@@ -373,7 +377,17 @@ export function poolPage(host: StudioHost) {
                 </tbody>
               </table>
             )}
-            {page && page.total > page.items.length && <p className="muted">{t('pool.more', { shown: page.items.length, total: page.total })}</p>}
+            {page && page.total > PAGE && (
+              <p className="muted" data-testid="pool-pager">
+                {t('pool.more', { from: offset + 1, to: offset + page.items.length, total: page.total })}{' '}
+                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                  {t('pool.previous')}
+                </button>{' '}
+                <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
+                  {t('pool.next')}
+                </button>
+              </p>
+            )}
           </section>
         )}
         {admin && (creating || pool) && (
