@@ -10,6 +10,7 @@ import { checkReferences, isUuid } from '../records/references';
 import { lockedFields, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { writeTransition } from '../records/writer';
+import type { ActionJob } from '../jobs/payloads';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
 import { RecordCache } from './record-cache';
@@ -32,36 +33,8 @@ export interface TransitionRequest {
   locale?: string;
 }
 
-/** Payload of an action job: everything a worker needs, fixed at the time of the transition. */
-export interface ActionJob {
-  historyId: string;
-  record: { id: string; type: string };
-  process: { id: string; version: number };
-  transition: string;
-  from: string | null;
-  to: string;
-  actor: string;
-  at: string;
-  /**
-   * The transition's actions in order. `id` is the action's id (or its index); the action's
-   * idempotency key is `<historyId>:<id>`. Jobs written before 2026-11 carry the `key` itself.
-   */
-  actions: { id?: string; key?: string; type: string; config: Record<string, unknown> }[];
-  /** Attempts made before this job (an action retried on its own after failing in a chain). */
-  priorAttempts?: number;
-}
-
-/**
- * The idempotency key of an action of a job.
- *
- * @example
- * ```ts
- * actionKey({ historyId: '42' }, { id: 'notify', type: 'core.notify', config: {} }); // '42:notify'
- * ```
- */
-export function actionKey(job: Pick<ActionJob, 'historyId'>, action: ActionJob['actions'][number]): string {
-  return action.key ?? `${job.historyId}:${action.id ?? ''}`;
-}
+// The action job's payload and key live with the workers that read them (runtime/src/jobs/payloads.ts).
+export { actionKey, type ActionJob } from '../jobs/payloads';
 
 /** A record with the process it is on. */
 export type ProcessRecordView = RecordView & { process: { id: string; version: number } | null };
@@ -76,7 +49,7 @@ export type ProcessRecordView = RecordView & { process: { id: string; version: n
  *
  * @example
  * ```ts
- * const res = await transitions.execute({ type: 'pipeline.deal', id, to: 'proposal', expectedVersion: 3, principal });
+ * const res = await transitions.execute({ type: 'acme.ticket', id, to: 'proposal', expectedVersion: 3, principal });
  * ```
  */
 export class TransitionService {
@@ -115,6 +88,18 @@ export class TransitionService {
       await storeResponse(tx, scope, idempotency.key, response);
       return response;
     });
+  }
+
+  /**
+   * Runs a transition inside the caller's transaction (a plugin route's or hook's), or as
+   * {@link execute} does without one. No Idempotency-Key: the caller's own write is what repeats.
+   */
+  async executeIn(tx: Transaction<Database> | undefined, r: Omit<TransitionRequest, 'idempotency'>): Promise<StoredResponse> {
+    if (!tx) return this.execute(r);
+    const entity = this.registry.entity(r.type);
+    if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
+    if (!isUuid(r.id)) throw notFound(r.type, r.id);
+    return this.#run(tx, r);
   }
 
   /**

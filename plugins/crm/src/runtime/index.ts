@@ -10,6 +10,9 @@ import { runRecycle } from './pool-recycle';
 import { poolRoutes } from './pool-routes';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
+import { distanceKmOperator } from './geo';
+import { visitRoutes } from './visits';
+import { reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
 
 const ACCOUNT = 'crm.account';
 
@@ -40,9 +43,13 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   ownership transfer of a rep's book (job `transfer`);
  * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
+ * - the `crm.create_activity` action;
+ * - field visits (外勤签到, ADR 025): `POST /visits/check-in`, `POST /visits/:id/check-out`,
+ *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`;
+ * - daily and weekly reports (日报/周报): `GET /reports/current`, `POST /reports/submit`,
+ *   `GET /reports/team`, `POST /reports/:id/comments`, reminders (job `report_reminders`);
  * - the shared account pool (公海池, pool*.ts): `crm.pool` records, claim and return routes under
- *   `/api/plugins/crm/pool`, the owner history (`crm.ownership`) and the hourly recycle job;
- * - the `crm.create_activity` action.
+ *   `/api/plugins/crm/pool`, the owner history (`crm.ownership`) and the hourly recycle job.
  *
  * @example
  * ```ts
@@ -51,6 +58,16 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  */
 export const plugin = definePlugin({
   actions: { create_activity: createActivity },
+  operators: { distance_km: distanceKmOperator },
+  config: {
+    schema: {
+      type: 'object',
+      properties: {
+        visit_reason_over_km: { type: 'number', minimum: 0, default: 1, description: 'A visit checked in farther than this from the account needs a reason at check-out.' },
+        visit_max_accuracy_m: { type: 'number', minimum: 1, default: 2000, description: 'Positions less precise than this are refused at check-in and check-out.' },
+      },
+    },
+  },
   hooks: {
     [ACCOUNT]: {
       beforeChange: accountBefore,
@@ -63,10 +80,17 @@ export const plugin = definePlugin({
     [POOL]: { validate: poolValidate },
     [OWNERSHIP]: { validate: ownershipValidate },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
+    'crm.report_template': { beforeChange: templateBefore },
+    'crm.report': { beforeChange: reportBefore },
   },
-  // Accounts waiting in a pool are readable by every signed-in user (pool members open them to claim).
-  // Pools are readable by every signed-in user (an account's pool_id is a reference others check).
-  visibility: { [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) }, [POOL]: { widen: () => true } },
+  visibility: {
+    // Every rep reads his team's report template (日报/周报).
+    'crm.report_template': { widen: () => true },
+    // Accounts waiting in a pool are readable by every signed-in user (pool members open them to claim).
+    [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
+    // Pools are readable by every signed-in user (an account's pool_id is a reference others check).
+    [POOL]: { widen: () => true },
+  },
   jobs: {
     async maintain_accounts(_data, s) {
       const written = await regradeAll(s, stale);
@@ -81,6 +105,10 @@ export const plugin = definePlugin({
     async unmerge(data, s) {
       await runUnmerge(s, String(data.merge));
     },
+    async report_reminders(_data, s) {
+      const sent = await sendReminders(s);
+      if (sent) s.log.info('report reminders sent', { sent });
+    },
     async pool_recycle(_data, s) {
       s.log.info('pool recycle', await runRecycle(s));
     },
@@ -90,6 +118,7 @@ export const plugin = definePlugin({
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+    report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
     pool_recycle: { cron: '15 * * * *', tz: 'UTC' },
   },
   routes: [
@@ -97,6 +126,8 @@ export const plugin = definePlugin({
     overviewRoute,
     ...transferRoutes,
     ...mergeRoutes,
+    ...visitRoutes,
+    ...reportRoutes,
     ...poolRoutes,
     {
       method: 'post',

@@ -5,7 +5,7 @@ import defaultRules from '../../rules/pool-recycle.rules.json' with { type: 'jso
 /**
  * The shared account pool (公海池): pools as `crm.pool` records, an account's owner history as
  * `crm.ownership` records, claiming and returning, and the rules that guard them. The recycle
- * job is in pool-recycle.ts, the routes in pool-routes.ts. Design: ADR 025, docs/pool.md.
+ * job is in pool-recycle.ts, the routes in pool-routes.ts. Design: ADR 027, docs/pool.md.
  */
 
 export const POOL = 'crm.pool';

@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /** The crm plugin's studio text: entity, field, enum labels and its own messages. */
 export const translations: Record<StudioLanguage, PluginTranslation> = {
