@@ -1,4 +1,4 @@
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 
 export interface Stint {
   owner: string;

@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /** The pool's studio text (entities crm.pool and crm.ownership, the account's pool field, the pool page and panel). */
 export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
