@@ -246,6 +246,16 @@ export interface PluginServices {
   config: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a record hook receives: the services as the writer, and `system`, the plugin's own services
+ * acting as `system:plugin:<id>` in the same transaction, for a consequence the writer's role may
+ * not write itself (e.g. an objective made private hides the comments others wrote on it). Use
+ * sparingly; the events name the plugin, not the writer.
+ */
+export interface HookServices extends PluginServices {
+  system: PluginServices;
+}
+
 /** One problem a validate hook reports: a JSON pointer into the request (`/data/<field>`) and a message. */
 export interface HookProblem {
   pointer: string;
@@ -272,9 +282,9 @@ export interface RecordChange {
  * write back; the caller gets a problem, never the exception's text.
  */
 export interface RecordHooks {
-  beforeChange?(change: RecordChange, services: PluginServices): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
-  validate?(change: RecordChange, services: PluginServices): Promise<HookProblem[] | void> | HookProblem[] | void;
-  afterChange?(change: RecordChange & { after: PluginRecord }, services: PluginServices): Promise<void> | void;
+  beforeChange?(change: RecordChange, services: HookServices): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  validate?(change: RecordChange, services: HookServices): Promise<HookProblem[] | void> | HookProblem[] | void;
+  afterChange?(change: RecordChange & { after: PluginRecord }, services: HookServices): Promise<void> | void;
 }
 
 /** JSON Schema as authored (2020-12). */

@@ -1,4 +1,4 @@
-import { PipewrightError, ValidationError, isPipewrightError, type PluginLogger, type PluginServices, type RecordHooks, type Registry } from '@pipewright/core';
+import { PipewrightError, ValidationError, isPipewrightError, type HookServices, type PluginLogger, type PluginServices, type RecordHooks, type Registry } from '@pipewright/core';
 import type { Transaction } from 'kysely';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -98,6 +98,13 @@ export class PluginHost implements WriteHooks {
     };
   }
 
+  /** A hook's services: as the writer, plus the plugin's own as `system` (built when first used). */
+  #hookServices(plugin: string, actor: Principal, tx: Transaction<Database>): HookServices {
+    const services = this.services(plugin, actor, tx);
+    let system: PluginServices | undefined;
+    return Object.defineProperty(services, 'system', { enumerable: true, get: () => (system ??= this.services(plugin, systemPrincipal(`plugin:${plugin}`), tx)) }) as HookServices;
+  }
+
   /** A logger whose lines start with `[plugin:<id>]`. */
   logger(plugin: string): PluginLogger {
     const line = (level: string) => (message: string, fields?: Record<string, unknown>) => this.#o.log(`[plugin:${plugin}] ${level} ${message}${fields ? ` ${safeJson(fields)}` : ''}`);
@@ -113,7 +120,7 @@ export class PluginHost implements WriteHooks {
     for (const { plugin, hooks } of this.#hooks.get(change.type) ?? []) {
       if (!hooks.beforeChange) continue;
       const before = hooks.beforeChange;
-      const out = await this.#run(plugin, 'beforeChange', change.type, () => before(this.#change(change, data), this.services(plugin, change.actor, tx)));
+      const out = await this.#run(plugin, 'beforeChange', change.type, () => before(this.#change(change, data), this.#hookServices(plugin, change.actor, tx)));
       if (out === undefined) continue;
       if (typeof out !== 'object' || out === null || Array.isArray(out)) throw this.#failed(plugin, 'beforeChange', change.type, new Error('beforeChange returned something other than a record body'));
       data = out;
@@ -126,7 +133,7 @@ export class PluginHost implements WriteHooks {
     for (const { plugin, hooks } of this.#hooks.get(change.type) ?? []) {
       if (!hooks.validate) continue;
       const validate = hooks.validate;
-      const problems = await this.#run(plugin, 'validate', change.type, () => validate(this.#change(change, change.data), this.services(plugin, change.actor, tx)));
+      const problems = await this.#run(plugin, 'validate', change.type, () => validate(this.#change(change, change.data), this.#hookServices(plugin, change.actor, tx)));
       if (problems === undefined) continue;
       if (!Array.isArray(problems)) throw this.#failed(plugin, 'validate', change.type, new Error('validate returned something other than a list of problems'));
       for (const p of problems) {
@@ -144,7 +151,7 @@ export class PluginHost implements WriteHooks {
     for (const { plugin, hooks } of this.#hooks.get(change.type) ?? []) {
       if (!hooks.afterChange) continue;
       const after = hooks.afterChange;
-      await this.#run(plugin, 'afterChange', change.type, () => after({ ...this.#change(change, change.data), after: pluginRecord(change.after) }, this.services(plugin, change.actor, tx)));
+      await this.#run(plugin, 'afterChange', change.type, () => after({ ...this.#change(change, change.data), after: pluginRecord(change.after) }, this.#hookServices(plugin, change.actor, tx)));
     }
   }
 

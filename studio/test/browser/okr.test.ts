@@ -118,6 +118,24 @@ describe('OKRs in chromium', () => {
     expect(await computed.locator('[data-computed="progress"] dt').textContent()).toBe('Progress');
   });
 
+  it('takes a comment on a key result from a rep who may not check in, shown with its author', async () => {
+    expect(server.demoRepEmail).toBeTruthy();
+    await openStudio(page, `${server.url}${PAGE}?cycle=${ids.cycle}&kr=${ids.teamKr}`, server.demoPassword, server.demoRepEmail ?? undefined);
+    const box = page.getByTestId('okr-comments');
+    await box.getByRole('heading', { name: 'Comments' }).waitFor({ timeout: 30_000 });
+    await box.getByText('No comments yet.').waitFor();
+    await box.getByLabel('Add a comment').fill('Which deals are left for September?');
+    await box.getByRole('button', { name: 'Add a comment' }).click();
+    await expect.poll(() => box.locator('[data-comment]').count()).toBe(1);
+    const me = (await (await server.api('/api/users/names')).json()) as { items: { id: string; name: string }[] };
+    const stored = (await (await server.api(`/api/records/okr.comment?filter[key_result_id]=${ids.teamKr}`)).json()) as { items: { owner: string; data: { body: string } }[] };
+    expect(stored.items.map((c) => c.data.body)).toEqual(['Which deals are left for September?']);
+    const author = me.items.find((u) => u.id === stored.items[0]?.owner)?.name ?? '';
+    expect(author).not.toBe('');
+    expect(await box.locator('[data-comment]').first().textContent()).toContain(author);
+    await screenshot(page, 'okr-comments-en');
+  });
+
   it('speaks Simplified Chinese in zh-CN', async () => {
     await openStudio(page, `${server.url}${PAGE}?cycle=${ids.cycle}&kr=${ids.teamKr}`, server.demoPassword);
     await page.getByLabel('Language').first().selectOption('zh-CN');
@@ -129,6 +147,7 @@ describe('OKRs in chromium', () => {
     expect(await page.getByTestId('okr-node').first().textContent()).toMatch(/公司|分公司|团队/);
     await page.getByRole('heading', { name: '更新进展' }).waitFor();
     await page.getByRole('heading', { name: '信心趋势' }).waitFor();
+    await page.getByTestId('okr-comments').getByRole('heading', { name: '评论' }).waitFor();
     expect(await page.getByTestId('okr-checkin').getByLabel('状态').locator('option').allTextContents()).toEqual(['正常', '有风险', '偏离']);
     await expect.poll(() => page.locator('[data-testid="okr-trend-chart"] canvas').count(), { timeout: 30_000 }).toBe(1);
     await page.waitForTimeout(600);

@@ -5,6 +5,7 @@ export const CYCLE = 'okr.cycle';
 export const OBJECTIVE = 'okr.objective';
 export const KEY_RESULT = 'okr.key_result';
 export const CHECK_IN = 'okr.check_in';
+export const COMMENT = 'okr.comment';
 
 /** What a key result's read carries as `computed`. */
 export interface KeyResultValue {

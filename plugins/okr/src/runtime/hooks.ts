@@ -1,6 +1,6 @@
 import type { HookProblem, PluginRecord, PluginServices, RecordChange, RecordHooks } from '@pipewright/plugin-sdk';
 import { mayEdit, scopeProblems } from './access';
-import { CHECK_IN, CYCLE, KEY_RESULT, OBJECTIVE, listAll, valueTree } from './compute';
+import { CHECK_IN, COMMENT, CYCLE, KEY_RESULT, OBJECTIVE, listAll, valueTree } from './compute';
 import { LEVELS } from './model';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,10 +69,11 @@ export const cycleHooks: RecordHooks = {
 };
 
 /** The key results of an objective and their check-ins (those the caller reads). */
-async function dependents(objectiveId: string, s: PluginServices): Promise<{ krs: PluginRecord[]; checkIns: PluginRecord[] }> {
+async function dependents(objectiveId: string, s: PluginServices): Promise<{ krs: PluginRecord[]; checkIns: PluginRecord[]; comments: PluginRecord[] }> {
   const krs = await listAll(s, KEY_RESULT, { objective_id: objectiveId });
   const checkIns = (await Promise.all(krs.map((k) => listAll(s, CHECK_IN, { key_result_id: k.id })))).flat();
-  return { krs, checkIns };
+  const comments = (await Promise.all(krs.map((k) => listAll(s, COMMENT, { key_result_id: k.id })))).flat();
+  return { krs, checkIns, comments };
 }
 
 /**
@@ -114,9 +115,11 @@ export const objectiveHooks: RecordHooks = {
   /** A changed privacy is copied to the key results and their check-ins in the same transaction (their hooks copy it from the parent). */
   async afterChange(change, s) {
     if (change.operation !== 'update' || (change.after.data.private === true) === (change.before?.data.private === true)) return;
-    const { krs, checkIns } = await dependents(change.after.id, s);
+    const { krs, checkIns, comments } = await dependents(change.after.id, s);
     for (const k of krs) await s.records.update(KEY_RESULT, k.id, { data: { private: change.after.data.private === true } }, { expectedVersion: k.version });
     for (const c of checkIns) await s.records.update(CHECK_IN, c.id, { data: { private: change.after.data.private === true } }, { expectedVersion: c.version });
+    // Comments follow as the plugin (their authors, not the objective's editor, own them).
+    for (const c of comments) await s.system.records.update(COMMENT, c.id, { data: { private: change.after.data.private === true } }, { expectedVersion: c.version });
   },
 };
 
@@ -187,4 +190,23 @@ export const checkInHooks: RecordHooks = {
   },
 };
 
-export const hooks: Record<string, RecordHooks> = { [CYCLE]: cycleHooks, [OBJECTIVE]: objectiveHooks, [KEY_RESULT]: keyResultHooks, [CHECK_IN]: checkInHooks };
+/**
+ * Comments: anyone who reads the key result may comment on it (the platform refuses a reference to
+ * a key result the caller cannot read); cycle, privacy and readers copied from it, so a comment on
+ * a private key result is read by its readers (the objective's owner and co-owners), its author and
+ * the managers above the author; a closed cycle takes no more comments. Only the
+ * author (the record's owner) edits or deletes his comment, by the platform's edit rule.
+ */
+export const commentHooks: RecordHooks = {
+  async beforeChange(change, s) {
+    if (change.operation === 'delete') return;
+    return inherit(change.data, KEY_RESULT, 'key_result_id', s);
+  },
+  async validate(change, s) {
+    const problems = await closedCycle(change, s, '/data/key_result_id');
+    if (change.operation === 'update' && !same(change.data.key_result_id, change.before?.data.key_result_id)) problems.push({ pointer: '/data/key_result_id', message: 'a comment stays on its key result', code: 'okr.comment-moved' });
+    return problems;
+  },
+};
+
+export const hooks: Record<string, RecordHooks> = { [CYCLE]: cycleHooks, [OBJECTIVE]: objectiveHooks, [KEY_RESULT]: keyResultHooks, [CHECK_IN]: checkInHooks, [COMMENT]: commentHooks };

@@ -1,5 +1,5 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
-import { CHECK_IN, CYCLE, KEY_RESULT, OBJECTIVE, keyResultValues, objectiveValues } from './compute';
+import { CHECK_IN, COMMENT, CYCLE, KEY_RESULT, OBJECTIVE, keyResultValues, objectiveValues } from './compute';
 import { hooks } from './hooks';
 import { sendStaleReminders } from './reminders';
 import { okrRoutes } from './routes';
@@ -38,6 +38,7 @@ export const plugin = definePlugin({
     [OBJECTIVE]: { widen: unlessPrivate },
     [KEY_RESULT]: { widen: unlessPrivate },
     [CHECK_IN]: { widen: unlessPrivate },
+    [COMMENT]: { widen: unlessPrivate },
     // Sales targets are published to the whole sales organisation.
     [TARGET]: { widen: () => true },
   },

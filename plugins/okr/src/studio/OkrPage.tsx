@@ -300,6 +300,67 @@ export function okrPage(host: StudioHost) {
     );
   }
 
+  function Comments({ kr, closed }: { kr: MapKeyResult; closed: boolean }) {
+    const t = useT();
+    const language = useLanguage();
+    const [reload, setReload] = React.useState(0);
+    const [body, setBody] = React.useState('');
+    const [message, setMessage] = React.useState<{ ok: boolean; text: string } | null>(null);
+    const [busy, setBusy] = React.useState(false);
+    const comments = useLoad(`comments:${kr.id}:${reload}`, async (signal) => {
+      const [list, names] = await Promise.all([
+        api.list('okr.comment', { filters: [{ field: 'key_result_id', op: 'eq', value: kr.id }], sort: 'createdAt', limit: 200 }, signal),
+        api.request<{ items: { id: string; name: string }[] }>('GET', '/api/users/names', { signal }),
+      ]);
+      return { items: list.items, names: new Map(names.items.map((u) => [u.id, u.name])) };
+    });
+    async function submit(e: { preventDefault(): void }) {
+      e.preventDefault();
+      if (!body.trim()) return;
+      setBusy(true);
+      try {
+        await api.request('POST', '/api/records/okr.comment', { json: { data: { key_result_id: kr.id, body: body.trim() } } });
+        setBody('');
+        setMessage({ ok: true, text: t('okr.commented') });
+        setReload((n) => n + 1);
+      } catch (err) {
+        setMessage({ ok: false, text: errorText(err) });
+      } finally {
+        setBusy(false);
+      }
+    }
+    return (
+      <div data-testid="okr-comments">
+        <h3>{t('okr.comments')}</h3>
+        {comments.state === 'loading' && <p className="muted">{t('okr.loading')}</p>}
+        {comments.state === 'failed' && <p role="alert" className="form-alert">{comments.message}</p>}
+        {comments.state === 'ok' && (comments.data.items.length === 0 ? (
+          <p className="muted">{t('okr.noComments')}</p>
+        ) : (
+          <ul className="okr-comment-list">
+            {comments.data.items.map((c) => (
+              <li key={c.id} data-comment={c.id}>
+                <strong>{comments.data.names.get(c.owner ?? '') ?? c.owner ?? '—'}</strong>{' '}
+                <span className="muted">{new Date(c.createdAt).toLocaleString(language)}</span>
+                <p>{String(c.data.body)}</p>
+              </li>
+            ))}
+          </ul>
+        ))}
+        {!closed && (
+          <form onSubmit={(e) => void submit(e)}>
+            <label style={{ display: 'block', marginBottom: 6 }}>
+              <span className="visually-hidden">{t('okr.addComment')}</span>
+              <textarea name="okr-comment" rows={3} style={{ width: '100%', boxSizing: 'border-box' }} maxLength={5000} placeholder={t('okr.commentPlaceholder')} value={body} onChange={(e) => setBody(e.target.value)} aria-label={t('okr.addComment')} />
+            </label>
+            <button type="submit" disabled={busy || !body.trim()}>{t('okr.addComment')}</button>
+            {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'muted' : 'form-alert'} data-testid="okr-comment-message">{message.text}</p>}
+          </form>
+        )}
+      </div>
+    );
+  }
+
   function KeyResultDetail({ kr, cycle, reload, onSaved }: { kr: MapKeyResult; cycle: StudioRecord | undefined; reload: number; onSaved(): void }) {
     const t = useT();
     const language = useLanguage();
@@ -320,6 +381,7 @@ export function okrPage(host: StudioHost) {
         <Explain kr={kr} cycle={cycle} />
         {!closed && <CheckInForm kr={kr} onSaved={onSaved} />}
         <Trend kr={kr} reload={reload} />
+        <Comments kr={kr} closed={closed} />
       </ui.Panel>
     );
   }

@@ -28,6 +28,11 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
         labelPlural: 'Sales targets',
         fields: { metric: 'Metric', period: 'Period', scope_unit: 'Org unit', scope_user: 'Person', value: 'Target value', key: 'Key' },
       },
+      'okr.comment': {
+        label: 'Comment',
+        labelPlural: 'Comments',
+        fields: { key_result_id: 'Key result', body: 'Comment', cycle_id: 'Cycle', private: 'Private', readers: 'Readers' },
+      },
       'okr.check_in': {
         label: 'Check-in',
         labelPlural: 'Check-ins',
@@ -37,6 +42,11 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
     },
     messages: {
       'nav.okr': 'OKRs',
+      'okr.comments': 'Comments',
+      'okr.noComments': 'No comments yet.',
+      'okr.addComment': 'Add a comment',
+      'okr.commentPlaceholder': 'Ask a question or cheer the owner on…',
+      'okr.commented': 'Comment added.',
       'nav.targets': 'Target attainment',
       'targets.title': 'Sales targets',
       'targets.metric': 'Metric',
@@ -188,6 +198,11 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
         labelPlural: '业绩目标',
         fields: { metric: '指标', period: '期间', scope_unit: '组织单元', scope_user: '人员', value: '目标值', key: '键' },
       },
+      'okr.comment': {
+        label: '评论',
+        labelPlural: '评论',
+        fields: { key_result_id: '关键成果', body: '评论', cycle_id: '周期', private: '私密', readers: '可查看人' },
+      },
       'okr.check_in': {
         label: '进展更新',
         labelPlural: '进展更新',
@@ -197,6 +212,11 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
     },
     messages: {
       'nav.okr': '目标与关键成果',
+      'okr.comments': '评论',
+      'okr.noComments': '暂无评论。',
+      'okr.addComment': '发表评论',
+      'okr.commentPlaceholder': '提个问题，或为负责人加油…',
+      'okr.commented': '评论已发表。',
       'nav.targets': '业绩目标达成',
       'targets.title': '业绩目标',
       'targets.metric': '指标',
