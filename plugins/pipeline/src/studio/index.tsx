@@ -1,5 +1,6 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
 import { accountDeals, DEAL } from './AccountDeals';
+import { dealCollision } from './DealCollision';
 import { analyticsPage } from './analytics/AnalyticsPage';
 import { forecastPage } from './forecast/ForecastPage';
 import { translations } from './translations';
@@ -31,7 +32,10 @@ export default defineStudioPlugin({
       { id: 'analytics', label: 'nav.analytics', href: '/p/pipeline/analytics' },
       { id: 'forecast', label: 'nav.forecast', href: '/p/pipeline/forecast' },
     ],
-    recordPanels: [{ id: 'deals', entities: (entity, all) => all.get(DEAL)?.references?.account_id?.entity === entity.fullId, component: accountDeals(host), order: 40 }],
+    recordPanels: [
+      { id: 'deals', entities: (entity, all) => all.get(DEAL)?.references?.account_id?.entity === entity.fullId, component: accountDeals(host), order: 40 },
+      { id: 'collision', entities: [DEAL], component: dealCollision(host), order: 5 },
+    ],
     translations,
   }),
 });
