@@ -31,6 +31,7 @@ interface Page {
  */
 describe.each(backends())('customer grading on $name', (backend) => {
   let server: TestServer;
+  let seedLog: string[] = [];
   const job = () => (plugin.jobs?.maintain_accounts as (d: Record<string, unknown>, s: unknown) => Promise<void>)({}, server.platform.plugins.services('crm', systemPrincipal('plugin:crm')));
   const all = async (path: string): Promise<View[]> => {
     const items: View[] = [];
@@ -45,12 +46,27 @@ describe.each(backends())('customer grading on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    await seedDemo(server.platform);
+    const lines: string[] = [];
+    await seedDemo(server.platform, (l) => lines.push(l));
+    seedLog = lines;
   }, 600_000);
   afterAll(() => server?.close());
 
-  it('declares a nightly schedule for the job', () => {
-    expect(plugin.schedules?.maintain_accounts?.cron).toBe('30 2 * * *');
+  it('declares a nightly schedule for the job, also run after the demo seed', () => {
+    expect(plugin.schedules?.maintain_accounts).toEqual({ cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true });
+  });
+
+  it('shows all 85 accounts graded on a freshly seeded demo (no job called), the counts as the raw CSV says', async () => {
+    const expected = gradesFromCsv();
+    const accounts = await all('/api/records/crm.account');
+    expect(accounts).toHaveLength(85);
+    expect(accounts.map((a) => [a.data.name, a.data.grade, a.data.grade_source])).toEqual(accounts.map((a) => [a.data.name, expected.get(String(a.data.name)), 'rule']));
+    const counts: Record<string, number> = {};
+    for (const a of accounts) counts[String(a.data.grade)] = (counts[String(a.data.grade)] ?? 0) + 1;
+    const fromCsv: Record<string, number> = {};
+    for (const g of expected.values()) fromCsv[g] = (fromCsv[g] ?? 0) + 1;
+    expect(counts).toEqual(fromCsv);
+    expect(seedLog).toContain('Seeding demo: ran crm.maintain_accounts');
   });
 
   it('has graded all 85 demo accounts after the job, as the raw CSV says, with one grade change each', async () => {

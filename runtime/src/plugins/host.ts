@@ -187,6 +187,25 @@ export class PluginHost implements WriteHooks {
     }
   }
 
+  /**
+   * Runs, in process and in load order, every scheduled job kind whose schedule says
+   * `afterDemoSeed` (the demo seed calls it after importing, since imports write without hooks).
+   * Returns the kinds run as `plugin.kind`.
+   */
+  async runAfterDemoSeed(): Promise<string[]> {
+    const ran: string[] = [];
+    for (const p of this.#o.registry.plugins) {
+      const plugin = p.manifest.id;
+      for (const [kind, schedule] of Object.entries(p.runtime?.schedules ?? {})) {
+        const handler = p.runtime?.jobs?.[kind];
+        if (!schedule.afterDemoSeed || !handler) continue;
+        await handler(structuredClone(schedule.data ?? {}), this.services(plugin, systemPrincipal(`plugin:${plugin}`)));
+        ran.push(`${plugin}.${kind}`);
+      }
+    }
+    return ran;
+  }
+
   async stopWorkers(): Promise<void> {
     const names = this.#working;
     this.#working = [];

@@ -66,7 +66,7 @@ export const plugin = definePlugin({
     },
   },
   schedules: {
-    maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+    maintain_accounts: { cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
