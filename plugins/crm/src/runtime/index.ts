@@ -1,5 +1,6 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
 import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
+import { atRiskRoute } from './churn';
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
@@ -37,6 +38,7 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   ownership transfer of a rep's book (job `transfer`);
  * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
+ * - `GET /api/plugins/crm/at-risk`: churn / at-risk warning from churn.json, with its backtest;
  * - the `crm.create_activity` action.
  *
  * @example
@@ -73,6 +75,7 @@ export const plugin = definePlugin({
     overviewRoute,
     ...transferRoutes,
     ...mergeRoutes,
+    atRiskRoute,
     {
       method: 'post',
       path: '/accounts/maintenance',

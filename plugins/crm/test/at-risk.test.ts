@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../../runtime/src/demo/seed';
+import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
+import { expectJson, type Problem } from '../../../runtime/test/process/helpers';
+import { checkChurnRules } from '../src/runtime/churn';
+
+const DATA = new URL('../../../../shared/datasets/crm-sales-opportunities/', import.meta.url);
+const rules = JSON.parse(readFileSync(new URL('../churn.json', import.meta.url), 'utf8'));
+const [silent, falling, losses] = rules.signals as [
+  { id: string; factor: number; minDays: number; minTouches: number },
+  { id: string; windowDays: number; previousWindows: number; drop: number },
+  { id: string; windowDays: number; minLosses: number; minShare: number },
+];
+const drop = (rules.backtest.outcomes as { id: string; drop?: number; previousWindows?: number }[]).find((o) => o.id === 'won_value_drop') as { drop: number; previousWindows: number };
+
+/**
+ * The at-risk rules recomputed from the raw files by plain arithmetic (no platform code): the
+ * data set's deals (sales_pipeline.csv: account, stage, engage and close dates, close value) and
+ * the crm plugin's demo activities, days counted from 1970-01-01 UTC.
+ */
+const day = (s: string) => Math.round(Date.parse(`${s.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+const csvDeals = readFileSync(new URL('sales_pipeline.csv', DATA), 'utf8')
+  .trim()
+  .split(/\r?\n/)
+  .slice(1)
+  .map((l) => l.split(','))
+  .map(([, , , account, stage, engage, close, value]) => ({ account: String(account), stage: String(stage), engage: engage ? day(engage) : null, close: close ? day(close) : null, value: Number(value || 0) }))
+  .filter((d) => d.account !== '');
+const accountNames = readFileSync(new URL('accounts.csv', DATA), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => String(l.split(',')[0]));
+const activities = (JSON.parse(readFileSync(new URL('../demo/activities.demo.json', import.meta.url), 'utf8')) as { rows: { account?: string; done?: boolean; occurred_at?: string }[] }).rows;
+
+function touches(account: string): number[] {
+  const set = new Set<number>();
+  for (const d of csvDeals) if (d.account === account) for (const t of [d.engage, d.close]) if (t !== null) set.add(t);
+  for (const a of activities) if (a.account === account && a.done === true && a.occurred_at) set.add(day(a.occurred_at));
+  return [...set].sort((x, y) => x - y);
+}
+const won = (account: string, from: number, to: number) => csvDeals.filter((d) => d.account === account && d.stage === 'Won' && d.close !== null && d.close >= from && d.close < to).reduce((s, d) => s + d.value, 0);
+const count = (account: string, stage: string, from: number, to: number) => csvDeals.filter((d) => d.account === account && d.stage === stage && d.close !== null && d.close >= from && d.close < to).length;
+
+function signalsFromCsv(account: string, at: number): string[] {
+  const out: string[] = [];
+  const t = touches(account).filter((x) => x < at);
+  if (t.length >= silent.minTouches) {
+    const gaps = t.slice(1).map((x, i) => x - (t[i] as number)).sort((a, b) => a - b);
+    const mid = Math.floor(gaps.length / 2);
+    const rhythm = gaps.length % 2 ? (gaps[mid] as number) : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
+    const since = at - (t[t.length - 1] as number);
+    if (since >= silent.minDays && since > silent.factor * rhythm) out.push(silent.id);
+  }
+  const w = falling.windowDays;
+  const previous = won(account, at - (1 + falling.previousWindows) * w, at - w) / falling.previousWindows;
+  if (previous > 0 && won(account, at - w, at) < (1 - falling.drop) * previous) out.push(falling.id);
+  const lost = count(account, 'Lost', at - losses.windowDays, at);
+  const wonN = count(account, 'Won', at - losses.windowDays, at);
+  if (lost >= losses.minLosses && lost / (lost + wonN) >= losses.minShare) out.push(losses.id);
+  return out;
+}
+
+interface AtRisk {
+  asOf: string;
+  total: number;
+  accounts: { id: string; name: string; risk: string; signals: { id: string; values: Record<string, number> }[] }[];
+  rules: { signals: { id: string; label: { en: string; 'zh-CN': string } }[] };
+  backtest: { cut: string; end: string; accounts: number; flagged: number; bySignal: Record<string, number>; outcomes: { id: string; positives: number; truePositives: number; precision: number | null; baseRate: number; lift: number | null; recall: number | null }[] };
+}
+
+/**
+ * Issue 18, churn / at-risk warning: rules as data (churn.json) over each account's own history,
+ * the flagged accounts with their reasons, and the backtest (signals at the start of the last
+ * full quarter, outcomes in it) with precision, base rate, lift and recall — every number
+ * checked against plain arithmetic over the raw CSV and the demo activities.
+ */
+describe.each(backends())('at-risk accounts and the churn backtest on $name', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(backend);
+    await seedDemo(server.platform);
+  }, 600_000);
+  afterAll(() => server?.close());
+
+  it('backtests the rules at the start of the last full quarter, as the raw data says', async () => {
+    const r = await expectJson<AtRisk>(server.api('/api/plugins/crm/at-risk?asOf=2017-12-15'), 200);
+    if (process.env.CHURN_PRINT) console.log(JSON.stringify(r.backtest));
+    // The data set's latest close is 2017-12-31: the last full quarter is Q4 2017.
+    const cut = day('2017-10-01');
+    const end = day('2018-01-01');
+    expect([r.backtest.cut, r.backtest.end, r.backtest.accounts]).toEqual(['2017-10-01', '2017-12-31', 85]);
+    const flagged = accountNames.filter((a) => signalsFromCsv(a, cut).length > 0);
+    expect(r.backtest.flagged).toBe(flagged.length);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const s of rules.signals as { id: string }[]) expect(r.backtest.bySignal[s.id], s.id).toBe(accountNames.filter((a) => signalsFromCsv(a, cut).includes(s.id)).length);
+    const score = (positive: (a: string) => boolean) => {
+      const pos = accountNames.filter(positive);
+      const tp = pos.filter((a) => flagged.includes(a)).length;
+      const precision = tp / flagged.length;
+      const baseRate = pos.length / accountNames.length;
+      return { positives: pos.length, truePositives: tp, precision, baseRate, lift: baseRate > 0 ? precision / baseRate : null, recall: pos.length > 0 ? tp / pos.length : null };
+    };
+    const horizon = end - cut;
+    const expected = {
+      no_won_deal: score((a) => count(a, 'Won', cut, end) === 0),
+      won_value_drop: score((a) => {
+        const base = won(a, cut - drop.previousWindows * horizon, cut) / drop.previousWindows;
+        return base > 0 && won(a, cut, end) < (1 - drop.drop) * base;
+      }),
+    };
+    for (const o of r.backtest.outcomes) {
+      const e = expected[o.id as keyof typeof expected];
+      expect([o.positives, o.truePositives, o.lift === null ? null : +o.lift.toFixed(9)], o.id).toEqual([e.positives, e.truePositives, e.lift === null ? null : +e.lift.toFixed(9)]);
+      expect(o.precision, o.id).toBeCloseTo(e.precision, 12);
+      expect(o.baseRate, o.id).toBeCloseTo(e.baseRate, 12);
+      expect(o.recall === null ? null : +o.recall.toFixed(12), o.id).toBe(e.recall === null ? null : +e.recall.toFixed(12));
+    }
+    // Every demo account wins something every quarter: the outcome the issue names has no case.
+    expect(expected.no_won_deal.positives).toBe(0);
+    expect(expected.won_value_drop.positives).toBeGreaterThan(0);
+  });
+
+  it('lists the accounts flagged at a date with their reasons, as the raw data says', async () => {
+    for (const asOf of ['2017-10-01', '2017-12-15']) {
+      const r = await expectJson<AtRisk>(server.api(`/api/plugins/crm/at-risk?asOf=${asOf}`), 200);
+      expect(r.asOf).toBe(asOf);
+      expect(r.total).toBe(85);
+      const got = Object.fromEntries(r.accounts.map((a) => [a.name, a.signals.map((s) => s.id)]));
+      const want = Object.fromEntries(accountNames.map((a) => [a, signalsFromCsv(a, day(asOf))]).filter(([, s]) => (s as string[]).length > 0));
+      expect(got, asOf).toEqual(want);
+      for (const a of r.accounts) expect(a.risk).toBe(a.signals.length >= 2 ? 'high' : 'medium');
+    }
+    const r = await expectJson<AtRisk>(server.api('/api/plugins/crm/at-risk?asOf=2017-12-15'), 200);
+    const one = r.accounts.find((a) => a.signals.some((s) => s.id === 'recent_losses'));
+    if (one) {
+      const s = one.signals.find((x) => x.id === 'recent_losses') as { values: Record<string, number> };
+      expect(s.values.lost).toBe(count(one.name, 'Lost', day('2017-12-15') - losses.windowDays, day('2017-12-15')));
+    }
+    expect(r.rules.signals.map((s) => s.id)).toEqual(['silent', 'falling_value', 'recent_losses']);
+    expect(r.rules.signals.every((s) => s.label.en.length > 0 && s.label['zh-CN'].length > 0)).toBe(true);
+  });
+
+  it('refuses a bad date with a problem naming asOf, and anonymous callers', async () => {
+    const p = await expectJson<Problem>(server.api('/api/plugins/crm/at-risk?asOf=yesterday'), 400);
+    expect(JSON.stringify(p)).toContain('asOf');
+    expect((await server.anonymous('/api/plugins/crm/at-risk')).status).toBe(401);
+  });
+
+  it('shows a rep only the accounts the rep may see', async () => {
+    await server.seedOrg();
+    const admin = await expectJson<AtRisk>(server.api('/api/plugins/crm/at-risk?asOf=2017-12-15'), 200);
+    const rep = await expectJson<AtRisk>(server.as('other-rep').api('/api/plugins/crm/at-risk?asOf=2017-12-15'), 200);
+    const visible = await expectJson<{ total: number }>(server.as('other-rep').api('/api/records/crm.account?total=true&limit=1'), 200);
+    expect(rep.total).toBe(visible.total);
+    expect(rep.total).toBeLessThanOrEqual(admin.total);
+  });
+});
+
+describe('churn.json checks', () => {
+  it('accepts the shipped rules and names the pointer of a bad one', () => {
+    expect(checkChurnRules(structuredClone(rules)).signals).toHaveLength(3);
+    const bad = structuredClone(rules);
+    bad.signals[1].drop = 2;
+    expect(() => checkChurnRules(bad)).toThrow(/\/signals\/1\/drop/);
+    const kind = structuredClone(rules);
+    kind.signals[0].kind = 'vibes';
+    expect(() => checkChurnRules(kind)).toThrow(/\/signals\/0\/kind/);
+    const label = structuredClone(rules);
+    delete label.signals[2].label['zh-CN'];
+    expect(() => checkChurnRules(label)).toThrow(/\/signals\/2\/label/);
+  });
+});
