@@ -9,9 +9,9 @@ const DAY = 86_400_000;
 
 type Text = { en: string; 'zh-CN': string };
 export type ChurnSignal =
-  | { id: string; kind: 'no_touch'; factor: number; minDays: number; minTouches: number; label: Text }
-  | { id: string; kind: 'falling_value'; windowDays: number; previousWindows: number; drop: number; label: Text }
-  | { id: string; kind: 'recent_losses'; windowDays: number; minLosses: number; minShare: number; label: Text };
+  | { id: string; kind: 'no_touch'; factor: number; minDays: number; minTouches: number; name: Text; label: Text }
+  | { id: string; kind: 'falling_value'; windowDays: number; previousWindows: number; drop: number; name: Text; label: Text }
+  | { id: string; kind: 'recent_losses'; windowDays: number; minLosses: number; minShare: number; name: Text; label: Text };
 export type ChurnOutcome = { id: 'no_won_deal'; label: Text } | { id: 'won_value_drop'; drop: number; previousWindows: number; label: Text };
 export interface ChurnRules {
   wonStages: string[];
@@ -49,6 +49,7 @@ export function checkChurnRules(raw: unknown): ChurnRules {
     const p = `/signals/${i}`;
     if (typeof s.id !== 'string' || !/^[a-z][a-z0-9_]{0,40}$/.test(s.id) || ids.has(s.id)) fail(`${p}/id`, 'must be a unique snake_case id');
     ids.add(s.id);
+    text(s.name, `${p}/name`);
     text(s.label, `${p}/label`);
     if (s.kind === 'no_touch') {
       num(s.factor, `${p}/factor`, 1, 100);
@@ -254,7 +255,7 @@ export const atRiskRoute: PluginRoute = {
     required: ['asOf', 'rules', 'accounts', 'total', 'backtest'],
     properties: {
       asOf: { type: 'string' },
-      rules: { type: 'object', required: ['signals', 'outcomes'], properties: { signals: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'label'], properties: { id: { type: 'string' }, kind: { type: 'string' }, label: TEXT } } }, outcomes: { type: 'array', items: { type: 'object', required: ['id', 'label'], properties: { id: { type: 'string' }, label: TEXT } } } } },
+      rules: { type: 'object', required: ['signals', 'outcomes'], properties: { signals: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'name', 'label'], properties: { id: { type: 'string' }, kind: { type: 'string' }, name: TEXT, label: TEXT } } }, outcomes: { type: 'array', items: { type: 'object', required: ['id', 'label'], properties: { id: { type: 'string' }, label: TEXT } } } } },
       accounts: { type: 'array', items: { type: 'object', required: ['id', 'name', 'owner', 'risk', 'signals'], properties: { id: { type: 'string' }, name: { type: 'string' }, owner: { type: ['string', 'null'] }, risk: { enum: ['medium', 'high'] }, signals: { type: 'array', items: { type: 'object', required: ['id', 'values'], properties: { id: { type: 'string' }, values: { type: 'object', additionalProperties: { type: 'number' } } } } } } } },
       total: { type: 'integer', description: 'Accounts looked at.' },
       backtest: {
@@ -283,7 +284,7 @@ export const atRiskRoute: PluginRoute = {
       .sort((a, b) => b.signals.length - a.signals.length || a.name.localeCompare(b.name));
     return {
       asOf: isoDay(at),
-      rules: { signals: CHURN.signals.map((s) => ({ id: s.id, kind: s.kind, label: s.label })), outcomes: CHURN.backtest.outcomes.map((o) => ({ id: o.id, label: o.label })) },
+      rules: { signals: CHURN.signals.map((s) => ({ id: s.id, kind: s.kind, name: s.name, label: s.label })), outcomes: CHURN.backtest.outcomes.map((o) => ({ id: o.id, label: o.label })) },
       accounts,
       total: histories.length,
       backtest: backtest(histories),

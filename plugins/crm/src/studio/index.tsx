@@ -1,6 +1,7 @@
 import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
 import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
+import { atRiskPage } from './AtRiskPage';
 import { quickLog } from './QuickLog';
 import { transferPage } from './TransferPage';
 import { translations } from './translations';
@@ -22,8 +23,14 @@ const DEAL = 'pipeline.deal';
 export default defineStudioPlugin({
   id: 'crm',
   setup: (host) => ({
-    pages: [{ path: 'transfers', component: transferPage(host) }],
-    nav: [{ id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 }],
+    pages: [
+      { path: 'transfers', component: transferPage(host) },
+      { path: 'at-risk', component: atRiskPage(host) },
+    ],
+    nav: [
+      { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
+      { id: 'at-risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 70 },
+    ],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
