@@ -29,7 +29,7 @@ export default defineStudioPlugin({
     ],
     nav: [
       { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
-      { id: 'at-risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 70 },
+      { id: 'at_risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 70 },
     ],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },

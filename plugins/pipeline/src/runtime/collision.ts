@@ -68,9 +68,9 @@ export async function collisionAfterChange(change: RecordChange & { after: Plugi
 }
 
 /**
- * The computed value `collision` of deals, on every read: the account's owner and the deal's
- * owner when they differ (撞单), else nothing. Read as the plugin (a reader who sees the deal
- * learns that its account belongs to someone else, and whom, not the account's body).
+ * The computed value `collision_with` of deals, on every read: the name of the account's owner
+ * when it is not the deal's owner (撞单), else nothing. Read as the plugin (a reader who sees the
+ * deal learns that its account belongs to someone else, and whom, not the account's body).
  */
 export const collisionComputed: ComputedValues = async (records, s) => {
   const ids = [...new Set(records.filter((r) => r.owner).map((r) => r.data.account_id).filter((v): v is string => typeof v === 'string'))];
@@ -78,8 +78,9 @@ export const collisionComputed: ComputedValues = async (records, s) => {
   const accounts = new Map<string, PluginRecord>();
   for (const a of await Promise.all(ids.map((id) => s.records.get(ACCOUNT, id)))) if (a) accounts.set(a.id, a);
   const found = records.map((r) => [r.id, collisionOf(r, accounts.get(String(r.data.account_id)) ?? null)] as const).filter((e): e is readonly [string, Collision] => e[1] !== null);
-  const people = [...new Set(found.flatMap(([, c]) => [c.dealOwner, c.accountOwner]))];
+  const people = [...new Set(found.map(([, c]) => c.accountOwner))];
   const names = new Map<string, string>();
   for (const u of await Promise.all(people.map((id) => s.directory.user(id)))) if (u) names.set(u.id, u.name);
-  return new Map(found.map(([id, c]) => [id, { collision: { ...c, dealOwnerName: names.get(c.dealOwner) ?? c.dealOwner, accountOwnerName: names.get(c.accountOwner) ?? c.accountOwner } }]));
+  // A flat text value: the record page lists computed values as they are (labelled `computed.collision_with`).
+  return new Map(found.map(([id, c]) => [id, { collision_with: names.get(c.accountOwner) ?? c.accountOwner }]));
 };

@@ -6,7 +6,7 @@ import { forecastRoutes } from './forecast/routes';
  * Runtime part of the pipeline plugin. Its entities, processes and rules are data (see plugin.json);
  * behaviour that data cannot express is registered here: the forecast and its backtest
  * (`/api/plugins/pipeline/forecast`, ADR 020); deal collisions (撞单, ADR 023): a deal on an
- * account owned by another rep notifies both reps' managers and carries `computed.collision`.
+ * account owned by another rep notifies both reps' managers and carries `computed.collision_with`.
  *
  * @example
  * ```ts
