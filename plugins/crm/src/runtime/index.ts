@@ -3,6 +3,7 @@ import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plu
 import { atRiskRoute } from './churn';
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
+import { checkRowsRoute } from './import-check';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
@@ -33,6 +34,7 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   `maintain_accounts`, which also stores the match keys of imported accounts), grade changes
  *   kept as crm.grade_change records;
  * - `POST /api/plugins/crm/duplicates/check`: the candidates for a body, without writing;
+ *   `POST /api/plugins/crm/duplicates/check-rows`: the same per row of a batch, before an import;
  * - `GET /api/plugins/crm/accounts/:id/overview`: the 360° account;
  * - `POST /api/plugins/crm/transfers/preview`, `POST /api/plugins/crm/transfers`: governed
  *   ownership transfer of a rep's book (job `transfer`);
@@ -72,6 +74,7 @@ export const plugin = definePlugin({
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
+    checkRowsRoute(DEDUPE),
     overviewRoute,
     ...transferRoutes,
     ...mergeRoutes,
