@@ -7,8 +7,9 @@ import { accountNames, day, drop, signalsFromCsv, won, count } from './churn-csv
 
 /**
  * Issue 18 (second part) in Chromium on the demo data: the at-risk page (flagged accounts with
- * their reasons and the backtest, as the raw CSV says) and a deal collision (撞单) on the deal
- * page and the account's 360° panel, in en and zh-CN.
+ * their reasons and the backtest, as the raw CSV says), a deal collision (撞单) on the deal
+ * page and the account's 360° panel, and merging a duplicate account from its page and undoing
+ * it, in en and zh-CN.
  */
 describe('crm at-risk page and deal collisions in chromium', () => {
   let server: StudioServer;
@@ -18,9 +19,12 @@ describe('crm at-risk page and deal collisions in chromium', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     server = await startStudioServer({ demo: true });
+    // Merges run as plugin jobs: the plugin workers run, as in the runtime.
+    await server.platform.plugins.startWorkers();
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
+    await server?.platform.plugins.stopWorkers();
     await server?.close();
   });
   pagePerTest(() => browser, { width: 1360, height: 900 }, (p) => (page = p));
@@ -93,5 +97,44 @@ describe('crm at-risk page and deal collisions in chromium', () => {
     // Both managers were notified (Dustin Brinkmann manages Moses, Melvin Marxen Darcel).
     const notes = await server.platform.database.db.selectFrom('notifications').select(['user_id', 'kind']).where('kind', '=', 'pipeline.deal_collision').execute();
     expect(notes.map((n) => n.user_id).sort()).toEqual(['dustin-brinkmann', 'melvin-marxen']);
+  });
+
+  it('merges a look-alike account from the account page and undoes it, in en and zh-CN', async () => {
+    await openStudio(page, `${server.url}/records/crm.account`, server.demoPassword);
+    const isdom = (await apiInPage<{ items: { id: string }[] }>(page, 'GET', '/api/records/crm.account?filter[name]=Isdom')).body.items[0]?.id as string;
+    const dup = await apiInPage<{ id: string }>(page, 'POST', '/api/records/crm.account', { data: { name: 'ISDOM Ltd', status: 'active', dedupe_override: { confirm: true } } });
+    expect(dup.status).toBe(201);
+    const contact = await apiInPage<{ id: string }>(page, 'POST', '/api/records/crm.contact', { data: { first_name: 'Dana', last_name: 'Duplicate', email: 'dana.duplicate@isdom.example', account_id: dup.body.id } });
+    expect(contact.status).toBe(201);
+    const contactAccount = async () => (await apiInPage<{ data: { account_id: string } }>(page, 'GET', `/api/records/crm.contact/${contact.body.id}`)).body.data.account_id;
+
+    await page.goto(`${server.url}/records/crm.account/${isdom}`);
+    const panel = page.getByTestId('merge-panel');
+    const candidate = panel.locator('li[data-candidate="ISDOM Ltd"]');
+    await candidate.waitFor({ timeout: 30_000 });
+    await candidate.getByRole('button', { name: 'Merge into this account' }).click();
+    const confirm = panel.getByRole('alertdialog', { name: 'Confirm the merge' });
+    expect(await confirm.textContent()).toContain('Merge "ISDOM Ltd" into "Isdom"?');
+    await screenshot(page, 'crm-merge-confirm-en');
+    await confirm.getByRole('button', { name: 'Merge', exact: true }).click();
+    await page.locator('[data-testid="merge-status"][data-status="done"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('merge-status').textContent()).toContain('Merged "ISDOM Ltd" into this account. You can undo it until');
+    expect(await contactAccount()).toBe(isdom);
+    expect((await apiInPage(page, 'GET', `/api/records/crm.account/${dup.body.id}`)).status).toBe(404);
+    // The 360° panel counts the contact that moved here.
+    const contacts = (await apiInPage<{ items: unknown[] }>(page, 'GET', `/api/records/crm.contact?filter[account_id]=${isdom}&limit=200`)).body.items.length;
+    await expect.poll(async () => Number(await page.locator('[data-testid="overview-counts"] [data-count="contacts"]').getAttribute('data-value')), { timeout: 15_000 }).toBe(contacts);
+    await screenshot(page, 'crm-merge-done-en');
+
+    await page.getByTestId('merge-status').getByRole('button', { name: 'Undo the merge' }).click();
+    await page.locator('[data-testid="merge-status"][data-status="undone"]').waitFor({ timeout: 60_000 });
+    expect(await contactAccount()).toBe(dup.body.id);
+    expect((await apiInPage(page, 'GET', `/api/records/crm.account/${dup.body.id}`)).status).toBe(200);
+
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByTestId('merge-status').getByText('合并已撤销：「ISDOM Ltd」及其相关记录已恢复。').waitFor();
+    await screenshot(page, 'crm-merge-undone-zh-CN');
+    await page.reload();
+    await panel.locator('li[data-candidate="ISDOM Ltd"]').getByRole('button', { name: '合并到本客户' }).waitFor({ timeout: 30_000 });
   });
 });

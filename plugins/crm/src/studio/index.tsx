@@ -2,6 +2,7 @@ import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
 import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
 import { atRiskPage } from './AtRiskPage';
+import { mergePanel } from './MergePanel';
 import { quickLog } from './QuickLog';
 import { transferPage } from './TransferPage';
 import { translations } from './translations';
@@ -34,6 +35,7 @@ export default defineStudioPlugin({
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
+      { id: 'merge', entities: [ACCOUNT], component: mergePanel(host), order: 15 },
       { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
     ],
     translations,
