@@ -6,15 +6,28 @@ import { backends, startServer, type TestServer } from '../../../runtime/test/ha
 import { expectJson, type View } from '../../../runtime/test/process/helpers';
 import { plugin } from '../src/runtime/index';
 
-/** The rule's grades computed from the raw CSV by plain arithmetic (revenue is in millions of USD). */
+const DATA = new URL('../../../../shared/datasets/crm-sales-opportunities/', import.meta.url);
+const csvLines = (file: string) => readFileSync(new URL(file, DATA), 'utf8').trim().split(/\r?\n/).slice(1);
+
+/** Won value per account from the raw deals (close_value of Won rows). */
+function wonFromCsv(): Map<string, number> {
+  const won = new Map<string, number>();
+  for (const line of csvLines('sales_pipeline.csv')) {
+    const [, , , account, stage, , , value] = line.split(',');
+    if (stage === 'Won' && account) won.set(account, (won.get(account) ?? 0) + Number(value));
+  }
+  return won;
+}
+
+/** The rule's grades computed from the raw CSV by plain arithmetic (revenue is in millions of USD; won value from the deals). */
 function gradesFromCsv(): Map<string, string> {
-  const lines = readFileSync(new URL('../../../../shared/datasets/crm-sales-opportunities/accounts.csv', import.meta.url), 'utf8').trim().split(/\r?\n/).slice(1);
+  const won = wonFromCsv();
   const out = new Map<string, string>();
-  for (const line of lines) {
+  for (const line of csvLines('accounts.csv')) {
     const [name, , , revenue, employees] = line.split(',');
     const usd = Number(revenue) * 1_000_000;
     const staff = Number(employees);
-    out.set(String(name), usd >= 2_500_000_000 && staff >= 4000 ? 'A' : usd >= 1_000_000_000 || staff >= 1500 ? 'B' : 'C');
+    out.set(String(name), usd >= 2_500_000_000 && staff >= 4000 ? 'A' : usd >= 1_000_000_000 || staff >= 1500 || (won.get(String(name)) ?? 0) >= 150_000 ? 'B' : 'C');
   }
   return out;
 }
@@ -66,7 +79,10 @@ describe.each(backends())('customer grading on $name', (backend) => {
     const fromCsv: Record<string, number> = {};
     for (const g of expected.values()) fromCsv[g] = (fromCsv[g] ?? 0) + 1;
     expect(counts).toEqual(fromCsv);
-    expect(seedLog).toContain('Seeding demo: ran crm.maintain_accounts');
+    // The deal summaries the grade reads, as the CSV's deals say.
+    const won = wonFromCsv();
+    for (const a of accounts) expect([a.data.name, a.data.won_value]).toEqual([a.data.name, won.get(String(a.data.name)) ?? 0]);
+    expect(seedLog).toContain('Seeding demo: ran pipeline.summarise_accounts, crm.maintain_accounts');
   });
 
   it('has graded all 85 demo accounts after the job, as the raw CSV says, with one grade change each', async () => {
@@ -78,7 +94,7 @@ describe.each(backends())('customer grading on $name', (backend) => {
     for (const a of accounts) expect([a.data.name, a.data.grade, a.data.grade_source]).toEqual([a.data.name, expected.get(String(a.data.name)), 'rule']);
     const counts = { A: 0, B: 0, C: 0 } as Record<string, number>;
     for (const g of expected.values()) counts[g] = (counts[g] ?? 0) + 1;
-    expect(counts).toEqual({ A: 22, B: 36, C: 27 });
+    expect(counts).toEqual({ A: 22, B: 37, C: 26 });
     // Every imported account got its name key too, and a grade change record.
     expect(accounts.every((a) => typeof a.data.name_key === 'string' && a.data.name_key !== '')).toBe(true);
     const changes = await all('/api/records/crm.grade_change');
@@ -96,7 +112,7 @@ describe.each(backends())('customer grading on $name', (backend) => {
     }
     const q = await expectJson<{ rows: Record<string, string | number>[] }>(server.api('/api/metrics/query', { method: 'POST', json: { metrics: ['crm.accounts'], groupBy: ['grade'] } }), 200);
     const byGrade = Object.fromEntries(q.rows.map((r) => [r.grade, r['crm.accounts']]));
-    expect(byGrade).toEqual({ A: 22, B: 36, C: 27 });
+    expect(byGrade).toEqual({ A: 22, B: 37, C: 26 });
   });
 
   it('regrades an account when its size changes, keeps the change, and leaves a hand grade alone', async () => {

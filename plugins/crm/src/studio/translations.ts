@@ -9,7 +9,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: 'Account',
         labelPlural: 'Accounts',
-        fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description', name_key: 'Name key', grade_source: 'Grade source', dedupe_override: 'Duplicate override' },
+        fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', won_value: 'Won value', won_deals: 'Won deals', open_deals: 'Open deals', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description', name_key: 'Name key', grade_source: 'Grade source', dedupe_override: 'Duplicate override' },
         enums: {
           grade_source: { rule: 'By the rule', hand: 'By hand' },
           sector: { technology: 'Technology', medical: 'Medical', retail: 'Retail', software: 'Software', entertainment: 'Entertainment', finance: 'Finance', marketing: 'Marketing', services: 'Services', telecommunications: 'Telecommunications', employment: 'Employment', other: 'Other' },
@@ -60,7 +60,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: '客户',
         labelPlural: '客户',
-        fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', website: '网站', phone: '电话', status: '状态', description: '描述', name_key: '名称匹配键', grade_source: '等级来源', dedupe_override: '查重放行记录' },
+        fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', won_value: '赢单金额', won_deals: '赢单数', open_deals: '进行中商机数', website: '网站', phone: '电话', status: '状态', description: '描述', name_key: '名称匹配键', grade_source: '等级来源', dedupe_override: '查重放行记录' },
         enums: {
           grade_source: { rule: '规则评定', hand: '手工设定' },
           sector: { technology: '科技', medical: '医疗', retail: '零售', software: '软件', entertainment: '娱乐', finance: '金融', marketing: '营销', services: '服务', telecommunications: '电信', employment: '人力资源', other: '其他' },
