@@ -3,14 +3,14 @@ import { seedDemo } from '../../../runtime/src/demo/seed';
 import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
 import { expectJson, type Problem } from '../../../runtime/test/process/helpers';
 import { checkChurnRules } from '../src/runtime/churn';
-import { accountNames, count, day, drop, losses, rules, signalsFromCsv, won } from './churn-csv';
+import { accountNames, count, day, drop, losses, rules, signalsFromCsv, touches, won } from './churn-csv';
 
 interface AtRisk {
   asOf: string;
   total: number;
   accounts: { id: string; name: string; risk: string; signals: { id: string; values: Record<string, number> }[] }[];
   rules: { signals: { id: string; label: { en: string; 'zh-CN': string } }[] };
-  backtest: { cut: string; end: string; accounts: number; flagged: number; bySignal: Record<string, number>; outcomes: { id: string; positives: number; truePositives: number; precision: number | null; baseRate: number; lift: number | null; recall: number | null }[] };
+  backtest: { cut: string; end: string; accounts: number; withoutHistory: number; flagged: number; bySignal: Record<string, number>; outcomes: { id: string; positives: number; truePositives: number; precision: number | null; baseRate: number; lift: number | null; recall: number | null }[] };
 }
 
 /**
@@ -33,16 +33,19 @@ describe.each(backends())('at-risk accounts and the churn backtest on $name', (b
     // The data set's latest close is 2017-12-31: the last full quarter is Q4 2017.
     const cut = day('2017-10-01');
     const end = day('2018-01-01');
-    expect([r.backtest.cut, r.backtest.end, r.backtest.accounts]).toEqual(['2017-10-01', '2017-12-31', 85]);
-    const flagged = accountNames.filter((a) => signalsFromCsv(a, cut).length > 0);
+    // The population: accounts with a touch before the cut (all 85 of the data set).
+    const population = accountNames.filter((a) => touches(a).some((t) => t < cut));
+    expect([r.backtest.cut, r.backtest.end, r.backtest.accounts, r.backtest.withoutHistory]).toEqual(['2017-10-01', '2017-12-31', population.length, 85 - population.length]);
+    expect(population).toHaveLength(85);
+    const flagged = population.filter((a) => signalsFromCsv(a, cut).length > 0);
     expect(r.backtest.flagged).toBe(flagged.length);
     expect(flagged.length).toBeGreaterThan(0);
-    for (const s of rules.signals as { id: string }[]) expect(r.backtest.bySignal[s.id], s.id).toBe(accountNames.filter((a) => signalsFromCsv(a, cut).includes(s.id)).length);
+    for (const s of rules.signals as { id: string }[]) expect(r.backtest.bySignal[s.id], s.id).toBe(population.filter((a) => signalsFromCsv(a, cut).includes(s.id)).length);
     const score = (positive: (a: string) => boolean) => {
-      const pos = accountNames.filter(positive);
+      const pos = population.filter(positive);
       const tp = pos.filter((a) => flagged.includes(a)).length;
       const precision = tp / flagged.length;
-      const baseRate = pos.length / accountNames.length;
+      const baseRate = pos.length / population.length;
       return { positives: pos.length, truePositives: tp, precision, baseRate, lift: baseRate > 0 ? precision / baseRate : null, recall: pos.length > 0 ? tp / pos.length : null };
     };
     const horizon = end - cut;
@@ -89,6 +92,15 @@ describe.each(backends())('at-risk accounts and the churn backtest on $name', (b
     const p = await expectJson<Problem>(server.api('/api/plugins/crm/at-risk?asOf=yesterday'), 400);
     expect(JSON.stringify(p)).toContain('asOf');
     expect((await server.anonymous('/api/plugins/crm/at-risk')).status).toBe(401);
+  });
+
+  it('leaves accounts without history before the cut out of the backtest', async () => {
+    const before = await expectJson<AtRisk>(server.api('/api/plugins/crm/at-risk?asOf=2017-12-15'), 200);
+    await expectJson(server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Brand New Prospect Ltd', status: 'prospect' } } }), 201);
+    const after = await expectJson<AtRisk>(server.api('/api/plugins/crm/at-risk?asOf=2017-12-15'), 200);
+    expect([after.total, after.backtest.accounts, after.backtest.withoutHistory, after.backtest.flagged]).toEqual([before.total + 1, before.backtest.accounts, before.backtest.withoutHistory + 1, before.backtest.flagged]);
+    expect(after.backtest.outcomes).toEqual(before.backtest.outcomes);
+    expect(after.accounts.some((a) => a.name === 'Brand New Prospect Ltd')).toBe(false);
   });
 
   it('shows a rep only the accounts the rep may see', async () => {

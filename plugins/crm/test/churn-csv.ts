@@ -25,7 +25,7 @@ const csvDeals = readFileSync(new URL('sales_pipeline.csv', DATA), 'utf8')
 export const accountNames = readFileSync(new URL('accounts.csv', DATA), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => String(l.split(',')[0]));
 const activities = (JSON.parse(readFileSync(new URL('../demo/activities.demo.json', import.meta.url), 'utf8')) as { rows: { account?: string; done?: boolean; occurred_at?: string }[] }).rows;
 
-function touches(account: string): number[] {
+export function touches(account: string): number[] {
   const set = new Set<number>();
   for (const d of csvDeals) if (d.account === account) for (const t of [d.engage, d.close]) if (t !== null) set.add(t);
   for (const a of activities) if (a.account === account && a.done === true && a.occurred_at) set.add(day(a.occurred_at));

@@ -205,7 +205,8 @@ export interface OutcomeScore {
 
 /**
  * The backtest: signals taken at the start of the last full calendar quarter of the data (by
- * the latest close date), scored against what happened in that quarter.
+ * the latest close date), scored against what happened in that quarter, over the accounts with
+ * history (a touch) before the cut.
  */
 export function backtest(histories: AccountHistory[], rules: ChurnRules = CHURN) {
   const closes = histories.flatMap((h) => h.deals.map((d) => d.close).filter((c): c is number => c !== null));
@@ -222,7 +223,9 @@ export function backtest(histories: AccountHistory[], rules: ChurnRules = CHURN)
   const cut = quarterStart(y, q);
   const end = quarterStart(y, q + 1);
   const horizon = end - cut;
-  const flagged = histories.map((h) => ({ h, signals: signalsAt(h, cut, rules) }));
+  // Accounts with no history before the cut (new, or never touched) have nothing to predict from.
+  const population = histories.filter((h) => h.touches.some((t) => t < cut));
+  const flagged = population.map((h) => ({ h, signals: signalsAt(h, cut, rules) }));
   const isFlagged = new Set(flagged.filter((f) => f.signals.length > 0).map((f) => f.h.id));
   const outcomes: OutcomeScore[] = rules.backtest.outcomes.map((o) => {
     const positive = (h: AccountHistory) => {
@@ -230,14 +233,14 @@ export function backtest(histories: AccountHistory[], rules: ChurnRules = CHURN)
       const base = wonIn(h, cut - o.previousWindows * horizon, cut) / o.previousWindows;
       return base > 0 && wonIn(h, cut, end) < (1 - o.drop) * base;
     };
-    const positives = histories.filter(positive);
+    const positives = population.filter(positive);
     const tp = positives.filter((h) => isFlagged.has(h.id)).length;
     const precision = isFlagged.size > 0 ? tp / isFlagged.size : null;
-    const baseRate = histories.length > 0 ? positives.length / histories.length : 0;
+    const baseRate = population.length > 0 ? positives.length / population.length : 0;
     return { id: o.id, positives: positives.length, truePositives: tp, precision, baseRate, lift: precision !== null && baseRate > 0 ? precision / baseRate : null, recall: positives.length > 0 ? tp / positives.length : null };
   });
   const bySignal = Object.fromEntries(rules.signals.map((s) => [s.id, flagged.filter((f) => f.signals.some((x) => x.id === s.id)).length]));
-  return { cut: isoDay(cut), end: isoDay(end - 1), accounts: histories.length, flagged: isFlagged.size, bySignal, outcomes };
+  return { cut: isoDay(cut), end: isoDay(end - 1), accounts: population.length, withoutHistory: histories.length - population.length, flagged: isFlagged.size, bySignal, outcomes };
 }
 
 const TEXT = { type: 'object', required: ['en', 'zh-CN'], properties: { en: { type: 'string' }, 'zh-CN': { type: 'string' } } };
@@ -260,11 +263,12 @@ export const atRiskRoute: PluginRoute = {
       total: { type: 'integer', description: 'Accounts looked at.' },
       backtest: {
         type: ['object', 'null'],
-        required: ['cut', 'end', 'accounts', 'flagged', 'bySignal', 'outcomes'],
+        required: ['cut', 'end', 'accounts', 'withoutHistory', 'flagged', 'bySignal', 'outcomes'],
         properties: {
           cut: { type: 'string' },
           end: { type: 'string' },
-          accounts: { type: 'integer' },
+          accounts: { type: 'integer', description: 'Accounts with history before the cut (the population scored).' },
+          withoutHistory: { type: 'integer', description: 'Accounts left out: no touch before the cut.' },
           flagged: { type: 'integer' },
           bySignal: { type: 'object', additionalProperties: { type: 'integer' } },
           outcomes: { type: 'array', items: { type: 'object', required: ['id', 'positives', 'truePositives', 'precision', 'baseRate', 'lift', 'recall'], properties: { id: { type: 'string' }, positives: { type: 'integer' }, truePositives: { type: 'integer' }, precision: RATIO, baseRate: { type: 'number' }, lift: RATIO, recall: RATIO } } },
