@@ -10,22 +10,7 @@ const FIXTURE = '(?:scripts/fixtures/layers/)?';
  * Remove a line when its move lands; never add one without a reason.
  */
 const EXCEPTIONS = {
-  // The built-in plugins' studio halves import the studio extension API from
-  // @pipewright/studio/plugin-api (studio/src/plugin-api/types.ts, no studio internals). The SDK
-  // does not carry the studio API yet: its pack bundles the server half only (ADR 018); when it
-  // gains a `@pipewright/plugin-sdk/studio` entry these imports switch to it and this list goes.
-  pluginsImportingCore: [
-    '^plugins/[^/]+/src/studio/',
-  ],
-  // The job payload types and helpers (ActionJob, SlaJob, stableUuid, actionKey, the idempotency
-  // sweep) live in runtime/src/process, which the one-writer work is restructuring; they move
-  // to runtime/src/jobs (or a shared module both import) after that merge.
-  jobsImportingProcess: [
-    '^runtime/src/jobs/actions\\.ts$',
-    '^runtime/src/jobs/plugin-actions\\.ts$',
-    '^runtime/src/jobs/sla\\.ts$',
-    '^runtime/src/jobs/workers\\.ts$',
-  ],
+  jobsImportingProcess: [],
 };
 
 const TESTS = '\\.(test|test-support)\\.tsx?$';
@@ -54,7 +39,7 @@ module.exports = {
       name: 'plugins-only-sdk',
       comment: 'A plugin imports only @pipewright/plugin-sdk of the platform (and its own files and ordinary libraries): not core, runtime, studio or schemas.',
       severity: 'error',
-      from: { path: `^${FIXTURE}plugins/[^/]+/`, pathNot: [TESTS, PLUGIN_BENCHES, ...EXCEPTIONS.pluginsImportingCore] },
+      from: { path: `^${FIXTURE}plugins/[^/]+/`, pathNot: [TESTS, PLUGIN_BENCHES] },
       to: { path: `^(core|runtime|studio|schemas)/` },
     },
     {

@@ -104,7 +104,7 @@ export interface AvailableTransition {
  *
  * @example
  * ```ts
- * const open: AvailableTransitions = await (await fetch(`/api/records/pipeline.deal/${id}/transitions`)).json();
+ * const open: AvailableTransitions = await (await fetch(`/api/records/acme.ticket/${id}/transitions`)).json();
  * open.transitions.filter((t) => t.ready).map((t) => t.to);
  * ```
  */

@@ -96,7 +96,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   }
   const metrics = new MetricService({ db: database.db, registry, access: store.access, timeZone: config.timeZone, now: store.now });
   try {
-    plugins = new PluginHost({ registry, store, metrics, queue: processes.queue, env: config.pluginEnv, now: store.now, log: options.log ?? ((line) => console.error(line)) });
+    plugins = new PluginHost({ registry, store, metrics, queue: processes.queue, transitions: processes.transitions, env: config.pluginEnv, now: store.now, log: options.log ?? ((line) => console.error(line)) });
     await plugins.start();
   } catch (err) {
     await processes.close();

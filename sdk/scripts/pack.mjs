@@ -32,7 +32,7 @@ rmSync(DIST, { recursive: true, force: true });
 mkdirSync(DIST, { recursive: true });
 
 // Built-in plugins: data copied, runtime code bundled (sharing chunks with the SDK's entries).
-const entryPoints = { index: join(SDK, 'src/index.ts'), testing: join(SDK, 'src/testing.ts') };
+const entryPoints = { index: join(SDK, 'src/index.ts'), studio: join(SDK, 'src/studio.ts'), testing: join(SDK, 'src/testing.ts') };
 const PLUGINS = join(ROOT, 'plugins');
 for (const name of readdirSync(PLUGINS).sort()) {
   const dir = join(PLUGINS, name);
@@ -61,7 +61,7 @@ await build({
   logLevel: 'warning',
 });
 
-for (const entry of ['index', 'testing']) {
+for (const entry of ['index', 'studio', 'testing']) {
   execFileSync(join(ROOT, 'node_modules/.bin/dts-bundle-generator'), ['--silent', '--no-check', '--project', join(SDK, 'tsconfig.dts.json'), '-o', join(DIST, `${entry}.d.ts`), join(SDK, `src/${entry}.ts`)], { stdio: 'inherit' });
 }
 
@@ -74,6 +74,7 @@ const pkg = {
   engines: { node: '>=20.19' },
   exports: {
     '.': { types: './index.d.ts', import: './index.js' },
+    './studio': { types: './studio.d.ts', import: './studio.js' },
     './testing': { types: './testing.d.ts', import: './testing.js' },
   },
   types: './index.d.ts',

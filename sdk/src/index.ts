@@ -12,8 +12,8 @@
 export * from '@pipewright/core/plugin-api';
 export type { PluginManifest, EntityDefinition } from '@pipewright/core';
 export { renderTemplate } from '@pipewright/core';
-// STUDIO API: `defineStudioPlugin` and its types are re-exported here once the studio extension
-// API (studio/src/plugin-api/) is on main: `export * from '@pipewright/studio/plugin-api';`.
+// The studio half's API (`defineStudioPlugin`, the host, contribution types) is the separate
+// entry `@pipewright/plugin-sdk/studio`, so server code never pulls in browser types.
 // The rule engine, for plugins that evaluate json-logic rules of their own documents (e.g. the
 // scorecard plugin's rule indicators): check, compile and explain, as the platform does.
 export { checkRule, compileRule, explain, fieldsRead, type CompiledRule, type ExplainNode } from '@pipewright/core';

@@ -102,7 +102,7 @@ export function compileEntity(ajv: Ajv2020, plugin: string, file: string, def: E
     }
   });
   if (def.titleField !== undefined && !fields.has(def.titleField)) fail('/titleField', `unknown field "${def.titleField}"`);
-  for (const [key, list] of [['listColumns', def.ui?.listColumns], ['searchFields', def.ui?.searchFields]] as const) {
+  for (const [key, list] of [['listColumns', def.ui?.listColumns], ['searchFields', def.ui?.searchFields], ['cardFields', def.ui?.cardFields]] as const) {
     list?.forEach((f, i) => {
       if (!fields.has(f)) fail(`/ui/${key}/${i}`, `unknown field "${f}"`);
     });

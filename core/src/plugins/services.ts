@@ -71,6 +71,37 @@ export interface PluginRecords {
    * `threshold` (default 0.3) is the lowest similarity returned; `limit` 1..100 (default 10).
    */
   similar(type: string, field: string, value: string, options?: PluginSimilarOptions): Promise<PluginSimilarRecord[]>;
+  /**
+   * Moves a stageful record to stage `to` through its process, as the actor, exactly as
+   * `POST /api/records/{type}/{id}/transition` does: visibility (404) and edit rights (403), the
+   * transition's roles, the field patch, the guard (422 with its explanation), the target stage's
+   * entry requirements (422), record hooks, stage history, the event, and the transition's actions
+   * and SLA timers. Inside a hook or a write route it commits with the caller (the actions run
+   * after that commit). Without `expectedVersion` it moves the record as it is now (a write that
+   * lands in between is retried, not a 412).
+   */
+  move(type: string, id: string, request: PluginMoveRequest): Promise<PluginMoveResult>;
+}
+
+/** What {@link PluginRecords.move} asks for. */
+export interface PluginMoveRequest {
+  /** The target stage. */
+  to: string;
+  /** Which transition, when several lead from the current stage to `to`. */
+  transition?: string;
+  /** A JSON merge patch of the body, applied before the guard and the requirements are checked. */
+  data?: Record<string, unknown>;
+  /** The process to enter when the record has none yet (default: the entity's latest published one). */
+  process?: string;
+  expectedVersion?: number;
+  /** Language of a refusal's explanation (default: the route's `language`, else English). */
+  language?: 'en' | 'zh-CN';
+}
+
+/** What {@link PluginRecords.move} answers: the moved record and the move. */
+export interface PluginMoveResult {
+  record: PluginRecord;
+  transition: { from: string | null; to: string; id: string | null; historyId: string; at: string };
 }
 
 /** Options of {@link PluginRecords.similar}. */
@@ -257,6 +288,8 @@ export interface RouteContext extends PluginServices {
   query: Record<string, string>;
   /** The JSON body, validated against the route's `body` schema (an empty object for GET). */
   body: Record<string, unknown>;
+  /** The caller's language for texts the route answers (`Accept-Language`, negotiated; default `en`). */
+  language: 'en' | 'zh-CN';
 }
 
 /**

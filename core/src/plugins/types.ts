@@ -32,7 +32,8 @@ export interface PluginManifest {
 /**
  * A plugin's demo data: records imported through the CSV importer (`mapping` as for
  * `POST /api/imports`, lookups and `$owner` included) from `rows`, one object per CSV row;
- * the `dateColumns` move by the demo's whole-year shift, as the platform's own demo deals do.
+ * the `dateColumns` (dates, date-times, months `2017-07` and quarters `2017-Q3`) move by the
+ * demo's whole-year shift, as the platform's own demo deals do.
  */
 export interface DemoDataDocument {
   mapping: { entity: string } & Record<string, unknown>;
@@ -115,7 +116,7 @@ export interface EntityDefinition {
   audience?: string[];
   /** `method: 'trigram'`: one text field, a pg_trgm GIN index for similarity search (`records.similar`). */
   indexes?: { fields: string[]; unique?: boolean; method?: 'btree' | 'trigram' }[];
-  ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; icon?: string };
+  ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; cardFields?: string[]; icon?: string };
 }
 
 /** Scalar kind of a top-level body field, derived from its schema; drives casts in SQL. */
@@ -132,7 +133,7 @@ export interface FieldInfo {
 
 /** An entity as the registry holds it: definition plus its compiled validator. */
 export interface LoadedEntity extends EntityDefinition {
-  /** `<plugin>.<id>`, e.g. `pipeline.deal`. */
+  /** `<plugin>.<id>`, e.g. `acme.ticket`. */
   fullId: string;
   plugin: string;
   file: string;

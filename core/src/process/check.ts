@@ -77,6 +77,8 @@ function checkTransitions(def: ProcessDefinition, ids: Map<string, number>, add:
     }
     t.roles?.forEach((r, j) => ctx.roles && !ctx.roles.includes(r) && add(`${at}/roles/${j}`, 'unknown-role', `There is no role "${r}" (known: ${ctx.roles.join(', ')}).`));
     if (t.guard !== undefined) checkGuard(t.guard, `${at}/guard`, add, ctx, entity);
+    if (t.approval?.when !== undefined) checkGuard(t.approval.when, `${at}/approval/when`, add, ctx, entity);
+    t.approval?.approvers.forEach((a, j) => a.role !== undefined && ctx.roles && !ctx.roles.includes(a.role) && add(`${at}/approval/approvers/${j}/role`, 'unknown-role', `There is no role "${a.role}" (known: ${ctx.roles.join(', ')}).`));
     checkActions(t.actions ?? [], `${at}/actions`, add, ctx, entity, actionTypeOf);
   });
   for (const [key, list] of pairs) {

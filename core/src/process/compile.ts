@@ -46,6 +46,7 @@ export class CompiledProcess {
   readonly stages: ReadonlyMap<string, StageDefinition>;
   readonly entity: LoadedEntity | undefined;
   readonly #guards = new Map<TransitionDefinition, Guard>();
+  readonly #approvals = new Map<TransitionDefinition, Guard>();
   readonly #limits: EvaluationLimits;
   readonly #requirements = new Map<string, ValidateFunction>();
 
@@ -67,6 +68,28 @@ export class CompiledProcess {
       this.#guards.set(t, { fn: guards[i] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t) });
     });
     for (const s of definition.stages) if (s.requirements) this.#requirements.set(s.id, compileSchema(ajvOf(ctx), s.requirements));
+    for (const t of definition.transitions ?? []) {
+      if (t.approval?.when === undefined) continue;
+      const tree = checkRule(t.approval.when, options);
+      this.#approvals.set(t, { fn: compileTrees([tree], options)[0] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t) });
+    }
+  }
+
+  /**
+   * Whether a move by `t` must wait for approvers (its `approval` applies to this record body:
+   * no `when`, or a `when` that holds). A `when` over its budget counts as applying, so the move
+   * waits for a person rather than passing unchecked.
+   */
+  needsApproval(t: TransitionDefinition | undefined, data: Record<string, unknown>, context?: RuleContext): boolean {
+    if (!t?.approval) return false;
+    const a = this.#approvals.get(t);
+    if (!a) return true;
+    try {
+      return truthy(a.budgeted ? interpretRule(a.tree, data, this.ctx.operators ?? standardOperators, context ?? {}, undefined, this.#limits) : a.fn(data, context));
+    } catch (err) {
+      if (err instanceof RuleError && err.code === 'rule.budget-exceeded') return true;
+      throw err;
+    }
   }
 
   /** The stage with this id, or a 422 {@link ProcessError}. */

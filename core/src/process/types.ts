@@ -65,6 +65,22 @@ export interface TransitionDefinition {
   guardMessage?: LocalizableText;
   roles?: string[];
   actions?: ActionDefinition[];
+  /** The move waits for approvers when `when` holds (or always, without `when`): ADR 027. */
+  approval?: ApprovalDefinition;
+}
+
+/**
+ * An approval on a transition (审批): when `when` (json-logic over the record body with the move's
+ * fields applied) holds, the move is held as a request until `required` of the approvers approve;
+ * one rejection ends it. Approvers are resolved when the move is asked for: a role is its nearest
+ * holders above the record's owner and unit (`{ "role": "manager" }` is the owner's manager), a
+ * user is that user.
+ */
+export interface ApprovalDefinition {
+  when?: unknown;
+  approvers: Assignee[];
+  /** How many approvals the move needs (default 1). */
+  required?: number;
 }
 
 /**

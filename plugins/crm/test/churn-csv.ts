@@ -53,3 +53,6 @@ export function signalsFromCsv(account: string, at: number): string[] {
   return out;
 }
 
+
+/** The crm plugin's demo accounts beside the data set's (demo/field-accounts.demo.json; no deals, no activities). */
+export const fieldAccounts = (JSON.parse(readFileSync(new URL('../demo/field-accounts.demo.json', import.meta.url), 'utf8')) as { rows: { name: string }[] }).rows.map((r) => r.name);

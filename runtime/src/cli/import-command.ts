@@ -7,13 +7,13 @@ import { importCsv } from '../import/importer';
 import { createPlatform } from '../platform';
 
 /**
- * `pipewright import --entity crm.account --file accounts.csv --mapping accounts.mapping.json`
+ * `pipewright import --entity acme.site --file accounts.csv --mapping accounts.mapping.json`
  * Prints progress to stderr and the report summary to stdout; exit code 0 when every row was
  * imported, 3 when rows were rejected, 2 on bad usage.
  *
  * @example
  * ```sh
- * npm run cli -- import --entity pipeline.product --file products.csv --mapping products.mapping.json
+ * npm run cli -- import --entity acme.part --file products.csv --mapping products.mapping.json
  * ```
  */
 export async function importCommand(args: string[]): Promise<number> {

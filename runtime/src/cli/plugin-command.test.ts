@@ -20,7 +20,7 @@ describe('pipewright plugin new', () => {
     expect(code).toBe(0);
     expect(out).toContain(join(tmp, 'acme_visits'));
     const root = join(tmp, 'acme_visits');
-    for (const f of ['plugin.json', 'schemas/visit.schema.json', 'src/runtime/index.ts', 'src/studio/VisitsPage.tsx', 'test/plugin.test.ts', 'README.md']) expect(existsSync(join(root, f)), f).toBe(true);
+    for (const f of ['plugin.json', 'schemas/visit.schema.json', 'src/runtime/index.ts', 'src/studio/index.ts', 'src/studio/VisitsPage.ts', 'test/plugin.test.ts', 'README.md']) expect(existsSync(join(root, f)), f).toBe(true);
     const manifest = JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')) as { id: string; contributes: { actionTypes: { id: string }[] }; runtime: string };
     expect(manifest.id).toBe('acme_visits');
     expect(manifest.contributes.actionTypes.map((a) => a.id)).toEqual(['log_visit']);
@@ -28,7 +28,10 @@ describe('pipewright plugin new', () => {
     expect(pkg.scripts.build).toContain(manifest.runtime);
     expect(Object.keys(pkg.dependencies)).toEqual(['@pipewright/plugin-sdk']);
     expect(readFileSync(join(root, 'src/runtime/index.ts'), 'utf8')).toContain("from '@pipewright/plugin-sdk'");
-    expect(readFileSync(join(root, 'src/studio/VisitsPage.tsx'), 'utf8')).toContain('拜访');
+    const studio = readFileSync(join(root, 'src/studio/index.ts'), 'utf8');
+    expect(studio).toContain("from '@pipewright/plugin-sdk/studio'");
+    expect(studio).toContain('拜访');
+    expect(JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')).studio).toBe('dist/studio/index.js');
   });
 
   it('refuses an id the manifest would refuse, and a folder that is not empty', async () => {

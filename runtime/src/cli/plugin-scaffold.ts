@@ -57,41 +57,57 @@ export const plugin = definePlugin({
   actions: { log_visit: logVisit },
 });
 `,
-    'src/studio/VisitsPage.tsx': `import { useEffect, useState } from 'react';
+    'src/studio/VisitsPage.ts': `import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 
-interface Visit {
-  id: string;
-  data: { subject: string; visited_on: string };
-}
-
-const LABELS = {
-  en: { title: 'Visits', empty: 'No visits yet.', failed: 'Visits could not be loaded.' },
-  'zh-CN': { title: '拜访', empty: '暂无拜访记录。', failed: '无法加载拜访记录。' },
-} as const;
-
-/** The plugin's studio page: the signed-in user's visits, newest first. */
-export function VisitsPage({ locale = 'en' }: { locale?: keyof typeof LABELS }) {
-  const t = LABELS[locale];
-  const [visits, setVisits] = useState<Visit[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    fetch('/api/records/${id}.visit?sort=-visited_on', { credentials: 'same-origin' })
-      .then((r) => (r.ok ? (r.json() as Promise<{ items: Visit[] }>) : Promise.reject(new Error(String(r.status)))))
-      .then((body) => setVisits(body.items), () => setFailed(true));
-  }, []);
-  if (failed) return <p role="alert">{t.failed}</p>;
-  return (
-    <section>
-      <h1>{t.title}</h1>
-      {visits?.length === 0 ? <p>{t.empty}</p> : <ul>{visits?.map((v) => <li key={v.id}>{v.data.visited_on} {v.data.subject}</li>)}</ul>}
-    </section>
-  );
+/**
+ * The plugin's studio page: the signed-in user's visits, newest first. It is made from the
+ * host the studio hands to \`setup\` (the studio's own React, API client and UI kit), so the
+ * built module bundles no React of its own.
+ */
+export function visitsPage({ React, api, ui, useT }: StudioHost) {
+  const h = React.createElement;
+  return function VisitsPage() {
+    const t = useT();
+    const [visits, setVisits] = React.useState<StudioRecord[] | null>(null);
+    const [failed, setFailed] = React.useState(false);
+    React.useEffect(() => {
+      const abort = new AbortController();
+      api.list('${id}.visit', { sort: '-visited_on', limit: 100 }, abort.signal).then(
+        (page) => setVisits(page.items),
+        () => abort.signal.aborted || setFailed(true),
+      );
+      return () => abort.abort();
+    }, []);
+    if (failed) return h('p', { role: 'alert' }, t('visits.failed'));
+    return h(
+      'section',
+      { 'data-testid': '${id}-visits' },
+      h('h1', null, t('visits.title')),
+      visits === null
+        ? h('p', { 'aria-busy': 'true' }, t('visits.loading'))
+        : visits.length === 0
+          ? h('p', null, t('visits.empty'))
+          : h('ul', null, ...visits.map((v) => h('li', { key: v.id, 'data-visit': v.id }, \`\${String(v.data.visited_on)} \${String(v.data.subject)}\`))),
+      h(ui.Link, { href: '/records/${id}.visit' }, t('visits.all')),
+    );
+  };
 }
 `,
-    'src/studio/index.ts': `// STUDIO API: register the page with \`defineStudioPlugin\` from '@pipewright/plugin-sdk' once the
-// studio extension API ships in the SDK:
-//   export const studio = defineStudioPlugin({ pages: [{ path: 'visits', component: VisitsPage }] });
-export { VisitsPage } from './VisitsPage';
+    'src/studio/index.ts': `import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
+import { visitsPage } from './VisitsPage';
+
+/** The studio half: one page under /p/${id}/visits, its navigation entry, and its texts in English and Chinese. */
+export default defineStudioPlugin({
+  id: '${id}',
+  setup: (host) => ({
+    pages: [{ path: 'visits', component: visitsPage(host) }],
+    nav: [{ id: 'visits', label: 'visits.title', href: '/p/${id}/visits' }],
+    translations: {
+      en: { name: '${title}', entities: { '${id}.visit': { label: 'Visit', labelPlural: 'Visits', fields: { subject: 'Subject', visited_on: 'Visited on', account_id: 'Account', notes: 'Notes' } } }, messages: { 'visits.title': 'Visits', 'visits.loading': 'Loading visits…', 'visits.empty': 'No visits yet.', 'visits.failed': 'Visits could not be loaded.', 'visits.all': 'All visits' } },
+      'zh-CN': { name: '${title}', entities: { '${id}.visit': { label: '拜访', labelPlural: '拜访记录', fields: { subject: '主题', visited_on: '拜访日期', account_id: '客户', notes: '备注' } } }, messages: { 'visits.title': '拜访', 'visits.loading': '正在加载拜访记录…', 'visits.empty': '暂无拜访记录。', 'visits.failed': '无法加载拜访记录。', 'visits.all': '全部拜访' } },
+    },
+  }),
+});
 `,
     'test/plugin.test.ts': `import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -124,14 +140,14 @@ it('refuses a visit without a date, naming the field', async () => {
       private: true,
       type: 'module',
       scripts: {
-        build: 'esbuild src/runtime/index.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/runtime/index.js && esbuild src/studio/index.ts --bundle --format=esm --jsx=automatic --external:react --external:react/jsx-runtime --outfile=dist/studio/index.js',
+        build: 'esbuild src/runtime/index.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/runtime/index.js && esbuild src/studio/index.ts --bundle --format=esm --platform=browser --outfile=dist/studio/index.js',
         check: 'pipewright plugin check .',
         test: 'npm run build && vitest run',
       },
       dependencies: { '@pipewright/plugin-sdk': sdkVersion },
-      devDependencies: { esbuild: '0.28.2', vitest: '4.1.12', '@types/react': '19.3.3', react: '19.3.1' },
+      devDependencies: { esbuild: '0.28.2', vitest: '4.1.12', '@types/react': '19.3.3' },
     }),
-    'tsconfig.json': json({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: true }, include: ['src', 'test'] }),
+    'tsconfig.json': json({ compilerOptions: { target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true }, include: ['src', 'test'] }),
     '.gitignore': 'node_modules/\ndist/\n',
     'README.md': `# ${title}
 
@@ -142,7 +158,8 @@ A Pipewright company plugin, made with \`npm run cli -- plugin new ${id}\`.
 | \`plugin.json\` | the manifest: id, version, what the plugin contributes |
 | \`schemas/visit.schema.json\` | the \`${id}.visit\` entity (JSON Schema body, references, indexes) |
 | \`src/runtime/index.ts\` | the \`${id}.log_visit\` action, via \`definePlugin\` from \`@pipewright/plugin-sdk\` |
-| \`src/studio/VisitsPage.tsx\` | a studio page listing visits (en, zh-CN) |
+| \`src/studio/index.ts\` | the studio half, via \`defineStudioPlugin\` from \`@pipewright/plugin-sdk/studio\`: a page and its navigation entry, en and zh-CN |
+| \`src/studio/VisitsPage.ts\` | the page, made with the studio's own React (\`host.React\`) |
 | \`test/plugin.test.ts\` | tests on the real platform, with \`startTestPlatform()\` |
 
 \`\`\`sh

@@ -9,6 +9,7 @@ import { dashboards } from './migrations/007-dashboards';
 import { pluginDocuments } from './migrations/008-plugin-documents';
 import { openStayKeys } from './migrations/009-open-stay-keys';
 import { trigram } from './migrations/010-trigram';
+import { approvals } from './migrations/011-approvals';
 import type { IndexMode } from './online-index';
 
 /**
@@ -36,6 +37,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '008-plugin-documents': transactional(pluginDocuments),
     '009-open-stay-keys': openStayKeys(mode),
     '010-trigram': trigram,
+    '011-approvals': transactional(approvals),
   };
 }
 

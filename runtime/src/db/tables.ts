@@ -135,6 +135,30 @@ export interface Database {
   plugin_documents: PluginDocumentTable;
   stage_counts: StageCountTable;
   stage_count_deltas: StageCountDeltaTable;
+  approval_requests: ApprovalRequestTable;
+}
+
+/** A stage move held for approvers (migration 011, ADR 027). */
+export interface ApprovalRequestTable {
+  id: string;
+  record_id: string;
+  record_type: string;
+  record_version: number;
+  process_id: string;
+  process_version: number;
+  transition_id: string | null;
+  from_stage: string | null;
+  to_stage: string;
+  patch: JsonNullable;
+  requester: string;
+  requester_user: string | null;
+  approvers: AnyJson;
+  required: number;
+  decisions: ColumnType<unknown, string | undefined, string>;
+  status: ColumnType<'pending' | 'approving' | 'approved' | 'rejected' | 'withdrawn' | 'failed', string | undefined, string>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  decided_at: NullableTime;
 }
 
 /** One change of a record's counted key (old key out, new key in), appended by a trigger. */

@@ -13,6 +13,8 @@ describe('plugin demo data', () => {
     const rows = [{ at: '2017-03-01T10:00:00Z', on: '2016-02-29', note: '2017-01-01', n: 3 }];
     expect(shiftRowDates(rows, ['at', 'on'], 9)).toEqual([{ at: '2026-03-01T10:00:00Z', on: '2025-02-28', note: '2017-01-01', n: 3 }]);
     expect(shiftRowDates(rows, ['at'], 0)).toBe(rows);
+    // Months and quarters (period columns) move with the dates; other text does not.
+    expect(shiftRowDates([{ m: '2017-07', q: '2017-Q3', x: '2017-Q5', y: '2017-13' }], ['m', 'q', 'x', 'y'], 9)).toEqual([{ m: '2026-07', q: '2026-Q3', x: '2017-Q5', y: '2017-13' }]);
   });
 
   it('refuses a document that is not one, naming the plugin, the file and the member', () => {

@@ -58,11 +58,12 @@ export function demoCsv(rows: DemoDataDocument['rows']): string {
 }
 
 /**
- * Moves the dates (and the date part of date-times) of the given columns by whole years.
+ * Moves the dates (and the date part of date-times) of the given columns by whole years, and
+ * months (`2017-07`) and quarters (`2017-Q3`) too, so period columns stay in step with the dates.
  *
  * @example
  * ```ts
- * shiftRowDates([{ at: '2017-03-01T10:00:00Z' }], ['at'], 9); // [{ at: '2026-03-01T10:00:00Z' }]
+ * shiftRowDates([{ at: '2017-03-01T10:00:00Z', period: '2017-Q3' }], ['at', 'period'], 9); // [{ at: '2026-03-01T10:00:00Z', period: '2026-Q3' }]
  * ```
  */
 export function shiftRowDates(rows: DemoDataDocument['rows'], columns: readonly string[], years: number): DemoDataDocument['rows'] {
@@ -72,6 +73,7 @@ export function shiftRowDates(rows: DemoDataDocument['rows'], columns: readonly 
     for (const c of columns) {
       const v = out[c];
       if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) out[c] = shiftDate(v.slice(0, 10), years) + v.slice(10);
+      else if (typeof v === 'string' && /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/.test(v)) out[c] = `${String(Number(v.slice(0, 4)) + years).padStart(4, '0')}${v.slice(4)}`;
     }
     return out;
   });

@@ -2,7 +2,7 @@ import { BUILTIN_ACTION_TYPES, DEFAULT_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV_PR
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
-import type { ActionJob } from '../process/transition';
+import type { ActionJob } from './payloads';
 import { mergePatch, type RecordStore } from '../records/store';
 import { toView } from '../records/view';
 import { updateRecord } from '../records/writer';

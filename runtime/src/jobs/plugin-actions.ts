@@ -2,8 +2,7 @@ import { PipewrightError, type ActionContext, type ActionRecords } from '@pipewr
 import type { Selectable } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { RecordTable } from '../db/tables';
-import { stableUuid } from '../process/history';
-import type { ActionJob } from '../process/transition';
+import { stableUuid, type ActionJob } from './payloads';
 import { toView } from '../records/view';
 import { PermanentActionError, type ActionEnv } from './actions';
 import { recipients } from './recipients';
@@ -29,13 +28,13 @@ export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: st
   if (!e.plugins) throw new PermanentActionError(`Plugin services are not available to run "${a.type}".`);
   const view = row ? toView(row) : undefined;
   const services = e.plugins.services(type.plugin, PROCESS);
-  const { get, list, update, similar, remove, restore } = services.records;
+  const { get, list, update, similar, remove, restore, move } = services.records;
   const ctx: ActionContext = {
     ...services,
     idempotencyKey: a.key,
     config: a.config,
     actor: job.actor,
-    records: { ...pluginRecords(e, type.plugin, a.key), get, list, update, similar, remove, restore },
+    records: { ...pluginRecords(e, type.plugin, a.key), get, list, update, similar, remove, restore, move },
     recipients: async (assignee) => (row ? recipients(e.db, row, assignee && (assignee.user !== undefined ? { user: assignee.user } : assignee.role !== undefined ? { role: assignee.role } : undefined)) : []),
     ...(view ? { record: { id: view.id, type: view.type, data: view.data, owner: view.owner, orgUnit: view.orgUnit, stage: view.stage } } : {}),
   };

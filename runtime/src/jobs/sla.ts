@@ -2,8 +2,7 @@ import { ProcessError, textIn, type Assignee } from '@pipewright/core';
 import { sql, type Kysely } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
-import type { ProcessDefinitions } from '../process/definitions';
-import type { SlaJob } from '../process/history';
+import type { SlaJob, StageDefinitions } from './payloads';
 import { appendEvent } from '../records/writer';
 import { toView } from '../records/view';
 import { notify, recipients } from './recipients';
@@ -21,7 +20,7 @@ const PROCESS = systemPrincipal('sla');
  * await handleSlaJob(db, definitions, { historyId: '42', kind: 'breach' }, 'host:123');
  * ```
  */
-export async function handleSlaJob(db: Kysely<Database>, definitions: ProcessDefinitions, job: SlaJob, worker: string): Promise<'breached' | 'warned' | 'skipped'> {
+export async function handleSlaJob(db: Kysely<Database>, definitions: StageDefinitions, job: SlaJob, worker: string): Promise<'breached' | 'warned' | 'skipped'> {
   return db.transaction().execute(async (tx) => {
     const stay = await tx.selectFrom('stage_history').selectAll().where('id', '=', job.historyId).forUpdate().executeTakeFirst();
     if (!stay || stay.exited_at !== null || stay.due_at === null) return 'skipped';

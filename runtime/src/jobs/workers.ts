@@ -1,10 +1,8 @@
 import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
-import type { SlaJob } from '../process/history';
-import type { ProcessDefinitions } from '../process/definitions';
-import { actionKey, type ActionJob } from '../process/transition';
+import { actionKey, type ActionJob, type SlaJob, type StageDefinitions } from './payloads';
 import { PermanentActionError, runAction, type ActionEnv } from './actions';
-import { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from '../process/idempotency';
+import { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from './idempotency-sweep';
 import { compactStageCounts } from '../records/stage-column';
 import { QUEUES, type JobQueue, type MaintenanceJob, type QueueName } from './queue';
 import { recordIncident } from './recipients';
@@ -46,7 +44,7 @@ export class Workers {
   constructor(
     readonly queue: JobQueue,
     readonly env: ActionEnv,
-    readonly definitions: ProcessDefinitions,
+    readonly definitions: StageDefinitions,
     readonly log: (line: string) => void = () => {},
     readonly maintenance: MaintenanceOptions = { idempotencyTtlMs: DEFAULT_IDEMPOTENCY_TTL_MS },
   ) {}

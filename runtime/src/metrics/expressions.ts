@@ -12,6 +12,8 @@ export class MetricExpressions {
   constructor(
     readonly registry: Registry,
     readonly timeZone: string,
+    /** The platform clock: "now" of date operators in metric filters (`days_since`), else the database's `now()`. */
+    readonly now?: () => Date,
   ) {}
 
   entity(m: RegisteredMetric): LoadedEntity {
@@ -136,7 +138,7 @@ export class MetricExpressions {
    */
   recordCondition(m: RegisteredMetric, requireValue = true): Sql | null {
     const parts: Sql[] = [];
-    if (m.filter) parts.push(ruleToKysely(m.filter, { schema: this.entity(m).schema, operators: this.registry.ruleOperators, dataColumn: 'records.data' }));
+    if (m.filter) parts.push(ruleToKysely(m.filter, { schema: this.entity(m).schema, operators: this.registry.ruleOperators, dataColumn: 'records.data', ...(this.now ? { now: this.now() } : {}) }));
     if (requireValue && !('ratio' in m.measure) && m.measure.aggregate !== 'count') {
       // Records without the measured value do not count (an average of the known values).
       const ends = m.measure.duration ? [m.measure.duration.from, m.measure.duration.to] : [m.measure.field as string];

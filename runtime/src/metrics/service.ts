@@ -60,8 +60,8 @@ export class MetricService {
   constructor(readonly options: MetricServiceOptions) {
     this.catalog = new MetricCatalog(options.registry);
     this.timeZone = options.timeZone ?? 'UTC';
-    this.#x = new MetricExpressions(options.registry, this.timeZone);
     this.#now = options.now ?? (() => new Date());
+    this.#x = new MetricExpressions(options.registry, this.timeZone, this.#now);
   }
 
   /** The principal's read condition per entity (audience fields are per entity). */

@@ -58,7 +58,7 @@ export function baseConditions(entity: string, q: Pick<ResolvedQuery, 'where'>, 
   const out: Sql[] = [sql`records.type = ${entity}`, sql`records.deleted_at is null`];
   const visible = visibleFor(entity);
   if (visible) out.push(visible);
-  if (q.where) out.push(ruleToKysely(q.where, { schema: x.registry.entity(entity).schema, operators: x.registry.ruleOperators, dataColumn: 'records.data' }));
+  if (q.where) out.push(ruleToKysely(q.where, { schema: x.registry.entity(entity).schema, operators: x.registry.ruleOperators, dataColumn: 'records.data', ...(x.now ? { now: x.now() } : {}) }));
   return out;
 }
 

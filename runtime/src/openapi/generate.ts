@@ -162,7 +162,7 @@ export function generateOpenApi(registry: Registry, extra: { paths?: Record<stri
       get: {
         operationId: 'getEntity',
         summary: 'One entity definition (schema, references, indexes, UI hints, fields)',
-        parameters: [{ name: 'type', in: 'path', required: true, schema: { type: 'string' }, description: 'Full entity id, e.g. pipeline.deal' }],
+        parameters: [{ name: 'type', in: 'path', required: true, schema: { type: 'string' }, description: 'Full entity id, e.g. acme.ticket' }],
         responses: { '200': json({ type: 'object' }, 'The entity'), ...errors(401, 404) },
       },
     },

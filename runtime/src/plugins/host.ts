@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
+import type { TransitionService } from '../process/transition';
 import { MetricService } from '../metrics/service';
 import type { RecordStore, WriteChange, WriteHooks } from '../records/store';
 import type { RecordView } from '../records/view';
@@ -22,6 +23,8 @@ export interface PluginHostOptions {
   env: Record<string, string | undefined>;
   now: () => Date;
   log: (line: string) => void;
+  /** Stage moves for `records.move` (absent: the service answers 503). */
+  transitions?: TransitionService;
 }
 
 type HookName = keyof RecordHooks;
@@ -75,7 +78,7 @@ export class PluginHost implements WriteHooks {
    * await host.services('acme_visits', systemPrincipal('process')).records.create('acme_visits.visit', { data });
    * ```
    */
-  services(plugin: string, principal: Principal, tx?: Transaction<Database>): PluginServices {
+  services(plugin: string, principal: Principal, tx?: Transaction<Database>, language?: 'en' | 'zh-CN'): PluginServices {
     const o = this.#o;
     let metrics: MetricService | undefined;
     // Inside a transaction the metric statements run on it too (PGlite has one connection).
@@ -83,7 +86,7 @@ export class PluginHost implements WriteHooks {
     return {
       plugin,
       caller: callerOf(principal),
-      records: boundRecords(o.store, principal, tx),
+      records: boundRecords(o.store, principal, tx, o.transitions, language),
       metrics: { query: (request) => metricService().query(principal, request) },
       clock: { now: () => o.now() },
       log: this.logger(plugin),

@@ -1,7 +1,8 @@
-import { NotFoundError, PipewrightError, type PluginListOptions, type PluginRecord, type PluginRecords } from '@pipewright/core';
+import { NotFoundError, PipewrightError, type PluginListOptions, type PluginMoveResult, type PluginRecord, type PluginRecords } from '@pipewright/core';
 import type { Transaction } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
+import type { TransitionService } from '../process/transition';
 import { parseListQuery } from '../records/query';
 import type { RecordStore } from '../records/store';
 import type { RecordView } from '../records/view';
@@ -11,7 +12,7 @@ import type { RecordView } from '../records/view';
  *
  * @example
  * ```ts
- * pluginRecord(await store.get('crm.account', id, principal));
+ * pluginRecord(await store.get('acme.site', id, principal));
  * ```
  */
 export function pluginRecord(v: RecordView): PluginRecord {
@@ -27,7 +28,7 @@ export function pluginRecord(v: RecordView): PluginRecord {
  * await boundRecords(store, principal, tx).create('acme.visit', { data: { minutes: 30 } });
  * ```
  */
-export function boundRecords(store: RecordStore, principal: Principal, tx?: Transaction<Database>): PluginRecords {
+export function boundRecords(store: RecordStore, principal: Principal, tx?: Transaction<Database>, transitions?: TransitionService, language?: 'en' | 'zh-CN'): PluginRecords {
   return {
     async create(type, input) {
       const view = await store.create(type, { data: input.data, ...(input.owner !== undefined ? { owner: input.owner } : {}), ...(input.orgUnit !== undefined ? { orgUnit: input.orgUnit } : {}), ...(input.id !== undefined ? { id: input.id } : {}) }, principal, tx);
@@ -65,6 +66,26 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
     },
     async restore(type, id) {
       return pluginRecord(await store.restore(type, id, principal, tx));
+    },
+    async move(type, id, request) {
+      if (!transitions) throw new PipewrightError({ code: 'plugin.no-transitions', status: 503, kind: 'operational', message: 'Stage moves are not available here (the process runtime is not running).' });
+      const { expectedVersion, language: asked, ...rest } = request;
+      const locale = asked ?? language;
+      const once = async (version: number): Promise<PluginMoveResult> => {
+        const res = await transitions.executeIn(tx, { type, id, ...rest, expectedVersion: version, principal, ...(locale ? { locale } : {}) });
+        const body = res.body as { record: RecordView; transition: { from: string | null; to: string; transition: string | null; historyId: string; at: string } };
+        return { record: pluginRecord(body.record), transition: { from: body.transition.from, to: body.transition.to, id: body.transition.transition, historyId: String(body.transition.historyId), at: body.transition.at } };
+      };
+      if (expectedVersion !== undefined) return once(expectedVersion);
+      // As update: without an expected version the caller means the record as it is now.
+      for (let attempt = 1; ; attempt++) {
+        const current = (await store.get(type, id, principal, {}, tx)).version;
+        try {
+          return await once(current);
+        } catch (err) {
+          if (attempt >= 5 || !(err instanceof PipewrightError) || err.code !== 'record.stale-version') throw err;
+        }
+      }
     },
     async similar(type, field, value, options = {}) {
       const found = await store.similar(type, field, value, options, principal, tx);

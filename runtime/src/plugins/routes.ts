@@ -7,6 +7,7 @@ import { isUnrestricted } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { readJsonObject } from '../http/body';
 import type { AppEnv } from '../http/context';
+import { requestLocale } from '../http/locale';
 import type { PluginHost } from './host';
 
 type Json = Record<string, unknown>;
@@ -48,8 +49,9 @@ export function pluginRoutes(registry: Registry, host: PluginHost, db: Kysely<Da
           if (!body(input)) throw new ValidationError({ code: 'plugin.invalid-body', message: `The body does not match what ${route.method.toUpperCase()} /api/plugins/${plugin}${route.path} accepts.`, details: ajvDetails(body.errors) });
         }
         const params = c.req.param() as Record<string, string>;
+        const language = requestLocale(c);
         const run = async (tx?: Parameters<PluginHost['services']>[2]) => {
-          const result = await route.handler({ ...host.services(plugin, principal, tx), params, query: q, body: input });
+          const result = await route.handler({ ...host.services(plugin, principal, tx, language), params, query: q, body: input, language });
           if (!response(result)) {
             log(`[plugin:${plugin}] error ${route.method.toUpperCase()} ${route.path} answered what its response schema refuses: ${ajvDetails(response.errors).map((d) => `${d.pointer || '/'} ${d.message}`).join('; ')}`);
             throw routeFailed(plugin, route);

@@ -18,7 +18,7 @@ export type { AvailableTransition, AvailableTransitions } from '@pipewright/core
  *
  * @example
  * ```ts
- * const { transitions } = await availableTransitions(store, definitions, registry, 'pipeline.deal', id, principal);
+ * const { transitions } = await availableTransitions(store, definitions, registry, 'acme.ticket', id, principal);
  * transitions.filter((t) => t.ready).map((t) => t.to); // ['engaging', 'lost']
  * ```
  */

@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { PipewrightError, ValidationError } from '@pipewright/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables';
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../jobs/idempotency-sweep';
+
+// The TTL and the sweep live with the maintenance job that runs it.
+export { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from '../jobs/idempotency-sweep';
 
 /** A response stored under an Idempotency-Key. */
 export interface StoredResponse {
@@ -46,16 +50,6 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
-/**
- * How long a stored response is replayed when nothing else is configured: 24 hours
- * (`PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS`).
- *
- * @example
- * ```ts
- * new Date(Date.now() - DEFAULT_IDEMPOTENCY_TTL_MS); // keys stored before this are expired
- * ```
- */
-export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 /**
  * Claims an idempotency key inside the caller's transaction. Returns null when the caller now
@@ -97,31 +91,6 @@ export async function claimKey(tx: Transaction<Database>, scope: string, key: st
   return { status: row.status, body: parse(row.body), headers: parse(row.headers) as Record<string, string> };
 }
 
-/**
- * Deletes the idempotency keys stored before `before`, in batches of `batchSize` rows (each its
- * own short statement, oldest first, skipping rows another transaction holds), and returns how
- * many it deleted. Run by the maintenance job (see `Workers`); running it concurrently is
- * harmless.
- *
- * @example
- * ```ts
- * await sweepIdempotencyKeys(db, new Date(Date.now() - DEFAULT_IDEMPOTENCY_TTL_MS));
- * ```
- */
-export async function sweepIdempotencyKeys(db: Kysely<Database>, before: Date, batchSize = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result = await db
-      .deleteFrom('idempotency_keys')
-      .where(({ eb, refTuple, selectFrom }) =>
-        eb(refTuple('scope', 'key'), 'in', selectFrom('idempotency_keys').select(['scope', 'key']).where('created_at', '<', before).orderBy('created_at').limit(batchSize).forUpdate().skipLocked().$asTuple('scope', 'key')),
-      )
-      .executeTakeFirst();
-    const n = Number(result.numDeletedRows);
-    total += n;
-    if (n < batchSize) return total;
-  }
-}
 
 /**
  * Stores the response of the request holding the key (same transaction as its effects).

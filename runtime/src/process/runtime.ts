@@ -10,6 +10,7 @@ import type { RecordStore } from '../records/store';
 import { ProcessDefinitions } from './definitions';
 import { PipelineQueries } from './queries';
 import { ProcessStageGate } from './stage-gate';
+import { ApprovalService } from './approvals';
 import { TransitionService } from './transition';
 
 /** Everything the process API and the workers share in one runtime process. */
@@ -19,6 +20,8 @@ export interface ProcessRuntime {
   store: RecordStore;
   definitions: ProcessDefinitions;
   transitions: TransitionService;
+  /** Moves held for approvers (ADR 027). */
+  approvals: ApprovalService;
   queries: PipelineQueries;
   queue: JobQueue;
   /** Set once {@link ProcessRuntime.startWorkers} ran. */
@@ -69,12 +72,14 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
   const idempotencyTtlMs = (o.idempotencyTtlHours ?? 24) * 3600_000;
   const queue = await JobQueue.open(o.database, { ...options, schema: o.schema ?? 'pgboss', ...(o.url ? { url: o.url } : {}) });
   o.store.stages = new ProcessStageGate(definitions, queue);
+  const transitions = new TransitionService(db, o.registry, o.store, definitions, queue, now, recordCacheSize(o.env), idempotencyTtlMs);
   const rt: ProcessRuntime = {
     db,
     registry: o.registry,
     store: o.store,
     definitions,
-    transitions: new TransitionService(db, o.registry, o.store, definitions, queue, now, recordCacheSize(o.env), idempotencyTtlMs),
+    transitions,
+    approvals: new ApprovalService(db, o.registry, transitions, now),
     queries: new PipelineQueries(db, o.store),
     queue,
     workers: null,

@@ -10,6 +10,8 @@ import { checkReferences, isUuid } from '../records/references';
 import { lockedFields, mergePatch, type RecordStore } from '../records/store';
 import { toView, type RecordView } from '../records/view';
 import { writeTransition } from '../records/writer';
+import { holdMove } from './approvals';
+import type { ActionJob } from '../jobs/payloads';
 import { staleRevision } from './context';
 import type { ProcessDefinitions } from './definitions';
 import { RecordCache } from './record-cache';
@@ -30,38 +32,12 @@ export interface TransitionRequest {
   idempotency?: { key: string; hash: string };
   /** Language of a refused move's guard explanation (the request's Accept-Language; default English). */
   locale?: string;
+  /** The approval request this move carries out (its approvers agreed): the approval is not asked again. */
+  approval?: string;
 }
 
-/** Payload of an action job: everything a worker needs, fixed at the time of the transition. */
-export interface ActionJob {
-  historyId: string;
-  record: { id: string; type: string };
-  process: { id: string; version: number };
-  transition: string;
-  from: string | null;
-  to: string;
-  actor: string;
-  at: string;
-  /**
-   * The transition's actions in order. `id` is the action's id (or its index); the action's
-   * idempotency key is `<historyId>:<id>`. Jobs written before 2026-11 carry the `key` itself.
-   */
-  actions: { id?: string; key?: string; type: string; config: Record<string, unknown> }[];
-  /** Attempts made before this job (an action retried on its own after failing in a chain). */
-  priorAttempts?: number;
-}
-
-/**
- * The idempotency key of an action of a job.
- *
- * @example
- * ```ts
- * actionKey({ historyId: '42' }, { id: 'notify', type: 'core.notify', config: {} }); // '42:notify'
- * ```
- */
-export function actionKey(job: Pick<ActionJob, 'historyId'>, action: ActionJob['actions'][number]): string {
-  return action.key ?? `${job.historyId}:${action.id ?? ''}`;
-}
+// The action job's payload and key live with the workers that read them (runtime/src/jobs/payloads.ts).
+export { actionKey, type ActionJob } from '../jobs/payloads';
 
 /** A record with the process it is on. */
 export type ProcessRecordView = RecordView & { process: { id: string; version: number } | null };
@@ -76,7 +52,7 @@ export type ProcessRecordView = RecordView & { process: { id: string; version: n
  *
  * @example
  * ```ts
- * const res = await transitions.execute({ type: 'pipeline.deal', id, to: 'proposal', expectedVersion: 3, principal });
+ * const res = await transitions.execute({ type: 'acme.ticket', id, to: 'proposal', expectedVersion: 3, principal });
  * ```
  */
 export class TransitionService {
@@ -115,6 +91,18 @@ export class TransitionService {
       await storeResponse(tx, scope, idempotency.key, response);
       return response;
     });
+  }
+
+  /**
+   * Runs a transition inside the caller's transaction (a plugin route's or hook's), or as
+   * {@link execute} does without one. No Idempotency-Key: the caller's own write is what repeats.
+   */
+  async executeIn(tx: Transaction<Database> | undefined, r: Omit<TransitionRequest, 'idempotency'>): Promise<StoredResponse> {
+    if (!tx) return this.execute(r);
+    const entity = this.registry.entity(r.type);
+    if (!entity.stageful) throw new ProcessError({ code: 'process.not-stageful', message: `${entity.fullId} records have no stages.` });
+    if (!isUuid(r.id)) throw notFound(r.type, r.id);
+    return this.#run(tx, r);
   }
 
   /**
@@ -211,6 +199,11 @@ export class TransitionService {
       const message = requirementsMessage(compiled.stage(r.to).label, entity.label, unmet.fields, 'enter');
       throw new ProcessError({ code: 'process.requirements-unmet', message: textIn(message, 'en'), localizedMessage: message, details: unmet.details, extensions: { stage: r.to, fields: unmet.fields, schema: unmet.schema } });
     }
+    // A move whose transition asks for approval here is held, not made (ADR 027).
+    if (t?.approval && r.approval === undefined && compiled.needsApproval(t, data, { now: () => now })) {
+      if (cached) return null;
+      return holdMove(db, { r, row, process: attached, transition: t, from, stageLabel: compiled.stage(r.to).label, title: recordTitleOf(entity, data, r.id), now });
+    }
     const after: RecordView = { ...before, stage: r.to, process: attached, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
     const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };
     // Action keys are `<historyId>:<action id or index>`; the worker derives them from the
@@ -249,4 +242,9 @@ export class TransitionService {
 
 function notFound(type: string, id: string): NotFoundError {
   return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });
+}
+
+function recordTitleOf(entity: { titleField?: string }, data: Record<string, unknown>, id: string): string {
+  const v = entity.titleField ? data[entity.titleField] : undefined;
+  return typeof v === 'string' && v !== '' ? v : id;
 }

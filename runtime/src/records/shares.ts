@@ -25,7 +25,7 @@ async function editableRecord(store: RecordStore, type: string, id: string, acto
  *
  * @example
  * ```ts
- * const shares = await listShares(store, 'pipeline.deal', id, principal);
+ * const shares = await listShares(store, 'acme.ticket', id, principal);
  * ```
  */
 export async function listShares(store: RecordStore, type: string, id: string, actor: Principal): Promise<ShareView[]> {
@@ -40,7 +40,7 @@ export async function listShares(store: RecordStore, type: string, id: string, a
  *
  * @example
  * ```ts
- * await shareRecord(store, 'pipeline.deal', id, { userId: 'presales', access: 'read' }, principal);
+ * await shareRecord(store, 'acme.ticket', id, { userId: 'presales', access: 'read' }, principal);
  * ```
  */
 export async function shareRecord(store: RecordStore, type: string, id: string, share: { userId: string; access: 'read' | 'edit' }, actor: Principal): Promise<ShareView> {
@@ -67,7 +67,7 @@ export async function shareRecord(store: RecordStore, type: string, id: string, 
  *
  * @example
  * ```ts
- * await unshareRecord(store, 'pipeline.deal', id, 'presales', principal);
+ * await unshareRecord(store, 'acme.ticket', id, 'presales', principal);
  * ```
  */
 export async function unshareRecord(store: RecordStore, type: string, id: string, userId: string, actor: Principal): Promise<void> {

@@ -19,7 +19,7 @@ export const STAGE_ENTRY_SORT = 'enteredStageAt';
  *
  * @example
  * ```ts
- * await listStageColumn(db, access, 'pipeline.deal', 'won', query, principal);
+ * await listStageColumn(db, access, 'acme.ticket', 'won', query, principal);
  * ```
  */
 export async function listStageColumn(db: Kysely<Database>, access: AccessPolicy, type: string, stage: string, query: ListQuery, p: Principal): Promise<{ items: RecordView[]; nextCursor: string | null; total?: number }> {

@@ -138,7 +138,7 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>):
  * @example
  * ```ts
  * const store = new RecordStore(db, registry);
- * const deal = await store.create('pipeline.deal', { data: { name: 'Big deal' } }, principal);
+ * const deal = await store.create('acme.ticket', { data: { name: 'Big deal' } }, principal);
  * ```
  */
 export class RecordStore {

@@ -160,7 +160,7 @@ export interface NewRecord {
  *
  * @example
  * ```ts
- * const view = await insertRecord(tx, { id, type: 'crm.account', owner, orgUnit, data, start: null }, { actor, at: new Date() });
+ * const view = await insertRecord(tx, { id, type: 'acme.site', owner, orgUnit, data, start: null }, { actor, at: new Date() });
  * ```
  */
 export async function insertRecord(tx: Transaction<Database>, r: NewRecord, o: { actor: Actor; at: Date }): Promise<RecordView> {
@@ -262,7 +262,7 @@ const BATCH = 500;
  *
  * @example
  * ```ts
- * await importRecords(tx, 'crm.account', rows, [], { importId, actor, at: new Date(), process: null });
+ * await importRecords(tx, 'acme.site', rows, [], { importId, actor, at: new Date(), process: null });
  * ```
  */
 export async function importRecords(

@@ -211,8 +211,37 @@ describe.each(backends())('OKRs on $name', (backend) => {
       const list = await expectJson<{ items: View[]; total: number }>(api('other-rep')(`/api/records/okr.objective?filter[cycle_id]=${cycle.id}&total=true&limit=100`), 200);
       expect(list.items.some((o) => o.id === secret.id)).toBe(false);
       expect(list.total).toBe(list.items.length);
-      const p = await refused(api('rep')(`/api/records/okr.objective/${secret.id}`, { method: 'PATCH', headers: { 'if-match': `"${secret.version}"` }, json: { data: { private: false } } }), 422);
+      // made public: the objective, its key result and check-in are read by everyone
+      const opened = await expectJson<View>(api('rep')(`/api/records/okr.objective/${secret.id}`, { method: 'PATCH', headers: { 'if-match': `"${secret.version}"` }, json: { data: { private: false } } }), 200);
+      for (const [type, id] of [['okr.objective', secret.id], ['okr.key_result', kr.id], ['okr.check_in', ci.id]] as const) {
+        for (const who of ['colleague', 'other-rep', 'other-manager'] as const) expect((await api(who)(`/api/records/${type}/${id}`)).status, `${who} ${type} public`).toBe(200);
+        expect((await read(api('rep'), type, id)).data.private).toBe(false);
+      }
+      expect((await expectJson<{ items: View[] }>(api('other-rep')(`/api/records/okr.objective?filter[cycle_id]=${cycle.id}&limit=100`), 200)).items.some((o) => o.id === secret.id)).toBe(true);
+      // and private again: hidden again, all three
+      await expectJson<View>(api('rep')(`/api/records/okr.objective/${secret.id}`, { method: 'PATCH', headers: { 'if-match': `"${opened.version}"` }, json: { data: { private: true } } }), 200);
+      for (const [type, id] of [['okr.objective', secret.id], ['okr.key_result', kr.id], ['okr.check_in', ci.id]] as const) {
+        for (const who of ['colleague', 'other-rep', 'other-manager'] as const) expect((await api(who)(`/api/records/${type}/${id}`)).status, `${who} ${type} private again`).toBe(404);
+        for (const who of ['rep', 'manager', 'admin'] as const) expect((await api(who)(`/api/records/${type}/${id}`)).status, `${who} ${type} private again`).toBe(200);
+      }
+    });
+
+    it("privacy changes only when the changer may rewrite every key result and check-in: a rep cannot hide his manager's key result, the manager can", async () => {
+      const plan = await create(api('rep'), 'okr.objective', { title: 'Open plan', level: 'person', cycle_id: cycle.id, parent_id: teamA.id });
+      const kr = await create(api('manager'), 'okr.key_result', { objective_id: plan.id, title: "Manager's number", kind: 'numeric', target: 5 });
+      clock += 1000;
+      const ci = await create(api('manager'), 'okr.check_in', { key_result_id: kr.id, value: 2, confidence: 6, status: 'on_track' });
+      const p = await refused(api('rep')(`/api/records/okr.objective/${plan.id}`, { method: 'PATCH', headers: { 'if-match': `"${plan.version}"` }, json: { data: { private: true } } }), 422);
       expect(pointers(p)).toEqual(['/data/private']);
+      // nothing changed: all three still public
+      for (const [type, id] of [['okr.objective', plan.id], ['okr.key_result', kr.id], ['okr.check_in', ci.id]] as const) expect((await api('other-rep')(`/api/records/${type}/${id}`)).status, type).toBe(200);
+      await expectJson<View>(api('manager')(`/api/records/okr.objective/${plan.id}`, { method: 'PATCH', headers: { 'if-match': `"${plan.version}"` }, json: { data: { private: true } } }), 200);
+      for (const [type, id] of [['okr.objective', plan.id], ['okr.key_result', kr.id], ['okr.check_in', ci.id]] as const) {
+        expect((await api('other-rep')(`/api/records/${type}/${id}`)).status, `other-rep ${type}`).toBe(404);
+        expect((await api('rep')(`/api/records/${type}/${id}`)).status, `rep ${type}`).toBe(200);
+      }
+      // a closed cycle's privacy is fixed with the rest of it (covered by the closing test), and others than the editors get 403
+      expect((await api('other-rep')(`/api/records/okr.objective/${plan.id}`, { method: 'PATCH', headers: { 'if-match': `"${plan.version + 1}"` }, json: { data: { private: false } } })).status).toBe(404);
     });
   });
 

@@ -61,6 +61,9 @@ describe.each(backends())('okr authorization matrix on $name', (backend) => {
     // Splitting North writes targets for North A and North B (the admin's split made them first): the
     // team manager reaches only North A (422 at the scope), reps may not change the admin's targets (403).
     { name: 'POST targets/split of North', expected: { admin: 200, manager: 422, rep: 403, 'other-rep': 403, anonymous: 401, 'read-only': 403 }, call: (api) => api('/api/plugins/okr/targets/split', { method: 'POST', json: { metric: 'pipeline.won_value', period: '2026-Q1', scope_unit: 't-north' } }) },
+    { name: 'GET targets/scopes', expected: { admin: 200, manager: 200, rep: 200, 'other-rep': 200, anonymous: 401, 'read-only': 200 }, call: (api) => api('/api/plugins/okr/targets/scopes') },
+    { name: 'POST targets/upload (check only)', expected: { admin: 200, manager: 200, rep: 403, 'other-rep': 403, anonymous: 401, 'read-only': 403 }, call: (api) => api('/api/plugins/okr/targets/upload', { method: 'POST', json: { csv: 'period,scope_unit,value\n2026-Q2,t-north-a,5', commit: false } }) },
+    { name: 'POST targets/upload (import) for team North A', expected: { admin: 200, manager: 200, rep: 403, 'other-rep': 403, anonymous: 401, 'read-only': 403 }, call: (api, c) => api('/api/plugins/okr/targets/upload', { method: 'POST', json: { csv: `period,scope_unit,value\n2026-${String(CALLERS.indexOf(c) + 7).padStart(2, '0')},t-north-a,5`, commit: true } }) },
     { name: 'POST reminders/run', expected: { admin: 200, manager: 403, rep: 403, 'other-rep': 403, anonymous: 401, 'read-only': 403 }, call: (api) => api('/api/plugins/okr/reminders/run', { method: 'POST', json: {} }) },
   ];
 

@@ -135,27 +135,28 @@ describe.each(backends())('OKR metric key results on the demo data equal the CSV
       data: Record<string, unknown>;
       computed?: { actual: number; attainment: number | null; from: string; to: string };
     }
-    const q3 = (keep: (a: Record<string, string>) => boolean) => wonIn('2017-07-01', '2017-09-30', keep);
+    // 2017 Q2: the demo's own targets are Q3 and Q4 and their months.
+    const q2 = (keep: (a: Record<string, string>) => boolean) => wonIn('2017-04-01', '2017-06-30', keep);
 
     it("an office's target shows its attainment from the metric layer; split top-down, the teams' targets add up and each shows its own won value", async () => {
       const admin = await as('admin', ['read', 'write', 'admin']);
-      const office = await expectJson<Target>(admin('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: '2017-Q3', scope_unit: 'region-central', value: 1_000_000 } } }), 201);
-      expect(office.data.key).toBe('pipeline.won_value|2017-Q3|unit:region-central');
+      const office = await expectJson<Target>(admin('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: '2017-Q2', scope_unit: 'region-central', value: 1_000_000 } } }), 201);
+      expect(office.data.key).toBe('pipeline.won_value|2017-Q2|unit:region-central');
       const read = await expectJson<Target>(admin(`/api/records/okr.target/${office.id}`), 200);
-      expect(read.computed?.actual).toBe(q3((a) => a.regional_office === 'Central'));
-      expect(read.computed?.attainment).toBeCloseTo(q3((a) => a.regional_office === 'Central') / 1_000_000, 12);
-      expect([read.computed?.from, read.computed?.to]).toEqual(['2017-07-01', '2017-09-30']);
+      expect(read.computed?.actual).toBe(q2((a) => a.regional_office === 'Central'));
+      expect(read.computed?.attainment).toBeCloseTo(q2((a) => a.regional_office === 'Central') / 1_000_000, 12);
+      expect([read.computed?.from, read.computed?.to]).toEqual(['2017-04-01', '2017-06-30']);
 
-      const split = await expectJson<{ targets: { id: string; scope: string; value: number }[] }>(admin('/api/plugins/okr/targets/split', { method: 'POST', json: { metric: 'pipeline.won_value', period: '2017-Q3', scope_unit: 'region-central' } }), 200);
+      const split = await expectJson<{ targets: { id: string; scope: string; value: number }[] }>(admin('/api/plugins/okr/targets/split', { method: 'POST', json: { metric: 'pipeline.won_value', period: '2017-Q2', scope_unit: 'region-central' } }), 200);
       const managers = [...new Set([...teams.values()].filter((t) => t.regional_office === 'Central').map((t) => t.manager ?? ''))].sort();
       expect(split.targets.map((t) => t.scope).sort()).toEqual(managers.map((m) => `unit:team-${m.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`).sort());
       expect(split.targets.reduce((sum, t) => sum + t.value, 0)).toBe(1_000_000);
-      const check = await expectJson<{ rows: { scope: string; value: number; childrenSum: number; difference: number }[] }>(admin('/api/plugins/okr/targets/check?metric=pipeline.won_value&period=2017-Q3'), 200);
+      const check = await expectJson<{ rows: { scope: string; value: number; childrenSum: number; difference: number }[] }>(admin('/api/plugins/okr/targets/check?metric=pipeline.won_value&period=2017-Q2'), 200);
       expect(check.rows.find((r) => r.scope === 'unit:region-central')).toMatchObject({ value: 1_000_000, childrenSum: 1_000_000, difference: 0 });
-      const list = await expectJson<{ items: Target[] }>(admin('/api/records/okr.target?filter[period]=2017-Q3&limit=100'), 200);
+      const list = await expectJson<{ items: Target[] }>(admin('/api/records/okr.target?filter[period]=2017-Q2&limit=100'), 200);
       for (const m of managers) {
         const t = list.items.find((x) => x.data.scope_unit === `team-${m.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
-        expect(t?.computed?.actual, m).toBe(q3((a) => a.manager === m));
+        expect(t?.computed?.actual, m).toBe(q2((a) => a.manager === m));
       }
     });
 
@@ -164,14 +165,14 @@ describe.each(backends())('OKR metric key results on the demo data equal the CSV
       const agents = [...teams.values()].filter((t) => t.manager === 'Dustin Brinkmann').map((t) => t.sales_agent ?? '');
       const ids = agents.map((a) => a.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
       const weights = Object.fromEntries(ids.map((id, i) => [id, i === 0 ? 2 : 1]));
-      const split = await expectJson<{ targets: { id: string; scope: string; value: number }[] }>(manager('/api/plugins/okr/targets/split', { method: 'POST', json: { metric: 'pipeline.won_value', period: '2017-Q3', scope_unit: 'team-dustin-brinkmann', weights } }), 200);
+      const split = await expectJson<{ targets: { id: string; scope: string; value: number }[] }>(manager('/api/plugins/okr/targets/split', { method: 'POST', json: { metric: 'pipeline.won_value', period: '2017-Q2', scope_unit: 'team-dustin-brinkmann', weights } }), 200);
       expect(split.targets).toHaveLength(agents.length);
       const teamTarget = split.targets.reduce((sum, t) => sum + t.value, 0);
       expect(Math.round(teamTarget * 100) / 100).toBe(500_000);
       const first = split.targets.find((t) => t.scope === `user:${ids[0]}`);
       expect(first?.value).toBeCloseTo((500_000 * 2) / (agents.length + 1), 2);
       const rep = await expectJson<Target>(manager(`/api/records/okr.target/${first?.id}`), 200);
-      expect(rep.computed?.actual).toBe(q3((a) => a.sales_agent === agents[0]));
+      expect(rep.computed?.actual).toBe(q2((a) => a.sales_agent === agents[0]));
       // a manager may not set another office's targets, a rep none
       const other = await manager('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: '2017-Q4', scope_unit: 'region-west', value: 5 } } });
       expect(other.status).toBe(422);
@@ -180,21 +181,21 @@ describe.each(backends())('OKR metric key results on the demo data equal the CSV
       const own = await repApi('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: '2017-Q4', scope_user: ids[0], value: 5 } } });
       expect(own.status).toBe(422);
       // the same metric, period and scope twice is a duplicate
-      const twice = await manager('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: '2017-Q3', scope_user: ids[0], value: 1 } } });
+      const twice = await manager('/api/records/okr.target', { method: 'POST', json: { data: { metric: 'pipeline.won_value', period: '2017-Q2', scope_user: ids[0], value: 1 } } });
       expect(twice.status).toBe(409);
     });
 
     it('targets import from CSV through the importer, and each shows its attainment', async () => {
       const agents = [...teams.values()].filter((t) => t.regional_office === 'West').slice(0, 3).map((t) => t.sales_agent ?? '');
-      const csv = ['metric,period,person,value', ...agents.map((a, i) => `pipeline.won_value,2017-07,${a.toLowerCase().replace(/[^a-z0-9]+/g, '-')},${10_000 * (i + 1)}`)].join('\n');
+      const csv = ['metric,period,person,value', ...agents.map((a, i) => `pipeline.won_value,2017-04,${a.toLowerCase().replace(/[^a-z0-9]+/g, '-')},${10_000 * (i + 1)}`)].join('\n');
       const res = await server.api('/api/imports', { method: 'POST', json: { mapping: { entity: 'okr.target', fields: { metric: 'metric', period: 'period', scope_user: 'person', value: { column: 'value', type: 'number' } } }, csv } });
       expect(res.status, await res.clone().text()).toBe(201);
-      const list = await expectJson<{ items: Target[] }>(server.api('/api/records/okr.target?filter[period]=2017-07&limit=100'), 200);
+      const list = await expectJson<{ items: Target[] }>(server.api('/api/records/okr.target?filter[period]=2017-04&limit=100'), 200);
       expect(list.items).toHaveLength(agents.length);
       for (const [i, a] of agents.entries()) {
         const t = list.items.find((x) => x.data.scope_user === a.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
         expect(t?.data.value).toBe(10_000 * (i + 1));
-        expect(t?.computed?.actual, a).toBe(wonIn('2017-07-01', '2017-07-31', (x) => x.sales_agent === a));
+        expect(t?.computed?.actual, a).toBe(wonIn('2017-04-01', '2017-04-30', (x) => x.sales_agent === a));
       }
     });
   });

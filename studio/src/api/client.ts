@@ -18,7 +18,7 @@ export interface RequestOptions {
  *
  * @example
  * ```ts
- * const page = await request<RecordPage>('GET', '/api/records/pipeline.deal?limit=20');
+ * const page = await request<RecordPage>('GET', '/api/records/acme.ticket?limit=20');
  * ```
  */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -6,7 +6,7 @@ import type { ProblemDocument } from './types';
  *
  * @example
  * ```ts
- * try { await api.get('/api/records/pipeline.deal/x'); } catch (e) { if (e instanceof ApiError && e.status === 404) ... }
+ * try { await api.get('/api/records/acme.ticket/x'); } catch (e) { if (e instanceof ApiError && e.status === 404) ... }
  * ```
  */
 export class ApiError extends Error {

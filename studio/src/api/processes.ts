@@ -90,7 +90,7 @@ const newKey = (): string => (globalThis.crypto?.randomUUID ? globalThis.crypto.
  *
  * @example
  * ```ts
- * const { items } = await processApi.list('pipeline.deal');
+ * const { items } = await processApi.list('acme.ticket');
  * const saved = await processApi.saveDraft('new_business', definition, 3);
  * ```
  */

@@ -25,7 +25,7 @@ export async function fetchRuleOperators(signal?: AbortSignal): Promise<RuleOper
  *
  * @example
  * ```ts
- * const { explanation } = await explainOnServer({ rule, entity: 'pipeline.deal', data: sample });
+ * const { explanation } = await explainOnServer({ rule, entity: 'acme.ticket', data: sample });
  * ```
  */
 export function explainOnServer(body: { rule: unknown; entity?: string; data: unknown; now?: string }, signal?: AbortSignal): Promise<RuleExplainView> {

@@ -28,7 +28,7 @@ export interface EntityInfo {
   stageful?: boolean;
   schema: JsonSchema & { properties: Record<string, JsonSchema> };
   references?: Record<string, { entity: string; lookup?: string }>;
-  ui?: { form?: JsonSchema; listColumns?: string[]; searchFields?: string[]; icon?: string };
+  ui?: { form?: JsonSchema; listColumns?: string[]; searchFields?: string[]; cardFields?: string[]; icon?: string };
   fields: FieldInfo[];
   /** Stage labels in the reader's language, by stage id (plugin translations; see plugins/localize.ts). */
   stageLabels?: Readonly<Record<string, string>>;

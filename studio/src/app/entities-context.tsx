@@ -19,7 +19,7 @@ const EntitiesContext = createContext<Catalogue>({ entities: [], byId: new Map()
  * @example
  * ```tsx
  * const { byId } = useEntities();
- * const deal = byId.get('pipeline.deal');
+ * const deal = byId.get('acme.ticket');
  * ```
  */
 export function useEntities(): Catalogue {

@@ -37,7 +37,7 @@ export interface RecordFormProps {
  *
  * @example
  * ```tsx
- * <RecordForm entity={deal} submitLabel="Create" onSubmit={(data) => api.create('pipeline.deal', data).then(() => {})} />
+ * <RecordForm entity={deal} submitLabel="Create" onSubmit={(data) => api.create('acme.ticket', data).then(() => {})} />
  * <RecordForm entity={deal} fields={['amount', 'expected_close_date']} submitLabel="Save" onSubmit={save} />
  * ```
  */

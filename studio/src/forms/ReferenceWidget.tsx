@@ -25,7 +25,7 @@ export function referenceQuery(entity: EntityInfo | undefined, text: string, loo
  *
  * @example
  * ```ts
- * uiSchema.account_id = { 'ui:widget': 'reference', 'ui:options': { entity: 'crm.account', lookup: 'name' } };
+ * uiSchema.account_id = { 'ui:widget': 'reference', 'ui:options': { entity: 'acme.site', lookup: 'name' } };
  * ```
  */
 export function ReferenceWidget(props: WidgetProps) {

@@ -12,7 +12,7 @@ const EMBEDDED_TYPES_KEY = 'pipewright-types';
  *
  * @example
  * ```ts
- * const schema = formSchema(deal.schema, 'pipeline.deal');
+ * const schema = formSchema(deal.schema, 'acme.ticket');
  * ```
  */
 export function formSchema(schema: JsonSchema, name: string): RJSFSchema {
@@ -65,7 +65,7 @@ function propertyMaps(schema: JsonSchema, out: Record<string, JsonSchema>[] = []
  * @example
  * ```ts
  * const ui = formUiSchema(deal.schema, deal.ui?.form, deal.references);
- * ui.account_id; // { 'ui:widget': 'reference', 'ui:options': { entity: 'crm.account', lookup: 'name' } }
+ * ui.account_id; // { 'ui:widget': 'reference', 'ui:options': { entity: 'acme.site', lookup: 'name' } }
  * ```
  */
 export function formUiSchema(schema: JsonSchema, hints: JsonSchema | undefined, references: EntityInfo['references'] = {}): UiSchema {

@@ -13,7 +13,7 @@ export interface LabelledContent {
  *
  * @example
  * ```ts
- * untranslated(translations, { entities: [deal], stages: { 'pipeline.deal': ['won', 'lost'] } }); // ['zh-CN: pipeline.deal stage won', ...]
+ * untranslated(translations, { entities: [deal], stages: { 'acme.ticket': ['won', 'lost'] } }); // ['zh-CN: acme.ticket stage won', ...]
  * ```
  */
 export function untranslated(translations: Record<StudioLanguage, PluginTranslation>, content: LabelledContent): string[] {

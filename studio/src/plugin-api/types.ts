@@ -60,7 +60,7 @@ export interface PluginNavEntry {
   id: string;
   /** Message key of the plugin's translations. */
   label: string;
-  /** Studio address: `/p/{plugin}/...` for the plugin's pages, or any studio route (`/board/pipeline.deal`). */
+  /** Studio address: `/p/{plugin}/...` for the plugin's pages, or any studio route (`/board/acme.ticket`). */
   href: string;
   order?: number;
 }

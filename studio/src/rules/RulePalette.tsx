@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ARRAY_OP, METRICS_PREFIX, type JsonValue, type RuleNodeData } from './graph-model';
+import { useMetricCatalogue } from '../dashboards/use-dashboard-data';
+import { localText } from '../dashboards/format';
 
 /**
  * Parses a constant typed by a person: JSON when it parses (`10`, `true`, `"x"`, `[1,2]`), else the text.
@@ -29,10 +31,14 @@ export function parseConstant(text: string): JsonValue {
  * ```
  */
 export function RulePalette({ fields, operators, onAdd }: { fields: string[]; operators: string[]; onAdd: (data: RuleNodeData) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useId();
   const [field, setField] = useState(fields[0] ?? '');
-  const [metric, setMetric] = useState('crm.visits');
+  // Metrics are offered from the server's catalogue (every installed plugin's), by name in the reader's language.
+  const catalogue = useMetricCatalogue();
+  const metricIds = catalogue ? [...catalogue.keys()].sort() : [];
+  const [metric, setMetric] = useState('');
+  const metricValue = metricIds.includes(metric) ? metric : (metricIds[0] ?? '');
   const [constant, setConstant] = useState('0');
   const [op, setOp] = useState('>=');
   const fieldValue = fields.includes(field) ? field : (fields[0] ?? '');
@@ -54,9 +60,13 @@ export function RulePalette({ fields, operators, onAdd }: { fields: string[]; op
       <div className="palette">
         <label>
           {t('rules.kinds.metric')}
-          <input value={metric} onChange={(e) => setMetric(e.target.value)} />
+          <select value={metricValue} onChange={(e) => setMetric(e.target.value)}>
+            {metricIds.map((m) => (
+              <option key={m} value={m}>{`${localText(catalogue?.get(m)?.label, i18n.language) || m} (${m})`}</option>
+            ))}
+          </select>
         </label>
-        <button type="button" disabled={!metric} onClick={() => onAdd({ kind: 'metric', path: METRICS_PREFIX + metric, varArg: METRICS_PREFIX + metric })}>{t('rules.add')}</button>
+        <button type="button" disabled={!metricValue} onClick={() => onAdd({ kind: 'metric', path: METRICS_PREFIX + metricValue, varArg: METRICS_PREFIX + metricValue })}>{t('rules.add')}</button>
       </div>
       <div className="palette">
         <label>

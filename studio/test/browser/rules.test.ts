@@ -71,4 +71,24 @@ describe('rule builder with a company plugin operator, in chromium', () => {
     await sample({ amount: { amount: 1, currency: 'XXX' } });
     await expect.poll(() => page.getByTestId('rule-result').textContent()).toMatch(/no planning rate for XXX/);
   });
+
+  it('offers the metrics of the server\'s catalogue by name, and adds the one picked as a metric node', async () => {
+    const catalogue = (await (await server.api('/api/metrics')).json()) as { items: { id: string; label: { en: string } | string }[] };
+    const ids = catalogue.items.map((m) => m.id).sort();
+    expect(ids).toContain('pipeline.won_value');
+    await openStudio(page, `${server.url}/rules`, OPS.password, OPS.email);
+    await page.locator('.react-flow__node').first().waitFor();
+    // (the label wraps the select, so its accessible name includes the options: find it by the label's text)
+    const picker = page.locator('.palette label', { hasText: /^Metric/ }).locator('select');
+    await expect.poll(() => picker.locator('option').count()).toBe(ids.length);
+    expect(await picker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(ids);
+    const won = catalogue.items.find((m) => m.id === 'pipeline.won_value');
+    const wonLabel = typeof won?.label === 'string' ? won.label : (won?.label.en ?? '');
+    expect(await picker.locator('option[value="pipeline.won_value"]').textContent()).toBe(`${wonLabel} (pipeline.won_value)`);
+    await picker.selectOption('pipeline.won_value');
+    const nodes = await page.locator('.react-flow__node').count();
+    await picker.locator('xpath=ancestor::div[contains(@class, "palette")]').getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodes + 1);
+    expect(await page.locator('.react-flow__node').last().textContent()).toContain('pipeline.won_value');
+  });
 });

@@ -9,6 +9,9 @@ import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
+import { distanceKmOperator } from './geo';
+import { visitRoutes } from './visits';
+import { reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
 
 const ACCOUNT = 'crm.account';
 
@@ -41,7 +44,11 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
  * - `GET /api/plugins/crm/at-risk`: churn / at-risk warning from churn.json, with its backtest;
- * - the `crm.create_activity` action.
+ * - the `crm.create_activity` action;
+ * - field visits (外勤签到, ADR 025): `POST /visits/check-in`, `POST /visits/:id/check-out`,
+ *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`;
+ * - daily and weekly reports (日报/周报): `GET /reports/current`, `POST /reports/submit`,
+ *   `GET /reports/team`, `POST /reports/:id/comments`, reminders (job `report_reminders`).
  *
  * @example
  * ```ts
@@ -50,9 +57,25 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  */
 export const plugin = definePlugin({
   actions: { create_activity: createActivity },
+  operators: { distance_km: distanceKmOperator },
+  config: {
+    schema: {
+      type: 'object',
+      properties: {
+        visit_reason_over_km: { type: 'number', minimum: 0, default: 1, description: 'A visit checked in farther than this from the account needs a reason at check-out.' },
+        visit_max_accuracy_m: { type: 'number', minimum: 1, default: 2000, description: 'Positions less precise than this are refused at check-in and check-out.' },
+      },
+    },
+  },
   hooks: {
     [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
+    'crm.report_template': { beforeChange: templateBefore },
+    'crm.report': { beforeChange: reportBefore },
+  },
+  visibility: {
+    // Every rep reads his team's report template (日报/周报).
+    'crm.report_template': { widen: () => true },
   },
   jobs: {
     async maintain_accounts(_data, s) {
@@ -68,9 +91,14 @@ export const plugin = definePlugin({
     async unmerge(data, s) {
       await runUnmerge(s, String(data.merge));
     },
+    async report_reminders(_data, s) {
+      const sent = await sendReminders(s);
+      if (sent) s.log.info('report reminders sent', { sent });
+    },
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true },
+    report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
@@ -79,6 +107,8 @@ export const plugin = definePlugin({
     ...transferRoutes,
     ...mergeRoutes,
     atRiskRoute,
+    ...visitRoutes,
+    ...reportRoutes,
     {
       method: 'post',
       path: '/accounts/maintenance',

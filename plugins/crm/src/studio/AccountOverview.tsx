@@ -1,4 +1,4 @@
-import type { RecordPanelProps, StudioHost } from '@pipewright/studio/plugin-api';
+import type { RecordPanelProps, StudioHost } from '@pipewright/plugin-sdk/studio';
 
 /** The account entity the 360° panel shows on. */
 export const ACCOUNT = 'crm.account';

@@ -1,4 +1,4 @@
-import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { LOGGED_EVENT } from './AccountOverview';
 
 /** The crm plugin's activity entity. */

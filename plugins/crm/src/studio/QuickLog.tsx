@@ -1,4 +1,4 @@
-import type { RecordPanelProps, StudioHost } from '@pipewright/studio/plugin-api';
+import type { RecordPanelProps, StudioHost } from '@pipewright/plugin-sdk/studio';
 import { LOGGED_EVENT } from './AccountOverview';
 
 export const KINDS = ['call', 'visit', 'note', 'task'] as const;

@@ -1,4 +1,4 @@
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 
 type Rule = 'manager' | 'round_robin' | 'pool';
 const RULES: Rule[] = ['manager', 'round_robin', 'pool'];

@@ -1,4 +1,4 @@
-import type { StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /**
  * Studio text of the second part of issue 18 (deal collisions on the 360° panel, the at-risk

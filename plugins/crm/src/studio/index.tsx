@@ -1,4 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
 import { atRiskPage } from './AtRiskPage';
@@ -6,6 +6,11 @@ import { mergePanel } from './MergePanel';
 import { quickLog } from './QuickLog';
 import { transferPage } from './TransferPage';
 import { translations } from './translations';
+import { withFieldVisits } from './field-translations';
+import { teamVisitsPage } from './TeamVisitsPage';
+import { visitPage } from './VisitPage';
+import { reportPage } from './ReportPage';
+import { teamReportsPage } from './TeamReportsPage';
 
 /** Deals, named by id (crm does not depend on pipeline). */
 const DEAL = 'pipeline.deal';
@@ -14,7 +19,8 @@ const DEAL = 'pipeline.deal';
  * The crm plugin's studio half: the 360° account panel, "log a call / visit / note / task" on
  * accounts and deals, the activity timeline on the page of every record the activity entity
  * links to (deals, accounts, contacts), the ownership transfer page, and the labels of its
- * entities in en and zh-CN.
+ * entities in en and zh-CN; field visits (外勤签到): the phone check-in page and the managers'
+ * list of the day's visits per rep; daily and weekly reports (日报/周报) for reps and managers.
  *
  * @example
  * ```ts
@@ -26,18 +32,27 @@ export default defineStudioPlugin({
   setup: (host) => ({
     pages: [
       { path: 'transfers', component: transferPage(host) },
+      { path: 'visit', component: visitPage(host) },
+      { path: 'visits', component: teamVisitsPage(host) },
+      { path: 'report', component: reportPage(host) },
+      { path: 'reports', component: teamReportsPage(host) },
       { path: 'at-risk', component: atRiskPage(host) },
     ],
     nav: [
       { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
-      { id: 'at_risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 70 },
+      { id: 'visit', label: 'visit.nav', href: '/p/crm/visit', order: 60 },
+      { id: 'visits', label: 'visits.nav', href: '/p/crm/visits', order: 70 },
+      { id: 'report', label: 'report.nav', href: '/p/crm/report', order: 72 },
+      { id: 'reports', label: 'reports.nav', href: '/p/crm/reports', order: 74 },
+      { id: 'at_risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 76 },
     ],
+    recordActions: [{ id: 'visit_checkin', entities: [ACCOUNT], label: 'visit.action', run: ({ record, navigate }) => navigate(`/p/crm/visit?account=${record.id}`) }],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
       { id: 'merge', entities: [ACCOUNT], component: mergePanel(host), order: 15 },
       { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
     ],
-    translations,
+    translations: withFieldVisits(translations),
   }),
 });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
-import type { StudioEntity, StudioHost } from '@pipewright/studio/plugin-api';
-import { translationGaps } from '@pipewright/studio/plugin-api';
+import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
+import { translationGaps } from '@pipewright/plugin-sdk/studio';
 import { describe, expect, it } from 'vitest';
 import crmStudio from './index';
 import { linkFields } from './ActivityTimeline';
@@ -46,7 +46,7 @@ describe('crm quick log and 360° panels', () => {
     expect(byId.quick_log?.entities).toEqual(['crm.account', 'pipeline.deal']);
     expect(byId.account_overview?.entities).toEqual(['crm.account']);
     expect((byId.quick_log?.order ?? 0) < (byId.account_overview?.order ?? 0) && (byId.account_overview?.order ?? 0) < (byId.activities?.order ?? 0)).toBe(true);
-    expect(c.pages?.map((p) => p.path)).toEqual(['transfers', 'at-risk']);
+    expect(c.pages?.map((p) => p.path)).toEqual(['transfers', 'visit', 'visits', 'report', 'reports', 'at-risk']);
   });
 
   it('logs a visit as done now on the account, a task from a deal as open on the deal and its account', async () => {

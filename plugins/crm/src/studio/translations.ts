@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 import { customerMessages } from './customer-messages';
 
 /** The crm plugin's studio text: entity, field, enum labels and its own messages. */

@@ -1,4 +1,4 @@
-import type { StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead, moveLead } from './actions';
 import { duration, problemMessage, reasonIn, secondsLeft, type InboxItem } from './model';
 

@@ -1,4 +1,4 @@
-import type { StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { problemMessage } from './model';
 
 const RULE = 'handoff.routing_rule';

@@ -1,4 +1,4 @@
-import type { HostApi, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { HostApi, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import type { Converted } from './model';
 
 export const LEAD = 'handoff.lead';

@@ -1,4 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead } from './actions';
 import { inboxPage } from './InboxPage';
 import { routingPanel } from './RoutingPanel';

@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 /** The handoff plugin's studio text: handoffs, leads, routing rules, out-of-office, lead stages and its pages, in en and zh-CN. */
 export const translations: Record<StudioLanguage, PluginTranslation> = {

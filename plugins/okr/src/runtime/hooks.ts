@@ -18,13 +18,18 @@ async function closedCycle(change: RecordChange, s: PluginServices, pointer: str
   return [];
 }
 
-/** Copies a parent's cycle and privacy onto a key result or check-in (never typed by hand). */
+/** Copies a parent's cycle, privacy and readers (the objective's owner and co-owners) onto a key result or check-in (never typed by hand). */
 async function inherit(data: Record<string, unknown>, parentType: string, parentField: string, s: PluginServices): Promise<Record<string, unknown>> {
   // Runs before the schema check: a malformed id is left for the schema to refuse (422).
   const id = str(data[parentField]);
   const parent = id && UUID.test(id) ? await s.records.get(parentType, id).catch(() => null) : null;
-  if (!parent) return data;
-  const out: Record<string, unknown> = { ...data, private: parent.data.private === true };
+  if (!parent) {
+    const { readers: _typed, ...rest } = data;
+    return rest;
+  }
+  // The objective's owner and co-owners read its key results and check-ins even when private (an audience field).
+  const readers = parentType === OBJECTIVE ? [...new Set([parent.owner, ...(Array.isArray(parent.data.co_owners) ? parent.data.co_owners : [])].filter((u): u is string => typeof u === 'string' && u !== ''))] : Array.isArray(parent.data.readers) ? parent.data.readers : [];
+  const out: Record<string, unknown> = { ...data, private: parent.data.private === true, readers };
   if (str(parent.data.cycle_id)) out.cycle_id = parent.data.cycle_id;
   else delete out.cycle_id;
   return out;
@@ -63,16 +68,38 @@ export const cycleHooks: RecordHooks = {
   },
 };
 
+/** The key results of an objective and their check-ins (those the caller reads). */
+async function dependents(objectiveId: string, s: PluginServices): Promise<{ krs: PluginRecord[]; checkIns: PluginRecord[] }> {
+  const krs = await listAll(s, KEY_RESULT, { objective_id: objectiveId });
+  const checkIns = (await Promise.all(krs.map((k) => listAll(s, CHECK_IN, { key_result_id: k.id })))).flat();
+  return { krs, checkIns };
+}
+
+/**
+ * Whether the caller may change an objective's privacy: its key results and check-ins carry the
+ * flag too (the read rule is over their own body), so he must be able to rewrite every one of
+ * them in the same transaction; one he may not edit (a key result a manager above added, a
+ * check-in by someone else) refuses the change, naming `private`.
+ */
+async function privacyProblems(objective: PluginRecord, s: PluginServices): Promise<HookProblem[]> {
+  const { krs, checkIns } = await dependents(objective.id, s);
+  for (const r of [...krs, ...checkIns]) {
+    if (!(await mayEdit(r, s.caller, s))) return [{ pointer: '/data/private', message: `a ${r.type === KEY_RESULT ? 'key result' : 'check-in'} of this objective is someone else's to change; its owner, a manager above or an admin can change the privacy`, code: 'okr.private-cascade' }];
+  }
+  return [];
+}
+
 /**
  * Objectives: aligned to a parent of a higher level in the same cycle (company objectives to
- * none), privacy chosen at creation, nothing written in a closed cycle.
+ * none), privacy changeable by whoever may rewrite its key results and check-ins (copied to them
+ * in the same transaction), nothing written in a closed cycle.
  */
 export const objectiveHooks: RecordHooks = {
   async validate(change, s) {
     const problems = await closedCycle(change, s, '/data/cycle_id');
     if (change.operation === 'delete') return problems;
     const d = change.data;
-    if (change.before && (d.private === true) !== (change.before.data.private === true)) problems.push({ pointer: '/data/private', message: 'privacy is chosen when the objective is created', code: 'okr.private-fixed' });
+    if (change.before && (d.private === true) !== (change.before.data.private === true)) problems.push(...(await privacyProblems(change.before, s)));
     const parentId = str(d.parent_id);
     if (parentId) {
       const parent = d.level === 'company' ? null : await s.records.get(OBJECTIVE, parentId);
@@ -83,6 +110,13 @@ export const objectiveHooks: RecordHooks = {
       }
     }
     return problems;
+  },
+  /** A changed privacy is copied to the key results and their check-ins in the same transaction (their hooks copy it from the parent). */
+  async afterChange(change, s) {
+    if (change.operation !== 'update' || (change.after.data.private === true) === (change.before?.data.private === true)) return;
+    const { krs, checkIns } = await dependents(change.after.id, s);
+    for (const k of krs) await s.records.update(KEY_RESULT, k.id, { data: { private: change.after.data.private === true } }, { expectedVersion: k.version });
+    for (const c of checkIns) await s.records.update(CHECK_IN, c.id, { data: { private: change.after.data.private === true } }, { expectedVersion: c.version });
   },
 };
 

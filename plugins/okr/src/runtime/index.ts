@@ -4,6 +4,7 @@ import { hooks } from './hooks';
 import { sendStaleReminders } from './reminders';
 import { okrRoutes } from './routes';
 import { TARGET, targetHooks, targetRoutes, targetValues } from './targets';
+import { uploadRoute } from './upload';
 
 /** Transparent by default: every signed-in user reads OKRs that are not private (reads only). */
 const unlessPrivate = () => ({ '!': [{ var: 'private' }] });
@@ -51,7 +52,7 @@ export const plugin = definePlugin({
       return new Map([...values].map(([id, v]) => [id, { ...v }]));
     },
   },
-  routes: [...okrRoutes(), ...targetRoutes()],
+  routes: [...okrRoutes(), ...targetRoutes(), uploadRoute()],
   jobs: {
     async stale_check_ins(_data, services) {
       const sent = await sendStaleReminders(services);

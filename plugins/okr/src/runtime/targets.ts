@@ -94,9 +94,50 @@ async function childScopes(s: PluginServices, unitId: string): Promise<{ scope_u
 
 const targetQuery = { metric: { type: 'string', pattern: '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$', required: true }, period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$', required: true } } as const;
 
-/** Routes of sales targets: the bottom-up check and the top-down split. */
+/** One row of the target grid's scope tree. */
+export interface TargetScope {
+  scope: string;
+  kind: 'company' | 'office' | 'team' | 'person';
+  name: string;
+  parent: string | null;
+  depth: number;
+}
+
+/**
+ * The scopes targets are set for, depth first (company, offices, teams, each team's reps), as
+ * the split and check see them: units of the kinds the metric layer splits by, and under a team
+ * its active reps. The org tree and people's names are open to every signed-in user.
+ */
+export async function targetScopes(s: PluginServices): Promise<TargetScope[]> {
+  const units = (await s.directory.orgUnits()).filter((u) => DIMENSION_OF_UNIT_KIND[u.kind] !== undefined);
+  const reps = (await s.directory.users({ role: 'rep' })).filter((u) => u.active);
+  const KIND: Record<string, TargetScope['kind']> = { company: 'company', region: 'office', team: 'team' };
+  const out: TargetScope[] = [];
+  const byName = <T extends { name: string; id: string }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+  const walk = (parentId: string | null, parent: string | null, depth: number) => {
+    const ids = new Set(units.map((u) => u.id));
+    // Roots: units without a parent among the kinds targets are set for.
+    for (const u of units.filter((x) => (parentId === null ? x.parentId === null || !ids.has(x.parentId) : x.parentId === parentId)).sort(byName)) {
+      out.push({ scope: `unit:${u.id}`, kind: KIND[u.kind] ?? 'team', name: u.name, parent, depth });
+      const children = units.filter((x) => x.parentId === u.id);
+      if (children.length > 0) walk(u.id, `unit:${u.id}`, depth + 1);
+      else for (const r of reps.filter((x) => x.orgUnitId === u.id).sort(byName)) out.push({ scope: `user:${r.id}`, kind: 'person', name: r.name, parent: `unit:${u.id}`, depth: depth + 1 });
+    }
+  };
+  walk(null, null, 0);
+  return out;
+}
+
+/** Routes of sales targets: the scope tree, the bottom-up check and the top-down split. */
 export function targetRoutes(): PluginRoute[] {
   return [
+    {
+      method: 'get',
+      path: '/targets/scopes',
+      summary: 'The scopes sales targets are set for, depth first: the company, its offices, their teams and each team\'s reps, with names',
+      response: { type: 'object', required: ['scopes'], properties: { scopes: { type: 'array', items: { type: 'object', required: ['scope', 'kind', 'name', 'parent', 'depth'], properties: { scope: { type: 'string' }, kind: { type: 'string', enum: ['company', 'office', 'team', 'person'] }, name: { type: 'string' }, parent: { type: ['string', 'null'] }, depth: { type: 'integer' } } } } } },
+      handler: async (ctx) => ({ scopes: await targetScopes(ctx) }),
+    },
     {
       method: 'get',
       path: '/targets/check',

@@ -1,5 +1,5 @@
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
-import type { StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { defaultCycle, formatNumber, layoutTree, mapKeyResults, mapObjectives, NODE_WIDTH, nodeHeight, percent, type MapKeyResult, type MapObjective } from './model';
 
 type T = (key: string, values?: Record<string, unknown>) => string;

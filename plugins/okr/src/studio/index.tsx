@@ -1,14 +1,18 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { okrPage } from './OkrPage';
 import { targetsPage } from './TargetsPage';
 import { translations } from './translations';
+import { attainmentWidget, leaderboardWidget } from './Widgets';
 
 export { translations } from './translations';
+
+const HOMES = ['pipeline.company_home', 'pipeline.manager_home', 'pipeline.rep_home'];
 
 /**
  * The okr plugin's studio half: the OKR page (`/p/okr/cycles`: the alignment map of a cycle with
  * computed progress, key result detail with its explanation, check-in form and confidence
- * trend), the sales targets page (`/p/okr/targets`), their navigation entries, and the labels of cycles, objectives, key results, check-ins
+ * trend), the sales targets page (`/p/okr/targets`: the month-by-month target grid and CSV upload), the
+ * target attainment and leaderboard tiles on the home dashboards, their navigation entries, and the labels of cycles, objectives, key results, check-ins
  * and their computed values in en and zh-CN.
  *
  * @example
@@ -26,6 +30,11 @@ export default defineStudioPlugin({
     nav: [
       { id: 'okr', label: 'nav.okr', href: '/p/okr/cycles' },
       { id: 'targets', label: 'nav.targets', href: '/p/okr/targets' },
+    ],
+    // The home dashboards the pipeline plugin ships (by id; absent ones simply show nothing of these).
+    dashboardWidgets: [
+      { id: 'attainment', title: 'widget.attainment', dashboards: HOMES, component: attainmentWidget(host) },
+      { id: 'leaderboard', title: 'widget.leaderboard', dashboards: HOMES, component: leaderboardWidget(host) },
     ],
     translations,
   }),

@@ -1,4 +1,4 @@
-import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 
 /** The pipeline plugin's deal entity. */
 export const DEAL = 'pipeline.deal';

@@ -1,4 +1,4 @@
-import type { RecordPanelProps, StudioHost } from '@pipewright/studio/plugin-api';
+import type { RecordPanelProps, StudioHost } from '@pipewright/plugin-sdk/studio';
 
 /**
  * 撞单 on the deal page: when the deal's owner is not the owner of its account (the deal's

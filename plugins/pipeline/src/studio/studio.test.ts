@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
-import type { StudioEntity, StudioHost } from '@pipewright/studio/plugin-api';
-import { translationGaps } from '@pipewright/studio/plugin-api';
+import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
+import { translationGaps } from '@pipewright/plugin-sdk/studio';
 import { describe, expect, it } from 'vitest';
 import { SPLITS } from './analytics/AnalyticsPage';
 import pipelineStudio from './index';
@@ -17,9 +17,9 @@ describe('pipeline studio half', () => {
   it('registers the deal board, the analytics and forecast pages and their navigation entries', () => {
     expect(pipelineStudio.id).toBe('pipeline');
     expect(c.boards).toEqual([{ entity: 'pipeline.deal', values: ['pipeline.open_pipeline_value', 'pipeline.weighted_pipeline_value', 'pipeline.won_value'] }]);
-    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal', '/p/pipeline/analytics', '/p/pipeline/forecast']);
-    expect(c.pages?.map((p) => p.path)).toEqual(['analytics', 'forecast']);
-    expect(c.nav?.map((n) => c.translations?.['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析', '销售预测']);
+    expect(c.nav?.map((n) => n.href)).toEqual(['/board/pipeline.deal', '/p/pipeline/analytics', '/p/pipeline/forecast', '/p/pipeline/contracts']);
+    expect(c.pages?.map((p) => p.path)).toEqual(['analytics', 'forecast', 'contracts', 'contracts/:id']);
+    expect(c.nav?.map((n) => c.translations?.['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析', '销售预测', '合同回款']);
   });
 
   it('translates every entity, field, enum value and stage of its schemas and processes in en and zh-CN', () => {

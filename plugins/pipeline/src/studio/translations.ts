@@ -1,7 +1,7 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
+import { contractTranslations } from './contracts/translations';
 
-/** The pipeline plugin's studio text: deals and products, deal stages, and its own messages. */
-export const translations: Record<StudioLanguage, PluginTranslation> = {
+const base: Record<StudioLanguage, PluginTranslation> = {
   en: {
     name: 'Pipeline',
     entities: {
@@ -255,3 +255,8 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
     },
   },
 };
+
+const merge = (l: StudioLanguage): PluginTranslation => ({ ...base[l], entities: { ...base[l].entities, ...contractTranslations[l].entities }, messages: { ...base[l].messages, ...contractTranslations[l].messages } });
+
+/** The pipeline plugin's studio text: deals and products, deal stages, contracts and collection, and its own messages. */
+export const translations: Record<StudioLanguage, PluginTranslation> = { en: merge('en'), 'zh-CN': merge('zh-CN') };

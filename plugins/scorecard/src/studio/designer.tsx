@@ -1,4 +1,4 @@
-import type { StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { definitionOf, idFrom, parseTiers, problemLine, tiersText, weightSum, type CardDraft, type DimensionDraft, type IndicatorDraft, type Noise } from './shared';
 
 interface MetricInfo {

@@ -1,4 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/studio/plugin-api';
+import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { designerPage } from './designer';
 import { myScorecardPage, teamPage } from './results';
 import { translations } from './translations';

@@ -1,4 +1,4 @@
-import type { StudioHost, StudioRecord } from '@pipewright/studio/plugin-api';
+import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { NEXT_STAGE, problemLine, type DimensionResult, type IndicatorResult } from './shared';
 
 const EVALUATION = 'scorecard.evaluation';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { translationGaps } from '@pipewright/studio/plugin-api';
+import { translationGaps } from '@pipewright/plugin-sdk/studio';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from '@pipewright/studio/plugin-api';
+import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
 
 const en: PluginTranslation = {
   name: 'Scorecards',

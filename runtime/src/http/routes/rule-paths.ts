@@ -7,7 +7,7 @@ const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [Stri
 const tags = ['rules'];
 const valueType = { enum: ['number', 'string', 'boolean', 'date', 'datetime', 'array', 'object', 'null', 'any'] };
 const rule = { description: 'A json-logic rule (schemas/rule.schema.json).' };
-const entity = { type: 'string', description: 'Entity type (e.g. pipeline.deal): check field names and types against its schema.' };
+const entity = { type: 'string', description: 'Entity type (e.g. acme.ticket): check field names and types against its schema.' };
 const problemItem = { type: 'object', required: ['pointer', 'code', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the rule.' }, code: { type: 'string' }, message: { type: 'string' } } };
 const explainNode: Json = {
   type: 'object',

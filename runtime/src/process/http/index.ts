@@ -4,6 +4,7 @@ import type { ProcessRuntime } from '../runtime';
 import { pipelineRoutes } from './pipeline-routes';
 import { processRoutes } from './process-routes';
 import { transitionRoutes } from './transition-routes';
+import { approvalRoutes } from './approval-routes';
 
 export { aliasPaths, processPaths } from './openapi';
 
@@ -17,6 +18,7 @@ export { aliasPaths, processPaths } from './openapi';
  */
 export function mountProcessRoutes(app: Hono<AppEnv>, rt: ProcessRuntime): void {
   app.route('/api/processes', processRoutes(rt));
+  app.route('/api/approvals', approvalRoutes(rt));
   app.route('/api', transitionRoutes(rt));
   app.route('/api', pipelineRoutes(rt));
 }

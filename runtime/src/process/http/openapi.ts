@@ -34,6 +34,21 @@ const transitionBody = {
   },
 };
 
+const APPROVAL = {
+  type: 'object',
+  required: ['id', 'record', 'to', 'approvers', 'required', 'decisions', 'status', 'createdAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    record: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
+    process: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+    transition: { type: ['string', 'null'] }, from: { type: ['string', 'null'] }, to: { type: 'string' },
+    requester: { type: ['string', 'null'] }, approvers: { type: 'array', items: { type: 'string' } }, required: { type: 'integer' },
+    decisions: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, decision: { enum: ['approve', 'reject'] }, comment: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } } } },
+    status: { enum: ['pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed'] }, reason: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' }, decidedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
+const approvalId = pathParam('id', { type: 'string', format: 'uuid' });
 const transitionOp = (operationId: string, params: Json[]) => ({
   post: {
     operationId,
@@ -41,7 +56,7 @@ const transitionOp = (operationId: string, params: Json[]) => ({
     summary: 'Move the record to another stage (one transaction: guard, entry requirements, stage history, audit event, actions enqueued)',
     parameters: [...params, ifMatch(true), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Same key and body: the stored response; same key, other body: 422.' }],
     requestBody: transitionBody,
-    responses: { '200': ok('Moved; the record and the transition', { type: 'object', properties: { record: { type: 'object' }, transition: { type: 'object' } } }, etag), ...errors(400, 401, 403, 404, 409, 412, 415, 422, 428, 429) },
+    responses: { '200': ok('Moved; the record and the transition', { type: 'object', properties: { record: { type: 'object' }, transition: { type: 'object' } } }, etag), '202': ok('Held for approval (the transition asks for it here): the request and the record, unmoved', { type: 'object', properties: { approval: APPROVAL, record: { type: 'object' } } }), ...errors(400, 401, 403, 404, 409, 412, 415, 422, 428, 429) },
   },
 });
 const availableSchema = {
@@ -128,6 +143,23 @@ export const processPaths: Record<string, Json> = {
   '/api/pipeline/stuck': { get: { operationId: 'pipelineStuck', tags: ['pipeline'], summary: 'Records beyond their stage SLA or the 75th percentile of time in that stage', parameters: [...pipelineQuery, query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100.')], responses: { '200': ok('Stuck records, longest first'), ...errors(400, 401, 404) } } },
   '/api/pipeline/conversion': { get: { operationId: 'pipelineConversion', tags: ['pipeline'], summary: 'Stage-to-stage conversion and win rate by stage', parameters: pipelineQuery, responses: { '200': ok('Per stage and per move'), ...errors(400, 401, 404) } } },
   '/api/pipeline/stays': { get: { operationId: 'pipelineOpenStays', tags: ['pipeline'], summary: 'The open stay (stage, entered, SLA due) of each given record the caller may see', parameters: [query('ids', { type: 'string' }, 'Up to 500 comma-separated record ids.', true)], responses: { '200': ok('Open stays'), ...errors(400, 401) } } },
+  '/api/approvals': {
+    get: {
+      operationId: 'listApprovals', tags: ['approvals'], summary: 'Moves held for approval: waiting on the caller (default), asked for by the caller, or all (admin)',
+      parameters: [query('box', { enum: ['waiting', 'requested', 'all'] }, 'Default waiting.'), query('status', { enum: ['pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed'] }, 'Only requests in this state.')],
+      responses: { '200': ok('Requests, newest first', { type: 'object', properties: { items: { type: 'array', items: APPROVAL } } }), ...errors(400, 401, 403) },
+    },
+  },
+  '/api/approvals/{id}': { get: { operationId: 'getApproval', tags: ['approvals'], summary: 'One request (its requester, its approvers and admins)', parameters: [approvalId], responses: { '200': ok('The request', APPROVAL), ...errors(401, 404) } } },
+  '/api/approvals/{id}/decisions': {
+    post: {
+      operationId: 'decideApproval', tags: ['approvals'], summary: 'Approve or reject (with a reason); the last approval needed makes the move as the requester',
+      parameters: [approvalId],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } } } } } },
+      responses: { '200': ok('The request after the decision (approved, failed with the reason, rejected or still pending)', APPROVAL), ...errors(400, 401, 403, 404, 409, 415, 422) },
+    },
+  },
+  '/api/approvals/{id}/withdraw': { post: { operationId: 'withdrawApproval', tags: ['approvals'], summary: 'The requester takes a pending request back', parameters: [approvalId], responses: { '200': ok('The withdrawn request', APPROVAL), ...errors(401, 403, 404, 409) } } },
   '/api/incidents': { get: { operationId: 'listIncidents', tags: ['pipeline'], summary: 'Actions that kept failing (admin)', responses: { '200': ok('Incidents'), ...errors(401, 403) } } },
 };
 

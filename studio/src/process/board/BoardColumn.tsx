@@ -2,7 +2,7 @@ import { useDroppable } from '@dnd-kit/core';
 import { useTranslation } from 'react-i18next';
 import type { OpenStay, StageDefinition } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
-import { DealCard } from './DealCard';
+import { DealCard, type CardDensity } from './DealCard';
 import type { OfferedMove } from './use-available';
 import type { ColumnState } from './use-board-columns';
 import { processText } from '../../plugins/localize';
@@ -24,6 +24,7 @@ export interface BoardColumnProps {
   owners: ReadonlyMap<string, string>;
   now: Date;
   pendingId: string | null;
+  density?: CardDensity;
   load(deal: RecordView): Promise<OfferedMove[]>;
   onMove(deal: RecordView, to: string, transition: string | null, missing: OfferedMove['missing']): void;
   onMore(): void;
@@ -74,6 +75,7 @@ export function BoardColumn(p: BoardColumnProps) {
             ownerName={deal.owner ? p.owners.get(deal.owner) : undefined}
             now={p.now}
             pending={p.pendingId === deal.id}
+            density={p.density ?? 'comfortable'}
             load={p.load}
             onMove={p.onMove}
           />

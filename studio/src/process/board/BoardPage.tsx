@@ -1,4 +1,4 @@
-import { DndContext, DragOverlay, PointerSensor, pointerWithin, useSensor, useSensors, type Announcements, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams, useSearch } from 'wouter';
@@ -11,7 +11,10 @@ import { useStudioPlugins } from '../../plugins/context';
 import { stageLabel } from '../../plugins/localize';
 import { BoardColumn } from './BoardColumn';
 import { BoardFilters } from './BoardFilters';
-import { DealCardFace } from './DealCard';
+import { DealCardFace, type CardDensity } from './DealCard';
+import { boardCollisions, columnKeyboardCoordinates } from './board-keyboard';
+import { viewParams } from './board-views';
+import { SavedFilters } from './SavedFilters';
 import { MoveDialog } from './MoveDialog';
 import { useBoardColumns } from './use-board-columns';
 import { useBoardSource } from './use-board-source';
@@ -90,7 +93,8 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   moveRef.current = moves.move;
   const onMove = useCallback((deal: RecordView, to: string, transition: string | null, missing: OfferedMove['missing']) => void moveRef.current(deal, to, transition, missing), []);
   const [active, setActive] = useState<RecordView | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor, { coordinateGetter: columnKeyboardCoordinates }));
+  const [density, setDensity] = useState<CardDensity>(() => readDensity());
   const marked = useRef(false);
   useEffect(() => {
     if (board.ready && !marked.current && typeof performance !== 'undefined') {
@@ -105,12 +109,18 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
     for (const [k, v] of Object.entries(next)) v ? params.set(k, v) : params.delete(k);
     navigate(`${location}${params.size ? `?${params}` : ''}`, { replace: true });
   }, [searchText, location, navigate]);
+  const applyView = useCallback((params: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    navigate(`${location}${next.size ? `?${next}` : ''}`, { replace: true });
+  }, [location, navigate]);
   const dealOf = (id: unknown): RecordView | undefined => Object.values(board.columns).flatMap((c) => c.items).find((d) => d.id === id);
+  // Announced by the deal's title, never its id.
+  const titled = (id: unknown) => title(dealOf(id) ?? ({ id: String(id), data: {} } as RecordView));
   const announcements: Announcements = {
-    onDragStart: ({ active: a }) => t('board.dragStart', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)) }),
-    onDragOver: ({ active: a, over }) => (over ? t('board.dragOver', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)), stage: labels.get(String(over.id)) }) : t('board.dragOff', { deal: String(a.id) })),
-    onDragEnd: ({ active: a, over }) => (over ? t('board.dragEnd', { deal: title(dealOf(a.id) ?? ({ id: String(a.id), data: {} } as RecordView)), stage: labels.get(String(over.id)) }) : t('board.dragCancel', { deal: String(a.id) })),
-    onDragCancel: ({ active: a }) => t('board.dragCancel', { deal: String(a.id) }),
+    onDragStart: ({ active: a }) => t('board.dragStart', { deal: titled(a.id) }),
+    onDragOver: ({ active: a, over }) => (over ? t('board.dragOver', { deal: titled(a.id), stage: labels.get(String(over.id)) }) : t('board.dragOff', { deal: titled(a.id) })),
+    onDragEnd: ({ active: a, over }) => (over ? t('board.dragEnd', { deal: titled(a.id), stage: labels.get(String(over.id)) }) : t('board.dragCancel', { deal: titled(a.id) })),
+    onDragCancel: ({ active: a }) => t('board.dragCancel', { deal: titled(a.id) }),
   };
   const start = (e: DragStartEvent) => {
     const deal = (e.active.data.current as { deal?: RecordView } | undefined)?.deal ?? null;
@@ -152,8 +162,16 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
             </select>
           </span>
         )}
+        <span>
+          <label htmlFor="board-density">{t('board.density')} </label>
+          <select id="board-density" value={density} onChange={(e) => { const d = e.target.value === 'compact' ? 'compact' : 'comfortable'; setDensity(d); writeDensity(d); }}>
+            <option value="comfortable">{t('board.densities.comfortable')}</option>
+            <option value="compact">{t('board.densities.compact')}</option>
+          </select>
+        </span>
         <p role="status" className="muted" data-testid="board-status">{status}</p>
       </div>
+      <p id="board-instructions" className="visually-hidden">{t('board.instructions')}</p>
       {values.metrics.length > 0 && (
         <dl className="board-totals" data-testid="board-totals">
           {values.metrics.map((m) => (
@@ -166,21 +184,22 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
       )}
       {values.error && <p role="alert" className="field-error">{t('board.valuesFailed', { message: values.error })}</p>}
       {q && values.metrics.length > 0 && <p className="muted" data-testid="figures-note">{t('board.figuresIgnoreSearch')}</p>}
+      {user && <SavedFilters key={`${user.id}:${type}`} userId={user.id} entity={type} current={viewParams(search)} onApply={applyView} />}
       <BoardFilters processes={src.processes} processId={src.processId} users={src.users} teams={src.teams} me={user?.id ?? null} owner={filters.owner} team={filters.team} entity={entity} q={q} sort={sort} onChange={setFilter} />
       {src.error && <p role="alert" className="field-error">{src.error}</p>}
       {!src.loading && src.processes.length === 0 && <p>{t('board.noProcess', named)}</p>}
       {src.definition && !src.published && <p role="note" className="form-alert">{t('board.notPublished', named)}</p>}
       {src.loading && <p role="status">{t('status.loading')}</p>}
-      <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
+      <DndContext sensors={sensors} collisionDetection={boardCollisions} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
         <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">
           {stages.map((s) => (
-            <BoardColumn key={s.id} stage={s} values={values.metrics.filter((m) => values.byStage.get(s.id)?.has(m.id)).map((m) => ({ metric: m, value: values.byStage.get(s.id)?.get(m.id) ?? 0 }))} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
+            <BoardColumn key={s.id} density={density} stage={s} values={values.metrics.filter((m) => values.byStage.get(s.id)?.has(m.id)).map((m) => ({ metric: m, value: values.byStage.get(s.id)?.get(m.id) ?? 0 }))} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
           ))}
         </div>
         <DragOverlay>
           {active && activeStage ? (
             <div className="deal-card drag-overlay">
-              <DealCardFace deal={active} entity={entity} stage={activeStage} stay={board.stays.get(active.id)} ownerName={active.owner ? owners.get(active.owner) : undefined} now={now} />
+              <DealCardFace deal={active} entity={entity} stage={activeStage} stay={board.stays.get(active.id)} ownerName={active.owner ? owners.get(active.owner) : undefined} now={now} density={density} />
             </div>
           ) : null}
         </DragOverlay>
@@ -188,4 +207,23 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
       <MoveDialog state={moves.state} entity={entity} labels={labels} onRetry={moves.retry} onClose={moves.close} />
     </section>
   );
+}
+
+const DENSITY_KEY = 'pipewright.board.density';
+
+/** The card density this browser last chose (comfortable by default). */
+function readDensity(): CardDensity {
+  try {
+    return globalThis.localStorage?.getItem(DENSITY_KEY) === 'compact' ? 'compact' : 'comfortable';
+  } catch {
+    return 'comfortable';
+  }
+}
+
+function writeDensity(d: CardDensity): void {
+  try {
+    globalThis.localStorage?.setItem(DENSITY_KEY, d);
+  } catch {
+    // storage disabled: the choice lasts for this page
+  }
 }

@@ -18,58 +18,82 @@ export interface DealCardProps {
   ownerName: string | undefined;
   now: Date;
   pending: boolean;
+  density?: CardDensity;
   /** The moves the server offers a deal (see {@link useAvailableMoves}). */
   load(deal: RecordView): Promise<OfferedMove[]>;
   onMove(deal: RecordView, to: string, transition: string | null, missing: OfferedMove['missing']): void;
 }
 
+/** How much a card shows: everything its entity names (comfortable) or title, amount and days only (compact). */
+export type CardDensity = 'comfortable' | 'compact';
+
 /**
- * The fields a card shows besides the title: the first money field and the first date field of
- * the entity's list columns (a deal's amount and expected close date).
+ * The fields a card shows besides the title: the entity's `ui.cardFields`, else the first money
+ * field and the first date field of its list columns (a deal's amount and expected close date).
+ * `amount` is the first money field among them (the one a compact card keeps).
  *
  * @example
  * ```ts
- * cardFields(deal); // { amount: <amount>, date: <expected_close_date> }
+ * cardFields(ticket); // { fields: [<due>, <next_step>], amount: undefined }
  * ```
  */
-export function cardFields(entity: EntityInfo): { amount: FieldInfo | undefined; date: FieldInfo | undefined } {
+export function cardFields(entity: EntityInfo): { fields: FieldInfo[]; amount: FieldInfo | undefined } {
+  const byName = new Map(entity.fields.map((f) => [f.name, f]));
+  const named = entity.ui?.cardFields?.map((n) => byName.get(n)).filter((f): f is FieldInfo => f !== undefined);
   const columns = listColumns(entity).filter((f) => f.name !== entity.titleField);
-  return { amount: columns.find((f) => f.format === 'money'), date: columns.find((f) => f.format === 'date' || f.format === 'date-time') };
+  const fields = named ?? [columns.find((f) => f.format === 'money'), columns.find((f) => f.format === 'date' || f.format === 'date-time')].filter((f): f is FieldInfo => f !== undefined);
+  return { fields, amount: fields.find((f) => f.format === 'money') };
 }
 
 /**
- * The face of a card: title (link to the detail), its money and date fields, owner, and
- * days in stage coloured by the stage's SLA. Shared by the card and its drag overlay.
+ * The face of a card: title (link to the detail), its card fields, owner, and days in stage
+ * coloured by the stage's SLA; a compact card keeps the title, the amount and the days. Shared
+ * by the card and its drag overlay.
  *
  * @example
  * ```tsx
- * <DragOverlay><DealCardFace deal={deal} entity={dealEntity} stage={stage} stay={stay} ownerName="Ana" now={now} /></DragOverlay>
+ * <DragOverlay><DealCardFace deal={deal} entity={dealEntity} stage={stage} stay={stay} ownerName="Ana" now={now} density="compact" /></DragOverlay>
  * ```
  */
-export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick<DealCardProps, 'deal' | 'entity' | 'stage' | 'stay' | 'ownerName' | 'now'>) {
+export function DealCardFace({ deal, entity, stage, stay, ownerName, now, density = 'comfortable' }: Pick<DealCardProps, 'deal' | 'entity' | 'stage' | 'stay' | 'ownerName' | 'now' | 'density'>) {
   const { t, i18n } = useTranslation();
-  const { amount: amountField, date: dateField } = cardFields(entity);
+  const { fields, amount: amountField } = cardFields(entity);
   const amount = amountField ? formatValue(amountField, deal.data[amountField.name], i18n.language) : '';
-  const close = dateField ? formatValue(dateField, deal.data[dateField.name], i18n.language) : '';
   const sla = slaStatus(stay?.enteredAt ?? deal.createdAt, now, stage.sla, stay?.dueAt);
   const title = recordTitle(entity, deal.data, deal.id);
+  const days = stage.kind === 'open' && (
+    <span className="sla-text">
+      {t('board.days', { count: sla.days })}
+      {sla.state === 'warn' && ` · ${t('board.slaWarn')}`}
+      {sla.state === 'breached' && ` · ${t('board.slaBreached')}`}
+    </span>
+  );
+  if (density === 'compact') {
+    return (
+      <>
+        <Link href={`/records/${deal.type}/${deal.id}`} className="card-title">{title}</Link>
+        <div className="card-meta">
+          {amount && <span data-testid="card-amount">{amount}</span>}
+          {days}
+        </div>
+      </>
+    );
+  }
   return (
     <>
       <Link href={`/records/${deal.type}/${deal.id}`} className="card-title">{title}</Link>
       <div className="card-meta">
-        {amount && <span data-testid="card-amount">{amount}</span>}
-        {close && dateField && <span>{t('board.dated', { field: fieldLabel(entity, dateField.name), date: close })}</span>}
+        {fields.map((f) => {
+          const value = deal.data[f.name];
+          if (value === undefined || value === null || value === '') return null;
+          const shown = formatValue(f, value, i18n.language);
+          if (f === amountField) return <span key={f.name} data-testid="card-amount">{shown}</span>;
+          if (f.format === 'date' || f.format === 'date-time') return <span key={f.name} data-card-field={f.name}>{t('board.dated', { field: fieldLabel(entity, f.name), date: shown })}</span>;
+          return <span key={f.name} data-card-field={f.name} className="card-text" title={fieldLabel(entity, f.name)}>{shown}</span>;
+        })}
         <span>{ownerName ?? deal.owner ?? t('board.unowned')}</span>
       </div>
-      {stage.kind === 'open' && (
-        <div className="card-meta">
-          <span className="sla-text">
-            {t('board.days', { count: sla.days })}
-            {sla.state === 'warn' && ` · ${t('board.slaWarn')}`}
-            {sla.state === 'breached' && ` · ${t('board.slaBreached')}`}
-          </span>
-        </div>
-      )}
+      {days && <div className="card-meta">{days}</div>}
     </>
   );
 }
@@ -85,12 +109,18 @@ export function DealCardFace({ deal, entity, stage, stay, ownerName, now }: Pick
  */
 export const DealCard = memo(function DealCard(p: DealCardProps) {
   const { t } = useTranslation();
-  const { setNodeRef, listeners, isDragging } = useDraggable({ id: p.deal.id, data: { deal: p.deal } });
+  const { setNodeRef, setActivatorNodeRef, listeners, isDragging } = useDraggable({ id: p.deal.id, data: { deal: p.deal } });
+  // The pointer picks the whole card up; the keyboard only its handle (so Enter on the title link
+  // still opens the record, and no interactive element nests inside another).
+  const { onKeyDown, ...pointer } = (listeners ?? {}) as Record<string, (event: unknown) => void>;
   const sla = slaStatus(p.stay?.enteredAt ?? p.deal.createdAt, p.now, p.stage.sla, p.stay?.dueAt);
   const title = recordTitle(p.entity, p.deal.data, p.deal.id);
-  const classes = ['deal-card', `sla-${sla.state}`, isDragging ? 'dragging' : '', p.pending ? 'pending' : ''].filter(Boolean).join(' ');
+  const classes = ['deal-card', `sla-${sla.state}`, p.density === 'compact' ? 'compact' : '', isDragging ? 'dragging' : '', p.pending ? 'pending' : ''].filter(Boolean).join(' ');
   return (
-    <li ref={setNodeRef} className={classes} data-deal={p.deal.id} data-testid="deal-card" aria-busy={p.pending} {...listeners}>
+    <li ref={setNodeRef} className={classes} data-deal={p.deal.id} data-testid="deal-card" aria-busy={p.pending} {...pointer}>
+      <button type="button" ref={setActivatorNodeRef} className="card-handle" aria-label={t('board.handle', { deal: title })} aria-describedby="board-instructions" onKeyDown={onKeyDown}>
+        <span aria-hidden="true">⠿</span>
+      </button>
       <DealCardFace {...p} />
       <MoveMenu record={p.deal} label={t('board.moveLabel', { deal: title })} pending={p.pending} load={p.load} onMove={p.onMove} />
     </li>

@@ -25,7 +25,7 @@ export interface OfferedMove {
  *
  * @example
  * ```ts
- * offeredMoves(await processApi.available('pipeline.deal', id)).filter((m) => m.enabled);
+ * offeredMoves(await processApi.available('acme.ticket', id)).filter((m) => m.enabled);
  * ```
  */
 export function offeredMoves(a: AvailableTransitions): OfferedMove[] {
@@ -47,7 +47,7 @@ export function offeredMoves(a: AvailableTransitions): OfferedMove[] {
  *
  * @example
  * ```ts
- * const available = useAvailableMoves('pipeline.deal');
+ * const available = useAvailableMoves('acme.ticket');
  * const moves = await available(deal);
  * ```
  */

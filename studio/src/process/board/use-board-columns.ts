@@ -37,7 +37,7 @@ const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true
  *
  * @example
  * ```ts
- * const board = useBoardColumns('pipeline.deal', ['prospecting', 'won'], { owner: '', team: '' });
+ * const board = useBoardColumns('acme.ticket', ['prospecting', 'won'], { owner: '', team: '' });
  * board.loadMore('won');
  * ```
  */

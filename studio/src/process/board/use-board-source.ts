@@ -23,7 +23,7 @@ export interface BoardSource {
  *
  * @example
  * ```ts
- * const src = useBoardSource('pipeline.deal', search.get('process'));
+ * const src = useBoardSource('acme.ticket', search.get('process'));
  * ```
  */
 export function useBoardSource(entity: string, processId: string | null): BoardSource & { processId: string | null } {

@@ -29,7 +29,7 @@ export interface MoveCallbacks {
  *
  * @example
  * ```ts
- * const { state, move, retry, close } = useMove('pipeline.deal', { onMoved, onReloaded });
+ * const { state, move, retry, close } = useMove('acme.ticket', { onMoved, onReloaded });
  * await move(deal, 'proposal');
  * ```
  */

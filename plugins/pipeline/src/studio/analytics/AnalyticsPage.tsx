@@ -1,4 +1,4 @@
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import type { ChartText } from './chart-options';
 import { funnelModel, funnelRequest, readQuery, timeInStageModel, writeQuery, type AnalyticsQuery, type FunnelAnswer, type ProcessStage, type StageTime, type StuckRecord } from './model';
 import { analyticsSections } from './sections';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import { funnelChartOption, timeChartOption, type ChartText } from './chart-options';
 import { formatCount, formatDate, formatDays, formatRate, overall, type FunnelModel, type ProblemText, type StageConversion, type StageTime, type StuckRecord } from './model';
 import type { Load } from './use-load';

@@ -1,4 +1,4 @@
-import type { HostReact } from '@pipewright/studio/plugin-api';
+import type { HostReact } from '@pipewright/plugin-sdk/studio';
 import { problemText, type ProblemText } from './model';
 
 /** A call's state: loading, its answer, or the problem it failed with. */

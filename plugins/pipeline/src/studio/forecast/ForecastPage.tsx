@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { StudioHost } from '@pipewright/studio/plugin-api';
+import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import { loadHook, type Load } from '../analytics/use-load';
 import { backtestChartOption, formatMoney, formatPercent, readForecastQuery, writeForecastQuery, type BacktestAnswer, type Figures, type ForecastAnswer, type ForecastQuery } from './model';
 

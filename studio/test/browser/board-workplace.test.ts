@@ -1,0 +1,131 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pagePerTest, screenshot, watchPage } from './support/browser';
+import { openStudio } from './support/sign-in';
+import { startStudioServer, type StudioServer } from './support/studio-server';
+
+const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops admin 42' };
+const BOARD = '/board/pipeline.deal';
+
+/**
+ * The board as a workplace (issue 20): cards in two densities (the comfortable card shows the
+ * entity's card fields, a deal's next step among them), moves with the keyboard (handle, Space,
+ * arrows, Space), and saved filters, in English and Chinese. No demo: an admin and a few deals.
+ */
+describe('board densities, keyboard moves and saved filters in chromium', () => {
+  let server: StudioServer;
+  let browser: Browser;
+  let page: Page;
+  let ready: { id: string; version: number };
+  let other: { id: string };
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startStudioServer({ demo: false });
+    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
+    expect(created.status).toBe(201);
+    const ops = ((await created.json()) as { id: string }).id;
+    const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Keyboard Works', status: 'active' } } })).json()) as { id: string };
+    // ready to enter "engaging": what its entry requires is filled in
+    const body = { data: { name: 'Keyboard Works renewal', account_id: account.id, amount: { amount: 12000, currency: 'USD' }, engage_date: '2026-11-02', next_step: 'Send the revised quote' }, owner: ops };
+    const r = await server.api('/api/records/pipeline.deal', { method: 'POST', json: body });
+    expect(r.status, await r.clone().text()).toBe(201);
+    ready = (await r.json()) as { id: string; version: number };
+    const o = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Someone else\'s deal' } } });
+    expect(o.status).toBe(201);
+    other = (await o.json()) as { id: string };
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
+
+  const card = (id: string) => page.locator(`[data-testid="deal-card"][data-deal="${id}"]`);
+  const openBoard = async (query = '') => {
+    await openStudio(page, `${server.url}${BOARD}${query}`, OPS.password, OPS.email);
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+  };
+
+  it('shows the card fields in the comfortable density and only title, amount and days in the compact one, and keeps the choice', async () => {
+    await openBoard();
+    const c = card(ready.id);
+    await c.waitFor();
+    expect(await c.locator('[data-card-field="next_step"]').textContent()).toBe('Send the revised quote');
+    expect(await c.getByTestId('card-amount').textContent()).toBe('$12,000.00');
+    await screenshot(page, 'board-density-comfortable');
+    await page.locator('#board-density').selectOption('compact');
+    await expect.poll(() => c.locator('[data-card-field="next_step"]').count()).toBe(0);
+    expect(await c.getByTestId('card-amount').textContent()).toBe('$12,000.00');
+    expect(await c.getAttribute('class')).toContain('compact');
+    await screenshot(page, 'board-density-compact');
+    await page.reload();
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#board-density').inputValue()).toBe('compact');
+    expect(await card(ready.id).locator('[data-card-field="next_step"]').count()).toBe(0);
+    await page.locator('#board-density').selectOption('comfortable');
+    await card(ready.id).locator('[data-card-field="next_step"]').waitFor();
+  });
+
+  it('moves a card one stage to the right with the keyboard, and Escape cancels a pick-up', async () => {
+    await openBoard();
+    const problems = watchPage(page);
+    expect(await page.locator('[data-testid="column-prospecting"]').locator(`[data-deal="${other.id}"]`).count()).toBe(1);
+    // Escape: picked up and put back, nothing moves
+    const otherHandle = card(other.id).getByRole('button', { name: /Pick up Someone else's deal/ });
+    await otherHandle.focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    // dnd-kit's live region announces it (the board's own announcements, in the reader's language)
+    await expect.poll(() => page.locator('[id^="DndLiveRegion"]').textContent()).toBe("Moving Someone else's deal was cancelled.");
+    expect(await page.locator('[data-testid="column-prospecting"]').locator(`[data-deal="${other.id}"]`).count()).toBe(1);
+
+    const handle = card(ready.id).getByRole('button', { name: 'Pick up Keyboard Works renewal to move it with the arrow keys' });
+    await handle.focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('[id^="DndLiveRegion"]').textContent()).toBe('Keyboard Works renewal is over Engaging / Qualified.');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('board-status').textContent(), { timeout: 20_000 }).toBe('Moved Keyboard Works renewal to Engaging / Qualified.');
+    await page.locator('[data-testid="column-engaging"]').locator(`[data-deal="${ready.id}"]`).waitFor();
+    const stored = (await (await server.api(`/api/records/pipeline.deal/${ready.id}`)).json()) as { stage: string; version: number };
+    expect(stored.stage).toBe('engaging');
+    expect(problems.errors).toEqual([]);
+    await screenshot(page, 'board-keyboard-move');
+  });
+
+  it('saves the current filters under a name, applies them from the list, and deletes them', async () => {
+    await openBoard();
+    const views = page.getByRole('form', { name: 'Saved filters' });
+    expect(await views.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['None saved yet']);
+    await page.getByRole('search', { name: 'Board filters' }).getByLabel('Search').fill('Keyboard');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('Keyboard');
+    await views.getByLabel('Save as').fill('Keyboard deals');
+    await views.getByRole('button', { name: 'Save filters' }).click();
+    await expect.poll(() => views.getByLabel('Saved filters').inputValue()).toBe('Keyboard deals');
+
+    // a fresh board without filters: the saved view brings them back
+    await page.goto(`${server.url}${BOARD}`);
+    await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    expect(await views.getByLabel('Saved filters').inputValue()).toBe('');
+    await views.getByLabel('Saved filters').selectOption('Keyboard deals');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('Keyboard');
+    await expect.poll(() => card(other.id).count()).toBe(0);
+    await card(ready.id).waitFor();
+    await screenshot(page, 'board-saved-filters');
+
+    await views.getByRole('button', { name: 'Delete "Keyboard deals"' }).click();
+    await expect.poll(() => views.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['Current filters (not saved)']);
+  });
+
+  it('speaks Chinese: densities, saved filters and the handle', async () => {
+    await openBoard();
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByText('卡片', { exact: true }).waitFor();
+    expect(await page.locator('#board-density').locator('option').allTextContents()).toEqual(['宽松', '紧凑']);
+    expect(await page.getByRole('form', { name: '已保存的筛选' }).getByRole('button', { name: '保存筛选' }).count()).toBe(1);
+    expect(await card(other.id).getByRole('button', { name: '拿起 Someone else\'s deal，用方向键移动' }).count()).toBe(1);
+    await screenshot(page, 'board-workplace-zh');
+  });
+});
