@@ -288,6 +288,13 @@ export interface RouteContext extends PluginServices {
   query: Record<string, string>;
   /** The JSON body, validated against the route's `body` schema (an empty object for GET). */
   body: Record<string, unknown>;
+  /**
+   * The plugin's own services acting as `system:plugin:<id>`, in the route's transaction: for a
+   * route that has checked the caller's right itself and must write what the caller's role may
+   * not (e.g. a rep claiming an account from a shared pool). Use sparingly; the events name the
+   * plugin, not the caller.
+   */
+  system: PluginServices;
   /** The caller's language for texts the route answers (`Accept-Language`, negotiated; default `en`). */
   language: 'en' | 'zh-CN';
 }

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Kysely } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { assertScope } from '../auth/guards';
-import { isUnrestricted } from '../auth/principal';
+import { isUnrestricted, systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { readJsonObject } from '../http/body';
 import type { AppEnv } from '../http/context';
@@ -51,7 +51,7 @@ export function pluginRoutes(registry: Registry, host: PluginHost, db: Kysely<Da
         const params = c.req.param() as Record<string, string>;
         const language = requestLocale(c);
         const run = async (tx?: Parameters<PluginHost['services']>[2]) => {
-          const result = await route.handler({ ...host.services(plugin, principal, tx, language), params, query: q, body: input, language });
+          const result = await route.handler({ ...host.services(plugin, principal, tx, language), system: host.services(plugin, systemPrincipal(`plugin:${plugin}`), tx, language), params, query: q, body: input, language });
           if (!response(result)) {
             log(`[plugin:${plugin}] error ${route.method.toUpperCase()} ${route.path} answered what its response schema refuses: ${ajvDetails(response.errors).map((d) => `${d.pointer || '/'} ${d.message}`).join('; ')}`);
             throw routeFailed(plugin, route);

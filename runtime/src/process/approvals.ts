@@ -29,6 +29,8 @@ export interface ApprovalView {
   transition: string | null;
   from: string | null;
   to: string;
+  /** The stages' labels as the process version names them (a text or the text by language). */
+  labels: { from: LocalizableText | null; to: LocalizableText };
   requester: string | null;
   approvers: string[];
   required: number;
@@ -64,6 +66,7 @@ export interface HeldMove {
   transition: TransitionDefinition;
   from: string | null;
   stageLabel: LocalizableText;
+  fromLabel?: LocalizableText;
   title: string;
   now: Date;
 }
@@ -97,7 +100,8 @@ export async function holdMove(db: Db, m: HeldMove): Promise<StoredResponse> {
     await notify(tx, approvers, { kind: 'approval-request', key: `approval:${id}`, title: t.title.en, body: t.body.en, record: { id: m.row.id, type: m.row.type }, data: { approvalId: id, to: m.r.to, i18n: t }, at: m.now });
     await appendEvent(tx, { record: toView(m.row), action: 'approval.request', actor: m.r.principal, at: m.now, before: null, after: null, meta: { approval: id, to: m.r.to, transition: m.transition.id ?? null, approvers, required } });
     const row = await tx.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return { status: 202, body: { approval: viewOf(row, m.title), record: toView(m.row) }, headers: {} };
+    const labels = new Map<string, LocalizableText>([[m.r.to, m.stageLabel], ...(m.from && m.fromLabel !== undefined ? [[m.from, m.fromLabel] as const] : [])]);
+    return { status: 202, body: { approval: viewOf(row, m.title, labels), record: toView(m.row) }, headers: {} };
   };
   return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run);
 }
@@ -107,7 +111,7 @@ function pendingProblem(id: string): ProcessError {
   return new ProcessError({ code: 'approval.pending', status: 409, message: en, localizedMessage: { en, 'zh-CN': '此记录已有一个移动在等待审批；须先审批或撤回。' }, extensions: { approval: id } });
 }
 
-function viewOf(r: Row, title: string): ApprovalView {
+function viewOf(r: Row, title: string, stages?: ReadonlyMap<string, LocalizableText>): ApprovalView {
   return {
     id: r.id,
     record: { id: r.record_id, type: r.record_type, title },
@@ -115,6 +119,7 @@ function viewOf(r: Row, title: string): ApprovalView {
     transition: r.transition_id,
     from: r.from_stage,
     to: r.to_stage,
+    labels: { from: r.from_stage === null ? null : (stages?.get(r.from_stage) ?? r.from_stage), to: stages?.get(r.to_stage) ?? r.to_stage },
     requester: r.requester_user,
     approvers: json<string[]>(r.approvers),
     required: r.required,
@@ -167,14 +172,27 @@ export class ApprovalService {
     if (status) q = q.where('status', '=', status);
     const rows = await q.orderBy('created_at', 'desc').limit(200).execute();
     const titles = await this.#titles(rows);
-    return rows.map((r) => viewOf(r, titles.get(r.record_id) ?? r.record_id));
+    const stages = await this.#stages(rows);
+    return rows.map((r) => viewOf(r, titles.get(r.record_id) ?? r.record_id, stages.get(`${r.process_id}@${r.process_version}`)));
   }
 
   /** One request, for its requester, its approvers and admins (404 for anyone else). */
   async get(principal: Principal, id: string): Promise<ApprovalView> {
     const row = await this.db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row || !mayRead(principal, row)) throw notFound(id);
-    return viewOf(row, (await this.#titles([row])).get(row.record_id) ?? row.record_id);
+    return viewOf(row, (await this.#titles([row])).get(row.record_id) ?? row.record_id, (await this.#stages([row])).get(`${row.process_id}@${row.process_version}`));
+  }
+
+  /** Stage labels of the process versions the requests are on, by `process@version`. */
+  async #stages(rows: Row[]): Promise<Map<string, Map<string, LocalizableText>>> {
+    const out = new Map<string, Map<string, LocalizableText>>();
+    for (const key of new Set(rows.map((r) => `${r.process_id}@${r.process_version}`))) {
+      const [id, version] = [key.slice(0, key.lastIndexOf('@')), Number(key.slice(key.lastIndexOf('@') + 1))];
+      const v = await this.db.selectFrom('process_versions').select('definition').where('process_id', '=', id).where('version', '=', version).executeTakeFirst();
+      const def = v ? json<{ stages?: { id: string; label: LocalizableText }[] }>(v.definition) : undefined;
+      out.set(key, new Map((def?.stages ?? []).map((st) => [st.id, st.label])));
+    }
+    return out;
   }
 
   /**
@@ -252,9 +270,7 @@ export class ApprovalService {
   }
 
   async #stageLabel(row: Row): Promise<LocalizableText> {
-    const v = await this.db.selectFrom('process_versions').select('definition').where('process_id', '=', row.process_id).where('version', '=', row.process_version).executeTakeFirst();
-    const def = v ? json<{ stages?: { id: string; label: LocalizableText }[] }>(v.definition) : undefined;
-    return def?.stages?.find((s) => s.id === row.to_stage)?.label ?? row.to_stage;
+    return (await this.#stages([row])).get(`${row.process_id}@${row.process_version}`)?.get(row.to_stage) ?? row.to_stage;
   }
 }
 

@@ -202,7 +202,7 @@ export class TransitionService {
     // A move whose transition asks for approval here is held, not made (ADR 027).
     if (t?.approval && r.approval === undefined && compiled.needsApproval(t, data, { now: () => now })) {
       if (cached) return null;
-      return holdMove(db, { r, row, process: attached, transition: t, from, stageLabel: compiled.stage(r.to).label, title: recordTitleOf(entity, data, r.id), now });
+      return holdMove(db, { r, row, process: attached, transition: t, from, stageLabel: compiled.stage(r.to).label, ...(from !== null && compiled.stages.get(from) ? { fromLabel: compiled.stage(from).label } : {}), title: recordTitleOf(entity, data, r.id), now });
     }
     const after: RecordView = { ...before, stage: r.to, process: attached, data, version: row.version + 1, updatedBy: r.principal.id, updatedAt: now.toISOString() };
     const meta = { process: attached.id, version: attached.version, from, to: r.to, transition: t?.id ?? null, move: move?.kind ?? 'enter' };

@@ -4,6 +4,7 @@
  * imports: nothing of core's root enters the bundle).
  */
 import type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
+import type { ApprovalInfo } from '../approvals/api';
 import { request } from './client';
 import type { JsonSchema, ProblemDocument, RecordView } from './types';
 import type { AvailableTransition, AvailableTransitions, MigrationReport, ProcessSummary } from '@pipewright/core/api';
@@ -63,6 +64,12 @@ export interface TransitionResult {
   transition: { from: string | null; to: string; transition: string | null; at: string; dueAt: string | null };
 }
 
+/** A move held for approval (202): the request, and the record, unmoved. */
+export interface HeldTransition {
+  approval: ApprovalInfo;
+  record: RecordView;
+}
+
 export type { MigrationReport };
 
 /** A user as `GET /api/users` lists them. */
@@ -106,7 +113,7 @@ export const processApi = {
   publish: (id: string, revision: number) => request<{ id: string; version: number }>('POST', `/api/processes/${enc(id)}/publish`, { headers: { 'if-match': `"${revision}"` } }),
   /** Moves a record; every call carries a fresh Idempotency-Key (a retry with other data is another request). */
   transition: (type: string, id: string, version: number, body: { to: string; transition?: string; data?: Record<string, unknown> }) =>
-    request<TransitionResult>('POST', `/api/records/${enc(type)}/${enc(id)}/transitions`, { json: body, headers: { 'if-match': `"${version}"`, 'idempotency-key': newKey() } }),
+    request<TransitionResult | HeldTransition>('POST', `/api/records/${enc(type)}/${enc(id)}/transitions`, { json: body, headers: { 'if-match': `"${version}"`, 'idempotency-key': newKey() } }),
   /** The moves open to the caller from the record's stage in its pinned version, checks already run. */
   available: (type: string, id: string, signal?: AbortSignal) => request<AvailableTransitions>('GET', `/api/records/${enc(type)}/${enc(id)}/transitions`, signal ? { signal } : {}),
   /** Dry run (default) or application of a version migration; `limit` bounds the records moved by one call. */

@@ -5,6 +5,7 @@ import { RecordDetailPage } from '../entities/RecordDetailPage';
 import { RecordEditPage } from '../entities/RecordEditPage';
 import { RecordListPage } from '../entities/RecordListPage';
 import { NotificationsPage } from '../notifications/NotificationsPage';
+import { ApprovalsPage } from '../approvals/ApprovalsPage';
 import { ProcessListPage } from '../process/ProcessListPage';
 import { PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
 import { AuthGate } from './AuthGate';
@@ -76,6 +77,7 @@ export function App() {
                   <Route path="/records/:type" component={RecordListPage} />
                   <Route path="/rules">{lazyPage(RuleBuilderPage)}</Route>
                   <Route path="/notifications" component={NotificationsPage} />
+                  <Route path="/approvals" component={ApprovalsPage} />
                   <Route path="/processes" component={ProcessListPage} />
                   <Route path="/processes/:id">{lazyPage(DesignerPage)}</Route>
                   <Route path="/board/:entity?">{lazyPage(BoardPage)}</Route>

@@ -64,6 +64,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link href="/board" aria-current={current('/board')}>{t('nav.board')}</Link>
           </li>
           <li>
+            <Link href="/approvals" aria-current={current('/approvals')}>{t('nav.approvals')}</Link>
+          </li>
+          <li>
             <Link href="/processes" aria-current={current('/processes')}>{t('nav.processes')}</Link>
           </li>
           <li>

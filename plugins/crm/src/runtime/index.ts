@@ -7,6 +7,9 @@ import { checkRowsRoute } from './import-check';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
+import { OWNERSHIP, POOL, accountPoolValidate, ownershipAfterChange, ownershipValidate, poolValidate, recordOwnershipChange } from './pool';
+import { runRecycle } from './pool-recycle';
+import { poolRoutes } from './pool-routes';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
 import { distanceKmOperator } from './geo';
@@ -48,7 +51,9 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  * - field visits (外勤签到, ADR 025): `POST /visits/check-in`, `POST /visits/:id/check-out`,
  *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`;
  * - daily and weekly reports (日报/周报): `GET /reports/current`, `POST /reports/submit`,
- *   `GET /reports/team`, `POST /reports/:id/comments`, reminders (job `report_reminders`).
+ *   `GET /reports/team`, `POST /reports/:id/comments`, reminders (job `report_reminders`);
+ * - the shared account pool (公海池, pool*.ts): `crm.pool` records, claim and return routes under
+ *   `/api/plugins/crm/pool`, the owner history (`crm.ownership`) and the hourly recycle job.
  *
  * @example
  * ```ts
@@ -68,7 +73,16 @@ export const plugin = definePlugin({
     },
   },
   hooks: {
-    [ACCOUNT]: { beforeChange: accountBefore, afterChange: gradeAfterChange },
+    [ACCOUNT]: {
+      beforeChange: accountBefore,
+      validate: accountPoolValidate,
+      afterChange: async (change, s) => {
+        await gradeAfterChange(change, s);
+        await ownershipAfterChange(change, s);
+      },
+    },
+    [POOL]: { validate: poolValidate },
+    [OWNERSHIP]: { validate: ownershipValidate },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
     'crm.report_template': { beforeChange: templateBefore },
     'crm.report': { beforeChange: reportBefore },
@@ -76,6 +90,10 @@ export const plugin = definePlugin({
   visibility: {
     // Every rep reads his team's report template (日报/周报).
     'crm.report_template': { widen: () => true },
+    // Accounts waiting in a pool are readable by every signed-in user (pool members open them to claim).
+    [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
+    // Pools are readable by every signed-in user (an account's pool_id is a reference others check).
+    [POOL]: { widen: () => true },
   },
   jobs: {
     async maintain_accounts(_data, s) {
@@ -95,10 +113,17 @@ export const plugin = definePlugin({
       const sent = await sendReminders(s);
       if (sent) s.log.info('report reminders sent', { sent });
     },
+    async pool_recycle(_data, s) {
+      s.log.info('pool recycle', await runRecycle(s));
+    },
+    async ownership_change(data, s) {
+      await recordOwnershipChange(s, data);
+    },
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true },
     report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
+    pool_recycle: { cron: '15 * * * *', tz: 'UTC' },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
@@ -109,6 +134,7 @@ export const plugin = definePlugin({
     atRiskRoute,
     ...visitRoutes,
     ...reportRoutes,
+    ...poolRoutes,
     {
       method: 'post',
       path: '/accounts/maintenance',

@@ -3,6 +3,9 @@ import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
 import { atRiskPage } from './AtRiskPage';
 import { mergePanel } from './MergePanel';
+import { accountPoolPanel } from './AccountPoolPanel';
+import { poolPage } from './PoolPage';
+import { withPool } from './pool-translations';
 import { quickLog } from './QuickLog';
 import { transferPage } from './TransferPage';
 import { translations } from './translations';
@@ -20,7 +23,8 @@ const DEAL = 'pipeline.deal';
  * accounts and deals, the activity timeline on the page of every record the activity entity
  * links to (deals, accounts, contacts), the ownership transfer page, and the labels of its
  * entities in en and zh-CN; field visits (外勤签到): the phone check-in page and the managers'
- * list of the day's visits per rep; daily and weekly reports (日报/周报) for reps and managers.
+ * list of the day's visits per rep; daily and weekly reports (日报/周报) for reps and managers; the account
+ * pool (公海池) page and the pool panel of accounts.
  *
  * @example
  * ```ts
@@ -36,6 +40,7 @@ export default defineStudioPlugin({
       { path: 'visits', component: teamVisitsPage(host) },
       { path: 'report', component: reportPage(host) },
       { path: 'reports', component: teamReportsPage(host) },
+      { path: 'pool', component: poolPage(host) },
       { path: 'at-risk', component: atRiskPage(host) },
     ],
     nav: [
@@ -44,15 +49,17 @@ export default defineStudioPlugin({
       { id: 'visits', label: 'visits.nav', href: '/p/crm/visits', order: 70 },
       { id: 'report', label: 'report.nav', href: '/p/crm/report', order: 72 },
       { id: 'reports', label: 'reports.nav', href: '/p/crm/reports', order: 74 },
-      { id: 'at_risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 76 },
+      { id: 'pool', label: 'pool.nav', href: '/p/crm/pool', order: 76 },
+      { id: 'at_risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 78 },
     ],
     recordActions: [{ id: 'visit_checkin', entities: [ACCOUNT], label: 'visit.action', run: ({ record, navigate }) => navigate(`/p/crm/visit?account=${record.id}`) }],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
       { id: 'merge', entities: [ACCOUNT], component: mergePanel(host), order: 15 },
+      { id: 'account_pool', entities: [ACCOUNT], component: accountPoolPanel(host), order: 30 },
       { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
     ],
-    translations: withFieldVisits(translations),
+    translations: withPool(withFieldVisits(translations)),
   }),
 });

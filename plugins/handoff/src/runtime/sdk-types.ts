@@ -9,7 +9,7 @@ export type PluginRoute = NonNullable<PluginRuntime['routes']>[number];
 /** What a route handler receives. */
 export type RouteContext = Parameters<PluginRoute['handler']>[0];
 /** The services every piece of plugin code receives. */
-export type PluginServices = Omit<RouteContext, 'params' | 'query' | 'body' | 'language'>;
+export type PluginServices = Omit<RouteContext, 'params' | 'query' | 'body' | 'language' | 'system'>;
 /** A record as plugin code sees it. */
 export type PluginRecord = NonNullable<Awaited<ReturnType<PluginServices['records']['get']>>>;
 /** A problem a validate hook reports. */

@@ -41,7 +41,7 @@ const APPROVAL = {
     id: { type: 'string', format: 'uuid' },
     record: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
     process: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
-    transition: { type: ['string', 'null'] }, from: { type: ['string', 'null'] }, to: { type: 'string' },
+    transition: { type: ['string', 'null'] }, from: { type: ['string', 'null'] }, to: { type: 'string' }, labels: { type: 'object', description: 'The stages\' labels (a text or the text by language).', properties: { from: {}, to: {} } },
     requester: { type: ['string', 'null'] }, approvers: { type: 'array', items: { type: 'string' } }, required: { type: 'integer' },
     decisions: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, decision: { enum: ['approve', 'reject'] }, comment: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } } } },
     status: { enum: ['pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed'] }, reason: { type: ['string', 'null'] },

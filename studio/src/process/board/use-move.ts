@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ApprovalInfo } from '../../approvals/api';
 import { api } from '../../api/client';
 import { processApi, type TransitionProblem } from '../../api/processes';
 import { ApiError } from '../../api/problem';
@@ -16,6 +17,8 @@ export type MoveState =
 export interface MoveCallbacks {
   /** The record after a successful move, and the stage it left. */
   onMoved(record: RecordView, from: string): void;
+  /** The move waits for approvers (its transition asks for approval here): nothing moved yet. */
+  onHeld?(approval: ApprovalInfo, record: RecordView): void;
   /** A newer version of the record (after a 412). */
   onReloaded(record: RecordView): void;
 }
@@ -41,7 +44,8 @@ export function useMove(type: string, cb: MoveCallbacks) {
     try {
       const res = await processApi.transition(type, deal.id, deal.version, { to, ...(transition ? { transition } : {}), ...(data ? { data } : {}) });
       setState(null);
-      cb.onMoved(res.record, from);
+      if ('approval' in res) cb.onHeld?.(res.approval, res.record);
+      else cb.onMoved(res.record, from);
     } catch (err) {
       if (!(err instanceof ApiError)) {
         setState({ phase: 'error', deal, to, transition, message: err instanceof Error ? err.message : String(err) });

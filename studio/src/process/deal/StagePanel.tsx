@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'wouter';
+import type { ApprovalInfo } from '../../approvals/api';
 import { useTranslation } from 'react-i18next';
 import { processApi, type ProcessDefinition, type StageStay } from '../../api/processes';
 import type { EntityInfo, RecordView } from '../../api/types';
@@ -33,7 +35,8 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
   const [stays, setStays] = useState<StageStay[] | null>(null);
   const [process, setProcess] = useState<{ id: string; version: number; definition: ProcessDefinition } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const moves = useMove(entity.fullId, { onMoved: (r) => onChanged(r), onReloaded: onChanged });
+  const [held, setHeld] = useState<ApprovalInfo | null>(null);
+  const moves = useMove(entity.fullId, { onMoved: (r) => { setHeld(null); onChanged(r); }, onReloaded: onChanged, onHeld: (a) => setHeld(a) });
   const available = useAvailableMoves(entity.fullId);
 
   useEffect(() => {
@@ -57,6 +60,11 @@ export function StagePanel({ entity, record, onChanged }: { entity: EntityInfo; 
       <h2 id="stage-title">{t('deal.stage')}: {label(record.stage)}</h2>
       <p className="muted">{process ? t('deal.process', { process: processText(process.definition.label, i18n.language), version: process.version }) : t('deal.noProcess')}</p>
       {error && <p role="alert" className="field-error">{error}</p>}
+      {held && (
+        <p role="status" className="form-alert" data-testid="move-held">
+          {t('approvals.held', { stage: label(held.to), approvers: held.approvers.map((u) => names.get(u) ?? u).join(', ') })} <Link href="/approvals?box=requested">{t('approvals.view')}</Link>
+        </p>
+      )}
       {stages.length > 0 && (
         <MoveMenu record={record} label={t('board.moveLabel', { deal: String(record.data[entity.titleField ?? ''] ?? record.id) })} pending={moves.state?.phase === 'pending'} load={available} onMove={(r, to, transition, missing) => void moves.move(r, to, transition, missing)} />
       )}
