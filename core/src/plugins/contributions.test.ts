@@ -35,7 +35,7 @@ describe('runtime contributions at load', () => {
         visibility: { 'acme.visit': () => null },
         routes: [{ method: 'get', path: '/visits/:id', summary: 'One visit', response, handler: () => ({}) }],
         jobs: { tally: () => {} },
-        schedules: { tally: { cron: '0 * * * *' } },
+        schedules: { tally: { cron: '0 * * * *', afterDemoSeed: true } },
         config: { schema: { type: 'object', properties: { limit: { type: 'integer', default: 3 } } } },
       },
       { base: '^1.0.0' },
@@ -74,6 +74,7 @@ describe('runtime contributions at load', () => {
   it('refuses schedules without a job handler or with a bad cron, and bad job kinds', async () => {
     expect((await refusal({ schedules: { tally: { cron: '0 * * * *' } } })).code).toBe('plugin.unknown-job');
     expect((await refusal({ jobs: { tally: () => {} }, schedules: { tally: { cron: 'hourly' } } })).pointer).toBe('/schedules/tally/cron');
+    expect((await refusal({ jobs: { tally: () => {} }, schedules: { tally: { cron: '0 * * * *', afterDemoSeed: 'yes' as never } } })).pointer).toBe('/schedules/tally/afterDemoSeed');
     expect((await refusal({ jobs: { 'Bad-Kind': () => {} } })).code).toBe('plugin.invalid-job');
   });
 

@@ -83,6 +83,7 @@ export function checkRuntimeContributions(ajv: Ajv2020, registry: Registry, plug
   for (const [kind, schedule] of Object.entries(rt.schedules ?? {})) {
     if (!Object.hasOwn(rt.jobs ?? {}, kind)) fail('plugin.unknown-job', `/schedules/${kind}`, `a schedule names job kind "${kind}", which the plugin has no handler for.`);
     if (typeof schedule?.cron !== 'string' || !CRON.test(schedule.cron.trim())) fail('plugin.invalid-schedule', `/schedules/${kind}/cron`, `the schedule of "${kind}" needs a five-field cron expression.`);
+    if (schedule?.afterDemoSeed !== undefined && typeof schedule.afterDemoSeed !== 'boolean') fail('plugin.invalid-schedule', `/schedules/${kind}/afterDemoSeed`, `afterDemoSeed of "${kind}" is true or false.`);
   }
   if (rt.config !== undefined) {
     const schema = rt.config.schema;

@@ -351,6 +351,11 @@ export interface JobSchedule {
   /** IANA time zone of the cron expression (default UTC). */
   tz?: string;
   data?: Record<string, unknown>;
+  /**
+   * Also run the job once, in process, right after the demo seed imported its data (imports
+   * write without hooks: a nightly maintenance job then has run on a fresh demo).
+   */
+  afterDemoSeed?: boolean;
 }
 
 /**

@@ -6,9 +6,10 @@ import { expectJson, type View } from '../../../runtime/test/process/helpers';
 /**
  * The crm plugin's routes x callers, in the style of the platform's authorization matrix:
  * transfer (preview and start: managers of the rep's part of the org and admins), the duplicate
- * check (anyone who may write), the 360° overview (whoever sees the account), maintenance
- * (admins), merge and undo (managers and admins who see the accounts). Refused cells assert a
- * problem and that nothing was written.
+ * checks of a body and of a batch of rows (anyone who may write), the at-risk list (anyone
+ * signed in), the 360° overview (whoever sees the account), maintenance (admins), merge and undo
+ * (managers and admins who see the accounts). Refused cells assert a problem and that nothing
+ * was written.
  */
 interface Caller {
   label: string;
@@ -36,16 +37,19 @@ const isManagerRole = (c: Caller) => roles(c).includes('admin') || roles(c).incl
 /** Who sees an account of the rep: admins, managers above him, himself. */
 const seesRepAccount = (c: Caller) => roles(c).includes('admin') || c.user === 'manager' || c.user === 'regional' || c.user === 'rep';
 
-type Route = 'preview' | 'transfer' | 'check' | 'overview' | 'maintenance' | 'merge' | 'undo';
+type Route = 'preview' | 'transfer' | 'check' | 'checkRows' | 'atRisk' | 'overview' | 'maintenance' | 'merge' | 'undo';
 function expected(c: Caller, route: Route): number {
   if (!c.user) return 401;
-  const ok = { preview: 200, transfer: 202, check: 200, overview: 200, maintenance: 202, merge: 202, undo: 202 }[route];
-  if (route !== 'overview' && !can(c, 'write')) return 403;
+  const ok = { preview: 200, transfer: 202, check: 200, checkRows: 200, atRisk: 200, overview: 200, maintenance: 202, merge: 202, undo: 202 }[route];
+  if (route !== 'overview' && route !== 'atRisk' && !can(c, 'write')) return 403;
   switch (route) {
     case 'preview':
     case 'transfer':
       return !isManagerRole(c) ? 403 : mayTransfer(c) ? ok : 403;
     case 'check':
+    case 'checkRows':
+    case 'atRisk':
+      // Every signed-in caller with the scope; what they learn is limited by what they see.
       return ok;
     case 'overview':
       return seesRepAccount(c) ? ok : 404;
@@ -90,6 +94,8 @@ describe.each(backends())('crm routes authorization on $name', (backend) => {
       await cell(`${c.label} POST /transfers/preview`, expected(c, 'preview'), () => api('/api/plugins/crm/transfers/preview', { method: 'POST', json: body }));
       await cell(`${c.label} POST /transfers`, expected(c, 'transfer'), () => api('/api/plugins/crm/transfers', { method: 'POST', json: body }));
       await cell(`${c.label} POST /duplicates/check`, expected(c, 'check'), () => api('/api/plugins/crm/duplicates/check', { method: 'POST', json: { type: 'crm.account', data: { name: 'Matrix Acount' } } }));
+      await cell(`${c.label} POST /duplicates/check-rows`, expected(c, 'checkRows'), () => api('/api/plugins/crm/duplicates/check-rows', { method: 'POST', json: { type: 'crm.account', rows: [{ name: 'Matrix Acount' }] } }));
+      await cell(`${c.label} GET /at-risk`, expected(c, 'atRisk'), () => api('/api/plugins/crm/at-risk?asOf=2030-01-01'));
       await cell(`${c.label} GET /accounts/:id/overview`, expected(c, 'overview'), () => api(`/api/plugins/crm/accounts/${accountId}/overview`));
       await cell(`${c.label} POST /accounts/maintenance`, expected(c, 'maintenance'), () => api('/api/plugins/crm/accounts/maintenance', { method: 'POST' }));
       // Merge (queued only: the job does not run here) and undo of a finished merge of the rep's accounts.

@@ -88,6 +88,7 @@ describe.each(backends())('customers (360° account, ownership transfer) on $nam
       wonDeals: won.length,
       activities: demoActivities.length + 2,
       openTasks: demoActivities.filter((a) => a.kind === 'task' && a.done !== true).length + 1,
+      collisions: 0,
     });
     expect(o.openValue).toEqual(open.length ? [{ currency: 'USD', amount: openValue }] : []);
     expect(o.wonValue).toEqual([{ currency: 'USD', amount: wonValue }]);

@@ -6,15 +6,28 @@ import { backends, startServer, type TestServer } from '../../../runtime/test/ha
 import { expectJson, type View } from '../../../runtime/test/process/helpers';
 import { plugin } from '../src/runtime/index';
 
-/** The rule's grades computed from the raw CSV by plain arithmetic (revenue is in millions of USD). */
+const DATA = new URL('../../../../shared/datasets/crm-sales-opportunities/', import.meta.url);
+const csvLines = (file: string) => readFileSync(new URL(file, DATA), 'utf8').trim().split(/\r?\n/).slice(1);
+
+/** Won value per account from the raw deals (close_value of Won rows). */
+function wonFromCsv(): Map<string, number> {
+  const won = new Map<string, number>();
+  for (const line of csvLines('sales_pipeline.csv')) {
+    const [, , , account, stage, , , value] = line.split(',');
+    if (stage === 'Won' && account) won.set(account, (won.get(account) ?? 0) + Number(value));
+  }
+  return won;
+}
+
+/** The rule's grades computed from the raw CSV by plain arithmetic (revenue is in millions of USD; won value from the deals). */
 function gradesFromCsv(): Map<string, string> {
-  const lines = readFileSync(new URL('../../../../shared/datasets/crm-sales-opportunities/accounts.csv', import.meta.url), 'utf8').trim().split(/\r?\n/).slice(1);
+  const won = wonFromCsv();
   const out = new Map<string, string>();
-  for (const line of lines) {
+  for (const line of csvLines('accounts.csv')) {
     const [name, , , revenue, employees] = line.split(',');
     const usd = Number(revenue) * 1_000_000;
     const staff = Number(employees);
-    out.set(String(name), usd >= 2_500_000_000 && staff >= 4000 ? 'A' : usd >= 1_000_000_000 || staff >= 1500 ? 'B' : 'C');
+    out.set(String(name), usd >= 2_500_000_000 && staff >= 4000 ? 'A' : usd >= 1_000_000_000 || staff >= 1500 || (won.get(String(name)) ?? 0) >= 150_000 ? 'B' : 'C');
   }
   return out;
 }
@@ -44,6 +57,7 @@ interface Page {
  */
 describe.each(backends())('customer grading on $name', (backend) => {
   let server: TestServer;
+  let seedLog: string[] = [];
   const job = () => (plugin.jobs?.maintain_accounts as (d: Record<string, unknown>, s: unknown) => Promise<void>)({}, server.platform.plugins.services('crm', systemPrincipal('plugin:crm')));
   const all = async (path: string): Promise<View[]> => {
     const items: View[] = [];
@@ -58,12 +72,32 @@ describe.each(backends())('customer grading on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    await seedDemo(server.platform);
+    const lines: string[] = [];
+    await seedDemo(server.platform, (l) => lines.push(l));
+    seedLog = lines;
   }, 600_000);
   afterAll(() => server?.close());
 
-  it('declares a nightly schedule for the job', () => {
-    expect(plugin.schedules?.maintain_accounts?.cron).toBe('30 2 * * *');
+  it('declares a nightly schedule for the job, also run after the demo seed', () => {
+    expect(plugin.schedules?.maintain_accounts).toEqual({ cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true });
+  });
+
+  it('shows all demo accounts graded on a freshly seeded demo (no job called), the counts as the raw CSV says', async () => {
+    const expected = demoGrades();
+    const accounts = await all('/api/records/crm.account');
+    expect(accounts).toHaveLength(expected.size);
+    // The data set's 85 accounts among them, graded 22 A, 37 B, 26 C.
+    expect(countsOf(new Map(accounts.filter((a) => gradesFromCsv().has(String(a.data.name))).map((a) => [a.id, String(a.data.grade)])))).toEqual({ A: 22, B: 37, C: 26 });
+    expect(accounts.map((a) => [a.data.name, a.data.grade, a.data.grade_source])).toEqual(accounts.map((a) => [a.data.name, expected.get(String(a.data.name)), 'rule']));
+    const counts: Record<string, number> = {};
+    for (const a of accounts) counts[String(a.data.grade)] = (counts[String(a.data.grade)] ?? 0) + 1;
+    const fromCsv: Record<string, number> = {};
+    for (const g of expected.values()) fromCsv[g] = (fromCsv[g] ?? 0) + 1;
+    expect(counts).toEqual(fromCsv);
+    // The deal summaries the grade reads, as the CSV's deals say.
+    const won = wonFromCsv();
+    for (const a of accounts) expect([a.data.name, a.data.won_value]).toEqual([a.data.name, won.get(String(a.data.name)) ?? 0]);
+    expect(seedLog).toContain('Seeding demo: ran pipeline.summarise_accounts, crm.maintain_accounts');
   });
 
   it('has graded all 85 demo accounts after the job, as the raw CSV says, with one grade change each', async () => {
@@ -73,7 +107,7 @@ describe.each(backends())('customer grading on $name', (backend) => {
     expect(accounts).toHaveLength(expected.size);
     expect(accounts.filter((a) => typeof a.data.grade === 'string')).toHaveLength(expected.size);
     for (const a of accounts) expect([a.data.name, a.data.grade, a.data.grade_source]).toEqual([a.data.name, expected.get(String(a.data.name)), 'rule']);
-    expect(countsOf(gradesFromCsv())).toEqual({ A: 22, B: 36, C: 27 });
+    expect(countsOf(gradesFromCsv())).toEqual({ A: 22, B: 37, C: 26 });
     // Every imported account got its name key too, and a grade change record.
     expect(accounts.every((a) => typeof a.data.name_key === 'string' && a.data.name_key !== '')).toBe(true);
     const changes = await all('/api/records/crm.grade_change');

@@ -94,6 +94,9 @@ async function seedUnlocked(platform: Platform, log: (line: string) => void): Pr
   if (more.length) log(`Seeding demo: published ${more.join(', ')}`);
   // Then each plugin's own demo records (contacts, activities, ...), dependencies first.
   imports.push(...(await seedPluginDemo(db, platform.registry, shiftedYears, { actor, stages }, log)));
+  // Imports write without hooks: jobs that maintain what hooks keep (crm's grading and match keys) run once now.
+  const maintained = await platform.plugins.runAfterDemoSeed();
+  if (maintained.length) log(`Seeding demo: ran ${maintained.join(', ')}`);
   await analyzeDemoHistory(platform.processes, log);
   const owners = new Set((await db.selectFrom('records').select('owner_id').distinct().where('type', '=', 'pipeline.deal').execute()).map((r) => r.owner_id));
   const agentsWithoutDeals = org.users.filter((u) => u.roles.includes('rep') && !owners.has(u.id)).map((u) => u.name);

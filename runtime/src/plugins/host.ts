@@ -197,6 +197,26 @@ export class PluginHost implements WriteHooks {
     }
   }
 
+  /**
+   * Runs, in process, every scheduled job kind whose schedule says `afterDemoSeed` (the demo seed
+   * calls it after importing, since imports write without hooks): dependents before their
+   * dependencies (reverse load order), so a plugin's job that writes into its dependency's
+   * records comes before the dependency's own maintenance. Returns the kinds run as `plugin.kind`.
+   */
+  async runAfterDemoSeed(): Promise<string[]> {
+    const ran: string[] = [];
+    for (const p of [...this.#o.registry.plugins].reverse()) {
+      const plugin = p.manifest.id;
+      for (const [kind, schedule] of Object.entries(p.runtime?.schedules ?? {})) {
+        const handler = p.runtime?.jobs?.[kind];
+        if (!schedule.afterDemoSeed || !handler) continue;
+        await handler(structuredClone(schedule.data ?? {}), this.services(plugin, systemPrincipal(`plugin:${plugin}`)));
+        ran.push(`${plugin}.${kind}`);
+      }
+    }
+    return ran;
+  }
+
   async stopWorkers(): Promise<void> {
     const names = this.#working;
     this.#working = [];

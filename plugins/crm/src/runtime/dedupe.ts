@@ -189,8 +189,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * The beforeChange step of duplicate prevention: stores the match keys in the body and, when a
  * key changed, looks for candidates and applies the entity's policy. A write that passes a warn
  * or reason policy keeps `dedupe_override` in the body (confirm or reason, the candidates, who
- * and when), so the record's events are the audit. The crm plugin's own maintenance job only
- * fills keys (imports write without hooks) and is not refused.
+ * and when), so the record's events are the audit. A write that does not touch the fields a key
+ * is made from only fills the key (records imported without hooks) and is not refused, nor is
+ * the crm plugin's own maintenance job.
  */
 export async function dedupeBeforeChange(change: RecordChange, s: PluginServices, decl: DedupeDeclarations = DEDUPE): Promise<Record<string, unknown> | undefined> {
   const matching = decl.entities[change.type];
@@ -204,7 +205,11 @@ export async function dedupeBeforeChange(change: RecordChange, s: PluginServices
   for (const [field, key] of Object.entries(keys)) {
     if (key === '') delete data[field];
     else data[field] = key;
-    if (key !== '' && change.before?.data[field] !== key) changed[field] = key;
+    // Judged when the write makes or changes what the key is made from: a write that only fills
+    // the key of a record imported without one (another plugin's summary, the maintenance job) is not.
+    const from = matching.keys.find((k) => k.field === field)?.from ?? [];
+    const sourceChanged = !change.before || from.some((f) => !same(change.before?.data[f], data[f]));
+    if (key !== '' && change.before?.data[field] !== key && sourceChanged) changed[field] = key;
   }
   const override = data.dedupe_override as Override | undefined;
   const prior = change.before?.data.dedupe_override;

@@ -1,7 +1,9 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
 import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
+import { atRiskRoute } from './churn';
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
+import { checkRowsRoute } from './import-check';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
@@ -38,11 +40,13 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  *   `maintain_accounts`, which also stores the match keys of imported accounts), grade changes
  *   kept as crm.grade_change records;
  * - `POST /api/plugins/crm/duplicates/check`: the candidates for a body, without writing;
+ *   `POST /api/plugins/crm/duplicates/check-rows`: the same per row of a batch, before an import;
  * - `GET /api/plugins/crm/accounts/:id/overview`: the 360° account;
  * - `POST /api/plugins/crm/transfers/preview`, `POST /api/plugins/crm/transfers`: governed
  *   ownership transfer of a rep's book (job `transfer`);
  * - `POST /api/plugins/crm/accounts/:id/merge`, `POST /api/plugins/crm/merges/:id/undo`: merge
  *   a duplicate account (jobs `merge`, `unmerge`), undoable for 72 hours;
+ * - `GET /api/plugins/crm/at-risk`: churn / at-risk warning from churn.json, with its backtest;
  * - the `crm.create_activity` action;
  * - field visits (外勤签到, ADR 025): `POST /visits/check-in`, `POST /visits/:id/check-out`,
  *   `GET /visits/open`, `GET /visits` (managers), and the rule operator `distance_km`;
@@ -117,15 +121,17 @@ export const plugin = definePlugin({
     },
   },
   schedules: {
-    maintain_accounts: { cron: '30 2 * * *', tz: 'UTC' },
+    maintain_accounts: { cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true },
     report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
     pool_recycle: { cron: '15 * * * *', tz: 'UTC' },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),
+    checkRowsRoute(DEDUPE),
     overviewRoute,
     ...transferRoutes,
     ...mergeRoutes,
+    atRiskRoute,
     ...visitRoutes,
     ...reportRoutes,
     ...poolRoutes,

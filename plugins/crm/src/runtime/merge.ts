@@ -12,8 +12,11 @@ const REFERENCES: [string, string][] = [
   ['pipeline.deal', 'account_id'],
   ['crm.account', 'parent_account_id'],
 ];
-/** Fields the survivor never takes from the duplicate (its identity and what hooks derive). */
-const KEEP = new Set(['name', 'name_key', 'grade', 'grade_source', 'dedupe_override']);
+/**
+ * Fields the survivor never takes from the duplicate: its identity and what is derived (the grade
+ * is the rule's; the deal summary the pipeline plugin recounts when the deals move).
+ */
+const KEEP = new Set(['name', 'name_key', 'grade', 'grade_source', 'dedupe_override', 'won_value', 'won_deals', 'open_deals']);
 
 async function allWhere(s: PluginServices, type: string, field: string, value: string): Promise<PluginRecord[]> {
   const out: PluginRecord[] = [];

@@ -39,7 +39,8 @@ export interface TimelineItem {
  * The 360° view of one account, as the caller may see it: counts of the related records, open
  * and won deal value (per currency), last touch (the latest completed activity), next step (the
  * earliest open task, else the next step of the open deal closing first) and one timeline of
- * activities, deals, their stage moves and contacts (newest first, at most 50).
+ * activities, deals, their stage moves and contacts (newest first, at most 50), and the deals
+ * colliding with the account's owner (撞单: owned by another rep).
  */
 export async function accountOverview(s: PluginServices, id: string) {
   const account = await s.records.get(ACCOUNT, id);
@@ -85,9 +86,17 @@ export async function accountOverview(s: PluginServices, id: string) {
   for (const c of contacts) timeline.push({ at: c.createdAt, kind: 'contact', type: CONTACT, id: c.id, title: [c.data.first_name, c.data.last_name].filter(Boolean).join(' '), detail: str(c.data.title) });
   timeline.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 
+  // 撞单: deals on this account owned by another rep than the account's owner (the pipeline
+  // plugin notifies both managers when one is made; here the account shows them).
+  const colliding = account.owner ? deals.filter((d) => d.owner && d.owner !== account.owner) : [];
+  const names = new Map<string, string>();
+  for (const u of await Promise.all([...new Set(colliding.map((d) => d.owner as string))].map((o) => s.directory.user(o)))) if (u) names.set(u.id, u.name);
+  const collisions = colliding.map((d) => ({ id: d.id, title: String(d.data.name ?? d.id), owner: d.owner as string, ownerName: names.get(d.owner as string) ?? (d.owner as string), stage: d.stage }));
+
   return {
     account: { id: account.id, name: String(account.data.name ?? ''), grade: str(account.data.grade), owner: account.owner },
-    counts: { contacts: contacts.length, deals: deals.length, openDeals: open.length, wonDeals: won.length, activities: activities.length, openTasks: openTasks.length },
+    counts: { contacts: contacts.length, deals: deals.length, openDeals: open.length, wonDeals: won.length, activities: activities.length, openTasks: openTasks.length, collisions: collisions.length },
+    collisions: collisions.slice(0, TIMELINE_MAX),
     openValue: sum(open, (d) => money(d.data.amount)),
     wonValue: sum(won, (d) => money(d.data.close_value) ?? money(d.data.amount)),
     lastTouch,
@@ -123,6 +132,7 @@ export const overviewRoute: PluginRoute = {
         },
       },
       timelineTotal: { type: 'integer' },
+      collisions: { type: 'array', items: { type: 'object', required: ['id', 'title', 'owner', 'ownerName', 'stage'], properties: { id: { type: 'string' }, title: { type: 'string' }, owner: { type: 'string' }, ownerName: { type: 'string' }, stage: { type: ['string', 'null'] } } } },
     },
   },
   handler: (ctx) => accountOverview(ctx, ctx.params.id ?? ''),

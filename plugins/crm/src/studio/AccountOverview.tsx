@@ -17,6 +17,8 @@ export interface Overview {
   nextStep: { text: string; due: string | null; type: string; id: string } | null;
   timeline: { at: string; kind: 'activity' | 'deal' | 'stage' | 'contact'; type: string; id: string; title: string; detail: string | null }[];
   timelineTotal: number;
+  /** 撞单: deals on the account owned by another rep than the account's owner. */
+  collisions?: { id: string; title: string; owner: string; ownerName: string; stage: string | null }[];
 }
 
 const COUNTS: [key: string, type: string, field: string][] = [
@@ -90,6 +92,19 @@ export function accountOverview({ React, api, ui, useT, useLanguage, useEntities
                 {data.nextStep?.due && <div className="muted">{when(data.nextStep.due)}</div>}
               </div>
             </div>
+            {(data.collisions?.length ?? 0) > 0 && (
+              <div role="alert" className="field-error" data-testid="overview-collisions" style={{ border: '1px solid currentColor', borderRadius: 8, padding: '0.5rem 0.8rem', marginBottom: '1rem' }}>
+                <strong>{t('collision.accountTitle', { n: data.counts.collisions ?? data.collisions?.length ?? 0 })}</strong>
+                <ul style={{ margin: '0.3rem 0 0', paddingLeft: '1.2rem' }}>
+                  {data.collisions?.map((c) => (
+                    <li key={c.id}>
+                      <ui.Link href={`/records/pipeline.deal/${c.id}`}>{c.title}</ui.Link> · {t('collision.ownedBy', { name: c.ownerName })}
+                      {c.stage ? ` · ${stageLabel(c.stage)}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             <h3 style={{ fontSize: '1rem', margin: '0 0 0.4rem' }}>{t('overview.related')}</h3>
             <ul data-testid="overview-counts" style={{ display: 'flex', flexWrap: 'wrap', gap: '0.4rem 1.2rem', listStyle: 'none', padding: 0, margin: '0 0 1rem' }}>
               {COUNTS.filter(([, type]) => byId.has(type)).map(([key, type, field]) => (

@@ -1,6 +1,8 @@
 import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { ACCOUNT, accountOverview } from './AccountOverview';
 import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
+import { atRiskPage } from './AtRiskPage';
+import { mergePanel } from './MergePanel';
 import { accountPoolPanel } from './AccountPoolPanel';
 import { poolPage } from './PoolPage';
 import { withPool } from './pool-translations';
@@ -39,6 +41,7 @@ export default defineStudioPlugin({
       { path: 'report', component: reportPage(host) },
       { path: 'reports', component: teamReportsPage(host) },
       { path: 'pool', component: poolPage(host) },
+      { path: 'at-risk', component: atRiskPage(host) },
     ],
     nav: [
       { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
@@ -47,11 +50,13 @@ export default defineStudioPlugin({
       { id: 'report', label: 'report.nav', href: '/p/crm/report', order: 72 },
       { id: 'reports', label: 'reports.nav', href: '/p/crm/reports', order: 74 },
       { id: 'pool', label: 'pool.nav', href: '/p/crm/pool', order: 76 },
+      { id: 'at_risk', label: 'atRisk.nav', href: '/p/crm/at-risk', order: 78 },
     ],
     recordActions: [{ id: 'visit_checkin', entities: [ACCOUNT], label: 'visit.action', run: ({ record, navigate }) => navigate(`/p/crm/visit?account=${record.id}`) }],
     recordPanels: [
       { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
       { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
+      { id: 'merge', entities: [ACCOUNT], component: mergePanel(host), order: 15 },
       { id: 'account_pool', entities: [ACCOUNT], component: accountPoolPanel(host), order: 30 },
       { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
     ],

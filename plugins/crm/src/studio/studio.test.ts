@@ -46,7 +46,7 @@ describe('crm quick log and 360° panels', () => {
     expect(byId.quick_log?.entities).toEqual(['crm.account', 'pipeline.deal']);
     expect(byId.account_overview?.entities).toEqual(['crm.account']);
     expect((byId.quick_log?.order ?? 0) < (byId.account_overview?.order ?? 0) && (byId.account_overview?.order ?? 0) < (byId.activities?.order ?? 0)).toBe(true);
-    expect(c.pages?.map((p) => p.path)).toEqual(['transfers', 'visit', 'visits', 'report', 'reports', 'pool']);
+    expect(c.pages?.map((p) => p.path)).toEqual(['transfers', 'visit', 'visits', 'report', 'reports', 'pool', 'at-risk']);
     expect(byId.account_pool?.entities).toEqual(['crm.account']);
   });
 

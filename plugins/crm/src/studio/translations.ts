@@ -1,4 +1,5 @@
 import type { PluginTranslation, StudioLanguage } from '@pipewright/plugin-sdk/studio';
+import { customerMessages } from './customer-messages';
 
 /** The crm plugin's studio text: entity, field, enum labels and its own messages. */
 export const translations: Record<StudioLanguage, PluginTranslation> = {
@@ -8,7 +9,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: 'Account',
         labelPlural: 'Accounts',
-        fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description', name_key: 'Name key', grade_source: 'Grade source', dedupe_override: 'Duplicate override' },
+        fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', won_value: 'Won value', won_deals: 'Won deals', open_deals: 'Open deals', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description', name_key: 'Name key', grade_source: 'Grade source', dedupe_override: 'Duplicate override' },
         enums: {
           grade_source: { rule: 'By the rule', hand: 'By hand' },
           sector: { technology: 'Technology', medical: 'Medical', retail: 'Retail', software: 'Software', entertainment: 'Entertainment', finance: 'Finance', marketing: 'Marketing', services: 'Services', telecommunications: 'Telecommunications', employment: 'Employment', other: 'Other' },
@@ -59,7 +60,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: '客户',
         labelPlural: '客户',
-        fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', website: '网站', phone: '电话', status: '状态', description: '描述', name_key: '名称匹配键', grade_source: '等级来源', dedupe_override: '查重放行记录' },
+        fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', won_value: '赢单金额', won_deals: '赢单数', open_deals: '进行中商机数', website: '网站', phone: '电话', status: '状态', description: '描述', name_key: '名称匹配键', grade_source: '等级来源', dedupe_override: '查重放行记录' },
         enums: {
           grade_source: { rule: '规则评定', hand: '手工设定' },
           sector: { technology: '科技', medical: '医疗', retail: '零售', software: '软件', entertainment: '娱乐', finance: '金融', marketing: '营销', services: '服务', telecommunications: '电信', employment: '人力资源', other: '其他' },
@@ -105,3 +106,6 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
     messages: { 'activities.title': '活动', 'activities.loading': '正在加载活动…', 'activities.empty': '此{{entity}}还没有记录活动。', "overview.title": "客户 360° 视图", "overview.loading": "正在加载客户概览…", "overview.failed": "无法加载客户概览。", "overview.none": "无", "overview.openValue": "在途金额", "overview.wonValue": "赢单金额", "overview.lastTouch": "最近接触", "overview.nextStep": "下一步", "overview.related": "相关记录", "overview.count.contacts": "联系人", "overview.count.deals": "商机", "overview.count.openDeals": "进行中商机", "overview.count.wonDeals": "赢单商机", "overview.count.activities": "活动", "overview.count.openTasks": "待办任务", "overview.timeline": "时间线", "overview.timelineEmpty": "该客户还没有任何动态。", "overview.timelineMore": "显示最近 {{shown}} 条，共 {{total}} 条。", "timeline.activity": "活动", "timeline.deal": "商机", "timeline.stage": "阶段变更", "timeline.contact": "联系人", "quicklog.title": "记录", "quicklog.call": "记录电话", "quicklog.visit": "记录拜访", "quicklog.note": "添加笔记", "quicklog.task": "添加任务", "quicklog.subject": "主题", "quicklog.notes": "备注", "quicklog.due": "截止日期", "quicklog.save": "保存", "quicklog.cancel": "取消", "quicklog.saved": "已记录：{{subject}}", "quicklog.default.call": "电话沟通", "quicklog.default.visit": "客户拜访", "quicklog.default.note": "笔记", "quicklog.default.task": "跟进", "transfer.nav": "移交销售资源", "transfer.title": "归属移交", "transfer.help": "销售代表离职或调岗时，移交其名下的客户、进行中商机、联系人和待办任务。已赢单和已输单的商机保留原负责人，以便计算业绩。", "transfer.from": "销售代表", "transfer.choose": "选择销售代表", "transfer.inactive": "（已停用）", "transfer.rule": "规则", "transfer.rule.manager": "全部交给经理", "transfer.rule.round_robin": "团队内轮流分配", "transfer.rule.pool": "退回公海", "transfer.preview": "预览", "transfer.previewTitle": "{{name}} 名下的记录", "transfer.targets": "接收人：", "transfer.pool": "公海（无负责人，记录仍归团队）", "transfer.count.accounts": "客户", "transfer.count.openDeals": "进行中商机", "transfer.count.contacts": "联系人", "transfer.count.openTasks": "待办任务", "transfer.count.closedDealsKept": "已结束商机（保留原负责人）", "transfer.start": "开始移交", "transfer.progress": "已移交 {{moved}} / {{total}}…", "transfer.done": "完成：已移交 {{moved}} 条记录。" },
   },
 };
+
+// Deal collisions, at-risk accounts and merge (issue 18, second part) keep their text in their own module.
+for (const language of ['en', 'zh-CN'] as const) translations[language].messages = { ...translations[language].messages, ...customerMessages[language] };

@@ -1,5 +1,6 @@
 import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { accountDeals, DEAL } from './AccountDeals';
+import { dealCollision } from './DealCollision';
 import { analyticsPage } from './analytics/AnalyticsPage';
 import { contractPage, contractsPage, dealContract } from './contracts/ContractsPage';
 import { forecastPage } from './forecast/ForecastPage';
@@ -39,6 +40,7 @@ export default defineStudioPlugin({
     recordPanels: [
       { id: 'deals', entities: (entity, all) => all.get(DEAL)?.references?.account_id?.entity === entity.fullId, component: accountDeals(host), order: 40 },
       { id: 'contract', entities: [DEAL], component: dealContract(host), order: 30 },
+      { id: 'collision', entities: [DEAL], component: dealCollision(host), order: 5 },
     ],
     translations,
   }),
