@@ -2,10 +2,24 @@ import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead, moveLead } from './actions';
 import { duration, problemMessage, reasonIn, secondsLeft, type InboxItem } from './model';
 
+/** A move held for the reader's approval, as `GET /api/approvals?box=waiting` lists it. */
+interface WaitingApproval {
+  id: string;
+  record: { id: string; type: string; title: string };
+  labels: { from: string | Record<string, string> | null; to: string | Record<string, string> };
+  requester: string | null;
+}
+
+/** A stage label in the reader's language (a text, or the text by language). */
+function textOf(label: string | Record<string, string>, language: string): string {
+  return typeof label === 'string' ? label : (label[language] ?? label.en ?? Object.values(label)[0] ?? '');
+}
+
 /**
  * "Waiting on me" (`/p/handoff/inbox`): the leads and handoffs routed to the reader, soonest
  * deadline first, each with a live countdown, who sent it and why routing chose the reader,
- * and one-click accept or reject with a reason; below, the accepted leads to convert into a deal.
+ * and one-click accept or reject with a reason; then the moves held for the reader's approval
+ * (approve, or reject with a reason); below, the accepted leads to convert into a deal.
  *
  * @example
  * ```ts
@@ -27,10 +41,21 @@ export function inboxPage(host: StudioHost) {
     const [rejecting, setRejecting] = React.useState<string | null>(null);
     const [reason, setReason] = React.useState('');
     const [busy, setBusy] = React.useState(false);
+    const [approvals, setApprovals] = React.useState<WaitingApproval[]>([]);
+    const [names, setNames] = React.useState<Map<string, string>>(new Map());
 
     const load = React.useCallback(async () => {
       try {
+        // Moves held for the reader's approval (the platform's approvals, ADR 028) wait here too.
+        const [waiting, users] = await Promise.all([
+          api.request<{ items: WaitingApproval[] }>('GET', '/api/approvals?box=waiting'),
+          api.request<{ items: { id: string; name: string }[] }>('GET', '/api/users/names'),
+        ]);
+        setApprovals(waiting.items);
+        setNames(new Map(users.items.map((u) => [u.id, u.name])));
         const inbox = await api.request<{ now: string; items: InboxItem[] }>('GET', '/api/plugins/handoff/inbox');
+        // the countdowns count from now, not from when the page opened
+        setNow(Date.now());
         setSkew(Date.parse(inbox.now) - Date.now());
         setItems(inbox.items);
         const me = await api.request<{ user: { id: string } | null }>('GET', '/api/auth/me');
@@ -151,6 +176,45 @@ export function inboxPage(host: StudioHost) {
             </table>
           </div>
         )}
+        <ui.Panel title={t('inbox.approvals')} testId="inbox-approvals">
+          {approvals.length === 0 ? (
+            <p className="muted">{t('inbox.approvalsEmpty')}</p>
+          ) : (
+            <ul>
+              {approvals.map((a) => (
+                <li key={a.id} data-approval={a.id}>
+                  <ui.Link href={`/records/${a.record.type}/${a.record.id}`}>{a.record.title}</ui.Link>{' '}
+                  {t('inbox.approvalMove', { from: a.labels.from === null ? '—' : textOf(a.labels.from, language), to: textOf(a.labels.to, language), who: (a.requester && names.get(a.requester)) ?? a.requester ?? '—' })}{' '}
+                  {rejecting !== `approval:${a.id}` ? (
+                    <span style={{ display: 'inline-flex', gap: '0.4rem' }}>
+                      <button type="button" className="primary" disabled={busy} onClick={() => act(async () => {
+                        const done = await api.request<{ status: string; reason: string | null }>('POST', `/api/approvals/${encodeURIComponent(a.id)}/decisions`, { json: { decision: 'approve' } });
+                        return done.status === 'failed' ? t('inbox.approvalFailed', { title: a.record.title, reason: done.reason ?? '' }) : t('inbox.approved', { title: a.record.title });
+                      })}>
+                        {t('inbox.approve')}
+                      </button>
+                      <button type="button" disabled={busy} onClick={() => setRejecting(`approval:${a.id}`)}>{t('inbox.reject')}</button>
+                    </span>
+                  ) : (
+                    <form style={{ display: 'inline' }} onSubmit={(e) => {
+                      e.preventDefault();
+                      void act(async () => {
+                        await api.request('POST', `/api/approvals/${encodeURIComponent(a.id)}/decisions`, { json: { decision: 'reject', comment: reason.trim() } });
+                        return t('inbox.rejected', { title: a.record.title });
+                      });
+                    }}>
+                      <label>
+                        {t('inbox.rejectReason')} <input value={reason} required onChange={(e) => setReason(e.target.value)} data-testid="inbox-approval-reason" />
+                      </label>{' '}
+                      <button type="submit" disabled={busy || reason.trim() === ''}>{t('inbox.rejectConfirm')}</button>{' '}
+                      <button type="button" onClick={() => setRejecting(null)}>{t('inbox.cancel')}</button>
+                    </form>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </ui.Panel>
         <ui.Panel title={t('inbox.toConvert')} testId="inbox-to-convert">
           {accepted.length === 0 ? (
             <p className="muted">{t('inbox.toConvertEmpty')}</p>
