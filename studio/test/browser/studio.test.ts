@@ -52,7 +52,7 @@ describe('studio in chromium', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Accounts', exact: true }).click();
     await page.locator('table.records tbody tr').first().waitFor();
     await screenshot(page, 'phone-accounts');
   });
