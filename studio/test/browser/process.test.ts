@@ -209,6 +209,22 @@ describe('processes in chromium', () => {
     await expect.poll(() => message.textContent()).toContain('Draft saved');
     expect(await discovery.getAttribute('aria-invalid')).toBe('false');
 
+    // the move into discovery needs a manager's approval above 50,000 (审批, ADR 028)
+    await tInspector.getByLabel('Needs approval (审批)').check();
+    const approval = tInspector.getByTestId('approval-editor');
+    expect(await approval.getByLabel('Manager').isChecked()).toBe(true);
+    await approval.getByLabel('Only when (json-logic over the record; empty: always)').fill('{">": [{"var": "amount.amount"}');
+    await approval.getByLabel('Approvals needed').click();
+    await approval.getByRole('alert').waitFor();
+    await approval.getByLabel('Only when (json-logic over the record; empty: always)').fill('{">": [{"var": "amount.amount"}, 50000]}');
+    await approval.getByLabel('Approvals needed').click();
+    await approval.getByRole('alert').waitFor({ state: 'detached' });
+    await save();
+    await expect.poll(() => message.textContent()).toContain('Draft saved');
+    const savedDraft = (await (await server.api('/api/processes/designer_demo')).json()) as { draft: { transitions: { to: string; approval?: unknown }[] } };
+    expect(savedDraft.draft.transitions.find((x) => x.to === 'stage_4')?.approval).toEqual({ approvers: [{ role: 'manager' }], when: { '>': [{ var: 'amount.amount' }, 50000] } });
+    await screenshot(page, 'designer-approval');
+
     await page.getByRole('button', { name: 'Compare with published' }).click();
     const diff = page.getByTestId('diff-panel');
     await diff.getByText('stage_4', { exact: true }).waitFor();

@@ -1,4 +1,4 @@
-import { useCallback, useId, useRef } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransitionDefinition } from '../../api/processes';
 import { LocalizedInput } from './LocalizedInput';
@@ -18,8 +18,9 @@ export interface TransitionInspectorProps {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Edits a transition's label, roles, whether it has a guard and the guard's failure message.
- * The guard itself is drawn with the rule builder (see {@link useGuardChange}).
+ * Edits a transition's label, roles, whether it has a guard and the guard's failure message,
+ * and its approval (approvers, how many, when). The guard itself is drawn with the rule builder
+ * (see {@link useGuardChange}).
  *
  * @example
  * ```tsx
@@ -70,6 +71,11 @@ export function TransitionInspector(p: TransitionInspectorProps) {
             <LocalizedInput id={`${uid}-msg`} value={tr.guardMessage} onChange={(guardMessage) => set({ guardMessage })} />
           </>
         )}
+        <label className="check">
+          <input type="checkbox" checked={tr.approval !== undefined} onChange={(e) => set({ approval: e.target.checked ? { approvers: [{ role: 'manager' }] } : undefined })} />
+          {t('designer.transition.needsApproval')}
+        </label>
+        {tr.approval && <ApprovalEditor key={tr.id ?? `${JSON.stringify(tr.from)}>${tr.to}`} approval={tr.approval} onChange={(approval) => set({ approval })} />}
         {(tr.actions ?? []).length > 0 && (
           <div>
             <h3 className="inspector-subtitle">{t('designer.transition.actions')}</h3>
@@ -83,6 +89,62 @@ export function TransitionInspector(p: TransitionInspectorProps) {
         </div>
       </fieldset>
     </div>
+  );
+}
+
+type Approval = NonNullable<TransitionDefinition['approval']>;
+
+/**
+ * A transition's approval (ADR 028): the approvers' roles (users named in the document are kept),
+ * how many approvals are needed, and the condition as json-logic (checked against the entity by
+ * the server on save; invalid JSON is refused here and the condition kept).
+ */
+function ApprovalEditor({ approval, onChange }: { approval: Approval; onChange(next: Approval): void }) {
+  const { t } = useTranslation();
+  const uid = useId();
+  const roles = approval.approvers.flatMap((a) => (a.role !== undefined ? [a.role] : []));
+  const users = approval.approvers.filter((a) => a.user !== undefined);
+  const [text, setText] = useState(() => (approval.when === undefined ? '' : JSON.stringify(approval.when)));
+  const [invalid, setInvalid] = useState(false);
+  const setRoles = (next: string[]) => {
+    const approvers = [...next.map((role) => ({ role })), ...users];
+    if (approvers.length > 0) onChange({ ...approval, approvers });
+  };
+  const commitWhen = () => {
+    const trimmed = text.trim();
+    if (trimmed === '') {
+      setInvalid(false);
+      const { when: _dropped, ...rest } = approval;
+      onChange(rest);
+      return;
+    }
+    try {
+      const when: unknown = JSON.parse(trimmed);
+      setInvalid(false);
+      onChange({ ...approval, when });
+    } catch {
+      setInvalid(true);
+    }
+  };
+  return (
+    <fieldset data-testid="approval-editor">
+      <legend>{t('designer.transition.approvers')}</legend>
+      {ROLES.map((r) => (
+        <label key={r} className="check">
+          <input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} />
+          {t(`designer.roles.${r}`)}
+        </label>
+      ))}
+      <label htmlFor={`${uid}-n`}>{t('designer.transition.approvalsRequired')}</label>
+      <input id={`${uid}-n`} type="number" min={1} max={10} value={approval.required ?? 1} onChange={(e) => {
+        const n = Math.max(1, Math.min(10, Math.round(Number(e.target.value) || 1)));
+        const { required: _old, ...rest } = approval;
+        onChange(n === 1 ? rest : { ...rest, required: n });
+      }} />
+      <label htmlFor={`${uid}-when`}>{t('designer.transition.approvalWhen')}</label>
+      <textarea id={`${uid}-when`} rows={3} value={text} aria-invalid={invalid} onChange={(e) => setText(e.target.value)} onBlur={commitWhen} />
+      {invalid && <p role="alert" className="field-error">{t('designer.transition.approvalWhenInvalid')}</p>}
+    </fieldset>
   );
 }
 
