@@ -79,8 +79,10 @@ export interface TransitionDefinition {
 export interface ApprovalDefinition {
   when?: unknown;
   approvers: Assignee[];
-  /** How many approvals the move needs (default 1). */
+  /** How many approvals the move needs (default 1 in parallel, every approver in sequence). */
   required?: number;
+  /** `parallel` (default): all are asked at once; `sequential`: one after another, in the order listed. */
+  mode?: 'parallel' | 'sequential';
 }
 
 /**

@@ -154,6 +154,7 @@ export interface ApprovalRequestTable {
   requester_user: string | null;
   approvers: AnyJson;
   required: number;
+  mode: ColumnType<'parallel' | 'sequential', string | undefined, string>;
   decisions: ColumnType<unknown, string | undefined, string>;
   status: ColumnType<'pending' | 'approving' | 'approved' | 'rejected' | 'withdrawn' | 'failed', string | undefined, string>;
   reason: ColumnType<string | null, string | null | undefined, string | null>;

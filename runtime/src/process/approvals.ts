@@ -34,6 +34,9 @@ export interface ApprovalView {
   requester: string | null;
   approvers: string[];
   required: number;
+  mode: 'parallel' | 'sequential';
+  /** In a sequence, the approver whose turn it is (null otherwise, and once decided). */
+  next: string | null;
   decisions: ApprovalDecision[];
   status: Row['status'];
   reason: string | null;
@@ -81,11 +84,13 @@ export async function holdMove(db: Db, m: HeldMove): Promise<StoredResponse> {
   const run = async (tx: Transaction<Database>): Promise<StoredResponse> => {
     const approval = m.transition.approval;
     if (!approval) throw new Error('holdMove without an approval');
-    const required = approval.required ?? 1;
+    const mode = approval.mode ?? 'parallel';
+    // In the order the process lists them (a role's holders by id): the order a sequence asks them in.
     const found = new Set<string>();
-    for (const a of approval.approvers) for (const u of await recipients(tx, m.row, a)) found.add(u);
+    for (const a of approval.approvers) for (const u of (await recipients(tx, m.row, a)).sort()) found.add(u);
     if (m.r.principal.userId) found.delete(m.r.principal.userId);
-    const approvers = [...found].sort();
+    const approvers = [...found];
+    const required = approval.required ?? (mode === 'sequential' ? Math.max(1, approvers.length) : 1);
     if (approvers.length < required) {
       throw new ProcessError({ code: 'approval.no-approvers', status: 409, message: `This move needs ${required} approval(s), but only ${approvers.length} approver(s) other than you could be found. Ask an administrator to check the process's approvers.`, localizedMessage: { en: `This move needs ${required} approval(s), but only ${approvers.length} approver(s) other than you could be found. Ask an administrator to check the process's approvers.`, 'zh-CN': `此移动需要 ${required} 个审批，但除您之外只找到 ${approvers.length} 位审批人。请联系管理员检查流程的审批人设置。` }, extensions: { required, found: approvers.length } });
     }
@@ -94,10 +99,11 @@ export async function holdMove(db: Db, m: HeldMove): Promise<StoredResponse> {
     const id = crypto.randomUUID();
     await tx
       .insertInto('approval_requests')
-      .values({ id, record_id: m.row.id, record_type: m.row.type, record_version: m.row.version, process_id: m.process.id, process_version: m.process.version, transition_id: m.transition.id ?? null, from_stage: m.from, to_stage: m.r.to, patch: m.r.data ? JSON.stringify(m.r.data) : null, requester: m.r.principal.id, requester_user: m.r.principal.userId, approvers: JSON.stringify(approvers), required, created_at: m.now })
+      .values({ id, record_id: m.row.id, record_type: m.row.type, record_version: m.row.version, process_id: m.process.id, process_version: m.process.version, transition_id: m.transition.id ?? null, from_stage: m.from, to_stage: m.r.to, patch: m.r.data ? JSON.stringify(m.r.data) : null, requester: m.r.principal.id, requester_user: m.r.principal.userId, approvers: JSON.stringify(approvers), required, mode, created_at: m.now })
       .execute();
     const t = texts('request', m.title, m.stageLabel);
-    await notify(tx, approvers, { kind: 'approval-request', key: `approval:${id}`, title: t.title.en, body: t.body.en, record: { id: m.row.id, type: m.row.type }, data: { approvalId: id, to: m.r.to, i18n: t }, at: m.now });
+    // A sequence asks its first approver now, the next one after each approval.
+    await notify(tx, mode === 'sequential' ? approvers.slice(0, 1) : approvers, { kind: 'approval-request', key: `approval:${id}`, title: t.title.en, body: t.body.en, record: { id: m.row.id, type: m.row.type }, data: { approvalId: id, to: m.r.to, i18n: t }, at: m.now });
     await appendEvent(tx, { record: toView(m.row), action: 'approval.request', actor: m.r.principal, at: m.now, before: null, after: null, meta: { approval: id, to: m.r.to, transition: m.transition.id ?? null, approvers, required } });
     const row = await tx.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const labels = new Map<string, LocalizableText>([[m.r.to, m.stageLabel], ...(m.from && m.fromLabel !== undefined ? [[m.from, m.fromLabel] as const] : [])]);
@@ -123,6 +129,8 @@ function viewOf(r: Row, title: string, stages?: ReadonlyMap<string, LocalizableT
     requester: r.requester_user,
     approvers: json<string[]>(r.approvers),
     required: r.required,
+    mode: r.mode,
+    next: r.status === 'pending' ? nextApprover(r) : null,
     decisions: json<ApprovalDecision[]>(r.decisions),
     status: r.status,
     reason: r.reason,
@@ -170,7 +178,9 @@ export class ApprovalService {
       throw new PipewrightError({ code: 'auth.forbidden', status: 403, message: 'Only administrators may list every approval.' });
     }
     if (status) q = q.where('status', '=', status);
-    const rows = await q.orderBy('created_at', 'desc').limit(200).execute();
+    let rows = await q.orderBy('created_at', 'desc').limit(200).execute();
+    // In a sequence, a request waits on one approver at a time.
+    if (box === 'waiting') rows = rows.filter((r) => r.mode !== 'sequential' || nextApprover(r) === user);
     const titles = await this.#titles(rows);
     const stages = await this.#stages(rows);
     return rows.map((r) => viewOf(r, titles.get(r.record_id) ?? r.record_id, stages.get(`${r.process_id}@${r.process_version}`)));
@@ -210,6 +220,7 @@ export class ApprovalService {
       if (!principal.userId || !approvers.includes(principal.userId)) throw new PipewrightError({ code: 'approval.not-an-approver', status: 403, message: 'You are not an approver of this request.', localizedMessage: { en: 'You are not an approver of this request.', 'zh-CN': '您不是此申请的审批人。' } });
       if (row.status !== 'pending') throw new ProcessError({ code: 'approval.decided', status: 409, message: `This request is already ${row.status}.`, localizedMessage: { en: `This request is already ${row.status}.`, 'zh-CN': '此申请已处理。' }, extensions: { requestStatus: row.status } });
       if (decisions.some((d) => d.user === principal.userId)) throw new ProcessError({ code: 'approval.already-decided', status: 409, message: 'You have already decided on this request.', localizedMessage: { en: 'You have already decided on this request.', 'zh-CN': '您已审批过此申请。' } });
+      if (row.mode === 'sequential' && nextApprover(row) !== principal.userId) throw new ProcessError({ code: 'approval.not-your-turn', status: 409, message: 'This request is asked of its approvers in turn, and it is not yours yet.', localizedMessage: { en: 'This request is asked of its approvers in turn, and it is not yours yet.', 'zh-CN': '此申请按顺序审批，尚未轮到您。' }, extensions: { next: nextApprover(row) } });
       const next = [...decisions, { user: principal.userId, decision, comment, at: at.toISOString() }];
       const approvals = next.filter((d) => d.decision === 'approve').length;
       const status = decision === 'reject' ? 'rejected' : approvals >= row.required ? 'approving' : 'pending';
@@ -227,7 +238,14 @@ export class ApprovalService {
       if (requester) await notify(this.db, [requester], { kind: 'approval-rejected', key: `approval-decided:${id}`, title: t.title.en, body: t.body.en, record: ref, data: { approvalId: id, i18n: t }, at });
       return this.get(principal, id);
     }
-    if (decided.row.status !== 'approving') return this.get(principal, id);
+    if (decided.row.status !== 'approving') {
+      const next = decided.row.mode === 'sequential' ? nextApprover(decided.row) : null;
+      if (next) {
+        const t = texts('request', title, stage);
+        await notify(this.db, [next], { kind: 'approval-request', key: `approval:${id}`, title: t.title.en, body: t.body.en, record: ref, data: { approvalId: id, to: decided.row.to_stage, i18n: t }, at });
+      }
+      return this.get(principal, id);
+    }
     // The move, as the requester, on the record as it is now.
     let outcome: { status: 'approved' | 'failed'; reason: string | null };
     try {
@@ -272,6 +290,12 @@ export class ApprovalService {
   async #stageLabel(row: Row): Promise<LocalizableText> {
     return (await this.#stages([row])).get(`${row.process_id}@${row.process_version}`)?.get(row.to_stage) ?? row.to_stage;
   }
+}
+
+/** In a sequence, the first approver who has not decided yet. */
+function nextApprover(row: Pick<Row, 'approvers' | 'decisions'>): string | null {
+  const decided = new Set(json<ApprovalDecision[]>(row.decisions).map((d) => d.user));
+  return json<string[]>(row.approvers).find((u) => !decided.has(u)) ?? null;
 }
 
 function mayRead(principal: Principal, row: Row): boolean {

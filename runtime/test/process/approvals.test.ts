@@ -40,6 +40,7 @@ describe.each(backends())('approvals on $name', (backend) => {
       transitions: [
         { id: 'advance', from: 'a', to: 'b', approval: { when: { '>': [{ var: 'amount.amount' }, 10000] }, approvers: [{ role: 'manager' }] } },
         { id: 'win', from: 'b', to: 'won' },
+        { id: 'fast_win', from: 'a', to: 'won', approval: { approvers: [{ role: 'manager' }, { role: 'admin' }], mode: 'sequential' } },
         { id: 'lose', from: '*', to: 'lost' },
       ],
     };
@@ -129,6 +130,26 @@ describe.each(backends())('approvals on $name', (backend) => {
     await expectJson<Problem>(manager.api(`/api/approvals/${second.approval.id}/withdraw`, { method: 'POST' }), 403);
     expect((await expectJson<Approval>(rep.api(`/api/approvals/${second.approval.id}/withdraw`, { method: 'POST' }), 200)).status).toBe('withdrawn');
     expect((await expectJson<Problem>(manager.api(`/api/approvals/${second.approval.id}/decisions`, { method: 'POST', json: { decision: 'approve' } }), 409)).code).toBe('approval.decided');
+  });
+
+  it('asks a sequence of approvers one after another, each only in turn', async () => {
+    const admin = server.as('admin');
+    const d = await dealIn('Sequence Co', 1000);
+    const { approval } = await expectJson<{ approval: Approval & { mode: string; next: string | null } }>(move(rep.api, d.id, d.version, { to: 'won' }), 202);
+    expect(approval).toMatchObject({ mode: 'sequential', approvers: ['mia-manager', 'adam-admin'], required: 2, next: 'mia-manager' });
+    expect((await notices('adam-admin', 'approval-request')).filter((n) => n.record_id === d.id)).toHaveLength(0);
+    expect((await expectJson<{ items: Approval[] }>(admin.api('/api/approvals'), 200)).items.map((a) => a.id)).not.toContain(approval.id);
+    expect((await expectJson<Problem>(admin.api(`/api/approvals/${approval.id}/decisions`, { method: 'POST', json: { decision: 'approve' } }), 409)).code).toBe('approval.not-your-turn');
+
+    const first = await expectJson<Approval & { next: string | null }>(manager.api(`/api/approvals/${approval.id}/decisions`, { method: 'POST', json: { decision: 'approve' } }), 200);
+    expect([first.status, first.next]).toEqual(['pending', 'adam-admin']);
+    expect((await stageOf(d.id)).stage).toBe('a');
+    expect((await notices('adam-admin', 'approval-request')).filter((n) => n.record_id === d.id)).toHaveLength(1);
+    expect((await expectJson<{ items: Approval[] }>(admin.api('/api/approvals'), 200)).items.map((a) => a.id)).toContain(approval.id);
+
+    const last = await expectJson<Approval>(admin.api(`/api/approvals/${approval.id}/decisions`, { method: 'POST', json: { decision: 'approve', comment: 'Second sign-off' } }), 200);
+    expect(last.status).toBe('approved');
+    expect((await stageOf(d.id)).stage).toBe('won');
   });
 
   it('refuses a move no one but the requester could approve', async () => {

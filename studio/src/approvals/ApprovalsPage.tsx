@@ -80,7 +80,7 @@ export function ApprovalsPage() {
               <Link href={`/records/${a.record.type}/${a.record.id}`}>{a.record.title}</Link>
             </h2>
             <p>{t('approvals.move', { from: a.labels.from === null ? '—' : processText(a.labels.from, i18n.language), to: processText(a.labels.to, i18n.language) })} · {t(`approvals.status.${a.status}`)}</p>
-            <p className="muted">{t('approvals.asked', { who: name(a.requester), when: formatDateTime(a.createdAt, i18n.language) })} · {t('approvals.needs', { count: a.required, approvers: a.approvers.map(name).join(', ') })}</p>
+            <p className="muted">{t('approvals.asked', { who: name(a.requester), when: formatDateTime(a.createdAt, i18n.language) })} · {t('approvals.needs', { count: a.required, approvers: a.approvers.map(name).join(', ') })}{a.mode === 'sequential' && a.next ? ` · ${t('approvals.inTurn', { who: name(a.next) })}` : ''}</p>
             {a.decisions.length > 0 && (
               <ul className="muted">
                 {a.decisions.map((d) => <li key={d.user}>{t(`approvals.decision.${d.decision}`, { who: name(d.user) })}{d.comment ? `: ${d.comment}` : ''}</li>)}

@@ -12,6 +12,8 @@ export interface ApprovalInfo {
   requester: string | null;
   approvers: string[];
   required: number;
+  mode: 'parallel' | 'sequential';
+  next: string | null;
   decisions: { user: string; decision: 'approve' | 'reject'; comment: string | null; at: string }[];
   status: 'pending' | 'approving' | 'approved' | 'rejected' | 'withdrawn' | 'failed';
   reason: string | null;

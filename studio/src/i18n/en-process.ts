@@ -129,6 +129,8 @@ export const enProcess = {
       guardMessage: 'Message when the guard blocks the move',
       needsApproval: 'Needs approval (审批)',
       approvers: 'Approved by (the nearest holders of these roles above the owner)',
+      approvalMode: 'Order',
+      approvalModes: { parallel: 'All at once (any of them)', sequential: 'One after another, in the order of the roles' },
       approvalsRequired: 'Approvals needed',
       approvalWhen: 'Only when (json-logic over the record; empty: always)',
       approvalWhenInvalid: 'This is not valid JSON; the condition was not changed.',

@@ -62,6 +62,7 @@ export const en = {
     status: { pending: 'Waiting', approving: 'Being applied', approved: 'Approved and moved', rejected: 'Rejected', withdrawn: 'Withdrawn', failed: 'Approved, but the move failed' },
     decision: { approve: '{{who}} approved', reject: '{{who}} rejected' },
     comment: 'Comment (a rejection needs a reason)',
+    inTurn: 'in turn: now {{who}}',
     approve: 'Approve',
     reject: 'Reject',
     withdraw: 'Withdraw',

@@ -130,6 +130,8 @@ export const zhCNProcess: Widen<typeof enProcess> = {
       guardMessage: '守卫阻止转换时的提示',
       needsApproval: '需要审批',
       approvers: '审批人（负责人之上最近的以下角色）',
+      approvalMode: '审批顺序',
+      approvalModes: { parallel: '同时（任意审批人）', sequential: '依次（按角色顺序）' },
       approvalsRequired: '所需批准人数',
       approvalWhen: '仅当（针对记录的 json-logic；留空：始终需要）',
       approvalWhenInvalid: '这不是有效的 JSON；条件未更改。',

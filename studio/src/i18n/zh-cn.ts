@@ -60,6 +60,7 @@ export const zhCN: Dictionary = {
     status: { pending: '待审批', approving: '正在执行', approved: '已批准并移动', rejected: '已驳回', withdrawn: '已撤回', failed: '已批准，但移动失败' },
     decision: { approve: '{{who}} 已批准', reject: '{{who}} 已驳回' },
     comment: '审批意见（驳回须填写原因）',
+    inTurn: '依次审批：当前为 {{who}}',
     approve: '批准',
     reject: '驳回',
     withdraw: '撤回',

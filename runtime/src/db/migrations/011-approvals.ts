@@ -23,6 +23,7 @@ export const approvals: Migration = {
         requester_user text,
         approvers jsonb not null,
         required integer not null,
+        mode text not null default 'parallel' check (mode in ('parallel', 'sequential')),
         decisions jsonb not null default '[]'::jsonb,
         status text not null default 'pending' check (status in ('pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed')),
         reason text,

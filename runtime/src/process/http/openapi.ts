@@ -42,7 +42,7 @@ const APPROVAL = {
     record: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
     process: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
     transition: { type: ['string', 'null'] }, from: { type: ['string', 'null'] }, to: { type: 'string' }, labels: { type: 'object', description: 'The stages\' labels (a text or the text by language).', properties: { from: {}, to: {} } },
-    requester: { type: ['string', 'null'] }, approvers: { type: 'array', items: { type: 'string' } }, required: { type: 'integer' },
+    requester: { type: ['string', 'null'] }, approvers: { type: 'array', items: { type: 'string' } }, required: { type: 'integer' }, mode: { enum: ['parallel', 'sequential'] }, next: { type: ['string', 'null'], description: 'In a sequence, whose turn it is.' },
     decisions: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, decision: { enum: ['approve', 'reject'] }, comment: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } } } },
     status: { enum: ['pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed'] }, reason: { type: ['string', 'null'] },
     createdAt: { type: 'string', format: 'date-time' }, decidedAt: { type: ['string', 'null'], format: 'date-time' },

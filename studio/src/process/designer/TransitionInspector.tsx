@@ -135,6 +135,14 @@ function ApprovalEditor({ approval, onChange }: { approval: Approval; onChange(n
           {t(`designer.roles.${r}`)}
         </label>
       ))}
+      <label htmlFor={`${uid}-mode`}>{t('designer.transition.approvalMode')}</label>
+      <select id={`${uid}-mode`} value={approval.mode ?? 'parallel'} onChange={(e) => {
+        const { mode: _old, ...rest } = approval;
+        onChange(e.target.value === 'sequential' ? { ...rest, mode: 'sequential' } : rest);
+      }}>
+        <option value="parallel">{t('designer.transition.approvalModes.parallel')}</option>
+        <option value="sequential">{t('designer.transition.approvalModes.sequential')}</option>
+      </select>
       <label htmlFor={`${uid}-n`}>{t('designer.transition.approvalsRequired')}</label>
       <input id={`${uid}-n`} type="number" min={1} max={10} value={approval.required ?? 1} onChange={(e) => {
         const n = Math.max(1, Math.min(10, Math.round(Number(e.target.value) || 1)));
