@@ -83,6 +83,10 @@ export interface ApprovalDefinition {
   required?: number;
   /** `parallel` (default): all are asked at once; `sequential`: one after another, in the order listed. */
   mode?: 'parallel' | 'sequential';
+  /** ISO 8601 duration after which a waiting request escalates, once. */
+  timeout?: string;
+  /** Who it escalates to: the role's nearest holders above the approvers' units (default `manager`). */
+  escalateTo?: { role: string };
 }
 
 /**

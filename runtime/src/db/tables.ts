@@ -156,6 +156,10 @@ export interface ApprovalRequestTable {
   required: number;
   mode: ColumnType<'parallel' | 'sequential', string | undefined, string>;
   decisions: ColumnType<unknown, string | undefined, string>;
+  due_at: NullableTime;
+  escalate_role: ColumnType<string | null, string | null | undefined, string | null>;
+  escalated_to: ColumnType<unknown, string | undefined, string>;
+  escalated_at: NullableTime;
   status: ColumnType<'pending' | 'approving' | 'approved' | 'rejected' | 'withdrawn' | 'failed', string | undefined, string>;
   reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;

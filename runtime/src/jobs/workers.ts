@@ -4,6 +4,7 @@ import { actionKey, type ActionJob, type SlaJob, type StageDefinitions } from '.
 import { PermanentActionError, runAction, type ActionEnv } from './actions';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, sweepIdempotencyKeys } from './idempotency-sweep';
 import { compactStageCounts } from '../records/stage-column';
+import { escalateApprovals } from './approval-timeouts';
 import { QUEUES, type JobQueue, type MaintenanceJob, type QueueName } from './queue';
 import { recordIncident } from './recipients';
 import { handleSlaJob } from './sla';
@@ -105,6 +106,9 @@ export class Workers {
     if (n > 0) this.log(`maintenance: deleted ${n} expired idempotency key(s)`);
     // Board counters: fold the deltas appended since the last run (counts also do when many piled up).
     await compactStageCounts(this.env.db);
+    // Approval requests waiting past their timeout escalate, once each (ADR 028).
+    const escalated = await escalateApprovals(this.env.db, this.env.now());
+    if (escalated > 0) this.log(`maintenance: escalated ${escalated} overdue approval request(s)`);
     return n;
   }
 

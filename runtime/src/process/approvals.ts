@@ -1,4 +1,4 @@
-import { NotFoundError, PipewrightError, ProcessError, ValidationError, isPipewrightError, textIn, type LocalizableText, type Registry, type TransitionDefinition } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ProcessError, ValidationError, durationMillis, isPipewrightError, textIn, type LocalizableText, type Registry, type TransitionDefinition } from '@pipewright/core';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { loadUserPrincipal } from '../auth/load-principal';
 import { isUnrestricted, type Principal } from '../auth/principal';
@@ -16,6 +16,8 @@ type Row = Selectable<ApprovalRequestTable>;
 /** One approver's decision on a request. */
 export interface ApprovalDecision {
   user: string;
+  /** An escalated decider's decision stands for this approver's (whose turn it was, in a sequence). */
+  onBehalfOf?: string | null;
   decision: 'approve' | 'reject';
   comment: string | null;
   at: string;
@@ -37,6 +39,10 @@ export interface ApprovalView {
   mode: 'parallel' | 'sequential';
   /** In a sequence, the approver whose turn it is (null otherwise, and once decided). */
   next: string | null;
+  /** When a waiting request escalates (its approval's timeout), if it has one. */
+  dueAt: string | null;
+  /** Who it escalated to: they may decide in the waiting approver's place. */
+  escalatedTo: string[];
   decisions: ApprovalDecision[];
   status: Row['status'];
   reason: string | null;
@@ -91,6 +97,8 @@ export async function holdMove(db: Db, m: HeldMove): Promise<StoredResponse> {
     if (m.r.principal.userId) found.delete(m.r.principal.userId);
     const approvers = [...found];
     const required = approval.required ?? (mode === 'sequential' ? Math.max(1, approvers.length) : 1);
+    const timeoutMs = approval.timeout ? durationMillis(approval.timeout) : null;
+    const dueAt = timeoutMs ? new Date(m.now.getTime() + timeoutMs) : null;
     if (approvers.length < required) {
       throw new ProcessError({ code: 'approval.no-approvers', status: 409, message: `This move needs ${required} approval(s), but only ${approvers.length} approver(s) other than you could be found. Ask an administrator to check the process's approvers.`, localizedMessage: { en: `This move needs ${required} approval(s), but only ${approvers.length} approver(s) other than you could be found. Ask an administrator to check the process's approvers.`, 'zh-CN': `此移动需要 ${required} 个审批，但除您之外只找到 ${approvers.length} 位审批人。请联系管理员检查流程的审批人设置。` }, extensions: { required, found: approvers.length } });
     }
@@ -99,7 +107,7 @@ export async function holdMove(db: Db, m: HeldMove): Promise<StoredResponse> {
     const id = crypto.randomUUID();
     await tx
       .insertInto('approval_requests')
-      .values({ id, record_id: m.row.id, record_type: m.row.type, record_version: m.row.version, process_id: m.process.id, process_version: m.process.version, transition_id: m.transition.id ?? null, from_stage: m.from, to_stage: m.r.to, patch: m.r.data ? JSON.stringify(m.r.data) : null, requester: m.r.principal.id, requester_user: m.r.principal.userId, approvers: JSON.stringify(approvers), required, mode, created_at: m.now })
+      .values({ id, record_id: m.row.id, record_type: m.row.type, record_version: m.row.version, process_id: m.process.id, process_version: m.process.version, transition_id: m.transition.id ?? null, from_stage: m.from, to_stage: m.r.to, patch: m.r.data ? JSON.stringify(m.r.data) : null, requester: m.r.principal.id, requester_user: m.r.principal.userId, approvers: JSON.stringify(approvers), required, mode, due_at: dueAt, escalate_role: approval.timeout ? (approval.escalateTo?.role ?? 'manager') : null, created_at: m.now })
       .execute();
     const t = texts('request', m.title, m.stageLabel);
     // A sequence asks its first approver now, the next one after each approval.
@@ -131,6 +139,8 @@ function viewOf(r: Row, title: string, stages?: ReadonlyMap<string, LocalizableT
     required: r.required,
     mode: r.mode,
     next: r.status === 'pending' ? nextApprover(r) : null,
+    dueAt: isoTimeOrNull(r.due_at),
+    escalatedTo: json<string[]>(r.escalated_to),
     decisions: json<ApprovalDecision[]>(r.decisions),
     status: r.status,
     reason: r.reason,
@@ -170,7 +180,7 @@ export class ApprovalService {
     let q = this.db.selectFrom('approval_requests').selectAll();
     if (box === 'waiting') {
       if (!user) return [];
-      q = q.where('status', '=', 'pending').where(sql<boolean>`approvers @> ${JSON.stringify([user])}::jsonb`).where(sql<boolean>`not exists (select 1 from jsonb_array_elements(decisions) d where d->>'user' = ${user})`);
+      q = q.where('status', '=', 'pending').where(sql<boolean>`(approvers @> ${JSON.stringify([user])}::jsonb or escalated_to @> ${JSON.stringify([user])}::jsonb)`).where(sql<boolean>`not exists (select 1 from jsonb_array_elements(decisions) d where d->>'user' = ${user})`);
     } else if (box === 'requested') {
       if (!user) return [];
       q = q.where('requester_user', '=', user);
@@ -180,7 +190,7 @@ export class ApprovalService {
     if (status) q = q.where('status', '=', status);
     let rows = await q.orderBy('created_at', 'desc').limit(200).execute();
     // In a sequence, a request waits on one approver at a time.
-    if (box === 'waiting') rows = rows.filter((r) => r.mode !== 'sequential' || nextApprover(r) === user);
+    if (box === 'waiting') rows = rows.filter((r) => r.mode !== 'sequential' || nextApprover(r) === user || json<string[]>(r.escalated_to).includes(user as string));
     const titles = await this.#titles(rows);
     const stages = await this.#stages(rows);
     return rows.map((r) => viewOf(r, titles.get(r.record_id) ?? r.record_id, stages.get(`${r.process_id}@${r.process_version}`)));
@@ -217,11 +227,15 @@ export class ApprovalService {
       if (!row || !mayRead(principal, row)) throw notFound(id);
       const approvers = json<string[]>(row.approvers);
       const decisions = json<ApprovalDecision[]>(row.decisions);
-      if (!principal.userId || !approvers.includes(principal.userId)) throw new PipewrightError({ code: 'approval.not-an-approver', status: 403, message: 'You are not an approver of this request.', localizedMessage: { en: 'You are not an approver of this request.', 'zh-CN': '您不是此申请的审批人。' } });
+      const escalated = json<string[]>(row.escalated_to);
+      const deputy = !!principal.userId && !approvers.includes(principal.userId) && escalated.includes(principal.userId);
+      if (!principal.userId || (!approvers.includes(principal.userId) && !deputy)) throw new PipewrightError({ code: 'approval.not-an-approver', status: 403, message: 'You are not an approver of this request.', localizedMessage: { en: 'You are not an approver of this request.', 'zh-CN': '您不是此申请的审批人。' } });
       if (row.status !== 'pending') throw new ProcessError({ code: 'approval.decided', status: 409, message: `This request is already ${row.status}.`, localizedMessage: { en: `This request is already ${row.status}.`, 'zh-CN': '此申请已处理。' }, extensions: { requestStatus: row.status } });
       if (decisions.some((d) => d.user === principal.userId)) throw new ProcessError({ code: 'approval.already-decided', status: 409, message: 'You have already decided on this request.', localizedMessage: { en: 'You have already decided on this request.', 'zh-CN': '您已审批过此申请。' } });
-      if (row.mode === 'sequential' && nextApprover(row) !== principal.userId) throw new ProcessError({ code: 'approval.not-your-turn', status: 409, message: 'This request is asked of its approvers in turn, and it is not yours yet.', localizedMessage: { en: 'This request is asked of its approvers in turn, and it is not yours yet.', 'zh-CN': '此申请按顺序审批，尚未轮到您。' }, extensions: { next: nextApprover(row) } });
-      const next = [...decisions, { user: principal.userId, decision, comment, at: at.toISOString() }];
+      if (row.mode === 'sequential' && !deputy && nextApprover(row) !== principal.userId) throw new ProcessError({ code: 'approval.not-your-turn', status: 409, message: 'This request is asked of its approvers in turn, and it is not yours yet.', localizedMessage: { en: 'This request is asked of its approvers in turn, and it is not yours yet.', 'zh-CN': '此申请按顺序审批，尚未轮到您。' }, extensions: { next: nextApprover(row) } });
+      // An escalated decider stands in for whose turn it is (in a sequence) or for the approvers (in parallel).
+      const onBehalfOf = deputy ? (row.mode === 'sequential' ? nextApprover(row) : null) : null;
+      const next = [...decisions, { user: principal.userId, ...(deputy ? { onBehalfOf } : {}), decision, comment, at: at.toISOString() }];
       const approvals = next.filter((d) => d.decision === 'approve').length;
       const status = decision === 'reject' ? 'rejected' : approvals >= row.required ? 'approving' : 'pending';
       await tx.updateTable('approval_requests').set({ decisions: JSON.stringify(next), status, ...(status === 'rejected' ? { decided_at: at, reason: comment } : {}) }).where('id', '=', id).execute();
@@ -294,14 +308,14 @@ export class ApprovalService {
 
 /** In a sequence, the first approver who has not decided yet. */
 function nextApprover(row: Pick<Row, 'approvers' | 'decisions'>): string | null {
-  const decided = new Set(json<ApprovalDecision[]>(row.decisions).map((d) => d.user));
+  const decided = new Set(json<ApprovalDecision[]>(row.decisions).flatMap((d) => [d.user, ...(d.onBehalfOf ? [d.onBehalfOf] : [])]));
   return json<string[]>(row.approvers).find((u) => !decided.has(u)) ?? null;
 }
 
 function mayRead(principal: Principal, row: Row): boolean {
   if (isUnrestricted(principal) || principal.roles.includes('admin')) return true;
   const user = principal.userId;
-  return !!user && (row.requester_user === user || json<string[]>(row.approvers).includes(user));
+  return !!user && (row.requester_user === user || json<string[]>(row.approvers).includes(user) || json<string[]>(row.escalated_to).includes(user));
 }
 
 function notFound(id: string): NotFoundError {

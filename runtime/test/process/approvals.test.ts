@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type Client, type TestServer } from '../harness';
 import { expectJson, legacyDeal, move, publish, type Problem, type View } from './helpers';
+import { escalateApprovals } from '../../src/jobs/approval-timeouts';
 
 interface Approval {
   id: string;
@@ -42,6 +43,7 @@ describe.each(backends())('approvals on $name', (backend) => {
         { id: 'win', from: 'b', to: 'won' },
         { id: 'fast_win', from: 'a', to: 'won', approval: { approvers: [{ role: 'manager' }, { role: 'admin' }], mode: 'sequential' } },
         { id: 'lose', from: '*', to: 'lost' },
+        { id: 'timed_loss', from: 'a', to: 'lost', approval: { approvers: [{ role: 'manager' }], timeout: 'PT1H' } },
       ],
     };
     await expectJson(server.api('/api/processes', { method: 'POST', json: definition }), 201);
@@ -150,6 +152,26 @@ describe.each(backends())('approvals on $name', (backend) => {
     const last = await expectJson<Approval>(admin.api(`/api/approvals/${approval.id}/decisions`, { method: 'POST', json: { decision: 'approve', comment: 'Second sign-off' } }), 200);
     expect(last.status).toBe('approved');
     expect((await stageOf(d.id)).stage).toBe('won');
+  });
+
+  it('escalates a request still waiting past its timeout, once, to the managers above the approvers, who may decide', async () => {
+    const d = await dealIn('Slow Co', 1000);
+    const { approval } = await expectJson<{ approval: Approval & { dueAt: string | null } }>(move(rep.api, d.id, d.version, { to: 'lost', transition: 'timed_loss' }), 202);
+    expect(approval.dueAt).not.toBeNull();
+    const due = Date.parse(approval.dueAt ?? '');
+    const db = server.platform.database.db;
+    expect(await escalateApprovals(db, new Date(due - 60_000))).toBe(0);
+    expect(await escalateApprovals(db, new Date(due + 60_000))).toBe(1);
+    expect(await escalateApprovals(db, new Date(due + 120_000))).toBe(0);
+    const regional = server.as('regional');
+    const seen = await expectJson<Approval & { escalatedTo: string[] }>(regional.api(`/api/approvals/${approval.id}`), 200);
+    expect(seen.escalatedTo).toEqual(['rae-regional']);
+    expect((await notices('rae-regional', 'approval-escalated')).filter((n) => n.record_id === d.id)).toHaveLength(1);
+    expect((await expectJson<{ items: Approval[] }>(regional.api('/api/approvals'), 200)).items.map((a) => a.id)).toContain(approval.id);
+    const decided = await expectJson<Approval>(regional.api(`/api/approvals/${approval.id}/decisions`, { method: 'POST', json: { decision: 'approve', comment: 'Mia is away' } }), 200);
+    expect(decided.status).toBe('approved');
+    expect(decided.decisions).toEqual([expect.objectContaining({ user: 'rae-regional', decision: 'approve', onBehalfOf: null })]);
+    expect((await stageOf(d.id)).stage).toBe('lost');
   });
 
   it('refuses a move no one but the requester could approve', async () => {

@@ -132,6 +132,7 @@ export const enProcess = {
       approvalMode: 'Order',
       approvalModes: { parallel: 'All at once (any of them)', sequential: 'One after another, in the order of the roles' },
       approvalsRequired: 'Approvals needed',
+      approvalTimeout: 'Escalate to the managers above after (ISO 8601 duration, e.g. PT24H; empty: never)',
       approvalWhen: 'Only when (json-logic over the record; empty: always)',
       approvalWhenInvalid: 'This is not valid JSON; the condition was not changed.',
       guardTitle: 'Guard of "{{transition}}"',

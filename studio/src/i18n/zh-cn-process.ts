@@ -133,6 +133,7 @@ export const zhCNProcess: Widen<typeof enProcess> = {
       approvalMode: '审批顺序',
       approvalModes: { parallel: '同时（任意审批人）', sequential: '依次（按角色顺序）' },
       approvalsRequired: '所需批准人数',
+      approvalTimeout: '超过此时长后上报上级经理（ISO 8601 时长，如 PT24H；留空：不上报）',
       approvalWhen: '仅当（针对记录的 json-logic；留空：始终需要）',
       approvalWhenInvalid: '这不是有效的 JSON；条件未更改。',
       guardTitle: '“{{transition}}”的守卫',

@@ -212,8 +212,9 @@ describe('processes in chromium', () => {
     // the move into discovery needs a manager's approval above 50,000 (审批, ADR 028)
     await tInspector.getByLabel('Needs approval (审批)').check();
     const approval = tInspector.getByTestId('approval-editor');
-    expect(await approval.getByLabel('Manager').isChecked()).toBe(true);
+    expect(await approval.getByLabel('Manager', { exact: true }).isChecked()).toBe(true);
     await approval.getByLabel('Order').selectOption('sequential');
+    await approval.getByLabel('Escalate to the managers above after (ISO 8601 duration, e.g. PT24H; empty: never)').fill('pt24h');
     await approval.getByLabel('Only when (json-logic over the record; empty: always)').fill('{">": [{"var": "amount.amount"}');
     await approval.getByLabel('Approvals needed').click();
     await approval.getByRole('alert').waitFor();
@@ -223,7 +224,7 @@ describe('processes in chromium', () => {
     await save();
     await expect.poll(() => message.textContent()).toContain('Draft saved');
     const savedDraft = (await (await server.api('/api/processes/designer_demo')).json()) as { draft: { transitions: { to: string; approval?: unknown }[] } };
-    expect(savedDraft.draft.transitions.find((x) => x.to === 'stage_4')?.approval).toEqual({ approvers: [{ role: 'manager' }], mode: 'sequential', when: { '>': [{ var: 'amount.amount' }, 50000] } });
+    expect(savedDraft.draft.transitions.find((x) => x.to === 'stage_4')?.approval).toEqual({ approvers: [{ role: 'manager' }], mode: 'sequential', timeout: 'PT24H', when: { '>': [{ var: 'amount.amount' }, 50000] } });
     await screenshot(page, 'designer-approval');
 
     await page.getByRole('button', { name: 'Compare with published' }).click();

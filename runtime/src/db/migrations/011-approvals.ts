@@ -25,6 +25,10 @@ export const approvals: Migration = {
         required integer not null,
         mode text not null default 'parallel' check (mode in ('parallel', 'sequential')),
         decisions jsonb not null default '[]'::jsonb,
+        due_at timestamptz,
+        escalate_role text,
+        escalated_to jsonb not null default '[]'::jsonb,
+        escalated_at timestamptz,
         status text not null default 'pending' check (status in ('pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed')),
         reason text,
         created_at timestamptz not null,
@@ -32,6 +36,7 @@ export const approvals: Migration = {
       )`.execute(db);
     await sql`create unique index approval_requests_one_pending on approval_requests (record_id) where status in ('pending', 'approving')`.execute(db);
     await sql`create index approval_requests_approvers on approval_requests using gin (approvers) where status = 'pending'`.execute(db);
+    await sql`create index approval_requests_due on approval_requests (due_at) where status = 'pending' and escalated_at is null`.execute(db);
     await sql`create index approval_requests_requester on approval_requests (requester_user, created_at desc)`.execute(db);
   },
   async down(db: Kysely<unknown>) {

@@ -149,6 +149,12 @@ function ApprovalEditor({ approval, onChange }: { approval: Approval; onChange(n
         const { required: _old, ...rest } = approval;
         onChange(n === 1 ? rest : { ...rest, required: n });
       }} />
+      <label htmlFor={`${uid}-timeout`}>{t('designer.transition.approvalTimeout')}</label>
+      <input id={`${uid}-timeout`} value={approval.timeout ?? ''} placeholder="PT24H" onChange={(e) => {
+        const { timeout: _old, ...rest } = approval;
+        const v = e.target.value.trim().toUpperCase();
+        onChange(v ? { ...rest, timeout: v } : rest);
+      }} />
       <label htmlFor={`${uid}-when`}>{t('designer.transition.approvalWhen')}</label>
       <textarea id={`${uid}-when`} rows={3} value={text} aria-invalid={invalid} onChange={(e) => setText(e.target.value)} onBlur={commitWhen} />
       {invalid && <p role="alert" className="field-error">{t('designer.transition.approvalWhenInvalid')}</p>}
