@@ -146,12 +146,14 @@ export async function acceptanceSla(data: Record<string, unknown>, s: PluginServ
         if (typeof lead.data.escalated_at === 'string') return 'already escalated';
         await s.records.update(type, id, { data: { escalated_at: s.clock.now().toISOString() } }, { expectedVersion: lead.version });
         const managers = (await s.directory.managersOf(receiver)).map((m) => m.id);
+        // the receiver by name, as a person reads it
+        const name = (await s.directory.user(receiver))?.name ?? receiver;
         await s.notifications.send({
           users: managers,
           kind: type === LEAD ? 'lead-escalated' : 'handoff-escalated',
           key: `escalated:${id}:${round}`,
           title: { en: `Not accepted in time: ${titleOf(lead)}`, 'zh-CN': `未按时接受：${titleOf(lead)}` },
-          body: { en: `Assigned to ${receiver}; it will be routed to someone else if still not accepted.`, 'zh-CN': `已分配给 ${receiver}；若仍未接受，将重新分配给他人。` },
+          body: { en: `Assigned to ${name}; it will be routed to someone else if still not accepted.`, 'zh-CN': `已分配给 ${name}；若仍未接受，将重新分配给他人。` },
           record: { id, type },
           data: { receiver, round },
         });
