@@ -60,8 +60,9 @@ describe('record page names in chromium', () => {
     const history = page.locator('#history-title').locator('..');
     const change = (field: string) => history.locator(`[data-change="${field}"]`).first();
     await change('account_id').waitFor();
-    expect(await change('account_id').locator('[data-testid="old-value"]').textContent()).toBe('First Account');
-    expect(await change('account_id').locator('[data-testid="new-value"]').textContent()).toBe('Second Account');
+    // references show by title once the page has read them (the id until then)
+    await expect.poll(() => change('account_id').locator('[data-testid="old-value"]').textContent(), { timeout: 20_000 }).toBe('First Account');
+    await expect.poll(() => change('account_id').locator('[data-testid="new-value"]').textContent(), { timeout: 20_000 }).toBe('Second Account');
     expect(await change('next_step').locator('[data-testid="old-value"]').textContent()).toBe('empty');
     expect(await change('next_step').locator('[data-testid="new-value"]').textContent()).toBe('Call the CFO');
     expect(await change('owner').locator('[data-testid="new-value"]').textContent()).toBe('Rita Rep');
