@@ -1,5 +1,5 @@
 import type { OperatorDefinition } from '../rules/operators/definition';
-import type { JobHandler, JobSchedule, PluginCaller, PluginConfigDeclaration, PluginRecord, PluginRecords, PluginRoute, PluginServices, RecordHooks, VisibilityRule } from './services';
+import type { JobHandler, JobSchedule, PluginCaller, PluginConfigDeclaration, PluginRecord, PluginRecords, PluginRoute, PluginServices, PluginUser, RecordHooks, VisibilityRule } from './services';
 
 /** The record an action concerns, as it is when the action runs. */
 export interface ActionRecord {
@@ -99,7 +99,7 @@ export type ComputedValues = (records: PluginRecord[], services: PluginServices,
  * The code half of a plugin: behaviour that data cannot express. Each contribution has one
  * consumer in the platform: actions the job workers, operators the rule engine, hooks the record
  * writer, routes the HTTP API (and OpenAPI), visibility the access policy, jobs and schedules
- * the job queue, config the start-up.
+ * the job queue, config the start-up, users the users API.
  */
 export interface PluginRuntime {
   /** Handlers for the action types the manifest declares, by local id. */
@@ -120,6 +120,11 @@ export interface PluginRuntime {
   schedules?: Record<string, JobSchedule>;
   /** The plugin's configuration schema (values from the environment). */
   config?: PluginConfigDeclaration;
+  /**
+   * What happens when an admin deactivates a user (the users API, after its commit; as the
+   * plugin's system principal). A failure is logged and does not undo the deactivation.
+   */
+  users?: { deactivated?(user: PluginUser, services: PluginServices): Promise<void> | void };
 }
 
 /**

@@ -105,6 +105,26 @@ export class PluginHost implements WriteHooks {
     return Object.defineProperty(services, 'system', { enumerable: true, get: () => (system ??= this.services(plugin, systemPrincipal(`plugin:${plugin}`), tx)) }) as HookServices;
   }
 
+  /**
+   * Tells the plugins that a user was deactivated (after the users API committed it): each
+   * plugin's `users.deactivated`, dependencies first, as its system principal. A plugin that
+   * fails is logged; the others still run.
+   */
+  async userDeactivated(userId: string): Promise<void> {
+    for (const p of this.#o.registry.plugins) {
+      const handler = p.runtime?.users?.deactivated;
+      if (!handler) continue;
+      const plugin = p.manifest.id;
+      const services = this.services(plugin, systemPrincipal(`plugin:${plugin}`));
+      try {
+        const user = await services.directory.user(userId);
+        if (user) await handler(user, services);
+      } catch (err) {
+        this.logger(plugin).error(`users.deactivated for ${userId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
   /** A logger whose lines start with `[plugin:<id>]`. */
   logger(plugin: string): PluginLogger {
     const line = (level: string) => (message: string, fields?: Record<string, unknown>) => this.#o.log(`[plugin:${plugin}] ${level} ${message}${fields ? ` ${safeJson(fields)}` : ''}`);

@@ -1,4 +1,5 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
+import { bookLeftBehind } from './deactivation';
 import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
 import { atRiskRoute } from './churn';
 import { createActivity } from './create-activity';
@@ -61,6 +62,7 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  * ```
  */
 export const plugin = definePlugin({
+  users: { deactivated: async (user, s) => void (await bookLeftBehind(user, s)) },
   actions: { create_activity: createActivity },
   operators: { distance_km: distanceKmOperator },
   config: {

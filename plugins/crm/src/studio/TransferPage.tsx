@@ -29,7 +29,8 @@ export function transferPage({ React, api, useT }: StudioHost) {
   return function TransferPage() {
     const t = useT();
     const [people, setPeople] = React.useState<Person[] | null>(null);
-    const [from, setFrom] = React.useState('');
+    // `?from=<user>` (the notice sent when a rep is deactivated) preselects the rep
+    const [from, setFrom] = React.useState(() => new URLSearchParams(window.location.search).get('from') ?? '');
     const [rule, setRule] = React.useState<Rule>('round_robin');
     const [preview, setPreview] = React.useState<Preview | null>(null);
     const [error, setError] = React.useState<string | null>(null);

@@ -43,8 +43,15 @@ function canRead(p: Principal, user: { id: string; org_unit_id: string | null })
  * app.route('/api/users', userRoutes(db, now));
  * ```
  */
-export function userRoutes(db: Kysely<Database>, now: () => Date, signIn?: SignInLimits): Hono<AppEnv> {
+export function userRoutes(db: Kysely<Database>, now: () => Date, signIn?: SignInLimits, onDeactivated?: (userId: string) => Promise<void>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  /** Updates a user; a user this deactivates is then told to the plugins (after the commit). */
+  const updateAndTell = async (id: string, patch: UserPatch, actor: Principal) => {
+    const wasActive = patch.active === false ? (await db.selectFrom('users').select('active').where('id', '=', id).executeTakeFirst())?.active === true : false;
+    const view = await updateUser(db, id, patch, actor, now());
+    if (wasActive && onDeactivated) await onDeactivated(id);
+    return view;
+  };
 
   app.get('/', requireScope('read'), async (c) => {
     const p = c.get('actor');
@@ -102,10 +109,10 @@ export function userRoutes(db: Kysely<Database>, now: () => Date, signIn?: SignI
     if (roles !== undefined) patch.roles = roles;
     if (pw !== undefined) patch.password = pw;
     if (active !== undefined) patch.active = active;
-    return c.json(await updateUser(db, c.req.param('id'), patch, c.get('actor'), now()));
+    return c.json(await updateAndTell(c.req.param('id'), patch, c.get('actor')));
   });
 
-  app.post('/:id/deactivate', adminOnly(), async (c) => c.json(await updateUser(db, c.req.param('id'), { active: false }, c.get('actor'), now())));
+  app.post('/:id/deactivate', adminOnly(), async (c) => c.json(await updateAndTell(c.req.param('id'), { active: false }, c.get('actor'))));
   if (signIn) {
     // Lifts the sign-in limits of the account (failures from every address), audited.
     app.post('/:id/unlock', adminOnly(), async (c) => {
