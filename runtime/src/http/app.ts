@@ -32,8 +32,8 @@ import { localizeProblem, localizeProblems } from './problem-i18n';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { healthRoutes, type Lifecycle } from './routes/health';
-import { identityPaths, withSecurity } from './routes/identity-paths';
-import { rulePaths } from './routes/rule-paths';
+import { withSecurity } from '../openapi/identity';
+import type { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
 import { importPaths, importRoutes } from './routes/imports';
 import { notificationRoutes, notificationPaths } from './routes/notifications';
@@ -126,21 +126,35 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...notificationPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
+  // Routes declared once (ADR 031): served here and documented by /openapi.json from the same declarations.
+  const tables: RouteTable[] = [
+    authRoutes({ db: s.database.db, config: s.config, limiter, now, log }),
+    shareRoutes(s.store),
+    userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now), s.plugins ? (id) => (s.plugins as PluginHost).userDeactivated(id) : undefined),
+    orgUnitRoutes(s.database.db, now),
+    tokenRoutes(s.database.db, now),
+    auditRoutes(s.database.db),
+    ruleRoutes(s.registry, now),
+  ];
+  const declared = Object.assign({}, ...tables.map((t) => t.paths())) as Record<string, Record<string, unknown>>;
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...notificationPaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
-  app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
+  const mount = (base: string) => {
+    for (const t of tables) if (t.base === base) app.route(t.base, t.app);
+  };
+  mount('/api/auth');
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
   app.get('/api/entities/:type', requireScope('read'), (c) => c.json(describeEntity(s.registry.entity(c.req.param('type')))));
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
-  app.route('/api/records', shareRoutes(s.store));
+  mount('/api/records');
   app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
-  app.route('/api/users', userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now), s.plugins ? (id) => (s.plugins as PluginHost).userDeactivated(id) : undefined));
-  app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
+  mount('/api/users');
+  mount('/api/org-units');
   app.route('/api/notifications', notificationRoutes(s.database.db, now));
-  app.route('/api/tokens', tokenRoutes(s.database.db, now));
-  app.route('/api/audit', auditRoutes(s.database.db));
-  app.route('/api/rules', ruleRoutes(s.registry, now));
+  mount('/api/tokens');
+  mount('/api/audit');
+  mount('/api/rules');
   if (s.processes) mountProcessRoutes(app, s.processes);
   if (s.metrics) app.route('/api/metrics', metricRoutes(s.metrics));
   if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));

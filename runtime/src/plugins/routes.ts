@@ -1,11 +1,12 @@
-import { PipewrightError, ValidationError, ajvDetails, createAjv, isPipewrightError, stripRequired, type PluginRoute, type Registry, type RouteSchema } from '@pipewright/core';
-import { Hono, type Context } from 'hono';
+import { PipewrightError, ValidationError, ajvDetails, createAjv, isPipewrightError, stripRequired, type PluginRoute, type Registry } from '@pipewright/core';
+import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { assertScope } from '../auth/guards';
 import { isUnrestricted, systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { readJsonObject } from '../http/body';
+import { operationOf, readQuery } from '../http/declare';
 import type { AppEnv } from '../http/context';
 import { requestLocale } from '../http/locale';
 import type { PluginHost } from './host';
@@ -77,28 +78,6 @@ function routeFailed(plugin: string, route: PluginRoute): PipewrightError {
   return new PipewrightError({ code: 'plugin.route-failed', status: 500, kind: 'unexpected', plugin, message: `The ${plugin} plugin could not answer ${route.method.toUpperCase()} ${route.path}; nothing it wrote was kept. The server log has the details.`, extensions: { plugin } });
 }
 
-/** Query parameters by the route's schemas: unknown ones and missing required ones are 400, bad values 400 naming the parameter. */
-function readQuery(c: Context, declared: { name: string; schema: RouteSchema & { required?: boolean }; validate: ReturnType<ReturnType<typeof createAjv>['compile']> }[]): Record<string, string> {
-  const problems: { pointer: string; parameter: string; message: string; code: string }[] = [];
-  const given = c.req.query();
-  const names = new Set(declared.map((d) => d.name));
-  for (const key of Object.keys(given)) if (!names.has(key)) problems.push({ pointer: '', parameter: key, message: `unknown query parameter${names.size ? `; use ${[...names].join(', ')}` : ''}`, code: 'invalid-parameter' });
-  const out: Record<string, string> = {};
-  for (const d of declared) {
-    const raw = given[d.name];
-    if (raw === undefined) {
-      if (d.schema.required) problems.push({ pointer: '', parameter: d.name, message: 'is required', code: 'required' });
-      continue;
-    }
-    const type = d.schema.type;
-    const value = type === 'integer' || type === 'number' ? (raw.trim() === '' ? Number.NaN : Number(raw)) : type === 'boolean' ? (raw === 'true' ? true : raw === 'false' ? false : raw) : raw;
-    if (!d.validate(value)) problems.push({ pointer: '', parameter: d.name, message: ajvDetails(d.validate.errors).map((e) => e.message).join('; '), code: 'invalid-parameter' });
-    else out[d.name] = raw;
-  }
-  if (problems.length > 0) throw new ValidationError({ code: 'query.invalid', status: 400, message: `Bad query parameters: ${problems.map((p) => `${p.parameter} ${p.message}`).join('; ')}.`, details: problems });
-  return out;
-}
-
 /**
  * The OpenAPI paths of every plugin route, with their parameters, body and response schemas.
  *
@@ -109,31 +88,21 @@ function readQuery(c: Context, declared: { name: string; schema: RouteSchema & {
  */
 export function pluginPaths(registry: Registry): Record<string, Json> {
   const out: Record<string, Json> = {};
-  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
   for (const p of registry.plugins) {
     const plugin = p.manifest.id;
     for (const r of p.runtime?.routes ?? []) {
-      const path = `/api/plugins/${plugin}${r.path.replace(/:([a-z][a-z0-9_-]*)/g, '{$1}')}`;
-      const pathParams = [...r.path.matchAll(/:([a-z][a-z0-9_-]*)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-      const queryParams = Object.entries(r.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: schema.required === true, schema: stripRequired(schema) }));
-      const status = String(r.status ?? 200);
-      const operation: Json = {
+      const [path, op] = operationOf(`/api/plugins/${plugin}`, [plugin], {
+        method: r.method,
+        path: r.path,
         operationId: `${plugin}_${r.method}_${r.path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '')}`,
-        tags: [plugin],
         summary: r.summary,
         ...(r.description ? { description: r.description } : {}),
-        parameters: [...pathParams, ...queryParams],
-        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
-        responses: {
-          [status]: { description: r.summary, content: { 'application/json': { schema: r.response } } },
-          '400': problem('Bad query parameter'),
-          '401': problem('Not signed in'),
-          '403': problem('Not allowed (scope or role)'),
-          ...(r.body ? { '415': problem('Body is not JSON'), '422': problem('The body does not match the schema; each member named by JSON pointer') } : {}),
-          '500': problem('The plugin failed; nothing it wrote was kept'),
-        },
-      };
-      out[path] = { ...(out[path] ?? {}), [r.method]: operation };
+        query: r.query ?? {},
+        ...(r.body ? { body: r.body } : {}),
+        responses: { [r.status ?? 200]: { description: r.summary, schema: r.response } },
+        errors: [403, 500],
+      });
+      out[path] = { ...(out[path] ?? {}), [r.method]: op };
     }
   }
   return out;

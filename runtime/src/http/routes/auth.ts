@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { sql, type Kysely } from 'kysely';
 import { auditAction } from '../../auth/audit';
@@ -11,8 +11,9 @@ import { CSRF_COOKIE, SESSION_COOKIE, createSession, csrfTokenOf, endSession } f
 import { USER_COLUMNS, userView } from '../../auth/users';
 import type { Config } from '../../config';
 import type { Database } from '../../db/tables';
-import { onlyMembers, readJsonObject } from '../body';
+import { ref, roles, scopes } from '../../openapi/identity';
 import type { AppEnv } from '../context';
+import { RouteTable } from '../declare';
 import { stringMember } from '../input';
 
 export interface AuthRouteDeps {
@@ -47,15 +48,18 @@ function secure(c: Context, config: Config): boolean {
  * app.route('/api/auth', authRoutes({ db, config, limiter, now, log }));
  * ```
  */
-export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function authRoutes(d: AuthRouteDeps): RouteTable {
+  const t = new RouteTable('/api/auth', ['identity']);
   const limits = new SignInLimits(d.db, d.limiter, d.config.loginAttemptsPer15Min, d.now);
 
-  app.post('/login', async (c) => {
+  // Sign-in from another site is refused before the body is read.
+  const sameSite: MiddlewareHandler<AppEnv> = async (c, next) => {
     const cross = crossSiteProblem(c);
     if (cross) return refuse(c, 403, 'csrf', `Sign-in must come from the Pipewright studio itself: ${cross}.`);
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['email', 'password']);
+    await next();
+  };
+  const signedIn = { type: 'object', properties: { user: ref('User'), csrfToken: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } };
+  t.on({ method: 'post', path: '/login', operationId: 'login', summary: 'Sign in: sets the session cookie, returns the CSRF token', public: true, guards: [sameSite], body: { type: 'object', required: ['email', 'password'], additionalProperties: false, properties: { email: { type: 'string' }, password: { type: 'string' } } }, responses: { 200: { description: 'Signed in', schema: signedIn } }, errors: [401, 403, 429] }, async (c, { body }) => {
     const email = stringMember(body, 'email', { max: 254 }).toLowerCase();
     const password = stringMember(body, 'password', { max: 256, trim: false });
     const address = clientAddress(c);
@@ -83,7 +87,7 @@ export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
     return c.json({ user: view, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
   });
 
-  app.post('/logout', async (c) => {
+  t.on({ method: 'post', path: '/logout', operationId: 'logout', summary: 'End the session', responses: { 204: { description: 'Signed out' } }, errors: [403] }, async (c) => {
     const p = c.get('actor');
     if (p.via === 'session' && p.credentialId) {
       await endSession(d.db, p.credentialId);
@@ -94,7 +98,8 @@ export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
-  app.get('/me', async (c) => {
+  const me = { type: 'object', properties: { user: { oneOf: [ref('User'), { type: 'null' }] }, via: { type: 'string' }, actor: { type: 'string' }, roles, scopes, visibleUnits: { type: 'array', items: { type: 'string' } }, csrfToken: { type: 'string' } } };
+  t.on({ method: 'get', path: '/me', operationId: 'me', summary: 'Who am I: user, roles, scopes, CSRF token', responses: { 200: { description: 'The caller', schema: me } } }, async (c) => {
     const p = c.get('actor');
     const user = p.userId ? await d.db.selectFrom('users').select(USER_COLUMNS).where('id', '=', p.userId).executeTakeFirst() : undefined;
     const secret = p.via === 'session' ? getCookie(c, SESSION_COOKIE) : undefined;
@@ -110,5 +115,5 @@ export function authRoutes(d: AuthRouteDeps): Hono<AppEnv> {
     });
   });
 
-  return app;
+  return t;
 }

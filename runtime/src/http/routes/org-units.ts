@@ -1,12 +1,11 @@
 import { NotFoundError, PipewrightError, ValidationError } from '@pipewright/core';
-import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { auditAction } from '../../auth/audit';
 import { adminOnly, requireScope } from '../../auth/guards';
 import { wouldCycle } from '../../auth/org-tree';
 import type { Database } from '../../db/tables';
-import { onlyMembers, readJsonObject } from '../body';
-import type { AppEnv } from '../context';
+import { listOf, ref } from '../../openapi/identity';
+import { RouteTable } from '../declare';
 import { SLUG, stringMember } from '../input';
 
 const KINDS = ['company', 'region', 'team'] as const;
@@ -22,14 +21,12 @@ const view = (u: { id: string; name: string; kind: Kind; parent_id: string | nul
  * app.route('/api/org-units', orgUnitRoutes(db, now));
  * ```
  */
-export function orgUnitRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function orgUnitRoutes(db: Kysely<Database>, now: () => Date): RouteTable {
+  const t = new RouteTable('/api/org-units', ['identity']);
 
-  app.get('/', requireScope('read'), async (c) => c.json({ items: (await db.selectFrom('org_units').select(['id', 'name', 'kind', 'parent_id']).orderBy('id').execute()).map(view) }));
+  t.on({ method: 'get', path: '/', operationId: 'listOrgUnits', summary: 'The org tree', guards: [requireScope('read')], responses: { 200: { description: 'The org units', schema: listOf('OrgUnit') } }, errors: [403] }, async (c) => c.json({ items: (await db.selectFrom('org_units').select(['id', 'name', 'kind', 'parent_id']).orderBy('id').execute()).map(view) }));
 
-  app.post('/', adminOnly(), async (c) => {
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['id', 'name', 'kind', 'parent']);
+  t.on({ method: 'post', path: '/', operationId: 'createOrgUnit', summary: 'Add an org unit (admin)', guards: [adminOnly()], body: { type: 'object', required: ['id', 'name', 'kind'], additionalProperties: false, properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string', enum: [...KINDS] }, parent: { type: ['string', 'null'] } } }, responses: { 201: { description: 'Created', schema: ref('OrgUnit') } }, errors: [403, 409] }, async (c, { body }) => {
     const id = stringMember(body, 'id', { max: 100, pattern: SLUG });
     const name = stringMember(body, 'name');
     const kind = stringMember(body, 'kind') as Kind;
@@ -47,10 +44,8 @@ export function orgUnitRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEn
     return c.json(created, 201);
   });
 
-  app.patch('/:id', adminOnly(), async (c) => {
-    const id = c.req.param('id');
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['name', 'parent']);
+  t.on({ method: 'patch', path: '/:id', operationId: 'updateOrgUnit', summary: 'Rename or move an org unit (admin)', guards: [adminOnly()], body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' }, parent: { type: 'string' } } }, responses: { 200: { description: 'The org unit', schema: ref('OrgUnit') } }, errors: [403, 404] }, async (c, { body, param }) => {
+    const id = param('id');
     const name = stringMember(body, 'name', { optional: true });
     const parent = stringMember(body, 'parent', { max: 100, optional: true });
     const at = now();
@@ -76,5 +71,5 @@ export function orgUnitRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEn
     return c.json(updated);
   });
 
-  return app;
+  return t;
 }

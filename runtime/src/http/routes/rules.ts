@@ -1,11 +1,28 @@
 import { DEFAULT_EVALUATION_LIMITS, checkRule, errorDetails, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
 import type { RuleCheckView, RuleExplainView, RuleOperatorInfo, RuleProblemView } from '@pipewright/core/api';
-import { Hono } from 'hono';
 import { adminOnly, requireScope } from '../../auth/guards';
-import { onlyMembers, readJsonObject } from '../body';
-import type { AppEnv } from '../context';
+import { RouteTable } from '../declare';
 import { stringMember } from '../input';
 import { requestLocale } from '../locale';
+
+type Json = Record<string, unknown>;
+
+const valueType = { enum: ['number', 'string', 'boolean', 'date', 'datetime', 'array', 'object', 'null', 'any'] };
+const rule = { description: 'A json-logic rule (schemas/rule.schema.json).' };
+const entity = { type: 'string', description: 'Entity type (e.g. acme.ticket): check field names and types against its schema.' };
+const problemItem = { type: 'object', required: ['pointer', 'code', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the rule.' }, code: { type: 'string' }, message: { type: 'string' } } };
+const explainNode: Json = {
+  type: 'object',
+  required: ['pointer', 'op', 'evaluated', 'passed', 'sentence', 'children'],
+  properties: { pointer: { type: 'string' }, op: { type: 'string' }, evaluated: { type: 'boolean' }, value: { description: 'Absent when the sub-rule was not evaluated or gave `undefined`.' }, passed: { type: 'boolean' }, sentence: { type: 'string' }, children: { type: 'array', items: { type: 'object' } } },
+};
+
+const operatorList = {
+  type: 'object', required: ['items'],
+  properties: { items: { type: 'array', items: { type: 'object', required: ['name', 'owner', 'builtin', 'signature'], properties: { name: { type: 'string' }, owner: { type: 'string', description: '`jsonlogic`, `sales` or a plugin id.' }, builtin: { type: 'boolean' }, title: { type: 'string' }, description: { type: 'string' }, signature: { type: 'object', required: ['params', 'returns'], properties: { params: { type: 'array', items: valueType }, rest: valueType, minArgs: { type: 'integer' }, returns: valueType } } } } } },
+};
+const checked = { type: 'object', required: ['valid', 'problems', 'fieldsRead'], properties: { valid: { type: 'boolean' }, problems: { type: 'array', items: problemItem }, fieldsRead: { type: 'array', items: { type: 'string' } }, sql: { type: 'object', description: 'Present for a valid rule checked against an entity.', properties: { supported: { type: 'boolean' }, reason: { type: 'string' }, pointer: { type: 'string' } } } } };
+const explained = { type: 'object', required: ['value', 'passed', 'explanation'], properties: { value: {}, passed: { type: 'boolean' }, explanation: explainNode } };
 
 /**
  * `/api/rules`: the rule engine as the server runs it, for the studio and for integrations.
@@ -22,11 +39,11 @@ import { requestLocale } from '../locale';
  * app.route('/api/rules', ruleRoutes(registry, now));
  * ```
  */
-export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function ruleRoutes(registry: Registry, now: () => Date): RouteTable {
+  const t = new RouteTable('/api/rules', ['rules']);
   const operators = registry.ruleOperators;
 
-  app.get('/operators', requireScope('read'), (c) => {
+  t.on({ method: 'get', path: '/operators', operationId: 'listRuleOperators', summary: 'Every operator a rule may use: json-logic, the business operators (days_between, days_since, in_range, pct_of_target) and loaded plugins (company plugins included), with typed signatures', guards: [requireScope('read')], responses: { 200: { description: 'The operators', schema: operatorList } }, errors: [429] }, (c) => {
     const items: RuleOperatorInfo[] = operators
       .list()
       .map((o): RuleOperatorInfo => {
@@ -59,9 +76,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     return body.rule;
   };
 
-  app.post('/check', requireScope('read'), async (c) => {
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['rule', 'entity']);
+  t.on({ method: 'post', path: '/check', operationId: 'checkRule', summary: 'Parse and type-check a rule (operator allowlist, caps, paths, field types); which fields it reads; whether it runs in SQL', guards: [requireScope('read')], body: { type: 'object', required: ['rule'], additionalProperties: false, properties: { rule, entity } }, responses: { 200: { description: 'Checked; `problems` is empty when the rule is valid', schema: checked } }, errors: [403, 429] }, async (c, { body }) => {
     const rule = ruleMember(body);
     const schema = entitySchema(body);
     let problems: RuleProblemView[];
@@ -79,9 +94,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     return c.json(view);
   });
 
-  app.post('/explain', adminOnly(), async (c) => {
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['rule', 'entity', 'data', 'now']);
+  t.on({ method: 'post', path: '/explain', operationId: 'explainRule', summary: 'Evaluate a rule on a sample record and explain every sub-rule (admins; within a budget of 1,000,000 evaluation steps and lists or texts of 100,000)', guards: [adminOnly()], body: { type: 'object', required: ['rule'], additionalProperties: false, properties: { rule, entity, data: { description: 'The record (default `{}`).' }, now: { type: 'string', description: 'ISO date or date-time for the date operators (default: now).' } } }, responses: { 200: { description: 'Evaluated', schema: explained } }, errors: [403, 429] }, async (c, { body }) => {
     const rule = ruleMember(body);
     const schema = entitySchema(body);
     const data = Object.hasOwn(body, 'data') ? body.data : {};
@@ -108,7 +121,7 @@ export function ruleRoutes(registry: Registry, now: () => Date): Hono<AppEnv> {
     }
   });
 
-  return app;
+  return t;
 }
 
 /**

@@ -1,10 +1,9 @@
 import { ValidationError } from '@pipewright/core';
-import { Hono } from 'hono';
 import { requireScope } from '../../auth/guards';
 import { listShares, shareRecord, unshareRecord } from '../../records/shares';
 import type { RecordStore } from '../../records/store';
-import { onlyMembers, readJsonObject } from '../body';
-import type { AppEnv } from '../context';
+import { listOf, ref } from '../../openapi/identity';
+import { RouteTable } from '../declare';
 import { SLUG, stringMember } from '../input';
 
 /**
@@ -16,24 +15,23 @@ import { SLUG, stringMember } from '../input';
  * app.route('/api/records', shareRoutes(store));
  * ```
  */
-export function shareRoutes(store: RecordStore): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function shareRoutes(store: RecordStore): RouteTable {
+  const t = new RouteTable('/api/records', ['identity']);
+  const pathParams = { id: { type: 'string', format: 'uuid' } };
 
-  app.get('/:type/:id/shares', requireScope('read'), async (c) => c.json({ items: await listShares(store, c.req.param('type'), c.req.param('id'), c.get('actor')) }));
+  t.on({ method: 'get', path: '/:type/:id/shares', operationId: 'listShares', summary: 'Who a record is shared with', guards: [requireScope('read')], pathParams, responses: { 200: { description: 'The shares', schema: listOf('Share') } }, errors: [403, 404] }, async (c, { param }) => c.json({ items: await listShares(store, param('type'), param('id'), c.get('actor')) }));
 
-  app.post('/:type/:id/shares', requireScope('write'), async (c) => {
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['userId', 'access']);
+  t.on({ method: 'post', path: '/:type/:id/shares', operationId: 'shareRecord', summary: 'Share a record with a user (read or edit)', guards: [requireScope('write')], pathParams, body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId: { type: 'string' }, access: { enum: ['read', 'edit'], default: 'edit' } } }, responses: { 201: { description: 'Shared', schema: ref('Share') } }, errors: [403, 404] }, async (c, { body, param }) => {
     const access = body.access ?? 'edit';
     if (access !== 'read' && access !== 'edit') throw new ValidationError({ code: 'body.invalid', message: '"access" must be "read" or "edit".', details: [{ pointer: '/access', message: 'must be read or edit', code: 'enum' }] });
-    const share = await shareRecord(store, c.req.param('type'), c.req.param('id'), { userId: stringMember(body, 'userId', { max: 100, pattern: SLUG }), access }, c.get('actor'));
+    const share = await shareRecord(store, param('type'), param('id'), { userId: stringMember(body, 'userId', { max: 100, pattern: SLUG }), access }, c.get('actor'));
     return c.json(share, 201);
   });
 
-  app.delete('/:type/:id/shares/:userId', requireScope('write'), async (c) => {
-    await unshareRecord(store, c.req.param('type'), c.req.param('id'), c.req.param('userId'), c.get('actor'));
+  t.on({ method: 'delete', path: '/:type/:id/shares/:userId', operationId: 'unshareRecord', summary: 'Stop sharing a record with a user', guards: [requireScope('write')], pathParams, responses: { 204: { description: 'Unshared' } }, errors: [403, 404] }, async (c, { param }) => {
+    await unshareRecord(store, param('type'), param('id'), param('userId'), c.get('actor'));
     return c.body(null, 204);
   });
 
-  return app;
+  return t;
 }

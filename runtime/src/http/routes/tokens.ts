@@ -1,12 +1,11 @@
 import { ValidationError } from '@pipewright/core';
-import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { adminOnly } from '../../auth/guards';
 import { SCOPES } from '../../auth/roles';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens';
 import type { Database } from '../../db/tables';
-import { onlyMembers, readJsonObject } from '../body';
-import type { AppEnv } from '../context';
+import { listOf, ref, scopes } from '../../openapi/identity';
+import { RouteTable } from '../declare';
 import { enumArrayMember, SLUG, stringMember } from '../input';
 
 /**
@@ -19,18 +18,17 @@ import { enumArrayMember, SLUG, stringMember } from '../input';
  * app.route('/api/tokens', tokenRoutes(db, now));
  * ```
  */
-export function tokenRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use('*', adminOnly());
+export function tokenRoutes(db: Kysely<Database>, now: () => Date): RouteTable {
+  const t = new RouteTable('/api/tokens', ['identity']);
+  const guards = [adminOnly()];
 
-  app.get('/', async (c) => {
-    const userId = c.req.query('userId');
+  t.on({ method: 'get', path: '/', operationId: 'listTokens', summary: 'API tokens, without secrets (admin)', guards, query: { userId: { type: 'string' } }, responses: { 200: { description: 'The tokens', schema: listOf('Token') } }, errors: [403] }, async (c, { query }) => {
+    const userId = query.userId;
     return c.json({ items: await listTokens(db, userId ? { userId } : {}) });
   });
 
-  app.post('/', async (c) => {
-    const body = await readJsonObject(c);
-    onlyMembers(body, ['name', 'userId', 'scopes', 'expiresInDays']);
+  const created = { allOf: [ref('Token'), { type: 'object', required: ['token'], properties: { token: { type: 'string' } } }] };
+  t.on({ method: 'post', path: '/', operationId: 'createToken', summary: 'Create a bearer token; the secret is shown once (admin)', guards, body: { type: 'object', required: ['name', 'scopes'], additionalProperties: false, properties: { name: { type: 'string' }, userId: { type: 'string' }, scopes, expiresInDays: { type: ['integer', 'null'], description: '1 to 3650; null for a token that does not expire; default 90.' } } }, responses: { 201: { description: 'Created', schema: created } }, errors: [403] }, async (c, { body }) => {
     const days = body.expiresInDays;
     if (days !== undefined && days !== null && !(typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 3650)) {
       throw new ValidationError({ code: 'body.invalid', message: '"expiresInDays" must be an integer from 1 to 3650, or null for a token that does not expire.', details: [{ pointer: '/expiresInDays', message: 'must be 1..3650 or null', code: 'range' }] });
@@ -52,7 +50,7 @@ export function tokenRoutes(db: Kysely<Database>, now: () => Date): Hono<AppEnv>
     return c.json({ ...view, token }, 201);
   });
 
-  app.delete('/:id', async (c) => c.json(await revokeToken(db, c.req.param('id'), c.get('actor'), now())));
+  t.on({ method: 'delete', path: '/:id', operationId: 'revokeToken', summary: 'Revoke a token (admin)', guards, pathParams: { id: { type: 'string', format: 'uuid' } }, responses: { 200: { description: 'Revoked', schema: ref('Token') } }, errors: [403, 404] }, async (c, { param }) => c.json(await revokeToken(db, param('id'), c.get('actor'), now())));
 
-  return app;
+  return t;
 }
