@@ -93,4 +93,21 @@ describe('RouteTable: one declaration serves, checks and documents a route', () 
     expect((op.requestBody as { content: Record<string, { schema: unknown }> }).content['application/json']?.schema).toMatchObject({ required: ['name'] });
     expect(Object.keys(op.responses as object)).toEqual(['201', '400', '401', '404', '409', '415', '422']);
   });
+
+  it('leaves the body to the handler when its own checker owns it, still reading it as JSON and documenting the schema', async () => {
+    const t = new RouteTable('/api/sums', ['sums']);
+    const seen: unknown[] = [];
+    t.on({ method: 'post', path: '/', operationId: 'sum', summary: 'Sum', bodyCheckedBy: 'handler', body: { type: 'object', additionalProperties: false, properties: { n: { type: 'integer' } } }, responses: { 200: { description: 'OK' } } }, (c, { body }) => {
+      seen.push(body);
+      return c.json({ ok: true });
+    });
+    const app = new Hono<AppEnv>();
+    app.route(t.base, t.app);
+    app.onError((err, c) => c.json({}, (isPipewrightError(err) ? err.status : 500) as 400));
+    const res = await app.request('/api/sums', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: 'x', extra: 1 }) });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([{ n: 'x', extra: 1 }]);
+    expect((await app.request('/api/sums', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'n=1' })).status).toBe(415);
+    expect(Object.keys((t.paths()['/api/sums']?.post as { responses: object }).responses)).toEqual(['200', '401', '415', '422']);
+  });
 });

@@ -11,7 +11,6 @@ import { PrincipalCache } from '../auth/principal-cache';
 import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db/database';
-import { dashboardPaths } from '../dashboards/openapi';
 import { dashboardRoutes } from '../dashboards/routes';
 import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
@@ -19,7 +18,7 @@ import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
 import { aliasPaths, mountProcessRoutes, processPaths } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
-import { metricPaths, metricRoutes } from '../metrics/routes';
+import { metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
 import type { PluginHost } from '../plugins/host';
 import { pluginPaths, pluginRoutes } from '../plugins/routes';
@@ -36,7 +35,7 @@ import { withSecurity } from '../openapi/identity';
 import type { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
 import { importPaths, importRoutes } from './routes/imports';
-import { notificationRoutes, notificationPaths } from './routes/notifications';
+import { notificationRoutes } from './routes/notifications';
 import { orgUnitRoutes } from './routes/org-units';
 import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
@@ -135,9 +134,12 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     tokenRoutes(s.database.db, now),
     auditRoutes(s.database.db),
     ruleRoutes(s.registry, now),
+    notificationRoutes(s.database.db, now),
+    ...(s.metrics ? [metricRoutes(s.metrics)] : []),
+    ...(s.dashboards ? [dashboardRoutes(s.dashboards)] : []),
   ];
   const declared = Object.assign({}, ...tables.map((t) => t.paths())) as Record<string, Record<string, unknown>>;
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...notificationPaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   const mount = (base: string) => {
     for (const t of tables) if (t.base === base) app.route(t.base, t.app);
@@ -151,13 +153,13 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
   mount('/api/users');
   mount('/api/org-units');
-  app.route('/api/notifications', notificationRoutes(s.database.db, now));
+  mount('/api/notifications');
   mount('/api/tokens');
   mount('/api/audit');
   mount('/api/rules');
   if (s.processes) mountProcessRoutes(app, s.processes);
-  if (s.metrics) app.route('/api/metrics', metricRoutes(s.metrics));
-  if (s.dashboards) app.route('/api/dashboards', dashboardRoutes(s.dashboards));
+  mount('/api/metrics');
+  mount('/api/dashboards');
   if (s.plugins) app.route('/api/plugins', pluginRoutes(s.registry, s.plugins, s.database.db, log));
   app.route('/', studioPluginRoutes(s.registry));
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));

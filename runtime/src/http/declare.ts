@@ -23,10 +23,18 @@ export interface RouteDeclaration {
   public?: boolean;
   /** Schemas of the path parameters, for the documentation (a parameter not named here is a string). */
   pathParams?: Record<string, RouteSchema>;
+  /** Request headers the route reads (documentation; the handler checks them). */
+  headerParams?: Record<string, { required?: boolean; description: string }>;
   /** Query parameters; checked before the handler: an unknown one, a missing required one or a bad value is 400 naming it. */
   query?: Record<string, QueryParameter>;
   /** The JSON body's schema; checked before the handler: not JSON is 415, a body it refuses 422 naming each member by pointer. */
   body?: RouteSchema;
+  /**
+   * `handler` when the handler's own checker owns the body's shape too, because it names every
+   * problem of shape and meaning in one answer (the metric queries): the body is then only read as
+   * a JSON object, and `body` documents it.
+   */
+  bodyCheckedBy?: 'schema' | 'handler';
   /** Success answers by status: a description and the JSON schema of the body (none for 204). */
   responses: Record<number, { description: string; schema?: unknown; headers?: Json }>;
   /** Problem answers the route gives besides the checks' own (400 with a query, 415 and 422 with a body, 401 unless public). */
@@ -75,6 +83,7 @@ export function operationOf(base: string, tags: readonly string[], d: RouteDecla
   const path = full.replace(/:([A-Za-z][A-Za-z0-9_]*)/g, '{$1}');
   const pathParams = [...full.matchAll(/:([A-Za-z][A-Za-z0-9_]*)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: d.pathParams?.[m[1] as string] ?? { type: 'string' } }));
   const queryParams = Object.entries(d.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: schema.required === true, schema: stripRequired(schema) }));
+  const headerParams = Object.entries(d.headerParams ?? {}).map(([name, h]) => ({ name, in: 'header', required: h.required === true, schema: { type: 'string' }, description: h.description }));
   const codes = new Set<number>([...(d.errors ?? []), ...(d.public ? [] : [401]), ...(d.query ? [400] : []), ...(d.body ? [415, 422] : [])]);
   const responses: Json = {};
   for (const [status, r] of Object.entries(d.responses)) responses[status] = { description: r.description, ...(r.schema === undefined ? {} : { content: { 'application/json': { schema: r.schema } } }), ...(r.headers ? { headers: r.headers } : {}) };
@@ -85,7 +94,7 @@ export function operationOf(base: string, tags: readonly string[], d: RouteDecla
     summary: d.summary,
     ...(d.description ? { description: d.description } : {}),
     ...(d.public ? { security: [] } : {}),
-    ...(pathParams.length || queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(pathParams.length || queryParams.length || headerParams.length ? { parameters: [...pathParams, ...queryParams, ...headerParams] } : {}),
     ...(d.body ? { requestBody: { required: true, content: { 'application/json': { schema: d.body } } } } : {}),
     responses,
   };
@@ -115,16 +124,15 @@ export class RouteTable {
 
   /** Declares a route and serves it: guards, then the query and body checks, then the handler with what passed. */
   on(d: RouteDeclaration, handler: (c: RouteContext, input: RouteInput) => Response | Promise<Response>): this {
-    const body = d.body ? this.ajv.compile(d.body) : null;
+    const body = d.body && d.bodyCheckedBy !== 'handler' ? this.ajv.compile(d.body) : null;
+    const readBody = d.body !== undefined;
     const query = d.query ? Object.entries(d.query).map(([name, schema]) => ({ name, schema, validate: this.ajv.compile(stripRequired(schema)) })) : null;
     const where = `${d.method.toUpperCase()} ${this.base}${d.path === '/' ? '' : d.path}`;
     const checked: MiddlewareHandler<AppEnv> = async (c) => {
       const q = query ? readQuery(c, query) : {};
       let input: Record<string, unknown> = {};
-      if (body) {
-        input = await readJsonObject(c);
-        checkBody(body, input, where);
-      }
+      if (readBody) input = await readJsonObject(c);
+      if (body) checkBody(body, input, where);
       return handler(c, { body: input, query: q, param: (name) => c.req.param(name) ?? '' });
     };
     this.app.on([d.method.toUpperCase()], [d.path], ...(d.guards ?? []), checked);
