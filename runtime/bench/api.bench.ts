@@ -6,8 +6,10 @@ import { startServerProcess } from './server-process';
 
 /**
  * `npm run bench:api`: records created and read per second over HTTP with 8 concurrent clients,
- * on PGlite and on PostgreSQL, and raw single-row INSERTs through `pg` on the same PostgreSQL
- * in the same run. Last line: one JSON object with the figures.
+ * on PGlite and on PostgreSQL; in the same run, on the same PostgreSQL and under the same load,
+ * a baseline server (baseline-server.ts: node:http + ajv + pg, the same validation and the same
+ * record + event transaction, nothing else) and raw single-row INSERTs through `pg`. The goal
+ * (issue 12): API create at least 70% of the baseline's. Last line: one JSON object with the figures.
  */
 const CLIENTS = 8;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -27,17 +29,16 @@ async function benchBackend(name: string, env: Record<string, string>) {
   try {
     const auth = await login(server.url);
     const headers = { ...auth, 'content-type': 'application/json' };
-    const run = randomUUID().slice(0, 8);
     const ids: string[] = [];
-    await measure(CLIENTS, 1, async (c, i) => {
-      await post(`warm ${run} ${c}-${i}`);
+    await measure(CLIENTS, 1, async () => {
+      await post(`warm ${randomUUID()}`);
     });
     async function post(name: string) {
       const res = await fetch(`${server.url}/api/records/crm.account`, { method: 'POST', headers, body: JSON.stringify({ data: { name, status: 'prospect', employees: 10, annual_revenue: { amount: 1e6, currency: 'USD' } } }) });
       if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
       ids.push(((await res.json()) as { id: string }).id);
     }
-    const create = await measure(CLIENTS, SECONDS, (c, i) => post(`bench ${run} ${c}-${i}`));
+    const create = await measure(CLIENTS, SECONDS, () => post(`bench ${randomUUID()}`));
     const read = await measure(CLIENTS, SECONDS, async (c, i) => {
       const res = await fetch(`${server.url}/api/records/crm.account/${ids[(c * 7919 + i * 104729) % ids.length]}`, { headers: auth });
       if (res.status !== 200) throw new Error(`read failed: ${res.status}`);
@@ -48,6 +49,24 @@ async function benchBackend(name: string, env: Record<string, string>) {
   } catch (err) {
     console.error(`${name} server output (last 3000 chars):\n${server.output().slice(-3000)}`);
     throw err;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Accounts created per second through the baseline server, with the same clients and body as the API run. */
+async function baseline(url: string): Promise<number> {
+  const server = await startServerProcess({ DATABASE_URL: url }, 60_000, 'runtime/bench/baseline-server.ts');
+  try {
+    const post = async (name: string) => {
+      const res = await fetch(`${server.url}/api/records/crm.account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { name, status: 'prospect', employees: 10, annual_revenue: { amount: 1e6, currency: 'USD' } } }) });
+      if (res.status !== 201) throw new Error(`baseline create failed: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    await measure(CLIENTS, 1, () => post(`warm ${randomUUID()}`));
+    const r = await measure(CLIENTS, SECONDS, () => post(`base ${randomUUID()}`));
+    console.log(`baseline (node:http + ajv + pg, record + event in one transaction): create ${r.perSecond.toFixed(0)}/s (${r.count} records), ${CLIENTS} clients, ${SECONDS}s`);
+    return r.perSecond;
   } finally {
     await server.stop();
   }
@@ -73,11 +92,14 @@ async function main() {
   const lite = await benchBackend('pglite', { PIPEWRIGHT_DATA_DIR: 'memory' });
   const result = await withBenchDatabase('pipewright_bench', async (url) => {
     const pgApi = await benchBackend('postgres', { DATABASE_URL: url });
+    const base = await baseline(url);
     const raw = await rawInsert(url);
-    return { pgApi, raw };
+    return { pgApi, base, raw };
   });
   const ratio = result.pgApi.create / result.raw;
+  const vsBaseline = result.pgApi.create / result.base;
   console.log(`postgres: API create is ${(ratio * 100).toFixed(1)}% of raw INSERT throughput (validation, event row, transaction and HTTP included)`);
+  console.log(`postgres: API create is ${(vsBaseline * 100).toFixed(1)}% of the baseline server's (goal: 70%) -> ${vsBaseline >= 0.7 ? 'met' : 'not met'}`);
   console.log(
     JSON.stringify({
       bench: 'api',
@@ -85,6 +107,9 @@ async function main() {
       clients: CLIENTS,
       create_per_s: Math.round(result.pgApi.create),
       read_per_s: Math.round(result.pgApi.read),
+      baseline_create_per_s: Math.round(result.base),
+      create_vs_baseline: Number(vsBaseline.toFixed(3)),
+      goal_vs_baseline: 0.7,
       raw_insert_per_s: Math.round(result.raw),
       create_vs_raw: Number(ratio.toFixed(3)),
       pglite_create_per_s: Math.round(lite.create),

@@ -14,16 +14,17 @@ export interface RunningServer {
 /**
  * Starts `runtime/src/main.ts` in its own process (so clients and server do not share a
  * thread) and resolves once it prints its URL. `BENCH_SERVER_ROOT` in `env` runs another
- * checkout's runtime instead (for A/B comparisons of two commits in one run).
+ * checkout's runtime instead (for A/B comparisons of two commits in one run); `script` runs
+ * another server (the API benchmark's baseline).
  *
  * @example
  * ```ts
  * const server = await startServerProcess({ PIPEWRIGHT_DATA_DIR: 'memory', PORT: '0' });
  * ```
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<RunningServer> {
+export function startServerProcess(env: Record<string, string>, timeoutMs = 180_000, script = 'runtime/src/main.ts'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_SERVER_PROF] : []), '--import', 'tsx', 'runtime/src/main.ts'], { cwd: env.BENCH_SERVER_ROOT ?? ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_SERVER_PROF] : []), '--import', 'tsx', script], { cwd: env.BENCH_SERVER_ROOT ?? ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
