@@ -18,6 +18,10 @@ import { median, PROCESS, seedBench, tpcb, type Workload } from './workload';
  * in ROUNDS interleaved rounds of SECONDS each (transitions, then TPC-B), the ratio is taken per
  * round and the median of the per-round ratios is reported, with the medians of both rates.
  * Last line: one JSON object.
+ *
+ * A/B in the same run: `BENCH_AB_ROOT=<another checkout, npm ci done>` also starts that
+ * checkout's runtime on a database of its own, and each round measures both (this one, then that
+ * one, then TPC-B); the median of the per-round ratios this/that is reported as `vs_base`.
  */
 const CLIENTS = 8;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -26,10 +30,10 @@ const WARMUP_SECONDS = 5;
 const POOL = 2 * availableParallelism();
 const DEALS_PER_CLIENT = 25;
 
-async function transitions(url: string): Promise<Workload> {
+async function transitions(url: string, root?: string): Promise<Workload> {
   // A pool of 2 x cores connections (the usual sizing rule; 4 here): the 8 clients' requests
   // share them, and PostgreSQL on 2 cores does more with 4 busy backends than with 8.
-  const server = await startServerProcess({ DATABASE_URL: url, PORT: '0', PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_RATE_LIMIT: '1000000000', PIPEWRIGHT_WORKERS: '0', PIPEWRIGHT_DB_POOL: process.env.PIPEWRIGHT_DB_POOL ?? String(POOL) });
+  const server = await startServerProcess({ DATABASE_URL: url, PORT: '0', PIPEWRIGHT_DEMO: 'false', PIPEWRIGHT_RATE_LIMIT: '1000000000', PIPEWRIGHT_WORKERS: '0', PIPEWRIGHT_DB_POOL: process.env.PIPEWRIGHT_DB_POOL ?? String(POOL), ...(root ? { BENCH_SERVER_ROOT: root } : {}) });
   const db = new pg.Pool({ connectionString: url, max: 2 });
   db.on('error', () => {});
   try {
@@ -77,20 +81,36 @@ async function transitions(url: string): Promise<Workload> {
   }
 }
 
+/** Runs `body` with the A/B checkout's workload on a database of its own, or with none. */
+async function withBase<T>(body: (base: Workload | undefined) => Promise<T>): Promise<T> {
+  const root = process.env.BENCH_AB_ROOT;
+  if (!root) return body(undefined);
+  return withBenchDatabase('pipewright_bench_tr_base', async (url) => {
+    const base = await transitions(url, root);
+    try {
+      return await body(base);
+    } finally {
+      await base.close();
+    }
+  });
+}
+
 async function main() {
-  await withBenchDatabase('pipewright_bench_tr', async (url) => {
+  await withBase((base) => withBenchDatabase('pipewright_bench_tr', async (url) => {
     const moves = await transitions(url);
     const bank = await tpcb(url, CLIENTS);
     await bank.run(3); // warm-up: tables into the buffer cache
-    const rows: { transitions: number; tpcb: number; ratio: number }[] = [];
+    const rows: { transitions: number; tpcb: number; ratio: number; base?: number }[] = [];
     try {
       console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s each: transitions over HTTP (${CLIENTS} clients, runtime pool of ${process.env.PIPEWRIGHT_DB_POOL ?? POOL} connections), then ${bank.how} TPC-B (scale ${CLIENTS}, ${CLIENTS} clients)`);
-      console.log('round  transitions/s  TPC-B tps  ratio');
+      if (base) console.log(`A/B: each round also measures the runtime of ${process.env.BENCH_AB_ROOT} (its own database) right after this one`);
+      console.log(`round  transitions/s  TPC-B tps  ratio${base ? '  base/s  vs base' : ''}`);
       for (let r = 0; r < ROUNDS; r++) {
         const t = await moves.run(SECONDS);
+        const a = base ? await base.run(SECONDS) : undefined;
         const b = await bank.run(SECONDS);
-        rows.push({ transitions: t, tpcb: b, ratio: t / b });
-        console.log(`${String(r + 1).padStart(5)}  ${t.toFixed(0).padStart(13)}  ${b.toFixed(0).padStart(9)}  ${(t / b).toFixed(3)}`);
+        rows.push({ transitions: t, tpcb: b, ratio: t / b, ...(a === undefined ? {} : { base: a }) });
+        console.log(`${String(r + 1).padStart(5)}  ${t.toFixed(0).padStart(13)}  ${b.toFixed(0).padStart(9)}  ${(t / b).toFixed(3)}${a === undefined ? '' : `  ${a.toFixed(0).padStart(6)}  ${(t / a).toFixed(3).padStart(7)}`}`);
       }
     } finally {
       await moves.close();
@@ -100,8 +120,10 @@ async function main() {
     const result = { transitions: median(rows.map((x) => x.transitions)), tpcb: median(rows.map((x) => x.tpcb)), ratio: median(ratios) };
     console.log(`median: ${result.transitions.toFixed(0)} transitions/s, ${result.tpcb.toFixed(0)} TPC-B tps; ratio median ${result.ratio.toFixed(3)} (range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
     console.log(`transitions reach ${(result.ratio * 100).toFixed(1)}% of TPC-B throughput on the same database (goal: 50%)`);
-    console.log(JSON.stringify({ bench: 'transitions', transitions_per_s: Math.round(result.transitions), tpcb_per_s: Math.round(result.tpcb), ratio: Number(result.ratio.toFixed(3)) }));
-  });
+    const vsBase = base ? median(rows.map((x) => x.transitions / (x.base as number))) : undefined;
+    if (vsBase !== undefined) console.log(`A/B: this runtime makes ${(vsBase * 100).toFixed(1)}% of the transitions of ${process.env.BENCH_AB_ROOT} (median of per-round ratios; base median ${median(rows.map((x) => x.base as number)).toFixed(0)}/s)`);
+    console.log(JSON.stringify({ bench: 'transitions', transitions_per_s: Math.round(result.transitions), tpcb_per_s: Math.round(result.tpcb), ratio: Number(result.ratio.toFixed(3)), ...(vsBase === undefined ? {} : { base_per_s: Math.round(median(rows.map((x) => x.base as number))), vs_base: Number(vsBase.toFixed(3)) }) }));
+  }));
 }
 
 main().catch((err: unknown) => {
