@@ -121,8 +121,11 @@ describe.each(backends())('duplicate prevention on $name', (backend) => {
     const db = server.platform.database.db;
     const schema = (await sql<{ s: string }>`select n.nspname as s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where extname = 'pg_trgm'`.execute(db)).rows[0]?.s;
     expect(schema).toBe('public');
-    const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexdef like '%gin_trgm_ops%' and indexdef like '%name_key%'`.execute(db);
-    expect(rows.length).toBeGreaterThan(0);
+    // Only this test's own schema: pg_indexes would describe every schema's indexes, and another
+    // test dropping its schema meanwhile makes that fail ("could not open relation with OID").
+    // The select list is evaluated only for the rows the WHERE keeps.
+    const { rows } = await sql<{ indexdef: string }>`select pg_get_indexdef(i.indexrelid) as indexdef from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema()`.execute(db);
+    expect(rows.filter((r) => r.indexdef.includes('gin_trgm_ops') && r.indexdef.includes('name_key')).length).toBeGreaterThan(0);
   });
   void plugin;
 });
