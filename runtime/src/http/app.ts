@@ -39,7 +39,7 @@ import { notificationRoutes } from './routes/notifications';
 import { orgUnitRoutes } from './routes/org-units';
 import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
-import { studioPluginPaths, studioPluginRoutes } from './routes/studio-plugins';
+import { studioPluginRoutes } from './routes/studio-plugins';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
 import { SignInLimits } from '../auth/sign-in-limits';
@@ -138,8 +138,10 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     ...(s.metrics ? [metricRoutes(s.metrics)] : []),
     ...(s.dashboards ? [dashboardRoutes(s.dashboards)] : []),
   ];
+  const studioPlugins = studioPluginRoutes(s.registry);
+  tables.push(studioPlugins.list);
   const declared = Object.assign({}, ...tables.map((t) => t.paths())) as Record<string, Record<string, unknown>>;
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   const mount = (base: string) => {
     for (const t of tables) if (t.base === base) app.route(t.base, t.app);
@@ -161,7 +163,8 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   mount('/api/metrics');
   mount('/api/dashboards');
   if (s.plugins) app.route('/api/plugins', pluginRoutes(s.registry, s.plugins, s.database.db, log));
-  app.route('/', studioPluginRoutes(s.registry));
+  mount('/api/studio/plugins');
+  app.route('/', studioPlugins.modules);
   app.all('/api/*', (c) => c.json(problem(404, 'not-found', `No API route ${c.req.method} ${c.req.path}.`), 404, { 'Content-Type': 'application/problem+json' }));
 
   mountStudio(app, STUDIO_DIST);

@@ -5,6 +5,7 @@ import type { Registry } from '@pipewright/core';
 import { Hono } from 'hono';
 import { requireScope } from '../../auth/guards';
 import type { AppEnv } from '../context';
+import { RouteTable } from '../declare';
 import { problem } from '../problem';
 import { IMMUTABLE, REVALIDATE } from '../static';
 
@@ -46,12 +47,15 @@ async function readModule(registry: Registry, id: string): Promise<{ body: Buffe
  *
  * @example
  * ```ts
- * app.route('/', studioPluginRoutes(registry));
+ * const { list, modules } = studioPluginRoutes(registry);
+ * app.route(list.base, list.app);
+ * app.route('/', modules);
  * ```
  */
-export function studioPluginRoutes(registry: Registry): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get('/api/studio/plugins', requireScope('read'), async (c) => {
+export function studioPluginRoutes(registry: Registry): { list: RouteTable; modules: Hono<AppEnv> } {
+  const list = new RouteTable('/api/studio/plugins', ['studio']);
+  const items = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'version', 'module'], properties: { id: { type: 'string' }, version: { type: 'string' }, module: { type: 'string', description: 'Address of the ES module, `/plugins/{id}/studio.js?v={content hash}`.' } } } } } };
+  list.on({ method: 'get', path: '/', operationId: 'listStudioPlugins', summary: 'Company plugins with a built studio module, and the same-origin address to import it from', guards: [requireScope('read')], responses: { 200: { description: 'The plugins', schema: items } }, errors: [403] }, async (c) => {
     const items = [];
     for (const p of registry.plugins) {
       const m = await readModule(registry, p.manifest.id);
@@ -60,6 +64,8 @@ export function studioPluginRoutes(registry: Registry): Hono<AppEnv> {
     c.header('Cache-Control', 'no-store');
     return c.json({ items });
   });
+  // The module files are static assets outside /api (no JSON, no OpenAPI operation).
+  const app = new Hono<AppEnv>();
   app.get('/plugins/:id/studio.js', async (c) => {
     const id = c.req.param('id');
     const m = await readModule(registry, id);
@@ -69,23 +75,5 @@ export function studioPluginRoutes(registry: Registry): Hono<AppEnv> {
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(new Uint8Array(m.body), 200, headers);
   });
-  return app;
+  return { list, modules: app };
 }
-
-/** OpenAPI paths of the studio plugin list. */
-export const studioPluginPaths: Record<string, Record<string, unknown>> = {
-  '/api/studio/plugins': {
-    get: {
-      operationId: 'listStudioPlugins',
-      summary: 'Company plugins with a built studio module, and the same-origin address to import it from',
-      tags: ['studio'],
-      responses: {
-        '200': {
-          description: 'OK',
-          content: { 'application/json': { schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'version', 'module'], properties: { id: { type: 'string' }, version: { type: 'string' }, module: { type: 'string', description: 'Address of the ES module, `/plugins/{id}/studio.js?v={content hash}`.' } } } } } } } },
-        },
-        '401': { description: 'Not signed in', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
-      },
-    },
-  },
-};
