@@ -251,6 +251,52 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(p.noise['results.win_rate']!.rho).toBeCloseTo(csvStability('rate', q3, q4), 3);
   });
 
+  it('percent of target reads the OKR sales targets (person, period, metric); without one, the indicator\'s own target applies, and the answer says so', async () => {
+    // Independently: the targets as the OKR plugin's demo file states them, the actuals from the CSV.
+    const file = JSON.parse(readFileSync(new URL('../../okr/demo/targets.demo.json', import.meta.url), 'utf8')) as { rows: { metric: string; period: string; scope_user: string | null; value: number }[] };
+    const targetOf = (rep: string, period: string) => file.rows.find((r) => r.metric === 'pipeline.won_value' && r.period === period && r.scope_user === rep)?.value;
+    const def = { name: 'Won value against target', period: '2017-Q4', dimensions: [{ id: 'results', label: 'Results', weight: 100, indicators: [{ id: 'won_value', label: 'Won value', kind: 'metric', metric: 'pipeline.won_value', weight: 100, normalise: { method: 'percent_of_target', target: 300000 } }] }] };
+    const check = async (period: string, quarters: string[], from: string, to: string) => {
+      const c = await expectJson<View>(createCard(server.api, { ...def, name: `${def.name} ${period}`, period }), 201);
+      const res = await expectJson<{ evaluations: { rep_id: string; total: number }[]; targets: Record<string, any>; warnings: { code: string; indicator?: string; message: string }[] }>(server.api(`/api/plugins/scorecard/scorecards/${c.id}/compute`, { method: 'POST', json: {} }), 200);
+      let withTarget = 0;
+      for (const a of agents) {
+        const rep = slug(a.sales_agent!);
+        const parts = quarters.map((q) => targetOf(rep, q));
+        const target = parts.every((x) => x !== undefined) ? parts.reduce((s: number, x) => s + x!, 0) : undefined;
+        if (target !== undefined) withTarget++;
+        const actual = csvFigures(a.sales_agent!, from, to).value;
+        const expected = Math.min(100, (actual / (target ?? 300000)) * 100);
+        expect(Math.abs(res.evaluations.find((e) => e.rep_id === rep)!.total - expected), `${rep} ${period}`).toBeLessThanOrEqual(0.005 + 1e-9);
+      }
+      expect(res.targets['results.won_value']).toMatchObject({ metric: 'pipeline.won_value', okr: true, people_with_target: withTarget, people_without_target: 35 - withTarget, fallback: 300000 });
+      return { card: c, res, withTarget };
+    };
+    const q4 = await check('2017-Q4', ['2017-Q4'], '2017-10-01', '2017-12-31');
+    expect(q4.withTarget).toBeGreaterThan(20);
+    // Darcel's explanation names the OKR target record and its value.
+    const ev = (await evaluationOf(server.api, q4.card.id, 'darcel-schlecht', '2017-Q4'))!;
+    const x = ev.data.dimensions[0].indicators[0];
+    expect(x.normalisation.detail).toMatchObject({ target: targetOf('darcel-schlecht', '2017-Q4'), target_source: 'okr', target_periods: '2017-Q4' });
+    expect(x.raw).toBe(csvFigures('Darcel Schlecht', '2017-10-01', '2017-12-31').value);
+    // A half-year sums its quarters' targets.
+    await check('2017-H2', ['2017-Q3', '2017-Q4'], '2017-07-01', '2017-12-31');
+    // No OKR targets for 2017-Q2: everyone falls back to the indicator's 300,000, and the answer says so.
+    const q2 = await check('2017-Q2', ['2017-Q2'], '2017-04-01', '2017-06-30');
+    expect(q2.withTarget).toBe(0);
+    expect(q2.res.warnings).toEqual([]);
+    // Without a target of its own, nobody has one: they score 0, and the warning says it.
+    const bare = await expectJson<View>(createCard(server.api, { ...def, name: 'No target', period: '2017-Q2', dimensions: [{ ...def.dimensions[0]!, indicators: [{ ...def.dimensions[0]!.indicators[0]!, normalise: { method: 'percent_of_target' } }] }] }), 201);
+    const none = await expectJson<{ evaluations: { total: number }[]; warnings: { code: string; message: string }[] }>(server.api(`/api/plugins/scorecard/scorecards/${bare.id}/compute`, { method: 'POST', json: {} }), 200);
+    expect(none.evaluations.every((e) => e.total === 0)).toBe(true);
+    expect(none.warnings).toEqual([expect.objectContaining({ code: 'okr-targets-missing', message: expect.stringContaining('score 0') })]);
+    // Some with an OKR target and some without: a warning naming the fallback.
+    if (q4.withTarget < 35) expect(q4.res.warnings).toEqual([expect.objectContaining({ code: 'okr-targets-missing', indicator: 'results.won_value', message: expect.stringContaining('300000') })]);
+    else expect(q4.res.warnings).toEqual([]);
+    const fallback = (await evaluationOf(server.api, q2.card.id, 'darcel-schlecht', '2017-Q2'))!;
+    expect(fallback.data.dimensions[0].indicators[0].normalisation.detail).toMatchObject({ target: 300000, target_source: 'definition' });
+  });
+
   it('the preview computes without storing', async () => {
     const before = await expectJson<{ total: number }>(server.api('/api/records/scorecard.evaluation?total=true&limit=1'), 200);
     const p = await expectJson<{ people: { rep_id: string; total: number }[]; count: number }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition: CARD, period: '2017-Q4', limit: 5 } }), 200);

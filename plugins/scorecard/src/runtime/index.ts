@@ -1,5 +1,5 @@
 import { definePlugin, PipewrightError, ValidationError, type HookProblem, type PluginCaller, type PluginRecord, type PluginServices, type RouteSchema } from '@pipewright/plugin-sdk';
-import { assertDefinition, compute, definitionProblems, peopleInScope, RATING, type PersonResult } from './compute';
+import { assertDefinition, compute, definitionProblems, peopleInScope, RATING, type PersonResult, type TargetsFound } from './compute';
 import cardSchema from '../../schemas/scorecard.schema.json';
 import { bands, FORCED_DISTRIBUTION_MINIMUM, round, type Definition } from './model';
 
@@ -66,6 +66,21 @@ async function listAll(s: PluginServices, type: string, filter: Record<string, s
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out;
+}
+
+/**
+ * Percent-of-target indicators where some people have an OKR target and others do not (so people
+ * are measured against different kinds of targets), or where people have no target at all (they
+ * score 0). An indicator whose own target applies to everyone warns nothing (`targets` says so).
+ */
+function targetWarnings(targets: Record<string, TargetsFound>): { code: string; message: string; indicator: string }[] {
+  return Object.entries(targets)
+    .filter(([, t]) => t.people_without_target > 0 && (t.people_with_target > 0 || t.fallback === null))
+    .map(([indicator, t]) => ({
+      code: t.okr ? 'okr-targets-missing' : 'okr-not-installed',
+      indicator,
+      message: `${indicator}: ${t.okr ? `${t.people_without_target} people have no OKR target for ${t.metric} in ${t.periods.join(' + ')}` : 'the OKR plugin is not installed'}; ${t.fallback === null ? 'they score 0 (the indicator sets no target of its own)' : `the indicator's own target ${t.fallback} applies to them`}`,
+    }));
 }
 
 const PERSON_SUMMARY: RouteSchema = { type: 'object', required: ['rep_id', 'total'], properties: { rep_id: { type: 'string' }, total: { type: 'number' } } };
@@ -169,7 +184,7 @@ export const plugin = definePlugin({
         additionalProperties: false,
         properties: { definition: DEFINITION, period: PERIOD, scope: { type: 'string', minLength: 1, maxLength: 100 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
       },
-      response: { type: 'object', required: ['period', 'as_of', 'people', 'noise'], properties: { period: ANY_OBJECT, as_of: { type: 'string' }, people: { type: 'array', items: PERSON_SUMMARY }, noise: ANY_OBJECT, count: { type: 'integer' } } },
+      response: { type: 'object', required: ['period', 'as_of', 'people', 'noise'], properties: { period: ANY_OBJECT, as_of: { type: 'string' }, people: { type: 'array', items: PERSON_SUMMARY }, noise: ANY_OBJECT, targets: ANY_OBJECT, warnings: { type: 'array' }, count: { type: 'integer' } } },
       async handler(ctx) {
         const def = ctx.body.definition as Record<string, unknown>;
         if (!Array.isArray(def.dimensions) || def.dimensions.length === 0) throw new ValidationError({ code: 'scorecard.invalid-definition', message: 'a definition has dimensions', details: [{ pointer: '/definition/dimensions', message: 'a definition has at least one dimension', code: 'required' }] });
@@ -178,7 +193,7 @@ export const plugin = definePlugin({
         const result = await compute(ctx, definitionOf(def), String(ctx.body.period), people, null);
         const limit = typeof ctx.body.limit === 'number' ? ctx.body.limit : 1000;
         const ranked = [...result.people].sort((a, b) => b.total - a.total);
-        return { period: result.period, as_of: result.as_of, noise: result.noise, count: ranked.length, people: ranked.slice(0, limit) };
+        return { period: result.period, as_of: result.as_of, noise: result.noise, targets: result.targets, warnings: targetWarnings(result.targets), count: ranked.length, people: ranked.slice(0, limit) };
       },
     },
     {
@@ -190,7 +205,7 @@ export const plugin = definePlugin({
       response: {
         type: 'object',
         required: ['as_of', 'period', 'evaluations', 'noise', 'warnings'],
-        properties: { as_of: { type: 'string' }, period: ANY_OBJECT, noise: ANY_OBJECT, warnings: { type: 'array' }, evaluations: { type: 'array', items: { type: 'object', required: ['id', 'rep_id', 'total', 'outcome'], properties: { id: { type: 'string' }, rep_id: { type: 'string' }, total: { type: 'number' }, outcome: { enum: ['created', 'updated', 'locked'] }, stage: { type: ['string', 'null'] } } } } },
+        properties: { as_of: { type: 'string' }, period: ANY_OBJECT, noise: ANY_OBJECT, targets: ANY_OBJECT, warnings: { type: 'array' }, evaluations: { type: 'array', items: { type: 'object', required: ['id', 'rep_id', 'total', 'outcome'], properties: { id: { type: 'string' }, rep_id: { type: 'string' }, total: { type: 'number' }, outcome: { enum: ['created', 'updated', 'locked'] }, stage: { type: ['string', 'null'] } } } } },
       },
       async handler(ctx) {
         const card = await ctx.records.get(SCORECARD, ctx.params.id ?? '');
@@ -205,6 +220,7 @@ export const plugin = definePlugin({
         const fd = def.forced_distribution;
         const band = fd ? bands(result.people.map((p) => ({ id: p.rep_id, total: p.total })), fd) : null;
         const warnings: { code: string; message: string }[] = [];
+        warnings.push(...targetWarnings(result.targets));
         if (fd && people.length < FORCED_DISTRIBUTION_MINIMUM) warnings.push({ code: 'forced-distribution-small', message: `${people.length} people: a forced distribution needs at least ${FORCED_DISTRIBUTION_MINIMUM} to mean anything; the bands are advisory` });
         const existing = new Map((await listAll(ctx, EVALUATION, { scorecard_id: card.id, period })).map((e) => [String(e.data.rep_id), e]));
         const evaluations: { id: string; rep_id: string; total: number; outcome: 'created' | 'updated' | 'locked'; stage: string | null }[] = [];
@@ -230,7 +246,7 @@ export const plugin = definePlugin({
             evaluations.push({ id: created.id, rep_id: r.rep_id, total: Number(created.data.total), outcome: 'created', stage: created.stage });
           }
         }
-        return { as_of: result.as_of, period: result.period, noise: result.noise, warnings, evaluations };
+        return { as_of: result.as_of, period: result.period, noise: result.noise, targets: result.targets, warnings, evaluations };
       },
     },
     {

@@ -9,6 +9,7 @@ interface Preview {
   count: number;
   people: { rep_id: string; name: string; total: number; dimensions: { id: string; part: number }[] }[];
   noise: Record<string, Noise>;
+  targets?: Record<string, { metric: string; periods: string[]; okr: boolean; people_with_target: number; people_without_target: number; fallback: number | null }>;
 }
 
 const SCORECARD = 'scorecard.scorecard';
@@ -292,7 +293,7 @@ export function designerPage(host: StudioHost) {
                         <td>
                           {x.kind !== 'rating' && (
                             <>
-                              <select aria-label={t('designer.normalise')} data-testid={`indicator-${i}-${j}-normalise`} value={x.normalise?.method ?? (x.kind === 'rule' ? 'none' : 'percentile')} onChange={(e) => setInd(i, j, { normalise: { method: e.target.value, ...(e.target.value === 'percent_of_target' ? { target: x.normalise?.target ?? 1 } : {}), ...(e.target.value === 'tiers' ? { tiers: x.normalise?.tiers ?? [{ min: 0, score: 0 }] } : {}) } })}>
+                              <select aria-label={t('designer.normalise')} data-testid={`indicator-${i}-${j}-normalise`} value={x.normalise?.method ?? (x.kind === 'rule' ? 'none' : 'percentile')} onChange={(e) => setInd(i, j, { normalise: { method: e.target.value, ...(e.target.value === 'percent_of_target' && x.normalise?.target !== undefined ? { target: x.normalise.target } : {}), ...(e.target.value === 'tiers' ? { tiers: x.normalise?.tiers ?? [{ min: 0, score: 0 }] } : {}) } })}>
                                 {['percentile', 'min_max', 'percent_of_target', 'tiers', 'none'].map((m) => (
                                   <option key={m} value={m}>
                                     {t(`designer.normalise.${m}`)}
@@ -302,7 +303,8 @@ export function designerPage(host: StudioHost) {
                               {x.normalise?.method === 'percent_of_target' && (
                                 <label>
                                   {' '}
-                                  {t('designer.target')} <input type="number" step="any" style={{ width: '6em' }} data-testid={`indicator-${i}-${j}-target`} value={x.normalise.target ?? ''} onChange={(e) => setInd(i, j, { normalise: { ...x.normalise!, target: Number(e.target.value) } })} />
+                                  {x.kind === 'metric' ? t('designer.targetOkr') : t('designer.target')}{' '}
+                                  <input type="number" step="any" style={{ width: '6em' }} data-testid={`indicator-${i}-${j}-target`} value={x.normalise.target ?? ''} onChange={(e) => { const { target: _old, ...rest } = x.normalise!; setInd(i, j, { normalise: e.target.value.trim() === '' ? rest : { ...rest, target: Number(e.target.value) } }); }} />
                                 </label>
                               )}
                               {x.normalise?.method === 'tiers' && (
@@ -357,6 +359,15 @@ export function designerPage(host: StudioHost) {
           {preview.state === 'ok' && (
             <>
               <p className="muted">{t('designer.previewPeople', { n: preview.data.count, shown: preview.data.people.length })}</p>
+              {Object.entries(preview.data.targets ?? {}).map(([key, tg]) => {
+                const label = draft.dimensions.flatMap((d) => d.indicators.map((x) => [`${d.id}.${x.id}`, x.label] as const)).find(([k]) => k === key)?.[1] ?? key;
+                const fallback = tg.fallback === null ? t('designer.targetNone') : t('designer.targetFallback', { target: tg.fallback });
+                return (
+                  <p key={key} className={tg.people_without_target > 0 && tg.fallback === null ? 'form-alert' : 'muted'} data-testid="target-source" data-indicator={key} data-with={tg.people_with_target}>
+                    {tg.okr ? t('designer.targetsFound', { label, with: tg.people_with_target, n: tg.people_with_target + tg.people_without_target, periods: tg.periods.join(' + '), fallback }) : t('designer.targetsNoOkr', { label, fallback })}
+                  </p>
+                );
+              })}
               <div className="table-wrap">
                 <table className="records">
                   <thead>

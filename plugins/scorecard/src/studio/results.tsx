@@ -34,9 +34,19 @@ export function breakdownView(host: StudioHost) {
 
   function How({ x }: { x: IndicatorResult }) {
     const t = useT();
+    const language = useLanguage();
     const metricLabel = useMetricLabel();
     const e = x.explanation;
-    if (x.kind === 'metric') return <span title={e.metric}>{e.note ? t('explain.noValue') : t('explain.metric', { metric: metricLabel(e.metric ?? ''), from: e.query?.from ?? '', to: e.query?.to ?? '' })}</span>;
+    if (x.kind === 'metric') {
+      const d = x.normalisation?.method === 'percent_of_target' ? x.normalisation.detail : null;
+      const target = !d ? null : d.target_source === 'okr' ? t('explain.targetOkr', { target: fmt(Number(d.target), language), periods: String(d.target_periods ?? '') }) : d.target_source === 'definition' ? t('explain.targetDefinition', { target: fmt(Number(d.target), language) }) : d.target_source === 'none' ? t('explain.targetNone') : null;
+      return (
+        <span title={e.metric}>
+          {e.note ? t('explain.noValue') : t('explain.metric', { metric: metricLabel(e.metric ?? ''), from: e.query?.from ?? '', to: e.query?.to ?? '' })}
+          {target && <span data-testid="target-source" data-source={String(d?.target_source)}> · {target}</span>}
+        </span>
+      );
+    }
     if (x.kind === 'rating') return <span>{e.ratings && e.ratings.length > 0 ? t('explain.rating', { n: e.ratings.length, rater: t(`designer.rater.${e.rater ?? 'manager'}`) }) : t('explain.notRated')}</span>;
     return (
       <ul className="scorecard-steps">

@@ -41,6 +41,7 @@ export interface IndicatorResult {
   part: number;
   explanation: { metric?: string; query?: { from: string; to: string }; inputs?: Record<string, number | null>; steps?: { pointer: string; sentence: string }[]; ratings?: { rater_id: string; score: number }[]; rater?: string; note?: string };
   noise?: Noise;
+  normalisation?: { method: string; score: number; detail: Record<string, number | string | null> };
 }
 export interface DimensionResult {
   id: string;
