@@ -321,6 +321,18 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     await expectJson(darcel('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'darcel-schlecht', period: '2017-Q4', relation: 'self', scores: scores(5) } } }), 201);
     const notSelf = await expectJson<Problem>(darcel('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'moses-frase', period: '2017-Q4', relation: 'self', scores: scores(5) } } }), 422);
     expect(notSelf.errors?.[0]?.pointer).toBe('/data/rep_id');
+    // Peers rate only once a manager assigned them (403 before), and Darcel is not his own peer.
+    const unassigned = await peer('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'darcel-schlecht', period: '2017-Q4', relation: 'peer', scores: scores(3) } } });
+    expect(unassigned.status).toBe(403);
+    expect(unassigned.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await unassigned.json()) as Problem & { code: string }).code).toBe('scorecard.not-assigned-peer');
+    const selfPeer = await expectJson<Problem>(manager(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: ['moses-frase', 'darcel-schlecht'] } }), 422);
+    expect(selfPeer.errors?.map((e) => e.pointer)).toEqual(['/peers/1']);
+    expect((await otherManager(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: ['moses-frase'] } })).status).toBe(404);
+    expect(await expectJson(manager(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: ['moses-frase'] } }), 200)).toMatchObject({ peers: ['moses-frase'] });
+    const assignments = await expectJson<{ items: Record<string, unknown>[] }>(peer('/api/plugins/scorecard/peer-reviews?period=2017-Q4'), 200);
+    expect(assignments.items).toEqual([expect.objectContaining({ evaluation_id: ev.id, rep_id: 'darcel-schlecht', rep_name: 'Darcel Schlecht', scorecard: 'Field sales Q4', open: true })]);
+    expect(JSON.stringify(assignments)).not.toContain('total');
     const peerRating = await expectJson<View>(peer('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'darcel-schlecht', period: '2017-Q4', relation: 'peer', scores: scores(3) } } }), 201);
     expect(peerRating.data.rater_id).toBe('moses-frase');
     const peerSees = await expectJson<{ items: View[] }>(peer(`/api/records/scorecard.rating?filter[rep_id]=darcel-schlecht`), 200);

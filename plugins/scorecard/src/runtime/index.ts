@@ -24,6 +24,19 @@ const isAdmin = (c: PluginCaller) => c.roles.includes('admin') || c.id.startsWit
 function conflict(code: string, message: string, pointer = ''): PipewrightError {
   return new PipewrightError({ code, status: 409, kind: 'user', message, pointer, details: [{ pointer, message, code }] });
 }
+function forbidden(code: string, message: string, pointer: string): PipewrightError {
+  return new PipewrightError({ code, status: 403, kind: 'user', message, pointer, details: [{ pointer, message, code }] });
+}
+/** Stages in which a manager assigns peers (before the peer review ends). */
+const PEER_STAGES = ['self_review', 'peer_review'];
+
+/** The evaluation a rating is about (read as the plugin: a peer may not see it). */
+async function evaluationFor(s: PluginServices, data: Record<string, unknown>): Promise<PluginRecord | null> {
+  if (typeof data.scorecard_id !== 'string' || typeof data.rep_id !== 'string' || typeof data.period !== 'string') return null;
+  const page = await s.records.list(EVALUATION, { filter: { scorecard_id: data.scorecard_id, rep_id: data.rep_id, period: data.period }, limit: 1 });
+  return page.items[0] ?? null;
+}
+
 function notFound(what: string): PipewrightError {
   return new PipewrightError({ code: 'record.not-found', status: 404, kind: 'user', message: `No ${what} with this id, or you may not see it.` });
 }
@@ -134,13 +147,19 @@ export const plugin = definePlugin({
         if (change.operation === 'delete') return;
         if (change.operation === 'create' && !(isAdmin(s.caller) && typeof change.data.rater_id === 'string')) return { ...change.data, rater_id: s.caller.userId ?? s.caller.id };
       },
-      validate(change, s) {
+      async validate(change, s) {
         if (change.operation === 'delete' || isAdmin(s.caller)) return [];
         const me = s.caller.userId;
         const { relation, rep_id } = change.data;
         if (change.before && change.before.data.rater_id !== change.data.rater_id) return [{ pointer: '/data/rater_id', message: 'the rater of a rating cannot change', code: 'rater-fixed' }];
         if (relation === 'self' && rep_id !== me) return [{ pointer: '/data/rep_id', message: 'a self-rating rates yourself', code: 'not-self' }];
         if (relation === 'peer' && rep_id === me) return [{ pointer: '/data/relation', message: 'rating yourself is a self-rating, not a peer rating', code: 'self-as-peer' }];
+        if (relation === 'peer') {
+          // Only the peers a manager assigned on the person's evaluation rate him as a peer.
+          const ev = await evaluationFor(s.system, change.data);
+          const peers = Array.isArray(ev?.data.peers) ? (ev.data.peers as string[]) : [];
+          if (!me || !peers.includes(me)) throw forbidden('scorecard.not-assigned-peer', 'you are not assigned as a peer reviewer of this person for this scorecard and period (a manager assigns peers on the evaluation)', '/data/rep_id');
+        }
         if (relation === 'manager' && !isManager(s.caller)) return [{ pointer: '/data/relation', message: 'only a manager gives manager ratings', code: 'not-manager' }];
         return [];
       },
@@ -288,6 +307,52 @@ export const plugin = definePlugin({
           if (leaderboard.length < FORCED_DISTRIBUTION_MINIMUM) warnings.push({ code: 'forced-distribution-small', message: `${leaderboard.length} people: a forced distribution needs at least ${FORCED_DISTRIBUTION_MINIMUM} to mean anything; the bands are advisory` });
         }
         return { period, leaderboard, teams, distribution, warnings };
+      },
+    },
+    {
+      method: 'post',
+      path: '/evaluations/:id/peers',
+      summary: 'Assigns the peers who rate a person (replacing the list), during self-review or peer review; only they may give him peer ratings',
+      roles: ['manager'],
+      body: { type: 'object', required: ['peers'], additionalProperties: false, properties: { peers: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } } } },
+      response: { type: 'object', required: ['id', 'peers', 'version'], properties: { id: { type: 'string' }, peers: { type: 'array', items: { type: 'string' } }, version: { type: 'integer' } } },
+      async handler(ctx) {
+        const ev = await ctx.records.get(EVALUATION, ctx.params.id ?? '');
+        if (!ev) throw notFound('evaluation');
+        if (!ev.stage || !PEER_STAGES.includes(ev.stage)) throw conflict('scorecard.peers-closed', `peers are assigned during self-review and peer review (this evaluation is in ${ev.stage ?? 'no stage'})`, '/stage');
+        const peers = ctx.body.peers as string[];
+        const problems: { pointer: string; message: string; code: string }[] = [];
+        for (const [i, id] of peers.entries()) {
+          if (id === ev.data.rep_id) problems.push({ pointer: `/peers/${i}`, message: 'a person is not his own peer (self-review is separate)', code: 'self-as-peer' });
+          else if (!(await ctx.directory.user(id))) problems.push({ pointer: `/peers/${i}`, message: `no active user "${id}"`, code: 'unknown-user' });
+        }
+        if (problems.length > 0) throw new ValidationError({ code: 'scorecard.invalid-peers', message: problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), details: problems });
+        const after = await ctx.records.update(EVALUATION, ev.id, { data: { peers, change_reason: `Peers assigned: ${peers.join(', ') || 'none'} (${ctx.clock.now().toISOString()})` } }, { expectedVersion: ev.version });
+        return { id: after.id, peers: (after.data.peers as string[]) ?? [], version: after.version };
+      },
+    },
+    {
+      method: 'get',
+      path: '/peer-reviews',
+      summary: 'Whom the caller is assigned to rate as a peer: the person, scorecard, period, stage and the peer rating indicators with their rubrics (nothing of the evaluation itself)',
+      query: { period: { ...PERIOD } },
+      response: { type: 'object', required: ['items'], properties: { items: { type: 'array' } } },
+      async handler(ctx) {
+        const me = ctx.caller.userId;
+        if (!me) return { items: [] };
+        const filter: Record<string, string> = ctx.query.period ? { period: ctx.query.period } : {};
+        const assigned = (await listAll(ctx.system, EVALUATION, filter)).filter((e) => Array.isArray(e.data.peers) && (e.data.peers as string[]).includes(me));
+        const cards = new Map<string, PluginRecord | null>();
+        const items = [];
+        for (const e of assigned) {
+          const cardId = String(e.data.scorecard_id);
+          if (!cards.has(cardId)) cards.set(cardId, await ctx.system.records.get(SCORECARD, cardId));
+          const card = cards.get(cardId);
+          const indicators = card ? definitionOf(card.data).dimensions.flatMap((d) => (d.indicators ?? []).filter((x) => x.kind === 'rating' && x.rater === 'peer').map((x) => ({ dimension_id: d.id, indicator_id: x.id, label: x.label, rubric: x.rubric ?? null }))) : [];
+          items.push({ evaluation_id: e.id, scorecard_id: cardId, scorecard: card ? String(card.data.name ?? '') : null, rep_id: String(e.data.rep_id), rep_name: String(e.data.rep_name ?? e.data.rep_id), period: String(e.data.period), stage: e.stage, open: e.stage === 'peer_review' || e.stage === 'self_review', indicators });
+        }
+        items.sort((a, b) => a.period.localeCompare(b.period) || a.rep_name.localeCompare(b.rep_name));
+        return { items };
       },
     },
     {

@@ -1,4 +1,6 @@
 import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
+import { calibrationBoard } from './calibration';
+import { peerEditor, peerReviews } from './peers';
 import { NEXT_STAGE, problemLine, type DimensionResult, type IndicatorResult } from './shared';
 
 const EVALUATION = 'scorecard.evaluation';
@@ -158,6 +160,7 @@ export function breakdownView(host: StudioHost) {
 export function myScorecardPage(host: StudioHost) {
   const { React, api, useT, ui } = host;
   const Breakdown = breakdownView(host);
+  const PeerReviews = peerReviews(host);
   return function MyScorecard() {
     const t = useT();
     const [items, setItems] = React.useState<StudioRecord[] | null>(null);
@@ -186,6 +189,7 @@ export function myScorecardPage(host: StudioHost) {
             {error}
           </p>
         )}
+        <PeerReviews />
         {items === null && !error && <p role="status">{t('common.loading')}</p>}
         {items !== null && items.length === 0 && <p className="empty">{t('me.none')}</p>}
         {shown && (
@@ -225,6 +229,8 @@ export function myScorecardPage(host: StudioHost) {
 export function teamPage(host: StudioHost) {
   const { React, api, useT, useLanguage, ui } = host;
   const Breakdown = breakdownView(host);
+  const CalibrationBoard = calibrationBoard(host);
+  const PeerEditor = peerEditor(host);
   return function TeamScorecards() {
     const t = useT();
     const language = useLanguage();
@@ -415,8 +421,14 @@ export function teamPage(host: StudioHost) {
                 </table>
               </div>
             </ui.Panel>
+            {inCalibration.length > 0 && (
+              <ui.Panel title={t('team.calibration')} testId="calibration-panel">
+                <CalibrationBoard people={inCalibration} onMoved={load} />
+              </ui.Panel>
+            )}
             {detail && (
               <ui.Panel title={`${String(detail.data.rep_name ?? detail.data.rep_id)} · ${String(detail.data.period)}`} testId="team-detail">
+                <PeerEditor key={detail.id} evaluation={detail} candidates={results.leaderboard} onSaved={() => void api.get(EVALUATION, detail.id).then(setDetail)} />
                 <Breakdown evaluation={detail} />
               </ui.Panel>
             )}
