@@ -412,4 +412,24 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     // Read-only for him.
     expect((await darcel(`/api/records/scorecard.evaluation/${ev.id}`, { method: 'PATCH', headers: { 'if-match': `"${mine.version}"` }, json: { data: { total: 100, change_reason: 'I think so' } } })).status).toBe(403);
   });
+
+  it('the review assigns peers to an evaluation whose manager assigned none: the next two of his team by name (from the CSV)', async () => {
+    const manager = await demoUser('melvin-marxen');
+    const team = agents.filter((a) => a.manager === 'Melvin Marxen').map((a) => a.sales_agent!).sort((a, b) => a.localeCompare(b));
+    const at = team.indexOf('Gladys Colclough');
+    const expected = [...team.slice(at + 1), ...team.slice(0, at)].slice(0, 2).map(slug);
+    let ev = (await evaluationOf(server.api, card.id, 'gladys-colclough', '2017-Q4'))!;
+    expect(ev.data.peers).toBeUndefined();
+    await expectJson(manager(`/api/records/scorecard.evaluation/${ev.id}/transitions`, { method: 'POST', headers: { 'if-match': `"${ev.version}"` }, json: { to: 'peer_review' } }), 200);
+    for (let i = 0; i < 300 && !ev.data.peers; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ev = (await evaluationOf(server.api, card.id, 'gladys-colclough', '2017-Q4'))!;
+    }
+    expect(ev.data.peers).toEqual(expected);
+    expect(ev.data.reasons.at(-1).reason).toContain('Peers assigned by the review');
+    // The first of them now has her to rate.
+    const first = await demoUser(expected[0]!);
+    const list = await expectJson<{ items: { rep_id: string }[] }>(first('/api/plugins/scorecard/peer-reviews?period=2017-Q4'), 200);
+    expect(list.items.map((x) => x.rep_id)).toContain('gladys-colclough');
+  });
 });

@@ -37,6 +37,21 @@ async function evaluationFor(s: PluginServices, data: Record<string, unknown>): 
   return page.items[0] ?? null;
 }
 
+/**
+ * The `count` colleagues after a person in his team's list by name (cyclic, himself excluded).
+ *
+ * @example
+ * ```ts
+ * peersInTeam('b', [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }, { id: 'c', name: 'C' }], 2); // ['c', 'a']
+ * ```
+ */
+export function peersInTeam(person: string, team: readonly { id: string; name: string }[], count: number): string[] {
+  const sorted = [...team].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const at = sorted.findIndex((u) => u.id === person);
+  const others = at < 0 ? sorted : [...sorted.slice(at + 1), ...sorted.slice(0, at)];
+  return others.filter((u) => u.id !== person).slice(0, Math.max(0, count)).map((u) => u.id);
+}
+
 function notFound(what: string): PipewrightError {
   return new PipewrightError({ code: 'record.not-found', status: 404, kind: 'user', message: `No ${what} with this id, or you may not see it.` });
 }
@@ -176,6 +191,21 @@ export const plugin = definePlugin({
     },
   },
   actions: {
+    /**
+     * On entering peer review: an evaluation whose peers no manager assigned gets `count` peers,
+     * the colleagues after the person in his team's list by name (cyclic), so each rates as many
+     * as he is rated by. A manager's assignment is kept.
+     */
+    async assign_peers(ctx) {
+      if (!ctx.record) return { assigned: 0 };
+      const ev = await ctx.records.get(EVALUATION, ctx.record.id);
+      if (!ev || (Array.isArray(ev.data.peers) && ev.data.peers.length > 0) || !ev.stage || !PEER_STAGES.includes(ev.stage)) return { assigned: 0 };
+      const count = typeof ctx.config.count === 'number' ? ctx.config.count : 2;
+      const peers = peersInTeam(String(ev.data.rep_id), ev.orgUnit ? await ctx.directory.users({ under: ev.orgUnit, role: 'rep' }) : [], count);
+      if (peers.length === 0) return { assigned: 0 };
+      await ctx.records.update(EVALUATION, ev.id, { data: { peers, change_reason: `Peers assigned by the review: ${peers.join(', ')}` } }, { expectedVersion: ev.version });
+      return { assigned: peers.length };
+    },
     async notify_published(ctx) {
       const rep = ctx.record?.data.rep_id;
       if (!ctx.record || typeof rep !== 'string') return { sent: 0 };

@@ -30,7 +30,11 @@ export function calibrationBoard(host: StudioHost) {
     React.useEffect(() => {
       const d = dialog.current;
       if (!d) return;
-      if (move && !d.open) d.showModal();
+      if (move && !d.open) {
+        d.showModal();
+        // The reason is what a move must carry (the total starts inside the bucket): start there.
+        d.querySelector<HTMLInputElement>('input[name="reason"]')?.focus();
+      }
       if (!move && d.open) d.close();
     }, [move]);
 
@@ -136,13 +140,13 @@ export function calibrationBoard(host: StudioHost) {
               <p>
                 <label>
                   {t('team.calibrateTotal')}{' '}
-                  <input type="number" step="any" min={BUCKETS[move.to]!.range[0]} max={BUCKETS[move.to]!.range[1]} value={move.total} onChange={(e) => setMove({ ...move, total: e.target.value, error: '' })} />
+                  <input name="total" type="number" step="any" min={BUCKETS[move.to]!.range[0]} max={BUCKETS[move.to]!.range[1]} value={move.total} onChange={(e) => setMove({ ...move, total: e.target.value, error: '' })} />
                 </label>
               </p>
               <p>
                 <label>
                   {t('team.calibrateReason')}{' '}
-                  <textarea rows={3} cols={40} required autoFocus value={move.reason} onChange={(e) => setMove({ ...move, reason: e.target.value, error: '' })} />
+                  <input name="reason" size={48} required value={move.reason} onChange={(e) => setMove({ ...move, reason: e.target.value, error: '' })} />
                 </label>
               </p>
               {move.error && (
