@@ -218,7 +218,7 @@ describe('scorecards in chromium', () => {
     await page.getByTestId('team-detail').waitFor();
     await page.waitForTimeout(600);
     await screenshot(page, 'scorecard-team-published');
-  });
+  }, 300_000);
 
   it('the rep sees his published evaluation: breakdown equal to the CSV, explanation, in en and zh-CN', async () => {
     await openStudio(page, `${server.url}/p/scorecard/me`, server.demoPassword, DARCEL.email);
