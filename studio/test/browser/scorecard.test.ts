@@ -154,6 +154,13 @@ describe('scorecards in chromium', () => {
     } finally {
       await mosesPage.close();
     }
+    // Recomputed (before calibration locks it), his rating counts.
+    await page.goto(`${server.url}/p/scorecard/designer`);
+    await page.getByTestId('card-picker').selectOption({ label: 'Central Q4 2017' });
+    await page.getByTestId('compute-card').click();
+    await expect.poll(() => page.getByTestId('designer-message').textContent(), { timeout: 30_000 }).toContain('35 evaluations computed');
+    await page.getByRole('link', { name: 'Open the team page' }).click();
+    await expect.poll(() => board.locator('tbody tr').count(), { timeout: 30_000 }).toBe(35);
 
     const advance = async (stage: string) => {
       await page.getByTestId('advance-review').click();
@@ -210,6 +217,18 @@ describe('scorecards in chromium', () => {
     expect(events.body.items.filter((e) => e.after?.data.total === 88).map((e) => e.actor)).toEqual([expect.stringMatching(/^user:/)]);
     await page.waitForTimeout(600);
     await screenshot(page, 'scorecard-team-calibration');
+    // The board and its dialog in Chinese (Escape closes the dialog without a move).
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await expect.poll(() => cal.locator('p').first().textContent()).toContain('把人拖到另一个分段即可调整');
+    await card.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => dialog.locator('h2').textContent()).toBe(`将 ${DARCEL.name} 从 80-100 调整到 60-80`);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'scorecard-calibration-dialog-zh-CN');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.getByLabel('语言').first().selectOption('en');
+    await expect.poll(() => cal.locator('p').first().textContent()).toContain('Drag a person');
     // Forced distribution (advisory, 20/70/10 of 35 people): bands on the leaderboard.
     expect(await board.locator('tbody tr').first().locator('td').nth(4).textContent()).toBe('Top');
     await expect.poll(() => page.getByTestId('forced-distribution').textContent()).toContain('top 7/20%');
@@ -234,6 +253,8 @@ describe('scorecards in chromium', () => {
     expect(Number(await page.locator('tr[data-indicator^="process."] td[data-col="raw"]').getAttribute('data-value'))).toBe(csv.won >= 80 ? 100 : csv.won >= 50 ? 70 : 40);
     expect(await page.locator('tr[data-indicator="results.won_value"] [data-testid="target-source"]').getAttribute('data-source')).toBe('okr');
     expect(await page.locator('tr[data-indicator="results.win_rate"] [data-testid="target-source"]').getAttribute('data-source')).toBe('definition');
+    // Moses's peer rating (4 of 5) counted at the recomputation.
+    expect(await page.locator('tr[data-indicator="capability.teamwork"] td[data-col="raw"]').getAttribute('data-value')).toBe('4');
     // The parts add up to the total (the calibration adjustment being one of them).
     const parts = await page.locator('tr[data-indicator] td[data-col="part"], tr:not([data-indicator]):not([data-dimension]) td[data-col="part"]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
     expect(Math.abs(parts.reduce((a, b) => a + b, 0) - 88)).toBeLessThan(0.01);
@@ -243,6 +264,7 @@ describe('scorecards in chromium', () => {
     await page.getByLabel('Language').first().selectOption('zh-CN');
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('我的计分卡');
     await expect.poll(() => page.locator('th', { hasText: '计算方法' }).count()).toBe(1);
+    await expect.poll(() => page.locator('tr[data-indicator="results.won_value"] [data-testid="target-source"]').textContent()).toContain('对照 OKR 业绩目标');
     await page.waitForTimeout(600);
     await screenshot(page, 'scorecard-me-zh-CN');
     // Nobody else's evaluation reaches him.

@@ -263,6 +263,12 @@ export function teamPage(host: StudioHost) {
     React.useEffect(() => {
       void load();
     }, [load]);
+    // The open breakdown follows the review (its stage decides whether peers can still be assigned).
+    const detailId = detail?.id;
+    React.useEffect(() => {
+      if (detailId) void api.get(EVALUATION, detailId).then(setDetail, () => setDetail(null));
+      // results stand for "the review moved on"
+    }, [results]);
 
     const advance = async () => {
       let n = 0;
