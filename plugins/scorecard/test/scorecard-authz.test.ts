@@ -88,6 +88,30 @@ describe.each(backends())('scorecard authorization on $name', (backend) => {
     await cell('results without a period', 400, server.api(`/api/plugins/scorecard/scorecards/${cardId}/results`));
   });
 
+  it('POST /evaluations/:id/peers: managers of the subtree and admins assign peers; only assigned peers give peer ratings (403 otherwise); GET /peer-reviews lists a peer\'s assignments only', async () => {
+    const scores = [{ dimension_id: 'capability', indicator_id: 'coaching', score: 3 }];
+    const rate = (c: Caller) => api(c)('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: cardId, rep_id: RICK, period: '2026-Q1', relation: 'peer', scores } } });
+    const refused = await cell('colleague rates rick unassigned', 403, rate('colleague'));
+    expect(refused).toMatchObject({ code: 'scorecard.not-assigned-peer', errors: [expect.objectContaining({ pointer: '/data/rep_id' })] });
+    const ev = await evaluationOf(RICK);
+    const assign = (c: Caller, peers: string[]) => api(c)(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers } });
+    const statuses: Record<Caller, number> = { admin: 200, manager: 200, rep: 403, colleague: 403, 'other-rep': 403, 'other-manager': 404, anonymous: 401, 'read-only': 403 };
+    for (const c of CALLERS) await cell(`${c} assigns peers`, statuses[c], assign(c, [TEST_ORG.users['other-rep'].id]));
+    await cell('rick as his own peer', 422, assign('manager', [RICK])).then((p) => expect(p.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/peers/0']));
+    await cell('an unknown peer', 422, assign('manager', ['nobody-at-all'])).then((p) => expect(p.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/peers/0']));
+    await cell('peers not a list', 422, api('manager')(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: 'x' } })).then((p) => expect(p.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/peers']));
+    await cell('manager assigns the colleague', 200, assign('manager', [TEST_ORG.users.colleague.id]));
+    // The other team's rep was assigned and then replaced: he may no longer rate.
+    await cell('other-rep rates rick after being replaced', 403, rate('other-rep'));
+    await cell('rep rates himself as a peer', 422, rate('rep'));
+    const mine = await cell('colleague lists his peer reviews', 200, api('colleague')('/api/plugins/scorecard/peer-reviews'));
+    expect(mine.items.map((i: { rep_id: string; evaluation_id: string }) => [i.rep_id, i.evaluation_id])).toEqual([[RICK, ev.id]]);
+    for (const c of ['rep', 'other-rep', 'manager'] as const) expect((await cell(`${c} lists peer reviews`, 200, api(c)('/api/plugins/scorecard/peer-reviews'))).items, c).toEqual([]);
+    await cell('anonymous peer reviews', 401, api('anonymous')('/api/plugins/scorecard/peer-reviews'));
+    // Assigned, the colleague still cannot read the evaluation itself.
+    await cell('colleague reads rick\'s evaluation', 404, api('colleague')(`/api/records/scorecard.evaluation/${ev.id}`));
+  });
+
   it('ratings: a peer sees only what he rated; the rated person does not see it', async () => {
     const scores = [{ dimension_id: 'capability', indicator_id: 'coaching', score: 4 }];
     const rating = await cell('colleague rates rick', 201, api('colleague')('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: cardId, rep_id: RICK, period: '2026-Q1', relation: 'peer', scores } } }));
@@ -107,6 +131,7 @@ describe.each(backends())('scorecard authorization on $name', (backend) => {
     }
     const statuses: Record<Caller, number> = { admin: 200, manager: 200, rep: 403, colleague: 403, 'other-rep': 403, 'other-manager': 404, anonymous: 401, 'read-only': 403 };
     for (const c of CALLERS) await cell(`${c} calibrate`, statuses[c], api(c)(`/api/plugins/scorecard/evaluations/${ev.id}/calibrate`, { method: 'POST', json: { total: 40, reason: `moved by ${c}` } }));
+    await cell('assign peers in calibration', 409, server.api(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: [TEST_ORG.users.colleague.id] } }));
     await cell('calibrate without a reason', 422, server.api(`/api/plugins/scorecard/evaluations/${ev.id}/calibrate`, { method: 'POST', json: { total: 40, reason: '  ' } }));
     await cell('calibrate above 100', 422, server.api(`/api/plugins/scorecard/evaluations/${ev.id}/calibrate`, { method: 'POST', json: { total: 140, reason: 'why not' } }));
     ev = await evaluationOf(RICK);

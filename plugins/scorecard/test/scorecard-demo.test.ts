@@ -251,6 +251,52 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(p.noise['results.win_rate']!.rho).toBeCloseTo(csvStability('rate', q3, q4), 3);
   });
 
+  it('percent of target reads the OKR sales targets (person, period, metric); without one, the indicator\'s own target applies, and the answer says so', async () => {
+    // Independently: the targets as the OKR plugin's demo file states them, the actuals from the CSV.
+    const file = JSON.parse(readFileSync(new URL('../../okr/demo/targets.demo.json', import.meta.url), 'utf8')) as { rows: { metric: string; period: string; scope_user: string | null; value: number }[] };
+    const targetOf = (rep: string, period: string) => file.rows.find((r) => r.metric === 'pipeline.won_value' && r.period === period && r.scope_user === rep)?.value;
+    const def = { name: 'Won value against target', period: '2017-Q4', dimensions: [{ id: 'results', label: 'Results', weight: 100, indicators: [{ id: 'won_value', label: 'Won value', kind: 'metric', metric: 'pipeline.won_value', weight: 100, normalise: { method: 'percent_of_target', target: 300000 } }] }] };
+    const check = async (period: string, quarters: string[], from: string, to: string) => {
+      const c = await expectJson<View>(createCard(server.api, { ...def, name: `${def.name} ${period}`, period }), 201);
+      const res = await expectJson<{ evaluations: { rep_id: string; total: number }[]; targets: Record<string, any>; warnings: { code: string; indicator?: string; message: string }[] }>(server.api(`/api/plugins/scorecard/scorecards/${c.id}/compute`, { method: 'POST', json: {} }), 200);
+      let withTarget = 0;
+      for (const a of agents) {
+        const rep = slug(a.sales_agent!);
+        const parts = quarters.map((q) => targetOf(rep, q));
+        const target = parts.every((x) => x !== undefined) ? parts.reduce((s: number, x) => s + x!, 0) : undefined;
+        if (target !== undefined) withTarget++;
+        const actual = csvFigures(a.sales_agent!, from, to).value;
+        const expected = Math.min(100, (actual / (target ?? 300000)) * 100);
+        expect(Math.abs(res.evaluations.find((e) => e.rep_id === rep)!.total - expected), `${rep} ${period}`).toBeLessThanOrEqual(0.005 + 1e-9);
+      }
+      expect(res.targets['results.won_value']).toMatchObject({ metric: 'pipeline.won_value', okr: true, people_with_target: withTarget, people_without_target: 35 - withTarget, fallback: 300000 });
+      return { card: c, res, withTarget };
+    };
+    const q4 = await check('2017-Q4', ['2017-Q4'], '2017-10-01', '2017-12-31');
+    expect(q4.withTarget).toBeGreaterThan(20);
+    // Darcel's explanation names the OKR target record and its value.
+    const ev = (await evaluationOf(server.api, q4.card.id, 'darcel-schlecht', '2017-Q4'))!;
+    const x = ev.data.dimensions[0].indicators[0];
+    expect(x.normalisation.detail).toMatchObject({ target: targetOf('darcel-schlecht', '2017-Q4'), target_source: 'okr', target_periods: '2017-Q4' });
+    expect(x.raw).toBe(csvFigures('Darcel Schlecht', '2017-10-01', '2017-12-31').value);
+    // A half-year sums its quarters' targets.
+    await check('2017-H2', ['2017-Q3', '2017-Q4'], '2017-07-01', '2017-12-31');
+    // No OKR targets for 2017-Q2: everyone falls back to the indicator's 300,000, and the answer says so.
+    const q2 = await check('2017-Q2', ['2017-Q2'], '2017-04-01', '2017-06-30');
+    expect(q2.withTarget).toBe(0);
+    expect(q2.res.warnings).toEqual([]);
+    // Without a target of its own, nobody has one: they score 0, and the warning says it.
+    const bare = await expectJson<View>(createCard(server.api, { ...def, name: 'No target', period: '2017-Q2', dimensions: [{ ...def.dimensions[0]!, indicators: [{ ...def.dimensions[0]!.indicators[0]!, normalise: { method: 'percent_of_target' } }] }] }), 201);
+    const none = await expectJson<{ evaluations: { total: number }[]; warnings: { code: string; message: string }[] }>(server.api(`/api/plugins/scorecard/scorecards/${bare.id}/compute`, { method: 'POST', json: {} }), 200);
+    expect(none.evaluations.every((e) => e.total === 0)).toBe(true);
+    expect(none.warnings).toEqual([expect.objectContaining({ code: 'okr-targets-missing', message: expect.stringContaining('score 0') })]);
+    // Some with an OKR target and some without: a warning naming the fallback.
+    if (q4.withTarget < 35) expect(q4.res.warnings).toEqual([expect.objectContaining({ code: 'okr-targets-missing', indicator: 'results.won_value', message: expect.stringContaining('300000') })]);
+    else expect(q4.res.warnings).toEqual([]);
+    const fallback = (await evaluationOf(server.api, q2.card.id, 'darcel-schlecht', '2017-Q2'))!;
+    expect(fallback.data.dimensions[0].indicators[0].normalisation.detail).toMatchObject({ target: 300000, target_source: 'definition' });
+  });
+
   it('the preview computes without storing', async () => {
     const before = await expectJson<{ total: number }>(server.api('/api/records/scorecard.evaluation?total=true&limit=1'), 200);
     const p = await expectJson<{ people: { rep_id: string; total: number }[]; count: number }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition: CARD, period: '2017-Q4', limit: 5 } }), 200);
@@ -275,6 +321,18 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     await expectJson(darcel('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'darcel-schlecht', period: '2017-Q4', relation: 'self', scores: scores(5) } } }), 201);
     const notSelf = await expectJson<Problem>(darcel('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'moses-frase', period: '2017-Q4', relation: 'self', scores: scores(5) } } }), 422);
     expect(notSelf.errors?.[0]?.pointer).toBe('/data/rep_id');
+    // Peers rate only once a manager assigned them (403 before), and Darcel is not his own peer.
+    const unassigned = await peer('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'darcel-schlecht', period: '2017-Q4', relation: 'peer', scores: scores(3) } } });
+    expect(unassigned.status).toBe(403);
+    expect(unassigned.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await unassigned.json()) as Problem & { code: string }).code).toBe('scorecard.not-assigned-peer');
+    const selfPeer = await expectJson<Problem>(manager(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: ['moses-frase', 'darcel-schlecht'] } }), 422);
+    expect(selfPeer.errors?.map((e) => e.pointer)).toEqual(['/peers/1']);
+    expect((await otherManager(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: ['moses-frase'] } })).status).toBe(404);
+    expect(await expectJson(manager(`/api/plugins/scorecard/evaluations/${ev.id}/peers`, { method: 'POST', json: { peers: ['moses-frase'] } }), 200)).toMatchObject({ peers: ['moses-frase'] });
+    const assignments = await expectJson<{ items: Record<string, unknown>[] }>(peer('/api/plugins/scorecard/peer-reviews?period=2017-Q4'), 200);
+    expect(assignments.items).toEqual([expect.objectContaining({ evaluation_id: ev.id, rep_id: 'darcel-schlecht', rep_name: 'Darcel Schlecht', scorecard: 'Field sales Q4', open: true })]);
+    expect(JSON.stringify(assignments)).not.toContain('total');
     const peerRating = await expectJson<View>(peer('/api/records/scorecard.rating', { method: 'POST', json: { data: { scorecard_id: card.id, rep_id: 'darcel-schlecht', period: '2017-Q4', relation: 'peer', scores: scores(3) } } }), 201);
     expect(peerRating.data.rater_id).toBe('moses-frase');
     const peerSees = await expectJson<{ items: View[] }>(peer(`/api/records/scorecard.rating?filter[rep_id]=darcel-schlecht`), 200);
@@ -353,5 +411,25 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(await expectJson<{ items: unknown[] }>(server.api('/api/incidents'), 200)).toMatchObject({ items: [] });
     // Read-only for him.
     expect((await darcel(`/api/records/scorecard.evaluation/${ev.id}`, { method: 'PATCH', headers: { 'if-match': `"${mine.version}"` }, json: { data: { total: 100, change_reason: 'I think so' } } })).status).toBe(403);
+  });
+
+  it('the review assigns peers to an evaluation whose manager assigned none: the next two of his team by name (from the CSV)', async () => {
+    const manager = await demoUser('melvin-marxen');
+    const team = agents.filter((a) => a.manager === 'Melvin Marxen').map((a) => a.sales_agent!).sort((a, b) => a.localeCompare(b));
+    const at = team.indexOf('Gladys Colclough');
+    const expected = [...team.slice(at + 1), ...team.slice(0, at)].slice(0, 2).map(slug);
+    let ev = (await evaluationOf(server.api, card.id, 'gladys-colclough', '2017-Q4'))!;
+    expect(ev.data.peers).toBeUndefined();
+    await expectJson(manager(`/api/records/scorecard.evaluation/${ev.id}/transitions`, { method: 'POST', headers: { 'if-match': `"${ev.version}"` }, json: { to: 'peer_review' } }), 200);
+    for (let i = 0; i < 300 && !ev.data.peers; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ev = (await evaluationOf(server.api, card.id, 'gladys-colclough', '2017-Q4'))!;
+    }
+    expect(ev.data.peers).toEqual(expected);
+    expect(ev.data.reasons.at(-1).reason).toContain('Peers assigned by the review');
+    // The first of them now has her to rate.
+    const first = await demoUser(expected[0]!);
+    const list = await expectJson<{ items: { rep_id: string }[] }>(first('/api/plugins/scorecard/peer-reviews?period=2017-Q4'), 200);
+    expect(list.items.map((x) => x.rep_id)).toContain('gladys-colclough');
   });
 });

@@ -243,6 +243,35 @@ export interface HostUi {
    * option object; `label` names the chart for screen readers.
    */
   Chart: ComponentType<{ option: Record<string, unknown>; label: string; testId?: string }>;
+  /**
+   * The studio's visual rule builder (json-logic drawn as a graph of inputs, operators and one
+   * output; checked as it is drawn; previewed with the engine's step-by-step explanation).
+   * `rule` is the starting rule (read once, when the builder mounts: give it a `key` to restart);
+   * `onChange` gets the json-logic whenever the drawing is a complete rule. The rule reads
+   * either an installed entity's fields (`entity`, its full id) or the `variables` the plugin
+   * evaluates it over (dotted names, e.g. `pipeline.won_count`, with their types); `samples`
+   * are what the preview offers to run it on (else the entity's records).
+   */
+  RuleBuilder: ComponentType<RuleBuilderProps>;
+}
+
+/** A variable a plugin's rule reads (`{"var": name}`). */
+export interface RuleVariable {
+  name: string;
+  type: 'number' | 'string' | 'boolean';
+  title?: string;
+}
+
+/** Props of {@link HostUi.RuleBuilder}. */
+export interface RuleBuilderProps {
+  rule: unknown;
+  onChange(rule: unknown): void;
+  entity?: string;
+  variables?: readonly RuleVariable[];
+  samples?: readonly { label: string; data: Record<string, unknown> }[];
+  /** Names the builder for screen readers and tests (`data-testid`). */
+  label: string;
+  testId?: string;
 }
 
 /** What the studio hands a plugin's `setup`. */

@@ -5,7 +5,9 @@ import { api, request } from '../api/client';
 import { useEntities } from '../app/entities-context';
 import { EChart } from '../dashboards/EChart';
 import { formatValue, recordTitle } from '../entities/format';
-import type { HostUi, StudioHost } from '../plugin-api/types';
+import type { EntityInfo, FieldInfo } from '../api/types';
+import type { HostUi, RuleBuilderProps, RuleVariable, StudioHost } from '../plugin-api/types';
+import { RuleBuilder } from '../rules/RuleBuilder';
 import type { StudioRegistry } from './registry';
 
 /**
@@ -30,6 +32,54 @@ function Panel({ title, testId, children }: { title: string; testId?: string; ch
   );
 }
 
+/**
+ * The entity-like shape the rule builder reads for a plugin's own variables: dotted names become
+ * nested object properties, so `{"var": "pipeline.won_count"}` type-checks as a number.
+ *
+ * @example
+ * ```ts
+ * variablesEntity([{ name: 'pipeline.won_count', type: 'number' }]).schema.properties.pipeline; // { type: 'object', properties: { won_count: { type: 'number' } } }
+ * ```
+ */
+export function variablesEntity(variables: readonly RuleVariable[]): EntityInfo {
+  const properties: Record<string, Record<string, unknown>> = {};
+  for (const v of variables) {
+    const parts = v.name.split('.');
+    let at = properties;
+    parts.forEach((part, i) => {
+      if (i === parts.length - 1) at[part] = { type: v.type, ...(v.title ? { title: v.title } : {}) };
+      else {
+        const next = (at[part] ??= { type: 'object', properties: {} }) as { properties: Record<string, Record<string, unknown>> };
+        at = next.properties;
+      }
+    });
+  }
+  const fields: FieldInfo[] = variables.map((v) => ({ name: v.name, type: v.type, required: false, ...(v.title ? { title: v.title } : {}) }));
+  return { fullId: '', id: '', plugin: '', label: '', labelPlural: '', schema: { type: 'object', properties } as EntityInfo['schema'], fields };
+}
+
+function PluginRuleBuilder({ rule, onChange, entity, variables, samples, label, testId }: RuleBuilderProps) {
+  const { byId } = useEntities();
+  // The starting rule is read once; onChange is called only when the rule really changes.
+  const [initial] = React.useState(() => rule);
+  const latest = React.useRef(onChange);
+  latest.current = onChange;
+  const last = React.useRef(JSON.stringify(rule ?? null));
+  const changed = React.useCallback((logic: unknown) => {
+    const text = JSON.stringify(logic ?? null);
+    if (text === last.current) return;
+    last.current = text;
+    latest.current(logic);
+  }, []);
+  const key = JSON.stringify(variables ?? null);
+  const info = React.useMemo(() => (variables ? variablesEntity(variables) : entity ? byId.get(entity) : undefined), [key, entity, byId]);
+  return (
+    <div className="plugin-rule-builder" role="group" aria-label={label} {...(testId ? { 'data-testid': testId } : {})}>
+      <RuleBuilder entity={info} initialRule={initial} onChange={changed} {...(samples ? { samples } : {})} />
+    </div>
+  );
+}
+
 const ui: HostUi = {
   Link: ({ href, className, children }) => <Link href={href} {...(className ? { className } : {})}>{children}</Link>,
   Panel,
@@ -40,6 +90,7 @@ const ui: HostUi = {
       <EChart option={option} label={label} />
     </div>
   ),
+  RuleBuilder: PluginRuleBuilder,
 };
 
 /**

@@ -5,7 +5,9 @@ import { pluginUi, fieldWidgetName } from '../forms/plugin-widgets';
 import { defineStudioPlugin, type StudioContributions, type StudioHost } from '../plugin-api/types';
 import { defaultBoardEntity } from '../process/board/board-entity';
 import { builtinStudioModules } from './builtin';
-import { interpolate } from './host';
+import { interpolate, variablesEntity } from './host';
+import { checkForStudio } from '../rules/engine';
+import { fieldPaths, inlineTypes } from '../rules/rule-schema';
 import { localizeEntity, stageLabel } from './localize';
 import { StudioRegistry, translationGaps } from './registry';
 
@@ -154,5 +156,16 @@ describe('built-in studio halves', () => {
     for (const m of modules) r.install(m.module, host, m.folder);
     expect(r.failures).toEqual([]);
     expect(r.plugins.sort()).toEqual(modules.map((m) => m.folder).sort());
+  });
+});
+
+describe('the rule builder for a plugin\'s own variables', () => {
+  it('dotted names become nested properties, so the checker types {"var": "pipeline.won_count"} as a number', () => {
+    const e = variablesEntity([{ name: 'pipeline.won_count', type: 'number', title: 'Won deals' }, { name: 'pipeline.win_rate', type: 'number' }]);
+    expect(e.schema.properties).toEqual({ pipeline: { type: 'object', properties: { won_count: { type: 'number', title: 'Won deals' }, win_rate: { type: 'number' } } } });
+    expect(fieldPaths(e)).toEqual(['pipeline.won_count', 'pipeline.win_rate']);
+    const schema = inlineTypes(e.schema) as EntityInfo['schema'];
+    expect(checkForStudio({ if: [{ '>=': [{ var: 'pipeline.won_count' }, 80] }, 100, 40] }, schema)).toEqual([]);
+    expect(checkForStudio({ '>=': [{ var: 'pipeline.nope' }, 80] }, schema).length).toBeGreaterThan(0);
   });
 });

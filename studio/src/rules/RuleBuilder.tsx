@@ -13,7 +13,7 @@ import { RuleInspector } from './RuleInspector';
 import { RuleJsonPanel } from './RuleJsonPanel';
 import { RuleNodeView, type RuleFlowNode } from './RuleNodeView';
 import { RulePalette } from './RulePalette';
-import { RulePreview } from './RulePreview';
+import { RulePreview, type RuleSample } from './RulePreview';
 import { fieldPaths, inlineTypes } from './rule-schema';
 import { useServerOperatorList } from './server-operators';
 import { RuleViewContext, type RuleView } from './view-context';
@@ -41,7 +41,7 @@ function flatten(node: ExplainNode, out: ExplainNode[] = []): ExplainNode[] {
  * <RuleBuilder entity={deal} initialRule={guard} serverProblems={[{ pointer: '/>=/0', message: 'unknown field' }]} />
  * ```
  */
-export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: { entity: EntityInfo | undefined; initialRule: unknown; onChange?: (logic: JsonValue) => void; serverProblems?: readonly { pointer: string; message: string }[] }) {
+export function RuleBuilder({ entity, initialRule, onChange, serverProblems, samples }: { entity: EntityInfo | undefined; initialRule: unknown; onChange?: (logic: JsonValue) => void; serverProblems?: readonly { pointer: string; message: string }[]; samples?: readonly RuleSample[] }) {
   const { t, i18n } = useTranslation();
   const initial = useMemo(() => toFlow(layoutGraph(logicToGraph(initialRule))), [initialRule]);
   const [nodes, setNodes] = useState<RuleFlowNode[]>(initial.nodes);
@@ -78,7 +78,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
     const timer = setTimeout(() => {
       // The browser's clock, as for a local preview; no answer within 15 s counts as an error.
       const signal = AbortSignal.any([ctrl.signal, AbortSignal.timeout(15_000)]);
-      explainOnServer({ rule: logic, data: JSON.parse(sampleText) as unknown, now: new Date().toISOString(), ...(entity ? { entity: entity.fullId } : {}) }, signal).then(
+      explainOnServer({ rule: logic, data: JSON.parse(sampleText) as unknown, now: new Date().toISOString(), ...(entity?.fullId ? { entity: entity.fullId } : {}) }, signal).then(
         (r) => setRemote({ key: remoteKey, result: r.explanation }),
         (err: unknown) => {
           if (!ctrl.signal.aborted) setRemote({ key: remoteKey, result: { error: err instanceof Error ? err.message : String(err) } });
@@ -156,7 +156,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems }: {
           <RuleInspector graph={graph} selectedId={selectedId} operators={operators} onChange={setGraph} />
         </section>
         <RulePalette fields={fieldPaths(entity)} operators={operators} onAdd={add} />
-        <RulePreview entity={entity} sampleText={sampleText} onSampleText={setSampleText} result={result} />
+        <RulePreview entity={entity} sampleText={sampleText} onSampleText={setSampleText} result={result} {...(samples ? { samples } : {})} />
       </div>
     </div>
   );

@@ -15,13 +15,21 @@ import { ExplainTree } from './ExplainTree';
  * <RulePreview entity={deal} sampleText={text} onSampleText={setText} result={explanation} />
  * ```
  */
-export function RulePreview(props: { entity: EntityInfo | undefined; sampleText: string; onSampleText: (text: string) => void; result: ExplainNode | { error: string } | { pending: true } | null }) {
-  const { entity, sampleText, onSampleText, result } = props;
+/** A sample the preview offers instead of the entity's records. */
+export interface RuleSample {
+  label: string;
+  data: unknown;
+}
+
+export function RulePreview(props: { entity: EntityInfo | undefined; sampleText: string; onSampleText: (text: string) => void; result: ExplainNode | { error: string } | { pending: true } | null; samples?: readonly RuleSample[] }) {
+  const { entity, sampleText, onSampleText, result, samples } = props;
   const { t } = useTranslation();
   const id = useId();
-  const [records, setRecords] = useState<RecordView[]>([]);
+  const [fetched, setRecords] = useState<RecordView[]>([]);
+  // Samples the caller gives (e.g. a plugin's real people) replace the entity's records.
+  const records: { id: string; title: string; data: unknown }[] = samples ? samples.map((s, i) => ({ id: String(i), title: s.label, data: s.data })) : fetched.map((r) => ({ id: r.id, title: recordTitle(entity, r.data, r.id), data: r.data }));
   useEffect(() => {
-    if (!entity) return;
+    if (!entity || samples || !entity.fullId) return;
     const ctrl = new AbortController();
     api.list(entity.fullId, { limit: 20 }, ctrl.signal).then((p) => setRecords(p.items)).catch(() => setRecords([]));
     return () => ctrl.abort();
@@ -41,7 +49,7 @@ export function RulePreview(props: { entity: EntityInfo | undefined; sampleText:
       >
         <option value="">{t('forms.choose')}</option>
         {records.map((r) => (
-          <option key={r.id} value={r.id}>{recordTitle(entity, r.data, r.id)}</option>
+          <option key={r.id} value={r.id}>{r.title}</option>
         ))}
       </select>
       <label htmlFor={`${id}-json`}>{t('rules.sampleJson')}</label>

@@ -1,5 +1,5 @@
 import { checkRule, explain, PipewrightError, ValidationError, type ExplainNode, type PluginServices, type PluginUser } from '@pipewright/plugin-sdk';
-import { centsSummingTo, checkDefinition, halves, metricsOf, normalise, NOISE_THRESHOLD, periodRange, previousPeriod, ratingScore, round, spearman, type Definition, type Indicator, type NormalisationStep, type Period, type Problem } from './model';
+import { centsSummingTo, checkDefinition, halves, metricsOf, normalise, NOISE_THRESHOLD, periodRange, previousPeriod, ratingScore, round, spearman, targetPeriods, type Definition, type TargetSource, type Indicator, type NormalisationStep, type Period, type Problem } from './model';
 
 export const RATING = 'scorecard.rating';
 
@@ -63,6 +63,69 @@ export interface Computation {
   as_of: string;
   people: PersonResult[];
   noise: Record<string, Noise>;
+  /** What the percent-of-target indicators found: OKR targets per indicator, or why none. */
+  targets: Record<string, TargetsFound>;
+}
+
+/** For one percent-of-target metric indicator: how many people had an OKR target, and the fallback. */
+export interface TargetsFound {
+  metric: string;
+  periods: string[];
+  /** False when the OKR plugin is not installed (or its targets cannot be read). */
+  okr: boolean;
+  people_with_target: number;
+  people_without_target: number;
+  /** The definition's target, used for the people without an OKR target (null: they score 0). */
+  fallback: number | null;
+}
+
+export const OKR_TARGET = 'okr.target';
+
+/**
+ * The OKR plugin's sales targets (`okr.target`) of people for some metrics over a scorecard
+ * period: person -> metric -> target. A year or half-year sums its quarters' targets, and counts
+ * only when every quarter has one. Read through the records API with the caller's visibility
+ * (targets are readable by everyone); `available` is false when no such entity is installed.
+ */
+export async function okrTargets(services: PluginServices, metrics: string[], periodId: string): Promise<{ available: boolean; periods: string[]; byPerson: Map<string, Map<string, TargetSource>> }> {
+  const periods = targetPeriods(periodId);
+  const byPerson = new Map<string, Map<string, TargetSource>>();
+  if (metrics.length === 0) return { available: true, periods, byPerson };
+  const parts = new Map<string, { value: number; records: string[]; periods: Set<string> }>();
+  try {
+    for (const metric of metrics) {
+      for (const period of periods) {
+        let cursor: string | undefined;
+        do {
+          const page = await services.records.list(OKR_TARGET, { filter: { metric, period }, limit: 1000, ...(cursor ? { cursor } : {}) });
+          for (const t of page.items) {
+            const user = t.data.scope_user;
+            const value = t.data.value;
+            if (typeof user !== 'string' || user === '' || typeof value !== 'number') continue;
+            const key = `${user}\u0000${metric}`;
+            const p = parts.get(key) ?? { value: 0, records: [], periods: new Set<string>() };
+            p.value += value;
+            p.records.push(t.id);
+            p.periods.add(period);
+            parts.set(key, p);
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+    }
+  } catch (err) {
+    // No OKR plugin installed: its entity is unknown (404); the definition's targets apply.
+    if (err instanceof PipewrightError && err.status === 404) return { available: false, periods, byPerson };
+    throw err;
+  }
+  for (const [key, p] of parts) {
+    if (p.periods.size !== periods.length) continue;
+    const [user, metric] = key.split('\u0000') as [string, string];
+    const mine = byPerson.get(user) ?? new Map<string, TargetSource>();
+    mine.set(metric, { value: p.value, source: 'okr', records: p.records, periods });
+    byPerson.set(user, mine);
+  }
+  return { available: true, periods, byPerson };
 }
 
 /** Throws 422 naming every problem of a definition (pointers under `prefix`), including metrics unknown to the catalogue and rules the engine refuses. */
@@ -215,6 +278,15 @@ export async function compute(services: PluginServices, def: Definition, periodI
 
   const noise = await noiseOf(services, def, periodId, people, metricIndicators);
 
+  // Percent of target: the OKR plugin's sales target of the person, period and metric when there is one.
+  const targetIndicators = def.dimensions.flatMap((d) => (d.indicators ?? []).filter((x) => x.kind === 'metric' && x.metric && x.normalise?.method === 'percent_of_target').map((x) => ({ key: `${d.id}.${x.id}`, metric: x.metric!, fallback: x.normalise?.target ?? null })));
+  const okr = await okrTargets(services, [...new Set(targetIndicators.map((t) => t.metric))], periodId);
+  const targets: Record<string, TargetsFound> = {};
+  for (const t of targetIndicators) {
+    const withTarget = people.filter((p) => okr.byPerson.get(p.id)?.has(t.metric)).length;
+    targets[t.key] = { metric: t.metric, periods: okr.periods, okr: okr.available, people_with_target: withTarget, people_without_target: people.length - withTarget, fallback: t.fallback };
+  }
+
   const results: PersonResult[] = people.map((p) => {
     const mine = raws.get(p.id)!;
     const unrounded: number[] = [];
@@ -223,7 +295,7 @@ export async function compute(services: PluginServices, def: Definition, periodI
         const key = `${d.id}.${x.id}`;
         const { raw, explanation } = mine.get(key)!;
         const step: NormalisationStep =
-          x.kind === 'rating' ? { method: 'rating', score: raw === null ? 0 : ratingScore(raw), detail: raw === null ? { reason: 'no value' } : { scale: '1-5' } } : normalise(raw, x.normalise ?? { method: x.kind === 'rule' ? 'none' : 'percentile' }, cohort(key));
+          x.kind === 'rating' ? { method: 'rating', score: raw === null ? 0 : ratingScore(raw), detail: raw === null ? { reason: 'no value' } : { scale: '1-5' } } : normalise(raw, x.normalise ?? { method: x.kind === 'rule' ? 'none' : 'percentile' }, cohort(key), x.kind === 'metric' && x.metric ? okr.byPerson.get(p.id)?.get(x.metric) : null);
         unrounded.push((step.score * x.weight * d.weight) / 10_000);
         return { id: x.id, label: x.label, kind: x.kind, weight: x.weight, raw, score: round(step.score, 4), part: 0, normalisation: step, explanation, ...(noise[key] ? { noise: noise[key] } : {}) } satisfies IndicatorResult;
       });
@@ -244,7 +316,7 @@ export async function compute(services: PluginServices, def: Definition, periodI
     const total = Math.round(cents.reduce((a, c) => a + Math.round(c * 100), 0)) / 100;
     return { rep_id: p.id, name: p.name, org_unit_id: p.orgUnitId, total, dimensions: dims };
   });
-  return { period, as_of, people: results, noise };
+  return { period, as_of, people: results, noise, targets };
 }
 
 /**

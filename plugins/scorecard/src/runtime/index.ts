@@ -1,5 +1,5 @@
 import { definePlugin, PipewrightError, ValidationError, type HookProblem, type PluginCaller, type PluginRecord, type PluginServices, type RouteSchema } from '@pipewright/plugin-sdk';
-import { assertDefinition, compute, definitionProblems, peopleInScope, RATING, type PersonResult } from './compute';
+import { assertDefinition, compute, definitionProblems, peopleInScope, RATING, type PersonResult, type TargetsFound } from './compute';
 import cardSchema from '../../schemas/scorecard.schema.json';
 import { bands, FORCED_DISTRIBUTION_MINIMUM, round, type Definition } from './model';
 
@@ -24,6 +24,34 @@ const isAdmin = (c: PluginCaller) => c.roles.includes('admin') || c.id.startsWit
 function conflict(code: string, message: string, pointer = ''): PipewrightError {
   return new PipewrightError({ code, status: 409, kind: 'user', message, pointer, details: [{ pointer, message, code }] });
 }
+function forbidden(code: string, message: string, pointer: string): PipewrightError {
+  return new PipewrightError({ code, status: 403, kind: 'user', message, pointer, details: [{ pointer, message, code }] });
+}
+/** Stages in which a manager assigns peers (before the peer review ends). */
+const PEER_STAGES = ['self_review', 'peer_review'];
+
+/** The evaluation a rating is about (read as the plugin: a peer may not see it). */
+async function evaluationFor(s: PluginServices, data: Record<string, unknown>): Promise<PluginRecord | null> {
+  if (typeof data.scorecard_id !== 'string' || typeof data.rep_id !== 'string' || typeof data.period !== 'string') return null;
+  const page = await s.records.list(EVALUATION, { filter: { scorecard_id: data.scorecard_id, rep_id: data.rep_id, period: data.period }, limit: 1 });
+  return page.items[0] ?? null;
+}
+
+/**
+ * The `count` colleagues after a person in his team's list by name (cyclic, himself excluded).
+ *
+ * @example
+ * ```ts
+ * peersInTeam('b', [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }, { id: 'c', name: 'C' }], 2); // ['c', 'a']
+ * ```
+ */
+export function peersInTeam(person: string, team: readonly { id: string; name: string }[], count: number): string[] {
+  const sorted = [...team].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const at = sorted.findIndex((u) => u.id === person);
+  const others = at < 0 ? sorted : [...sorted.slice(at + 1), ...sorted.slice(0, at)];
+  return others.filter((u) => u.id !== person).slice(0, Math.max(0, count)).map((u) => u.id);
+}
+
 function notFound(what: string): PipewrightError {
   return new PipewrightError({ code: 'record.not-found', status: 404, kind: 'user', message: `No ${what} with this id, or you may not see it.` });
 }
@@ -66,6 +94,21 @@ async function listAll(s: PluginServices, type: string, filter: Record<string, s
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out;
+}
+
+/**
+ * Percent-of-target indicators where some people have an OKR target and others do not (so people
+ * are measured against different kinds of targets), or where people have no target at all (they
+ * score 0). An indicator whose own target applies to everyone warns nothing (`targets` says so).
+ */
+function targetWarnings(targets: Record<string, TargetsFound>): { code: string; message: string; indicator: string }[] {
+  return Object.entries(targets)
+    .filter(([, t]) => t.people_without_target > 0 && (t.people_with_target > 0 || t.fallback === null))
+    .map(([indicator, t]) => ({
+      code: t.okr ? 'okr-targets-missing' : 'okr-not-installed',
+      indicator,
+      message: `${indicator}: ${t.okr ? `${t.people_without_target} people have no OKR target for ${t.metric} in ${t.periods.join(' + ')}` : 'the OKR plugin is not installed'}; ${t.fallback === null ? 'they score 0 (the indicator sets no target of its own)' : `the indicator's own target ${t.fallback} applies to them`}`,
+    }));
 }
 
 const PERSON_SUMMARY: RouteSchema = { type: 'object', required: ['rep_id', 'total'], properties: { rep_id: { type: 'string' }, total: { type: 'number' } } };
@@ -119,13 +162,19 @@ export const plugin = definePlugin({
         if (change.operation === 'delete') return;
         if (change.operation === 'create' && !(isAdmin(s.caller) && typeof change.data.rater_id === 'string')) return { ...change.data, rater_id: s.caller.userId ?? s.caller.id };
       },
-      validate(change, s) {
+      async validate(change, s) {
         if (change.operation === 'delete' || isAdmin(s.caller)) return [];
         const me = s.caller.userId;
         const { relation, rep_id } = change.data;
         if (change.before && change.before.data.rater_id !== change.data.rater_id) return [{ pointer: '/data/rater_id', message: 'the rater of a rating cannot change', code: 'rater-fixed' }];
         if (relation === 'self' && rep_id !== me) return [{ pointer: '/data/rep_id', message: 'a self-rating rates yourself', code: 'not-self' }];
         if (relation === 'peer' && rep_id === me) return [{ pointer: '/data/relation', message: 'rating yourself is a self-rating, not a peer rating', code: 'self-as-peer' }];
+        if (relation === 'peer') {
+          // Only the peers a manager assigned on the person's evaluation rate him as a peer.
+          const ev = await evaluationFor(s.system, change.data);
+          const peers = Array.isArray(ev?.data.peers) ? (ev.data.peers as string[]) : [];
+          if (!me || !peers.includes(me)) throw forbidden('scorecard.not-assigned-peer', 'you are not assigned as a peer reviewer of this person for this scorecard and period (a manager assigns peers on the evaluation)', '/data/rep_id');
+        }
         if (relation === 'manager' && !isManager(s.caller)) return [{ pointer: '/data/relation', message: 'only a manager gives manager ratings', code: 'not-manager' }];
         return [];
       },
@@ -142,6 +191,21 @@ export const plugin = definePlugin({
     },
   },
   actions: {
+    /**
+     * On entering peer review: an evaluation whose peers no manager assigned gets `count` peers,
+     * the colleagues after the person in his team's list by name (cyclic), so each rates as many
+     * as he is rated by. A manager's assignment is kept.
+     */
+    async assign_peers(ctx) {
+      if (!ctx.record) return { assigned: 0 };
+      const ev = await ctx.records.get(EVALUATION, ctx.record.id);
+      if (!ev || (Array.isArray(ev.data.peers) && ev.data.peers.length > 0) || !ev.stage || !PEER_STAGES.includes(ev.stage)) return { assigned: 0 };
+      const count = typeof ctx.config.count === 'number' ? ctx.config.count : 2;
+      const peers = peersInTeam(String(ev.data.rep_id), ev.orgUnit ? await ctx.directory.users({ under: ev.orgUnit, role: 'rep' }) : [], count);
+      if (peers.length === 0) return { assigned: 0 };
+      await ctx.records.update(EVALUATION, ev.id, { data: { peers, change_reason: `Peers assigned by the review: ${peers.join(', ')}` } }, { expectedVersion: ev.version });
+      return { assigned: peers.length };
+    },
     async notify_published(ctx) {
       const rep = ctx.record?.data.rep_id;
       if (!ctx.record || typeof rep !== 'string') return { sent: 0 };
@@ -169,7 +233,7 @@ export const plugin = definePlugin({
         additionalProperties: false,
         properties: { definition: DEFINITION, period: PERIOD, scope: { type: 'string', minLength: 1, maxLength: 100 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
       },
-      response: { type: 'object', required: ['period', 'as_of', 'people', 'noise'], properties: { period: ANY_OBJECT, as_of: { type: 'string' }, people: { type: 'array', items: PERSON_SUMMARY }, noise: ANY_OBJECT, count: { type: 'integer' } } },
+      response: { type: 'object', required: ['period', 'as_of', 'people', 'noise'], properties: { period: ANY_OBJECT, as_of: { type: 'string' }, people: { type: 'array', items: PERSON_SUMMARY }, noise: ANY_OBJECT, targets: ANY_OBJECT, warnings: { type: 'array' }, count: { type: 'integer' } } },
       async handler(ctx) {
         const def = ctx.body.definition as Record<string, unknown>;
         if (!Array.isArray(def.dimensions) || def.dimensions.length === 0) throw new ValidationError({ code: 'scorecard.invalid-definition', message: 'a definition has dimensions', details: [{ pointer: '/definition/dimensions', message: 'a definition has at least one dimension', code: 'required' }] });
@@ -178,7 +242,7 @@ export const plugin = definePlugin({
         const result = await compute(ctx, definitionOf(def), String(ctx.body.period), people, null);
         const limit = typeof ctx.body.limit === 'number' ? ctx.body.limit : 1000;
         const ranked = [...result.people].sort((a, b) => b.total - a.total);
-        return { period: result.period, as_of: result.as_of, noise: result.noise, count: ranked.length, people: ranked.slice(0, limit) };
+        return { period: result.period, as_of: result.as_of, noise: result.noise, targets: result.targets, warnings: targetWarnings(result.targets), count: ranked.length, people: ranked.slice(0, limit) };
       },
     },
     {
@@ -190,7 +254,7 @@ export const plugin = definePlugin({
       response: {
         type: 'object',
         required: ['as_of', 'period', 'evaluations', 'noise', 'warnings'],
-        properties: { as_of: { type: 'string' }, period: ANY_OBJECT, noise: ANY_OBJECT, warnings: { type: 'array' }, evaluations: { type: 'array', items: { type: 'object', required: ['id', 'rep_id', 'total', 'outcome'], properties: { id: { type: 'string' }, rep_id: { type: 'string' }, total: { type: 'number' }, outcome: { enum: ['created', 'updated', 'locked'] }, stage: { type: ['string', 'null'] } } } } },
+        properties: { as_of: { type: 'string' }, period: ANY_OBJECT, noise: ANY_OBJECT, targets: ANY_OBJECT, warnings: { type: 'array' }, evaluations: { type: 'array', items: { type: 'object', required: ['id', 'rep_id', 'total', 'outcome'], properties: { id: { type: 'string' }, rep_id: { type: 'string' }, total: { type: 'number' }, outcome: { enum: ['created', 'updated', 'locked'] }, stage: { type: ['string', 'null'] } } } } },
       },
       async handler(ctx) {
         const card = await ctx.records.get(SCORECARD, ctx.params.id ?? '');
@@ -205,6 +269,7 @@ export const plugin = definePlugin({
         const fd = def.forced_distribution;
         const band = fd ? bands(result.people.map((p) => ({ id: p.rep_id, total: p.total })), fd) : null;
         const warnings: { code: string; message: string }[] = [];
+        warnings.push(...targetWarnings(result.targets));
         if (fd && people.length < FORCED_DISTRIBUTION_MINIMUM) warnings.push({ code: 'forced-distribution-small', message: `${people.length} people: a forced distribution needs at least ${FORCED_DISTRIBUTION_MINIMUM} to mean anything; the bands are advisory` });
         const existing = new Map((await listAll(ctx, EVALUATION, { scorecard_id: card.id, period })).map((e) => [String(e.data.rep_id), e]));
         const evaluations: { id: string; rep_id: string; total: number; outcome: 'created' | 'updated' | 'locked'; stage: string | null }[] = [];
@@ -230,7 +295,7 @@ export const plugin = definePlugin({
             evaluations.push({ id: created.id, rep_id: r.rep_id, total: Number(created.data.total), outcome: 'created', stage: created.stage });
           }
         }
-        return { as_of: result.as_of, period: result.period, noise: result.noise, warnings, evaluations };
+        return { as_of: result.as_of, period: result.period, noise: result.noise, targets: result.targets, warnings, evaluations };
       },
     },
     {
@@ -272,6 +337,52 @@ export const plugin = definePlugin({
           if (leaderboard.length < FORCED_DISTRIBUTION_MINIMUM) warnings.push({ code: 'forced-distribution-small', message: `${leaderboard.length} people: a forced distribution needs at least ${FORCED_DISTRIBUTION_MINIMUM} to mean anything; the bands are advisory` });
         }
         return { period, leaderboard, teams, distribution, warnings };
+      },
+    },
+    {
+      method: 'post',
+      path: '/evaluations/:id/peers',
+      summary: 'Assigns the peers who rate a person (replacing the list), during self-review or peer review; only they may give him peer ratings',
+      roles: ['manager'],
+      body: { type: 'object', required: ['peers'], additionalProperties: false, properties: { peers: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } } } },
+      response: { type: 'object', required: ['id', 'peers', 'version'], properties: { id: { type: 'string' }, peers: { type: 'array', items: { type: 'string' } }, version: { type: 'integer' } } },
+      async handler(ctx) {
+        const ev = await ctx.records.get(EVALUATION, ctx.params.id ?? '');
+        if (!ev) throw notFound('evaluation');
+        if (!ev.stage || !PEER_STAGES.includes(ev.stage)) throw conflict('scorecard.peers-closed', `peers are assigned during self-review and peer review (this evaluation is in ${ev.stage ?? 'no stage'})`, '/stage');
+        const peers = ctx.body.peers as string[];
+        const problems: { pointer: string; message: string; code: string }[] = [];
+        for (const [i, id] of peers.entries()) {
+          if (id === ev.data.rep_id) problems.push({ pointer: `/peers/${i}`, message: 'a person is not his own peer (self-review is separate)', code: 'self-as-peer' });
+          else if (!(await ctx.directory.user(id))) problems.push({ pointer: `/peers/${i}`, message: `no active user "${id}"`, code: 'unknown-user' });
+        }
+        if (problems.length > 0) throw new ValidationError({ code: 'scorecard.invalid-peers', message: problems.map((p) => `${p.pointer}: ${p.message}`).join('; '), details: problems });
+        const after = await ctx.records.update(EVALUATION, ev.id, { data: { peers, change_reason: `Peers assigned: ${peers.join(', ') || 'none'} (${ctx.clock.now().toISOString()})` } }, { expectedVersion: ev.version });
+        return { id: after.id, peers: (after.data.peers as string[]) ?? [], version: after.version };
+      },
+    },
+    {
+      method: 'get',
+      path: '/peer-reviews',
+      summary: 'Whom the caller is assigned to rate as a peer: the person, scorecard, period, stage and the peer rating indicators with their rubrics (nothing of the evaluation itself)',
+      query: { period: { ...PERIOD } },
+      response: { type: 'object', required: ['items'], properties: { items: { type: 'array' } } },
+      async handler(ctx) {
+        const me = ctx.caller.userId;
+        if (!me) return { items: [] };
+        const filter: Record<string, string> = ctx.query.period ? { period: ctx.query.period } : {};
+        const assigned = (await listAll(ctx.system, EVALUATION, filter)).filter((e) => Array.isArray(e.data.peers) && (e.data.peers as string[]).includes(me));
+        const cards = new Map<string, PluginRecord | null>();
+        const items = [];
+        for (const e of assigned) {
+          const cardId = String(e.data.scorecard_id);
+          if (!cards.has(cardId)) cards.set(cardId, await ctx.system.records.get(SCORECARD, cardId));
+          const card = cards.get(cardId);
+          const indicators = card ? definitionOf(card.data).dimensions.flatMap((d) => (d.indicators ?? []).filter((x) => x.kind === 'rating' && x.rater === 'peer').map((x) => ({ dimension_id: d.id, indicator_id: x.id, label: x.label, rubric: x.rubric ?? null }))) : [];
+          items.push({ evaluation_id: e.id, scorecard_id: cardId, scorecard: card ? String(card.data.name ?? '') : null, rep_id: String(e.data.rep_id), rep_name: String(e.data.rep_name ?? e.data.rep_id), period: String(e.data.period), stage: e.stage, open: e.stage === 'peer_review' || e.stage === 'self_review', indicators });
+        }
+        items.sort((a, b) => a.period.localeCompare(b.period) || a.rep_name.localeCompare(b.rep_name));
+        return { items };
       },
     },
     {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bands, centsSummingTo, checkDefinition, halves, normalise, periodRange, previousPeriod, ranks, spearman, type Definition } from './model';
+import { bands, centsSummingTo, checkDefinition, halves, normalise, periodRange, previousPeriod, ranks, spearman, targetPeriods, type Definition } from './model';
 
 const dim = (id: string, weight: number, weights: number[]) => ({ id, label: id, weight, indicators: weights.map((w, i) => ({ id: `i${i}`, label: `I${i}`, kind: 'metric' as const, metric: 'pipeline.won_count', weight: w })) });
 
@@ -18,11 +18,14 @@ describe('scorecard definitions', () => {
           { id: 'x', label: 'X', kind: 'metric', weight: 25 },
           { id: 'x', label: 'Y', kind: 'rule', weight: 25 },
           { id: 'z', label: 'Z', kind: 'rating', weight: 25, rubric: ['a', 'b'] },
-          { id: 'p', label: 'P', kind: 'metric', metric: 'pipeline.won_count', weight: 25, normalise: { method: 'percent_of_target' } },
+          { id: 'p', label: 'P', kind: 'rule', rule: 1, weight: 25, normalise: { method: 'percent_of_target' } },
         ] },
       ],
       forced_distribution: { top: 20, middle: 70, bottom: 20 },
     };
+    // A metric indicator may leave the target to the OKR plugin's sales targets; a rule may not; a target is above 0.
+    expect(checkDefinition({ dimensions: [{ id: 'a', label: 'A', weight: 100, indicators: [{ id: 'x', label: 'X', kind: 'metric', metric: 'pipeline.won_value', weight: 100, normalise: { method: 'percent_of_target' } }] }] })).toEqual([]);
+    expect(checkDefinition({ dimensions: [{ id: 'a', label: 'A', weight: 100, indicators: [{ id: 'x', label: 'X', kind: 'metric', metric: 'pipeline.won_value', weight: 100, normalise: { method: 'percent_of_target', target: 0 } }] }] }).map((p) => p.code)).toEqual(['invalid-target']);
     expect(checkDefinition(def).map((p) => p.pointer).sort()).toEqual(['/dimensions/0/indicators/0/metric', '/dimensions/0/indicators/1/id', '/dimensions/0/indicators/1/rule', '/dimensions/0/indicators/2/rater', '/dimensions/0/indicators/2/rubric', '/dimensions/0/indicators/3/normalise/target', '/forced_distribution'].sort());
   });
 });
@@ -34,6 +37,7 @@ describe('periods', () => {
     expect(periodRange('2017')).toEqual({ id: '2017', from: '2017-01-01', to: '2017-12-31' });
     expect(periodRange('2017-H2')).toEqual({ id: '2017-H2', from: '2017-07-01', to: '2017-12-31' });
     expect(() => periodRange('2017-Q5')).toThrow(RangeError);
+    expect(['2017-Q4', '2017-11', '2017-H1', '2017-H2', '2017'].map(targetPeriods)).toEqual([['2017-Q4'], ['2017-11'], ['2017-Q1', '2017-Q2'], ['2017-Q3', '2017-Q4'], ['2017-Q1', '2017-Q2', '2017-Q3', '2017-Q4']]);
     expect(['2017-Q1', '2017-H1', '2017-01', '2017', '2017-Q3'].map(previousPeriod)).toEqual(['2016-Q4', '2016-H2', '2016-12', '2016', '2017-Q2']);
     expect(halves('2017').map((p) => [p.from, p.to])).toEqual([['2017-01-01', '2017-06-30'], ['2017-07-01', '2017-12-31']]);
     expect(halves('2017-Q4').map((p) => [p.from, p.to])).toEqual([['2017-10-01', '2017-11-15'], ['2017-11-16', '2017-12-31']]);
@@ -65,6 +69,14 @@ describe('normalisation', () => {
     expect(normalise(55, { method: 'tiers', tiers: [{ min: 0, score: 40 }, { min: 80, score: 100 }, { min: 50, score: 70 }] }, []).score).toBe(70);
     expect(normalise(130, { method: 'none' }, []).score).toBe(100);
     expect(normalise(null, { method: 'min_max' }, [1, 2]).score).toBe(0);
+  });
+
+  it('percent of target: the OKR target when there is one, else the indicator\'s own, else 0 with the reason', () => {
+    const okr = { value: 200, source: 'okr' as const, records: ['t1'], periods: ['2017-Q4'] };
+    expect(normalise(50, { method: 'percent_of_target', target: 100 }, [], okr)).toEqual({ method: 'percent_of_target', score: 25, detail: { target: 200, cap: 100, target_source: 'okr', target_records: 't1', target_periods: '2017-Q4' } });
+    expect(normalise(50, { method: 'percent_of_target', target: 100 }, [], null)).toEqual({ method: 'percent_of_target', score: 50, detail: { target: 100, cap: 100, target_source: 'definition' } });
+    expect(normalise(50, { method: 'percent_of_target' }, [], null)).toEqual({ method: 'percent_of_target', score: 0, detail: { reason: 'no target', target_source: 'none', cap: 100 } });
+    expect(normalise(500, { method: 'percent_of_target', cap: 120 }, [], okr).score).toBe(120);
   });
 });
 

@@ -8,7 +8,10 @@
 /** How an indicator's raw value becomes a 0-100 score. */
 export interface Normalisation {
   method: 'percent_of_target' | 'min_max' | 'percentile' | 'tiers' | 'none';
-  /** percent_of_target: the value that scores 100. */
+  /**
+   * percent_of_target: the value that scores 100 when the OKR plugin has no sales target
+   * (`okr.target`) for the person, period and metric (a metric indicator reads those first).
+   */
   target?: number;
   /** percent_of_target: the highest score (default 100). */
   cap?: number;
@@ -93,7 +96,9 @@ export function checkDefinition(def: Definition): Problem[] {
       if (x.rubric && x.rubric.length !== 5) problems.push({ pointer: `${at}/rubric`, message: `a rubric says what each score 1-5 means: 5 texts (it has ${x.rubric.length})`, code: 'rubric-length' });
       if (x.kind === 'rating' && !x.rater) problems.push({ pointer: `${at}/rater`, message: 'a rating indicator says who rates (self, peer or manager)', code: 'required' });
       const n = x.normalise;
-      if (n?.method === 'percent_of_target' && !(typeof n.target === 'number' && n.target > 0)) problems.push({ pointer: `${at}/normalise/target`, message: 'percent of target needs a target above 0', code: 'required' });
+      if (n?.method === 'percent_of_target' && n.target !== undefined && !(typeof n.target === 'number' && n.target > 0)) problems.push({ pointer: `${at}/normalise/target`, message: 'a target is above 0', code: 'invalid-target' });
+      // Only a metric indicator has OKR targets (per person, period and metric); anything else needs its own.
+      if (n?.method === 'percent_of_target' && x.kind !== 'metric' && n.target === undefined) problems.push({ pointer: `${at}/normalise/target`, message: 'percent of target needs a target above 0 (OKR targets exist for metric indicators only)', code: 'required' });
       if (n?.method === 'tiers' && !(n.tiers && n.tiers.length > 0)) problems.push({ pointer: `${at}/normalise/tiers`, message: 'tiers need at least one tier', code: 'required' });
     });
   });
@@ -145,6 +150,24 @@ export function periodRange(id: string): Period {
   else if (part?.startsWith('H')) [first, months] = [part === 'H1' ? 1 : 7, 6];
   else if (part) [first, months] = [Number(part), 1];
   return { id, from: `${y}-${pad(first)}-01`, to: lastDayOfMonth(y, first + months - 1) };
+}
+
+/**
+ * The periods of OKR sales targets (months and quarters) that make up a scorecard period: a
+ * month or quarter itself, a half-year's two quarters, a year's four.
+ *
+ * @example
+ * ```ts
+ * targetPeriods('2017-H2'); // ['2017-Q3', '2017-Q4']
+ * ```
+ */
+export function targetPeriods(id: string): string[] {
+  periodRange(id);
+  const y = id.slice(0, 4);
+  if (/^\d{4}$/.test(id)) return [1, 2, 3, 4].map((q) => `${y}-Q${q}`);
+  if (id.endsWith('-H1')) return [`${y}-Q1`, `${y}-Q2`];
+  if (id.endsWith('-H2')) return [`${y}-Q3`, `${y}-Q4`];
+  return [id];
 }
 
 /** The period before (same length): `2017-Q1` -> `2016-Q4`. */
@@ -239,15 +262,26 @@ export interface NormalisationStep {
  * A raw value's 0-100 score under the indicator's normalisation, given the cohort's raw values
  * (the same indicator for everyone evaluated together). A missing raw value scores 0.
  */
-export function normalise(raw: number | null, n: Normalisation, cohort: (number | null)[]): NormalisationStep {
+/** Where a percent-of-target's target came from: an OKR sales target, the definition, or nowhere. */
+export interface TargetSource {
+  value: number;
+  source: 'okr';
+  /** The `okr.target` records summed (one, or a period's quarters). */
+  records: string[];
+  periods: string[];
+}
+
+export function normalise(raw: number | null, n: Normalisation, cohort: (number | null)[], okr?: TargetSource | null): NormalisationStep {
   const clamp = (x: number) => Math.max(0, Math.min(100, x));
   if (raw === null || !Number.isFinite(raw)) return { method: n.method, score: 0, detail: { reason: 'no value' } };
   const values = cohort.filter((v): v is number => v !== null && Number.isFinite(v));
   switch (n.method) {
     case 'percent_of_target': {
-      const target = n.target ?? 1;
       const cap = n.cap ?? 100;
-      return { method: n.method, score: Math.max(0, Math.min(cap, (raw / target) * 100)), detail: { target, cap } };
+      if (okr && okr.value > 0) return { method: n.method, score: Math.max(0, Math.min(cap, (raw / okr.value) * 100)), detail: { target: okr.value, cap, target_source: 'okr', target_records: okr.records.join(','), target_periods: okr.periods.join(',') } };
+      const target = n.target;
+      if (typeof target !== 'number' || !(target > 0)) return { method: n.method, score: 0, detail: { reason: 'no target', target_source: 'none', cap } };
+      return { method: n.method, score: Math.max(0, Math.min(cap, (raw / target) * 100)), detail: { target, cap, target_source: 'definition' } };
     }
     case 'min_max': {
       const min = Math.min(...values);

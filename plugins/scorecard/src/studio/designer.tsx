@@ -7,8 +7,9 @@ interface MetricInfo {
 }
 interface Preview {
   count: number;
-  people: { rep_id: string; name: string; total: number; dimensions: { id: string; part: number }[] }[];
+  people: { rep_id: string; name: string; total: number; dimensions: { id: string; part: number; indicators?: { id: string; explanation?: { inputs?: Record<string, number | null> } }[] }[] }[];
   noise: Record<string, Noise>;
+  targets?: Record<string, { metric: string; periods: string[]; okr: boolean; people_with_target: number; people_without_target: number; fallback: number | null }>;
 }
 
 const SCORECARD = 'scorecard.scorecard';
@@ -54,43 +55,6 @@ export function designerPage(host: StudioHost) {
     );
   }
 
-  function RuleEditor({ value, onChange }: { value: unknown; onChange(v: unknown): void }) {
-    const t = useT();
-    const [text, setText] = React.useState(() => JSON.stringify(value ?? null));
-    const [status, setStatus] = React.useState('');
-    const check = async () => {
-      let rule: unknown;
-      try {
-        rule = JSON.parse(text);
-      } catch (e) {
-        setStatus(e instanceof Error ? e.message : String(e));
-        return;
-      }
-      onChange(rule);
-      try {
-        const r = await api.request<{ problems?: { pointer: string; message: string }[] }>('POST', '/api/rules/check', { json: { rule } });
-        setStatus(r.problems && r.problems.length > 0 ? r.problems.map((p) => `${p.pointer}: ${p.message}`).join('; ') : t('designer.ruleOk'));
-      } catch (err) {
-        setStatus(problemLine(err));
-      }
-    };
-    return (
-      <div className="field-row">
-        <label>
-          {t('designer.rule')}
-          <textarea rows={3} cols={60} value={text} onChange={(e) => setText(e.target.value)} onBlur={check} data-testid="rule-editor" />
-        </label>{' '}
-        <button type="button" onClick={check}>
-          {t('designer.ruleCheck')}
-        </button>
-        <div className="muted" role="status">
-          {status}
-        </div>
-        <p className="muted">{t('designer.ruleBuilderNote')}</p>
-      </div>
-    );
-  }
-
   return function ScorecardDesigner() {
     const t = useT();
     const language = useLanguage();
@@ -133,6 +97,21 @@ export function designerPage(host: StudioHost) {
     };
     const setDim = (i: number, patch: Partial<DimensionDraft>) => setDraft((d) => ({ ...d, dimensions: d.dimensions.map((x, k) => (k === i ? { ...x, ...patch } : x)) }));
     const setInd = (i: number, j: number, patch: Partial<IndicatorDraft>) => setDim(i, { indicators: draft.dimensions[i]!.indicators.map((x, k) => (k === j ? { ...x, ...patch } : x)) });
+    // The rule builder's change arrives after the draft may have moved on: patch by position, from the latest draft.
+    const setRule = (i: number, j: number, rule: unknown) => setDraft((dr) => ({ ...dr, dimensions: dr.dimensions.map((dim, k) => (k === i ? { ...dim, indicators: dim.indicators.map((y, l) => (l === j ? { ...y, rule } : y)) } : dim)) }));
+    // The preview's real people, as the values a rule reads (`{"var": "pipeline.won_count"}`).
+    const samplesFor = (key: string) =>
+      preview.state !== 'ok'
+        ? []
+        : preview.data.people.map((p) => {
+            const inputs = p.dimensions.flatMap((dm) => (dm.indicators ?? []).map((y) => [`${dm.id}.${y.id}`, y] as const)).find(([k]) => k === key)?.[1].explanation?.inputs ?? {};
+            const data: Record<string, Record<string, unknown>> = {};
+            for (const [m, v] of Object.entries(inputs)) {
+              const dot = m.indexOf('.');
+              (data[m.slice(0, dot)] ??= {})[m.slice(dot + 1)] = v;
+            }
+            return { label: p.name, data };
+          });
     const open = (r: StudioRecord | null) => {
       setSelected(r);
       setDraft(r ? draftOf(r.data) : NEW_CARD);
@@ -260,13 +239,13 @@ export function designerPage(host: StudioHost) {
                                     ))}
                                   </select>
                                 </label>
-                                <RuleEditor value={x.rule} onChange={(rule) => setInd(i, j, { rule })} />
+                                <p className="muted">{t('designer.ruleBelow')}</p>
                               </>
                             )}
                             {x.kind === 'rating' && (
                               <label>
                                 {t('designer.rater')}{' '}
-                                <select value={x.rater ?? 'manager'} onChange={(e) => setInd(i, j, { rater: e.target.value as IndicatorDraft['rater'] })}>
+                                <select data-testid={`indicator-${i}-${j}-rater`} value={x.rater ?? 'manager'} onChange={(e) => setInd(i, j, { rater: e.target.value as IndicatorDraft['rater'] })}>
                                   {(['self', 'peer', 'manager'] as const).map((r) => (
                                     <option key={r} value={r}>
                                       {t(`designer.rater.${r}`)}
@@ -278,7 +257,7 @@ export function designerPage(host: StudioHost) {
                           </div>
                         </td>
                         <td>
-                          <select aria-label={t('designer.kind')} data-testid={`indicator-${i}-${j}-kind`} value={x.kind} onChange={(e) => setInd(i, j, { kind: e.target.value as IndicatorDraft['kind'] })}>
+                          <select aria-label={t('designer.kind')} data-testid={`indicator-${i}-${j}-kind`} value={x.kind} onChange={(e) => { const kind = e.target.value as IndicatorDraft['kind']; setInd(i, j, { kind, normalise: { method: kind === 'rule' ? 'none' : 'percentile' } }); }}>
                             {(['metric', 'rule', 'rating'] as const).map((k) => (
                               <option key={k} value={k}>
                                 {t(`designer.kind.${k}`)}
@@ -292,7 +271,7 @@ export function designerPage(host: StudioHost) {
                         <td>
                           {x.kind !== 'rating' && (
                             <>
-                              <select aria-label={t('designer.normalise')} data-testid={`indicator-${i}-${j}-normalise`} value={x.normalise?.method ?? (x.kind === 'rule' ? 'none' : 'percentile')} onChange={(e) => setInd(i, j, { normalise: { method: e.target.value, ...(e.target.value === 'percent_of_target' ? { target: x.normalise?.target ?? 1 } : {}), ...(e.target.value === 'tiers' ? { tiers: x.normalise?.tiers ?? [{ min: 0, score: 0 }] } : {}) } })}>
+                              <select aria-label={t('designer.normalise')} data-testid={`indicator-${i}-${j}-normalise`} value={x.normalise?.method ?? (x.kind === 'rule' ? 'none' : 'percentile')} onChange={(e) => setInd(i, j, { normalise: { method: e.target.value, ...(e.target.value === 'percent_of_target' && x.normalise?.target !== undefined ? { target: x.normalise.target } : {}), ...(e.target.value === 'tiers' ? { tiers: x.normalise?.tiers ?? [{ min: 0, score: 0 }] } : {}) } })}>
                                 {['percentile', 'min_max', 'percent_of_target', 'tiers', 'none'].map((m) => (
                                   <option key={m} value={m}>
                                     {t(`designer.normalise.${m}`)}
@@ -302,7 +281,8 @@ export function designerPage(host: StudioHost) {
                               {x.normalise?.method === 'percent_of_target' && (
                                 <label>
                                   {' '}
-                                  {t('designer.target')} <input type="number" step="any" style={{ width: '6em' }} data-testid={`indicator-${i}-${j}-target`} value={x.normalise.target ?? ''} onChange={(e) => setInd(i, j, { normalise: { ...x.normalise!, target: Number(e.target.value) } })} />
+                                  {x.kind === 'metric' ? t('designer.targetOkr') : t('designer.target')}{' '}
+                                  <input type="number" step="any" style={{ width: '6em' }} data-testid={`indicator-${i}-${j}-target`} value={x.normalise.target ?? ''} onChange={(e) => { const { target: _old, ...rest } = x.normalise!; setInd(i, j, { normalise: e.target.value.trim() === '' ? rest : { ...rest, target: Number(e.target.value) } }); }} />
                                 </label>
                               )}
                               {x.normalise?.method === 'tiers' && (
@@ -324,6 +304,24 @@ export function designerPage(host: StudioHost) {
                   </tbody>
                 </table>
               </div>
+              {d.indicators.map((x, j) =>
+                x.kind === 'rule' ? (
+                  <div key={`${j}-rule`} className="scorecard-rule" data-testid={`indicator-${i}-${j}-rule-row`}>
+                    <h3>
+                      {t('designer.rule')}: {x.label}
+                    </h3>
+                    <ui.RuleBuilder
+                      key={`${selected?.id ?? 'new'}-${i}-${j}`}
+                      label={`${t('designer.rule')}: ${x.label}`}
+                      testId={`indicator-${i}-${j}-rule`}
+                      rule={x.rule ?? null}
+                      variables={(x.inputs ?? []).map((m) => ({ name: m, type: 'number' as const, title: metricLabel(m) }))}
+                      samples={samplesFor(`${d.id}.${x.id}`)}
+                      onChange={(rule) => setRule(i, j, rule)}
+                    />
+                  </div>
+                ) : null,
+              )}
               <button type="button" data-testid={`dimension-${i}-add`} onClick={() => setDim(i, { indicators: [...d.indicators, { id: idFrom('indicator', d.indicators.map((y) => y.id)), label: '', kind: 'metric', weight: 0, normalise: { method: 'percentile' } }] })}>
                 {t('designer.addIndicator')}
               </button>
@@ -357,6 +355,15 @@ export function designerPage(host: StudioHost) {
           {preview.state === 'ok' && (
             <>
               <p className="muted">{t('designer.previewPeople', { n: preview.data.count, shown: preview.data.people.length })}</p>
+              {Object.entries(preview.data.targets ?? {}).map(([key, tg]) => {
+                const label = draft.dimensions.flatMap((d) => d.indicators.map((x) => [`${d.id}.${x.id}`, x.label] as const)).find(([k]) => k === key)?.[1] ?? key;
+                const fallback = tg.fallback === null ? t('designer.targetNone') : t('designer.targetFallback', { target: tg.fallback });
+                return (
+                  <p key={key} className={tg.people_without_target > 0 && tg.fallback === null ? 'form-alert' : 'muted'} data-testid="target-source" data-indicator={key} data-with={tg.people_with_target}>
+                    {tg.okr ? t('designer.targetsFound', { label, with: tg.people_with_target, n: tg.people_with_target + tg.people_without_target, periods: tg.periods.join(' + '), fallback }) : t('designer.targetsNoOkr', { label, fallback })}
+                  </p>
+                );
+              })}
               <div className="table-wrap">
                 <table className="records">
                   <thead>

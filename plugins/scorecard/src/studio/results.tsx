@@ -1,4 +1,6 @@
 import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
+import { calibrationBoard } from './calibration';
+import { peerEditor, peerReviews } from './peers';
 import { NEXT_STAGE, problemLine, type DimensionResult, type IndicatorResult } from './shared';
 
 const EVALUATION = 'scorecard.evaluation';
@@ -34,9 +36,19 @@ export function breakdownView(host: StudioHost) {
 
   function How({ x }: { x: IndicatorResult }) {
     const t = useT();
+    const language = useLanguage();
     const metricLabel = useMetricLabel();
     const e = x.explanation;
-    if (x.kind === 'metric') return <span title={e.metric}>{e.note ? t('explain.noValue') : t('explain.metric', { metric: metricLabel(e.metric ?? ''), from: e.query?.from ?? '', to: e.query?.to ?? '' })}</span>;
+    if (x.kind === 'metric') {
+      const d = x.normalisation?.method === 'percent_of_target' ? x.normalisation.detail : null;
+      const target = !d ? null : d.target_source === 'okr' ? t('explain.targetOkr', { target: fmt(Number(d.target), language), periods: String(d.target_periods ?? '') }) : d.target_source === 'definition' ? t('explain.targetDefinition', { target: fmt(Number(d.target), language) }) : d.target_source === 'none' ? t('explain.targetNone') : null;
+      return (
+        <span title={e.metric}>
+          {e.note ? t('explain.noValue') : t('explain.metric', { metric: metricLabel(e.metric ?? ''), from: e.query?.from ?? '', to: e.query?.to ?? '' })}
+          {target && <span data-testid="target-source" data-source={String(d?.target_source)}> · {target}</span>}
+        </span>
+      );
+    }
     if (x.kind === 'rating') return <span>{e.ratings && e.ratings.length > 0 ? t('explain.rating', { n: e.ratings.length, rater: t(`designer.rater.${e.rater ?? 'manager'}`) }) : t('explain.notRated')}</span>;
     return (
       <ul className="scorecard-steps">
@@ -148,6 +160,7 @@ export function breakdownView(host: StudioHost) {
 export function myScorecardPage(host: StudioHost) {
   const { React, api, useT, ui } = host;
   const Breakdown = breakdownView(host);
+  const PeerReviews = peerReviews(host);
   return function MyScorecard() {
     const t = useT();
     const [items, setItems] = React.useState<StudioRecord[] | null>(null);
@@ -176,6 +189,7 @@ export function myScorecardPage(host: StudioHost) {
             {error}
           </p>
         )}
+        <PeerReviews />
         {items === null && !error && <p role="status">{t('common.loading')}</p>}
         {items !== null && items.length === 0 && <p className="empty">{t('me.none')}</p>}
         {shown && (
@@ -215,6 +229,8 @@ export function myScorecardPage(host: StudioHost) {
 export function teamPage(host: StudioHost) {
   const { React, api, useT, useLanguage, ui } = host;
   const Breakdown = breakdownView(host);
+  const CalibrationBoard = calibrationBoard(host);
+  const PeerEditor = peerEditor(host);
   return function TeamScorecards() {
     const t = useT();
     const language = useLanguage();
@@ -247,6 +263,12 @@ export function teamPage(host: StudioHost) {
     React.useEffect(() => {
       void load();
     }, [load]);
+    // The open breakdown follows the review (its stage decides whether peers can still be assigned).
+    const detailId = detail?.id;
+    React.useEffect(() => {
+      if (detailId) void api.get(EVALUATION, detailId).then(setDetail, () => setDetail(null));
+      // results stand for "the review moved on"
+    }, [results]);
 
     const advance = async () => {
       let n = 0;
@@ -405,8 +427,14 @@ export function teamPage(host: StudioHost) {
                 </table>
               </div>
             </ui.Panel>
+            {inCalibration.length > 0 && (
+              <ui.Panel title={t('team.calibration')} testId="calibration-panel">
+                <CalibrationBoard people={inCalibration} onMoved={load} />
+              </ui.Panel>
+            )}
             {detail && (
               <ui.Panel title={`${String(detail.data.rep_name ?? detail.data.rep_id)} · ${String(detail.data.period)}`} testId="team-detail">
+                <PeerEditor key={detail.id} evaluation={detail} candidates={results.leaderboard} onSaved={() => void api.get(EVALUATION, detail.id).then(setDetail)} />
                 <Breakdown evaluation={detail} />
               </ui.Panel>
             )}

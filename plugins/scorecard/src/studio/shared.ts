@@ -41,6 +41,7 @@ export interface IndicatorResult {
   part: number;
   explanation: { metric?: string; query?: { from: string; to: string }; inputs?: Record<string, number | null>; steps?: { pointer: string; sentence: string }[]; ratings?: { rater_id: string; score: number }[]; rater?: string; note?: string };
   noise?: Noise;
+  normalisation?: { method: string; score: number; detail: Record<string, number | string | null> };
 }
 export interface DimensionResult {
   id: string;
@@ -97,6 +98,28 @@ export function definitionOf(d: CardDraft): Record<string, unknown> {
 
 /** The next stage of the review and what a move there must carry. */
 export const NEXT_STAGE: Record<string, string> = { self_review: 'peer_review', peer_review: 'manager_review', manager_review: 'calibration', calibration: 'published' };
+
+/** The calibration board's buckets of totals (as the results' distribution counts them): [min, max), the last one closed. */
+export const BUCKETS: readonly { label: string; range: readonly [number, number] }[] = [0, 20, 40, 60, 80].map((min) => ({ label: `${min}-${min + 20}`, range: [min, min + 20] as const }));
+
+/** The bucket index of a total. */
+export const bucketOf = (total: number) => Math.min(BUCKETS.length - 1, Math.max(0, Math.floor(total / 20)));
+
+/**
+ * The total a move to another bucket starts from: the nearest value inside it (its lower edge
+ * moving up, just under its upper edge moving down).
+ *
+ * @example
+ * ```ts
+ * moveTarget(55, 4); // 80
+ * moveTarget(55, 1); // 39.99
+ * ```
+ */
+export function moveTarget(total: number, to: number): number {
+  const [lo, hi] = BUCKETS[to]!.range;
+  if (to > bucketOf(total)) return lo;
+  return to === BUCKETS.length - 1 ? hi : Math.round((hi - 0.01) * 100) / 100;
+}
 
 /** A readable line from an API problem (`/pointer: message; ...`). */
 export function problemLine(err: unknown): string {

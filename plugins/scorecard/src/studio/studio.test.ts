@@ -12,3 +12,15 @@ describe('scorecard studio half', () => {
     expect(translationGaps(translations)).toEqual([]);
   });
 });
+
+describe('calibration board buckets', () => {
+  it('buckets of 20 points (the last one closed) and where a move starts', async () => {
+    const { bucketOf, moveTarget, BUCKETS } = await import('./shared');
+    expect(BUCKETS.map((b) => b.label)).toEqual(['0-20', '20-40', '40-60', '60-80', '80-100']);
+    expect([0, 19.99, 20, 79.99, 80, 100].map(bucketOf)).toEqual([0, 0, 1, 3, 4, 4]);
+    expect(moveTarget(55, 4)).toBe(80); // up: the bucket's lower edge
+    expect(moveTarget(55, 1)).toBe(39.99); // down: just under its upper edge
+    expect(moveTarget(15, 4)).toBe(80);
+    expect(bucketOf(moveTarget(95, 0))).toBe(0);
+  });
+});
