@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
 import { QUALIFIED, createDeal, eventually, expectJson, move, type Problem, type View } from '../../../runtime/test/process/helpers';
@@ -127,6 +128,34 @@ describe.each(backends())('handoffs between teams on $name', (backend) => {
     expect(after.data.reassignments).toBe(1);
     expect(after.data.to_user).not.toBe(v.data.to_user);
     expect(after.version).toBe(v.version + 2);
+  });
+
+  it('migrates handoffs written before the kinds were processes: each enters its kind\'s process and reaches the stage its status names, once', async () => {
+    const deal = await createDeal(server.as('rep').api, { name: 'Old handoffs' });
+    const at = new Date('2026-01-05T10:00:00Z');
+    const old = [
+      { id: randomUUID(), data: { kind: 'presales_to_sales', status: 'pending', summary: 'Old pending', deal_id: deal.id, from_user: 'pete-presales', to_user: 'rick-rep' } },
+      { id: randomUUID(), data: { kind: 'presales_to_sales', status: 'accepted', summary: 'Old accepted', deal_id: deal.id, from_user: 'pete-presales', to_user: 'rick-rep', accepted_at: '2026-01-05T12:00:00Z' } },
+      { id: randomUUID(), data: { kind: 'sales_to_presales', status: 'rejected', summary: 'Old rejected', deal_id: deal.id, from_user: 'rick-rep', to_user: 'pete-presales', reason: 'No capacity' } },
+      // Missing its kind's checklist (no deal): its process refuses it, it keeps its status and no stage.
+      { id: randomUUID(), data: { kind: 'sales_to_success', status: 'pending', summary: 'Old incomplete' } },
+    ];
+    await server.platform.database.db.insertInto('records').values(old.map((h) => ({ id: h.id, type: HANDOFF, owner_id: 'rick-rep', org_unit_id: 't-north-a', stage: null, version: 1, data: JSON.stringify(h.data), created_by: 'user:rick-rep', updated_by: 'user:rick-rep', created_at: at, updated_at: at, deleted_at: null }))).execute();
+    const migrate = plugin.jobs?.migrate_handoffs;
+    if (!migrate) throw new Error('no migrate_handoffs job');
+    await migrate({}, jobServices(server));
+    const view = (id: string) => expectJson<View & { process: { id: string } | null }>(server.api(`/api/records/${HANDOFF}/${id}`), 200);
+    const [pending, accepted, rejected, incomplete] = old.map((h) => h.id) as [string, string, string, string];
+    expect(await view(pending)).toMatchObject({ stage: 'sent', process: { id: 'handoff_presales_to_sales' }, data: { status: 'pending' } });
+    expect(await view(accepted)).toMatchObject({ stage: 'accepted', data: { status: 'accepted', accepted_at: '2026-01-05T12:00:00Z', accepted_by: 'rick-rep' } });
+    expect(await view(rejected)).toMatchObject({ stage: 'rejected', process: { id: 'handoff_sales_to_presales' }, data: { status: 'rejected', reason: 'No capacity' } });
+    expect(await view(incomplete)).toMatchObject({ stage: null, data: { status: 'pending' } });
+    const history = await expectJson<{ items: { stage: string }[] }>(server.api(`/api/records/${HANDOFF}/${accepted}/history`), 200);
+    expect(history.items.map((x) => x.stage).sort()).toEqual(['accepted', 'sent']);
+    // A second run changes nothing.
+    const versions = await Promise.all(old.map(async (h) => (await view(h.id)).version));
+    await migrate({}, jobServices(server));
+    expect(await Promise.all(old.map(async (h) => (await view(h.id)).version))).toEqual(versions);
   });
 
   it('handoff.create on the default process\'s move to proposal makes a pending handoff, routed to presales', async () => {
