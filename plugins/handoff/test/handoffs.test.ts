@@ -139,6 +139,7 @@ describe.each(backends())('handoffs between teams on $name', (backend) => {
       { id: randomUUID(), data: { kind: 'sales_to_presales', status: 'rejected', summary: 'Old rejected', deal_id: deal.id, from_user: 'rick-rep', to_user: 'pete-presales', reason: 'No capacity' } },
       // Missing its kind's checklist (no deal): its process refuses it, it keeps its status and no stage.
       { id: randomUUID(), data: { kind: 'sales_to_success', status: 'pending', summary: 'Old incomplete' } },
+      { id: randomUUID(), data: { kind: 'marketing_to_sales', status: 'expired', summary: 'Old expired', resolved_at: '2026-01-06T10:00:00Z' } },
     ];
     await server.platform.database.db.insertInto('records').values(old.map((h) => ({ id: h.id, type: HANDOFF, owner_id: 'rick-rep', org_unit_id: 't-north-a', stage: null, version: 1, data: JSON.stringify(h.data), created_by: 'user:rick-rep', updated_by: 'user:rick-rep', created_at: at, updated_at: at, deleted_at: null }))).execute();
     const migrate = plugin.jobs?.migrate_handoffs;
@@ -150,6 +151,7 @@ describe.each(backends())('handoffs between teams on $name', (backend) => {
     expect(await view(accepted)).toMatchObject({ stage: 'accepted', data: { status: 'accepted', accepted_at: '2026-01-05T12:00:00Z', accepted_by: 'rick-rep' } });
     expect(await view(rejected)).toMatchObject({ stage: 'rejected', process: { id: 'handoff_sales_to_presales' }, data: { status: 'rejected', reason: 'No capacity' } });
     expect(await view(incomplete)).toMatchObject({ stage: null, data: { status: 'pending' } });
+    expect(await view(old[4]?.id ?? '')).toMatchObject({ stage: 'expired', process: { id: 'handoff_marketing_to_sales' }, data: { status: 'expired', resolved_at: '2026-01-06T10:00:00Z' } });
     const history = await expectJson<{ items: { stage: string }[] }>(server.api(`/api/records/${HANDOFF}/${accepted}/history`), 200);
     expect(history.items.map((x) => x.stage).sort()).toEqual(['accepted', 'sent']);
     // A second run changes nothing.
