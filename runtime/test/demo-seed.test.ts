@@ -75,6 +75,8 @@ describe.each(backends())('demo seed from the real data set on $name', (backend)
     expect([...new Set(all.map((p) => p.entity))].filter((e) => !withVersion.has(e))).toEqual([]);
     expect(all.filter((p) => p.entity === 'pipeline.deal' && p.latestVersion !== null).map((p) => p.id)).toEqual(['new_business']);
     expect(progress.some((l) => l.includes('published') && l.includes('scorecard_review'))).toBe(true);
+    // An entity with one process per kind of record gets all of them (each takes its own records).
+    expect(all.filter((p) => p.entity === 'handoff.handoff' && p.latestVersion !== null).map((p) => p.id).sort()).toEqual(['handoff_marketing_to_sales', 'handoff_presales_to_sales', 'handoff_sales_to_presales', 'handoff_sales_to_success']);
   });
 
   it('reports each known flaw of SOURCE.md with its count', () => {

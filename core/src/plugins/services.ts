@@ -81,6 +81,13 @@ export interface PluginRecords {
    * lands in between is retried, not a 412).
    */
   move(type: string, id: string, request: PluginMoveRequest): Promise<PluginMoveResult>;
+  /**
+   * Shares a record with a user (`read` or `edit`; an existing share gets the new access), as
+   * `POST /api/records/{type}/{id}/shares` does: the actor must be able to change the record
+   * (403), the user must be active (422), audited as `record.share`. Inside a hook or a write
+   * route it commits with the caller.
+   */
+  share(type: string, id: string, share: { userId: string; access: 'read' | 'edit' }): Promise<{ recordId: string; userId: string; access: 'read' | 'edit' }>;
 }
 
 /** What {@link PluginRecords.move} asks for. */

@@ -37,6 +37,9 @@ export function checkProcess(doc: unknown, ctx: ProcessContext): { definition: P
   const entity = ctx.entities.get(def.entity);
   if (!entity) add('/entity', 'unknown-entity', `There is no entity "${def.entity}".`);
   else if (!entity.stageful) add('/entity', 'entity-not-stageful', `Entity "${def.entity}" has no stages.`);
+  for (const field of Object.keys(def.startsWhen ?? {})) {
+    if (entity && !entity.fields.has(field)) add(`/startsWhen/${field}`, 'unknown-field', `Entity "${def.entity}" has no field "${field}".`, { field });
+  }
   const ids = new Map<string, number>();
   def.stages.forEach((s, i) => {
     if (ids.has(s.id)) add(`/stages/${i}/id`, 'duplicate-stage', `Stage id "${s.id}" is used twice.`, { stage: s.id });

@@ -8,6 +8,7 @@ export { ProcessError } from './errors';
 export { BUILTIN_ACTION_TYPES, renderTemplate, type BuiltinActionType } from './builtin-actions';
 export { actionTypeOf, type ProcessContext } from './context';
 export { checkProcess } from './check';
+export { startsWhenMismatch } from './starts-when';
 export { CompiledProcess, compileProcess, invalidProcess, type GuardResult } from './compile';
 export { movesBetween, nextStages, graphProblems, sourcesOf, type Move } from './graph';
 export { isLocked, lockedChanges } from './locks';

@@ -107,6 +107,8 @@ export interface ProcessDefinition {
   entity: string;
   version?: number;
   initialStage: string;
+  /** Which new records start in this process when none is named: field -> value (or values). See {@link startsWhenMatches}. */
+  startsWhen?: Record<string, string | number | boolean | (string | number | boolean)[]>;
   allowSkip?: boolean;
   allowBackward?: boolean;
   stages: StageDefinition[];
@@ -130,3 +132,4 @@ export interface ProcessProblem {
   /** Nested details (e.g. the rule checker's problems), pointers relative to the definition. */
   params?: Record<string, unknown>;
 }
+

@@ -25,6 +25,17 @@ describe.each(backends())('handoff authorization on $name', (backend) => {
     if (expected >= 400) expect(await countRows(server.platform), `${label} wrote nothing`).toEqual(before);
     return res;
   };
+  // Work queued after a commit (process actions, hooks' jobs) lands on its own time: a refused
+  // cell counts rows only once nothing else is being written.
+  const quiet = async () => {
+    let last = JSON.stringify(await countRows(server.platform));
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      const now = JSON.stringify(await countRows(server.platform));
+      if (now === last) return;
+      last = now;
+    }
+  };
   const fresh = async () => (await expectJson<View>(server.api(`/api/records/${LEAD}/${lead.id}`), 200));
 
   beforeAll(async () => {
@@ -79,6 +90,7 @@ describe.each(backends())('handoff authorization on $name', (backend) => {
     }
     await cell('receiver convert', 200, () => api('receiver')(`/api/plugins/handoff/leads/${lead.id}/convert`, { method: 'POST', json: {} }));
     // The sender still reads the lead he handed over (audience), and cannot change it.
+    await quiet();
     const after = await fresh();
     await cell('sender edit', 403, () => api('sender')(`/api/records/${LEAD}/${lead.id}`, { method: 'PATCH', headers: { 'if-match': `"${after.version}"` }, json: { data: { notes: 'mine again' } } }));
     await cell('sender read', 200, () => api('sender')(`/api/records/${LEAD}/${lead.id}`));
@@ -100,6 +112,35 @@ describe.each(backends())('handoff authorization on $name', (backend) => {
       if (answer[w] === 202) await eventually(async () => (await expectJson<View>(server.api(`/api/records/handoff.handoff/${h.id}`), 200)).data.status === 'accepted');
     });
   }
+
+  // A won deal handed to customer success (rick -> cora): ownership and visibility move at
+  // acceptance, not at routing; the sender keeps reading the deal (a read share), not changing it.
+  it('sales -> customer success: before acceptance the receiver reads the handoff only; after it he owns the deal, the sender reads it', async () => {
+    const account = await expectJson<View>(server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Matrix Co', status: 'active' }, owner: null, orgUnit: null } }), 201);
+    const deal = await expectJson<View>(server.as('rep').api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Matrix won', account_id: account.id } } }), 201);
+    const rule = await createRule(server, { name: 'Success desk', position: 0, applies_to: 'sales_to_success', strategy: 'round_robin', users: ['cora-colleague'] });
+    const h = await expectJson<View>(server.as('rep').api('/api/records/handoff.handoff', { method: 'POST', json: { data: { kind: 'sales_to_success', summary: 'Onboard Matrix Co', deal_id: deal.id, account_id: account.id } } }), 201);
+    await eventually(async () => (await expectJson<View>(server.api(`/api/records/handoff.handoff/${h.id}`), 200)).data.to_user === 'cora-colleague');
+    expect((await server.api(`/api/records/handoff.routing_rule/${rule.id}`, { method: 'DELETE', headers: { 'if-match': `"${rule.version}"` } })).status).toBe(204);
+    const as = (u: TestUser) => server.as(u).api;
+    await quiet();
+    const before: [TestUser, number, number][] = [['rep', 200, 200], ['colleague', 200, 404], ['other-rep', 404, 404], ['presales', 404, 404], ['marketing', 404, 404]];
+    for (const [u, handoff, dealRead] of before) {
+      await cell(`${u} reads the sent handoff`, handoff, () => as(u)(`/api/records/handoff.handoff/${h.id}`));
+      await cell(`${u} reads the deal before acceptance`, dealRead, () => as(u)(`/api/records/pipeline.deal/${deal.id}`));
+    }
+    await cell('sender accepts his own handoff', 403, () => as('rep')(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} }));
+    await cell('receiver accepts', 202, () => as('colleague')(`/api/plugins/handoff/handoffs/${h.id}/accept`, { method: 'POST', json: {} }));
+    await quiet();
+    const after: [TestUser, number, number, number][] = [['colleague', 200, 200, 200], ['rep', 200, 200, 403], ['manager', 200, 200, 200], ['other-rep', 404, 404, 404], ['presales', 404, 404, 404], ['marketing', 404, 404, 404]];
+    for (const [u, handoff, dealRead, dealEdit] of after) {
+      await cell(`${u} reads the accepted handoff`, handoff, () => as(u)(`/api/records/handoff.handoff/${h.id}`));
+      await cell(`${u} reads the deal after acceptance`, dealRead, () => as(u)(`/api/records/pipeline.deal/${deal.id}`));
+      const v = await expectJson<View>(server.api(`/api/records/pipeline.deal/${deal.id}`), 200);
+      await cell(`${u} edits the deal after acceptance`, dealEdit, () => as(u)(`/api/records/pipeline.deal/${deal.id}`, { method: 'PATCH', headers: { 'if-match': `"${v.version}"` }, json: { data: { notes: `by ${u}` } } }));
+    }
+    expect((await expectJson<View>(server.api(`/api/records/crm.account/${account.id}`), 200)).owner).toBe('cora-colleague');
+  });
 
   const rules: Record<Who, number> = { admin: 201, manager: 422, receiver: 422, sender: 422, colleague: 422, 'other-rep': 422, presales: 422, 'read-token': 403, anonymous: 401 };
   for (const w of WHO) {

@@ -11,7 +11,10 @@ export const EXTRA_REPS = [
   { id: 'rob-rep', name: 'Rob Rep', unit: 't-north-b' },
 ];
 
-/** Seeds the org, two more reps, and publishes the lead process (as an admin would). */
+/** Each handoff kind's process (plugins/handoff/processes). */
+export const HANDOFF_PROCESSES = ['handoff_marketing_to_sales', 'handoff_presales_to_sales', 'handoff_sales_to_presales', 'handoff_sales_to_success'] as const;
+
+/** Seeds the org, two more reps, and publishes the lead process and the handoff kinds' processes (as an admin would). */
 export async function prepare(server: TestServer): Promise<void> {
   await server.seedOrg();
   await server.platform.database.db
@@ -19,6 +22,7 @@ export async function prepare(server: TestServer): Promise<void> {
     .values(EXTRA_REPS.map((u) => ({ id: u.id, name: u.name, email: `${u.id}@test.pipewright.dev`, org_unit_id: u.unit, roles: JSON.stringify(['rep']), password_hash: null })))
     .execute();
   await publish(server.api, 'lead');
+  for (const id of HANDOFF_PROCESSES) await publish(server.api, id);
   await server.platform.processes.startWorkers(2);
 }
 

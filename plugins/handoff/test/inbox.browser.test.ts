@@ -138,6 +138,37 @@ describe('handoff inbox in chromium', () => {
     expect(items.map((r) => r.data.name)).toEqual(['North A round robin', 'EMEA territory']);
   });
 
+  it('customer success accepts a won deal\'s handoff in the inbox and becomes the deal\'s owner; the rep keeps reading it', async () => {
+    await createRule(server, { name: 'Customer success desk', position: 30, applies_to: 'sales_to_success', strategy: 'round_robin', users: ['cora-colleague'] });
+    const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Initech', status: 'active' }, owner: null, orgUnit: null } })).json()) as Lead;
+    const deal = (await (await server.as('rep').api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Initech rollout', account_id: account.id } } })).json()) as Lead;
+    const made = await server.as('rep').api('/api/records/handoff.handoff', { method: 'POST', json: { data: { kind: 'sales_to_success', summary: 'Onboard Initech', deal_id: deal.id, account_id: account.id } } });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const h = (await made.json()) as Lead;
+    await expect.poll(async () => ((await (await server.api(`/api/records/handoff.handoff/${h.id}`)).json()) as Lead).data.to_user, { timeout: 30_000 }).toBe('cora-colleague');
+    // Routed, not yet given: the receiver cannot open the deal before accepting.
+    expect((await server.as('colleague').api(`/api/records/pipeline.deal/${deal.id}`)).status).toBe(404);
+
+    await openStudio(page, `${server.url}/p/handoff/inbox`, TEST_PASSWORD, emailOf('colleague'));
+    const row = page.getByTestId('inbox-items').locator('tbody tr').filter({ hasText: 'Onboard Initech' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Rick Rao');
+    await screenshot(page, 'handoff-inbox-success');
+    await row.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => page.getByTestId('inbox-message').textContent()).toContain('Accepted: Onboard Initech');
+    await expect.poll(() => row.count()).toBe(0);
+    // The deal is now hers: its page opens for her and names her as owner.
+    await page.goto(`${server.url}/records/pipeline.deal/${deal.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Initech rollout' }).waitFor();
+    await expect.poll(() => page.getByTestId('record-owner').textContent(), { timeout: 20_000 }).toBe('Cora Chen');
+    await screenshot(page, 'handoff-accepted-deal-owner');
+    const handoff = (await (await server.api(`/api/records/handoff.handoff/${h.id}`)).json()) as Lead;
+    expect(handoff).toMatchObject({ stage: 'accepted', owner: 'cora-colleague', data: { status: 'accepted', accepted_by: 'cora-colleague' } });
+    // The rep who handed it over still reads the deal, and no longer changes it.
+    expect((await server.as('rep').api(`/api/records/pipeline.deal/${deal.id}`)).status).toBe(200);
+    expect((await server.as('rep').api(`/api/records/pipeline.deal/${deal.id}`, { method: 'PATCH', headers: { 'if-match': '"1"' }, json: { data: { notes: 'still mine?' } } })).status).toBe(403);
+  });
+
   it('a big deal waits for the manager\'s approval in his inbox, who approves it there', async () => {
     const definition = {
       id: 'big_deals', label: { en: 'Big deals', 'zh-CN': '大单' }, entity: 'pipeline.deal', initialStage: 'draft',

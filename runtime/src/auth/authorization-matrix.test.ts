@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, countRows, startServer, TEST_ORG, type Client, type TestServer, type TestUser } from '../../test/harness';
 import type { Scope } from './roles';
+import { ensurePublishedFor } from '../../test/process/helpers';
 
 /**
  * The authorization matrix: every endpoint x every role (by session, and by tokens with narrow
@@ -68,6 +69,8 @@ describe.each(backends())('authorization matrix on $name', (backend) => {
     server = await startServer(backend);
     // Evaluations are stageful (the scorecard review process): publish it as an admin would.
     expect((await server.api('/api/processes/scorecard_review/publish', { method: 'POST' })).status).toBe(201);
+    // Handoffs move through their kind's process (plugins/handoff/processes).
+    await ensurePublishedFor(server, 'handoff.handoff');
     await server.seedOrg();
     for (const c of CALLERS) clients.set(c.label, server.as(c.user, c.via, c.scopes));
   });

@@ -31,7 +31,7 @@ export async function publishDemoProcess(rt: ProcessRuntime): Promise<number> {
 
 /**
  * Publishes, for every entity whose records move through a process but that has none published
- * yet, its first shipped process (the plugins' review, lead and handoff processes), so the demo
+ * yet, its shipped processes (the plugins' review, lead and handoff processes), so the demo
  * can create those records at once. Entities that already have a published process (deals) are
  * left as they are. Returns the processes published.
  *
@@ -44,10 +44,11 @@ export async function publishShippedProcesses(rt: ProcessRuntime): Promise<strin
   const all = await rt.definitions.list();
   const published: string[] = [];
   const covered = new Set(all.filter((p) => p.latestVersion !== null).map((p) => p.entity));
+  // An entity may ship one process per kind of record (each says which records it takes, with
+  // `startsWhen`): all of them are published, not only the first.
   for (const p of all) {
     if (covered.has(p.entity)) continue;
     await rt.definitions.publish(p.id, systemPrincipal('demo-seed'));
-    covered.add(p.entity);
     published.push(p.id);
   }
   return published;

@@ -5,6 +5,7 @@ import type { Database } from '../db/tables';
 import type { TransitionService } from '../process/transition';
 import { parseListQuery } from '../records/query';
 import type { RecordStore } from '../records/store';
+import { shareRecord } from '../records/shares';
 import type { RecordView } from '../records/view';
 
 /**
@@ -86,6 +87,11 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
           if (attempt >= 5 || !(err instanceof PipewrightError) || err.code !== 'record.stale-version') throw err;
         }
       }
+    },
+    async share(type, id, share) {
+      store.entity(type);
+      const view = await shareRecord(store, type, id, share, principal, tx);
+      return { recordId: view.recordId, userId: view.userId, access: view.access };
     },
     async similar(type, field, value, options = {}) {
       const found = await store.similar(type, field, value, options, principal, tx);

@@ -158,6 +158,12 @@ export class ProcessDefinitions {
   }
 
   /** The latest published version of a process, or of the entity's default process. */
+  /** Published processes of an entity with their latest versions, by position (the first is the default). */
+  async published(entity: string, db: Db = this.db): Promise<{ id: string; version: number }[]> {
+    const rows = await db.selectFrom('process_definitions').select(['id', 'latest_version']).where('entity', '=', entity).where('latest_version', 'is not', null).orderBy('position').orderBy('created_at').execute();
+    return rows.flatMap((r) => (r.latest_version !== null ? [{ id: r.id, version: r.latest_version }] : []));
+  }
+
   async latest(opts: { process?: string; entity: string }, db: Db = this.db): Promise<{ id: string; version: number } | null> {
     let q = db.selectFrom('process_definitions').select(['id', 'latest_version']).where('entity', '=', opts.entity).where('latest_version', 'is not', null);
     q = opts.process ? q.where('id', '=', opts.process) : q.orderBy('position').orderBy('created_at').limit(1);

@@ -1,4 +1,4 @@
-import { ProcessError, lockedChanges, textIn, type LoadedEntity, type LocalizableText } from '@pipewright/core';
+import { ProcessError, lockedChanges, startsWhenMismatch, textIn, type CompiledProcess, type LoadedEntity, type LocalizableText } from '@pipewright/core';
 import { requirementsMessage } from './messages';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/tables';
@@ -26,7 +26,8 @@ export class ProcessStageGate implements StageGate {
   ) {}
 
   async start(tx: Transaction<Database>, entity: LoadedEntity, request: { process?: string; stage?: string | null }, data: Record<string, unknown>): Promise<StageStart> {
-    const latest = await this.definitions.latest({ entity: entity.fullId, ...(request.process ? { process: request.process } : {}) }, tx);
+    const chosen = await this.#choose(tx, entity, request.process, data);
+    const latest = chosen?.latest ?? null;
     if (!latest) {
       throw new ProcessError({
         code: 'process.none-published',
@@ -35,7 +36,18 @@ export class ProcessStageGate implements StageGate {
         ...(request.process ? { details: [{ pointer: '/process', message: 'no published process with this id for this entity', code: 'unknown-process' }] } : {}),
       });
     }
-    const compiled = await this.definitions.version(latest.id, latest.version, tx);
+    const compiled = chosen?.compiled ?? (await this.definitions.version(latest.id, latest.version, tx));
+    const mismatch = startsWhenMismatch(compiled.definition.startsWhen, data);
+    if (mismatch !== null) {
+      const wanted = compiled.definition.startsWhen?.[mismatch];
+      throw new ProcessError({
+        code: 'process.not-for-record',
+        status: 422,
+        message: `Process "${latest.id}" takes ${entity.label.toLowerCase()} records whose "${mismatch}" is ${JSON.stringify(wanted)}.`,
+        details: [{ pointer: `/data/${mismatch}`, message: `must be ${JSON.stringify(wanted)} for process "${latest.id}"`, code: 'not-for-process' }],
+        extensions: { process: latest.id, field: mismatch },
+      });
+    }
     const start = compiled.definition.initialStage;
     const asked = request.stage ?? null;
     if (asked !== null && !compiled.stages.has(asked)) {
@@ -50,6 +62,27 @@ export class ProcessStageGate implements StageGate {
       throw new ProcessError({ code: 'process.requirements-unmet', message: textIn(message, 'en'), localizedMessage: message, details: unmet.details, extensions: { stage: start, fields: unmet.fields, schema: unmet.schema } });
     }
     return { processId: latest.id, version: latest.version, stage: start, process: compiled };
+  }
+
+  /**
+   * The process a new record starts in: the named one, else the first published one (by position)
+   * whose `startsWhen` the body matches; when none matches, the first one (its refusal names the field).
+   */
+  async #choose(tx: Transaction<Database>, entity: LoadedEntity, process: string | undefined, data: Record<string, unknown>): Promise<{ latest: { id: string; version: number }; compiled: CompiledProcess | null } | null> {
+    if (process) {
+      const latest = await this.definitions.latest({ entity: entity.fullId, process }, tx);
+      return latest ? { latest, compiled: null } : null;
+    }
+    const all = await this.definitions.published(entity.fullId, tx);
+    const first = all[0];
+    if (!first) return null;
+    // One process (the common case) needs no look at its definition here.
+    if (all.length === 1) return { latest: first, compiled: null };
+    for (const latest of all) {
+      const compiled = await this.definitions.version(latest.id, latest.version, tx);
+      if (startsWhenMismatch(compiled.definition.startsWhen, data) === null) return { latest, compiled };
+    }
+    return { latest: first, compiled: null };
   }
 
   async locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: LocalizableText; fields: string[] }> {

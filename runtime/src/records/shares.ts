@@ -4,6 +4,8 @@ import { forbidden } from '../auth/errors';
 import type { Principal } from '../auth/principal';
 import type { RecordStore } from './store';
 import { isoTime } from '../db/time';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/tables';
 
 /** A record shared with a user. */
 export interface ShareView {
@@ -14,9 +16,9 @@ export interface ShareView {
   createdAt: string;
 }
 
-async function editableRecord(store: RecordStore, type: string, id: string, actor: Principal): Promise<{ id: string; type: string }> {
-  const view = await store.get(type, id, actor);
-  if (!(await store.access.holds(store.db, view.id, store.access.edit(actor)))) throw forbidden('Only those who can change a record can share it.');
+async function editableRecord(store: RecordStore, type: string, id: string, actor: Principal, tx?: Transaction<Database>): Promise<{ id: string; type: string }> {
+  const view = await store.get(type, id, actor, {}, tx);
+  if (!(await store.access.holds(tx ?? store.db, view.id, store.access.edit(actor)))) throw forbidden('Only those who can change a record can share it.');
   return { id: view.id, type: view.type };
 }
 
@@ -43,10 +45,10 @@ export async function listShares(store: RecordStore, type: string, id: string, a
  * await shareRecord(store, 'acme.ticket', id, { userId: 'presales', access: 'read' }, principal);
  * ```
  */
-export async function shareRecord(store: RecordStore, type: string, id: string, share: { userId: string; access: 'read' | 'edit' }, actor: Principal): Promise<ShareView> {
-  const record = await editableRecord(store, type, id, actor);
+export async function shareRecord(store: RecordStore, type: string, id: string, share: { userId: string; access: 'read' | 'edit' }, actor: Principal, trx?: Transaction<Database>): Promise<ShareView> {
+  const record = await editableRecord(store, type, id, actor, trx);
   const now = store.now();
-  return store.db.transaction().execute(async (tx) => {
+  const run = async (tx: Transaction<Database>) => {
     const user = await tx.selectFrom('users').select(['id', 'active']).where('id', '=', share.userId).executeTakeFirst();
     if (!user || !user.active) throw new ValidationError({ code: 'share.unknown-user', message: `There is no active user "${share.userId}".`, details: [{ pointer: '/userId', message: 'no such active user', code: 'unknown-reference' }] });
     const before = await tx.selectFrom('record_shares').select(['access']).where('record_id', '=', record.id).where('user_id', '=', share.userId).executeTakeFirst();
@@ -59,7 +61,8 @@ export async function shareRecord(store: RecordStore, type: string, id: string, 
     const view: ShareView = { recordId: row.record_id, userId: row.user_id, access: row.access, createdBy: row.created_by, createdAt: isoTime(row.created_at) };
     await auditAction(tx, { actor, action: 'record.share', subject: `user:${share.userId}`, record, before: before ?? null, after: { userId: view.userId, access: view.access }, at: now });
     return view;
-  });
+  };
+  return trx ? run(trx) : store.db.transaction().execute(run);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startServer, type ApiFetch, type TestServer } from '../harness';
+import { ensurePublishedFor, move } from '../process/helpers';
 
 type Row = Record<string, string | number | null>;
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -28,8 +29,16 @@ describe.each(backends())('metric API on $name', (backend) => {
       await activity(s, 'colleague', 'meeting', '2026-05-01T09:00:00Z');
       await activity(s, 'other-rep', 'call', '2026-05-02T09:00:00Z');
     }
-    const hand = (hours: number | null, status: string, to?: string) =>
-      post(server.api, '/api/records/handoff.handoff', { data: { kind: 'marketing_to_sales', status, summary: 'lead', ...(to ? { to_user: to } : {}), ...(hours === null ? {} : { accepted_at: new Date(NOW.getTime() + hours * 3_600_000).toISOString() }) } }).then((r) => expect(r.status).toBe(201));
+    // Handoffs move through their kind's process: made pending, then accepted (by the admin) with the time it happened.
+    await ensurePublishedFor(server, 'handoff.handoff');
+    const hand = async (hours: number | null, status: string, to?: string) => {
+      const res = await post(server.api, '/api/records/handoff.handoff', { data: { kind: 'marketing_to_sales', summary: 'lead', ...(to ? { to_user: to } : {}) } });
+      expect(res.status).toBe(201);
+      const h = (await res.json()) as { id: string; version: number };
+      if (status !== 'accepted' || hours === null) return;
+      const moved = await move(server.api, h.id, h.version, { to: 'accepted', data: { accepted_at: new Date(NOW.getTime() + hours * 3_600_000).toISOString() } }, {}, 'handoff.handoff');
+      expect(moved.status, await moved.clone().text()).toBe(200);
+    };
     await hand(2, 'accepted');
     await hand(6, 'accepted', 'rick-rep');
     await hand(6, 'accepted');

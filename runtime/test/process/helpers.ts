@@ -40,6 +40,13 @@ export async function ensurePublished(api: ApiFetch, id: string): Promise<void> 
   if (!p.latestVersion) await publish(api, id);
 }
 
+/** Publishes every process plugins ship for an entity (an entity may have one per kind of record, e.g. handoffs), unless published. */
+export async function ensurePublishedFor(server: TestServer, entity: string): Promise<string[]> {
+  const ids = [...server.platform.registry.processes.values()].map((p) => p.document as { id: string; entity: string }).filter((p) => p.entity === entity).map((p) => p.id);
+  for (const id of ids) await ensurePublished(server.api, id);
+  return ids;
+}
+
 /** Creates a deal through the records API. */
 export async function createDeal(api: ApiFetch, data: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<View> {
   return expectJson<View>(api('/api/records/pipeline.deal', { method: 'POST', json: { data, ...extra } }), 201);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/jobs/queue';
 import { backends, startServer, type Client, type TestServer } from '../harness';
-import { count, ensurePublished, eventually, expectJson, move, type View } from './helpers';
+import { count, ensurePublished, ensurePublishedFor, eventually, expectJson, move, type View } from './helpers';
 
 interface Stage {
   id: string;
@@ -50,6 +50,8 @@ describe.each(backends())('every transition of every shipped process on $name', 
     server = await startServer(backend);
     rep = server.as('rep');
     await server.seedOrg();
+    // handoff.create (on the move to proposal) makes a handoff, which moves through its kind's process.
+    await ensurePublishedFor(server, 'handoff.handoff');
     await server.platform.processes.startWorkers(1);
   }, 120_000);
   afterAll(() => server?.close());

@@ -2,7 +2,8 @@ import { definePlugin } from '@pipewright/plugin-sdk';
 import { convertRoute } from './convert';
 import { createHandoff } from './create';
 import { inboxRoute } from './inbox';
-import { acceptRoute, handoffHooks, handoffSettledJob, rejectRoute, routeHandoffJob } from './handoffs';
+import { acceptRoute, handoffHooks, rejectRoute, routeHandoffJob } from './handoffs';
+import { migrateHandoffs } from './migrate';
 import { acceptanceSla, leadAcceptedAction, leadReturnedAction, routeLeadAction } from './lead-flow';
 import { conditionProblems, RULE } from './rules';
 import { HANDOFF, STATE } from './routing';
@@ -58,8 +59,14 @@ export const plugin = definePlugin({
     async route_handoff(data, s) {
       s.log.info('handoff routed', { id: data.id, outcome: await routeHandoffJob(data, s) });
     },
+    // Answers used to be written by this job; they are now moves in the answering request. A
+    // delivery queued before the upgrade finds the handoff answered or still sent, and does nothing.
     async handoff_settled(data, s) {
-      await handoffSettledJob(data, s);
+      s.log.info('handoff_settled is no longer used; answers move the handoff in the request', { id: data.id });
+    },
+    async migrate_handoffs(_data, s) {
+      s.log.info('handoffs migrated to their processes', await migrateHandoffs(s));
     },
   },
+  schedules: { migrate_handoffs: { cron: '40 * * * *', tz: 'UTC', afterDemoSeed: true } },
 });

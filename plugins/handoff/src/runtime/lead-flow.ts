@@ -23,7 +23,9 @@ export function routingServices(ctx: ActionContext): PluginServices {
 }
 
 /** Whether an item still waits for its receiver: a lead in `marketing_qualified`, a handoff `pending`. */
-export const waiting = (r: PluginRecord): boolean => (r.type === LEAD ? r.stage === WAITING : r.data.status === 'pending');
+export const waiting = (r: PluginRecord): boolean => (r.type === LEAD ? r.stage === WAITING : r.stage === SENT);
+/** Stage of a handoff waiting for its receiver (each kind's process starts there). */
+export const SENT = 'sent';
 /** What routing rules an item falls under: `lead`, or the handoff's kind. */
 export const appliesTo = (r: PluginRecord): string => (r.type === LEAD ? 'lead' : String(r.data.kind));
 /** An item's name in notifications. */
@@ -32,8 +34,9 @@ export const titleOf = (r: PluginRecord): string => String(r.type === LEAD ? r.d
 const userOf = (actor: string) => (actor.startsWith('user:') ? actor.slice(5) : null);
 
 /**
- * Gives a lead to the person routing chose: receiver, owner and org unit (the receiver must be
- * able to act on it: accept, reject, convert), the acceptance deadline, the explanation; tells
+ * Gives a lead (or a handoff) to the person routing chose: receiver, and for a lead owner and
+ * org unit (the receiver must be able to act on it: accept, reject, convert; a handoff changes
+ * owner when it is accepted), the acceptance deadline, the explanation; tells
  * him; and starts the acceptance SLA (a job at the deadline). The sender keeps reading it
  * (`from_user` is an audience field). Without a match the lead stays with its sender, with the
  * explanation saying so.
@@ -55,7 +58,11 @@ export async function assignLead(s: PluginServices, lead: PluginRecord, a: Assig
     routing: { rule_id: a.ruleId, rule: a.rule, strategy: a.strategy, reason: a.reason, reason_zh: a.reasonZh, at: now.toISOString() },
   };
   if (o.from) data.from_user = o.from;
-  const after = await s.records.update(type, lead.id, { data, owner: a.user, orgUnit: receiver?.orgUnitId ?? null }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
+  // A lead becomes the receiver's at routing (he accepts it through the lead process, as its
+  // owner); a handoff stays its sender's until the receiver accepts it (he reads it as `to_user`,
+  // an audience field, and answers through the plugin's routes).
+  const owner = type === LEAD ? { owner: a.user, orgUnit: receiver?.orgUnitId ?? null } : {};
+  const after = await s.records.update(type, lead.id, { data, ...owner }, o.expectedVersion !== undefined ? { expectedVersion: o.expectedVersion } : {});
   await s.notifications.send({
     users: [a.user],
     kind: type === LEAD ? 'lead-assigned' : 'handoff-assigned',
