@@ -203,6 +203,8 @@ export const enProcess = {
     slaBreached: 'SLA breached',
     dated: '{{field}}: {{date}}',
     unowned: 'Unassigned',
+    lastTouch: 'Last touch {{date}}',
+    noTouch: 'No touch yet',
     moveTo: 'Move to…',
     moveLabel: 'Move {{deal}} to another stage',
     moving: 'Moving…',

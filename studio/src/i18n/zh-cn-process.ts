@@ -204,6 +204,8 @@ export const zhCNProcess: Widen<typeof enProcess> = {
     slaBreached: 'SLA 已超期',
     dated: '{{field}}：{{date}}',
     unowned: '未分配',
+    lastTouch: '最近接触 {{date}}',
+    noTouch: '尚无接触',
     moveTo: '移动到…',
     moveLabel: '将 {{deal}} 移动到其他阶段',
     moving: '移动中…',

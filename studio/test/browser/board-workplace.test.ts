@@ -34,6 +34,11 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     const o = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Someone else\'s deal' } } });
     expect(o.status).toBe(201);
     other = (await o.json()) as { id: string };
+    // two calls on the ready deal (the latest is its last touch) and a planned task (not a touch)
+    for (const [at, done] of [['2026-10-20T08:00:00Z', true], ['2026-11-01T09:30:00Z', true], ['2026-12-01T09:00:00Z', false]] as const) {
+      const a = await server.api('/api/records/crm.activity', { method: 'POST', json: { data: { kind: 'call', subject: 'Call about the quote', occurred_at: at, done, deal_id: ready.id } } });
+      expect(a.status, await a.clone().text()).toBe(201);
+    }
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -65,6 +70,26 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     expect(await card(ready.id).locator('[data-card-field="next_step"]').count()).toBe(0);
     await page.locator('#board-density').selectOption('comfortable');
     await card(ready.id).locator('[data-card-field="next_step"]').waitFor();
+  });
+
+  it('shows each card\'s last touch, dated in the reader\'s language, with one request per column at most', async () => {
+    const touchRequests: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/touches?')) touchRequests.push(r.url()); });
+    await openBoard();
+    const touch = card(ready.id).getByTestId('card-touch');
+    await expect.poll(() => touch.textContent()).toBe('Last touch Nov 1, 2026');
+    expect(await touch.locator('time').getAttribute('datetime')).toBe('2026-11-01T09:30:00.000Z');
+    expect(await card(ready.id).locator('[data-card-field="next_step"]').textContent()).toBe('Send the revised quote');
+    await expect.poll(() => card(other.id).getByTestId('card-touch').textContent()).toBe('No touch yet');
+    const columns = await page.locator('[data-testid^="column-"][data-stage]').count();
+    expect(touchRequests.length).toBeGreaterThan(0);
+    expect(touchRequests.length).toBeLessThanOrEqual(columns);
+    await screenshot(page, 'board-last-touch');
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await expect.poll(() => touch.textContent()).toBe('最近接触 2026年11月1日');
+    expect(await card(other.id).getByTestId('card-touch').textContent()).toBe('尚无接触');
+    await screenshot(page, 'board-last-touch-zh');
+    await page.getByLabel('语言').first().selectOption('en');
   });
 
   it('moves a card one stage to the right with the keyboard, and Escape cancels a pick-up', async () => {
