@@ -37,6 +37,7 @@ import { rulePaths } from './routes/rule-paths';
 import { ruleRoutes } from './routes/rules';
 import { importPaths, importRoutes } from './routes/imports';
 import { notificationRoutes, notificationPaths } from './routes/notifications';
+import { savedViewPaths, savedViewRoutes } from './routes/saved-views';
 import { orgUnitRoutes } from './routes/org-units';
 import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
@@ -126,7 +127,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', storableQuery());
 
   app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...notificationPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...identityPaths, ...notificationPaths, ...savedViewPaths, ...rulePaths, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.metrics ? metricPaths : {}), ...(s.dashboards ? dashboardPaths : {}), ...(s.plugins ? pluginPaths(s.registry) : {}), ...studioPluginPaths } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/api/auth', authRoutes({ db: s.database.db, config: s.config, limiter, now, log }));
   app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
@@ -138,6 +139,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.route('/api/users', userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now), s.plugins ? (id) => (s.plugins as PluginHost).userDeactivated(id) : undefined));
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/notifications', notificationRoutes(s.database.db, now));
+  app.route('/api/saved-views', savedViewRoutes(s.database.db, now));
   app.route('/api/tokens', tokenRoutes(s.database.db, now));
   app.route('/api/audit', auditRoutes(s.database.db));
   app.route('/api/rules', ruleRoutes(s.registry, now));
