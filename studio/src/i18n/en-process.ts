@@ -228,6 +228,7 @@ export const enProcess = {
       namePlaceholder: 'e.g. My deals this quarter',
       save: 'Save filters',
       delete: 'Delete "{{name}}"',
+      failed: 'Saved filters: {{message}}',
     },
     dragStart: 'Picked up {{deal}}.',
     dragOver: '{{deal}} is over {{stage}}.',

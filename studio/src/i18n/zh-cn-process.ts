@@ -229,6 +229,7 @@ export const zhCNProcess: Widen<typeof enProcess> = {
       namePlaceholder: '例如：本季度我的商机',
       save: '保存筛选',
       delete: '删除“{{name}}”',
+      failed: '已保存的筛选：{{message}}',
     },
     dragStart: '已拿起 {{deal}}。',
     dragOver: '{{deal}} 位于 {{stage}} 上方。',

@@ -18,6 +18,7 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
   let page: Page;
   let ready: { id: string; version: number };
   let other: { id: string };
+  let opsId: string;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -25,6 +26,7 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
     expect(created.status).toBe(201);
     const ops = ((await created.json()) as { id: string }).id;
+    opsId = ops;
     const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Keyboard Works', status: 'active' } } })).json()) as { id: string };
     // ready to enter "engaging": what its entry requires is filled in
     const body = { data: { name: 'Keyboard Works renewal', account_id: account.id, amount: { amount: 12000, currency: 'USD' }, engage_date: '2026-11-02', next_step: 'Send the revised quote' }, owner: ops };
@@ -144,6 +146,34 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     await expect.poll(() => views.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['Current filters (not saved)']);
   });
 
+  it('keeps saved filters on the server: another browser sees them, and views this browser kept move there', async () => {
+    await openBoard();
+    const key = `pipewright.board.views.${opsId}.pipeline.deal`;
+    // what an older studio kept in this browser
+    await page.evaluate((k) => localStorage.setItem(k, JSON.stringify([{ name: 'Kept in this browser', params: { q: 'Keyboard' } }])), key);
+    await page.reload();
+    const views = page.getByRole('form', { name: 'Saved filters' });
+    await expect.poll(() => views.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['None saved yet', 'Kept in this browser']);
+    expect(await page.evaluate((k) => localStorage.getItem(k), key)).toBeNull();
+
+    // another browser (fresh storage): the view is there
+    const other = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const second = await other.newPage();
+      await openStudio(second, `${server.url}${BOARD}`, OPS.password, OPS.email);
+      await second.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+      const there = second.getByRole('form', { name: 'Saved filters' });
+      await expect.poll(() => there.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['None saved yet', 'Kept in this browser']);
+      await there.getByLabel('Saved filters').selectOption('Kept in this browser');
+      await expect.poll(() => new URL(second.url()).searchParams.get('q')).toBe('Keyboard');
+      await screenshot(second, 'board-saved-filters-second-browser');
+      await there.getByRole('button', { name: 'Delete "Kept in this browser"' }).click();
+      await expect.poll(() => there.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['Current filters (not saved)']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('speaks Chinese: densities, saved filters and the handle', async () => {
     await openBoard();
     await page.getByLabel('Language').first().selectOption('zh-CN');
@@ -151,7 +181,16 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     expect(await page.locator('#board-density').locator('option').allTextContents()).toEqual(['宽松', '紧凑']);
     expect(await page.getByRole('form', { name: '已保存的筛选' }).getByRole('button', { name: '保存筛选' }).count()).toBe(1);
     expect(await card(other.id).getByRole('button', { name: '拿起 Someone else\'s deal，用方向键移动' }).count()).toBe(1);
+    // a saved view in Chinese, kept on the server
+    const views = page.getByRole('form', { name: '已保存的筛选' });
+    await page.getByRole('search').getByLabel('搜索').fill('Keyboard');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('Keyboard');
+    await views.getByLabel('另存为').fill('我的键盘商机');
+    await views.getByRole('button', { name: '保存筛选' }).click();
+    await expect.poll(() => views.getByLabel('已保存的筛选').inputValue()).toBe('我的键盘商机');
     await screenshot(page, 'board-workplace-zh');
+    await views.getByRole('button', { name: '删除“我的键盘商机”' }).click();
+    await expect.poll(() => views.getByLabel('已保存的筛选').locator('option').allTextContents()).toEqual(['当前筛选（未保存）']);
   });
 
   it('is usable on a 390 px phone: no page overflow, columns scroll within the board, a card moves from its menu', async () => {
