@@ -137,6 +137,8 @@ export const en = {
     searchRecords: 'Search {{entity}}…',
     noMatches: 'No matches',
     clearReference: 'Clear selection',
+    newReference: 'New {{entity}}…',
+    newReferenceTitle: 'New {{entity}}',
     fixErrors: 'Some fields need attention.',
   },
   validation: {

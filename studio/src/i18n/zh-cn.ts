@@ -135,6 +135,8 @@ export const zhCN: Dictionary = {
     searchRecords: '搜索{{entity}}…',
     noMatches: '没有匹配项',
     clearReference: '清除选择',
+    newReference: '新建{{entity}}…',
+    newReferenceTitle: '新建{{entity}}',
     fixErrors: '有些字段需要修改。',
   },
   validation: {
