@@ -20,6 +20,7 @@ export const en = {
     skipToContent: 'Skip to content',
   },
   language: { label: 'Language', en: 'English', 'zh-CN': '简体中文' },
+  theme: { label: 'Theme', system: 'System', light: 'Light', dark: 'Dark' },
   auth: {
     title: 'Sign in to Pipewright',
     email: 'Email',

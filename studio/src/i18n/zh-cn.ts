@@ -18,6 +18,7 @@ export const zhCN: Dictionary = {
     skipToContent: '跳到正文',
   },
   language: { label: '语言', en: 'English', 'zh-CN': '简体中文' },
+  theme: { label: '主题', system: '跟随系统', light: '浅色', dark: '深色' },
   auth: {
     title: '登录 Pipewright',
     email: '邮箱',
