@@ -4,8 +4,10 @@ import '@xyflow/react/dist/style.css';
 import './styles/app.css';
 import './styles/process.css';
 import { App } from './app/App';
+import { applyTheme, readTheme } from './app/theme';
 import { initI18n } from './i18n/setup';
 
+applyTheme(readTheme());
 initI18n();
 const root = document.getElementById('root');
 if (root) {

@@ -101,6 +101,11 @@ export function compileEntity(ajv: Ajv2020, plugin: string, file: string, def: E
       if (index.unique) fail(`/indexes/${i}/unique`, 'a trigram index cannot be unique');
     }
   });
+  if (def.touch) {
+    if (fields.get(def.touch.at)?.type !== 'date') fail('/touch/at', `"${def.touch.at}" must be a date or date-time field to date a touch`);
+    if (def.touch.done !== undefined && fields.get(def.touch.done)?.type !== 'boolean') fail('/touch/done', `"${def.touch.done}" must be a boolean field`);
+    if (Object.keys(def.references ?? {}).length === 0) fail('/touch', 'a touch needs references: the records it touches');
+  }
   if (def.titleField !== undefined && !fields.has(def.titleField)) fail('/titleField', `unknown field "${def.titleField}"`);
   for (const [key, list] of [['listColumns', def.ui?.listColumns], ['searchFields', def.ui?.searchFields], ['cardFields', def.ui?.cardFields]] as const) {
     list?.forEach((f, i) => {

@@ -116,6 +116,8 @@ export interface EntityDefinition {
   audience?: string[];
   /** `method: 'trigram'`: one text field, a pg_trgm GIN index for similarity search (`records.similar`). */
   indexes?: { fields: string[]; unique?: boolean; method?: 'btree' | 'trigram' }[];
+  /** Its records are touches of the records they reference, dated by the body field `at` (see `GET /api/records/{type}/touches`). */
+  touch?: { at: string; done?: string };
   ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; cardFields?: string[]; icon?: string };
 }
 

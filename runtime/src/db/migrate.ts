@@ -10,6 +10,7 @@ import { pluginDocuments } from './migrations/008-plugin-documents';
 import { openStayKeys } from './migrations/009-open-stay-keys';
 import { trigram } from './migrations/010-trigram';
 import { approvals } from './migrations/011-approvals';
+import { savedViews } from './migrations/012-saved-views';
 import type { IndexMode } from './online-index';
 
 /**
@@ -38,6 +39,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '009-open-stay-keys': openStayKeys(mode),
     '010-trigram': trigram,
     '011-approvals': transactional(approvals),
+    '012-saved-views': transactional(savedViews),
   };
 }
 

@@ -113,6 +113,17 @@ export interface ImportTable {
   finished_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
 }
 
+/** A user's named filters of one screen (`scope`), e.g. a saved board filter. */
+export interface SavedViewTable {
+  id: string;
+  user_id: string;
+  scope: string;
+  name: string;
+  params: ColumnType<Record<string, string>, string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   users: UserTable;
@@ -136,6 +147,7 @@ export interface Database {
   stage_counts: StageCountTable;
   stage_count_deltas: StageCountDeltaTable;
   approval_requests: ApprovalRequestTable;
+  saved_views: SavedViewTable;
 }
 
 /** A stage move held for approvers (migration 011, ADR 027). */

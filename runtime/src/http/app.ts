@@ -36,6 +36,7 @@ import type { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
 import { importPaths, importRoutes } from './routes/imports';
 import { notificationRoutes } from './routes/notifications';
+import { savedViewRoutes } from './routes/saved-views';
 import { orgUnitRoutes } from './routes/org-units';
 import { recordRoutes } from './routes/records';
 import { shareRoutes } from './routes/shares';
@@ -135,6 +136,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     auditRoutes(s.database.db),
     ruleRoutes(s.registry, now),
     notificationRoutes(s.database.db, now),
+    savedViewRoutes(s.database.db, now),
     ...(s.metrics ? [metricRoutes(s.metrics)] : []),
     ...(s.dashboards ? [dashboardRoutes(s.dashboards)] : []),
   ];
@@ -156,6 +158,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   mount('/api/users');
   mount('/api/org-units');
   mount('/api/notifications');
+  mount('/api/saved-views');
   mount('/api/tokens');
   mount('/api/audit');
   mount('/api/rules');

@@ -53,6 +53,7 @@ const ZH_DETAILS: Record<string, (p: Problem) => string> = {
   'record.invalid': () => '记录内容不符合要求，请检查标出的字段。',
   'body.invalid': () => '请求内容不符合要求，请检查标出的字段。',
   'query.invalid': () => '查询参数无效。',
+  'saved-view.too-many': (p) => `每个页面最多保存 ${num(p.limit)} 个视图，请先删除一个。`,
   'malformed-json': () => '请求内容不是有效的 JSON。',
   'unsupported-media-type': () => '请求内容必须是 JSON（Content-Type: application/json）。',
   'body-too-large': () => '请求内容超过了服务器允许的大小。',

@@ -59,6 +59,20 @@ function recordSchema(e: LoadedEntity): Json {
 
 const componentName = (e: LoadedEntity) => e.fullId.split(/[._]/).map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join('');
 
+/** `GET /api/records/{type}/touches` of an entity that records of `touchers` touch. */
+function touchPath(e: LoadedEntity, touchers: string[]): Json {
+  const item = { type: 'object', required: ['record', 'at', 'by'], properties: { record: { type: 'string', format: 'uuid' }, at: { type: 'string', format: 'date-time' }, by: { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string' }, id: { type: 'string', format: 'uuid' } } } } };
+  return {
+    get: {
+      operationId: `touches${componentName(e)}`,
+      summary: `Last touch of ${e.labelPlural.toLowerCase()} (${touchers.length ? `by ${touchers.join(', ')}` : 'no entity touches them: always empty'})`,
+      tags: [e.plugin],
+      parameters: [{ name: 'ids', in: 'query', required: true, schema: { type: 'string' }, description: 'Up to 200 comma-separated record ids.' }],
+      responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: item } } }, 'The latest touch of each record touched (untouched records are left out)'), ...errors(400, 401, 404) },
+    },
+  };
+}
+
 function entityPaths(e: LoadedEntity): Record<string, Json> {
   const name = componentName(e);
   const base = `/api/records/${e.fullId}`;
@@ -172,6 +186,8 @@ export function generateOpenApi(registry: Registry, extra: { paths?: Record<stri
     schemas[`${name}Data`] = localize(e.schema) as Json;
     schemas[name] = recordSchema(e);
     paths = { ...paths, ...entityPaths(e) };
+    const touchers = [...registry.entities.values()].filter((t) => t.touch && Object.values(t.references ?? {}).some((r) => r.entity === e.fullId)).map((t) => t.fullId);
+    paths[`/api/records/${e.fullId}/touches`] = touchPath(e, touchers);
   }
   return {
     openapi: '3.1.0',

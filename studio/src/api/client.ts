@@ -88,6 +88,8 @@ export const api = {
   entities: (signal?: AbortSignal) => request<{ items: EntityInfo[] }>('GET', '/api/entities', signal ? { signal } : {}),
   list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', `/api/records/${enc(type)}?${listQuery(p)}`, signal ? { signal } : {}),
   get: (type: string, id: string, signal?: AbortSignal) => request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, signal ? { signal } : {}),
+  /** The last touch of each of `ids` (up to 200) that something touched (`GET /api/records/:type/touches`). */
+  touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
   events: (type: string, id: string, signal?: AbortSignal) => request<{ items: RecordEvent[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/events`, signal ? { signal } : {}),
   create: (type: string, data: Record<string, unknown>) => request<RecordView>('POST', `/api/records/${enc(type)}`, { json: { data } }),
   update: (type: string, id: string, version: number, patch: Record<string, unknown>) =>

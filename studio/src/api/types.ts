@@ -29,6 +29,8 @@ export interface EntityInfo {
   schema: JsonSchema & { properties: Record<string, JsonSchema> };
   references?: Record<string, { entity: string; lookup?: string }>;
   ui?: { form?: JsonSchema; listColumns?: string[]; searchFields?: string[]; cardFields?: string[]; icon?: string };
+  /** Its records are touches of the records they reference (dated by `at`, counted when `done`). */
+  touch?: { at: string; done?: string };
   fields: FieldInfo[];
   /** Stage labels in the reader's language, by stage id (plugin translations; see plugins/localize.ts). */
   stageLabels?: Readonly<Record<string, string>>;

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { ThemeSwitch } from './ThemeSwitch';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { PluginFailures, useStudioPlugins } from '../plugins/context';
 import { interpolate } from '../plugins/host';
@@ -43,6 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Link href="/" className="brand">{t('app.name')}</Link>
         <div className="topbar-tools">
           <LanguageSwitch />
+          <ThemeSwitch />
           {authEnabled && user && (
             <>
               <NotificationBell />

@@ -1,10 +1,13 @@
 import type { WidgetProps } from '@rjsf/utils';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEntities } from '../app/entities-context';
 import { api, type ListParams } from '../api/client';
 import type { EntityInfo, RecordView } from '../api/types';
 import { recordTitle } from '../entities/format';
+
+// loaded on first use (and so no static import cycle: the dialog's form uses this widget)
+const ReferenceCreateDialog = lazy(() => import('./ReferenceCreateDialog'));
 
 interface Option {
   id: string;
@@ -21,7 +24,8 @@ export function referenceQuery(entity: EntityInfo | undefined, text: string, loo
 
 /**
  * rjsf widget for a reference to another record: an accessible combobox that searches
- * `/api/records/<entity>?q=` as you type and stores the chosen record's id.
+ * `/api/records/<entity>?q=` as you type and stores the chosen record's id; "New …" creates the
+ * referenced record inline, in a dialog with its generated form (what was typed fills its title).
  *
  * @example
  * ```ts
@@ -40,6 +44,7 @@ export function ReferenceWidget(props: WidgetProps) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState<Record<string, unknown> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const toOption = (r: RecordView): Option => ({ id: r.id, title: recordTitle(target, r.data, r.id, lookup) });
 
@@ -130,7 +135,17 @@ export function ReferenceWidget(props: WidgetProps) {
             ×
           </button>
         )}
+        {target && !off && (
+          <button type="button" className="reference-new" onClick={() => { setOpen(false); setCreating(target.titleField && text.trim() ? { [target.titleField]: text.trim() } : {}); }}>
+            {t('forms.newReference', { entity: target.label })}
+          </button>
+        )}
       </div>
+      {creating && target && (
+        <Suspense fallback={null}>
+          <ReferenceCreateDialog entity={target} initialData={creating} onClose={() => setCreating(null)} onCreated={(r) => { setCreating(null); choose(toOption(r)); }} />
+        </Suspense>
+      )}
       {open && (
         <ul id={listId} role="listbox" className="listbox" aria-label={target?.labelPlural ?? String(options.entity)}>
           {error && <li role="presentation" className="field-error">{error}</li>}

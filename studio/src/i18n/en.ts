@@ -20,6 +20,7 @@ export const en = {
     skipToContent: 'Skip to content',
   },
   language: { label: 'Language', en: 'English', 'zh-CN': '简体中文' },
+  theme: { label: 'Theme', system: 'System', light: 'Light', dark: 'Dark' },
   auth: {
     title: 'Sign in to Pipewright',
     email: 'Email',
@@ -137,6 +138,8 @@ export const en = {
     searchRecords: 'Search {{entity}}…',
     noMatches: 'No matches',
     clearReference: 'Clear selection',
+    newReference: 'New {{entity}}…',
+    newReferenceTitle: 'New {{entity}}',
     fixErrors: 'Some fields need attention.',
   },
   validation: {

@@ -18,6 +18,7 @@ export const zhCN: Dictionary = {
     skipToContent: '跳到正文',
   },
   language: { label: '语言', en: 'English', 'zh-CN': '简体中文' },
+  theme: { label: '主题', system: '跟随系统', light: '浅色', dark: '深色' },
   auth: {
     title: '登录 Pipewright',
     email: '邮箱',
@@ -135,6 +136,8 @@ export const zhCN: Dictionary = {
     searchRecords: '搜索{{entity}}…',
     noMatches: '没有匹配项',
     clearReference: '清除选择',
+    newReference: '新建{{entity}}…',
+    newReferenceTitle: '新建{{entity}}',
     fixErrors: '有些字段需要修改。',
   },
   validation: {

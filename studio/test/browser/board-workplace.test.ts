@@ -18,6 +18,7 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
   let page: Page;
   let ready: { id: string; version: number };
   let other: { id: string };
+  let opsId: string;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -25,6 +26,7 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
     expect(created.status).toBe(201);
     const ops = ((await created.json()) as { id: string }).id;
+    opsId = ops;
     const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Keyboard Works', status: 'active' } } })).json()) as { id: string };
     // ready to enter "engaging": what its entry requires is filled in
     const body = { data: { name: 'Keyboard Works renewal', account_id: account.id, amount: { amount: 12000, currency: 'USD' }, engage_date: '2026-11-02', next_step: 'Send the revised quote' }, owner: ops };
@@ -34,6 +36,11 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     const o = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Someone else\'s deal' } } });
     expect(o.status).toBe(201);
     other = (await o.json()) as { id: string };
+    // two calls on the ready deal (the latest is its last touch) and a planned task (not a touch)
+    for (const [at, done] of [['2026-10-20T08:00:00Z', true], ['2026-11-01T09:30:00Z', true], ['2026-12-01T09:00:00Z', false]] as const) {
+      const a = await server.api('/api/records/crm.activity', { method: 'POST', json: { data: { kind: 'call', subject: 'Call about the quote', occurred_at: at, done, deal_id: ready.id } } });
+      expect(a.status, await a.clone().text()).toBe(201);
+    }
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -65,6 +72,26 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     expect(await card(ready.id).locator('[data-card-field="next_step"]').count()).toBe(0);
     await page.locator('#board-density').selectOption('comfortable');
     await card(ready.id).locator('[data-card-field="next_step"]').waitFor();
+  });
+
+  it('shows each card\'s last touch, dated in the reader\'s language, with one request per column at most', async () => {
+    const touchRequests: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/touches?')) touchRequests.push(r.url()); });
+    await openBoard();
+    const touch = card(ready.id).getByTestId('card-touch');
+    await expect.poll(() => touch.textContent()).toBe('Last touch Nov 1, 2026');
+    expect(await touch.locator('time').getAttribute('datetime')).toBe('2026-11-01T09:30:00.000Z');
+    expect(await card(ready.id).locator('[data-card-field="next_step"]').textContent()).toBe('Send the revised quote');
+    await expect.poll(() => card(other.id).getByTestId('card-touch').textContent()).toBe('No touch yet');
+    const columns = await page.locator('[data-testid^="column-"][data-stage]').count();
+    expect(touchRequests.length).toBeGreaterThan(0);
+    expect(touchRequests.length).toBeLessThanOrEqual(columns);
+    await screenshot(page, 'board-last-touch');
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await expect.poll(() => touch.textContent()).toBe('最近接触 2026年11月1日');
+    expect(await card(other.id).getByTestId('card-touch').textContent()).toBe('尚无接触');
+    await screenshot(page, 'board-last-touch-zh');
+    await page.getByLabel('语言').first().selectOption('en');
   });
 
   it('moves a card one stage to the right with the keyboard, and Escape cancels a pick-up', async () => {
@@ -119,6 +146,34 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     await expect.poll(() => views.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['Current filters (not saved)']);
   });
 
+  it('keeps saved filters on the server: another browser sees them, and views this browser kept move there', async () => {
+    await openBoard();
+    const key = `pipewright.board.views.${opsId}.pipeline.deal`;
+    // what an older studio kept in this browser
+    await page.evaluate((k) => localStorage.setItem(k, JSON.stringify([{ name: 'Kept in this browser', params: { q: 'Keyboard' } }])), key);
+    await page.reload();
+    const views = page.getByRole('form', { name: 'Saved filters' });
+    await expect.poll(() => views.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['None saved yet', 'Kept in this browser']);
+    expect(await page.evaluate((k) => localStorage.getItem(k), key)).toBeNull();
+
+    // another browser (fresh storage): the view is there
+    const other = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const second = await other.newPage();
+      await openStudio(second, `${server.url}${BOARD}`, OPS.password, OPS.email);
+      await second.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
+      const there = second.getByRole('form', { name: 'Saved filters' });
+      await expect.poll(() => there.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['None saved yet', 'Kept in this browser']);
+      await there.getByLabel('Saved filters').selectOption('Kept in this browser');
+      await expect.poll(() => new URL(second.url()).searchParams.get('q')).toBe('Keyboard');
+      await screenshot(second, 'board-saved-filters-second-browser');
+      await there.getByRole('button', { name: 'Delete "Kept in this browser"' }).click();
+      await expect.poll(() => there.getByLabel('Saved filters').locator('option').allTextContents()).toEqual(['Current filters (not saved)']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('speaks Chinese: densities, saved filters and the handle', async () => {
     await openBoard();
     await page.getByLabel('Language').first().selectOption('zh-CN');
@@ -126,7 +181,16 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     expect(await page.locator('#board-density').locator('option').allTextContents()).toEqual(['宽松', '紧凑']);
     expect(await page.getByRole('form', { name: '已保存的筛选' }).getByRole('button', { name: '保存筛选' }).count()).toBe(1);
     expect(await card(other.id).getByRole('button', { name: '拿起 Someone else\'s deal，用方向键移动' }).count()).toBe(1);
+    // a saved view in Chinese, kept on the server
+    const views = page.getByRole('form', { name: '已保存的筛选' });
+    await page.getByRole('search').getByLabel('搜索').fill('Keyboard');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('Keyboard');
+    await views.getByLabel('另存为').fill('我的键盘商机');
+    await views.getByRole('button', { name: '保存筛选' }).click();
+    await expect.poll(() => views.getByLabel('已保存的筛选').inputValue()).toBe('我的键盘商机');
     await screenshot(page, 'board-workplace-zh');
+    await views.getByRole('button', { name: '删除“我的键盘商机”' }).click();
+    await expect.poll(() => views.getByLabel('已保存的筛选').locator('option').allTextContents()).toEqual(['当前筛选（未保存）']);
   });
 
   it('is usable on a 390 px phone: no page overflow, columns scroll within the board, a card moves from its menu', async () => {

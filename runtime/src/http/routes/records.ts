@@ -1,6 +1,7 @@
 import { PipewrightError, ValidationError } from '@pipewright/core';
 import { Hono } from 'hono';
 import { parseListQuery } from '../../records/query';
+import { lastTouches, touchIds } from '../../records/touches';
 import type { RecordStore } from '../../records/store';
 import { etagOf, parseIfMatch } from '../../records/view';
 import { onlyMembers, readJsonObject } from '../body';
@@ -38,7 +39,7 @@ function requireVersion(header: string | undefined): number {
 
 /**
  * CRUD over `/api/records/:type`: create, read, list (filters, sort, cursor), merge-patch with
- * If-Match, soft delete, and the record's event history. Every call is narrowed to what the
+ * If-Match, soft delete, the record's event history, and the last touch of a page of records. Every call is narrowed to what the
  * principal may see and change (see `records/access.ts`): invisible records are 404.
  *
  * @example
@@ -69,6 +70,13 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     c.header('ETag', etagOf(view.version));
     c.header('Location', `/api/records/${type}/${view.id}`);
     return c.json(view, 201);
+  });
+
+  // before /:type/:id (record ids are uuids, never "touches")
+  app.get('/:type/touches', async (c) => {
+    const type = c.req.param('type');
+    store.entity(type);
+    return c.json({ items: await lastTouches(store, type, touchIds(c.req.query('ids')), c.get('actor')) });
   });
 
   app.get('/:type/:id', async (c) => {

@@ -21,6 +21,8 @@ export interface BoardColumnProps {
   column: ColumnState | undefined;
   entity: EntityInfo;
   stays: ReadonlyMap<string, OpenStay>;
+  /** Last touch of the loaded cards by record id, when something touches this entity (else the cards show none). */
+  touches?: ReadonlyMap<string, string> | undefined;
   owners: ReadonlyMap<string, string>;
   now: Date;
   pendingId: string | null;
@@ -72,6 +74,7 @@ export function BoardColumn(p: BoardColumnProps) {
             entity={p.entity}
             stage={p.stage}
             stay={p.stays.get(deal.id)}
+            lastTouch={p.touches ? (p.touches.get(deal.id) ?? null) : undefined}
             ownerName={deal.owner ? p.owners.get(deal.owner) : undefined}
             now={p.now}
             pending={p.pendingId === deal.id}

@@ -70,7 +70,9 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   // shared); with one, the columns keep their exact counters (filters on owner and team only).
   const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
   const processFilter = src.published && severalPublished ? (src.processId ?? '') : '';
-  const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter, q, sort });
+  // Cards show a last touch when some entity's records touch this one (e.g. activities).
+  const touched = useMemo(() => entities.some((e) => e.touch && Object.values(e.references ?? {}).some((r) => r.entity === type)), [entities, type]);
+  const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter, q, sort }, touched);
   // Money figures per column and in total, from the metric layer; counted again after each move.
   const [moveCount, setMoveCount] = useState(0);
   const values = useBoardValues(valueMetrics, { ...filters, process: processFilter }, moveCount);
@@ -194,13 +196,13 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
       <DndContext sensors={sensors} collisionDetection={boardCollisions} onDragStart={start} onDragEnd={end} onDragCancel={() => { setActive(null); setTargets(null); }} accessibility={{ announcements, screenReaderInstructions: { draggable: t('board.instructions') } }}>
         <div className="board" aria-label={t('board.columns')} role="region" data-ready={board.ready} data-testid="board">
           {stages.map((s) => (
-            <BoardColumn key={s.id} density={density} stage={s} values={values.metrics.filter((m) => values.byStage.get(s.id)?.has(m.id)).map((m) => ({ metric: m, value: values.byStage.get(s.id)?.get(m.id) ?? 0 }))} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
+            <BoardColumn key={s.id} density={density} stage={s} values={values.metrics.filter((m) => values.byStage.get(s.id)?.has(m.id)).map((m) => ({ metric: m, value: values.byStage.get(s.id)?.get(m.id) ?? 0 }))} {...(notes.has(s.id) ? { note: notes.get(s.id) } : {})} droppable={droppable(s.id)} column={board.columns[s.id]} entity={entity} stays={board.stays} touches={touched ? board.touches : undefined} owners={owners} now={now} pendingId={pendingId} load={available} onMove={onMove} onMore={() => board.loadMore(s.id)} />
           ))}
         </div>
         <DragOverlay>
           {active && activeStage ? (
             <div className="deal-card drag-overlay">
-              <DealCardFace deal={active} entity={entity} stage={activeStage} stay={board.stays.get(active.id)} ownerName={active.owner ? owners.get(active.owner) : undefined} now={now} density={density} />
+              <DealCardFace deal={active} entity={entity} stage={activeStage} stay={board.stays.get(active.id)} lastTouch={touched ? (board.touches.get(active.id) ?? null) : undefined} ownerName={active.owner ? owners.get(active.owner) : undefined} now={now} density={density} />
             </div>
           ) : null}
         </DragOverlay>

@@ -15,6 +15,8 @@ export interface DealCardProps {
   entity: EntityInfo;
   stage: StageDefinition;
   stay: OpenStay | undefined;
+  /** When the record was last touched (an ISO time; null: never; undefined: nothing touches this entity). */
+  lastTouch?: string | null | undefined;
   ownerName: string | undefined;
   now: Date;
   pending: boolean;
@@ -46,16 +48,17 @@ export function cardFields(entity: EntityInfo): { fields: FieldInfo[]; amount: F
 }
 
 /**
- * The face of a card: title (link to the detail), its card fields, owner, and days in stage
- * coloured by the stage's SLA; a compact card keeps the title, the amount and the days. Shared
- * by the card and its drag overlay.
+ * The face of a card: title (link to the detail), its card fields (a deal's next step among
+ * them), owner, the last touch (date in the reader's locale) and days in stage coloured by the
+ * stage's SLA; a compact card keeps the title, the amount and the days. Shared by the card and
+ * its drag overlay.
  *
  * @example
  * ```tsx
  * <DragOverlay><DealCardFace deal={deal} entity={dealEntity} stage={stage} stay={stay} ownerName="Ana" now={now} density="compact" /></DragOverlay>
  * ```
  */
-export function DealCardFace({ deal, entity, stage, stay, ownerName, now, density = 'comfortable' }: Pick<DealCardProps, 'deal' | 'entity' | 'stage' | 'stay' | 'ownerName' | 'now' | 'density'>) {
+export function DealCardFace({ deal, entity, stage, stay, lastTouch, ownerName, now, density = 'comfortable' }: Pick<DealCardProps, 'deal' | 'entity' | 'stage' | 'stay' | 'lastTouch' | 'ownerName' | 'now' | 'density'>) {
   const { t, i18n } = useTranslation();
   const { fields, amount: amountField } = cardFields(entity);
   const amount = amountField ? formatValue(amountField, deal.data[amountField.name], i18n.language) : '';
@@ -93,9 +96,27 @@ export function DealCardFace({ deal, entity, stage, stay, ownerName, now, densit
         })}
         <span>{ownerName ?? deal.owner ?? t('board.unowned')}</span>
       </div>
+      {lastTouch !== undefined && (
+        <div className="card-meta" data-testid="card-touch">
+          {lastTouch ? <time dateTime={lastTouch}>{t('board.lastTouch', { date: touchDate(lastTouch, i18n.language) })}</time> : <span>{t('board.noTouch')}</span>}
+        </div>
+      )}
       {days && <div className="card-meta">{days}</div>}
     </>
   );
+}
+
+/**
+ * A last touch's date in the reader's locale ("Nov 1, 2026", "2026年11月1日").
+ *
+ * @example
+ * ```ts
+ * touchDate('2026-11-01T09:30:00.000Z', 'zh-CN'); // '2026年11月1日'
+ * ```
+ */
+export function touchDate(iso: string, language: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(d);
 }
 
 /**

@@ -7,7 +7,7 @@ export interface BoardView {
 /** The address parameters a saved view keeps (the board's filters, search and order). */
 export const VIEW_PARAMS = ['process', 'owner', 'team', 'q', 'sort'] as const;
 
-/** Where a user's saved views of one board live in the browser's storage. */
+/** Where an older studio kept a user's saved views of one board in the browser (moved to the server on first load). */
 export const viewsKey = (userId: string, entity: string): string => `pipewright.board.views.${userId}.${entity}`;
 
 /**
@@ -40,26 +40,8 @@ export function parseViews(stored: string | null): BoardView[] {
   }
 }
 
-/**
- * Saves a view: a new name is added (views sorted by name), an existing name is replaced.
- *
- * @example
- * ```ts
- * saveView([], 'My Q3', { owner: 'ana' }); // [{ name: 'My Q3', params: { owner: 'ana' } }]
- * ```
- */
-export function saveView(views: readonly BoardView[], name: string, params: Record<string, string>): BoardView[] {
-  const trimmed = name.trim();
-  if (!trimmed) return [...views];
-  return [...views.filter((v) => v.name !== trimmed), { name: trimmed, params: { ...params } }].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export function removeView(views: readonly BoardView[], name: string): BoardView[] {
-  return views.filter((v) => v.name !== name);
-}
-
 /** The saved view whose filters are exactly those of the address, if any. */
-export function matchingView(views: readonly BoardView[], params: Record<string, string>): BoardView | undefined {
+export function matchingView<V extends BoardView>(views: readonly V[], params: Record<string, string>): V | undefined {
   const key = (p: Record<string, string>) => JSON.stringify(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)));
   return views.find((v) => key(v.params) === key(params));
 }

@@ -33,7 +33,8 @@ const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true
 /**
  * Loads each stage's deals with the cursor API (newest change first, {@link PAGE_SIZE} at a
  * time, the column total once), plus the open stage stays of loaded cards (days in stage, SLA
- * due). Moves update both columns locally without reloading.
+ * due) and, when some entity touches this one (`touched`), their last touches: one request of
+ * each kind per page, never one per card. Moves update both columns locally without reloading.
  *
  * @example
  * ```ts
@@ -41,11 +42,27 @@ const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true
  * board.loadMore('won');
  * ```
  */
-export function useBoardColumns(type: string, stages: readonly string[], filters: BoardFilters) {
+export function useBoardColumns(type: string, stages: readonly string[], filters: BoardFilters, touched = false) {
   const [columns, setColumns] = useState<Record<string, ColumnState>>({});
   const [stays, setStays] = useState<ReadonlyMap<string, OpenStay>>(new Map());
+  // the last touch of loaded cards, by record id (absent: never touched, or not asked yet)
+  const [touches, setTouches] = useState<ReadonlyMap<string, string>>(new Map());
   const generation = useRef(0);
   const stageKey = stages.join(',');
+
+  const fetchTouches = useCallback(async (ids: string[]) => {
+    if (!touched || ids.length === 0) return;
+    try {
+      const { items } = await api.touches(type, ids);
+      setTouches((prev) => {
+        const next = new Map(prev);
+        for (const t of items) next.set(t.record, t.at);
+        return next;
+      });
+    } catch {
+      // the cards go without their last touch
+    }
+  }, [type, touched]);
 
   const fetchStays = useCallback(async (ids: string[]) => {
     if (ids.length === 0) return;
@@ -76,12 +93,13 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
         const items = cursor === null ? page.items : [...old.items, ...page.items.filter((x) => !old.items.some((o) => o.id === x.id))];
         return { ...c, [stage]: { items, total: page.total ?? old.total, cursor: page.nextCursor, loading: false, error: null } };
       });
-      await fetchStays(page.items.map((r) => r.id));
+      const ids = page.items.map((r) => r.id);
+      await Promise.all([fetchStays(ids), fetchTouches(ids)]);
     } catch (err) {
       if (gen !== generation.current) return;
       setColumns((c) => ({ ...c, [stage]: { ...(c[stage] ?? EMPTY), loading: false, error: err instanceof Error ? err.message : String(err) } }));
     }
-  }, [type, filters.owner, filters.team, filters.process, filters.q, filters.sort, fetchStays]);
+  }, [type, filters.owner, filters.team, filters.process, filters.q, filters.sort, fetchStays, fetchTouches]);
 
   useEffect(() => {
     const gen = ++generation.current;
@@ -114,5 +132,5 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
   };
 
   const ready = stages.length > 0 && stages.every((s) => columns[s] && !columns[s].loading && columns[s].total !== null);
-  return { columns, stays, loadMore, moved, replace, ready };
+  return { columns, stays, touches, loadMore, moved, replace, ready };
 }

@@ -46,6 +46,9 @@ export interface ProcessDesignerProps {
  * <ProcessDesigner detail={detail} entity={deal} readOnly={false} onSaved={setDetail} />
  * ```
  */
+/** "Fit view" never zooms out so far that stage text is unreadable (a long process is panned instead). */
+const FIT_VIEW = { minZoom: 0.75, padding: 0.1 };
+
 export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDesignerProps) {
   const { t, i18n } = useTranslation();
   const d = useDesignerState(detail.draft, i18n.language);
@@ -134,7 +137,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
   };
   const viewportProps = useMemo(() => {
     const vp = (detail.draft.layout as { viewport?: { x: number; y: number; zoom: number } } | undefined)?.viewport;
-    return vp ? { defaultViewport: vp } : { fitView: true };
+    return vp ? { defaultViewport: vp } : { fitView: true, fitViewOptions: FIT_VIEW };
     // the saved viewport applies when the designer opens, not after each save
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -169,7 +172,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
             proOptions={PRO_OPTIONS}
           >
             <Background />
-            <Controls />
+            <Controls fitViewOptions={FIT_VIEW} />
             {d.nodes.length <= MINIMAP_LIMIT && <MiniMap pannable zoomable ariaLabel={t('designer.minimap')} />}
           </ReactFlow>
         </div>
