@@ -296,9 +296,12 @@ export function accountPoolValidate(change: RecordChange, s: PluginServices): Ho
 }
 
 /** validate of `crm.ownership`: the history is written by the plugin only. */
-export function ownershipValidate(_change: RecordChange, s: PluginServices): HookProblem[] {
+export function ownershipValidate(change: RecordChange, s: PluginServices): HookProblem[] {
   if (!isSystem(s)) throw poolProblem(403, 'crm.ownership-read-only', 'ownership', 'The owner history is written by the CRM only.', '客户归属历史只能由系统记录。');
-  return [];
+  if (change.operation === 'delete') return [];
+  // A stint is of an account or of a lead (the handoff plugin's leads sit in the same pools).
+  const of = [change.data.account_id, change.data.lead_id].filter((v) => typeof v === 'string').length;
+  return of === 1 ? [] : [{ pointer: '/data/account_id', message: 'a stint names exactly one of account_id and lead_id', code: 'crm.ownership-subject' }];
 }
 
 // ---------------------------------------------------------------- claim and return

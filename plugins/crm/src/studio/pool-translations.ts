@@ -13,7 +13,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'crm.ownership': {
         label: 'Account owner stint',
         labelPlural: 'Account owner history',
-        fields: { account_id: 'Account', holder: 'Owner', from: 'From', to: 'To', started_by: 'Started by', ended_by: 'Ended by', reason: 'Reason', rule: 'Recycle rule', pool_id: 'Pool', by: 'By', claim_day: 'Claim day' },
+        fields: { account_id: 'Account', lead_id: 'Lead', holder: 'Owner', from: 'From', to: 'To', started_by: 'Started by', ended_by: 'Ended by', reason: 'Reason', rule: 'Recycle rule', pool_id: 'Pool', by: 'By', claim_day: 'Claim day' },
         enums: { started_by: { claim: 'Claimed from the pool', assign: 'Assigned' }, ended_by: { return: 'Returned to the pool', recycle: 'Recycled by a rule', reassign: 'Reassigned' } },
       },
     },
@@ -96,7 +96,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'crm.ownership': {
         label: '客户归属记录',
         labelPlural: '客户归属历史',
-        fields: { account_id: '客户', holder: '负责人', from: '开始', to: '结束', started_by: '开始方式', ended_by: '结束方式', reason: '原因', rule: '回收规则', pool_id: '公海池', by: '操作人', claim_day: '领取日期' },
+        fields: { account_id: '客户', lead_id: '线索', holder: '负责人', from: '开始', to: '结束', started_by: '开始方式', ended_by: '结束方式', reason: '原因', rule: '回收规则', pool_id: '公海池', by: '操作人', claim_day: '领取日期' },
         enums: { started_by: { claim: '从公海领取', assign: '分配' }, ended_by: { return: '退回公海', recycle: '按规则回收', reassign: '转给他人' } },
       },
     },

@@ -5,7 +5,9 @@ import { inboxRoute } from './inbox';
 import { acceptRoute, handoffHooks, handoffSettledJob, rejectRoute, routeHandoffJob } from './handoffs';
 import { acceptanceSla, leadAcceptedAction, leadReturnedAction, routeLeadAction } from './lead-flow';
 import { conditionProblems, RULE } from './rules';
-import { HANDOFF, STATE } from './routing';
+import { HANDOFF, LEAD, STATE } from './routing';
+import { leadOwnershipAfterChange, leadPoolValidate, recordLeadOwnershipChange, recycleLeads } from './lead-pool';
+import { leadPoolRoutes } from './lead-pool-routes';
 
 /**
  * Runtime part of the handoff plugin: leads handed from marketing to sales through the `lead`
@@ -32,6 +34,8 @@ export const plugin = definePlugin({
   actions: { create: createHandoff, route: routeLeadAction, accepted: leadAcceptedAction, returned: leadReturnedAction },
   hooks: {
     [HANDOFF]: handoffHooks,
+    // Leads in the shared pool (公海池, crm.pool): in_pool is the pool's; owner changes go in the history.
+    [LEAD]: { validate: leadPoolValidate, afterChange: leadOwnershipAfterChange },
     [RULE]: {
       validate(change, s) {
         const admin = s.caller.id.startsWith('system:') || s.caller.roles.includes('admin');
@@ -48,8 +52,10 @@ export const plugin = definePlugin({
   visibility: {
     // Routing state is the routers' bookkeeping: admins and system work only.
     [STATE]: () => false,
+    // Leads waiting in a pool are readable by every signed-in user (pool members open them to claim).
+    [LEAD]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
   },
-  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute],
+  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute, ...leadPoolRoutes],
   jobs: {
     async sla(data, s) {
       const outcome = await acceptanceSla(data, s);
@@ -61,5 +67,14 @@ export const plugin = definePlugin({
     async handoff_settled(data, s) {
       await handoffSettledJob(data, s);
     },
+    async lead_ownership_change(data, s) {
+      await recordLeadOwnershipChange(s, data);
+    },
+    async lead_pool_recycle(_data, s) {
+      s.log.info('lead pool recycle', await recycleLeads(s));
+    },
+  },
+  schedules: {
+    lead_pool_recycle: { cron: '20 * * * *', tz: 'UTC' },
   },
 });
