@@ -22,7 +22,7 @@ describe.each(backends())('leads in the pool (公海池) on $name', (backend) =>
   const colleague = () => server.as('colleague', 'token').api;
   const otherRep = () => server.as('other-rep', 'token').api;
   const manager = () => server.as('manager', 'token').api;
-  const recycle = () => (plugin.jobs?.lead_pool_recycle as (d: Record<string, unknown>, s: unknown) => Promise<void>)({}, jobServices(server));
+  const recycle = () => (plugin.jobs?.lead_pool_recycle as (d: Record<string, unknown>, s: unknown) => Promise<void>)({ force: true }, jobServices(server));
   let north: View;
 
   const lead = async (company: string, extra: Record<string, unknown> = {}, orgUnit = 't-north-a') =>

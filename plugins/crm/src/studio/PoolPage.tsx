@@ -42,6 +42,15 @@ interface PoolAccount {
   sector: string | null;
   history: Stint[];
 }
+/** A pooled lead (the handoff plugin's `/api/plugins/handoff/pool` routes; absent without that plugin). */
+interface PoolLead {
+  id: string;
+  company: string;
+  contact: string;
+  stage: string | null;
+  history: Stint[];
+}
+type LeadPage = { items: PoolLead[]; total: number; me: { held: number; claimsToday: number } | null };
 interface Unit {
   id: string;
   name: string;
@@ -81,7 +90,8 @@ export function stintList({ React, useT, useLanguage }: StudioHost) {
 
 /**
  * The pool page (`/p/crm/pool`): the pools the user may claim from, each pool's accounts without
- * an owner with their owner history and a one-click claim, the user's claims against the
+ * an owner with their owner history and a one-click claim (and its leads, when the handoff plugin
+ * is installed: a switch between accounts and leads), the user's claims against the
  * limits; for admins the pool's settings (members, claim rules, recycle rules) and a new pool.
  */
 export function poolPage(host: StudioHost) {
@@ -262,6 +272,10 @@ export function poolPage(host: StudioHost) {
     const [creating, setCreating] = React.useState(false);
     const [tick, setTick] = React.useState(0);
     const [offset, setOffset] = React.useState(0);
+    const [kind, setKind] = React.useState<'accounts' | 'leads'>('accounts');
+    const [leads, setLeads] = React.useState<LeadPage | null>(null);
+    // Whether the pools hold leads too (the handoff plugin answers the leads route).
+    const [withLeads, setWithLeads] = React.useState(false);
     React.useEffect(() => {
       const ctrl = new AbortController();
       api
@@ -285,7 +299,33 @@ export function poolPage(host: StudioHost) {
         .catch((err: unknown) => !ctrl.signal.aborted && setMessage({ ok: false, text: messageOf(err) }));
       return () => ctrl.abort();
     }, [selected, tick, offset]);
+    React.useEffect(() => {
+      if (!selected) return;
+      const ctrl = new AbortController();
+      setLeads(null);
+      api
+        .request<LeadPage>('GET', `/api/plugins/handoff/pool/pools/${selected}/leads?limit=${PAGE}&offset=${kind === 'leads' ? offset : 0}`, { signal: ctrl.signal })
+        .then((r) => {
+          setLeads(r);
+          setWithLeads(true);
+        })
+        .catch(() => !ctrl.signal.aborted && setWithLeads(false));
+      return () => ctrl.abort();
+    }, [selected, tick, offset, kind]);
     const pool = pools?.find((p) => p.id === selected) ?? null;
+    const claimLead = async (l: PoolLead) => {
+      setBusy(l.id);
+      setMessage(null);
+      try {
+        await api.request('POST', `/api/plugins/handoff/pool/leads/${l.id}/claim`);
+        setMessage({ ok: true, text: t('pool.leadClaimed', { name: l.company }) });
+        setTick((n) => n + 1);
+      } catch (err) {
+        setMessage({ ok: false, text: messageOf(err) });
+      } finally {
+        setBusy(null);
+      }
+    };
     const claim = async (a: PoolAccount) => {
       setBusy(a.id);
       setMessage(null);
@@ -337,7 +377,80 @@ export function poolPage(host: StudioHost) {
             {message.text}
           </p>
         )}
-        {pool && !creating && (
+        {pool && !creating && withLeads && (
+          <div role="radiogroup" aria-label={t('pool.kinds')} data-testid="pool-kind" style={{ display: 'flex', gap: '0.4rem', marginBottom: '0.6rem' }}>
+            {(['accounts', 'leads'] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                role="radio"
+                aria-checked={kind === k}
+                className={kind === k ? 'primary' : undefined}
+                onClick={() => {
+                  setKind(k);
+                  setOffset(0);
+                  setMessage(null);
+                }}
+              >
+                {t(`pool.kind.${k}`)} ({k === 'accounts' ? (pool.pooled ?? 0) : (leads?.total ?? '…')})
+              </button>
+            ))}
+          </div>
+        )}
+        {pool && !creating && kind === 'leads' && withLeads && (
+          <section className="panel" data-testid="pool-leads" data-pool={pool.id}>
+            <p data-testid="pool-leads-summary" style={{ marginTop: 0 }}>
+              {t('pool.leads.rules', { held: pool.maxHeld, daily: pool.maxClaimsPerDay, cooldown: pool.cooldownDays })}
+              {leads?.me && pool.member ? ` ${t('pool.mine', { held: leads.me.held, claims: leads.me.claimsToday })}` : ''}
+            </p>
+            {!leads && <p className="muted">{t('pool.loading')}</p>}
+            {leads && leads.items.length === 0 && <p>{t('pool.leads.empty')}</p>}
+            {leads && leads.items.length > 0 && (
+              <table style={{ width: '100%' }}>
+                <thead>
+                  <tr>
+                    <th style={{ textAlign: 'left' }}>{t('pool.col.lead')}</th>
+                    <th style={{ textAlign: 'left' }}>{t('pool.col.contact')}</th>
+                    <th style={{ textAlign: 'left' }}>{t('pool.col.history')}</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {leads.items.map((l) => (
+                    <tr key={l.id} data-lead={l.company} style={{ verticalAlign: 'top' }}>
+                      <td>
+                        <ui.Link href={`/records/handoff.lead/${l.id}`}>{l.company}</ui.Link>
+                      </td>
+                      <td>{l.contact}</td>
+                      <td>
+                        <StintList history={l.history} />
+                      </td>
+                      <td style={{ textAlign: 'right' }}>
+                        {pool.member && (
+                          <button type="button" className="primary" onClick={() => claimLead(l)} disabled={busy !== null}>
+                            {t('pool.claim')}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {leads && leads.total > PAGE && (
+              <p className="muted">
+                {t('pool.more', { from: offset + 1, to: offset + leads.items.length, total: leads.total })}{' '}
+                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                  {t('pool.previous')}
+                </button>{' '}
+                <button type="button" disabled={offset + PAGE >= leads.total} onClick={() => setOffset(offset + PAGE)}>
+                  {t('pool.next')}
+                </button>
+              </p>
+            )}
+          </section>
+        )}
+        {pool && !creating && (kind === 'accounts' || !withLeads) && (
           <section className="panel" data-testid="pool-accounts" data-pool={pool.id}>
             <p data-testid="pool-rules-summary" style={{ marginTop: 0 }}>
               {t('pool.rules', { held: pool.maxHeld, daily: pool.maxClaimsPerDay, cooldown: pool.cooldownDays })}

@@ -6,7 +6,7 @@ import { acceptRoute, handoffHooks, handoffSettledJob, rejectRoute, routeHandoff
 import { acceptanceSla, leadAcceptedAction, leadReturnedAction, routeLeadAction } from './lead-flow';
 import { conditionProblems, RULE } from './rules';
 import { HANDOFF, LEAD, STATE } from './routing';
-import { leadOwnershipAfterChange, leadPoolValidate, recordLeadOwnershipChange, recycleLeads } from './lead-pool';
+import { leadOwnershipAfterChange, leadPoolValidate, recordLeadOwnershipChange, recycleDueLeads } from './lead-pool';
 import { leadPoolRoutes } from './lead-pool-routes';
 
 /**
@@ -70,11 +70,13 @@ export const plugin = definePlugin({
     async lead_ownership_change(data, s) {
       await recordLeadOwnershipChange(s, data);
     },
-    async lead_pool_recycle(_data, s) {
-      s.log.info('lead pool recycle', await recycleLeads(s));
+    async lead_pool_recycle(data, s) {
+      // Every 5 minutes: the pools whose own schedule has a tick due ({ force: true }: all now).
+      const out = await recycleDueLeads(s, data.force === true);
+      if (out.pools !== 0) s.log.info('lead pool recycle', out);
     },
   },
   schedules: {
-    lead_pool_recycle: { cron: '20 * * * *', tz: 'UTC' },
+    lead_pool_recycle: { cron: '*/5 * * * *', tz: 'UTC' },
   },
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import parser from 'cron-parser';
 import { PipewrightError, compileRule, type CompiledRule, type HookProblem, type PluginRecord, type PluginServices, type PluginUser, type RecordChange } from '@pipewright/plugin-sdk';
 import { LEAD } from './routing';
 
@@ -116,7 +117,12 @@ const isAdmin = (s: PluginServices) => isSystem(s) || s.caller.roles.includes('a
 
 /** The same stable id scheme as the account pool's claims, so a rep's n-th claim of a day in a pool is one row whatever it claims. */
 export function claimId(pool: string, user: string, day: string, n: number): string {
-  const h = createHash('sha256').update(`crm.pool-claim:${pool}:${user}:${day}:${n}`).digest('hex');
+  return uuidFor(`crm.pool-claim:${pool}:${user}:${day}:${n}`);
+}
+
+/** A stable uuid for a string (sha-256, version 4 layout), as the crm plugin derives its ids. */
+export function uuidFor(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -261,14 +267,63 @@ export async function leadVerdict(sys: PluginServices, pool: LeadPool, lead: Plu
   return best;
 }
 
+export const POOL_RUN = 'crm.pool_run';
+
+/**
+ * The pools whose own schedule (`recycle_schedule`, cron in UTC, default hourly at minute 15)
+ * has a tick whose lead run has not happened: each such tick is taken by creating the
+ * `crm.pool_run` record (subject `lead`) with the id derived from pool and tick, as the crm
+ * plugin does for accounts, so two runtimes run it once.
+ */
+export async function dueLeadPools(sys: PluginServices): Promise<{ pools: Set<string>; runs: PluginRecord[] }> {
+  const world = await leadPoolWorld(sys);
+  const now = sys.clock.now();
+  const out = { pools: new Set<string>(), runs: [] as PluginRecord[] };
+  for (const p of world.pools) {
+    let tick: Date;
+    try {
+      tick = parser.parseExpression(p.schedule ?? '15 * * * *', { currentDate: new Date(now.getTime() + 1000), tz: 'UTC' }).prev().toDate();
+    } catch {
+      continue;
+    }
+    const id = uuidFor(`crm.pool-run:lead:${p.id}:${tick.toISOString()}`);
+    if (await sys.records.get(POOL_RUN, id)) continue;
+    try {
+      out.runs.push(await sys.records.create(POOL_RUN, { id, data: { pool_id: p.id, subject: 'lead', fired_at: tick.toISOString() } }));
+      out.pools.add(p.id);
+    } catch (err) {
+      if (statusOf(err) === 409 || (err as { code?: unknown }).code === '23505') continue;
+      throw err;
+    }
+  }
+  return out;
+}
+
+/** The job `lead_pool_recycle` (checks every 5 minutes): the due pools' leads ({ force: true }: every pool now). */
+export async function recycleDueLeads(sys: PluginServices, force = false): Promise<{ pools: number; checked: number; warned: number; recycled: number; marked: number }> {
+  if (force) return { pools: -1, ...(await recycleLeads(sys)) };
+  const due = await dueLeadPools(sys);
+  if (due.pools.size === 0) return { pools: 0, checked: 0, warned: 0, recycled: 0, marked: 0 };
+  const out = await recycleLeads(sys, due.pools);
+  for (const run of due.runs) await sys.records.update(POOL_RUN, run.id, { data: { checked: out.byPool.get(String(run.data.pool_id))?.checked ?? 0, warned: out.byPool.get(String(run.data.pool_id))?.warned ?? 0, recycled: out.byPool.get(String(run.data.pool_id))?.recycled ?? 0 } });
+  const { byPool: _b, ...counts } = out;
+  return { pools: due.pools.size, ...counts };
+}
+
 /**
  * Recycles the held open leads of the given pools (all when `only` is absent): warns the owner
  * within `warn_days`, returns the lead at the limit (written at the version read, so two
  * runtimes return it once; notifications keyed, so each is sent once).
  */
-export async function recycleLeads(sys: PluginServices, only?: Set<string>): Promise<{ checked: number; warned: number; recycled: number; marked: number }> {
+export async function recycleLeads(sys: PluginServices, only?: Set<string>): Promise<{ checked: number; warned: number; recycled: number; marked: number; byPool: Map<string, { checked: number; warned: number; recycled: number }> }> {
   const world = await leadPoolWorld(sys);
-  const out = { checked: 0, warned: 0, recycled: 0, marked: 0 };
+  const out = { checked: 0, warned: 0, recycled: 0, marked: 0, byPool: new Map<string, { checked: number; warned: number; recycled: number }>() };
+  const tally = (p: LeadPool, key: 'checked' | 'warned' | 'recycled', n: number) => {
+    const c = out.byPool.get(p.id) ?? { checked: 0, warned: 0, recycled: 0 };
+    c[key] += n;
+    out.byPool.set(p.id, c);
+    out[key] += n;
+  };
   if (world.pools.length === 0) return out;
   for (const l of await listAll(sys, LEAD, { 'owner][exists': false })) {
     const p = leadPoolFor(world, l);
@@ -278,7 +333,7 @@ export async function recycleLeads(sys: PluginServices, only?: Set<string>): Pro
   for (const lead of await listAll(sys, LEAD, { 'owner][exists': true })) {
     const pool = leadPoolFor(world, lead);
     if (!pool || !pool.recycleEnabled || (only && !only.has(pool.id)) || lead.owner === null || !isOpenLead(lead)) continue;
-    out.checked++;
+    tally(pool, 'checked', 1);
     const v = await leadVerdict(sys, pool, lead, now);
     if (!v) continue;
     const name = String(lead.data.company_name);
@@ -293,7 +348,8 @@ export async function recycleLeads(sys: PluginServices, only?: Set<string>): Pro
         throw err;
       }
       await closeLeadStint(sys, lead, owner, now, { ended_by: 'recycle', rule: v.rule.id, reason: `${v.rule.label.en}: ${v.measured} days (limit ${v.limit})`, by: sys.caller.id, pool: pool.id });
-      out.recycled += await sys.notifications.send({
+      tally(pool, 'recycled', 1);
+      await sys.notifications.send({
         users: [owner],
         kind: 'pool-recycled',
         key: `handoff.pool-recycled:${lead.id}:${v.heldSince}`,
@@ -303,7 +359,7 @@ export async function recycleLeads(sys: PluginServices, only?: Set<string>): Pro
         data: { pool: pool.id, rule: v.rule.id },
       });
     } else if (v.daysLeft <= pool.warnDays) {
-      out.warned += await sys.notifications.send({
+      tally(pool, 'warned', await sys.notifications.send({
         users: [owner],
         kind: 'pool-warning',
         key: `handoff.pool-warning:${lead.id}:${v.heldSince}:${v.rule.id}:${v.due}`,
@@ -311,7 +367,7 @@ export async function recycleLeads(sys: PluginServices, only?: Set<string>): Pro
         body: { en: `Rule "${v.rule.label.en}" of ${pn.en}: ${v.measured} of ${v.limit} days. Follow up to keep it.`, 'zh-CN': `公海“${pn.zh}”的规则“${v.rule.label.zh}”：已 ${v.measured} 天，上限 ${v.limit} 天。请及时跟进以保留该线索。` },
         record,
         data: { pool: pool.id, rule: v.rule.id, daysLeft: v.daysLeft },
-      });
+      }));
     }
   }
   return out;
