@@ -34,6 +34,7 @@ interface PoolView {
   defaultRules: boolean;
   member: boolean;
   pooled?: number;
+  schedule?: string | null;
 }
 interface PoolAccount {
   id: string;
@@ -112,6 +113,7 @@ export function poolPage(host: StudioHost) {
       warnDays: String(pool?.warnDays ?? 3),
       recycleEnabled: pool?.recycleEnabled ?? true,
       isDefault: pool?.isDefault ?? false,
+      schedule: pool?.schedule ?? '',
       rules: (pool?.rules ?? []).map((r) => ({ id: r.id, en: r.label?.en ?? '', zh: r.label?.['zh-CN'] ?? '', measure: r.measure, limit: JSON.stringify(r.limit) })),
     });
     const [f, setF] = React.useState(init);
@@ -145,6 +147,7 @@ export function poolPage(host: StudioHost) {
           warn_days: Number(f.warnDays),
           recycle_enabled: f.recycleEnabled,
           is_default: f.isDefault,
+          recycle_schedule: f.schedule.trim() || null,
           recycle_rules: rules.length > 0 ? rules : null,
         };
         const saved = pool
@@ -207,6 +210,10 @@ export function poolPage(host: StudioHost) {
             {num('maxClaimsPerDay', 'pool-max-daily')}
             {num('cooldownDays', 'pool-cooldown')}
             {num('warnDays', 'pool-warn')}
+            <label htmlFor="pool-schedule" style={{ display: 'grid', gap: '0.2rem' }}>
+              {t('pool.settings.schedule')}
+              <input id="pool-schedule" value={f.schedule} onChange={(e) => set({ schedule: e.target.value })} placeholder="15 * * * *" style={{ width: '9rem', fontFamily: 'monospace' }} />
+            </label>
           </div>
           <div style={{ display: 'flex', gap: '1.2rem' }}>
             <label>

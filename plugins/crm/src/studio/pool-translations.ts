@@ -8,8 +8,9 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'crm.pool': {
         label: 'Account pool',
         labelPlural: 'Account pools',
-        fields: { name: 'Name', name_zh: 'Name (Chinese)', description: 'Description', is_default: 'Default pool', region_unit: 'Region', member_units: 'Member org units', member_users: 'Member users', max_held: 'Accounts held per rep', max_claims_per_day: 'Claims per rep per day', reclaim_cooldown_days: 'Days before a previous owner may reclaim', recycle_enabled: 'Recycle held accounts', warn_days: 'Warn days before', recycle_rules: 'Recycle rules' },
+        fields: { name: 'Name', name_zh: 'Name (Chinese)', description: 'Description', is_default: 'Default pool', region_unit: 'Region', member_units: 'Member org units', member_users: 'Member users', max_held: 'Accounts held per rep', max_claims_per_day: 'Claims per rep per day', reclaim_cooldown_days: 'Days before a previous owner may reclaim', recycle_enabled: 'Recycle held accounts', warn_days: 'Warn days before', recycle_rules: 'Recycle rules', recycle_schedule: 'Recycle schedule (cron, UTC)' },
       },
+      'crm.pool_run': { label: 'Pool recycle run', labelPlural: 'Pool recycle runs', fields: { pool_id: 'Pool', subject: 'Recycled', fired_at: 'Due at (schedule tick)', checked: 'Checked', warned: 'Warned', recycled: 'Recycled' }, enums: { subject: { account: 'Accounts', lead: 'Leads' } } },
       'crm.ownership': {
         label: 'Account owner stint',
         labelPlural: 'Account owner history',
@@ -84,6 +85,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'pool.settings.saved': 'Pool saved.',
       'pool.settings.badLimit': 'The limit of rule {{n}} is not valid JSON.',
       // Leads in the pool (the handoff plugin's routes) and the one-click return.
+      'pool.settings.schedule': 'Recycle schedule (cron, UTC)',
       'pool.kind.accounts': 'Accounts',
       'pool.kind.leads': 'Leads',
       'pool.kinds': 'Show',
@@ -107,8 +109,9 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'crm.pool': {
         label: '公海池',
         labelPlural: '公海池',
-        fields: { name: '名称', name_zh: '中文名称', description: '描述', is_default: '默认公海', region_unit: '区域', member_units: '成员组织', member_users: '成员用户', max_held: '每人持有上限', max_claims_per_day: '每人每日领取上限', reclaim_cooldown_days: '原负责人再次领取冷却天数', recycle_enabled: '启用回收', warn_days: '提前提醒天数', recycle_rules: '回收规则' },
+        fields: { name: '名称', name_zh: '中文名称', description: '描述', is_default: '默认公海', region_unit: '区域', member_units: '成员组织', member_users: '成员用户', max_held: '每人持有上限', max_claims_per_day: '每人每日领取上限', reclaim_cooldown_days: '原负责人再次领取冷却天数', recycle_enabled: '启用回收', warn_days: '提前提醒天数', recycle_rules: '回收规则', recycle_schedule: '回收时间（cron，UTC）' },
       },
+      'crm.pool_run': { label: '公海回收运行', labelPlural: '公海回收运行', fields: { pool_id: '公海池', subject: '回收对象', fired_at: '计划时间', checked: '检查数', warned: '提醒数', recycled: '回收数' }, enums: { subject: { account: '客户', lead: '线索' } } },
       'crm.ownership': {
         label: '客户归属记录',
         labelPlural: '客户归属历史',
@@ -183,6 +186,7 @@ export const poolTranslations: Record<StudioLanguage, PluginTranslation> = {
       'pool.settings.saved': '公海池已保存。',
       'pool.settings.badLimit': '第 {{n}} 条规则的上限不是有效的 JSON。',
       // 公海中的线索（handoff 插件的接口）与一键退回。
+      'pool.settings.schedule': '回收时间（cron，UTC）',
       'pool.kind.accounts': '客户',
       'pool.kind.leads': '线索',
       'pool.kinds': '显示',
