@@ -15,7 +15,7 @@ import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
 import { distanceKmOperator } from './geo';
 import { visitRoutes } from './visits';
-import { reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
+import { completePresets, reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
 
 const ACCOUNT = 'crm.account';
 
@@ -114,6 +114,8 @@ export const plugin = definePlugin({
       await runUnmerge(s, String(data.merge));
     },
     async report_reminders(_data, s) {
+      const completed = await completePresets(s);
+      if (completed) s.log.info('report templates completed from their preset', { completed });
       const sent = await sendReminders(s);
       if (sent) s.log.info('report reminders sent', { sent });
     },
@@ -128,7 +130,7 @@ export const plugin = definePlugin({
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true },
-    report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
+    report_reminders: { cron: '*/5 * * * *', tz: 'UTC', afterDemoSeed: true },
     pool_recycle: { cron: '*/5 * * * *', tz: 'UTC' },
   },
   routes: [

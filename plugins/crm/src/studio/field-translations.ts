@@ -7,8 +7,8 @@ const FIELD: Record<StudioLanguage, { messages: Record<string, string>; account:
       'crm.report_template': {
         label: 'Report template',
         labelPlural: 'Report templates',
-        fields: { name: 'Name', team_id: 'Team (org unit id)', period: 'Period', questions: 'Questions', figures: 'Figures', deadline_time: 'Deadline (local time)', deadline_weekday: 'Deadline weekday (weekly: 1 Monday … 7 Sunday)', time_zone: 'Time zone', remind_before_minutes: 'Remind before the deadline (minutes)' },
-        enums: { period: { daily: 'Daily', weekly: 'Weekly' }, figures: { visits: 'Visits', calls: 'Calls', stage_moves: 'Stage moves' } },
+        fields: { name: 'Name', team_id: 'Team (org unit id)', period: 'Period', questions: 'Questions', figures: 'Figures', deadline_time: 'Deadline (local time)', deadline_weekday: 'Deadline weekday (weekly: 1 Monday … 7 Sunday)', time_zone: 'Time zone', remind_before_minutes: 'Remind before the deadline (minutes)', preset: 'Preset' },
+        enums: { period: { daily: 'Daily', weekly: 'Weekly' }, figures: { visits: 'Visits', calls: 'Calls', stage_moves: 'Stage moves' }, preset: { daily_sales: 'Daily sales report' } },
       },
       'crm.report': {
         label: 'Work report',
@@ -106,8 +106,8 @@ const FIELD: Record<StudioLanguage, { messages: Record<string, string>; account:
       'crm.report_template': {
         label: '报告模板',
         labelPlural: '报告模板',
-        fields: { name: '名称', team_id: '团队（组织单元 ID）', period: '周期', questions: '填写项', figures: '自动数据', deadline_time: '截止时间（当地）', deadline_weekday: '截止星期（周报：1 周一 … 7 周日）', time_zone: '时区', remind_before_minutes: '截止前提醒（分钟）' },
-        enums: { period: { daily: '日报', weekly: '周报' }, figures: { visits: '拜访', calls: '电话', stage_moves: '阶段推进' } },
+        fields: { name: '名称', team_id: '团队（组织单元 ID）', period: '周期', questions: '填写项', figures: '自动数据', deadline_time: '截止时间（当地）', deadline_weekday: '截止星期（周报：1 周一 … 7 周日）', time_zone: '时区', remind_before_minutes: '截止前提醒（分钟）', preset: '预设模板' },
+        enums: { period: { daily: '日报', weekly: '周报' }, figures: { visits: '拜访', calls: '电话', stage_moves: '阶段推进' }, preset: { daily_sales: '销售日报' } },
       },
       'crm.report': {
         label: '工作报告',
