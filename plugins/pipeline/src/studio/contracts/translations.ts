@@ -21,7 +21,7 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       'pipeline.payment': {
         label: 'Payment',
         labelPlural: 'Payments',
-        fields: { code: 'Code', contract_id: 'Contract', instalment_id: 'Instalment', amount: 'Amount', paid_on: 'Paid on', reference: 'Reference' },
+        fields: { code: 'Code', contract_id: 'Contract', instalment_id: 'Instalment', amount: 'Amount', paid_on: 'Paid on', reference: 'Reference', reversed_at: 'Reversed at', reversal_reason: 'Reversal reason', reversed_by: 'Reversed by' },
       },
       'pipeline.contract_change': {
         label: 'Contract change',
@@ -119,7 +119,7 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       'pipeline.payment': {
         label: '回款',
         labelPlural: '回款记录',
-        fields: { code: '编号', contract_id: '合同', instalment_id: '分期', amount: '金额', paid_on: '到账日期', reference: '凭证号' },
+        fields: { code: '编号', contract_id: '合同', instalment_id: '分期', amount: '金额', paid_on: '到账日期', reference: '凭证号', reversed_at: '冲销时间', reversal_reason: '冲销原因', reversed_by: '冲销人' },
       },
       'pipeline.contract_change': {
         label: '合同变更',
