@@ -1,4 +1,5 @@
 import type { StudioHost } from '@pipewright/plugin-sdk/studio';
+import { poolLeads, type LeadPage, type PoolLead } from './PoolLeads';
 
 export interface Stint {
   owner: string;
@@ -43,15 +44,6 @@ interface PoolAccount {
   sector: string | null;
   history: Stint[];
 }
-/** A pooled lead (the handoff plugin's `/api/plugins/handoff/pool` routes; absent without that plugin). */
-interface PoolLead {
-  id: string;
-  company: string;
-  contact: string;
-  stage: string | null;
-  history: Stint[];
-}
-type LeadPage = { items: PoolLead[]; total: number; me: { held: number; claimsToday: number } | null };
 interface Unit {
   id: string;
   name: string;
@@ -98,6 +90,7 @@ export function stintList({ React, useT, useLanguage }: StudioHost) {
 export function poolPage(host: StudioHost) {
   const { React, api, useT, useLanguage, ui } = host;
   const StintList = stintList(host);
+  const PoolLeads = poolLeads(host, StintList);
   function Settings({ pool, units, onSaved }: { pool: PoolView | null; units: Unit[]; onSaved: (id: string) => void }) {
     const t = useT();
     const lang = useLanguage();
@@ -404,59 +397,7 @@ export function poolPage(host: StudioHost) {
             ))}
           </div>
         )}
-        {pool && !creating && kind === 'leads' && withLeads && (
-          <section className="panel" data-testid="pool-leads" data-pool={pool.id}>
-            <p data-testid="pool-leads-summary" style={{ marginTop: 0 }}>
-              {t('pool.leads.rules', { held: pool.maxHeld, daily: pool.maxClaimsPerDay, cooldown: pool.cooldownDays })}
-              {leads?.me && pool.member ? ` ${t('pool.mine', { held: leads.me.held, claims: leads.me.claimsToday })}` : ''}
-            </p>
-            {!leads && <p className="muted">{t('pool.loading')}</p>}
-            {leads && leads.items.length === 0 && <p>{t('pool.leads.empty')}</p>}
-            {leads && leads.items.length > 0 && (
-              <table style={{ width: '100%' }}>
-                <thead>
-                  <tr>
-                    <th style={{ textAlign: 'left' }}>{t('pool.col.lead')}</th>
-                    <th style={{ textAlign: 'left' }}>{t('pool.col.contact')}</th>
-                    <th style={{ textAlign: 'left' }}>{t('pool.col.history')}</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {leads.items.map((l) => (
-                    <tr key={l.id} data-lead={l.company} style={{ verticalAlign: 'top' }}>
-                      <td>
-                        <ui.Link href={`/records/handoff.lead/${l.id}`}>{l.company}</ui.Link>
-                      </td>
-                      <td>{l.contact}</td>
-                      <td>
-                        <StintList history={l.history} />
-                      </td>
-                      <td style={{ textAlign: 'right' }}>
-                        {pool.member && (
-                          <button type="button" className="primary" onClick={() => claimLead(l)} disabled={busy !== null}>
-                            {t('pool.claim')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            {leads && leads.total > PAGE && (
-              <p className="muted">
-                {t('pool.more', { from: offset + 1, to: offset + leads.items.length, total: leads.total })}{' '}
-                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                  {t('pool.previous')}
-                </button>{' '}
-                <button type="button" disabled={offset + PAGE >= leads.total} onClick={() => setOffset(offset + PAGE)}>
-                  {t('pool.next')}
-                </button>
-              </p>
-            )}
-          </section>
-        )}
+        {pool && !creating && kind === 'leads' && withLeads && <PoolLeads pool={pool} leads={leads} offset={offset} pageSize={PAGE} busy={busy !== null} onClaim={claimLead} onOffset={setOffset} />}
         {pool && !creating && (kind === 'accounts' || !withLeads) && (
           <section className="panel" data-testid="pool-accounts" data-pool={pool.id}>
             <p data-testid="pool-rules-summary" style={{ marginTop: 0 }}>
