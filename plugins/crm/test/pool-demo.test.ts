@@ -50,4 +50,31 @@ describe('account pool demo', () => {
     const claimed = await expectJson<{ account: { owner: string } }>(server.api(`/api/plugins/crm/pool/accounts/${id}/claim`, { method: 'POST', headers }), 200);
     expect(claimed.account.owner).toBe(agent);
   }, 120_000);
+
+  it("ships a daily report (日报) template for Dustin Brinkmann's team, with its questions, so the reports pages have content", async () => {
+    const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    // The team's reps from the raw data set (sales_teams.csv: agent, manager, office).
+    const team = readFileSync(new URL('sales_teams.csv', DATA), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')).filter((r) => r[1] === 'Dustin Brinkmann').map((r) => slug(String(r[0])));
+    expect(team.length).toBeGreaterThan(0);
+    const tokenFor = async (user: string) => {
+      const token = randomSecret(TOKEN_PREFIX);
+      await server.platform.database.db.insertInto('api_tokens').values({ id: crypto.randomUUID(), user_id: user, name: `demo ${user}`, scopes: JSON.stringify(['read', 'write']), token_hash: sha256(token), created_by: 'system:test', created_at: new Date() }).execute();
+      server.canaries.push(token);
+      return { authorization: `Bearer ${token}` };
+    };
+    const rep = await tokenFor(team[0] as string);
+    const current = await expectJson<{ template: { id: string; name: string; period: string; questions: { key: string; label: string; label_zh?: string; required?: boolean }[]; figures: string[] }; figures: Record<string, number> }>(server.api('/api/plugins/crm/reports/current', { headers: rep }), 200);
+    expect([current.template.name, current.template.period, current.template.figures]).toEqual(["日报 Daily report · Dustin Brinkmann's team", 'daily', ['visits', 'calls', 'stage_moves']]);
+    expect(current.template.questions.map((q) => [q.key, q.label_zh, q.required === true])).toEqual([
+      ['done_today', '今天完成了哪些工作？', true],
+      ['plan_tomorrow', '明天的工作计划是什么？', true],
+      ['help_needed', '需要哪些支持？', false],
+    ]);
+    expect(Object.keys(current.figures).sort()).toEqual(['calls', 'stage_moves', 'visits']);
+    // The manager reads his team's submissions: every rep of his team in the data set is listed.
+    const manager = await tokenFor('dustin-brinkmann');
+    const board = await expectJson<{ members: { user: { id: string } }[]; rollup: { members: number; missing: number } }>(server.api(`/api/plugins/crm/reports/team?template=${current.template.id}`, { headers: manager }), 200);
+    expect(board.members.map((m) => m.user.id).filter((id) => id !== 'dustin-brinkmann').sort()).toEqual([...team].sort());
+    expect(board.rollup.missing).toBe(board.rollup.members);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, emailOf } from '../../../runtime/test/harness';
+import { publish } from '../../../runtime/test/process/helpers';
 import { launchChromium, pagePerTest, screenshot } from '../../../studio/test/browser/support/browser';
 import { openStudio } from '../../../studio/test/browser/support/sign-in';
 import { startStudioServer, type StudioServer } from '../../../studio/test/browser/support/studio-server';
@@ -45,6 +46,14 @@ describe('account pool in chromium', () => {
     // Lantern Media was Cora's once: claimed and given back.
     await post(`/api/plugins/crm/pool/accounts/${ids.get('Lantern Media')}/claim`, {}, 'colleague');
     await post(`/api/plugins/crm/pool/accounts/${ids.get('Lantern Media')}/return`, { reason: 'No budget this year' }, 'colleague');
+    // Leads without an owner sit in the same pool (the handoff plugin's lead).
+    await publish(server.api, 'lead');
+    for (const company of ['Jade Robotics', 'Pine Analytics']) {
+      const l = await post('/api/records/handoff.lead', { data: { company_name: company, contact_name: 'Wang Fang' }, owner: null, orgUnit: 't-north-a' });
+      ids.set(company, l.id);
+    }
+    await post(`/api/plugins/handoff/pool/leads/${ids.get('Pine Analytics')}/claim`, {}, 'colleague');
+    await post(`/api/plugins/handoff/pool/leads/${ids.get('Pine Analytics')}/return`, { reason: 'Wrong contact' }, 'colleague');
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -71,18 +80,18 @@ describe('account pool in chromium', () => {
     expect(harbor.owner).toBe('rick-rep');
   });
 
-  it('the rep returns an account from its page with a reason, and may not reclaim it during the cooldown', async () => {
+  it('the rep returns an account from its page in one click (reason picked inline), and may not reclaim it during the cooldown', async () => {
     await openStudio(page, `${server.url}/records/crm.account/${ids.get('Harbor Logistics')}`, TEST_PASSWORD, emailOf('rep'));
     const panel = page.getByTestId('account-pool');
     await panel.waitFor();
     expect(await panel.textContent()).toContain('Pool: North pool');
     expect(await panel.getByTestId('pool-outlook').textContent()).toMatch(/^Returns to the pool in 14 days \(.+\) by the rule "No follow-up": 0 of 14 days\.$/);
-    await panel.getByRole('button', { name: 'Return to pool' }).click();
-    await panel.getByLabel('Why?').fill('Customer moved to the South region');
+    // One click: the reason is optional, picked inline from a short list.
+    await panel.getByLabel('Reason (optional)').selectOption({ label: 'Not my region' });
     await screenshot(page, 'crm-pool-return-en');
-    await panel.getByRole('button', { name: 'Return', exact: true }).click();
+    await panel.getByRole('button', { name: 'Return to pool' }).click();
     await expect.poll(() => panel.getByTestId('account-pool-message').textContent()).toBe('Returned to the pool.');
-    await expect.poll(() => panel.locator('.pool-history li').first().textContent()).toContain('returned: Customer moved to the South region');
+    await expect.poll(() => panel.locator('.pool-history li').first().textContent()).toContain('returned: Not my region');
     await panel.getByRole('button', { name: 'Claim' }).click();
     await expect.poll(() => panel.getByTestId('account-pool-message').textContent()).toMatch(/the pool's cooldown of 14 days lets you claim it again from \d{4}-\d{2}-\d{2}\.$/);
     await screenshot(page, 'crm-pool-cooldown-en');
@@ -94,7 +103,8 @@ describe('account pool in chromium', () => {
     await page.getByRole('heading', { level: 1, name: '公海池' }).waitFor();
     const table = page.getByTestId('pool-accounts');
     await table.locator('tr[data-account="Summit Foods"]').waitFor();
-    expect(await page.getByTestId('pool-rules-summary').textContent()).toBe('每人最多持有 3 个客户，每天最多领取 10 个，原负责人需等待 14 天才能再次领取。 您持有 0 个，今天已领取 1 个。');
+    // Today's claims count accounts and leads together (Lantern Media and Pine Analytics).
+    expect(await page.getByTestId('pool-rules-summary').textContent()).toBe('每人最多持有 3 个客户，每天最多领取 10 个，原负责人需等待 14 天才能再次领取。 您持有 0 个，今天已领取 2 个。');
     expect(await table.locator('tr[data-account="Lantern Media"] .pool-history li').textContent()).toMatch(/^Cora Chen .+ 至 .+ · 领取 · 退回: No budget this year$/);
     for (const name of ['Summit Foods', 'Delta Clinics', 'Orchid Retail']) {
       await table.locator(`tr[data-account="${name}"]`).getByRole('button', { name: '领取' }).click();
@@ -109,6 +119,34 @@ describe('account pool in chromium', () => {
     expect(await panel.getByTestId('pool-outlook').textContent()).toMatch(/^按规则“未跟进”将在 30 天后（.+）退回公海：已 0 天，上限 30 天。$/);
     expect(await panel.textContent()).toContain('所属公海：北区公海');
     await screenshot(page, 'crm-pool-account-zh-CN');
+  });
+
+  it('the pool page shows its leads too: a rep claims one in one click', async () => {
+    await openStudio(page, `${server.url}/p/crm/pool`, TEST_PASSWORD, emailOf('rep'));
+    await page.getByTestId('pool-accounts').waitFor();
+    await page.getByRole('radio', { name: 'Leads (2)' }).click();
+    const leads = page.getByTestId('pool-leads');
+    await leads.locator('tr[data-lead="Jade Robotics"]').waitFor();
+    expect(await page.getByTestId('pool-leads-summary').textContent()).toContain('Up to 3 leads held per rep, 10 claims a day (accounts and leads)');
+    expect(await leads.locator('tr[data-lead="Pine Analytics"] .pool-history li').textContent()).toMatch(/^Cora Chen .+ – .+ · claimed · returned: Wrong contact$/);
+    await screenshot(page, 'crm-pool-leads-en');
+    await leads.locator('tr[data-lead="Jade Robotics"]').getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(() => page.getByTestId('pool-message').textContent()).toBe('The lead "Jade Robotics" is yours now.');
+    await expect.poll(() => leads.locator('tr[data-lead="Jade Robotics"]').count()).toBe(0);
+    const jade = (await (await server.api(`/api/records/handoff.lead/${ids.get('Jade Robotics')}`)).json()) as View;
+    expect([jade.owner, jade.data.to_user, jade.data.in_pool]).toEqual(['rick-rep', 'rick-rep', false]);
+  });
+
+  it('in zh-CN: a colleague sees the pool\'s leads and is refused reclaiming one she returned (cooldown)', async () => {
+    await openStudio(page, `${server.url}/p/crm/pool`, TEST_PASSWORD, emailOf('colleague'));
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByRole('radio', { name: '线索 (1)' }).click();
+    const zh = page.getByTestId('pool-leads');
+    await zh.locator('tr[data-lead="Pine Analytics"]').waitFor();
+    expect(await page.getByTestId('pool-leads-summary').textContent()).toContain('每人最多持有 3 条线索');
+    await zh.locator('tr[data-lead="Pine Analytics"]').getByRole('button', { name: '领取' }).click();
+    await expect.poll(() => page.getByTestId('pool-message').textContent()).toMatch(/^您曾持有线索“Pine Analytics”至 .+冷却期/);
+    await screenshot(page, 'crm-pool-leads-zh-CN');
   });
 
   it('an admin edits the pool: the per-rep limit and a recycle rule by grade', async () => {

@@ -161,9 +161,22 @@ describe('field visits in chromium', () => {
     expect(shown).toEqual([`${new Intl.NumberFormat('en').format(Math.round(cosineKm(NEAR, SITE) * 1000))} m`, `${cosineKm(FAR, SITE).toFixed(2)} km`, 'The account has no coordinates']);
     expect(await rick.locator('h2').textContent()).toBe('Rick Rao · 3 visits, 0 min on site');
     expect(await page.locator('[data-rep="cora-colleague"]').getByTestId('visits-row').textContent()).toContain('On site');
+    // Beside the list, the map of the day's check-ins per rep: a plot of longitude and latitude (no tiles).
+    const map = page.getByTestId('visits-map');
+    await map.waitFor();
+    expect(await page.getByRole('heading', { name: "Map of the day's check-ins" }).count()).toBe(1);
+    const dots = await map.getByTestId('visits-map-point').evaluateAll((els) => els.map((e) => ({ rep: e.getAttribute('data-rep'), x: Number(e.getAttribute('data-x')), y: Number(e.getAttribute('data-y')) })));
+    expect(dots.filter((d) => d.rep === 'cora-colleague')).toHaveLength(1);
+    const mine = dots.filter((d) => d.rep === 'rick-rep');
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    // FAR is east and south of NEAR: the dot furthest right is also the lowest.
+    const east = mine.reduce((a, b) => (b.x > a.x ? b : a));
+    expect(Math.max(...mine.map((d) => d.y))).toBe(east.y);
+    expect(await page.getByTestId('visits-map-legend').textContent()).toBe('Cora ChenRick Rao');
     await screenshot(page, 'crm-team-visits-en');
     await page.getByLabel(/Language|语言/).first().selectOption('zh-CN');
     await page.getByRole('heading', { name: '团队拜访' }).waitFor();
+    await page.getByRole('heading', { name: '当日签到分布图' }).waitFor();
     expect(await rick.locator('h2').textContent()).toBe('Rick Rao · 3 次拜访，现场 0 分钟');
     await screenshot(page, 'crm-team-visits-zh-CN');
   });

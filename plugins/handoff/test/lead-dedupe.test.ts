@@ -32,6 +32,8 @@ describe.each(backends())('lead conversion through the duplicate check on $name'
       return v.owner === 'rick-rep' ? v : undefined;
     });
     await expectJson(move(rick, routed.id, routed.version, { to: 'sales_accepted' }, {}, LEAD), 200);
+    // Routing gave Rick the lead: the pool's owner history records it in a job (lead_ownership_change); let it land first.
+    await eventually(async () => ((await expectJson<{ history: unknown[] }>(server.api(`/api/plugins/handoff/pool/leads/${created.id}`), 200)).history.length > 0 ? true : undefined));
 
     const before = await countRows(server.platform);
     const dup = await expectJson<Dup>(rick(`/api/plugins/handoff/leads/${created.id}/convert`, { method: 'POST', json: {} }), 409);

@@ -98,7 +98,7 @@ describe('contracts in chromium', () => {
     expect(v.contract).toMatchObject({ value: 8000, collected: 1000, outstanding: 7000 });
   });
 
-  it('in zh-CN: the list, the contract and a refused payment read in Chinese', async () => {
+  it('in zh-CN: the list, the contract, a refused payment and a reversal read in Chinese', async () => {
     await openStudio(page, `${server.url}/p/pipeline/contracts`, TEST_PASSWORD, emailOf('rep'));
     await page.getByLabel('Language').first().selectOption('zh-CN');
     await page.getByRole('heading', { level: 1, name: '合同与回款' }).waitFor();
@@ -120,6 +120,14 @@ describe('contracts in chromium', () => {
     await form.getByRole('button', { name: '登记回款' }).click();
     await expect.poll(() => card.getByTestId('contract-message').textContent()).toBe('回款已登记。');
     expect(await card.getByTestId('contract-collected').textContent()).toContain('1,500.00');
+    // The 500 bounces: reversed with a reason, in one row; the figures drop it, the row stays, struck through.
+    const bounced = card.getByTestId('contract-payments').locator('tbody tr').filter({ hasText: '500.00' });
+    await bounced.getByLabel('冲销原因').fill('银行退票');
+    await bounced.getByRole('button', { name: '冲销' }).click();
+    await expect.poll(() => card.getByTestId('contract-message').textContent()).toBe('回款已冲销，回款计划与合同数据不再计入该笔回款。');
+    expect(await card.getByTestId('contract-collected').textContent()).toContain('1,000.00');
+    expect(await bounced.textContent()).toContain('已冲销：银行退票');
+    expect(await bounced.getAttribute('data-reversed')).toBe('true');
     await screenshot(page, 'contracts-contract-zh-CN');
   });
 });

@@ -8,7 +8,7 @@ export const BASE = '/api/plugins/pipeline/contracts';
 export interface ContractView {
   contract: { id: string; version: number; number: string; owner: string | null; value: number; currency: string; collected: number; outstanding: number; overpaid: number; status: string; next_due_date: string | null; deal_id: string; overdue: { amount: number; days: number; bucket: string | null } };
   instalments: { id: string; seq: number; due_date: string; amount: number; paid: number; remaining: number; status: string; paid_on: string | null; overdue_days: number }[];
-  payments: { id: string; amount: number; paid_on: string; instalment_id: string | null }[];
+  payments: { id: string; code: string; amount: number; paid_on: string; instalment_id: string | null; reversed_at?: string | null; reversal_reason?: string | null }[];
   changes: { id: string; status: string; value: number; previous_value: number; requested_by: string; decided_by: string | null }[];
   can: { record: boolean; request: boolean; approve: boolean };
 }

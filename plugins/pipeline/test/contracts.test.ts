@@ -241,11 +241,51 @@ describe.each(backends())('contracts and payment collection on $name', (backend)
     expect((await expectJson<View>(server.api(`/api/records/pipeline.instalment/${b.id}`), 200)).data.escalated_at ?? null).toBeNull();
   }, 120_000);
 
+  it('reverses a payment with a reason (audited): the instalments, the contract and the metrics follow, and equal the payment rows summed by hand', async () => {
+    const { contract } = await wonDeal(server, rep(), { value: 6000, closeDate: '2026-03-01' });
+    const id = contract.contract.id;
+    const [i1] = contract.instalments;
+    if (!i1) throw new Error('plan');
+    await expectJson<ContractView>(pay(rep(), id, { amount: 1500, paid_on: '2026-04-02', instalment_id: i1.id }), 201);
+    let v = await expectJson<ContractView>(pay(rep(), id, { amount: 2000, paid_on: '2026-04-03', instalment_id: i1.id, reference: 'CHEQUE-77' }), 201);
+    expect(v.instalments.map((i) => i.remaining)).toEqual([0, 500, 2000]);
+    const bounced = v.payments.find((p) => p.amount === 2000);
+    if (!bounced) throw new Error('payment');
+    const reverse = (api: typeof server.api, payment: string, body: Record<string, unknown>, lang = 'en') => api(`${BASE}/${id}/payments/${payment}/reverse`, { method: 'POST', headers: { 'accept-language': lang }, json: body });
+    // Refusals name the field, in both languages; another rep may not.
+    expect((await expectJson<Problem>(reverse(rep(), bounced.id, {}), 422)).errors?.[0]?.pointer).toBe('/reason');
+    expect((await expectJson<Problem>(reverse(rep(), '00000000-0000-4000-8000-000000000000', { reason: 'x' }), 404)).errors?.[0]?.pointer).toBe('/payment');
+    expect([403, 404]).toContain((await reverse(server.as('other-rep', 'token').api, bounced.id, { reason: 'x' })).status);
+    v = await expectJson<ContractView>(reverse(rep(), bounced.id, { reason: 'Cheque bounced' }), 200);
+    expect(v.instalments.map((i) => [i.paid, i.remaining, i.status])).toEqual([[1500, 500, 'partial'], [0, 2000, 'open'], [0, 2000, 'open']]);
+    expect(v.contract).toMatchObject({ collected: 1500, outstanding: 4500, overpaid: 0 });
+    const again = await expectJson<Problem>(reverse(rep(), bounced.id, { reason: 'again' }, 'zh-CN'), 409);
+    expect([again.code, again.detail]).toEqual(['pipeline.payment-reversed', `回款 ${bounced.code} 已冲销。`]);
+    // The audit: the payment stays, marked; its events name the rep.
+    const stored = await expectJson<View>(server.api(`/api/records/pipeline.payment/${bounced.id}`), 200);
+    expect(stored.data).toMatchObject({ reversal_reason: 'Cheque bounced', reversed_at: NOW.toISOString() });
+    expect(String(stored.data.reversed_by)).toMatch(/^(user|token):/);
+    const events = await expectJson<{ items: { actor: string }[] }>(server.api(`/api/records/pipeline.payment/${bounced.id}/events`), 200);
+    expect(events.items.length).toBe(2);
+    // The metrics against the raw rows, summed by hand: payments not reversed, instalments' remainders.
+    const rows = async (type: string) => (await expectJson<{ items: View[] }>(server.api(`/api/records/${type}?limit=1000`), 200)).items;
+    const cents = (m: unknown) => Math.round(Number((m as { amount?: number })?.amount ?? m) * 100);
+    const payments = await rows('pipeline.payment');
+    expect(payments.some((p) => p.id === bounced.id)).toBe(true);
+    const collected = payments.filter((p) => typeof p.data.reversed_at !== 'string').reduce((t, p) => t + cents(p.data.amount), 0) / 100;
+    const outstanding = (await rows('pipeline.instalment')).filter((i) => Number(i.data.remaining) > 0).reduce((t, i) => t + cents(i.data.remaining), 0) / 100;
+    const q = await expectJson<{ rows: Record<string, number>[] }>(server.api('/api/metrics/query', { method: 'POST', json: { metrics: ['pipeline.collected_value', 'pipeline.outstanding_value'] } }), 200);
+    expect(q.rows[0]?.['pipeline.collected_value']).toBeCloseTo(collected, 2);
+    expect(q.rows[0]?.['pipeline.outstanding_value']).toBeCloseTo(outstanding, 2);
+    const mine = await expectJson<{ rows: Record<string, number | string>[] }>(server.api('/api/metrics/query', { method: 'POST', json: { metrics: ['pipeline.collected_value'], groupBy: ['contract'] } }), 200);
+    expect(Number(mine.rows.find((r) => r.contract_id === id)?.['pipeline.collected_value'])).toBeCloseTo(1500, 2);
+  }, 120_000);
+
   it('answers collected, outstanding and overdue by age in the metric layer, as the contracts add up, for the admin and the rep', async () => {
     const list = await expectJson<{ items: { id: string }[] }>(server.api(BASE), 200);
     const views = await Promise.all(list.items.map((c) => expectJson<ContractView>(server.api(`${BASE}/${c.id}`), 200)));
     const cents = (n: number) => Math.round(n * 100);
-    const collected = views.reduce((t, v) => t + v.payments.reduce((u, p) => u + cents(p.amount), 0), 0) / 100;
+    const collected = views.reduce((t, v) => t + v.payments.filter((p) => !p.reversed_at).reduce((u, p) => u + cents(p.amount), 0), 0) / 100;
     const outstanding = views.reduce((t, v) => t + v.instalments.reduce((u, i) => u + cents(i.remaining), 0), 0) / 100;
     const bucket = (lo: number, hi: number) => views.reduce((t, v) => t + v.instalments.filter((i) => i.remaining > 0 && i.overdue_days >= lo && i.overdue_days <= hi).reduce((u, i) => u + cents(i.remaining), 0), 0) / 100;
     const metrics = ['pipeline.collected_value', 'pipeline.outstanding_value', 'pipeline.overdue_value', 'pipeline.overdue_0_30', 'pipeline.overdue_31_60', 'pipeline.overdue_61_90', 'pipeline.overdue_90_plus'];

@@ -8,14 +8,14 @@ import { checkRowsRoute } from './import-check';
 import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
-import { OWNERSHIP, POOL, accountPoolValidate, ownershipAfterChange, ownershipValidate, poolValidate, recordOwnershipChange } from './pool';
-import { runRecycle } from './pool-recycle';
+import { OWNERSHIP, POOL, accountPoolValidate, ownershipAfterChange, ownershipValidate, poolRunValidate, poolValidate, recordOwnershipChange } from './pool';
+import { POOL_RUN, recycleDuePools } from './pool-recycle';
 import { poolRoutes } from './pool-routes';
 import { checkRoute } from './routes';
 import { runTransfer, transferRoutes } from './transfer';
 import { distanceKmOperator } from './geo';
 import { visitRoutes } from './visits';
-import { reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
+import { completePresets, reportBefore, reportRoutes, sendReminders, templateBefore } from './reports';
 
 const ACCOUNT = 'crm.account';
 
@@ -54,7 +54,8 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
  * - daily and weekly reports (日报/周报): `GET /reports/current`, `POST /reports/submit`,
  *   `GET /reports/team`, `POST /reports/:id/comments`, reminders (job `report_reminders`);
  * - the shared account pool (公海池, pool*.ts): `crm.pool` records, claim and return routes under
- *   `/api/plugins/crm/pool`, the owner history (`crm.ownership`) and the hourly recycle job.
+ *   `/api/plugins/crm/pool`, the owner history (`crm.ownership`) and the recycle job (each pool on its
+ *   own schedule, `crm.pool_run`).
  *
  * @example
  * ```ts
@@ -85,6 +86,7 @@ export const plugin = definePlugin({
     },
     [POOL]: { validate: poolValidate },
     [OWNERSHIP]: { validate: ownershipValidate },
+    [POOL_RUN]: { validate: poolRunValidate },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
     'crm.report_template': { beforeChange: templateBefore },
     'crm.report': { beforeChange: reportBefore },
@@ -112,11 +114,15 @@ export const plugin = definePlugin({
       await runUnmerge(s, String(data.merge));
     },
     async report_reminders(_data, s) {
+      const completed = await completePresets(s);
+      if (completed) s.log.info('report templates completed from their preset', { completed });
       const sent = await sendReminders(s);
       if (sent) s.log.info('report reminders sent', { sent });
     },
-    async pool_recycle(_data, s) {
-      s.log.info('pool recycle', await runRecycle(s));
+    async pool_recycle(data, s) {
+      // Every 5 minutes: the pools whose own schedule has a tick due ({ force: true }: all now).
+      const out = await recycleDuePools(s, data.force === true);
+      if (out.pools.length > 0) s.log.info('pool recycle', out);
     },
     async ownership_change(data, s) {
       await recordOwnershipChange(s, data);
@@ -124,8 +130,8 @@ export const plugin = definePlugin({
   },
   schedules: {
     maintain_accounts: { cron: '30 2 * * *', tz: 'UTC', afterDemoSeed: true },
-    report_reminders: { cron: '*/5 * * * *', tz: 'UTC' },
-    pool_recycle: { cron: '15 * * * *', tz: 'UTC' },
+    report_reminders: { cron: '*/5 * * * *', tz: 'UTC', afterDemoSeed: true },
+    pool_recycle: { cron: '*/5 * * * *', tz: 'UTC' },
   },
   routes: [
     checkRoute(DEDUPE, findCandidates),

@@ -1,5 +1,6 @@
+import parser from 'cron-parser';
 import { compileRule, type CompiledRule, type PluginRecord, type PluginServices } from '@pipewright/plugin-sdk';
-import { ACCOUNT, closeStint, historyOf, listAll, markPooled, poolFor, poolName, poolWorld, poolWrite, type Measure, type Pool, type RecycleRule } from './pool';
+import { ACCOUNT, closeStint, historyOf, listAll, markPooled, poolFor, poolName, poolWorld, poolWrite, uuidFor, type Measure, type Pool, type RecycleRule } from './pool';
 
 const ACTIVITY = 'crm.activity';
 const DEAL = 'pipeline.deal';
@@ -99,27 +100,99 @@ export function verdictOf(pool: Pool, account: PluginRecord, facts: RecycleFacts
 
 const label = (rule: RecycleRule) => ({ en: rule.label?.en ?? rule.id, zh: rule.label?.['zh-CN'] ?? rule.label?.en ?? rule.id });
 
+export const POOL_RUN = 'crm.pool_run';
+/** A pool's recycle schedule when it names none: hourly at minute 15 (UTC). */
+export const DEFAULT_SCHEDULE = '15 * * * *';
+
+/** The latest tick of a five-field cron expression (UTC) at or before `now`; null when it does not parse. */
+export function lastTick(cron: string, now: Date): Date | null {
+  try {
+    return parser.parseExpression(cron, { currentDate: new Date(now.getTime() + 1000), tz: 'UTC' }).prev().toDate();
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The job `pool_recycle` (scheduled hourly): for every held account of a pool that recycles,
+ * Takes a pool's latest schedule tick for a run (of its accounts or its leads): creates the
+ * `crm.pool_run` record whose id is derived from pool, subject and tick. Two runtimes checking at
+ * the same moment compute the same id; the primary key lets one of them create it, so a tick
+ * runs once. Returns the record, or null when the tick already ran (or the schedule is invalid).
+ */
+export async function takeTick(sys: PluginServices, pool: { id: string; schedule: string | null }, subject: 'account' | 'lead', now: Date): Promise<PluginRecord | null> {
+  const tick = lastTick(pool.schedule ?? DEFAULT_SCHEDULE, now);
+  if (!tick) return null;
+  const firedAt = tick.toISOString();
+  const id = uuidFor(`crm.pool-run:${subject}:${pool.id}:${firedAt}`);
+  if (await sys.records.get(POOL_RUN, id)) return null;
+  try {
+    return await sys.records.create(POOL_RUN, { id, data: { pool_id: pool.id, subject, fired_at: firedAt } });
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    if (status === 409 || (err as { code?: unknown }).code === '23505') return null;
+    throw err;
+  }
+}
+
+/**
+ * The job `pool_recycle` (checks every 5 minutes): each pool whose own schedule (`recycle_schedule`,
+ * cron in UTC, default hourly) has a tick not yet run gets its rules run once for that tick (see
+ * {@link takeTick}); `{ force: true }` (the admin route) runs every pool now. Then per pool:
+ * {@link runRecycle}.
+ */
+export async function recycleDuePools(sys: PluginServices, force = false): Promise<{ pools: string[]; checked: number; warned: number; recycled: number; marked: number }> {
+  const world = await poolWorld(sys);
+  const now = sys.clock.now();
+  const due: string[] = [];
+  const runs: PluginRecord[] = [];
+  for (const p of world.pools) {
+    if (force) {
+      due.push(p.id);
+      continue;
+    }
+    const run = await takeTick(sys, p, 'account', now);
+    if (run) {
+      due.push(p.id);
+      runs.push(run);
+    }
+  }
+  if (due.length === 0) return { pools: [], checked: 0, warned: 0, recycled: 0, marked: 0 };
+  const out = await runRecycle(sys, new Set(due));
+  for (const run of runs) {
+    const counts = out.byPool.get(String(run.data.pool_id)) ?? { checked: 0, warned: 0, recycled: 0 };
+    await sys.records.update(POOL_RUN, run.id, { data: counts });
+  }
+  return { pools: due, checked: out.checked, warned: out.warned, recycled: out.recycled, marked: out.marked };
+}
+
+/**
+ * The recycle rules of the given pools (all when `only` is absent): for every held account of a pool that recycles,
  * the rule that would return it soonest; within `warn_days` of it the owner is warned (once per
  * account, stint, rule and due day); at it the account returns to its pool, its stint is closed
  * with the rule and the reason, and the owner told (once per stint). Two runtimes delivering the
  * same tick: the account is written at the version read, so one of them returns it; the
  * notifications are keyed, so each is written once.
  */
-export async function runRecycle(sys: PluginServices): Promise<{ checked: number; warned: number; recycled: number; marked: number }> {
+export async function runRecycle(sys: PluginServices, only?: Set<string>): Promise<{ checked: number; warned: number; recycled: number; marked: number; byPool: Map<string, { checked: number; warned: number; recycled: number }> }> {
   const world = await poolWorld(sys);
-  const out = { checked: 0, warned: 0, recycled: 0, marked: 0 };
+  const out = { checked: 0, warned: 0, recycled: 0, marked: 0, byPool: new Map<string, { checked: number; warned: number; recycled: number }>() };
   if (world.pools.length === 0) return out;
+  const mine = (p: Pool | null): p is Pool => p !== null && (!only || only.has(p.id));
+  const tally = (p: Pool, key: 'checked' | 'warned' | 'recycled', n: number) => {
+    const c = out.byPool.get(p.id) ?? { checked: 0, warned: 0, recycled: 0 };
+    c[key] += n;
+    out.byPool.set(p.id, c);
+    out[key] += n;
+  };
   // Unowned accounts not yet marked as pooled (imported, or unowned before the pools existed).
-  for (const a of await listAll(sys, ACCOUNT, { 'owner][exists': false })) if (a.data.in_pool !== true && (await markPooled(sys, world, a))) out.marked++;
-  if (!world.pools.some((p) => p.recycleEnabled)) return out;
+  for (const a of await listAll(sys, ACCOUNT, { 'owner][exists': false })) if (a.data.in_pool !== true && mine(poolFor(world, a)) && (await markPooled(sys, world, a))) out.marked++;
+  if (!world.pools.some((p) => p.recycleEnabled && mine(p))) return out;
   const now = sys.clock.now();
   const held = await listAll(sys, ACCOUNT, { 'owner][exists': true });
   for (const account of held) {
     const pool = poolFor(world, account);
-    if (!pool || !pool.recycleEnabled || account.owner === null) continue;
-    out.checked++;
+    if (!mine(pool) || !pool.recycleEnabled || account.owner === null) continue;
+    tally(pool, 'checked', 1);
     const facts = await factsOf(sys, account, now);
     const v = verdictOf(pool, account, facts);
     if (!v) continue;
@@ -136,7 +209,8 @@ export async function runRecycle(sys: PluginServices): Promise<{ checked: number
         throw err;
       }
       await closeStint(sys, account, owner, now, { ended_by: 'recycle', rule: v.rule.id, reason: `${l.en}: ${v.measured} days (limit ${v.limit})`, by: sys.caller.id, pool: pool.id });
-      out.recycled += await sys.notifications.send({
+      tally(pool, 'recycled', 1);
+      await sys.notifications.send({
         users: [owner],
         kind: 'pool-recycled',
         key: `crm.pool-recycled:${account.id}:${facts.heldSince}`,
@@ -146,7 +220,7 @@ export async function runRecycle(sys: PluginServices): Promise<{ checked: number
         data: { pool: pool.id, rule: v.rule.id },
       });
     } else if (v.daysLeft <= pool.warnDays) {
-      out.warned += await sys.notifications.send({
+      tally(pool, 'warned', await sys.notifications.send({
         users: [owner],
         kind: 'pool-warning',
         key: `crm.pool-warning:${account.id}:${facts.heldSince}:${v.rule.id}:${v.due}`,
@@ -154,7 +228,7 @@ export async function runRecycle(sys: PluginServices): Promise<{ checked: number
         body: { en: `Rule "${l.en}" of ${pn.en}: ${v.measured} of ${v.limit} days. Follow up to keep it.`, 'zh-CN': `公海“${pn.zh}”的规则“${l.zh}”：已 ${v.measured} 天，上限 ${v.limit} 天。请及时跟进以保留该客户。` },
         record,
         data: { pool: pool.id, rule: v.rule.id, daysLeft: v.daysLeft },
-      });
+      }));
     }
   }
   return out;

@@ -198,23 +198,24 @@ export const poolRoutes: PluginRoute[] = [
   {
     method: 'post',
     path: '/pool/accounts/:id/return',
-    summary: 'Returns a held account to its pool with a reason (the owner, a manager above them, an admin)',
-    body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } } },
+    summary: 'Returns a held account to its pool in one click, with an optional reason (the owner, a manager above them, an admin); audited in the owner history and the events',
+    body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } },
     response: { type: 'object', required: ['account', 'pool'], properties: { account: { type: 'object', required: ['id', 'version'], properties: { id: ID, owner: { type: 'null' }, version: { type: 'integer' } } }, pool: { type: 'string' } } },
     async handler(c) {
       const ctx = c as Ctx;
       if (!/^[0-9a-f-]{36}$/i.test(ctx.params.id ?? '')) throw notFound('account', '/id');
-      const r = await giveBack(ctx, ctx.params.id as string, String(ctx.body.reason).trim());
+      const reason = typeof ctx.body?.reason === 'string' ? ctx.body.reason.trim() : '';
+      const r = await giveBack(ctx, ctx.params.id as string, reason || null);
       return { account: { id: r.account.id, owner: null, version: r.account.version }, pool: r.pool.id };
     },
   },
   {
     method: 'post',
     path: '/pool/recycle',
-    summary: 'Runs the recycle rules of every pool now (the hourly job), e.g. after changing them',
+    summary: "Runs the recycle rules of every pool now, whatever their schedules, e.g. after changing them",
     roles: ['admin'],
     status: 202,
     response: { type: 'object', required: ['job'], properties: { job: { type: ['string', 'null'] } } },
-    handler: async (ctx) => ({ job: await ctx.jobs.enqueue('pool_recycle', {}) }),
+    handler: async (ctx) => ({ job: await ctx.jobs.enqueue('pool_recycle', { force: true }) }),
   },
 ];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PipewrightError, compileRule, type HookProblem, type PluginRecord, type PluginServices, type PluginUser, type RecordChange } from '@pipewright/plugin-sdk';
+import parser from 'cron-parser';
 import defaultRules from '../../rules/pool-recycle.rules.json' with { type: 'json' };
 
 /**
@@ -39,6 +40,8 @@ export interface Pool {
   rules: RecycleRule[];
   /** The rules are the plugin's defaults (the pool has none of its own). */
   defaultRules: boolean;
+  /** When the recycle rules run: cron (UTC); null: the default, hourly at minute 15. */
+  schedule: string | null;
 }
 
 export const DEFAULT_RULES = (defaultRules as { rules: RecycleRule[] }).rules;
@@ -62,6 +65,7 @@ export function poolOf(r: PluginRecord): Pool {
     warnDays: typeof d.warn_days === 'number' ? d.warn_days : 3,
     rules: own ?? DEFAULT_RULES,
     defaultRules: own === null,
+    schedule: typeof d.recycle_schedule === 'string' && d.recycle_schedule ? d.recycle_schedule : null,
   };
 }
 
@@ -253,6 +257,17 @@ export async function markPooled(sys: PluginServices, world: PoolWorld, account:
 
 // ---------------------------------------------------------------- pool and history writes
 
+/** Whether a five-field cron expression parses (UTC). */
+export function validCron(cron: string): boolean {
+  if (!/^\S+( \S+){4}$/.test(cron.trim())) return false;
+  try {
+    parser.parseExpression(cron, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** validate of `crm.pool`: admins only; one default pool; recycle rule limits that compile. */
 export async function poolValidate(change: RecordChange, s: PluginServices): Promise<HookProblem[]> {
   if (!isAdmin(s)) throw poolProblem(403, 'crm.pool-admin-only', 'pool', 'Only an admin may change an account pool.', '只有管理员可以修改公海池。');
@@ -268,6 +283,7 @@ export async function poolValidate(change: RecordChange, s: PluginServices): Pro
       problems.push({ pointer: `/data/recycle_rules/${i}/limit`, message: `is not a valid json-logic rule: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300), code: 'crm.pool-rule' });
     }
   });
+  if (typeof d.recycle_schedule === 'string' && !validCron(d.recycle_schedule)) problems.push({ pointer: '/data/recycle_schedule', message: `"${d.recycle_schedule}" is not a five-field cron expression (minute hour day month weekday, UTC)`, code: 'crm.pool-schedule' });
   const ids = (Array.isArray(d.recycle_rules) ? d.recycle_rules : []).map((r) => (r as RecycleRule).id);
   ids.forEach((id, i) => {
     if (ids.indexOf(id) !== i) problems.push({ pointer: `/data/recycle_rules/${i}/id`, message: `repeats rule "${id}"`, code: 'crm.pool-rule' });
@@ -295,10 +311,19 @@ export function accountPoolValidate(change: RecordChange, s: PluginServices): Ho
   return change.data.in_pool !== before ? [{ pointer: '/data/in_pool', message: 'is set by the account pool, not by hand', code: 'crm.pool-in-pool' }] : [];
 }
 
-/** validate of `crm.ownership`: the history is written by the plugin only. */
-export function ownershipValidate(_change: RecordChange, s: PluginServices): HookProblem[] {
-  if (!isSystem(s)) throw poolProblem(403, 'crm.ownership-read-only', 'ownership', 'The owner history is written by the CRM only.', '客户归属历史只能由系统记录。');
+/** validate of `crm.pool_run`: the runs are written by the plugins only. */
+export function poolRunValidate(_change: RecordChange, s: PluginServices): HookProblem[] {
+  if (!isSystem(s)) throw poolProblem(403, 'crm.pool-run-read-only', 'pool_run', 'Recycle runs are written by the CRM only.', '回收运行记录只能由系统写入。');
   return [];
+}
+
+/** validate of `crm.ownership`: the history is written by the plugin only. */
+export function ownershipValidate(change: RecordChange, s: PluginServices): HookProblem[] {
+  if (!isSystem(s)) throw poolProblem(403, 'crm.ownership-read-only', 'ownership', 'The owner history is written by the CRM only.', '客户归属历史只能由系统记录。');
+  if (change.operation === 'delete') return [];
+  // A stint is of an account or of a lead (the handoff plugin's leads sit in the same pools).
+  const of = [change.data.account_id, change.data.lead_id].filter((v) => typeof v === 'string').length;
+  return of === 1 ? [] : [{ pointer: '/data/account_id', message: 'a stint names exactly one of account_id and lead_id', code: 'crm.ownership-subject' }];
 }
 
 // ---------------------------------------------------------------- claim and return
@@ -377,8 +402,8 @@ export async function mayReturn(ctx: PluginServices, account: PluginRecord): Pro
   return path.includes(ctx.caller.orgUnitId);
 }
 
-/** Returns a held account to its pool with a reason (one click on the account page). */
-export async function giveBack(ctx: PluginServices & { system: PluginServices }, accountId: string, reason: string): Promise<{ account: PluginRecord; pool: Pool }> {
+/** Returns a held account to its pool (one click on the account page), with a reason when one is given. */
+export async function giveBack(ctx: PluginServices & { system: PluginServices }, accountId: string, reason: string | null): Promise<{ account: PluginRecord; pool: Pool }> {
   const sys = ctx.system;
   const account = await sys.records.get(ACCOUNT, accountId);
   if (!account) throw new PipewrightError({ code: 'not-found', status: 404, kind: 'user', message: `There is no account "${accountId}".`, details: [{ pointer: '/account', message: 'no such account' }] });
@@ -396,6 +421,6 @@ export async function giveBack(ctx: PluginServices & { system: PluginServices },
     if (statusOf(err) === 412) throw poolProblem(409, 'crm.pool-changed', 'owner', `"${name}" changed a moment ago; reload and try again.`, `“${name}”刚刚被修改，请刷新后重试。`);
     throw err;
   }
-  await closeStint(sys, account, account.owner, now, { ended_by: 'return', reason, by: ctx.caller.id, pool: pool.id });
+  await closeStint(sys, account, account.owner, now, { ended_by: 'return', ...(reason ? { reason } : {}), by: ctx.caller.id, pool: pool.id });
   return { account: back, pool };
 }

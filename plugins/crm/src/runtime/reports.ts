@@ -270,12 +270,47 @@ export async function sendReminders(s: PluginServices): Promise<number> {
   return sent;
 }
 
-/** Templates: written by managers and admins only, with a time zone the runtime knows. */
-export function templateBefore(change: RecordChange, s: PluginServices): void {
+/** The questions of the shipped presets (a template names one in `preset`). */
+export const PRESET_QUESTIONS: Record<string, Question[]> = {
+  daily_sales: [
+    { key: 'done_today', label: 'What did you get done today?', label_zh: '今天完成了哪些工作？', required: true },
+    { key: 'plan_tomorrow', label: 'What is your plan for tomorrow?', label_zh: '明天的工作计划是什么？', required: true },
+    { key: 'help_needed', label: 'Where do you need help?', label_zh: '需要哪些支持？' },
+  ],
+};
+
+const presetQuestions = (data: Record<string, unknown>): Question[] | null => {
+  const preset = typeof data.preset === 'string' ? PRESET_QUESTIONS[data.preset] : undefined;
+  return preset && !(Array.isArray(data.questions) && data.questions.length > 0) ? preset : null;
+};
+
+/** Templates: written by managers and admins only, with a time zone the runtime knows; a preset without questions gets the preset's. */
+export function templateBefore(change: RecordChange, s: PluginServices): Record<string, unknown> | void {
   if (!isManager(s)) throw new PipewrightError({ code: 'forbidden', status: 403, kind: 'user', message: 'Only managers and admins write report templates.' });
   if (change.operation === 'delete') return;
   const tz = change.data.time_zone;
   if (typeof tz === 'string' && !validTimeZone(tz)) throw new ValidationError({ code: 'crm.report-time-zone', message: `"${tz}" is not a time zone (use an IANA name such as Asia/Shanghai).`, details: [{ pointer: '/data/time_zone', message: 'unknown time zone' }] });
+  const questions = presetQuestions(change.data);
+  if (questions) return { ...change.data, questions };
+}
+
+/**
+ * Fills in the preset questions of templates written without hooks (imports, the demo): run by
+ * the reminder job, and right after the demo seed. Returns how many templates it completed.
+ */
+export async function completePresets(s: PluginServices): Promise<number> {
+  let n = 0;
+  for (const t of await all(s, TEMPLATE, {})) {
+    const questions = presetQuestions(t.data);
+    if (!questions) continue;
+    try {
+      await s.records.update(TEMPLATE, t.id, { data: { questions } }, { expectedVersion: t.version });
+      n++;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 412) throw err; // changed meanwhile: the next run decides
+    }
+  }
+  return n;
 }
 
 /** The report (日报/周报) routes of the crm plugin. */

@@ -10,10 +10,13 @@ interface AccountPool {
   outlook: { rule: string; label: { en: string; 'zh-CN'?: string } | null; measured: number; limit: number; daysLeft: number; due: string } | null;
 }
 
+/** The short list of reasons offered inline beside "Return to pool" (the reason is optional). */
+export const RETURN_REASONS = ['no_budget', 'not_my_region', 'unreachable', 'no_need'] as const;
+
 /**
  * The pool panel of an account page: its pool, when it would return there (the recycle rule due
- * soonest), its owner history, and one click to claim it (when unowned) or return it with a
- * reason (its owner, a manager above them, an admin).
+ * soonest), its owner history, and one click to claim it (when unowned) or return it in one click,
+ * with a reason picked inline if the user wants (its owner, a manager above them, an admin).
  */
 export function accountPoolPanel(host: StudioHost) {
   const { React, api, useT, useLanguage, ui } = host;
@@ -22,7 +25,7 @@ export function accountPoolPanel(host: StudioHost) {
     const t = useT();
     const lang = useLanguage();
     const [data, setData] = React.useState<AccountPool | null>(null);
-    const [reason, setReason] = React.useState<string | null>(null);
+    const [reason, setReason] = React.useState('');
     const [message, setMessage] = React.useState<{ ok: boolean; text: string } | null>(null);
     const [busy, setBusy] = React.useState(false);
     const [tick, setTick] = React.useState(0);
@@ -40,7 +43,7 @@ export function accountPoolPanel(host: StudioHost) {
       try {
         await fn();
         setMessage({ ok: true, text: ok });
-        setReason(null);
+        setReason('');
         setTick((n) => n + 1);
         onChanged(await api.get('crm.account', record.id));
       } catch (err) {
@@ -71,28 +74,23 @@ export function accountPoolPanel(host: StudioHost) {
               {t('pool.claim')}
             </button>
           )}
-          {data.mayReturn && reason === null && (
-            <button type="button" disabled={busy} onClick={() => setReason('')}>
-              {t('pool.return')}
-            </button>
-          )}
-          {data.mayReturn && reason !== null && (
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                void act(() => api.request('POST', `/api/plugins/crm/pool/accounts/${record.id}/return`, { json: { reason } }), t('pool.returned'));
-              }}
-              style={{ display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' }}
-            >
-              <label htmlFor="pool-return-reason">{t('pool.returnReason')}</label>
-              <input id="pool-return-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} style={{ minWidth: '16rem' }} autoFocus />
-              <button type="submit" className="primary" disabled={busy || !reason.trim()}>
-                {t('pool.returnConfirm')}
+          {data.mayReturn && (
+            <>
+              <label htmlFor="pool-return-reason" className="muted">
+                {t('pool.returnReasonOptional')}
+              </label>
+              <select id="pool-return-reason" value={reason} onChange={(e) => setReason(e.target.value)} disabled={busy}>
+                <option value="">{t('pool.reason.none')}</option>
+                {RETURN_REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`pool.reason.${r}`)}
+                  </option>
+                ))}
+              </select>
+              <button type="button" disabled={busy} onClick={() => act(() => api.request('POST', `/api/plugins/crm/pool/accounts/${record.id}/return`, { json: reason ? { reason: t(`pool.reason.${reason}`) } : {} }), t('pool.returned'))}>
+                {t('pool.return')}
               </button>
-              <button type="button" onClick={() => setReason(null)}>
-                {t('pool.cancel')}
-              </button>
-            </form>
+            </>
           )}
         </div>
         {message && (

@@ -1,4 +1,5 @@
 import type { StudioHost } from '@pipewright/plugin-sdk/studio';
+import { poolLeads, type LeadPage, type PoolLead } from './PoolLeads';
 
 export interface Stint {
   owner: string;
@@ -34,6 +35,7 @@ interface PoolView {
   defaultRules: boolean;
   member: boolean;
   pooled?: number;
+  schedule?: string | null;
 }
 interface PoolAccount {
   id: string;
@@ -81,12 +83,14 @@ export function stintList({ React, useT, useLanguage }: StudioHost) {
 
 /**
  * The pool page (`/p/crm/pool`): the pools the user may claim from, each pool's accounts without
- * an owner with their owner history and a one-click claim, the user's claims against the
+ * an owner with their owner history and a one-click claim (and its leads, when the handoff plugin
+ * is installed: a switch between accounts and leads), the user's claims against the
  * limits; for admins the pool's settings (members, claim rules, recycle rules) and a new pool.
  */
 export function poolPage(host: StudioHost) {
   const { React, api, useT, useLanguage, ui } = host;
   const StintList = stintList(host);
+  const PoolLeads = poolLeads(host, StintList);
   function Settings({ pool, units, onSaved }: { pool: PoolView | null; units: Unit[]; onSaved: (id: string) => void }) {
     const t = useT();
     const lang = useLanguage();
@@ -102,6 +106,7 @@ export function poolPage(host: StudioHost) {
       warnDays: String(pool?.warnDays ?? 3),
       recycleEnabled: pool?.recycleEnabled ?? true,
       isDefault: pool?.isDefault ?? false,
+      schedule: pool?.schedule ?? '',
       rules: (pool?.rules ?? []).map((r) => ({ id: r.id, en: r.label?.en ?? '', zh: r.label?.['zh-CN'] ?? '', measure: r.measure, limit: JSON.stringify(r.limit) })),
     });
     const [f, setF] = React.useState(init);
@@ -135,6 +140,7 @@ export function poolPage(host: StudioHost) {
           warn_days: Number(f.warnDays),
           recycle_enabled: f.recycleEnabled,
           is_default: f.isDefault,
+          recycle_schedule: f.schedule.trim() || null,
           recycle_rules: rules.length > 0 ? rules : null,
         };
         const saved = pool
@@ -197,6 +203,10 @@ export function poolPage(host: StudioHost) {
             {num('maxClaimsPerDay', 'pool-max-daily')}
             {num('cooldownDays', 'pool-cooldown')}
             {num('warnDays', 'pool-warn')}
+            <label htmlFor="pool-schedule" style={{ display: 'grid', gap: '0.2rem' }}>
+              {t('pool.settings.schedule')}
+              <input id="pool-schedule" value={f.schedule} onChange={(e) => set({ schedule: e.target.value })} placeholder="15 * * * *" style={{ width: '9rem', fontFamily: 'monospace' }} />
+            </label>
           </div>
           <div style={{ display: 'flex', gap: '1.2rem' }}>
             <label>
@@ -262,6 +272,10 @@ export function poolPage(host: StudioHost) {
     const [creating, setCreating] = React.useState(false);
     const [tick, setTick] = React.useState(0);
     const [offset, setOffset] = React.useState(0);
+    const [kind, setKind] = React.useState<'accounts' | 'leads'>('accounts');
+    const [leads, setLeads] = React.useState<LeadPage | null>(null);
+    // Whether the pools hold leads too (the handoff plugin answers the leads route).
+    const [withLeads, setWithLeads] = React.useState(false);
     React.useEffect(() => {
       const ctrl = new AbortController();
       api
@@ -285,7 +299,33 @@ export function poolPage(host: StudioHost) {
         .catch((err: unknown) => !ctrl.signal.aborted && setMessage({ ok: false, text: messageOf(err) }));
       return () => ctrl.abort();
     }, [selected, tick, offset]);
+    React.useEffect(() => {
+      if (!selected) return;
+      const ctrl = new AbortController();
+      setLeads(null);
+      api
+        .request<LeadPage>('GET', `/api/plugins/handoff/pool/pools/${selected}/leads?limit=${PAGE}&offset=${kind === 'leads' ? offset : 0}`, { signal: ctrl.signal })
+        .then((r) => {
+          setLeads(r);
+          setWithLeads(true);
+        })
+        .catch(() => !ctrl.signal.aborted && setWithLeads(false));
+      return () => ctrl.abort();
+    }, [selected, tick, offset, kind]);
     const pool = pools?.find((p) => p.id === selected) ?? null;
+    const claimLead = async (l: PoolLead) => {
+      setBusy(l.id);
+      setMessage(null);
+      try {
+        await api.request('POST', `/api/plugins/handoff/pool/leads/${l.id}/claim`);
+        setMessage({ ok: true, text: t('pool.leadClaimed', { name: l.company }) });
+        setTick((n) => n + 1);
+      } catch (err) {
+        setMessage({ ok: false, text: messageOf(err) });
+      } finally {
+        setBusy(null);
+      }
+    };
     const claim = async (a: PoolAccount) => {
       setBusy(a.id);
       setMessage(null);
@@ -337,7 +377,28 @@ export function poolPage(host: StudioHost) {
             {message.text}
           </p>
         )}
-        {pool && !creating && (
+        {pool && !creating && withLeads && (
+          <div role="radiogroup" aria-label={t('pool.kinds')} data-testid="pool-kind" style={{ display: 'flex', gap: '0.4rem', marginBottom: '0.6rem' }}>
+            {(['accounts', 'leads'] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                role="radio"
+                aria-checked={kind === k}
+                className={kind === k ? 'primary' : undefined}
+                onClick={() => {
+                  setKind(k);
+                  setOffset(0);
+                  setMessage(null);
+                }}
+              >
+                {t(`pool.kind.${k}`)} ({k === 'accounts' ? (pool.pooled ?? 0) : (leads?.total ?? '…')})
+              </button>
+            ))}
+          </div>
+        )}
+        {pool && !creating && kind === 'leads' && withLeads && <PoolLeads pool={pool} leads={leads} offset={offset} pageSize={PAGE} busy={busy !== null} onClaim={claimLead} onOffset={setOffset} />}
+        {pool && !creating && (kind === 'accounts' || !withLeads) && (
           <section className="panel" data-testid="pool-accounts" data-pool={pool.id}>
             <p data-testid="pool-rules-summary" style={{ marginTop: 0 }}>
               {t('pool.rules', { held: pool.maxHeld, daily: pool.maxClaimsPerDay, cooldown: pool.cooldownDays })}

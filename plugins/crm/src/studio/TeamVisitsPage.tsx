@@ -1,5 +1,6 @@
 import type { StudioHost } from '@pipewright/plugin-sdk/studio';
 import { dayWindow, formatKm, formatMinutes, localDay, type VisitView } from './field-visits';
+import { visitsMap, type MapPoint } from './VisitsMap';
 
 interface Day {
   reps: { rep: { id: string | null; name: string | null }; visits: VisitView[]; totalMinutes: number }[];
@@ -8,9 +9,12 @@ interface Day {
 /**
  * The manager's list of a day's visits per rep (`/p/crm/visits`): for each rep of his part of the
  * organisation, the visits with the account, check-in and check-out times, time on site and the
- * distance from the account (flagged beyond the reason limit), and the total time on site.
+ * distance from the account (flagged beyond the reason limit), and the total time on site; beside
+ * it, the map of the day's check-ins per rep (a plot of longitude and latitude, no tiles).
  */
-export function teamVisitsPage({ React, api, useT, useLanguage, ui }: StudioHost) {
+export function teamVisitsPage(host: StudioHost) {
+  const { React, api, useT, useLanguage, ui } = host;
+  const VisitsMap = visitsMap(host);
   return function TeamVisitsPage() {
     const t = useT();
     const language = useLanguage();
@@ -35,6 +39,12 @@ export function teamVisitsPage({ React, api, useT, useLanguage, ui }: StudioHost
         .catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
       return () => ctrl.abort();
     }, [day]);
+    const points: MapPoint[] = (data?.reps ?? []).flatMap((g) =>
+      [...g.visits]
+        .filter((v) => typeof v.checkin?.latitude === 'number' && typeof v.checkin?.longitude === 'number')
+        .sort((a, b) => String(a.checkinAt).localeCompare(String(b.checkinAt)))
+        .map((v, i) => ({ rep: g.rep.id ?? '', repName: g.rep.name ?? t('visits.norep'), label: v.account?.name ?? v.subject, latitude: v.checkin?.latitude as number, longitude: v.checkin?.longitude as number, order: i + 1 })),
+    );
     const time = (iso: string | null) => (iso ? new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '—');
     return (
       <div className="page" data-testid="team-visits">
@@ -50,6 +60,8 @@ export function teamVisitsPage({ React, api, useT, useLanguage, ui }: StudioHost
         )}
         {!data && !error && <p className="muted">{t('visits.loading')}</p>}
         {data && data.reps.length === 0 && <p className="muted" data-testid="visits-empty">{t('visits.empty')}</p>}
+        <div style={{ display: 'flex', gap: '1.5rem', alignItems: 'flex-start', flexWrap: 'wrap' }}>
+        <div style={{ flex: '1 1 32rem', minWidth: 0 }}>
         {data?.reps.map((group) => (
           <section key={group.rep.id ?? 'none'} data-testid="visits-rep" data-rep={group.rep.id ?? ''} style={{ marginBottom: '1.5rem' }}>
             <h2 style={{ fontSize: '1.1rem' }}>
@@ -83,6 +95,14 @@ export function teamVisitsPage({ React, api, useT, useLanguage, ui }: StudioHost
             </table>
           </section>
         ))}
+        </div>
+        {data && data.reps.length > 0 && (
+          <aside style={{ flex: '0 1 420px', minWidth: '16rem' }} aria-label={t('visits.map.title')}>
+            <h2 style={{ fontSize: '1.1rem', marginTop: 0 }}>{t('visits.map.title')}</h2>
+            <VisitsMap points={points} />
+          </aside>
+        )}
+        </div>
       </div>
     );
   };

@@ -25,6 +25,8 @@ export interface VisitView {
   accuracyM: number | null;
   reason: string | null;
   outcome: string | null;
+  /** Where the rep checked in (the map of the day's visits). */
+  checkin?: { latitude?: number; longitude?: number } | null;
 }
 
 /**

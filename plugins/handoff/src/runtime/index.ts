@@ -6,7 +6,9 @@ import { acceptRoute, handoffHooks, rejectRoute, routeHandoffJob } from './hando
 import { migrateHandoffs } from './migrate';
 import { acceptanceSla, leadAcceptedAction, leadReturnedAction, routeLeadAction } from './lead-flow';
 import { conditionProblems, RULE } from './rules';
-import { HANDOFF, STATE } from './routing';
+import { HANDOFF, LEAD, STATE } from './routing';
+import { leadOwnershipAfterChange, leadPoolValidate, recordLeadOwnershipChange, recycleDueLeads } from './lead-pool';
+import { leadPoolRoutes } from './lead-pool-routes';
 
 /**
  * Runtime part of the handoff plugin: leads handed from marketing to sales through the `lead`
@@ -33,6 +35,8 @@ export const plugin = definePlugin({
   actions: { create: createHandoff, route: routeLeadAction, accepted: leadAcceptedAction, returned: leadReturnedAction },
   hooks: {
     [HANDOFF]: handoffHooks,
+    // Leads in the shared pool (公海池, crm.pool): in_pool is the pool's; owner changes go in the history.
+    [LEAD]: { validate: leadPoolValidate, afterChange: leadOwnershipAfterChange },
     [RULE]: {
       validate(change, s) {
         const admin = s.caller.id.startsWith('system:') || s.caller.roles.includes('admin');
@@ -49,8 +53,10 @@ export const plugin = definePlugin({
   visibility: {
     // Routing state is the routers' bookkeeping: admins and system work only.
     [STATE]: () => false,
+    // Leads waiting in a pool are readable by every signed-in user (pool members open them to claim).
+    [LEAD]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
   },
-  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute],
+  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute, ...leadPoolRoutes],
   jobs: {
     async sla(data, s) {
       const outcome = await acceptanceSla(data, s);
@@ -67,6 +73,17 @@ export const plugin = definePlugin({
     async migrate_handoffs(_data, s) {
       s.log.info('handoffs migrated to their processes', await migrateHandoffs(s));
     },
+    async lead_ownership_change(data, s) {
+      await recordLeadOwnershipChange(s, data);
+    },
+    async lead_pool_recycle(data, s) {
+      // Every 5 minutes: the pools whose own schedule has a tick due ({ force: true }: all now).
+      const out = await recycleDueLeads(s, data.force === true);
+      if (out.pools !== 0) s.log.info('lead pool recycle', out);
+    },
+  },
+  schedules: {
+    lead_pool_recycle: { cron: '*/5 * * * *', tz: 'UTC' },
   },
   schedules: { migrate_handoffs: { cron: '40 * * * *', tz: 'UTC', afterDemoSeed: true } },
 });

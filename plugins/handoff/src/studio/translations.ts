@@ -17,7 +17,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       },
       'handoff.lead': {
         label: 'Lead', labelPlural: 'Leads',
-        fields: { company_name: 'Company', contact_name: 'Contact', title: 'Job title', email: 'Email', phone: 'Phone', country: 'Country', territory: 'Territory', employees: 'Employees', source: 'Source', campaign: 'Campaign', score: 'Score', notes: 'Notes', from_user: 'Handed over by', to_user: 'Assigned to', due_at: 'Accept by', accepted_at: 'Accepted at', routing: 'Routing explanation', reassignments: 'Reassignments', escalated_at: 'Escalated at', reject_reason: 'Rejection reason', disqualify_reason: 'Disqualification reason', account_id: 'Account', contact_id: 'Contact record', deal_id: 'Deal', converted_at: 'Converted at' },
+        fields: { company_name: 'Company', contact_name: 'Contact', title: 'Job title', email: 'Email', phone: 'Phone', country: 'Country', territory: 'Territory', employees: 'Employees', source: 'Source', campaign: 'Campaign', score: 'Score', notes: 'Notes', from_user: 'Handed over by', to_user: 'Assigned to', due_at: 'Accept by', accepted_at: 'Accepted at', routing: 'Routing explanation', reassignments: 'Reassignments', escalated_at: 'Escalated at', reject_reason: 'Rejection reason', disqualify_reason: 'Disqualification reason', account_id: 'Account', contact_id: 'Contact record', deal_id: 'Deal', converted_at: 'Converted at', pool_id: 'Pool', in_pool: 'In the pool' },
         enums: {
           source: { inbound: 'Inbound', outbound: 'Outbound', referral: 'Referral', partner: 'Partner', marketing_campaign: 'Marketing campaign', event: 'Event', existing_customer: 'Existing customer', other: 'Other' },
           disqualify_reason: { no_budget: 'No budget', no_need: 'No need', competitor: 'Went with a competitor', unreachable: 'Unreachable', duplicate: 'Duplicate', spam: 'Spam', other: 'Other' },
@@ -118,7 +118,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       },
       'handoff.lead': {
         label: '线索', labelPlural: '线索',
-        fields: { company_name: '公司', contact_name: '联系人', title: '职位', email: '邮箱', phone: '电话', country: '国家', territory: '区域', employees: '员工数', source: '来源', campaign: '市场活动', score: '评分', notes: '备注', from_user: '移交人', to_user: '分配给', due_at: '接受截止', accepted_at: '接受时间', routing: '分配说明', reassignments: '重新分配次数', escalated_at: '升级时间', reject_reason: '拒绝原因', disqualify_reason: '不合格原因', account_id: '客户', contact_id: '联系人记录', deal_id: '商机', converted_at: '转化时间' },
+        fields: { company_name: '公司', contact_name: '联系人', title: '职位', email: '邮箱', phone: '电话', country: '国家', territory: '区域', employees: '员工数', source: '来源', campaign: '市场活动', score: '评分', notes: '备注', from_user: '移交人', to_user: '分配给', due_at: '接受截止', accepted_at: '接受时间', routing: '分配说明', reassignments: '重新分配次数', escalated_at: '升级时间', reject_reason: '拒绝原因', disqualify_reason: '不合格原因', account_id: '客户', contact_id: '联系人记录', deal_id: '商机', converted_at: '转化时间', pool_id: '公海池', in_pool: '在公海中' },
         enums: {
           source: { inbound: '呼入', outbound: '呼出', referral: '转介绍', partner: '合作伙伴', marketing_campaign: '市场活动', event: '会议活动', existing_customer: '老客户', other: '其他' },
           disqualify_reason: { no_budget: '无预算', no_need: '无需求', competitor: '选择了竞争对手', unreachable: '无法联系', duplicate: '重复线索', spam: '垃圾信息', other: '其他' },

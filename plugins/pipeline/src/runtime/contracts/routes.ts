@@ -152,6 +152,44 @@ export const paymentRoute: PluginRoute = {
   },
 };
 
+/**
+ * `POST /contracts/:id/payments/:payment/reverse`: a bounced or mistaken payment is reversed with a
+ * reason. The payment stays (marked reversed, by whom, when, why: the audit, with the record's
+ * events); the plan's allocation, the instalments' remainders and the contract's figures are
+ * settled again without it, and the collected metric leaves it out.
+ */
+export const reversePaymentRoute: PluginRoute = {
+  method: 'post',
+  path: '/contracts/:id/payments/:payment/reverse',
+  summary: 'Reverse a payment of a contract with a reason (it stops counting; the record stays for the audit)',
+  body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } } },
+  response: VIEW,
+  async handler(ctx) {
+    const c = await contractFor(ctx);
+    assertWorks(ctx, c);
+    const id = ctx.params.payment ?? '';
+    const payment = UUID.test(id) ? await ctx.records.get(PAYMENT, id) : null;
+    if (!payment || payment.data.contract_id !== c.id) throw problem(404, 'not-found', { en: `No payment "${id}" on this contract.`, 'zh-CN': `此合同没有回款“${id}”。` }, [{ pointer: '/payment', message: 'no such payment on this contract' }]);
+    if (typeof payment.data.reversed_at === 'string') throw problem(409, 'pipeline.payment-reversed', { en: `The payment ${String(payment.data.code)} was already reversed.`, 'zh-CN': `回款 ${String(payment.data.code)} 已冲销。` }, [{ pointer: '/payment', message: 'already reversed' }]);
+    return asContracts(async () => {
+      try {
+        await ctx.records.update(PAYMENT, payment.id, { data: { reversed_at: ctx.clock.now().toISOString(), reversal_reason: String(ctx.body.reason).trim(), reversed_by: ctx.caller.id } }, { expectedVersion: payment.version });
+      } catch (err) {
+        if (statusOf(err) === 412) throw problem(409, 'pipeline.payment-reversed', { en: `The payment ${String(payment.data.code)} changed a moment ago (reversed by someone else?); reload.`, 'zh-CN': `回款 ${String(payment.data.code)} 刚刚被修改（可能已被他人冲销），请刷新。` }, [{ pointer: '/payment', message: 'changed meanwhile' }]);
+        throw err;
+      }
+      let settled: unknown = null;
+      for (let attempt = 0; attempt < 5 && (settled === null || statusOf(settled) === 412); attempt++) {
+        const fresh = await ctx.records.get(CONTRACT, c.id);
+        if (!fresh) throw notFound('contract', c.id);
+        settled = await settle(ctx.records, await loadBundle(ctx.records, fresh), fresh.version).catch((err: unknown) => err);
+      }
+      if (settled instanceof Error || !settled || typeof settled !== 'object' || !('contract' in settled)) throw settled;
+      return viewOf(ctx, (settled as Awaited<ReturnType<typeof settle>>).contract);
+    });
+  },
+};
+
 /** `POST /contracts/:id/changes`: asks for a new value and plan; the owner's manager or an admin decides. */
 export const requestChangeRoute: PluginRoute = {
   method: 'post',
@@ -236,4 +274,4 @@ export const rejectRoute: PluginRoute = {
 };
 
 /** The contract routes (`/api/plugins/pipeline/contracts...`). */
-export const contractRoutes: readonly PluginRoute[] = [listRoute, getRoute, planRoute, paymentRoute, requestChangeRoute, approveRoute, rejectRoute];
+export const contractRoutes: readonly PluginRoute[] = [listRoute, getRoute, planRoute, paymentRoute, reversePaymentRoute, requestChangeRoute, approveRoute, rejectRoute];

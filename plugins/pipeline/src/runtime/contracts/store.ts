@@ -68,7 +68,8 @@ export async function loadBundle(records: Reader, contract: PluginRecord): Promi
 export function allocationOf(b: Pick<Bundle, 'instalments' | 'payments'>): Allocation {
   return allocate(
     b.instalments.map((i) => ({ id: i.id, seq: Number(i.data.seq), due_date: String(i.data.due_date), cents: toCents(amountOf(i.data.amount)) })),
-    b.payments.map((p) => ({ id: p.id, instalment_id: typeof p.data.instalment_id === 'string' ? p.data.instalment_id : null, paid_on: String(p.data.paid_on), cents: toCents(amountOf(p.data.amount)), created_at: p.createdAt })),
+    // A reversed payment stays on record (the audit) but no longer counts.
+    b.payments.filter((p) => typeof p.data.reversed_at !== 'string').map((p) => ({ id: p.id, instalment_id: typeof p.data.instalment_id === 'string' ? p.data.instalment_id : null, paid_on: String(p.data.paid_on), cents: toCents(amountOf(p.data.amount)), created_at: p.createdAt })),
   );
 }
 

@@ -71,7 +71,7 @@ export async function contractView(s: PluginServices, b: Bundle): Promise<Record
       overdue: { amount: Math.round(overdue.reduce((t, i) => t + i.remaining * 100, 0)) / 100, days, bucket: bucketOf(days) },
     },
     instalments,
-    payments: b.payments.map((p) => ({ id: p.id, code: String(p.data.code), amount: amountOf(p.data.amount), paid_on: String(p.data.paid_on), instalment_id: (p.data.instalment_id as string | undefined) ?? null, reference: (p.data.reference as string | undefined) ?? null, recorded_at: p.createdAt })),
+    payments: b.payments.map((p) => ({ id: p.id, code: String(p.data.code), amount: amountOf(p.data.amount), paid_on: String(p.data.paid_on), instalment_id: (p.data.instalment_id as string | undefined) ?? null, reference: (p.data.reference as string | undefined) ?? null, recorded_at: p.createdAt, reversed_at: (p.data.reversed_at as string | undefined) ?? null, reversal_reason: (p.data.reversal_reason as string | undefined) ?? null })),
     changes: b.changes.map((x) => ({ id: x.id, summary: String(x.data.summary), status: String(x.data.status), previous_value: amountOf(x.data.previous_value), value: amountOf(x.data.value), instalments: x.data.instalments, reason: (x.data.reason as string | undefined) ?? null, requested_by: (x.data.requested_by as string | undefined) ?? null, requested_by_name: nameOf(x.data.requested_by), decided_by: (x.data.decided_by as string | undefined) ?? null, decided_by_name: nameOf(x.data.decided_by), decided_at: (x.data.decided_at as string | undefined) ?? null, decision_note: (x.data.decision_note as string | undefined) ?? null, created_at: x.createdAt })),
     can: { record: mayWork(s, c), request: mayWork(s, c), approve } satisfies Abilities,
   };

@@ -31,6 +31,7 @@ export function contractCard({ React, api, ui, useT, useLanguage }: StudioHost) 
     const [lines, setLines] = React.useState<Line[]>([]);
     const [reason, setReason] = React.useState('');
     const [note, setNote] = React.useState('');
+    const [why, setWhy] = React.useState<Record<string, string>>({});
 
     const load = React.useCallback(async () => {
       try {
@@ -123,8 +124,23 @@ export function contractCard({ React, api, ui, useT, useLanguage }: StudioHost) 
         {v.payments.length === 0 ? <p className="muted">{t('contract.noPayments')}</p> : (
           <div className="table-wrap">
             <table className="records" data-testid="contract-payments">
-              <thead><tr><th>{t('contract.paidOn')}</th><th>{t('contract.amount')}</th><th>{t('contract.against')}</th><th>{t('contract.reference')}</th></tr></thead>
-              <tbody>{v.payments.map((p) => <tr key={p.id}><td>{p.paid_on}</td><td>{money(p.amount)}</td><td>{seqOf(p.instalment_id) ?? '—'}</td><td>{p.reference ?? ''}</td></tr>)}</tbody>
+              <thead><tr><th>{t('contract.paidOn')}</th><th>{t('contract.amount')}</th><th>{t('contract.against')}</th><th>{t('contract.reference')}</th><th /></tr></thead>
+              <tbody>{v.payments.map((p) => (
+                <tr key={p.id} data-payment={p.code} data-reversed={p.reversed_at ? 'true' : 'false'}>
+                  <td>{p.paid_on}</td>
+                  <td style={p.reversed_at ? { textDecoration: 'line-through' } : undefined}>{money(p.amount)}</td>
+                  <td>{seqOf(p.instalment_id) ?? '—'}</td>
+                  <td>{p.reference ?? ''}</td>
+                  <td>
+                    {p.reversed_at ? <span className="badge warn">{t('contract.reversed', { reason: p.reversal_reason ?? '' })}</span> : v.can.record && (
+                      <span style={{ display: 'inline-flex', gap: '0.3rem' }}>
+                        <input aria-label={t('contract.reverseReason')} placeholder={t('contract.reverseReason')} value={why[p.id] ?? ''} onChange={(e) => setWhy({ ...why, [p.id]: e.target.value })} maxLength={500} />
+                        <button type="button" disabled={busy || !(why[p.id] ?? '').trim()} onClick={() => void run(() => api.request<ContractDetail>('POST', `${BASE}/${id}/payments/${p.id}/reverse`, { json: { reason: (why[p.id] ?? '').trim() } }), t('contract.reversedDone'))}>{t('contract.reverse')}</button>
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}</tbody>
             </table>
           </div>
         )}

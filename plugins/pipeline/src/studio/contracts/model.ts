@@ -2,7 +2,7 @@
 export interface ContractDetail {
   contract: { id: string; number: string; deal_id: string | null; deal_name: string | null; owner: string | null; owner_name: string | null; currency: string; value: number; signed_on: string | null; collected: number; outstanding: number; overpaid: number; next_due_date: string | null; status: 'open' | 'paid' | 'overpaid'; overdue: { amount: number; days: number; bucket: string | null } };
   instalments: { id: string; seq: number; due_date: string; amount: number; paid: number; remaining: number; status: 'open' | 'partial' | 'paid'; overdue_days: number }[];
-  payments: { id: string; code: string; amount: number; paid_on: string; instalment_id: string | null; reference: string | null }[];
+  payments: { id: string; code: string; amount: number; paid_on: string; instalment_id: string | null; reference: string | null; reversed_at?: string | null; reversal_reason?: string | null }[];
   changes: { id: string; summary: string; status: 'pending' | 'applied' | 'rejected'; previous_value: number; value: number; reason: string | null; requested_by: string | null; requested_by_name: string | null; decided_by: string | null; decided_by_name: string | null; decision_note: string | null }[];
   can: { record: boolean; request: boolean; approve: boolean };
 }

@@ -21,7 +21,7 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       'pipeline.payment': {
         label: 'Payment',
         labelPlural: 'Payments',
-        fields: { code: 'Code', contract_id: 'Contract', instalment_id: 'Instalment', amount: 'Amount', paid_on: 'Paid on', reference: 'Reference' },
+        fields: { code: 'Code', contract_id: 'Contract', instalment_id: 'Instalment', amount: 'Amount', paid_on: 'Paid on', reference: 'Reference', reversed_at: 'Reversed at', reversal_reason: 'Reversal reason', reversed_by: 'Reversed by' },
       },
       'pipeline.contract_change': {
         label: 'Contract change',
@@ -78,6 +78,10 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       'contract.instalment': 'Instalment',
       'contract.save': 'Record payment',
       'contract.recorded': 'Payment recorded.',
+      'contract.reverse': 'Reverse',
+      'contract.reverseReason': 'Why reverse it?',
+      'contract.reversed': 'Reversed: {{reason}}',
+      'contract.reversedDone': 'Payment reversed; the plan and figures no longer count it.',
       'contract.overpaidNote': 'Paid {{amount}} beyond the contract value: refund it or credit it.',
       'contract.changes': 'Value changes',
       'contract.noChanges': 'No change requests.',
@@ -119,7 +123,7 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       'pipeline.payment': {
         label: '回款',
         labelPlural: '回款记录',
-        fields: { code: '编号', contract_id: '合同', instalment_id: '分期', amount: '金额', paid_on: '到账日期', reference: '凭证号' },
+        fields: { code: '编号', contract_id: '合同', instalment_id: '分期', amount: '金额', paid_on: '到账日期', reference: '凭证号', reversed_at: '冲销时间', reversal_reason: '冲销原因', reversed_by: '冲销人' },
       },
       'pipeline.contract_change': {
         label: '合同变更',
@@ -176,6 +180,10 @@ export const contractTranslations: Record<StudioLanguage, Part> = {
       'contract.instalment': '分期',
       'contract.save': '登记回款',
       'contract.recorded': '回款已登记。',
+      'contract.reverse': '冲销',
+      'contract.reverseReason': '冲销原因',
+      'contract.reversed': '已冲销：{{reason}}',
+      'contract.reversedDone': '回款已冲销，回款计划与合同数据不再计入该笔回款。',
       'contract.overpaidNote': '超出合同金额 {{amount}}：请退款或转为预付款。',
       'contract.changes': '金额变更',
       'contract.noChanges': '没有变更申请。',
