@@ -84,6 +84,6 @@ export const plugin = definePlugin({
   },
   schedules: {
     lead_pool_recycle: { cron: '*/5 * * * *', tz: 'UTC' },
+    migrate_handoffs: { cron: '40 * * * *', tz: 'UTC', afterDemoSeed: true },
   },
-  schedules: { migrate_handoffs: { cron: '40 * * * *', tz: 'UTC', afterDemoSeed: true } },
 });
