@@ -100,4 +100,24 @@ describe.each(backends())('plugin services: directory, history, notifications on
     await expect(notes.send({ ...n, key: '' })).rejects.toMatchObject({ code: 'notification.invalid' });
     await expect(notes.send({ ...n, key: 'x', title: { en: 'a', fr: 'b' } as never })).rejects.toMatchObject({ code: 'notification.invalid' });
   });
+
+  it('lists, adds, changes and removes record shares as the actor, audited, and refuses who may not change the record', async () => {
+    const rep = await as('rick-rep');
+    const account = await rep.records.create('crm.account', { data: { name: 'Share Service Test', status: 'active' } });
+    expect(await rep.records.shares('crm.account', account.id)).toEqual([]);
+    expect(await rep.records.share('crm.account', account.id, { userId: 'otto-rep', access: 'read' })).toMatchObject({ userId: 'otto-rep', access: 'read', createdBy: 'user:rick-rep' });
+    // The shared user now sees the account; with a read share he may not share it on.
+    const otto = await as('otto-rep');
+    expect((await otto.records.get('crm.account', account.id))?.id).toBe(account.id);
+    expect(await otto.records.shares('crm.account', account.id)).toHaveLength(1);
+    await expect(otto.records.share('crm.account', account.id, { userId: 'mona-marketing', access: 'read' })).rejects.toMatchObject({ status: 403 });
+    await rep.records.share('crm.account', account.id, { userId: 'otto-rep', access: 'edit' });
+    expect((await rep.records.shares('crm.account', account.id)).map((x) => `${x.userId}:${x.access}`)).toEqual(['otto-rep:edit']);
+    await expect(rep.records.share('crm.account', account.id, { userId: 'nobody', access: 'read' })).rejects.toMatchObject({ code: 'share.unknown-user' });
+    await rep.records.unshare('crm.account', account.id, 'otto-rep');
+    await expect(rep.records.unshare('crm.account', account.id, 'otto-rep')).rejects.toMatchObject({ status: 404 });
+    expect(await otto.records.get('crm.account', account.id)).toBeNull();
+    const audit = await server.platform.database.db.selectFrom('events').select('action').where('record_id', '=', account.id).where('action', 'like', 'record.%share').orderBy('id').execute();
+    expect(audit.map((e) => e.action)).toEqual(['record.share', 'record.share', 'record.unshare']);
+  });
 });

@@ -81,6 +81,24 @@ export interface PluginRecords {
    * lands in between is retried, not a 412).
    */
   move(type: string, id: string, request: PluginMoveRequest): Promise<PluginMoveResult>;
+  /** Who a record is shared with (`record_shares`), for anyone who sees the record (404 otherwise). */
+  shares(type: string, id: string): Promise<PluginShare[]>;
+  /**
+   * Shares a record with an active user (`read` or `edit`), or changes the access of the user's
+   * share, as `POST /api/records/{type}/{id}/shares` does: the actor must be able to change the
+   * record (403), an unknown or inactive user is 422; audited as `record.share`.
+   */
+  share(type: string, id: string, share: { userId: string; access: 'read' | 'edit' }): Promise<PluginShare>;
+  /** Removes a user's share (404 when there is none); audited as `record.unshare`. */
+  unshare(type: string, id: string, userId: string): Promise<void>;
+}
+
+/** A record's share with a user (see {@link PluginRecords.shares}). */
+export interface PluginShare {
+  userId: string;
+  access: 'read' | 'edit';
+  createdBy: string;
+  createdAt: string;
 }
 
 /** What {@link PluginRecords.move} asks for. */

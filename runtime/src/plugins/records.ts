@@ -6,6 +6,9 @@ import type { TransitionService } from '../process/transition';
 import { parseListQuery } from '../records/query';
 import type { RecordStore } from '../records/store';
 import type { RecordView } from '../records/view';
+import { listShares, shareRecord, unshareRecord, type ShareView } from '../records/shares';
+
+const pluginShare = (v: ShareView) => ({ userId: v.userId, access: v.access, createdBy: v.createdBy, createdAt: v.createdAt });
 
 /**
  * A record as plugin code sees it (the view without process pinning and audit columns).
@@ -86,6 +89,15 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
           if (attempt >= 5 || !(err instanceof PipewrightError) || err.code !== 'record.stale-version') throw err;
         }
       }
+    },
+    async shares(type, id) {
+      return (await listShares(store, type, id, principal, tx)).map(pluginShare);
+    },
+    async share(type, id, share) {
+      return pluginShare(await shareRecord(store, type, id, share, principal, tx));
+    },
+    async unshare(type, id, userId) {
+      await unshareRecord(store, type, id, userId, principal, tx);
     },
     async similar(type, field, value, options = {}) {
       const found = await store.similar(type, field, value, options, principal, tx);
