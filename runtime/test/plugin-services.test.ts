@@ -120,4 +120,30 @@ describe.each(backends())('plugin services: directory, history, notifications on
     const audit = await server.platform.database.db.selectFrom('events').select('action').where('record_id', '=', account.id).where('action', 'like', 'record.%share').orderBy('id').execute();
     expect(audit.map((e) => e.action)).toEqual(['record.share', 'record.share', 'record.unshare']);
   });
+
+  it('evaluates a rule in SQL over the records the actor sees, only those that differ, and names what it cannot do', async () => {
+    const rep = await as('rick-rep');
+    const mine = await rep.records.create('crm.account', { data: { name: 'Rule Values Small', status: 'active', employees: 10 } });
+    const big = await rep.records.create('crm.account', { data: { name: 'Rule Values Big', status: 'active', employees: 9000 } });
+    const theirs = await (await as('otto-rep')).records.create('crm.account', { data: { name: 'Rule Values Elsewhere', status: 'active', employees: 9000 } });
+    const rule = { if: [{ '>=': [{ var: 'employees' }, 5000] }, 'big', 'small'] };
+    const seen = await rep.records.ruleValues('crm.account', rule, { limit: 5000 });
+    const byId = new Map(seen.items.map((r) => [r.id, r]));
+    expect(byId.get(mine.id)).toMatchObject({ value: 'small', decided: true, version: 1 });
+    expect(byId.get(big.id)?.value).toBe('big');
+    expect(byId.has(theirs.id)).toBe(false);
+    // differsFrom: the stored field compared with the value; where: a filter rule.
+    const differs = await rep.records.ruleValues('crm.account', { var: 'status' }, { differsFrom: 'status', where: { '>=': [{ var: 'employees' }, 5000] } });
+    expect(differs.items).toEqual([]);
+    const stale = await rep.records.ruleValues('crm.account', 'dormant', { differsFrom: 'status', where: { '==': [{ var: 'name' }, 'Rule Values Big'] } });
+    expect(stale.items.map((r) => [r.id, r.value])).toEqual([[big.id, 'dormant']]);
+    // Pages by id.
+    const first = await rep.records.ruleValues('crm.account', rule, { limit: 1 });
+    const second = await rep.records.ruleValues('crm.account', rule, { limit: 1, after: first.next as string });
+    expect((second.items[0]?.id ?? '') > (first.items[0]?.id ?? '')).toBe(true);
+    await expect(rep.records.ruleValues('crm.account', rule, { differsFrom: 'nope' })).rejects.toMatchObject({ status: 422, details: [{ pointer: '/differsFrom' }] });
+    await expect(rep.records.ruleValues('crm.account', rule, { where: { cat: ['a', 'b'] } })).rejects.toMatchObject({ status: 422 });
+    await expect(rep.records.ruleValues('crm.account', rule, { limit: 0 })).rejects.toMatchObject({ details: [{ pointer: '/limit' }] });
+    await expect(rep.records.ruleValues('crm.account', rule, { after: 'x' })).rejects.toMatchObject({ details: [{ pointer: '/after' }] });
+  });
 });

@@ -6,6 +6,7 @@ import type { TransitionService } from '../process/transition';
 import { parseListQuery } from '../records/query';
 import type { RecordStore } from '../records/store';
 import type { RecordView } from '../records/view';
+import { ruleValues } from '../records/rule-values';
 import { listShares, shareRecord, unshareRecord, type ShareView } from '../records/shares';
 
 const pluginShare = (v: ShareView) => ({ userId: v.userId, access: v.access, createdBy: v.createdBy, createdAt: v.createdAt });
@@ -89,6 +90,9 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
           if (attempt >= 5 || !(err instanceof PipewrightError) || err.code !== 'record.stale-version') throw err;
         }
       }
+    },
+    async ruleValues(type, rule, options = {}) {
+      return ruleValues(store, type, rule, options, principal, tx);
     },
     async shares(type, id) {
       return (await listShares(store, type, id, principal, tx)).map(pluginShare);
