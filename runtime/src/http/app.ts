@@ -134,7 +134,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   app.route('/api/records', shareRoutes(s.store));
-  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
+  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined, () => s.store.hooks));
   app.route('/api/users', userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now), s.plugins ? (id) => (s.plugins as PluginHost).userDeactivated(id) : undefined));
   app.route('/api/org-units', orgUnitRoutes(s.database.db, now));
   app.route('/api/notifications', notificationRoutes(s.database.db, now));
