@@ -40,7 +40,7 @@ const invalid = (pointer: string, message: string) => new ValidationError({ code
  *
  * @example
  * ```ts
- * const page = await ruleValues(store, 'crm.account', gradingLogic, { differsFrom: 'grade' }, principal);
+ * const page = await ruleValues(store, 'acme.site', { if: [{ '>=': [{ var: 'visits' }, 10] }, 'busy', 'quiet'] }, { differsFrom: 'activity' }, principal);
  * ```
  */
 export async function ruleValues(store: RecordStore, type: string, rule: unknown, options: RuleValuesOptions, actor: Principal, trx?: Transaction<Database>): Promise<{ items: RuleValueRow[]; next: string | null; unsupported: SqlValue['unsupported'] }> {
