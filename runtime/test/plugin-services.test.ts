@@ -100,4 +100,50 @@ describe.each(backends())('plugin services: directory, history, notifications on
     await expect(notes.send({ ...n, key: '' })).rejects.toMatchObject({ code: 'notification.invalid' });
     await expect(notes.send({ ...n, key: 'x', title: { en: 'a', fr: 'b' } as never })).rejects.toMatchObject({ code: 'notification.invalid' });
   });
+
+  it('lists, adds, changes and removes record shares as the actor, audited, and refuses who may not change the record', async () => {
+    const rep = await as('rick-rep');
+    const account = await rep.records.create('crm.account', { data: { name: 'Share Service Test', status: 'active' } });
+    expect(await rep.records.shares('crm.account', account.id)).toEqual([]);
+    expect(await rep.records.share('crm.account', account.id, { userId: 'otto-rep', access: 'read' })).toMatchObject({ userId: 'otto-rep', access: 'read', createdBy: 'user:rick-rep' });
+    // The shared user now sees the account; with a read share he may not share it on.
+    const otto = await as('otto-rep');
+    expect((await otto.records.get('crm.account', account.id))?.id).toBe(account.id);
+    expect(await otto.records.shares('crm.account', account.id)).toHaveLength(1);
+    await expect(otto.records.share('crm.account', account.id, { userId: 'mona-marketing', access: 'read' })).rejects.toMatchObject({ status: 403 });
+    await rep.records.share('crm.account', account.id, { userId: 'otto-rep', access: 'edit' });
+    expect((await rep.records.shares('crm.account', account.id)).map((x) => `${x.userId}:${x.access}`)).toEqual(['otto-rep:edit']);
+    await expect(rep.records.share('crm.account', account.id, { userId: 'nobody', access: 'read' })).rejects.toMatchObject({ code: 'share.unknown-user' });
+    await rep.records.unshare('crm.account', account.id, 'otto-rep');
+    await expect(rep.records.unshare('crm.account', account.id, 'otto-rep')).rejects.toMatchObject({ status: 404 });
+    expect(await otto.records.get('crm.account', account.id)).toBeNull();
+    const audit = await server.platform.database.db.selectFrom('events').select('action').where('record_id', '=', account.id).where('action', 'like', 'record.%share').orderBy('id').execute();
+    expect(audit.map((e) => e.action)).toEqual(['record.share', 'record.share', 'record.unshare']);
+  });
+
+  it('evaluates a rule in SQL over the records the actor sees, only those that differ, and names what it cannot do', async () => {
+    const rep = await as('rick-rep');
+    const mine = await rep.records.create('crm.account', { data: { name: 'Rule Values Small', status: 'active', employees: 10 } });
+    const big = await rep.records.create('crm.account', { data: { name: 'Rule Values Big', status: 'active', employees: 9000 } });
+    const theirs = await (await as('otto-rep')).records.create('crm.account', { data: { name: 'Rule Values Elsewhere', status: 'active', employees: 9000 } });
+    const rule = { if: [{ '>=': [{ var: 'employees' }, 5000] }, 'big', 'small'] };
+    const seen = await rep.records.ruleValues('crm.account', rule, { limit: 5000 });
+    const byId = new Map(seen.items.map((r) => [r.id, r]));
+    expect(byId.get(mine.id)).toMatchObject({ value: 'small', decided: true, version: 1 });
+    expect(byId.get(big.id)?.value).toBe('big');
+    expect(byId.has(theirs.id)).toBe(false);
+    // differsFrom: the stored field compared with the value; where: a filter rule.
+    const differs = await rep.records.ruleValues('crm.account', { var: 'status' }, { differsFrom: 'status', where: { '>=': [{ var: 'employees' }, 5000] } });
+    expect(differs.items).toEqual([]);
+    const stale = await rep.records.ruleValues('crm.account', 'dormant', { differsFrom: 'status', where: { '==': [{ var: 'name' }, 'Rule Values Big'] } });
+    expect(stale.items.map((r) => [r.id, r.value])).toEqual([[big.id, 'dormant']]);
+    // Pages by id.
+    const first = await rep.records.ruleValues('crm.account', rule, { limit: 1 });
+    const second = await rep.records.ruleValues('crm.account', rule, { limit: 1, after: first.next as string });
+    expect((second.items[0]?.id ?? '') > (first.items[0]?.id ?? '')).toBe(true);
+    await expect(rep.records.ruleValues('crm.account', rule, { differsFrom: 'nope' })).rejects.toMatchObject({ status: 422, details: [{ pointer: '/differsFrom' }] });
+    await expect(rep.records.ruleValues('crm.account', rule, { where: { cat: ['a', 'b'] } })).rejects.toMatchObject({ status: 422 });
+    await expect(rep.records.ruleValues('crm.account', rule, { limit: 0 })).rejects.toMatchObject({ details: [{ pointer: '/limit' }] });
+    await expect(rep.records.ruleValues('crm.account', rule, { after: 'x' })).rejects.toMatchObject({ details: [{ pointer: '/after' }] });
+  });
 });

@@ -82,12 +82,53 @@ export interface PluginRecords {
    */
   move(type: string, id: string, request: PluginMoveRequest): Promise<PluginMoveResult>;
   /**
-   * Shares a record with a user (`read` or `edit`; an existing share gets the new access), as
-   * `POST /api/records/{type}/{id}/shares` does: the actor must be able to change the record
-   * (403), the user must be active (422), audited as `record.share`. Inside a hook or a write
-   * route it commits with the caller.
+   * Evaluates a rule (json-logic) for every live record of `type` the actor sees in SQL, set-based,
+   * a page of records at a time by id (core's `toSqlValue`: the rule's value, e.g. a grade). With
+   * `differsFrom` only records whose stored field is not the rule's value; with `where` (a rule
+   * fully translatable to SQL) only records it holds for. Records reaching a part of the rule
+   * SQL cannot express come back `decided: false` with their body, for the caller to evaluate in
+   * JavaScript (`unsupported` names those parts). Writes nothing.
    */
-  share(type: string, id: string, share: { userId: string; access: 'read' | 'edit' }): Promise<{ recordId: string; userId: string; access: 'read' | 'edit' }>;
+  ruleValues(type: string, rule: unknown, options?: PluginRuleValuesOptions): Promise<PluginRuleValues>;
+  /** Who a record is shared with (`record_shares`), for anyone who sees the record (404 otherwise). */
+  shares(type: string, id: string): Promise<PluginShare[]>;
+  /**
+   * Shares a record with an active user (`read` or `edit`), or changes the access of the user's
+   * share, as `POST /api/records/{type}/{id}/shares` does: the actor must be able to change the
+   * record (403), an unknown or inactive user is 422; audited as `record.share`.
+   */
+  share(type: string, id: string, share: { userId: string; access: 'read' | 'edit' }): Promise<PluginShare>;
+  /** Removes a user's share (404 when there is none); audited as `record.unshare`. */
+  unshare(type: string, id: string, userId: string): Promise<void>;
+}
+
+/** Options of {@link PluginRecords.ruleValues}. */
+export interface PluginRuleValuesOptions {
+  /** Only records whose body field differs from the rule's value (compared as JSON). */
+  differsFrom?: string;
+  /** Only records for which this rule is truthy (must translate to SQL entirely). */
+  where?: unknown;
+  /** Records per page, 1..5000 (default 1000). */
+  limit?: number;
+  /** The previous page's `next`. */
+  after?: string;
+}
+
+/** A page of {@link PluginRecords.ruleValues}. */
+export interface PluginRuleValues {
+  items: { id: string; version: number; value: unknown; decided: boolean; data?: Record<string, unknown> }[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+  /** The parts of the rule SQL cannot express (their records are `decided: false`). */
+  unsupported: { pointer: string; message: string }[];
+}
+
+/** A record's share with a user (see {@link PluginRecords.shares}). */
+export interface PluginShare {
+  userId: string;
+  access: 'read' | 'edit';
+  createdBy: string;
+  createdAt: string;
 }
 
 /** What {@link PluginRecords.move} asks for. */

@@ -20,7 +20,7 @@ export { DEFAULT_EVALUATION_LIMITS, interpretRule, needsBudget } from './interpr
 export { ANY_FIELD, fieldsRead } from './fields';
 export { lookupField, schemaType, type FieldLookup } from './schema-types';
 export { truthy, nowMillis } from './runtime';
-export { toSql, type ToSqlOptions } from './sql/to-sql';
+export { toSql, toSqlValue, type SqlValue, type ToSqlOptions } from './sql/to-sql';
 export { joinSql, renderPostgres, sqlFragment, sqlParam, SqlParam, type SqlFragment, type SqlOperand, type SqlOperatorContext, type SqlType } from './sql/fragment';
 export { sqlUtcDay } from './sql/dates';
 export * as ruleCorpus from './corpus/index';

@@ -4,7 +4,10 @@ import { systemPrincipal } from '../../../runtime/src/auth/principal';
 import { seedDemo } from '../../../runtime/src/demo/seed';
 import { backends, startServer, type TestServer } from '../../../runtime/test/harness';
 import { expectJson, type View } from '../../../runtime/test/process/helpers';
+import { sql } from 'kysely';
+import { compileRule } from '@pipewright/plugin-sdk';
 import { plugin } from '../src/runtime/index';
+import { GRADING_LOGIC, gradeAllInSql, gradeOf } from '../src/runtime/grading';
 
 const DATA = new URL('../../../../shared/datasets/crm-sales-opportunities/', import.meta.url);
 const csvLines = (file: string) => readFileSync(new URL(file, DATA), 'utf8').trim().split(/\r?\n/).slice(1);
@@ -145,5 +148,93 @@ describe.each(backends())('customer grading on $name', (backend) => {
     expect([after.data.grade, after.data.grade_source, after.version]).toEqual(['D', 'hand', hand.version]);
     const back = await expectJson<View>(server.api(`/api/records/crm.account/${acme.id}`, { method: 'PATCH', headers: { 'if-match': `"${hand.version}"` }, json: { data: { grade_source: 'rule' } } }), 200);
     expect([back.data.grade, back.data.grade_source]).toEqual(['A', 'rule']);
+  });
+
+  // Runs after the tests above (Acme has grown to A by then): the nightly grading in SQL.
+  const crm = () => server.platform.plugins.services('crm', systemPrincipal('plugin:crm'));
+  // Acme's size was changed by the test above (when it ran): its grade is then the rule's for its new size.
+  const expectedNow = async () => {
+    const acme = (await direct('crm.account', { name: 'Acme Corporation' }))[0] as { data: Record<string, unknown> };
+    return new Map([...demoGrades().entries()].map(([name, g]) => [name, name === 'Acme Corporation' && acme.data.employees === 5000 ? 'A' : g]));
+  };
+  const ungrade = () => server.platform.database.db.updateTable('records').set({ data: sql`data - 'grade' - 'grade_source'` }).where('type', '=', 'crm.account').execute();
+  // Read through the records service, not HTTP: a long PGlite run can outlive the server's keep-alive and reset the test client's socket.
+  const direct = async (type: string, filter: Record<string, string> = {}) => {
+    const out: { id: string; version: number; data: Record<string, unknown> }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await crm().records.list(type, { filter, limit: 200, ...(cursor ? { cursor } : {}) });
+      out.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return out;
+  };
+  const versions = async () => new Map((await direct('crm.account')).map((a) => [a.id, a.version]));
+
+  it('computes in SQL, through toSql, exactly the grade the rule gives in JavaScript for every account, and the CSV\'s', async () => {
+    const accounts = await direct('crm.account');
+    const values = new Map<string, unknown>();
+    let after: string | undefined;
+    do {
+      const page = await crm().records.ruleValues('crm.account', GRADING_LOGIC, { limit: 40, ...(after ? { after } : {}) });
+      expect(page.unsupported).toEqual([]);
+      for (const r of page.items) {
+        expect(r.decided).toBe(true);
+        values.set(r.id, r.value);
+      }
+      after = page.next ?? undefined;
+    } while (after);
+    expect(values.size).toBe(accounts.length);
+    expect(accounts.filter((a) => gradesFromCsv().has(String(a.data.name)))).toHaveLength(85);
+    const expected = await expectedNow();
+    for (const a of accounts) expect([a.data.name, values.get(a.id)]).toEqual([a.data.name, gradeOf(a.data)]);
+    for (const a of accounts) expect([a.data.name, values.get(a.id)]).toEqual([a.data.name, expected.get(String(a.data.name))]);
+  });
+
+  it('grades every account in SQL from scratch with one history row each, writes nothing on a second run, and only what changed after', async () => {
+    const expected = await expectedNow();
+    await ungrade();
+    const before = (await direct('crm.grade_change')).length;
+    const first = await gradeAllInSql(crm());
+    expect(first).toEqual({ written: expected.size, inJs: 0, unsupported: [] });
+    const accounts = await direct('crm.account');
+    for (const a of accounts) expect([a.data.name, a.data.grade, a.data.grade_source]).toEqual([a.data.name, expected.get(String(a.data.name)), 'rule']);
+    expect((await direct('crm.grade_change')).length).toBe(before + expected.size);
+    // Idempotent: nothing differs, nothing is written (versions unchanged), no history row.
+    const v1 = await versions();
+    expect(await gradeAllInSql(crm())).toEqual({ written: 0, inJs: 0, unsupported: [] });
+    await job();
+    expect(await versions()).toEqual(v1);
+    expect((await direct('crm.grade_change')).length).toBe(before + expected.size);
+    // One C account grows behind the hooks' back (as a bulk load would): the nightly run writes it alone.
+    const small = accounts.find((a) => a.data.grade === 'C') as { id: string };
+    await server.platform.database.db.updateTable('records').set({ data: sql`jsonb_set(data, '{employees}', '2000')` }).where('id', '=', small.id).execute();
+    expect(await gradeAllInSql(crm())).toEqual({ written: 1, inJs: 0, unsupported: [] });
+    expect((await crm().records.get('crm.account', small.id))?.data.grade).toBe('B');
+    const history = (await direct('crm.grade_change', { account_id: small.id })).sort((a, b) => String(a.data.changed_at).localeCompare(String(b.data.changed_at)));
+    expect(history.map((h) => [h.data.from_grade ?? null, h.data.to_grade]).at(-1)).toEqual(['C', 'B']);
+    expect((await direct('crm.grade_change')).length).toBe(before + expected.size + 1);
+  });
+
+  it('falls back to JavaScript for the accounts that reach a part of the rule SQL cannot express, and for those only', async () => {
+    // The shipped rule with its B condition made untranslatable ('%' has no SQL), same meaning.
+    const variant = structuredClone(GRADING_LOGIC) as { if: unknown[] };
+    variant.if[2] = { and: [{ '>=': [{ '+': [{ var: 'employees' }, { '%': [0, 7] }] }, -1] }, variant.if[2]] };
+    const evaluate = (data: Record<string, unknown>) => {
+      const g = compileRule(variant)(data);
+      return typeof g === 'string' ? g : null;
+    };
+    await ungrade();
+    const expected = new Map((await direct('crm.account')).map((a) => [a.id, gradeOf(a.data)]));
+    const nonA = [...expected.values()].filter((g) => g !== 'A').length;
+    const run = await gradeAllInSql(crm(), variant, evaluate);
+    expect(run.unsupported.map((u) => u.pointer)).toEqual(['/if/2/and/0/>=/0/+/1']);
+    // A accounts are decided in SQL; every other account reaches the B condition and is graded in JS.
+    expect(run).toMatchObject({ written: expected.size, inJs: nonA });
+    for (const a of await direct('crm.account')) expect([a.data.name, a.data.grade]).toEqual([a.data.name, expected.get(a.id)]);
+    // Again: the undecided accounts are evaluated in JS, but none is written.
+    const v1 = await versions();
+    expect(await gradeAllInSql(crm(), variant, evaluate)).toMatchObject({ written: 0, inJs: nonA });
+    expect(await versions()).toEqual(v1);
   });
 });

@@ -62,6 +62,42 @@ describe.each(backends())('account merge on $name', (backend) => {
     expect(again.code).toBe('crm.merge-not-undoable');
   });
 
+  it("copies the duplicate's shares to the account kept (no second share, read raised to edit), and the undo takes them back", async () => {
+    const rep = { owner: TEST_ORG.users.rep.id };
+    const kept = await post('crm.account', { name: 'Shared Holdings', status: 'active' }, rep);
+    const dup = await post('crm.account', { name: 'Shared Holdings Ltd', status: 'active', dedupe_override: { confirm: true } }, rep);
+    const share = (id: string, userId: string, access: 'read' | 'edit') => expectJson(server.api(`/api/records/crm.account/${id}/shares`, { method: 'POST', json: { userId, access } }), 201);
+    const sharesOf = async (id: string) => (await expectJson<{ items: { userId: string; access: string }[] }>(server.api(`/api/records/crm.account/${id}/shares`), 200)).items.map((x) => `${x.userId}:${x.access}`).sort();
+    // The kept account is already shared with the presales user (read) and the colleague (edit).
+    await share(kept.id, TEST_ORG.users.presales.id, 'read');
+    await share(kept.id, TEST_ORG.users.colleague.id, 'edit');
+    // The duplicate: the other region's rep (new), presales as edit (raised), the colleague as read (already more).
+    await share(dup.id, TEST_ORG.users['other-rep'].id, 'read');
+    await share(dup.id, TEST_ORG.users.presales.id, 'edit');
+    await share(dup.id, TEST_ORG.users.colleague.id, 'read');
+    // Before the merge the other region's rep cannot see the kept account.
+    expect((await server.as('other-rep').api(`/api/records/crm.account/${kept.id}`)).status).toBe(404);
+
+    const started = await expectJson<{ id: string }>(server.as('manager').api(`/api/plugins/crm/accounts/${kept.id}/merge`, { method: 'POST', json: { duplicate: dup.id } }), 202);
+    await job('merge', started.id);
+    const merge = await get('crm.merge', started.id);
+    expect(merge.data.status).toBe('done');
+    expect((merge.data.shares as string[]).sort()).toEqual([`${TEST_ORG.users['other-rep'].id}|read|`, `${TEST_ORG.users.presales.id}|edit|read`]);
+    expect(await sharesOf(kept.id)).toEqual([`${TEST_ORG.users.colleague.id}:edit`, `${TEST_ORG.users['other-rep'].id}:read`, `${TEST_ORG.users.presales.id}:edit`]);
+    // The share gives access: the other region's rep now reads the account kept.
+    expect((await server.as('other-rep').api(`/api/records/crm.account/${kept.id}`)).status).toBe(200);
+    // One share row per user and record (no duplicates).
+    const rows = await server.platform.database.db.selectFrom('record_shares').select(['user_id']).where('record_id', '=', kept.id).execute();
+    expect(rows.length).toBe(3);
+
+    await expectJson(server.as('manager').api(`/api/plugins/crm/merges/${started.id}/undo`, { method: 'POST' }), 202);
+    await job('unmerge', started.id);
+    expect(await sharesOf(kept.id)).toEqual([`${TEST_ORG.users.colleague.id}:edit`, `${TEST_ORG.users.presales.id}:read`]);
+    expect(await sharesOf(dup.id)).toEqual([`${TEST_ORG.users.colleague.id}:read`, `${TEST_ORG.users['other-rep'].id}:read`, `${TEST_ORG.users.presales.id}:edit`]);
+    expect((await server.as('other-rep').api(`/api/records/crm.account/${kept.id}`)).status).toBe(404);
+    expect((await server.as('other-rep').api(`/api/records/crm.account/${dup.id}`)).status).toBe(200);
+  });
+
   it('refuses an undo after its window, a merge into itself and an unknown duplicate', async () => {
     const a = await post('crm.account', { name: 'Window Closed GmbH', status: 'active' });
     const old = await post('crm.merge', { survivor_id: a.id, duplicate_id: a.id, status: 'done', moved: [], filled: [], undo_until: '2000-01-01T00:00:00Z' });

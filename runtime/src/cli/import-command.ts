@@ -5,6 +5,7 @@ import { isPipewrightError } from '@pipewright/core';
 import { loadConfig } from '../config';
 import { importCsv } from '../import/importer';
 import { createPlatform } from '../platform';
+import { systemPrincipal } from '../auth/principal';
 
 /**
  * `pipewright import --entity acme.site --file accounts.csv --mapping accounts.mapping.json`
@@ -42,6 +43,7 @@ export async function importCommand(args: string[]): Promise<number> {
       actor: { id: 'system:cli' },
       fileName: basename(values.file),
       stages: { definitions: platform.processes.definitions },
+      hooks: { hooks: platform.store.hooks, principal: systemPrincipal('cli') },
       onProgress: (done, total) => process.stderr.write(`\rimporting ${done}/${total} rows`),
     });
     process.stderr.write('\n');

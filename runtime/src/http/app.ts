@@ -154,7 +154,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   mount('/api/records');
-  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined));
+  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined, () => s.store.hooks));
   mount('/api/users');
   mount('/api/org-units');
   mount('/api/notifications');

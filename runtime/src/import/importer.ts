@@ -7,6 +7,9 @@ import type { Actor } from '../records/store';
 import { buildRows, type PreparedRow } from './rows';
 import { fieldMapping, parseMapping, type ImportMapping } from './mapping';
 import { writeRows } from './write';
+import { writeHookedRows } from './hooked';
+import type { WriteHooks } from '../records/store';
+import type { Principal } from '../auth/principal';
 import { assignStages, importProcess, type ImportStages } from './stages';
 
 /** One row that could not be imported, located by its line in the file. */
@@ -16,6 +19,10 @@ export interface RowProblem {
   field?: string;
   value?: string;
   reason: string;
+  /** The code of the error a plugin's hook refused the row with (e.g. `crm.duplicate`). */
+  code?: string;
+  /** That error's extensions (e.g. a duplicate check's candidates and policy). */
+  extensions?: Record<string, unknown>;
 }
 
 export interface ImportReport {
@@ -40,6 +47,12 @@ export interface ImportOptions {
   now?: () => Date;
   /** Needed for stageful entities: records join the entity's default process with stage history. */
   stages?: ImportStages;
+  /**
+   * Plugins' record hooks (the record store's), with the principal they run as. Rows of an entity
+   * a plugin hooks are then written one by one through them (see `writeHookedRows`), as every
+   * other write is; without it (the demo seed) rows are written in bulk, hooks not run.
+   */
+  hooks?: { hooks: WriteHooks | null; principal: Principal };
 }
 
 const MAX_ROWS = 200_000;
@@ -47,7 +60,8 @@ const MAX_ROWS = 200_000;
 /**
  * CSV import into any entity through a column mapping. Rows are checked completely first
  * (conversion, references, the entity schema), then written in one transaction with an event per
- * record, so the import is atomic: with `onError: 'abort'` a single bad row means nothing is
+ * record — for an entity plugins hook, row by row through the hooks (`options.hooks`), whose
+ * refusals are problems of their rows — so the import is atomic: with `onError: 'abort'` a single bad row means nothing is
  * written; with `skip` the good rows are written. The report accounts for every row.
  *
  * @example
@@ -75,14 +89,32 @@ export async function importCsv(db: Kysely<Database>, registry: Registry, csv: s
       problems.push(...r.problems);
     }
   }
-  const good: PreparedRow[] = prepared.filter((r) => r.problems.length === 0);
+  let good: PreparedRow[] = prepared.filter((r) => r.problems.length === 0);
   const mode = mapping.onError ?? 'abort';
-  const rejectedRows = prepared.length - good.length;
-  const write = mode === 'skip' || rejectedRows === 0;
   const now = options.now ?? (() => new Date());
-  await db.transaction().execute(async (tx) => {
-    if (write) await writeRows(tx, entity, good, { importId, actor: options.actor, at: now(), ...(joins ? { process: joins, history: options.stages?.history } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-  });
+  const hooks = options.hooks?.hooks?.has(entity.fullId) ? { hooks: options.hooks.hooks, principal: options.hooks.principal } : null;
+  let write = mode === 'skip' || good.length === prepared.length;
+  const rolledBack = Symbol('rolled back');
+  await db
+    .transaction()
+    .execute(async (tx) => {
+      const at = now();
+      const stays = joins ? { process: joins, history: options.stages?.history } : {};
+      if (hooks) {
+        // Hooks run on every good row even when others were refused, so the report lists every
+        // problem at once; an aborted import then rolls back what they wrote.
+        const checked = good;
+        good = await writeHookedRows(tx, hooks.hooks, entity, checked, { importId, principal: hooks.principal, at, ...(joins ? { process: joins } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+        problems.push(...checked.flatMap((r) => r.problems));
+        write = mode === 'skip' || good.length === prepared.length;
+        if (!write) throw rolledBack;
+        if (joins && good.length > 0) await writeRows(tx, entity, good, { importId, actor: options.actor, at, ...stays, recordsWritten: true });
+      } else if (write) await writeRows(tx, entity, good, { importId, actor: options.actor, at, ...stays, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    })
+    .catch((err: unknown) => {
+      if (err !== rolledBack) throw err;
+    });
+  const rejectedRows = prepared.length - good.length;
   const report: ImportReport = {
     importId,
     entity: entity.fullId,

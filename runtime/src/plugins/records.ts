@@ -5,8 +5,11 @@ import type { Database } from '../db/tables';
 import type { TransitionService } from '../process/transition';
 import { parseListQuery } from '../records/query';
 import type { RecordStore } from '../records/store';
-import { shareRecord } from '../records/shares';
 import type { RecordView } from '../records/view';
+import { ruleValues } from '../records/rule-values';
+import { listShares, shareRecord, unshareRecord, type ShareView } from '../records/shares';
+
+const pluginShare = (v: ShareView) => ({ userId: v.userId, access: v.access, createdBy: v.createdBy, createdAt: v.createdAt });
 
 /**
  * A record as plugin code sees it (the view without process pinning and audit columns).
@@ -88,10 +91,17 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
         }
       }
     },
+    async ruleValues(type, rule, options = {}) {
+      return ruleValues(store, type, rule, options, principal, tx);
+    },
+    async shares(type, id) {
+      return (await listShares(store, type, id, principal, tx)).map(pluginShare);
+    },
     async share(type, id, share) {
-      store.entity(type);
-      const view = await shareRecord(store, type, id, share, principal, tx);
-      return { recordId: view.recordId, userId: view.userId, access: view.access };
+      return pluginShare(await shareRecord(store, type, id, share, principal, tx));
+    },
+    async unshare(type, id, userId) {
+      await unshareRecord(store, type, id, userId, principal, tx);
     },
     async similar(type, field, value, options = {}) {
       const found = await store.similar(type, field, value, options, principal, tx);

@@ -2,10 +2,10 @@ import { NotFoundError, ValidationError } from '@pipewright/core';
 import { auditAction } from '../auth/audit';
 import { forbidden } from '../auth/errors';
 import type { Principal } from '../auth/principal';
-import type { RecordStore } from './store';
-import { isoTime } from '../db/time';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/tables';
+import type { RecordStore } from './store';
+import { isoTime } from '../db/time';
 
 /** A record shared with a user. */
 export interface ShareView {
@@ -16,9 +16,9 @@ export interface ShareView {
   createdAt: string;
 }
 
-async function editableRecord(store: RecordStore, type: string, id: string, actor: Principal, tx?: Transaction<Database>): Promise<{ id: string; type: string }> {
-  const view = await store.get(type, id, actor, {}, tx);
-  if (!(await store.access.holds(tx ?? store.db, view.id, store.access.edit(actor)))) throw forbidden('Only those who can change a record can share it.');
+async function editableRecord(store: RecordStore, type: string, id: string, actor: Principal, trx?: Transaction<Database>): Promise<{ id: string; type: string }> {
+  const view = await store.get(type, id, actor, {}, trx);
+  if (!(await store.access.holds(trx ?? store.db, view.id, store.access.edit(actor)))) throw forbidden('Only those who can change a record can share it.');
   return { id: view.id, type: view.type };
 }
 
@@ -30,9 +30,9 @@ async function editableRecord(store: RecordStore, type: string, id: string, acto
  * const shares = await listShares(store, 'acme.ticket', id, principal);
  * ```
  */
-export async function listShares(store: RecordStore, type: string, id: string, actor: Principal): Promise<ShareView[]> {
-  const record = await store.get(type, id, actor);
-  const rows = await store.db.selectFrom('record_shares').selectAll().where('record_id', '=', record.id).orderBy('user_id').execute();
+export async function listShares(store: RecordStore, type: string, id: string, actor: Principal, trx?: Transaction<Database>): Promise<ShareView[]> {
+  const record = await store.get(type, id, actor, {}, trx);
+  const rows = await (trx ?? store.db).selectFrom('record_shares').selectAll().where('record_id', '=', record.id).orderBy('user_id').execute();
   return rows.map((r) => ({ recordId: r.record_id, userId: r.user_id, access: r.access, createdBy: r.created_by, createdAt: isoTime(r.created_at) }));
 }
 
@@ -73,12 +73,13 @@ export async function shareRecord(store: RecordStore, type: string, id: string, 
  * await unshareRecord(store, 'acme.ticket', id, 'presales', principal);
  * ```
  */
-export async function unshareRecord(store: RecordStore, type: string, id: string, userId: string, actor: Principal): Promise<void> {
-  const record = await editableRecord(store, type, id, actor);
+export async function unshareRecord(store: RecordStore, type: string, id: string, userId: string, actor: Principal, trx?: Transaction<Database>): Promise<void> {
+  const record = await editableRecord(store, type, id, actor, trx);
   const now = store.now();
-  await store.db.transaction().execute(async (tx) => {
+  const run = async (tx: Transaction<Database>) => {
     const gone = await tx.deleteFrom('record_shares').where('record_id', '=', record.id).where('user_id', '=', userId).returning(['access']).executeTakeFirst();
     if (!gone) throw new NotFoundError(`The record is not shared with "${userId}".`);
     await auditAction(tx, { actor, action: 'record.unshare', subject: `user:${userId}`, record, before: { userId, access: gone.access }, after: null, at: now });
-  });
+  };
+  await (trx ? run(trx) : store.db.transaction().execute(run));
 }

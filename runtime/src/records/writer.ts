@@ -258,7 +258,7 @@ const BATCH = 500;
 /**
  * Inserts imported records of one entity at version 1, each with an `import` event, in batches
  * of 500, then their stays (`stays`, in batches of 1,000; no SLA timers: the stuck query reports
- * overdue stays), inside the caller's transaction.
+ * overdue stays), inside the caller's transaction. Returns the records written.
  *
  * @example
  * ```ts
@@ -271,12 +271,14 @@ export async function importRecords(
   records: readonly ImportedRecord[],
   stays: readonly Insertable<StageHistoryTable>[],
   o: { importId: string; actor: Actor; at: Date; process: { processId: string; version: number } | null; onProgress?: (done: number, total: number) => void },
-): Promise<void> {
+): Promise<RecordView[]> {
+  const views: RecordView[] = [];
   for (let i = 0; i < records.length; i += BATCH) {
     const batch = records.slice(i, i + BATCH);
     const values = batch.map((r) => ({ id: r.id, type, owner_id: r.owner, org_unit_id: r.orgUnit, stage: r.stage, process_id: o.process?.processId ?? null, process_version: o.process?.version ?? null, version: 1, data: JSON.stringify(r.data), created_by: o.actor.id, updated_by: o.actor.id, created_at: o.at, updated_at: o.at }));
     const inserted = await tx.insertInto('records').values(values).returningAll().execute();
     const rowOf = new Map(batch.map((r) => [r.id, r.row]));
+    for (const rec of inserted) views.push(toView(rec));
     await tx
       .insertInto('events')
       .values(inserted.map((rec) => eventRow({ record: rec, action: 'import', actor: o.actor, at: o.at, before: null, after: toView(rec), meta: { importId: o.importId, row: rowOf.get(rec.id) } })))
@@ -284,6 +286,7 @@ export async function importRecords(
     o.onProgress?.(Math.min(i + BATCH, records.length), records.length);
   }
   for (let i = 0; i < stays.length; i += 1000) await tx.insertInto('stage_history').values(stays.slice(i, i + 1000)).execute();
+  return views;
 }
 
 // ---------------------------------------------------------------- transitions

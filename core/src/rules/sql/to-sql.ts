@@ -4,8 +4,8 @@ import { standardOperators } from '../operators/registry';
 import { lookupField } from '../schema-types';
 import type { JsonSchema, OpNode, RuleNode, VarNode } from '../types';
 import { compare, membership } from './compare';
-import { joinSql, sqlFragment as sql, sqlParam, type SqlFragment, type SqlOperand } from './fragment';
-import { constant, FALSE, pathParam, predicate, truthiness, unsupported, zeroIfNull } from './operand';
+import { joinSql, sqlFragment as sql, sqlParam, type SqlFragment, type SqlOperand, type SqlType } from './fragment';
+import { constant, FALSE, pathParam, predicate, TRUE, truthiness, unsupported, zeroIfNull } from './operand';
 
 /**
  * Options of {@link toSql}. The entity schema is required: it decides how jsonb values are cast.
@@ -44,6 +44,97 @@ export function toSql(rule: unknown, options: ToSqlOptions): SqlFragment {
   const column = options.dataColumn ?? 'data';
   if (!COLUMN.test(column)) throw new RuleError({ code: 'rule.sql-unsupported', message: `invalid data column '${column}'` });
   return new Translator(options, column).predicate(tree);
+}
+
+/** What {@link toSqlValue} gives: the rule's value in SQL, and where SQL could not decide it. */
+export interface SqlValue {
+  /** The rule's result as a typed SQL value (NULL where json-logic gives null, or where `decided` is FALSE). */
+  value: SqlFragment;
+  /** Its SQL type (null when no part of the rule could be translated). */
+  type: SqlType | null;
+  /**
+   * A non-null boolean: TRUE for the records whose value SQL computed, FALSE for those that
+   * reach a part of the rule SQL cannot express (evaluate the rule in JavaScript for them).
+   */
+  decided: SqlFragment;
+  /** The parts SQL could not express, by pointer (empty when the whole rule translates). */
+  unsupported: { pointer: string; message: string }[];
+}
+
+/**
+ * Translates a rule into a SQL expression of its *value* (not its truthiness, as
+ * {@link toSql}): e.g. a grading rule's `"A"`/`"B"`/`"C"`, for set-based evaluation over all
+ * records. A rule SQL cannot fully express is translated as far as it goes: an `if` whose
+ * condition or branch is outside the translatable subset leaves the records that reach it
+ * undecided (`decided` FALSE) while the earlier branches stay in SQL, so a caller evaluates only
+ * those records in JavaScript. Anything else outside the subset makes the whole rule undecided.
+ *
+ * @example
+ * ```ts
+ * const { value, decided } = toSqlValue({ if: [{ '>=': [{ var: 'employees' }, 4000] }, 'A', 'C'] }, { schema });
+ * renderPostgres(value).text; // (CASE WHEN COALESCE(...) THEN $2::text ELSE $3::text END)
+ * ```
+ */
+export function toSqlValue(rule: unknown, options: ToSqlOptions): SqlValue {
+  const tree = checkRule(rule, options);
+  const column = options.dataColumn ?? 'data';
+  if (!COLUMN.test(column)) throw new RuleError({ code: 'rule.sql-unsupported', message: `invalid data column '${column}'` });
+  const t = new Translator(options, column);
+  const out = partialValue(t, tree);
+  const types = new Set(out.types);
+  if (types.size > 1) return { value: sql`NULL`, type: null, decided: FALSE, unsupported: [{ pointer: tree.pointer, message: 'the branches of "if" must have one SQL type' }] };
+  return { value: out.value, type: out.types[0] ?? null, decided: out.decided, unsupported: out.unsupported };
+}
+
+interface Partial {
+  value: SqlFragment;
+  decided: SqlFragment;
+  types: SqlType[];
+  unsupported: { pointer: string; message: string }[];
+}
+
+function sqlUnsupported(err: unknown): { pointer: string; message: string } | null {
+  return err instanceof RuleError && err.code === 'rule.sql-unsupported' ? { pointer: err.pointer ?? '', message: err.message } : null;
+}
+
+function partialValue(t: Translator, node: RuleNode): Partial {
+  try {
+    const v = t.value(node);
+    return { value: v.sql, decided: TRUE, types: [v.type], unsupported: [] };
+  } catch (err) {
+    const why = sqlUnsupported(err);
+    if (!why) throw err;
+    if (node.kind !== 'op' || (node.op !== 'if' && node.op !== '?:')) return { value: sql`NULL`, decided: FALSE, types: [], unsupported: [why] };
+  }
+  const args = node.args;
+  const values: SqlFragment[] = [];
+  const decided: SqlFragment[] = [];
+  const types: SqlType[] = [];
+  const unsupported: { pointer: string; message: string }[] = [];
+  let i = 0;
+  let rest: Partial | null = null;
+  for (; i < args.length - 1; i += 2) {
+    let condition: SqlFragment;
+    try {
+      condition = t.predicate(args[i] as RuleNode);
+    } catch (err) {
+      const why = sqlUnsupported(err);
+      if (!why) throw err;
+      // Records that get this far are left to JavaScript.
+      rest = { value: sql`NULL`, decided: FALSE, types: [], unsupported: [why] };
+      break;
+    }
+    const branch = partialValue(t, args[i + 1] as RuleNode);
+    values.push(sql` WHEN ${condition} THEN ${branch.value}`);
+    decided.push(sql` WHEN ${condition} THEN ${branch.decided}`);
+    types.push(...branch.types);
+    unsupported.push(...branch.unsupported);
+  }
+  rest ??= args.length === i + 1 ? partialValue(t, args[i] as RuleNode) : { value: sql`NULL`, decided: TRUE, types: [], unsupported: [] };
+  types.push(...rest.types);
+  unsupported.push(...rest.unsupported);
+  if (values.length === 0) return { ...rest, types, unsupported };
+  return { value: sql`(CASE${concat(values)} ELSE ${rest.value} END)`, decided: sql`(CASE${concat(decided)} ELSE ${rest.decided} END)`, types, unsupported };
 }
 
 class Translator {

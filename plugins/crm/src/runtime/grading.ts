@@ -7,6 +7,8 @@ const GRADE_CHANGE = 'crm.grade_change';
 
 /** The customer grading rule (rules/customer-grading.rule.json), compiled once. */
 const RULE = structuredClone(gradingRule) as unknown as { id: string; logic: unknown };
+/** The grading rule's json-logic (what the nightly job hands to SQL). */
+export const GRADING_LOGIC: unknown = RULE.logic;
 export const GRADING_RULE = `crm.${RULE.id}`;
 const grade = compileRule(RULE.logic);
 
@@ -91,4 +93,50 @@ export async function regradeAll(s: PluginServices, needsWrite: (r: PluginRecord
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return written;
+}
+
+/** Accounts the rule grades: a hand grade is left alone. */
+const RULE_GRADED = { '!=': [{ var: 'grade_source' }, 'hand'] };
+
+/** What one SQL grading run did. */
+export interface SqlGradingRun {
+  /** Accounts written with a new grade (each gets its crm.grade_change through the hooks). */
+  written: number;
+  /** Accounts SQL could not decide, graded in JavaScript instead. */
+  inJs: number;
+  /** The parts of the rule SQL cannot express (empty for the shipped rule). */
+  unsupported: { pointer: string; message: string }[];
+}
+
+/**
+ * The nightly grading, set-based: the grading rule is compiled to SQL by the platform
+ * (`records.ruleValues`, core's `toSqlValue`), which returns, a page of 1,000 at a time, only the
+ * rule-graded accounts whose stored grade is not the rule's. Each of those is written through the
+ * records service (the one writer), so the hooks keep the change as a crm.grade_change record:
+ * only changed accounts get a history row, and a second run finds nothing. Accounts reaching a
+ * part of the rule SQL cannot express come back undecided; they alone are graded in JavaScript
+ * (`evaluate`), and written only when that grade differs.
+ */
+export async function gradeAllInSql(s: PluginServices, logic: unknown = RULE.logic, evaluate: (data: Record<string, unknown>) => string | null = gradeOf): Promise<SqlGradingRun> {
+  const run: SqlGradingRun = { written: 0, inJs: 0, unsupported: [] };
+  let after: string | undefined;
+  do {
+    const page = await s.records.ruleValues(ACCOUNT, logic, { differsFrom: 'grade', where: RULE_GRADED, limit: 1000, ...(after ? { after } : {}) });
+    run.unsupported = page.unsupported;
+    for (const r of page.items) {
+      let to: string | null;
+      if (r.decided) to = typeof r.value === 'string' && GRADES.has(r.value) ? r.value : null;
+      else {
+        run.inJs++;
+        to = evaluate(r.data ?? {});
+        if ((to ?? undefined) === r.data?.grade) continue;
+      }
+      const written = await s.records.update(ACCOUNT, r.id, { data: { grade: to } });
+      // The hook grades in JavaScript again; a difference would mean SQL and JS disagree.
+      if ((written.data.grade ?? null) !== to) s.log.warn('SQL and JavaScript grades differ', { account: r.id, sql: to, js: written.data.grade ?? null });
+      run.written++;
+    }
+    after = page.next ?? undefined;
+  } while (after);
+  return run;
 }

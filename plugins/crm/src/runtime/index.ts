@@ -5,7 +5,7 @@ import { atRiskRoute } from './churn';
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { checkRowsRoute } from './import-check';
-import { gradeAfterChange, gradeBeforeChange, gradeOf, regradeAll } from './grading';
+import { gradeAfterChange, gradeBeforeChange, gradeAllInSql, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
 import { OWNERSHIP, POOL, accountPoolValidate, ownershipAfterChange, ownershipValidate, poolRunValidate, poolValidate, recordOwnershipChange } from './pool';
@@ -19,13 +19,16 @@ import { completePresets, reportBefore, reportRoutes, sendReminders, templateBef
 
 const ACCOUNT = 'crm.account';
 
-/** An account whose stored grade or name key is not what the rule and the normaliser give now. */
+/**
+ * An account whose stored name key is not what the normaliser gives now (the normaliser, with
+ * pinyin, is not SQL), or that was never graded by anyone (no grade_source). Grades themselves
+ * are the SQL run's ({@link gradeAllInSql}).
+ */
 function stale(r: PluginRecord): boolean {
   const matching = DEDUPE.entities[ACCOUNT];
   const keys = matching ? keysOf(matching, r.data) : {};
   if (Object.entries(keys).some(([field, key]) => (key === '' ? r.data[field] !== undefined : r.data[field] !== key))) return true;
-  if (r.data.grade_source === 'hand') return false;
-  return (gradeOf(r.data) ?? undefined) !== r.data.grade || r.data.grade_source !== 'rule';
+  return r.data.grade_source === undefined;
 }
 
 /** Accounts and contacts: match keys and the duplicate policy first, then (accounts) the grade. */
@@ -37,9 +40,9 @@ async function accountBefore(change: RecordChange, s: PluginServices) {
 /**
  * Runtime part of the crm plugin:
  * - duplicate prevention (查重) on accounts and contacts, declared in dedupe.json (hooks);
- * - customer grading on every account write (hooks) and nightly for all accounts (job
- *   `maintain_accounts`, which also stores the match keys of imported accounts), grade changes
- *   kept as crm.grade_change records;
+ * - customer grading on every account write (hooks) and nightly for all accounts in SQL (job
+ *   `maintain_accounts`: the rule through `records.ruleValues`, only changed accounts written;
+ *   it also stores missing match keys), grade changes kept as crm.grade_change records;
  * - `POST /api/plugins/crm/duplicates/check`: the candidates for a body, without writing;
  *   `POST /api/plugins/crm/duplicates/check-rows`: the same per row of a batch, before an import;
  * - `GET /api/plugins/crm/accounts/:id/overview`: the 360° account;
@@ -101,8 +104,9 @@ export const plugin = definePlugin({
   },
   jobs: {
     async maintain_accounts(_data, s) {
-      const written = await regradeAll(s, stale);
-      s.log.info('accounts graded and keyed', { written });
+      const graded = await gradeAllInSql(s);
+      const keyed = await regradeAll(s, stale);
+      s.log.info('accounts graded (SQL) and keyed', { graded: graded.written, gradedInJs: graded.inJs, keyed });
     },
     async transfer(data, s) {
       await runTransfer(s, String(data.transfer));

@@ -56,13 +56,50 @@ export async function runMerge(s: PluginServices, mergeId: string): Promise<void
       moved.push(`${type}|${r.id}|${field}`);
     }
   }
+  const shares = await copyShares(s, duplicate.id, survivor.id);
   const fill: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(duplicate.data)) if (!KEEP.has(k) && v !== null && v !== undefined && survivor.data[k] === undefined) fill[k] = v;
   if (Object.keys(fill).length > 0) await s.records.update(ACCOUNT, survivor.id, { data: fill });
   await s.records.remove(ACCOUNT, duplicate.id);
   const undoUntil = new Date(s.clock.now().getTime() + UNDO_HOURS * 3_600_000).toISOString();
-  await s.records.update(MERGE, mergeId, { data: { status: 'done', moved, filled: Object.keys(fill), undo_until: undoUntil } });
-  s.log.info('accounts merged', { merge: mergeId, survivor: survivor.id, duplicate: duplicate.id, moved: moved.length });
+  await s.records.update(MERGE, mergeId, { data: { status: 'done', moved, filled: Object.keys(fill), shares, undo_until: undoUntil } });
+  s.log.info('accounts merged', { merge: mergeId, survivor: survivor.id, duplicate: duplicate.id, moved: moved.length, shares: shares.length });
+}
+
+/**
+ * Gives the survivor the duplicate's shares (record_shares): a user who had the duplicate shared
+ * with him keeps seeing the account he knew. A user the survivor is already shared with as much
+ * is left alone (no second share); a read share becomes edit when the duplicate's was edit; an
+ * inactive user is skipped. Returns what changed as `user|access|prior access ('' for none)`,
+ * for the undo. The duplicate keeps its own shares (it is soft-deleted, so they show nothing
+ * until an undo restores it with them).
+ */
+async function copyShares(s: PluginServices, from: string, to: string): Promise<string[]> {
+  const had = new Map((await s.records.shares(ACCOUNT, to)).map((x) => [x.userId, x.access]));
+  const changed: string[] = [];
+  for (const share of await s.records.shares(ACCOUNT, from)) {
+    const prior = had.get(share.userId);
+    if (prior === share.access || prior === 'edit') continue;
+    try {
+      await s.records.share(ACCOUNT, to, { userId: share.userId, access: share.access });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'share.unknown-user') continue;
+      throw err;
+    }
+    changed.push(`${share.userId}|${share.access}|${prior ?? ''}`);
+  }
+  return changed;
+}
+
+/** Undoes {@link copyShares} where the survivor's share is still what the merge made it. */
+async function revertShares(s: PluginServices, survivorId: string, changes: string[]): Promise<void> {
+  const now = new Map((await s.records.shares(ACCOUNT, survivorId)).map((x) => [x.userId, x.access]));
+  for (const entry of changes) {
+    const [userId, access, prior] = entry.split('|') as [string, 'read' | 'edit', string];
+    if (now.get(userId) !== access) continue;
+    if (prior === 'read' || prior === 'edit') await s.records.share(ACCOUNT, survivorId, { userId, access: prior });
+    else await s.records.unshare(ACCOUNT, survivorId, userId);
+  }
 }
 
 /**
@@ -81,6 +118,7 @@ export async function runUnmerge(s: PluginServices, mergeId: string): Promise<vo
     if (r && r.data[field] === survivorId) await s.records.update(type, id, { data: { [field]: duplicate.id } }, { expectedVersion: r.version });
   }
   const survivor = await s.records.get(ACCOUNT, survivorId);
+  if (survivor) await revertShares(s, survivorId, (merge.data.shares as string[] | undefined) ?? []);
   if (survivor) {
     const clear: Record<string, null> = {};
     for (const f of (merge.data.filled as string[] | undefined) ?? []) if (JSON.stringify(survivor.data[f]) === JSON.stringify(duplicate.data[f])) clear[f] = null;

@@ -42,7 +42,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.merge': {
         label: 'Account merge',
         labelPlural: 'Account merges',
-        fields: { survivor_id: 'Account kept', duplicate_id: 'Duplicate', status: 'Status', moved: 'Moved references', filled: 'Fields filled', undo_until: 'Undo until', requested_by: 'Requested by', note: 'Note' },
+        fields: { survivor_id: 'Account kept', duplicate_id: 'Duplicate', status: 'Status', moved: 'Moved references', filled: 'Fields filled', shares: 'Shares copied', undo_until: 'Undo until', requested_by: 'Requested by', note: 'Note' },
         enums: { status: { queued: 'Queued', done: 'Done', undo_queued: 'Undo queued', undone: 'Undone', failed: 'Failed' } },
       },
       'crm.transfer': {
@@ -93,7 +93,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.merge': {
         label: '客户合并',
         labelPlural: '客户合并',
-        fields: { survivor_id: '保留的客户', duplicate_id: '重复客户', status: '状态', moved: '已迁移的引用', filled: '已补全的字段', undo_until: '可撤销至', requested_by: '发起人', note: '备注' },
+        fields: { survivor_id: '保留的客户', duplicate_id: '重复客户', status: '状态', moved: '已迁移的引用', filled: '已补全的字段', shares: '已复制的共享', undo_until: '可撤销至', requested_by: '发起人', note: '备注' },
         enums: { status: { queued: '排队中', done: '已完成', undo_queued: '撤销排队中', undone: '已撤销', failed: '失败' } },
       },
       'crm.transfer': {

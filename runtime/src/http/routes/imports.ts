@@ -5,6 +5,7 @@ import type { Database } from '../../db/tables';
 import { requireRole, requireScope } from '../../auth/guards';
 import { importCsv } from '../../import/importer';
 import type { ImportStages } from '../../import/stages';
+import type { WriteHooks } from '../../records/store';
 import { isUuid } from '../../records/store';
 import { onlyMembers, readJsonObject } from '../body';
 import { checkJsonValue } from '../input-limits';
@@ -21,7 +22,7 @@ import type { AppEnv } from '../context';
  * app.route('/api/imports', importRoutes(db, registry));
  * ```
  */
-export function importRoutes(db: Kysely<Database>, registry: Registry, stages?: ImportStages): Hono<AppEnv> {
+export function importRoutes(db: Kysely<Database>, registry: Registry, stages?: ImportStages, hooks?: () => WriteHooks | null): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Imports write across the whole org and resolve keys over every record, so only admins run them.
   app.use('*', requireRole('admin'), requireScope('import'));
@@ -51,14 +52,15 @@ export function importRoutes(db: Kysely<Database>, registry: Registry, stages?: 
       mapping = body.mapping;
       if (typeof body.fileName === 'string') fileName = body.fileName;
     }
-    const report = await importCsv(db, registry, csv, mapping, { actor: c.get('actor'), ...(fileName ? { fileName } : {}), ...(stages ? { stages } : {}) });
+    // Rows of entities plugins hook go through the hooks, as the principal importing (duplicate checks, grading...).
+    const report = await importCsv(db, registry, csv, mapping, { actor: c.get('actor'), ...(fileName ? { fileName } : {}), ...(stages ? { stages } : {}), hooks: { hooks: hooks?.() ?? null, principal: c.get('actor') } });
     c.header('Location', `/api/imports/${report.importId}`);
     if (report.status === 'failed') {
       throw new PipewrightError({
         code: 'import.rejected-rows',
         status: 422,
         message: `${report.rejectedRows} of ${report.totalRows} rows cannot be imported; nothing was written. Fix them or import with "onError": "skip".`,
-        details: report.problems.slice(0, 1000).map((p) => ({ pointer: `/csv/rows/${p.row}`, message: `row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.reason}`, code: 'row' })),
+        details: report.problems.slice(0, 1000).map((p) => ({ pointer: `/csv/rows/${p.row}`, message: `row ${p.row}${p.column ? `, column ${p.column}` : p.field ? `, field ${p.field}` : ''}: ${p.reason}`, code: p.code ?? 'row' })),
         extensions: { report },
       });
     }
