@@ -27,12 +27,20 @@ describe.each(backends())('handoff authorization on $name', (backend) => {
   };
   // Work queued after a commit (process actions, hooks' jobs) lands on its own time: a refused
   // cell counts rows only once nothing else is being written.
+  // Quiet means no job due or running in the queue (a hook's job, e.g. the lead's owner history,
+  // may start after any fixed pause) and the row counts steady.
+  const pendingJobs = async () => {
+    const { sql } = await import('kysely');
+    const job = sql.table(`${server.platform.processes.queue.schema}.job`);
+    const r = await sql<{ n: string }>`select count(*) as n from ${job} where state in ('created', 'retry', 'active') and start_after <= now()`.execute(server.platform.database.db);
+    return Number(r.rows[0]?.n ?? 0);
+  };
   const quiet = async () => {
     let last = JSON.stringify(await countRows(server.platform));
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 60; i++) {
       await new Promise((r) => setTimeout(r, 400));
       const now = JSON.stringify(await countRows(server.platform));
-      if (now === last) return;
+      if (now === last && (await pendingJobs()) === 0) return;
       last = now;
     }
   };
