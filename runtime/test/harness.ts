@@ -163,6 +163,13 @@ export async function startServer(backend: Backend, env: Record<string, string> 
       () => resolve(s),
     );
   });
+  // The test's fetch (undici) drops an idle connection after 4 s; Node's server closes one after
+  // 5 s. On a busy machine the event loop can stall past that gap, and a request sent on a
+  // connection the server is closing fails with ECONNRESET. The server here keeps idle
+  // connections longer than the client ever does, so the client always closes first.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 60_000;
+  http.headersTimeout = 65_000;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fetcher =
     (headersFor: (method: string) => Promise<Record<string, string>>): ApiFetch =>
