@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backtest, mape } from './backtest';
 import { asOf, DAY, weightedPipelineAt, wonValueBetween, type DealInput } from './engine';
-import { modelForecast, observedRunRate, snapshotForecast } from './stacked';
+import { lookBackDays, modelForecast, observedRunRate, snapshotForecast } from './stacked';
 import { originsBetween, periodOf } from './routes';
 
 const t = (d: string) => Date.parse(`${d}T09:00:00Z`);
@@ -90,6 +90,29 @@ describe('forecast engine', () => {
     expect(f.weights.snapshot).not.toBeCloseTo(0.5, 2);
     const actual = wonValueBetween(deals, origin, origin + 91 * DAY);
     expect(Math.abs(f.forecast - actual)).toBeLessThanOrEqual(Math.max(Math.abs(f.components.snapshot - actual), Math.abs(f.components.run_rate - actual)));
+  });
+
+  it('looks back whole quarters, so a short horizon sees the same phase of the quarter, once a close has been seen there', () => {
+    const o = Date.UTC(2021, 0, 1);
+    expect(lookBackDays(30, o, o - 400 * DAY)).toBe(91);
+    expect(lookBackDays(91, o, o - 400 * DAY)).toBe(91);
+    expect(lookBackDays(120, o, o - 400 * DAY)).toBe(182);
+    expect(lookBackDays(30, o, o - 40 * DAY)).toBe(30);
+    expect(lookBackDays(30, o, null)).toBe(30);
+    // won value depends on the month of the quarter the deal closes in: 300 in the first, 1500 after
+    const deals = steady(700).map((d) => {
+      const won = d.stays.find((s) => s.kind === 'won');
+      return won ? { ...d, closeValue: new Date(won.enteredAt).getUTCMonth() % 3 === 0 ? 300 : 1500 } : d;
+    });
+    const origin = Date.UTC(2021, 3, 1);
+    const actual = wonValueBetween(deals, origin, origin + 30 * DAY);
+    const sameMonthLastQuarter = wonValueBetween(deals, origin - 91 * DAY, origin - 61 * DAY - 1);
+    expect(observedRunRate(deals, origin, 30)).toBeCloseTo(sameMonthLastQuarter, 0);
+    const f = modelForecast(deals, origin, 30);
+    const lastMonth = wonValueBetween(deals, origin - 30 * DAY, origin - 1);
+    // 91 days back from 1 April is 31 December: one day of the previous phase leaks in
+    expect(Math.abs(f.forecast - actual)).toBeLessThan(0.2 * actual);
+    expect(Math.abs(lastMonth - actual)).toBeGreaterThan(2 * actual);
   });
 
   it('has no look-ahead: deals created after the origin and later closes do not change the forecast', () => {

@@ -3,19 +3,30 @@
  * two estimators, each computed only from what was known at the origin, blended with weights
  * learned from their own errors at earlier pseudo-origins whose outcomes were all known then.
  *
- * - `snapshot`: the deals open one horizon before the origin, by age bin, and the share of their
- *   amount won within the horizon that followed (all before the origin), smoothed toward the
- *   older bins (empirical Bayes); applied to the deals open at the origin by age. Plus the value
- *   that deals created in that past window won within it (the new-deal term). One horizon back
- *   (91 days: a quarter) sees the same phase of the quarter as the origin.
- * - `run_rate`: the won value per day over the last horizon, counting only the days since the
- *   first close ever recorded (the history can start less than a horizon before the origin),
- *   times the horizon.
+ * - `snapshot`: the deals open one season (a quarter: 91 days; whole quarters, at least the
+ *   horizon; see {@link lookBackDays}) before the origin, by age bin, and the share of their amount won within the horizon
+ *   that followed (all before the origin), smoothed toward the older bins (empirical Bayes);
+ *   applied to the deals open at the origin by age. Plus the value that deals created in that
+ *   past window won within it (the new-deal term). Whole quarters back see the same phase of the
+ *   quarter as the origin.
+ * - `run_rate`: the won value of the same window (for a 91-day horizon: the last 91 days), per
+ *   day of it since the first close ever recorded (the history can start less than a horizon
+ *   before the origin), times the horizon.
  */
 import { asOf, DAY, wonAt, type DealInput } from './engine';
 
 /** The method's constants, fixed (see the ADR addendum for how they were chosen). */
-export const METHOD = { binDays: 14, priorDeals: 20, points: 13, stepDays: 7 } as const;
+export const METHOD = { binDays: 14, priorDeals: 20, points: 13, stepDays: 7, seasonDays: 91 } as const;
+
+/**
+ * How far back the components look for a horizon of `h` days: whole seasons (quarters), at least
+ * `h`, so the window seen has the origin's phase of the quarter; only `h` when no close had been
+ * recorded by the end of that window (no season of outcomes to learn from yet).
+ */
+export function lookBackDays(h: number, origin: number, firstClose: number | null): number {
+  const seasons = METHOD.seasonDays * Math.max(1, Math.ceil(h / METHOD.seasonDays));
+  return firstClose !== null && firstClose < origin - (seasons - h) * DAY ? seasons : h;
+}
 
 export type Scope = (d: DealInput) => boolean;
 const all: Scope = () => true;
@@ -30,20 +41,26 @@ function firstCloseBefore(deals: readonly DealInput[], t: number): number | null
   return Number.isFinite(first) ? first : null;
 }
 
-/** Won value per day since the first close, over at most the last `h` days before `origin`, times `h`. */
+/**
+ * The won value of the same `h` days one season back (from `origin - lookBack(h)`; for h = 91 the
+ * last 91 days), per day of that window since the first close recorded, times `h`.
+ */
 export function observedRunRate(deals: readonly DealInput[], origin: number, h: number, scope: Scope = all): number {
   const first = firstCloseBefore(deals, origin);
   if (first === null) return 0;
-  const span = Math.min(h, (origin - Math.floor(first / DAY) * DAY) / DAY);
+  const end = origin - (lookBackDays(h, origin, first) - h) * DAY;
+  const start = Math.max(end - h * DAY, Math.floor(first / DAY) * DAY);
+  const span = (end - start) / DAY;
   if (!(span > 0)) return 0;
   let won = 0;
-  for (const d of deals) if (scope(d) && between(wonAt(d), origin - span * DAY, origin)) won += d.closeValue;
+  for (const d of deals) if (scope(d) && between(wonAt(d), start, end)) won += d.closeValue;
   return (won * h) / span;
 }
 
 /** The snapshot estimator's two terms at `origin` for a horizon of `h` days. */
 export function snapshotForecast(deals: readonly DealInput[], origin: number, h: number, scope: Scope = all): { fromOpen: number; fromNew: number } {
-  const then = origin - h * DAY;
+  const then = origin - lookBackDays(h, origin, firstCloseBefore(deals, origin)) * DAY;
+  const until = then + h * DAY;
   const bin = (t: number, d: DealInput) => Math.floor((t - d.createdAt) / DAY / METHOD.binDays);
   const amount: number[] = [];
   const won: number[] = [];
@@ -56,9 +73,9 @@ export function snapshotForecast(deals: readonly DealInput[], origin: number, h:
     if (a?.state === 'open') {
       const b = bin(then, d);
       amount[b] = (amount[b] ?? 0) + d.amount;
-      if (between(w, then, origin)) won[b] = (won[b] ?? 0) + d.closeValue;
+      if (between(w, then, until)) won[b] = (won[b] ?? 0) + d.closeValue;
       openDeals++;
-    } else if (!a && scope(d) && between(w, then, origin)) fromNew += d.closeValue;
+    } else if (!a && scope(d) && d.createdAt < until && between(w, then, until)) fromNew += d.closeValue;
   }
   // Bin b shrinks toward the pooled yield of the bins at least as old (none seen: 0).
   const prior = openDeals > 0 ? (METHOD.priorDeals * amount.reduce((s, x) => s + (x ?? 0), 0)) / openDeals : 0;
