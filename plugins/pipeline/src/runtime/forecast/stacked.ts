@@ -34,11 +34,17 @@ const all: Scope = () => true;
 /** Won at `w` inside the open window (from, to): known at `to`. */
 const between = (w: number | null, from: number, to: number) => w !== null && w > from && w < to;
 
-/** The earliest close (won or lost) known at `t`, or null. */
+const earliest = new WeakMap<readonly DealInput[], number>();
+
+/** The earliest close (won or lost) known at `t`, or null: the earliest close of all, if before `t`. */
 function firstCloseBefore(deals: readonly DealInput[], t: number): number | null {
-  let first = Infinity;
-  for (const d of deals) for (const s of d.stays) if ((s.kind === 'won' || s.kind === 'lost') && s.enteredAt < t && s.enteredAt < first) first = s.enteredAt;
-  return Number.isFinite(first) ? first : null;
+  let first = earliest.get(deals);
+  if (first === undefined) {
+    first = Infinity;
+    for (const d of deals) for (const s of d.stays) if ((s.kind === 'won' || s.kind === 'lost') && s.enteredAt < first) first = s.enteredAt;
+    earliest.set(deals, first);
+  }
+  return first < t ? first : null;
 }
 
 /**
@@ -57,27 +63,29 @@ export function observedRunRate(deals: readonly DealInput[], origin: number, h: 
   return (won * h) / span;
 }
 
-/** The snapshot estimator's two terms at `origin` for a horizon of `h` days. */
-export function snapshotForecast(deals: readonly DealInput[], origin: number, h: number, scope: Scope = all): { fromOpen: number; fromNew: number } {
-  const then = origin - lookBackDays(h, origin, firstCloseBefore(deals, origin)) * DAY;
-  const until = then + h * DAY;
-  const bin = (t: number, d: DealInput) => Math.floor((t - d.createdAt) / DAY / METHOD.binDays);
+const yieldCache = new WeakMap<readonly DealInput[], Map<string, number[]>>();
+
+/**
+ * Per 14-day age bin of the deals open at `then` (all the deals given), the share of their amount
+ * won in (then, until), shrunk toward the pooled share of the bins at least as old (a prior of 20
+ * average deals; with no older bin, toward 0). Cached per deal list: every scope shares it.
+ */
+function yieldsAt(deals: readonly DealInput[], then: number, until: number): number[] {
+  let byKey = yieldCache.get(deals);
+  if (!byKey) yieldCache.set(deals, (byKey = new Map()));
+  const key = `${then}|${until}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
   const amount: number[] = [];
   const won: number[] = [];
   let openDeals = 0;
-  let fromNew = 0;
   for (const d of deals) {
-    if (d.createdAt >= origin) continue;
-    const a = asOf(d, then);
-    const w = wonAt(d);
-    if (a?.state === 'open') {
-      const b = bin(then, d);
-      amount[b] = (amount[b] ?? 0) + d.amount;
-      if (between(w, then, until)) won[b] = (won[b] ?? 0) + d.closeValue;
-      openDeals++;
-    } else if (!a && scope(d) && d.createdAt < until && between(w, then, until)) fromNew += d.closeValue;
+    if (d.createdAt >= then || asOf(d, then)?.state !== 'open') continue;
+    const b = Math.floor((then - d.createdAt) / DAY / METHOD.binDays);
+    amount[b] = (amount[b] ?? 0) + d.amount;
+    if (between(wonAt(d), then, until)) won[b] = (won[b] ?? 0) + d.closeValue;
+    openDeals++;
   }
-  // Bin b shrinks toward the pooled yield of the bins at least as old (none seen: 0).
   const prior = openDeals > 0 ? (METHOD.priorDeals * amount.reduce((s, x) => s + (x ?? 0), 0)) / openDeals : 0;
   const yieldOf: number[] = [];
   let olderAmount = 0;
@@ -88,6 +96,18 @@ export function snapshotForecast(deals: readonly DealInput[], origin: number, h:
     olderWon += won[b] ?? 0;
     yieldOf[b] = ((won[b] ?? 0) + prior * pooled) / ((amount[b] ?? 0) + prior || 1);
   }
+  byKey.set(key, yieldOf);
+  return yieldOf;
+}
+
+/** The snapshot estimator's two terms at `origin` for a horizon of `h` days. */
+export function snapshotForecast(deals: readonly DealInput[], origin: number, h: number, scope: Scope = all): { fromOpen: number; fromNew: number } {
+  const then = origin - lookBackDays(h, origin, firstCloseBefore(deals, origin)) * DAY;
+  const until = then + h * DAY;
+  const bin = (t: number, d: DealInput) => Math.floor((t - d.createdAt) / DAY / METHOD.binDays);
+  const yieldOf = yieldsAt(deals, then, until);
+  let fromNew = 0;
+  for (const d of deals) if (scope(d) && d.createdAt >= then && d.createdAt < until && between(wonAt(d), then, until)) fromNew += d.closeValue;
   let fromOpen = 0;
   for (const d of deals) {
     if (!scope(d) || asOf(d, origin)?.state !== 'open') continue;
