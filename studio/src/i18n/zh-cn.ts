@@ -1,6 +1,7 @@
 import type { Dictionary } from './en';
 import { zhCNDashboards } from './zh-cn-dashboards';
 import { zhCNProcess } from './zh-cn-process';
+import { zhCNRuleLibrary } from './zh-cn-rule-library';
 
 /** 简体中文 (zh-CN): complete; the {@link Dictionary} type makes a missing key a compile error. */
 export const zhCN: Dictionary = {
@@ -209,6 +210,7 @@ export const zhCN: Dictionary = {
   },
   ...zhCNProcess,
   ...zhCNDashboards,
+  ...zhCNRuleLibrary,
   rjsf: {
     ArrayItemTitle: '项目',
     MissingItems: '缺少 items 定义',
