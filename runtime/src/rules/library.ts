@@ -1,4 +1,5 @@
 import { NotFoundError, PipewrightError, checkRule, errorDetails, expandRuleReferences, isPipewrightError, ValidationError, type ErrorDetail, type JsonSchema, type Registry } from '@pipewright/core';
+import type { SavedRuleName as RuleName, SavedRuleSummary, SavedRuleVersion } from '@pipewright/core/api';
 import type { Kysely, Transaction } from 'kysely';
 import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -7,32 +8,6 @@ import { appendEvent } from '../records/writer';
 import { latestRules, resolverOf } from './saved-rules';
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
-
-/** A rule's name by language: English always, Simplified Chinese when given. */
-export interface RuleName {
-  en: string;
-  'zh-CN'?: string;
-}
-
-/** A saved rule as the list shows it. */
-export interface SavedRuleSummary {
-  id: string;
-  name: RuleName;
-  entity: string | null;
-  description: string | null;
-  latestVersion: number;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-/** One immutable version of a saved rule. */
-export interface SavedRuleVersion {
-  version: number;
-  logic: unknown;
-  author: string;
-  createdAt: string;
-  note: string | null;
-}
 
 /** What create and update take (update also the version it was read at). */
 export interface SavedRuleInput {

@@ -2,13 +2,10 @@
  * The rule library as the studio calls it (`runtime/src/http/routes/rule-library.ts`, ADR 032):
  * saved, named rules with immutable versions, and what uses them.
  */
+import type { SavedRuleName as RuleName, SavedRuleSummary, SavedRuleView } from '@pipewright/core/api';
 import { request } from './client';
 
-/** A saved rule's name by language. */
-export interface RuleName {
-  en: string;
-  'zh-CN'?: string;
-}
+export type { RuleName, SavedRuleSummary };
 
 /**
  * A rule's name in the reader's language (English when there is no Chinese one).
@@ -20,21 +17,8 @@ export interface RuleName {
  */
 export const ruleName = (name: RuleName, language: string): string => (language.startsWith('zh') ? (name['zh-CN'] ?? name.en) : name.en);
 
-/** A saved rule as the list shows it. */
-export interface SavedRuleSummary {
-  id: string;
-  name: RuleName;
-  entity: string | null;
-  description: string | null;
-  latestVersion: number;
-  updatedAt: string;
-  updatedBy: string;
-}
-
 /** A saved rule with its versions, newest first. */
-export interface SavedRule extends SavedRuleSummary {
-  versions: { version: number; logic: unknown; author: string; createdAt: string; note: string | null }[];
-}
+export type SavedRule = SavedRuleView;
 
 /** One use of a saved rule (a process draft or version, another rule, a record). */
 export interface RuleUse {
