@@ -127,6 +127,20 @@ describe.each(backends())('rule library on $name', (backend) => {
     expect((await usedBy('hot-source')).map((u) => [u.kind, u.rule ?? u.process])).toEqual([['rule', 'big-and-hot'], ['rule', 'cyc-a']]);
   });
 
+  it('resolves a reference in an approval condition: the move waits for a manager only when the saved rule holds', async () => {
+    const def = guarded('approve_by_rule', true) as ReturnType<typeof guarded> & { transitions: Record<string, unknown>[] };
+    def.transitions[0] = { id: 'win', from: 'open', to: 'won', approval: { when: { rule: 'big-deal' }, approvers: [{ role: 'manager' }] } };
+    await expectJson(server.api('/api/processes', { method: 'POST', json: def }), 201);
+    const published = await expectJson<{ rules: Record<string, number> }>(server.api('/api/processes/approve_by_rule/publish', { method: 'POST' }), 201);
+    expect(published.rules).toEqual({ 'big-deal': 4 }); // amount >= 1000
+    const rep = server.as('rep');
+    const deal = (amount: number) => expectJson<View>(rep.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: `Approval ${amount}`, amount: usd(amount) }, process: 'approve_by_rule' } }), 201);
+    const [big, small] = [await deal(5000), await deal(500)];
+    expect((await move(rep.api, big.id, 1, { to: 'won', process: 'approve_by_rule' })).status).toBe(202);
+    expect((await move(rep.api, small.id, 1, { to: 'won', process: 'approve_by_rule' })).status).toBe(200);
+    expect((await usedBy('big-deal')).filter((u) => u.process === 'approve_by_rule').map((u) => [u.draft ?? false, u.pointer])).toEqual([[true, '/transitions/0/approval/when'], [false, '/transitions/0/approval/when']]);
+  });
+
   it('finds records whose body references a rule (e.g. a rule kept in a record), through other rules too', async () => {
     // Written below the API on purpose: no shipped entity stores a reference yet (ADR 032); this
     // checks the jsonpath query on each backend.
