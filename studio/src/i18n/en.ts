@@ -12,7 +12,7 @@ export const en = {
     label: 'Main navigation',
     menu: 'Menu',
     home: 'Home',
-    rules: 'Rule builder',
+    rules: 'Rules',
     processes: 'Process designer',
     board: 'Pipeline board',
     approvals: 'Approvals',

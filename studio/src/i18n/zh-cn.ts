@@ -10,7 +10,7 @@ export const zhCN: Dictionary = {
     label: '主导航',
     menu: '菜单',
     home: '首页',
-    rules: '规则构建器',
+    rules: '规则',
     processes: '流程设计器',
     board: '销售看板',
     approvals: '审批',
