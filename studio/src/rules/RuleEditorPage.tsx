@@ -139,7 +139,7 @@ export function RuleEditorPage() {
             <ol data-testid="rule-versions">
               {rule.versions.map((v) => (
                 <li key={v.version}>
-                  <strong>{t('ruleLibrary.versionLine', { n: v.version })}</strong> {t('ruleLibrary.by', { who: v.author })}, {new Date(v.createdAt).toLocaleString()}
+                  <strong>{t('ruleLibrary.versionLine', { n: v.version })}</strong> {t('ruleLibrary.by', { who: v.author })}, {new Date(v.createdAt).toLocaleString(i18n.language)}
                   {v.note && <> — {v.note}</>}{' '}
                   <button type="button" onClick={() => { setLogic(v.logic as JsonValue); setDrawn((n) => n + 1); }}>{t('ruleLibrary.show')}</button>
                   <code className="rule-version-logic">{JSON.stringify(v.logic)}</code>
