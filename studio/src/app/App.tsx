@@ -16,6 +16,8 @@ import { NotFoundPage } from './NotFoundPage';
 
 // React Flow, dagre and the rule engine load only when the rule builder opens.
 const RuleBuilderPage = lazy(() => import('../rules/RuleBuilderPage').then((m) => ({ default: m.RuleBuilderPage })));
+const RuleLibraryPage = lazy(() => import('../rules/RuleLibraryPage').then((m) => ({ default: m.RuleLibraryPage })));
+const RuleEditorPage = lazy(() => import('../rules/RuleEditorPage').then((m) => ({ default: m.RuleEditorPage })));
 const DesignerPage = lazy(() => import('../process/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
 // Dashboards (and ECharts, loaded by the first chart) load after sign-in, with the home page
 const dashboards = () => import('../dashboards/DashboardPages');
@@ -75,7 +77,9 @@ export function App() {
                   <Route path="/records/:type/:id/edit" component={RecordEditPage} />
                   <Route path="/records/:type/:id" component={RecordDetailPage} />
                   <Route path="/records/:type" component={RecordListPage} />
-                  <Route path="/rules">{lazyPage(RuleBuilderPage)}</Route>
+                  <Route path="/rules">{lazyPage(RuleLibraryPage)}</Route>
+                  <Route path="/rules/builder">{lazyPage(RuleBuilderPage)}</Route>
+                  <Route path="/rules/:id">{lazyPage(RuleEditorPage)}</Route>
                   <Route path="/notifications" component={NotificationsPage} />
                   <Route path="/approvals" component={ApprovalsPage} />
                   <Route path="/processes" component={ProcessListPage} />
