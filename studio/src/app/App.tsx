@@ -22,8 +22,11 @@ const RecordListPage = lazy(() => import('../entities/RecordListPage').then((m) 
 const NotificationsPage = lazy(() => import('../notifications/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const ApprovalsPage = lazy(() => import('../approvals/ApprovalsPage').then((m) => ({ default: m.ApprovalsPage })));
 const ProcessListPage = lazy(() => import('../process/ProcessListPage').then((m) => ({ default: m.ProcessListPage })));
-// dnd-kit loads only with the board
-const BoardPage = lazy(() => import('../process/board/BoardPage').then((m) => ({ default: m.BoardPage })));
+// dnd-kit loads only with the board; opened at a board address, the board's code loads with the
+// app, beside the plugins' and entities' requests rather than after them
+const loadBoard = () => import('../process/board/BoardPage');
+const BoardPage = lazy(() => loadBoard().then((m) => ({ default: m.BoardPage })));
+if (globalThis.location?.pathname.startsWith('/board')) void loadBoard();
 
 /** A page loaded on demand, with a status line while its code loads. */
 const lazyPage = (Page: ComponentType) => (

@@ -10,7 +10,7 @@ import { variablesEntity } from './host';
  *
  * @example
  * ```tsx
- * <PluginRuleBuilder rule={rule} onChange={setRule} entity="pipeline.deal" label="Guard" />
+ * <PluginRuleBuilder rule={rule} onChange={setRule} entity="acme.ticket" label="Guard" />
  * ```
  */
 export function PluginRuleBuilder({ rule, onChange, entity, variables, samples, label, testId }: RuleBuilderProps) {
