@@ -86,12 +86,11 @@ export function MoveDialog({ state, entity, labels, onRetry, onClose }: MoveDial
             </>
           )}
           {state.phase === 'requirements' && state.problem.schema && (
-            <>
+            // title and form appear together, once the form's code is in
+            <Suspense fallback={<p role="status">{t('status.loading')}</p>}>
               <h2 id="move-dialog-title">{t('board.requirementsTitle', { deal, stage })}</h2>
-              <Suspense fallback={<p role="status">{t('status.loading')}</p>}>
-                <RecordForm key={`${state.deal.id}:${state.to}`} entity={entity} schema={requirementFormSchema(entity, state.problem.schema)} initialData={initialData} submitLabel={t('board.saveAndMove')} onSubmit={onRetry} onCancel={onClose} />
-              </Suspense>
-            </>
+              <RecordForm key={`${state.deal.id}:${state.to}`} entity={entity} schema={requirementFormSchema(entity, state.problem.schema)} initialData={initialData} submitLabel={t('board.saveAndMove')} onSubmit={onRetry} onCancel={onClose} />
+            </Suspense>
           )}
           {state.phase === 'error' && (
             <>
