@@ -29,6 +29,8 @@ export const plugin = definePlugin({
       properties: {
         acceptance_hours: { type: 'number', exclusiveMinimum: 0, maximum: 720, default: 4 },
         reroute_after_hours: { type: 'number', exclusiveMinimum: 0, maximum: 720, default: 2 },
+        // A late handoff goes to someone else this many times, then expires (0: it expires at the first re-route).
+        max_reroutes: { type: 'integer', minimum: 0, maximum: 20, default: 1 },
       },
     },
   },
