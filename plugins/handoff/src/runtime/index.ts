@@ -1,4 +1,5 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
+import { answersRoute } from './answer-right';
 import { convertRoute } from './convert';
 import { createHandoff } from './create';
 import { inboxRoute } from './inbox';
@@ -58,7 +59,7 @@ export const plugin = definePlugin({
     // Leads waiting in a pool are readable by every signed-in user (pool members open them to claim).
     [LEAD]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
   },
-  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute, ...leadPoolRoutes],
+  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute, answersRoute, ...leadPoolRoutes],
   jobs: {
     async sla(data, s) {
       const outcome = await acceptanceSla(data, s);

@@ -1,5 +1,6 @@
 import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead } from './actions';
+import { answerPanel } from './AnswerPanel';
 import { inboxPage } from './InboxPage';
 import { routingPanel } from './RoutingPanel';
 import { rulesPage } from './RulesPage';
@@ -48,7 +49,10 @@ export default defineStudioPlugin({
         },
       },
     ],
-    recordPanels: [{ id: 'routing', entities: [LEAD], component: routingPanel(host), order: 10 }],
+    recordPanels: [
+      { id: 'routing', entities: [LEAD], component: routingPanel(host), order: 10 },
+      { id: 'answer', entities: ['handoff.handoff'], component: answerPanel(host), order: 5 },
+    ],
     recordActions: [
       {
         id: 'convert',
