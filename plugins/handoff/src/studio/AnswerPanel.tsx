@@ -1,5 +1,6 @@
 import type { RecordPanelProps, StudioHost } from '@pipewright/plugin-sdk/studio';
 import { problemMessage } from './model';
+import { reasonFields } from './ReasonFields';
 
 /** What `GET /api/plugins/handoff/handoffs/:id/answers` says the reader may do now. */
 interface Answers { id: string; stage: string | null; accept: boolean; reject: boolean }
@@ -18,6 +19,7 @@ interface Answers { id: string; stage: string | null; accept: boolean; reject: b
  */
 export function answerPanel(host: StudioHost) {
   const { React, api, ui, useT } = host;
+  const Reason = reasonFields(host);
   return function HandoffAnswerPanel({ record, onChanged }: RecordPanelProps) {
     const t = useT();
     const [answers, setAnswers] = React.useState<Answers | null>(null);
@@ -59,11 +61,7 @@ export function answerPanel(host: StudioHost) {
         )}
         {rejecting && (
           <form onSubmit={(e) => { e.preventDefault(); void send('reject'); }}>
-            <label>
-              {t('inbox.rejectReason')} <input value={reason} required onChange={(e) => setReason(e.target.value)} data-testid="handoff-reject-reason" />
-            </label>{' '}
-            <button type="submit" disabled={busy || reason.trim() === ''}>{t('inbox.rejectConfirm')}</button>{' '}
-            <button type="button" onClick={() => setRejecting(false)}>{t('inbox.cancel')}</button>
+            <Reason reason={reason} onReason={setReason} busy={busy} onCancel={() => setRejecting(false)} testId="handoff-reject-reason" />
           </form>
         )}
       </ui.Panel>
