@@ -18,6 +18,7 @@ describe('handoff answers on the record page in chromium', () => {
   let browser: Browser;
   let page: Page;
   let handoff: string;
+  let second: string;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -28,7 +29,8 @@ describe('handoff answers on the record page in chromium', () => {
     await expectJson(server.as('rep').api(`/api/records/pipeline.deal/${deal.id}/shares`, { method: 'POST', json: { userId: 'pete-presales', access: 'read' } }), 201);
     const h = await expectJson<{ id: string }>(server.as('presales').api('/api/records/handoff.handoff', { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'pending', summary: 'Solution ready for the answered deal', deal_id: deal.id } } }), 201);
     handoff = h.id;
-    await eventually(async () => (await expectJson<View>(server.api(`/api/records/handoff.handoff/${handoff}`), 200)).data.to_user === 'rick-rep');
+    second = (await expectJson<{ id: string }>(server.as('presales').api('/api/records/handoff.handoff', { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'pending', summary: 'Second solution', deal_id: deal.id } } }), 201)).id;
+    for (const id of [handoff, second]) await eventually(async () => (await expectJson<View>(server.api(`/api/records/handoff.handoff/${id}`), 200)).data.to_user === 'rick-rep');
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -69,5 +71,20 @@ describe('handoff answers on the record page in chromium', () => {
     expect(await panel.count()).toBe(0);
     const after = await expectJson<View>(server.api(`/api/records/handoff.handoff/${handoff}`), 200);
     expect(after).toMatchObject({ stage: 'accepted', owner: 'rick-rep', data: { status: 'accepted', accepted_by: 'rick-rep' } });
+  });
+
+  it('in zh-CN the receiver rejects the other one from the page with a reason; it stays with its sender', async () => {
+    await openStudio(page, `${server.url}/records/handoff.handoff/${second}`, TEST_PASSWORD, emailOf('rep'));
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    const panel = page.getByTestId('handoff-answer');
+    await panel.getByRole('button', { name: '拒绝…' }).click();
+    const confirm = panel.getByRole('button', { name: '拒绝并退回' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await panel.getByTestId('handoff-reject-reason').fill('缺少技术方案细节');
+    await screenshot(page, 'handoff-answer-reject-zh-CN');
+    await confirm.click();
+    await page.getByTestId('stage-panel').getByRole('heading', { name: /已拒绝/ }).waitFor({ timeout: 20_000 });
+    const after = await expectJson<View>(server.api(`/api/records/handoff.handoff/${second}`), 200);
+    expect(after).toMatchObject({ stage: 'rejected', owner: 'pete-presales', data: { status: 'rejected', reason: '缺少技术方案细节' } });
   });
 });
