@@ -1,6 +1,6 @@
 import { CompiledProcess, PipewrightError, checkProcess, compileProcess, invalidProcess, type ProcessDefinition, type ProcessProblem, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Principal } from '../auth/principal';
+import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { appendEvent } from '../records/writer';
 import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
@@ -47,8 +47,13 @@ export class ProcessDefinitions {
     return checkProcess(stripVersion(doc), { ...processContextOf(this.registry), rules: resolverOf(rules) });
   }
 
-  /** Adds the processes plugins ship as drafts, once (concurrent starts are harmless). */
-  async syncPluginProcesses(): Promise<void> {
+  /**
+   * Adds the processes plugins ship as drafts, once (concurrent starts are harmless), then
+   * publishes those a plugin lists in `contributes.publishProcesses` that have no published
+   * version yet (a new install, or an upgrade that adds them). Two runtimes starting at once:
+   * publishing locks the process row, and the second finds it published (409, ignored).
+   */
+  async syncPluginProcesses(): Promise<string[]> {
     const now = this.now();
     let position = 0;
     for (const p of this.registry.processes.values()) {
@@ -59,6 +64,19 @@ export class ProcessDefinitions {
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
+    const wanted = this.registry.plugins.flatMap((p) => p.manifest.contributes?.publishProcesses ?? []);
+    if (wanted.length === 0) return [];
+    const absent = await this.db.selectFrom('process_definitions').select('id').where('id', 'in', wanted).where('latest_version', 'is', null).execute();
+    const published: string[] = [];
+    for (const { id } of absent) {
+      try {
+        await this.publish(id, systemPrincipal('plugins'));
+        published.push(id);
+      } catch (err) {
+        if (!(err instanceof PipewrightError && err.code === 'process.nothing-to-publish')) throw err;
+      }
+    }
+    return published;
   }
 
   async list(entity?: string): Promise<ProcessSummary[]> {

@@ -46,7 +46,10 @@ export default defineStudioPlugin({
         },
       },
     ],
-    recordPanels: [{ id: 'routing', entities: [LEAD], component: lazyComponent(host, () => import('./RoutingPanel').then((m) => m.routingPanel(host))), order: 10 }],
+    recordPanels: [
+      { id: 'routing', entities: [LEAD], component: lazyComponent(host, () => import('./RoutingPanel').then((m) => m.routingPanel(host))), order: 10 },
+      { id: 'answer', entities: ['handoff.handoff'], component: lazyComponent(host, () => import('./AnswerPanel').then((m) => m.answerPanel(host))), order: 5 },
+    ],
     recordActions: [
       {
         id: 'convert',
