@@ -64,6 +64,37 @@ export interface RuleProblemView {
   message: string;
 }
 
+/** A saved rule's name by language: English always, Simplified Chinese when given (ADR 032). */
+export interface SavedRuleName {
+  en: string;
+  'zh-CN'?: string;
+}
+
+/** A saved rule of the rule library as `GET /api/rules` lists it. */
+export interface SavedRuleSummary {
+  id: string;
+  name: SavedRuleName;
+  entity: string | null;
+  description: string | null;
+  latestVersion: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One immutable version of a saved rule. */
+export interface SavedRuleVersion {
+  version: number;
+  logic: unknown;
+  author: string;
+  createdAt: string;
+  note: string | null;
+}
+
+/** A saved rule with its versions, newest first (`GET /api/rules/{id}`). */
+export interface SavedRuleView extends SavedRuleSummary {
+  versions: SavedRuleVersion[];
+}
+
 /** The answer of `POST /api/rules/check`. */
 export interface RuleCheckView {
   valid: boolean;

@@ -25,6 +25,8 @@ export const ORG_UNIT = 'cluster-team';
 export interface ClusterOptions {
   runtimes?: number;
   env?: Record<string, string>;
+  /** Job workers in each runtime (default 0: only the worker process runs jobs). */
+  runtimeWorkers?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     const url = postgres.url.replace(/\/postgres$/, '/pipewright');
     const env = { DATABASE_URL: url, PIPEWRIGHT_DB_POOL: '4', ...o.env };
     const runtimes: RuntimeProcess[] = [];
-    for (let i = 0; i < (o.runtimes ?? 3); i++) runtimes.push(runtimeProcess(`runtime-${i + 1}`, await freePort(), { ...env, PIPEWRIGHT_WORKERS: '0' }));
+    for (let i = 0; i < (o.runtimes ?? 3); i++) runtimes.push(runtimeProcess(`runtime-${i + 1}`, await freePort(), { ...env, PIPEWRIGHT_WORKERS: String(o.runtimeWorkers ?? 0) }));
     const worker = runtimeProcess('worker', await freePort(), { ...env, PIPEWRIGHT_WORKERS: '2' });
     started.push(...runtimes, worker);
     await Promise.all(started.map((r) => r.start()));

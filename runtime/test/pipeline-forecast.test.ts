@@ -119,12 +119,16 @@ describe.each(backends())('the forecast and its backtest on the demo data on $na
     expect(bt.mape.model).toBeLessThan(bt.mape.weighted_pipeline);
   });
 
-  // The issue's goal (MAPE <= 5%, the P10-P90 range holding the actual at 5 of 7 origins) is not
-  // reached by the method of ADR 020 (measured there, and printed by npm run bench:forecast); the
-  // suite asserts only what the method achieves, so a regression fails it. A test expected to fail
-  // would count a missed goal as passing.
-  it('keeps its range around the actual at no fewer than 4 of the 7 origins', () => {
-    expect(bt.coverage.inside).toBeGreaterThanOrEqual(4);
+  // The issue's goal on the demo data (ADR 020 addendum): the platform's model MAPE at most 5%
+  // and below both baselines, whose MAPEs are recomputed here from the CSV; its P10-P90 range
+  // holding the CSV's actual at 5 or more of the 7 origins.
+  it('meets the goal: model MAPE <= 5%, below both baselines computed from the CSV, and the range holds the actual at >= 5 of 7 origins', () => {
+    const expected = ORIGINS.map((o) => oracle(o));
+    const model = mape(expected.map((e, i) => [e.actual, (bt.origins[i] as Backtest['origins'][0]).forecast]));
+    expect(model).toBeLessThanOrEqual(5);
+    expect(model).toBeLessThan(mape(expected.map((e) => [e.actual, e.runRate])));
+    expect(model).toBeLessThan(mape(expected.map((e) => [e.actual, e.weighted])));
+    expect(expected.filter((e, i) => e.actual >= (bt.origins[i] as Backtest['origins'][0]).p10 && e.actual <= (bt.origins[i] as Backtest['origins'][0]).p90).length).toBeGreaterThanOrEqual(5);
   });
 
   it("shows a rep only his own deals' figures", async () => {

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles/app.css';
 import './styles/process.css';
-import { App } from './app/App';
+import { Root } from './app/Root';
 import { applyTheme, readTheme } from './app/theme';
 import { initI18n } from './i18n/setup';
 
@@ -15,7 +15,7 @@ if (root) {
   // own report of them is a warning, so a failing plugin panel is not a console error.
   createRoot(root, { onCaughtError: (error, info) => console.warn('Caught by an error boundary:', error, info.componentStack) }).render(
     <StrictMode>
-      <App />
+      <Root />
     </StrictMode>,
   );
 }

@@ -75,6 +75,12 @@ describe('loadPlugins', () => {
     expect([notAFunction.code, notAFunction.pointer]).toEqual(['plugin.missing-action-handler', '/contributes/actionTypes/1']);
   });
 
+  it('refuses publishProcesses naming a process the plugin does not ship, with the pointer', async () => {
+    const err = await loadError(loadPlugins([memorySource('p/a', { 'plugin.json': manifest('alpha', { contributes: { publishProcesses: ['ghost'] } }) })]));
+    expect([err.code, err.plugin, err.file, err.pointer]).toEqual(['plugin.unknown-process', 'alpha', 'p/a/plugin.json', '/contributes/publishProcesses/0']);
+    expect(err.message).toContain('"ghost"');
+  });
+
   it('reports an invalid manifest with plugin, file and pointer', async () => {
     const err = await loadError(loadPlugins([memorySource('p/bad', { 'plugin.json': { ...manifest('bad'), version: 'one', extra: true } })]));
     expect(err.code).toBe('plugin.invalid-manifest');

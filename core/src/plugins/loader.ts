@@ -119,6 +119,10 @@ async function registerContributions(ajv: Ajv2020, registry: Registry, source: P
     }
   }
   const where = (kind: string, i: number) => ({ plugin, file: 'plugin.json', pointer: `/contributes/${kind}/${i}` });
+  const shipped = new Set([...registry.processes.values()].filter((p) => p.plugin === plugin).map((p) => (p.document as { id: string }).id));
+  c.publishProcesses?.forEach((id, i) => {
+    if (!shipped.has(id)) throw new PluginError({ code: 'plugin.unknown-process', ...where('publishProcesses', i), file: `${source.location}/plugin.json`, message: `Plugin "${plugin}" asks to publish the process "${id}", which it does not ship (contributes.processes).` });
+  });
   c.actionTypes?.forEach((a, i) => {
     if (a.configSchema) {
       try {

@@ -290,8 +290,29 @@ export interface PluginServices {
   directory: PluginDirectory;
   history: PluginHistory;
   notifications: PluginNotifications;
+  /** The rule library (ADR 032): saved rules a plugin's rules may reference. */
+  rules: PluginRules;
   /** The plugin's configuration, validated against its `config.schema` (defaults applied). */
   config: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The rule library as a plugin reaches it (ADR 032). A rule a company keeps in a plugin's records
+ * (a scoring indicator, a routing condition) may name a saved rule as `{"rule": "<id>"}`; `expand`
+ * replaces every such reference by the saved rule's latest json-logic before the plugin checks,
+ * evaluates or translates the rule.
+ */
+export interface PluginRules {
+  /**
+   * The rule with its saved-rule references replaced; a 422 `RuleError` whose details point at
+   * each unknown, malformed or cyclic reference (under `pointer`).
+   *
+   * @example
+   * ```ts
+   * const logic = await services.rules.expand(indicator.rule, '/dimensions/0/indicators/1/rule');
+   * ```
+   */
+  expand(logic: unknown, pointer?: string): Promise<unknown>;
 }
 
 /**

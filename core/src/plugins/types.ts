@@ -17,6 +17,8 @@ export interface PluginManifest {
   contributes?: {
     entities?: string[];
     processes?: string[];
+    /** Ids of shipped processes the runtime publishes at start when they have none published. */
+    publishProcesses?: string[];
     rules?: string[];
     dashboards?: string[];
     /** Demo data documents (see {@link DemoDataDocument}) the demo seed imports. */

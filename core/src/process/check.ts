@@ -3,7 +3,7 @@ import type { LoadedEntity } from '../plugins/types';
 import { checkRule } from '../rules/check';
 import { ajvDetails } from '../validation/ajv';
 import { checkActions } from './check-actions';
-import { actionTypeOf, ajvOf, compileSchema, type ProcessContext } from './context';
+import { actionTypeOf, ajvOf, compileSchema, expandedRule, type ProcessContext } from './context';
 import { parseIsoDuration } from './duration';
 import { graphProblems, sourcesOf } from './graph';
 import type { ProcessDefinition, ProcessProblem, StageDefinition } from './types';
@@ -93,7 +93,7 @@ function checkTransitions(def: ProcessDefinition, ids: Map<string, number>, add:
 
 function checkGuard(guard: unknown, at: string, add: Add, ctx: ProcessContext, entity: LoadedEntity | undefined): void {
   try {
-    checkRule(guard, { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(entity ? { schema: entity.schema } : {}) });
+    checkRule(expandedRule(ctx, guard), { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(entity ? { schema: entity.schema } : {}) });
   } catch (err) {
     if (!isPipewrightError(err)) throw err;
     for (const d of errorDetails(err)) add(`${at}${d.pointer}`, 'invalid-guard', d.message, { rule: d.code ?? err.code });

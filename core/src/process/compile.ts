@@ -11,7 +11,7 @@ import type { LoadedEntity } from '../plugins/types';
 import type { LocalizableText } from '../i18n/text';
 import type { ValidateFunction } from '../validation/ajv';
 import { ProcessError } from './errors';
-import { ajvOf, compileSchema, type ProcessContext } from './context';
+import { ajvOf, compileSchema, expandedRule, type ProcessContext } from './context';
 import { checkProcess } from './check';
 import { movesBetween, nextStages, type Move } from './graph';
 import { unmetRequirements, type UnmetRequirements } from './requirements';
@@ -24,6 +24,8 @@ interface Guard {
   budgeted: boolean;
   /** Index of its transition in the definition. */
   index: number;
+  /** The rule with its saved-rule references replaced (ADR 032): what runs and is explained. */
+  logic: unknown;
 }
 
 /** Result of evaluating a guard: passed, or failed with the rule engine's explanation. */
@@ -59,19 +61,21 @@ export class CompiledProcess {
     const options = { ...(ctx.operators ? { operators: ctx.operators } : {}), ...(this.entity ? { schema: this.entity.schema } : {}), ...(ctx.ruleCompiler ? { compiler: ctx.ruleCompiler } : {}) };
     // All guards of a version in one compilation (compileRules): one compiler call for the lot.
     const guarded = (definition.transitions ?? []).filter((t) => t.guard !== undefined);
-    const trees = guarded.map((t) => checkRule(t.guard, options));
+    const logics = guarded.map((t) => expandedRule(ctx, t.guard));
+    const trees = logics.map((logic) => checkRule(logic, options));
     const guards = compileTrees(trees, options);
     const operators = ctx.operators ?? standardOperators;
     this.#limits = ctx.evaluationLimits ?? DEFAULT_EVALUATION_LIMITS;
     guarded.forEach((t, i) => {
       const tree = trees[i] as RuleNode;
-      this.#guards.set(t, { fn: guards[i] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t) });
+      this.#guards.set(t, { fn: guards[i] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t), logic: logics[i] });
     });
     for (const s of definition.stages) if (s.requirements) this.#requirements.set(s.id, compileSchema(ajvOf(ctx), s.requirements));
     for (const t of definition.transitions ?? []) {
       if (t.approval?.when === undefined) continue;
-      const tree = checkRule(t.approval.when, options);
-      this.#approvals.set(t, { fn: compileTrees([tree], options)[0] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t) });
+      const logic = expandedRule(ctx, t.approval.when);
+      const tree = checkRule(logic, options);
+      this.#approvals.set(t, { fn: compileTrees([tree], options)[0] as CompiledRule, tree, budgeted: needsBudget(tree, operators), index: (definition.transitions ?? []).indexOf(t), logic });
     }
   }
 
@@ -139,7 +143,7 @@ export class CompiledProcess {
     try {
       const result = g.budgeted ? interpretRule(g.tree, data, operators, context ?? {}, undefined, this.#limits) : g.fn(data, context);
       if (truthy(result)) return { passed: true };
-      const explanation = explain(t.guard, data, { operators, ...(context ? { context } : {}), budget: this.#limits, ...(locale ? { locale } : {}) });
+      const explanation = explain(g.logic, data, { operators, ...(context ? { context } : {}), budget: this.#limits, ...(locale ? { locale } : {}) });
       return { passed: false, explanation, message: t.guardMessage ?? explanation.sentence };
     } catch (err) {
       if (!(err instanceof RuleError) || err.code !== 'rule.budget-exceeded') throw err;

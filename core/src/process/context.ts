@@ -3,8 +3,10 @@ import type { SchemaObject as JsonSchema, LoadedEntity } from '../plugins/types'
 import type { RuleCompiler } from '../rules/compile';
 import type { EvaluationLimits } from '../rules/interpret';
 import type { OperatorRegistry } from '../rules/operators/registry';
+import type { RuleResolver } from '../rules/references';
 import { createAjv, type ValidateFunction } from '../validation/ajv';
 import { BUILTIN_ACTION_TYPES } from './builtin-actions';
+import { expandRuleReferences } from '../rules/references';
 
 /**
  * What checking and compiling a process needs to know about the platform: the entities and
@@ -28,6 +30,27 @@ export interface ProcessContext {
   ruleCompiler?: RuleCompiler;
   /** Work a guard evaluation may do (`DEFAULT_EVALUATION_LIMITS`, explain's, by default). */
   evaluationLimits?: EvaluationLimits;
+  /**
+   * The saved rules `{"rule": "<id>"}` references in guards and approval conditions resolve to
+   * (ADR 032): the versions a published version pinned, or the latest for a draft. Without it
+   * every reference is an unknown rule.
+   */
+  rules?: RuleResolver;
+}
+
+const NO_RULES: RuleResolver = () => undefined;
+
+/**
+ * A guard or approval condition with its `{"rule": "<id>"}` references replaced by the saved
+ * rules the context resolves (ADR 032); throws a 422 `RuleError` naming each bad reference.
+ *
+ * @example
+ * ```ts
+ * const logic = expandedRule(ctx, transition.guard);
+ * ```
+ */
+export function expandedRule(ctx: Pick<ProcessContext, 'rules'>, logic: unknown): unknown {
+  return expandRuleReferences(logic, ctx.rules ?? NO_RULES).logic;
 }
 
 let shared: Ajv2020 | undefined;

@@ -24,3 +24,4 @@ export { toSql, toSqlValue, type SqlValue, type ToSqlOptions } from './sql/to-sq
 export { joinSql, renderPostgres, sqlFragment, sqlParam, SqlParam, type SqlFragment, type SqlOperand, type SqlOperatorContext, type SqlType } from './sql/fragment';
 export { sqlUtcDay } from './sql/dates';
 export * as ruleCorpus from './corpus/index';
+export { RULE_ID_PATTERN, RULE_REFERENCE, expandRuleReferences, ruleReferences, type ResolvedRule, type RuleReference, type RuleResolver } from './references';

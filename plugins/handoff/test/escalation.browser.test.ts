@@ -12,7 +12,9 @@ interface Notification { kind: string; title: string; record: { id: string } | n
 /**
  * Issue 17's browser case 4: a presales handoff nobody accepts in time escalates once to the
  * receiver's manager, who reads it in the notification centre (en and zh-CN), and the rep's
- * inbox shows it late. The acceptance window is shortened to seconds by the plugin's setting.
+ * inbox shows it late; then, nobody else being able to take it, it expires once: the sender
+ * reads it in the notification centre (en and zh-CN) and the record page shows it expired.
+ * The acceptance window and the re-route delay are shortened to seconds by the plugin's settings.
  */
 describe('handoff acceptance SLA in chromium', () => {
   let server: StudioServer;
@@ -22,8 +24,8 @@ describe('handoff acceptance SLA in chromium', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    // 0.0015 h = 5.4 s to accept; a re-route only after ten hours
-    server = await startStudioServer({ demo: false, env: { PIPEWRIGHT_JOB_POLL_SECONDS: '0.5', PIPEWRIGHT_PLUGIN_HANDOFF_ACCEPTANCE_HOURS: '0.0015', PIPEWRIGHT_PLUGIN_HANDOFF_REROUTE_AFTER_HOURS: '10' } });
+    // 0.0015 h = 5.4 s to accept; 0.025 h = 90 s after the escalation, nobody else may take it: it expires
+    server = await startStudioServer({ demo: false, env: { PIPEWRIGHT_JOB_POLL_SECONDS: '0.5', PIPEWRIGHT_PLUGIN_HANDOFF_ACCEPTANCE_HOURS: '0.0015', PIPEWRIGHT_PLUGIN_HANDOFF_REROUTE_AFTER_HOURS: '0.025' } });
     await prepare(server);
     await server.platform.database.db.updateTable('users').set({ name: 'Rick Rao' }).where('id', '=', 'rick-rep').execute();
     await createRule(server, { name: 'Solutions to Rick', position: 1, applies_to: 'presales_to_sales', strategy: 'round_robin', users: ['rick-rep'] });
@@ -65,4 +67,29 @@ describe('handoff acceptance SLA in chromium', () => {
     await row.getByTestId('inbox-late').waitFor();
     expect(await row.getByTestId('inbox-late').textContent()).toMatch(/^late by /);
   });
+
+  it('expires once when nobody else may take it: the sender is told (en, zh-CN) and the handoff page says expired', async () => {
+    const expiries = async () => (await expectJson<{ items: Notification[] }>(server.as('presales').api('/api/notifications'), 200)).items.filter((n) => n.kind === 'handoff.handoff-expired' && n.record?.id === handoff);
+    await eventually(async () => (await expiries()).length === 1, 180_000, 1000);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await expiries()).toHaveLength(1);
+    expect(await escalations()).toHaveLength(1);
+    const v = await expectJson<{ stage: string; data: Record<string, unknown> }>(server.api(`/api/records/handoff.handoff/${handoff}`), 200);
+    expect(v).toMatchObject({ stage: 'expired', data: { status: 'expired', to_user: 'rick-rep', reassignments: 0 } });
+
+    await openStudio(page, `${server.url}/notifications`, TEST_PASSWORD, emailOf('presales'));
+    const item = page.locator('li', { hasText: 'Handoff expired' }).first();
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain('Handoff expired: Solution ready, please take over');
+    expect(await item.textContent()).toContain('last assigned to Rick Rao');
+    await screenshot(page, 'handoff-expired-en');
+    await page.getByLabel('Language').first().selectOption('zh-CN');
+    const zh = page.locator('li', { hasText: '交接已过期' }).first();
+    await zh.waitFor();
+    expect(await zh.textContent()).toContain('最后分配给 Rick Rao');
+    await screenshot(page, 'handoff-expired-zh-CN');
+    await page.goto(`${server.url}/records/handoff.handoff/${handoff}`);
+    await page.getByTestId('stage-panel').getByRole('heading', { name: /已过期/ }).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'handoff-expired-record-zh-CN');
+  }, 240_000);
 });

@@ -1,6 +1,6 @@
 import { systemPrincipal } from '../../../runtime/src/auth/principal';
 import type { TestServer } from '../../../runtime/test/harness';
-import { expectJson, publish, type View } from '../../../runtime/test/process/helpers';
+import { ensurePublished, expectJson, publish, type View } from '../../../runtime/test/process/helpers';
 
 export const LEAD = 'handoff.lead';
 export const RULE = 'handoff.routing_rule';
@@ -22,7 +22,8 @@ export async function prepare(server: TestServer): Promise<void> {
     .values(EXTRA_REPS.map((u) => ({ id: u.id, name: u.name, email: `${u.id}@test.pipewright.dev`, org_unit_id: u.unit, roles: JSON.stringify(['rep']), password_hash: null })))
     .execute();
   await publish(server.api, 'lead');
-  for (const id of HANDOFF_PROCESSES) await publish(server.api, id);
+  // The kinds' processes are published by the runtime at start (contributes.publishProcesses).
+  for (const id of HANDOFF_PROCESSES) await ensurePublished(server.api, id);
   await server.platform.processes.startWorkers(2);
 }
 

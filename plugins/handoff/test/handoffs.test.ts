@@ -62,8 +62,17 @@ describe.each(backends())('handoffs between teams on $name', (backend) => {
     const edit = await expectJson<Problem>(server.as('presales').api(`/api/records/${HANDOFF}/${h.id}`, { method: 'PATCH', headers: { 'if-match': `"${v.version}"` }, json: { data: { status: 'rejected', reason: 'x' } } }), 422);
     expect(edit.errors?.map((e) => e.pointer)).toEqual(['/data/status']);
     expect((await move(server.as('rep').api, h.id, v.version, { to: 'accepted' }, {}, HANDOFF)).status).toBe(403);
-    const own = await expectJson<Problem>(move(server.as('presales').api, h.id, v.version, { to: 'rejected', data: { reason: 'x' } }, {}, HANDOFF), 422);
-    expect(own.errors?.map((e) => e.pointer)).toEqual(['/to_user']);
+    // The answers are not offered to the sender (the kinds' processes leave them to admins; the
+    // receiver answers through the plugin's routes): the transitions list says so, and so does the move.
+    const offered = await expectJson<{ transitions: { id: string | null }[] }>(server.as('presales').api(`/api/records/${HANDOFF}/${h.id}/transitions`), 200);
+    expect(offered.transitions.map((x) => x.id)).toEqual([]);
+    expect((await expectJson<Problem>(move(server.as('presales').api, h.id, v.version, { to: 'rejected', data: { reason: 'x' } }, {}, HANDOFF), 403)).detail).toContain('admin');
+    const answers = (who: Parameters<TestServer['as']>[0]) => server.as(who).api(`/api/plugins/handoff/handoffs/${h.id}/answers`);
+    expect(await expectJson(answers('presales'), 200)).toEqual({ id: h.id, stage: 'sent', accept: false, reject: false });
+    expect(await expectJson(answers('rep'), 200)).toEqual({ id: h.id, stage: 'sent', accept: true, reject: true });
+    expect(await expectJson(answers('manager'), 200)).toEqual({ id: h.id, stage: 'sent', accept: true, reject: true });
+    expect((await answers('other-rep')).status).toBe(404);
+    expect((await server.as('rep').api('/api/plugins/handoff/handoffs/not-an-id/answers')).status).toBe(404);
     const emptyReason = await expectJson<Problem>(server.as('rep').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: '  ' } }), 422);
     expect(emptyReason.errors?.[0]?.pointer).toBe('/reason');
     expect((await server.as('colleague').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: 'x' } })).status).toBe(404);
@@ -71,6 +80,7 @@ describe.each(backends())('handoffs between teams on $name', (backend) => {
     expect(await expectJson(server.as('rep').api(`/api/plugins/handoff/handoffs/${h.id}/reject`, { method: 'POST', json: { reason: 'Scope is wrong: no SSO' } }), 202)).toEqual({ id: h.id, status: 'rejected', stage: 'rejected', owner: 'pete-presales' });
     const back = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${h.id}`), 200);
     expect(back).toMatchObject({ owner: 'pete-presales', stage: 'rejected', data: { status: 'rejected', reason: 'Scope is wrong: no SSO' } });
+    expect(await expectJson(answers('rep'), 200)).toEqual({ id: h.id, stage: 'rejected', accept: false, reject: false });
     expect(typeof back.data.resolved_at).toBe('string');
     // The move is in the stage history, written by the one writer.
     const history = await expectJson<{ items: { stage: string; transition?: string | null; transitionId?: string | null }[] }>(server.api(`/api/records/${HANDOFF}/${h.id}/history`), 200);

@@ -5,9 +5,12 @@ import { TOKEN_PREFIX } from '../../../runtime/src/auth/tokens';
 import { loadConfig } from '../../../runtime/src/config';
 import { createPlatform, type Platform } from '../../../runtime/src/platform';
 import { startServer, type TestServer } from '../../../runtime/test/harness';
-import { eventually, expectJson, type View } from '../../../runtime/test/process/helpers';
+import { systemPrincipal } from '../../../runtime/src/auth/principal';
+import { createDeal, eventually, expectJson, type View } from '../../../runtime/test/process/helpers';
 import { plugin } from '../src/runtime/index';
-import { LEAD, LEAD_DATA, createRule, prepare } from './handoff.test-support';
+import { LEAD, LEAD_DATA, clearRules, createRule, prepare } from './handoff.test-support';
+
+const HANDOFF = 'handoff.handoff';
 
 const url = process.env.TEST_DATABASE_URL;
 
@@ -75,7 +78,6 @@ describe.skipIf(!url)('handoff routing across two runtimes on postgres', () => {
     const lead = await l;
     const sla = plugin.jobs?.sla;
     if (!sla) throw new Error('no sla job');
-    const { systemPrincipal } = await import('../../../runtime/src/auth/principal');
     const a = server.platform.plugins.services('handoff', systemPrincipal('plugin:handoff'));
     const b = second.plugins.services('handoff', systemPrincipal('plugin:handoff'));
     await Promise.all([sla({ type: LEAD, id: lead.id, round: 0, step: 'escalate' }, a), sla({ type: LEAD, id: lead.id, round: 0, step: 'escalate' }, b)]);
@@ -85,6 +87,32 @@ describe.skipIf(!url)('handoff routing across two runtimes on postgres', () => {
     expect(after.data.reassignments).toBe(1);
     const escalations = await server.platform.database.db.selectFrom('notifications').select('user_id').where('kind', '=', 'handoff.lead-escalated').where('record_id', '=', lead.id).execute();
     expect(escalations.length).toBe((await a.directory.managersOf(String(lead.data.to_user))).length);
+  });
+
+  it('escalates and expires a late handoff once when both runtimes deliver each SLA step at once', async () => {
+    await clearRules(server);
+    await createRule(server, { name: 'Solutions to Rick', position: 1, applies_to: 'presales_to_sales', strategy: 'round_robin', users: ['rick-rep'] });
+    const deal = await createDeal(server.as('rep').api, { name: 'Two-runtime expiry' });
+    await expectJson(server.as('rep').api(`/api/records/pipeline.deal/${deal.id}/shares`, { method: 'POST', json: { userId: 'pete-presales', access: 'read' } }), 201);
+    const created = await expectJson<View>(server.as('presales').api(`/api/records/${HANDOFF}`, { method: 'POST', json: { data: { kind: 'presales_to_sales', status: 'pending', summary: 'Race to expire', deal_id: deal.id } } }), 201);
+    const h = await eventually(async () => {
+      const v = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${created.id}`), 200);
+      return typeof v.data.to_user === 'string' ? v : undefined;
+    });
+    const sla = plugin.jobs?.sla;
+    if (!sla) throw new Error('no sla job');
+    const a = server.platform.plugins.services('handoff', systemPrincipal('plugin:handoff'));
+    const b = second.plugins.services('handoff', systemPrincipal('plugin:handoff'));
+    for (const step of ['escalate', 'reroute']) await Promise.all([a, b, a, b].map((s) => sla({ type: HANDOFF, id: h.id, round: 0, step }, s)));
+    const after = await expectJson<View>(server.api(`/api/records/${HANDOFF}/${h.id}`), 200);
+    expect(after).toMatchObject({ stage: 'expired', data: { status: 'expired' } });
+    expect(after.version).toBe(h.version + 2);
+    const db = server.platform.database.db;
+    const count = async (kind: string) => (await db.selectFrom('notifications').select('user_id').where('kind', '=', kind).where('record_id', '=', h.id).execute()).length;
+    expect(await count('handoff.handoff-escalated')).toBe((await a.directory.managersOf('rick-rep')).length);
+    expect(await count('handoff.handoff-expired')).toBe(1);
+    const moves = await db.selectFrom('stage_history').select('stage').where('record_id', '=', h.id).execute();
+    expect(moves.map((m) => m.stage).sort()).toEqual(['expired', 'sent']);
   });
 
   async function routedLead(): Promise<View> {

@@ -297,6 +297,23 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(fallback.data.dimensions[0].indicators[0].normalisation.detail).toMatchObject({ target: 300000, target_source: 'definition' });
   });
 
+  it('an indicator may name a saved rule of the rule library ({"rule": id}): it scores as the rule written inline; an unknown one is refused, naming it', async () => {
+    const inline = ACTIVITY.indicators[0]!;
+    await expectJson(server.api('/api/rules', { method: 'POST', json: { id: 'tiered-wins', name: { en: 'Deals won, tiered', 'zh-CN': '赢单分档' }, logic: inline.rule } }), 201);
+    const named = { ...CARD, dimensions: [RESULTS, { ...ACTIVITY, indicators: [{ ...inline, rule: { rule: 'tiered-wins' } }] }, CAPABILITY] };
+    const preview = (definition: unknown) => expectJson<{ people: { rep_id: string; total: number }[] }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition, period: '2017-Q4', limit: 40 } }), 200);
+    const [a, b] = [await preview(CARD), await preview(named)];
+    expect(b.people.length).toBeGreaterThan(10);
+    expect(b.people).toEqual(a.people);
+    // the tiers matter: a rule that gives everyone 0 moves the totals
+    await expectJson(server.api('/api/rules/tiered-wins', { method: 'PUT', json: { version: 1, logic: 0 } }), 200);
+    expect((await preview(named)).people).not.toEqual(a.people);
+    const ghost = { ...CARD, dimensions: [RESULTS, { ...ACTIVITY, indicators: [{ ...inline, rule: { if: [{ rule: 'no-such-rule' }, 100, 0] } }] }, CAPABILITY] };
+    const p = await expectJson<Problem>(createCard(server.api, ghost), 422);
+    expect(p.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/data/dimensions/1/indicators/0/rule/if/0', code: 'invalid-rule' })]));
+    expect(p.errors?.find((e) => e.pointer === '/data/dimensions/1/indicators/0/rule/if/0')?.message).toContain('no-such-rule');
+  });
+
   it('the preview computes without storing', async () => {
     const before = await expectJson<{ total: number }>(server.api('/api/records/scorecard.evaluation?total=true&limit=1'), 200);
     const p = await expectJson<{ people: { rep_id: string; total: number }[]; count: number }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition: CARD, period: '2017-Q4', limit: 5 } }), 200);

@@ -11,6 +11,7 @@ import { openStayKeys } from './migrations/009-open-stay-keys';
 import { trigram } from './migrations/010-trigram';
 import { approvals } from './migrations/011-approvals';
 import { savedViews } from './migrations/012-saved-views';
+import { ruleLibrary } from './migrations/013-rule-library';
 import type { IndexMode } from './online-index';
 
 /**
@@ -40,6 +41,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '010-trigram': trigram,
     '011-approvals': transactional(approvals),
     '012-saved-views': transactional(savedViews),
+    '013-rule-library': transactional(ruleLibrary),
   };
 }
 

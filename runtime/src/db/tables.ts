@@ -148,6 +148,8 @@ export interface Database {
   stage_count_deltas: StageCountDeltaTable;
   approval_requests: ApprovalRequestTable;
   saved_views: SavedViewTable;
+  saved_rules: SavedRuleTable;
+  saved_rule_versions: SavedRuleVersionTable;
 }
 
 /** A stage move held for approvers (migration 011, ADR 027). */
@@ -224,6 +226,31 @@ export interface ProcessVersionTable {
   definition: AnyJson;
   published_at: Timestamp;
   published_by: string;
+  /** The saved rules the version's guards reference, pinned at publish (id to version; ADR 032). */
+  rules: ColumnType<Record<string, number>, string | undefined, never>;
+}
+
+/** A saved rule of the rule library (migration 013, ADR 032). */
+export interface SavedRuleTable {
+  id: string;
+  name: ColumnType<{ en: string; 'zh-CN'?: string }, string, string>;
+  entity: string | null;
+  description: string | null;
+  latest_version: number;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** One immutable version of a saved rule. */
+export interface SavedRuleVersionTable {
+  rule_id: string;
+  version: number;
+  logic: AnyJson;
+  author: string;
+  created_at: Timestamp;
+  note: string | null;
 }
 
 /** One stay of a record in a stage: entered, exited, by whom, and the body as it entered. */

@@ -34,6 +34,8 @@ import { healthRoutes, type Lifecycle } from './routes/health';
 import { withSecurity } from '../openapi/identity';
 import type { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
+import { ruleLibraryRoutes } from './routes/rule-library';
+import { RuleLibrary } from '../rules/library';
 import { importPaths, importRoutes } from './routes/imports';
 import { notificationRoutes } from './routes/notifications';
 import { savedViewRoutes } from './routes/saved-views';
@@ -134,7 +136,9 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     orgUnitRoutes(s.database.db, now),
     tokenRoutes(s.database.db, now),
     auditRoutes(s.database.db),
-    ruleRoutes(s.registry, now),
+    ruleRoutes(s.registry, now, s.database.db),
+    // after the fixed /operators, /check and /explain: the library's /:id matches any segment
+    ruleLibraryRoutes(new RuleLibrary(s.database.db, s.registry, now)),
     notificationRoutes(s.database.db, now),
     savedViewRoutes(s.database.db, now),
     ...(s.metrics ? [metricRoutes(s.metrics)] : []),

@@ -80,7 +80,7 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
       const row = await tx.selectFrom('process_definitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row || row.source !== `plugin:${p.plugin}`) return;
       const at = now();
-      const { problems } = definitions.check(doc);
+      const { problems } = await definitions.check(doc, tx);
       if (problems.length) {
         const list = problems.map((x) => `${x.pointer || '/'} ${x.message}`);
         changes.processes.push({ id, plugin: p.plugin, outcome: 'refused', problems: list });

@@ -1,11 +1,12 @@
 import { CompiledProcess, PipewrightError, checkProcess, compileProcess, invalidProcess, type ProcessDefinition, type ProcessProblem, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Principal } from '../auth/principal';
+import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { appendEvent } from '../records/writer';
 import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
 import type { ProcessSummary } from '@pipewright/core/api';
 import { isoTime } from '../db/time';
+import { latestRules, pinnedRules, resolverOf, ruleLock, type RuleSet } from '../rules/saved-rules';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -34,13 +35,25 @@ export class ProcessDefinitions {
     readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Checks a candidate definition against the loaded plugins; never writes. */
-  check(doc: unknown): { definition: ProcessDefinition | null; problems: ProcessProblem[] } {
-    return checkProcess(stripVersion(doc), processContextOf(this.registry));
+  /**
+   * Checks a candidate definition against the loaded plugins and the latest saved rules its
+   * guards reference (ADR 032); never writes. Inside a transaction pass it as `db`.
+   */
+  async check(doc: unknown, db: Db = this.db): Promise<{ definition: ProcessDefinition | null; problems: ProcessProblem[] }> {
+    return this.#checkWith(doc, await latestRules(db));
   }
 
-  /** Adds the processes plugins ship as drafts, once (concurrent starts are harmless). */
-  async syncPluginProcesses(): Promise<void> {
+  #checkWith(doc: unknown, rules: RuleSet): { definition: ProcessDefinition | null; problems: ProcessProblem[] } {
+    return checkProcess(stripVersion(doc), { ...processContextOf(this.registry), rules: resolverOf(rules) });
+  }
+
+  /**
+   * Adds the processes plugins ship as drafts, once (concurrent starts are harmless), then
+   * publishes those a plugin lists in `contributes.publishProcesses` that have no published
+   * version yet (a new install, or an upgrade that adds them). Two runtimes starting at once:
+   * publishing locks the process row, and the second finds it published (409, ignored).
+   */
+  async syncPluginProcesses(): Promise<string[]> {
     const now = this.now();
     let position = 0;
     for (const p of this.registry.processes.values()) {
@@ -51,6 +64,19 @@ export class ProcessDefinitions {
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
+    const wanted = this.registry.plugins.flatMap((p) => p.manifest.contributes?.publishProcesses ?? []);
+    if (wanted.length === 0) return [];
+    const absent = await this.db.selectFrom('process_definitions').select('id').where('id', 'in', wanted).where('latest_version', 'is', null).execute();
+    const published: string[] = [];
+    for (const { id } of absent) {
+      try {
+        await this.publish(id, systemPrincipal('plugins'));
+        published.push(id);
+      } catch (err) {
+        if (!(err instanceof PipewrightError && err.code === 'process.nothing-to-publish')) throw err;
+      }
+    }
+    return published;
   }
 
   async list(entity?: string): Promise<ProcessSummary[]> {
@@ -78,7 +104,7 @@ export class ProcessDefinitions {
 
   /** Creates a new process from a checked definition (409 if the id is taken). */
   async create(doc: unknown, actor: Principal) {
-    const def = this.#checked(doc);
+    const def = await this.#checked(doc);
     const now = this.now();
     await this.db.transaction().execute(async (tx) => {
       const taken = await tx.selectFrom('process_definitions').select('id').where('id', '=', def.id).executeTakeFirst();
@@ -92,7 +118,7 @@ export class ProcessDefinitions {
 
   /** Replaces the draft at an expected revision (412 if stale); the id and entity cannot change. */
   async saveDraft(id: string, doc: unknown, expectedRevision: number, actor: Principal) {
-    const def = this.#checked(doc);
+    const def = await this.#checked(doc);
     const now = this.now();
     await this.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('process_definitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -113,19 +139,22 @@ export class ProcessDefinitions {
       const row = await tx.selectFrom('process_definitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row) throw processNotFound(id);
       if (expectedRevision !== undefined && row.draft_revision !== expectedRevision) throw staleRevision('draft', row.draft_revision, expectedRevision);
-      const draft = this.#checked(json(row.draft));
+      // The saved rules the guards reference are pinned at their latest versions (ADR 032).
+      const rules = await latestRules(tx);
+      const draft = this.#checkedWith(json(row.draft), rules);
+      const lock = ruleLock(draft, resolverOf(rules));
       if (row.latest_version !== null) {
-        const latest = await this.definition(row.id, row.latest_version, tx);
-        if (JSON.stringify(stripVersion(latest)) === JSON.stringify(draft)) {
-          throw new PipewrightError({ code: 'process.nothing-to-publish', status: 409, message: `The draft equals version ${row.latest_version}; change it before publishing.` });
+        const latest = await tx.selectFrom('process_versions').select(['definition', 'rules']).where('process_id', '=', id).where('version', '=', row.latest_version).executeTakeFirstOrThrow();
+        if (JSON.stringify(stripVersion(json(latest.definition))) === JSON.stringify(draft) && JSON.stringify(json(latest.rules)) === JSON.stringify(lock)) {
+          throw new PipewrightError({ code: 'process.nothing-to-publish', status: 409, message: `The draft equals version ${row.latest_version} and the saved rules it uses are unchanged; change it before publishing.` });
         }
       }
       const version = (row.latest_version ?? 0) + 1;
       const definition = { ...draft, version };
-      await tx.insertInto('process_versions').values({ process_id: id, version, definition: JSON.stringify(definition), published_at: now, published_by: actor.id }).execute();
+      await tx.insertInto('process_versions').values({ process_id: id, version, definition: JSON.stringify(definition), published_at: now, published_by: actor.id, rules: JSON.stringify(lock) }).execute();
       await tx.updateTable('process_definitions').set({ latest_version: version, updated_at: now }).where('id', '=', id).execute();
       await audit(tx, 'process.publish', id, actor, now, null, { version });
-      return { id, version, publishedAt: now.toISOString(), publishedBy: actor.id, definition };
+      return { id, version, publishedAt: now.toISOString(), publishedBy: actor.id, definition, rules: lock };
     });
   }
 
@@ -144,17 +173,32 @@ export class ProcessDefinitions {
     const key = `${id}@${version}`;
     let hit = this.#cache.get(key);
     if (!hit) {
-      hit = this.definition(id, version, db).then((d) => new CompiledProcess(d, processContextOf(this.registry)));
+      hit = this.#pinned(id, version, db);
       hit.catch(() => this.#cache.delete(key));
       this.#cache.set(key, hit);
     }
     return hit;
   }
 
-  /** Compiles the current draft (or a given candidate) for simulation. */
+  /** A published version compiled with the saved-rule versions it pinned at publish. */
+  async #pinned(id: string, version: number, db: Db): Promise<CompiledProcess> {
+    const row = await db.selectFrom('process_versions').select(['definition', 'rules']).where('process_id', '=', id).where('version', '=', version).executeTakeFirst();
+    if (!row) throw versionNotFound(id, version);
+    const rules = await pinnedRules(db, json<Record<string, number>>(row.rules));
+    return new CompiledProcess(json<ProcessDefinition>(row.definition), { ...processContextOf(this.registry), rules: resolverOf(rules) });
+  }
+
+  /** The saved-rule versions a published version pinned (id to version; ADR 032). */
+  async pinnedRuleVersions(id: string, version: number, db: Db = this.db): Promise<Record<string, number>> {
+    const row = await db.selectFrom('process_versions').select('rules').where('process_id', '=', id).where('version', '=', version).executeTakeFirst();
+    if (!row) throw versionNotFound(id, version);
+    return json<Record<string, number>>(row.rules);
+  }
+
+  /** Compiles the current draft (or a given candidate) for simulation, with the latest saved rules. */
   async draft(id: string, candidate?: unknown): Promise<CompiledProcess> {
     const doc = candidate ?? (await this.get(id)).draft;
-    return compileProcess(stripVersion(doc), processContextOf(this.registry));
+    return compileProcess(stripVersion(doc), { ...processContextOf(this.registry), rules: resolverOf(await latestRules(this.db)) });
   }
 
   /** The latest published version of a process, or of the entity's default process. */
@@ -171,8 +215,12 @@ export class ProcessDefinitions {
     return row && row.latest_version !== null ? { id: row.id, version: row.latest_version } : null;
   }
 
-  #checked(doc: unknown): ProcessDefinition {
-    const { definition, problems } = this.check(doc);
+  async #checked(doc: unknown): Promise<ProcessDefinition> {
+    return this.#checkedWith(doc, await latestRules(this.db));
+  }
+
+  #checkedWith(doc: unknown, rules: RuleSet): ProcessDefinition {
+    const { definition, problems } = this.#checkWith(doc, rules);
     if (!definition) throw invalidProcess(problems);
     return definition;
   }

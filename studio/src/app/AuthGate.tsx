@@ -27,14 +27,15 @@ export function useSession(): Session {
 
 /**
  * Shows the login page until there is a session (or the runtime has no auth), and again
- * whenever an API call answers 401.
+ * whenever an API call answers 401. `preload` is called when the user submits the sign-in form,
+ * so the code behind the gate loads while the credentials are checked (never before).
  *
  * @example
  * ```tsx
- * <AuthGate><Layout /></AuthGate>
+ * <AuthGate preload={() => void import('./App')}><Layout /></AuthGate>
  * ```
  */
-export function AuthGate({ children }: { children: ReactNode }) {
+export function AuthGate({ children, preload }: { children: ReactNode; preload?: () => void }) {
   const { t } = useTranslation();
   const [state, setState] = useState<AuthState | { kind: 'loading' } | { kind: 'failed'; message: string }>({ kind: 'loading' });
 
@@ -60,7 +61,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  if (state.kind === 'signed-out') return <LoginPage onSignedIn={(user) => setState({ kind: 'signed-in', user })} />;
+  if (state.kind === 'signed-out') return <LoginPage onSignedIn={(user) => setState({ kind: 'signed-in', user })} {...(preload ? { onSubmit: preload } : {})} />;
   const session: Session = { user: state.kind === 'signed-in' ? state.user : null, authEnabled: state.kind === 'signed-in', signOut };
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

@@ -11,7 +11,7 @@ import { LanguageSwitch } from '../i18n/LanguageSwitch';
  * <LoginPage onSignedIn={(user) => setUser(user)} />
  * ```
  */
-export function LoginPage({ onSignedIn }: { onSignedIn: (user: AuthUser) => void }) {
+export function LoginPage({ onSignedIn, onSubmit }: { onSignedIn: (user: AuthUser) => void; onSubmit?: () => void }) {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -20,6 +20,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (user: AuthUser) => void
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    onSubmit?.();
     setBusy(true);
     setError(null);
     try {

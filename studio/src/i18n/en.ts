@@ -1,5 +1,6 @@
 import { enDashboards } from './en-dashboards';
 import { enProcess } from './en-process';
+import { enRuleLibrary } from './en-rule-library';
 
 /**
  * English strings of the studio: the reference dictionary. Every other language must have the
@@ -11,7 +12,7 @@ export const en = {
     label: 'Main navigation',
     menu: 'Menu',
     home: 'Home',
-    rules: 'Rule builder',
+    rules: 'Rules',
     processes: 'Process designer',
     board: 'Pipeline board',
     approvals: 'Approvals',
@@ -211,6 +212,7 @@ export const en = {
   },
   ...enProcess,
   ...enDashboards,
+  ...enRuleLibrary,
   rjsf: {
     ArrayItemTitle: 'Item',
     MissingItems: 'Missing items definition',

@@ -1,6 +1,7 @@
 import type { Dictionary } from './en';
 import { zhCNDashboards } from './zh-cn-dashboards';
 import { zhCNProcess } from './zh-cn-process';
+import { zhCNRuleLibrary } from './zh-cn-rule-library';
 
 /** 简体中文 (zh-CN): complete; the {@link Dictionary} type makes a missing key a compile error. */
 export const zhCN: Dictionary = {
@@ -9,7 +10,7 @@ export const zhCN: Dictionary = {
     label: '主导航',
     menu: '菜单',
     home: '首页',
-    rules: '规则构建器',
+    rules: '规则',
     processes: '流程设计器',
     board: '销售看板',
     approvals: '审批',
@@ -209,6 +210,7 @@ export const zhCN: Dictionary = {
   },
   ...zhCNProcess,
   ...zhCNDashboards,
+  ...zhCNRuleLibrary,
   rjsf: {
     ArrayItemTitle: '项目',
     MissingItems: '缺少 items 定义',

@@ -309,6 +309,27 @@ export interface StudioPlugin {
 }
 
 /**
+ * A component whose code loads on first render, for the parts of a studio half that are not
+ * needed to start the studio (pages, record panels, dashboard widgets, designers). Keep the
+ * module `setup` returns small (its contributions' ids, paths, nav entries and translations) and
+ * put each part behind `import()`: the studio loads the studio halves before its first screen,
+ * and the parts only when a user opens them. The studio shows a status line in the part's
+ * place while it loads and an error panel naming the plugin if the code fails to load.
+ *
+ * `load` resolves to the component (made with `host`, as any part); it is called once.
+ *
+ * @example
+ * ```ts
+ * setup: (host) => ({
+ *   pages: [{ path: 'visits', component: lazyComponent(host, () => import('./VisitsPage').then((m) => m.visitsPage(host))) }],
+ * })
+ * ```
+ */
+export function lazyComponent<P extends object>(host: Pick<StudioHost, 'React'>, load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  return host.React.lazy(async () => ({ default: await load() }));
+}
+
+/**
  * Declares a plugin's studio half. The studio calls `setup` once at start with the host.
  *
  * @example

@@ -1,4 +1,4 @@
-import { Component, createContext, useContext, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
+import { Component, createContext, Suspense, useContext, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/setup';
 import { builtinStudioModules } from './builtin';
@@ -80,8 +80,9 @@ interface BoundaryState {
 }
 
 /**
- * Catches a plugin contribution that throws while rendering and shows an error panel naming the
- * plugin in its place; the rest of the page stays.
+ * Catches a plugin contribution that throws while rendering (or whose lazily loaded code fails
+ * to load) and shows an error panel naming the plugin in its place; the rest of the page stays.
+ * A contribution still loading its code shows a status line in its place.
  *
  * @example
  * ```tsx
@@ -100,7 +101,8 @@ export class PluginBoundary extends Component<{ plugin: string; children: ReactN
   }
 
   override render(): ReactNode {
-    if (!this.state.error) return this.props.children;
+    // a plugin's parts may be lazy (lazyComponent): each waits for its code in place
+    if (!this.state.error) return <Suspense fallback={<span role="status" className="muted" data-testid="plugin-loading">{i18n.t('status.loading')}</span>}>{this.props.children}</Suspense>;
     return (
       <div role="alert" className="panel error-panel" data-testid="plugin-error" data-plugin={this.props.plugin}>
         <h2>{i18n.t('plugins.renderFailed', { plugin: this.props.plugin })}</h2>

@@ -7,7 +7,6 @@ import { EChart } from '../dashboards/EChart';
 import { formatValue, recordTitle } from '../entities/format';
 import type { EntityInfo, FieldInfo } from '../api/types';
 import type { HostUi, RuleBuilderProps, RuleVariable, StudioHost } from '../plugin-api/types';
-import { RuleBuilder } from '../rules/RuleBuilder';
 import type { StudioRegistry } from './registry';
 
 /**
@@ -58,25 +57,14 @@ export function variablesEntity(variables: readonly RuleVariable[]): EntityInfo 
   return { fullId: '', id: '', plugin: '', label: '', labelPlural: '', schema: { type: 'object', properties } as EntityInfo['schema'], fields };
 }
 
-function PluginRuleBuilder({ rule, onChange, entity, variables, samples, label, testId }: RuleBuilderProps) {
-  const { byId } = useEntities();
-  // The starting rule is read once; onChange is called only when the rule really changes.
-  const [initial] = React.useState(() => rule);
-  const latest = React.useRef(onChange);
-  latest.current = onChange;
-  const last = React.useRef(JSON.stringify(rule ?? null));
-  const changed = React.useCallback((logic: unknown) => {
-    const text = JSON.stringify(logic ?? null);
-    if (text === last.current) return;
-    last.current = text;
-    latest.current(logic);
-  }, []);
-  const key = JSON.stringify(variables ?? null);
-  const info = React.useMemo(() => (variables ? variablesEntity(variables) : entity ? byId.get(entity) : undefined), [key, entity, byId]);
+// The rule builder (React Flow, dagre, the rule engine) loads when a plugin first shows one.
+const LazyRuleBuilder = React.lazy(() => import('./PluginRuleBuilder').then((m) => ({ default: m.PluginRuleBuilder })));
+
+function PluginRuleBuilder(props: RuleBuilderProps) {
   return (
-    <div className="plugin-rule-builder" role="group" aria-label={label} {...(testId ? { 'data-testid': testId } : {})}>
-      <RuleBuilder entity={info} initialRule={initial} onChange={changed} {...(samples ? { samples } : {})} />
-    </div>
+    <React.Suspense fallback={<p role="status" className="muted">…</p>}>
+      <LazyRuleBuilder {...props} />
+    </React.Suspense>
   );
 }
 

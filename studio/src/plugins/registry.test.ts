@@ -1,3 +1,4 @@
+import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import type { EntityInfo } from '../api/types';
 import { formatValue } from '../entities/format';
@@ -11,7 +12,7 @@ import { fieldPaths, inlineTypes } from '../rules/rule-schema';
 import { localizeEntity, stageLabel } from './localize';
 import { StudioRegistry, translationGaps } from './registry';
 
-const host = (plugin: string) => ({ plugin }) as unknown as StudioHost;
+const host = (plugin: string) => ({ plugin, React }) as unknown as StudioHost;
 const Nothing = () => null;
 
 function entity(fullId: string, extra: Partial<EntityInfo> = {}): EntityInfo {

@@ -1,5 +1,5 @@
-import { applyEdgeChanges, applyNodeChanges, Background, Controls, ReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
+import { applyEdgeChanges, applyNodeChanges, Background, Controls, ReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange, type ReactFlowInstance } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { explainOnServer } from '../api/rules';
 import type { EntityInfo } from '../api/types';
@@ -115,9 +115,10 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
     if (!graphProblems.length) onChange?.(logic);
   }, [logic, graphProblems, onChange]);
 
+  const canvas = useRef<HTMLDivElement>(null);
+  const [flow, setFlow] = useState<ReactFlowInstance<RuleFlowNode, Edge> | null>(null);
   const add = (data: RuleNodeData) => {
-    const maxY = Math.max(0, ...nodes.map((n) => n.position.y));
-    const { graph: next, id } = addNode(graph, data, { x: 0, y: maxY + 90 });
+    const { graph: next, id } = addNode(graph, data, landingSpot(canvas.current, flow, nodes.length));
     setGraph({ ...next, nodes: next.nodes.map((n) => ({ ...n, selected: n.id === id })) as RuleFlowNode[] });
   };
 
@@ -130,7 +131,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
           </p>
           <button type="button" onClick={() => setGraph(layoutGraph(graph))}>{t('rules.autoLayout')}</button>
         </div>
-        <div className="rule-canvas" aria-label={t('rules.canvas')} role="region">
+        <div className="rule-canvas" aria-label={t('rules.canvas')} role="region" ref={canvas}>
           <RuleViewContext.Provider value={view}>
             <ReactFlow<RuleFlowNode, Edge>
               nodes={nodes}
@@ -139,6 +140,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
               onNodesChange={(changes: NodeChange<RuleFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
               onEdgesChange={(changes: EdgeChange[]) => setEdges((es) => applyEdgeChanges(changes, es))}
               onConnect={(c: Connection) => c.targetHandle && setGraph(connect(graph, c.source, c.target, c.targetHandle))}
+              onInit={setFlow}
               fitView
               minZoom={0.2}
               proOptions={{ hideAttribution: true }}
@@ -160,4 +162,18 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
       </div>
     </div>
   );
+}
+
+/**
+ * Where a new node lands: in the middle of the visible part of the canvas (a little lower and
+ * to the right for each node already there, so several added in a row do not stack exactly),
+ * whatever the canvas was panned or zoomed to; the origin before the canvas is ready.
+ */
+function landingSpot(el: HTMLElement | null, flow: ReactFlowInstance<RuleFlowNode, Edge> | null, count: number): { x: number; y: number } {
+  if (!el || !flow) return { x: 0, y: 0 };
+  const r = el.getBoundingClientRect();
+  const nudge = (count % 5) * 16;
+  const center = flow.screenToFlowPosition({ x: r.left + r.width / 2 + nudge, y: r.top + r.height / 2 + nudge });
+  // the node's top-left corner, so its body (about 160 x 40) is centred
+  return { x: center.x - 80, y: center.y - 20 };
 }

@@ -84,7 +84,7 @@ export function RulePalette({ fields, operators, onAdd }: { fields: string[]; op
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => onAdd({ kind: 'operator', op, arity: ['!', '!!'].includes(op) ? 1 : 2, form: 'array' })}>{t('rules.add')}</button>
+        <button type="button" onClick={() => onAdd({ kind: 'operator', op, arity: ['!', '!!', 'rule'].includes(op) ? 1 : 2, form: 'array' })}>{t('rules.add')}</button>
       </div>
     </section>
   );

@@ -4,7 +4,7 @@
  * under the runtime's CSP. Imported by relative path because `@pipewright/core` exposes the
  * rule engine from `core/src/rules/index.ts` only (no package subpath export yet).
  */
-import { createOperatorRegistry, errorDetails, explain, isPipewrightError, parseRule, registerBusinessOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
+import { createOperatorRegistry, errorDetails, RULE_REFERENCE, explain, isPipewrightError, parseRule, registerBusinessOperators, typeProblems, type ExplainNode, type OperatorRegistry } from './core-rules';
 import type { RuleOperatorInfo } from '../api/rules';
 import type { JsonSchema } from '../api/types';
 
@@ -53,6 +53,9 @@ export function ruleOperators(): OperatorRegistry {
         // A name or owner this build refuses: the server's own check still reports on it.
       }
     }
+    // A saved rule of the rule library, {"rule": "<id>"} (ADR 032): checked by its shape here,
+    // resolved and evaluated by the server, whose check and preview expand it.
+    if (!registry.has(RULE_REFERENCE)) registry.register('library', { name: RULE_REFERENCE, signature: { params: ['string'], returns: 'any' }, evaluate: () => { throw new ServerOnlyOperator(RULE_REFERENCE); }, doc: 'A saved rule of the rule library, by id.' });
     registry.freeze();
   }
   return registry;

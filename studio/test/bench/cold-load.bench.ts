@@ -1,10 +1,10 @@
 import { cpus, loadavg } from 'node:os';
-import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { setDemoCredentials } from '../../../runtime/src/auth/demo-credentials';
 import { seedDemo } from '../../../runtime/src/demo/seed';
 import { startServer } from '../../../runtime/test/harness';
 import { launchChromium } from '../browser/support/browser';
+import { watchScripts, type Scripts } from '../browser/support/scripts';
 import { buildStudio } from '../browser/support/studio-server';
 
 /**
@@ -18,24 +18,6 @@ const GOALS = { boardInteractiveMs: 1500, jsGzipBytes: 250_000 };
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BOARD = '/board/pipeline.deal';
 const PASSWORD = 'bench-studio-password';
-
-interface Scripts { sent: number; gzip: number; files: number }
-
-/** Records the scripts a page loads: bytes as sent (encoded) and gzip -9 of each body. */
-function watchScripts(page: Page): () => Promise<Scripts> {
-  const pending: Promise<{ sent: number; gzip: number }>[] = [];
-  page.on('response', (r: Response) => {
-    if (r.request().resourceType() !== 'script') return;
-    pending.push((async () => {
-      const [sizes, body] = await Promise.all([r.request().sizes(), r.body()]);
-      return { sent: sizes.responseBodySize, gzip: gzipSync(body, { level: 9 }).length };
-    })());
-  });
-  return async () => {
-    const all = await Promise.all(pending);
-    return { sent: all.reduce((s, x) => s + x.sent, 0), gzip: all.reduce((s, x) => s + x.gzip, 0), files: all.length };
-  };
-}
 
 async function coldContext(browser: Browser, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1400, height: 900 }, ...(storageState ? { storageState } : {}) });
@@ -72,7 +54,7 @@ async function main() {
 
     // the board, signed in, each time with a cold cache
     const times: number[] = [];
-    let board: Scripts = { sent: 0, gzip: 0, files: 0 };
+    let board: Scripts = { sent: 0, gzip: 0, files: 0, paths: [] };
     let requests = 0;
     for (let i = 0; i < RUNS; i++) {
       const context = await coldContext(browser, session);

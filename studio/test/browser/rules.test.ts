@@ -37,7 +37,7 @@ describe('rule builder with a company plugin operator, in chromium', () => {
   const sample = (record: unknown) => page.getByLabel('Sample record (JSON)').fill(JSON.stringify(record));
 
   it('offers the operator, accepts it by its signature and previews it on the server', async () => {
-    await openStudio(page, `${server.url}/rules`, OPS.password, OPS.email);
+    await openStudio(page, `${server.url}/rules/builder`, OPS.password, OPS.email);
     await page.locator('.react-flow__node').first().waitFor();
     // The palette and inspector list the company operator once the server's list arrived.
     await expect.poll(() => page.locator('option', { hasText: 'fx_to_eur' }).count()).toBeGreaterThan(0);
@@ -58,7 +58,7 @@ describe('rule builder with a company plugin operator, in chromium', () => {
   });
 
   it('shows the checker problem of a wrong argument type and the server error of a throwing operator', async () => {
-    await openStudio(page, `${server.url}/rules`, OPS.password, OPS.email);
+    await openStudio(page, `${server.url}/rules/builder`, OPS.password, OPS.email);
     await page.locator('.react-flow__node').first().waitFor();
     await expect.poll(() => page.locator('option', { hasText: 'fx_to_eur' }).count()).toBeGreaterThan(0);
 
@@ -76,7 +76,7 @@ describe('rule builder with a company plugin operator, in chromium', () => {
     const catalogue = (await (await server.api('/api/metrics')).json()) as { items: { id: string; label: { en: string } | string }[] };
     const ids = catalogue.items.map((m) => m.id).sort();
     expect(ids).toContain('pipeline.won_value');
-    await openStudio(page, `${server.url}/rules`, OPS.password, OPS.email);
+    await openStudio(page, `${server.url}/rules/builder`, OPS.password, OPS.email);
     await page.locator('.react-flow__node').first().waitFor();
     // (the label wraps the select, so its accessible name includes the options: find it by the label's text)
     const picker = page.locator('.palette label', { hasText: /^Metric/ }).locator('select');

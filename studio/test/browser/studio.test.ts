@@ -107,7 +107,7 @@ describe('studio in chromium', () => {
   });
 
   it('previews a rule on a sample record and shows checker problems on the node', async () => {
-    await openStudio(page, `${server.url}/rules`, server.demoPassword);
+    await openStudio(page, `${server.url}/rules/builder`, server.demoPassword);
     await page.locator('.react-flow__node').first().waitFor();
     expect(await page.locator('.react-flow__node').count()).toBe(8);
     await page.getByLabel('Sample record (JSON)').fill(JSON.stringify({ name: 'x', amount: { amount: 50000, currency: 'USD' }, source: 'inbound' }));

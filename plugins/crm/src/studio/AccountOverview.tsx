@@ -1,7 +1,5 @@
 import type { RecordPanelProps, StudioHost } from '@pipewright/plugin-sdk/studio';
 
-/** The account entity the 360° panel shows on. */
-export const ACCOUNT = 'crm.account';
 /** Fired on `window` when a quick log wrote an activity, so panels reload. */
 export const LOGGED_EVENT = 'crm:activity-logged';
 

@@ -1,21 +1,6 @@
 import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { LOGGED_EVENT } from './AccountOverview';
-
-/** The crm plugin's activity entity. */
-export const ACTIVITY = 'crm.activity';
-
-/**
- * The reference fields of the activity entity that point at an entity (`deal_id` for deals,
- * `account_id` for accounts): the record panel shows on the pages of those entities.
- *
- * @example
- * ```ts
- * linkFields(byId.get('crm.activity'), 'pipeline.deal'); // ['deal_id']
- * ```
- */
-export function linkFields(activity: { references?: Record<string, { entity: string }> } | undefined, entity: string): string[] {
-  return Object.entries(activity?.references ?? {}).filter(([, r]) => r.entity === entity).map(([field]) => field);
-}
+import { ACTIVITY, linkFields } from './ids';
 
 /**
  * The activity timeline record panel: the activities logged against the record (newest first),

@@ -1,19 +1,8 @@
-import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
-import { ACCOUNT, accountOverview } from './AccountOverview';
-import { ACTIVITY, activityTimeline, linkFields } from './ActivityTimeline';
-import { atRiskPage } from './AtRiskPage';
-import { mergePanel } from './MergePanel';
-import { accountPoolPanel } from './AccountPoolPanel';
-import { poolPage } from './PoolPage';
+import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
+import { ACCOUNT, ACTIVITY, linkFields } from './ids';
 import { withPool } from './pool-translations';
-import { quickLog } from './QuickLog';
-import { transferPage } from './TransferPage';
 import { translations } from './translations';
 import { withFieldVisits } from './field-translations';
-import { teamVisitsPage } from './TeamVisitsPage';
-import { visitPage } from './VisitPage';
-import { reportPage } from './ReportPage';
-import { teamReportsPage } from './TeamReportsPage';
 
 /** Deals, named by id (crm does not depend on pipeline). */
 const DEAL = 'pipeline.deal';
@@ -24,7 +13,8 @@ const DEAL = 'pipeline.deal';
  * links to (deals, accounts, contacts), the ownership transfer page, and the labels of its
  * entities in en and zh-CN; field visits (外勤签到): the phone check-in page and the managers'
  * list of the day's visits per rep; daily and weekly reports (日报/周报) for reps and managers; the account
- * pool (公海池) page and the pool panel of accounts.
+ * pool (公海池) page and the pool panel of accounts. Pages and panels load on first use
+ * (`lazyComponent`); this module holds only what the studio needs to start (ADR 030).
  *
  * @example
  * ```ts
@@ -35,13 +25,13 @@ export default defineStudioPlugin({
   id: 'crm',
   setup: (host) => ({
     pages: [
-      { path: 'transfers', component: transferPage(host) },
-      { path: 'visit', component: visitPage(host) },
-      { path: 'visits', component: teamVisitsPage(host) },
-      { path: 'report', component: reportPage(host) },
-      { path: 'reports', component: teamReportsPage(host) },
-      { path: 'pool', component: poolPage(host) },
-      { path: 'at-risk', component: atRiskPage(host) },
+      { path: 'transfers', component: lazyComponent(host, () => import('./TransferPage').then((m) => m.transferPage(host))) },
+      { path: 'visit', component: lazyComponent(host, () => import('./VisitPage').then((m) => m.visitPage(host))) },
+      { path: 'visits', component: lazyComponent(host, () => import('./TeamVisitsPage').then((m) => m.teamVisitsPage(host))) },
+      { path: 'report', component: lazyComponent(host, () => import('./ReportPage').then((m) => m.reportPage(host))) },
+      { path: 'reports', component: lazyComponent(host, () => import('./TeamReportsPage').then((m) => m.teamReportsPage(host))) },
+      { path: 'pool', component: lazyComponent(host, () => import('./PoolPage').then((m) => m.poolPage(host))) },
+      { path: 'at-risk', component: lazyComponent(host, () => import('./AtRiskPage').then((m) => m.atRiskPage(host))) },
     ],
     nav: [
       { id: 'transfers', label: 'transfer.nav', href: '/p/crm/transfers', order: 80 },
@@ -54,11 +44,11 @@ export default defineStudioPlugin({
     ],
     recordActions: [{ id: 'visit_checkin', entities: [ACCOUNT], label: 'visit.action', run: ({ record, navigate }) => navigate(`/p/crm/visit?account=${record.id}`) }],
     recordPanels: [
-      { id: 'quick_log', entities: [ACCOUNT, DEAL], component: quickLog(host), order: 10 },
-      { id: 'account_overview', entities: [ACCOUNT], component: accountOverview(host), order: 20 },
-      { id: 'merge', entities: [ACCOUNT], component: mergePanel(host), order: 15 },
-      { id: 'account_pool', entities: [ACCOUNT], component: accountPoolPanel(host), order: 30 },
-      { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: activityTimeline(host), order: 50 },
+      { id: 'quick_log', entities: [ACCOUNT, DEAL], component: lazyComponent(host, () => import('./QuickLog').then((m) => m.quickLog(host))), order: 10 },
+      { id: 'account_overview', entities: [ACCOUNT], component: lazyComponent(host, () => import('./AccountOverview').then((m) => m.accountOverview(host))), order: 20 },
+      { id: 'merge', entities: [ACCOUNT], component: lazyComponent(host, () => import('./MergePanel').then((m) => m.mergePanel(host))), order: 15 },
+      { id: 'account_pool', entities: [ACCOUNT], component: lazyComponent(host, () => import('./AccountPoolPanel').then((m) => m.accountPoolPanel(host))), order: 30 },
+      { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: lazyComponent(host, () => import('./ActivityTimeline').then((m) => m.activityTimeline(host))), order: 50 },
     ],
     translations: withPool(withFieldVisits(translations)),
   }),

@@ -3,15 +3,16 @@ import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
 import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
 import { translationGaps } from '@pipewright/plugin-sdk/studio';
+import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import crmStudio from './index';
-import { linkFields } from './ActivityTimeline';
+import { linkFields } from './ids';
 
 const DIR = fileURLToPath(new URL('../..', import.meta.url));
 const entity = (fullId: string, references?: Record<string, { entity: string }>): StudioEntity => ({ fullId, id: fullId.split('.')[1] ?? '', plugin: fullId.split('.')[0] ?? '', label: fullId, labelPlural: fullId, fields: [], ...(references ? { references } : {}) });
 
 describe('crm studio half', () => {
-  const c = crmStudio.setup({ plugin: 'crm' } as unknown as StudioHost);
+  const c = crmStudio.setup({ plugin: 'crm', React } as unknown as StudioHost);
 
   it('declares itself as the crm plugin', () => {
     expect([crmStudio.kind, crmStudio.id, crmStudio.apiVersion]).toEqual(['pipewright.studio-plugin', 'crm', 1]);
@@ -40,7 +41,7 @@ describe('crm studio half', () => {
 });
 
 describe('crm quick log and 360° panels', () => {
-  const c = crmStudio.setup({ plugin: 'crm' } as unknown as StudioHost);
+  const c = crmStudio.setup({ plugin: 'crm', React } as unknown as StudioHost);
   it('puts the quick log on accounts and deals and the 360° panel on accounts, before the timeline', () => {
     const byId = Object.fromEntries((c.recordPanels ?? []).map((p) => [p.id, p]));
     expect(byId.quick_log?.entities).toEqual(['crm.account', 'pipeline.deal']);

@@ -1,7 +1,7 @@
 import type { PluginRuntime } from '@pipewright/plugin-sdk';
 import type { HookProblem, PluginRecord, PluginRoute, PluginServices, RouteContext } from './sdk-types';
 import { SENT, assignLead, titleOf } from './lead-flow';
-import { problem } from './problems';
+import { pendingFor } from './answer-right';
 import { HANDOFF, route } from './routing';
 
 type Hooks = NonNullable<NonNullable<PluginRuntime['hooks']>[string]>;
@@ -129,25 +129,6 @@ async function settle(ctx: RouteContext, h: PluginRecord, answer: 'accepted' | '
 }
 
 const answer = { type: 'object', required: ['id', 'status', 'stage'], additionalProperties: false, properties: { id: { type: 'string' }, status: { type: 'string' }, stage: { type: 'string' }, owner: { type: ['string', 'null'] } } };
-
-/**
- * The pending handoff the caller may answer: its receiver, an admin, or the receiver's manager
- * (told when it is late; he answers even when the handoff's sender is in a unit he does not
- * see). Others who see it get 403; those who do not, 404.
- */
-async function pendingFor(ctx: RouteContext): Promise<PluginRecord> {
-  const id = ctx.params.id ?? '';
-  const valid = /^[0-9a-f-]{36}$/i.test(id);
-  const seen = valid ? await ctx.records.get(HANDOFF, id) : null;
-  const h = seen ?? (valid && ctx.caller.roles.includes('manager') ? await ctx.system.records.get(HANDOFF, id) : null);
-  const me = ctx.caller.userId;
-  const receiver = h?.data.to_user;
-  const allowed = !!h && ((me !== null && receiver === me) || ctx.caller.roles.includes('admin') || (ctx.caller.roles.includes('manager') && typeof receiver === 'string' && (await ctx.directory.managersOf(receiver)).some((m) => m.id === me)));
-  if (!h || (!seen && !allowed)) throw problem(404, 'not-found', `No handoff "${id}" that you may see.`);
-  if (!allowed) throw problem(403, 'handoff.not-receiver', 'Only the receiver (or his manager) answers a handoff.', [{ pointer: '/to_user', message: 'is someone else' }]);
-  if (h.stage !== SENT) throw problem(409, 'handoff.not-pending', `The handoff is ${String(h.data.status)}, not pending.`, [{ pointer: '/status', message: `is ${String(h.data.status)}` }]);
-  return h;
-}
 
 /**
  * `POST /api/plugins/handoff/handoffs/:id/accept` (202, kept from when a job answered): the

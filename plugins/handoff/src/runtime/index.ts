@@ -1,4 +1,5 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
+import { answersRoute } from './answer-right';
 import { convertRoute } from './convert';
 import { createHandoff } from './create';
 import { inboxRoute } from './inbox';
@@ -29,6 +30,8 @@ export const plugin = definePlugin({
       properties: {
         acceptance_hours: { type: 'number', exclusiveMinimum: 0, maximum: 720, default: 4 },
         reroute_after_hours: { type: 'number', exclusiveMinimum: 0, maximum: 720, default: 2 },
+        // A late handoff goes to someone else this many times, then expires (0: it expires at the first re-route).
+        max_reroutes: { type: 'integer', minimum: 0, maximum: 20, default: 1 },
       },
     },
   },
@@ -56,7 +59,7 @@ export const plugin = definePlugin({
     // Leads waiting in a pool are readable by every signed-in user (pool members open them to claim).
     [LEAD]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
   },
-  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute, ...leadPoolRoutes],
+  routes: [inboxRoute, convertRoute, acceptRoute, rejectRoute, answersRoute, ...leadPoolRoutes],
   jobs: {
     async sla(data, s) {
       const outcome = await acceptanceSla(data, s);

@@ -1,5 +1,6 @@
 import type { ActionContext } from '@pipewright/plugin-sdk';
-import type { PluginRecord, RoutingServices as PluginServices } from './sdk-types';
+import type { PluginRecord, PluginServices as AllServices, RoutingServices as PluginServices } from './sdk-types';
+import { expireHandoff } from './expiry';
 import { statusOf } from './problems';
 import { HANDOFF, LEAD, route, type Assignment } from './routing';
 
@@ -10,10 +11,12 @@ export const WAITING = 'marketing_qualified';
 export interface HandoffSettings {
   acceptanceHours: number;
   rerouteAfterHours: number;
+  /** How many times a late handoff goes to someone else before it expires (leads never expire). */
+  maxReroutes: number;
 }
 
 export function settingsOf(s: PluginServices): HandoffSettings {
-  return { acceptanceHours: Number(s.config.acceptance_hours ?? 4), rerouteAfterHours: Number(s.config.reroute_after_hours ?? 2) };
+  return { acceptanceHours: Number(s.config.acceptance_hours ?? 4), rerouteAfterHours: Number(s.config.reroute_after_hours ?? 2), maxReroutes: Number(s.config.max_reroutes ?? 1) };
 }
 
 /** An action's services as routing takes them (its once-per-execution `create` left out). */
@@ -134,13 +137,14 @@ export async function leadReturnedAction(ctx: ActionContext): Promise<{ returned
 }
 
 /**
- * The acceptance SLA of a lead (job `sla`): at the deadline, if the same receiver still has not
+ * The acceptance SLA of a lead or handoff (job `sla`): at the deadline, if the same receiver still has not
  * accepted, his managers are told (`escalate`) and a re-route is scheduled; at the re-route, the
- * lead goes to someone else by the rules (the late receiver skipped). Each step happens once per
+ * lead goes to someone else by the rules (the late receiver skipped); a handoff too, unless it was
+ * re-routed `max_reroutes` times already or nobody else may take it: then it expires. Each step happens once per
  * round across runtimes: the step's write is a compare-and-set on the lead's version, the
  * notification is once per key, and the re-route's routing key is the round's.
  */
-export async function acceptanceSla(data: Record<string, unknown>, s: PluginServices): Promise<string> {
+export async function acceptanceSla(data: Record<string, unknown>, s: AllServices): Promise<string> {
   const id = String(data.id ?? '');
   const type = data.type === HANDOFF ? HANDOFF : LEAD;
   const round = Number(data.round ?? 0);
@@ -168,7 +172,14 @@ export async function acceptanceSla(data: Record<string, unknown>, s: PluginServ
         return 'escalated';
       }
       if (data.step === 'reroute') {
-        const a = await route(s, { appliesTo: appliesTo(lead), item: lead.data, key: `${type}:${id}:reroute:${round}`, skip: [receiver] });
+        // A handoff re-routed its last time, or with nobody else to go to, expires (its kind's process's `expire`).
+        const last = type === HANDOFF && round >= settingsOf(s).maxReroutes;
+        const a = last ? null : await route(s, { appliesTo: appliesTo(lead), item: lead.data, key: `${type}:${id}:reroute:${round}`, skip: [receiver] });
+        if (!a && type === HANDOFF) {
+          const out = await expireHandoff(s, lead, round);
+          if (out === 'stale') continue;
+          return out;
+        }
         if (!a) return 'nobody else';
         await assignLead(s, lead, a, { from: null, round: round + 1, expectedVersion: lead.version });
         await s.notifications.send({

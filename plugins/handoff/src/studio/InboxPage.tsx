@@ -1,6 +1,7 @@
 import type { StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead, moveLead } from './actions';
 import { duration, problemMessage, reasonIn, secondsLeft, type InboxItem } from './model';
+import { reasonFields } from './ReasonFields';
 
 /** A move held for the reader's approval, as `GET /api/approvals?box=waiting` lists it. */
 interface WaitingApproval {
@@ -28,6 +29,7 @@ function textOf(label: string | Record<string, string>, language: string): strin
  */
 export function inboxPage(host: StudioHost) {
   const { React, api, ui, useT, useLanguage } = host;
+  const Reason = reasonFields(host);
 
   return function HandoffInboxPage() {
     const t = useT();
@@ -162,11 +164,7 @@ export function inboxPage(host: StudioHost) {
                             });
                           }}
                         >
-                          <label>
-                            {t('inbox.rejectReason')} <input value={reason} required onChange={(e) => setReason(e.target.value)} data-testid="inbox-reject-reason" />
-                          </label>{' '}
-                          <button type="submit" disabled={busy || reason.trim() === ''}>{t('inbox.rejectConfirm')}</button>{' '}
-                          <button type="button" onClick={() => setRejecting(null)}>{t('inbox.cancel')}</button>
+                          <Reason reason={reason} onReason={setReason} busy={busy} onCancel={() => setRejecting(null)} testId="inbox-reject-reason" />
                         </form>
                       )}
                     </td>
@@ -203,11 +201,7 @@ export function inboxPage(host: StudioHost) {
                         return t('inbox.rejected', { title: a.record.title });
                       });
                     }}>
-                      <label>
-                        {t('inbox.rejectReason')} <input value={reason} required onChange={(e) => setReason(e.target.value)} data-testid="inbox-approval-reason" />
-                      </label>{' '}
-                      <button type="submit" disabled={busy || reason.trim() === ''}>{t('inbox.rejectConfirm')}</button>{' '}
-                      <button type="button" onClick={() => setRejecting(null)}>{t('inbox.cancel')}</button>
+                      <Reason reason={reason} onReason={setReason} busy={busy} onCancel={() => setRejecting(null)} testId="inbox-approval-reason" />
                     </form>
                   )}
                 </li>

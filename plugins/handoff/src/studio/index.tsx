@@ -1,8 +1,5 @@
-import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
+import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead } from './actions';
-import { inboxPage } from './InboxPage';
-import { routingPanel } from './RoutingPanel';
-import { rulesPage } from './RulesPage';
 import { reasonIn } from './model';
 import { translations } from './translations';
 
@@ -12,7 +9,8 @@ export { translations };
  * The handoff plugin's studio half: "Waiting on me" (`/p/handoff/inbox`: leads and handoffs
  * routed to the reader with SLA countdowns, one-click accept and reject with a reason, accepted
  * leads to convert), the routing rules page (`/p/handoff/rules`), a "Convert to deal" button on
- * accepted leads, and the labels of its entities and lead stages in en and zh-CN.
+ * accepted leads, and the labels of its entities and lead stages in en and zh-CN. Pages and the
+ * routing panel load on first use (`lazyComponent`, ADR 030).
  *
  * @example
  * ```ts
@@ -31,8 +29,8 @@ export default defineStudioPlugin({
   id: 'handoff',
   setup: (host) => ({
     pages: [
-      { path: 'inbox', component: inboxPage(host) },
-      { path: 'rules', component: rulesPage(host) },
+      { path: 'inbox', component: lazyComponent(host, () => import('./InboxPage').then((m) => m.inboxPage(host))) },
+      { path: 'rules', component: lazyComponent(host, () => import('./RulesPage').then((m) => m.rulesPage(host))) },
     ],
     nav: [
       { id: 'inbox', label: 'nav.inbox', href: '/p/handoff/inbox', order: 10 },
@@ -48,7 +46,10 @@ export default defineStudioPlugin({
         },
       },
     ],
-    recordPanels: [{ id: 'routing', entities: [LEAD], component: routingPanel(host), order: 10 }],
+    recordPanels: [
+      { id: 'routing', entities: [LEAD], component: lazyComponent(host, () => import('./RoutingPanel').then((m) => m.routingPanel(host))), order: 10 },
+      { id: 'answer', entities: ['handoff.handoff'], component: lazyComponent(host, () => import('./AnswerPanel').then((m) => m.answerPanel(host))), order: 5 },
+    ],
     recordActions: [
       {
         id: 'convert',

@@ -1,7 +1,5 @@
 import type { RecordPanelProps, StudioHost, StudioRecord } from '@pipewright/plugin-sdk/studio';
-
-/** The pipeline plugin's deal entity. */
-export const DEAL = 'pipeline.deal';
+import { DEAL } from './ids';
 
 /**
  * The deals of an account (newest first), with their stage and expected value: a record panel

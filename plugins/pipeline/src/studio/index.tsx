@@ -1,9 +1,5 @@
-import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
-import { accountDeals, DEAL } from './AccountDeals';
-import { dealCollision } from './DealCollision';
-import { analyticsPage } from './analytics/AnalyticsPage';
-import { contractPage, contractsPage, dealContract } from './contracts/ContractsPage';
-import { forecastPage } from './forecast/ForecastPage';
+import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
+import { DEAL } from './ids';
 import { translations } from './translations';
 
 /**
@@ -11,7 +7,7 @@ import { translations } from './translations';
  * navigation entry), the pipeline analytics page (conversion by stage, time in stage, stuck
  * deals), the forecast page (current forecast and its backtest), contracts and payment collection
  * (the contracts list, a contract's page and the contract panel on deal pages), the deals panel on account pages, and the labels of deals, products and deal stages
- * in en and zh-CN.
+ * in en and zh-CN. Pages and panels load on first use (`lazyComponent`, ADR 030).
  *
  * @example
  * ```ts
@@ -26,10 +22,10 @@ export default defineStudioPlugin({
     // a deal guard over a money field and an enum: the rule builder's starting point for deals
     ruleExamples: [{ entity: DEAL, rule: { and: [{ '>=': [{ var: 'amount.amount' }, 10000] }, { in: [{ var: 'source' }, ['inbound', 'referral']] }] } }],
     pages: [
-      { path: 'analytics', component: analyticsPage(host) },
-      { path: 'forecast', component: forecastPage(host) },
-      { path: 'contracts', component: contractsPage(host) },
-      { path: 'contracts/:id', component: contractPage(host) },
+      { path: 'analytics', component: lazyComponent(host, () => import('./analytics/AnalyticsPage').then((m) => m.analyticsPage(host))) },
+      { path: 'forecast', component: lazyComponent(host, () => import('./forecast/ForecastPage').then((m) => m.forecastPage(host))) },
+      { path: 'contracts', component: lazyComponent(host, () => import('./contracts/ContractsPage').then((m) => m.contractsPage(host))) },
+      { path: 'contracts/:id', component: lazyComponent(host, () => import('./contracts/ContractsPage').then((m) => m.contractPage(host))) },
     ],
     nav: [
       { id: 'board', label: 'nav.dealBoard', href: `/board/${DEAL}` },
@@ -38,9 +34,9 @@ export default defineStudioPlugin({
       { id: 'contracts', label: 'nav.contracts', href: '/p/pipeline/contracts' },
     ],
     recordPanels: [
-      { id: 'deals', entities: (entity, all) => all.get(DEAL)?.references?.account_id?.entity === entity.fullId, component: accountDeals(host), order: 40 },
-      { id: 'contract', entities: [DEAL], component: dealContract(host), order: 30 },
-      { id: 'collision', entities: [DEAL], component: dealCollision(host), order: 5 },
+      { id: 'deals', entities: (entity, all) => all.get(DEAL)?.references?.account_id?.entity === entity.fullId, component: lazyComponent(host, () => import('./AccountDeals').then((m) => m.accountDeals(host))), order: 40 },
+      { id: 'contract', entities: [DEAL], component: lazyComponent(host, () => import('./contracts/ContractsPage').then((m) => m.dealContract(host))), order: 30 },
+      { id: 'collision', entities: [DEAL], component: lazyComponent(host, () => import('./DealCollision').then((m) => m.dealCollision(host))), order: 5 },
     ],
     translations,
   }),

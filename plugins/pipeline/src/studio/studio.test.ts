@@ -4,6 +4,7 @@ import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
 import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
 import { translationGaps } from '@pipewright/plugin-sdk/studio';
+import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import { SPLITS } from './analytics/AnalyticsPage';
 import pipelineStudio from './index';
@@ -12,7 +13,7 @@ const DIR = fileURLToPath(new URL('../..', import.meta.url));
 const entity = (fullId: string, references?: Record<string, { entity: string }>): StudioEntity => ({ fullId, id: fullId.split('.')[1] ?? '', plugin: fullId.split('.')[0] ?? '', label: fullId, labelPlural: fullId, fields: [], ...(references ? { references } : {}) });
 
 describe('pipeline studio half', () => {
-  const c = pipelineStudio.setup({ plugin: 'pipeline' } as unknown as StudioHost);
+  const c = pipelineStudio.setup({ plugin: 'pipeline', React } as unknown as StudioHost);
 
   it('registers the deal board, the analytics and forecast pages and their navigation entries', () => {
     expect(pipelineStudio.id).toBe('pipeline');

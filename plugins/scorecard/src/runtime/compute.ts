@@ -129,7 +129,7 @@ export async function okrTargets(services: PluginServices, metrics: string[], pe
 }
 
 /** Throws 422 naming every problem of a definition (pointers under `prefix`), including metrics unknown to the catalogue and rules the engine refuses. */
-export async function assertDefinition(def: Definition, services: Pick<PluginServices, 'metrics'>, prefix: string): Promise<void> {
+export async function assertDefinition(def: Definition, services: Pick<PluginServices, 'metrics' | 'rules'>, prefix: string): Promise<void> {
   const problems = await definitionProblems(def, services);
   if (problems.length > 0) {
     throw new ValidationError({ code: 'scorecard.invalid-definition', message: problems.map((p) => p.message).join('; '), details: problems.map((p) => ({ ...p, pointer: prefix + p.pointer })) });
@@ -137,7 +137,7 @@ export async function assertDefinition(def: Definition, services: Pick<PluginSer
 }
 
 /** Every problem of a definition: weights, members, unknown metrics, invalid rules. */
-export async function definitionProblems(def: Definition, services: Pick<PluginServices, 'metrics'>): Promise<Problem[]> {
+export async function definitionProblems(def: Definition, services: Pick<PluginServices, 'metrics' | 'rules'>): Promise<Problem[]> {
   const problems = checkDefinition(def);
   const named = metricsOf(def);
   const distinct = [...new Set(named.map((n) => n.metric))];
@@ -156,18 +156,19 @@ export async function definitionProblems(def: Definition, services: Pick<PluginS
       for (const n of named) if (unknown.has(n.metric)) problems.push({ pointer: n.pointer, message: `"${n.metric}" is not a metric of the metric layer (GET /api/metrics lists them)`, code: 'unknown-metric' });
     }
   }
-  def.dimensions.forEach((d, i) =>
-    (d.indicators ?? []).forEach((x, j) => {
-      if (x.kind !== 'rule' || x.rule === undefined) return;
+  // A rule may name saved rules of the rule library ({"rule": "<id>"}, ADR 032): checked expanded.
+  for (const [i, d] of def.dimensions.entries()) {
+    for (const [j, x] of (d.indicators ?? []).entries()) {
+      if (x.kind !== 'rule' || x.rule === undefined) continue;
       try {
-        checkRule(x.rule);
+        checkRule(await services.rules.expand(x.rule));
       } catch (err) {
         if (!(err instanceof PipewrightError)) throw err;
         const details = err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', message: err.message }];
         for (const e of details) problems.push({ pointer: `/dimensions/${i}/indicators/${j}/rule${e.pointer}`, message: e.message, code: 'invalid-rule' });
       }
-    }),
-  );
+    }
+  }
   return problems;
 }
 
@@ -230,6 +231,10 @@ export async function compute(services: PluginServices, def: Definition, periodI
   const metrics = [...new Set(metricsOf(def).map((m) => m.metric))];
   const values = await valuesByOwner(services, metrics, period);
   const as_of = services.clock.now().toISOString();
+  // Saved rules an indicator names are resolved once, at their latest version: the evaluation
+  // keeps the result and its steps, so what a computed evaluation says does not change later.
+  const rules = new Map<Indicator, unknown>();
+  for (const d of def.dimensions) for (const x of d.indicators ?? []) if (x.kind === 'rule' && x.rule !== undefined) rules.set(x, await services.rules.expand(x.rule));
 
   const ratings: RatingRecord[] = [];
   if (scorecardId && def.dimensions.some((d) => (d.indicators ?? []).some((x) => x.kind === 'rating'))) {
@@ -252,7 +257,7 @@ export async function compute(services: PluginServices, def: Definition, periodI
       const inputs = Object.fromEntries((x.inputs ?? []).map((m) => [m, mine[m] ?? null]));
       let tree: ExplainNode;
       try {
-        tree = explain(x.rule, nested(inputs), { budget: { maxSteps: 100_000, maxLength: 10_000 } });
+        tree = explain(rules.get(x) ?? x.rule, nested(inputs), { budget: { maxSteps: 100_000, maxLength: 10_000 } });
       } catch (err) {
         if (!(err instanceof PipewrightError)) throw err;
         return { raw: null, explanation: { inputs, note: `the rule could not be evaluated: ${err.message}` } };

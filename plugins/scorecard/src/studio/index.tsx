@@ -1,6 +1,4 @@
-import { defineStudioPlugin } from '@pipewright/plugin-sdk/studio';
-import { designerPage } from './designer';
-import { myScorecardPage, teamPage } from './results';
+import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
 import { translations } from './translations';
 
 export { translations };
@@ -9,6 +7,7 @@ export { translations };
  * The scorecard plugin's studio half: the scorecard designer (`/p/scorecard/designer`), the
  * person's own scorecard (`/p/scorecard/me`), the team page with the review and calibration
  * board (`/p/scorecard/team`), and the labels of its entities and review stages in en and zh-CN.
+ * Pages load on first use (`lazyComponent`, ADR 030).
  *
  * @example
  * ```ts
@@ -19,9 +18,9 @@ export default defineStudioPlugin({
   id: 'scorecard',
   setup: (host) => ({
     pages: [
-      { path: 'designer', component: designerPage(host) },
-      { path: 'me', component: myScorecardPage(host) },
-      { path: 'team', component: teamPage(host) },
+      { path: 'designer', component: lazyComponent(host, () => import('./designer').then((m) => m.designerPage(host))) },
+      { path: 'me', component: lazyComponent(host, () => import('./results').then((m) => m.myScorecardPage(host))) },
+      { path: 'team', component: lazyComponent(host, () => import('./results').then((m) => m.teamPage(host))) },
     ],
     nav: [
       { id: 'me', label: 'nav.me', href: '/p/scorecard/me', order: 10 },

@@ -1,6 +1,9 @@
-import { DEFAULT_EVALUATION_LIMITS, checkRule, errorDetails, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
+import { DEFAULT_EVALUATION_LIMITS, checkRule, expandRuleReferences, errorDetails, explain, fieldsRead, isPipewrightError, parseRule, toSql, typeProblems, ValidationError, type ErrorDetail, type JsonSchema, type OperatorRegistry, type PipewrightError, type Registry } from '@pipewright/core';
 import type { RuleCheckView, RuleExplainView, RuleOperatorInfo, RuleProblemView } from '@pipewright/core/api';
+import type { Kysely } from 'kysely';
 import { adminOnly, requireScope } from '../../auth/guards';
+import type { Database } from '../../db/tables';
+import { latestRules, resolverOf } from '../../rules/saved-rules';
 import { RouteTable } from '../declare';
 import { stringMember } from '../input';
 import { requestLocale } from '../locale';
@@ -32,14 +35,15 @@ const explained = { type: 'object', required: ['value', 'passed', 'explanation']
  *   fields it reads and whether it runs inside the database;
  * - `POST /explain`: evaluate a rule on a sample record and return the value of every sub-rule,
  *   within a work budget; admins only (the rule authors: it runs plugin code on caller data).
- * The first two need the `read` scope. None reads or writes stored data.
+ * The first two need the `read` scope. References to saved rules (`{"rule": "<id>"}`, ADR 032)
+ * are resolved against the rule library's latest versions; nothing is written.
  *
  * @example
  * ```ts
- * app.route('/api/rules', ruleRoutes(registry, now));
+ * app.route('/api/rules', ruleRoutes(registry, now, db).app);
  * ```
  */
-export function ruleRoutes(registry: Registry, now: () => Date): RouteTable {
+export function ruleRoutes(registry: Registry, now: () => Date, db: Kysely<Database>): RouteTable {
   const t = new RouteTable('/api/rules', ['rules']);
   const operators = registry.ruleOperators;
 
@@ -77,11 +81,12 @@ export function ruleRoutes(registry: Registry, now: () => Date): RouteTable {
   };
 
   t.on({ method: 'post', path: '/check', operationId: 'checkRule', summary: 'Parse and type-check a rule (operator allowlist, caps, paths, field types); which fields it reads; whether it runs in SQL', guards: [requireScope('read')], body: { type: 'object', required: ['rule'], additionalProperties: false, properties: { rule, entity } }, responses: { 200: { description: 'Checked; `problems` is empty when the rule is valid', schema: checked } }, errors: [403, 429] }, async (c, { body }) => {
-    const rule = ruleMember(body);
     const schema = entitySchema(body);
     let problems: RuleProblemView[];
     let fields: string[] = [];
+    let rule = ruleMember(body);
     try {
+      rule = expandRuleReferences(rule, resolverOf(await latestRules(db))).logic;
       const tree = parseRule(rule, { operators });
       problems = typeProblems(tree, { operators, ...(schema ? { schema } : {}) }).map(toProblem);
       fields = fieldsRead(rule, { operators });
@@ -95,14 +100,15 @@ export function ruleRoutes(registry: Registry, now: () => Date): RouteTable {
   });
 
   t.on({ method: 'post', path: '/explain', operationId: 'explainRule', summary: 'Evaluate a rule on a sample record and explain every sub-rule (admins; within a budget of 1,000,000 evaluation steps and lists or texts of 100,000)', guards: [adminOnly()], body: { type: 'object', required: ['rule'], additionalProperties: false, properties: { rule, entity, data: { description: 'The record (default `{}`).' }, now: { type: 'string', description: 'ISO date or date-time for the date operators (default: now).' } } }, responses: { 200: { description: 'Evaluated', schema: explained } }, errors: [403, 429] }, async (c, { body }) => {
-    const rule = ruleMember(body);
     const schema = entitySchema(body);
     const data = Object.hasOwn(body, 'data') ? body.data : {};
+    let rule = ruleMember(body);
     const at = stringMember(body, 'now', { max: 40, optional: true });
     const clock = at === undefined ? now() : isoInstant(at);
     const options = { operators, ...(schema ? { schema } : {}), context: { now: () => clock } };
     // The rule's own problems point into /rule ...
     try {
+      rule = expandRuleReferences(rule, resolverOf(await latestRules(db))).logic;
       checkRule(rule, options);
     } catch (err) {
       if (isPipewrightError(err)) throw underRule(err);

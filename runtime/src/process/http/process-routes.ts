@@ -59,7 +59,7 @@ export function processRoutes(rt: ProcessRuntime): Hono<AppEnv> {
   });
   app.post('/:id/check', async (c) => {
     await defs.get(c.req.param('id'));
-    const { problems } = defs.check(await readJsonObject(c));
+    const { problems } = await defs.check(await readJsonObject(c));
     c.header('Vary', 'Accept-Language', { append: true });
     return c.json({ valid: problems.length === 0, problems: localizeDetails(problems, requestLocale(c)) });
   });

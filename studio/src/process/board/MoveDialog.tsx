@@ -1,11 +1,13 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntityInfo } from '../../api/types';
 import { recordTitle } from '../../entities/format';
-import { RecordForm } from '../../forms/RecordForm';
 import { ExplainTree } from '../../rules/ExplainTree';
 import { requirementFormSchema } from './requirement-form';
 import type { MoveState } from './use-move';
+
+// The generated form (rjsf) loads when a move first asks for missing fields, not with the board.
+const RecordForm = lazy(() => import('../../forms/RecordForm').then((m) => ({ default: m.RecordForm })));
 
 const KNOWN_ERRORS: Record<string, string> = {
   'process.transition-not-allowed': 'board.errors.notAllowed',
@@ -84,10 +86,11 @@ export function MoveDialog({ state, entity, labels, onRetry, onClose }: MoveDial
             </>
           )}
           {state.phase === 'requirements' && state.problem.schema && (
-            <>
+            // title and form appear together, once the form's code is in
+            <Suspense fallback={<p role="status">{t('status.loading')}</p>}>
               <h2 id="move-dialog-title">{t('board.requirementsTitle', { deal, stage })}</h2>
               <RecordForm key={`${state.deal.id}:${state.to}`} entity={entity} schema={requirementFormSchema(entity, state.problem.schema)} initialData={initialData} submitLabel={t('board.saveAndMove')} onSubmit={onRetry} onCancel={onClose} />
-            </>
+            </Suspense>
           )}
           {state.phase === 'error' && (
             <>

@@ -1,5 +1,7 @@
 import type { PluginRoute } from './types';
-import { asOf, backtest, DAY, DEFAULT_MODEL, modelForecast, wonAt, type DealInput } from './engine';
+import { backtest } from './backtest';
+import { asOf, DAY, wonAt, type DealInput } from './engine';
+import { modelForecast } from './stacked';
 import { loadDeals, type LoadedDeal } from './load';
 
 /** A refusal the platform answers as problem+json (duck-typed platform error: code, kind, status, details). */
@@ -97,7 +99,7 @@ export function periodOf(t: number, grain: 'month' | 'quarter'): { start: number
  * open now that are expected in the period (expected close date in it; without one, in the
  * period that holds `now`), weighted and by category, and the history-based forecast.
  */
-export function figures(all: readonly LoadedDeal[], inScope: (d: DealInput) => boolean, period: { start: number; end: number }, now: number, runs = DEFAULT_MODEL.runs): Figures {
+export function figures(all: readonly LoadedDeal[], inScope: (d: DealInput) => boolean, period: { start: number; end: number }, now: number): Figures {
   const current = period.start <= now && now < period.end;
   const cats: Record<Category, number> = { pipeline: 0, best_case: 0, commit: 0, omitted: 0 };
   let closed = 0;
@@ -119,7 +121,7 @@ export function figures(all: readonly LoadedDeal[], inScope: (d: DealInput) => b
   let model = { forecast: closed, p10: closed, p90: closed };
   if (period.end > now) {
     const horizon = Math.max(1, Math.round((period.end - Math.max(now, period.start)) / DAY));
-    const m = modelForecast(all, now, horizon, { ...DEFAULT_MODEL, runs }, inScope);
+    const m = modelForecast(all, now, horizon, inScope);
     model = { forecast: closed + m.forecast, p10: closed + m.p10, p90: closed + m.p90 };
   }
   return {
@@ -230,7 +232,7 @@ export const forecastRoutes: PluginRoute[] = [
         scope,
         asOf: new Date(now).toISOString(),
         total: figures(deals, inScope, period, now),
-        rows: rows.map((r) => ({ kind: r.kind, id: r.id, name: r.name, figures: figures(deals, (d) => inScope(d) && r.inScope(d), period, now, 300) })),
+        rows: rows.map((r) => ({ kind: r.kind, id: r.id, name: r.name, figures: figures(deals, (d) => inScope(d) && r.inScope(d), period, now) })),
       };
     },
   },
