@@ -94,6 +94,7 @@ const ZH_ERRORS: Record<string, (d: ErrorDetail) => string> = {
   'dead-end': (d) => `进行中的阶段${str(d.params?.stage)}没有出口：请添加一个从它出发的转换`,
   'unknown-field': (d) => (d.params?.field !== undefined ? `${str(d.params.field)}不是 ${typeof d.params.entity === 'string' ? d.params.entity : '该实体'} 的字段` : '不是已知字段'),
   schema: (d) => (typeof d.params?.keyword === 'string' ? zhKeyword(d.params.keyword, d) : '不符合流程定义的格式'),
+  'invalid-action-config': (d) => (typeof d.params?.keyword === 'string' ? zhKeyword(d.params.keyword, d) : '不符合该动作类型的配置格式'),
 };
 
 const str = (v: unknown): string => `“${typeof v === 'string' ? v : JSON.stringify(v) ?? ''}”`;
