@@ -1,3 +1,4 @@
+import { enActions } from './en-actions';
 import { enDashboards } from './en-dashboards';
 import { enProcess } from './en-process';
 
@@ -211,6 +212,7 @@ export const en = {
   },
   ...enProcess,
   ...enDashboards,
+  ...enActions,
   rjsf: {
     ArrayItemTitle: 'Item',
     MissingItems: 'Missing items definition',
