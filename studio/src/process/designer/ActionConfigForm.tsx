@@ -1,20 +1,15 @@
 import { textIn } from '@pipewright/core/i18n';
-import type { ErrorSchema } from '@rjsf/utils';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionTypeInfo } from '../../api/processes';
 import { formSchema } from '../../forms/form-schema';
 import { SchemaForm } from '../../forms/SchemaForm';
-import { problemToErrorSchema } from '../../forms/server-errors';
 import { localizedConfigSchema } from './action-model';
-import type { ActionProblem } from './problem-map';
 
 /** Props of {@link ActionConfigForm}. */
 export interface ActionConfigFormProps {
   info: ActionTypeInfo;
   config: Record<string, unknown>;
-  /** Server problems of this action (pointers inside it, `/config/subject`). */
-  problems: readonly ActionProblem[];
   /** Unique per form on the page (field ids). */
   idPrefix: string;
   readOnly: boolean;
@@ -23,26 +18,22 @@ export interface ActionConfigFormProps {
 
 /**
  * The configuration of one transition action as a form generated from its type's config schema
- * (the studio's {@link SchemaForm}, as record forms), validated as the admin types; the server's
- * problems for the action land on their fields.
+ * (the studio's {@link SchemaForm}, as record forms), validated as the admin types (the server's
+ * problems for the action are listed above it by {@link ActionListEditor}, named by field).
  *
  * @example
  * ```tsx
- * <ActionConfigForm info={types.byType.get('crm.create_activity')} config={a.config ?? {}} problems={[]} idPrefix="a0" readOnly={false} onChange={setConfig} />
+ * <ActionConfigForm info={types.byType.get('crm.create_activity')} config={a.config ?? {}} idPrefix="a0" readOnly={false} onChange={setConfig} />
  * ```
  */
-export function ActionConfigForm({ info, config, problems, idPrefix, readOnly, onChange }: ActionConfigFormProps) {
+export function ActionConfigForm({ info, config, idPrefix, readOnly, onChange }: ActionConfigFormProps) {
   const { t, i18n } = useTranslation();
   const schema = useMemo(() => formSchema(localizedConfigSchema(info, i18n.language), info.type), [info, i18n.language]);
-  const extraErrors = useMemo(() => {
-    if (problems.length === 0) return undefined;
-    return problemToErrorSchema({ status: 422, detail: '', code: 'process.invalid', errors: problems.map((p) => ({ pointer: p.pointer, message: p.message })) }, '/config').errorSchema as ErrorSchema<Record<string, unknown>>;
-  }, [problems]);
   const empty = Object.keys((info.configSchema.properties ?? {}) as object).length === 0;
   if (empty) return <p className="muted">{t('transitionActions.noConfig')}</p>;
   return (
     <div className="action-config" role="group" aria-label={t('transitionActions.config', { action: textIn(info.title, i18n.language) })}>
-      <SchemaForm schema={schema} uiSchema={{}} formData={config} extraErrors={extraErrors} liveValidate idPrefix={idPrefix} disabled={readOnly} onChange={onChange} />
+      <SchemaForm schema={schema} uiSchema={{}} formData={config} liveValidate idPrefix={idPrefix} disabled={readOnly} onChange={onChange} />
     </div>
   );
 }

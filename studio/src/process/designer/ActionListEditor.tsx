@@ -85,7 +85,7 @@ export function ActionListEditor({ actions, problems, readOnly, onChange }: Acti
                 </ul>
               )}
               {editing && info && (
-                <ActionConfigForm info={info} config={a.config ?? {}} problems={mine} idPrefix={`${uid}-${key}`} readOnly={readOnly} onChange={(config) => write(actions.map((x, j) => (j === i ? { ...x, config } : x)))} />
+                <ActionConfigForm info={info} config={a.config ?? {}} idPrefix={`${uid}-${key}`} readOnly={readOnly} onChange={(config) => write(actions.map((x, j) => (j === i ? { ...x, config } : x)))} />
               )}
             </li>
           );
