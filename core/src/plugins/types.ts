@@ -49,6 +49,8 @@ export interface ActionTypeDeclaration {
   configSchema?: SchemaObject;
   /** Labels of the configuration's top-level fields in the designer's generated form, by field name. */
   fields?: Record<string, LocalizedText>;
+  /** Help texts of those fields (shown under them), by field name; one per field whose schema has a description. */
+  help?: Record<string, LocalizedText>;
   /** Former full ids stored process versions may still name (e.g. `core.create_activity`). */
   aliases?: string[];
 }

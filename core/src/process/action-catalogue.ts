@@ -10,6 +10,7 @@ interface ActionTypeSource {
   description?: string | LocalizedText;
   configSchema?: JsonSchema;
   fields?: Record<string, LocalizedText>;
+  help?: Record<string, LocalizedText>;
   aliases?: string[];
 }
 
@@ -26,6 +27,8 @@ export interface ActionTypeInfo {
   configSchema: JsonSchema;
   /** Labels of the configuration's top-level fields, by field name, by language. */
   fields: Record<string, TextByLocale>;
+  /** Help texts of the configuration's top-level fields, by field name, by language. */
+  help: Record<string, TextByLocale>;
   /** Former ids stored versions may still name; they run this type. */
   aliases: string[];
 }
@@ -52,6 +55,7 @@ export function actionTypeCatalogue(registered: ReadonlyMap<string, ActionTypeSo
       ...(a.description !== undefined ? { description: byLocale(a.description) } : {}),
       configSchema: a.configSchema ?? { type: 'object' },
       fields: Object.fromEntries(Object.entries(a.fields ?? {}).map(([k, v]) => [k, { ...v }])),
+      help: Object.fromEntries(Object.entries(a.help ?? {}).map(([k, v]) => [k, { ...v }])),
       aliases: [...(a.aliases ?? [])],
     });
   };
@@ -61,8 +65,8 @@ export function actionTypeCatalogue(registered: ReadonlyMap<string, ActionTypeSo
 }
 
 /**
- * What the catalogue leaves untranslated in a language: an action type's title, and the label
- * of each top-level field of its configuration. For the platform's and plugins' tests.
+ * What the catalogue leaves untranslated in a language: an action type's title, the label of
+ * each top-level field of its configuration, and the help of each such field with a description. For the platform's and plugins' tests.
  *
  * @example
  * ```ts
@@ -75,7 +79,11 @@ export function untranslatedActionTypes(catalogue: readonly ActionTypeInfo[], lo
     for (const l of locales) {
       if (!a.title[l]?.trim()) missing.push(`${a.type}: ${l} title`);
       const properties = (a.configSchema.properties ?? {}) as Record<string, unknown>;
-      for (const name of Object.keys(properties)) if (!a.fields[name]?.[l]?.trim()) missing.push(`${a.type}: ${l} field ${name}`);
+      for (const [name, prop] of Object.entries(properties)) {
+        if (!a.fields[name]?.[l]?.trim()) missing.push(`${a.type}: ${l} field ${name}`);
+        const described = typeof prop === 'object' && prop !== null && typeof (prop as { description?: unknown }).description === 'string';
+        if (described && !a.help[name]?.[l]?.trim()) missing.push(`${a.type}: ${l} help ${name}`);
+      }
     }
   }
   return missing;

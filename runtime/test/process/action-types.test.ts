@@ -44,9 +44,12 @@ describe.each(backends())('action types over HTTP on $name', (backend) => {
     expect(items.find((a) => a.type === 'scorecard.notify_published')?.title).toEqual({ en: 'Tell the person his evaluation is published', 'zh-CN': '通知被评估人其评估已发布' });
     expect(items.find((a) => a.type === 'scorecard.assign_peers')?.fields.count).toEqual({ en: 'Number of peers', 'zh-CN': '互评人数' });
     expect(items.find((a) => a.type === 'core.notify')?.description?.['zh-CN']).toMatch(/通知/);
+    expect(items.find((a) => a.type === 'pipeline.create_contract')?.help.instalments).toEqual({ en: 'Number of equal instalments.', 'zh-CN': '等额分期的期数。' });
     // the check itself: an English-only title (a manifest's plain string) is reported
     const englishOnly = { ...(items[0] as ActionTypeInfo), title: { en: 'Only English' } };
-    expect(untranslatedActionTypes([englishOnly])).toContain(`${englishOnly.type}: zh-CN title`);
+    expect(untranslatedActionTypes([englishOnly])).toEqual([`${englishOnly.type}: zh-CN title`]);
+    const helpless = { ...(items.find((a) => a.type === 'crm.create_activity') as ActionTypeInfo), help: {} };
+    expect(untranslatedActionTypes([helpless])).toEqual(['crm.create_activity: en help subject', 'crm.create_activity: zh-CN help subject']);
   });
 
   it('is documented in /openapi.json and needs a signed-in reader', async () => {

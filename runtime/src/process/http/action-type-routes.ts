@@ -5,7 +5,7 @@ import { RouteTable } from '../../http/declare';
 const TEXT = { type: 'object', required: ['en'], properties: { en: { type: 'string' }, 'zh-CN': { type: 'string' } }, additionalProperties: { type: 'string' }, description: 'The text by language tag.' };
 const ACTION_TYPE = {
   type: 'object',
-  required: ['type', 'plugin', 'title', 'configSchema', 'fields', 'aliases'],
+  required: ['type', 'plugin', 'title', 'configSchema', 'fields', 'help', 'aliases'],
   additionalProperties: false,
   properties: {
     type: { type: 'string', pattern: '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$', description: 'What a transition action names as its `type`.' },
@@ -14,6 +14,7 @@ const ACTION_TYPE = {
     description: TEXT,
     configSchema: { type: 'object', description: 'JSON Schema (2020-12) of the action\'s `config`; the process checker validates against it.' },
     fields: { type: 'object', additionalProperties: TEXT, description: 'Labels of the configuration\'s top-level fields, by field name.' },
+    help: { type: 'object', additionalProperties: TEXT, description: 'Help texts of those fields, by field name.' },
     aliases: { type: 'array', items: { type: 'string' }, description: 'Former ids stored process versions may still name.' },
   },
 };

@@ -9,13 +9,14 @@ const activity: ActionTypeInfo = {
   title: { en: 'Log a visit', 'zh-CN': '记录拜访' },
   configSchema: { type: 'object', required: ['subject'], additionalProperties: false, properties: { subject: { type: 'string', minLength: 1 }, value: true, days: { type: 'integer' } } },
   fields: { subject: { en: 'Subject', 'zh-CN': '主题' } },
+  help: { subject: { en: 'What the visit was about.', 'zh-CN': '拜访的主题。' } },
   aliases: [],
 };
 
 describe('transition action editor', () => {
   it('titles config fields in the reader\'s language, keeping the rest of the schema', () => {
     const zh = localizedConfigSchema(activity, 'zh-CN') as { required: string[]; additionalProperties: boolean; properties: Record<string, { title?: string; type?: string; minLength?: number }> };
-    expect(zh.properties.subject).toEqual({ type: 'string', minLength: 1, title: '主题' });
+    expect(zh.properties.subject).toEqual({ type: 'string', minLength: 1, title: '主题', description: '拜访的主题。' });
     expect(localizedConfigSchema(activity, 'en').properties).toMatchObject({ subject: { title: 'Subject' } });
     // no label: the field name shows; an any-value field is edited as text
     expect(zh.properties.days).toEqual({ type: 'integer' });

@@ -4,7 +4,7 @@ import type { JsonSchema } from '../../api/types';
 
 /**
  * An action type's config schema for the reader: each top-level field titled in `language`
- * (from the type's field labels), a field allowing any value (`true` or `{}`) edited as text.
+ * (from the type's field labels and help), a field allowing any value (`true` or `{}`) edited as text.
  *
  * @example
  * ```ts
@@ -17,7 +17,8 @@ export function localizedConfigSchema(info: ActionTypeInfo, language: string): J
   for (const [name, raw] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema | boolean>)) {
     const prop: JsonSchema = raw === true || (typeof raw === 'object' && Object.keys(raw).length === 0) ? { type: 'string' } : (raw as JsonSchema);
     const label = info.fields[name];
-    properties[name] = label ? { ...prop, title: textIn(label, language) } : prop;
+    const help = info.help[name];
+    properties[name] = { ...prop, ...(label ? { title: textIn(label, language) } : {}), ...(help ? { description: textIn(help, language) } : {}) };
   }
   return { ...schema, type: 'object', properties };
 }
