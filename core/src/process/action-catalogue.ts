@@ -1,18 +1,9 @@
-import type { LocalizedText, SchemaObject as JsonSchema } from '../plugins/types';
+import type { ActionTypeDeclaration, LocalizedText, SchemaObject as JsonSchema } from '../plugins/types';
 import type { TextByLocale } from '../i18n/text';
 import { BUILTIN_ACTION_TYPES } from './builtin-actions';
 
 /** The shape of an action type the catalogue reads: a built-in or a registered one. */
-interface ActionTypeSource {
-  fullId: string;
-  plugin?: string;
-  title: string | LocalizedText;
-  description?: string | LocalizedText;
-  configSchema?: JsonSchema;
-  fields?: Record<string, LocalizedText>;
-  help?: Record<string, LocalizedText>;
-  aliases?: string[];
-}
+type ActionTypeSource = Omit<ActionTypeDeclaration, 'id'> & { fullId: string; plugin?: string };
 
 /** An action type as the designer's action picker and generated form read it. */
 export interface ActionTypeInfo {
