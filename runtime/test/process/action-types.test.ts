@@ -64,6 +64,9 @@ describe.each(backends())('action types over HTTP on $name', (backend) => {
     expect(p.code).toBe('process.invalid');
     const found = (p.errors ?? []).map((e) => `${e.pointer} ${e.code}`).sort();
     expect(found).toEqual(['/transitions/0/actions/0/config/dueInDays invalid-action-config', '/transitions/0/actions/0/config/kind invalid-action-config', '/transitions/0/actions/0/config/subject invalid-action-config']);
+    const zh = await expectJson<Problem>(server.api('/api/processes', { method: 'POST', json: bad, headers: { 'accept-language': 'zh-CN' } }), 422);
+    expect(zh.detail).toMatch(/^流程定义有 3 个问题，第一个位于 \/transitions\/0\/actions\/0\/config\/(subject|kind|dueInDays)。$/);
+    expect(zh.errors?.map((e) => e.message).every((m) => /[\u4e00-\u9fff]/.test(m) && !/[a-z]{4,}/.test(m))).toBe(true);
     const good = mini([{ id: 'act', type: 'crm.create_activity', config: { kind: 'call', subject: 'Kick-off with {{name}}' } }]);
     await expectJson(server.api('/api/processes', { method: 'POST', json: good }), 201);
     const checked = await expectJson<{ valid: boolean; problems: { pointer: string; message: string }[] }>(
