@@ -6,8 +6,8 @@ import { ajvDetails, createAjv } from '@pipewright/core';
 import pg from 'pg';
 
 /**
- * The baseline of `npm run bench:api`: the least a server can do to create a CRM account as the
- * platform does, with none of the platform. Plain `node:http`, the same ajv setup (core's
+ * The baseline of `npm run bench:api`: the least a server can do to create a record (a CRM account,
+ * or the entity `BENCH_ENTITY` names) as the platform does, with none of the platform. Plain `node:http`, the same ajv setup (core's
  * `createAjv`, so the same formats and `$ref`s) on the account's own schema, and one `pg`
  * transaction inserting the record row and its event row into the same `records` and `events`
  * tables, with their indexes. No sign-in, hooks, duplicate check, idempotency or problem
@@ -17,7 +17,10 @@ import pg from 'pg';
  * Prints `running at http://127.0.0.1:<port>/` once listening.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const entity = JSON.parse(readFileSync(`${ROOT}/plugins/crm/schemas/account.schema.json`, 'utf8')) as { schema: unknown };
+/** The entity created (`BENCH_ENTITY`, default `crm.account`): its schema is `plugins/<plugin>/schemas/<name>.schema.json`. */
+const TYPE = process.env.BENCH_ENTITY ?? 'crm.account';
+const [PLUGIN, NAME] = TYPE.split('.') as [string, string];
+const entity = JSON.parse(readFileSync(`${ROOT}/plugins/${PLUGIN}/schemas/${NAME.replace(/_/g, '-')}.schema.json`, 'utf8')) as { schema: unknown };
 
 /** The entity's JSON Schema without its annotations (`x-...`), which the platform's registry also removes before compiling. */
 function plain(value: unknown): unknown {
@@ -37,7 +40,7 @@ const send = (res: import('node:http').ServerResponse, status: number, body: unk
 };
 
 const server = createServer((req, res) => {
-  if (req.method !== 'POST' || req.url !== '/api/records/crm.account') return send(res, 404, { title: 'not found' });
+  if (req.method !== 'POST' || req.url !== `/api/records/${TYPE}`) return send(res, 404, { title: 'not found' });
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -56,13 +59,13 @@ const server = createServer((req, res) => {
         await client.query('begin');
         const row = await client.query(
           `insert into records (id, type, owner_id, org_unit_id, stage, version, data, created_by, updated_by, created_at, updated_at)
-           values ($1, 'crm.account', 'admin', null, null, 1, $2, 'user:admin', 'user:admin', $3, $3) returning id, version, data, created_at, updated_at`,
-          [id, JSON.stringify(body.data), now],
+           values ($1, $4, 'admin', null, null, 1, $2, 'user:admin', 'user:admin', $3, $3) returning id, version, data, created_at, updated_at`,
+          [id, JSON.stringify(body.data), now, TYPE],
         );
-        await client.query(`insert into events (record_id, record_type, action, actor, at, before, after) values ($1, 'crm.account', 'create', 'user:admin', $2, null, $3)`, [id, now, JSON.stringify(body.data)]);
+        await client.query(`insert into events (record_id, record_type, action, actor, at, before, after) values ($1, $4, 'create', 'user:admin', $2, null, $3)`, [id, now, JSON.stringify(body.data), TYPE]);
         await client.query('commit');
         const r = row.rows[0] as { id: string; version: number; data: unknown; created_at: Date; updated_at: Date };
-        send(res, 201, { id: r.id, type: 'crm.account', version: r.version, owner: 'admin', data: r.data, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
+        send(res, 201, { id: r.id, type: TYPE, version: r.version, owner: 'admin', data: r.data, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
       } catch (err) {
         await client.query('rollback').catch(() => {});
         send(res, 500, { title: String(err) });

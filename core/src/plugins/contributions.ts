@@ -41,7 +41,7 @@ export function checkRuntimeContributions(ajv: Ajv2020, registry: Registry, plug
     if (!entity) fail('plugin.unknown-entity', `/hooks/${type}`, `hooks name entity "${type}", which is not loaded.`);
     else if (entity.plugin !== id && !depends.has(entity.plugin)) fail('plugin.undeclared-hook-entity', `/hooks/${type}`, `hooks on "${type}" need "${entity.plugin}" in dependsOn.`);
     for (const [name, fn] of Object.entries(hooks ?? {})) {
-      if (!['validate', 'beforeChange', 'afterChange'].includes(name) || typeof fn !== 'function') fail('plugin.invalid-hook', `/hooks/${type}/${name}`, `"${name}" is not a hook (validate, beforeChange, afterChange are, as functions).`);
+      if (!['when', 'validate', 'beforeChange', 'afterChange'].includes(name) || typeof fn !== 'function') fail('plugin.invalid-hook', `/hooks/${type}/${name}`, `"${name}" is not a hook (when, validate, beforeChange, afterChange are, as functions).`);
     }
   }
   for (const type of Object.keys(rt.visibility ?? {})) {

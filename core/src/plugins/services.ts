@@ -330,6 +330,20 @@ export interface RecordChange {
  * write back; the caller gets a problem, never the exception's text.
  */
 export interface RecordHooks {
+  /**
+   * Which changes these hooks want (pure and synchronous: no services, no I/O). Absent: every
+   * change. Called with the change as the hook would see it; when it answers false, none of this
+   * plugin's hooks on the entity run for that change. When no plugin wants a stage move, the move
+   * takes the platform's fast path (no explicit transaction, the record cache), so a hook that
+   * cares about few moves should say so here (ADR 007 addendum 3).
+   *
+   * @example
+   * ```ts
+   * // Only moves into or out of a closed stage, and every other write.
+   * when: (c) => !c.transition || CLOSED.has(c.transition.to) || CLOSED.has(c.transition.from ?? ''),
+   * ```
+   */
+  when?(change: RecordChange): boolean;
   beforeChange?(change: RecordChange, services: HookServices): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
   validate?(change: RecordChange, services: HookServices): Promise<HookProblem[] | void> | HookProblem[] | void;
   afterChange?(change: RecordChange & { after: PluginRecord }, services: HookServices): Promise<void> | void;

@@ -41,6 +41,10 @@ describe.each(backends())('imports through the record hooks on $name', (backend)
     expect(problem).toMatchObject({ row: 3, field: 'name', code: 'crm.duplicate', extensions: { policy: 'warn' } });
     expect(problem?.extensions?.candidates?.map((c) => [c.id, c.title])).toEqual([[isdom.id, 'Isdom']]);
     expect(problem?.reason).toContain('"Isdom"');
+    // One row is at fault, and the message says one, not every row left out.
+    expect(res.detail).toBe('1 of 2 rows cannot be imported, so nothing was written. Fix it, or import with "onError": "skip" to write the others.');
+    const zh = await expectJson<Rejected>(server.api('/api/imports', { method: 'POST', headers: { 'accept-language': 'zh-CN' }, json: { csv: 'Company,Status,Employees\nClean Harbour Foods,active,120\nISDOM Ltd,active,300\n', mapping: MAPPING } }), 422);
+    expect(zh.detail).toBe('共 2 行中有 1 行无法导入，因此没有写入任何数据。请修正这些行，或使用 "onError": "skip" 导入其余的行。');
     // Atomic: the clean row was rolled back with it.
     expect(await countRows(server.platform)).toEqual(before);
     expect(await accountsNamed('Clean Harbour Foods')).toEqual([]);

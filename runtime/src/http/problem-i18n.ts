@@ -36,6 +36,10 @@ const quoted = (v: unknown): string => (typeof v === 'string' ? `“${v}”` : '
 const ZH_DETAILS: Record<string, (p: Problem) => string> = {
   'not-found': (p) => (typeof p.entity === 'string' && typeof p.id === 'string' ? `找不到 ${p.entity} 记录 ${quoted(p.id)}（或你无权查看）。` : typeof p.process === 'string' ? `找不到流程 ${quoted(p.process)}${typeof p.version === 'number' ? ` 的第 ${p.version} 版` : ''}。` : '找不到所请求的内容。'),
   forbidden: () => '你无权执行此操作。',
+  'import.rejected-rows': (p) => {
+    const total = (p.report as { totalRows?: unknown } | undefined)?.totalRows;
+    return `共 ${num(total)} 行中有 ${num(p.badRows)} 行无法导入，因此没有写入任何数据。请修正这些行，或使用 "onError": "skip" 导入其余的行。`;
+  },
   unauthenticated: () => '请先登录。',
   'invalid-credentials': () => '邮箱或密码不正确。',
   'invalid-token': () => 'API 令牌格式错误、未知、已过期或已被撤销。',

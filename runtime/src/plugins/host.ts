@@ -135,9 +135,28 @@ export class PluginHost implements WriteHooks {
     return this.#hooks.has(type);
   }
 
+  wants(change: WriteChange): boolean {
+    return this.#wanting(change, change.data).length > 0;
+  }
+
+  /** The plugins hooking the change's entity whose `when` wants it (evaluated on `data`). */
+  #wanting(change: WriteChange, data: Record<string, unknown>): { plugin: string; hooks: RecordHooks }[] {
+    const all = this.#hooks.get(change.type) ?? [];
+    if (!all.some((h) => h.hooks.when)) return all;
+    return all.filter(({ plugin, hooks }) => {
+      const when = hooks.when;
+      if (!when) return true;
+      try {
+        return when.call(hooks, this.#change(change, data)) !== false;
+      } catch (err) {
+        throw this.#failed(plugin, 'when', change.type, err);
+      }
+    });
+  }
+
   async beforeChange(tx: Transaction<Database>, change: WriteChange): Promise<Record<string, unknown>> {
     let data = change.data;
-    for (const { plugin, hooks } of this.#hooks.get(change.type) ?? []) {
+    for (const { plugin, hooks } of this.#wanting(change, data)) {
       if (!hooks.beforeChange) continue;
       const before = hooks.beforeChange;
       const out = await this.#run(plugin, 'beforeChange', change.type, () => before(this.#change(change, data), this.#hookServices(plugin, change.actor, tx)));
@@ -150,7 +169,7 @@ export class PluginHost implements WriteHooks {
 
   async validate(tx: Transaction<Database>, change: WriteChange): Promise<void> {
     const details: { pointer: string; message: string; code: string }[] = [];
-    for (const { plugin, hooks } of this.#hooks.get(change.type) ?? []) {
+    for (const { plugin, hooks } of this.#wanting(change, change.data)) {
       if (!hooks.validate) continue;
       const validate = hooks.validate;
       const problems = await this.#run(plugin, 'validate', change.type, () => validate(this.#change(change, change.data), this.#hookServices(plugin, change.actor, tx)));
@@ -168,7 +187,7 @@ export class PluginHost implements WriteHooks {
   }
 
   async afterChange(tx: Transaction<Database>, change: WriteChange & { after: RecordView }): Promise<void> {
-    for (const { plugin, hooks } of this.#hooks.get(change.type) ?? []) {
+    for (const { plugin, hooks } of this.#wanting(change, change.data)) {
       if (!hooks.afterChange) continue;
       const after = hooks.afterChange;
       await this.#run(plugin, 'afterChange', change.type, () => after({ ...this.#change(change, change.data), after: pluginRecord(change.after) }, this.#hookServices(plugin, change.actor, tx)));

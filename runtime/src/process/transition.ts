@@ -81,16 +81,33 @@ export class TransitionService {
     // when the record is cached), then one compare-and-set write (see writeTransition). With a
     // key, the claim, the transition and the stored response commit together.
     // Record hooks of the entity run inside the move's transaction (ADR 015 addendum 3).
-    const hooked = this.store.hooks?.has(r.type) ?? false;
-    if (!idempotency) return hooked ? this.db.transaction().execute((tx) => this.#run(tx, r)) : this.#run(this.db, r);
-    return this.db.transaction().execute(async (tx) => {
+    // A move that no hook wants (their `when`) stays on that path; one that some hook wants
+    // stops before writing anything and runs again in a transaction (ADR 007 addendum 3).
+    if (!idempotency) {
+      if (!this.store.hooks?.has(r.type)) return this.#run(this.db, r);
+      try {
+        return await this.#run(this.db, r);
+      } catch (err) {
+        if (err !== HOOKS_WANT_TRANSACTION) throw err;
+      }
+      return this.#inTransaction((tx, committed) => this.#run(tx, r, committed));
+    }
+    return this.#inTransaction(async (tx, committed) => {
       const scope = `transition:${r.principal.id}`;
       const replay = await claimKey(tx, scope, idempotency.key, idempotency.hash, this.now(), this.idempotencyTtlMs);
       if (replay) return { ...replay, headers: { ...replay.headers, 'Idempotent-Replayed': 'true' } };
-      const response = await this.#run(tx, r);
+      const response = await this.#run(tx, r, committed);
       await storeResponse(tx, scope, idempotency.key, response);
       return response;
     });
+  }
+
+  /** Runs `fn` in a transaction of its own; the record it moved is cached once that commits. */
+  async #inTransaction(fn: (tx: Transaction<Database>, committed: Committed) => Promise<StoredResponse>): Promise<StoredResponse> {
+    const committed: Committed = {};
+    const response = await this.db.transaction().execute((tx) => fn(tx, committed));
+    if (committed.row) this.#cache.set(committed.row);
+    return response;
   }
 
   /**
@@ -113,22 +130,23 @@ export class TransitionService {
    * the transition runs again from a fresh read, so every answer is the one the database's
    * current state gives.
    */
-  async #run(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest): Promise<StoredResponse> {
+  async #run(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest, committed?: Committed): Promise<StoredResponse> {
     const cached = this.#cache.get(r.id, r.type, r.expectedVersion);
     if (cached) {
       try {
-        const done = await this.#attempt(db, r, cached);
+        const done = await this.#attempt(db, r, cached, committed);
         if (done) return done;
-      } catch {
+      } catch (err) {
+        if (err === HOOKS_WANT_TRANSACTION) throw err;
         // Decided on the cached copy: answer from a fresh read instead (below).
       }
       this.#cache.delete(r.id);
     }
-    return (await this.#attempt(db, r, undefined)) as StoredResponse;
+    return (await this.#attempt(db, r, undefined, committed)) as StoredResponse;
   }
 
   /** One attempt; null when the write found the record changed (only with a cached row). */
-  async #attempt(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest, cached: Selectable<RecordTable> | undefined): Promise<StoredResponse | null> {
+  async #attempt(db: Kysely<Database> | Transaction<Database>, r: TransitionRequest, cached: Selectable<RecordTable> | undefined, committed?: Committed): Promise<StoredResponse | null> {
     const entity = this.registry.entity(r.type);
     const now = this.now();
     let row: Selectable<RecordTable>;
@@ -174,9 +192,14 @@ export class TransitionService {
       throw forbidden(`The move "${t.id ?? `${from}->${r.to}`}" needs the role ${t.roles.map((x) => `"${x}"`).join(' or ')}.`);
     }
     // Record hooks of the entity see the move as an update with its transition, in its transaction.
-    const hooks = this.store.hooks?.has(r.type) && db.isTransaction ? this.store.hooks : null;
     const change = { operation: 'update' as const, type: r.type, before, actor: r.principal, transition: { from, to: r.to, id: t?.id ?? null } };
+    const hooks = this.store.hooks?.has(r.type) && this.store.hooks.wants({ ...change, data }) ? this.store.hooks : null;
     if (hooks) {
+      // Nothing is written yet: run again in a transaction. Hooks never run on a cached copy, so
+      // a compare-and-set that fails after them throws (rolling their writes back) instead of
+      // retrying and running them twice.
+      if (!db.isTransaction) throw HOOKS_WANT_TRANSACTION;
+      if (cached) return null;
       const tx = db as Transaction<Database>;
       const hooked = await hooks.beforeChange(tx, { ...change, data });
       if (hooked !== data) {
@@ -221,7 +244,9 @@ export class TransitionService {
     if (hooks) await hooks.afterChange(db as Transaction<Database>, { ...change, data, after });
     // Only what committed may be cached: inside a transaction (Idempotency-Key) the caller
     // commits later, so the entry is left out (the next transition reads the record).
-    if (db === this.db) this.#cache.set({ ...row, stage: r.to, data: after.data, version: after.version, updated_by: after.updatedBy, updated_at: now, process_id: attached.id, process_version: attached.version });
+    const moved = { ...row, stage: r.to, data: after.data, version: after.version, updated_by: after.updatedBy, updated_at: now, process_id: attached.id, process_version: attached.version };
+    if (db === this.db) this.#cache.set(moved);
+    else if (committed) committed.row = moved;
     return {
       status: 200,
       body: { record: { ...after, process: attached }, transition: { ...meta, historyId: stay.historyId, at: now.toISOString(), actor: r.principal.id, dueAt: stay.dueAt?.toISOString() ?? null, actions: actions.length } },
@@ -239,6 +264,14 @@ export class TransitionService {
     return latest;
   }
 }
+
+/** The record a move wrote in a transaction of the service's own, cached once it commits. */
+interface Committed {
+  row?: Selectable<RecordTable>;
+}
+
+/** Thrown (before any write) by a move outside a transaction that a record hook wants. */
+const HOOKS_WANT_TRANSACTION = Symbol('hooks want a transaction');
 
 function notFound(type: string, id: string): NotFoundError {
   return new NotFoundError(`There is no ${type} record "${id}".`, { entity: type, id });

@@ -96,6 +96,8 @@ export interface ComputedReads {
 
 export interface WriteHooks {
   has(type: string): boolean;
+  /** Whether any plugin's hooks want this change (their `when`); false: none of them runs for it. */
+  wants(change: WriteChange): boolean;
   beforeChange(tx: Transaction<Database>, change: WriteChange): Promise<Record<string, unknown>>;
   validate(tx: Transaction<Database>, change: WriteChange): Promise<void>;
   afterChange(tx: Transaction<Database>, change: WriteChange & { after: RecordView }): Promise<void>;

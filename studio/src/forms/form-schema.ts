@@ -1,6 +1,7 @@
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { SCHEMA_IDS, typesSchema } from '@pipewright/schemas';
 import type { EntityInfo, JsonSchema } from '../api/types';
+import { HELP } from '../plugins/localize';
 
 const TYPES_REF = `${SCHEMA_IDS.types}#/$defs/`;
 const EMBEDDED_TYPES_KEY = 'pipewright-types';
@@ -18,11 +19,32 @@ const EMBEDDED_TYPES_KEY = 'pipewright-types';
 export function formSchema(schema: JsonSchema, name: string): RJSFSchema {
   const defs = (schema.$defs as Record<string, unknown> | undefined) ?? {};
   return {
-    ...schema,
+    ...withoutAuthorNotes(schema),
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://pipewright.dev/studio/forms/${encodeURIComponent(name)}.schema.json`,
     $defs: { ...defs, [EMBEDDED_TYPES_KEY]: typesSchema },
   } as RJSFSchema;
+}
+
+/**
+ * The schema without what forms must not show: each property's `description` (written for
+ * schema authors, e.g. notes on the demo data) and its `x-help` (shown as `ui:help` instead, see
+ * {@link formUiSchema}).
+ *
+ * @example
+ * ```ts
+ * withoutAuthorNotes({ properties: { a: { type: 'string', description: 'internal' } } }); // { properties: { a: { type: 'string' } } }
+ * ```
+ */
+export function withoutAuthorNotes(schema: JsonSchema): JsonSchema {
+  const props = schema.properties as Record<string, JsonSchema> | undefined;
+  if (!props) return schema;
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, prop] of Object.entries(props)) {
+    const { description: _d, [HELP]: _h, ...rest } = prop;
+    properties[name] = rest;
+  }
+  return { ...schema, properties };
 }
 
 /**
@@ -60,7 +82,8 @@ function propertyMaps(schema: JsonSchema, out: Record<string, JsonSchema>[] = []
 
 /**
  * The uiSchema of an entity form: the plugin's `ui.form` hints, a searchable picker for each
- * reference field, the money field for `$defs/money`, and date-time inputs.
+ * reference field, the money field for `$defs/money`, date-time inputs, and each field's help for
+ * users (`x-help`, from the plugin's translations) as `ui:help`.
  *
  * @example
  * ```ts
@@ -81,6 +104,7 @@ export function formUiSchema(schema: JsonSchema, hints: JsonSchema | undefined, 
       const reference = references[name];
       if (reference) add(name, { 'ui:widget': 'reference', 'ui:options': { entity: reference.entity, ...(reference.lookup ? { lookup: reference.lookup } : {}) } });
       else if (ref === `${TYPES_REF}money` || ref === `${TYPES_REF}signedMoney`) add(name, { 'ui:field': 'money' });
+      if (typeof prop[HELP] === 'string' && prop[HELP] !== '') add(name, { 'ui:help': prop[HELP] });
     }
   }
   return ui;

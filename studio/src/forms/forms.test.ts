@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { retrieveSchema } from '@rjsf/utils';
 import { fitOrder, formSchema, formUiSchema, subsetSchema } from './form-schema';
 import { mergePatch } from './merge-patch';
+import type { EntityInfo } from '../api/types';
+import { localizeEntity } from '../plugins/localize';
+import { translationKeys } from '../plugin-api/types';
 import { currencyOptions } from './MoneyField';
 import { problemToErrorSchema } from './server-errors';
 import { InterpretingValidator, toProperty } from './validator';
@@ -72,6 +75,24 @@ describe('form schema helpers', () => {
     expect(s.required).toEqual(['name']);
     expect(subsetSchema(body, ['amount'], true).required).toEqual(['amount']);
     expect(fitOrder({ 'ui:order': ['name', 'kind', '*'] }, ['kind'])['ui:order']).toEqual(['kind', '*']);
+  });
+});
+
+describe('help in forms is written for users', () => {
+  const deal = { fullId: 'acme.deal', label: 'Deal', labelPlural: 'Deals', fields: [], schema: { type: 'object', properties: { amount: { type: 'number', description: 'Note for schema authors: the dataset records 0 for lost deals.' }, name: { type: 'string' } } } } as unknown as EntityInfo;
+
+  it('shows the translation\'s help for a field and never the schema\'s description', () => {
+    const zh = localizeEntity(deal, { entities: { 'acme.deal': { fields: { amount: '金额' }, help: { amount: '预计客户会支付的金额。' } } } });
+    const ui = formUiSchema(zh.schema, undefined);
+    expect((ui.amount as Record<string, unknown>)['ui:help']).toBe('预计客户会支付的金额。');
+    expect(ui.name).toBeUndefined();
+    const props = (formSchema(zh.schema, 'acme.deal').properties ?? {}) as Record<string, Record<string, unknown>>;
+    expect(props.amount).toEqual({ type: 'number', title: '金额' });
+    expect(JSON.stringify(formSchema(deal.schema, 'acme.deal'))).not.toContain('schema authors');
+  });
+
+  it('counts help among the keys every language must translate', () => {
+    expect(translationKeys({ entities: { 'acme.deal': { help: { amount: 'x' } } } })).toEqual(['entities.acme.deal.help.amount']);
   });
 });
 

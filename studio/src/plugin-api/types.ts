@@ -161,6 +161,11 @@ export interface EntityTranslation {
   enums?: Record<string, Record<string, string>>;
   /** Stage labels by stage id (of every process of the entity). */
   stages?: Record<string, string>;
+  /**
+   * Help shown under a field in forms, by field name, written for the people who fill the form
+   * in. Forms do not show the schema's own `description` (written for schema authors).
+   */
+  help?: Record<string, string>;
 }
 
 /** Everything a plugin says in one language. */
@@ -179,12 +184,14 @@ export type StudioLanguage = 'en' | 'zh-CN';
 /** Languages every plugin translates into. */
 export const PLUGIN_LANGUAGES: readonly StudioLanguage[] = ['en', 'zh-CN'];
 
-function keysOf(t: PluginTranslation | undefined): string[] {
+/** Every key a translation holds (`entities.<id>.fields.<f>`, `messages.<k>`...), sorted: each language must have the same. */
+export function translationKeys(t: PluginTranslation | undefined): string[] {
   if (!t) return [];
   const keys = [...(t.name !== undefined ? ['name'] : []), ...Object.keys(t.messages ?? {}).map((k) => `messages.${k}`)];
   for (const [entity, e] of Object.entries(t.entities ?? {})) {
     for (const k of ['label', 'labelPlural', 'description'] as const) if (e[k] !== undefined) keys.push(`entities.${entity}.${k}`);
     for (const f of Object.keys(e.fields ?? {})) keys.push(`entities.${entity}.fields.${f}`);
+    for (const f of Object.keys(e.help ?? {})) keys.push(`entities.${entity}.help.${f}`);
     for (const [f, values] of Object.entries(e.enums ?? {})) for (const v of Object.keys(values)) keys.push(`entities.${entity}.enums.${f}.${v}`);
     for (const s of Object.keys(e.stages ?? {})) keys.push(`entities.${entity}.stages.${s}`);
   }
@@ -202,7 +209,7 @@ function keysOf(t: PluginTranslation | undefined): string[] {
  */
 export function translationGaps(translations: Partial<Record<StudioLanguage, PluginTranslation>>): string[] {
   const gaps: string[] = [];
-  const sets = PLUGIN_LANGUAGES.map((l) => [l, new Set(keysOf(translations[l]))] as const);
+  const sets = PLUGIN_LANGUAGES.map((l) => [l, new Set(translationKeys(translations[l]))] as const);
   for (const [lang, keys] of sets) for (const [other, otherKeys] of sets) if (lang !== other) for (const k of otherKeys) if (!keys.has(k)) gaps.push(`${lang} lacks ${k}`);
   return gaps;
 }

@@ -2,10 +2,13 @@ import { textIn, type LocalizableText } from '@pipewright/core/i18n';
 import type { EntityInfo, JsonSchema } from '../api/types';
 import type { PluginTranslation } from '../plugin-api/types';
 
+/** The schema property member holding a field's help for forms, in the reader's language. */
+export const HELP = 'x-help';
+
 /**
  * An entity in the reader's language: its label, plural, description, field titles (in the
- * field list and in the form schema), enum labels and stage labels, from its plugin's
- * translations. Whatever the translation lacks keeps the entity's own text.
+ * field list and in the form schema), field help (as `x-help` on the form schema's property, for
+ * forms), enum labels and stage labels, from its plugin's translations. Whatever the translation lacks keeps the entity's own text.
  *
  * @example
  * ```ts
@@ -18,7 +21,8 @@ export function localizeEntity(entity: EntityInfo, translation: PluginTranslatio
   const fields = t.fields ?? {};
   const enums = t.enums ?? {};
   const properties: Record<string, JsonSchema> = {};
-  for (const [name, prop] of Object.entries(entity.schema.properties ?? {})) properties[name] = fields[name] ? { ...prop, title: fields[name] } : prop;
+  const help = t.help ?? {};
+  for (const [name, prop] of Object.entries(entity.schema.properties ?? {})) properties[name] = fields[name] || help[name] ? { ...prop, ...(fields[name] ? { title: fields[name] } : {}), ...(help[name] ? { [HELP]: help[name] } : {}) } : prop;
   return {
     ...entity,
     label: t.label ?? entity.label,

@@ -9,6 +9,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: 'Account',
         labelPlural: 'Accounts',
+        help: { name: 'The company’s name as customers know it. Pipewright warns you when a similar account already exists.', status: 'Prospect until the first deal is won, then active; churned when the customer has left.', grade: 'Set automatically by the customer grading rule; change it by hand only with a reason.', parent_account_id: 'The group this company belongs to, if any, so the group’s accounts can be seen together.' },
         fields: { name: 'Name', sector: 'Sector', year_established: 'Year established', annual_revenue: 'Annual revenue', employees: 'Employees', office_location: 'Office location', parent_account_id: 'Parent account', grade: 'Grade', churn_risk: 'Churn risk', won_value: 'Won value', won_deals: 'Won deals', open_deals: 'Open deals', website: 'Website', phone: 'Phone', status: 'Status', description: 'Description', name_key: 'Name key', grade_source: 'Grade source', dedupe_override: 'Duplicate override' },
         enums: {
           grade_source: { rule: 'By the rule', hand: 'By hand' },
@@ -21,12 +22,14 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.contact': {
         label: 'Contact',
         labelPlural: 'Contacts',
+        help: { role: 'The part this person plays in the purchase: the decision maker signs, a champion argues for you inside.', email: 'A work address. Pipewright warns you when another contact already has it.' },
         fields: { first_name: 'First name', last_name: 'Last name', email: 'Email', phone: 'Phone', mobile: 'Mobile', title: 'Job title', account_id: 'Account', role: 'Buying role', is_decision_maker: 'Decision maker', email_opt_out: 'No marketing email', notes: 'Notes', email_key: 'Email key', phone_key: 'Phone key', dedupe_override: 'Duplicate override' },
         enums: { role: { decision_maker: 'Decision maker', champion: 'Champion', influencer: 'Influencer', user: 'User', other: 'Other' } },
       },
       'crm.activity': {
         label: 'Activity',
         labelPlural: 'Activities',
+        help: { occurred_at: 'When it happened. Leave it empty for a task you still have to do, and set a due date instead.', outcome: 'What came of it, in a sentence: what was agreed, what the customer asked for.' },
         fields: { kind: 'Kind', subject: 'Subject', description: 'Description', occurred_at: 'Occurred at', due_date: 'Due date', done: 'Done', direction: 'Direction', duration_minutes: 'Duration (minutes)', location: 'Location', outcome: 'Outcome', account_id: 'Account', contact_id: 'Contact', deal_id: 'Deal' },
         enums: {
           kind: { call: 'Call', email: 'Email', meeting: 'Meeting', visit: 'Visit', demo: 'Demo', task: 'Task', note: 'Note' },
@@ -60,6 +63,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.account': {
         label: '客户',
         labelPlural: '客户',
+        help: { name: '客户熟知的公司名称。已有相似客户时，系统会提醒你。', status: '首个商机赢单前为“潜在客户”，之后为“活跃”；客户流失后为“已流失”。', grade: '由客户分级规则自动设置；只有在有理由时才手动修改。', parent_account_id: '这家公司所属的集团（如有），方便把同一集团的客户放在一起查看。' },
         fields: { name: '名称', sector: '行业', year_established: '成立年份', annual_revenue: '年收入', employees: '员工数', office_location: '办公地点', parent_account_id: '上级客户', grade: '等级', churn_risk: '流失风险', won_value: '赢单金额', won_deals: '赢单数', open_deals: '进行中商机数', website: '网站', phone: '电话', status: '状态', description: '描述', name_key: '名称匹配键', grade_source: '等级来源', dedupe_override: '查重放行记录' },
         enums: {
           grade_source: { rule: '规则评定', hand: '手工设定' },
@@ -72,12 +76,14 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.contact': {
         label: '联系人',
         labelPlural: '联系人',
+        help: { role: '此人在采购中的角色：决策人负责签字，内部支持者在客户内部为你争取。', email: '工作邮箱。其他联系人已使用该邮箱时，系统会提醒你。' },
         fields: { first_name: '名', last_name: '姓', email: '邮箱', phone: '电话', mobile: '手机', title: '职位', account_id: '客户', role: '采购角色', is_decision_maker: '决策人', email_opt_out: '不接收营销邮件', notes: '备注', email_key: '邮箱匹配键', phone_key: '电话匹配键', dedupe_override: '查重放行记录' },
         enums: { role: { decision_maker: '决策人', champion: '内部支持者', influencer: '影响者', user: '使用者', other: '其他' } },
       },
       'crm.activity': {
         label: '活动',
         labelPlural: '活动',
+        help: { occurred_at: '发生的时间。尚未完成的任务请留空，并改填截止日期。', outcome: '一句话说明结果：达成了什么、客户提出了什么要求。' },
         fields: { kind: '类型', subject: '主题', description: '描述', occurred_at: '发生时间', due_date: '截止日期', done: '已完成', direction: '方向', duration_minutes: '时长（分钟）', location: '地点', outcome: '结果', account_id: '客户', contact_id: '联系人', deal_id: '商机' },
         enums: {
           kind: { call: '电话', email: '邮件', meeting: '会议', visit: '拜访', demo: '演示', task: '任务', note: '笔记' },

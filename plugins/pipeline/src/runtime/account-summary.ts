@@ -36,6 +36,27 @@ export function summarise(deals: Pick<PluginRecord, 'stage' | 'data'>[]): DealSu
   return { won_value: Math.round(wonValue * 100) / 100, won_deals: won, open_deals: open };
 }
 
+/** A deal's class for its account's summary: won, lost or still open. */
+const classOf = (stage: string | null | undefined) => (stage && WON.has(stage) ? 'won' : stage && LOST.has(stage) ? 'lost' : 'open');
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The deal hooks' `when`: which deal changes can matter to the collision check and the account
+ * summary. Every create, delete and edit (an edit may change the owner); a stage move only when it
+ * changes the deal's class (open, won, lost), its account or its close value. A move between two
+ * open stages, most of a pipeline's moves, wants nothing and takes the platform's fast path.
+ *
+ * @example
+ * ```ts
+ * dealChangeMatters({ operation: 'update', type: 'pipeline.deal', before, data: before.data, transition: { from: 'engaging', to: 'won', id: null } }); // true
+ * ```
+ */
+export function dealChangeMatters(change: RecordChange): boolean {
+  const before = change.before;
+  if (change.operation !== 'update' || !change.transition || !before) return true;
+  return classOf(before.stage) !== classOf(change.transition.to) || !same(before.data.account_id, change.data.account_id) || !same(before.data.close_value, change.data.close_value);
+}
+
 const differs = (a: Record<string, unknown>, s: DealSummary) => a.won_value !== s.won_value || a.won_deals !== s.won_deals || a.open_deals !== s.open_deals;
 
 /** Writes the summary onto the account when it changed (crm's hooks then regrade it). Returns whether it wrote. */
@@ -77,8 +98,8 @@ export async function summariseAccounts(s: PluginServices, accounts?: string[]):
 }
 
 /**
- * The afterChange step on deals: a deal created, deleted, moved to another account or stage, or
- * whose close value changed enqueues `summarise_accounts` for its account(s), in the write's
+ * The afterChange step on deals: a deal created, deleted, moved to another account, won, lost or
+ * reopened, or whose close value changed enqueues `summarise_accounts` for its account(s), in the write's
  * transaction (the job exists only if the write commits). The job rewrites the account's
  * summary, and crm's account hooks regrade it: grading runs when an account's deals change.
  */
@@ -87,7 +108,7 @@ export async function summaryAfterChange(change: RecordChange & { after: PluginR
   const after = change.after;
   const accounts = [before?.data.account_id, after.data.account_id].filter((v): v is string => typeof v === 'string');
   if (accounts.length === 0) return;
-  const moved = !before || change.operation === 'delete' || before.data.account_id !== after.data.account_id || before.stage !== after.stage || JSON.stringify(before.data.close_value ?? null) !== JSON.stringify(after.data.close_value ?? null);
+  const moved = !before || change.operation === 'delete' || before.data.account_id !== after.data.account_id || classOf(before.stage) !== classOf(after.stage) || !same(before.data.close_value, after.data.close_value);
   if (!moved) return;
   await s.jobs.enqueue('summarise_accounts', { accounts: [...new Set(accounts)] });
 }

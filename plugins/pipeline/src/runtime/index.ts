@@ -1,5 +1,5 @@
 import { definePlugin } from '@pipewright/plugin-sdk';
-import { summariseAccounts, summaryAfterChange } from './account-summary';
+import { dealChangeMatters, summariseAccounts, summaryAfterChange } from './account-summary';
 import { collisionAfterChange, collisionComputed } from './collision';
 import { createContract } from './contracts/action';
 import { contractRecordHooks } from './contracts/hooks';
@@ -34,6 +34,7 @@ export const plugin = definePlugin({
   hooks: {
     ...contractRecordHooks,
     'pipeline.deal': {
+      when: dealChangeMatters,
       async afterChange(change, s) {
         await collisionAfterChange(change, s);
         await summaryAfterChange(change, s);

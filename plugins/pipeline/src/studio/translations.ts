@@ -8,6 +8,7 @@ const base: Record<StudioLanguage, PluginTranslation> = {
       'pipeline.deal': {
         label: 'Deal',
         labelPlural: 'Deals',
+        help: { account_id: 'The customer this deal is with. Type part of the name to find it, or create it here.', amount: 'What you expect the customer to pay. The forecast weighs it by the stage’s chance of winning.', close_value: 'What the customer actually signed for. Fill it in when you mark the deal won.', expected_close_date: 'When you expect the customer to decide. The forecast counts the deal in this month.', forecast_category: 'Your call on this deal for the forecast: commit if you are sure it closes this period, best case if it might.', next_step: 'The next thing you will do, with a date if you have one, so anyone can pick the deal up.', lost_reason: 'Why the customer said no. It feeds the win/loss analysis, so pick the closest reason.' },
         fields: { name: 'Name', external_id: 'External id', account_id: 'Account', product_id: 'Product', decision_maker_id: 'Decision maker', amount: 'Expected value', close_value: 'Close value', engage_date: 'Engage date', expected_close_date: 'Expected close date', close_date: 'Close date', source: 'Source', forecast_category: 'Forecast category', lost_reason: 'Lost reason', competitor: 'Competitor', next_step: 'Next step', notes: 'Notes' },
         enums: {
           source: { inbound: 'Inbound', outbound: 'Outbound', referral: 'Referral', partner: 'Partner', marketing_campaign: 'Marketing campaign', event: 'Event', existing_customer: 'Existing customer', other: 'Other' },
@@ -134,6 +135,7 @@ const base: Record<StudioLanguage, PluginTranslation> = {
       'pipeline.deal': {
         label: '商机',
         labelPlural: '商机',
+        help: { account_id: '这个商机所属的客户。输入名称的一部分即可查找，也可以在这里新建。', amount: '预计客户会支付的金额。预测会按阶段的赢单概率对它加权。', close_value: '客户实际签约的金额。将商机标记为赢单时填写。', expected_close_date: '预计客户做出决定的日期。预测会把商机计入这个月。', forecast_category: '你对这个商机的预测判断：确定本期能成交选“承诺”，有可能成交选“最佳情况”。', next_step: '你接下来要做的事，有日期就写上，方便任何人接手跟进。', lost_reason: '客户拒绝的原因。它会进入赢单/输单分析，请选最接近的原因。' },
         fields: { name: '名称', external_id: '外部编号', account_id: '客户', product_id: '产品', decision_maker_id: '决策人', amount: '预期金额', close_value: '成交金额', engage_date: '接洽日期', expected_close_date: '预计成交日期', close_date: '成交日期', source: '来源', forecast_category: '预测类别', lost_reason: '输单原因', competitor: '竞争对手', next_step: '下一步', notes: '备注' },
         enums: {
           source: { inbound: '呼入', outbound: '外呼', referral: '转介绍', partner: '合作伙伴', marketing_campaign: '市场活动', event: '会展', existing_customer: '老客户', other: '其他' },

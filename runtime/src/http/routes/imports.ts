@@ -56,12 +56,14 @@ export function importRoutes(db: Kysely<Database>, registry: Registry, stages?: 
     const report = await importCsv(db, registry, csv, mapping, { actor: c.get('actor'), ...(fileName ? { fileName } : {}), ...(stages ? { stages } : {}), hooks: { hooks: hooks?.() ?? null, principal: c.get('actor') } });
     c.header('Location', `/api/imports/${report.importId}`);
     if (report.status === 'failed') {
+      // The rows at fault, not the rows left out: an all-or-nothing import leaves out every row.
+      const badRows = new Set(report.problems.map((p) => p.row)).size;
       throw new PipewrightError({
         code: 'import.rejected-rows',
         status: 422,
-        message: `${report.rejectedRows} of ${report.totalRows} rows cannot be imported; nothing was written. Fix them or import with "onError": "skip".`,
+        message: `${badRows} of ${report.totalRows} ${report.totalRows === 1 ? 'row' : 'rows'} cannot be imported, so nothing was written. Fix ${badRows === 1 ? 'it' : 'them'}, or import with "onError": "skip" to write the others.`,
         details: report.problems.slice(0, 1000).map((p) => ({ pointer: `/csv/rows/${p.row}`, message: `row ${p.row}${p.column ? `, column ${p.column}` : p.field ? `, field ${p.field}` : ''}: ${p.reason}`, code: p.code ?? 'row' })),
-        extensions: { report },
+        extensions: { badRows, report },
       });
     }
     return c.json(report, 201);
