@@ -2,7 +2,7 @@ import { textIn } from '@pipewright/core/i18n';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionTypeInfo } from '../../api/processes';
-import { formSchema } from '../../forms/form-schema';
+import { formSchema, formUiSchema } from '../../forms/form-schema';
 import { SchemaForm } from '../../forms/SchemaForm';
 import { localizedConfigSchema } from './action-model';
 
@@ -28,12 +28,15 @@ export interface ActionConfigFormProps {
  */
 export function ActionConfigForm({ info, config, idPrefix, readOnly, onChange }: ActionConfigFormProps) {
   const { t, i18n } = useTranslation();
-  const schema = useMemo(() => formSchema(localizedConfigSchema(info, i18n.language), info.type), [info, i18n.language]);
+  const { schema, uiSchema } = useMemo(() => {
+    const body = localizedConfigSchema(info, i18n.language);
+    return { schema: formSchema(body, info.type), uiSchema: formUiSchema(body, undefined) };
+  }, [info, i18n.language]);
   const empty = Object.keys((info.configSchema.properties ?? {}) as object).length === 0;
   if (empty) return <p className="muted">{t('transitionActions.noConfig')}</p>;
   return (
     <div className="action-config" role="group" aria-label={t('transitionActions.config', { action: textIn(info.title, i18n.language) })}>
-      <SchemaForm schema={schema} uiSchema={{}} formData={config} liveValidate idPrefix={idPrefix} disabled={readOnly} onChange={onChange} />
+      <SchemaForm schema={schema} uiSchema={uiSchema} formData={config} liveValidate idPrefix={idPrefix} disabled={readOnly} onChange={onChange} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionTypeInfo, ProcessDefinition } from '../../api/processes';
 import { configFieldLabel, localizedConfigSchema, newActionId } from './action-model';
+import { formUiSchema } from '../../forms/form-schema';
 import { locateProblems } from './problem-map';
 
 const activity: ActionTypeInfo = {
@@ -16,7 +17,9 @@ const activity: ActionTypeInfo = {
 describe('transition action editor', () => {
   it('titles config fields in the reader\'s language, keeping the rest of the schema', () => {
     const zh = localizedConfigSchema(activity, 'zh-CN') as { required: string[]; additionalProperties: boolean; properties: Record<string, { title?: string; type?: string; minLength?: number }> };
-    expect(zh.properties.subject).toEqual({ type: 'string', minLength: 1, title: '主题', description: '拜访的主题。' });
+    expect(zh.properties.subject).toEqual({ type: 'string', minLength: 1, title: '主题', 'x-help': '拜访的主题。' });
+    // shown under the field as help; a schema's own description never is
+    expect(formUiSchema(zh, undefined).subject).toEqual({ 'ui:help': '拜访的主题。' });
     expect(localizedConfigSchema(activity, 'en').properties).toMatchObject({ subject: { title: 'Subject' } });
     // no label: the field name shows; an any-value field is edited as text
     expect(zh.properties.days).toEqual({ type: 'integer' });

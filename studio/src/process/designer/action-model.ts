@@ -1,10 +1,13 @@
 import { textIn } from '@pipewright/core/i18n';
 import type { ActionDefinition, ActionTypeInfo } from '../../api/processes';
 import type { JsonSchema } from '../../api/types';
+import { HELP } from '../../plugins/localize';
 
 /**
  * An action type's config schema for the reader: each top-level field titled in `language`
- * (from the type's field labels and help), a field allowing any value (`true` or `{}`) edited as text.
+ * (from the type's field labels) with its help for users (`x-help`, shown as `ui:help` by
+ * `formUiSchema`; forms never show a schema's `description`), a field allowing any value (`true` or
+ * `{}`) edited as text.
  *
  * @example
  * ```ts
@@ -18,7 +21,7 @@ export function localizedConfigSchema(info: ActionTypeInfo, language: string): J
     const prop: JsonSchema = raw === true || (typeof raw === 'object' && Object.keys(raw).length === 0) ? { type: 'string' } : (raw as JsonSchema);
     const label = info.fields[name];
     const help = info.help[name];
-    properties[name] = { ...prop, ...(label ? { title: textIn(label, language) } : {}), ...(help ? { description: textIn(help, language) } : {}) };
+    properties[name] = { ...prop, ...(label ? { title: textIn(label, language) } : {}), ...(help ? { [HELP]: textIn(help, language) } : {}) };
   }
   return { ...schema, type: 'object', properties };
 }
