@@ -101,6 +101,8 @@ describe('designer transition actions in chromium', () => {
       // the inspector column holds the form: nothing scrolls sideways
       expect(await page.locator('.designer-side').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
 
+      // the field's help for users, in the reader's language
+      await form.getByText(lang === 'en' ? 'Template; {{field}} is replaced by the record field.' : '模板；{{field}} 会替换为记录的字段值。', { exact: true }).waitFor();
       await form.getByLabel(w.subject).fill('Kick-off with {{name}}');
       await form.getByLabel(w.kind).selectOption('call');
       await form.getByLabel(w.due).fill('3');
