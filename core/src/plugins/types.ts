@@ -45,9 +45,14 @@ export interface DemoDataDocument {
 
 export interface ActionTypeDeclaration {
   id: string;
-  title: string;
-  description?: string;
+  /** The designer's name for it: English only (older manifests) or English and Simplified Chinese. */
+  title: string | LocalizedText;
+  description?: string | LocalizedText;
   configSchema?: SchemaObject;
+  /** Labels of the configuration's top-level fields in the designer's generated form, by field name. */
+  fields?: Record<string, LocalizedText>;
+  /** Help texts of those fields (shown under them), by field name; one per field whose schema has a description. */
+  help?: Record<string, LocalizedText>;
   /** Former full ids stored process versions may still name (e.g. `core.create_activity`). */
   aliases?: string[];
 }

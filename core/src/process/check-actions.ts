@@ -34,7 +34,7 @@ export function checkActions(actions: readonly ActionDefinition[], at: string, a
     if (type.configSchema) {
       const validate = compileSchema(ajvOf(ctx), type.configSchema);
       if (!validate(config)) {
-        for (const d of ajvDetails(validate.errors, `${here}/config`)) add(d.pointer, 'invalid-action-config', d.message);
+        for (const d of ajvDetails(validate.errors, `${here}/config`)) add(d.pointer, 'invalid-action-config', d.message, { ...d.params, keyword: d.code, actionType: a.type });
         return;
       }
     }

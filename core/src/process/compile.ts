@@ -191,13 +191,13 @@ export function compileProcess(doc: unknown, ctx: ProcessContext): CompiledProce
  * throw invalidProcess([{ pointer: '/id', code: 'id-changed', message: 'The id must stay "x".' }]);
  * ```
  */
-export function invalidProcess(problems: readonly { pointer: string; code: string; message: string }[]): ProcessError {
+export function invalidProcess(problems: readonly { pointer: string; code: string; message: string; params?: Record<string, unknown> }[]): ProcessError {
   const first = problems[0];
   return new ProcessError({
     code: 'process.invalid',
     status: 422,
     message: `The process definition has ${problems.length} problem(s)${first ? `, first at ${first.pointer || '/'}: ${first.message}` : ''}.`,
-    details: problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code })),
+    details: problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code, ...(p.params ? { params: p.params } : {}) })),
     ...(first ? { pointer: first.pointer } : {}),
   });
 }

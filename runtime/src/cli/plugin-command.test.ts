@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,27 @@ describe('pipewright plugin new', () => {
 });
 
 describe('pipewright plugin check', () => {
+  it('warns about action types whose title or config field labels lack a language', async () => {
+    // a copy the fixture's imports still resolve from (the workspace's node_modules)
+    const cache = fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url));
+    mkdirSync(cache, { recursive: true });
+    const root = mkdtempSync(join(cache, 'plugin-check-'));
+    try {
+      cpSync(fileURLToPath(new URL('../../test/fixtures/acme-plugins', import.meta.url)), root, { recursive: true });
+      const { code, out } = await run('check', join(root, 'territory'));
+      expect(code, out).toBe(0);
+      expect(out).toContain('warn plugin.json: action type acme_territory.assign: zh-CN title is missing');
+      expect(out).toContain('warn plugin.json: action type acme_territory.assign: zh-CN field territory is missing');
+      const file = join(root, 'territory/plugin.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { contributes: { actionTypes: Record<string, unknown>[] } };
+      Object.assign(manifest.contributes.actionTypes[0] as Record<string, unknown>, { title: { en: 'Assign territory', 'zh-CN': '分配区域' }, fields: { territory: { en: 'Territory', 'zh-CN': '区域' } } });
+      writeFileSync(file, JSON.stringify(manifest));
+      expect((await run('check', join(root, 'territory'))).out).not.toContain('action type acme_territory.assign');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('warns about process texts given in one language only (ADR 019), and passes the plugin', async () => {
     const root = join(tmp, 'acme_fixture');
     cpSync(fileURLToPath(new URL('../../../studio/test/browser/fixtures/plugins/acme_fixture', import.meta.url)), root, { recursive: true });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isPipewrightError, loadPlugins, untranslatedProcessTexts, type PipewrightError, type ProcessDefinition } from '@pipewright/core';
+import { actionTypeCatalogue, isPipewrightError, loadPlugins, untranslatedActionTypes, untranslatedProcessTexts, type PipewrightError, type ProcessDefinition } from '@pipewright/core';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from '../plugins/folder-source';
 import { scaffoldFiles } from './plugin-scaffold';
 
@@ -111,6 +111,9 @@ async function check(dir: string, print: (line: string) => void): Promise<number
         if (proc.plugin !== p.manifest.id) continue;
         for (const gap of untranslatedProcessTexts(proc.document as ProcessDefinition)) print(`warn ${proc.file}: ${gap} has no text in that language`);
       }
+      // and every action type's title, field labels and help, which the designer shows (ADR 030)
+      const actionTypes = actionTypeCatalogue(registry.actionTypes).filter((a) => a.plugin === p.manifest.id);
+      for (const gap of untranslatedActionTypes(actionTypes)) print(`warn plugin.json: action type ${gap} is missing`);
     }
     return 0;
   } catch (err) {

@@ -13,7 +13,7 @@ export function scaffoldFiles(id: string, sdkVersion: string): Record<string, st
       dependsOn: { crm: '^1.0.0' },
       contributes: {
         entities: ['schemas/visit.schema.json'],
-        actionTypes: [{ id: 'log_visit', title: 'Log a visit', configSchema: { type: 'object', additionalProperties: false, properties: { subject: { type: 'string', maxLength: 200 } } } }],
+        actionTypes: [{ id: 'log_visit', title: { en: 'Log a visit', 'zh-CN': '记录拜访' }, fields: { subject: { en: 'Subject', 'zh-CN': '主题' } }, configSchema: { type: 'object', additionalProperties: false, properties: { subject: { type: 'string', maxLength: 200 } } } }],
       },
       runtime: 'dist/runtime/index.js',
       studio: 'dist/studio/index.js',

@@ -63,6 +63,7 @@ const ZH_DETAILS: Record<string, (p: Problem) => string> = {
   'body-too-large': () => '请求内容超过了服务器允许的大小。',
   'record.unknown-reference': () => '引用的记录不存在。',
   'record.locked-fields': (p) => `当前阶段锁定了这些字段：${fieldsOf(p)}。如需修改，请先将记录移出该阶段。`,
+  'process.invalid': (p) => `流程定义有 ${(p.errors ?? []).length} 个问题${p.errors?.[0] ? `，第一个位于 ${p.errors[0].pointer || '/'}` : ''}。`,
   'process.guard-failed': () => '不满足此转换的条件。',
   'process.requirements-unmet': (p) => `进入${quoted(p.stage)}阶段前还需要：${Array.isArray(p.fields) && p.fields.length > 0 ? p.fields.join('、') : '修改记录'}。`,
   'process.transition-not-allowed': (p) => `流程不允许从当前阶段移动到${quoted(p.to)}。`,
@@ -98,6 +99,7 @@ const ZH_ERRORS: Record<string, (d: ErrorDetail) => string> = {
   'dead-end': (d) => `进行中的阶段${str(d.params?.stage)}没有出口：请添加一个从它出发的转换`,
   'unknown-field': (d) => (d.params?.field !== undefined ? `${str(d.params.field)}不是 ${typeof d.params.entity === 'string' ? d.params.entity : '该实体'} 的字段` : '不是已知字段'),
   schema: (d) => (typeof d.params?.keyword === 'string' ? zhKeyword(d.params.keyword, d) : '不符合流程定义的格式'),
+  'invalid-action-config': (d) => (typeof d.params?.keyword === 'string' ? zhKeyword(d.params.keyword, d) : '不符合该动作类型的配置格式'),
 };
 
 const str = (v: unknown): string => `“${typeof v === 'string' ? v : JSON.stringify(v) ?? ''}”`;

@@ -3,7 +3,7 @@
  * diffs, backtests, publishing, transitions and stage history. Types come from core (type-only
  * imports: nothing of core's root enters the bundle).
  */
-import type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
+import type { ActionTypeInfo, BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem } from '@pipewright/core';
 import type { ApprovalInfo } from '../approvals/api';
 import { request } from './client';
 import type { JsonSchema, ProblemDocument, RecordView } from './types';
@@ -11,7 +11,8 @@ import type { AvailableTransition, AvailableTransitions, MigrationReport, Proces
 
 export type { AvailableTransition, AvailableTransitions };
 
-export type { BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem };
+export type { ActionTypeInfo, BacktestReport, ExplainNode, ProcessDefinition, ProcessDiff, ProcessProblem };
+export type { ActionDefinition } from '@pipewright/core';
 export type { StageDefinition, TransitionDefinition, StageSla, StageKind } from '@pipewright/core';
 
 
@@ -106,6 +107,8 @@ export const processApi = {
   get: (id: string, signal?: AbortSignal) => request<ProcessDetail>('GET', `/api/processes/${enc(id)}`, signal ? { signal } : {}),
   create: (definition: ProcessDefinition) => request<ProcessDetail>('POST', '/api/processes', { json: definition }),
   saveDraft: (id: string, definition: ProcessDefinition, revision: number) => request<ProcessDetail>('PUT', `/api/processes/${enc(id)}`, { json: definition, headers: { 'if-match': `"${revision}"` } }),
+  /** The action types transitions may run, with their config schemas and translated titles. */
+  actionTypes: (signal?: AbortSignal) => request<{ items: ActionTypeInfo[] }>('GET', '/api/processes/action-types', signal ? { signal } : {}),
   check: (id: string, definition: ProcessDefinition) => request<{ valid: boolean; problems: ProcessProblem[] }>('POST', `/api/processes/${enc(id)}/check`, { json: definition }),
   version: (id: string, version: number, signal?: AbortSignal) => request<{ id: string; version: number; definition: ProcessDefinition }>('GET', `/api/processes/${enc(id)}/versions/${version}`, signal ? { signal } : {}),
   diff: (id: string, from: number | 'draft', to: number | 'draft') => request<ProcessDiff & { id: string }>('GET', `/api/processes/${enc(id)}/diff?from=${from}&to=${to}`),

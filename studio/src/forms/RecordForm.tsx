@@ -1,20 +1,13 @@
-import Form from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/problem';
 import type { EntityInfo, JsonSchema } from '../api/types';
 import { fitOrder, formSchema, formUiSchema, subsetSchema } from './form-schema';
-import { MoneyField } from './MoneyField';
-import { pluginUi, rjsfWidgets } from './plugin-widgets';
+import { pluginUi } from './plugin-widgets';
 import { useStudioPlugins } from '../plugins/context';
-import { ReferenceWidget } from './ReferenceWidget';
+import { SchemaForm } from './SchemaForm';
 import { problemToErrorSchema } from './server-errors';
-import { rjsfTranslator } from './translate-rjsf';
-import { InterpretingValidator } from './validator';
-
-const widgets = { reference: ReferenceWidget };
-const fields = { money: MoneyField };
 
 /** Props of {@link RecordForm}. */
 export interface RecordFormProps {
@@ -43,20 +36,12 @@ export interface RecordFormProps {
  */
 export function RecordForm(props: RecordFormProps) {
   const { entity, initialData, submitLabel, onSubmit, onCancel } = props;
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [formData, setFormData] = useState<Record<string, unknown>>(initialData ?? {});
   const [extraErrors, setExtraErrors] = useState<ReturnType<typeof problemToErrorSchema>['errorSchema'] | undefined>(undefined);
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const plugins = useStudioPlugins();
-  const allWidgets = useMemo(() => ({ ...rjsfWidgets(plugins.fieldWidgets), ...widgets }), [plugins]);
-
-  const validator = useMemo(
-    () => new InterpretingValidator<Record<string, unknown>>((keyword, params) => t(`validation.${keyword}`, { ...params, defaultValue: t('validation.invalid') })),
-    // a new validator per language re-translates its messages
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [i18n.language],
-  );
   const fieldsKey = props.fields?.join(',');
   const { schema, uiSchema } = useMemo(() => {
     const body = props.schema ?? (props.fields ? subsetSchema(entity.schema, props.fields) : entity.schema);
@@ -100,21 +85,14 @@ export function RecordForm(props: RecordFormProps) {
           ))}
         </div>
       )}
-      <Form<Record<string, unknown>>
+      <SchemaForm
         schema={schema}
         uiSchema={uiSchema}
         formData={formData}
-        validator={validator}
-        widgets={allWidgets}
-        fields={fields}
-        translateString={rjsfTranslator(t)}
         extraErrors={extraErrors}
-        showErrorList={false}
-        noHtml5Validate
-        focusOnFirstError
         onError={() => setGeneral([t('forms.fixErrors')])}
-        onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
-        onSubmit={(e) => void submit((e.formData ?? {}) as Record<string, unknown>)}
+        onChange={setFormData}
+        onSubmit={(data) => void submit(data)}
       >
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>
@@ -126,7 +104,7 @@ export function RecordForm(props: RecordFormProps) {
             </button>
           )}
         </div>
-      </Form>
+      </SchemaForm>
     </div>
   );
 }

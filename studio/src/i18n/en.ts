@@ -1,3 +1,4 @@
+import { enActions } from './en-actions';
 import { enDashboards } from './en-dashboards';
 import { enProcess } from './en-process';
 import { enRuleLibrary } from './en-rule-library';
@@ -213,6 +214,7 @@ export const en = {
   ...enProcess,
   ...enDashboards,
   ...enRuleLibrary,
+  ...enActions,
   rjsf: {
     ArrayItemTitle: 'Item',
     MissingItems: 'Missing items definition',

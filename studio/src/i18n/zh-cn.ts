@@ -1,3 +1,4 @@
+import { zhCNActions } from './zh-cn-actions';
 import type { Dictionary } from './en';
 import { zhCNDashboards } from './zh-cn-dashboards';
 import { zhCNProcess } from './zh-cn-process';
@@ -211,6 +212,7 @@ export const zhCN: Dictionary = {
   ...zhCNProcess,
   ...zhCNDashboards,
   ...zhCNRuleLibrary,
+  ...zhCNActions,
   rjsf: {
     ArrayItemTitle: '项目',
     MissingItems: '缺少 items 定义',

@@ -7,6 +7,7 @@ import { transitionRoutes } from './transition-routes';
 import { approvalRoutes } from './approval-routes';
 
 export { aliasPaths, processPaths } from './openapi';
+export { actionTypeRoutes } from './action-type-routes';
 
 /**
  * Mounts the process API on the app (before its `/api/*` catch-all).

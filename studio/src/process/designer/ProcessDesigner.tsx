@@ -210,6 +210,7 @@ export function ProcessDesigner({ detail, entity, readOnly, onSaved }: ProcessDe
               transition={transition}
               labels={labels}
               problems={d.problems.transitions.get(transitionKey) ?? NONE}
+              actionProblems={d.problems.actions.get(transitionKey)}
               readOnly={readOnly}
               onChange={writeTransition}
               onDelete={() => { d.commit({ ...d.def, transitions: (d.def.transitions ?? []).filter((_, i) => i !== tIndex) }); d.setSelection(null); }}

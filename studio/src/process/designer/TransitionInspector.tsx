@@ -1,7 +1,9 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TransitionDefinition } from '../../api/processes';
+import { ActionListEditor } from './ActionListEditor';
 import { LocalizedInput } from './LocalizedInput';
+import type { ActionProblem } from './problem-map';
 import { ROLES } from './StageInspector';
 
 /** Props of {@link TransitionInspector}. */
@@ -10,16 +12,19 @@ export interface TransitionInspectorProps {
   /** Stage labels by id, for showing the ends. */
   labels: ReadonlyMap<string, string>;
   problems: readonly string[];
+  /** Server problems of the transition's actions (shown on the action, by field). */
+  actionProblems?: readonly ActionProblem[];
   readOnly: boolean;
   onChange(next: TransitionDefinition): void;
   onDelete(): void;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const NO_ACTION_PROBLEMS: readonly ActionProblem[] = [];
 
 /**
  * Edits a transition's label, roles, whether it has a guard and the guard's failure message,
- * and its approval (approvers, how many, when). The guard itself is drawn with the rule builder
+ * its approval (approvers, how many, when) and its actions ({@link ActionListEditor}). The guard itself is drawn with the rule builder
  * (see {@link useGuardChange}).
  *
  * @example
@@ -76,14 +81,7 @@ export function TransitionInspector(p: TransitionInspectorProps) {
           {t('designer.transition.needsApproval')}
         </label>
         {tr.approval && <ApprovalEditor key={tr.id ?? `${JSON.stringify(tr.from)}>${tr.to}`} approval={tr.approval} onChange={(approval) => set({ approval })} />}
-        {(tr.actions ?? []).length > 0 && (
-          <div>
-            <h3 className="inspector-subtitle">{t('designer.transition.actions')}</h3>
-            <ul className="action-list">
-              {(tr.actions ?? []).map((a, i) => <li key={a.id ?? i}><code>{a.type}</code>{a.id && <span className="muted"> · {a.id}</span>}</li>)}
-            </ul>
-          </div>
-        )}
+        <ActionListEditor actions={tr.actions ?? []} problems={p.actionProblems ?? NO_ACTION_PROBLEMS} readOnly={p.readOnly} onChange={(actions) => set({ actions })} />
         <div className="form-actions">
           <button type="button" className="danger" onClick={p.onDelete}>{t('designer.transition.delete')}</button>
         </div>
