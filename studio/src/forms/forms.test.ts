@@ -83,11 +83,17 @@ describe('help in forms is written for users', () => {
 
   it('shows the translation\'s help for a field and never the schema\'s description', () => {
     const zh = localizeEntity(deal, { entities: { 'acme.deal': { fields: { amount: '金额' }, help: { amount: '预计客户会支付的金额。' } } } });
-    const ui = formUiSchema(zh.schema, undefined);
+    const ui = formUiSchema(zh.schema, zh.ui?.form);
     expect((ui.amount as Record<string, unknown>)['ui:help']).toBe('预计客户会支付的金额。');
     expect(ui.name).toBeUndefined();
+    // the entity's schema stays plain JSON Schema (strict ajv compiles it elsewhere)
+    expect(JSON.stringify(zh.schema)).not.toContain('x-help');
     const props = (formSchema(zh.schema, 'acme.deal').properties ?? {}) as Record<string, Record<string, unknown>>;
     expect(props.amount).toEqual({ type: 'number', title: '金额' });
+    // an `x-help` a generated form puts on a property (an action's config) is shown, then removed
+    const config = { type: 'object', properties: { subject: { type: 'string', 'x-help': 'Shown to the rep.' } } };
+    expect((formUiSchema(config, undefined).subject as Record<string, unknown>)['ui:help']).toBe('Shown to the rep.');
+    expect(JSON.stringify(formSchema(config, 'c'))).not.toContain('x-help');
     expect(JSON.stringify(formSchema(deal.schema, 'acme.deal'))).not.toContain('schema authors');
   });
 

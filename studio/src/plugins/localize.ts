@@ -2,13 +2,16 @@ import { textIn, type LocalizableText } from '@pipewright/core/i18n';
 import type { EntityInfo, JsonSchema } from '../api/types';
 import type { PluginTranslation } from '../plugin-api/types';
 
-/** The schema property member holding a field's help for forms, in the reader's language. */
+/**
+ * A schema property member holding a field's help for a generated form (e.g. an action's config
+ * form), shown as `ui:help` and removed before the form's schema is used (`formSchema`).
+ */
 export const HELP = 'x-help';
 
 /**
  * An entity in the reader's language: its label, plural, description, field titles (in the
- * field list and in the form schema), field help (as `x-help` on the form schema's property, for
- * forms), enum labels and stage labels, from its plugin's translations. Whatever the translation lacks keeps the entity's own text.
+ * field list and in the form schema), field help (as `ui:help` in the entity's form hints), enum
+ * labels and stage labels, from its plugin's translations. Whatever the translation lacks keeps the entity's own text.
  *
  * @example
  * ```ts
@@ -21,14 +24,19 @@ export function localizeEntity(entity: EntityInfo, translation: PluginTranslatio
   const fields = t.fields ?? {};
   const enums = t.enums ?? {};
   const properties: Record<string, JsonSchema> = {};
-  const help = t.help ?? {};
-  for (const [name, prop] of Object.entries(entity.schema.properties ?? {})) properties[name] = fields[name] || help[name] ? { ...prop, ...(fields[name] ? { title: fields[name] } : {}), ...(help[name] ? { [HELP]: help[name] } : {}) } : prop;
+  for (const [name, prop] of Object.entries(entity.schema.properties ?? {})) properties[name] = fields[name] ? { ...prop, title: fields[name] } : prop;
+  // Help goes into the form hints, not into the schema: other code compiles the entity schema
+  // with ajv in strict mode (the designer's entry requirements), which refuses unknown keywords.
+  const help = Object.entries(t.help ?? {});
+  const form = (entity.ui?.form ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const ui = help.length > 0 ? { ...entity.ui, form: { ...form, ...Object.fromEntries(help.map(([f, text]) => [f, { ...(form[f] ?? {}), 'ui:help': text }])) } } : entity.ui;
   return {
     ...entity,
     label: t.label ?? entity.label,
     labelPlural: t.labelPlural ?? entity.labelPlural,
     ...(t.description ?? entity.description ? { description: t.description ?? entity.description } : {}),
     schema: { ...entity.schema, properties },
+    ...(ui ? { ui } : {}),
     fields: entity.fields.map((f) => ({ ...f, ...(fields[f.name] ? { title: fields[f.name] } : {}), ...(enums[f.name] ? { enumLabels: enums[f.name] } : {}) })),
     ...(t.stages ? { stageLabels: t.stages } : {}),
   };
