@@ -7,7 +7,7 @@ type ActionTypeSource = Omit<ActionTypeDeclaration, 'id'> & { fullId: string; pl
 
 /** An action type as the designer's action picker and generated form read it. */
 export interface ActionTypeInfo {
-  /** Full id a process names (`handoff.create`, `core.notify`). */
+  /** Full id a process names (`acme_visits.log_visit`, `core.notify`). */
   type: string;
   /** Plugin that provides it; `core` for the built-ins the runtime runs itself. */
   plugin: string;
@@ -32,7 +32,7 @@ const byLocale = (text: string | LocalizedText): TextByLocale => (typeof text ==
  *
  * @example
  * ```ts
- * actionTypeCatalogue(registry.actionTypes).find((a) => a.type === 'handoff.create')?.title['zh-CN']; // '创建交接'
+ * actionTypeCatalogue(registry.actionTypes).find((a) => a.type === 'acme_visits.log_visit')?.title['zh-CN']; // '记录拜访'
  * ```
  */
 export function actionTypeCatalogue(registered: ReadonlyMap<string, ActionTypeSource>): ActionTypeInfo[] {
@@ -61,7 +61,7 @@ export function actionTypeCatalogue(registered: ReadonlyMap<string, ActionTypeSo
  *
  * @example
  * ```ts
- * untranslatedActionTypes(actionTypeCatalogue(registry.actionTypes)); // ['scorecard.assign_peers: zh-CN title', ...]
+ * untranslatedActionTypes(actionTypeCatalogue(registry.actionTypes)); // ['acme_visits.log_visit: zh-CN title', ...]
  * ```
  */
 export function untranslatedActionTypes(catalogue: readonly ActionTypeInfo[], locales: readonly string[] = ['en', 'zh-CN']): string[] {

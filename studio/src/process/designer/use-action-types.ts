@@ -20,7 +20,7 @@ const indexed = (items: readonly ActionTypeInfo[]): ReadonlyMap<string, ActionTy
  * @example
  * ```tsx
  * const { byType } = useActionTypes();
- * byType.get('handoff.create')?.title['zh-CN'];
+ * byType.get('acme_visits.log_visit')?.title['zh-CN'];
  * ```
  */
 export function useActionTypes(): ActionTypes {
