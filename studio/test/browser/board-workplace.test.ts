@@ -111,6 +111,9 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     const handle = card(ready.id).getByRole('button', { name: 'Pick up Keyboard Works renewal to move it with the arrow keys' });
     await handle.focus();
     await page.keyboard.press('Space');
+    // A reader hears where the card is before pressing an arrow: dnd-kit measures the columns after
+    // the pick-up, and an arrow pressed before that has nowhere to go (CI's stop 26 pressed it first).
+    await expect.poll(() => page.locator('[id^="DndLiveRegion"]').textContent()).toBe('Keyboard Works renewal is over Prospecting.');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[id^="DndLiveRegion"]').textContent()).toBe('Keyboard Works renewal is over Engaging / Qualified.');
     await page.keyboard.press('Space');
