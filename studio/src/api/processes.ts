@@ -22,6 +22,8 @@ export type { ProcessSummary };
 export interface ProcessDetail extends ProcessSummary {
   draft: ProcessDefinition;
   versions: { version: number; publishedAt: string; publishedBy: string }[];
+  /** What the process's plugin ships now, when the draft differs from it (the draft is an admin's). */
+  shipped?: ProcessDefinition;
 }
 
 /** The answer of `POST /api/processes/{id}/simulate`. */

@@ -19,6 +19,14 @@ export const enProcess = {
     newIdHint: 'Lower-case letters, digits and _; it cannot change later.',
     create: 'Create and open',
     starter: { start: 'Start', won: 'Won', lost: 'Lost', win: 'Win', lose: 'Lose' },
+    shipped: {
+      note: 'The {{plugin}} plugin ships a different version of this process. Your draft was changed here, so it was kept.',
+      load: "Use the plugin's version…",
+      confirm: "Replace your draft with the plugin's version? The published versions stay as they are; you can review the draft and publish it.",
+      replace: 'Replace my draft',
+      cancel: 'Keep my draft',
+      loaded: "The draft is now the plugin's version (revision {{revision}}). Publish it to use it.",
+    },
   },
   designer: {
     textLanguage: 'English text; the other languages are kept',

@@ -20,6 +20,14 @@ export const zhCNProcess: Widen<typeof enProcess> = {
     newIdHint: '小写字母、数字和 _；创建后不能修改。',
     create: '创建并打开',
     starter: { start: '开始', won: '赢单', lost: '输单', win: '赢单', lose: '输单' },
+    shipped: {
+      note: '插件 {{plugin}} 附带了此流程的另一个版本。你的草稿在这里修改过，因此已保留。',
+      load: '改用插件的版本…',
+      confirm: '用插件的版本替换你的草稿？已发布的版本保持不变；你可以先检查草稿再发布。',
+      replace: '替换我的草稿',
+      cancel: '保留我的草稿',
+      loaded: '草稿已是插件的版本（修订 {{revision}}）。发布后才会生效。',
+    },
   },
   designer: {
     textLanguage: '中文文本；其他语言的文本保持不变',

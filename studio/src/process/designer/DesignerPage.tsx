@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
 import { useEntities } from '../../app/entities-context';
-import { processApi, type ProcessDetail } from '../../api/processes';
+import { processApi, type ProcessDefinition, type ProcessDetail } from '../../api/processes';
 import { useIsAdmin } from '../use-admin';
 import { ProcessDesigner } from './ProcessDesigner';
 import { processText } from '../../plugins/localize';
@@ -22,6 +22,8 @@ export function DesignerPage() {
   const admin = useIsAdmin();
   const [detail, setDetail] = useState<ProcessDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // a new draft from outside the designer (the plugin's version) opens it anew
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     const ctrl = new AbortController();
     setDetail(null);
@@ -40,7 +42,51 @@ export function DesignerPage() {
         <span className="muted">{detail.id} · {byId.get(detail.entity)?.label ?? detail.entity}</span>
       </div>
       {!admin && <p className="muted" role="note">{t('processes.readOnly')}</p>}
-      <ProcessDesigner key={detail.id} detail={detail} entity={byId.get(detail.entity)} readOnly={!admin} onSaved={setDetail} />
+      {admin && <ShippedVersion detail={detail} onLoaded={(d) => { setDetail(d); setGeneration((g) => g + 1); }} />}
+      <ProcessDesigner key={`${detail.id}:${generation}`} detail={detail} entity={byId.get(detail.entity)} readOnly={!admin} onSaved={setDetail} />
     </section>
+  );
+}
+
+/**
+ * When the process's plugin ships a version other than the draft (an admin changed the draft, so
+ * an upgrade kept it), says so and offers to replace the draft with the plugin's, after a
+ * confirmation. Publishing stays the admin's step.
+ */
+function ShippedVersion({ detail, onLoaded }: { detail: ProcessDetail; onLoaded: (d: ProcessDetail) => void }) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<number | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  if (done !== null) return <p role="status" className="notice-ok" data-testid="shipped-loaded">{t('processes.shipped.loaded', { revision: done })}</p>;
+  if (!detail.shipped) return null;
+  const plugin = detail.source.startsWith('plugin:') ? detail.source.slice('plugin:'.length) : detail.source;
+  const replace = async () => {
+    setBusy(true);
+    setFailed(null);
+    try {
+      const saved = await processApi.saveDraft(detail.id, detail.shipped as ProcessDefinition, detail.draftRevision);
+      setDone(saved.draftRevision);
+      onLoaded(saved);
+    } catch (err) {
+      setFailed(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div role="note" className="notice-box" data-testid="shipped-version">
+      <p>{t('processes.shipped.note', { plugin })}</p>
+      {!asking && <button type="button" onClick={() => setAsking(true)}>{t('processes.shipped.load')}</button>}
+      {asking && (
+        <div role="group" aria-label={t('processes.shipped.load')}>
+          <p>{t('processes.shipped.confirm')}</p>
+          <button type="button" disabled={busy} onClick={() => void replace()}>{t('processes.shipped.replace')}</button>{' '}
+          <button type="button" disabled={busy} onClick={() => setAsking(false)}>{t('processes.shipped.cancel')}</button>
+        </div>
+      )}
+      {failed && <p role="alert" className="field-error">{failed}</p>}
+    </div>
   );
 }
