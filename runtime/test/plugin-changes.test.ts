@@ -9,6 +9,8 @@ import { dropSchema } from '../src/db/database';
 import { createPlatform, type Platform } from '../src/platform';
 import { backends } from './harness';
 
+/** Starting a platform runs migrations on a fresh database: slow on a busy machine. */
+const START_TIMEOUT = 240_000;
 const NOTE = { id: 'note', label: 'Note', labelPlural: 'Notes', schema: { type: 'object', required: ['subject'], additionalProperties: false, properties: { subject: { type: 'string' } } } };
 const TICKET = { id: 'ticket', label: 'Ticket', labelPlural: 'Tickets', stageful: true, schema: { type: 'object', required: ['subject'], properties: { subject: { type: 'string' } } } };
 const PROCESS = { id: 'tickets', label: 'Tickets', entity: 'acme_chg.ticket', initialStage: 'open', stages: [{ id: 'open', label: 'Open', kind: 'open' }, { id: 'done', label: 'Done', kind: 'won' }], allowSkip: true };
@@ -46,7 +48,7 @@ describe.each(backends())('plugin changes noticed at start on $name', (backend) 
     } finally {
       await p.close();
     }
-  });
+  }, START_TIMEOUT);
 
   it('turns a changed process file into a new draft and checks a changed entity against stored records', async () => {
     const note = { ...NOTE, schema: { ...NOTE.schema, required: ['subject', 'priority', 'channel'], properties: { ...NOTE.schema.properties, priority: { enum: ['low', 'normal', 'high'], default: 'normal' }, channel: { type: 'string' } } } };
@@ -58,6 +60,7 @@ describe.each(backends())('plugin changes noticed at start on $name', (backend) 
       const def = await p.processes.definitions.get('tickets');
       expect(def.draft.stages.map((s) => s.id)).toEqual(['open', 'done', 'lost']);
       expect(def.latestVersion).toBe(1);
+      expect(def.shipped).toBeUndefined(); // the draft is the plugin's
       expect((await p.processes.definitions.list('acme_chg.ticket'))[0]).toMatchObject({ id: 'tickets', draftRevision: 2, latestVersion: 1 });
       expect(logs.some((l) => l.includes('process "tickets"') && l.includes('draft revision 2'))).toBe(true);
 
@@ -78,7 +81,7 @@ describe.each(backends())('plugin changes noticed at start on $name', (backend) 
     } finally {
       await p.close();
     }
-  });
+  }, START_TIMEOUT);
 
   it('keeps an admin-edited draft when the file changes again, reports the conflict, and is quiet without changes', async () => {
     writePlugin(plugin, { ...NOTE, schema: { ...NOTE.schema, required: ['subject', 'priority', 'channel'], properties: { ...NOTE.schema.properties, priority: { enum: ['low', 'normal', 'high'], default: 'normal' }, channel: { type: 'string' } } } }, { ...PROCESS, label: 'Tickets v3' });
@@ -89,6 +92,8 @@ describe.each(backends())('plugin changes noticed at start on $name', (backend) 
       expect(p.pluginChanges.entities).toEqual([]);
       const def = await p.processes.definitions.get('tickets');
       expect(def.draft.label).toBe('Tickets (edited)');
+      // the plugin's version is offered beside the admin's draft (the designer shows it)
+      expect(def.shipped).toEqual({ ...PROCESS, label: 'Tickets v3' });
       expect(logs.some((l) => l.includes('process.plugin-conflict'))).toBe(true);
     } finally {
       await p.close();
@@ -96,8 +101,13 @@ describe.each(backends())('plugin changes noticed at start on $name', (backend) 
     p = await start();
     try {
       expect(p.pluginChanges).toEqual({ processes: [], entities: [] });
+      const def = await p.processes.definitions.get('tickets');
+      expect(def.shipped?.label).toBe('Tickets v3');
+      // the admin saves a draft (here their own again): the offer is answered
+      await p.processes.definitions.saveDraft('tickets', def.draft, def.draftRevision, admin);
+      expect((await p.processes.definitions.get('tickets')).shipped).toBeUndefined();
     } finally {
       await p.close();
     }
-  });
+  }, START_TIMEOUT);
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityDefinition, Registry } from '@pipewright/core';
+import { PipewrightError, type EntityDefinition, type Registry } from '@pipewright/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { systemPrincipal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -11,7 +11,7 @@ import { toView } from '../records/view';
 /** What a start noticed about plugin documents that changed since the previous start. */
 export interface PluginChanges {
   /** Plugin processes whose file changed: a new draft revision, or kept admin edits (`conflict`). */
-  processes: { id: string; plugin: string; outcome: 'new-draft' | 'conflict' | 'refused'; draftRevision?: number; problems?: string[] }[];
+  processes: { id: string; plugin: string; outcome: 'new-draft' | 'conflict' | 'refused'; draftRevision?: number; problems?: string[]; publishedVersion?: number }[];
   /** Entities whose definition changed: records filled by a default, records now invalid. */
   entities: { type: string; plugin: string; filled: { field: string; records: number }[]; invalid: { id: string; pointer: string; message: string }[] }[];
 }
@@ -43,8 +43,10 @@ function entityDocument(registry: Registry, type: string): EntityDefinition {
  * (table `plugin_documents`), so nothing a plugin changes is silently ignored:
  *
  * - a changed process becomes the process's new draft (revision + 1) for an admin to publish,
- *   audited as `process.plugin-update`; if an admin edited the draft since, their draft is kept
- *   and the plugin's version is audited as `process.plugin-conflict` (its document in `after`);
+ *   audited as `process.plugin-update`; a process the plugin publishes itself
+ *   (`contributes.publishProcesses`) and no admin has published is published as well; if an
+ *   admin edited the draft since, their draft is kept and the plugin's version is audited as
+ *   `process.plugin-conflict` (its document in `after`; the designer offers it, `shipped`);
  * - a changed entity definition fills each newly required field that has a `default` in records
  *   lacking it (version + 1 and an `entity.migrate` event per record), then checks every live
  *   record against the new schema and reports the invalid ones (`entity.schema-check` event).
@@ -67,6 +69,9 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
       .onConflict((oc) => oc.columns(['kind', 'id']).doUpdateSet({ plugin, digest: digestOf(document), document: JSON.stringify(document), seen_at: now() }))
       .execute();
 
+  // New drafts of processes their plugin publishes itself (`contributes.publishProcesses`), to publish after their transaction
+  const republish: PluginChanges['processes'][number][] = [];
+  const selfPublished = new Set(registry.plugins.flatMap((p) => p.manifest.contributes?.publishProcesses ?? []));
   for (const p of registry.processes.values()) {
     const doc = withoutVersion(p.document);
     const id = doc.id as string;
@@ -97,9 +102,25 @@ export async function noticePluginChanges(db: Kysely<Database>, registry: Regist
       const draftRevision = row.draft_revision + 1;
       await tx.updateTable('process_definitions').set({ draft: JSON.stringify(doc), draft_revision: draftRevision, updated_at: at, updated_by: ACTOR.id }).where('id', '=', id).execute();
       await appendEvent(tx, { record: null, recordType: 'process', subject: `process:${id}`, action: 'process.plugin-update', actor: ACTOR, at, before: json(row.draft), after: doc, meta: { file: p.file, draftRevision } });
-      changes.processes.push({ id, plugin: p.plugin, outcome: 'new-draft', draftRevision });
+      const change = { id, plugin: p.plugin, outcome: 'new-draft' as const, draftRevision };
+      changes.processes.push(change);
+      // The plugin publishes it, and no admin has: its new draft is published too (ADR 029 addendum).
+      const adminVersion = await tx.selectFrom('process_versions').select('version').where('process_id', '=', id).where('published_by', '!=', ACTOR.id).limit(1).executeTakeFirst();
+      if (selfPublished.has(id) && row.latest_version !== null && !adminVersion) {
+        republish.push(change);
+        return;
+      }
       log(`plugin ${p.plugin}: process "${id}" (${p.file}) changed: draft revision ${draftRevision} awaits an admin's publish (published: ${row.latest_version === null ? 'none' : `v${row.latest_version}`})`);
     });
+  }
+  for (const change of republish) {
+    try {
+      change.publishedVersion = (await definitions.publish(change.id, ACTOR)).version;
+      log(`plugin ${change.plugin}: process "${change.id}" changed: draft revision ${change.draftRevision} published as version ${change.publishedVersion} (the plugin publishes it, and no admin has)`);
+    } catch (err) {
+      // another runtime starting at once published it first
+      if (!(err instanceof PipewrightError && err.code === 'process.nothing-to-publish')) throw err;
+    }
   }
 
   for (const type of registry.entities.keys()) {

@@ -11,9 +11,6 @@ import { latestRules, pinnedRules, resolverOf, ruleLock, type RuleSet } from '..
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Who saves and publishes what plugins ship. */
-const PLUGINS = systemPrincipal('plugins').id;
-
 export type { ProcessSummary } from '@pipewright/core/api';
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
@@ -52,34 +49,27 @@ export class ProcessDefinitions {
   }
 
   /**
-   * Adds the processes plugins ship as drafts, once (concurrent starts are harmless), and
-   * brings installed ones up to what their plugin ships now when no admin has made them their
-   * own (ADR 029 addendum). Then publishes what needs it: a process a plugin lists in
-   * `contributes.publishProcesses` with no published version yet (a new install, or an upgrade
-   * that adds it), and an upgraded process that was published. Two runtimes starting at once:
-   * both lock the row, and the second finds it current (or published: 409, ignored).
-   *
-   * @returns the ids published, in the order published
+   * Adds the processes plugins ship as drafts, once (concurrent starts are harmless), then
+   * publishes those a plugin lists in `contributes.publishProcesses` that have no published
+   * version yet (a new install, or an upgrade that adds them). Two runtimes starting at once:
+   * publishing locks the process row, and the second finds it published (409, ignored).
    */
   async syncPluginProcesses(): Promise<string[]> {
     const now = this.now();
     let position = 0;
-    const upgraded: string[] = [];
     for (const p of this.registry.processes.values()) {
       const doc = stripVersion(p.document) as ProcessDefinition;
-      const inserted = await this.db
+      await this.db
         .insertInto('process_definitions')
-        .values({ id: doc.id, entity: doc.entity, draft: JSON.stringify(doc), draft_revision: 1, latest_version: null, source: `plugin:${p.plugin}`, position: position++, created_at: now, updated_at: now, updated_by: PLUGINS })
+        .values({ id: doc.id, entity: doc.entity, draft: JSON.stringify(doc), draft_revision: 1, latest_version: null, source: `plugin:${p.plugin}`, position: position++, created_at: now, updated_at: now, updated_by: 'system:plugins' })
         .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted && (await this.#upgradeShipped(doc, p.plugin, now)) === 'upgraded') upgraded.push(doc.id);
+        .execute();
     }
     const wanted = this.registry.plugins.flatMap((p) => p.manifest.contributes?.publishProcesses ?? []);
-    const absent = wanted.length === 0 ? [] : await this.db.selectFrom('process_definitions').select('id').where('id', 'in', wanted).where('latest_version', 'is', null).execute();
-    const republish = upgraded.length === 0 ? [] : await this.db.selectFrom('process_definitions').select('id').where('id', 'in', upgraded).where('latest_version', 'is not', null).execute();
+    if (wanted.length === 0) return [];
+    const absent = await this.db.selectFrom('process_definitions').select('id').where('id', 'in', wanted).where('latest_version', 'is', null).execute();
     const published: string[] = [];
-    for (const id of new Set([...absent, ...republish].map((r) => r.id))) {
+    for (const { id } of absent) {
       try {
         await this.publish(id, systemPrincipal('plugins'));
         published.push(id);
@@ -88,26 +78,6 @@ export class ProcessDefinitions {
       }
     }
     return published;
-  }
-
-  /**
-   * Replaces an installed shipped process's draft with what its plugin ships now, when they
-   * differ and the process is still the plugin's: its draft last saved by the plugins and
-   * every version published by them. An admin's saved draft or published version makes it
-   * theirs; it is kept, and `get` offers the plugin's version beside it (`shipped`).
-   */
-  async #upgradeShipped(doc: ProcessDefinition, plugin: string, now: Date): Promise<'current' | 'upgraded' | 'kept'> {
-    return this.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('process_definitions').select(['draft', 'draft_revision', 'updated_by', 'source']).where('id', '=', doc.id).forUpdate().executeTakeFirst();
-      if (!row || row.source !== `plugin:${plugin}`) return 'kept';
-      const before = json<ProcessDefinition>(row.draft);
-      if (isDeepStrictEqual(before, doc)) return 'current';
-      const adminVersion = await tx.selectFrom('process_versions').select('version').where('process_id', '=', doc.id).where('published_by', '!=', PLUGINS).limit(1).executeTakeFirst();
-      if (row.updated_by !== PLUGINS || adminVersion) return 'kept';
-      await tx.updateTable('process_definitions').set({ draft: JSON.stringify(doc), draft_revision: row.draft_revision + 1, updated_at: now, updated_by: PLUGINS }).where('id', '=', doc.id).execute();
-      await audit(tx, 'process.upgrade', doc.id, systemPrincipal('plugins'), now, before, doc);
-      return 'upgraded';
-    });
   }
 
   async list(entity?: string): Promise<ProcessSummary[]> {
@@ -130,16 +100,29 @@ export class ProcessDefinitions {
       updatedAt: isoTime(row.updated_at),
       updatedBy: row.updated_by,
       versions: versions.map((v) => ({ version: v.version, publishedAt: isoTime(v.published_at), publishedBy: v.published_by })),
-      ...this.#shippedBeside(row.source, json<ProcessDefinition>(row.draft)),
+      ...(await this.#shippedBeside(row.source, json<ProcessDefinition>(row.draft))),
     };
   }
 
-  /** What the process's plugin ships now, when the draft differs from it (an admin's, or not yet upgraded). */
-  #shippedBeside(source: string, draft: ProcessDefinition): { shipped?: ProcessDefinition } {
+  /**
+   * What the process's plugin ships now, offered beside the draft when a start kept an admin's
+   * draft over a changed plugin document (`process.plugin-conflict`, ADR 029 addendum) and no
+   * draft has been saved since.
+   */
+  async #shippedBeside(source: string, draft: ProcessDefinition): Promise<{ shipped?: ProcessDefinition }> {
     const shipped = [...this.registry.processes.values()].find((p) => (p.document as { id?: unknown }).id === draft.id);
     if (!shipped || source !== `plugin:${shipped.plugin}`) return {};
     const doc = stripVersion(shipped.document) as ProcessDefinition;
-    return isDeepStrictEqual(doc, draft) ? {} : { shipped: doc };
+    if (isDeepStrictEqual(doc, draft)) return {};
+    const last = await this.db
+      .selectFrom('events')
+      .select('action')
+      .where('subject', '=', `process:${draft.id}`)
+      .where('action', 'in', ['process.create', 'process.update', 'process.plugin-update', 'process.plugin-conflict'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return last?.action === 'process.plugin-conflict' ? { shipped: doc } : {};
   }
 
   /** Creates a new process from a checked definition (409 if the id is taken). */

@@ -6,15 +6,13 @@ import { expectJson, publish } from './helpers';
 const KINDS = ['handoff_marketing_to_sales', 'handoff_presales_to_sales', 'handoff_sales_to_presales', 'handoff_sales_to_success'];
 
 interface Summary { id: string; latestVersion: number | null }
-interface Detail { latestVersion: number | null; draftRevision: number; draft: Record<string, unknown>; shipped?: Record<string, unknown>; versions: { version: number; publishedBy: string }[] }
+interface Detail { latestVersion: number | null; versions: { version: number; publishedBy: string }[] }
 
 /**
  * `contributes.publishProcesses`: the runtime publishes the shipped processes a plugin lists
  * when they have no published version (a new install, an upgrade from before they were
  * published), once, and never republishes one (an admin's later version stays). The handoff
- * plugin lists its four kinds; its lead process is not listed and stays a draft. A later release
- * of the plugin that changes a process upgrades the installs no admin made their own, and
- * offers its version beside the admin's draft on the others (ADR 029 addendum).
+ * plugin lists its four kinds; its lead process is not listed and stays a draft.
  */
 describe.each(backends())('shipped processes published at start on $name', (backend) => {
   let server: TestServer;
@@ -56,46 +54,5 @@ describe.each(backends())('shipped processes published at start on $name', (back
     expect(await publish(server.api, id)).toBe(2);
     expect(await server.platform.processes.definitions.syncPluginProcesses()).toEqual([]);
     expect((await detail(id)).latestVersion).toBe(2);
-  });
-
-  it('upgrades a shipped process no admin touched to what the plugin ships now, and publishes it once', async () => {
-    const id = 'handoff_sales_to_success';
-    const db = server.platform.database.db;
-    const shipped = (await detail(id)).draft;
-    const old = { ...shipped, description: { en: 'As the previous release shipped it', 'zh-CN': '上一版所带的流程' } };
-    // As a previous release left it: its draft and version 1 were the old document.
-    await db.transaction().execute(async (tx) => {
-      await sql`set local session_replication_role = replica`.execute(tx);
-      await tx.updateTable('process_versions').set({ definition: JSON.stringify({ ...old, version: 1 }) }).where('process_id', '=', id).execute();
-      await tx.updateTable('process_definitions').set({ draft: JSON.stringify(old) }).where('id', '=', id).execute();
-    });
-    const before = await detail(id);
-    expect(before.shipped).toEqual(shipped);
-    const defs = server.platform.processes.definitions;
-    const [a, b] = await Promise.all([defs.syncPluginProcesses(), defs.syncPluginProcesses()]);
-    expect([...a, ...b]).toEqual([id]);
-    const after = await detail(id);
-    expect(after.draft).toEqual(shipped);
-    expect(after.shipped).toBeUndefined();
-    expect(after.draftRevision).toBe(before.draftRevision + 1);
-    expect(after.versions).toEqual([expect.objectContaining({ version: 1 }), expect.objectContaining({ version: 2, publishedBy: 'system:plugins' })]);
-    const v2 = await expectJson<{ definition: Record<string, unknown> }>(server.api(`/api/processes/${id}/versions/2`), 200);
-    expect(v2.definition.description).toEqual(shipped.description);
-    const upgrades = await db.selectFrom('events').select(['action', 'actor']).where('subject', '=', `process:${id}`).where('action', '=', 'process.upgrade').execute();
-    expect(upgrades).toEqual([{ action: 'process.upgrade', actor: 'system:plugins' }]);
-    expect(await defs.syncPluginProcesses()).toEqual([]);
-  });
-
-  it("keeps an admin's draft on an upgrade, and offers the plugin's version beside it", async () => {
-    const id = 'handoff_presales_to_sales'; // the admin's version 2 of the test above
-    const mine = await detail(id);
-    expect(mine.draft.description).toEqual({ en: 'Changed by an admin', 'zh-CN': '管理员修改' });
-    expect(await server.platform.processes.definitions.syncPluginProcesses()).toEqual([]);
-    const after = await detail(id);
-    expect(after.draft).toEqual(mine.draft);
-    expect(after.draftRevision).toBe(mine.draftRevision);
-    expect(after.shipped).toBeDefined();
-    expect(after.shipped!.description).not.toEqual(mine.draft.description);
-    expect({ ...after.shipped, description: null }).toEqual({ ...mine.draft, description: null });
   });
 });

@@ -22,7 +22,7 @@ export type { ProcessSummary };
 export interface ProcessDetail extends ProcessSummary {
   draft: ProcessDefinition;
   versions: { version: number; publishedAt: string; publishedBy: string }[];
-  /** What the process's plugin ships now, when the draft differs from it (the draft is an admin's). */
+  /** What the process's plugin ships now, when a start kept an admin's draft over it and no draft was saved since. */
   shipped?: ProcessDefinition;
 }
 

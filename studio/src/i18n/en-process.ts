@@ -20,7 +20,7 @@ export const enProcess = {
     create: 'Create and open',
     starter: { start: 'Start', won: 'Won', lost: 'Lost', win: 'Win', lose: 'Lose' },
     shipped: {
-      note: 'The {{plugin}} plugin ships a different version of this process. Your draft was changed here, so it was kept.',
+      note: 'The {{plugin}} plugin has shipped a new version of this process since your draft was last saved. Your draft was kept.',
       load: "Use the plugin's version…",
       confirm: "Replace your draft with the plugin's version? The published versions stay as they are; you can review the draft and publish it.",
       replace: 'Replace my draft',

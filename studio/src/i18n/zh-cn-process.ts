@@ -21,7 +21,7 @@ export const zhCNProcess: Widen<typeof enProcess> = {
     create: '创建并打开',
     starter: { start: '开始', won: '赢单', lost: '输单', win: '赢单', lose: '输单' },
     shipped: {
-      note: '插件 {{plugin}} 附带了此流程的另一个版本。你的草稿在这里修改过，因此已保留。',
+      note: '插件 {{plugin}} 在你上次保存草稿之后附带了此流程的新版本。你的草稿已保留。',
       load: '改用插件的版本…',
       confirm: '用插件的版本替换你的草稿？已发布的版本保持不变；你可以先检查草稿再发布。',
       replace: '替换我的草稿',

@@ -11,7 +11,7 @@ interface Detail { draft: Record<string, unknown>; draftRevision: number; shippe
 
 /**
  * Issue 17: a plugin release that changes a process it ships upgrades installs no admin made
- * their own; where an admin changed the draft, the designer says the plugin ships another
+ * their own; where an admin had changed the draft, the designer says the plugin shipped another
  * version and replaces the draft with it only after a confirmation, in English and Chinese.
  */
 describe('the plugin\'s version of a process in the designer, in chromium', () => {
@@ -34,9 +34,13 @@ describe('the plugin\'s version of a process in the designer, in chromium', () =
     const before = await detail();
     expect(before.shipped).toBeUndefined();
     shipped = before.draft;
-    // An admin's own draft: the plugin's version now differs from it.
+    // An admin's own draft ...
     const saved = await server.api(`/api/processes/${ID}`, { method: 'PUT', headers: { 'if-match': `"${before.draftRevision}"` }, json: { ...before.draft, description: { en: 'Our own presales rules', 'zh-CN': '我们自己的售前规则' } } });
     expect(saved.status, await saved.clone().text()).toBe(200);
+    expect((await detail()).shipped).toBeUndefined(); // an admin's edit alone offers nothing
+    // ... then a restart on a plugin release that changed the process kept it, as
+    // runtime/test/plugin-process-upgrade.test.ts shows on real restarts; here its audit event.
+    await server.platform.database.db.insertInto('events').values({ record_id: null, record_type: 'process', action: 'process.plugin-conflict', actor: 'system:plugins', at: new Date(), before: null, after: JSON.stringify(shipped), meta: null, subject: `process:${ID}` }).execute();
     expect((await detail()).shipped).toEqual(shipped);
   }, 240_000);
   afterAll(async () => {
@@ -51,7 +55,7 @@ describe('the plugin\'s version of a process in the designer, in chromium', () =
     const note = page.getByTestId('shipped-version');
     await note.waitFor({ timeout: 30_000 });
     await page.getByLabel('Language').first().selectOption('zh-CN');
-    await expect.poll(() => note.locator('p').first().textContent()).toBe('插件 handoff 附带了此流程的另一个版本。你的草稿在这里修改过，因此已保留。');
+    await expect.poll(() => note.locator('p').first().textContent()).toBe('插件 handoff 在你上次保存草稿之后附带了此流程的新版本。你的草稿已保留。');
     await note.getByRole('button', { name: '改用插件的版本…' }).click();
     await note.getByText('用插件的版本替换你的草稿？', { exact: false }).waitFor();
     await screenshot(page, 'designer-shipped-zh');
@@ -66,7 +70,7 @@ describe('the plugin\'s version of a process in the designer, in chromium', () =
     const problems = watchPage(page);
     await openStudio(page, `${server.url}/processes/${ID}`, OPS.password, OPS.email);
     const note = page.getByTestId('shipped-version');
-    await expect.poll(() => note.locator('p').first().textContent(), { timeout: 30_000 }).toBe('The handoff plugin ships a different version of this process. Your draft was changed here, so it was kept.');
+    await expect.poll(() => note.locator('p').first().textContent(), { timeout: 30_000 }).toBe('The handoff plugin has shipped a new version of this process since your draft was last saved. Your draft was kept.');
     await screenshot(page, 'designer-shipped-en');
     const revision = (await detail()).draftRevision;
     await note.getByRole('button', { name: "Use the plugin's version…" }).click();
