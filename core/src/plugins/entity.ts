@@ -23,6 +23,7 @@ export function fieldInfo(name: string, schema: SchemaObject, required: boolean)
     if (def === 'date') return { ...info, type: 'date', format: 'date' };
     if (def === 'datetime') return { ...info, type: 'date', format: 'date-time' };
     if (def === 'recordId') return { ...info, type: 'string', format: 'uuid' };
+    if (def === 'userId') return { ...info, type: 'string', format: 'user' };
     if (def === 'percent') return { ...info, type: 'number' };
     return { ...info, type: 'string' };
   }

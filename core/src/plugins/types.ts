@@ -133,7 +133,8 @@ export interface FieldInfo {
   name: string;
   type: FieldType;
   /** `money` for the shared money type: filter and sort use its `amount`. */
-  format?: 'date' | 'date-time' | 'money' | 'uuid' | 'email' | 'uri';
+  /** `user`: a user's id (the shared `userId` type); readers are shown the user's name. */
+  format?: 'date' | 'date-time' | 'money' | 'uuid' | 'email' | 'uri' | 'user';
   required: boolean;
   enum?: readonly unknown[];
   reference?: { entity: string; lookup?: string };

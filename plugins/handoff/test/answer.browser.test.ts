@@ -53,6 +53,9 @@ describe('handoff answers on the record page in chromium', () => {
     expect(await panel.getByTestId('handoff-answer-waiting').textContent()).toBe('Waiting for its receiver to accept or reject it.');
     expect(await panel.getByRole('button').count()).toBe(0);
     expect(await moveOptions()).toEqual(['No moves are open to you from this stage']);
+    // The sender owns it until it is accepted: its page offers Edit and Delete.
+    expect((await server.as('presales').api(`/api/records/handoff.handoff/${handoff}`)).headers.get('allow')).toBe('GET, PATCH, DELETE');
+    expect(await page.locator('.page-head .actions').getByRole('link', { name: 'Edit' }).count()).toBe(1);
     await screenshot(page, 'handoff-answer-sender-en');
     await page.getByLabel('Language').first().selectOption('zh-CN');
     await page.getByText('等待接收人接受或拒绝。').waitFor();
@@ -65,10 +68,28 @@ describe('handoff answers on the record page in chromium', () => {
     const accept = panel.getByRole('button', { name: 'Accept' });
     await accept.waitFor({ timeout: 20_000 });
     expect(await panel.getByRole('button', { name: 'Reject…' }).count()).toBe(1);
+    // The receiver reads it but may not change it (the server's Allow): no Edit, no Delete.
+    const head = page.locator('.page-head .actions');
+    expect((await server.as('rep').api(`/api/records/handoff.handoff/${handoff}`)).headers.get('allow')).toBe('GET');
+    expect(await head.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    expect(await head.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    // User fields read as the users' names (the test org names each user by its role), not ids.
+    const field = (label: string) => page.locator('.field-row').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+    await expect.poll(() => field('To').textContent()).toBe('rep');
+    expect(await field('From').textContent()).toBe('presales');
+    // History shows the routing explanation as the field does, not its JSON.
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByText('Round robin over 1 people', { exact: false }).waitFor({ timeout: 20_000 });
+    expect(await history.innerText()).not.toContain('"rule_id"');
     await screenshot(page, 'handoff-answer-receiver-en');
     await accept.click();
     await page.getByTestId('stage-panel').getByRole('heading', { name: 'Stage: Accepted' }).waitFor({ timeout: 20_000 });
     expect(await panel.count()).toBe(0);
+    // Accepted, it is the receiver's own: a fresh page offers its changes.
+    expect((await server.as('rep').api(`/api/records/handoff.handoff/${handoff}`)).headers.get('allow')).toBe('GET, PATCH, DELETE');
+    await page.reload();
+    await head.getByRole('link', { name: 'Edit' }).waitFor({ timeout: 20_000 });
+    expect(await head.getByRole('button', { name: 'Delete' }).count()).toBe(1);
     const after = await expectJson<View>(server.api(`/api/records/handoff.handoff/${handoff}`), 200);
     expect(after).toMatchObject({ stage: 'accepted', owner: 'rick-rep', data: { status: 'accepted', accepted_by: 'rick-rep' } });
   });

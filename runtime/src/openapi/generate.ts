@@ -88,6 +88,7 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
   ];
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
   const etag = { ETag: { schema: { type: 'string' }, description: 'Version of the record, for If-Match.' } };
+  const allow = { Allow: { schema: { type: 'string', enum: ['GET, PATCH, DELETE', 'GET'] }, description: 'What the reader may do with the record: PATCH and DELETE only when they may change it.' } };
   const tag = [e.plugin];
   return {
     [base]: {
@@ -114,7 +115,7 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
     },
     [`${base}/{id}`]: {
       parameters: [idParam],
-      get: { operationId: `get${name}`, summary: `Read a ${e.label.toLowerCase()}`, tags: tag, responses: { '200': json(ref(name), 'The record', etag), ...errors(401, 404) } },
+      get: { operationId: `get${name}`, summary: `Read a ${e.label.toLowerCase()}`, tags: tag, responses: { '200': json(ref(name), 'The record', { ...etag, ...allow }), ...errors(401, 404) } },
       patch: {
         operationId: `update${name}`,
         summary: `Update a ${e.label.toLowerCase()} (JSON merge patch of data)`,

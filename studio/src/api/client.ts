@@ -8,6 +8,8 @@ export interface RequestOptions {
   json?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Called with the answer's headers when it succeeds (e.g. a record's `Allow`). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (res.status === 401) notifyUnauthorized();
   if (!res.ok) throw new ApiError(await readProblem(res));
+  options.onHeaders?.(res.headers);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
@@ -88,6 +91,15 @@ export const api = {
   entities: (signal?: AbortSignal) => request<{ items: EntityInfo[] }>('GET', '/api/entities', signal ? { signal } : {}),
   list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', `/api/records/${enc(type)}?${listQuery(p)}`, signal ? { signal } : {}),
   get: (type: string, id: string, signal?: AbortSignal) => request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, signal ? { signal } : {}),
+  /**
+   * A record and whether the reader may change it: the answer's `Allow` lists PATCH and DELETE
+   * only for those who may (a handoff's receiver reads it but changes it through its actions).
+   */
+  getWithAccess: async (type: string, id: string, signal?: AbortSignal): Promise<{ record: RecordView; editable: boolean }> => {
+    let editable = true;
+    const record = await request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, { ...(signal ? { signal } : {}), onHeaders: (h) => { const allow = h.get('allow'); if (allow !== null) editable = /\bPATCH\b/.test(allow); } });
+    return { record, editable };
+  },
   /** The last touch of each of `ids` (up to 200) that something touched (`GET /api/records/:type/touches`). */
   touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
   events: (type: string, id: string, signal?: AbortSignal) => request<{ items: RecordEvent[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/events`, signal ? { signal } : {}),

@@ -7,7 +7,8 @@ export type JsonSchema = { [keyword: string]: unknown };
 export interface FieldInfo {
   name: string;
   type: 'any' | 'number' | 'string' | 'boolean' | 'date' | 'array' | 'object' | 'null';
-  format?: 'date' | 'date-time' | 'money' | 'uuid' | 'email' | 'uri';
+  /** `user`: a user's id; shown by the user's name. */
+  format?: 'date' | 'date-time' | 'money' | 'uuid' | 'email' | 'uri' | 'user';
   required: boolean;
   enum?: readonly unknown[];
   reference?: { entity: string; lookup?: string };

@@ -18,8 +18,8 @@ function loadNames(): Promise<Names> {
 }
 
 /**
- * Users' names by id, for naming owners and actors (empty until loaded, and when the runtime
- * cannot answer).
+ * Users' names by id, for naming owners, actors and user fields (empty until loaded, when the
+ * runtime cannot answer, and when not `wanted`: then nothing is requested).
  *
  * @example
  * ```tsx
@@ -27,15 +27,16 @@ function loadNames(): Promise<Names> {
  * <dd>{names.get(record.owner) ?? record.owner}</dd>
  * ```
  */
-export function useUserNames(): Names {
+export function useUserNames(wanted = true): Names {
   const [names, setNames] = useState<Names>(new Map());
   useEffect(() => {
+    if (!wanted) return;
     let alive = true;
     loadNames().then((n) => alive && setNames(n), () => undefined);
     return () => {
       alive = false;
     };
-  }, []);
+  }, [wanted]);
   return names;
 }
 

@@ -5,6 +5,8 @@ import type { EntityInfo, RecordEvent } from '../api/types';
 import { actorName, useUserNames } from '../app/user-names';
 import { fieldLabel, formatDateTime, formatValue } from './format';
 import { useReferenceTitles } from './use-reference-titles';
+import { useStudioPlugins } from '../plugins/context';
+import { fieldWidgetName } from '../forms/plugin-widgets';
 
 /** Changes shown value by value; an event changing more (an import, a creation) lists the fields. */
 const MAX_VALUE_CHANGES = 8;
@@ -54,6 +56,7 @@ export function changedFields(before: Record<string, unknown> | null, after: Rec
 export function EventHistory({ entity, recordId, version }: { entity: EntityInfo; recordId: string; version: number }) {
   const { t, i18n } = useTranslation();
   const names = useUserNames();
+  const plugins = useStudioPlugins();
   const [events, setEvents] = useState<RecordEvent[] | null>(null);
   const titles = useReferenceTitles(entity, (events ?? []).flatMap((e) => [dataOf(e.before), dataOf(e.after)]));
   const yesNo: [string, string] = [t('forms.yes'), t('forms.no')];
@@ -63,7 +66,9 @@ export function EventHistory({ entity, recordId, version }: { entity: EntityInfo
     if (c.kind === 'stage') return entity.stageLabels?.[String(v)] ?? String(v);
     const f = entity.fields.find((x) => x.name === c.name);
     if (f?.reference && typeof v === 'string') return titles.get(v) ?? v;
-    return formatValue(f, v, i18n.language, yesNo);
+    // a plugin's field widget shows the value as the record page does (e.g. a routing explanation)
+    const widget = plugins.fieldWidgets.get(fieldWidgetName(entity, c.name) ?? '');
+    return widget?.display ? widget.display(v, i18n.language) : formatValue(f, v, i18n.language, yesNo, names);
   };
   const label = (c: ReturnType<typeof valueChanges>[number]) => (c.kind === 'owner' ? t('records.owner') : c.kind === 'stage' ? t('records.stage') : fieldLabel(entity, c.name));
   const [error, setError] = useState<string | null>(null);

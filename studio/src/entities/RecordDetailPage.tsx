@@ -34,13 +34,14 @@ export function RecordDetailPage() {
   const plugins = useStudioPlugins();
   const entity = byId.get(type);
   const [record, setRecord] = useState<RecordView | null>(null);
+  const [editable, setEditable] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titles = useReferenceTitles(entity, record ? [record.data] : []);
   const names = useUserNames();
 
   useEffect(() => {
     const ctrl = new AbortController();
-    api.get(type, id, ctrl.signal).then(setRecord).catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
+    api.getWithAccess(type, id, ctrl.signal).then(({ record: r, editable: e }) => { setRecord(r); setEditable(e); }).catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
     return () => ctrl.abort();
   }, [type, id]);
 
@@ -63,7 +64,7 @@ export function RecordDetailPage() {
   const display = (name: string, raw: unknown): string => {
     const widget = plugins.fieldWidgets.get(fieldWidgetName(entity, name) ?? '');
     const f = fields.find((x) => x.name === name);
-    return widget?.display ? widget.display(raw, i18n.language) : formatValue(f, raw, i18n.language, yesNo);
+    return widget?.display ? widget.display(raw, i18n.language) : formatValue(f, raw, i18n.language, yesNo, names);
   };
   // Values the entity's plugin computes on read: labelled by its `computed.<key>` messages.
   const computedLabel = (key: string) => {
@@ -95,11 +96,11 @@ export function RecordDetailPage() {
       <div className="page-head">
         <h1 id="record-title">{recordTitle(entity, record.data, record.id)}</h1>
         <div className="actions">
-          <Link href={`/records/${type}/${id}/edit`} className="button primary">{t('actions.edit')}</Link>
+          {editable && <Link href={`/records/${type}/${id}/edit`} className="button primary">{t('actions.edit')}</Link>}
           {plugins.actionsFor(entity, byId).map((a) => (
             <button key={`${a.plugin}.${a.id}`} type="button" data-action={`${a.plugin}.${a.id}`} onClick={() => void runAction(a)}>{message(a.plugin, a.label)}</button>
           ))}
-          <button type="button" className="danger" onClick={() => void remove()}>{t('actions.delete')}</button>
+          {editable && <button type="button" className="danger" onClick={() => void remove()}>{t('actions.delete')}</button>}
         </div>
       </div>
       <section className="panel" aria-labelledby="fields-title">

@@ -43,10 +43,12 @@ export function isSortable(field: FieldInfo): boolean {
  * @example
  * ```ts
  * formatValue({ name: 'amount', type: 'object', format: 'money', required: false }, { amount: 5, currency: 'USD' }, 'en'); // '$5.00'
+ * formatValue({ name: 'to_user', type: 'string', format: 'user', required: false }, 'rick-rep', 'en', undefined, names); // 'Rick Rep'
  * ```
  */
-export function formatValue(field: FieldInfo | undefined, value: unknown, locale: string, yesNo: [string, string] = ['Yes', 'No']): string {
+export function formatValue(field: FieldInfo | undefined, value: unknown, locale: string, yesNo: [string, string] = ['Yes', 'No'], users?: ReadonlyMap<string, string>): string {
   if (value === undefined || value === null || value === '') return '';
+  if (field?.format === 'user' && typeof value === 'string') return users?.get(value) ?? value;
   if (field?.format === 'money' && typeof value === 'object') {
     const m = value as { amount?: unknown; currency?: unknown };
     if (typeof m.amount === 'number' && typeof m.currency === 'string') {

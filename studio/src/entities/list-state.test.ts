@@ -22,6 +22,9 @@ describe('list state', () => {
   it('formats values and changes', () => {
     expect(formatValue({ name: 'm', type: 'object', format: 'money', required: false }, { amount: 1234.5, currency: 'USD' }, 'en-US')).toBe('$1,234.50');
     expect(formatValue({ name: 'd', type: 'date', format: 'date', required: false }, '2026-09-30', 'en-US')).toBe('Sep 30, 2026');
+    const user = { name: 'to_user', type: 'string', format: 'user', required: false } as const;
+    expect(formatValue(user, 'rick-rep', 'en', undefined, new Map([['rick-rep', 'Rick Rep']]))).toBe('Rick Rep');
+    expect(formatValue(user, 'gone-user', 'en', undefined, new Map())).toBe('gone-user'); // unknown: the id
     expect(humanize('marketing_campaign')).toBe('Marketing campaign');
     expect(changedFields({ data: { a: 1, b: 2 } }, { data: { a: 1, b: 3, c: 1 } })).toEqual(['b', 'c']);
   });

@@ -83,6 +83,9 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     const type = c.req.param('type');
     const view = await store.get(type, c.req.param('id'), c.get('actor'));
     c.header('ETag', etagOf(view.version));
+    // What the reader may do with it: those who only read it (an audience, a widening, a
+    // read share) are not offered changes the writer would refuse (403).
+    c.header('Allow', (await store.access.holds(store.db, view.id, store.access.edit(c.get('actor')))) ? 'GET, PATCH, DELETE' : 'GET');
     const [withComputed] = await store.withComputed(type, [view], c.get('actor'));
     return c.json(withComputed ?? view);
   });
