@@ -45,6 +45,8 @@ export interface Config {
   timeZone: string;
   /** On SIGTERM, how long `/ready` answers 503 before the listener closes (ms). */
   shutdownDelayMs: number;
+  /** How long an idle client connection stays open, in seconds (longer than a load balancer's or client's idle timeout). */
+  keepAliveSeconds: number;
 }
 
 /**
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idempotencyTtlHours: positive('PIPEWRIGHT_IDEMPOTENCY_TTL_HOURS', 24),
     webhookAllowPrivate: parsePrivateAllowList(env.PIPEWRIGHT_WEBHOOK_ALLOW_PRIVATE),
     timeZone: timeZone(env.PIPEWRIGHT_TIME_ZONE),
+    keepAliveSeconds: positive('PIPEWRIGHT_KEEP_ALIVE_SECONDS', 65),
     shutdownDelayMs: env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === undefined || env.PIPEWRIGHT_SHUTDOWN_DELAY_MS === '0' ? 0 : positive('PIPEWRIGHT_SHUTDOWN_DELAY_MS', 0),
   };
 }

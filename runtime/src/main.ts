@@ -4,6 +4,7 @@ import { loadConfig } from './config';
 import { seedDemo } from './demo/seed';
 import { createPlatform } from './platform';
 import { isStorageUnavailable } from './db/unavailable';
+import { keepIdleConnections, type KeepAliveServer } from './http/keep-alive';
 
 /**
  * `npm start`: loads plugins, opens the database (PGlite in PIPEWRIGHT_DATA_DIR, or PostgreSQL
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
     log(`Pipewright is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}/`);
   });
+  keepIdleConnections(server as unknown as KeepAliveServer, config.keepAliveSeconds);
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(err.code === 'EADDRINUSE' ? `Port ${config.port} on ${config.host} is in use; stop what uses it or set PORT.` : `Cannot listen: ${err.message}`);
     void platform.close().then(() => process.exit(1));

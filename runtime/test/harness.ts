@@ -10,6 +10,7 @@ import { TOKEN_PREFIX } from '../src/auth/tokens';
 import { loadConfig, type Config } from '../src/config';
 import { dropSchema } from '../src/db/database';
 import { createPlatform, type Platform } from '../src/platform';
+import { keepIdleConnections, type KeepAliveServer } from '../src/http/keep-alive';
 
 /** The storage backends every contract suite runs against. */
 export interface Backend {
@@ -167,9 +168,7 @@ export async function startServer(backend: Backend, env: Record<string, string> 
   // 5 s. On a busy machine the event loop can stall past that gap, and a request sent on a
   // connection the server is closing fails with ECONNRESET. The server here keeps idle
   // connections longer than the client ever does, so the client always closes first.
-  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
-  http.keepAliveTimeout = 60_000;
-  http.headersTimeout = 65_000;
+  keepIdleConnections(server as unknown as KeepAliveServer, 60);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fetcher =
     (headersFor: (method: string) => Promise<Record<string, string>>): ApiFetch =>
