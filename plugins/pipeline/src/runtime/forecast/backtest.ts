@@ -1,23 +1,9 @@
 /** The backtest of the history-based forecast against the two baselines (ADR 020). */
 import { DAY, weightedPipelineAt, wonValueBetween, type DealInput } from './engine';
 import { modelForecast } from './stacked';
+import type { Backtest, BacktestOrigin } from '../../wire/backtest';
 
-/** One origin of a backtest. */
-export interface BacktestOrigin {
-  origin: string;
-  actual: number;
-  forecast: number;
-  p10: number;
-  p90: number;
-  baselines: { weighted_pipeline: number; run_rate: number };
-}
-
-export interface Backtest {
-  horizonDays: number;
-  origins: BacktestOrigin[];
-  mape: { model: number | null; weighted_pipeline: number | null; run_rate: number | null };
-  coverage: { inside: number; of: number };
-}
+export type { Backtest, BacktestOrigin } from '../../wire/backtest';
 
 /** Mean absolute percentage error, in percent (origins with a zero actual are left out); null when none counts. */
 export function mape(pairs: readonly { actual: number; forecast: number }[]): number | null {

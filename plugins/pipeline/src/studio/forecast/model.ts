@@ -1,4 +1,5 @@
 /** Answers of the forecast routes, and the pure helpers the forecast page draws them with. */
+import type { Backtest } from '../../wire/backtest';
 
 export interface Figures {
   closed: number;
@@ -17,21 +18,9 @@ export interface ForecastAnswer {
   rows: { kind: string; id: string; name: string; figures: Figures }[];
 }
 
-export interface BacktestOrigin {
-  origin: string;
-  actual: number;
-  forecast: number;
-  p10: number;
-  p90: number;
-  baselines: { weighted_pipeline: number; run_rate: number };
-}
-
-export interface BacktestAnswer {
-  horizonDays: number;
-  origins: BacktestOrigin[];
-  mape: { model: number | null; weighted_pipeline: number | null; run_rate: number | null };
-  coverage: { inside: number; of: number };
-}
+export type { BacktestOrigin } from '../../wire/backtest';
+/** The backtest route's answer. */
+export type BacktestAnswer = Backtest;
 
 /** The page's query, kept in the address. */
 export interface ForecastQuery {
