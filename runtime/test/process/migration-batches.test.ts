@@ -40,6 +40,9 @@ describe.each(backends())('migrating in batches on $name', (backend) => {
     expect(await run({ limit: 2 })).toMatchObject({ moved: 0, remaining: 0, counts: { migrate: 0 } });
     const onV2 = await expectJson<{ total: number }>(server.api('/api/records/pipeline.deal?filter[process]=batched&filter[stage]=a&total=true'), 200);
     expect(onV2.total).toBe(5);
-    for (const limit of [0, -1, 'x', 1.5]) expect((await expectJson<Problem>(server.api('/api/processes/batched/migrations', { method: 'POST', json: { fromVersion: 1, toVersion: 2, dryRun: false, limit } }), 400)).code).toBe('query.invalid');
+    for (const limit of [0, -1, 'x', 1.5]) {
+      const p = await expectJson<Problem & { errors: { pointer: string }[] }>(server.api('/api/processes/batched/migrations', { method: 'POST', json: { fromVersion: 1, toVersion: 2, dryRun: false, limit } }), 422);
+      expect([p.code, p.errors.map((d) => d.pointer)]).toEqual(['body.invalid', ['/limit']]);
+    }
   });
 });

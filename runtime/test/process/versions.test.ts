@@ -110,7 +110,8 @@ describe.each(backends())('process versions and migrations on $name', (backend) 
     const p = await expectJson<Problem>(server.api('/api/processes/versioned/migrations', { method: 'POST', json: { fromVersion: 1, toVersion: 2, stageMapping: { ghost: 'engaged', lead: 'nowhere' } } }), 422);
     expect(p.errors?.map((e) => e.pointer)).toEqual(['/stageMapping/ghost', '/stageMapping/lead']);
     expect((await server.api('/api/processes/versioned/migrations', { method: 'POST', json: { fromVersion: 1, toVersion: 9 } })).status).toBe(404);
-    expect((await server.api('/api/processes/versioned/migrations', { method: 'POST', json: { fromVersion: 'one', toVersion: 2 } })).status).toBe(400);
+    const bad = await expectJson<Problem & { errors: { pointer: string }[] }>(server.api('/api/processes/versioned/migrations', { method: 'POST', json: { fromVersion: 'one', toVersion: 2 } }), 422);
+    expect(bad.errors.map((d) => d.pointer)).toEqual(['/fromVersion']);
     expect((await rep.api('/api/processes/versioned/migrations', { method: 'POST', json: { fromVersion: 1, toVersion: 2 } })).status).toBe(403);
   });
 });

@@ -2,15 +2,16 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../../http/context';
 import type { ProcessRuntime } from '../runtime';
 import { pipelineRoutes } from './pipeline-routes';
-import { processRoutes } from './process-routes';
 import { transitionRoutes } from './transition-routes';
 import { approvalRoutes } from './approval-routes';
 
 export { aliasPaths, processPaths } from './openapi';
 export { actionTypeRoutes } from './action-type-routes';
+export { processRoutes } from './process-routes';
 
 /**
- * Mounts the process API on the app (before its `/api/*` catch-all).
+ * Mounts the rest of the process API on the app (before its `/api/*` catch-all): approvals,
+ * transitions and pipeline analytics. `/api/processes` is a declared {@link processRoutes} table.
  *
  * @example
  * ```ts
@@ -18,7 +19,6 @@ export { actionTypeRoutes } from './action-type-routes';
  * ```
  */
 export function mountProcessRoutes(app: Hono<AppEnv>, rt: ProcessRuntime): void {
-  app.route('/api/processes', processRoutes(rt));
   app.route('/api/approvals', approvalRoutes(rt));
   app.route('/api', transitionRoutes(rt));
   app.route('/api', pipelineRoutes(rt));

@@ -8,11 +8,8 @@ const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [Stri
 const pathParam = (name: string, schema: Json = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
 const query = (name: string, schema: Json, description: string, required = false) => ({ name, in: 'query', required, schema, description });
 const ifMatch = (required: boolean) => ({ name: 'If-Match', in: 'header', required, schema: { type: 'string' }, description: 'ETag read before the change.' });
-const definition = { description: 'A process definition (schemas/process.schema.json).' };
-const definitionBody = { required: true, content: { 'application/json': { schema: { type: 'object', description: definition.description } } } };
 const tags = ['processes'];
 const etag = { ETag: { schema: { type: 'string' }, description: 'Draft revision (processes) or record version (transitions).' } };
-const processId = pathParam('id', { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' });
 const pipelineQuery = [query('process', { type: 'string' }, 'Process id.', true), query('asOf', { type: 'string' }, 'ISO date or date-time (default: now).')];
 
 const transitionBody = {
@@ -92,8 +89,8 @@ const availableOp = (operationId: string, params: Json[]) => ({ operationId, tag
 const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId, tags, summary: 'Stage history of the record (entered, exited, by whom)', parameters: params, responses: { '200': ok('Stays, oldest first'), ...errors(401, 404) } } });
 
 /**
- * OpenAPI paths of the process API: definitions, versions, diffs, migrations, simulation,
- * transitions, pipeline analytics, notifications, incidents.
+ * OpenAPI paths of the process API still written by hand: transitions, stage history, pipeline
+ * analytics, approvals and incidents (`/api/processes` is declared once: process-routes.ts).
  *
  * @example
  * ```ts
@@ -101,42 +98,6 @@ const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId
  * ```
  */
 export const processPaths: Record<string, Json> = {
-  '/api/processes': {
-    get: { operationId: 'listProcesses', tags, summary: 'Processes (with their latest published version)', parameters: [query('entity', { type: 'string' }, 'Only processes of this entity.')], responses: { '200': ok('Processes'), ...errors(401) } },
-    post: { operationId: 'createProcess', tags, summary: 'Create a process (admin); the definition is checked', requestBody: definitionBody, responses: { '201': ok('Created', { type: 'object' }, etag), ...errors(401, 403, 409, 415, 422) } },
-  },
-  '/api/processes/{id}': {
-    parameters: [processId],
-    get: { operationId: 'getProcess', tags, summary: 'A process: its draft, draft revision and versions', responses: { '200': ok('The process', { type: 'object' }, etag), ...errors(401, 404) } },
-    put: { operationId: 'saveProcessDraft', tags, summary: 'Replace the draft (admin); checked, every problem with a JSON pointer', parameters: [ifMatch(true)], requestBody: definitionBody, responses: { '200': ok('Saved', { type: 'object' }, etag), ...errors(400, 401, 403, 404, 412, 415, 422, 428) } },
-  },
-  '/api/processes/{id}/check': { parameters: [processId], post: { operationId: 'checkProcess', tags, summary: 'Check a candidate definition without saving it (admin)', requestBody: definitionBody, responses: { '200': ok('Problems, each with a JSON pointer'), ...errors(401, 403, 404, 415) } } },
-  '/api/processes/{id}/publish': { parameters: [processId], post: { operationId: 'publishProcess', tags, summary: 'Publish the draft as the next immutable version (admin)', parameters: [ifMatch(false)], responses: { '201': ok('Published'), ...errors(401, 403, 404, 409, 412, 422) } } },
-  '/api/processes/{id}/versions/{version}': { parameters: [processId, pathParam('version', { type: 'integer', minimum: 1 })], get: { operationId: 'getProcessVersion', tags, summary: 'A published version', responses: { '200': ok('The version'), ...errors(400, 401, 404) } } },
-  '/api/processes/{id}/diff': {
-    parameters: [processId],
-    get: { operationId: 'diffProcessVersions', tags, summary: 'Machine-readable diff of two versions (or a version and the draft)', parameters: [query('from', { type: 'string' }, 'Version number or "draft".', true), query('to', { type: 'string' }, 'Version number or "draft".', true)], responses: { '200': ok('Stages, transitions and rules added, removed or changed'), ...errors(400, 401, 404) } },
-  },
-  '/api/processes/{id}/migrations': {
-    parameters: [processId],
-    post: {
-      operationId: 'migrateProcessRecords',
-      tags,
-      summary: 'Move records from one version to another with a stage mapping (admin); dry run by default',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['fromVersion', 'toVersion'], properties: { fromVersion: { type: 'integer' }, toVersion: { type: 'integer' }, stageMapping: { type: 'object', additionalProperties: { type: 'string' } }, dryRun: { type: 'boolean', default: true }, limit: { type: 'integer', minimum: 1, maximum: 100000, description: 'Move at most this many records in this call (the rest is counted in `remaining`); call again to continue.' } } } } } },
-      responses: { '200': ok('Dry run: each record\'s fate'), '201': ok('Migrated: each record\'s fate; invalid ones were not moved'), ...errors(400, 401, 403, 404, 415, 422) },
-    },
-  },
-  '/api/processes/{id}/simulate': {
-    parameters: [processId],
-    post: {
-      operationId: 'simulateProcess',
-      tags,
-      summary: 'Backtest the draft (or a candidate definition) on the recorded transitions of past records (admin)',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { definition: { type: 'object' }, since: { type: 'string' }, until: { type: 'string' }, sampleSize: { type: 'integer' } } } } } },
-      responses: { '200': ok('How many transitions would have been blocked, by which rule or requirement, on which records'), ...errors(400, 401, 403, 404, 415, 422) },
-    },
-  },
   '/api/records/{type}/{id}/transitions': { ...transitionOp('transitionRecord', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]), get: availableOp('listRecordTransitions', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]) },
   '/api/records/{type}/{id}/history': historyOp('recordStageHistory', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
   '/api/pipeline/time-in-stage': { get: { operationId: 'pipelineTimeInStage', tags: ['pipeline'], summary: 'Time in stage from stage history', parameters: pipelineQuery, responses: { '200': ok('Per stage'), ...errors(400, 401, 404) } } },
