@@ -144,7 +144,7 @@ export function assertValidBody(entity: LoadedEntity, body: unknown, prefix = '/
  *
  * @example
  * ```ts
- * checkEntityApprovals(registry.entity('pipeline.deal'), registry.ruleOperators);
+ * checkEntityApprovals(registry.entity('acme.ticket'), registry.ruleOperators);
  * ```
  */
 export function checkEntityApprovals(entity: LoadedEntity, operators: OperatorRegistry): void {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins, memorySource } from '@pipewright/core';
 import { backends, startServer, type Client, type TestServer } from '../harness';
 import { expectJson, legacyDeal, type Problem, type View } from './helpers';
+import { EntityApprovals } from '../../src/process/edit-approvals';
 
 interface Approval {
   id: string;
@@ -55,14 +56,14 @@ describe.each(backends())('approvals of record changes on $name', (backend) => {
     expect(held.status).toBe(202);
     const body = (await held.json()) as { approval: Approval; record: View & { version: number } };
     expect(body.approval).toMatchObject({ kind: 'edit', status: 'pending', to: null, requester: 'rick-rep', approvers: ['mia-manager'], required: 1, record: { id: d.id, title: 'Big Cut Co' } });
-    expect(body.approval.edit).toMatchObject({ rule: 'amount_cut', label: { en: 'Expected value lowered by more than 20%', 'zh-CN': '预计金额下调超过 20%' }, before: { amount: money(10000), notes: null }, after: { amount: money(5000), notes: 'customer cut the budget' } });
+    expect(body.approval.edit).toMatchObject({ rule: 'amount_cut', label: { en: 'Expected value lowered by more than 20%', 'zh-CN': '预期金额下调超过 20%' }, before: { amount: money(10000), notes: null }, after: { amount: money(5000), notes: 'customer cut the budget' } });
     expect(body.approval.edit?.fields.sort()).toEqual(['amount', 'notes']);
     expect(body.record.version).toBe(d.version);
     const unchanged = await read(d.id);
     expect([unchanged.version, unchanged.data.amount?.amount, unchanged.data.notes]).toEqual([d.version, 10000, undefined]);
     const told = await notices('mia-manager', 'approval-request', d.id);
     expect(told).toHaveLength(1);
-    expect(JSON.stringify(told[0]?.data)).toContain('待审批：Big Cut Co 的修改（预计金额下调超过 20%）');
+    expect(JSON.stringify(told[0]?.data)).toContain('待审批：Big Cut Co 的修改（预期金额下调超过 20%）');
     const events = await server.platform.database.db.selectFrom('events').select(['action', 'actor']).where('record_id', '=', d.id).orderBy('id').execute();
     expect(events).toEqual([{ action: 'approval.request', actor: 'user:rick-rep' }]);
 
@@ -142,5 +143,16 @@ describe('entity approvals are checked when plugins load', () => {
     await expect(load([base, { ...base }])).rejects.toMatchObject({ pointer: '/approvals/1/id' });
     const ok = await load([{ ...base, when: { '<': [{ var: 'new.price' }, { var: 'old.price' }] } }]);
     expect(ok.entity('acme.ticket').approvals?.[0]?.id).toBe('cut');
+  });
+
+  it('refuses, when the runtime starts, a role no user can hold; and decides which approval a change needs', async () => {
+    const pope = await load([{ ...base, approvers: [{ role: 'pope' }] }]);
+    expect(() => new EntityApprovals(pope)).toThrow(expect.objectContaining({ code: 'plugin.invalid-entity-approval', pointer: '/approvals/0/approvers/0/role' }));
+    const registry = await load([{ ...base, when: { '<': [{ var: 'new.price' }, { '*': [{ var: 'old.price' }, 0.8] }] } }]);
+    const gate = new EntityApprovals(registry);
+    const entity = registry.entity('acme.ticket');
+    expect(gate.needs(entity, { title: 'a', price: 100 }, { title: 'a', price: 90 })).toBeNull();
+    expect(gate.needs(entity, { title: 'a', price: 100 }, { title: 'b', price: 100 })).toBeNull();
+    expect(gate.needs(entity, { title: 'a', price: 100 }, { title: 'b', price: 50 })).toEqual({ approval: expect.objectContaining({ id: 'cut' }), change: { before: { title: 'a', price: 100 }, after: { title: 'b', price: 50 } } });
   });
 });
