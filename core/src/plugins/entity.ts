@@ -1,6 +1,9 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PluginError, ValidationError } from '../errors';
 import { ajvDetails } from '../validation/ajv';
+import { parseIsoDuration } from '../process/duration';
+import { checkRule } from '../rules/check';
+import type { OperatorRegistry } from '../rules/operators/registry';
 import type { EntityDefinition, FieldInfo, SchemaObject, LoadedEntity, FieldType } from './types';
 
 const TYPES_ID = 'https://pipewright.dev/schemas/types.schema.json#/$defs/';
@@ -132,4 +135,42 @@ export function assertValidBody(entity: LoadedEntity, body: unknown, prefix = '/
     message: `The ${entity.label.toLowerCase()} does not match its schema.`,
     details: ajvDetails(entity.validate.errors, prefix),
   });
+}
+
+/**
+ * Checks an entity's `approvals` (ADR 028 addendum) once the plugin's operators are registered:
+ * unique ids, known fields, a duration for `timeout`, `required` no more than the approvers
+ * listed by user when only users are listed, and `when` as a rule over `{ old, new }` (each the
+ * entity's body). The error names the plugin, the file and the pointer of the bad part.
+ *
+ * @example
+ * ```ts
+ * checkEntityApprovals(registry.entity('acme.ticket'), registry.ruleOperators);
+ * ```
+ */
+export function checkEntityApprovals(entity: LoadedEntity, operators: OperatorRegistry): void {
+  const fail = (pointer: string, message: string): never => {
+    throw new PluginError({ code: 'plugin.invalid-entity-approval', plugin: entity.plugin, file: entity.file, pointer, message: `${entity.plugin}/${entity.file} at ${pointer}: ${message}` });
+  };
+  const seen = new Set<string>();
+  entity.approvals?.forEach((a, i) => {
+    const at = `/approvals/${i}`;
+    if (seen.has(a.id)) fail(`${at}/id`, `a second approval is named "${a.id}"`);
+    seen.add(a.id);
+    a.fields.forEach((f, j) => entity.fields.has(f) || fail(`${at}/fields/${j}`, `unknown field "${f}"`));
+    if (a.timeout !== undefined && !parseIsoDuration(a.timeout)) fail(`${at}/timeout`, `"${a.timeout}" is not a supported ISO 8601 duration`);
+    if (a.required !== undefined && a.approvers.every((x) => x.user !== undefined) && a.required > a.approvers.length) fail(`${at}/required`, `needs ${a.required} approvals but names ${a.approvers.length} approver(s)`);
+    if (a.when === undefined) return;
+    try {
+      checkRule(a.when, { operators, schema: approvalSchema(entity) });
+    } catch (err) {
+      const e = err as { pointer?: string; message: string };
+      fail(`${at}/when${e.pointer ?? ''}`, `the condition is refused: ${e.message}`);
+    }
+  });
+}
+
+/** What an entity approval's `when` reads: the body before (`old`) and after (`new`) the change. */
+export function approvalSchema(entity: Pick<LoadedEntity, 'schema'>): SchemaObject {
+  return { type: 'object', properties: { old: entity.schema, new: entity.schema } };
 }

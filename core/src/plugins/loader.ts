@@ -4,7 +4,7 @@ import { ajvDetails, createAjv } from '../validation/ajv';
 import type { PluginRuntime } from './define-plugin';
 import { checkRule } from '../rules/check';
 import { checkDashboard } from '../dashboards/check';
-import { compileEntity } from './entity';
+import { checkEntityApprovals, compileEntity } from './entity';
 import { checkMetrics } from './metrics';
 import { checkApiAlias, checkRuntimeContributions } from './contributions';
 import { Registry, type LoadedPlugin } from './registry';
@@ -43,6 +43,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     attachRuntime(registry, plugin);
     checkRuntimeContributions(ajv, registry, plugin);
     checkContributedRules(registry, manifest.id);
+    for (const entity of registry.entities.values()) if (entity.plugin === manifest.id) checkEntityApprovals(entity, registry.ruleOperators);
     checkMetrics(registry, manifest.id, manifest.contributes?.metrics ?? []);
     checkContributedDashboards(ajv, registry, manifest.id);
     registry.plugins.push(plugin);

@@ -1,3 +1,4 @@
+import type { LocalizableText } from '../i18n/text';
 import type { ValidateFunction } from '../validation/ajv';
 
 /** JSON Schema object as authored (2020-12). */
@@ -126,6 +127,28 @@ export interface EntityDefinition {
   /** Its records are touches of the records they reference, dated by the body field `at` (see `GET /api/records/{type}/touches`). */
   touch?: { at: string; done?: string };
   ui?: { form?: SchemaObject; listColumns?: string[]; searchFields?: string[]; cardFields?: string[]; icon?: string };
+  /** Changes of these fields outside transitions that wait for approvers (ADR 028, addendum). */
+  approvals?: EntityApproval[];
+}
+
+/**
+ * An approval on record changes outside transitions (审批, ADR 028 addendum): an update changing
+ * one of `fields` for which `when` (json-logic over `{ old, new }`, the body before and after the
+ * merge patch) holds is held as a request until `required` of the approvers approve; the last
+ * approval applies the patch as the requester on the version it was asked on.
+ */
+export interface EntityApproval {
+  id: string;
+  /** In English and Simplified Chinese (the schema requires both). */
+  label: LocalizableText;
+  fields: string[];
+  when?: unknown;
+  approvers: ({ role: string; user?: undefined } | { user: string; role?: undefined })[];
+  required?: number;
+  mode?: 'parallel' | 'sequential';
+  /** ISO 8601 duration after which a waiting request escalates, once. */
+  timeout?: string;
+  escalateTo?: { role: string };
 }
 
 /** Scalar kind of a top-level body field, derived from its schema; drives casts in SQL. */

@@ -12,6 +12,7 @@ import { trigram } from './migrations/010-trigram';
 import { approvals } from './migrations/011-approvals';
 import { savedViews } from './migrations/012-saved-views';
 import { ruleLibrary } from './migrations/013-rule-library';
+import { editApprovals } from './migrations/014-edit-approvals';
 import type { IndexMode } from './online-index';
 
 /**
@@ -42,6 +43,7 @@ export function migrations(mode: IndexMode): Record<string, Migration> {
     '011-approvals': transactional(approvals),
     '012-saved-views': transactional(savedViews),
     '013-rule-library': transactional(ruleLibrary),
+    '014-edit-approvals': transactional(editApprovals),
   };
 }
 

@@ -152,17 +152,22 @@ export interface Database {
   saved_rule_versions: SavedRuleVersionTable;
 }
 
-/** A stage move held for approvers (migration 011, ADR 027). */
+/** A stage move (migration 011, ADR 027) or a record change (migration 014) held for approvers. */
 export interface ApprovalRequestTable {
   id: string;
   record_id: string;
   record_type: string;
   record_version: number;
-  process_id: string;
-  process_version: number;
+  kind: ColumnType<'move' | 'edit', string | undefined, string>;
+  /** An edit's entity approval (its id in the entity's `approvals`). */
+  rule: ColumnType<string | null, string | null | undefined, string | null>;
+  /** An edit's changed fields, `{ before, after }` (their values then and as asked for). */
+  change: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  process_id: string | null;
+  process_version: number | null;
   transition_id: string | null;
   from_stage: string | null;
-  to_stage: string;
+  to_stage: string | null;
   patch: JsonNullable;
   requester: string;
   requester_user: string | null;

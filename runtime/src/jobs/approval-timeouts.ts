@@ -43,7 +43,9 @@ export async function escalateApprovals(db: Kysely<Database>, now: Date): Promis
         const title = String(data.name ?? data.title ?? record.id);
         const i18n = {
           title: { en: `Approval overdue: ${title}`, 'zh-CN': `审批已超时：${title}` },
-          body: { en: `A move of ${title} has waited for approval past its deadline; you may approve or reject it in the approvers' place.`, 'zh-CN': `${title} 的移动申请已超过审批时限；您可以代替审批人批准或驳回。` },
+          body: row.kind === 'edit'
+            ? { en: `A change of ${title} has waited for approval past its deadline; you may approve or reject it in the approvers' place.`, 'zh-CN': `${title} 的修改申请已超过审批时限；您可以代替审批人批准或驳回。` }
+            : { en: `A move of ${title} has waited for approval past its deadline; you may approve or reject it in the approvers' place.`, 'zh-CN': `${title} 的移动申请已超过审批时限；您可以代替审批人批准或驳回。` },
         };
         await notify(tx, to, { kind: 'approval-escalated', key: `approval-escalated:${row.id}`, title: i18n.title.en, body: i18n.body.en, record: { id: record.id, type: record.type }, data: { approvalId: row.id, i18n }, at: now });
         await appendEvent(tx, { record: toView(record), action: 'approval.escalate', actor: ACTOR, at: now, before: null, after: null, meta: { approval: row.id, to } });

@@ -25,6 +25,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   401: 'Not signed in',
   403: 'Not allowed',
   404: 'No such entity or record',
+  409: 'Conflict (a change of the record already waits for approval, or no approver could be found)',
   412: 'The record changed since the given version',
   413: 'Body too large',
   415: 'Body is not JSON',
@@ -125,7 +126,12 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
           required: true,
           content: { 'application/merge-patch+json': { schema: { type: 'object', additionalProperties: false, properties: { data: { type: 'object' }, owner: { type: ['string', 'null'] }, orgUnit: { type: ['string', 'null'] } } } } },
         },
-        responses: { '200': json(ref(name), 'Updated', etag), ...errors(400, 401, 403, 404, 412, 413, 415, 422, 428, 429) },
+        responses: {
+          '200': json(ref(name), 'Updated', etag),
+          // An entity that declares approvals of changes (ADR 028 addendum) may hold the change.
+          ...(e.approvals?.length ? { '202': json({ type: 'object', required: ['approval', 'record'], properties: { approval: { type: 'object', description: 'The approval request (kind "edit"): see GET /api/approvals/{id}.' }, record: ref(name) } }, `Held for approval (${e.approvals.map((a) => a.id).join(', ')}): the request and the record, unchanged`, etag) } : {}),
+          ...errors(400, 401, 403, 404, ...(e.approvals?.length ? [409] : []), 412, 413, 415, 422, 428, 429),
+        },
       },
       delete: {
         operationId: `delete${name}`,

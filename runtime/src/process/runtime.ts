@@ -11,6 +11,7 @@ import { ProcessDefinitions } from './definitions';
 import { PipelineQueries } from './queries';
 import { ProcessStageGate } from './stage-gate';
 import { ApprovalService } from './approvals';
+import { EntityApprovals } from './edit-approvals';
 import { TransitionService } from './transition';
 
 /** Everything the process API and the workers share in one runtime process. */
@@ -72,6 +73,7 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
   const idempotencyTtlMs = (o.idempotencyTtlHours ?? 24) * 3600_000;
   const queue = await JobQueue.open(o.database, { ...options, schema: o.schema ?? 'pgboss', ...(o.url ? { url: o.url } : {}) });
   o.store.stages = new ProcessStageGate(definitions, queue);
+  o.store.edits = new EntityApprovals(o.registry);
   const transitions = new TransitionService(db, o.registry, o.store, definitions, queue, now, recordCacheSize(o.env), idempotencyTtlMs);
   const rt: ProcessRuntime = {
     db,
@@ -79,7 +81,7 @@ export async function createProcessRuntime(o: ProcessRuntimeOptions): Promise<Pr
     store: o.store,
     definitions,
     transitions,
-    approvals: new ApprovalService(db, o.registry, transitions, now),
+    approvals: new ApprovalService(db, o.registry, transitions, now, o.store),
     queries: new PipelineQueries(db, o.store),
     queue,
     workers: null,

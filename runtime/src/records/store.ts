@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PipewrightError, ValidationError, assertNoForbiddenMembers, assertValidBody, textIn, type CompiledProcess, type LoadedEntity, type LocalizableText, type Registry } from '@pipewright/core';
+import { NotFoundError, PipewrightError, ProcessError, ValidationError, assertNoForbiddenMembers, assertValidBody, textIn, type CompiledProcess, type EntityApproval, type LoadedEntity, type LocalizableText, type Registry } from '@pipewright/core';
 import { lockedMessage } from '../process/messages';
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
-import type { Database } from '../db/tables';
+import type { Database, RecordTable } from '../db/tables';
 import type { JobQueue } from '../jobs/queue';
 import { AccessPolicy } from './access';
 import { checkReferences, isUuid, type VisibleRecords } from './references';
@@ -65,6 +65,36 @@ export interface StageGate {
   readonly queue: JobQueue | null;
   start(tx: Transaction<Database>, entity: LoadedEntity, request: { process?: string; stage?: string | null }, data: Record<string, unknown>): Promise<StageStart>;
   locked(tx: Transaction<Database>, at: { processId: string; version: number; stage: string }, before: Record<string, unknown>, after: Record<string, unknown>): Promise<{ label: LocalizableText; fields: string[] }>;
+}
+
+/** An entity approval a change needs, with the changed fields before and after it. */
+export interface NeededApproval {
+  approval: EntityApproval;
+  change: { before: Record<string, unknown>; after: Record<string, unknown> };
+}
+
+/**
+ * Approvals of record changes outside transitions (ADR 028 addendum; a port, so records do not
+ * depend on processes): which declared approval a change needs, and holding it as a request.
+ */
+export interface EditApprovals {
+  /** The first entity approval one of whose fields the change changes and whose `when` holds on `{ old, new }`; null when none. */
+  needs(entity: LoadedEntity, before: Record<string, unknown>, after: Record<string, unknown>): NeededApproval | null;
+  /** Writes the request (in the update's transaction): the answer's `approval`. */
+  hold(tx: Transaction<Database>, held: NeededApproval & { entity: LoadedEntity; row: Selectable<RecordTable>; patch: PatchInput; actor: Principal; now: Date }): Promise<unknown>;
+}
+
+/** How {@link RecordStore.update} treats a change an entity approval applies to. */
+export interface UpdateOptions {
+  /** The id of the approved request being applied: no approval is asked for again. */
+  approval?: string;
+}
+
+/** An update's outcome through {@link RecordStore.updateOrHold}: the record written, or unchanged with the request holding the change. */
+export interface UpdateOutcome {
+  record: RecordView;
+  /** Set when the change waits for approvers (nothing was written). */
+  approval?: unknown;
 }
 
 /** One write as record hooks see it (see {@link WriteHooks}). */
@@ -151,6 +181,8 @@ export class RecordStore {
   hooks: WriteHooks | null = null;
   /** Set by the plugin host when a plugin computes values of some entity on read. */
   computed: ComputedReads | null = null;
+  /** Set by the process runtime: approvals of changes outside transitions (ADR 028 addendum). */
+  edits: EditApprovals | null = null;
   /** {@link visible} as a function, for the reference check. */
   readonly #visible: VisibleRecords = (type, by, db) => this.visible(type, by, db);
 
@@ -296,13 +328,30 @@ export class RecordStore {
 
   #trigram: string | null = null;
 
-  /** Merge-patches a record at an expected version: 404 if missing, 412 if stale. */
-  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView> {
+  /**
+   * Merge-patches a record at an expected version: 404 if missing, 412 if stale. A user's change
+   * that an entity approval applies to is refused (409 `approval.required`: it goes through
+   * {@link updateOrHold}), unless `options.approval` names the approved request applying it.
+   */
+  async update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor, trx?: Transaction<Database>, options: UpdateOptions = {}): Promise<RecordView> {
+    return (await this.#update(type, id, patch, expectedVersion, by, trx, options.approval ? { apply: options.approval } : 'refuse')).record;
+  }
+
+  /**
+   * {@link update} as the records API asks it: a user's change that an entity approval applies to
+   * (ADR 028 addendum) is not written but held as a request, in one transaction, after every
+   * check of the change passed; the outcome then carries the request and the unchanged record.
+   */
+  async updateOrHold(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor): Promise<UpdateOutcome> {
+    return this.#update(type, id, patch, expectedVersion, by, undefined, 'hold');
+  }
+
+  async #update(type: string, id: string, patch: PatchInput, expectedVersion: number, by: Principal | Actor, trx: Transaction<Database> | undefined, approvals: 'hold' | 'refuse' | { apply: string }): Promise<UpdateOutcome> {
     const actor = principalOf(by);
     const entity = this.entity(type);
     if (!isUuid(id)) throw notFound(type, id);
     let attempted: Record<string, unknown> | undefined;
-    const run = async (tx: Transaction<Database>) => {
+    const run = async (tx: Transaction<Database>): Promise<UpdateOutcome> => {
       const current = await this.lockEditable(tx, type, id, actor);
       if (current.version !== expectedVersion) throw stale(current.version, expectedVersion);
       const before = toView(current);
@@ -323,12 +372,18 @@ export class RecordStore {
       const changed = { owner: patch.owner !== undefined && patch.owner !== current.owner_id, orgUnit: patch.orgUnit !== undefined && patch.orgUnit !== current.org_unit_id };
       await this.access.assertMayReassign(tx, actor, current, changed);
       await this.access.assertAssignable(tx, actor, { ...(changed.owner ? { owner: patch.owner } : {}), ...(changed.orgUnit ? { orgUnit: patch.orgUnit } : {}) });
-      const written = await updateRecord(tx, current, { data, ...(patch.owner !== undefined ? { owner: patch.owner } : {}), ...(patch.orgUnit !== undefined ? { orgUnit: patch.orgUnit } : {}) }, { action: 'update', actor, at: this.now() });
+      // Every check passed: a user's change an entity approval applies to waits for its approvers.
+      const needed = typeof approvals === 'string' && actor.userId && this.edits && data !== before.data ? this.edits.needs(entity, before.data, data) : null;
+      if (needed && this.edits) {
+        if (approvals === 'refuse') throw approvalRequired(needed.approval);
+        return { record: before, approval: await this.edits.hold(tx, { ...needed, entity, row: current, patch, actor, now: this.now() }) };
+      }
+      const written = await updateRecord(tx, current, { data, ...(patch.owner !== undefined ? { owner: patch.owner } : {}), ...(patch.orgUnit !== undefined ? { orgUnit: patch.orgUnit } : {}) }, { action: 'update', actor, at: this.now(), ...(typeof approvals === 'object' ? { meta: { approval: approvals.apply } } : {}) });
       // The row is locked, so the compare-and-set cannot lose; a null would be a broken lock.
       if (!written) throw stale(current.version + 1, expectedVersion);
       if (!(await this.access.holds(tx, id, this.access.edit(actor)))) throw forbidden('This change would take the record out of your reach.');
       if (hooked) await hooked.afterChange(tx, { operation: 'update', type, before, data, actor, after: written.after });
-      return written.after;
+      return { record: written.after };
     };
     if (trx) return run(trx).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted)));
     return this.db.transaction().execute(run).catch(async (err: unknown) => Promise.reject(await uniqueProblem(err, entity, attempted, this.findVisible(type, actor, id))));
@@ -418,6 +473,13 @@ export function lockedFields(stageLabel: LocalizableText, fields: string[]): Val
     localizedMessage: message,
     details: fields.map((f) => ({ pointer: `/data/${f}`, message: `locked in "${textIn(stageLabel, 'en')}"`, code: 'locked', params: { stage: stageLabel } })),
   });
+}
+
+/** 409 for a change an entity approval applies to, made where it cannot be held (a plugin's write). */
+function approvalRequired(approval: EntityApproval): ProcessError {
+  const label = { en: textIn(approval.label, 'en'), 'zh-CN': textIn(approval.label, 'zh-CN') };
+  const message = { en: `This change needs approval (${label.en}); make it through PATCH /api/records, which holds it for the approvers.`, 'zh-CN': `此修改需要审批（${label['zh-CN']}）；请通过记录编辑提交，等待审批人审批。` };
+  return new ProcessError({ code: 'approval.required', status: 409, message: message.en, localizedMessage: message, extensions: { rule: approval.id } });
 }
 
 function stale(current: number, expected: number): PipewrightError {

@@ -2,6 +2,7 @@ import { i18n } from '../i18n/setup';
 import { authHeaders, notifyUnauthorized } from './auth';
 import { ApiError, readProblem } from './problem';
 import type { EntityInfo, RecordEvent, RecordPage, RecordView } from './types';
+import type { ApprovalInfo } from '../approvals/api';
 
 /** Options of {@link request}. */
 export interface RequestOptions {
@@ -104,7 +105,8 @@ export const api = {
   touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
   events: (type: string, id: string, signal?: AbortSignal) => request<{ items: RecordEvent[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/events`, signal ? { signal } : {}),
   create: (type: string, data: Record<string, unknown>) => request<RecordView>('POST', `/api/records/${enc(type)}`, { json: { data } }),
+  /** The record saved, or (202) the request holding the change for its approvers with the record unchanged. */
   update: (type: string, id: string, version: number, patch: Record<string, unknown>) =>
-    request<RecordView>('PATCH', `/api/records/${enc(type)}/${enc(id)}`, { json: { data: patch }, headers: { 'if-match': `"${version}"` } }),
+    request<RecordView | { approval: ApprovalInfo; record: RecordView }>('PATCH', `/api/records/${enc(type)}/${enc(id)}`, { json: { data: patch }, headers: { 'if-match': `"${version}"` } }),
   remove: (type: string, id: string, version: number) => request<void>('DELETE', `/api/records/${enc(type)}/${enc(id)}`, { headers: { 'if-match': `"${version}"` } }),
 };

@@ -7,11 +7,13 @@ import { formatDateTime } from '../entities/format';
 import { NOTIFICATIONS_CHANGED } from '../notifications/api';
 import { processText } from '../plugins/localize';
 import { approvalsApi, type ApprovalInfo } from './api';
+import { EditDiff } from './EditDiff';
 
 type Box = 'waiting' | 'requested';
 
 /**
- * `/approvals`: moves held for approval (审批, ADR 027). "Waiting on me" lists the requests the
+ * `/approvals`: moves and record changes held for approval (审批, ADR 027 and ADR 028's
+ * addendum; a change shows its fields before and after). "Waiting on me" lists the requests the
  * signed-in user may decide, each with approve and reject (a rejection needs a reason);
  * "My requests" lists the user's own, with their state, the decisions and the reason of a
  * rejection or failure, and withdraws a pending one.
@@ -48,7 +50,8 @@ export function ApprovalsPage() {
     setProblems((p) => ({ ...p, [a.id]: '' }));
     try {
       const done = what === 'withdraw' ? await approvalsApi.withdraw(a.id) : await approvalsApi.decide(a.id, what, comments[a.id] ?? '');
-      setStatus(t(`approvals.done.${done.status}`, { record: done.record.title, reason: done.reason ?? '' }));
+      const edited = done.kind === 'edit' && (done.status === 'approving' || done.status === 'approved' || done.status === 'failed');
+      setStatus(t(edited ? `approvals.editDone.${done.status}` : `approvals.done.${done.status}`, { record: done.record.title, reason: done.reason ?? '' }));
       window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
       load();
     } catch (e) {
@@ -79,7 +82,14 @@ export function ApprovalsPage() {
             <h2>
               <Link href={`/records/${a.record.type}/${a.record.id}`}>{a.record.title}</Link>
             </h2>
-            <p>{t('approvals.move', { from: a.labels.from === null ? '—' : processText(a.labels.from, i18n.language), to: processText(a.labels.to, i18n.language) })} · {t(`approvals.status.${a.status}`)}</p>
+            {a.edit ? (
+              <>
+                <p data-kind="edit">{t('approvals.edit', { rule: processText(a.edit.label, i18n.language) })} · {t(a.status === 'approving' || a.status === 'approved' || a.status === 'failed' ? `approvals.editStatus.${a.status}` : `approvals.status.${a.status}`)}</p>
+                <EditDiff type={a.record.type} edit={a.edit} />
+              </>
+            ) : (
+              <p>{t('approvals.move', { from: a.labels.from === null ? '—' : processText(a.labels.from, i18n.language), to: processText(a.labels.to, i18n.language) })} · {t(`approvals.status.${a.status}`)}</p>
+            )}
             <p className="muted">{t('approvals.asked', { who: name(a.requester), when: formatDateTime(a.createdAt, i18n.language) })} · {t('approvals.needs', { count: a.required, approvers: a.approvers.map(name).join(', ') })}{a.mode === 'sequential' && a.next ? ` · ${t('approvals.inTurn', { who: name(a.next) })}` : ''}</p>
             {a.decisions.length > 0 && (
               <ul className="muted">

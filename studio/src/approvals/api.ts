@@ -1,14 +1,20 @@
 import { request } from '../api/client';
 
-/** A move held for approval, as `/api/approvals` answers it. */
+type Text = string | Record<string, string>;
+
+/** A move or a record change held for approval, as `/api/approvals` answers it. */
 export interface ApprovalInfo {
   id: string;
+  /** `move`: a stage move; `edit`: a change of the record outside transitions (ADR 028 addendum). */
+  kind: 'move' | 'edit';
   record: { id: string; type: string; title: string };
-  process: { id: string; version: number };
+  process: { id: string; version: number } | null;
   transition: string | null;
   from: string | null;
-  to: string;
-  labels: { from: string | Record<string, string> | null; to: string | Record<string, string> };
+  to: string | null;
+  labels: { from: Text | null; to: Text | null };
+  /** An edit: the entity approval that applied and the changed fields before and as asked for. */
+  edit: { rule: string; label: Text; fields: string[]; before: Record<string, unknown>; after: Record<string, unknown> } | null;
   requester: string | null;
   approvers: string[];
   required: number;

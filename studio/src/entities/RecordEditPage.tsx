@@ -7,9 +7,13 @@ import type { RecordView } from '../api/types';
 import { recordTitle } from './format';
 import { mergePatch } from '../forms/merge-patch';
 import { RecordForm } from '../forms/RecordForm';
+import type { ApprovalInfo } from '../approvals/api';
+import { useUserNames } from '../app/user-names';
+import { processText } from '../plugins/localize';
 
 /**
- * Edit a record (merge patch with If-Match). `?fields=a,b` renders only those fields.
+ * Edit a record (merge patch with If-Match). `?fields=a,b` renders only those fields. A change
+ * that waits for approval (202, ADR 028 addendum) is not saved: the page says who it waits for.
  *
  * @example
  * ```tsx
@@ -17,8 +21,10 @@ import { RecordForm } from '../forms/RecordForm';
  * ```
  */
 export function RecordEditPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const names = useUserNames();
   const { type = '', id = '' } = useParams<{ type: string; id: string }>();
+  const [held, setHeld] = useState<ApprovalInfo | null>(null);
   const only = new URLSearchParams(useSearch()).get('fields');
   const [, navigate] = useLocation();
   const entity = useEntities().byId.get(type);
@@ -41,7 +47,15 @@ export function RecordEditPage() {
         <Link href={`/records/${type}`}>{entity.labelPlural}</Link> / <Link href={`/records/${type}/${id}`}>{recordTitle(entity, record.data, record.id)}</Link>
       </nav>
       <h1 id="edit-title">{t('records.edit', { title: recordTitle(entity, record.data, record.id) })}</h1>
-      <div className="panel">
+      {held?.edit && (
+        <div className="panel" role="status" data-testid="edit-held">
+          <p>{t('approvals.editHeld', { approvers: held.approvers.map((u) => names.get(u) ?? u).join(', '), rule: processText(held.edit.label, i18n.language) })}</p>
+          <p>
+            <Link href="/approvals?box=requested">{t('approvals.view')}</Link> · <Link href={`/records/${type}/${id}`}>{t('approvals.backToRecord')}</Link>
+          </p>
+        </div>
+      )}
+      {!held && <div className="panel">
         <RecordForm
           entity={entity}
           initialData={record.data}
@@ -50,12 +64,14 @@ export function RecordEditPage() {
           onSubmit={async (data) => {
             const before = fields ? Object.fromEntries(fields.map((f) => [f, record.data[f]])) : record.data;
             const patch = mergePatch(before, fields ? Object.fromEntries(fields.map((f) => [f, data[f]])) : data);
-            await api.update(type, id, record.version, patch);
-            navigate(`/records/${type}/${id}`);
+            const saved = await api.update(type, id, record.version, patch);
+            // A change an entity approval applies to is held (202): say who it waits for.
+            if ('approval' in saved) setHeld(saved.approval);
+            else navigate(`/records/${type}/${id}`);
           }}
           onCancel={() => navigate(`/records/${type}/${id}`)}
         />
-      </div>
+      </div>}
     </section>
   );
 }

@@ -72,6 +72,12 @@ export const en = {
     reasonNeeded: 'Write the reason for the rejection in the comment.',
     held: 'Sent for approval to {{approvers}}: the move to {{stage}} waits for them.',
     view: 'See my requests',
+    edit: 'Change: {{rule}}',
+    diff: { field: 'Field', before: 'Before', after: 'After' },
+    editHeld: 'Your change waits for approval by {{approvers}} ({{rule}}); nothing is saved until they approve.',
+    editStatus: { approving: 'Being saved', approved: 'Approved and saved', failed: 'Approved, but the change failed' },
+    editDone: { approving: '{{record}}: being saved.', approved: 'The change of {{record}} was approved and saved.', failed: 'The change of {{record}} was approved, but could not be saved: {{reason}}' },
+    backToRecord: 'Back to the record',
     done: { pending: '{{record}}: your approval is recorded; more are needed.', approving: '{{record}}: being moved.', approved: '{{record}} was approved and moved.', rejected: '{{record}} was rejected.', withdrawn: 'The request for {{record}} was withdrawn.', failed: '{{record}} was approved, but the move failed: {{reason}}' },
   },
   notifications: {

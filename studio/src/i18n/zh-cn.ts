@@ -70,6 +70,12 @@ export const zhCN: Dictionary = {
     reasonNeeded: '请在审批意见中填写驳回原因。',
     held: '已提交给 {{approvers}} 审批：移至 {{stage}} 需等待其批准。',
     view: '查看我发起的审批',
+    edit: '修改：{{rule}}',
+    diff: { field: '字段', before: '修改前', after: '修改后' },
+    editHeld: '您的修改需等待 {{approvers}} 审批（{{rule}}）；批准前不会保存。',
+    editStatus: { approving: '正在保存', approved: '已批准并保存', failed: '已批准，但修改失败' },
+    editDone: { approving: '{{record}}：正在保存。', approved: '对 {{record}} 的修改已批准并保存。', failed: '对 {{record}} 的修改已批准，但未能保存：{{reason}}' },
+    backToRecord: '返回记录',
     done: { pending: '{{record}}：您的审批已记录，仍需其他人批准。', approving: '{{record}}：正在移动。', approved: '{{record}} 已批准并完成移动。', rejected: '{{record}} 已驳回。', withdrawn: '已撤回 {{record}} 的审批申请。', failed: '{{record}} 已批准，但移动失败：{{reason}}' },
   },
   notifications: {

@@ -3,11 +3,14 @@ import { LEAD, convertLead, moveLead } from './actions';
 import { duration, problemMessage, reasonIn, secondsLeft, type InboxItem } from './model';
 import { reasonFields } from './ReasonFields';
 
-/** A move held for the reader's approval, as `GET /api/approvals?box=waiting` lists it. */
+/** A move or a record change held for the reader's approval, as `GET /api/approvals?box=waiting` lists it. */
 interface WaitingApproval {
   id: string;
+  kind?: 'move' | 'edit';
   record: { id: string; type: string; title: string };
-  labels: { from: string | Record<string, string> | null; to: string | Record<string, string> };
+  labels: { from: string | Record<string, string> | null; to: string | Record<string, string> | null };
+  /** A change's entity approval (its label), for `kind: 'edit'`. */
+  edit?: { label: string | Record<string, string> } | null;
   requester: string | null;
 }
 
@@ -182,7 +185,9 @@ export function inboxPage(host: StudioHost) {
               {approvals.map((a) => (
                 <li key={a.id} data-approval={a.id}>
                   <ui.Link href={`/records/${a.record.type}/${a.record.id}`}>{a.record.title}</ui.Link>{' '}
-                  {t('inbox.approvalMove', { from: a.labels.from === null ? '—' : textOf(a.labels.from, language), to: textOf(a.labels.to, language), who: (a.requester && names.get(a.requester)) ?? a.requester ?? '—' })}{' '}
+                  {a.edit
+                    ? t('inbox.approvalEdit', { change: textOf(a.edit.label, language), who: (a.requester && names.get(a.requester)) ?? a.requester ?? '—' })
+                    : t('inbox.approvalMove', { from: a.labels.from === null ? '—' : textOf(a.labels.from, language), to: a.labels.to === null ? '—' : textOf(a.labels.to, language), who: (a.requester && names.get(a.requester)) ?? a.requester ?? '—' })}{' '}
                   {rejecting !== `approval:${a.id}` ? (
                     <span style={{ display: 'inline-flex', gap: '0.4rem' }}>
                       <button type="button" className="primary" disabled={busy} onClick={() => act(async () => {

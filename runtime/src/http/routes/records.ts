@@ -99,9 +99,11 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     onlyMembers(body, ['data', 'owner', 'orgUnit']);
     const data = dataMember(body, false);
     const patch = { ...(data ? { data } : {}), ...pick(body, 'owner'), ...pick(body, 'orgUnit') };
-    const view = await store.update(type, id, patch, version, c.get('actor'));
-    c.header('ETag', etagOf(view.version));
-    return c.json(view);
+    const outcome = await store.updateOrHold(type, id, patch, version, c.get('actor'));
+    c.header('ETag', etagOf(outcome.record.version));
+    // A change an entity approval applies to waits for its approvers (ADR 028 addendum).
+    if (outcome.approval !== undefined) return c.json({ approval: outcome.approval, record: outcome.record }, 202);
+    return c.json(outcome.record);
   });
 
   app.delete('/:type/:id', async (c) => {

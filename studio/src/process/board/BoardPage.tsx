@@ -90,7 +90,7 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   const moves = useMove(type, {
     onMoved: (record, from) => { board.moved(record, from); setMoveCount((n) => n + 1); setStatus(t('board.moved', { deal: title(record), stage: labels.get(record.stage ?? '') ?? record.stage })); },
     onReloaded: board.replace,
-    onHeld: (approval, record) => setStatus(t('approvals.held', { stage: labels.get(approval.to) ?? approval.to, approvers: approval.approvers.map((u) => owners.get(u) ?? u).join(', '), deal: title(record) })),
+    onHeld: (approval, record) => setStatus(t('approvals.held', { stage: labels.get(approval.to ?? '') ?? approval.to, approvers: approval.approvers.map((u) => owners.get(u) ?? u).join(', '), deal: title(record) })),
   });
   const moveRef = useRef(moves.move);
   moveRef.current = moves.move;
