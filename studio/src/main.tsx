@@ -3,12 +3,21 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles/app.css';
 import './styles/process.css';
-import { Root } from './app/Root';
+import { hasSessionCookie, startAuthState } from './api/auth';
+import { preloadSignedIn, Root } from './app/Root';
 import { applyTheme, readTheme } from './app/theme';
 import { initI18n } from './i18n/setup';
+import { prefetchBoard } from './process/board/board-prefetch';
 
 applyTheme(readTheme());
 initI18n();
+// A cold load of a signed-in page: the session check, the code behind the gate and, on a board,
+// the board's data all start now, side by side (ADR 030 addendum, cold load)
+startAuthState();
+if (hasSessionCookie()) {
+  preloadSignedIn(location.pathname);
+  prefetchBoard(location);
+}
 const root = document.getElementById('root');
 if (root) {
   // Errors caught by an error boundary are shown in place (and logged by the boundary); React's

@@ -10,6 +10,33 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** GETs started ahead of the screen that needs them, by path and language, each taken once. */
+const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
+/** How long a prefetched answer waits to be taken before it is dropped as stale. */
+const WARM_MS = 15_000;
+
+/**
+ * Starts a GET now, before the component that needs it has loaded its code (a cold load of the
+ * board starts its requests while its chunk downloads, ADR 030 addendum); the first {@link request}
+ * of the same path in the same language within 15 s takes the answer (or the failure) instead of
+ * asking again. Resolves to the answer, so a prefetch can chain (list, then the chosen version).
+ *
+ * @example
+ * ```ts
+ * const { items } = await prefetch<{ items: ProcessSummary[] }>('/api/processes?entity=acme.ticket');
+ * ```
+ */
+export function prefetch<T>(path: string): Promise<T> {
+  const key = `${i18n.language}\n${path}`;
+  const hit = warm.get(key);
+  if (hit && Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
+  const answer = send<T>('GET', path, {});
+  // an unused failure is not an unhandled rejection; the taker still sees it
+  answer.catch(() => {});
+  warm.set(key, { at: Date.now(), answer });
+  return answer;
+}
+
 /**
  * Calls the runtime with the session cookie, the CSRF header and the studio's language as
  * `Accept-Language` (problems, move labels and guard messages come back in it); resolves the JSON answer or
@@ -22,6 +49,18 @@ export interface RequestOptions {
  * ```
  */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  if (method === 'GET' && !options.headers) {
+    const key = `${i18n.language}\n${path}`;
+    const hit = warm.get(key);
+    if (hit) {
+      warm.delete(key);
+      if (Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
+    }
+  }
+  return send<T>(method, path, options);
+}
+
+async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': i18n.language || 'en', ...authHeaders(method), ...options.headers };
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -76,6 +115,11 @@ export function listQuery(p: ListParams): string {
 
 const enc = encodeURIComponent;
 
+/** The path of a page of records (`api.list`). */
+export const listPath = (type: string, p: ListParams): string => `/api/records/${enc(type)}?${listQuery(p)}`;
+/** The path of the last touches of records (`api.touches`). */
+export const touchesPath = (type: string, ids: readonly string[]): string => `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`;
+
 /**
  * The typed calls the studio makes.
  *
@@ -86,10 +130,10 @@ const enc = encodeURIComponent;
  */
 export const api = {
   entities: (signal?: AbortSignal) => request<{ items: EntityInfo[] }>('GET', '/api/entities', signal ? { signal } : {}),
-  list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', `/api/records/${enc(type)}?${listQuery(p)}`, signal ? { signal } : {}),
+  list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', listPath(type, p), signal ? { signal } : {}),
   get: (type: string, id: string, signal?: AbortSignal) => request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, signal ? { signal } : {}),
   /** The last touch of each of `ids` (up to 200) that something touched (`GET /api/records/:type/touches`). */
-  touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
+  touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', touchesPath(type, ids), signal ? { signal } : {}),
   events: (type: string, id: string, signal?: AbortSignal) => request<{ items: RecordEvent[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/events`, signal ? { signal } : {}),
   create: (type: string, data: Record<string, unknown>) => request<RecordView>('POST', `/api/records/${enc(type)}`, { json: { data } }),
   update: (type: string, id: string, version: number, patch: Record<string, unknown>) =>

@@ -6,6 +6,7 @@ import { startServer } from '../../../runtime/test/harness';
 import { launchChromium } from '../browser/support/browser';
 import { watchScripts, type Scripts } from '../browser/support/scripts';
 import { buildStudio } from '../browser/support/studio-server';
+import { observeLongTasks, printWaterfall, readWaterfall } from './waterfall';
 
 /**
  * `npm run bench:studio`: the studio's cold load in Chromium on the demo (8,800 deals, as the
@@ -16,6 +17,8 @@ import { buildStudio } from '../browser/support/studio-server';
  */
 const GOALS = { boardInteractiveMs: 1500, jsGzipBytes: 250_000 };
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+// BENCH_WATERFALL=1 prints the last run's requests, long tasks and marks (ms from navigation start)
+const WATERFALL = process.env.BENCH_WATERFALL === '1';
 const BOARD = '/board/pipeline.deal';
 const PASSWORD = 'bench-studio-password';
 
@@ -60,6 +63,7 @@ async function main() {
       const context = await coldContext(browser, session);
       const page = await context.newPage();
       const scripts = watchScripts(page);
+      if (WATERFALL) await observeLongTasks(page);
       let apiCalls = 0;
       page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls++; });
       await page.goto(`${server.url}${BOARD}`);
@@ -71,6 +75,7 @@ async function main() {
       await page.waitForLoadState('networkidle');
       board = await scripts();
       requests = apiCalls;
+      if (WATERFALL && i === RUNS - 1) printWaterfall(await readWaterfall(page));
       times.push(Math.round(ms));
       console.log(`[bench:studio] board cold load ${i + 1}: interactive at ${Math.round(ms)} ms, ${apiCalls} API requests, ${board.files} scripts, ${board.sent} bytes sent`);
       await context.close();
