@@ -14,23 +14,26 @@ export interface RequestOptions {
 const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
 /** How long a prefetched answer waits to be taken before it is dropped as stale. */
 const WARM_MS = 15_000;
+const warmKey = (method: string, path: string, body: unknown) => `${i18n.language || 'en'}\n${method} ${path}${body === undefined ? '' : `\n${JSON.stringify(body)}`}`;
 
 /**
  * Starts a GET now, before the component that needs it has loaded its code (a cold load of the
  * board starts its requests while its chunk downloads, ADR 030 addendum); the first {@link request}
  * of the same path in the same language within 15 s takes the answer (or the failure) instead of
  * asking again. Resolves to the answer, so a prefetch can chain (list, then the chosen version).
+ * With `query`, a read that takes a JSON body (`POST /api/metrics/query`) is sent and taken the
+ * same way, by path and body.
  *
  * @example
  * ```ts
  * const { items } = await prefetch<{ items: ProcessSummary[] }>('/api/processes?entity=acme.ticket');
  * ```
  */
-export function prefetch<T>(path: string): Promise<T> {
-  const key = `${i18n.language}\n${path}`;
+export function prefetch<T>(path: string, query?: unknown): Promise<T> {
+  const key = warmKey(query === undefined ? 'GET' : 'POST', path, query);
   const hit = warm.get(key);
   if (hit && Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
-  const answer = send<T>('GET', path, {});
+  const answer = query === undefined ? send<T>('GET', path, {}) : send<T>('POST', path, { json: query });
   // an unused failure is not an unhandled rejection; the taker still sees it
   answer.catch(() => {});
   warm.set(key, { at: Date.now(), answer });
@@ -49,8 +52,8 @@ export function prefetch<T>(path: string): Promise<T> {
  * ```
  */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  if (method === 'GET' && !options.headers) {
-    const key = `${i18n.language}\n${path}`;
+  if ((method === 'GET' || method === 'POST') && !options.headers && warm.size > 0) {
+    const key = warmKey(method, path, options.json);
     const hit = warm.get(key);
     if (hit) {
       warm.delete(key);

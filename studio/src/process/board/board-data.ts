@@ -92,3 +92,16 @@ export function columnParams(stage: string, filters: BoardFilters, cursor: strin
   // By default most recently entered first: the runtime answers this from the open stays' index and its stage counters.
   return { filters: f, sort: columnSort(filters.sort ?? '', filters.q ?? ''), ...(filters.q ? { q: filters.q } : {}), limit: PAGE_SIZE, cursor, total: cursor === null };
 }
+
+/**
+ * The metric query of a board's money figures: the metrics by stage, and by owner, team or
+ * process when the board is filtered on them (the figures are summed from the rows that match).
+ *
+ * @example
+ * ```ts
+ * boardValuesQuery(['pipeline.won_value'], { owner: '', team: 't1', process: '' }); // { metrics: [...], groupBy: ['stage', 'team'] }
+ * ```
+ */
+export function boardValuesQuery(metrics: readonly string[], filters: { owner: string; team: string; process: string }): { metrics: string[]; groupBy: string[] } {
+  return { metrics: [...metrics], groupBy: ['stage', ...(filters.owner ? ['owner'] : []), ...(filters.team ? ['team'] : []), ...(filters.process ? ['process'] : [])] };
+}

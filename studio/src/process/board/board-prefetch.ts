@@ -1,7 +1,16 @@
 import { listPath, prefetch, touchesPath } from '../../api/client';
 import { processesPath, staysPath, type ProcessSummary, type ProcessVersion } from '../../api/processes';
 import type { EntityInfo, RecordPage } from '../../api/types';
-import { boardStageIds, chooseProcess, columnParams, isTouched, processFilter, publishedDefinition } from './board-data';
+import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, isTouched, processFilter, publishedDefinition } from './board-data';
+
+/** The board's entity in a board address (`/board/{entity}`), else null. */
+const boardType = (pathname: string): string | null => {
+  const m = /^\/board\/([^/]+)\/?$/.exec(pathname);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+};
+
+/** The entity's processes, asked once by {@link prefetchBoard} and read again by {@link prefetchBoardValues}. */
+let processesAsked: { type: string; answer: Promise<ProcessSummary[]> } | null = null;
 
 /**
  * On a cold load of a board address (`/board/{entity}`), starts the board's requests at once,
@@ -18,14 +27,16 @@ import { boardStageIds, chooseProcess, columnParams, isTouched, processFilter, p
  * ```
  */
 export function prefetchBoard(where: { pathname: string; search: string }): void {
-  const m = /^\/board\/([^/]+)\/?$/.exec(where.pathname);
-  if (!m?.[1]) return;
-  const type = decodeURIComponent(m[1]);
+  const type = boardType(where.pathname);
+  if (!type) return;
   const search = new URLSearchParams(where.search);
   const entities = prefetch<{ items: EntityInfo[] }>('/api/entities');
   for (const path of ['/api/studio/plugins', '/api/users', '/api/org-units', '/api/users/names', `/api/saved-views?scope=${encodeURIComponent(`board:${type}`)}`]) void prefetch(path).catch(() => {});
+  void prefetch('/api/metrics').catch(() => {});
+  const asked = prefetch<{ items: ProcessSummary[] }>(processesPath(type)).then((r) => r.items);
+  processesAsked = { type, answer: asked };
   void (async () => {
-    const { items: processes } = await prefetch<{ items: ProcessSummary[] }>(processesPath(type));
+    const processes = await asked;
     const chosen = chooseProcess(processes, search.get('process'));
     const def = chosen ? await publishedDefinition(chosen, (path) => prefetch<ProcessVersion>(path)) : null;
     if (!def) return;
@@ -40,4 +51,26 @@ export function prefetchBoard(where: { pathname: string; search: string }): void
   })().catch(() => {
     // the board's hooks ask again and show what went wrong
   });
+}
+
+/**
+ * Once the plugins' studio halves are set up (the board's money metrics are a plugin's board
+ * registration), starts the board's metric query for a board address, so the figures come with
+ * the columns rather than after the board's code has loaded (ADR 030 addendum, cold load).
+ *
+ * @example
+ * ```ts
+ * prefetchBoardValues(registry.boards, location);
+ * ```
+ */
+export function prefetchBoardValues(boards: readonly { entity: string; values?: readonly string[] }[], where: { pathname: string; search: string }): void {
+  const type = boardType(where.pathname);
+  const values = boards.find((b) => b.entity === type)?.values;
+  if (!type || !values?.length || processesAsked?.type !== type) return;
+  const search = new URLSearchParams(where.search);
+  void processesAsked.answer.then((processes) => {
+    const chosen = chooseProcess(processes, search.get('process'));
+    const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '', process: processFilter(processes, chosen?.id ?? null, chosen?.latestVersion !== null && chosen !== null) };
+    return prefetch('/api/metrics/query', boardValuesQuery(values, filters));
+  }).catch(() => {});
 }
