@@ -17,7 +17,8 @@ const messages = initI18n();
 startAuthState();
 if (hasSessionCookie()) {
   preloadSignedIn(location.pathname);
-  prefetchBoard(location);
+  // a task later, so the messages' and the code's requests are on their way first
+  setTimeout(() => prefetchBoard(location), 0);
 }
 const root = document.getElementById('root');
 if (root) {

@@ -31,8 +31,9 @@ export function prefetchBoard(where: { pathname: string; search: string }): void
   if (!type) return;
   const search = new URLSearchParams(where.search);
   const entities = prefetch<{ items: EntityInfo[] }>('/api/entities');
-  for (const path of ['/api/studio/plugins', '/api/users', '/api/org-units', '/api/users/names', `/api/saved-views?scope=${encodeURIComponent(`board:${type}`)}`]) void prefetch(path).catch(() => {});
-  void prefetch('/api/metrics').catch(() => {});
+  void prefetch('/api/studio/plugins').catch(() => {});
+  // what the columns can be drawn without waits behind the code and the columns' own requests
+  for (const path of ['/api/metrics', '/api/users', '/api/org-units', '/api/users/names', `/api/saved-views?scope=${encodeURIComponent(`board:${type}`)}`]) void prefetch(path, undefined, 'low').catch(() => {});
   const asked = prefetch<{ items: ProcessSummary[] }>(processesPath(type)).then((r) => r.items);
   processesAsked = { type, answer: asked };
   void (async () => {
@@ -45,8 +46,8 @@ export function prefetchBoard(where: { pathname: string; search: string }): void
     await Promise.all(boardStageIds(def).map(async (stage) => {
       const ids = (await prefetch<RecordPage>(listPath(type, columnParams(stage, filters, null)))).items.map((r) => r.id);
       if (ids.length === 0) return;
-      void prefetch(staysPath(ids)).catch(() => {});
-      if (await touched) void prefetch(touchesPath(type, ids)).catch(() => {});
+      void prefetch(staysPath(ids), undefined, 'low').catch(() => {});
+      if (await touched) void prefetch(touchesPath(type, ids), undefined, 'low').catch(() => {});
     }));
   })().catch(() => {
     // the board's hooks ask again and show what went wrong
