@@ -57,10 +57,10 @@ describe.each(backends())('action types over HTTP on $name', (backend) => {
     const { call: _call, ...otherKinds } = activity.enums.kind ?? {};
     const { 'assignTo.user': _user, ...otherFields } = activity.fields;
     expect(untranslatedActionTypes([{ ...activity, fields: otherFields, enums: { ...activity.enums, kind: otherKinds } }])).toEqual([
-      'crm.create_activity: en field assignTo.user',
       'crm.create_activity: en enum kind.call',
-      'crm.create_activity: zh-CN field assignTo.user',
+      'crm.create_activity: en field assignTo.user',
       'crm.create_activity: zh-CN enum kind.call',
+      'crm.create_activity: zh-CN field assignTo.user',
     ]);
   });
 
