@@ -92,7 +92,8 @@ export function initI18n(lng: Language = initialLanguage()): Promise<I18n> {
     });
   }
   if (typeof document !== 'undefined') document.documentElement.lang = lng;
-  return loadLanguage(lng).then(() => i18n);
+  // resolved again once its messages are there (i18n resolved it to the fallback without them)
+  return loadLanguage(lng).then(() => i18n.changeLanguage(lng)).then(() => i18n);
 }
 
 /**

@@ -138,6 +138,8 @@ describe('cold-load JavaScript budget in chromium', () => {
         await page.locator('[data-testid="board-totals"] dd').first().waitFor();
         await page.getByRole('navigation').getByRole('link', { name: dealBoard, exact: true }).first().waitFor();
         await page.waitForLoadState('networkidle');
+        // the header's language picker names the reader's language (messages loaded after start)
+        expect(await page.getByLabel(locale === 'zh-CN' ? '语言' : 'Language', { exact: true }).first().inputValue()).toBe(locale === 'zh-CN' ? 'zh-CN' : 'en');
         await screenshot(page, `cold-load-prefetch-${locale}`);
         expect(heldUntilAsked).toBe(true);
         // the hooks took the prefetched answers: nothing was asked twice
