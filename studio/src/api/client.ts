@@ -10,6 +10,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The fetch priority (`low` for what the screen can show without). */
   priority?: RequestPriority;
+  /** A POST that only reads (a query with a body): it leaves prefetched answers in place. */
+  read?: boolean;
 }
 
 /** GETs started ahead of the screen that needs them, by path and language, each taken once. */
@@ -55,13 +57,15 @@ export function prefetch<T>(path: string, query?: unknown, priority?: RequestPri
  * ```
  */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  if ((method === 'GET' || method === 'POST') && !options.headers && warm.size > 0) {
+  if (warm.size > 0) {
     const key = warmKey(method, path, options.json);
-    const hit = warm.get(key);
+    const hit = !options.headers ? warm.get(key) : undefined;
     if (hit) {
       warm.delete(key);
       if (Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
     }
+    // a write makes every answer asked before it stale (a saved view posted, then the list read)
+    if (method !== 'GET' && !options.read) warm.clear();
   }
   return send<T>(method, path, options);
 }

@@ -38,9 +38,20 @@ describe('prefetch', () => {
   it('takes a read with a JSON body only for the same body', async () => {
     const calls = fakeFetch();
     void prefetch('/api/metrics/query', { metrics: ['a'], groupBy: ['stage'] });
-    await request('POST', '/api/metrics/query', { json: { metrics: ['a'], groupBy: ['stage', 'team'] } });
-    await request('POST', '/api/metrics/query', { json: { metrics: ['a'], groupBy: ['stage'] } });
+    await request('POST', '/api/metrics/query', { json: { metrics: ['a'], groupBy: ['stage', 'team'] }, read: true });
+    await request('POST', '/api/metrics/query', { json: { metrics: ['a'], groupBy: ['stage'] }, read: true });
     expect(calls.map((c) => c.body)).toEqual(['{"metrics":["a"],"groupBy":["stage"]}', '{"metrics":["a"],"groupBy":["stage","team"]}']);
+  });
+
+  it('forgets every prefetched answer on a write (it may be stale), not on a read with a body', async () => {
+    const calls = fakeFetch();
+    void prefetch('/api/saved-views?scope=board');
+    void prefetch('/api/entities');
+    await request('POST', '/api/metrics/query', { json: { metrics: ['a'] }, read: true });
+    await request('GET', '/api/entities');
+    await request('POST', '/api/saved-views', { json: { scope: 'board', name: 'Mine', params: {} } });
+    await request('GET', '/api/saved-views?scope=board');
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/saved-views?scope=board', 'GET /api/entities', 'POST /api/metrics/query', 'POST /api/saved-views', 'GET /api/saved-views?scope=board']);
   });
 
   it('drops an answer nobody took within 15 s', async () => {
