@@ -50,10 +50,15 @@ export interface ActionTypeDeclaration {
   title: string | LocalizedText;
   description?: string | LocalizedText;
   configSchema?: SchemaObject;
-  /** Labels of the configuration's top-level fields in the designer's generated form, by field name. */
+  /**
+   * Labels of the configuration's fields in the designer's generated form, by field name; a
+   * nested member by its dotted path (`assignTo.role`).
+   */
   fields?: Record<string, LocalizedText>;
-  /** Help texts of those fields (shown under them), by field name; one per field whose schema has a description. */
+  /** Help texts of those fields (shown under them), by field name or path; one per field whose schema has a description. */
   help?: Record<string, LocalizedText>;
+  /** Labels of enum values, by field name or path, then by value (`{ kind: { call: { en: 'Call', 'zh-CN': '电话' } } }`). */
+  enums?: Record<string, Record<string, LocalizedText>>;
   /** Former full ids stored process versions may still name (e.g. `core.create_activity`). */
   aliases?: string[];
 }

@@ -15,7 +15,7 @@ export interface BuiltinActionType {
   title: LocalizedText;
   description: LocalizedText;
   configSchema: JsonSchema;
-  /** Labels of the configuration's top-level fields (the designer's generated form). */
+  /** Labels of the configuration's fields (the designer's generated form), nested members by dotted path. */
   fields: Record<string, LocalizedText>;
   /** Help texts of the fields whose schema has a description. */
   help?: Record<string, LocalizedText>;
@@ -60,7 +60,13 @@ export const BUILTIN_ACTION_TYPES: ReadonlyMap<string, BuiltinActionType> = new 
       fullId: 'core.notify',
       title: { en: 'Notify', 'zh-CN': '发送通知' },
       description: { en: 'Writes an in-app notification for the record owner, a role relative to the record, or a user.', 'zh-CN': '给记录负责人、与记录相关的某个角色或某个用户发送站内通知。' },
-      fields: { to: { en: 'Recipient', 'zh-CN': '接收人' }, title: { en: 'Title', 'zh-CN': '标题' }, body: { en: 'Text', 'zh-CN': '正文' } },
+      fields: {
+        to: { en: 'Recipient', 'zh-CN': '接收人' },
+        'to.role': { en: 'Role', 'zh-CN': '角色' },
+        'to.user': { en: 'User', 'zh-CN': '用户' },
+        title: { en: 'Title', 'zh-CN': '标题' },
+        body: { en: 'Text', 'zh-CN': '正文' },
+      },
       help: {
         title: { en: 'Template; {{field}} is replaced by the record field. A text, or the text by language; readers get their language.', 'zh-CN': '模板；{{field}} 会替换为记录的字段值。可填一段文本，或按语言分别填写；读者看到自己语言的版本。' },
         body: { en: 'Template, as the title.', 'zh-CN': '模板，规则同标题。' },

@@ -7,7 +7,7 @@ export type { ActionDefinition, Assignee, LockedFields, ProcessDefinition, Proce
 export { ProcessError } from './errors';
 export { BUILTIN_ACTION_TYPES, renderTemplate, type BuiltinActionType } from './builtin-actions';
 export { actionTypeOf, type ProcessContext } from './context';
-export { actionTypeCatalogue, untranslatedActionTypes, type ActionTypeInfo } from './action-catalogue';
+export { actionTypeCatalogue, configFields, enumValues, untranslatedActionTypes, type ActionTypeInfo, type ConfigField } from './action-catalogue';
 export { checkProcess } from './check';
 export { startsWhenMismatch } from './starts-when';
 export { CompiledProcess, compileProcess, invalidProcess, type GuardResult } from './compile';

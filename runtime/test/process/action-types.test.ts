@@ -50,6 +50,18 @@ describe.each(backends())('action types over HTTP on $name', (backend) => {
     expect(untranslatedActionTypes([englishOnly])).toEqual([`${englishOnly.type}: zh-CN title`]);
     const helpless = { ...(items.find((a) => a.type === 'crm.create_activity') as ActionTypeInfo), help: {} };
     expect(untranslatedActionTypes([helpless])).toEqual(['crm.create_activity: en help subject', 'crm.create_activity: zh-CN help subject']);
+    // nested members and enum values count too (the designer's form shows them): crm's activity kind "call", notify's "to.role"
+    expect(items.find((a) => a.type === 'crm.create_activity')?.enums.kind?.call).toEqual({ en: 'Call', 'zh-CN': '电话' });
+    expect(items.find((a) => a.type === 'core.notify')?.fields['to.role']).toEqual({ en: 'Role', 'zh-CN': '角色' });
+    const activity = items.find((a) => a.type === 'crm.create_activity') as ActionTypeInfo;
+    const { call: _call, ...otherKinds } = activity.enums.kind ?? {};
+    const { 'assignTo.user': _user, ...otherFields } = activity.fields;
+    expect(untranslatedActionTypes([{ ...activity, fields: otherFields, enums: { ...activity.enums, kind: otherKinds } }])).toEqual([
+      'crm.create_activity: en enum kind.call',
+      'crm.create_activity: en field assignTo.user',
+      'crm.create_activity: zh-CN enum kind.call',
+      'crm.create_activity: zh-CN field assignTo.user',
+    ]);
   });
 
   it('is documented in /openapi.json and needs a signed-in reader', async () => {

@@ -73,6 +73,44 @@ export async function fetchAuthState(): Promise<AuthState> {
   return { kind: 'signed-in', user: remember(await res.json()) };
 }
 
+let early: Promise<AuthState> | null = null;
+
+/**
+ * Whether this browser holds a session's CSRF cookie (readable by the page, unlike the session
+ * cookie): then the page is probably signed in, and the code and data behind the sign-in can
+ * load beside `GET /api/auth/me` instead of after it. A stale cookie only costs a wasted load;
+ * without one (the sign-in page of a new visitor) nothing behind the gate loads.
+ *
+ * @example
+ * ```ts
+ * if (hasSessionCookie()) void import('./App');
+ * ```
+ */
+export function hasSessionCookie(): boolean {
+  return cookieToken() !== null;
+}
+
+/**
+ * Asks `GET /api/auth/me` now, while the page's first render is being prepared;
+ * {@link takeAuthState} hands the answer to the sign-in gate.
+ *
+ * @example
+ * ```ts
+ * startAuthState();
+ * ```
+ */
+export function startAuthState(): void {
+  early = fetchAuthState();
+  early.catch(() => {});
+}
+
+/** The answer {@link startAuthState} asked for (once), else a new request. */
+export function takeAuthState(): Promise<AuthState> {
+  const answer = early ?? fetchAuthState();
+  early = null;
+  return answer;
+}
+
 /**
  * Signs in; resolves the user, or rejects with the server's message.
  *

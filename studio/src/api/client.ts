@@ -11,6 +11,41 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Called with the answer's headers when it succeeds (e.g. a record's `Allow`). */
   onHeaders?: (headers: Headers) => void;
+  /** The fetch priority (`low` for what the screen can show without). */
+  priority?: RequestPriority;
+  /** A POST that only reads (a query with a body): it leaves prefetched answers in place. */
+  read?: boolean;
+}
+
+/** GETs started ahead of the screen that needs them, by path and language, each taken once. */
+const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
+/** How long a prefetched answer waits to be taken before it is dropped as stale. */
+const WARM_MS = 15_000;
+const warmKey = (method: string, path: string, body: unknown) => `${i18n.language || 'en'}\n${method} ${path}${body === undefined ? '' : `\n${JSON.stringify(body)}`}`;
+
+/**
+ * Starts a GET now, before the component that needs it has loaded its code (a cold load of the
+ * board starts its requests while its chunk downloads, ADR 030 addendum); the first {@link request}
+ * of the same path in the same language within 15 s takes the answer (or the failure) instead of
+ * asking again. Resolves to the answer, so a prefetch can chain (list, then the chosen version).
+ * With `query`, a read that takes a JSON body (`POST /api/metrics/query`) is sent and taken the
+ * same way, by path and body. `priority` `low` lets the page's code and its first data go first
+ * (a browser opens 6 connections to a host over HTTP/1.1; the rest wait their turn).
+ *
+ * @example
+ * ```ts
+ * const { items } = await prefetch<{ items: ProcessSummary[] }>('/api/processes?entity=acme.ticket');
+ * ```
+ */
+export function prefetch<T>(path: string, query?: unknown, priority?: RequestPriority): Promise<T> {
+  const key = warmKey(query === undefined ? 'GET' : 'POST', path, query);
+  const hit = warm.get(key);
+  if (hit && Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
+  const answer = send<T>(query === undefined ? 'GET' : 'POST', path, { ...(query !== undefined ? { json: query } : {}), ...(priority ? { priority } : {}) });
+  // an unused failure is not an unhandled rejection; the taker still sees it
+  answer.catch(() => {});
+  warm.set(key, { at: Date.now(), answer });
+  return answer;
 }
 
 /**
@@ -25,6 +60,21 @@ export interface RequestOptions {
  * ```
  */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  if (warm.size > 0) {
+    const key = warmKey(method, path, options.json);
+    // a prefetched answer has no headers to give
+    const hit = !options.headers && !options.onHeaders ? warm.get(key) : undefined;
+    if (hit) {
+      warm.delete(key);
+      if (Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
+    }
+    // a write makes every answer asked before it stale (a saved view posted, then the list read)
+    if (method !== 'GET' && !options.read) warm.clear();
+  }
+  return send<T>(method, path, options);
+}
+
+async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': i18n.language || 'en', ...authHeaders(method), ...options.headers };
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -35,6 +85,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       credentials: 'same-origin',
       ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.priority ? { priority: options.priority } : {}),
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
@@ -80,6 +131,11 @@ export function listQuery(p: ListParams): string {
 
 const enc = encodeURIComponent;
 
+/** The path of a page of records (`api.list`). */
+export const listPath = (type: string, p: ListParams): string => `/api/records/${enc(type)}?${listQuery(p)}`;
+/** The path of the last touches of records (`api.touches`). */
+export const touchesPath = (type: string, ids: readonly string[]): string => `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`;
+
 /**
  * The typed calls the studio makes.
  *
@@ -90,7 +146,7 @@ const enc = encodeURIComponent;
  */
 export const api = {
   entities: (signal?: AbortSignal) => request<{ items: EntityInfo[] }>('GET', '/api/entities', signal ? { signal } : {}),
-  list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', `/api/records/${enc(type)}?${listQuery(p)}`, signal ? { signal } : {}),
+  list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', listPath(type, p), signal ? { signal } : {}),
   get: (type: string, id: string, signal?: AbortSignal) => request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, signal ? { signal } : {}),
   /**
    * A record and whether the reader may change it: the answer's `Allow` lists PATCH and DELETE
@@ -102,7 +158,7 @@ export const api = {
     return { record, editable };
   },
   /** The last touch of each of `ids` (up to 200) that something touched (`GET /api/records/:type/touches`). */
-  touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
+  touches: (type: string, ids: readonly string[], signal?: AbortSignal) => request<{ items: { record: string; at: string; by: { type: string; id: string } }[] }>('GET', touchesPath(type, ids), signal ? { signal } : {}),
   events: (type: string, id: string, signal?: AbortSignal) => request<{ items: RecordEvent[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/events`, signal ? { signal } : {}),
   create: (type: string, data: Record<string, unknown>) => request<RecordView>('POST', `/api/records/${enc(type)}`, { json: { data } }),
   /** The record saved, or (202) the request holding the change for its approvers with the record unchanged. */

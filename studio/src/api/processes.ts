@@ -95,6 +95,20 @@ export interface OrgUnitInfo {
 const enc = encodeURIComponent;
 const newKey = (): string => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `k-${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
+/** A published version of a process, as `GET /api/processes/{id}/versions/{n}` answers. */
+export interface ProcessVersion {
+  id: string;
+  version: number;
+  definition: ProcessDefinition;
+}
+
+/** The path of the processes (of an entity). */
+export const processesPath = (entity?: string): string => `/api/processes${entity ? `?entity=${enc(entity)}` : ''}`;
+/** The path of a published version of a process. */
+export const versionPath = (id: string, version: number): string => `/api/processes/${enc(id)}/versions/${version}`;
+/** The path of the open stage stays of records. */
+export const staysPath = (ids: readonly string[]): string => `/api/pipeline/stays?ids=${ids.map(enc).join(',')}`;
+
 /**
  * The typed process calls.
  *
@@ -105,14 +119,14 @@ const newKey = (): string => (globalThis.crypto?.randomUUID ? globalThis.crypto.
  * ```
  */
 export const processApi = {
-  list: (entity?: string, signal?: AbortSignal) => request<{ items: ProcessSummary[] }>('GET', `/api/processes${entity ? `?entity=${enc(entity)}` : ''}`, signal ? { signal } : {}),
+  list: (entity?: string, signal?: AbortSignal) => request<{ items: ProcessSummary[] }>('GET', processesPath(entity), signal ? { signal } : {}),
   get: (id: string, signal?: AbortSignal) => request<ProcessDetail>('GET', `/api/processes/${enc(id)}`, signal ? { signal } : {}),
   create: (definition: ProcessDefinition) => request<ProcessDetail>('POST', '/api/processes', { json: definition }),
   saveDraft: (id: string, definition: ProcessDefinition, revision: number) => request<ProcessDetail>('PUT', `/api/processes/${enc(id)}`, { json: definition, headers: { 'if-match': `"${revision}"` } }),
   /** The action types transitions may run, with their config schemas and translated titles. */
   actionTypes: (signal?: AbortSignal) => request<{ items: ActionTypeInfo[] }>('GET', '/api/processes/action-types', signal ? { signal } : {}),
   check: (id: string, definition: ProcessDefinition) => request<{ valid: boolean; problems: ProcessProblem[] }>('POST', `/api/processes/${enc(id)}/check`, { json: definition }),
-  version: (id: string, version: number, signal?: AbortSignal) => request<{ id: string; version: number; definition: ProcessDefinition }>('GET', `/api/processes/${enc(id)}/versions/${version}`, signal ? { signal } : {}),
+  version: (id: string, version: number, signal?: AbortSignal) => request<ProcessVersion>('GET', versionPath(id, version), signal ? { signal } : {}),
   diff: (id: string, from: number | 'draft', to: number | 'draft') => request<ProcessDiff & { id: string }>('GET', `/api/processes/${enc(id)}/diff?from=${from}&to=${to}`),
   simulate: (id: string, definition?: ProcessDefinition) => request<SimulationReport>('POST', `/api/processes/${enc(id)}/simulate`, { json: definition ? { definition } : {} }),
   publish: (id: string, revision: number) => request<{ id: string; version: number }>('POST', `/api/processes/${enc(id)}/publish`, { headers: { 'if-match': `"${revision}"` } }),
@@ -124,7 +138,7 @@ export const processApi = {
   /** Dry run (default) or application of a version migration; `limit` bounds the records moved by one call. */
   migrate: (id: string, body: { fromVersion: number; toVersion: number; stageMapping?: Record<string, string>; dryRun: boolean; limit?: number }) => request<MigrationReport>('POST', `/api/processes/${enc(id)}/migrations`, { json: body }),
   history: (type: string, id: string, signal?: AbortSignal) => request<{ items: StageStay[] }>('GET', `/api/records/${enc(type)}/${enc(id)}/history`, signal ? { signal } : {}),
-  stays: (ids: readonly string[], signal?: AbortSignal) => request<{ items: OpenStay[] }>('GET', `/api/pipeline/stays?ids=${ids.map(enc).join(',')}`, signal ? { signal } : {}),
+  stays: (ids: readonly string[], signal?: AbortSignal) => request<{ items: OpenStay[] }>('GET', staysPath(ids), signal ? { signal } : {}),
   users: (signal?: AbortSignal) => request<{ items: UserInfo[] }>('GET', '/api/users', signal ? { signal } : {}),
   orgUnits: (signal?: AbortSignal) => request<{ items: OrgUnitInfo[] }>('GET', '/api/org-units', signal ? { signal } : {}),
 };

@@ -1,6 +1,9 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Switch } from 'wouter';
+import { hasSessionCookie } from '../api/auth';
 import { PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
+import type { StudioRegistry } from '../plugins/registry';
+import { prefetchBoardValues } from '../process/board/board-prefetch';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Layout } from './Layout';
@@ -29,6 +32,11 @@ const ProcessListPage = lazy(() => import('../process/ProcessListPage').then((m)
 const loadBoard = () => import('../process/board/BoardPage');
 const BoardPage = lazy(() => loadBoard().then((m) => ({ default: m.BoardPage })));
 if (globalThis.location?.pathname.startsWith('/board')) void loadBoard();
+
+// a cold load of a board address: its money figures are asked as soon as the plugins say which
+const prefetchValues = (registry: StudioRegistry) => {
+  if (hasSessionCookie()) prefetchBoardValues(registry.boards, location);
+};
 
 /** A page loaded on demand, with a status line while its code loads. */
 const lazyPage = (Page: ComponentType) => (
@@ -68,7 +76,7 @@ function PluginRoutes() {
 export function App() {
   return (
     <ErrorBoundary>
-      <PluginsProvider>
+      <PluginsProvider onBuiltins={prefetchValues}>
         <EntitiesProvider>
           <Layout>
             <ErrorBoundary>

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fetchAuthState, logout, onUnauthorized, type AuthState, type AuthUser } from '../api/auth';
+import { logout, onUnauthorized, takeAuthState, type AuthState, type AuthUser } from '../api/auth';
 import { LoginPage } from './LoginPage';
 
 /** The session as components see it. */
@@ -40,7 +40,7 @@ export function AuthGate({ children, preload }: { children: ReactNode; preload?:
   const [state, setState] = useState<AuthState | { kind: 'loading' } | { kind: 'failed'; message: string }>({ kind: 'loading' });
 
   const refresh = useCallback(() => {
-    fetchAuthState()
+    takeAuthState()
       .then(setState)
       .catch((err: unknown) => setState({ kind: 'failed', message: err instanceof Error ? err.message : String(err) }));
   }, []);

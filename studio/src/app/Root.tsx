@@ -11,6 +11,21 @@ import { ErrorBoundary } from './ErrorBoundary';
 const loadApp = () => import('./App');
 const App = lazy(() => loadApp().then((m) => ({ default: m.App })));
 
+/**
+ * Starts loading the code behind the gate now, for a page that is probably signed in (it holds
+ * a session cookie): the app, and at a board address the board, download beside
+ * `GET /api/auth/me` rather than after it.
+ *
+ * @example
+ * ```ts
+ * if (hasSessionCookie()) preloadSignedIn(location.pathname);
+ * ```
+ */
+export function preloadSignedIn(pathname: string): void {
+  void loadApp().catch(() => {});
+  if (pathname.startsWith('/board')) void import('../process/board/BoardPage').catch(() => {});
+}
+
 function Splash() {
   const { t } = useTranslation();
   return <p className="splash" role="status">{t('status.loading')}</p>;

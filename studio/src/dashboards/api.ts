@@ -43,6 +43,6 @@ export const dashboardsApi = {
   create: (doc: DashboardDocument) => request<DashboardView>('POST', '/api/dashboards', { json: doc }),
   remove: (id: string, revision: number) => request<void>('DELETE', `/api/dashboards/${enc(id)}`, { headers: { 'if-match': `"${revision}"` } }),
   metrics: (signal?: AbortSignal) => request<{ items: MetricInfo[] }>('GET', '/api/metrics', signal ? { signal } : {}),
-  query: (body: MetricQueryBody, signal?: AbortSignal) => request<MetricAnswer>('POST', '/api/metrics/query', { json: body, ...(signal ? { signal } : {}) }),
+  query: (body: MetricQueryBody, signal?: AbortSignal) => request<MetricAnswer>('POST', '/api/metrics/query', { json: body, read: true, ...(signal ? { signal } : {}) }),
   records: (body: MetricRecordsBody, signal?: AbortSignal) => request<RecordPage>('POST', '/api/metrics/records', { json: body, ...(signal ? { signal } : {}) }),
 };

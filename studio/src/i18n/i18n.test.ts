@@ -23,10 +23,14 @@ describe('studio i18n', () => {
     for (const k of keys(en)) expect(placeholders(get(zhCN, k)), k).toBe(placeholders(get(en, k)));
   });
 
-  it('switches language', async () => {
-    initI18n('en');
+  it('switches language, loading the other language\'s messages on the switch', async () => {
+    await initI18n('en');
+    expect(i18n.resolvedLanguage).toBe('en');
+    expect(i18n.hasResourceBundle('zh-CN', 'translation')).toBe(false);
     expect(i18n.t('nav.home')).toBe('Home');
     await setLanguage('zh-CN');
+    expect(i18n.hasResourceBundle('zh-CN', 'translation')).toBe(true);
+    expect(i18n.resolvedLanguage).toBe('zh-CN');
     expect(i18n.t('nav.home')).toBe('首页');
     expect(i18n.t('records.count', { count: 2, formatted: '2' })).toBe('2 条记录');
     await setLanguage('en');

@@ -1,7 +1,6 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { zhCN } from './zh-cn';
+import type { Dictionary } from './en';
 
 /** Languages the studio ships, complete. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -39,17 +38,51 @@ export function initialLanguage(): Language {
 }
 
 /**
- * Initialises i18n synchronously (resources are bundled).
+ * Each language's messages in a chunk of its own: a reader downloads his language only, the
+ * other when he switches (ADR 030 addendum, i18n by language).
+ */
+const DICTIONARIES: Record<Language, () => Promise<Dictionary>> = {
+  en: () => import('./en').then((m) => m.en),
+  'zh-CN': () => import('./zh-cn').then((m) => m.zhCN),
+};
+
+const loading = new Map<Language, Promise<void>>();
+
+/**
+ * Loads a language's messages into i18n once (later calls share the first load); a load that
+ * fails is tried again on the next call.
  *
  * @example
  * ```ts
- * initI18n('en');
+ * void loadLanguage('zh-CN'); // e.g. when the pointer reaches the language switch
  * ```
  */
-export function initI18n(lng: Language = initialLanguage()): I18n {
+export function loadLanguage(lng: Language): Promise<void> {
+  let p = loading.get(lng);
+  if (!p) {
+    p = DICTIONARIES[lng]().then((dict) => {
+      i18n.addResourceBundle(lng, 'translation', dict, true, true);
+    });
+    p.catch(() => loading.delete(lng));
+    loading.set(lng, p);
+  }
+  return p;
+}
+
+/**
+ * Initialises i18n in `lng` at once (so `i18n.language` is known to the first requests) and
+ * resolves when that language's messages are loaded; render after it.
+ *
+ * @example
+ * ```ts
+ * await initI18n('en');
+ * ```
+ */
+export function initI18n(lng: Language = initialLanguage()): Promise<I18n> {
   if (!i18n.isInitialized) {
     void i18n.use(initReactI18next).init({
-      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      resources: {},
+      partialBundledLanguages: true,
       lng,
       fallbackLng: 'en',
       supportedLngs: [...LANGUAGES],
@@ -59,11 +92,12 @@ export function initI18n(lng: Language = initialLanguage()): I18n {
     });
   }
   if (typeof document !== 'undefined') document.documentElement.lang = lng;
-  return i18n;
+  // resolved again once its messages are there (i18n resolved it to the fallback without them)
+  return loadLanguage(lng).then(() => i18n.changeLanguage(lng)).then(() => i18n);
 }
 
 /**
- * Switches and persists the language.
+ * Switches and persists the language, loading its messages first when this page has not yet.
  *
  * @example
  * ```ts
@@ -76,6 +110,7 @@ export async function setLanguage(lng: Language): Promise<void> {
   } catch {
     // private mode: the switch still applies to this tab
   }
+  await loadLanguage(lng);
   await i18n.changeLanguage(lng);
   if (typeof document !== 'undefined') document.documentElement.lang = lng;
 }

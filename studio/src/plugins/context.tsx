@@ -24,14 +24,15 @@ export function useStudioPlugins(): StudioRegistry {
 /**
  * Sets up the built-in plugins' studio halves (bundled), then imports the company plugins'
  * modules the runtime serves, and provides the registry. Failures are kept in the registry and
- * shown by {@link PluginFailures}; the studio always starts.
+ * shown by {@link PluginFailures}; the studio always starts. `onBuiltins` sees the registry as
+ * soon as the built-in halves are set up (the board starts its money figures' query then).
  *
  * @example
  * ```tsx
  * <AuthGate><PluginsProvider><EntitiesProvider>…</EntitiesProvider></PluginsProvider></AuthGate>
  * ```
  */
-export function PluginsProvider({ children }: { children: ReactNode }) {
+export function PluginsProvider({ children, onBuiltins }: { children: ReactNode; onBuiltins?: (registry: StudioRegistry) => void }) {
   const { t } = useTranslation();
   const [registry, setRegistry] = useState<StudioRegistry | null>(null);
   useEffect(() => {
@@ -39,6 +40,7 @@ export function PluginsProvider({ children }: { children: ReactNode }) {
     const r = new StudioRegistry();
     const host = (plugin: string) => studioHost(plugin, r);
     for (const { folder, module } of builtinStudioModules()) r.install(module, host, folder);
+    onBuiltins?.(r);
     loadCompanyModules(new Set(r.plugins), ctrl.signal)
       .then((loaded) => {
         for (const m of loaded) if (m.ok) r.install(m.module, host, m.id); else r.fail(m.id, m.message);

@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { setDemoCredentials } from '../../../runtime/src/auth/demo-credentials';
 import { seedDemo } from '../../../runtime/src/demo/seed';
@@ -6,6 +7,8 @@ import { startServer } from '../../../runtime/test/harness';
 import { launchChromium } from '../browser/support/browser';
 import { watchScripts, type Scripts } from '../browser/support/scripts';
 import { buildStudio } from '../browser/support/studio-server';
+import { startStudioFront } from './studio-front';
+import { observeLongTasks, printWaterfall, readWaterfall } from './waterfall';
 
 /**
  * `npm run bench:studio`: the studio's cold load in Chromium on the demo (8,800 deals, as the
@@ -16,7 +19,10 @@ import { buildStudio } from '../browser/support/studio-server';
  */
 const GOALS = { boardInteractiveMs: 1500, jsGzipBytes: 250_000 };
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+// BENCH_WATERFALL=1 prints the last run's requests, long tasks and marks (ms from navigation start)
+const WATERFALL = process.env.BENCH_WATERFALL === '1';
 const BOARD = '/board/pipeline.deal';
+const STUDIO_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const PASSWORD = 'bench-studio-password';
 
 async function coldContext(browser: Browser, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<BrowserContext> {
@@ -53,28 +59,57 @@ async function main() {
     await signInContext.close();
 
     // the board, signed in, each time with a cold cache
-    const times: number[] = [];
-    let board: Scripts = { sent: 0, gzip: 0, files: 0, paths: [] };
-    let requests = 0;
-    for (let i = 0; i < RUNS; i++) {
+    const coldBoard = async (base: string, label: string, i: number, waterfall: boolean) => {
       const context = await coldContext(browser, session);
       const page = await context.newPage();
       const scripts = watchScripts(page);
+      if (waterfall) await observeLongTasks(page);
       let apiCalls = 0;
       page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls++; });
-      await page.goto(`${server.url}${BOARD}`);
+      await page.goto(`${base}${BOARD}`);
       const ms = await page.waitForFunction(() => {
         const ready = document.querySelector('[data-testid="board"][data-ready="true"]');
         const figures = document.querySelectorAll('[data-testid="board-totals"] dd').length;
         return ready && figures > 0 ? performance.now() : null;
       }, undefined, { polling: 'raf', timeout: 60_000 }).then((h) => h.jsonValue() as Promise<number>);
       await page.waitForLoadState('networkidle');
-      board = await scripts();
-      requests = apiCalls;
-      times.push(Math.round(ms));
-      console.log(`[bench:studio] board cold load ${i + 1}: interactive at ${Math.round(ms)} ms, ${apiCalls} API requests, ${board.files} scripts, ${board.sent} bytes sent`);
+      const js = await scripts();
+      if (waterfall) printWaterfall(await readWaterfall(page));
+      console.log(`[bench:studio] ${label}board cold load ${i + 1}: interactive at ${Math.round(ms)} ms, ${apiCalls} API requests, ${js.files} scripts, ${js.sent} bytes sent`);
       await context.close();
+      return { ms: Math.round(ms), js, apiCalls };
+    };
+    const times: number[] = [];
+    let board: Scripts = { sent: 0, gzip: 0, files: 0, paths: [] };
+    let requests = 0;
+    // BENCH_BASELINE_DIST=<another checkout's studio/dist>: that build and this one, each behind an
+    // equal front passing /api/ to this runtime, loaded in alternating order round by round
+    const baselineDist = process.env.BENCH_BASELINE_DIST;
+    const fronts = baselineDist ? { baseline: await startStudioFront(baselineDist, server.url), current: await startStudioFront(STUDIO_DIST, server.url) } : null;
+    const baselineTimes: number[] = [];
+    let baselineRequests = 0;
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        if (fronts && i % 2 === 0) {
+          const b = await coldBoard(fronts.baseline.url, 'baseline ', i, false);
+          baselineTimes.push(b.ms);
+          baselineRequests = b.apiCalls;
+        }
+        const r = await coldBoard(fronts ? fronts.current.url : server.url, fronts ? 'this build ' : '', i, WATERFALL && i === RUNS - 1);
+        times.push(r.ms);
+        board = r.js;
+        requests = r.apiCalls;
+        if (fronts && i % 2 === 1) {
+          const b = await coldBoard(fronts.baseline.url, 'baseline ', i, false);
+          baselineTimes.push(b.ms);
+          baselineRequests = b.apiCalls;
+        }
+      }
+    } finally {
+      await fronts?.baseline.close();
+      await fronts?.current.close();
     }
+    if (fronts) console.log(`[bench:studio] baseline (${baselineDist}) board interactive: median ${median(baselineTimes)} ms of ${baselineTimes.join(', ')}, ${baselineRequests} API requests`);
     const interactive = median(times);
     console.log(`[bench:studio] sign-in JS: ${signIn.gzip} bytes gzip -9 (${signIn.sent} sent, ${signIn.files} files), goal <= ${GOALS.jsGzipBytes}`);
     console.log(`[bench:studio] board JS: ${board.gzip} bytes gzip -9 (${board.sent} sent, ${board.files} files), goal <= ${GOALS.jsGzipBytes}`);
@@ -84,6 +119,7 @@ async function main() {
       runs: RUNS,
       boardInteractiveMs: { median: interactive, runs: times, goal: GOALS.boardInteractiveMs, met: interactive < GOALS.boardInteractiveMs },
       boardApiRequests: requests,
+      ...(fronts ? { baseline: { dist: baselineDist, boardInteractiveMs: { median: median(baselineTimes), runs: baselineTimes }, boardApiRequests: baselineRequests, note: 'both builds behind equal fronts passing /api/ to one runtime, alternating' } } : {}),
       signInJs: { gzipBytes: signIn.gzip, sentBytes: signIn.sent, files: signIn.files, goal: GOALS.jsGzipBytes, met: signIn.gzip <= GOALS.jsGzipBytes },
       boardJs: { gzipBytes: board.gzip, sentBytes: board.sent, files: board.files, goal: GOALS.jsGzipBytes, met: board.gzip <= GOALS.jsGzipBytes },
       // times depend on the machine: its cores and how busy they were (1-minute load average at the end)

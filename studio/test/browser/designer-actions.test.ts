@@ -30,8 +30,8 @@ const flow = (id: string): ProcessDefinition => ({
 
 /** Words of each language the test reads on screen. */
 const UI = {
-  en: { type: 'Action type', add: 'Add action', title: 'Create an activity or task', subject: 'Subject', kind: 'Kind', due: 'Due in days', save: 'Save draft', saved: 'Draft saved', publish: 'Publish', problems: 'Problems of Create an activity or task', required: 'is required', remove: 'Remove Notify', moveUp: 'Move Create an activity or task up', notify: 'Notify' },
-  'zh-CN': { type: '动作类型', add: '添加动作', title: '创建活动或任务', subject: '主题', kind: '类型', due: '几天后到期', save: '保存草稿', saved: '草稿已保存', publish: '发布', problems: '创建活动或任务的问题', required: '为必填项', remove: '移除发送通知', moveUp: '上移创建活动或任务', notify: '发送通知' },
+  en: { type: 'Action type', add: 'Add action', title: 'Create an activity or task', subject: 'Subject', kind: 'Kind', due: 'Due in days', save: 'Save draft', saved: 'Draft saved', publish: 'Publish', problems: 'Problems of Create an activity or task', required: 'is required', remove: 'Remove Notify', moveUp: 'Move Create an activity or task up', notify: 'Notify', call: 'Call', kinds: ['Call', 'Email', 'Meeting', 'Visit', 'Demo', 'Task', 'Note'], role: 'Role', user: 'User' },
+  'zh-CN': { type: '动作类型', add: '添加动作', title: '创建活动或任务', subject: '主题', kind: '类型', due: '几天后到期', save: '保存草稿', saved: '草稿已保存', publish: '发布', problems: '创建活动或任务的问题', required: '为必填项', remove: '移除发送通知', moveUp: '上移创建活动或任务', notify: '发送通知', call: '电话', kinds: ['电话', '邮件', '会议', '拜访', '演示', '任务', '笔记'], role: '角色', user: '用户' },
 } as const;
 
 /**
@@ -104,7 +104,10 @@ describe('designer transition actions in chromium', () => {
       // the field's help for users, in the reader's language
       await form.getByText(lang === 'en' ? 'Template; {{field}} is replaced by the record field.' : '模板；{{field}} 会替换为记录的字段值。', { exact: true }).waitFor();
       await form.getByLabel(w.subject).fill('Kick-off with {{name}}');
-      await form.getByLabel(w.kind).selectOption('call');
+      // enum values and nested members (assignTo.role, assignTo.user) in the reader's language, never as written in the schema
+      expect((await form.getByLabel(w.kind).locator('option').allTextContents()).filter((o) => o.trim() !== '')).toEqual(w.kinds);
+      expect(await form.locator('label').allTextContents()).toEqual(expect.arrayContaining([w.role, w.user]));
+      await form.getByLabel(w.kind).selectOption({ label: w.call });
       await form.getByLabel(w.due).fill('3');
       await page.getByRole('button', { name: w.save }).click();
       await expect.poll(() => page.getByTestId('designer-message').textContent()).toContain(w.saved);

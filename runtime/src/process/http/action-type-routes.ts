@@ -5,7 +5,7 @@ import { RouteTable } from '../../http/declare';
 const TEXT = { type: 'object', required: ['en'], properties: { en: { type: 'string' }, 'zh-CN': { type: 'string' } }, additionalProperties: { type: 'string' }, description: 'The text by language tag.' };
 const ACTION_TYPE = {
   type: 'object',
-  required: ['type', 'plugin', 'title', 'configSchema', 'fields', 'help', 'aliases'],
+  required: ['type', 'plugin', 'title', 'configSchema', 'fields', 'help', 'enums', 'aliases'],
   additionalProperties: false,
   properties: {
     type: { type: 'string', pattern: '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$', description: 'What a transition action names as its `type`.' },
@@ -13,8 +13,9 @@ const ACTION_TYPE = {
     title: TEXT,
     description: TEXT,
     configSchema: { type: 'object', description: 'JSON Schema (2020-12) of the action\'s `config`; the process checker validates against it.' },
-    fields: { type: 'object', additionalProperties: TEXT, description: 'Labels of the configuration\'s top-level fields, by field name.' },
-    help: { type: 'object', additionalProperties: TEXT, description: 'Help texts of those fields, by field name.' },
+    fields: { type: 'object', additionalProperties: TEXT, description: 'Labels of the configuration\'s fields, by field name; nested members by dotted path (`assignTo.role`).' },
+    help: { type: 'object', additionalProperties: TEXT, description: 'Help texts of those fields, by field name or path.' },
+    enums: { type: 'object', additionalProperties: { type: 'object', additionalProperties: TEXT }, description: 'Labels of enum values, by field name or path, then by value.' },
     aliases: { type: 'array', items: { type: 'string' }, description: 'Former ids stored process versions may still name.' },
   },
 };

@@ -23,6 +23,7 @@ import { useMove } from './use-move';
 import { useBoardValues } from './use-board-values';
 import { formatMetric, localText } from '../../dashboards/format';
 import { defaultBoardEntity } from './board-entity';
+import { isTouched, processFilter as columnProcessFilter } from './board-data';
 
 /** Performance mark set once the first page of every column is on screen. */
 export const BOARD_READY_MARK = 'pipewright:board-ready';
@@ -68,10 +69,9 @@ function EntityBoard({ type, values: valueMetrics }: { type: string; values: rea
   const stageIds = useMemo(() => (stageKey ? stageKey.split('\n') : []), [stageKey]);
   // Narrowed to the chosen process only when several are published (stage ids such as "won" may be
   // shared); with one, the columns keep their exact counters (filters on owner and team only).
-  const severalPublished = src.processes.filter((p) => p.latestVersion !== null).length > 1;
-  const processFilter = src.published && severalPublished ? (src.processId ?? '') : '';
+  const processFilter = columnProcessFilter(src.processes, src.processId, src.published);
   // Cards show a last touch when some entity's records touch this one (e.g. activities).
-  const touched = useMemo(() => entities.some((e) => e.touch && Object.values(e.references ?? {}).some((r) => r.entity === type)), [entities, type]);
+  const touched = useMemo(() => isTouched(entities, type), [entities, type]);
   const board = useBoardColumns(type, stageIds, { ...filters, process: processFilter, q, sort }, touched);
   // Money figures per column and in total, from the metric layer; counted again after each move.
   const [moveCount, setMoveCount] = useState(0);

@@ -1,11 +1,10 @@
-import { columnSort } from './board-sort';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { processApi, type OpenStay } from '../../api/processes';
 import type { RecordView } from '../../api/types';
+import { columnParams, type BoardFilters } from './board-data';
 
-/** Cards loaded per column and per "show more". */
-export const PAGE_SIZE = 20;
+export { PAGE_SIZE, type BoardFilters } from './board-data';
 
 /** One column of the board: a page-wise window over the deals in one stage. */
 export interface ColumnState {
@@ -14,18 +13,6 @@ export interface ColumnState {
   cursor: string | null;
   loading: boolean;
   error: string | null;
-}
-
-/** Board filters that narrow every column. */
-export interface BoardFilters {
-  owner: string;
-  team: string;
-  /** Only records on this process (empty: any). */
-  process?: string;
-  /** Search in the entity's search fields (empty: none). */
-  q?: string;
-  /** The records API's `sort` (empty: most recently entered the stage first). */
-  sort?: string;
 }
 
 const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true, error: null };
@@ -80,13 +67,8 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
 
   const load = useCallback(async (stage: string, cursor: string | null, gen: number) => {
     setColumns((c) => ({ ...c, [stage]: { ...(c[stage] ?? EMPTY), loading: true, error: null } }));
-    const f = [{ field: 'stage', op: 'eq', value: stage }];
-    if (filters.owner) f.push({ field: 'owner', op: 'eq', value: filters.owner });
-    if (filters.team) f.push({ field: 'orgUnit', op: 'eq', value: filters.team });
-    if (filters.process) f.push({ field: 'process', op: 'eq', value: filters.process });
     try {
-      // By default most recently entered first: the runtime answers this from the open stays' index and its stage counters.
-      const page = await api.list(type, { filters: f, sort: columnSort(filters.sort ?? '', filters.q ?? ''), ...(filters.q ? { q: filters.q } : {}), limit: PAGE_SIZE, cursor, total: cursor === null });
+      const page = await api.list(type, columnParams(stage, filters, cursor));
       if (gen !== generation.current) return;
       setColumns((c) => {
         const old = c[stage] ?? EMPTY;

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { request } from '../../api/client';
 import { processApi, type OrgUnitInfo, type ProcessDefinition, type ProcessSummary, type StageDefinition, type UserInfo } from '../../api/processes';
+import { chooseProcess, publishedDefinition, type BoardDefinition } from './board-data';
 
 /** What the board is drawn from: the pipelines of the entity, the chosen one's definition, people. */
 export interface BoardSource {
@@ -30,7 +32,7 @@ export function useBoardSource(entity: string, processId: string | null): BoardS
   const [processes, setProcesses] = useState<ProcessSummary[] | null>(null);
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [teams, setTeams] = useState<OrgUnitInfo[]>([]);
-  const [def, setDef] = useState<{ id: string; definition: ProcessDefinition; published: boolean; older: { stage: StageDefinition; version: number }[] } | null>(null);
+  const [def, setDef] = useState<BoardDefinition | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -42,19 +44,13 @@ export function useBoardSource(entity: string, processId: string | null): BoardS
     return () => ctrl.abort();
   }, [entity]);
 
-  const chosen = processes?.find((p) => p.id === processId) ?? processes?.find((p) => p.latestVersion !== null) ?? processes?.[0] ?? null;
+  const chosen = chooseProcess(processes, processId);
   useEffect(() => {
     if (!chosen) return;
     const ctrl = new AbortController();
-    const latest = chosen.latestVersion;
-    const load = latest !== null
-      ? Promise.all(Array.from({ length: latest }, (_, i) => processApi.version(chosen.id, latest - i, ctrl.signal))).then(([v, ...older]) => {
-          const seen = new Set((v?.definition.stages ?? []).map((s) => s.id));
-          const extra: { stage: StageDefinition; version: number }[] = [];
-          for (const o of older) for (const s of o.definition.stages) if (!seen.has(s.id)) { seen.add(s.id); extra.push({ stage: s, version: o.version }); }
-          return { id: chosen.id, definition: (v as { definition: ProcessDefinition }).definition, published: true, older: extra };
-        })
-      : processApi.get(chosen.id, ctrl.signal).then((p) => ({ id: chosen.id, definition: p.draft, published: false, older: [] }));
+    const load = chosen.latestVersion !== null
+      ? publishedDefinition(chosen, (path) => request('GET', path, { signal: ctrl.signal })).then((d) => d as BoardDefinition)
+      : processApi.get(chosen.id, ctrl.signal).then((p): BoardDefinition => ({ id: chosen.id, definition: p.draft, published: false, older: [] }));
     load.then(setDef).catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
     return () => ctrl.abort();
   }, [chosen?.id, chosen?.latestVersion]);

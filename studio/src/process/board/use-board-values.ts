@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { dashboardsApi, type MetricInfo } from '../../dashboards/api';
+import { boardValuesQuery } from './board-data';
 
 /** The board's filters the figures follow. */
 export interface BoardValueFilters {
@@ -69,8 +70,7 @@ export function useBoardValues(metricIds: readonly string[] | undefined, filters
       return;
     }
     const ctl = new AbortController();
-    const groupBy = ['stage', ...(filters.owner ? ['owner'] : []), ...(filters.team ? ['team'] : []), ...(filters.process ? ['process'] : [])];
-    Promise.all([dashboardsApi.metrics(ctl.signal), dashboardsApi.query({ metrics: ids, groupBy }, ctl.signal)])
+    Promise.all([dashboardsApi.metrics(ctl.signal), dashboardsApi.query(boardValuesQuery(ids, filters), ctl.signal)])
       .then(([catalog, answer]) => {
         const metrics = ids.map((id) => catalog.items.find((m) => m.id === id)).filter((m): m is MetricInfo => m !== undefined);
         setState({ metrics, ...sumBoardValues(answer.rows, ids, filters), error: null });

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ActionTypeInfo } from '../../api/processes';
 import { formSchema, formUiSchema } from '../../forms/form-schema';
 import { SchemaForm } from '../../forms/SchemaForm';
-import { localizedConfigSchema } from './action-model';
+import { configEnumUi, localizedConfigSchema, mergeUi } from './action-model';
 
 /** Props of {@link ActionConfigForm}. */
 export interface ActionConfigFormProps {
@@ -30,7 +30,7 @@ export function ActionConfigForm({ info, config, idPrefix, readOnly, onChange }:
   const { t, i18n } = useTranslation();
   const { schema, uiSchema } = useMemo(() => {
     const body = localizedConfigSchema(info, i18n.language);
-    return { schema: formSchema(body, info.type), uiSchema: formUiSchema(body, undefined) };
+    return { schema: formSchema(body, info.type), uiSchema: mergeUi(formUiSchema(body, undefined), configEnumUi(info, i18n.language)) };
   }, [info, i18n.language]);
   const empty = Object.keys((info.configSchema.properties ?? {}) as object).length === 0;
   if (empty) return <p className="muted">{t('transitionActions.noConfig')}</p>;

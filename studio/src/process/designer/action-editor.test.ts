@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionTypeInfo, ProcessDefinition } from '../../api/processes';
-import { configFieldLabel, localizedConfigSchema, newActionId } from './action-model';
+import { configEnumUi, configFieldLabel, localizedConfigSchema, mergeUi, newActionId } from './action-model';
 import { formUiSchema } from '../../forms/form-schema';
 import { locateProblems } from './problem-map';
 
@@ -11,6 +11,24 @@ const activity: ActionTypeInfo = {
   configSchema: { type: 'object', required: ['subject'], additionalProperties: false, properties: { subject: { type: 'string', minLength: 1 }, value: true, days: { type: 'integer' } } },
   fields: { subject: { en: 'Subject', 'zh-CN': '主题' } },
   help: { subject: { en: 'What the visit was about.', 'zh-CN': '拜访的主题。' } },
+  enums: {},
+  aliases: [],
+};
+
+const task: ActionTypeInfo = {
+  type: 'acme.task',
+  plugin: 'acme',
+  title: { en: 'Task', 'zh-CN': '任务' },
+  configSchema: {
+    type: 'object',
+    properties: {
+      kind: { type: 'string', enum: ['call', 'visit'] },
+      assignTo: { type: 'object', properties: { role: { type: 'string' }, user: { type: 'string' } } },
+    },
+  },
+  fields: { kind: { en: 'Kind', 'zh-CN': '类型' }, assignTo: { en: 'Assign to', 'zh-CN': '指派给' }, 'assignTo.role': { en: 'Role', 'zh-CN': '角色' }, 'assignTo.user': { en: 'User', 'zh-CN': '用户' } },
+  help: {},
+  enums: { kind: { call: { en: 'Call', 'zh-CN': '电话' }, visit: { en: 'Visit', 'zh-CN': '拜访' } } },
   aliases: [],
 };
 
@@ -26,6 +44,17 @@ describe('transition action editor', () => {
     expect(zh.properties.value).toEqual({ type: 'string' });
     expect([zh.required, zh.additionalProperties]).toEqual([['subject'], false]);
     expect([configFieldLabel(activity, '/config/subject', 'zh-CN'), configFieldLabel(activity, '/config/days', 'en'), configFieldLabel(undefined, '/type', 'en')]).toEqual(['主题', 'days', 'type']);
+  });
+
+  it('titles nested members by their path and labels enum values in the reader\'s language', () => {
+    const zh = localizedConfigSchema(task, 'zh-CN') as { properties: { assignTo: { title: string; properties: Record<string, { title?: string }> } } };
+    expect(zh.properties.assignTo.title).toBe('指派给');
+    expect([zh.properties.assignTo.properties.role?.title, zh.properties.assignTo.properties.user?.title]).toEqual(['角色', '用户']);
+    expect(configEnumUi(task, 'zh-CN')).toEqual({ kind: { 'ui:enumNames': { call: '电话', visit: '拜访' } } });
+    expect(configEnumUi(task, 'en')).toEqual({ kind: { 'ui:enumNames': { call: 'Call', visit: 'Visit' } } });
+    expect(mergeUi({ kind: { 'ui:help': 'h' } }, configEnumUi(task, 'en'))).toEqual({ kind: { 'ui:help': 'h', 'ui:enumNames': { call: 'Call', visit: 'Visit' } } });
+    // a server problem on a nested member is named by the member's label
+    expect([configFieldLabel(task, '/config/assignTo/role', 'zh-CN'), configFieldLabel(task, '/config/assignTo/team', 'en')]).toEqual(['角色', 'Assign to']);
   });
 
   it('names new actions by their type, numbered when taken', () => {

@@ -1,0 +1,77 @@
+import { listPath, prefetch, touchesPath } from '../../api/client';
+import { processesPath, staysPath, type ProcessSummary, type ProcessVersion } from '../../api/processes';
+import type { EntityInfo, RecordPage } from '../../api/types';
+import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, isTouched, processFilter, publishedDefinition } from './board-data';
+
+/** The board's entity in a board address (`/board/{entity}`), else null. */
+const boardType = (pathname: string): string | null => {
+  const m = /^\/board\/([^/]+)\/?$/.exec(pathname);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+};
+
+/** The entity's processes, asked once by {@link prefetchBoard} and read again by {@link prefetchBoardValues}. */
+let processesAsked: { type: string; answer: Promise<ProcessSummary[]> } | null = null;
+
+/**
+ * On a cold load of a board address (`/board/{entity}`), starts the board's requests at once,
+ * before the studio's and the board's code have loaded, in the order they depend on each other:
+ * the entity catalogue, plugins, people and saved views together; the entity's processes, then the
+ * chosen one's published versions, then the first page of every column, then the stays and last
+ * touches of its cards. Each goes through {@link prefetch}, so the board's hooks, asking the same
+ * paths when they mount, take the answers instead of asking again (ADR 030 addendum, cold load).
+ * Anything else (`/board` without an entity, a draft process) is left to the hooks.
+ *
+ * @example
+ * ```ts
+ * if (hasSessionCookie()) prefetchBoard(location);
+ * ```
+ */
+export function prefetchBoard(where: { pathname: string; search: string }): void {
+  const type = boardType(where.pathname);
+  if (!type) return;
+  const search = new URLSearchParams(where.search);
+  const entities = prefetch<{ items: EntityInfo[] }>('/api/entities');
+  void prefetch('/api/studio/plugins').catch(() => {});
+  // what the columns can be drawn without waits behind the code and the columns' own requests
+  for (const path of ['/api/metrics', '/api/users', '/api/org-units', '/api/users/names', `/api/saved-views?scope=${encodeURIComponent(`board:${type}`)}`]) void prefetch(path, undefined, 'low').catch(() => {});
+  const asked = prefetch<{ items: ProcessSummary[] }>(processesPath(type)).then((r) => r.items);
+  processesAsked = { type, answer: asked };
+  void (async () => {
+    const processes = await asked;
+    const chosen = chooseProcess(processes, search.get('process'));
+    const def = chosen ? await publishedDefinition(chosen, (path) => prefetch<ProcessVersion>(path)) : null;
+    if (!def) return;
+    const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '', process: processFilter(processes, def.id, true), q: search.get('q') ?? '', sort: search.get('sort') ?? '' };
+    const touched = entities.then(({ items }) => isTouched(items, type), () => false);
+    await Promise.all(boardStageIds(def).map(async (stage) => {
+      const ids = (await prefetch<RecordPage>(listPath(type, columnParams(stage, filters, null)))).items.map((r) => r.id);
+      if (ids.length === 0) return;
+      void prefetch(staysPath(ids), undefined, 'low').catch(() => {});
+      if (await touched) void prefetch(touchesPath(type, ids), undefined, 'low').catch(() => {});
+    }));
+  })().catch(() => {
+    // the board's hooks ask again and show what went wrong
+  });
+}
+
+/**
+ * Once the plugins' studio halves are set up (the board's money metrics are a plugin's board
+ * registration), starts the board's metric query for a board address, so the figures come with
+ * the columns rather than after the board's code has loaded (ADR 030 addendum, cold load).
+ *
+ * @example
+ * ```ts
+ * prefetchBoardValues(registry.boards, location);
+ * ```
+ */
+export function prefetchBoardValues(boards: readonly { entity: string; values?: readonly string[] }[], where: { pathname: string; search: string }): void {
+  const type = boardType(where.pathname);
+  const values = boards.find((b) => b.entity === type)?.values;
+  if (!type || !values?.length || processesAsked?.type !== type) return;
+  const search = new URLSearchParams(where.search);
+  void processesAsked.answer.then((processes) => {
+    const chosen = chooseProcess(processes, search.get('process'));
+    const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '', process: processFilter(processes, chosen?.id ?? null, chosen?.latestVersion !== null && chosen !== null) };
+    return prefetch('/api/metrics/query', boardValuesQuery(values, filters));
+  }).catch(() => {});
+}
