@@ -5,10 +5,9 @@ import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { isoTime } from '../db/time';
 import { appendEvent } from '../records/writer';
-import { latestRules, resolverOf } from './saved-rules';
+import { json, latestRules, resolverOf } from './saved-rules';
 import { describeUse, ruleUsedBy } from './used-by';
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /** What create and update take (update also the version it was read at). */
 export interface SavedRuleInput {

@@ -4,7 +4,15 @@ import type { Database } from '../db/tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+/** A jsonb value as the driver gives it (parsed; text when a driver does not parse); a rule may be a bare string. */
+export const json = <T>(v: unknown): T => {
+  if (typeof v !== 'string') return v as T;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return v as T;
+  }
+};
 
 /** Saved rules by id at one version each, as a {@link RuleResolver} wants them. */
 export type RuleSet = ReadonlyMap<string, ResolvedRule>;

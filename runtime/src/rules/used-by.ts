@@ -1,9 +1,8 @@
 import { ruleReferences, type ProcessDefinition } from '@pipewright/core';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables';
-import { latestRules, processRules, type RuleSet } from './saved-rules';
+import { json, latestRules, processRules, type RuleSet } from './saved-rules';
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /** Where a saved rule is used: a process draft or published version, another saved rule, or a record (a scoring indicator, a grading rule kept as data). */
 export type RuleUse =
