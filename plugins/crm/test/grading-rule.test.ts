@@ -76,5 +76,11 @@ describe.each(backends())('grading by a saved rule on $name', (backend) => {
     // Without an active grading rule the plugin's file rule grades again.
     await expectJson(server.api(`/api/records/crm.grading_rule/${grading.id}`, { method: 'PATCH', headers: { 'if-match': `"${grading.version}"` }, json: { data: { active: false } } }), 200);
     expect((await account('Back to the file', 3e9, 5000)).data.grade).toBe('A');
+    // The saved rule cannot be deleted while the grading rule names it; it can once that is gone.
+    const inUse = await expectJson<Problem>(server.api('/api/rules/customer-tiers', { method: 'DELETE' }), 409);
+    expect(inUse.detail).toContain(`crm.grading_rule record ${grading.id}`);
+    const current = await expectJson<View>(server.api(`/api/records/crm.grading_rule/${grading.id}`), 200);
+    expect((await server.api(`/api/records/crm.grading_rule/${grading.id}`, { method: 'DELETE', headers: { 'if-match': `"${current.version}"` } })).status).toBeLessThan(300);
+    expect((await server.api('/api/rules/customer-tiers', { method: 'DELETE' })).status).toBe(204);
   });
 });
