@@ -63,6 +63,7 @@ export const enRuleLibrary = {
     removeRow: 'Remove row {{n}}',
     noRows: 'No rows: the rule always holds (all) or never (any).',
     ops: { '==': 'is', '!=': 'is not', '>': 'is more than', '>=': 'is at least', '<': 'is less than', '<=': 'is at most', in: 'is one of', set: 'is filled in', unset: 'is empty' },
+    money: { amount: '{{field}} (amount)', currency: '{{field}} (currency)' },
     yes: 'yes',
     no: 'no',
   },

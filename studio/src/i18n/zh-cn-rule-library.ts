@@ -65,6 +65,7 @@ export const zhCNRuleLibrary: typeof enRuleLibrary = {
     removeRow: '删除第 {{n}} 行',
     noRows: '没有条件行：规则总是成立（全部）或从不成立（任一）。',
     ops: { '==': '等于', '!=': '不等于', '>': '大于', '>=': '不少于', '<': '小于', '<=': '不超过', in: '属于其中之一', set: '已填写', unset: '为空' },
+    money: { amount: '{{field}}（金额）', currency: '{{field}}（币种）' },
     yes: '是',
     no: '否',
   },

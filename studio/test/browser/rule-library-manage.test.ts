@@ -8,8 +8,8 @@ const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops a
 
 /** What the test clicks and reads, in each language. */
 const UI = {
-  en: { library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
-  'zh-CN': { library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+  en: { newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
+  'zh-CN': { newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
 } as const;
 
 /**
@@ -77,5 +77,24 @@ describe('rule library rename and delete in chromium', () => {
     await expect.poll(() => page.getByTestId(`rule-spare-${sfx}`).count()).toBe(0);
     expect((await server.api(`/api/rules/spare-${sfx}`)).status).toBe(404);
     await screenshot(page, `rule-library-after-delete-${lang}`);
+
+    // a new rule: rows name fields by their labels (no raw paths), the graph's palette inserts a saved rule
+    await page.getByRole('link', { name: ui.newRule }).click();
+    await page.getByLabel(ui.over).selectOption('pipeline.deal');
+    await page.getByRole('button', { name: ui.addRow }).click();
+    const fields = await page.getByLabel(`${ui.field} 1`).locator('option').allTextContents();
+    expect(fields).toEqual(expect.arrayContaining([ui.source, ui.amount]));
+    expect(fields.filter((f) => /\(source\)|amount\.amount|_/.test(f))).toEqual([]);
+    await screenshot(page, `rule-library-rows-labels-${lang}`);
+    await page.getByRole('button', { name: ui.graph, exact: true }).click();
+    const nodes = page.locator('.react-flow__node');
+    await nodes.first().waitFor();
+    const before = await nodes.count();
+    const picker = page.locator('.palette').filter({ has: page.getByLabel(ui.savedRule) });
+    await picker.getByLabel(ui.savedRule).selectOption(`used-${sfx}`);
+    await picker.getByRole('button').click();
+    await expect.poll(() => nodes.count()).toBe(before + 2);
+    await expect.poll(() => nodes.filter({ hasText: `used-${sfx}` }).count()).toBe(1);
+    await screenshot(page, `rule-library-graph-reference-${lang}`);
   });
 });
