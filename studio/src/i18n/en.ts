@@ -131,6 +131,7 @@ export const en = {
   },
   forms: {
     amount: 'Amount',
+    jsonInvalid: 'This is not valid JSON yet; the last valid value is kept.',
     currency: 'Currency',
     commonCurrencies: 'Common currencies',
     allCurrencies: 'All currencies (ISO 4217)',

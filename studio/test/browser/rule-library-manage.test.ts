@@ -8,8 +8,8 @@ const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops a
 
 /** What the test clicks and reads, in each language. */
 const UI = {
-  en: { newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
-  'zh-CN': { newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+  en: { gradingName: 'Name', gradingRule: 'Rule', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
+  'zh-CN': { gradingName: '名称', gradingRule: '规则', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
 } as const;
 
 /**
@@ -96,5 +96,19 @@ describe('rule library rename and delete in chromium', () => {
     await expect.poll(() => nodes.count()).toBe(before + 2);
     await expect.poll(() => nodes.filter({ hasText: `used-${sfx}` }).count()).toBe(1);
     await screenshot(page, `rule-library-graph-reference-${lang}`);
+
+    // a CRM grading rule names the saved rule in its form (json), pinning its version on save
+    await page.evaluate(() => {
+      history.pushState({}, '', '/records/crm.grading_rule/new');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await page.getByRole('textbox', { name: new RegExp(`^${ui.gradingName}`) }).fill(`Grading ${sfx}`);
+    const logic = page.getByRole('textbox', { name: new RegExp(`^${ui.gradingRule}`) });
+    await logic.fill('{"rule": ');
+    await page.getByText(ui.jsonInvalid).waitFor();
+    await logic.fill(`{"rule": "used-${sfx}"}`);
+    await screenshot(page, `grading-rule-form-${lang}`);
+    await page.getByRole('button', { name: ui.create, exact: true }).click();
+    await expect.poll(async () => (await (await server.api(`/api/records/crm.grading_rule?q=${encodeURIComponent(`Grading ${sfx}`)}`)).json() as { items: { data: Record<string, unknown> }[] }).items.find((r) => r.data.name === `Grading ${sfx}`)?.data).toMatchObject({ logic: { rule: `used-${sfx}` }, rule_versions: { [`used-${sfx}`]: 1 } });
   });
 });
