@@ -1,5 +1,5 @@
 import { compileRule, PipewrightError } from '@pipewright/plugin-sdk';
-import type { HookProblem, PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
+import type { HookProblem, HookServices, PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
 import gradingRule from '../../rules/customer-grading.rule.json' with { type: 'json' };
 
 const ACCOUNT = 'crm.account';
@@ -63,11 +63,13 @@ const pinsOf = (data: Record<string, unknown>): Record<string, number> | undefin
  * (await activeGrading(services)).gradeOf(account.data); // 'B'
  * ```
  */
-export async function activeGrading(s: PluginServices): Promise<Grading> {
-  const active = (await s.records.list(GRADING_RULES, { filter: { active: true }, limit: 1 })).items[0];
+export async function activeGrading(s: PluginServices | HookServices): Promise<Grading> {
+  // In a hook, read as the plugin: whoever writes an account is graded, whatever he may read.
+  const reader = 'system' in s ? s.system : s;
+  const active = (await reader.records.list(GRADING_RULES, { filter: { active: true }, limit: 1 })).items[0];
   if (!active) return FILE_GRADING;
   const pins = pinsOf(active.data);
-  const { logic } = await s.rules.resolve(active.data.logic, pins ? { pinned: pins } : {});
+  const { logic } = await reader.rules.resolve(active.data.logic, pins ? { pinned: pins } : {});
   const fn = compiledOf(logic);
   return { logic, rule: `${GRADING_RULES}:${active.id}`, gradeOf: (data) => asGrade(fn(data)) };
 }
