@@ -156,6 +156,51 @@ describe.each(backends())('rule library on $name', (backend) => {
     expect(uses).toEqual([{ kind: 'record', type: 'acme.rule_holder', record: id, pointer: '/data/indicators/0/rule/if/0', via: 'big-and-hot' }]);
   });
 
+  it('renames a rule (its names in English and Chinese, its description) without a new version; admins only', async () => {
+    const rename = (id: string, body: unknown, api = server.api) => api(`/api/rules/${id}`, { method: 'PATCH', json: body });
+    const before = await expectJson<Rule>(server.api('/api/rules/hot-source'), 200);
+    const renamed = await expectJson<Rule & { description: string | null }>(rename('hot-source', { name: { en: 'Warm source', 'zh-CN': '优质来源' }, description: 'Referral or partner' }), 200);
+    expect([renamed.name, renamed.description, renamed.latestVersion, renamed.versions]).toEqual([{ en: 'Warm source', 'zh-CN': '优质来源' }, 'Referral or partner', before.latestVersion, before.versions]);
+    expect((await expectJson<{ items: Rule[] }>(server.api('/api/rules?q=%E4%BC%98%E8%B4%A8'), 200)).items.map((r) => r.id)).toEqual(['hot-source']);
+    const onlyDescription = await expectJson<Rule & { description: string | null }>(rename('hot-source', { description: null }), 200);
+    expect([onlyDescription.name.en, onlyDescription.description]).toEqual(['Warm source', null]);
+    expect((await rename('hot-source', { name: { en: 'Mine' } }, server.as('rep').api)).status).toBe(403);
+    expect((await expectJson<Problem>(rename('hot-source', {}), 422)).errors?.[0]?.pointer).toBe('');
+    expect((await expectJson<Problem>(rename('hot-source', { name: { 'zh-CN': '只有中文' } }), 422)).errors?.map((e) => e.pointer)).toEqual(['/name/en']);
+    expect((await rename('no-such-rule', { name: { en: 'X' } })).status).toBe(404);
+    const audit = await server.platform.database.db.selectFrom('events').select('action').where('subject', '=', 'rule:hot-source').orderBy('id').execute();
+    expect(audit.map((a) => a.action).slice(-2)).toEqual(['rule.rename', 'rule.rename']);
+  });
+
+  it('deletes a rule nothing uses; refuses one in use with 409 naming every use, in English and Chinese', async () => {
+    const remove = (id: string, init: { headers?: Record<string, string> } = {}, api = server.api) => api(`/api/rules/${id}`, { method: 'DELETE', ...init });
+    const uses = await usedBy('big-deal');
+    const refused = await expectJson<Problem & { usedBy: Use[] }>(remove('big-deal'), 409);
+    expect(refused.code).toBe('rule.in-use');
+    expect(refused.usedBy).toEqual(uses);
+    expect(refused.errors?.length).toBe(uses.length);
+    expect(refused.detail).toContain('process "by_rule" version 1');
+    expect(refused.detail).toContain('the draft of process "by_rule"');
+    const zh = await expectJson<Problem>(remove('big-deal', { headers: { 'accept-language': 'zh-CN' } }), 409);
+    expect(zh.detail).toMatch(/^规则 "big-deal" 正在使用，无法删除：.*流程 "by_rule" 的草稿/);
+    expect((await server.api('/api/rules/big-deal')).status).toBe(200);
+    // Used only through a record: refused too, naming the record.
+    expect((await expectJson<Problem>(remove('big-and-hot'), 409)).detail).toContain('acme.rule_holder record 00000000-0000-4000-8000-0000000000a1');
+    // cyc-b references cyc-a; nothing references cyc-b.
+    expect(await usedBy('cyc-b')).toEqual([]);
+    expect((await remove('cyc-b', {}, server.as('rep').api)).status).toBe(403);
+    expect((await remove('cyc-a')).status).toBe(409);
+    expect((await remove('cyc-b')).status).toBe(204);
+    expect((await server.api('/api/rules/cyc-b')).status).toBe(404);
+    expect(await server.platform.database.db.selectFrom('saved_rule_versions').select('version').where('rule_id', '=', 'cyc-b').execute()).toEqual([]);
+    expect((await remove('cyc-b')).status).toBe(404);
+    // with cyc-b gone, nothing uses cyc-a
+    expect((await remove('cyc-a')).status).toBe(204);
+    expect((await usedBy('hot-source')).map((u) => [u.kind, u.rule ?? u.via])).toEqual([['rule', 'big-and-hot'], ['record', 'big-and-hot']]);
+    const audit = await server.platform.database.db.selectFrom('events').select('action').where('subject', '=', 'rule:cyc-b').orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['rule.create', 'rule.delete']);
+  });
+
   it('resolves references in /check, translating the inlined rule to SQL, and refuses unknown ones', async () => {
     const ok = await expectJson<{ valid: boolean; fieldsRead: string[]; sql: { supported: boolean } }>(server.api('/api/rules/check', { method: 'POST', json: { rule: { and: [{ rule: 'big-deal' }, { '!!': [{ var: 'name' }] }] }, entity: 'pipeline.deal' } }), 200);
     expect(ok).toMatchObject({ valid: true, sql: { supported: true } });
@@ -166,6 +211,6 @@ describe.each(backends())('rule library on $name', (backend) => {
 
   it('documents the library in the OpenAPI document', async () => {
     const doc = await expectJson<{ paths: Record<string, Record<string, unknown>> }>(server.api('/openapi.json'), 200);
-    for (const [path, method] of [['/api/rules', 'get'], ['/api/rules', 'post'], ['/api/rules/{id}', 'get'], ['/api/rules/{id}', 'put'], ['/api/rules/{id}/used-by', 'get']] as const) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    for (const [path, method] of [['/api/rules', 'get'], ['/api/rules', 'post'], ['/api/rules/{id}', 'get'], ['/api/rules/{id}', 'put'], ['/api/rules/{id}', 'patch'], ['/api/rules/{id}', 'delete'], ['/api/rules/{id}/used-by', 'get']] as const) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
   });
 });

@@ -313,6 +313,22 @@ export interface PluginRules {
    * ```
    */
   expand(logic: unknown, pointer?: string): Promise<unknown>;
+  /**
+   * The rule with its references replaced, and the saved-rule versions it reached (id to
+   * version, nested references included). Without `pinned` every reference resolves at its
+   * latest version, and `versions` is what to pin when the rule is saved; with `pinned` each
+   * reference resolves at the version pinned (a reference not pinned, at its latest). A rule
+   * without references is returned as is, without reading the library. Refused as `expand`.
+   *
+   * @example
+   * ```ts
+   * // on save: pin what the rule reaches now
+   * const { versions } = await services.rules.resolve(data.logic);
+   * // on use: evaluate exactly those versions, whatever was saved since
+   * const { logic } = await services.rules.resolve(data.logic, { pinned: data.rule_versions });
+   * ```
+   */
+  resolve(logic: unknown, options?: { pointer?: string; pinned?: Readonly<Record<string, number>> }): Promise<{ logic: unknown; versions: Record<string, number> }>;
 }
 
 /**

@@ -231,14 +231,14 @@ describe.each(backends())('customer grading on $name', (backend) => {
     await ungrade();
     const expected = new Map((await direct('crm.account')).map((a) => [a.id, gradeOf(a.data)]));
     const nonA = [...expected.values()].filter((g) => g !== 'A').length;
-    const run = await gradeAllInSql(crm(), variant, evaluate);
+    const run = await gradeAllInSql(crm(), { logic: variant, evaluate });
     expect(run.unsupported.map((u) => u.pointer)).toEqual(['/if/2/and/0/>=/0/+/1']);
     // A accounts are decided in SQL; every other account reaches the B condition and is graded in JS.
     expect(run).toMatchObject({ written: expected.size, inJs: nonA });
     for (const a of await direct('crm.account')) expect([a.data.name, a.data.grade]).toEqual([a.data.name, expected.get(a.id)]);
     // Again: the undecided accounts are evaluated in JS, but none is written.
     const v1 = await versions();
-    expect(await gradeAllInSql(crm(), variant, evaluate)).toMatchObject({ written: 0, inJs: nonA });
+    expect(await gradeAllInSql(crm(), { logic: variant, evaluate })).toMatchObject({ written: 0, inJs: nonA });
     expect(await versions()).toEqual(v1);
   });
 });

@@ -314,6 +314,32 @@ describe.each(backends())('scorecards on the demo data on $name', (backend) => {
     expect(p.errors?.find((e) => e.pointer === '/data/dimensions/1/indicators/0/rule/if/0')?.message).toContain('no-such-rule');
   });
 
+  it('a saved scorecard pins the versions of the saved rules it names: compute uses them until it is saved again, and "used by" lists it with its pin', async () => {
+    const inline = ACTIVITY.indicators[0]!;
+    await expectJson(server.api('/api/rules', { method: 'POST', json: { id: 'tiered-pinned', name: { en: 'Deals won, tiered (pinned)', 'zh-CN': '赢单分档（锁定）' }, logic: inline.rule } }), 201);
+    const plain = await expectJson<View>(createCard(server.api, { ...CARD, name: 'Inline rule' }), 201);
+    const named = await expectJson<View>(createCard(server.api, { ...CARD, name: 'Saved rule', dimensions: [RESULTS, { ...ACTIVITY, indicators: [{ ...inline, rule: { rule: 'tiered-pinned' } }] }, CAPABILITY] }), 201);
+    expect(plain.data.rule_versions).toBeUndefined();
+    expect(named.data.rule_versions).toEqual({ 'tiered-pinned': 1 });
+    const totals = async (id: string) => new Map((await expectJson<{ evaluations: { rep_id: string; total: number }[] }>(server.api(`/api/plugins/scorecard/scorecards/${id}/compute`, { method: 'POST', json: {} }), 200)).evaluations.map((e) => [e.rep_id, e.total]));
+    const expected = await totals(plain.id);
+    expect(expected.size).toBeGreaterThan(10);
+    expect(await totals(named.id)).toEqual(expected);
+    // A new version of the rule (everyone 0 points) does not change the saved scorecard's scores...
+    await expectJson(server.api('/api/rules/tiered-pinned', { method: 'PUT', json: { version: 1, logic: 0 } }), 200);
+    expect(await totals(named.id)).toEqual(expected);
+    const uses = await expectJson<{ items: { kind: string; type?: string; record?: string; pinned?: number; pointer: string }[] }>(server.api('/api/rules/tiered-pinned/used-by'), 200);
+    expect(uses.items).toEqual([{ kind: 'record', type: 'scorecard.scorecard', record: named.id, pinned: 1, pointer: '/data/dimensions/1/indicators/0/rule' }]);
+    // ...until the scorecard is saved again: it pins version 2, and each person loses the tier's
+    // points (40, 70 or 100) times the process dimension's weight (30%).
+    const saved = await expectJson<View>(server.api(`/api/records/scorecard.scorecard/${named.id}`, { method: 'PATCH', headers: { 'if-match': `"${named.version}"` }, json: { data: {} } }), 200);
+    expect(saved.data.rule_versions).toEqual({ 'tiered-pinned': 2 });
+    const after = await totals(named.id);
+    expect([...after.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [rep, total] of after) expect([12, 21, 30].map((d) => Math.abs(expected.get(rep)! - d - total)).some((e) => e < 0.011), `${rep}: ${expected.get(rep)} -> ${total}`).toBe(true);
+    expect((await expectJson<{ items: { pinned?: number }[] }>(server.api('/api/rules/tiered-pinned/used-by'), 200)).items.map((u) => u.pinned)).toEqual([2]);
+  });
+
   it('the preview computes without storing', async () => {
     const before = await expectJson<{ total: number }>(server.api('/api/records/scorecard.evaluation?total=true&limit=1'), 200);
     const p = await expectJson<{ people: { rep_id: string; total: number }[]; count: number }>(server.api('/api/plugins/scorecard/preview', { method: 'POST', json: { definition: CARD, period: '2017-Q4', limit: 5 } }), 200);

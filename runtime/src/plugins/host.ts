@@ -1,4 +1,4 @@
-import { PipewrightError, ValidationError, expandRuleReferences, isPipewrightError, type HookServices, type PluginLogger, type PluginServices, type RecordHooks, type Registry } from '@pipewright/core';
+import { PipewrightError, ValidationError, isPipewrightError, type HookServices, type PluginLogger, type PluginServices, type RecordHooks, type Registry } from '@pipewright/core';
 import type { Transaction } from 'kysely';
 import { systemPrincipal, type Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
@@ -14,7 +14,7 @@ import { readPluginConfig } from './config';
 import { pluginJobs, pluginQueue, syncPluginQueues, type PluginJobData } from './jobs';
 import { boundRecords, pluginRecord } from './records';
 import { installVisibility } from './visibility';
-import { latestRules, resolverOf } from '../rules/saved-rules';
+import { resolveRule } from '../rules/saved-rules';
 
 export interface PluginHostOptions {
   registry: Registry;
@@ -95,7 +95,10 @@ export class PluginHost implements WriteHooks {
       directory: pluginDirectory(tx ?? o.store.db),
       history: pluginHistory(o.store, principal, tx ?? o.store.db),
       notifications: pluginNotifications(tx ?? o.store.db, plugin, o.now),
-      rules: { expand: async (logic, pointer) => expandRuleReferences(logic, resolverOf(await latestRules(tx ?? o.store.db)), pointer ?? '').logic },
+      rules: {
+        expand: async (logic, pointer) => (await resolveRule(tx ?? o.store.db, logic, { pointer: pointer ?? '' })).logic,
+        resolve: (logic, options) => resolveRule(tx ?? o.store.db, logic, options),
+      },
       config: this.#configs.get(plugin) ?? {},
     };
   }

@@ -5,9 +5,9 @@ import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { isoTime } from '../db/time';
 import { appendEvent } from '../records/writer';
-import { latestRules, resolverOf } from './saved-rules';
+import { json, latestRules, resolverOf } from './saved-rules';
+import { describeUse, ruleUsedBy } from './used-by';
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /** What create and update take (update also the version it was read at). */
 export interface SavedRuleInput {
@@ -99,6 +99,45 @@ export class RuleLibrary {
       await appendEvent(tx, { record: null, recordType: 'rule', subject: `rule:${id}`, action: 'rule.update', actor, at: now, before: { version: row.latest_version }, after: { ...input, version } });
     });
     return this.get(id);
+  }
+
+  /**
+   * Renames a rule: its name (English, Chinese) and description change, its id and versions do
+   * not (references name the id), so no version is added.
+   */
+  async rename(id: string, input: Pick<SavedRuleInput, 'name' | 'description'>, actor: Principal) {
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('saved_rules').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) throw notFound(id);
+      const name = input.name ?? json<RuleName>(row.name);
+      const description = input.description === undefined ? row.description : input.description;
+      await tx.updateTable('saved_rules').set({ name: JSON.stringify(name), description, updated_at: now, updated_by: actor.id }).where('id', '=', id).execute();
+      await appendEvent(tx, { record: null, recordType: 'rule', subject: `rule:${id}`, action: 'rule.rename', actor, at: now, before: { name: json(row.name), description: row.description }, after: { name, description } });
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Deletes a rule and its versions. Refused with 409 `rule.in-use` naming every use while
+   * anything uses it (a process draft or published version, another saved rule, a record such as
+   * a scorecard or a grading rule): what pinned a version must keep finding it.
+   */
+  async remove(id: string, actor: Principal): Promise<void> {
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('saved_rules').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) throw notFound(id);
+      const { items } = await ruleUsedBy(tx, id);
+      if (items.length > 0) {
+        const names = items.map(describeUse);
+        const list = (lang: 'en' | 'zh-CN') => names.slice(0, 5).map((n) => n[lang]).join(lang === 'en' ? ', ' : '、') + (names.length > 5 ? (lang === 'en' ? ` and ${names.length - 5} more` : ` 等 ${names.length} 处`) : '');
+        const en = `Rule "${id}" is in use and cannot be deleted: it is used by ${list('en')}. Remove those uses first.`;
+        throw new PipewrightError({ code: 'rule.in-use', status: 409, kind: 'user', message: en, localizedMessage: { en, 'zh-CN': `规则 "${id}" 正在使用，无法删除：${list('zh-CN')} 使用了它。请先移除这些引用。` }, details: items.map((u, i) => ({ pointer: u.pointer, code: 'in-use', message: names[i]!.en })), extensions: { usedBy: items } });
+      }
+      await tx.deleteFrom('saved_rules').where('id', '=', id).execute();
+      await appendEvent(tx, { record: null, recordType: 'rule', subject: `rule:${id}`, action: 'rule.delete', actor, at: now, before: { ...summary(row) }, after: null });
+    });
   }
 
   /**

@@ -1,10 +1,18 @@
-import { expandRuleReferences, type ProcessDefinition, type ResolvedRule, type RuleResolver } from '@pipewright/core';
+import { expandRuleReferences, ruleReferences, type ProcessDefinition, type ResolvedRule, type RuleResolver } from '@pipewright/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+/** A jsonb value as the driver gives it (parsed; text when a driver does not parse); a rule may be a bare string. */
+export const json = <T>(v: unknown): T => {
+  if (typeof v !== 'string') return v as T;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return v as T;
+  }
+};
 
 /** Saved rules by id at one version each, as a {@link RuleResolver} wants them. */
 export type RuleSet = ReadonlyMap<string, ResolvedRule>;
@@ -84,4 +92,24 @@ export function ruleLock(def: Pick<ProcessDefinition, 'transitions'>, resolve: R
   const lock: Record<string, number> = {};
   for (const r of processRules(def)) for (const [id, v] of expandRuleReferences(r.logic, resolve, r.pointer).used) lock[id] = v;
   return Object.fromEntries(Object.entries(lock).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * A plugin's rule with its saved-rule references resolved (the `services.rules.resolve` of
+ * ADR 032, addendum): at the `pinned` versions when given (a reference not pinned at its latest),
+ * else at the latest; with the versions reached, sorted by id. A rule without references is
+ * returned as is, without a query.
+ *
+ * @example
+ * ```ts
+ * await resolveRule(db, { rule: 'big-account' }, { pinned: { 'big-account': 2 } });
+ * // { logic: { '>=': [...] }, versions: { 'big-account': 2 } }
+ * ```
+ */
+export async function resolveRule(db: Db, logic: unknown, options: { pointer?: string; pinned?: Readonly<Record<string, number>> } = {}): Promise<{ logic: unknown; versions: Record<string, number> }> {
+  if (ruleReferences(logic).length === 0) return { logic, versions: {} };
+  const latest = await latestRules(db);
+  const pinned = options.pinned ? await pinnedRules(db, options.pinned) : new Map<string, ResolvedRule>();
+  const out = expandRuleReferences(logic, (id) => pinned.get(id) ?? latest.get(id), options.pointer ?? '');
+  return { logic: out.logic, versions: Object.fromEntries([...out.used].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }

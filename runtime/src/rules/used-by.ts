@@ -1,16 +1,15 @@
 import { ruleReferences, type ProcessDefinition } from '@pipewright/core';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/tables';
-import { latestRules, processRules, type RuleSet } from './saved-rules';
+import { json, latestRules, processRules, type RuleSet } from './saved-rules';
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /** Where a saved rule is used: a process draft or published version, another saved rule, or a record (a scoring indicator, a grading rule kept as data). */
 export type RuleUse =
   | { kind: 'process'; process: string; draft: true; pointer: string; via?: string }
   | { kind: 'process'; process: string; version: number; pinned: number; pointer: string; via?: string }
   | { kind: 'rule'; rule: string; pointer: string }
-  | { kind: 'record'; type: string; record: string; pointer: string; via?: string };
+  | { kind: 'record'; type: string; record: string; pinned?: number; pointer: string; via?: string };
 
 /** Records listed at most (a rule used more widely says so with `truncated`). */
 const MAX_RECORDS = 200;
@@ -37,7 +36,8 @@ function dependents(rules: RuleSet, id: string): Map<string, string> {
  * names the saved rule referenced): process drafts and published versions (guards and approval
  * conditions; a version says which version of the rule it pinned), other saved rules, and
  * records of any entity whose body holds a `{"rule": ...}` reference (scorecard indicators,
- * grading rules kept as records), found by a jsonpath query.
+ * grading rules kept as records), found by a jsonpath query, with the version the record pinned
+ * when its body keeps pins in `rule_versions`.
  *
  * @example
  * ```ts
@@ -71,6 +71,29 @@ export async function ruleUsedBy(db: Kysely<Database>, id: string): Promise<{ it
     .orderBy('id')
     .limit(MAX_RECORDS + 1)
     .execute();
-  for (const r of records.slice(0, MAX_RECORDS)) for (const h of hits(json(r.data), '/data')) items.push({ kind: 'record', type: r.type, record: r.id, ...h });
+  for (const r of records.slice(0, MAX_RECORDS)) {
+    const data = json<Record<string, unknown>>(r.data);
+    // A record that pins what it references keeps the versions in `rule_versions` (id to version).
+    const pins = typeof data.rule_versions === 'object' && data.rule_versions !== null ? (data.rule_versions as Record<string, unknown>) : {};
+    const pinned = typeof pins[id] === 'number' ? { pinned: pins[id] } : {};
+    for (const h of hits(data, '/data')) items.push({ kind: 'record', type: r.type, record: r.id, ...pinned, ...h });
+  }
   return { items, truncated: records.length > MAX_RECORDS };
+}
+
+/**
+ * A use, as a person reads it, in English and Chinese (what a refused delete names).
+ *
+ * @example
+ * ```ts
+ * describeUse({ kind: 'process', process: 'new_business', version: 3, pinned: 2, pointer: '/transitions/1/guard' });
+ * // { en: 'process "new_business" version 3', 'zh-CN': '流程 "new_business" 第 3 版' }
+ * ```
+ */
+export function describeUse(u: RuleUse): { en: string; 'zh-CN': string } {
+  const via = u.kind !== 'rule' && u.via ? { en: ` (through "${u.via}")`, zh: `（经由 "${u.via}"）` } : { en: '', zh: '' };
+  if (u.kind === 'rule') return { en: `saved rule "${u.rule}"`, 'zh-CN': `已保存规则 "${u.rule}"` };
+  if (u.kind === 'record') return { en: `${u.type} record ${u.record}${via.en}`, 'zh-CN': `${u.type} 记录 ${u.record}${via.zh}` };
+  if ('draft' in u) return { en: `the draft of process "${u.process}"${via.en}`, 'zh-CN': `流程 "${u.process}" 的草稿${via.zh}` };
+  return { en: `process "${u.process}" version ${u.version}${via.en}`, 'zh-CN': `流程 "${u.process}" 第 ${u.version} 版${via.zh}` };
 }

@@ -66,3 +66,13 @@ export function updateSavedRule(id: string, body: { version: number; name?: Rule
 export async function savedRuleUsedBy(id: string, signal?: AbortSignal): Promise<RuleUse[]> {
   return (await request<{ items: RuleUse[] }>('GET', `/api/rules/${encodeURIComponent(id)}/used-by`, signal ? { signal } : {})).items;
 }
+
+/** Renames a rule (its names and description; the id and the versions stay). */
+export function renameSavedRule(id: string, body: { name?: RuleName; description?: string | null }): Promise<SavedRule> {
+  return request('PATCH', `/api/rules/${encodeURIComponent(id)}`, { json: body });
+}
+
+/** Deletes a rule and its versions (409 `rule.in-use`, naming the uses, while anything uses it). */
+export async function deleteSavedRule(id: string): Promise<void> {
+  await request('DELETE', `/api/rules/${encodeURIComponent(id)}`);
+}

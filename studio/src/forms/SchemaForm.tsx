@@ -5,12 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { useStudioPlugins } from '../plugins/context';
 import { MoneyField } from './MoneyField';
 import { rjsfWidgets } from './plugin-widgets';
+import { JsonField } from './JsonField';
 import { ReferenceWidget } from './ReferenceWidget';
 import { rjsfTranslator } from './translate-rjsf';
 import { InterpretingValidator } from './validator';
 
 const widgets = { reference: ReferenceWidget };
-const fields = { money: MoneyField };
+const fields = { money: MoneyField, json: JsonField };
 type Data = Record<string, unknown>;
 
 /** Props of {@link SchemaForm}. */

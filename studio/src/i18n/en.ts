@@ -137,6 +137,7 @@ export const en = {
   },
   forms: {
     amount: 'Amount',
+    jsonInvalid: 'This is not valid JSON yet; the last valid value is kept.',
     currency: 'Currency',
     commonCurrencies: 'Common currencies',
     allCurrencies: 'All currencies (ISO 4217)',
@@ -215,7 +216,8 @@ export const en = {
     passed: 'passed',
     failed: 'failed',
     notEvaluated: 'not evaluated',
-    kinds: { field: 'Field', metric: 'Metric', constant: 'Constant', operator: 'Operator', output: 'Result' },
+    kinds: { field: 'Field', metric: 'Metric', constant: 'Constant', operator: 'Operator', output: 'Result', savedRule: 'Saved rule' },
+    noSavedRules: 'No saved rules yet',
   },
   ...enProcess,
   ...enDashboards,

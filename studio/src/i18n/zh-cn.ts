@@ -135,6 +135,7 @@ export const zhCN: Dictionary = {
   },
   forms: {
     amount: '金额',
+    jsonInvalid: '这还不是有效的 JSON；将保留上一个有效的值。',
     currency: '币种',
     commonCurrencies: '常用币种',
     allCurrencies: '全部币种（ISO 4217）',
@@ -213,7 +214,8 @@ export const zhCN: Dictionary = {
     passed: '通过',
     failed: '未通过',
     notEvaluated: '未求值',
-    kinds: { field: '字段', metric: '指标', constant: '常量', operator: '运算符', output: '结果' },
+    kinds: { field: '字段', metric: '指标', constant: '常量', operator: '运算符', output: '结果', savedRule: '已保存规则' },
+    noSavedRules: '还没有已保存的规则',
   },
   ...zhCNProcess,
   ...zhCNDashboards,

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { explainOnServer } from '../api/rules';
 import type { EntityInfo } from '../api/types';
 import { checkForStudio, explainForStudio, ruleOperators, type ExplainNode } from './engine';
-import { addNode, connect } from './graph-edit';
+import { addNode, addRuleReference, connect } from './graph-edit';
 import { OUTPUT_ID, type JsonValue, type RuleGraph, type RuleNodeData } from './graph-model';
 import { graphToLogic, nodeForPointer } from './graph-to-logic';
 import { layoutGraph } from './layout';
@@ -117,10 +117,9 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
 
   const canvas = useRef<HTMLDivElement>(null);
   const [flow, setFlow] = useState<ReactFlowInstance<RuleFlowNode, Edge> | null>(null);
-  const add = (data: RuleNodeData) => {
-    const { graph: next, id } = addNode(graph, data, landingSpot(canvas.current, flow, nodes.length));
-    setGraph({ ...next, nodes: next.nodes.map((n) => ({ ...n, selected: n.id === id })) as RuleFlowNode[] });
-  };
+  const place = ({ graph: next, id }: { graph: typeof graph; id: string }) => setGraph({ ...next, nodes: next.nodes.map((n) => ({ ...n, selected: n.id === id })) as RuleFlowNode[] });
+  const add = (data: RuleNodeData) => place(addNode(graph, data, landingSpot(canvas.current, flow, nodes.length)));
+  const addReference = (ruleId: string) => place(addRuleReference(graph, ruleId, landingSpot(canvas.current, flow, nodes.length)));
 
   return (
     <div className="rule-builder">
@@ -157,7 +156,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
           <h2>{t('rules.inspector')}</h2>
           <RuleInspector graph={graph} selectedId={selectedId} operators={operators} onChange={setGraph} />
         </section>
-        <RulePalette fields={fieldPaths(entity)} operators={operators} onAdd={add} />
+        <RulePalette entity={entity} fields={fieldPaths(entity)} operators={operators} onAdd={add} onAddReference={addReference} />
         <RulePreview entity={entity} sampleText={sampleText} onSampleText={setSampleText} result={result} {...(samples ? { samples } : {})} />
       </div>
     </div>

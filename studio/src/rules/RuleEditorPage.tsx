@@ -15,7 +15,7 @@ type Problem = { pointer: string; message: string };
 function usageLine(t: ReturnType<typeof useTranslation>['t'], u: RuleUse): string {
   const line =
     u.kind === 'rule' ? t('ruleLibrary.useRule', { rule: u.rule, pointer: u.pointer })
-    : u.kind === 'record' ? t('ruleLibrary.useRecord', { record: u.record, type: u.type, pointer: u.pointer })
+    : u.kind === 'record' ? t(u.pinned === undefined ? 'ruleLibrary.useRecord' : 'ruleLibrary.useRecordPinned', { record: u.record, type: u.type, pinned: u.pinned, pointer: u.pointer })
     : u.draft ? t('ruleLibrary.useDraft', { process: u.process, pointer: u.pointer })
     : t('ruleLibrary.useVersion', { process: u.process, version: u.version, pinned: u.pinned, pointer: u.pointer });
   return u.via ? `${line} (${t('ruleLibrary.via', { rule: u.via })})` : line;

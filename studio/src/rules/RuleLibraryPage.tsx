@@ -4,10 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { listSavedRules, ruleName, type SavedRuleSummary } from '../api/rule-library';
 import { useEntities } from '../app/entities-context';
+import { useIsAdmin } from '../process/use-admin';
+import { RuleManageDialog, type RuleManageAction } from './RuleManageDialog';
 
 /**
- * The rule library (ADR 032): saved rules with search, a way to create one, and links to open
- * each in the editor.
+ * The rule library (ADR 032): saved rules with search, a way to create one, links to open each
+ * in the editor, and (admins) rename and delete with a confirmation.
  *
  * @example
  * ```tsx
@@ -21,6 +23,9 @@ export function RuleLibraryPage() {
   const [q, setQ] = useState('');
   const [items, setItems] = useState<SavedRuleSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const admin = useIsAdmin();
+  const [action, setAction] = useState<RuleManageAction | null>(null);
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
@@ -36,7 +41,7 @@ export function RuleLibraryPage() {
       clearTimeout(timer);
       ctrl.abort();
     };
-  }, [q]);
+  }, [q, reloads]);
   return (
     <section aria-labelledby={`${id}-title`}>
       <div className="page-head">
@@ -64,6 +69,7 @@ export function RuleLibraryPage() {
               <th>{t('ruleLibrary.columns.entity')}</th>
               <th>{t('ruleLibrary.columns.version')}</th>
               <th>{t('ruleLibrary.columns.updated')}</th>
+              {admin && <th><span className="visually-hidden">{t('ruleLibrary.columns.actions')}</span></th>}
             </tr>
           </thead>
           <tbody>
@@ -74,11 +80,18 @@ export function RuleLibraryPage() {
                 <td>{r.entity ? (byId.get(r.entity)?.label ?? r.entity) : t('ruleLibrary.anyEntity')}</td>
                 <td>{r.latestVersion}</td>
                 <td>{new Date(r.updatedAt).toLocaleString(i18n.language)}</td>
+                {admin && (
+                  <td className="rule-actions">
+                    <button type="button" onClick={() => setAction({ kind: 'rename', rule: r })} aria-label={t('ruleLibrary.renameNamed', { name: ruleName(r.name, i18n.language) })}>{t('ruleLibrary.rename')}</button>{' '}
+                    <button type="button" className="danger" onClick={() => setAction({ kind: 'delete', rule: r })} aria-label={t('ruleLibrary.deleteNamed', { name: ruleName(r.name, i18n.language) })}>{t('ruleLibrary.delete')}</button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <RuleManageDialog action={action} onClose={() => setAction(null)} onDone={() => setReloads((n) => n + 1)} />
     </section>
   );
 }

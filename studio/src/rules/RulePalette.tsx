@@ -1,4 +1,7 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import type { EntityInfo } from '../api/types';
+import { listSavedRules, ruleName, type SavedRuleSummary } from '../api/rule-library';
+import { pathLabel } from './rule-schema';
 import { useTranslation } from 'react-i18next';
 import { ARRAY_OP, METRICS_PREFIX, type JsonValue, type RuleNodeData } from './graph-model';
 import { useMetricCatalogue } from '../dashboards/use-dashboard-data';
@@ -22,15 +25,16 @@ export function parseConstant(text: string): JsonValue {
 }
 
 /**
- * Adds inputs (record fields, metrics, constants) and operators to the rule canvas; every
- * control is labelled and keyboard operable.
+ * Adds inputs (record fields, by their labels; metrics, constants), operators and references to
+ * saved rules of the library (`onAddReference`) to the rule canvas; every control is labelled
+ * and keyboard operable.
  *
  * @example
  * ```tsx
  * <RulePalette fields={['amount.amount']} operators={['>=', 'and']} onAdd={(data) => add(data)} />
  * ```
  */
-export function RulePalette({ fields, operators, onAdd }: { fields: string[]; operators: string[]; onAdd: (data: RuleNodeData) => void }) {
+export function RulePalette({ entity, fields, operators, onAdd, onAddReference }: { entity?: EntityInfo | undefined; fields: string[]; operators: string[]; onAdd: (data: RuleNodeData) => void; onAddReference?: (ruleId: string) => void }) {
   const { t, i18n } = useTranslation();
   const id = useId();
   const [field, setField] = useState(fields[0] ?? '');
@@ -42,6 +46,16 @@ export function RulePalette({ fields, operators, onAdd }: { fields: string[]; op
   const [constant, setConstant] = useState('0');
   const [op, setOp] = useState('>=');
   const fieldValue = fields.includes(field) ? field : (fields[0] ?? '');
+  // The saved rules of the library, to insert as {"rule": "<id>"} (ADR 032 addendum).
+  const [saved, setSaved] = useState<SavedRuleSummary[]>([]);
+  const [savedId, setSavedId] = useState('');
+  useEffect(() => {
+    if (!onAddReference) return;
+    const ctrl = new AbortController();
+    listSavedRules(undefined, ctrl.signal).then(setSaved, () => undefined);
+    return () => ctrl.abort();
+  }, [onAddReference === undefined]);
+  const savedValue = saved.some((r) => r.id === savedId) ? savedId : (saved[0]?.id ?? '');
 
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
@@ -51,7 +65,7 @@ export function RulePalette({ fields, operators, onAdd }: { fields: string[]; op
           {t('rules.kinds.field')}
           <select value={fieldValue} onChange={(e) => setField(e.target.value)}>
             {fields.map((f) => (
-              <option key={f} value={f}>{f}</option>
+              <option key={f} value={f}>{pathLabel(entity, f, t)}</option>
             ))}
           </select>
         </label>
@@ -75,6 +89,20 @@ export function RulePalette({ fields, operators, onAdd }: { fields: string[]; op
         </label>
         <button type="button" onClick={() => onAdd({ kind: 'constant', value: parseConstant(constant) })}>{t('rules.add')}</button>
       </div>
+      {onAddReference && (
+        <div className="palette">
+          <label>
+            {t('rules.kinds.savedRule')}
+            <select value={savedValue} onChange={(e) => setSavedId(e.target.value)} disabled={saved.length === 0}>
+              {saved.length === 0 && <option value="">{t('rules.noSavedRules')}</option>}
+              {saved.map((r) => (
+                <option key={r.id} value={r.id}>{`${ruleName(r.name, i18n.language)} (${r.id})`}</option>
+              ))}
+            </select>
+          </label>
+          <button type="button" disabled={!savedValue} onClick={() => onAddReference(savedValue)}>{t('rules.add')}</button>
+        </div>
+      )}
       <div className="palette">
         <label>
           {t('rules.kinds.operator')}

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntityInfo, FieldInfo } from '../api/types';
 import type { JsonValue } from './graph-model';
-import { fieldPaths } from './rule-schema';
+import { fieldPaths, pathLabel } from './rule-schema';
 import { logicToRows, ROW_OPERATORS, rowsToLogic, type RowOperator, type RowsRule, type RuleRow } from './rows-model';
 
 /** The entity field a path reads (`amount.amount` reads `amount`). */
@@ -59,7 +59,7 @@ export function RuleRows({ entity, logic, onChange }: { entity: EntityInfo | und
               <select aria-label={`${t('ruleLibrary.field')} ${n}`} value={row.field} onChange={(e) => setRow(i, { ...row, field: e.target.value, value: row.op === 'in' ? [] : '' })}>
                 {!paths.includes(row.field) && <option value={row.field}>{row.field || t('ruleLibrary.pick')}</option>}
                 {paths.map((p) => (
-                  <option key={p} value={p}>{fieldOf(entity, p)?.title && fieldOf(entity, p)?.name === p ? `${fieldOf(entity, p)?.title} (${p})` : p}</option>
+                  <option key={p} value={p}>{pathLabel(entity, p, t)}</option>
                 ))}
               </select>
               <select aria-label={`${t('ruleLibrary.operator')} ${n}`} value={row.op} onChange={(e) => {

@@ -17,6 +17,22 @@ export function addNode(graph: RuleGraph, data: RuleNodeData, at: { x: number; y
 }
 
 /**
+ * Adds a reference to saved rule `ruleId` (`{"rule": "<id>"}`, ADR 032): the `rule` operator
+ * node at `at`, fed by a constant node with the id to its left. Answers the operator node's id
+ * (what the caller connects and selects).
+ *
+ * @example
+ * ```ts
+ * const { graph: next, id } = addRuleReference(graph, 'big-discount', { x: 200, y: 100 });
+ * ```
+ */
+export function addRuleReference(graph: RuleGraph, ruleId: string, at: { x: number; y: number }): { graph: RuleGraph; id: string } {
+  const op = addNode(graph, { kind: 'operator', op: 'rule', arity: 1, form: 'single' }, at);
+  const arg = addNode(op.graph, { kind: 'constant', value: ruleId }, { x: at.x - 180, y: at.y });
+  return { graph: connect(arg.graph, arg.id, op.id, 'arg-0'), id: op.id };
+}
+
+/**
  * Connects `source` to a target handle, replacing whatever fed that handle before.
  *
  * @example

@@ -1,5 +1,6 @@
 import { SCHEMA_IDS, typesSchema } from '@pipewright/schemas';
 import type { EntityInfo, JsonSchema } from '../api/types';
+import { fieldLabel } from '../entities/format';
 
 const PREFIX = `${SCHEMA_IDS.types}#/$defs/`;
 const DEFS = (typesSchema.$defs ?? {}) as Record<string, JsonSchema>;
@@ -34,4 +35,24 @@ export function inlineTypes(schema: unknown): unknown {
 export function fieldPaths(entity: EntityInfo | undefined): string[] {
   if (!entity) return [];
   return entity.fields.flatMap((f) => (f.format === 'money' ? [`${f.name}.amount`, `${f.name}.currency`] : [f.name]));
+}
+
+/**
+ * A `var` path as the reader knows it: the field's label (translated, as everywhere in the
+ * studio); a money field's amount and currency by the field's label and the part (`t` gives
+ * `ruleLibrary.money.amount` / `.currency`). A path the entity does not have is shown as is.
+ *
+ * @example
+ * ```ts
+ * pathLabel(deal, 'source', t); // 'Source'
+ * pathLabel(deal, 'amount.amount', t); // 'Expected value (amount)'
+ * ```
+ */
+export function pathLabel(entity: EntityInfo | undefined, path: string, t: (key: string, options: { field: string }) => string): string {
+  const f = entity?.fields.find((x) => x.name === path || path.startsWith(`${x.name}.`));
+  if (!entity || !f) return path;
+  const label = fieldLabel(entity, f.name);
+  if (f.name === path) return label;
+  const part = path.slice(f.name.length + 1);
+  return part === 'amount' || part === 'currency' ? t(`ruleLibrary.money.${part}`, { field: label }) : `${label} · ${part}`;
 }

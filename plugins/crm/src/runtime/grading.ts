@@ -1,9 +1,11 @@
-import { compileRule } from '@pipewright/plugin-sdk';
-import type { PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
+import { compileRule, PipewrightError } from '@pipewright/plugin-sdk';
+import type { HookProblem, HookServices, PluginRecord, PluginServices, RecordChange } from '@pipewright/plugin-sdk';
 import gradingRule from '../../rules/customer-grading.rule.json' with { type: 'json' };
 
 const ACCOUNT = 'crm.account';
 const GRADE_CHANGE = 'crm.grade_change';
+/** Grading rules kept as data (ADR 032 addendum): the active one grades instead of the file rule. */
+export const GRADING_RULES = 'crm.grading_rule';
 
 /** The customer grading rule (rules/customer-grading.rule.json), compiled once. */
 const RULE = structuredClone(gradingRule) as unknown as { id: string; logic: unknown };
@@ -13,6 +15,7 @@ export const GRADING_RULE = `crm.${RULE.id}`;
 const grade = compileRule(RULE.logic);
 
 const GRADES = new Set(['A', 'B', 'C', 'D']);
+const asGrade = (g: unknown): string | null => (typeof g === 'string' && GRADES.has(g) ? g : null);
 
 /**
  * The grade the rule gives an account body ('A'..'D'), or null when it answers something else.
@@ -23,8 +26,52 @@ const GRADES = new Set(['A', 'B', 'C', 'D']);
  * ```
  */
 export function gradeOf(data: Record<string, unknown>): string | null {
-  const g = grade(data);
-  return typeof g === 'string' && GRADES.has(g) ? g : null;
+  return asGrade(grade(data));
+}
+
+/** The grading in force: its json-logic (references resolved), its name for the history, and the grade it gives. */
+export interface Grading {
+  logic: unknown;
+  rule: string;
+  gradeOf(data: Record<string, unknown>): string | null;
+}
+
+const FILE_GRADING: Grading = { logic: RULE.logic, rule: GRADING_RULE, gradeOf };
+
+/** Compiled grading rules by their resolved json-logic (a pure function of its key: safe to keep). */
+const compiled = new Map<string, (data: unknown) => unknown>();
+function compiledOf(logic: unknown): (data: unknown) => unknown {
+  const key = JSON.stringify(logic);
+  let fn = compiled.get(key);
+  if (!fn) {
+    if (compiled.size >= 32) compiled.clear();
+    fn = compileRule(logic);
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+const pinsOf = (data: Record<string, unknown>): Record<string, number> | undefined => (typeof data.rule_versions === 'object' && data.rule_versions !== null ? (data.rule_versions as Record<string, number>) : undefined);
+
+/**
+ * The grading in force: the active `crm.grading_rule` record, its saved-rule references resolved
+ * at the versions it pinned when it was saved (through the platform's rule library), or the
+ * plugin's file rule when no grading rule is active.
+ *
+ * @example
+ * ```ts
+ * (await activeGrading(services)).gradeOf(account.data); // 'B'
+ * ```
+ */
+export async function activeGrading(s: PluginServices | HookServices): Promise<Grading> {
+  // In a hook, read as the plugin: whoever writes an account is graded, whatever he may read.
+  const reader = 'system' in s ? s.system : s;
+  const active = (await reader.records.list(GRADING_RULES, { filter: { active: true }, limit: 1 })).items[0];
+  if (!active) return FILE_GRADING;
+  const pins = pinsOf(active.data);
+  const { logic } = await reader.rules.resolve(active.data.logic, pins ? { pinned: pins } : {});
+  const fn = compiledOf(logic);
+  return { logic, rule: `${GRADING_RULES}:${active.id}`, gradeOf: (data) => asGrade(fn(data)) };
 }
 
 const isSystem = (s: PluginServices) => s.caller.id.startsWith('system:');
@@ -34,7 +81,7 @@ const isSystem = (s: PluginServices) => s.caller.id.startsWith('system:');
  * rule leaves it alone until someone clears grade_source); otherwise the rule grades the body
  * on every write, so a change of revenue or employees regrades at once.
  */
-export function gradeBeforeChange(change: RecordChange, s: PluginServices, data: Record<string, unknown>): Record<string, unknown> {
+export async function gradeBeforeChange(change: RecordChange, s: PluginServices, data: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (change.operation === 'delete') return data;
   const out = { ...data };
   const before = change.before?.data;
@@ -44,7 +91,7 @@ export function gradeBeforeChange(change: RecordChange, s: PluginServices, data:
     return out;
   }
   if (out.grade_source === 'hand') return out;
-  const g = gradeOf(out);
+  const g = (await activeGrading(s)).gradeOf(out);
   if (g === null) delete out.grade;
   else out.grade = g;
   out.grade_source = 'rule';
@@ -67,7 +114,7 @@ export async function gradeAfterChange(change: RecordChange & { after: PluginRec
       ...(typeof from === 'string' ? { from_grade: from } : {}),
       to_grade: to,
       source: change.after.data.grade_source === 'hand' ? 'hand' : 'rule',
-      rule: GRADING_RULE,
+      rule: change.after.data.grade_source === 'hand' ? GRADING_RULE : (await activeGrading(s)).rule,
       changed_at: s.clock.now().toISOString(),
     },
     owner: change.after.owner,
@@ -109,7 +156,8 @@ export interface SqlGradingRun {
 }
 
 /**
- * The nightly grading, set-based: the grading rule is compiled to SQL by the platform
+ * The nightly grading, set-based: the grading rule in force ({@link activeGrading}, unless
+ * `given`) is compiled to SQL by the platform
  * (`records.ruleValues`, core's `toSqlValue`), which returns, a page of 1,000 at a time, only the
  * rule-graded accounts whose stored grade is not the rule's. Each of those is written through the
  * records service (the one writer), so the hooks keep the change as a crm.grade_change record:
@@ -117,7 +165,10 @@ export interface SqlGradingRun {
  * part of the rule SQL cannot express come back undecided; they alone are graded in JavaScript
  * (`evaluate`), and written only when that grade differs.
  */
-export async function gradeAllInSql(s: PluginServices, logic: unknown = RULE.logic, evaluate: (data: Record<string, unknown>) => string | null = gradeOf): Promise<SqlGradingRun> {
+export async function gradeAllInSql(s: PluginServices, given?: { logic: unknown; evaluate: (data: Record<string, unknown>) => string | null }): Promise<SqlGradingRun> {
+  const active = given ? undefined : await activeGrading(s);
+  const logic = given?.logic ?? active?.logic;
+  const evaluate = given?.evaluate ?? active?.gradeOf ?? gradeOf;
   const run: SqlGradingRun = { written: 0, inJs: 0, unsupported: [] };
   let after: string | undefined;
   do {
@@ -139,4 +190,47 @@ export async function gradeAllInSql(s: PluginServices, logic: unknown = RULE.log
     after = page.next ?? undefined;
   } while (after);
   return run;
+}
+
+const isAdmin = (s: PluginServices) => isSystem(s) || s.caller.roles.includes('admin');
+
+/**
+ * beforeChange of `crm.grading_rule`: saving pins the versions of the saved rules the rule reaches
+ * now (`rule_versions`), as publishing a process pins its guards' (ADR 032 addendum). A reference
+ * that does not resolve pins nothing; validate refuses it.
+ */
+export async function gradingRuleBefore(change: RecordChange, s: PluginServices): Promise<Record<string, unknown> | void> {
+  if (change.operation === 'delete') return;
+  const { rule_versions: _old, ...data } = change.data;
+  let versions: Record<string, number> = {};
+  try {
+    versions = (await s.rules.resolve(data.logic)).versions;
+  } catch (err) {
+    if (!(err instanceof PipewrightError)) throw err;
+  }
+  return Object.keys(versions).length > 0 ? { ...data, rule_versions: versions } : data;
+}
+
+/** validate of `crm.grading_rule`: admins only; a rule that resolves and compiles; at most one active. */
+export async function gradingRuleValidate(change: RecordChange, s: PluginServices): Promise<HookProblem[]> {
+  if (!isAdmin(s)) throw new PipewrightError({ code: 'crm.grading-admin-only', status: 403, kind: 'user', message: 'Only an admin may change a grading rule.', localizedMessage: { en: 'Only an admin may change a grading rule.', 'zh-CN': '只有管理员可以修改分级规则。' } });
+  if (change.operation === 'delete') return [];
+  const problems: HookProblem[] = [];
+  try {
+    compileRule((await s.rules.resolve(change.data.logic, { pointer: '/data/logic' })).logic);
+  } catch (err) {
+    if (!(err instanceof PipewrightError)) throw err;
+    const details = err.details.length > 0 ? err.details : [{ pointer: err.pointer ?? '', message: err.message }];
+    for (const d of details) problems.push({ pointer: d.pointer.startsWith('/data/logic') ? d.pointer : `/data/logic${d.pointer}`, message: d.message, code: 'crm.grading-rule' });
+  }
+  if (change.data.active === true) {
+    const others = (await s.records.list(GRADING_RULES, { filter: { active: true }, limit: 2 })).items.filter((r) => r.id !== change.before?.id);
+    if (others[0]) problems.push({ pointer: '/data/active', message: `grading rule "${String(others[0].data.name)}" is active; deactivate it first (one grading rule grades accounts)`, code: 'crm.grading-active' });
+  }
+  return problems;
+}
+
+/** afterChange of `crm.grading_rule`: a change of the grading in force regrades every account (the nightly job, now). */
+export async function gradingRuleAfter(change: RecordChange & { after: PluginRecord }, s: PluginServices): Promise<void> {
+  if (change.after.data.active === true || change.before?.data.active === true) await s.jobs.enqueue('maintain_accounts', {});
 }

@@ -5,7 +5,7 @@ import { atRiskRoute } from './churn';
 import { createActivity } from './create-activity';
 import { DEDUPE, dedupeBeforeChange, findCandidates, keysOf } from './dedupe';
 import { checkRowsRoute } from './import-check';
-import { gradeAfterChange, gradeBeforeChange, gradeAllInSql, regradeAll } from './grading';
+import { GRADING_RULES, gradeAfterChange, gradeBeforeChange, gradeAllInSql, gradingRuleAfter, gradingRuleBefore, gradingRuleValidate, regradeAll } from './grading';
 import { mergeRoutes, runMerge, runUnmerge } from './merge';
 import { overviewRoute } from './overview';
 import { OWNERSHIP, POOL, accountPoolValidate, ownershipAfterChange, ownershipValidate, poolRunValidate, poolValidate, recordOwnershipChange } from './pool';
@@ -88,6 +88,7 @@ export const plugin = definePlugin({
       },
     },
     [POOL]: { validate: poolValidate },
+    [GRADING_RULES]: { beforeChange: gradingRuleBefore, validate: gradingRuleValidate, afterChange: gradingRuleAfter },
     [OWNERSHIP]: { validate: ownershipValidate },
     [POOL_RUN]: { validate: poolRunValidate },
     'crm.contact': { beforeChange: (change, s) => dedupeBeforeChange(change, s) },
@@ -101,6 +102,8 @@ export const plugin = definePlugin({
     [ACCOUNT]: { widen: () => ({ '==': [{ var: 'in_pool' }, true] }) },
     // Pools are readable by every signed-in user (an account's pool_id is a reference others check).
     [POOL]: { widen: () => true },
+    // The grading rule in force grades every account write, whoever writes it.
+    [GRADING_RULES]: { widen: () => true },
   },
   jobs: {
     async maintain_accounts(_data, s) {

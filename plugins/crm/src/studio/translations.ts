@@ -42,6 +42,12 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
         fields: { account_id: 'Account', from_grade: 'From', to_grade: 'To', source: 'Source', rule: 'Rule', changed_at: 'Changed at' },
         enums: { from_grade: { A: 'A', B: 'B', C: 'C', D: 'D' }, to_grade: { A: 'A', B: 'B', C: 'C', D: 'D' }, source: { rule: 'By the rule', hand: 'By hand' } },
       },
+      'crm.grading_rule': {
+        label: 'Grading rule',
+        labelPlural: 'Grading rules',
+        help: { logic: 'The rule that gives an account its grade (A to D): a saved rule of the rule library, e.g. {"rule": "customer-tiers"}, or json-logic.', active: 'The active grading rule grades every account; only one can be active. Without one, the built-in customer grading applies.', rule_versions: 'The versions of the saved rules this rule uses, fixed when it was saved. Save it again to use newer versions.' },
+        fields: { name: 'Name', logic: 'Rule', active: 'Active', rule_versions: 'Pinned rule versions' },
+      },
       'crm.merge': {
         label: 'Account merge',
         labelPlural: 'Account merges',
@@ -95,6 +101,12 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
         labelPlural: '等级变更',
         fields: { account_id: '客户', from_grade: '原等级', to_grade: '新等级', source: '来源', rule: '规则', changed_at: '变更时间' },
         enums: { from_grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' }, to_grade: { A: 'A 级', B: 'B 级', C: 'C 级', D: 'D 级' }, source: { rule: '规则评定', hand: '手工设定' } },
+      },
+      'crm.grading_rule': {
+        label: '分级规则',
+        labelPlural: '分级规则',
+        help: { logic: '给客户定级（A 到 D）的规则：规则库中已保存的规则，例如 {"rule": "customer-tiers"}，或 json-logic。', active: '启用的分级规则为所有客户定级，同时只能启用一条。没有启用的规则时，使用内置的客户分级。', rule_versions: '此规则所用已保存规则的版本，在保存时锁定。再次保存即可使用较新的版本。' },
+        fields: { name: '名称', logic: '规则', active: '启用', rule_versions: '锁定的规则版本' },
       },
       'crm.merge': {
         label: '客户合并',

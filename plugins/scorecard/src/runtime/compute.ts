@@ -231,10 +231,12 @@ export async function compute(services: PluginServices, def: Definition, periodI
   const metrics = [...new Set(metricsOf(def).map((m) => m.metric))];
   const values = await valuesByOwner(services, metrics, period);
   const as_of = services.clock.now().toISOString();
-  // Saved rules an indicator names are resolved once, at their latest version: the evaluation
-  // keeps the result and its steps, so what a computed evaluation says does not change later.
+  // Saved rules an indicator names are resolved once, at the versions the scorecard pinned when
+  // it was saved (a definition never saved, e.g. the designer's preview: the latest). The
+  // evaluation keeps the result and its steps, so what a computed evaluation says does not change.
   const rules = new Map<Indicator, unknown>();
-  for (const d of def.dimensions) for (const x of d.indicators ?? []) if (x.kind === 'rule' && x.rule !== undefined) rules.set(x, await services.rules.expand(x.rule));
+  const pinned = def.rule_versions ? { pinned: def.rule_versions } : {};
+  for (const d of def.dimensions) for (const x of d.indicators ?? []) if (x.kind === 'rule' && x.rule !== undefined) rules.set(x, (await services.rules.resolve(x.rule, pinned)).logic);
 
   const ratings: RatingRecord[] = [];
   if (scorecardId && def.dimensions.some((d) => (d.indicators ?? []).some((x) => x.kind === 'rating'))) {
@@ -351,4 +353,29 @@ export async function noiseOf(services: PluginServices, def: Definition, periodI
     out[key] = { method, periods: [a.id, b.id], rho: rho === null ? null : round(rho, 4), people: xs.length, mostly_noise: rho === null || rho < NOISE_THRESHOLD };
   }
   return out;
+}
+
+/**
+ * The saved-rule versions the definition's rule indicators reach now (id to version): what a
+ * save of the scorecard pins (ADR 032 addendum). An unknown reference pins nothing here; the
+ * definition's check refuses it.
+ *
+ * @example
+ * ```ts
+ * await rulePins(card, services); // { 'tiered-wins': 2 }
+ * ```
+ */
+export async function rulePins(def: Definition, services: Pick<PluginServices, 'rules'>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const d of def.dimensions ?? []) {
+    for (const x of d.indicators ?? []) {
+      if (x.kind !== 'rule' || x.rule === undefined) continue;
+      try {
+        Object.assign(out, (await services.rules.resolve(x.rule)).versions);
+      } catch (err) {
+        if (!(err instanceof PipewrightError)) throw err;
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

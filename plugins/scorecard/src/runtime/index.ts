@@ -1,5 +1,5 @@
 import { definePlugin, PipewrightError, ValidationError, type HookProblem, type PluginCaller, type PluginRecord, type PluginServices, type RouteSchema } from '@pipewright/plugin-sdk';
-import { assertDefinition, compute, definitionProblems, peopleInScope, RATING, type PersonResult, type TargetsFound } from './compute';
+import { assertDefinition, compute, definitionProblems, peopleInScope, RATING, rulePins, type PersonResult, type TargetsFound } from './compute';
 import cardSchema from '../../schemas/scorecard.schema.json';
 import { bands, FORCED_DISTRIBUTION_MINIMUM, round, type Definition } from './model';
 
@@ -122,6 +122,14 @@ const PERSON_SUMMARY: RouteSchema = { type: 'object', required: ['rep_id', 'tota
 export const plugin = definePlugin({
   hooks: {
     [SCORECARD]: {
+      // Saving a scorecard pins the saved-rule versions its rule indicators reach (ADR 032
+      // addendum): computing uses exactly those until the scorecard is saved again.
+      async beforeChange(change, s) {
+        if (change.operation === 'delete') return;
+        const { rule_versions: _old, ...data } = change.data;
+        const pins = await rulePins(definitionOf(data), s);
+        return Object.keys(pins).length > 0 ? { ...data, rule_versions: pins } : data;
+      },
       async validate(change, s) {
         if (change.operation === 'delete') return [];
         return (await definitionProblems(definitionOf(change.data), s)).map((p) => ({ ...p, pointer: `/data${p.pointer}` }));
@@ -239,7 +247,9 @@ export const plugin = definePlugin({
         if (!Array.isArray(def.dimensions) || def.dimensions.length === 0) throw new ValidationError({ code: 'scorecard.invalid-definition', message: 'a definition has dimensions', details: [{ pointer: '/definition/dimensions', message: 'a definition has at least one dimension', code: 'required' }] });
         await assertDefinition(definitionOf(def), ctx, '/definition');
         const people = await peopleInScope(ctx, scopeOf(ctx, null, ctx.body.scope), ['rep']);
-        const result = await compute(ctx, definitionOf(def), String(ctx.body.period), people, null);
+        // A definition being designed resolves saved rules at their latest versions, as a process draft does.
+        const { rule_versions: _pins, ...designed } = definitionOf(def);
+        const result = await compute(ctx, designed, String(ctx.body.period), people, null);
         const limit = typeof ctx.body.limit === 'number' ? ctx.body.limit : 1000;
         const ranked = [...result.people].sort((a, b) => b.total - a.total);
         return { period: result.period, as_of: result.as_of, noise: result.noise, targets: result.targets, warnings: targetWarnings(result.targets), count: ranked.length, people: ranked.slice(0, limit) };

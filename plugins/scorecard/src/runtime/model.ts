@@ -52,6 +52,8 @@ export interface Definition {
   dimensions: Dimension[];
   noise?: { method?: 'halves' | 'previous' };
   forced_distribution?: { top: number; middle: number; bottom: number };
+  /** The saved-rule versions pinned when the scorecard was saved (id to version; ADR 032 addendum). */
+  rule_versions?: Record<string, number>;
 }
 
 export interface Problem {

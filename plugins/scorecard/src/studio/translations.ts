@@ -6,7 +6,7 @@ const en: PluginTranslation = {
     'scorecard.scorecard': {
       label: 'Scorecard',
       labelPlural: 'Scorecards',
-      fields: { name: 'Name', description: 'Description', definition_id: 'Definition', period: 'Period', period_start: 'Period start', period_end: 'Period end', scope_unit: 'Scope', applies_to_roles: 'Roles', status: 'Status', noise: 'Noise check', forced_distribution: 'Forced distribution', dimensions: 'Dimensions' },
+      fields: { name: 'Name', description: 'Description', definition_id: 'Definition', period: 'Period', period_start: 'Period start', period_end: 'Period end', scope_unit: 'Scope', applies_to_roles: 'Roles', status: 'Status', noise: 'Noise check', forced_distribution: 'Forced distribution', dimensions: 'Dimensions', rule_versions: 'Pinned rule versions' },
       enums: { status: { draft: 'Draft', active: 'Active', closed: 'Closed' } },
     },
     'scorecard.evaluation': {
@@ -157,7 +157,7 @@ const zh: PluginTranslation = {
     'scorecard.scorecard': {
       label: '计分卡',
       labelPlural: '计分卡',
-      fields: { name: '名称', description: '描述', definition_id: '定义', period: '周期', period_start: '周期开始', period_end: '周期结束', scope_unit: '范围', applies_to_roles: '适用角色', status: '状态', noise: '噪声检验', forced_distribution: '强制分布', dimensions: '维度' },
+      fields: { name: '名称', description: '描述', definition_id: '定义', period: '周期', period_start: '周期开始', period_end: '周期结束', scope_unit: '范围', applies_to_roles: '适用角色', status: '状态', noise: '噪声检验', forced_distribution: '强制分布', dimensions: '维度', rule_versions: '锁定的规则版本' },
       enums: { status: { draft: '草稿', active: '进行中', closed: '已关闭' } },
     },
     'scorecard.evaluation': {

@@ -18,8 +18,8 @@ const USE = { type: 'object', required: ['kind', 'pointer'], properties: { kind:
 
 /**
  * The rule library's routes under `/api/rules` (ADR 032): list (with search), get with every
- * version, create, update (the next version, 409 when the version sent is not the latest) and
- * "used by". Reading needs the `read` scope; writing is for admins. A rule the checker refuses
+ * version, create, update (the next version, 409 when the version sent is not the latest),
+ * rename, delete (409 while in use) and "used by". Reading needs the `read` scope; writing is for admins. A rule the checker refuses
  * (unknown fields, wrong types, unknown or cyclic references) is 422 naming each problem under
  * `/logic`.
  *
@@ -49,6 +49,15 @@ export function ruleLibraryRoutes(library: RuleLibrary): RouteTable {
   t.on({ method: 'put', path: '/:id', operationId: 'updateSavedRule', summary: 'Save the next version of a rule (admins); `version` is the version it was read at: 409 when a newer one was saved since', guards: [adminOnly()], pathParams: { id: ID }, body: { type: 'object', required: ['version', 'logic'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 }, name: NAME, entity: ENTITY, description: DESCRIPTION, logic: LOGIC, note: NOTE } }, responses: { 200: { description: 'Saved as the next version', schema: RULE } }, errors: [403, 404, 409, 429] }, async (c, { body, param }) => {
     const { version, ...input } = body as unknown as SavedRuleInput & { version: number };
     return c.json(await library.update(param('id'), version, input, c.get('actor')));
+  });
+
+  t.on({ method: 'patch', path: '/:id', operationId: 'renameSavedRule', summary: 'Rename a rule (admins): its name in English and Chinese and its description; the id and the versions stay (references name the id)', guards: [adminOnly()], pathParams: { id: ID }, body: { type: 'object', minProperties: 1, additionalProperties: false, properties: { name: NAME, description: DESCRIPTION } }, responses: { 200: { description: 'Renamed', schema: RULE } }, errors: [403, 404, 429] }, async (c, { body, param }) => {
+    return c.json(await library.rename(param('id'), body as Pick<SavedRuleInput, 'name' | 'description'>, c.get('actor')));
+  });
+
+  t.on({ method: 'delete', path: '/:id', operationId: 'deleteSavedRule', summary: 'Delete a rule and its versions (admins); 409 `rule.in-use` naming every use while anything uses it', guards: [adminOnly()], pathParams: { id: ID }, responses: { 204: { description: 'Deleted' } }, errors: [403, 404, 409, 429] }, async (c, { param }) => {
+    await library.remove(param('id'), c.get('actor'));
+    return c.body(null, 204);
   });
 
   t.on({ method: 'get', path: '/:id/used-by', operationId: 'savedRuleUsedBy', summary: 'What uses a saved rule: process drafts and published versions (with the version they pinned), other saved rules and records (scoring indicators...), directly or through other rules', guards: reading, pathParams: { id: ID }, responses: { 200: { description: 'The uses', schema: { type: 'object', required: ['items', 'truncated'], properties: { items: { type: 'array', items: USE }, truncated: { type: 'boolean' } } } } }, errors: [403, 404, 429] }, async (c, { param }) => {

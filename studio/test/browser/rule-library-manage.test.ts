@@ -1,0 +1,114 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { openStudio } from './support/sign-in';
+import { startStudioServer, type StudioServer } from './support/studio-server';
+
+const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops admin 42' };
+
+/** What the test clicks and reads, in each language. */
+const UI = {
+  en: { gradingName: 'Name', gradingRule: 'Rule', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
+  'zh-CN': { gradingName: '名称', gradingRule: '规则', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+} as const;
+
+/**
+ * The rule library's rename and delete (ADR 032 addendum) in chromium, in English and Chinese:
+ * rename a rule's names in a dialog; delete asks first, a rule in use is refused with the
+ * server's answer naming the use, and an unused one goes.
+ */
+describe('rule library rename and delete in chromium', () => {
+  let server: StudioServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startStudioServer({ demo: false });
+    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
+    expect(created.status).toBe(201);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  pagePerTest(() => browser, { width: 1280, height: 900 }, (p) => (page = p));
+
+  it.each(['en', 'zh-CN'] as const)('renames a rule, refuses to delete one in use, deletes an unused one after confirming (%s)', async (lang) => {
+    const ui = UI[lang];
+    const sfx = lang.toLowerCase();
+    const save = async (id: string, name: Record<string, string>, logic: unknown) => expect((await server.api('/api/rules', { method: 'POST', json: { id, name, logic } })).status).toBe(201);
+    await save(`used-${sfx}`, { en: 'Used', 'zh-CN': '被引用' }, { '>': [{ var: 'x' }, 1] });
+    await save(`user-${sfx}`, { en: 'User', 'zh-CN': '引用者' }, { rule: `used-${sfx}` });
+    await save(`spare-${sfx}`, { en: 'Spare', 'zh-CN': '备用' }, true);
+    await openStudio(page, `${server.url}/rules`, OPS.password, OPS.email);
+    if (lang === 'zh-CN') await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByRole('heading', { level: 1, name: ui.library }).waitFor();
+    await page.getByTestId(`rule-spare-${sfx}`).waitFor();
+
+    // rename: both names, the id stays
+    await page.getByTestId(`rule-spare-${sfx}`).getByRole('button', { name: ui.rename(ui.spare), exact: true }).click();
+    const dialog = page.getByTestId('rule-dialog');
+    await dialog.getByLabel(ui.nameEn).fill('Spare (renamed)');
+    await dialog.getByLabel(ui.nameZh).fill('备用（已改名）');
+    await screenshot(page, `rule-library-rename-${lang}`);
+    await dialog.getByRole('button', { name: ui.saveName }).click();
+    const renamedLabel = lang === 'en' ? 'Spare (renamed)' : '备用（已改名）';
+    await expect.poll(() => page.getByTestId(`rule-spare-${sfx}`).locator('td').first().textContent()).toBe(renamedLabel);
+    const stored = (await (await server.api(`/api/rules/spare-${sfx}`)).json()) as { name: unknown; latestVersion: number };
+    expect(stored).toMatchObject({ name: { en: 'Spare (renamed)', 'zh-CN': '备用（已改名）' }, latestVersion: 1 });
+
+    // delete a rule in use: asked first, then refused with the server's answer naming the use
+    await page.getByTestId(`rule-used-${sfx}`).getByRole('button', { name: ui.del(lang === 'en' ? 'Used' : '被引用'), exact: true }).click();
+    await dialog.getByRole('button', { name: ui.confirm }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(ui.inUse);
+    await screenshot(page, `rule-library-delete-refused-${lang}`);
+    await dialog.getByRole('button', { name: ui.cancel }).click();
+    expect((await server.api(`/api/rules/used-${sfx}`)).status).toBe(200);
+    await page.getByTestId(`rule-used-${sfx}`).waitFor();
+
+    // delete an unused rule: cancel keeps it, confirming deletes it
+    await page.getByTestId(`rule-spare-${sfx}`).getByRole('button', { name: ui.del(renamedLabel), exact: true }).click();
+    await screenshot(page, `rule-library-delete-confirm-${lang}`);
+    await dialog.getByRole('button', { name: ui.cancel }).click();
+    expect((await server.api(`/api/rules/spare-${sfx}`)).status).toBe(200);
+    await page.getByTestId(`rule-spare-${sfx}`).getByRole('button', { name: ui.del(renamedLabel), exact: true }).click();
+    await dialog.getByRole('button', { name: ui.confirm }).click();
+    await expect.poll(() => page.getByTestId(`rule-spare-${sfx}`).count()).toBe(0);
+    expect((await server.api(`/api/rules/spare-${sfx}`)).status).toBe(404);
+    await screenshot(page, `rule-library-after-delete-${lang}`);
+
+    // a new rule: rows name fields by their labels (no raw paths), the graph's palette inserts a saved rule
+    await page.getByRole('link', { name: ui.newRule }).click();
+    await page.getByLabel(ui.over).selectOption('pipeline.deal');
+    await page.getByRole('button', { name: ui.addRow }).click();
+    const fields = await page.getByLabel(`${ui.field} 1`).locator('option').allTextContents();
+    expect(fields).toEqual(expect.arrayContaining([ui.source, ui.amount]));
+    expect(fields.filter((f) => /\(source\)|amount\.amount|_/.test(f))).toEqual([]);
+    await screenshot(page, `rule-library-rows-labels-${lang}`);
+    await page.getByRole('button', { name: ui.graph, exact: true }).click();
+    const nodes = page.locator('.react-flow__node');
+    await nodes.first().waitFor();
+    const before = await nodes.count();
+    const picker = page.locator('.palette').filter({ has: page.getByLabel(ui.savedRule) });
+    await picker.getByLabel(ui.savedRule).selectOption(`used-${sfx}`);
+    await picker.getByRole('button').click();
+    await expect.poll(() => nodes.count()).toBe(before + 2);
+    await expect.poll(() => nodes.filter({ hasText: `used-${sfx}` }).count()).toBe(1);
+    await screenshot(page, `rule-library-graph-reference-${lang}`);
+
+    // a CRM grading rule names the saved rule in its form (json), pinning its version on save
+    await page.evaluate(() => {
+      history.pushState({}, '', '/records/crm.grading_rule/new');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await page.getByRole('textbox', { name: new RegExp(`^${ui.gradingName}`) }).fill(`Grading ${sfx}`);
+    const logic = page.getByRole('textbox', { name: new RegExp(`^${ui.gradingRule}`) });
+    await logic.fill('{"rule": ');
+    await page.getByText(ui.jsonInvalid).waitFor();
+    await logic.fill(`{"rule": "used-${sfx}"}`);
+    await screenshot(page, `grading-rule-form-${lang}`);
+    await page.getByRole('button', { name: ui.create, exact: true }).click();
+    await expect.poll(async () => (await (await server.api(`/api/records/crm.grading_rule?q=${encodeURIComponent(`Grading ${sfx}`)}`)).json() as { items: { data: Record<string, unknown> }[] }).items.find((r) => r.data.name === `Grading ${sfx}`)?.data).toMatchObject({ logic: { rule: `used-${sfx}` }, rule_versions: { [`used-${sfx}`]: 1 } });
+  });
+});
