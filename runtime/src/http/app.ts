@@ -16,7 +16,7 @@ import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
 import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
-import { actionTypeRoutes, aliasPaths, mountProcessRoutes, processPaths, processRoutes } from '../process/http/index';
+import { actionTypeRoutes, aliasPaths, approvalRoutes, mountProcessRoutes, pipelineRoutes, processPaths, processRoutes } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
 import { metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
@@ -143,7 +143,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     savedViewRoutes(s.database.db, now),
     ...(s.metrics ? [metricRoutes(s.metrics)] : []),
     ...(s.dashboards ? [dashboardRoutes(s.dashboards)] : []),
-    ...(s.processes ? [actionTypeRoutes(s.registry), processRoutes(s.processes)] : []),
+    ...(s.processes ? [actionTypeRoutes(s.registry), processRoutes(s.processes), approvalRoutes(s.processes), ...pipelineRoutes(s.processes)] : []),
   ];
   const studioPlugins = studioPluginRoutes(s.registry);
   tables.push(studioPlugins.list);
@@ -170,7 +170,10 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   mount('/api/processes/action-types');
   // after the fixed /action-types: the processes' /:id matches any segment
   mount('/api/processes');
+  mount('/api/approvals');
   if (s.processes) mountProcessRoutes(app, s.processes);
+  mount('/api/pipeline');
+  mount('/api/incidents');
   mount('/api/metrics');
   mount('/api/dashboards');
   if (s.plugins) app.route('/api/plugins', pluginRoutes(s.registry, s.plugins, s.database.db, log));

@@ -1,17 +1,18 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../http/context';
 import type { ProcessRuntime } from '../runtime';
-import { pipelineRoutes } from './pipeline-routes';
 import { transitionRoutes } from './transition-routes';
-import { approvalRoutes } from './approval-routes';
 
 export { aliasPaths, processPaths } from './openapi';
 export { actionTypeRoutes } from './action-type-routes';
+export { approvalRoutes } from './approval-routes';
+export { pipelineRoutes } from './pipeline-routes';
 export { processRoutes } from './process-routes';
 
 /**
- * Mounts the rest of the process API on the app (before its `/api/*` catch-all): approvals,
- * transitions and pipeline analytics. `/api/processes` is a declared {@link processRoutes} table.
+ * Mounts the transition routes on the app (before its `/api/*` catch-all). The rest of the
+ * process API is declared once, as route tables: {@link processRoutes}, {@link approvalRoutes}
+ * and {@link pipelineRoutes}.
  *
  * @example
  * ```ts
@@ -19,7 +20,5 @@ export { processRoutes } from './process-routes';
  * ```
  */
 export function mountProcessRoutes(app: Hono<AppEnv>, rt: ProcessRuntime): void {
-  app.route('/api/approvals', approvalRoutes(rt));
   app.route('/api', transitionRoutes(rt));
-  app.route('/api', pipelineRoutes(rt));
 }

@@ -1,4 +1,5 @@
 import type { Registry } from '@pipewright/core';
+import { APPROVAL } from './approval-schema';
 type Json = Record<string, unknown>;
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
@@ -6,11 +7,9 @@ const ok = (description: string, schema: unknown = { type: 'object' }, headers?:
 const TEXT: Record<string, string> = { '400': 'Bad parameter', '401': 'Not signed in', '403': 'Not allowed (admin only, or the transition needs a role)', '404': 'No such process, version or record (or not visible)', '409': 'Conflict (exists, nothing to publish, no published process, record not on this version)', '412': 'Stale If-Match', '415': 'Body is not JSON', '422': 'Invalid definition, guard failed, requirements unmet, move not allowed, or Idempotency-Key reused', '428': 'If-Match is required', '429': 'Rate limited' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem(TEXT[String(c)] ?? 'Error')]));
 const pathParam = (name: string, schema: Json = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
-const query = (name: string, schema: Json, description: string, required = false) => ({ name, in: 'query', required, schema, description });
 const ifMatch = (required: boolean) => ({ name: 'If-Match', in: 'header', required, schema: { type: 'string' }, description: 'ETag read before the change.' });
 const tags = ['processes'];
 const etag = { ETag: { schema: { type: 'string' }, description: 'Draft revision (processes) or record version (transitions).' } };
-const pipelineQuery = [query('process', { type: 'string' }, 'Process id.', true), query('asOf', { type: 'string' }, 'ISO date or date-time (default: now).')];
 
 const transitionBody = {
   required: true,
@@ -31,23 +30,6 @@ const transitionBody = {
   },
 };
 
-const APPROVAL = {
-  type: 'object',
-  required: ['id', 'kind', 'record', 'to', 'approvers', 'required', 'decisions', 'status', 'createdAt'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    kind: { enum: ['move', 'edit'], description: 'A held stage move, or a held change of the record outside transitions (ADR 028 addendum).' },
-    record: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
-    process: { type: ['object', 'null'], properties: { id: { type: 'string' }, version: { type: 'integer' } } },
-    transition: { type: ['string', 'null'] }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'], description: 'A move\'s target stage (null for an edit).' },
-    edit: { type: ['object', 'null'], description: 'An edit: the entity approval that applied and the changed fields before and as asked for.', properties: { rule: { type: 'string' }, label: {}, fields: { type: 'array', items: { type: 'string' } }, before: { type: 'object' }, after: { type: 'object' } } }, labels: { type: 'object', description: 'The stages\' labels (a text or the text by language).', properties: { from: {}, to: {} } },
-    requester: { type: ['string', 'null'] }, approvers: { type: 'array', items: { type: 'string' } }, required: { type: 'integer' }, mode: { enum: ['parallel', 'sequential'] }, next: { type: ['string', 'null'], description: 'In a sequence, whose turn it is.' },
-    decisions: { type: 'array', items: { type: 'object', properties: { user: { type: 'string' }, decision: { enum: ['approve', 'reject'] }, comment: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } } } },
-    status: { enum: ['pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed'] }, reason: { type: ['string', 'null'] },
-    createdAt: { type: 'string', format: 'date-time' }, decidedAt: { type: ['string', 'null'], format: 'date-time' },
-  },
-};
-const approvalId = pathParam('id', { type: 'string', format: 'uuid' });
 const transitionOp = (operationId: string, params: Json[]) => ({
   post: {
     operationId,
@@ -91,8 +73,8 @@ const availableOp = (operationId: string, params: Json[]) => ({ operationId, tag
 const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId, tags, summary: 'Stage history of the record (entered, exited, by whom)', parameters: params, responses: { '200': ok('Stays, oldest first'), ...errors(401, 404) } } });
 
 /**
- * OpenAPI paths of the process API still written by hand: transitions, stage history, pipeline
- * analytics, approvals and incidents (`/api/processes` is declared once: process-routes.ts).
+ * OpenAPI paths of the process API still written by hand: transitions and stage history
+ * (`/api/processes`, `/api/approvals`, `/api/pipeline/*` and `/api/incidents` are declared once).
  *
  * @example
  * ```ts
@@ -102,28 +84,6 @@ const historyOp = (operationId: string, params: Json[]) => ({ get: { operationId
 export const processPaths: Record<string, Json> = {
   '/api/records/{type}/{id}/transitions': { ...transitionOp('transitionRecord', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]), get: availableOp('listRecordTransitions', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]) },
   '/api/records/{type}/{id}/history': historyOp('recordStageHistory', [pathParam('type'), pathParam('id', { type: 'string', format: 'uuid' })]),
-  '/api/pipeline/time-in-stage': { get: { operationId: 'pipelineTimeInStage', tags: ['pipeline'], summary: 'Time in stage from stage history', parameters: pipelineQuery, responses: { '200': ok('Per stage'), ...errors(400, 401, 404) } } },
-  '/api/pipeline/stuck': { get: { operationId: 'pipelineStuck', tags: ['pipeline'], summary: 'Records beyond their stage SLA or the 75th percentile of time in that stage', parameters: [...pipelineQuery, query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100.')], responses: { '200': ok('Stuck records, longest first'), ...errors(400, 401, 404) } } },
-  '/api/pipeline/conversion': { get: { operationId: 'pipelineConversion', tags: ['pipeline'], summary: 'Stage-to-stage conversion and win rate by stage', parameters: pipelineQuery, responses: { '200': ok('Per stage and per move'), ...errors(400, 401, 404) } } },
-  '/api/pipeline/stays': { get: { operationId: 'pipelineOpenStays', tags: ['pipeline'], summary: 'The open stay (stage, entered, SLA due) of each given record the caller may see', parameters: [query('ids', { type: 'string' }, 'Up to 500 comma-separated record ids.', true)], responses: { '200': ok('Open stays'), ...errors(400, 401) } } },
-  '/api/approvals': {
-    get: {
-      operationId: 'listApprovals', tags: ['approvals'], summary: 'Moves held for approval: waiting on the caller (default), asked for by the caller, or all (admin)',
-      parameters: [query('box', { enum: ['waiting', 'requested', 'all'] }, 'Default waiting.'), query('status', { enum: ['pending', 'approving', 'approved', 'rejected', 'withdrawn', 'failed'] }, 'Only requests in this state.')],
-      responses: { '200': ok('Requests, newest first', { type: 'object', properties: { items: { type: 'array', items: APPROVAL } } }), ...errors(400, 401, 403) },
-    },
-  },
-  '/api/approvals/{id}': { get: { operationId: 'getApproval', tags: ['approvals'], summary: 'One request (its requester, its approvers and admins)', parameters: [approvalId], responses: { '200': ok('The request', APPROVAL), ...errors(401, 404) } } },
-  '/api/approvals/{id}/decisions': {
-    post: {
-      operationId: 'decideApproval', tags: ['approvals'], summary: 'Approve or reject (with a reason); the last approval needed makes the move as the requester',
-      parameters: [approvalId],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } } } } } },
-      responses: { '200': ok('The request after the decision (approved, failed with the reason, rejected or still pending)', APPROVAL), ...errors(400, 401, 403, 404, 409, 415, 422) },
-    },
-  },
-  '/api/approvals/{id}/withdraw': { post: { operationId: 'withdrawApproval', tags: ['approvals'], summary: 'The requester takes a pending request back', parameters: [approvalId], responses: { '200': ok('The withdrawn request', APPROVAL), ...errors(401, 403, 404, 409) } } },
-  '/api/incidents': { get: { operationId: 'listIncidents', tags: ['pipeline'], summary: 'Actions that kept failing (admin)', responses: { '200': ok('Incidents'), ...errors(401, 403) } } },
 };
 
 /**
