@@ -273,9 +273,17 @@ export class ApprovalService {
   }
 
   /** Requests in one box: `waiting` (pending, the caller is an approver who has not decided), `requested` (the caller's own), `all` (admins). */
-  async list(principal: Principal, box: 'waiting' | 'requested' | 'all', status?: Row['status']): Promise<ApprovalView[]> {
+  async list(principal: Principal, box: 'waiting' | 'requested' | 'all' | 'record', status?: Row['status'], record?: string): Promise<ApprovalView[]> {
     const user = principal.userId;
     let q = this.db.selectFrom('approval_requests').selectAll();
+    if (record !== undefined) q = q.where('record_id', '=', record);
+    if (box === 'record') {
+      // every request on one record that the reader may read (its requester, approvers, admins)
+      if (record === undefined) throw new ValidationError({ code: 'query.invalid', status: 400, message: 'box=record needs the record parameter.', details: [{ pointer: '', parameter: 'record', message: 'is required with box=record', code: 'required' }] });
+      if (status) q = q.where('status', '=', status);
+      const rows = (await q.orderBy('created_at', 'desc').limit(200).execute()).filter((r) => mayRead(principal, r));
+      return this.#views(rows);
+    }
     if (box === 'waiting') {
       if (!user) return [];
       q = q.where('status', '=', 'pending').where(sql<boolean>`(approvers @> ${JSON.stringify([user])}::jsonb or escalated_to @> ${JSON.stringify([user])}::jsonb)`).where(sql<boolean>`not exists (select 1 from jsonb_array_elements(decisions) d where d->>'user' = ${user})`);

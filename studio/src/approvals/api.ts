@@ -31,6 +31,8 @@ const enc = encodeURIComponent;
 
 export const approvalsApi = {
   list: (box: 'waiting' | 'requested', signal?: AbortSignal) => request<{ items: ApprovalInfo[] }>('GET', `/api/approvals?box=${box}`, signal ? { signal } : {}),
+  /** The pending requests on one record that the reader may read (its requester, approvers, admins). */
+  pendingOn: (record: string, signal?: AbortSignal) => request<{ items: ApprovalInfo[] }>('GET', `/api/approvals?box=record&status=pending&record=${enc(record)}`, signal ? { signal } : {}),
   decide: (id: string, decision: 'approve' | 'reject', comment: string) => request<ApprovalInfo>('POST', `/api/approvals/${enc(id)}/decisions`, { json: { decision, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
   withdraw: (id: string) => request<ApprovalInfo>('POST', `/api/approvals/${enc(id)}/withdraw`),
 };

@@ -11,6 +11,7 @@ import { PluginBoundary, useStudioPlugins } from '../plugins/context';
 import { interpolate } from '../plugins/host';
 import { fieldWidgetName } from '../forms/plugin-widgets';
 import { EventHistory } from './EventHistory';
+import { PendingOnRecord } from '../approvals/PendingOnRecord';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
 import { orderedFields } from './ordered-fields';
 import { useReferenceTitles } from './use-reference-titles';
@@ -103,6 +104,7 @@ export function RecordDetailPage() {
           {editable && <button type="button" className="danger" onClick={() => void remove()}>{t('actions.delete')}</button>}
         </div>
       </div>
+      <PendingOnRecord recordId={record.id} version={record.version} />
       <section className="panel" aria-labelledby="fields-title">
         <h2 id="fields-title">{t('records.fields')}</h2>
         <dl className="fields">

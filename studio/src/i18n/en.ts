@@ -78,6 +78,12 @@ export const en = {
     editStatus: { approving: 'Being saved', approved: 'Approved and saved', failed: 'Approved, but the change failed' },
     editDone: { approving: '{{record}}: being saved.', approved: 'The change of {{record}} was approved and saved.', failed: 'The change of {{record}} was approved, but could not be saved: {{reason}}' },
     backToRecord: 'Back to the record',
+    onRecord: {
+      title: 'Waiting for approval',
+      edit: 'A change ({{rule}}) asked by {{who}} waits for {{approvers}}; the record shows the values before it.',
+      move: 'A move to {{stage}} asked by {{who}} waits for {{approvers}}.',
+      open: 'Open in Approvals',
+    },
     done: { pending: '{{record}}: your approval is recorded; more are needed.', approving: '{{record}}: being moved.', approved: '{{record}} was approved and moved.', rejected: '{{record}} was rejected.', withdrawn: 'The request for {{record}} was withdrawn.', failed: '{{record}} was approved, but the move failed: {{reason}}' },
   },
   notifications: {
@@ -133,7 +139,14 @@ export const en = {
     by: 'by {{actor}}, {{at}}',
     changed: 'Changed: {{fields}}',
     to: 'changed to',
-    actions: { create: 'Created', update: 'Updated', delete: 'Deleted', import: 'Imported', transition: 'Moved' },
+    actions: {
+      create: 'Created', update: 'Updated', delete: 'Deleted', import: 'Imported', transition: 'Moved',
+      approval: { request: 'Sent for approval', approve: 'Approved', reject: 'Rejected', escalate: 'Approval escalated' },
+      sla: { breach: 'Stage SLA breached' },
+      record: { share: 'Shared', unshare: 'No longer shared' },
+      process: { migrate: 'Moved to another process version' },
+      entity: { migrate: 'Filled by a schema change' },
+    },
   },
   forms: {
     amount: 'Amount',

@@ -76,6 +76,12 @@ export const zhCN: Dictionary = {
     editStatus: { approving: '正在保存', approved: '已批准并保存', failed: '已批准，但修改失败' },
     editDone: { approving: '{{record}}：正在保存。', approved: '对 {{record}} 的修改已批准并保存。', failed: '对 {{record}} 的修改已批准，但未能保存：{{reason}}' },
     backToRecord: '返回记录',
+    onRecord: {
+      title: '等待审批',
+      edit: '{{who}} 提出的修改（{{rule}}）正等待 {{approvers}} 审批；记录显示的是修改前的值。',
+      move: '{{who}} 提出的移动到 {{stage}} 正等待 {{approvers}} 审批。',
+      open: '在审批中打开',
+    },
     done: { pending: '{{record}}：您的审批已记录，仍需其他人批准。', approving: '{{record}}：正在移动。', approved: '{{record}} 已批准并完成移动。', rejected: '{{record}} 已驳回。', withdrawn: '已撤回 {{record}} 的审批申请。', failed: '{{record}} 已批准，但移动失败：{{reason}}' },
   },
   notifications: {
@@ -131,7 +137,14 @@ export const zhCN: Dictionary = {
     by: '{{actor}}，{{at}}',
     changed: '修改了：{{fields}}',
     to: '改为',
-    actions: { create: '已创建', update: '已更新', delete: '已删除', import: '已导入', transition: '已流转' },
+    actions: {
+      create: '已创建', update: '已更新', delete: '已删除', import: '已导入', transition: '已流转',
+      approval: { request: '已提交审批', approve: '已批准', reject: '已驳回', escalate: '审批已升级' },
+      sla: { breach: '阶段超出时限' },
+      record: { share: '已共享', unshare: '已取消共享' },
+      process: { migrate: '已迁移到另一流程版本' },
+      entity: { migrate: '因模式变更补全' },
+    },
   },
   forms: {
     amount: '金额',

@@ -56,6 +56,15 @@ describe('approvals of record changes in chromium', () => {
     expect(await held.textContent()).toMatch(/^Your change waits for approval by (.+, )?Mo Manager(, .+)? \(Expected value lowered by more than 20%\); nothing is saved until they approve\./);
     expect(await amountOf('Budget Cut Co')).toBe(50000);
     await screenshot(page, 'edit-approval-held');
+    // The record's page says what waits, so nobody changes it again unaware.
+    await page.goto(`${server.url}/records/pipeline.deal/${deals['Budget Cut Co']}`);
+    const pending = page.getByTestId('pending-approvals');
+    await pending.waitFor({ timeout: 20_000 });
+    const line = (await pending.locator('li[data-kind="edit"]').textContent()) ?? '';
+    expect(line).toMatch(/^A change \(Expected value lowered by more than 20%\) asked by Rosa Rep waits for .*Mo Manager.*; the record shows the values before it\. Open in Approvals$/);
+    // its history names the event in words, not as `approval.request`
+    await page.getByRole('region', { name: 'History' }).locator('li[data-event="approval.request"] strong').getByText('Sent for approval', { exact: true }).waitFor();
+    await screenshot(page, 'edit-approval-on-record');
 
     await page.context().clearCookies();
     await openStudio(page, `${server.url}/approvals`, BOSS.password, BOSS.email);
@@ -71,6 +80,12 @@ describe('approvals of record changes in chromium', () => {
     await item.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.getByTestId('approvals-status').textContent()).toBe('The change of Budget Cut Co was approved and saved.');
     expect(await amountOf('Budget Cut Co')).toBe(30000);
+    // decided: the record's page has nothing waiting any more
+    await page.goto(`${server.url}/records/pipeline.deal/${deals['Budget Cut Co']}`);
+    await page.locator('#history-title').waitFor({ timeout: 20_000 });
+    await page.waitForLoadState('networkidle');
+    expect(((await (await server.api(`/api/approvals?box=record&status=pending&record=${deals['Budget Cut Co']}`)).json()) as { items: unknown[] }).items).toEqual([]);
+    expect(await page.getByTestId('pending-approvals').count()).toBe(0);
     expect(problems.errors).toEqual([]);
   });
 
@@ -80,6 +95,9 @@ describe('approvals of record changes in chromium', () => {
     const held = await cutFromEditPage('Price War Co', '保存');
     expect(await held.textContent()).toMatch(/^您的修改需等待 (.+, )?Mo Manager(, .+)? 审批（预期金额下调超过 20%）；批准前不会保存。/);
     await screenshot(page, 'edit-approval-held-zh');
+    await page.goto(`${server.url}/records/pipeline.deal/${deals['Price War Co']}`);
+    await page.getByRole('heading', { name: '等待审批' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('pending-approvals').locator('li').textContent()).toMatch(/^Rosa Rep 提出的修改（预期金额下调超过 20%）正等待 .*Mo Manager.* 审批；记录显示的是修改前的值。 ?在审批中打开$/);
 
     await page.context().clearCookies();
     await openStudio(page, `${server.url}/approvals`, BOSS.password, BOSS.email);
