@@ -127,5 +127,24 @@ describe.each(backends())('duplicate prevention on $name', (backend) => {
     const { rows } = await sql<{ indexdef: string }>`select pg_get_indexdef(i.indexrelid) as indexdef from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema()`.execute(db);
     expect(rows.filter((r) => r.indexdef.includes('gin_trgm_ops') && r.indexdef.includes('name_key')).length).toBeGreaterThan(0);
   });
+
+  it('keeps the trigram index without a pending list, and turns it off on an index built with one (issue 12)', async () => {
+    const { sql } = await import('kysely');
+    const { ensureEntityIndexes, entityIndexName } = await import('../../../runtime/src/db/entity-indexes');
+    const db = server.platform.database.db;
+    const name = entityIndexName('crm.account', { fields: ['name_key'], method: 'trigram' });
+    const options = async () => (await sql<{ o: string[] | null }>`select c.reloptions as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ${name} and n.nspname = current_schema()`.execute(db)).rows[0]?.o ?? null;
+    expect(await options()).toEqual(['fastupdate=off']);
+    // An index built before (GIN's default, fast update on) with entries waiting in its pending list.
+    await sql`alter index ${sql.id(name)} set (fastupdate = on)`.execute(db);
+    await expectJson<View>(account(server.api, { name: 'Pendinglist Trading' }), 201);
+    expect(await options()).toEqual(['fastupdate=on']);
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s as string;
+    await ensureEntityIndexes(db, server.platform.registry, { concurrent: backend.name === 'postgres', schema });
+    expect(await options()).toEqual(['fastupdate=off']);
+    // What waited in the pending list is in the index: the check still finds it.
+    const p = await expectJson<Dup>(account(server.api, { name: 'Pendinglist Tradng' }), 409);
+    expect(p.candidates.map((c) => c.title)).toEqual(['Pendinglist Trading']);
+  });
   void plugin;
 });
