@@ -146,5 +146,21 @@ describe.each(backends())('duplicate prevention on $name', (backend) => {
     const p = await expectJson<Dup>(account(server.api, { name: 'Pendinglist Tradng' }), 409);
     expect(p.candidates.map((c) => c.title)).toEqual(['Pendinglist Trading']);
   });
+
+  it('sets the similarity threshold for its search only, and puts back what the caller had in its transaction', async () => {
+    const { sql } = await import('kysely');
+    const setting = async (tx: import('kysely').QueryExecutorProvider) => (await sql<{ v: string | null }>`select current_setting('pg_trgm.similarity_threshold', true) as v`.execute(tx)).rows[0]?.v;
+    await expectJson<View>(account(server.api, { name: 'Thresholdia Works' }), 201);
+    await server.platform.database.db.transaction().execute(async (tx) => {
+      await sql`select set_config('pg_trgm.similarity_threshold', '0.7', true)`.execute(tx);
+      const loose = await server.platform.store.similar('crm.account', 'name_key', 'tresholdiaworks', { threshold: 0.4 }, systemPrincipal('test'), tx);
+      expect(loose.map((h) => h.view.data.name)).toContain('Thresholdia Works');
+      expect(await setting(tx)).toBe('0.7');
+      // The caller's setting is the threshold asked for: nothing to set or put back.
+      const strict = await server.platform.store.similar('crm.account', 'name_key', 'tresholdiaworks', { threshold: 0.7 }, systemPrincipal('test'), tx);
+      expect(strict.every((h) => h.similarity >= 0.7)).toBe(true);
+      expect(await setting(tx)).toBe('0.7');
+    });
+  });
   void plugin;
 });
