@@ -58,9 +58,9 @@ async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concu
  * Turns GIN's fast update off for a trigram index built before it was created that way, and
  * moves what waits in its pending list into the index. With fast update a GIN index collects new
  * entries in an unsorted pending list that every search reads in full until a vacuum (or 4 MB of
- * entries) merges it: the duplicate check on each account create read all accounts created
- * since the last vacuum, and the planner, counting those pages, scanned every account through a
- * btree instead (ADR 007, addendum of issue 12). Without it an insert adds its few trigrams to
+ * entries) merges it: a duplicate check on each create read every record created since the last
+ * vacuum, and the planner, counting those pages, scanned all records of the type through a btree
+ * instead (ADR 007, addendum 4). Without it an insert adds its few trigrams to
  * the index at once and a search reads only the posting lists of the value's trigrams.
  * `ALTER INDEX ... SET` locks the index for the moment it takes, once per index.
  */

@@ -278,8 +278,7 @@ export class RecordStore {
       const schema = (this.#trigram ??= await trigramSchema(tx as unknown as Kysely<unknown>));
       if (!schema) throw new Error('pg_trgm is not installed');
       // One round trip reads the setting and sets the threshold (a select list is evaluated in
-      // order), none when the setting already is the threshold (pg_trgm's default 0.3, crm's
-      // account search).
+      // order), none when the setting already is the threshold (e.g. pg_trgm's default, 0.3).
       const wanted = String(threshold);
       const previous = (await sql<{ v: string | null }>`select current_setting('pg_trgm.similarity_threshold', true) as v, case when current_setting('pg_trgm.similarity_threshold', true) is distinct from ${wanted} then set_config('pg_trgm.similarity_threshold', ${wanted}, true) end as set`.execute(tx)).rows[0]?.v ?? null;
       const text = sql`(data->>${sql.lit(field)})`;
