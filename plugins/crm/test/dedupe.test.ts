@@ -160,6 +160,8 @@ describe.each(backends())('duplicate prevention on $name', (backend) => {
       const strict = await server.platform.store.similar('crm.account', 'name_key', 'tresholdiaworks', { threshold: 0.7 }, systemPrincipal('test'), tx);
       expect(strict.every((h) => h.similarity >= 0.7)).toBe(true);
       expect(await setting(tx)).toBe('0.7');
+      // Plain index scans, turned off for the search (the trigram index's bitmap scan), are back on for the rest of the transaction.
+      expect((await sql<{ v: string }>`select current_setting('enable_indexscan') as v`.execute(tx)).rows[0]?.v).toBe('on');
     });
   });
   void plugin;
