@@ -127,5 +127,42 @@ describe.each(backends())('duplicate prevention on $name', (backend) => {
     const { rows } = await sql<{ indexdef: string }>`select pg_get_indexdef(i.indexrelid) as indexdef from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema()`.execute(db);
     expect(rows.filter((r) => r.indexdef.includes('gin_trgm_ops') && r.indexdef.includes('name_key')).length).toBeGreaterThan(0);
   });
+
+  it('keeps the trigram index without a pending list, and turns it off on an index built with one (issue 12)', async () => {
+    const { sql } = await import('kysely');
+    const { ensureEntityIndexes, entityIndexName } = await import('../../../runtime/src/db/entity-indexes');
+    const db = server.platform.database.db;
+    const name = entityIndexName('crm.account', { fields: ['name_key'], method: 'trigram' });
+    const options = async () => (await sql<{ o: string[] | null }>`select c.reloptions as o from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ${name} and n.nspname = current_schema()`.execute(db)).rows[0]?.o ?? null;
+    expect(await options()).toEqual(['fastupdate=off']);
+    // An index built before (GIN's default, fast update on) with entries waiting in its pending list.
+    await sql`alter index ${sql.id(name)} set (fastupdate = on)`.execute(db);
+    await expectJson<View>(account(server.api, { name: 'Pendinglist Trading' }), 201);
+    expect(await options()).toEqual(['fastupdate=on']);
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s as string;
+    await ensureEntityIndexes(db, server.platform.registry, { concurrent: backend.name === 'postgres', schema });
+    expect(await options()).toEqual(['fastupdate=off']);
+    // What waited in the pending list is in the index: the check still finds it.
+    const p = await expectJson<Dup>(account(server.api, { name: 'Pendinglist Tradng' }), 409);
+    expect(p.candidates.map((c) => c.title)).toEqual(['Pendinglist Trading']);
+  });
+
+  it('sets the similarity threshold for its search only, and puts back what the caller had in its transaction', async () => {
+    const { sql } = await import('kysely');
+    const setting = async (tx: import('kysely').QueryExecutorProvider) => (await sql<{ v: string | null }>`select current_setting('pg_trgm.similarity_threshold', true) as v`.execute(tx)).rows[0]?.v;
+    await expectJson<View>(account(server.api, { name: 'Thresholdia Works' }), 201);
+    await server.platform.database.db.transaction().execute(async (tx) => {
+      await sql`select set_config('pg_trgm.similarity_threshold', '0.7', true)`.execute(tx);
+      const loose = await server.platform.store.similar('crm.account', 'name_key', 'tresholdiaworks', { threshold: 0.4 }, systemPrincipal('test'), tx);
+      expect(loose.map((h) => h.view.data.name)).toContain('Thresholdia Works');
+      expect(await setting(tx)).toBe('0.7');
+      // The caller's setting is the threshold asked for: nothing to set or put back.
+      const strict = await server.platform.store.similar('crm.account', 'name_key', 'tresholdiaworks', { threshold: 0.7 }, systemPrincipal('test'), tx);
+      expect(strict.every((h) => h.similarity >= 0.7)).toBe(true);
+      expect(await setting(tx)).toBe('0.7');
+      // Plain index scans, turned off for the search (the trigram index's bitmap scan), are back on for the rest of the transaction.
+      expect((await sql<{ v: string }>`select current_setting('enable_indexscan') as v`.execute(tx)).rows[0]?.v).toBe('on');
+    });
+  });
   void plugin;
 });

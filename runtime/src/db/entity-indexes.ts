@@ -30,11 +30,13 @@ async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concu
   for (const entity of registry.entities.values()) {
     for (const index of entity.indexes ?? []) {
       if (index.method === 'trigram') {
-        // One text field (checked when the entity loads), a GIN index of its trigrams.
+        // One text field (checked when the entity loads), a GIN index of its trigrams, without
+        // GIN's pending list (see `withoutPendingList`).
         trigram ??= await ensureTrigram(db);
         const field = index.fields[0] as string;
         const name = entityIndexName(entity.fullId, index);
-        if (await createIndexOnline(db, name, sql`records using gin ((data->>${sql.lit(field)}) ${trigramName(trigram, 'gin_trgm_ops')}) where type = ${sql.lit(entity.fullId)}`, { concurrent })) created++;
+        if (await createIndexOnline(db, name, sql`records using gin ((data->>${sql.lit(field)}) ${trigramName(trigram, 'gin_trgm_ops')}) with (fastupdate = off) where type = ${sql.lit(entity.fullId)}`, { concurrent })) created++;
+        else await withoutPendingList(db, name);
         continue;
       }
       const exprs = index.fields.map((f) => {
@@ -50,6 +52,25 @@ async function buildEntityIndexes(db: Kysely<unknown>, registry: Registry, concu
     }
   }
   return created;
+}
+
+/**
+ * Turns GIN's fast update off for a trigram index built before it was created that way, and
+ * moves what waits in its pending list into the index. With fast update a GIN index collects new
+ * entries in an unsorted pending list that every search reads in full until a vacuum (or 4 MB of
+ * entries) merges it: a duplicate check on each create read every record created since the last
+ * vacuum, and the planner, counting those pages, scanned all records of the type through a btree
+ * instead (ADR 007, addendum 4). Without it an insert adds its few trigrams to
+ * the index at once and a search reads only the posting lists of the value's trigrams.
+ * `ALTER INDEX ... SET` locks the index for the moment it takes, once per index.
+ */
+async function withoutPendingList(db: Kysely<unknown>, name: string): Promise<void> {
+  const { rows } = await sql<{ options: string[] | null }>`
+    select c.reloptions as options from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where c.relname = ${name} and n.nspname = current_schema()`.execute(db);
+  if ((rows[0]?.options ?? []).includes('fastupdate=off')) return;
+  await sql`alter index ${sql.id(name)} set (fastupdate = off)`.execute(db);
+  await sql`select pg_catalog.gin_clean_pending_list((pg_catalog.quote_ident(current_schema()) || '.' || pg_catalog.quote_ident(${name}))::regclass)`.execute(db);
 }
 
 /**

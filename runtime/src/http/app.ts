@@ -119,7 +119,9 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     };
   };
   app.use('/api/imports', tooLarge(s.config.maxImportBytes));
-  app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/imports') ? next() : tooLarge(s.config.maxBodyBytes)(c, next)));
+  // Built once, not per request.
+  const apiBodyLimit = tooLarge(s.config.maxBodyBytes);
+  app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/imports') ? next() : apiBodyLimit(c, next)));
   const now = s.store.now;
   const limiter = s.limiter ?? new RateLimiter(s.database.db, now, s.config.rateLimitSyncMs);
   const auth = authenticate({ db: s.database.db, config: s.config, limiter, now, cache: new PrincipalCache(s.config.authCacheMs) });

@@ -309,8 +309,16 @@ export class RecordStore {
     const run = async (tx: Transaction<Database>) => {
       const schema = (this.#trigram ??= await trigramSchema(tx as unknown as Kysely<unknown>));
       if (!schema) throw new Error('pg_trgm is not installed');
-      const previous = (await sql<{ v: string | null }>`select current_setting('pg_trgm.similarity_threshold', true) as v`.execute(tx)).rows[0]?.v ?? null;
-      await sql`select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(tx);
+      // One round trip reads the settings and sets the threshold (a select list is evaluated in
+      // order; not at all when it already is the threshold, e.g. pg_trgm's default 0.3) and turns
+      // plain index scans off for the search: with the type's row count out of date (a table
+      // growing faster than autoanalyze samples it) the planner read every record of the type
+      // through one of its partial btree indexes, filtering each by `%`, instead of the
+      // trigram index's bitmap scan (ADR 007, addendum 4). A bitmap scan is what the trigram
+      // (GIN) index offers, so the search keeps it whatever the statistics say.
+      const wanted = String(threshold);
+      const settings = (await sql<{ v: string | null; scan: string }>`select current_setting('pg_trgm.similarity_threshold', true) as v, current_setting('enable_indexscan') as scan, set_config('enable_indexscan', 'off', true) as off, case when current_setting('pg_trgm.similarity_threshold', true) is distinct from ${wanted} then set_config('pg_trgm.similarity_threshold', ${wanted}, true) end as set`.execute(tx)).rows[0];
+      const previous = settings?.v ?? null;
       const text = sql`(data->>${sql.lit(field)})`;
       const similarity = sql<number>`${trigramName(schema, 'similarity')}(${text}, ${value})`;
       const base = options.includeHidden ? tx.selectFrom('records').where('records.type', '=', type) : this.visible(type, actor, tx);
@@ -318,7 +326,7 @@ export class RecordStore {
       if (options.exclude && isUuid(options.exclude)) q = q.where('id', '!=', options.exclude);
       const rows = await q.orderBy(sql`similarity desc, id`).limit(limit).execute();
       // Inside the caller's transaction the setting is put back for what follows there.
-      if (trx) await sql`select set_config('pg_trgm.similarity_threshold', ${previous ?? '0.3'}, true)`.execute(tx);
+      if (trx) await sql`select set_config('enable_indexscan', ${settings?.scan ?? 'on'}, true)${previous !== wanted ? sql`, set_config('pg_trgm.similarity_threshold', ${previous ?? '0.3'}, true)` : sql``}`.execute(tx);
       const ids = rows.map((r) => r.id);
       const seen = !options.includeHidden || ids.length === 0 ? null : new Set((await this.visible(type, actor, tx).select('id').where('id', 'in', ids).execute()).map((r) => r.id));
       return rows.map((r) => ({ view: toView(r), similarity: Number(r.similarity), hidden: seen !== null && !seen.has(r.id) }));
