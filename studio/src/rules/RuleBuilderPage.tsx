@@ -4,6 +4,7 @@ import { useEntities } from '../app/entities-context';
 import { defaultBoardEntity } from '../process/board/board-entity';
 import { useStudioPlugins } from '../plugins/context';
 import { RuleBuilder } from './RuleBuilder';
+import { entityChoices } from './entity-choices';
 
 /**
  * The rule builder page: choose the entity the rule reads, draw the rule, preview it. It opens on
@@ -28,8 +29,8 @@ export function RuleBuilderPage() {
         <span>
           <label htmlFor={`${id}-entity`}>{t('rules.entity')} </label>
           <select id={`${id}-entity`} value={type} onChange={(e) => setType(e.target.value)}>
-            {entities.map((e) => (
-              <option key={e.fullId} value={e.fullId}>{e.label} ({e.fullId})</option>
+            {entityChoices(entities).map((e) => (
+              <option key={e.value} value={e.value}>{e.label}</option>
             ))}
           </select>
         </span>

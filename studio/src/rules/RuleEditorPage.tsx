@@ -8,6 +8,7 @@ import { useEntities } from '../app/entities-context';
 import type { JsonValue } from './graph-model';
 import { RuleBuilder } from './RuleBuilder';
 import { RuleRows } from './RuleRows';
+import { entityChoices } from './entity-choices';
 
 type Problem = { pointer: string; message: string };
 
@@ -116,7 +117,7 @@ export function RuleEditorPage() {
           <label htmlFor={`${id}-entity`}>{t('ruleLibrary.entity')}</label>
           <select id={`${id}-entity`} value={form.entity} onChange={(e) => setForm({ ...form, entity: e.target.value })}>
             <option value="">{t('ruleLibrary.anyEntity')}</option>
-            {entities.map((e) => <option key={e.fullId} value={e.fullId}>{e.label} ({e.fullId})</option>)}
+            {entityChoices(entities).map((e) => <option key={e.value} value={e.value}>{e.label}</option>)}
           </select>
         </p>
         {field('description', t('ruleLibrary.description'))}
