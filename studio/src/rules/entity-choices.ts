@@ -5,12 +5,12 @@ export interface EntityChoice {
 }
 
 /**
- * The entities a rule can read, as select options named for users ("Deal"), not by id
- * ("Deal (pipeline.deal)"); two entities of the same name keep their ids to tell them apart.
+ * The entities a rule can read, as select options named for users ("Ticket"), not by id
+ * ("Ticket (acme.ticket)"); two entities of the same name keep their ids to tell them apart.
  *
  * @example
  * ```ts
- * entityChoices([{ fullId: 'pipeline.deal', label: 'Deal' }]); // [{ value: 'pipeline.deal', label: 'Deal' }]
+ * entityChoices([{ fullId: 'acme.ticket', label: 'Ticket' }]); // [{ value: 'acme.ticket', label: 'Ticket' }]
  * ```
  */
 export function entityChoices(entities: readonly { fullId: string; label: string }[]): EntityChoice[] {
