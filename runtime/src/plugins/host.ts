@@ -97,7 +97,7 @@ export class PluginHost implements WriteHooks {
       notifications: pluginNotifications(tx ?? o.store.db, plugin, o.now),
       rules: {
         expand: async (logic, pointer) => (await resolveRule(tx ?? o.store.db, logic, { pointer: pointer ?? '' })).logic,
-        resolve: (logic, options) => resolveRule(tx ?? o.store.db, logic, options),
+        resolve: (logic, options) => resolveRule(tx ?? o.store.db, logic, { ...options, lock: tx !== undefined }),
       },
       config: this.#configs.get(plugin) ?? {},
     };

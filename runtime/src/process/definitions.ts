@@ -7,7 +7,7 @@ import { appendEvent } from '../records/writer';
 import { processContextOf, processNotFound, staleRevision, versionNotFound } from './context';
 import type { ProcessSummary } from '@pipewright/core/api';
 import { isoTime } from '../db/time';
-import { latestRules, pinnedRules, resolverOf, ruleLock, type RuleSet } from '../rules/saved-rules';
+import { latestRules, lockRules, pinnedRules, processRuleIds, resolverOf, ruleLock, type RuleSet } from '../rules/saved-rules';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -133,6 +133,7 @@ export class ProcessDefinitions {
       const taken = await tx.selectFrom('process_definitions').select('id').where('id', '=', def.id).executeTakeFirst();
       if (taken) throw new PipewrightError({ code: 'process.exists', status: 409, message: `A process "${def.id}" already exists.`, details: [{ pointer: '/id', message: 'already taken', code: 'conflict' }] });
       const position = (await tx.selectFrom('process_definitions').select(sql<number>`coalesce(max(position), -1) + 1`.as('n')).where('entity', '=', def.entity).executeTakeFirstOrThrow()).n;
+      await lockRules(tx, processRuleIds(def));
       await tx.insertInto('process_definitions').values({ id: def.id, entity: def.entity, draft: JSON.stringify(def), draft_revision: 1, latest_version: null, source: 'api', position, created_at: now, updated_at: now, updated_by: actor.id }).execute();
       await audit(tx, 'process.create', def.id, actor, now, null, def);
     });
@@ -149,6 +150,7 @@ export class ProcessDefinitions {
       if (row.draft_revision !== expectedRevision) throw staleRevision('draft', row.draft_revision, expectedRevision);
       if (def.id !== id) throw invalidProcess([{ pointer: '/id', code: 'id-changed', message: `The id must stay "${id}".` }]);
       if (def.entity !== row.entity) throw invalidProcess([{ pointer: '/entity', code: 'entity-changed', message: `The entity must stay "${row.entity}"; create a new process instead.` }]);
+      await lockRules(tx, processRuleIds(def));
       await tx.updateTable('process_definitions').set({ draft: JSON.stringify(def), draft_revision: row.draft_revision + 1, updated_at: now, updated_by: actor.id }).where('id', '=', id).execute();
       await audit(tx, 'process.update', id, actor, now, json(row.draft), def);
     });
@@ -166,6 +168,7 @@ export class ProcessDefinitions {
       const rules = await latestRules(tx);
       const draft = this.#checkedWith(json(row.draft), rules);
       const lock = ruleLock(draft, resolverOf(rules));
+      await lockRules(tx, Object.keys(lock));
       if (row.latest_version !== null) {
         const latest = await tx.selectFrom('process_versions').select(['definition', 'rules']).where('process_id', '=', id).where('version', '=', row.latest_version).executeTakeFirstOrThrow();
         if (JSON.stringify(stripVersion(json(latest.definition))) === JSON.stringify(draft) && JSON.stringify(json(latest.rules)) === JSON.stringify(lock)) {

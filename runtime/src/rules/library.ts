@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import type { Database } from '../db/tables';
 import { isoTime } from '../db/time';
 import { appendEvent } from '../records/writer';
-import { json, latestRules, resolverOf } from './saved-rules';
+import { json, latestRules, lockRules, resolverOf } from './saved-rules';
 import { describeUse, ruleUsedBy } from './used-by';
 
 
@@ -84,7 +84,7 @@ export class RuleLibrary {
   async update(id: string, expected: number, input: SavedRuleInput, actor: Principal) {
     const now = this.now();
     await this.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('saved_rules').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const row = await tx.selectFrom('saved_rules').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
       if (!row) throw notFound(id);
       if (row.latest_version !== expected) {
         throw new PipewrightError({ code: 'rule.stale-version', status: 409, message: `Rule "${id}" changed since you read it: you sent version ${expected}, it is at ${row.latest_version}. Reload and retry.`, details: [{ pointer: '/version', code: 'stale', message: `the latest version is ${row.latest_version}` }], extensions: { currentVersion: row.latest_version } });
@@ -108,7 +108,7 @@ export class RuleLibrary {
   async rename(id: string, input: Pick<SavedRuleInput, 'name' | 'description'>, actor: Principal) {
     const now = this.now();
     await this.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('saved_rules').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const row = await tx.selectFrom('saved_rules').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
       if (!row) throw notFound(id);
       const name = input.name ?? json<RuleName>(row.name);
       const description = input.description === undefined ? row.description : input.description;
@@ -121,7 +121,8 @@ export class RuleLibrary {
   /**
    * Deletes a rule and its versions. Refused with 409 `rule.in-use` naming every use while
    * anything uses it (a process draft or published version, another saved rule, a record such as
-   * a scorecard or a grading rule): what pinned a version must keep finding it.
+   * a scorecard or a grading rule): what pinned a version must keep finding it. The row lock
+   * (`FOR UPDATE`) waits for writes holding the rule ({@link lockRules}), so their use is seen.
    */
   async remove(id: string, actor: Principal): Promise<void> {
     const now = this.now();
@@ -149,12 +150,17 @@ export class RuleLibrary {
     const schema = entity === null ? undefined : this.registry.entities.get(entity)?.schema;
     if (entity !== null && !schema) throw new ValidationError({ code: 'body.invalid', message: `There is no entity "${entity}".`, details: [{ pointer: '/entity', code: 'unknown-entity', message: `unknown entity '${entity}'` }] });
     let expanded: unknown;
+    let used: Iterable<string>;
     try {
-      expanded = expandRuleReferences(logic, resolverOf(await latestRules(db), { id, logic }), '/logic').logic;
+      const out = expandRuleReferences(logic, resolverOf(await latestRules(db), { id, logic }), '/logic');
+      expanded = out.logic;
+      used = [...out.used.keys()].filter((other) => other !== id);
     } catch (err) {
       if (isPipewrightError(err) && err.status === 422) throw invalidRule(errorDetails(err));
       throw err;
     }
+    // The rules this version references are held until it is saved (a delete waits, then sees the use).
+    await lockRules(db, used);
     try {
       checkRule(expanded, { operators: this.registry.ruleOperators, ...(schema ? { schema: schema as JsonSchema } : {}) });
     } catch (err) {

@@ -1,4 +1,4 @@
-import { expandRuleReferences, ruleReferences, type ProcessDefinition, type ResolvedRule, type RuleResolver } from '@pipewright/core';
+import { PipewrightError, expandRuleReferences, ruleReferences, type ProcessDefinition, type ResolvedRule, type RuleResolver } from '@pipewright/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/tables';
 
@@ -35,6 +35,43 @@ export async function latestRules(db: Db): Promise<RuleSet> {
     .orderBy('r.id')
     .execute();
   return new Map(rows.map((r) => [r.id, { logic: json(r.logic), version: r.version }]));
+}
+
+/**
+ * Holds the saved rules a write is about to use (ADR 032 addendum 2): a `FOR KEY SHARE` lock on
+ * each, kept to the end of the transaction, so a concurrent delete (which takes `FOR UPDATE`)
+ * waits for the write and then finds the use, or has already deleted the rule and the write is
+ * refused here with 409 `rule.deleted` naming it. Without it, a publish that read the rules just
+ * before a delete committed would pin a version that no longer exists. Outside a transaction it
+ * only checks the rules exist.
+ *
+ * @example
+ * ```ts
+ * await lockRules(tx, Object.keys(lock)); // before inserting the version that pins them
+ * ```
+ */
+export async function lockRules(db: Db, ids: Iterable<string>): Promise<void> {
+  const wanted = [...new Set(ids)].sort();
+  if (wanted.length === 0) return;
+  const rows = await db.selectFrom('saved_rules').select('id').where('id', 'in', wanted).orderBy('id').forKeyShare().execute();
+  const found = new Set(rows.map((r) => r.id));
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length === 0) return;
+  const names = missing.map((id) => `"${id}"`).join(', ');
+  throw new PipewrightError({
+    code: 'rule.deleted',
+    status: 409,
+    kind: 'user',
+    message: `The saved rule ${names} was deleted while this change was being made. Remove the reference or save the rule again, then retry.`,
+    localizedMessage: { en: `The saved rule ${names} was deleted while this change was being made. Remove the reference or save the rule again, then retry.`, 'zh-CN': `保存的规则 ${missing.map((id) => `"${id}"`).join('、')} 在本次修改进行时被删除。请移除该引用或重新保存该规则后重试。` },
+    details: missing.map((id) => ({ pointer: '', code: 'rule-deleted', message: `saved rule "${id}" no longer exists` })),
+    extensions: { rules: missing },
+  });
+}
+
+/** The saved rules a definition's guards and approval conditions reference directly. */
+export function processRuleIds(def: Pick<ProcessDefinition, 'transitions'>): string[] {
+  return processRules(def).flatMap((r) => ruleReferences(r.logic).map((ref) => ref.id));
 }
 
 /**
@@ -106,10 +143,12 @@ export function ruleLock(def: Pick<ProcessDefinition, 'transitions'>, resolve: R
  * // { logic: { '>=': [...] }, versions: { 'big-account': 2 } }
  * ```
  */
-export async function resolveRule(db: Db, logic: unknown, options: { pointer?: string; pinned?: Readonly<Record<string, number>> } = {}): Promise<{ logic: unknown; versions: Record<string, number> }> {
+export async function resolveRule(db: Db, logic: unknown, options: { pointer?: string; pinned?: Readonly<Record<string, number>>; lock?: boolean } = {}): Promise<{ logic: unknown; versions: Record<string, number> }> {
   if (ruleReferences(logic).length === 0) return { logic, versions: {} };
   const latest = await latestRules(db);
   const pinned = options.pinned ? await pinnedRules(db, options.pinned) : new Map<string, ResolvedRule>();
   const out = expandRuleReferences(logic, (id) => pinned.get(id) ?? latest.get(id), options.pointer ?? '');
+  // A plugin pins what it resolves into the record it writes: hold the rules until that commits.
+  if (options.lock) await lockRules(db, out.used.keys());
   return { logic: out.logic, versions: Object.fromEntries([...out.used].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
