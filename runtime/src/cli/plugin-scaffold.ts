@@ -57,7 +57,7 @@ export function scaffoldFiles(id: string, sdkVersion: string, about?: AboutEntit
 
 /**
  * \`${id}.log_visit\`: records a visit about the record the action concerns, of any entity${about ? `
- * (a visit about a ${about.label.toLowerCase()}, \`${about.entity}\`, names it in \`${about.field}\`)` : ''}. Idempotent: a
+ * (on a \`${about.entity}\` record, the visit names it in \`${about.field}\`)` : ''}. Idempotent: a
  * repeated delivery finds the visit it created and creates none.
  */
 export async function logVisit(ctx: ActionContext): Promise<{ visit: string; created: boolean }> {
@@ -149,7 +149,7 @@ it('refuses a visit without a date, naming the field', async () => {
   expect(JSON.stringify(await res.json())).toContain('visited_on');
 }, 60_000);
 ${about ? `
-it('refuses a visit about a ${about.label.toLowerCase()} that does not exist, naming the field', async () => {
+it('refuses a visit naming a ${about.entity} record that does not exist, naming the field', async () => {
   const res = await platform.rep.api('/api/records/${id}.visit', { method: 'POST', json: { data: { subject: 'Nowhere', visited_on: '2026-01-15', ${about.field}: '00000000-0000-4000-8000-000000000000' } } });
   expect(res.status).toBe(422);
   expect(JSON.stringify(await res.json())).toContain('/data/${about.field}');
@@ -173,8 +173,8 @@ it('refuses a visit about a ${about.label.toLowerCase()} that does not exist, na
     'README.md': `# ${title}
 
 A Pipewright company plugin, made with \`npm run cli -- plugin new ${id}${about ? ` --about ${about.entity}` : ''}\`.${about ? `
-It depends on the \`${about.plugin}\` plugin: a visit may name a ${about.label.toLowerCase()} (\`${about.field}\`, a
-reference to \`${about.entity}\`), and the action fills it in when it runs on one.` : ''}
+It depends on the \`${about.plugin}\` plugin: a visit may name a record of \`${about.entity}\` (${about.label}) in
+\`${about.field}\`, and the action fills it in when it runs on one.` : ''}
 
 | file | what it is |
 | --- | --- |
