@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { actionTypeCatalogue, isPipewrightError, loadPlugins, untranslatedActionTypes, untranslatedProcessTexts, type PipewrightError, type ProcessDefinition } from '@pipewright/core';
+import { pluginDirsOf } from '../config';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from '../plugins/folder-source';
 import { resolveAbout } from './plugin-about';
 import { scaffoldFiles } from './plugin-scaffold';
@@ -66,7 +67,7 @@ export async function pluginCommand(args: string[], print: (line: string) => voi
     print(USAGE);
     return 2;
   }
-  const pluginDirs = (env.PIPEWRIGHT_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p));
+  const pluginDirs = pluginDirsOf(env);
   if (sub === 'new') return scaffold(target, resolve(parsed.values.dir ?? '.'), parsed.values.about, pluginDirs, print);
   if (sub === 'check' && parsed.values.about === undefined) return check(resolve(target), pluginDirs, print);
   print(USAGE);
