@@ -5,16 +5,6 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * Files outside plugins/ that may name a built-in plugin's entity, each with its reason. Never add
- * one without a reason.
- */
-const EXEMPT: Record<string, string> = {
-  // The scaffold writes a company plugin's source: its entity references crm's accounts on purpose
-  // (a company plugin depends on built-in plugins through ids and `dependsOn`).
-  'runtime/src/cli/plugin-scaffold.ts': 'template of a company plugin that depends on crm',
-};
-
 /** Tests, benchmarks, the demo seed and fixtures may name built-in entities (issue 12). */
 const ALLOWED = /(\.test\.tsx?$|\.test-support\.tsx?$|\/test\/|\/bench\/|\/demo\/|\/fixtures\/)/;
 
@@ -61,7 +51,7 @@ function mentions(root: string, entities: string[]): string[] {
     }
     for (const file of files) {
       const rel = relative(root, file).split('\\').join('/');
-      if (ALLOWED.test(`/${rel}`) || EXEMPT[rel]) continue;
+      if (ALLOWED.test(`/${rel}`)) continue;
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {

@@ -9,7 +9,7 @@ export type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, { run: Command; help: string }> = {
   init: { run: initCommand, help: 'init --email <email> --name <name> [--id <user-id>] [--company <name>]   (first admin; password from PIPEWRIGHT_INIT_PASSWORD or printed)' },
   unlock: { run: unlockCommand, help: 'unlock --email <email> | --address <ip>   (lift sign-in limits after failed sign-ins; with PGlite, stop the server first)' },
-  plugin: { run: (args) => pluginCommand(args), help: 'plugin new <id> [--dir <folder>] | plugin check <folder>   (scaffold a company plugin; check one with the loader)' },
+  plugin: { run: (args) => pluginCommand(args), help: 'plugin new <id> [--dir <folder>] [--about <plugin.entity>] | plugin check <folder>   (scaffold a company plugin, whose visits may name a record of --about; check one with the loader, with the plugins in PIPEWRIGHT_PLUGINS)' },
   import: { run: importCommand, help: 'import --entity <type> --file <csv> --mapping <json> [--skip-bad-rows] [--report <file>]' },
 };
 

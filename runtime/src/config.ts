@@ -50,6 +50,19 @@ export interface Config {
 }
 
 /**
+ * The plugin folders `PIPEWRIGHT_PLUGINS` names (separated as PATH is), resolved; the server and the
+ * CLI read it alike.
+ *
+ * @example
+ * ```ts
+ * pluginDirsOf({ PIPEWRIGHT_PLUGINS: '/srv/acme:/srv/more' }); // ['/srv/acme', '/srv/more']
+ * ```
+ */
+export function pluginDirsOf(env: Record<string, string | undefined>): string[] {
+  return (env.PIPEWRIGHT_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p));
+}
+
+/**
  * Reads the configuration from an environment.
  *
  * @example
@@ -72,7 +85,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     databasePoolSize: positive('PIPEWRIGHT_DB_POOL', 10),
     dataDir: env.PIPEWRIGHT_DATA_DIR === 'memory' ? 'memory' : resolve(env.PIPEWRIGHT_DATA_DIR ?? '.pipewright-data'),
-    pluginDirs: (env.PIPEWRIGHT_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p)),
+    pluginDirs: pluginDirsOf(env),
     pluginEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('PIPEWRIGHT_PLUGIN_') && e[1] !== undefined)),
     maxBodyBytes: positive('PIPEWRIGHT_MAX_BODY_BYTES', 1024 * 1024),
     maxImportBytes: positive('PIPEWRIGHT_MAX_IMPORT_BYTES', 50 * 1024 * 1024),

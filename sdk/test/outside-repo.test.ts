@@ -14,7 +14,8 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * The tutorial (docs/plugins.md) run from a folder outside the repository: pack the SDK with
- * `npm pack`, scaffold a plugin with the CLI, install the SDK from its tarball, build the plugin
+ * `npm pack`, scaffold a plugin with the CLI (its visits about crm's accounts, `--about`), install
+ * the SDK from its tarball, build the plugin
  * with its own `build` script, run the plugin's own tests (startTestPlatform from the tarball),
  * then load it into a server with PIPEWRIGHT_PLUGINS, use its API, and open its studio page
  * (built against `@pipewright/plugin-sdk/studio`) in Chromium, in English and Chinese.
@@ -29,7 +30,7 @@ describe('a company plugin built outside the repository with the packed SDK', ()
   beforeAll(async () => {
     expect(dir.startsWith(REPO)).toBe(false);
     const tarball = sh('node', [join(REPO, 'sdk/scripts/pack.mjs'), '--pack-destination', root], REPO).trim().split('\n').at(-1) as string;
-    expect(await pluginCommand(['new', 'acme_visits', '--dir', root], () => {})).toBe(0);
+    expect(await pluginCommand(['new', 'acme_visits', '--dir', root, '--about', 'crm.account'], () => {})).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     pkg.dependencies['@pipewright/plugin-sdk'] = `file:${tarball}`;
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
@@ -56,18 +57,26 @@ describe('a company plugin built outside the repository with the packed SDK', ()
 
   it("passes the plugin's own tests, which start the platform with the SDK's test kit", () => {
     const out = sh('npx', ['vitest', 'run'], dir);
-    expect(out).toMatch(/Tests\s+.*2 passed/);
+    // the two on any scaffold, and the refusal of a visit about an account that does not exist
+    expect(out).toMatch(/Tests\s+.*3 passed/);
   }, 300_000);
 
-  it('passes plugin check, loads with PIPEWRIGHT_PLUGINS and serves its entity and action', async () => {
+  it('passes plugin check, loads with PIPEWRIGHT_PLUGINS and serves its entity and action, its visits naming accounts', async () => {
+    expect((JSON.parse(readFileSync(join(dir, 'plugin.json'), 'utf8')) as { dependsOn: unknown }).dependsOn).toEqual({ crm: `^${(JSON.parse(readFileSync(join(REPO, 'plugins/crm/plugin.json'), 'utf8')) as { version: string }).version}` });
     const lines: string[] = [];
     expect(await pluginCommand(['check', dir], (l) => lines.push(l))).toBe(0);
     expect(lines).toEqual([`ok  acme_visits 0.1.0 (${dir})`]);
     server = await startStudioServer({ demo: false, env: { PIPEWRIGHT_PLUGINS: dir } });
     expect(server.platform.registry.actionType('acme_visits.log_visit').handler).toBeTypeOf('function');
     const rep = server.as('rep');
-    const created = await rep.api('/api/records/acme_visits.visit', { method: 'POST', json: { data: { subject: 'Site tour', visited_on: '2026-03-02' } } });
+    const account = await rep.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Harbor Works', status: 'active' } } });
+    expect(account.status).toBe(201);
+    const accountId = ((await account.json()) as { id: string }).id;
+    const created = await rep.api('/api/records/acme_visits.visit', { method: 'POST', json: { data: { subject: 'Site tour', visited_on: '2026-03-02', account_id: accountId } } });
     expect(created.status).toBe(201);
+    const nowhere = await rep.api('/api/records/acme_visits.visit', { method: 'POST', json: { data: { subject: 'Ghost tour', visited_on: '2026-03-02', account_id: '00000000-0000-4000-8000-000000000000' } } });
+    expect(nowhere.status).toBe(422);
+    expect(((await nowhere.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe('/data/account_id');
     const bad = await rep.api('/api/records/acme_visits.visit', { method: 'POST', json: { data: { subject: 'When?', visited_on: 'soon' } } });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe('/data/visited_on');
@@ -98,6 +107,11 @@ describe('a company plugin built outside the repository with the packed SDK', ()
     // the navigation's own name is now Chinese too: find the entity's link by its address
     expect(await page.locator('nav a[href="/records/acme_visits.visit"]').textContent()).toBe('拜访记录');
     await screenshot(page, 'sdk-outside-repo-plugin-zh');
+    // the list of visits names each visit's account by its name
+    await page.locator('nav a[href="/records/acme_visits.visit"]').click();
+    const accountCell = page.locator('td[data-label="关联记录"]', { hasText: 'Harbor Works' });
+    await accountCell.waitFor();
+    await screenshot(page, 'sdk-outside-repo-visits-zh');
     expect(problems.errors).toEqual([]);
   }, 240_000);
 });

@@ -8,11 +8,21 @@ import { pluginCommand } from './plugin-command';
 const tmp = mkdtempSync(join(tmpdir(), 'pipewright-plugin-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+const ACME_PLUGINS = fileURLToPath(new URL('../../test/fixtures/acme-plugins', import.meta.url));
+
 async function run(...args: string[]): Promise<{ code: number; out: string }> {
+  return runIn({}, ...args);
+}
+
+/** The command with these environment variables (PIPEWRIGHT_PLUGINS) instead of the process's. */
+async function runIn(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await pluginCommand(args, (l) => lines.push(l));
+  const code = await pluginCommand(args, (l) => lines.push(l), env);
   return { code, out: lines.join('\n') };
 }
+
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+type Entity = { schema: { properties: Record<string, unknown> }; references?: Record<string, { entity: string; lookup?: string }>; ui: { listColumns: string[] } };
 
 describe('pipewright plugin new', () => {
   it('scaffolds manifest, entity, action, studio page, tests, README and a package.json with build', async () => {
@@ -32,6 +42,74 @@ describe('pipewright plugin new', () => {
     expect(studio).toContain("from '@pipewright/plugin-sdk/studio'");
     expect(studio).toContain('拜访');
     expect(JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')).studio).toBe('dist/studio/index.js');
+  });
+
+  it('makes a plugin that stands alone: no dependency, no reference, an action for any record', async () => {
+    const root = join(tmp, 'acme_visits');
+    expect(readJson<{ dependsOn?: unknown }>(join(root, 'plugin.json')).dependsOn).toBeUndefined();
+    const entity = readJson<Entity>(join(root, 'schemas/visit.schema.json'));
+    expect(entity.references).toBeUndefined();
+    expect(Object.keys(entity.schema.properties)).toEqual(['subject', 'visited_on', 'notes']);
+    expect(readFileSync(join(root, 'src/runtime/index.ts'), 'utf8')).not.toContain('ctx.record?.type');
+    // every field the entity has is labelled in both languages, and no other
+    const studio = readFileSync(join(root, 'src/studio/index.ts'), 'utf8');
+    expect(studio.match(/fields: \{[^}]*\}/g)).toEqual(["fields: { subject: 'Subject', visited_on: 'Visited on', notes: 'Notes' }", "fields: { subject: '主题', visited_on: '拜访日期', notes: '备注' }"]);
+  });
+
+  it('with --about <plugin.entity>, depends on that plugin and lets each visit name such a record', async () => {
+    const crm = readJson<{ version: string }>(fileURLToPath(new URL('../../../plugins/crm/plugin.json', import.meta.url)));
+    const { code, out } = await run('new', 'acme_calls', '--dir', tmp, '--about', 'crm.account');
+    expect(code, out).toBe(0);
+    const root = join(tmp, 'acme_calls');
+    expect(readJson<{ dependsOn: unknown }>(join(root, 'plugin.json')).dependsOn).toEqual({ crm: `^${crm.version}` });
+    const entity = readJson<Entity>(join(root, 'schemas/visit.schema.json'));
+    expect(entity.schema.properties.account_id).toEqual({ type: 'string', format: 'uuid' });
+    expect(entity.references).toEqual({ account_id: { entity: 'crm.account', lookup: 'name' } });
+    expect(entity.ui.listColumns).toEqual(['subject', 'visited_on', 'account_id']);
+    expect(readFileSync(join(root, 'src/runtime/index.ts'), 'utf8')).toContain("if (ctx.record?.type === 'crm.account') data.account_id = ctx.record.id;");
+    const studio = readFileSync(join(root, 'src/studio/index.ts'), 'utf8');
+    expect(studio).toContain("account_id: 'Account'");
+    expect(studio).toContain("account_id: '关联记录'");
+    expect(readFileSync(join(root, 'test/plugin.test.ts'), 'utf8')).toContain("toContain('/data/account_id')");
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('plugin new acme_calls --about crm.account');
+  });
+
+  it('refuses an --about that is not an installed entity, saying why, and writes nothing', async () => {
+    for (const [about, says] of [
+      ['crm', 'is not an entity id: write the plugin id, a dot and the entity id'],
+      ['CRM.Account', 'is not an entity id'],
+      ['crm.account.name', 'is not an entity id'],
+      ['crm.acount', 'plugin "crm" has no entity "acount" (its entities: account, '],
+      ['acme_sites.site', 'no installed plugin has the id "acme_sites" (installed: crm, '],
+      ['acme_loops.visit', 'names an entity of another plugin; acme_loops is the plugin being made'],
+    ] as const) {
+      const { code, out } = await run('new', 'acme_loops', '--dir', tmp, '--about', about);
+      expect(code, about).toBe(2);
+      expect(out, about).toContain(says);
+      expect(out, about).toContain('--about <plugin.entity>');
+    }
+    expect(existsSync(join(tmp, 'acme_loops'))).toBe(false);
+    expect((await runIn({ PIPEWRIGHT_PLUGINS: join(tmp, 'nowhere') }, 'new', 'acme_loops', '--dir', tmp, '--about', 'crm.account')).out).toContain('does not exist (PIPEWRIGHT_PLUGINS)');
+  });
+
+  it("links to a company plugin's entity from PIPEWRIGHT_PLUGINS, and plugin check loads that plugin too", async () => {
+    const env = { PIPEWRIGHT_PLUGINS: ACME_PLUGINS };
+    expect((await run('new', 'acme_rounds', '--dir', tmp, '--about', 'acme_territory.territory')).out).toContain('no installed plugin has the id "acme_territory"');
+    const { code, out } = await runIn(env, 'new', 'acme_rounds', '--dir', tmp, '--about', 'acme_territory.territory');
+    expect(code, out).toBe(0);
+    const root = join(tmp, 'acme_rounds');
+    expect(readJson<{ dependsOn: unknown }>(join(root, 'plugin.json')).dependsOn).toEqual({ acme_territory: '^0.3.0' });
+    expect(readJson<Entity>(join(root, 'schemas/visit.schema.json')).references).toEqual({ territory_id: { entity: 'acme_territory.territory', lookup: 'name' } });
+    // stands in for `npm run build` (the action handler, no import)
+    mkdirSync(join(root, 'dist/runtime'), { recursive: true });
+    writeFileSync(join(root, 'dist/runtime/index.js'), 'export const plugin = { actions: { log_visit: () => ({}) } };\n');
+    const alone = await run('check', root);
+    expect(alone.code).toBe(1);
+    expect(alone.out).toContain('error plugin.missing-dependency');
+    expect(alone.out).toContain('PIPEWRIGHT_PLUGINS');
+    const withDependency = await runIn(env, 'check', root);
+    expect(withDependency.out).toBe(`ok  acme_rounds 0.1.0 (${root})`);
+    expect(withDependency.code).toBe(0);
   });
 
   it('refuses an id the manifest would refuse, and a folder that is not empty', async () => {

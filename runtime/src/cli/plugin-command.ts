@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { actionTypeCatalogue, isPipewrightError, loadPlugins, untranslatedActionTypes, untranslatedProcessTexts, type PipewrightError, type ProcessDefinition } from '@pipewright/core';
+import { pluginDirsOf } from '../config';
 import { BUILTIN_PLUGINS_DIR, discoverPluginDirs, folderSource } from '../plugins/folder-source';
+import { resolveAbout } from './plugin-about';
 import { scaffoldFiles } from './plugin-scaffold';
 
-const USAGE = 'Usage: pipewright plugin new <id> [--dir <folder>] | pipewright plugin check <folder>';
+const USAGE = 'Usage: pipewright plugin new <id> [--dir <folder>] [--about <plugin.entity>] | pipewright plugin check <folder>';
 const ID = /^[a-z][a-z0-9_]{1,39}$/;
 /** The SDK version a scaffolded plugin depends on (the platform's own). */
 export const SDK_VERSION = '0.1.0';
@@ -25,7 +27,7 @@ const HINTS: Record<string, string> = {
   'plugin.operator-conflict': 'Rename the operator: another plugin or the platform already has one of that name.',
   'plugin.duplicate-id': 'Give the plugin an id no other loaded plugin uses.',
   'plugin.duplicate-contribution': 'Rename the contribution: its id is already taken.',
-  'plugin.missing-dependency': 'Load the plugin named in dependsOn too, or remove the dependency.',
+  'plugin.missing-dependency': 'Name the folder of the plugin named in dependsOn in PIPEWRIGHT_PLUGINS, or remove the dependency.',
   'plugin.incompatible-dependency': 'Widen the version range in dependsOn, or load a matching version of that plugin.',
   'plugin.incompatible-api-version': 'Set apiVersion to a plugin API version this platform supports.',
   'plugin.dependency-cycle': 'Break the cycle: plugins may not depend on each other both ways.',
@@ -38,22 +40,24 @@ const HINTS: Record<string, string> = {
 };
 
 /**
- * `pipewright plugin new <id> [--dir <folder>]` writes a plugin skeleton (manifest, entity,
- * action, studio page, tests, README, package.json with `build`); `pipewright plugin check
- * <folder>` loads the folder's plugins with the built-in ones through the platform's loader and
- * prints each problem with its file, JSON pointer and what to do. Returns the exit code
- * (0 fine, 1 problems, 2 usage).
+ * `pipewright plugin new <id> [--dir <folder>] [--about <plugin.entity>]` writes a plugin
+ * skeleton (manifest, entity, action, studio page, tests, README, package.json with `build`) that
+ * depends on no other plugin; with `--about`, on the plugin of the entity named, which each visit
+ * may reference. `pipewright plugin check <folder>` loads the folder's plugins with the built-in
+ * ones and those `PIPEWRIGHT_PLUGINS` names through the platform's loader and prints each problem
+ * with its file, JSON pointer and what to do. Returns the exit code (0 fine, 1 problems, 2 usage).
  *
  * @example
  * ```ts
  * await pluginCommand(['new', 'acme_visits', '--dir', '/tmp'], console.log); // writes /tmp/acme_visits
+ * await pluginCommand(['new', 'acme_calls', '--about', 'acme_sites.site'], console.log); // visits name a site
  * await pluginCommand(['check', '/tmp/acme_visits'], console.log);
  * ```
  */
-export async function pluginCommand(args: string[], print: (line: string) => void = console.log): Promise<number> {
-  let parsed: { values: { dir?: string | undefined }; positionals: string[] };
+export async function pluginCommand(args: string[], print: (line: string) => void = console.log, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: { values: { dir?: string | undefined; about?: string | undefined }; positionals: string[] };
   try {
-    parsed = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options: { dir: { type: 'string' }, about: { type: 'string' } }, strict: true, allowPositionals: true });
   } catch (err) {
     print(`${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -63,15 +67,21 @@ export async function pluginCommand(args: string[], print: (line: string) => voi
     print(USAGE);
     return 2;
   }
-  if (sub === 'new') return scaffold(target, resolve(parsed.values.dir ?? '.'), print);
-  if (sub === 'check') return check(resolve(target), print);
+  const pluginDirs = pluginDirsOf(env);
+  if (sub === 'new') return scaffold(target, resolve(parsed.values.dir ?? '.'), parsed.values.about, pluginDirs, print);
+  if (sub === 'check' && parsed.values.about === undefined) return check(resolve(target), pluginDirs, print);
   print(USAGE);
   return 2;
 }
 
-function scaffold(id: string, parent: string, print: (line: string) => void): number {
+function scaffold(id: string, parent: string, aboutArg: string | undefined, pluginDirs: string[], print: (line: string) => void): number {
   if (!ID.test(id)) {
     print(`"${id}" is not a plugin id: use 2 to 40 lower-case letters, digits and _, starting with a letter (e.g. acme_visits).`);
+    return 2;
+  }
+  const about = aboutArg === undefined ? undefined : resolveAbout(aboutArg, id, pluginDirs);
+  if (about && 'error' in about) {
+    print(`${about.error}\n${USAGE}`);
     return 2;
   }
   const root = join(parent, id);
@@ -79,7 +89,7 @@ function scaffold(id: string, parent: string, print: (line: string) => void): nu
     print(`${root} exists and is not empty; choose another --dir or remove it.`);
     return 1;
   }
-  for (const [file, text] of Object.entries(scaffoldFiles(id, SDK_VERSION))) {
+  for (const [file, text] of Object.entries(scaffoldFiles(id, SDK_VERSION, about))) {
     const path = join(root, file);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -88,10 +98,12 @@ function scaffold(id: string, parent: string, print: (line: string) => void): nu
   return 0;
 }
 
-async function check(dir: string, print: (line: string) => void): Promise<number> {
+async function check(dir: string, pluginDirs: string[], print: (line: string) => void): Promise<number> {
   let dirs: string[];
+  let others: string[];
   try {
     dirs = discoverPluginDirs([dir]);
+    others = discoverPluginDirs([BUILTIN_PLUGINS_DIR, ...pluginDirs]).filter((d) => !dirs.includes(d));
   } catch (err) {
     print((err as Error).message);
     return 1;
@@ -100,9 +112,8 @@ async function check(dir: string, print: (line: string) => void): Promise<number
     print(`${dir} holds no plugin.json (neither directly nor in a subfolder).`);
     return 1;
   }
-  const builtins = discoverPluginDirs([BUILTIN_PLUGINS_DIR]).filter((d) => !dirs.includes(d));
   try {
-    const registry = await loadPlugins([...builtins, ...dirs].map(folderSource));
+    const registry = await loadPlugins([...others, ...dirs].map(folderSource));
     const mine = registry.plugins.filter((p) => dirs.includes(p.location));
     for (const p of mine) {
       print(`ok  ${p.manifest.id} ${p.manifest.version} (${p.location})`);

@@ -1,7 +1,21 @@
-/** The files `pipewright plugin new <id>` writes, by path relative to the plugin folder. */
-export function scaffoldFiles(id: string, sdkVersion: string): Record<string, string> {
+import type { AboutEntity } from './plugin-about';
+
+/**
+ * The files `pipewright plugin new <id>` writes, by path relative to the plugin folder. The plugin
+ * stands alone: a visit entity, an action that logs a visit about any record, a studio page.
+ * With `about` (`--about <plugin.entity>`) it depends on that entity's plugin, and each visit may
+ * name a record of that entity (a reference field, filled in by the action on such a record).
+ *
+ * @example
+ * ```ts
+ * scaffoldFiles('acme_visits', '0.1.0'); // { 'plugin.json': ..., 'schemas/visit.schema.json': ..., ... }
+ * ```
+ */
+export function scaffoldFiles(id: string, sdkVersion: string, about?: AboutEntity): Record<string, string> {
   const title = id.split('_').map((w) => w[0]?.toUpperCase() + w.slice(1)).join(' ');
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  // the reference field's title: the entity's own label in English; Chinese cannot be read from its definition
+  const aboutField = (lang: 'en' | 'zh-CN') => (about ? `, ${about.field}: '${lang === 'en' ? about.label.replaceAll("'", "\\'") : '关联记录'}'` : '');
   return {
     'plugin.json': json({
       $schema: 'https://pipewright.dev/schemas/plugin-manifest.schema.json',
@@ -10,7 +24,7 @@ export function scaffoldFiles(id: string, sdkVersion: string): Record<string, st
       description: `${title}: a company plugin made with the Pipewright plugin SDK.`,
       version: '0.1.0',
       apiVersion: 1,
-      dependsOn: { crm: '^1.0.0' },
+      ...(about ? { dependsOn: { [about.plugin]: about.range } } : {}),
       contributes: {
         entities: ['schemas/visit.schema.json'],
         actionTypes: [{ id: 'log_visit', title: { en: 'Log a visit', 'zh-CN': '记录拜访' }, fields: { subject: { en: 'Subject', 'zh-CN': '主题' } }, configSchema: { type: 'object', additionalProperties: false, properties: { subject: { type: 'string', maxLength: 200 } } } }],
@@ -31,25 +45,26 @@ export function scaffoldFiles(id: string, sdkVersion: string): Record<string, st
         properties: {
           subject: { type: 'string', minLength: 1, maxLength: 200 },
           visited_on: { type: 'string', format: 'date' },
-          account_id: { type: 'string', format: 'uuid' },
+          ...(about ? { [about.field]: { type: 'string', format: 'uuid' } } : {}),
           notes: { type: 'string', maxLength: 4000 },
         },
       },
-      references: { account_id: { entity: 'crm.account', lookup: 'name' } },
+      ...(about ? { references: { [about.field]: { entity: about.entity, ...(about.lookup ? { lookup: about.lookup } : {}) } } } : {}),
       indexes: [{ fields: ['visited_on'] }],
-      ui: { listColumns: ['subject', 'visited_on'], searchFields: ['subject'] },
+      ui: { listColumns: ['subject', 'visited_on', ...(about ? [about.field] : [])], searchFields: ['subject'] },
     }),
     'src/runtime/index.ts': `import { definePlugin, type ActionContext } from '@pipewright/plugin-sdk';
 
 /**
- * \`${id}.log_visit\`: records a visit about the record the action concerns (idempotent: a
- * repeated delivery finds the visit it created and creates none).
+ * \`${id}.log_visit\`: records a visit about the record the action concerns, of any entity${about ? `
+ * (on a \`${about.entity}\` record, the visit names it in \`${about.field}\`)` : ''}. Idempotent: a
+ * repeated delivery finds the visit it created and creates none.
  */
 export async function logVisit(ctx: ActionContext): Promise<{ visit: string; created: boolean }> {
   const subject = typeof ctx.config.subject === 'string' ? ctx.config.subject : \`Visit: \${String(ctx.record?.data.name ?? 'record')}\`;
   const data: Record<string, unknown> = { subject, visited_on: new Date().toISOString().slice(0, 10) };
-  if (ctx.record?.type === 'crm.account') data.account_id = ctx.record.id;
-  const { id, created } = await ctx.records.create('${id}.visit', { data, owner: ctx.record?.owner ?? null, orgUnit: ctx.record?.orgUnit ?? null });
+${about ? `  if (ctx.record?.type === '${about.entity}') data.${about.field} = ctx.record.id;
+` : ''}  const { id, created } = await ctx.records.create('${id}.visit', { data, owner: ctx.record?.owner ?? null, orgUnit: ctx.record?.orgUnit ?? null });
   return { visit: id, created };
 }
 
@@ -103,8 +118,8 @@ export default defineStudioPlugin({
     pages: [{ path: 'visits', component: visitsPage(host) }],
     nav: [{ id: 'visits', label: 'visits.title', href: '/p/${id}/visits' }],
     translations: {
-      en: { name: '${title}', entities: { '${id}.visit': { label: 'Visit', labelPlural: 'Visits', fields: { subject: 'Subject', visited_on: 'Visited on', account_id: 'Account', notes: 'Notes' } } }, messages: { 'visits.title': 'Visits', 'visits.loading': 'Loading visits…', 'visits.empty': 'No visits yet.', 'visits.failed': 'Visits could not be loaded.', 'visits.all': 'All visits' } },
-      'zh-CN': { name: '${title}', entities: { '${id}.visit': { label: '拜访', labelPlural: '拜访记录', fields: { subject: '主题', visited_on: '拜访日期', account_id: '客户', notes: '备注' } } }, messages: { 'visits.title': '拜访', 'visits.loading': '正在加载拜访记录…', 'visits.empty': '暂无拜访记录。', 'visits.failed': '无法加载拜访记录。', 'visits.all': '全部拜访' } },
+      en: { name: '${title}', entities: { '${id}.visit': { label: 'Visit', labelPlural: 'Visits', fields: { subject: 'Subject', visited_on: 'Visited on'${aboutField('en')}, notes: 'Notes' } } }, messages: { 'visits.title': 'Visits', 'visits.loading': 'Loading visits…', 'visits.empty': 'No visits yet.', 'visits.failed': 'Visits could not be loaded.', 'visits.all': 'All visits' } },
+      'zh-CN': { name: '${title}', entities: { '${id}.visit': { label: '拜访', labelPlural: '拜访记录', fields: { subject: '主题', visited_on: '拜访日期'${aboutField('zh-CN')}, notes: '备注' } } }, messages: { 'visits.title': '拜访', 'visits.loading': '正在加载拜访记录…', 'visits.empty': '暂无拜访记录。', 'visits.failed': '无法加载拜访记录。', 'visits.all': '全部拜访' } },
     },
   }),
 });
@@ -133,7 +148,13 @@ it('refuses a visit without a date, naming the field', async () => {
   expect(res.status).toBe(422);
   expect(JSON.stringify(await res.json())).toContain('visited_on');
 }, 60_000);
-`,
+${about ? `
+it('refuses a visit naming a ${about.entity} record that does not exist, naming the field', async () => {
+  const res = await platform.rep.api('/api/records/${id}.visit', { method: 'POST', json: { data: { subject: 'Nowhere', visited_on: '2026-01-15', ${about.field}: '00000000-0000-4000-8000-000000000000' } } });
+  expect(res.status).toBe(422);
+  expect(JSON.stringify(await res.json())).toContain('/data/${about.field}');
+}, 60_000);
+` : ''}`,
     'package.json': json({
       name: id.replaceAll('_', '-'),
       version: '0.1.0',
@@ -151,7 +172,9 @@ it('refuses a visit without a date, naming the field', async () => {
     '.gitignore': 'node_modules/\ndist/\n',
     'README.md': `# ${title}
 
-A Pipewright company plugin, made with \`npm run cli -- plugin new ${id}\`.
+A Pipewright company plugin, made with \`npm run cli -- plugin new ${id}${about ? ` --about ${about.entity}` : ''}\`.${about ? `
+It depends on the \`${about.plugin}\` plugin: a visit may name a record of \`${about.entity}\` (${about.label}) in
+\`${about.field}\`, and the action fills it in when it runs on one.` : ''}
 
 | file | what it is |
 | --- | --- |
