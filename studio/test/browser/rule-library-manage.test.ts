@@ -114,11 +114,11 @@ describe('rule library rename and delete in chromium', () => {
     expect(await form.locator('fieldset').evaluateAll((fs) => fs.filter((f) => f.id !== 'root' && (f as HTMLElement).offsetHeight > 0 && !f.querySelector('input, select, textarea')).map((f) => f.id))).toEqual([]);
     await screenshot(page, `grading-rule-form-${lang}`);
     await page.getByRole('button', { name: ui.create, exact: true }).click();
-    const stored = async () => (await (await server.api(`/api/records/crm.grading_rule?q=${encodeURIComponent(`Grading ${sfx}`)}`)).json() as { items: { id: string; data: Record<string, unknown> }[] }).items.find((r) => r.data.name === `Grading ${sfx}`);
-    await expect.poll(async () => (await stored())?.data).toMatchObject({ logic: { rule: `used-${sfx}` }, rule_versions: { [`used-${sfx}`]: 1 } });
+    const grading = async () => (await (await server.api(`/api/records/crm.grading_rule?q=${encodeURIComponent(`Grading ${sfx}`)}`)).json() as { items: { id: string; data: Record<string, unknown> }[] }).items.find((r) => r.data.name === `Grading ${sfx}`);
+    await expect.poll(async () => (await grading())?.data).toMatchObject({ logic: { rule: `used-${sfx}` }, rule_versions: { [`used-${sfx}`]: 1 } });
 
     // editing it shows the pin read-only (rule id and version), and saving again keeps it
-    const id = (await stored())?.id ?? '';
+    const id = (await grading())?.id ?? '';
     await page.evaluate((path) => {
       history.pushState({}, '', path);
       dispatchEvent(new PopStateEvent('popstate'));
