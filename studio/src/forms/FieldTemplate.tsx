@@ -21,9 +21,12 @@ export function isMapSchema(schema: RJSFSchema): boolean {
   return schema.type === 'object' && named.length === 0 && typeof schema.additionalProperties === 'object';
 }
 
-/** The author chose how the field renders (a plugin widget, the json field, ...): that rendering owns its empty case. */
-function customRendering(ui: UiSchema | undefined): boolean {
-  return Boolean(ui?.['ui:field']) || (typeof ui?.['ui:widget'] === 'string' && ui['ui:widget'] !== 'hidden');
+/**
+ * A plugin's own widget or field renders it (namespaced: `handoff.routing`): that rendering owns
+ * its empty case. The studio's own (reference, money, json, textarea) follow the generic rule.
+ */
+function pluginRendering(ui: UiSchema | undefined): boolean {
+  return [ui?.['ui:widget'], ui?.['ui:field']].some((w) => typeof w === 'string' && w.includes('.'));
 }
 
 /** How {@link FieldTemplate} shows a field: the default rjsf way, not at all, or as a read-only list. */
@@ -37,7 +40,7 @@ export type FieldDisplay = 'default' | 'none' | 'map';
  *   nothing and looks like something to fill in;
  * - a read-only map with entries: as a list of key and value (`map`), not as disabled key/value
  *   inputs;
- * - anything else, and any field whose author chose a widget or field: the default.
+ * - anything else, and any field a plugin's own widget or field renders: the default.
  *
  * @example
  * ```ts
@@ -47,7 +50,7 @@ export type FieldDisplay = 'default' | 'none' | 'map';
 export function fieldDisplay(f: { schema: RJSFSchema; uiSchema?: UiSchema | undefined; readonly: boolean; hidden?: boolean | undefined; formData: unknown; root: boolean }): FieldDisplay {
   if (f.root) return 'default';
   if (f.hidden) return 'none';
-  if (!f.readonly || customRendering(f.uiSchema)) return 'default';
+  if (!f.readonly || pluginRendering(f.uiSchema)) return 'default';
   if (isEmptyValue(f.formData)) return 'none';
   return isMapSchema(f.schema) && typeof f.formData === 'object' ? 'map' : 'default';
 }

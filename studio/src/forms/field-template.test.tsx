@@ -29,8 +29,9 @@ describe('generated forms leave out hidden and empty system fields', () => {
     expect(fieldDisplay({ ...base, readonly: false, hidden: true, formData: { a: 1 } })).toBe('none');
     expect(fieldDisplay({ schema: { type: 'number' }, readonly: true, formData: 0, root: false })).toBe('default');
     expect(fieldDisplay({ schema: { type: 'string' }, readonly: true, formData: '', root: false })).toBe('none');
-    // an author-chosen rendering owns its empty case; the form itself always renders
+    // a plugin's widget owns its empty case, the studio's own widgets do not; the form itself always renders
     expect(fieldDisplay({ ...base, uiSchema: { 'ui:widget': 'handoff.routing' }, formData: undefined })).toBe('default');
+    expect(fieldDisplay({ schema: { type: 'string' }, uiSchema: { 'ui:widget': 'reference' }, readonly: true, formData: undefined, root: false })).toBe('none');
     expect(fieldDisplay({ ...base, formData: undefined, root: true })).toBe('default');
   });
 
