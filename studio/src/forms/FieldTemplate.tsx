@@ -38,8 +38,8 @@ export type FieldDisplay = 'default' | 'none' | 'map';
  * - read-only (`ui:readonly`, `readOnly`) and empty: not at all. These are system fields the
  *   server fills (pinned rule versions, computed totals); an empty read-only box tells the user
  *   nothing and looks like something to fill in;
- * - a read-only map with entries: as a list of key and value (`map`), not as disabled key/value
- *   inputs;
+ * - a read-only map with entries and no `ui:field` of its own: as a list of key and value
+ *   (`map`), not as disabled key/value inputs;
  * - anything else, and any field a plugin's own widget or field renders: the default.
  *
  * @example
@@ -52,7 +52,7 @@ export function fieldDisplay(f: { schema: RJSFSchema; uiSchema?: UiSchema | unde
   if (f.hidden) return 'none';
   if (!f.readonly || pluginRendering(f.uiSchema)) return 'default';
   if (isEmptyValue(f.formData)) return 'none';
-  return isMapSchema(f.schema) && typeof f.formData === 'object' ? 'map' : 'default';
+  return isMapSchema(f.schema) && !f.uiSchema?.['ui:field'] && typeof f.formData === 'object' ? 'map' : 'default';
 }
 
 const show = (v: unknown): string => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));

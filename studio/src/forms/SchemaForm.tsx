@@ -8,11 +8,12 @@ import { MoneyField } from './MoneyField';
 import { rjsfWidgets } from './plugin-widgets';
 import { JsonField } from './JsonField';
 import { ReferenceWidget } from './ReferenceWidget';
+import { RuleVersionsField } from './RuleVersionsField';
 import { rjsfTranslator } from './translate-rjsf';
 import { InterpretingValidator } from './validator';
 
 const widgets = { reference: ReferenceWidget };
-const fields = { money: MoneyField, json: JsonField };
+const fields = { money: MoneyField, json: JsonField, ruleVersions: RuleVersionsField };
 const templates = { FieldTemplate };
 type Data = Record<string, unknown>;
 

@@ -3,8 +3,10 @@ import Form from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { Router } from 'wouter';
 import { FieldTemplate, fieldDisplay } from './FieldTemplate';
 import { formSchema, formUiSchema } from './form-schema';
+import { RuleVersionsField } from './RuleVersionsField';
 import { InterpretingValidator } from './validator';
 
 /** An entity file of a built-in plugin, as the runtime serves it (body schema and ui hints). */
@@ -14,7 +16,9 @@ const entityFile = (plugin: string, name: string) => JSON.parse(readFileSync(new
 function render(plugin: string, name: string, formData: Record<string, unknown>): string {
   const e = entityFile(plugin, name);
   return renderToStaticMarkup(
-    <Form<Record<string, unknown>> schema={formSchema(e.schema, name)} uiSchema={formUiSchema(e.schema, e.ui.form)} formData={formData} validator={new InterpretingValidator<Record<string, unknown>>()} templates={{ FieldTemplate }} />,
+    <Router ssrPath="/records/x/new">
+      <Form<Record<string, unknown>> schema={formSchema(e.schema, name)} uiSchema={formUiSchema(e.schema, e.ui.form)} formData={formData} validator={new InterpretingValidator<Record<string, unknown>>()} templates={{ FieldTemplate }} fields={{ ruleVersions: RuleVersionsField }} />
+    </Router>,
   );
 }
 
@@ -40,14 +44,18 @@ describe('generated forms leave out hidden and empty system fields', () => {
     expect(fresh).not.toContain('Pinned rule versions');
     expect(fresh).not.toContain('rule_versions');
     expect(fresh).toContain('Name');
+    // a saved one: each pinned rule links to the library, no inputs
     const saved = render('crm', 'grading-rule', { name: 'Tiers', logic: { rule: 'customer-tiers' }, rule_versions: { 'customer-tiers': 3 } });
-    expect(saved).toMatch(/<div class="form-group field readonly-map[^"]*" role="group" aria-labelledby="root_rule_versions__title"[^>]*><span id="root_rule_versions__title" class="control-label">Pinned rule versions<\/span><dl class="readonly-entries"><div><dt>customer-tiers<\/dt><dd>3<\/dd><\/div><\/dl>/);
+    expect(saved).toMatch(/<div class="readonly-map" role="group" aria-labelledby="root_rule_versions__title"><span id="root_rule_versions__title" class="control-label">Pinned rule versions<\/span><ul class="rule-pins"><li data-rule="customer-tiers"><a href="\/rules\/customer-tiers">customer-tiers<\/a>/);
     expect(saved).not.toMatch(/<input[^>]*root_rule_versions/);
+    // a read-only map without a field of its own lists key and value
+    const map = renderToStaticMarkup(<Form<Record<string, unknown>> schema={{ type: 'object', properties: { pins: { type: 'object', title: 'Pins', additionalProperties: { type: 'integer' } } } }} uiSchema={{ pins: { 'ui:readonly': true } }} formData={{ pins: { a: 2 } }} validator={new InterpretingValidator<Record<string, unknown>>()} templates={{ FieldTemplate }} />);
+    expect(map).toMatch(/<div class="form-group field readonly-map[^"]*" role="group" aria-labelledby="root_pins__title"[^>]*><span id="root_pins__title" class="control-label">Pins<\/span><dl class="readonly-entries"><div><dt>a<\/dt><dd>2<\/dd><\/div><\/dl>/);
   });
 
   it('a scorecard pins the same way, and hidden objects (a visit check-in) render nothing', () => {
     expect(render('scorecard', 'scorecard', { name: 'Q3' })).not.toContain('Pinned rule versions');
-    expect(render('scorecard', 'scorecard', { name: 'Q3', rule_versions: { 'win-rate': 1 } })).toContain('<dt>win-rate</dt><dd>1</dd>');
+    expect(render('scorecard', 'scorecard', { name: 'Q3', rule_versions: { 'win-rate': 1 } })).toContain('<li data-rule="win-rate"><a href="/rules/win-rate">win-rate</a>');
     const visit = render('crm', 'activity', { subject: 'Visit', checkin: { at: '2026-01-01T09:00:00Z', lat: 1, lng: 2 } });
     expect(visit).not.toMatch(/id="root_checkin/);
     expect(visit).not.toContain('class="hidden"');
