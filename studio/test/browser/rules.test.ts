@@ -113,6 +113,8 @@ describe('rule builder with a company plugin operator, in chromium', () => {
       // every node, the new one(s) included, is in view and covers no other
       await expect.poll(() => placementProblems(page)).toEqual({ overlapping: [], outside: [] });
     }
+    // the builder fits the window: no sideways scrolling (the English page was 77 px too wide)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await screenshot(page, `rule-builder-inserted-${lang}`);
     // the saved-rule reference landed with its id to its left
     const ref = page.locator('.rule-node.kind-operator').filter({ has: page.locator('.node-label', { hasText: /^rule$/ }) });
