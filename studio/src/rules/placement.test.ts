@@ -40,6 +40,13 @@ describe('freeSpot: where a node added to the rule canvas lands', () => {
     expect(overlaps({ ...node(0, 0), x: spot.x, y: spot.y }, full[0] as Box, 16)).toBe(false);
   });
 
+  it('finds a free spot beside nodes spread far along one side (searching in coarser steps)', () => {
+    const column = Array.from({ length: 400 }, (_, i) => node(0, i * 100));
+    const spot = freeSpot(node(0, 0), column, { x: 0, y: 0, width: 170, height: 400 }, 16);
+    expect(spot.inView).toBe(false);
+    expect(column.some((c) => overlaps({ ...node(0, 0), x: spot.x, y: spot.y }, c, 16))).toBe(false);
+  });
+
   it('measures the boxes of nodes added together', () => {
     expect(bounds([node(0, 0), node(200, 10)])).toEqual({ x: 0, y: 0, width: 370, height: 74 });
   });

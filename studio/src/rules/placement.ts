@@ -69,6 +69,7 @@ export function freeSpot(box: Box, others: readonly Box[], view: Box, gap = 16):
   // beyond every node there is room: search the view and the nodes' area grown by the box
   const all = bounds([view, box, ...others]);
   const area = { x: all.x - box.width - gap, y: all.y - box.height - gap, width: all.width + 2 * (box.width + gap), height: all.height + 2 * (box.height + gap) };
-  const outside = candidates(box, area, Math.max(step, Math.round(area.width / 200))).find(free);
+  // (at most about 200 steps along the longer side, however far apart the nodes are)
+  const outside = candidates(box, area, Math.max(step, Math.round(Math.max(area.width, area.height) / 200))).find(free);
   return outside ? { x: outside.x, y: outside.y, inView: false } : { x: area.x + area.width - box.width, y: box.y, inView: false };
 }
