@@ -3,15 +3,18 @@ import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStudioPlugins } from '../plugins/context';
+import { FieldTemplate } from './FieldTemplate';
 import { MoneyField } from './MoneyField';
 import { rjsfWidgets } from './plugin-widgets';
 import { JsonField } from './JsonField';
 import { ReferenceWidget } from './ReferenceWidget';
+import { RuleVersionsField } from './RuleVersionsField';
 import { rjsfTranslator } from './translate-rjsf';
 import { InterpretingValidator } from './validator';
 
 const widgets = { reference: ReferenceWidget };
-const fields = { money: MoneyField, json: JsonField };
+const fields = { money: MoneyField, json: JsonField, ruleVersions: RuleVersionsField };
+const templates = { FieldTemplate };
 type Data = Record<string, unknown>;
 
 /** Props of {@link SchemaForm}. */
@@ -38,7 +41,8 @@ export interface SchemaFormProps {
 /**
  * The studio's one form generator: rjsf over a JSON Schema, with the studio's validator (no
  * eval, messages in the reader's language), the reference and money fields and the plugins'
- * field widgets. Record forms and the designer's action configuration forms both render it.
+ * field widgets; hidden and empty read-only (system) fields are left out (`FieldTemplate`).
+ * Record forms and the designer's action configuration forms both render it.
  *
  * @example
  * ```tsx
@@ -64,6 +68,7 @@ export function SchemaForm(p: SchemaFormProps) {
       validator={validator}
       widgets={allWidgets}
       fields={fields}
+      templates={templates}
       translateString={rjsfTranslator(t)}
       extraErrors={p.extraErrors}
       showErrorList={false}

@@ -151,6 +151,8 @@ export const en = {
   forms: {
     amount: 'Amount',
     jsonInvalid: 'This is not valid JSON yet; the last valid value is kept.',
+    pinnedVersion: 'version {{version}}',
+    newerVersion: 'version {{latest}} is newer; save to use it',
     currency: 'Currency',
     commonCurrencies: 'Common currencies',
     allCurrencies: 'All currencies (ISO 4217)',

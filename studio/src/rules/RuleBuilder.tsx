@@ -16,6 +16,7 @@ import { RulePalette } from './RulePalette';
 import { RulePreview, type RuleSample } from './RulePreview';
 import { fieldPaths, inlineTypes } from './rule-schema';
 import { useServerOperatorList } from './server-operators';
+import { MIN_ZOOM, useNodePlacement } from './use-node-placement';
 import { RuleViewContext, type RuleView } from './view-context';
 
 const nodeTypes = { rule: RuleNodeView };
@@ -117,9 +118,15 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
 
   const canvas = useRef<HTMLDivElement>(null);
   const [flow, setFlow] = useState<ReactFlowInstance<RuleFlowNode, Edge> | null>(null);
-  const place = ({ graph: next, id }: { graph: typeof graph; id: string }) => setGraph({ ...next, nodes: next.nodes.map((n) => ({ ...n, selected: n.id === id })) as RuleFlowNode[] });
-  const add = (data: RuleNodeData) => place(addNode(graph, data, landingSpot(canvas.current, flow, nodes.length)));
-  const addReference = (ruleId: string) => place(addRuleReference(graph, ruleId, landingSpot(canvas.current, flow, nodes.length)));
+  const land = useNodePlacement(canvas, flow, nodes, setNodes, edges);
+  // what was added lands in view, clear of the other nodes; the node to connect next is selected
+  const place = ({ graph: next, id }: { graph: typeof graph; id: string }) => {
+    const known = new Set(graph.nodes.map((n) => n.id));
+    const landed = land(next, next.nodes.filter((n) => !known.has(n.id)).map((n) => n.id));
+    setGraph({ ...landed, nodes: landed.nodes.map((n) => ({ ...n, selected: n.id === id })) as RuleFlowNode[] });
+  };
+  const add = (data: RuleNodeData) => place(addNode(graph, data, { x: 0, y: 0 }));
+  const addReference = (ruleId: string) => place(addRuleReference(graph, ruleId, { x: 0, y: 0 }));
 
   return (
     <div className="rule-builder">
@@ -141,7 +148,7 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
               onConnect={(c: Connection) => c.targetHandle && setGraph(connect(graph, c.source, c.target, c.targetHandle))}
               onInit={setFlow}
               fitView
-              minZoom={0.2}
+              minZoom={MIN_ZOOM}
               proOptions={{ hideAttribution: true }}
             >
               <Background />
@@ -161,18 +168,4 @@ export function RuleBuilder({ entity, initialRule, onChange, serverProblems, sam
       </div>
     </div>
   );
-}
-
-/**
- * Where a new node lands: in the middle of the visible part of the canvas (a little lower and
- * to the right for each node already there, so several added in a row do not stack exactly),
- * whatever the canvas was panned or zoomed to; the origin before the canvas is ready.
- */
-function landingSpot(el: HTMLElement | null, flow: ReactFlowInstance<RuleFlowNode, Edge> | null, count: number): { x: number; y: number } {
-  if (!el || !flow) return { x: 0, y: 0 };
-  const r = el.getBoundingClientRect();
-  const nudge = (count % 5) * 16;
-  const center = flow.screenToFlowPosition({ x: r.left + r.width / 2 + nudge, y: r.top + r.height / 2 + nudge });
-  // the node's top-left corner, so its body (about 160 x 40) is centred
-  return { x: center.x - 80, y: center.y - 20 };
 }

@@ -8,8 +8,8 @@ const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops a
 
 /** What the test clicks and reads, in each language. */
 const UI = {
-  en: { gradingName: 'Name', gradingRule: 'Rule', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
-  'zh-CN': { gradingName: '名称', gradingRule: '规则', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+  en: { gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
+  'zh-CN': { gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
 } as const;
 
 /**
@@ -107,8 +107,32 @@ describe('rule library rename and delete in chromium', () => {
     await logic.fill('{"rule": ');
     await page.getByText(ui.jsonInvalid).waitFor();
     await logic.fill(`{"rule": "used-${sfx}"}`);
+    // the pinned versions are the server's to fill: a new rule shows no (empty) box for them
+    const form = page.locator('form.rjsf');
+    expect(await form.getByText(ui.pinned).count()).toBe(0);
+    expect(await form.locator('[id^="root_rule_versions"]').count()).toBe(0);
+    expect(await form.locator('fieldset').evaluateAll((fs) => fs.filter((f) => f.id !== 'root' && (f as HTMLElement).offsetHeight > 0 && !f.querySelector('input, select, textarea')).map((f) => f.id))).toEqual([]);
     await screenshot(page, `grading-rule-form-${lang}`);
     await page.getByRole('button', { name: ui.create, exact: true }).click();
-    await expect.poll(async () => (await (await server.api(`/api/records/crm.grading_rule?q=${encodeURIComponent(`Grading ${sfx}`)}`)).json() as { items: { data: Record<string, unknown> }[] }).items.find((r) => r.data.name === `Grading ${sfx}`)?.data).toMatchObject({ logic: { rule: `used-${sfx}` }, rule_versions: { [`used-${sfx}`]: 1 } });
+    const grading = async () => (await (await server.api(`/api/records/crm.grading_rule?q=${encodeURIComponent(`Grading ${sfx}`)}`)).json() as { items: { id: string; data: Record<string, unknown> }[] }).items.find((r) => r.data.name === `Grading ${sfx}`);
+    await expect.poll(async () => (await grading())?.data).toMatchObject({ logic: { rule: `used-${sfx}` }, rule_versions: { [`used-${sfx}`]: 1 } });
+
+    // a newer version of the used rule: editing the grading rule shows its pin read-only (the rule
+    // by name, linked, its pinned version and the newer one), and saving again adopts the newer one
+    expect((await server.api(`/api/rules/used-${sfx}`, { method: 'PUT', json: { version: 1, logic: { '>': [{ var: 'x' }, 2] } } })).status).toBe(200);
+    const id = (await grading())?.id ?? '';
+    await page.evaluate((path) => {
+      history.pushState({}, '', path);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, `/records/crm.grading_rule/${id}/edit`);
+    const pins = page.getByRole('group', { name: ui.pinned });
+    await pins.waitFor();
+    await expect.poll(() => pins.locator('li').allTextContents()).toEqual([ui.pin(sfx, 1, 2)]);
+    expect(await pins.getByRole('link', { name: ui.usedName }).getAttribute('href')).toBe(`/rules/used-${sfx}`);
+    expect(await pins.locator('input, button, select, textarea').count()).toBe(0);
+    await screenshot(page, `grading-rule-edit-${lang}`);
+    await page.getByRole('textbox', { name: new RegExp(`^${ui.gradingName}`) }).fill(`Grading ${sfx} 2`);
+    await page.getByRole('button', { name: ui.save, exact: true }).click();
+    await expect.poll(async () => (await (await server.api(`/api/records/crm.grading_rule/${id}`)).json() as { data: Record<string, unknown> }).data).toMatchObject({ name: `Grading ${sfx} 2`, rule_versions: { [`used-${sfx}`]: 2 } });
   });
 });

@@ -7,6 +7,23 @@ import { startStudioServer, type StudioServer } from './support/studio-server';
 
 const ACME = fileURLToPath(new URL('../../../runtime/test/fixtures/acme-plugins', import.meta.url));
 const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops admin 42' };
+/** The palette rows and buttons the placement test uses, in each language. */
+const PALETTE = {
+  en: { constant: 'Constant', operator: 'Operator', field: 'Field', savedRule: 'Saved rule', add: 'Add', canvas: 'Rule graph' },
+  'zh-CN': { constant: '常量', operator: '运算符', field: '字段', savedRule: '已保存规则', add: '添加', canvas: '规则图' },
+} as const;
+
+/** Nodes on the canvas that overlap another, and nodes not wholly inside the visible canvas (1px of rounding allowed). */
+function placementProblems(page: Page): Promise<{ overlapping: string[]; outside: string[] }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('.rule-canvas')?.getBoundingClientRect();
+    const boxes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((el) => ({ id: el.dataset.id ?? '', r: el.getBoundingClientRect() }));
+    const overlapping: string[] = [];
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) if (a.r.left < b.r.right - 1 && b.r.left < a.r.right - 1 && a.r.top < b.r.bottom - 1 && b.r.top < a.r.bottom - 1) overlapping.push(`${a.id} & ${b.id}`);
+    const outside = canvas ? boxes.filter(({ r }) => r.left < canvas.left - 1 || r.top < canvas.top - 1 || r.right > canvas.right + 1 || r.bottom > canvas.bottom + 1).map((b) => b.id) : ['no canvas'];
+    return { overlapping, outside };
+  });
+}
 
 /**
  * The rule builder with a company plugin whose operator (`fx_to_eur`) only the runtime can run:
@@ -70,6 +87,40 @@ describe('rule builder with a company plugin operator, in chromium', () => {
     await draw({ '>': [{ fx_to_eur: [{ var: 'amount.amount' }, { var: 'amount.currency' }] }, 5000] });
     await sample({ amount: { amount: 1, currency: 'XXX' } });
     await expect.poll(() => page.getByTestId('rule-result').textContent()).toMatch(/no planning rate for XXX/);
+  });
+
+  it.each(['en', 'zh-CN'] as const)('lands every inserted node inside the visible canvas, covering no other node (%s)', async (lang) => {
+    const ui = PALETTE[lang];
+    const sfx = lang.toLowerCase();
+    expect((await server.api('/api/rules', { method: 'POST', json: { id: `big-${sfx}`, name: { en: 'Big deal', 'zh-CN': '大单' }, logic: { '>': [{ var: 'amount.amount' }, 100000] } } })).status).toBe(201);
+    await openStudio(page, `${server.url}/rules/builder`, OPS.password, OPS.email);
+    if (lang === 'zh-CN') await page.getByLabel('Language').first().selectOption('zh-CN');
+    await page.getByRole('region', { name: ui.canvas }).waitFor();
+    const nodes = page.locator('.react-flow__node');
+    await nodes.first().waitFor();
+    const start = await nodes.count();
+    expect(start).toBeGreaterThan(1);
+    expect(await placementProblems(page)).toEqual({ overlapping: [], outside: [] });
+    // (each label wraps its control, so a row is found by the text the label starts with)
+    const row = (label: string) => page.locator('.palette').filter({ has: page.locator('label', { hasText: new RegExp(`^${label}`) }) });
+    const steps: { kind: string; option?: string }[] = [{ kind: ui.constant }, { kind: ui.constant }, { kind: ui.operator }, { kind: ui.field }, { kind: ui.savedRule, option: `big-${sfx}` }, { kind: ui.operator }, { kind: ui.constant }, { kind: ui.constant }, { kind: ui.field }, { kind: ui.operator }];
+    let count = start;
+    for (const step of steps) {
+      if (step.option) await row(step.kind).locator('select').selectOption(step.option);
+      await row(step.kind).getByRole('button', { name: ui.add }).click();
+      count += step.option ? 2 : 1;
+      await expect.poll(() => nodes.count()).toBe(count);
+      // every node, the new one(s) included, is in view and covers no other
+      await expect.poll(() => placementProblems(page)).toEqual({ overlapping: [], outside: [] });
+    }
+    // the builder fits the window: no sideways scrolling (the English page was 77 px too wide)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await screenshot(page, `rule-builder-inserted-${lang}`);
+    // the saved-rule reference landed with its id to its left
+    const ref = page.locator('.rule-node.kind-operator').filter({ has: page.locator('.node-label', { hasText: /^rule$/ }) });
+    const id = page.locator('.rule-node.kind-constant', { hasText: `big-${sfx}` });
+    const [refBox, idBox] = [await ref.boundingBox(), await id.boundingBox()];
+    expect(idBox && refBox && idBox.x + idBox.width < refBox.x).toBe(true);
   });
 
   it('offers the metrics of the server\'s catalogue by name, and adds the one picked as a metric node', async () => {

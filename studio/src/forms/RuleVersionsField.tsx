@@ -1,0 +1,49 @@
+import type { FieldProps } from '@rjsf/utils';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { listSavedRules, ruleName, type SavedRuleSummary } from '../api/rule-library';
+
+/**
+ * rjsf field for the saved-rule versions a record pinned when it was saved (id to version, ADR
+ * 032), which the server fills: read-only, each rule by its name in the reader's language with a
+ * link to it in the rule library, the pinned version, and the latest when it is newer (saving the
+ * record again adopts it). An empty map is left out by the form's `FieldTemplate`.
+ *
+ * @example
+ * ```ts
+ * uiSchema.rule_versions = { 'ui:readonly': true, 'ui:field': 'ruleVersions' };
+ * ```
+ */
+export function RuleVersionsField(props: FieldProps) {
+  const { t, i18n } = useTranslation();
+  const { fieldPathId, formData, schema, name } = props;
+  const id = fieldPathId.$id;
+  const pins = Object.entries((formData ?? {}) as Record<string, unknown>);
+  const [rules, setRules] = useState<ReadonlyMap<string, SavedRuleSummary>>(new Map());
+  useEffect(() => {
+    const ctrl = new AbortController();
+    listSavedRules(undefined, ctrl.signal).then((items) => setRules(new Map(items.map((r) => [r.id, r]))), () => undefined);
+    return () => ctrl.abort();
+  }, []);
+  return (
+    <div className="readonly-map" role="group" aria-labelledby={`${id}__title`}>
+      <span id={`${id}__title`} className="control-label">{schema.title ?? name}</span>
+      <ul className="rule-pins">
+        {pins.map(([ruleId, version]) => {
+          const rule = rules.get(ruleId);
+          const newer = rule && typeof version === 'number' && rule.latestVersion > version;
+          return (
+            <li key={ruleId} data-rule={ruleId}>
+              <Link href={`/rules/${encodeURIComponent(ruleId)}`}>{rule ? ruleName(rule.name, i18n.language) : ruleId}</Link>
+              {rule && <span className="muted"> ({ruleId})</span>}
+              {' · '}
+              {t('forms.pinnedVersion', { version: String(version) })}
+              {newer && <span className="muted"> · {t('forms.newerVersion', { latest: rule.latestVersion })}</span>}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
