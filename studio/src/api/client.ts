@@ -1,7 +1,7 @@
 import { i18n } from '../i18n/setup';
 import { authHeaders, notifyUnauthorized } from './auth';
 import { ApiError, readProblem } from './problem';
-import type { EntityInfo, RecordEvent, RecordPage, RecordView } from './types';
+import type { ColumnPage, EntityInfo, RecordEvent, RecordPage, RecordView } from './types';
 import type { ApprovalInfo } from '../approvals/api';
 
 /** Options of {@link request}. */
@@ -133,6 +133,15 @@ const enc = encodeURIComponent;
 
 /** The path of a page of records (`api.list`). */
 export const listPath = (type: string, p: ListParams): string => `/api/records/${enc(type)}?${listQuery(p)}`;
+/**
+ * The path of the first page and total of each of `stages` (`api.columns`): the listing's
+ * parameters without a stage filter, cursor or total, which the runtime sets per column.
+ */
+export const columnsPath = (type: string, stages: readonly string[], p: ListParams): string => {
+  const rest = listQuery({ ...p, cursor: null, total: false, filters: (p.filters ?? []).filter((f) => f.field !== 'stage') });
+  return `/api/records/${enc(type)}/columns?stages=${stages.map(enc).join(',')}${rest ? `&${rest}` : ''}`;
+};
+
 /** The path of the last touches of records (`api.touches`). */
 export const touchesPath = (type: string, ids: readonly string[]): string => `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`;
 
@@ -147,6 +156,8 @@ export const touchesPath = (type: string, ids: readonly string[]): string => `/a
 export const api = {
   entities: (signal?: AbortSignal) => request<{ items: EntityInfo[] }>('GET', '/api/entities', signal ? { signal } : {}),
   list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', listPath(type, p), signal ? { signal } : {}),
+  /** The first page and total of each stage's records in one request (a board's columns). */
+  columns: (type: string, stages: readonly string[], p: ListParams, signal?: AbortSignal) => request<{ columns: ColumnPage[] }>('GET', columnsPath(type, stages, p), signal ? { signal } : {}),
   get: (type: string, id: string, signal?: AbortSignal) => request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, signal ? { signal } : {}),
   /**
    * A record and whether the reader may change it: the answer's `Allow` lists PATCH and DELETE

@@ -1,7 +1,7 @@
-import { listPath, prefetch, touchesPath } from '../../api/client';
+import { columnsPath, prefetch, touchesPath } from '../../api/client';
 import { processesPath, staysPath, type ProcessSummary, type ProcessVersion } from '../../api/processes';
-import type { EntityInfo, RecordPage } from '../../api/types';
-import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, isTouched, processFilter, publishedDefinition } from './board-data';
+import type { ColumnPage, EntityInfo } from '../../api/types';
+import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, idBatches, isTouched, processFilter, publishedDefinition } from './board-data';
 
 /** The board's entity in a board address (`/board/{entity}`), else null. */
 const boardType = (pathname: string): string | null => {
@@ -16,8 +16,8 @@ let processesAsked: { type: string; answer: Promise<ProcessSummary[]> } | null =
  * On a cold load of a board address (`/board/{entity}`), starts the board's requests at once,
  * before the studio's and the board's code have loaded, in the order they depend on each other:
  * the entity catalogue, plugins, people and saved views together; the entity's processes, then the
- * chosen one's published versions, then the first page of every column, then the stays and last
- * touches of its cards. Each goes through {@link prefetch}, so the board's hooks, asking the same
+ * chosen one's published versions, then the first page of every column (one request), then the
+ * stays and last touches of its cards (one request each). Each goes through {@link prefetch}, so the board's hooks, asking the same
  * paths when they mount, take the answers instead of asking again (ADR 030 addendum, cold load).
  * Anything else (`/board` without an entity, a draft process) is left to the hooks.
  *
@@ -43,12 +43,14 @@ export function prefetchBoard(where: { pathname: string; search: string }): void
     if (!def) return;
     const filters = { owner: search.get('owner') ?? '', team: search.get('team') ?? '', process: processFilter(processes, def.id, true), q: search.get('q') ?? '', sort: search.get('sort') ?? '' };
     const touched = entities.then(({ items }) => isTouched(items, type), () => false);
-    await Promise.all(boardStageIds(def).map(async (stage) => {
-      const ids = (await prefetch<RecordPage>(listPath(type, columnParams(stage, filters, null)))).items.map((r) => r.id);
-      if (ids.length === 0) return;
+    const stages = boardStageIds(def);
+    if (stages.length === 0) return;
+    const { columns } = await prefetch<{ columns: ColumnPage[] }>(columnsPath(type, stages, columnParams('', filters, null)));
+    const isTouchedType = await touched;
+    for (const ids of idBatches(columns.flatMap((c) => c.items.map((r) => r.id)))) {
       void prefetch(staysPath(ids), undefined, 'low').catch(() => {});
-      if (await touched) void prefetch(touchesPath(type, ids), undefined, 'low').catch(() => {});
-    }));
+      if (isTouchedType) void prefetch(touchesPath(type, ids), undefined, 'low').catch(() => {});
+    }
   })().catch(() => {
     // the board's hooks ask again and show what went wrong
   });
