@@ -21,6 +21,8 @@ export interface RequestOptions {
 const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
 /** How long a prefetched answer waits to be taken before it is dropped as stale. */
 const WARM_MS = 15_000;
+/** GETs the screens sent themselves and not yet answered, for a later {@link prefetch} of the same to join. */
+const inflight = new Map<string, Promise<unknown>>();
 const warmKey = (method: string, path: string, body: unknown) => `${i18n.language || 'en'}\n${method} ${path}${body === undefined ? '' : `\n${JSON.stringify(body)}`}`;
 
 /**
@@ -29,7 +31,8 @@ const warmKey = (method: string, path: string, body: unknown) => `${i18n.languag
  * of the same path in the same language within 15 s takes the answer (or the failure) instead of
  * asking again. Resolves to the answer, so a prefetch can chain (list, then the chosen version).
  * With `query`, a read that takes a JSON body (`POST /api/metrics/query`) is sent and taken the
- * same way, by path and body. `priority` `low` lets the page's code and its first data go first
+ * same way, by path and body. A prefetch of a GET the screen has sent itself and not yet had
+ * answered (no signal, no headers) joins it. `priority` `low` lets the page's code and its first data go first
  * (a browser opens 6 connections to a host over HTTP/1.1; the rest wait their turn).
  *
  * @example
@@ -41,6 +44,9 @@ export function prefetch<T>(path: string, query?: unknown, priority?: RequestPri
   const key = warmKey(query === undefined ? 'GET' : 'POST', path, query);
   const hit = warm.get(key);
   if (hit && Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
+  // the screen asked it already (a prefetch started late): the same answer, not a second request
+  const running = inflight.get(key);
+  if (running) return running as Promise<T>;
   const answer = send<T>(query === undefined ? 'GET' : 'POST', path, { ...(query !== undefined ? { json: query } : {}), ...(priority ? { priority } : {}) });
   // an unused failure is not an unhandled rejection; the taker still sees it
   answer.catch(() => {});
@@ -71,7 +77,15 @@ export async function request<T>(method: string, path: string, options: RequestO
     // a write makes every answer asked before it stale (a saved view posted, then the list read)
     if (method !== 'GET' && !options.read) warm.clear();
   }
-  return send<T>(method, path, options);
+  if (method !== 'GET' || options.headers || options.onHeaders || options.signal) return send<T>(method, path, options);
+  const key = warmKey(method, path, undefined);
+  const answer = send<T>(method, path, options);
+  inflight.set(key, answer);
+  const done = () => {
+    if (inflight.get(key) === answer) inflight.delete(key);
+  };
+  answer.then(done, done);
+  return answer;
 }
 
 async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
