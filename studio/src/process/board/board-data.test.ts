@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessSummary, ProcessVersion } from '../../api/processes';
 import { columnsPath } from '../../api/client';
-import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, idBatches, isTouched, processFilter, publishedDefinition } from './board-data';
+import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, idBatches, isTouched, stageBatches, processFilter, publishedDefinition } from './board-data';
 
 const summary = (id: string, latestVersion: number | null) => ({ id, latestVersion }) as ProcessSummary;
 const version = (n: number, stages: string[]) => ({ id: 'p', version: n, definition: { stages: stages.map((id) => ({ id, label: id, kind: 'open' })) } }) as unknown as ProcessVersion;
@@ -62,5 +62,12 @@ describe('board data', () => {
     expect(idBatches(ids).map((b) => b.length)).toEqual([200, 200, 1]);
     expect(idBatches(ids).flat()).toEqual(ids);
     expect(idBatches([])).toEqual([]);
+  });
+
+  it('asks the first pages of a board of hundreds of stages 50 columns at a time', () => {
+    const stages = Array.from({ length: 120 }, (_, i) => `s${i}`);
+    expect(stageBatches(stages).map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(stageBatches(stages).flat()).toEqual(stages);
+    expect(stageBatches(['a'])).toEqual([['a']]);
   });
 });

@@ -1,7 +1,7 @@
 import { columnsPath, prefetch, touchesPath } from '../../api/client';
 import { processesPath, staysPath, type ProcessSummary, type ProcessVersion } from '../../api/processes';
 import type { ColumnPage, EntityInfo } from '../../api/types';
-import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, idBatches, isTouched, processFilter, publishedDefinition } from './board-data';
+import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, idBatches, isTouched, processFilter, publishedDefinition, stageBatches } from './board-data';
 
 /** The board's entity in a board address (`/board/{entity}`), else null. */
 const boardType = (pathname: string): string | null => {
@@ -60,9 +60,9 @@ export function prefetchBoard(where: { pathname: string; search: string }, messa
     const touched = entities.then(({ items }) => isTouched(items, type), () => false);
     const stages = boardStageIds(def);
     if (stages.length === 0) return;
-    const asking = prefetch<{ columns: ColumnPage[] }>(columnsPath(type, stages, columnParams('', filters, null)));
+    const asking = Promise.all(stageBatches(stages).map((batch) => prefetch<{ columns: ColumnPage[] }>(columnsPath(type, batch, columnParams('', filters, null)))));
     columnsAsked();
-    const { columns } = await asking;
+    const columns = (await asking).flatMap((a) => a.columns);
     const isTouchedType = await touched;
     for (const ids of idBatches(columns.flatMap((c) => c.items.map((r) => r.id)))) {
       void prefetch(staysPath(ids), undefined, 'low').catch(() => {});

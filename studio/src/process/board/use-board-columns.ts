@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { processApi, type OpenStay } from '../../api/processes';
 import type { RecordView } from '../../api/types';
-import { columnParams, idBatches, type BoardFilters } from './board-data';
+import { columnParams, idBatches, stageBatches, type BoardFilters } from './board-data';
 
 export { PAGE_SIZE, type BoardFilters } from './board-data';
 
@@ -84,11 +84,11 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
     }
   }, [type, filters.owner, filters.team, filters.process, filters.q, filters.sort, fetchStays, fetchTouches]);
 
-  // Every column's first page and total in one request, then the stays and last touches of all
-  // their cards in one request each (per 200 cards).
+  // Every column's first page and total in one request (per 50 columns), then the stays and last
+  // touches of all their cards in one request each (per 200 cards).
   const loadFirstPages = useCallback(async (gen: number) => {
     try {
-      const { columns: pages } = await api.columns(type, stages, columnParams('', filters, null));
+      const pages = (await Promise.all(stageBatches(stages).map((batch) => api.columns(type, batch, columnParams('', filters, null))))).flatMap((a) => a.columns);
       if (gen !== generation.current) return;
       setColumns(Object.fromEntries(stages.map((s) => {
         const page = pages.find((p) => p.stage === s);
