@@ -66,7 +66,7 @@ export interface PluginRecords {
    *
    * @example
    * ```ts
-   * const accounts = await s.records.getMany('crm.account', deals.map((d) => String(d.data.account_id)));
+   * const sites = await s.records.getMany('acme.site', visits.map((v) => String(v.data.site_id)));
    * ```
    */
   getMany(type: string, ids: readonly string[]): Promise<PluginRecord[]>;

@@ -27,7 +27,7 @@ export function useStudioPlugins(): StudioRegistry {
  *
  * @example
  * ```ts
- * builtinRegistry().boards; // [{ entity: 'pipeline.deal', values: [...] }]
+ * builtinRegistry().boards; // [{ entity: 'acme.ticket', values: ['acme.open_value'] }]
  * ```
  */
 export function builtinRegistry(): StudioRegistry {
