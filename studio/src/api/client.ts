@@ -21,7 +21,10 @@ export interface RequestOptions {
 const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
 /** How long a prefetched answer waits to be taken before it is dropped as stale. */
 const WARM_MS = 15_000;
-/** GETs the screens sent themselves and not yet answered, for a later {@link prefetch} of the same to join. */
+/**
+ * GETs the screens sent themselves and not yet answered, for a later {@link prefetch} of the same
+ * to join (never to hand to another screen: a screen's request may be aborted with its signal).
+ */
 const inflight = new Map<string, Promise<unknown>>();
 const warmKey = (method: string, path: string, body: unknown) => `${i18n.language || 'en'}\n${method} ${path}${body === undefined ? '' : `\n${JSON.stringify(body)}`}`;
 
@@ -32,7 +35,7 @@ const warmKey = (method: string, path: string, body: unknown) => `${i18n.languag
  * asking again. Resolves to the answer, so a prefetch can chain (list, then the chosen version).
  * With `query`, a read that takes a JSON body (`POST /api/metrics/query`) is sent and taken the
  * same way, by path and body. A prefetch of a GET the screen has sent itself and not yet had
- * answered (no signal, no headers) joins it. `priority` `low` lets the page's code and its first data go first
+ * answered joins it (and leaves nothing for a later request to take). `priority` `low` lets the page's code and its first data go first
  * (a browser opens 6 connections to a host over HTTP/1.1; the rest wait their turn).
  *
  * @example
@@ -77,7 +80,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     // a write makes every answer asked before it stale (a saved view posted, then the list read)
     if (method !== 'GET' && !options.read) warm.clear();
   }
-  if (method !== 'GET' || options.headers || options.onHeaders || options.signal) return send<T>(method, path, options);
+  if (method !== 'GET') return send<T>(method, path, options);
   const key = warmKey(method, path, undefined);
   const answer = send<T>(method, path, options);
   inflight.set(key, answer);

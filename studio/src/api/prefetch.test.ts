@@ -42,12 +42,14 @@ describe('prefetch', () => {
     expect(await own).toEqual({ n: 1 });
     expect(await late).toEqual({ n: 1 });
     expect(calls).toHaveLength(1);
-    // answered: a prefetch now is a new request, and a request with a signal is never joined
+    // answered: a prefetch now is a new request
     void prefetch('/api/users/names');
+    // a request with a signal is joined too, and what the prefetch joined is not left for a later request
     const ctl = new AbortController();
-    const signalled = request('GET', '/api/org-units', { signal: ctl.signal });
-    void prefetch('/api/org-units');
-    await signalled;
+    const signalled = request<{ n: number }>('GET', '/api/org-units', { signal: ctl.signal });
+    const joined = prefetch<{ n: number }>('/api/org-units');
+    expect(await joined).toEqual(await signalled);
+    expect(await request('GET', '/api/org-units')).toEqual({ n: 4 });
     expect(calls.map((c) => c.path)).toEqual(['/api/users/names', '/api/users/names', '/api/org-units', '/api/org-units']);
   });
 
