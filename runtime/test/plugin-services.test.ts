@@ -38,11 +38,16 @@ describe.each(backends())('plugin services: directory, history, notifications on
     expect(rick).toMatchObject({ id: 'rick-rep', orgUnitId: 't-north-a', roles: ['rep'], active: true });
     expect(rick).not.toHaveProperty('password_hash');
     expect(await dir.user('nobody')).toBeNull();
+    // by ids: one read for a page's people, unknown ids left out
+    expect((await dir.users({ ids: ['otto-rep', 'rick-rep', 'nobody', 'rick-rep'] })).map((u) => u.id).sort()).toEqual(['otto-rep', 'rick-rep']);
+    expect(await dir.users({ ids: [] })).toEqual([]);
 
     await server.platform.database.db.updateTable('users').set({ active: false }).where('id', '=', 'cora-colleague').execute();
     try {
       expect((await dir.users({ under: 't-north-a' })).map((u) => u.id)).not.toContain('cora-colleague');
       expect((await dir.users({ under: 't-north-a', includeInactive: true })).map((u) => u.id)).toContain('cora-colleague');
+      expect(await dir.users({ ids: ['cora-colleague'] })).toEqual([]);
+      expect((await dir.users({ ids: ['cora-colleague'], includeInactive: true })).map((u) => u.id)).toEqual(['cora-colleague']);
     } finally {
       await server.platform.database.db.updateTable('users').set({ active: true }).where('id', '=', 'cora-colleague').execute();
     }
@@ -119,6 +124,21 @@ describe.each(backends())('plugin services: directory, history, notifications on
     expect(await otto.records.get('crm.account', account.id)).toBeNull();
     const audit = await server.platform.database.db.selectFrom('events').select('action').where('record_id', '=', account.id).where('action', 'like', 'record.%share').orderBy('id').execute();
     expect(audit.map((e) => e.action)).toEqual(['record.share', 'record.share', 'record.unshare']);
+  });
+
+  it('reads many records at once, only the live ones the actor sees, leaving out unknown, deleted and hidden ids', async () => {
+    const rick = await as('rick-rep');
+    const otto = await as('otto-rep');
+    const mine = await rick.records.create('crm.account', { data: { name: 'Quartzfield Holdings', status: 'active' } });
+    const gone = await rick.records.create('crm.account', { data: { name: 'Bluewater Removed Ltd', status: 'active' } });
+    await rick.records.remove('crm.account', gone.id);
+    const hidden = await otto.records.create('crm.account', { data: { name: 'Ottoman Hidden Sawmill', status: 'active' } });
+    const ids = [mine.id, gone.id, hidden.id, mine.id, 'not-a-uuid', '00000000-0000-4000-8000-000000000000'];
+    expect((await rick.records.getMany('crm.account', ids)).map((r) => r.id)).toEqual([mine.id]);
+    expect((await otto.records.getMany('crm.account', ids)).map((r) => r.id)).toEqual([hidden.id]);
+    const system = server.platform.plugins.services('crm', systemPrincipal('test')).records;
+    expect((await system.getMany('crm.account', ids)).map((r) => r.data.name).sort()).toEqual(['Ottoman Hidden Sawmill', 'Quartzfield Holdings']);
+    expect(await system.getMany('crm.account', [])).toEqual([]);
   });
 
   it('evaluates a rule in SQL over the records the actor sees, only those that differ, and names what it cannot do', async () => {

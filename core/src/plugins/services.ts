@@ -59,6 +59,17 @@ export interface PluginRecords {
   update(type: string, id: string, patch: PluginRecordPatch, options?: { expectedVersion?: number }): Promise<PluginRecord>;
   /** The live record, or null when it does not exist or the actor cannot see it. */
   get(type: string, id: string): Promise<PluginRecord | null>;
+  /**
+   * The live records among `ids` the actor may see, in one read and in no particular order
+   * (ids that do not exist, are deleted or hidden are left out): a page of records' referenced
+   * records without one `get` each.
+   *
+   * @example
+   * ```ts
+   * const sites = await s.records.getMany('acme.site', visits.map((v) => String(v.data.site_id)));
+   * ```
+   */
+  getMany(type: string, ids: readonly string[]): Promise<PluginRecord[]>;
   list(type: string, options?: PluginListOptions): Promise<{ items: PluginRecord[]; nextCursor: string | null }>;
   /** Soft-deletes a record (it leaves listings, keeps its history); with `expectedVersion`, a stale version is a 412. */
   remove(type: string, id: string, options?: { expectedVersion?: number }): Promise<PluginRecord>;
@@ -237,8 +248,8 @@ export interface PluginUser {
 export interface PluginDirectory {
   /** The whole org tree. */
   orgUnits(): Promise<PluginOrgUnit[]>;
-  /** Users by name; `under`: members of that unit's subtree; `role`: holders of a role; inactive ones only with `includeInactive`. */
-  users(options?: { under?: string; role?: string; includeInactive?: boolean }): Promise<PluginUser[]>;
+  /** Users by name; `under`: members of that unit's subtree; `role`: holders of a role; `ids`: only these users; inactive ones only with `includeInactive`. */
+  users(options?: { under?: string; role?: string; ids?: readonly string[]; includeInactive?: boolean }): Promise<PluginUser[]>;
   user(id: string): Promise<PluginUser | null>;
   /** The nearest active holders of `role` (default `manager`) walking up from the user's unit, the user excluded. */
   managersOf(userId: string, role?: string): Promise<PluginUser[]>;

@@ -28,13 +28,13 @@ export async function runPluginAction(e: ActionEnv, job: ActionJob, a: { key: st
   if (!e.plugins) throw new PermanentActionError(`Plugin services are not available to run "${a.type}".`);
   const view = row ? toView(row) : undefined;
   const services = e.plugins.services(type.plugin, PROCESS);
-  const { get, list, update, similar, remove, restore, move, ruleValues, shares, share, unshare } = services.records;
+  const { get, getMany, list, update, similar, remove, restore, move, ruleValues, shares, share, unshare } = services.records;
   const ctx: ActionContext = {
     ...services,
     idempotencyKey: a.key,
     config: a.config,
     actor: job.actor,
-    records: { ...pluginRecords(e, type.plugin, a.key), get, list, update, similar, remove, restore, move, ruleValues, shares, share, unshare },
+    records: { ...pluginRecords(e, type.plugin, a.key), get, getMany, list, update, similar, remove, restore, move, ruleValues, shares, share, unshare },
     recipients: async (assignee) => (row ? recipients(e.db, row, assignee && (assignee.user !== undefined ? { user: assignee.user } : assignee.role !== undefined ? { role: assignee.role } : undefined)) : []),
     ...(view ? { record: { id: view.id, type: view.type, data: view.data, owner: view.owner, orgUnit: view.orgUnit, stage: view.stage } } : {}),
   };

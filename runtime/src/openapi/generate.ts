@@ -74,6 +74,21 @@ function touchPath(e: LoadedEntity, touchers: string[]): Json {
   };
 }
 
+/** `GET /api/records/{type}/columns`: the listing's first page and total of each stage (an entity without stages answers 400). */
+function columnsPath(e: LoadedEntity, list: Json): Json {
+  const listParams = ((list.get as Json).parameters as Json[]).filter((p) => p.name !== 'cursor' && p.name !== 'total' && p.name !== 'filter[stage]');
+  const page = { type: 'object', required: ['stage', 'items', 'nextCursor', 'total'], properties: { stage: { type: 'string' }, items: { type: 'array', items: ref(componentName(e)) }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' } } };
+  return {
+    get: {
+      operationId: `columns${componentName(e)}`,
+      summary: e.stageful ? `First page and total of each stage's ${e.labelPlural.toLowerCase()} (a board's columns) in one request` : `Board columns (${e.labelPlural.toLowerCase()} have no stages: always 400)`,
+      tags: [e.plugin],
+      parameters: [{ name: 'stages', in: 'query', required: true, schema: { type: 'string' }, description: '1 to 50 comma-separated stage ids; each column is the listing with filter[stage][eq] of that stage and the other parameters, with its total.' }, ...listParams],
+      responses: { '200': json({ type: 'object', required: ['columns'], properties: { columns: { type: 'array', items: page } } }, 'One page per stage, in the order asked'), ...errors(400, 401, 404, 429) },
+    },
+  };
+}
+
 function entityPaths(e: LoadedEntity): Record<string, Json> {
   const name = componentName(e);
   const base = `/api/records/${e.fullId}`;
@@ -195,6 +210,7 @@ export function generateOpenApi(registry: Registry, extra: { paths?: Record<stri
     paths = { ...paths, ...entityPaths(e) };
     const touchers = [...registry.entities.values()].filter((t) => t.touch && Object.values(t.references ?? {}).some((r) => r.entity === e.fullId)).map((t) => t.fullId);
     paths[`/api/records/${e.fullId}/touches`] = touchPath(e, touchers);
+    paths[`/api/records/${e.fullId}/columns`] = columnsPath(e, paths[`/api/records/${e.fullId}`] as Json);
   }
   return {
     openapi: '3.1.0',

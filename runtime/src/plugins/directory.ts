@@ -42,6 +42,10 @@ export function pluginDirectory(db: Db): PluginDirectory {
     async users(options = {}) {
       let q = users.orderBy('name').orderBy('id');
       if (!options.includeInactive) q = q.where('active', '=', true);
+      if (options.ids !== undefined) {
+        if (options.ids.length === 0) return [];
+        q = q.where('id', 'in', [...new Set(options.ids)]);
+      }
       if (options.role !== undefined) q = q.where(sql<boolean>`roles @> ${JSON.stringify([options.role])}::jsonb`);
       if (options.under !== undefined) {
         q = q.where(sql<boolean>`org_unit_id in (

@@ -61,6 +61,9 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
         throw err;
       }
     },
+    async getMany(type, ids) {
+      return (await store.getMany(type, ids, principal, tx)).map(pluginRecord);
+    },
     async list(type, options = {}) {
       const result = await store.list(type, parseListQuery(store.entity(type), listParams(options)), principal, tx);
       return { items: result.items.map(pluginRecord), nextCursor: result.nextCursor };

@@ -264,6 +264,19 @@ export class RecordStore {
     return toView(row);
   }
 
+  /**
+   * The live records among `ids` the principal may see, in one read, in no particular order;
+   * ids that are not uuids, unknown, deleted or hidden are left out (existence is not revealed).
+   */
+  async getMany(type: string, ids: readonly string[], by: Principal | Actor, trx?: Transaction<Database>): Promise<RecordView[]> {
+    const actor = principalOf(by);
+    this.entity(type);
+    const wanted = [...new Set(ids.filter(isUuid))];
+    if (wanted.length === 0) return [];
+    const rows = await this.visible(type, actor, trx ?? this.db).selectAll().where('id', 'in', wanted).where('deleted_at', 'is', null).execute();
+    return rows.map(toView);
+  }
+
   /** Filtered, sorted, cursor-paginated listing. */
   async list(type: string, query: ListQuery, by: Principal | Actor, trx?: Transaction<Database>): Promise<ListResult> {
     const actor = principalOf(by);

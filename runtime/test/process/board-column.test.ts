@@ -97,4 +97,41 @@ describe.each(backends())('board columns from open stays and stage counters on $
     expect((await server.api('/api/records/pipeline.deal?filter[stage]=won&sort=-enteredStageAt,name')).status).toBe(400);
     expect((await server.api('/api/records/crm.account?filter[stage]=won&sort=-enteredStageAt')).status).toBe(400);
   });
+
+  it('answers every column\'s first page and total in one request, as the listing answers each column, for every role and filter', async () => {
+    const stages = ['prospecting', 'engaging', 'proposal', 'won'];
+    const clients: [string, ApiFetch][] = [['admin', server.api], ['manager', server.as('manager', 'token').api], ['rep', server.as('rep', 'token').api], ['other-rep', server.as('other-rep', 'token').api]];
+    for (const [who, api] of clients) {
+      for (const extra of ['&sort=-enteredStageAt', '&sort=-enteredStageAt&filter[owner][eq]=other-rep', '&sort=name&q=deal', '&sort=-amount']) {
+        const { columns } = await expectJson<{ columns: (Page & { stage: string })[] }>(api(`/api/records/pipeline.deal/columns?stages=${stages.join(',')}&limit=2${extra}`), 200);
+        expect(columns.map((c) => c.stage), who).toEqual(stages);
+        for (const c of columns) {
+          const one = await list(api, `filter[stage][eq]=${c.stage}&limit=2&total=true${extra}`);
+          expect({ ...c, stage: undefined }, `${who} ${c.stage}${extra}`).toEqual({ ...one, stage: undefined });
+        }
+      }
+    }
+    // every column counted: 4 engaging (five moved, one deleted) at least, as the column test above
+    const admin = await expectJson<{ columns: (Page & { stage: string })[] }>(server.api('/api/records/pipeline.deal/columns?stages=engaging,won&sort=-enteredStageAt&limit=1'), 200);
+    expect(admin.columns[0]?.total).toBe(await scanned(server.api, 'engaging'));
+    expect(admin.columns[0]?.items).toHaveLength(1);
+    expect(admin.columns[0]?.nextCursor).not.toBeNull();
+  });
+
+  it('refuses columns without stages, with too many, with a cursor or a stage filter, and of an entity without stages, naming the parameter', async () => {
+    const refused = async (query: string, parameter: string, type = 'pipeline.deal') => {
+      const res = await server.api(`/api/records/${type}/columns${query}`, { headers: { 'accept-language': 'zh-CN' } });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { errors: { parameter: string }[] }).errors.map((e) => e.parameter), query).toEqual([parameter]);
+    };
+    await refused('', 'stages');
+    await refused('?stages=', 'stages');
+    await refused(`?stages=${Array.from({ length: 51 }, (_, i) => `s${i}`).join(',')}`, 'stages');
+    await refused('?stages=won&cursor=abc', 'cursor');
+    await refused('?stages=won&filter[stage][eq]=lost', 'filter[stage][eq]');
+    await refused('?stages=won&sort=-nope', 'sort');
+    await refused('?stages=won', 'stages', 'crm.account');
+    expect((await server.api('/api/records/no.such/columns?stages=won')).status).toBe(404);
+  });
 });

@@ -1,7 +1,7 @@
 import { i18n } from '../i18n/setup';
 import { authHeaders, notifyUnauthorized } from './auth';
 import { ApiError, readProblem } from './problem';
-import type { EntityInfo, RecordEvent, RecordPage, RecordView } from './types';
+import type { ColumnPage, EntityInfo, RecordEvent, RecordPage, RecordView } from './types';
 import type { ApprovalInfo } from '../approvals/api';
 
 /** Options of {@link request}. */
@@ -21,6 +21,11 @@ export interface RequestOptions {
 const warm = new Map<string, { at: number; answer: Promise<unknown> }>();
 /** How long a prefetched answer waits to be taken before it is dropped as stale. */
 const WARM_MS = 15_000;
+/**
+ * GETs the screens sent themselves and not yet answered, for a later {@link prefetch} of the same
+ * to join (never to hand to another screen: a screen's request may be aborted with its signal).
+ */
+const inflight = new Map<string, Promise<unknown>>();
 const warmKey = (method: string, path: string, body: unknown) => `${i18n.language || 'en'}\n${method} ${path}${body === undefined ? '' : `\n${JSON.stringify(body)}`}`;
 
 /**
@@ -29,7 +34,8 @@ const warmKey = (method: string, path: string, body: unknown) => `${i18n.languag
  * of the same path in the same language within 15 s takes the answer (or the failure) instead of
  * asking again. Resolves to the answer, so a prefetch can chain (list, then the chosen version).
  * With `query`, a read that takes a JSON body (`POST /api/metrics/query`) is sent and taken the
- * same way, by path and body. `priority` `low` lets the page's code and its first data go first
+ * same way, by path and body. A prefetch of a GET the screen has sent itself and not yet had
+ * answered joins it (and leaves nothing for a later request to take). `priority` `low` lets the page's code and its first data go first
  * (a browser opens 6 connections to a host over HTTP/1.1; the rest wait their turn).
  *
  * @example
@@ -41,6 +47,9 @@ export function prefetch<T>(path: string, query?: unknown, priority?: RequestPri
   const key = warmKey(query === undefined ? 'GET' : 'POST', path, query);
   const hit = warm.get(key);
   if (hit && Date.now() - hit.at < WARM_MS) return hit.answer as Promise<T>;
+  // the screen asked it already (a prefetch started late): the same answer, not a second request
+  const running = inflight.get(key);
+  if (running) return running as Promise<T>;
   const answer = send<T>(query === undefined ? 'GET' : 'POST', path, { ...(query !== undefined ? { json: query } : {}), ...(priority ? { priority } : {}) });
   // an unused failure is not an unhandled rejection; the taker still sees it
   answer.catch(() => {});
@@ -71,7 +80,15 @@ export async function request<T>(method: string, path: string, options: RequestO
     // a write makes every answer asked before it stale (a saved view posted, then the list read)
     if (method !== 'GET' && !options.read) warm.clear();
   }
-  return send<T>(method, path, options);
+  if (method !== 'GET') return send<T>(method, path, options);
+  const key = warmKey(method, path, undefined);
+  const answer = send<T>(method, path, options);
+  inflight.set(key, answer);
+  const done = () => {
+    if (inflight.get(key) === answer) inflight.delete(key);
+  };
+  answer.then(done, done);
+  return answer;
 }
 
 async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
@@ -133,6 +150,15 @@ const enc = encodeURIComponent;
 
 /** The path of a page of records (`api.list`). */
 export const listPath = (type: string, p: ListParams): string => `/api/records/${enc(type)}?${listQuery(p)}`;
+/**
+ * The path of the first page and total of each of `stages` (`api.columns`): the listing's
+ * parameters without a stage filter, cursor or total, which the runtime sets per column.
+ */
+export const columnsPath = (type: string, stages: readonly string[], p: ListParams): string => {
+  const rest = listQuery({ ...p, cursor: null, total: false, filters: (p.filters ?? []).filter((f) => f.field !== 'stage') });
+  return `/api/records/${enc(type)}/columns?stages=${stages.map(enc).join(',')}${rest ? `&${rest}` : ''}`;
+};
+
 /** The path of the last touches of records (`api.touches`). */
 export const touchesPath = (type: string, ids: readonly string[]): string => `/api/records/${enc(type)}/touches?ids=${ids.map(enc).join(',')}`;
 
@@ -147,6 +173,8 @@ export const touchesPath = (type: string, ids: readonly string[]): string => `/a
 export const api = {
   entities: (signal?: AbortSignal) => request<{ items: EntityInfo[] }>('GET', '/api/entities', signal ? { signal } : {}),
   list: (type: string, p: ListParams, signal?: AbortSignal) => request<RecordPage>('GET', listPath(type, p), signal ? { signal } : {}),
+  /** The first page and total of each stage's records in one request (a board's columns). */
+  columns: (type: string, stages: readonly string[], p: ListParams, signal?: AbortSignal) => request<{ columns: ColumnPage[] }>('GET', columnsPath(type, stages, p), signal ? { signal } : {}),
   get: (type: string, id: string, signal?: AbortSignal) => request<RecordView>('GET', `/api/records/${enc(type)}/${enc(id)}`, signal ? { signal } : {}),
   /**
    * A record and whether the reader may change it: the answer's `Allow` lists PATCH and DELETE

@@ -35,6 +35,24 @@ describe('prefetch', () => {
     expect(calls.map((c) => c.path)).toEqual(['/api/users', '/api/org-units']);
   });
 
+  it('joins a GET the screen sent itself and has not had answered, and asks again once it has', async () => {
+    const calls = fakeFetch();
+    const own = request<{ n: number }>('GET', '/api/users/names');
+    const late = prefetch<{ n: number }>('/api/users/names');
+    expect(await own).toEqual({ n: 1 });
+    expect(await late).toEqual({ n: 1 });
+    expect(calls).toHaveLength(1);
+    // answered: a prefetch now is a new request
+    void prefetch('/api/users/names');
+    // a request with a signal is joined too, and what the prefetch joined is not left for a later request
+    const ctl = new AbortController();
+    const signalled = request<{ n: number }>('GET', '/api/org-units', { signal: ctl.signal });
+    const joined = prefetch<{ n: number }>('/api/org-units');
+    expect(await joined).toEqual(await signalled);
+    expect(await request('GET', '/api/org-units')).toEqual({ n: 4 });
+    expect(calls.map((c) => c.path)).toEqual(['/api/users/names', '/api/users/names', '/api/org-units', '/api/org-units']);
+  });
+
   it('takes a read with a JSON body only for the same body', async () => {
     const calls = fakeFetch();
     void prefetch('/api/metrics/query', { metrics: ['a'], groupBy: ['stage'] });

@@ -47,6 +47,14 @@ export interface RecordPage {
   total?: number;
 }
 
+/** The first page and total of one stage's records (`GET /api/records/:type/columns`). */
+export interface ColumnPage {
+  stage: string;
+  items: RecordView[];
+  nextCursor: string | null;
+  total: number;
+}
+
 /** One entry of a record's audit trail (`GET /api/records/:type/:id/events`). */
 export interface RecordEvent {
   id: string;

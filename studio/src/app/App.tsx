@@ -1,8 +1,7 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Switch } from 'wouter';
 import { hasSessionCookie } from '../api/auth';
-import { PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
-import type { StudioRegistry } from '../plugins/registry';
+import { builtinRegistry, PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
 import { prefetchBoardValues } from '../process/board/board-prefetch';
 import { EntitiesProvider } from './entities-context';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -33,10 +32,10 @@ const loadBoard = () => import('../process/board/BoardPage');
 const BoardPage = lazy(() => loadBoard().then((m) => ({ default: m.BoardPage })));
 if (globalThis.location?.pathname.startsWith('/board')) void loadBoard();
 
-// a cold load of a board address: its money figures are asked as soon as the plugins say which
-const prefetchValues = (registry: StudioRegistry) => {
-  if (hasSessionCookie()) prefetchBoardValues(registry.boards, location);
-};
+// A cold load of a board address: its money figures are asked as soon as this code is here,
+// not after the first render (which waits for the reader's messages) has set up the plugins;
+// a registry of the built-in halves of its own says which metrics (ADR 030 addendum, cold load).
+if (globalThis.location?.pathname.startsWith('/board') && hasSessionCookie()) prefetchBoardValues(builtinRegistry().boards, location);
 
 /** A page loaded on demand, with a status line while its code loads. */
 const lazyPage = (Page: ComponentType) => (
@@ -76,7 +75,7 @@ function PluginRoutes() {
 export function App() {
   return (
     <ErrorBoundary>
-      <PluginsProvider onBuiltins={prefetchValues}>
+      <PluginsProvider>
         <EntitiesProvider>
           <Layout>
             <ErrorBoundary>

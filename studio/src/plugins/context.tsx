@@ -22,25 +22,38 @@ export function useStudioPlugins(): StudioRegistry {
 }
 
 /**
- * Sets up the built-in plugins' studio halves (bundled), then imports the company plugins'
- * modules the runtime serves, and provides the registry. Failures are kept in the registry and
- * shown by {@link PluginFailures}; the studio always starts. `onBuiltins` sees the registry as
- * soon as the built-in halves are set up (the board starts its money figures' query then).
+ * A new registry with the built-in plugins' studio halves (bundled) set up: their manifests
+ * (pages, boards, translations); a failing one is kept in the registry's failures.
+ *
+ * @example
+ * ```ts
+ * builtinRegistry().boards; // [{ entity: 'acme.ticket', values: ['acme.open_value'] }]
+ * ```
+ */
+export function builtinRegistry(): StudioRegistry {
+  const r = new StudioRegistry();
+  const host = (plugin: string) => studioHost(plugin, r);
+  for (const { folder, module } of builtinStudioModules()) r.install(module, host, folder);
+  return r;
+}
+
+/**
+ * Sets up the built-in plugins' studio halves ({@link builtinRegistry}), then imports the company
+ * plugins' modules the runtime serves, and provides the registry. Failures are kept in the
+ * registry and shown by {@link PluginFailures}; the studio always starts.
  *
  * @example
  * ```tsx
  * <AuthGate><PluginsProvider><EntitiesProvider>…</EntitiesProvider></PluginsProvider></AuthGate>
  * ```
  */
-export function PluginsProvider({ children, onBuiltins }: { children: ReactNode; onBuiltins?: (registry: StudioRegistry) => void }) {
+export function PluginsProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const [registry, setRegistry] = useState<StudioRegistry | null>(null);
   useEffect(() => {
     const ctrl = new AbortController();
-    const r = new StudioRegistry();
+    const r = builtinRegistry();
     const host = (plugin: string) => studioHost(plugin, r);
-    for (const { folder, module } of builtinStudioModules()) r.install(module, host, folder);
-    onBuiltins?.(r);
     loadCompanyModules(new Set(r.plugins), ctrl.signal)
       .then((loaded) => {
         for (const m of loaded) if (m.ok) r.install(m.module, host, m.id); else r.fail(m.id, m.message);

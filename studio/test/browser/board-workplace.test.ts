@@ -74,7 +74,7 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     await card(ready.id).locator('[data-card-field="next_step"]').waitFor();
   });
 
-  it('shows each card\'s last touch, dated in the reader\'s language, with one request per column at most', async () => {
+  it('shows each card\'s last touch, dated in the reader\'s language, with one request for the first pages of all columns', async () => {
     const touchRequests: string[] = [];
     page.on('request', (r) => { if (r.url().includes('/touches?')) touchRequests.push(r.url()); });
     await openBoard();
@@ -83,9 +83,7 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
     expect(await touch.locator('time').getAttribute('datetime')).toBe('2026-11-01T09:30:00.000Z');
     expect(await card(ready.id).locator('[data-card-field="next_step"]').textContent()).toBe('Send the revised quote');
     await expect.poll(() => card(other.id).getByTestId('card-touch').textContent()).toBe('No touch yet');
-    const columns = await page.locator('[data-testid^="column-"][data-stage]').count();
-    expect(touchRequests.length).toBeGreaterThan(0);
-    expect(touchRequests.length).toBeLessThanOrEqual(columns);
+    expect(touchRequests.length).toBe(1);
     await screenshot(page, 'board-last-touch');
     await page.getByLabel('Language').first().selectOption('zh-CN');
     await expect.poll(() => touch.textContent()).toBe('最近接触 2026年11月1日');

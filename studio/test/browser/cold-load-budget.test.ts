@@ -123,7 +123,7 @@ describe('cold-load JavaScript budget in chromium', () => {
           const u = new URL(r.url());
           if (!u.pathname.startsWith('/api/')) return;
           asked.push(`${r.method()} ${u.pathname}${u.search}`);
-          if (u.pathname === '/api/records/pipeline.deal' && u.searchParams.has('filter[stage][eq]')) columnAsked();
+          if (u.pathname === '/api/records/pipeline.deal/columns') columnAsked();
         });
         // the board's code is held until its columns have been asked: without the prefetch the
         // columns would wait for the code, and the code would wait here until the timeout
@@ -146,6 +146,12 @@ describe('cold-load JavaScript budget in chromium', () => {
         const twice = asked.filter((a, i) => asked.indexOf(a) !== i);
         expect(twice).toEqual([]);
         expect(asked).toEqual(expect.arrayContaining(['GET /api/entities', 'GET /api/processes?entity=pipeline.deal', 'POST /api/metrics/query']));
+        // every column's first page in one request, then the cards' stays and last touches in one each
+        const count = (re: RegExp) => asked.filter((a) => re.test(a)).length;
+        expect(count(/^GET \/api\/records\/pipeline\.deal\/columns\?stages=prospecting,engaging,proposal,negotiation,won,lost&/)).toBe(1);
+        expect(count(/^GET \/api\/records\/pipeline\.deal\?/)).toBe(0);
+        expect(count(/^GET \/api\/pipeline\/stays\?/)).toBe(1);
+        expect(count(/^GET \/api\/records\/pipeline\.deal\/touches\?/)).toBe(1);
         expect(problems.errors).toEqual([]);
       } finally {
         await context.close();

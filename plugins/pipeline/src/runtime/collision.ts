@@ -74,13 +74,14 @@ export async function collisionAfterChange(change: RecordChange & { after: Plugi
  */
 export const collisionComputed: ComputedValues = async (records, s) => {
   const ids = [...new Set(records.filter((r) => r.owner).map((r) => r.data.account_id).filter((v): v is string => typeof v === 'string'))];
-  // One read per distinct account of the page (a page holds a few hundred deals at most).
+  // One read for the page's accounts and one for their owners (a read per account cost a board
+  // column 100-250 ms on PGlite, whose one connection runs them one after another; ADR 030).
   const accounts = new Map<string, PluginRecord>();
-  for (const a of await Promise.all(ids.map((id) => s.records.get(ACCOUNT, id)))) if (a) accounts.set(a.id, a);
+  for (const a of await s.records.getMany(ACCOUNT, ids)) accounts.set(a.id, a);
   const found = records.map((r) => [r.id, collisionOf(r, accounts.get(String(r.data.account_id)) ?? null)] as const).filter((e): e is readonly [string, Collision] => e[1] !== null);
   const people = [...new Set(found.map(([, c]) => c.accountOwner))];
   const names = new Map<string, string>();
-  for (const u of await Promise.all(people.map((id) => s.directory.user(id)))) if (u) names.set(u.id, u.name);
+  if (people.length > 0) for (const u of await s.directory.users({ ids: people, includeInactive: true })) names.set(u.id, u.name);
   // A flat text value: the record page lists computed values as they are (labelled `computed.collision_with`).
   return new Map(found.map(([id, c]) => [id, { collision_with: names.get(c.accountOwner) ?? c.accountOwner }]));
 };

@@ -1,5 +1,6 @@
 import { PipewrightError, ValidationError } from '@pipewright/core';
 import { Hono } from 'hono';
+import { listColumns } from '../../records/columns';
 import { parseListQuery } from '../../records/query';
 import { lastTouches, touchIds } from '../../records/touches';
 import type { RecordStore } from '../../records/store';
@@ -72,7 +73,10 @@ export function recordRoutes(store: RecordStore): Hono<AppEnv> {
     return c.json(view, 201);
   });
 
-  // before /:type/:id (record ids are uuids, never "touches")
+  // before /:type/:id (record ids are uuids, never "columns" or "touches")
+  app.get('/:type/columns', async (c) => c.json({ columns: await listColumns(store, c.req.param('type'), new URL(c.req.url).searchParams, c.get('actor')) }));
+
+  // before /:type/:id, like columns
   app.get('/:type/touches', async (c) => {
     const type = c.req.param('type');
     store.entity(type);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessSummary, ProcessVersion } from '../../api/processes';
-import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, isTouched, processFilter, publishedDefinition } from './board-data';
+import { columnsPath } from '../../api/client';
+import { boardStageIds, boardValuesQuery, chooseProcess, columnParams, idBatches, isTouched, stageBatches, processFilter, publishedDefinition } from './board-data';
 
 const summary = (id: string, latestVersion: number | null) => ({ id, latestVersion }) as ProcessSummary;
 const version = (n: number, stages: string[]) => ({ id: 'p', version: n, definition: { stages: stages.map((id) => ({ id, label: id, kind: 'open' })) } }) as unknown as ProcessVersion;
@@ -48,5 +49,25 @@ describe('board data', () => {
   it('knows when some entity touches the board\'s', () => {
     const activity = { touch: { at: 'occurred_at' }, references: { deal_id: { entity: 'acme.ticket' } } } as never;
     expect([isTouched([activity], 'acme.ticket'), isTouched([activity], 'acme.site'), isTouched([{ references: { x: { entity: 'acme.ticket' } } } as never], 'acme.ticket')]).toEqual([true, false, false]);
+  });
+
+  it('asks every column\'s first page in one request, with the board\'s filters, sort and search but no stage, cursor or total of its own', () => {
+    const filters = { owner: 'ann', team: '', process: 'new_business', q: 'acme & co', sort: '' };
+    expect(columnsPath('pipeline.deal', ['prospecting', 'won'], columnParams('', filters, null))).toBe('/api/records/pipeline.deal/columns?stages=prospecting,won&q=acme+%26+co&sort=-updatedAt&limit=20&filter%5Bowner%5D%5Beq%5D=ann&filter%5Bprocess%5D%5Beq%5D=new_business');
+    expect(columnsPath('acme.ticket', ['new stage'], columnParams('x', { owner: '', team: '' }, 'c1'))).toBe('/api/records/acme.ticket/columns?stages=new%20stage&sort=-enteredStageAt&limit=20');
+  });
+
+  it('asks the stays and last touches of the loaded cards 200 ids at a time', () => {
+    const ids = Array.from({ length: 401 }, (_, i) => `id${i}`);
+    expect(idBatches(ids).map((b) => b.length)).toEqual([200, 200, 1]);
+    expect(idBatches(ids).flat()).toEqual(ids);
+    expect(idBatches([])).toEqual([]);
+  });
+
+  it('asks the first pages of a board of hundreds of stages 50 columns at a time', () => {
+    const stages = Array.from({ length: 120 }, (_, i) => `s${i}`);
+    expect(stageBatches(stages).map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(stageBatches(stages).flat()).toEqual(stages);
+    expect(stageBatches(['a'])).toEqual([['a']]);
   });
 });

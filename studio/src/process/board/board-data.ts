@@ -93,6 +93,42 @@ export function columnParams(stage: string, filters: BoardFilters, cursor: strin
   return { filters: f, sort: columnSort(filters.sort ?? '', filters.q ?? ''), ...(filters.q ? { q: filters.q } : {}), limit: PAGE_SIZE, cursor, total: cursor === null };
 }
 
+/** Ids asked per request of stays and last touches (the touches API takes up to 200). */
+export const IDS_PER_REQUEST = 200;
+
+/** Columns asked per request of first pages (the columns API takes up to 50). */
+export const COLUMNS_PER_REQUEST = 50;
+
+/**
+ * A board's stages in requests of at most {@link COLUMNS_PER_REQUEST} first pages: one request for
+ * any ordinary process, a few for a process of hundreds of stages.
+ *
+ * @example
+ * ```ts
+ * stageBatches(['prospecting', 'won']); // [['prospecting', 'won']]
+ * ```
+ */
+export function stageBatches(stages: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < stages.length; i += COLUMNS_PER_REQUEST) out.push(stages.slice(i, i + COLUMNS_PER_REQUEST));
+  return out;
+}
+
+/**
+ * The loaded cards' ids in requests of at most {@link IDS_PER_REQUEST}: one request of stays and
+ * one of last touches for a first load of six columns, never one per column or per card.
+ *
+ * @example
+ * ```ts
+ * idBatches(columns.flatMap((c) => c.items.map((r) => r.id))); // [['…', …]]
+ * ```
+ */
+export function idBatches(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) out.push(ids.slice(i, i + IDS_PER_REQUEST));
+  return out;
+}
+
 /**
  * The metric query of a board's money figures: the metrics by stage, and by owner, team or
  * process when the board is filtered on them (the figures are summed from the rows that match).

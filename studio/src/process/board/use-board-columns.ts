@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { processApi, type OpenStay } from '../../api/processes';
 import type { RecordView } from '../../api/types';
-import { columnParams, type BoardFilters } from './board-data';
+import { columnParams, idBatches, stageBatches, type BoardFilters } from './board-data';
 
 export { PAGE_SIZE, type BoardFilters } from './board-data';
 
@@ -18,10 +18,11 @@ export interface ColumnState {
 const EMPTY: ColumnState = { items: [], total: null, cursor: null, loading: true, error: null };
 
 /**
- * Loads each stage's deals with the cursor API (newest change first, {@link PAGE_SIZE} at a
- * time, the column total once), plus the open stage stays of loaded cards (days in stage, SLA
- * due) and, when some entity touches this one (`touched`), their last touches: one request of
- * each kind per page, never one per card. Moves update both columns locally without reloading.
+ * Loads each stage's deals: the first page and total of every column in one request
+ * (`api.columns`), later pages with the cursor API ({@link PAGE_SIZE} at a time), plus the open
+ * stage stays of loaded cards (days in stage, SLA due) and, when some entity touches this one
+ * (`touched`), their last touches: one request of each kind for the first pages and per later
+ * page, never one per card. Moves update both columns locally without reloading.
  *
  * @example
  * ```ts
@@ -83,12 +84,32 @@ export function useBoardColumns(type: string, stages: readonly string[], filters
     }
   }, [type, filters.owner, filters.team, filters.process, filters.q, filters.sort, fetchStays, fetchTouches]);
 
+  // Every column's first page and total in one request (per 50 columns), then the stays and last
+  // touches of all their cards in one request each (per 200 cards).
+  const loadFirstPages = useCallback(async (gen: number) => {
+    try {
+      const pages = (await Promise.all(stageBatches(stages).map((batch) => api.columns(type, batch, columnParams('', filters, null))))).flatMap((a) => a.columns);
+      if (gen !== generation.current) return;
+      setColumns(Object.fromEntries(stages.map((s) => {
+        const page = pages.find((p) => p.stage === s);
+        return [s, page ? { items: page.items, total: page.total, cursor: page.nextCursor, loading: false, error: null } : { ...EMPTY, loading: false, total: 0 }];
+      })));
+      await Promise.all(idBatches(pages.flatMap((p) => p.items.map((r) => r.id))).flatMap((ids) => [fetchStays(ids), fetchTouches(ids)]));
+    } catch (err) {
+      if (gen !== generation.current) return;
+      const error = err instanceof Error ? err.message : String(err);
+      setColumns(Object.fromEntries(stages.map((s) => [s, { ...EMPTY, loading: false, error }])));
+    }
+    // load changes with the type and filters (and the stays and touches it asks for); stageKey with the stages
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [load, stageKey]);
+
   useEffect(() => {
     const gen = ++generation.current;
     setColumns(Object.fromEntries(stages.map((s) => [s, EMPTY])));
-    for (const s of stages) void load(s, null, gen);
+    if (stages.length > 0) void loadFirstPages(gen);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [stageKey, load]);
+  }, [stageKey, loadFirstPages]);
 
   const loadMore = (stage: string) => {
     const c = columns[stage];
