@@ -16,7 +16,7 @@ import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
 import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
-import { actionTypeRoutes, aliasPaths, approvalRoutes, mountProcessRoutes, pipelineRoutes, processPaths, processRoutes } from '../process/http/index';
+import { actionTypeRoutes, approvalRoutes, pipelineRoutes, processRoutes, transitionRoutes } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
 import { metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
@@ -36,7 +36,7 @@ import type { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
 import { ruleLibraryRoutes } from './routes/rule-library';
 import { RuleLibrary } from '../rules/library';
-import { importPaths, importRoutes } from './routes/imports';
+import { importRoutes } from './routes/imports';
 import { notificationRoutes } from './routes/notifications';
 import { savedViewRoutes } from './routes/saved-views';
 import { orgUnitRoutes } from './routes/org-units';
@@ -145,12 +145,13 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     savedViewRoutes(s.database.db, now),
     ...(s.metrics ? [metricRoutes(s.metrics)] : []),
     ...(s.dashboards ? [dashboardRoutes(s.dashboards)] : []),
-    ...(s.processes ? [actionTypeRoutes(s.registry), processRoutes(s.processes), approvalRoutes(s.processes), ...pipelineRoutes(s.processes)] : []),
+    importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined, () => s.store.hooks),
+    ...(s.processes ? [actionTypeRoutes(s.registry), processRoutes(s.processes), approvalRoutes(s.processes), transitionRoutes(s.processes), ...pipelineRoutes(s.processes)] : []),
   ];
   const studioPlugins = studioPluginRoutes(s.registry);
   tables.push(studioPlugins.list);
   const declared = Object.assign({}, ...tables.map((t) => t.paths())) as Record<string, Record<string, unknown>>;
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
+  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...declared, ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
   app.get('/openapi.json', (c) => c.json(openapi));
   const mount = (base: string) => {
     for (const t of tables) if (t.base === base) app.route(t.base, t.app);
@@ -161,7 +162,7 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   mount('/api/records');
-  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined, () => s.store.hooks));
+  mount('/api/imports');
   mount('/api/users');
   mount('/api/org-units');
   mount('/api/notifications');
@@ -173,7 +174,8 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   // after the fixed /action-types: the processes' /:id matches any segment
   mount('/api/processes');
   mount('/api/approvals');
-  if (s.processes) mountProcessRoutes(app, s.processes);
+  // transitions and stage history: /api/records/{type}/{id}/... and each entity's alias (/api/deals/{id}/...)
+  mount('/api');
   mount('/api/pipeline');
   mount('/api/incidents');
   mount('/api/metrics');
