@@ -6,7 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { typesSchema } from '@pipewright/schemas';
 import { authenticate } from '../auth/authenticate';
-import { readOrWrite, requireScope } from '../auth/guards';
+import { readOrWrite } from '../auth/guards';
 import { PrincipalCache } from '../auth/principal-cache';
 import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
@@ -29,10 +29,11 @@ import { problem, toProblem } from './problem';
 import { requestLocale } from './locale';
 import { localizeProblem, localizeProblems } from './problem-i18n';
 import { auditRoutes } from './routes/audit';
+import { entityRoutes } from './routes/entities';
 import { authRoutes } from './routes/auth';
 import { healthRoutes, type Lifecycle } from './routes/health';
 import { withSecurity } from '../openapi/identity';
-import type { RouteTable } from './declare';
+import { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
 import { ruleLibraryRoutes } from './routes/rule-library';
 import { RuleLibrary } from '../rules/library';
@@ -129,9 +130,14 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
   app.use('/api/*', storableQuery());
 
-  app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
   // Routes declared once (ADR 031): served here and documented by /openapi.json from the same declarations.
+  // The document itself is one of them; it is built once, below, from all of them.
+  let openapi: Record<string, unknown> = {};
+  const document = new RouteTable('', ['platform']).on({ method: 'get', path: '/openapi.json', operationId: 'openapi', summary: 'This document', public: true, responses: { 200: { description: 'OpenAPI 3.1', schema: { type: 'object' } } } }, (c) => c.json(openapi));
   const tables: RouteTable[] = [
+    healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }),
+    document,
+    entityRoutes(s.registry),
     authRoutes({ db: s.database.db, config: s.config, limiter, now, log }),
     shareRoutes(s.store),
     userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now), s.plugins ? (id) => (s.plugins as PluginHost).userDeactivated(id) : undefined),
@@ -151,14 +157,15 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   const studioPlugins = studioPluginRoutes(s.registry);
   tables.push(studioPlugins.list);
   const declared = Object.assign({}, ...tables.map((t) => t.paths())) as Record<string, Record<string, unknown>>;
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...declared, ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
-  app.get('/openapi.json', (c) => c.json(openapi));
+  // The records API is generated per entity from the registry (openapi/generate.ts); everything else is declared.
+  openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...declared, ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
   const mount = (base: string) => {
-    for (const t of tables) if (t.base === base) app.route(t.base, t.app);
+    for (const t of tables) if (t.base === base) app.route(t.base || '/', t.app);
   };
+  // /health, /ready and /openapi.json
+  mount('');
   mount('/api/auth');
-  app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
-  app.get('/api/entities/:type', requireScope('read'), (c) => c.json(describeEntity(s.registry.entity(c.req.param('type')))));
+  mount('/api/entities');
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   mount('/api/records');
@@ -208,7 +215,3 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   return app;
 }
 
-function describeEntity(e: Registry['entities'] extends Map<string, infer V> ? V : never) {
-  const { validate: _v, fields, ...rest } = e;
-  return { ...rest, fields: [...fields.values()] };
-}

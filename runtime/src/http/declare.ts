@@ -78,6 +78,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   428: 'If-Match is required',
   429: 'Rate limited (see Retry-After)',
   500: 'Unexpected failure; nothing was kept',
+  503: 'Unavailable for now: storage unavailable, migrations pending or shutting down (see Retry-After)',
 };
 const problemResponse = (status: number) => ({ description: PROBLEM_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 
