@@ -110,4 +110,32 @@ describe('RouteTable: one declaration serves, checks and documents a route', () 
     expect((await app.request('/api/sums', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'n=1' })).status).toBe(415);
     expect(Object.keys((t.paths()['/api/sums']?.post as { responses: object }).responses)).toEqual(['200', '401', '415', '422']);
   });
+
+  it('hands a form body (a declared media type besides JSON) to the handler unread as JSON, checks JSON against the body schema, and documents both', async () => {
+    const t = new RouteTable('/api/uploads', ['uploads']);
+    const seen: unknown[] = [];
+    const form = { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string' } } };
+    t.on({ method: 'post', path: '/', operationId: 'upload', summary: 'Upload', body: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string' } } }, forms: { 'multipart/form-data': form }, responses: { 201: { description: 'Kept' } } }, async (c, input) => {
+      seen.push(input.form ? { form: { note: input.form.note, file: input.form.file instanceof File ? await input.form.file.text() : null }, body: input.body } : { body: input.body });
+      return c.json({}, 201);
+    });
+    const app = new Hono<AppEnv>();
+    app.route(t.base, t.app);
+    app.onError((err, c) => c.json(isPipewrightError(err) ? { code: err.code } : {}, (isPipewrightError(err) ? err.status : 500) as 400));
+    const data = new FormData();
+    data.set('note', 'hi');
+    data.set('file', new File(['a,b'], 'x.csv'));
+    expect((await app.request('/api/uploads', { method: 'POST', body: data })).status).toBe(201);
+    expect((await app.request('/api/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'a,b' }) })).status).toBe(201);
+    expect(seen).toEqual([{ form: { note: 'hi', file: 'a,b' }, body: {} }, { body: { text: 'a,b' } }]);
+    // JSON still meets the schema; a body that only claims to be a form is 400, not a failure; other types are 415.
+    expect((await app.request('/api/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file: 'a,b' }) })).status).toBe(422);
+    const broken = await app.request('/api/uploads', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=zz' }, body: 'not a form' });
+    expect([broken.status, await broken.json()]).toEqual([400, { code: 'malformed-form' }]);
+    expect((await app.request('/api/uploads', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' })).status).toBe(415);
+    expect(seen).toHaveLength(2);
+    const op = t.paths()['/api/uploads']?.post as { requestBody: { content: Record<string, { schema: unknown }> }; responses: object };
+    expect(op.requestBody.content).toEqual({ 'application/json': { schema: expect.objectContaining({ required: ['text'] }) }, 'multipart/form-data': { schema: form } });
+    expect(Object.keys(op.responses)).toEqual(['201', '400', '401', '415', '422']);
+  });
 });

@@ -83,6 +83,30 @@ describe.each(backends())('CSV import on $name', (backend) => {
     expect(unknownEntity.status).toBe(404);
   });
 
+  it('checks a JSON body against its declared schema and a form in the handler, naming each member, writing nothing', async () => {
+    const before = await countRows(server.platform);
+    const problem = async (res: Response, status: number) => {
+      expect(res.status, await res.clone().text()).toBe(status);
+      const p = (await res.json()) as { code: string; errors?: { pointer: string }[] };
+      return [p.code, (p.errors ?? []).map((e) => e.pointer).sort()];
+    };
+    // JSON: one 422 naming every member at fault (a missing csv was 422 import.missing-file before the route was declared).
+    expect(await problem(await server.api('/api/imports', { method: 'POST', json: { mapping: 'crm.account', fileName: 7 } }), 422)).toEqual(['body.invalid', ['/csv', '/fileName', '/mapping']]);
+    expect(await problem(await server.api('/api/imports', { method: 'POST', json: { mapping: accountsMapping, csv: accountsCsv, file: 'x' } }), 422)).toEqual(['body.unknown-member', ['/file']]);
+    expect((await server.api('/api/imports', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: accountsCsv })).status).toBe(415);
+    // A form: the handler names the field.
+    const noFile = new FormData();
+    noFile.set('mapping', JSON.stringify(accountsMapping));
+    expect(await problem(await server.api('/api/imports', { method: 'POST', body: noFile }), 422)).toEqual(['import.missing-file', ['/file']]);
+    const badMapping = new FormData();
+    badMapping.set('mapping', '{not json');
+    badMapping.set('file', new File([accountsCsv], 'accounts.csv', { type: 'text/csv' }));
+    expect(await problem(await server.api('/api/imports', { method: 'POST', body: badMapping }), 422)).toEqual(['import.invalid-mapping', ['/mapping']]);
+    // A body that says it is a form but is not one: 400, not a failure of the server.
+    expect(await problem(await server.api('/api/imports', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: 'no parts here' }), 400)).toEqual(['malformed-form', []]);
+    expect(await countRows(server.platform)).toEqual(before);
+  });
+
   it('accepts multipart uploads and refuses duplicates of the key column', async () => {
     const form = new FormData();
     form.set('mapping', JSON.stringify(accountsMapping));

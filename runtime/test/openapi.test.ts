@@ -27,6 +27,24 @@ describe('GET /openapi.json', () => {
     expect(JSON.stringify(doc)).not.toContain('https://pipewright.dev/schemas/types.schema.json');
   });
 
+  it('documents transitions, stage history (and their entity aliases) and imports from their declarations, with their operationIds', async () => {
+    type Op = { operationId: string; requestBody?: { content: Record<string, { schema: { required?: string[]; additionalProperties?: boolean; properties?: Record<string, unknown> } }> }; parameters?: { name: string; in: string; required: boolean }[] };
+    const doc = (await (await server.api('/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
+    const ids = (path: string) => Object.fromEntries(Object.entries(doc.paths[path] ?? {}).map(([m, op]) => [m, op.operationId]));
+    expect(ids('/api/records/{type}/{id}/transitions')).toEqual({ get: 'listRecordTransitions', post: 'transitionRecord' });
+    expect(ids('/api/records/{type}/{id}/history')).toEqual({ get: 'recordStageHistory' });
+    expect(ids('/api/deals/{id}/transitions')).toEqual({ get: 'listDealTransitions', post: 'transitionDeal' });
+    expect(ids('/api/deals/{id}/history')).toEqual({ get: 'dealStageHistory' });
+    expect(ids('/api/imports')).toEqual({ post: 'importCsv' });
+    expect(ids('/api/imports/{id}')).toEqual({ get: 'getImport' });
+    const move = doc.paths['/api/deals/{id}/transitions']?.post as Op;
+    expect(move.requestBody?.content['application/json']?.schema).toMatchObject({ required: ['to'], additionalProperties: false });
+    expect(move.parameters?.filter((p) => p.in === 'header').map((p) => [p.name, p.required])).toEqual([['If-Match', true], ['Idempotency-Key', false]]);
+    const upload = doc.paths['/api/imports']?.post as Op;
+    expect(Object.keys(upload.requestBody?.content ?? {})).toEqual(['application/json', 'multipart/form-data']);
+    expect(upload.requestBody?.content['multipart/form-data']?.schema.required).toEqual(['mapping', 'file']);
+  });
+
   it('documents every API route the app serves', async () => {
     const doc = (await (await server.api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => k !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`)));

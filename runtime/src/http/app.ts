@@ -6,7 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { typesSchema } from '@pipewright/schemas';
 import { authenticate } from '../auth/authenticate';
-import { readOrWrite, requireScope } from '../auth/guards';
+import { readOrWrite } from '../auth/guards';
 import { PrincipalCache } from '../auth/principal-cache';
 import { RateLimiter } from '../auth/rate-limit';
 import type { Config } from '../config';
@@ -16,7 +16,7 @@ import type { DashboardStore } from '../dashboards/store';
 import { isStorageUnavailable } from '../db/unavailable';
 import { constraintCatalog, databaseProblem } from '../db/errors';
 import { generateOpenApi, withSharedTypes } from '../openapi/generate';
-import { actionTypeRoutes, aliasPaths, approvalRoutes, mountProcessRoutes, pipelineRoutes, processPaths, processRoutes } from '../process/http/index';
+import { actionTypeRoutes, approvalRoutes, pipelineRoutes, processRoutes, transitionRoutes } from '../process/http/index';
 import type { ProcessRuntime } from '../process/runtime';
 import { metricRoutes } from '../metrics/routes';
 import type { MetricService } from '../metrics/service';
@@ -29,14 +29,15 @@ import { problem, toProblem } from './problem';
 import { requestLocale } from './locale';
 import { localizeProblem, localizeProblems } from './problem-i18n';
 import { auditRoutes } from './routes/audit';
+import { entityRoutes } from './routes/entities';
 import { authRoutes } from './routes/auth';
 import { healthRoutes, type Lifecycle } from './routes/health';
 import { withSecurity } from '../openapi/identity';
-import type { RouteTable } from './declare';
+import { RouteTable } from './declare';
 import { ruleRoutes } from './routes/rules';
 import { ruleLibraryRoutes } from './routes/rule-library';
 import { RuleLibrary } from '../rules/library';
-import { importPaths, importRoutes } from './routes/imports';
+import { importRoutes } from './routes/imports';
 import { notificationRoutes } from './routes/notifications';
 import { savedViewRoutes } from './routes/saved-views';
 import { orgUnitRoutes } from './routes/org-units';
@@ -129,9 +130,14 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => (c.req.method === 'POST' && c.req.path === '/api/auth/login' ? next() : auth(c, next)));
   app.use('/api/*', storableQuery());
 
-  app.route('/', healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }));
   // Routes declared once (ADR 031): served here and documented by /openapi.json from the same declarations.
+  // The document itself is one of them; it is built once, below, from all of them.
+  let openapi: Record<string, unknown> = {};
+  const document = new RouteTable('', ['platform']).on({ method: 'get', path: '/openapi.json', operationId: 'openapi', summary: 'This document', public: true, responses: { 200: { description: 'OpenAPI 3.1', schema: { type: 'object' } } } }, (c) => c.json(openapi));
   const tables: RouteTable[] = [
+    healthRoutes(s.database, s.registry, s.lifecycle ?? { draining: false }),
+    document,
+    entityRoutes(s.registry),
     authRoutes({ db: s.database.db, config: s.config, limiter, now, log }),
     shareRoutes(s.store),
     userRoutes(s.database.db, now, new SignInLimits(s.database.db, limiter, s.config.loginAttemptsPer15Min, now), s.plugins ? (id) => (s.plugins as PluginHost).userDeactivated(id) : undefined),
@@ -145,23 +151,25 @@ export function createApp(s: AppServices): Hono<AppEnv> {
     savedViewRoutes(s.database.db, now),
     ...(s.metrics ? [metricRoutes(s.metrics)] : []),
     ...(s.dashboards ? [dashboardRoutes(s.dashboards)] : []),
-    ...(s.processes ? [actionTypeRoutes(s.registry), processRoutes(s.processes), approvalRoutes(s.processes), ...pipelineRoutes(s.processes)] : []),
+    importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined, () => s.store.hooks),
+    ...(s.processes ? [actionTypeRoutes(s.registry), processRoutes(s.processes), approvalRoutes(s.processes), transitionRoutes(s.processes), ...pipelineRoutes(s.processes)] : []),
   ];
   const studioPlugins = studioPluginRoutes(s.registry);
   tables.push(studioPlugins.list);
   const declared = Object.assign({}, ...tables.map((t) => t.paths())) as Record<string, Record<string, unknown>>;
-  const openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...importPaths, ...declared, ...(s.processes ? { ...processPaths, ...aliasPaths(s.registry) } : {}), ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
-  app.get('/openapi.json', (c) => c.json(openapi));
+  // The records API is generated per entity from the registry (openapi/generate.ts); everything else is declared.
+  openapi = withSecurity(withSharedTypes(generateOpenApi(s.registry, { paths: { ...declared, ...(s.plugins ? pluginPaths(s.registry) : {}) } }), typesSchema));
   const mount = (base: string) => {
-    for (const t of tables) if (t.base === base) app.route(t.base, t.app);
+    for (const t of tables) if (t.base === base) app.route(t.base || '/', t.app);
   };
+  // /health, /ready and /openapi.json
+  mount('');
   mount('/api/auth');
-  app.get('/api/entities', requireScope('read'), (c) => c.json({ items: [...s.registry.entities.values()].map(describeEntity) }));
-  app.get('/api/entities/:type', requireScope('read'), (c) => c.json(describeEntity(s.registry.entity(c.req.param('type')))));
+  mount('/api/entities');
   app.use('/api/records/*', readOrWrite());
   app.route('/api/records', recordRoutes(s.store));
   mount('/api/records');
-  app.route('/api/imports', importRoutes(s.database.db, s.registry, s.processes ? { definitions: s.processes.definitions } : undefined, () => s.store.hooks));
+  mount('/api/imports');
   mount('/api/users');
   mount('/api/org-units');
   mount('/api/notifications');
@@ -173,7 +181,8 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   // after the fixed /action-types: the processes' /:id matches any segment
   mount('/api/processes');
   mount('/api/approvals');
-  if (s.processes) mountProcessRoutes(app, s.processes);
+  // transitions and stage history: /api/records/{type}/{id}/... and each entity's alias (/api/deals/{id}/...)
+  mount('/api');
   mount('/api/pipeline');
   mount('/api/incidents');
   mount('/api/metrics');
@@ -206,7 +215,3 @@ export function createApp(s: AppServices): Hono<AppEnv> {
   return app;
 }
 
-function describeEntity(e: Registry['entities'] extends Map<string, infer V> ? V : never) {
-  const { validate: _v, fields, ...rest } = e;
-  return { ...rest, fields: [...fields.values()] };
-}

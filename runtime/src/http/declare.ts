@@ -1,4 +1,4 @@
-import { ValidationError, ajvDetails, createAjv, stripRequired, type RouteSchema } from '@pipewright/core';
+import { PipewrightError, ValidationError, ajvDetails, createAjv, stripRequired, type RouteSchema } from '@pipewright/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { readJsonObject } from './body';
 import type { AppEnv } from './context';
@@ -23,8 +23,8 @@ export interface RouteDeclaration {
   public?: boolean;
   /** Schemas of the path parameters, for the documentation (a parameter not named here is a string). */
   pathParams?: Record<string, RouteSchema>;
-  /** Request headers the route reads (documentation; the handler checks them). */
-  headerParams?: Record<string, { required?: boolean; description: string }>;
+  /** Request headers the route reads (documentation, `schema` default a string; a guard or the handler checks them). */
+  headerParams?: Record<string, { required?: boolean; description: string; schema?: RouteSchema }>;
   /** Query parameters; checked before the handler: an unknown one, a missing required one or a bad value is 400 naming it. */
   query?: Record<string, QueryParameter>;
   /** The JSON body's schema; checked before the handler: not JSON is 415, a body it refuses 422 naming each member by pointer. */
@@ -35,9 +35,17 @@ export interface RouteDeclaration {
    * a JSON object, and `body` documents it.
    */
   bodyCheckedBy?: 'schema' | 'handler';
+  /**
+   * Form bodies the route takes besides the JSON `body`, by media type (`multipart/form-data`: an
+   * upload), each with the schema of its fields, which documents them. A request of such a type is
+   * not read as JSON: the table parses the form (400 when it cannot) and hands the fields to the
+   * handler as {@link RouteInput.form}, and the handler checks them (a file is no JSON value a
+   * schema could check).
+   */
+  forms?: Record<string, RouteSchema>;
   /** Success answers by status: a description and the JSON schema of the body (none for 204). */
   responses: Record<number, { description: string; schema?: unknown; headers?: Json }>;
-  /** Problem answers the route gives besides the checks' own (400 with a query, 415 and 422 with a body, 401 unless public). */
+  /** Problem answers the route gives besides the checks' own (400 with a query or forms, 415 and 422 with a body, 401 unless public). */
   errors?: number[];
   /** Guards run before the checks (scope, role). */
   guards?: MiddlewareHandler<AppEnv>[];
@@ -49,6 +57,8 @@ export type RouteContext = Context<AppEnv>;
 /** What the checks let through: the JSON body (an object) and the declared query parameters given. */
 export interface RouteInput {
   body: Record<string, unknown>;
+  /** The fields of a form body (a media type of the declaration's `forms`), when one was sent; `body` is then empty. */
+  form?: Record<string, string | File>;
   query: Record<string, string>;
   /** A path parameter of the declared path, by name. */
   param: (name: string) => string;
@@ -62,11 +72,13 @@ const PROBLEM_TEXT: Record<number, string> = {
   405: 'Method not allowed',
   409: 'Conflict',
   412: 'The record changed since the given version',
+  413: 'Body too large',
   415: 'Body is not JSON',
   422: 'The body is invalid; each member named by JSON pointer',
   428: 'If-Match is required',
   429: 'Rate limited (see Retry-After)',
   500: 'Unexpected failure; nothing was kept',
+  503: 'Unavailable for now: storage unavailable, migrations pending or shutting down (see Retry-After)',
 };
 const problemResponse = (status: number) => ({ description: PROBLEM_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 
@@ -83,8 +95,8 @@ export function operationOf(base: string, tags: readonly string[], d: RouteDecla
   const path = full.replace(/:([A-Za-z][A-Za-z0-9_]*)/g, '{$1}');
   const pathParams = [...full.matchAll(/:([A-Za-z][A-Za-z0-9_]*)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: d.pathParams?.[m[1] as string] ?? { type: 'string' } }));
   const queryParams = Object.entries(d.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: schema.required === true, schema: stripRequired(schema) }));
-  const headerParams = Object.entries(d.headerParams ?? {}).map(([name, h]) => ({ name, in: 'header', required: h.required === true, schema: { type: 'string' }, description: h.description }));
-  const codes = new Set<number>([...(d.errors ?? []), ...(d.public ? [] : [401]), ...(d.query ? [400] : []), ...(d.body ? [415, 422] : [])]);
+  const headerParams = Object.entries(d.headerParams ?? {}).map(([name, h]) => ({ name, in: 'header', required: h.required === true, schema: h.schema ?? { type: 'string' }, description: h.description }));
+  const codes = new Set<number>([...(d.errors ?? []), ...(d.public ? [] : [401]), ...(d.query || d.forms ? [400] : []), ...(d.body ? [415, 422] : [])]);
   const responses: Json = {};
   for (const [status, r] of Object.entries(d.responses)) responses[status] = { description: r.description, ...(r.schema === undefined ? {} : { content: { 'application/json': { schema: r.schema } } }), ...(r.headers ? { headers: r.headers } : {}) };
   for (const status of [...codes].sort((a, b) => a - b)) responses[String(status)] = problemResponse(status);
@@ -95,7 +107,7 @@ export function operationOf(base: string, tags: readonly string[], d: RouteDecla
     ...(d.description ? { description: d.description } : {}),
     ...(d.public ? { security: [] } : {}),
     ...(pathParams.length || queryParams.length || headerParams.length ? { parameters: [...pathParams, ...queryParams, ...headerParams] } : {}),
-    ...(d.body ? { requestBody: { required: true, content: { 'application/json': { schema: d.body } } } } : {}),
+    ...(d.body ? { requestBody: { required: true, content: { 'application/json': { schema: d.body }, ...Object.fromEntries(Object.entries(d.forms ?? {}).map(([media, schema]) => [media, { schema }])) } } } : {}),
     responses,
   };
   return [path, op];
@@ -128,9 +140,12 @@ export class RouteTable {
     const readBody = d.body !== undefined;
     const query = d.query ? Object.entries(d.query).map(([name, schema]) => ({ name, schema, validate: this.ajv.compile(stripRequired(schema)) })) : null;
     const where = `${d.method.toUpperCase()} ${this.base}${d.path === '/' ? '' : d.path}`;
+    const forms = d.forms ? Object.keys(d.forms) : null;
     const checked: MiddlewareHandler<AppEnv> = async (c) => {
       const q = query ? readQuery(c, query) : {};
+      const form = forms ? await readForm(c, forms) : undefined;
       let input: Record<string, unknown> = {};
+      if (form) return handler(c, { body: input, form, query: q, param: (name) => c.req.param(name) ?? '' });
       if (readBody) input = await readJsonObject(c);
       if (body) checkBody(body, input, where);
       return handler(c, { body: input, query: q, param: (name) => c.req.param(name) ?? '' });
@@ -167,6 +182,25 @@ export function checkBody(validate: Validate, body: Record<string, unknown>, whe
     message: `The body does not match what ${where} accepts: ${details.map((e) => `${e.pointer ? `"${e.pointer.slice(1)}"` : 'the body'} ${e.message}`).join('; ')}.`.slice(0, 1000),
     details,
   });
+}
+
+/**
+ * The fields of a form body when the request's media type is one of `media` (undefined otherwise):
+ * 400 `malformed-form` when the body cannot be parsed as that form.
+ *
+ * @example
+ * ```ts
+ * const form = await readForm(c, ['multipart/form-data']); // { file: File, mapping: '{...}' }
+ * ```
+ */
+export async function readForm(c: Context, media: readonly string[]): Promise<Record<string, string | File> | undefined> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!media.includes(type)) return undefined;
+  try {
+    return await c.req.parseBody();
+  } catch (err) {
+    throw new PipewrightError({ code: 'malformed-form', status: 400, message: `The body is not valid ${type}: ${(err as Error).message}`, extensions: { media: type } });
+  }
 }
 
 /**

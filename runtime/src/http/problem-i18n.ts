@@ -59,6 +59,7 @@ const ZH_DETAILS: Record<string, (p: Problem) => string> = {
   'query.invalid': () => '查询参数无效。',
   'saved-view.too-many': (p) => `每个页面最多保存 ${num(p.limit)} 个视图，请先删除一个。`,
   'malformed-json': () => '请求内容不是有效的 JSON。',
+  'malformed-form': (p) => `请求内容不是有效的${typeof p.media === 'string' ? ` ${p.media} ` : ''}表单。`,
   'unsupported-media-type': () => '请求内容必须是 JSON（Content-Type: application/json）。',
   'body-too-large': () => '请求内容超过了服务器允许的大小。',
   'record.unknown-reference': () => '引用的记录不存在。',

@@ -164,12 +164,13 @@ function entityPaths(e: LoadedEntity): Record<string, Json> {
 }
 
 /**
- * Builds the OpenAPI 3.1 document from the loaded plugins' entity schemas plus the fixed paths.
- * Extra paths (auth, imports, processes) are merged in by the routes that own them.
+ * Builds the OpenAPI 3.1 document: the records API of each loaded entity, generated from the
+ * entity's schema (list, create, read, update, delete, events, touches), plus `extra.paths`, the
+ * operations of the declared routes (`RouteTable.paths()`, ADR 031) and of plugin routes.
  *
  * @example
  * ```ts
- * app.get('/openapi.json', (c) => c.json(generateOpenApi(registry, { paths: importPaths })));
+ * const doc = generateOpenApi(registry, { paths: { ...table.paths(), ...pluginPaths(registry) } });
  * ```
  */
 export function generateOpenApi(registry: Registry, extra: { paths?: Record<string, Json>; schemas?: Record<string, Json> } = {}): Json {
@@ -189,20 +190,7 @@ export function generateOpenApi(registry: Registry, extra: { paths?: Record<stri
     Event: { type: 'object', properties: { id: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' }, at: { type: 'string', format: 'date-time' }, before: {}, after: {}, meta: {} } },
     ...extra.schemas,
   };
-  let paths: Record<string, Json> = {
-    '/health': { get: { operationId: 'health', summary: 'Liveness: status ok, or degraded when the database does not answer; storage backend and loaded plugins', responses: { '200': json({ type: 'object' }, 'The process serves (status ok or degraded)') } } },
-    '/ready': { get: { operationId: 'ready', summary: 'Readiness: database reachable, migrations current, not shutting down', responses: { '200': json({ type: 'object' }, 'Ready for traffic'), '503': problemResponse('Not ready (storage-unavailable, migrations-pending or shutting-down)') } } },
-    '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json({ type: 'object' }, 'OpenAPI 3.1') } } },
-    '/api/entities': { get: { operationId: 'listEntities', summary: 'Entity definitions of the loaded plugins', responses: { '200': json({ type: 'object' }, 'Entities'), ...errors(401) } } },
-    '/api/entities/{type}': {
-      get: {
-        operationId: 'getEntity',
-        summary: 'One entity definition (schema, references, indexes, UI hints, fields)',
-        parameters: [{ name: 'type', in: 'path', required: true, schema: { type: 'string' }, description: 'Full entity id, e.g. acme.ticket' }],
-        responses: { '200': json({ type: 'object' }, 'The entity'), ...errors(401, 404) },
-      },
-    },
-  };
+  let paths: Record<string, Json> = {};
   for (const e of registry.entities.values()) {
     const name = componentName(e);
     schemas[`${name}Data`] = localize(e.schema) as Json;

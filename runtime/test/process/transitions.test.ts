@@ -81,7 +81,15 @@ describe.each(backends())('transitions over HTTP on $name', (backend) => {
     expect([jump.code, jump.allowed]).toEqual(['process.transition-not-allowed', ['engaging', 'lost']]);
     expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'nowhere' }), 422)).code).toBe('process.unknown-stage');
     expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'engaging', transition: 'propose' }), 422)).code).toBe('process.transition-not-allowed');
-    expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { stage: 'won' }), 422)).code).toBe('body.unknown-member');
+    expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'engaging', stage: 'won' }), 422)).code).toBe('body.unknown-member');
+    // The body is checked against the declared schema (ADR 031 addendum): every member at fault is named by pointer in one answer.
+    const both = await expectJson<Problem>(move(rep.api, deal.id, 1, { stage: 'won' }), 422);
+    expect([both.code, both.errors?.map((e) => e.pointer).sort()]).toEqual(['body.invalid', ['/stage', '/to']]);
+    const shapes = await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'Won!', transition: 5, process: 'x'.repeat(64) }), 422);
+    expect([shapes.code, [...new Set(shapes.errors?.map((e) => e.pointer))].sort()]).toEqual(['body.invalid', ['/process', '/to', '/transition']]);
+    // If-Match and Idempotency-Key are checked before the body.
+    expect((await expectJson<Problem>(rep.api(`/api/deals/${deal.id}/transitions`, { method: 'POST', json: { stage: 'won' } }), 428)).code).toBe('precondition-required');
+    expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { stage: 'won' }, { 'idempotency-key': 'x'.repeat(256) }), 400)).code).toBe('idempotency.invalid-key');
     expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'engaging', data: [1] }), 422)).code).toBe('body.invalid');
     expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'engaging', data: { amount: 'lots' } }), 422)).code).toBe('record.invalid');
     expect((await expectJson<Problem>(move(rep.api, deal.id, 1, { to: 'engaging', data: { account_id: '00000000-0000-4000-8000-000000000000' } }), 422)).code).toBe('record.unknown-reference');

@@ -58,7 +58,7 @@ describe('/health and /ready when PostgreSQL does not answer', () => {
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   afterAll(() => db.destroy());
-  const app = healthRoutes({ db, backend: 'postgres', migrated: [], close: async () => {} }, { plugins: [], summary: () => [] } as never, { draining: false });
+  const { app } = healthRoutes({ db, backend: 'postgres', migrated: [], close: async () => {} }, { plugins: [], summary: () => [] } as never, { draining: false });
 
   it('/health says degraded (200: restarting the process would not help), /ready says 503 storage-unavailable', async () => {
     const health = await app.request('/health');

@@ -1,9 +1,8 @@
 import type { Registry } from '@pipewright/core';
-import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { ping, type DatabaseHandle } from '../../db/database';
 import { LATEST_MIGRATION } from '../../db/migrate';
-import type { AppEnv } from '../context';
+import { RouteTable } from '../declare';
 import { problem } from '../problem';
 
 /** What a process tells its load balancer about itself. */
@@ -34,15 +33,21 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
  *   code needs, and the process is not shutting down; otherwise 503 problem+json whose `code`
  *   says which (`storage-unavailable`, `migrations-pending`, `shutting-down`).
  *
+ * Declared once (ADR 031), outside `/api` and public.
+ *
  * @example
  * ```ts
- * app.route('/', healthRoutes(database, registry, { draining: false }));
+ * const t = healthRoutes(database, registry, { draining: false });
+ * app.route('/', t.app);
  * ```
  */
-export function healthRoutes(database: DatabaseHandle, registry: Registry, lifecycle: Lifecycle): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function healthRoutes(database: DatabaseHandle, registry: Registry, lifecycle: Lifecycle): RouteTable {
+  const t = new RouteTable('', ['platform']);
   const unavailable = (code: string, detail: string) => Response.json(problem(503, code, detail), { status: 503, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1', 'Cache-Control': 'no-store' } });
-  app.get('/health', async (c) => {
+  const storage = { type: 'object', required: ['backend'], properties: { backend: { enum: ['pglite', 'postgres'] }, reachable: { type: 'boolean' } } };
+  const health = { type: 'object', required: ['status', 'storage', 'plugins'], properties: { status: { enum: ['ok', 'degraded'], description: '`degraded`: the database does not answer (restarting this process would not help).' }, storage, plugins: { type: 'array', description: 'The loaded plugins and their entities.', items: { type: 'object' } } } };
+  const ready = { type: 'object', required: ['status', 'storage', 'migration'], properties: { status: { const: 'ready' }, storage, migration: { type: 'string', description: 'The latest migration this code needs, applied.' } } };
+  t.on({ method: 'get', path: '/health', operationId: 'health', summary: 'Liveness: status ok, or degraded when the database does not answer; storage backend and loaded plugins', public: true, responses: { 200: { description: 'The process serves (status ok or degraded)', schema: health } } }, async (c) => {
     let reachable = true;
     try {
       await within(PROBE_TIMEOUT_MS, ping(database.db));
@@ -52,7 +57,7 @@ export function healthRoutes(database: DatabaseHandle, registry: Registry, lifec
     c.header('Cache-Control', 'no-store');
     return c.json({ status: reachable ? 'ok' : 'degraded', storage: { backend: database.backend, reachable }, plugins: registry.summary() });
   });
-  app.get('/ready', async (c) => {
+  t.on({ method: 'get', path: '/ready', operationId: 'ready', summary: 'Readiness: database reachable, migrations current, not shutting down', public: true, responses: { 200: { description: 'Ready for traffic', schema: ready } }, errors: [503] }, async (c) => {
     if (lifecycle.draining) return unavailable('shutting-down', 'This process is shutting down; send requests to another one.');
     let applied: boolean;
     try {
@@ -65,5 +70,5 @@ export function healthRoutes(database: DatabaseHandle, registry: Registry, lifec
     c.header('Cache-Control', 'no-store');
     return c.json({ status: 'ready', storage: { backend: database.backend }, migration: LATEST_MIGRATION });
   });
-  return app;
+  return t;
 }
