@@ -1,4 +1,5 @@
 import { validate } from '@readme/openapi-parser';
+import { RESERVED_API_SEGMENTS } from '@pipewright/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './harness';
 
@@ -56,5 +57,11 @@ describe('GET /openapi.json', () => {
       if (!documented.has(`${r.method} ${path}`) && !(concrete.length > 0 && concrete.every((c) => documented.has(`${r.method} ${c}`)))) missing.push(`${r.method} ${path}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('reserves every first /api segment the platform serves, so no entity alias can shadow one', async () => {
+    const aliases = new Set([...server.platform.registry.entities.values()].flatMap((e) => (e.apiAlias ? [e.apiAlias] : [])));
+    const served = new Set(server.platform.app.routes.filter((r) => r.path.startsWith('/api/')).map((r) => r.path.split('/')[2]!).filter((s) => s !== '*' && !aliases.has(s)));
+    expect([...served].filter((s) => !RESERVED_API_SEGMENTS.has(s)).sort()).toEqual([]);
   });
 });

@@ -100,7 +100,7 @@ export function stripRequired(schema: Record<string, unknown>): Record<string, u
 }
 
 /** Top-level `/api/` segments the platform uses: an entity's `apiAlias` may not take one. */
-export const RESERVED_API_SEGMENTS: ReadonlySet<string> = new Set(['auth', 'audit', 'dashboards', 'entities', 'health', 'imports', 'incidents', 'metrics', 'notifications', 'org-units', 'pipeline', 'plugins', 'processes', 'records', 'rules', 'tokens', 'users']);
+export const RESERVED_API_SEGMENTS: ReadonlySet<string> = new Set(['approvals', 'audit', 'auth', 'dashboards', 'entities', 'health', 'imports', 'incidents', 'metrics', 'notifications', 'org-units', 'pipeline', 'plugins', 'processes', 'records', 'rules', 'saved-views', 'studio', 'tokens', 'users']);
 
 /**
  * Checks an entity's `apiAlias`: only a stageful entity has one, it may not take a platform

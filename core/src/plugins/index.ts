@@ -1,7 +1,7 @@
 export * from './types';
 export * from './define-plugin';
 export * from './services';
-export { stripRequired } from './contributions';
+export { RESERVED_API_SEGMENTS, stripRequired } from './contributions';
 export * from './resolve';
 export * from './entity';
 export * from './registry';
