@@ -23,6 +23,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 900,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'board-deps', test: /studio\/src\/(process\/board\/(use-move|board-entity)|app\/user-names|rules\/ExplainTree|dashboards\/(format|api)|entities\/format)/ }],
+        },
+      },
+    },
   },
   server: {
     port: 5173,
