@@ -31,6 +31,17 @@ describe.each(backends())('prepared hook reads on $name', (backend) => {
       const active = await services.records.list('crm.grading_rule', { filter: { active: true }, limit: 5 });
       expect(inactive.items.map((r) => r.data.name)).toEqual(['Prepared rule']);
       expect(active.items).toEqual([]);
+      // The settings are put back (in the search statement itself at the default threshold), found or not, to what the caller had.
+      const setting = async () => (await sql<{ v: string }>`select current_setting('enable_indexscan') as v`.execute(tx)).rows[0]?.v;
+      expect(await store.similar('crm.account', 'name_key', 'zzqqxxvvwwkk', { includeHidden: true, limit: 5 }, sys, tx)).toEqual([]);
+      expect(await setting()).toBe('on');
+      await sql`set local enable_indexscan = off`.execute(tx);
+      expect((await store.similar('crm.account', 'name_key', 'prepwrightanalytic', { includeHidden: true, limit: 5 }, sys, tx)).map((h) => h.view.id)).toEqual([made.id]);
+      expect(await setting()).toBe('off');
+      await sql`set local enable_indexscan = on`.execute(tx);
+      expect((await store.similar('crm.account', 'name_key', 'prepwrightanalytic', { includeHidden: true, limit: 5, threshold: 0.4 }, sys, tx)).map((h) => h.view.id)).toEqual([made.id]);
+      expect(await setting()).toBe('on');
+      expect((await sql<{ v: string }>`select current_setting('pg_trgm.similarity_threshold') as v`.execute(tx)).rows[0]?.v).toBe('0.3');
       if (backend.name === 'postgres') {
         const prepared = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx)).rows.map((r) => r.statement);
         expect(prepared.some((s) => s.includes("records.type = 'crm.account'") && s.includes('similarity'))).toBe(true);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, PipewrightError, ProcessError, ValidationError, assertNoForbiddenMembers, assertValidBody, textIn, type CompiledProcess, type EntityApproval, type LoadedEntity, type LocalizableText, type Registry } from '@pipewright/core';
 import { lockedMessage } from '../process/messages';
-import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { forbidden } from '../auth/errors';
 import { principalOf, type Principal } from '../auth/principal';
 import type { Database, RecordTable } from '../db/tables';
@@ -12,7 +12,7 @@ import { listStageColumn, STAGE_ENTRY_SORT } from './stage-column';
 import { afterCursor, encodeCursor, filterCondition, orderBy, sortValuesOf, type ListQuery } from './query';
 import { uniqueProblem } from './unique';
 import { trigramName, trigramSchema } from '../db/trigram';
-import { PREPARE_SQL } from '../db/database';
+import { PREPARE, PREPARE_SQL } from '../db/database';
 import { toView, type RecordView } from './view';
 import { insertRecord, updateRecord, type Actor } from './writer';
 
@@ -345,9 +345,21 @@ export class RecordStore {
       const base = options.includeHidden ? this.#ofType(type, tx).modifyFront(PREPARE_SQL) : this.visible(type, actor, tx);
       let q = base.selectAll().select(similarity.as('similarity')).where('deleted_at', 'is', null).where(sql`${text} operator(${sql.id(schema)}.%) ${value}` as never);
       if (options.exclude && isUuid(options.exclude)) q = q.where('id', '!=', options.exclude);
-      const rows = await q.orderBy(sql`similarity desc, id`).limit(limit).execute();
-      // Inside the caller's transaction the setting is put back for what follows there.
-      if (trx) await sql`${prepare}select set_config('enable_indexscan', ${settings?.scan ?? 'on'}, true)${previous !== wanted ? sql`, set_config('pg_trgm.similarity_threshold', ${previous ?? '0.3'}, true)` : sql``}`.execute(tx);
+      const search = q.orderBy(sql`similarity desc, id`).limit(limit);
+      // Inside the caller's transaction the settings are put back for what follows there. When
+      // only enable_indexscan is to be put back (the threshold was already the wanted one), that
+      // travels in the search statement: the setting matters only while a statement is planned,
+      // and the search is planned before it runs. The left join yields the restoring row even
+      // when nothing is found (a row of nulls, dropped here), so the setting is always put back.
+      let rows: Awaited<ReturnType<typeof search.execute>>;
+      if (trx && previous === wanted) {
+        const inner = search.compile();
+        const text = `${options.includeHidden ? PREPARE : ''}select s.* from (select set_config('enable_indexscan', $${inner.parameters.length + 1}, true) as v) as restore left join lateral (${inner.sql}) as s on true order by s.similarity desc, s.id`;
+        rows = (await tx.executeQuery<(typeof rows)[number]>(CompiledQuery.raw(text, [...inner.parameters, settings?.scan ?? 'on']))).rows.filter((r) => r.id !== null);
+      } else {
+        rows = await search.execute();
+        if (trx) await sql`${prepare}select set_config('enable_indexscan', ${settings?.scan ?? 'on'}, true), set_config('pg_trgm.similarity_threshold', ${previous ?? '0.3'}, true)`.execute(tx);
+      }
       const ids = rows.map((r) => r.id);
       const seen = !options.includeHidden || ids.length === 0 ? null : new Set((await this.visible(type, actor, tx).select('id').where('id', 'in', ids).execute()).map((r) => r.id));
       return rows.map((r) => ({ view: toView(r), similarity: Number(r.similarity), hidden: seen !== null && !seen.has(r.id) }));
