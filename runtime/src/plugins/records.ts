@@ -65,7 +65,8 @@ export function boundRecords(store: RecordStore, principal: Principal, tx?: Tran
       return (await store.getMany(type, ids, principal, tx)).map(pluginRecord);
     },
     async list(type, options = {}) {
-      const result = await store.list(type, parseListQuery(store.entity(type), listParams(options)), principal, tx);
+      // Prepared when nobody's visibility narrows the read: plugin code's lists have shapes its code fixes.
+      const result = await store.list(type, parseListQuery(store.entity(type), listParams(options)), principal, tx, { prepared: true });
       return { items: result.items.map(pluginRecord), nextCursor: result.nextCursor };
     },
     async remove(type, id, options = {}) {
