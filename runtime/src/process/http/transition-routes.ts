@@ -133,7 +133,7 @@ export function transitionRoutes(rt: ProcessRuntime): RouteTable {
   const records: RecordPath = {
     path: '/records/:type/:id',
     ids: { move: 'transitionRecord', list: 'listRecordTransitions', history: 'recordStageHistory' },
-    pathParams: { type: { type: 'string', description: 'Full entity id, e.g. pipeline.deal' }, id: RECORD_ID },
+    pathParams: { type: { type: 'string', description: 'Full entity id (plugin id, dot, entity id), e.g. acme_visits.visit' }, id: RECORD_ID },
     // `/api/records/*` is guarded by readOrWrite() where the app mounts the records API.
     guards: [],
     type: (c) => c.req.param('type') ?? '',
