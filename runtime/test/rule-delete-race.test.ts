@@ -1,18 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../src/db/tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockRules } from '../src/rules/saved-rules';
 import { backends, startServer, type TestServer } from './harness';
-import { expectJson, type Problem } from './process/helpers';
+import { expectJson, guardedDealProcess, type Problem } from './process/helpers';
 
 const rule = (id: string) => ({ id, name: { en: id, 'zh-CN': id }, entity: 'pipeline.deal', logic: { '>=': [{ var: 'amount.amount' }, 10000] } });
-const definition = (id: string, ruleId: string) => ({
-  id,
-  label: 'Guarded by a saved rule',
-  entity: 'pipeline.deal',
-  initialStage: 'open',
-  stages: [{ id: 'open', label: 'Open', kind: 'open' }, { id: 'won', label: 'Won', kind: 'won', probability: 1 }, { id: 'lost', label: 'Lost', kind: 'lost', probability: 0 }],
-  transitions: [{ id: 'win', from: 'open', to: 'won', guard: { rule: ruleId } }, { id: 'lose', from: 'open', to: 'lost' }],
-});
+const definition = (id: string, ruleId: string) => guardedDealProcess(id, { rule: ruleId });
 
 /** A use of a saved rule that is gone is refused (ADR 032 addendum 2). */
 describe.each(backends())('using a deleted saved rule, on $name', (backend) => {
@@ -58,22 +52,36 @@ describe.runIf(url)('deleting a saved rule while it is being used, on PostgreSQL
     throw new Error('no connection ever waited on the lock');
   }
 
-  it('a delete waits for a write holding the rule, then refuses with rule.in-use naming the new use', async () => {
-    await expectJson(server.api('/api/rules', { method: 'POST', json: rule('held') }), 201);
+  /**
+   * Runs `hold` in a transaction, then sends `request`, waits until it waits on a lock the
+   * transaction holds, and commits: the request's answer, given after the commit.
+   */
+  async function whileHeld(hold: (tx: Transaction<Database>) => Promise<unknown>, request: () => Promise<Response>): Promise<Response> {
     const tx = await db().startTransaction().execute();
-    let removal: Promise<Response> | undefined;
+    let answer: Promise<Response>;
     try {
-      await lockRules(tx, ['held']);
-      const now = new Date();
-      await tx.insertInto('process_definitions').values({ id: 'holder', entity: 'pipeline.deal', draft: JSON.stringify(definition('holder', 'held')), draft_revision: 1, latest_version: null, source: 'api', position: 99, created_at: now, updated_at: now, updated_by: 'test' }).execute();
-      removal = server.api('/api/rules/held', { method: 'DELETE' });
+      await hold(tx);
+      answer = request();
       await someoneWaitsOnALock();
       await tx.commit().execute();
     } catch (err) {
       await tx.rollback().execute();
       throw err;
     }
-    const refused = await expectJson<Problem & { usedBy: { kind: string; process?: string; draft?: boolean }[] }>(removal!, 409);
+    return answer;
+  }
+
+  it('a delete waits for a write holding the rule, then refuses with rule.in-use naming the new use', async () => {
+    await expectJson(server.api('/api/rules', { method: 'POST', json: rule('held') }), 201);
+    const removal = whileHeld(
+      async (tx) => {
+        await lockRules(tx, ['held']);
+        const now = new Date();
+        await tx.insertInto('process_definitions').values({ id: 'holder', entity: 'pipeline.deal', draft: JSON.stringify(definition('holder', 'held')), draft_revision: 1, latest_version: null, source: 'api', position: 99, created_at: now, updated_at: now, updated_by: 'test' }).execute();
+      },
+      () => server.api('/api/rules/held', { method: 'DELETE' }),
+    );
+    const refused = await expectJson<Problem & { usedBy: { kind: string; process?: string; draft?: boolean }[] }>(removal, 409);
     expect([refused.code, refused.usedBy]).toEqual(['rule.in-use', [expect.objectContaining({ kind: 'process', process: 'holder', draft: true })]]);
     expect((await server.api('/api/rules/held')).status).toBe(200);
   });
@@ -83,36 +91,22 @@ describe.runIf(url)('deleting a saved rule while it is being used, on PostgreSQL
     await expectJson(server.api('/api/processes', { method: 'POST', json: definition('racer', 'doomed') }), 201);
     // A delete under way: the rule's row is deleted but not yet committed (the library's own
     // delete refuses while the draft uses it, so the interleaving is made by hand).
-    const tx = await db().startTransaction().execute();
-    let publish: Promise<Response> | undefined;
-    try {
-      await tx.deleteFrom('saved_rules').where('id', '=', 'doomed').execute();
-      publish = server.api('/api/processes/racer/publish', { method: 'POST' });
-      await someoneWaitsOnALock();
-      await tx.commit().execute();
-    } catch (err) {
-      await tx.rollback().execute();
-      throw err;
-    }
-    const refused = await expectJson<Problem & { rules: string[] }>(publish!, 409);
+    const publish = whileHeld(
+      (tx) => tx.deleteFrom('saved_rules').where('id', '=', 'doomed').execute(),
+      () => server.api('/api/processes/racer/publish', { method: 'POST' }),
+    );
+    const refused = await expectJson<Problem & { rules: string[] }>(publish, 409);
     expect([refused.code, refused.rules]).toEqual(['rule.deleted', ['doomed']]);
     expect(await db().selectFrom('process_versions').select('version').where('process_id', '=', 'racer').execute()).toEqual([]);
   });
 
   it('a saved rule referencing one being deleted is refused the same way', async () => {
     await expectJson(server.api('/api/rules', { method: 'POST', json: rule('base') }), 201);
-    const tx = await db().startTransaction().execute();
-    let create: Promise<Response> | undefined;
-    try {
-      await tx.deleteFrom('saved_rules').where('id', '=', 'base').execute();
-      create = server.api('/api/rules', { method: 'POST', json: { ...rule('derived'), logic: { and: [{ rule: 'base' }, true] } } });
-      await someoneWaitsOnALock();
-      await tx.commit().execute();
-    } catch (err) {
-      await tx.rollback().execute();
-      throw err;
-    }
-    expect((await expectJson<Problem>(create!, 409)).code).toBe('rule.deleted');
+    const create = whileHeld(
+      (tx) => tx.deleteFrom('saved_rules').where('id', '=', 'base').execute(),
+      () => server.api('/api/rules', { method: 'POST', json: { ...rule('derived'), logic: { and: [{ rule: 'base' }, true] } } }),
+    );
+    expect((await expectJson<Problem>(create, 409)).code).toBe('rule.deleted');
     expect((await server.api('/api/rules/derived')).status).toBe(404);
   });
 });

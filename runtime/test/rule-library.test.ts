@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, countRows, startServer, type TestServer } from './harness';
-import { expectJson, move, type Problem, type View } from './process/helpers';
+import { expectJson, guardedDealProcess, move, type Problem, type View } from './process/helpers';
 
 interface Rule { id: string; name: { en: string; 'zh-CN'?: string }; entity: string | null; latestVersion: number; updatedBy: string; versions: { version: number; logic: unknown; author: string; note: string | null }[] }
 interface Use { kind: string; process?: string; draft?: boolean; version?: number; pinned?: number; rule?: string; type?: string; record?: string; pointer: string; via?: string }
@@ -8,15 +8,7 @@ interface Use { kind: string; process?: string; draft?: boolean; version?: numbe
 const BIG = { '>=': [{ var: 'amount.amount' }, 10000] };
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
-/** A small process on deals whose win is guarded by the saved rule "big-deal". */
-const guarded = (id: string, guard: unknown) => ({
-  id,
-  label: 'Guarded by a saved rule',
-  entity: 'pipeline.deal',
-  initialStage: 'open',
-  stages: [{ id: 'open', label: 'Open', kind: 'open' }, { id: 'won', label: 'Won', kind: 'won', probability: 1 }, { id: 'lost', label: 'Lost', kind: 'lost', probability: 0 }],
-  transitions: [{ id: 'win', from: 'open', to: 'won', guard }, { id: 'lose', from: 'open', to: 'lost' }],
-});
+const guarded = guardedDealProcess;
 
 /** `/api/rules`: the rule library (ADR 032) over HTTP, and references to it in guards. */
 describe.each(backends())('rule library on $name', (backend) => {

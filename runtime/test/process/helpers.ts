@@ -111,3 +111,13 @@ export async function legacyDeal(server: TestServer, data: Record<string, unknow
     .executeTakeFirstOrThrow();
   return { id: row.id, version: row.version, stage: row.stage, owner: row.owner_id, data };
 }
+
+/** A small process on deals whose win is guarded by `guard` (a saved-rule reference, say). */
+export const guardedDealProcess = (id: string, guard: unknown) => ({
+  id,
+  label: 'Guarded by a saved rule',
+  entity: 'pipeline.deal',
+  initialStage: 'open',
+  stages: [{ id: 'open', label: 'Open', kind: 'open' }, { id: 'won', label: 'Won', kind: 'won', probability: 1 }, { id: 'lost', label: 'Lost', kind: 'lost', probability: 0 }],
+  transitions: [{ id: 'win', from: 'open', to: 'won', guard }, { id: 'lose', from: 'open', to: 'lost' }],
+});
