@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { EntityInfo, RecordEvent } from '../api/types';
 import { actorName, useUserNames } from '../app/user-names';
 import { fieldLabel, formatDateTime, formatValue } from './format';
+import { isRuleVersionsField, ruleVersionsText } from '../forms/RuleVersionsField';
 import { useReferenceTitles } from './use-reference-titles';
 import { useStudioPlugins } from '../plugins/context';
 import { fieldWidgetName } from '../forms/plugin-widgets';
@@ -66,6 +67,9 @@ export function EventHistory({ entity, recordId, version }: { entity: EntityInfo
     if (c.kind === 'stage') return entity.stageLabels?.[String(v)] ?? String(v);
     const f = entity.fields.find((x) => x.name === c.name);
     if (f?.reference && typeof v === 'string') return titles.get(v) ?? v;
+    // pinned saved-rule versions: the rules and their versions, not the map as JSON
+    const pins = isRuleVersionsField(entity, c.name) ? ruleVersionsText(v, t) : undefined;
+    if (pins !== undefined) return pins;
     // a plugin's field widget shows the value as the record page does (e.g. a routing explanation)
     const widget = plugins.fieldWidgets.get(fieldWidgetName(entity, c.name) ?? '');
     return widget?.display ? widget.display(v, i18n.language) : formatValue(f, v, i18n.language, yesNo, names);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { listSavedRules, ruleName, type SavedRuleSummary } from '../api/rule-library';
+import type { EntityInfo } from '../api/types';
 
 /**
  * rjsf field for the saved-rule versions a record pinned when it was saved (id to version, ADR
@@ -16,10 +17,29 @@ import { listSavedRules, ruleName, type SavedRuleSummary } from '../api/rule-lib
  * ```
  */
 export function RuleVersionsField(props: FieldProps) {
-  const { t, i18n } = useTranslation();
   const { fieldPathId, formData, schema, name } = props;
   const id = fieldPathId.$id;
-  const pins = Object.entries((formData ?? {}) as Record<string, unknown>);
+  return (
+    <div className="readonly-map" role="group" aria-labelledby={`${id}__title`}>
+      <span id={`${id}__title`} className="control-label">{schema.title ?? name}</span>
+      <RuleVersionPins pins={formData} />
+    </div>
+  );
+}
+
+/**
+ * The saved-rule versions a record pinned, as a list: each rule by its name in the reader's
+ * language, linked to the rule library, with its pinned version and the latest when newer. Used
+ * by the form field above and by the record page, so neither shows the map as JSON.
+ *
+ * @example
+ * ```tsx
+ * <RuleVersionPins pins={{ discount_rule: 2 }} />
+ * ```
+ */
+export function RuleVersionPins({ pins: value }: { pins: unknown }) {
+  const { t, i18n } = useTranslation();
+  const pins = Object.entries(value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
   const [rules, setRules] = useState<ReadonlyMap<string, SavedRuleSummary>>(new Map());
   useEffect(() => {
     const ctrl = new AbortController();
@@ -27,23 +47,39 @@ export function RuleVersionsField(props: FieldProps) {
     return () => ctrl.abort();
   }, []);
   return (
-    <div className="readonly-map" role="group" aria-labelledby={`${id}__title`}>
-      <span id={`${id}__title`} className="control-label">{schema.title ?? name}</span>
-      <ul className="rule-pins">
-        {pins.map(([ruleId, version]) => {
-          const rule = rules.get(ruleId);
-          const newer = rule && typeof version === 'number' && rule.latestVersion > version;
-          return (
-            <li key={ruleId} data-rule={ruleId}>
-              <Link href={`/rules/${encodeURIComponent(ruleId)}`}>{rule ? ruleName(rule.name, i18n.language) : ruleId}</Link>
-              {rule && <span className="muted"> ({ruleId})</span>}
-              {' · '}
-              {t('forms.pinnedVersion', { version: String(version) })}
-              {newer && <span className="muted"> · {t('forms.newerVersion', { latest: rule.latestVersion })}</span>}
-            </li>
-          );
-        })}
-      </ul>
-    </div>
+    <ul className="rule-pins">
+      {pins.map(([ruleId, version]) => {
+        const rule = rules.get(ruleId);
+        const newer = rule && typeof version === 'number' && rule.latestVersion > version;
+        return (
+          <li key={ruleId} data-rule={ruleId}>
+            <Link href={`/rules/${encodeURIComponent(ruleId)}`}>{rule ? ruleName(rule.name, i18n.language) : ruleId}</Link>
+            {rule && <span className="muted"> ({ruleId})</span>}
+            {' · '}
+            {t('forms.pinnedVersion', { version: String(version) })}
+            {newer && <span className="muted"> · {t('forms.newerVersion', { latest: rule.latestVersion })}</span>}
+          </li>
+        );
+      })}
+    </ul>
   );
+}
+
+/** Whether an entity's form shows this field with the `ruleVersions` field (above). */
+export function isRuleVersionsField(entity: EntityInfo, field: string): boolean {
+  return (entity.ui?.form?.[field] as Record<string, unknown> | undefined)?.['ui:field'] === 'ruleVersions';
+}
+
+/**
+ * Pinned rule versions as one line of text, for the record's history: each rule id with its
+ * version in the reader's language.
+ *
+ * @example
+ * ```ts
+ * ruleVersionsText({ discount_rule: 2 }, t); // 'discount_rule · version 2'
+ * ```
+ */
+export function ruleVersionsText(value: unknown, t: (key: string, options: Record<string, string>) => string): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return Object.entries(value as Record<string, unknown>).map(([id, v]) => `${id} · ${t('forms.pinnedVersion', { version: String(v) })}`).join('; ');
 }

@@ -8,8 +8,8 @@ const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops a
 
 /** What the test clicks and reads, in each language. */
 const UI = {
-  en: { gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
-  'zh-CN': { gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+  en: { version: (v: number) => `version ${v}`, gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
+  'zh-CN': { version: (v: number) => `第 ${v} 版`, gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
 } as const;
 
 /**
@@ -134,5 +134,16 @@ describe('rule library rename and delete in chromium', () => {
     await page.getByRole('textbox', { name: new RegExp(`^${ui.gradingName}`) }).fill(`Grading ${sfx} 2`);
     await page.getByRole('button', { name: ui.save, exact: true }).click();
     await expect.poll(async () => (await (await server.api(`/api/records/crm.grading_rule/${id}`)).json() as { data: Record<string, unknown> }).data).toMatchObject({ name: `Grading ${sfx} 2`, rule_versions: { [`used-${sfx}`]: 2 } });
+    // the record page, where saving lands, lists the pin as the form does, never as JSON
+    const row = page.locator('dl.fields .field-row', { has: page.locator('.rule-pins') });
+    await expect.poll(() => row.locator('li').allTextContents()).toEqual([ui.pin(sfx, 2)]);
+    expect(await row.locator('dt').textContent()).toBe(ui.pinned);
+    expect(await row.getByRole('link', { name: ui.usedName }).getAttribute('href')).toBe(`/rules/used-${sfx}`);
+    expect(await row.textContent()).not.toContain('{');
+    // and its history names the versions, old and new
+    const change = page.locator('#history-title').locator('..').locator('[data-change="rule_versions"]').first();
+    await expect.poll(() => change.getByTestId('old-value').textContent()).toBe(`used-${sfx} · ${ui.version(1)}`);
+    expect(await change.getByTestId('new-value').textContent()).toBe(`used-${sfx} · ${ui.version(2)}`);
+    await screenshot(page, `grading-rule-record-${lang}`);
   });
 });
