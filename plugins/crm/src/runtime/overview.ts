@@ -90,7 +90,8 @@ export async function accountOverview(s: PluginServices, id: string) {
   // plugin notifies both managers when one is made; here the account shows them).
   const colliding = account.owner ? deals.filter((d) => d.owner && d.owner !== account.owner) : [];
   const names = new Map<string, string>();
-  for (const u of await Promise.all([...new Set(colliding.map((d) => d.owner as string))].map((o) => s.directory.user(o)))) if (u) names.set(u.id, u.name);
+  const owners = [...new Set(colliding.map((d) => d.owner as string))];
+  if (owners.length > 0) for (const u of await s.directory.users({ ids: owners, includeInactive: true })) names.set(u.id, u.name);
   const collisions = colliding.map((d) => ({ id: d.id, title: String(d.data.name ?? d.id), owner: d.owner as string, ownerName: names.get(d.owner as string) ?? (d.owner as string), stage: d.stage }));
 
   return {

@@ -47,8 +47,9 @@ type Ctx = RouteContext & { system: PluginServices };
 const isBoss = (ctx: PluginServices) => ctx.caller.roles.includes('admin') || ctx.caller.roles.includes('manager') || ctx.caller.id.startsWith('system:');
 
 async function names(ctx: PluginServices, ids: Iterable<string>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const id of new Set(ids)) out.set(id, (await ctx.directory.user(id))?.name ?? id);
+  const wanted = [...new Set(ids)];
+  const out = new Map<string, string>(wanted.map((id) => [id, id]));
+  if (wanted.length > 0) for (const u of await ctx.directory.users({ ids: wanted, includeInactive: true })) out.set(u.id, u.name);
   return out;
 }
 

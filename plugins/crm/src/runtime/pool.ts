@@ -298,9 +298,11 @@ export async function poolValidate(change: RecordChange, s: PluginServices): Pro
       if (!units.has(String(u))) problems.push({ pointer: field === 'region_unit' ? '/data/region_unit' : `/data/member_units/${i}`, message: `no org unit "${String(u)}"`, code: 'unknown-reference' });
     });
   }
-  for (const [i, u] of (Array.isArray(d.member_users) ? d.member_users : []).entries()) {
-    if (!(await s.directory.user(String(u)))) problems.push({ pointer: `/data/member_users/${i}`, message: `no user "${String(u)}"`, code: 'unknown-reference' });
-  }
+  const members = (Array.isArray(d.member_users) ? d.member_users : []).map(String);
+  const known = new Set(members.length > 0 ? (await s.directory.users({ ids: members, includeInactive: true })).map((u) => u.id) : []);
+  members.forEach((u, i) => {
+    if (!known.has(u)) problems.push({ pointer: `/data/member_users/${i}`, message: `no user "${u}"`, code: 'unknown-reference' });
+  });
   return problems;
 }
 

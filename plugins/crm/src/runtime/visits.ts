@@ -255,9 +255,12 @@ const byRep: PluginRoute = {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const accounts = new Map<string, PluginRecord | null>();
-    for (const id of new Set(found.map((r) => str(r.data.account_id)).filter((x): x is string => x !== null))) accounts.set(id, await ctx.records.get(ACCOUNT, id));
-    const people = new Map<string, string>();
-    for (const id of new Set(found.map((r) => r.owner).filter((x): x is string => x !== null))) people.set(id, (await ctx.directory.user(id))?.name ?? id);
+    // one read for the accounts and one for the people, however many visits there are
+    const accountIds = [...new Set(found.map((r) => str(r.data.account_id)).filter((x): x is string => x !== null))];
+    if (accountIds.length > 0) for (const a of await ctx.records.getMany(ACCOUNT, accountIds)) accounts.set(a.id, a);
+    const owners = [...new Set(found.map((r) => r.owner).filter((x): x is string => x !== null))];
+    const people = new Map<string, string>(owners.map((id) => [id, id]));
+    if (owners.length > 0) for (const u of await ctx.directory.users({ ids: owners, includeInactive: true })) people.set(u.id, u.name);
     const groups = new Map<string, VisitView[]>();
     for (const r of found.reverse()) {
       const v = visitView(r, accounts.get(String(r.data.account_id)) ?? null, r.owner ? (people.get(r.owner) ?? null) : null);

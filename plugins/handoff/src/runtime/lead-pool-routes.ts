@@ -41,7 +41,8 @@ const s = (v: unknown) => (typeof v === 'string' ? v : null);
 
 async function stints(ctx: PluginServices, history: PluginRecord[]) {
   const names = new Map<string, string>();
-  for (const id of new Set(history.map((h) => String(h.data.holder)))) names.set(id, (await ctx.directory.user(id))?.name ?? id);
+  const holders = [...new Set(history.map((h) => String(h.data.holder)))];
+  if (holders.length > 0) for (const u of await ctx.directory.users({ ids: holders, includeInactive: true })) names.set(u.id, u.name);
   return history.map((h) => ({ owner: String(h.data.holder), ownerName: names.get(String(h.data.holder)) ?? String(h.data.holder), from: String(h.data.from), to: s(h.data.to), startedBy: s(h.data.started_by), endedBy: s(h.data.ended_by), reason: s(h.data.reason), rule: s(h.data.rule) }));
 }
 
