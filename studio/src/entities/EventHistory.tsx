@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import type { EntityInfo, RecordEvent } from '../api/types';
 import { actorName, useUserNames } from '../app/user-names';
 import { fieldLabel, formatDateTime, formatValue } from './format';
-import { isRuleVersionsField, ruleVersionsText } from '../forms/RuleVersionsField';
+import { isRuleVersionsField, ruleVersionsText, savedRuleId } from '../forms/RuleVersionsField';
 import { useReferenceTitles } from './use-reference-titles';
 import { useStudioPlugins } from '../plugins/context';
 import { fieldWidgetName } from '../forms/plugin-widgets';
@@ -70,6 +70,8 @@ export function EventHistory({ entity, recordId, version }: { entity: EntityInfo
     // pinned saved-rule versions: the rules and their versions, not the map as JSON
     const pins = isRuleVersionsField(entity, c.name) ? ruleVersionsText(v, t) : undefined;
     if (pins !== undefined) return pins;
+    const rule = savedRuleId(v);
+    if (rule !== undefined) return `${t('forms.savedRuleRef')}${rule}`;
     // a plugin's field widget shows the value as the record page does (e.g. a routing explanation)
     const widget = plugins.fieldWidgets.get(fieldWidgetName(entity, c.name) ?? '');
     return widget?.display ? widget.display(v, i18n.language) : formatValue(f, v, i18n.language, yesNo, names);

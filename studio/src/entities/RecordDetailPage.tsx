@@ -10,7 +10,7 @@ import { StagePanel } from '../process/deal/StagePanel';
 import { PluginBoundary, useStudioPlugins } from '../plugins/context';
 import { interpolate } from '../plugins/host';
 import { fieldWidgetName } from '../forms/plugin-widgets';
-import { isRuleVersionsField, RuleVersionPins } from '../forms/RuleVersionsField';
+import { isRuleVersionsField, RuleVersionPins, SavedRuleRef, savedRuleId } from '../forms/RuleVersionsField';
 import { EventHistory } from './EventHistory';
 import { PendingOnRecord } from '../approvals/PendingOnRecord';
 import { fieldLabel, formatDateTime, formatValue, recordTitle } from './format';
@@ -120,6 +120,8 @@ export function RecordDetailPage() {
                     <Link href={`/records/${ref.entity}/${raw}`}>{titles.get(raw) ?? raw}</Link>
                   ) : isRuleVersionsField(entity, f.name) && raw && typeof raw === 'object' && Object.keys(raw).length > 0 ? (
                     <RuleVersionPins pins={raw} />
+                  ) : savedRuleId(raw) !== undefined ? (
+                    <SavedRuleRef id={savedRuleId(raw) ?? ''} />
                   ) : (
                     display(f.name, raw) || <span className="muted">{t('records.noValue')}</span>
                   )}

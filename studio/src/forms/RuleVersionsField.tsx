@@ -40,12 +40,7 @@ export function RuleVersionsField(props: FieldProps) {
 export function RuleVersionPins({ pins: value }: { pins: unknown }) {
   const { t, i18n } = useTranslation();
   const pins = Object.entries(value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
-  const [rules, setRules] = useState<ReadonlyMap<string, SavedRuleSummary>>(new Map());
-  useEffect(() => {
-    const ctrl = new AbortController();
-    listSavedRules(undefined, ctrl.signal).then((items) => setRules(new Map(items.map((r) => [r.id, r]))), () => undefined);
-    return () => ctrl.abort();
-  }, []);
+  const rules = useSavedRules();
   return (
     <ul className="rule-pins">
       {pins.map(([ruleId, version]) => {
@@ -82,4 +77,51 @@ export function isRuleVersionsField(entity: EntityInfo, field: string): boolean 
 export function ruleVersionsText(value: unknown, t: (key: string, options: Record<string, string>) => string): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return Object.entries(value as Record<string, unknown>).map(([id, v]) => `${id} · ${t('forms.pinnedVersion', { version: String(v) })}`).join('; ');
+}
+
+/** The rule library by id (empty until it has loaded, or when it cannot be read). */
+function useSavedRules(): ReadonlyMap<string, SavedRuleSummary> {
+  const [rules, setRules] = useState<ReadonlyMap<string, SavedRuleSummary>>(new Map());
+  useEffect(() => {
+    const ctrl = new AbortController();
+    listSavedRules(undefined, ctrl.signal).then((items) => setRules(new Map(items.map((r) => [r.id, r]))), () => undefined);
+    return () => ctrl.abort();
+  }, []);
+  return rules;
+}
+
+/**
+ * The saved rule a json-logic value is, when it is exactly a reference to one (`{"rule": "<id>"}`).
+ *
+ * @example
+ * ```ts
+ * savedRuleId({ rule: 'customer-tiers' }); // 'customer-tiers'
+ * savedRuleId({ '>': [{ var: 'x' }, 1] }); // undefined
+ * ```
+ */
+export function savedRuleId(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const id = (value as { rule?: unknown }).rule;
+  return keys.length === 1 && typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * A value that names a saved rule, shown as the rule: its name in the reader's language, linked
+ * to the rule library, and its id.
+ *
+ * @example
+ * ```tsx
+ * <SavedRuleRef id="customer-tiers" />
+ * ```
+ */
+export function SavedRuleRef({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const rule = useSavedRules().get(id);
+  return (
+    <span className="saved-rule-ref" data-rule={id}>
+      {t('forms.savedRuleRef')}<Link href={`/rules/${encodeURIComponent(id)}`}>{rule ? ruleName(rule.name, i18n.language) : id}</Link>
+      {rule && <span className="muted"> ({id})</span>}
+    </span>
+  );
 }

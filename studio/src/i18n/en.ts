@@ -152,6 +152,7 @@ export const en = {
     amount: 'Amount',
     jsonInvalid: 'This is not valid JSON yet; the last valid value is kept.',
     pinnedVersion: 'version {{version}}',
+    savedRuleRef: 'Saved rule: ',
     newerVersion: 'version {{latest}} is newer; save to use it',
     currency: 'Currency',
     commonCurrencies: 'Common currencies',

@@ -150,6 +150,7 @@ export const zhCN: Dictionary = {
     amount: '金额',
     jsonInvalid: '这还不是有效的 JSON；将保留上一个有效的值。',
     pinnedVersion: '第 {{version}} 版',
+    savedRuleRef: '已保存规则：',
     newerVersion: '已有更新的第 {{latest}} 版，保存后使用',
     currency: '币种',
     commonCurrencies: '常用币种',

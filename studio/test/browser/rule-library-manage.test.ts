@@ -8,8 +8,8 @@ const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops a
 
 /** What the test clicks and reads, in each language. */
 const UI = {
-  en: { version: (v: number) => `version ${v}`, gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
-  'zh-CN': { version: (v: number) => `第 ${v} 版`, gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+  en: { ruleField: 'Saved rule: ', version: (v: number) => `version ${v}`, gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
+  'zh-CN': { ruleField: '已保存规则：', version: (v: number) => `第 ${v} 版`, gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
 } as const;
 
 /**
@@ -140,6 +140,10 @@ describe('rule library rename and delete in chromium', () => {
     expect(await row.locator('dt').textContent()).toBe(ui.pinned);
     expect(await row.getByRole('link', { name: ui.usedName }).getAttribute('href')).toBe(`/rules/used-${sfx}`);
     expect(await row.textContent()).not.toContain('{');
+    // the rule itself, {"rule": "used-…"}, shows as the saved rule it names, linked
+    const rule = page.locator('dl.fields .field-row', { hasText: ui.gradingRule }).filter({ has: page.locator('.saved-rule-ref') });
+    await expect.poll(() => rule.locator('dd').textContent()).toBe(`${ui.ruleField}${ui.usedName} (used-${sfx})`);
+    expect(await rule.getByRole('link', { name: ui.usedName }).getAttribute('href')).toBe(`/rules/used-${sfx}`);
     // and its history names the versions, old and new
     const change = page.locator('#history-title').locator('..').locator('[data-change="rule_versions"]').first();
     await expect.poll(() => change.getByTestId('old-value').textContent()).toBe(`used-${sfx} · ${ui.version(1)}`);
