@@ -80,7 +80,7 @@ export function ruleVersionsText(value: unknown, t: (key: string, options: Recor
 }
 
 /** The rule library by id (empty until it has loaded, or when it cannot be read). */
-function useSavedRules(): ReadonlyMap<string, SavedRuleSummary> {
+export function useSavedRules(): ReadonlyMap<string, SavedRuleSummary> {
   const [rules, setRules] = useState<ReadonlyMap<string, SavedRuleSummary>>(new Map());
   useEffect(() => {
     const ctrl = new AbortController();

@@ -153,6 +153,8 @@ export const en = {
     jsonInvalid: 'This is not valid JSON yet; the last valid value is kept.',
     pinnedVersion: 'version {{version}}',
     savedRuleRef: 'Saved rule: ',
+    useSavedRule: 'Use a saved rule',
+    customRule: 'None: the JSON below',
     newerVersion: 'version {{latest}} is newer; save to use it',
     currency: 'Currency',
     commonCurrencies: 'Common currencies',

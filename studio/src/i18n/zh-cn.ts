@@ -151,6 +151,8 @@ export const zhCN: Dictionary = {
     jsonInvalid: '这还不是有效的 JSON；将保留上一个有效的值。',
     pinnedVersion: '第 {{version}} 版',
     savedRuleRef: '已保存规则：',
+    useSavedRule: '使用已保存规则',
+    customRule: '不使用：按下方 JSON',
     newerVersion: '已有更新的第 {{latest}} 版，保存后使用',
     currency: '币种',
     commonCurrencies: '常用币种',

@@ -8,8 +8,8 @@ const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops a
 
 /** What the test clicks and reads, in each language. */
 const UI = {
-  en: { ruleField: 'Saved rule: ', version: (v: number) => `version ${v}`, gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare' },
-  'zh-CN': { ruleField: '已保存规则：', version: (v: number) => `第 ${v} 版`, gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用' },
+  en: { ruleField: 'Saved rule: ', version: (v: number) => `version ${v}`, gradingName: 'Name', gradingRule: 'Rule', pinned: 'Pinned rule versions', save: 'Save', pin: (s: string, v: number, latest?: number) => `Used (used-${s}) · version ${v}${latest ? ` · version ${latest} is newer; save to use it` : ''}`, usedName: 'Used', create: 'Create', jsonInvalid: 'This is not valid JSON yet', newRule: 'New rule', over: 'Rule over', addRow: 'Add a row', field: 'Field', graph: 'Graph', savedRule: 'Saved rule', source: 'Source', amount: 'Expected value (amount)', library: 'Rule library', rename: (n: string) => `Rename ${n}`, del: (n: string) => `Delete ${n}`, nameEn: 'Name (English)', nameZh: 'Name (Chinese)', saveName: 'Save the name', confirm: 'Delete the rule', cancel: 'Cancel', inUse: /is in use and cannot be deleted: it is used by saved rule "user-en"/, spare: 'Spare', useSaved: 'Use a saved rule', none: 'None: the JSON below' },
+  'zh-CN': { ruleField: '已保存规则：', version: (v: number) => `第 ${v} 版`, gradingName: '名称', gradingRule: '规则', pinned: '锁定的规则版本', save: '保存', pin: (s: string, v: number, latest?: number) => `被引用 (used-${s}) · 第 ${v} 版${latest ? ` · 已有更新的第 ${latest} 版，保存后使用` : ''}`, usedName: '被引用', create: '创建', jsonInvalid: '这还不是有效的 JSON', newRule: '新建规则', over: '规则适用于', addRow: '添加条件行', field: '字段', graph: '图形', savedRule: '已保存规则', source: '来源', amount: '预期金额（金额）', library: '规则库', rename: (n: string) => `重命名 ${n}`, del: (n: string) => `删除 ${n}`, nameEn: '名称（英文）', nameZh: '名称（中文）', saveName: '保存名称', confirm: '删除规则', cancel: '取消', inUse: /正在使用，无法删除：已保存规则 "user-zh-cn" 使用了它/, spare: '备用', useSaved: '使用已保存规则', none: '不使用：按下方 JSON' },
 } as const;
 
 /**
@@ -41,6 +41,8 @@ describe('rule library rename and delete in chromium', () => {
     await save(`used-${sfx}`, { en: 'Used', 'zh-CN': '被引用' }, { '>': [{ var: 'x' }, 1] });
     await save(`user-${sfx}`, { en: 'User', 'zh-CN': '引用者' }, { rule: `used-${sfx}` });
     await save(`spare-${sfx}`, { en: 'Spare', 'zh-CN': '备用' }, true);
+    // a rule over deals, which a grading rule (over accounts) must not offer
+    expect((await server.api('/api/rules', { method: 'POST', json: { id: `deal-${sfx}`, name: { en: 'Deals only', 'zh-CN': '仅商机' }, entity: 'pipeline.deal', logic: true } })).status).toBe(201);
     await openStudio(page, `${server.url}/rules`, OPS.password, OPS.email);
     if (lang === 'zh-CN') await page.getByLabel('Language').first().selectOption('zh-CN');
     await page.getByRole('heading', { level: 1, name: ui.library }).waitFor();
@@ -106,7 +108,25 @@ describe('rule library rename and delete in chromium', () => {
     const logic = page.getByRole('textbox', { name: new RegExp(`^${ui.gradingRule}`) });
     await logic.fill('{"rule": ');
     await page.getByText(ui.jsonInvalid).waitFor();
-    await logic.fill(`{"rule": "used-${sfx}"}`);
+    // the rule library is offered by name: none first, then the rules over accounts or over no
+    // entity (not the deal rule); picking one writes its reference, "none" brings the JSON back
+    const rulePick = page.getByLabel(ui.useSaved, { exact: true });
+    await expect.poll(() => rulePick.locator('option').allTextContents()).toEqual(expect.arrayContaining([ui.none, `${ui.usedName} (used-${sfx})`, `${lang === 'en' ? 'User' : '引用者'} (user-${sfx})`]));
+    const offered = await rulePick.locator('option').allTextContents();
+    expect(offered[0]).toBe(ui.none);
+    expect(offered.filter((o) => o.includes(`deal-${sfx}`))).toEqual([]);
+    await logic.fill('{"==": [{"var": "industry"}, "retail"]}');
+    expect(await rulePick.inputValue()).toBe('');
+    await rulePick.selectOption(`used-${sfx}`);
+    expect(JSON.parse(await logic.inputValue())).toEqual({ rule: `used-${sfx}` });
+    await screenshot(page, `grading-rule-pick-${lang}`);
+    await rulePick.selectOption('');
+    expect(JSON.parse(await logic.inputValue())).toEqual({ '==': [{ var: 'industry' }, 'retail'] });
+    // JSON typed as a reference moves the select to that rule
+    await logic.fill(`{"rule": "user-${sfx}"}`);
+    expect(await rulePick.inputValue()).toBe(`user-${sfx}`);
+    await rulePick.selectOption(`used-${sfx}`);
+    expect(JSON.parse(await logic.inputValue())).toEqual({ rule: `used-${sfx}` });
     // the pinned versions are the server's to fill: a new rule shows no (empty) box for them
     const form = page.locator('form.rjsf');
     expect(await form.getByText(ui.pinned).count()).toBe(0);
@@ -127,6 +147,7 @@ describe('rule library rename and delete in chromium', () => {
     }, `/records/crm.grading_rule/${id}/edit`);
     const pins = page.getByRole('group', { name: ui.pinned });
     await pins.waitFor();
+    expect(await page.getByLabel(ui.useSaved, { exact: true }).inputValue()).toBe(`used-${sfx}`);
     await expect.poll(() => pins.locator('li').allTextContents()).toEqual([ui.pin(sfx, 1, 2)]);
     expect(await pins.getByRole('link', { name: ui.usedName }).getAttribute('href')).toBe(`/rules/used-${sfx}`);
     expect(await pins.locator('input, button, select, textarea').count()).toBe(0);

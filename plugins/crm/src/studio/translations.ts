@@ -45,7 +45,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.grading_rule': {
         label: 'Grading rule',
         labelPlural: 'Grading rules',
-        help: { logic: 'The rule that gives an account its grade (A to D): a saved rule of the rule library, e.g. {"rule": "customer-tiers"}, or json-logic.', active: 'The active grading rule grades every account; only one can be active. Without one, the built-in customer grading applies.', rule_versions: 'The versions of the saved rules this rule uses, fixed when it was saved. Save it again to use newer versions.' },
+        help: { logic: 'The rule that gives an account its grade (A to D): pick a saved rule of the rule library, or write json-logic below.', active: 'The active grading rule grades every account; only one can be active. Without one, the built-in customer grading applies.', rule_versions: 'The versions of the saved rules this rule uses, fixed when it was saved. Save it again to use newer versions.' },
         fields: { name: 'Name', logic: 'Rule', active: 'Active', rule_versions: 'Pinned rule versions' },
       },
       'crm.merge': {
@@ -105,7 +105,7 @@ export const translations: Record<StudioLanguage, PluginTranslation> = {
       'crm.grading_rule': {
         label: '分级规则',
         labelPlural: '分级规则',
-        help: { logic: '给客户定级（A 到 D）的规则：规则库中已保存的规则，例如 {"rule": "customer-tiers"}，或 json-logic。', active: '启用的分级规则为所有客户定级，同时只能启用一条。没有启用的规则时，使用内置的客户分级。', rule_versions: '此规则所用已保存规则的版本，在保存时锁定。再次保存即可使用较新的版本。' },
+        help: { logic: '给客户定级（A 到 D）的规则：选择规则库中已保存的规则，或在下方编写 json-logic。', active: '启用的分级规则为所有客户定级，同时只能启用一条。没有启用的规则时，使用内置的客户分级。', rule_versions: '此规则所用已保存规则的版本，在保存时锁定。再次保存即可使用较新的版本。' },
         fields: { name: '名称', logic: '规则', active: '启用', rule_versions: '锁定的规则版本' },
       },
       'crm.merge': {
