@@ -26,7 +26,15 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          groups: [{ name: 'board-deps', test: /studio\/src\/(process\/board\/(use-move|board-entity)|app\/user-names|rules\/ExplainTree|dashboards\/(format|api)|entities\/format)/ }],
+          groups: [
+            { name: 'board-deps', test: /studio\/src\/(process\/board\/(use-move|board-entity)|app\/user-names|rules\/ExplainTree|dashboards\/(format|api)|entities\/format)/ },
+            // the built-in plugins' text, one chunk per language (each plugin's translations.<lang>.ts and its
+            // parts); what both languages share (crm's merge helpers) in a small chunk of its own, else a
+            // language's chunk would import the other's
+            { name: 'plugin-text', test: /plugins\/[a-z_]+\/src\/studio\/merge-translations\.ts$/, priority: 2 },
+            { name: 'plugin-text-en', test: /plugins\/[a-z_]+\/src\/studio\/(.+\/)?[\w-]+\.en\.ts$/ },
+            { name: 'plugin-text-zh-cn', test: /plugins\/[a-z_]+\/src\/studio\/(.+\/)?[\w-]+\.zh-cn\.ts$/ },
+          ],
         },
       },
     },

@@ -47,10 +47,25 @@ const DICTIONARIES: Record<Language, () => Promise<Dictionary>> = {
 };
 
 const loading = new Map<Language, Promise<void>>();
+const companions = new Set<(lng: Language) => Promise<void>>();
 
 /**
- * Loads a language's messages into i18n once (later calls share the first load); a load that
- * fails is tried again on the next call.
+ * Has `load` run with every later language load (the plugins' text, which the plugin registry
+ * loads per language), so a switch waits for it too; returns the undo.
+ *
+ * @example
+ * ```ts
+ * const stop = loadWithLanguage((lng) => registry.loadLanguage(lng));
+ * ```
+ */
+export function loadWithLanguage(load: (lng: Language) => Promise<void>): () => void {
+  companions.add(load);
+  return () => companions.delete(load);
+}
+
+/**
+ * Loads a language's messages into i18n once (later calls share the first load), with what
+ * {@link loadWithLanguage} added; a load that fails is tried again on the next call.
  *
  * @example
  * ```ts
@@ -66,7 +81,7 @@ export function loadLanguage(lng: Language): Promise<void> {
     p.catch(() => loading.delete(lng));
     loading.set(lng, p);
   }
-  return p;
+  return companions.size === 0 ? p : Promise.all([p, ...[...companions].map((load) => load(lng))]).then(() => undefined);
 }
 
 /**

@@ -224,7 +224,48 @@ export interface StudioContributions {
   dashboardWidgets?: DashboardWidget[];
   boards?: BoardRegistration[];
   ruleExamples?: RuleExample[];
-  translations?: Record<StudioLanguage, PluginTranslation>;
+  /**
+   * The plugin's text in each language: the text itself, or a loader of it (`() => import('./translations.zh-cn')`,
+   * whose module exports it as `default`), so that the bundler keeps each language in a chunk of its
+   * own and a reader downloads only his. The studio loads the reader's language before it renders
+   * the plugin's parts, and another one before it switches to it. Loaded text is checked as the
+   * text itself is at setup (the nav, action and widget labels it must hold); check that the
+   * languages hold the same keys in the plugin's tests with {@link translationGaps}.
+   */
+  translations?: Record<StudioLanguage, TranslationSource>;
+}
+
+/** One language of a plugin's text: the text, or a loader resolving to it or to a module that exports it as `default`. */
+export type TranslationSource = PluginTranslation | (() => Promise<PluginTranslation | { default: PluginTranslation }>);
+
+/**
+ * One language of a plugin's text, loaded when it is behind a loader.
+ *
+ * @example
+ * ```ts
+ * await resolveTranslation(() => import('./translations.zh-cn')); // the module's default export
+ * ```
+ */
+export async function resolveTranslation(source: TranslationSource): Promise<PluginTranslation> {
+  if (typeof source !== 'function') return source;
+  const loaded = await source();
+  const text: unknown = loaded && typeof loaded === 'object' && 'default' in loaded ? loaded.default : loaded;
+  if (!text || typeof text !== 'object') throw new Error('the loader did not give the text as an object');
+  return text as PluginTranslation;
+}
+
+/**
+ * Every language of a plugin's text, loaded: for a plugin's tests, e.g. with {@link translationGaps}.
+ *
+ * @example
+ * ```ts
+ * expect(translationGaps(await loadTranslations(studio.setup(host).translations!))).toEqual([]);
+ * ```
+ */
+export async function loadTranslations(sources: Record<StudioLanguage, TranslationSource>): Promise<Record<StudioLanguage, PluginTranslation>> {
+  const out = {} as Record<StudioLanguage, PluginTranslation>;
+  for (const lang of PLUGIN_LANGUAGES) out[lang] = await resolveTranslation(sources[lang]);
+  return out;
 }
 
 /** The studio's API client, as a plugin sees it (session cookie and CSRF header included). */
@@ -345,6 +386,7 @@ export function lazyComponent<P extends object>(host: Pick<StudioHost, 'React'>,
  *       pages: [{ path: 'visits', component: VisitsPage }],
  *       nav: [{ id: 'visits', label: 'visits.title', href: '/p/acme_visits/visits' }],
  *       translations: { en: { messages: { 'visits.title': 'Visits' } }, 'zh-CN': { messages: { 'visits.title': '拜访' } } },
+ *       // or, one chunk per language: { en: () => import('./translations.en'), 'zh-CN': () => import('./translations.zh-cn') }
  *     };
  *   },
  * });

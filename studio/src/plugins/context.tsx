@@ -1,6 +1,6 @@
 import { Component, createContext, Suspense, useContext, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { i18n } from '../i18n/setup';
+import { i18n, loadWithLanguage } from '../i18n/setup';
 import { builtinStudioModules } from './builtin';
 import { loadCompanyModules } from './company';
 import { studioHost } from './host';
@@ -54,13 +54,21 @@ export function PluginsProvider({ children }: { children: ReactNode }) {
     const ctrl = new AbortController();
     const r = builtinRegistry();
     const host = (plugin: string) => studioHost(plugin, r);
+    // the reader's language of the plugins' text loads beside the company plugins (those join it
+    // when installed); a language switch loads the plugins' text before it switches
+    void r.loadLanguage(i18n.language);
+    const stop = loadWithLanguage((lng) => r.loadLanguage(lng));
     loadCompanyModules(new Set(r.plugins), ctrl.signal)
       .then((loaded) => {
         for (const m of loaded) if (m.ok) r.install(m.module, host, m.id); else r.fail(m.id, m.message);
       })
       .catch((err: unknown) => !ctrl.signal.aborted && r.fail('*', err instanceof Error ? err.message : String(err)))
+      .then(() => r.loadLanguage(i18n.language))
       .finally(() => !ctrl.signal.aborted && setRegistry(r));
-    return () => ctrl.abort();
+    return () => {
+      stop();
+      ctrl.abort();
+    };
   }, []);
   if (!registry) return <p className="splash" role="status">{t('status.loading')}</p>;
   return <RegistryContext.Provider value={registry}>{children}</RegistryContext.Provider>;

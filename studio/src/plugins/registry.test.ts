@@ -93,6 +93,46 @@ describe('StudioRegistry', () => {
     expect(r.failures[0]?.message).toMatch(/loaded twice/);
   });
 
+  it('loads text given by loaders per language, once each, only when asked', async () => {
+    const calls: string[] = [];
+    const load = (lang: string, text: string) => async () => {
+      calls.push(lang);
+      return { default: { messages: { label: text } } };
+    };
+    const r = new StudioRegistry();
+    expect(r.install(plugin('acme', { nav: [{ id: 'a', label: 'label', href: '/p/acme/a' }], translations: { en: load('en', 'Visits'), 'zh-CN': load('zh-CN', '拜访') } }), host)).toBe(true);
+    expect(r.translation('acme', 'zh-CN')).toBeUndefined();
+    await Promise.all([r.loadLanguage('zh-CN'), r.loadLanguage('zh-CN')]);
+    expect(calls).toEqual(['zh-CN']);
+    expect(r.translation('acme', 'zh-CN')?.messages?.label).toBe('拜访');
+    // a plugin installed after a language was asked (a company plugin) joins that language's load
+    expect(r.install(plugin('late', { translations: { en: { messages: { x: 'X' } }, 'zh-CN': async () => ({ messages: { x: '叉' } }) } }), host)).toBe(true);
+    await r.loadLanguage('zh-CN');
+    expect(r.translation('late', 'zh-CN')?.messages?.x).toBe('叉');
+    await r.loadLanguage('fr'); // an unknown language loads English
+    expect(calls).toEqual(['zh-CN', 'en']);
+    expect(r.translation('acme', 'fr')?.messages?.label).toBe('Visits');
+    expect(r.failures).toEqual([]);
+  });
+
+  it('keeps a plugin whose text fails to load, or lacks a label it names, as a failure; the rest loads', async () => {
+    const r = new StudioRegistry();
+    r.install(plugin('broken', { translations: { en: async () => { throw new Error('chunk 404'); }, 'zh-CN': { messages: {} } } }), host);
+    r.install(plugin('short', { nav: [{ id: 'a', label: 'label', href: '/p/short/a' }], translations: { en: async () => ({ messages: { label: 'A' } }), 'zh-CN': async () => ({ default: { messages: {} } }) } }), host);
+    r.install(plugin('fine', { translations: { en: async () => ({ messages: { a: 'A' } }), 'zh-CN': async () => ({ messages: { a: '甲' } }) } }), host);
+    expect(r.plugins).toEqual(['broken', 'short', 'fine']);
+    await Promise.all([r.loadLanguage('en'), r.loadLanguage('zh-CN')]);
+    expect(r.failures).toEqual([
+      { plugin: 'broken', message: 'translations for en could not be loaded: chunk 404' },
+      { plugin: 'short', message: 'translations for zh-CN could not be loaded: message "label" is used but not translated into zh-CN' },
+    ]);
+    expect(r.translation('fine', 'zh-CN')?.messages?.a).toBe('甲');
+    expect(r.translation('short', 'zh-CN')?.messages?.label).toBe('A');
+    expect(r.translation('broken', 'en')).toBeUndefined();
+    // a language missing altogether is refused at setup
+    expect(new StudioRegistry().install(plugin('half', { translations: { en: { messages: {} } } as never }), host)).toBe(false);
+  });
+
   it('finds translation gaps in both directions, entities included', () => {
     expect(translationGaps({ en: { name: 'A', entities: { 'a.b': { label: 'B', enums: { kind: { x: 'X' } }, stages: { s: 'S' } } } }, 'zh-CN': { entities: { 'a.b': { label: '乙', fields: { f: '丙' } } } } }).sort()).toEqual([
       'en lacks entities.a.b.fields.f',
@@ -157,6 +197,23 @@ describe('built-in studio halves', () => {
     for (const m of modules) r.install(m.module, host, m.folder);
     expect(r.failures).toEqual([]);
     expect(r.plugins.sort()).toEqual(modules.map((m) => m.folder).sort());
+  });
+
+  it('give their text one language at a time, from a module each, complete in both', async () => {
+    const r = new StudioRegistry();
+    for (const m of builtinStudioModules()) r.install(m.module, host, m.folder);
+    expect(r.translation('pipeline', 'zh-CN')).toBeUndefined();
+    await r.loadLanguage('zh-CN');
+    expect(r.translation('pipeline', 'zh-CN')?.entities?.['pipeline.deal']?.label).toBe('商机');
+    expect(r.translation('crm', 'en')).toBeUndefined();
+    await r.loadLanguage('en');
+    expect(r.failures).toEqual([]);
+    for (const p of r.plugins) {
+      const en = r.translation(p, 'en');
+      const zh = r.translation(p, 'zh-CN');
+      expect(en !== zh && en !== undefined && zh !== undefined, p).toBe(true);
+      expect(translationGaps({ en, 'zh-CN': zh }), p).toEqual([]);
+    }
   });
 });
 

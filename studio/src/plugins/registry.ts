@@ -14,8 +14,9 @@ import type {
   StudioHost,
   StudioLanguage,
   StudioPlugin,
+  TranslationSource,
 } from '../plugin-api/types';
-import { PLUGIN_LANGUAGES, translationGaps } from '../plugin-api/types';
+import { PLUGIN_LANGUAGES, resolveTranslation, translationGaps } from '../plugin-api/types';
 
 export { PLUGIN_LANGUAGES, translationGaps };
 
@@ -62,14 +63,33 @@ function check(plugin: string, c: StudioContributions): void {
   unique('field widget', (c.fieldWidgets ?? []).map((w) => w.format));
   unique('dashboard widget', (c.dashboardWidgets ?? []).map((w) => w.id));
   for (const n of c.nav ?? []) if (!n.href.startsWith('/')) fail(`nav entry "${n.id}" href must be a studio address starting with /`);
-  const messages = c.translations?.en?.messages ?? {};
-  for (const key of [...(c.nav ?? []).map((n) => n.label), ...(c.recordActions ?? []).map((a) => a.label), ...(c.dashboardWidgets ?? []).map((w) => w.title)]) {
-    if (!(key in messages)) fail(`message "${key}" is used but not translated`);
+  const sources = c.translations;
+  if (!sources) {
+    const [key] = labelKeys(c);
+    if (key !== undefined) fail(`message "${key}" is used but not translated`);
+    return;
   }
-  if (c.translations) {
-    const gaps = translationGaps(c.translations);
+  for (const lang of PLUGIN_LANGUAGES) {
+    const source: unknown = sources[lang];
+    if (typeof source !== 'function' && (!source || typeof source !== 'object')) fail(`translations for ${lang} are missing`);
+  }
+  // text given as such is checked now; text behind a loader when it loads (checkLoaded)
+  if (PLUGIN_LANGUAGES.every((l) => typeof sources[l] === 'object')) {
+    const given = sources as Record<StudioLanguage, PluginTranslation>;
+    for (const lang of PLUGIN_LANGUAGES) checkLabels(plugin, c, lang, given[lang]);
+    const gaps = translationGaps(given);
     if (gaps.length) fail(`translations are incomplete: ${gaps.slice(0, 5).join('; ')}${gaps.length > 5 ? ` (+${gaps.length - 5})` : ''}`);
   }
+}
+
+/** The message keys a plugin's contributions name (nav, record action and dashboard widget labels). */
+function labelKeys(c: StudioContributions): string[] {
+  return [...(c.nav ?? []).map((n) => n.label), ...(c.recordActions ?? []).map((a) => a.label), ...(c.dashboardWidgets ?? []).map((w) => w.title)];
+}
+
+function checkLabels(plugin: string, c: Pick<StudioContributions, 'nav' | 'recordActions' | 'dashboardWidgets'>, lang: StudioLanguage, t: PluginTranslation): void {
+  const messages = t.messages ?? {};
+  for (const key of labelKeys(c)) if (!(key in messages)) throw new StudioPluginError(plugin, `message "${key}" is used but not translated${lang === 'en' ? '' : ` into ${lang}`}`);
 }
 
 /**
@@ -96,7 +116,11 @@ export class StudioRegistry {
   readonly dashboardWidgets: Owned<DashboardWidget>[] = [];
   readonly boards: Owned<BoardRegistration>[] = [];
   readonly ruleExamples: Owned<RuleExample>[] = [];
-  readonly translations = new Map<string, Record<StudioLanguage, PluginTranslation>>();
+  /** Each plugin's text, by language, as far as it has loaded. */
+  readonly translations = new Map<string, Partial<Record<StudioLanguage, PluginTranslation>>>();
+  /** Each plugin's text loaders, by language, and what its labels name (checked on load). */
+  private readonly loaders = new Map<string, { sources: Record<StudioLanguage, TranslationSource>; labels: Pick<StudioContributions, 'nav' | 'recordActions' | 'dashboardWidgets'> }>();
+  private readonly loading = new Map<string, Promise<void>>();
 
   /**
    * Sets up one plugin's studio half and takes its contributions; a module that is not a studio
@@ -123,7 +147,19 @@ export class StudioRegistry {
       this.dashboardWidgets.push(...(c.dashboardWidgets ?? []).map(own));
       this.boards.push(...(c.boards ?? []).map(own));
       this.ruleExamples.push(...(c.ruleExamples ?? []).map(own));
-      if (c.translations) this.translations.set(plugin, c.translations);
+      if (c.translations) {
+        const given: Partial<Record<StudioLanguage, PluginTranslation>> = {};
+        for (const lang of PLUGIN_LANGUAGES) {
+          const source = c.translations[lang];
+          if (typeof source === 'object') given[lang] = source;
+        }
+        this.translations.set(plugin, given);
+        if (Object.keys(given).length < PLUGIN_LANGUAGES.length) {
+          this.loaders.set(plugin, { sources: c.translations, labels: { nav: c.nav ?? [], recordActions: c.recordActions ?? [], dashboardWidgets: c.dashboardWidgets ?? [] } });
+          // a language asked before this plugin was installed is loaded for it too
+          for (const lang of this.loading.keys()) this.loading.set(lang, Promise.all([this.loading.get(lang), this.loadFor(plugin, lang as StudioLanguage)]).then(() => undefined));
+        }
+      }
       this.plugins.push(plugin);
       return true;
     } catch (err) {
@@ -159,7 +195,41 @@ export class StudioRegistry {
     return groups;
   }
 
-  /** The plugin's text in a language, falling back to English. */
+  /**
+   * Loads every installed plugin's text in a language (those given as loaders, once; later calls
+   * share the first load). Resolves when all have loaded or failed: a plugin whose text fails to
+   * load, or lacks a label its contributions name, is kept as a failure (its error panel) and
+   * shows its English text where it has it, else its keys; the studio goes on.
+   *
+   * @example
+   * ```ts
+   * await registry.loadLanguage('zh-CN'); // before switching to Chinese
+   * ```
+   */
+  loadLanguage(language: string): Promise<void> {
+    const lang = (PLUGIN_LANGUAGES as readonly string[]).includes(language) ? (language as StudioLanguage) : 'en';
+    let p = this.loading.get(lang);
+    if (!p) {
+      p = Promise.all([...this.loaders.keys()].map((plugin) => this.loadFor(plugin, lang))).then(() => undefined);
+      this.loading.set(lang, p);
+    }
+    return p;
+  }
+
+  private async loadFor(plugin: string, lang: StudioLanguage): Promise<void> {
+    const entry = this.loaders.get(plugin);
+    const source = entry?.sources[lang];
+    if (!entry || typeof source !== 'function' || this.translations.get(plugin)?.[lang]) return;
+    try {
+      const text = await resolveTranslation(source);
+      checkLabels(plugin, entry.labels, lang, text);
+      this.translations.set(plugin, { ...this.translations.get(plugin), [lang]: text });
+    } catch (err) {
+      this.fail(plugin, `translations for ${lang} could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The plugin's text in a language (once loaded, see {@link loadLanguage}), falling back to English. */
   translation(plugin: string, language: string): PluginTranslation | undefined {
     const t = this.translations.get(plugin);
     return t ? (t[language as StudioLanguage] ?? t.en) : undefined;

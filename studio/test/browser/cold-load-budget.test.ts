@@ -14,13 +14,15 @@ const INDEX_HTML = fileURLToPath(new URL('../../dist/index.html', import.meta.ur
 const NOT_ON_THE_BOARD = /RecordForm|RuleBuilder|DesignerPage|echarts|DashboardPages|RecordDetailPage|OkrPage|PoolPage/;
 /** The chunk of each language's studio messages (a reader loads his own only). */
 const MESSAGES = { 'en-US': /^\/assets\/en-[\w-]+\.js$/, 'zh-CN': /^\/assets\/zh-cn-[\w-]+\.js$/ } as const;
+/** The chunk of each language's text of the built-in plugins (one per language, ADR 030). */
+const PLUGIN_TEXT = { 'en-US': /^\/assets\/plugin-text-en-[\w-]+\.js$/, 'zh-CN': /^\/assets\/plugin-text-zh-cn-[\w-]+\.js$/ } as const;
 
 /**
  * The cold-load budget of issue 20 (ADR 030): in a cold Chromium context, the JavaScript of the
  * sign-in page and of the board, gzip -9 of each script Chromium received, stays within 250 kB,
  * in English and Chinese. The sign-in page loads only the scripts `index.html` names and the
  * reader's language's messages (the app behind the gate is not fetched, nor the other
- * language); the board loads neither the forms, the rule builder, the
+ * language); the board loads the plugins' text in the reader's language only, and neither the forms, the rule builder, the
  * designer, the dashboards and charts, nor plugin pages.
  */
 describe('cold-load JavaScript budget in chromium', () => {
@@ -92,6 +94,10 @@ describe('cold-load JavaScript budget in chromium', () => {
         expect(atBoard.paths.filter((p) => NOT_ON_THE_BOARD.test(p))).toEqual([]);
         expect(atBoard.paths.filter((p) => other.test(p))).toEqual([]);
         expect(atBoard.paths.filter((p) => own.test(p))).toHaveLength(1);
+        // the plugins' text: the reader's language only
+        expect(atBoard.paths.filter((p) => PLUGIN_TEXT[locale].test(p))).toHaveLength(1);
+        expect(atBoard.paths.filter((p) => PLUGIN_TEXT[locale === 'en-US' ? 'zh-CN' : 'en-US'].test(p))).toEqual([]);
+        expect(atSignIn.paths.filter((p) => PLUGIN_TEXT['en-US'].test(p) || PLUGIN_TEXT['zh-CN'].test(p))).toEqual([]);
         expect(atBoard.paths).toEqual(expect.arrayContaining(firstScreen));
         expect(atBoard.gzip, `board JS ${atBoard.gzip} bytes gzip`).toBeLessThanOrEqual(BUDGET);
         expect(boardProblems.errors).toEqual([]);

@@ -51,14 +51,23 @@ describe('zh-CN process content and problems in chromium', () => {
 
   it('shows the board, its moves and a refused move in Chinese', async () => {
     // the Chinese messages load on the switch, not before (an English reader never downloads them)
+    // and so do the plugins' Chinese texts (their entity, stage and menu names)
     const chinese: string[] = [];
-    page.on('request', (r) => { if (/\/assets\/zh-cn-[\w-]+\.js$/.test(new URL(r.url()).pathname)) chinese.push(r.url()); });
+    const pluginChinese: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (/\/assets\/zh-cn-[\w-]+\.js$/.test(path)) chinese.push(r.url());
+      if (/\/assets\/plugin-text-zh-cn-[\w-]+\.js$/.test(path)) pluginChinese.push(r.url());
+    });
     await openStudio(page, `${server.url}/board`, OPS.password, OPS.email);
     await page.locator('[data-testid="board"][data-ready="true"]').waitFor({ timeout: 30_000 });
-    expect(chinese).toEqual([]);
+    expect([chinese, pluginChinese]).toEqual([[], []]);
     await page.getByLabel('Language').first().selectOption('zh-CN');
     await page.getByRole('heading', { name: '销售看板' }).waitFor();
     expect(chinese).toHaveLength(1);
+    expect(pluginChinese).toHaveLength(1);
+    // the switch waited for the plugins' text: the menu names its entities in Chinese at once
+    expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '商机看板', exact: true }).count()).toBe(1);
     const headings = page.locator('[data-testid^="column-"][data-stage] h2 > span:first-child');
     await expect.poll(() => headings.allTextContents()).toEqual(['潜在', '接洽 / 已确认', '方案', '谈判', '赢单', '输单']);
     expect(await page.getByLabel('销售流程').locator('option:checked').textContent()).toBe('新业务');

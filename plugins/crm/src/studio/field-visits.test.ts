@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dayWindow, formatKm, formatMinutes, geoErrorKey, localDay, minutesBetween, problemKey, toVisitPosition } from './field-visits';
-import { withFieldVisits } from './field-translations';
-import { translations } from './translations';
+import { loadTranslations, type StudioHost } from '@pipewright/plugin-sdk/studio';
+import * as React from 'react';
+import crmStudio from './index';
+
+/** Both languages, loaded as the studio loads them (a module each). */
+const translations = await loadTranslations(crmStudio.setup({ plugin: 'crm', React } as unknown as StudioHost).translations ?? { en: {}, 'zh-CN': {} });
 
 describe('field-visit page helpers', () => {
   it('takes a browser position as the API wants it and refuses unusable ones', () => {
@@ -15,13 +19,13 @@ describe('field-visit page helpers', () => {
     expect([1, 2, 3, null].map(geoErrorKey)).toEqual(['visit.geo.denied', 'visit.geo.unavailable', 'visit.geo.timeout', 'visit.geo.unsupported']);
     expect(problemKey('crm.visit-reason-required')).toBe('visit.problem.crm.visit-reason-required');
     expect(problemKey('internal')).toBeNull();
-    const t = withFieldVisits(translations);
+    const t = translations;
     for (const key of ['visit.geo.denied', 'visit.geo.invalid', 'visit.problem.crm.visit-open', 'visit.problem.plugin.invalid-body']) {
       expect(t.en.messages?.[key], key).toBeTruthy();
       expect(t['zh-CN'].messages?.[key], key).toBeTruthy();
     }
-    // the base texts are kept
-    expect(t.en.messages?.['transfer.nav']).toBe(translations.en.messages?.['transfer.nav']);
+    // the base texts are kept beside them
+    expect(t.en.messages?.['transfer.nav']).toBe('Transfer a rep\'s book');
     expect(t['zh-CN'].entities?.['crm.account']?.fields?.latitude).toBe('纬度');
   });
 

@@ -1,8 +1,5 @@
 import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
 import { ACCOUNT, ACTIVITY, linkFields } from './ids';
-import { withPool } from './pool-translations';
-import { translations } from './translations';
-import { withFieldVisits } from './field-translations';
 
 /** Deals, named by id (crm does not depend on pipeline). */
 const DEAL = 'pipeline.deal';
@@ -50,6 +47,6 @@ export default defineStudioPlugin({
       { id: 'account_pool', entities: [ACCOUNT], component: lazyComponent(host, () => import('./AccountPoolPanel').then((m) => m.accountPoolPanel(host))), order: 30 },
       { id: 'activities', entities: (entity, all) => entity.fullId !== ACTIVITY && linkFields(all.get(ACTIVITY), entity.fullId).length > 0, component: lazyComponent(host, () => import('./ActivityTimeline').then((m) => m.activityTimeline(host))), order: 50 },
     ],
-    translations: withPool(withFieldVisits(translations)),
+    translations: { en: () => import('./translations.en'), 'zh-CN': () => import('./translations.zh-cn') },
   }),
 });

@@ -1,9 +1,7 @@
 import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
 import { LEAD, convertLead } from './actions';
 import { reasonIn } from './model';
-import { translations } from './translations';
 
-export { translations };
 
 /**
  * The handoff plugin's studio half: "Waiting on me" (`/p/handoff/inbox`: leads and handoffs
@@ -62,6 +60,6 @@ export default defineStudioPlugin({
         },
       },
     ],
-    translations,
+    translations: { en: () => import('./translations.en'), 'zh-CN': () => import('./translations.zh-cn') },
   }),
 });

@@ -1,7 +1,5 @@
 import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
-import { translations } from './translations';
 
-export { translations } from './translations';
 
 const HOMES = ['pipeline.company_home', 'pipeline.manager_home', 'pipeline.rep_home'];
 
@@ -34,6 +32,6 @@ export default defineStudioPlugin({
       { id: 'attainment', title: 'widget.attainment', dashboards: HOMES, component: lazyComponent(host, () => import('./Widgets').then((m) => m.attainmentWidget(host))) },
       { id: 'leaderboard', title: 'widget.leaderboard', dashboards: HOMES, component: lazyComponent(host, () => import('./Widgets').then((m) => m.leaderboardWidget(host))) },
     ],
-    translations,
+    translations: { en: () => import('./translations.en'), 'zh-CN': () => import('./translations.zh-cn') },
   }),
 });

@@ -1,6 +1,5 @@
 import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
 import { DEAL } from './ids';
-import { translations } from './translations';
 
 /**
  * The pipeline plugin's studio half: the deal board (the studio's default `/board` and a
@@ -38,6 +37,6 @@ export default defineStudioPlugin({
       { id: 'contract', entities: [DEAL], component: lazyComponent(host, () => import('./contracts/ContractsPage').then((m) => m.dealContract(host))), order: 30 },
       { id: 'collision', entities: [DEAL], component: lazyComponent(host, () => import('./DealCollision').then((m) => m.dealCollision(host))), order: 5 },
     ],
-    translations,
+    translations: { en: () => import('./translations.en'), 'zh-CN': () => import('./translations.zh-cn') },
   }),
 });

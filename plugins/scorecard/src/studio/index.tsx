@@ -1,7 +1,5 @@
 import { defineStudioPlugin, lazyComponent } from '@pipewright/plugin-sdk/studio';
-import { translations } from './translations';
 
-export { translations };
 
 /**
  * The scorecard plugin's studio half: the scorecard designer (`/p/scorecard/designer`), the
@@ -27,6 +25,6 @@ export default defineStudioPlugin({
       { id: 'team', label: 'nav.team', href: '/p/scorecard/team', order: 20 },
       { id: 'designer', label: 'nav.designer', href: '/p/scorecard/designer', order: 30 },
     ],
-    translations,
+    translations: { en: () => import('./translations.en'), 'zh-CN': () => import('./translations.zh-cn') },
   }),
 });

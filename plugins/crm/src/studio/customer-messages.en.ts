@@ -1,0 +1,46 @@
+/**
+ * Studio text of the second part of issue 18 (deal collisions on the 360° panel, the at-risk
+ * page, the merge button) in English; merged into the plugin's messages of that language.
+ */
+const en: Record<string, string> = {
+  'collision.accountTitle': 'Deal collisions (deals of other reps on this account): {{n}}',
+  'collision.ownedBy': "{{name}}'s deal",
+  'atRisk.nav': 'Accounts at risk',
+  'atRisk.title': 'Accounts at risk',
+  'atRisk.help': "Churn warning from each account's own history (rules in plugins/crm/churn.json): no touch for longer than its usual rhythm, falling won value, recent losses.",
+  'atRisk.asOf': 'Signals at',
+  'atRisk.loading': 'Looking at the accounts…',
+  'atRisk.flagged': '{{n}} of {{total}} accounts flagged on {{date}}',
+  'atRisk.none': 'No account is at risk on this date.',
+  'atRisk.account': 'Account',
+  'atRisk.risk': 'Risk',
+  'atRisk.reasons': 'Reasons',
+  'atRisk.level.medium': 'Medium',
+  'atRisk.level.high': 'High',
+  'atRisk.backtest': 'Backtest',
+  'atRisk.noBacktest': 'No closed deals yet: nothing to backtest.',
+  'atRisk.backtestHelp': 'Signals taken on {{cut}}, outcomes from then to {{end}}: {{flagged}} of {{accounts}} accounts were flagged.',
+  'atRisk.outcome': 'Outcome in the next quarter',
+  'atRisk.positives': 'Accounts with it',
+  'atRisk.precision': 'Precision',
+  'atRisk.baseRate': 'Base rate',
+  'atRisk.lift': 'Lift',
+  'atRisk.recall': 'Recall',
+  'atRisk.na': 'n/a',
+  'atRisk.bySignal': 'Flagged by signal:',
+  'merge.title': 'Merge a duplicate',
+  'merge.help': 'These accounts look like this one. Merging moves their contacts, deals, activities and grade changes here, fills this account\'s empty fields from them and deletes them; it can be undone for 72 hours.',
+  'merge.similarity': '({{pct}}% alike)',
+  'merge.button': 'Merge into this account',
+  'merge.confirmTitle': 'Confirm the merge',
+  'merge.confirm': 'Merge "{{duplicate}}" into "{{account}}"?',
+  'merge.confirmButton': 'Merge',
+  'merge.cancel': 'Cancel',
+  'merge.running': 'Merging…',
+  'merge.done': 'Merged "{{duplicate}}" into this account. You can undo it until {{until}}.',
+  'merge.undo': 'Undo the merge',
+  'merge.undone': 'The merge was undone: "{{duplicate}}" is back with its records.',
+  'merge.failed': 'The merge failed: one of the accounts is gone.',
+};
+
+export default en;

@@ -1,0 +1,46 @@
+/**
+ * Studio text of the second part of issue 18 (deal collisions on the 360° panel, the at-risk
+ * page, the merge button) in Simplified Chinese; merged into the plugin's messages of that language.
+ */
+const zhCN: Record<string, string> = {
+  'collision.accountTitle': '撞单（其他销售在此客户上的商机）：{{n}}',
+  'collision.ownedBy': '{{name}} 的商机',
+  'atRisk.nav': '流失风险客户',
+  'atRisk.title': '流失风险客户',
+  'atRisk.help': '根据每个客户自身的历史给出流失预警（规则见 plugins/crm/churn.json）：超过其通常节奏未接触、赢单金额下降、近期输单。',
+  'atRisk.asOf': '预警日期',
+  'atRisk.loading': '正在分析客户…',
+  'atRisk.flagged': '{{date}}：{{total}} 个客户中有 {{n}} 个被预警',
+  'atRisk.none': '该日期没有风险客户。',
+  'atRisk.account': '客户',
+  'atRisk.risk': '风险',
+  'atRisk.reasons': '原因',
+  'atRisk.level.medium': '中',
+  'atRisk.level.high': '高',
+  'atRisk.backtest': '回测',
+  'atRisk.noBacktest': '还没有已结束的商机，无法回测。',
+  'atRisk.backtestHelp': '在 {{cut}} 取信号，结果统计到 {{end}}：{{accounts}} 个客户中预警 {{flagged}} 个。',
+  'atRisk.outcome': '下个季度的结果',
+  'atRisk.positives': '出现该结果的客户',
+  'atRisk.precision': '精确率',
+  'atRisk.baseRate': '基准率',
+  'atRisk.lift': '提升度',
+  'atRisk.recall': '召回率',
+  'atRisk.na': '不适用',
+  'atRisk.bySignal': '按信号的预警数：',
+  'merge.title': '合并重复客户',
+  'merge.help': '以下客户与本客户相似。合并后，其联系人、商机、活动和等级变更将转到本客户，本客户的空字段由其补全，原记录被删除；72 小时内可撤销。',
+  'merge.similarity': '（相似度 {{pct}}%）',
+  'merge.button': '合并到本客户',
+  'merge.confirmTitle': '确认合并',
+  'merge.confirm': '确定将「{{duplicate}}」合并到「{{account}}」吗？',
+  'merge.confirmButton': '合并',
+  'merge.cancel': '取消',
+  'merge.running': '正在合并…',
+  'merge.done': '已将「{{duplicate}}」合并到本客户。{{until}} 前可撤销。',
+  'merge.undo': '撤销合并',
+  'merge.undone': '合并已撤销：「{{duplicate}}」及其相关记录已恢复。',
+  'merge.failed': '合并失败：其中一个客户已不存在。',
+};
+
+export default zhCN;
