@@ -73,11 +73,13 @@ function check(plugin: string, c: StudioContributions): void {
     const source: unknown = sources[lang];
     if (typeof source !== 'function' && (!source || typeof source !== 'object')) fail(`translations for ${lang} are missing`);
   }
-  // text given as such is checked now; text behind a loader when it loads (checkLoaded)
+  // text given as such is checked now, text behind a loader when it loads (StudioRegistry.loadFor)
+  for (const lang of PLUGIN_LANGUAGES) {
+    const source = sources[lang];
+    if (typeof source === 'object') checkLabels(plugin, c, lang, source);
+  }
   if (PLUGIN_LANGUAGES.every((l) => typeof sources[l] === 'object')) {
-    const given = sources as Record<StudioLanguage, PluginTranslation>;
-    for (const lang of PLUGIN_LANGUAGES) checkLabels(plugin, c, lang, given[lang]);
-    const gaps = translationGaps(given);
+    const gaps = translationGaps(sources as Record<StudioLanguage, PluginTranslation>);
     if (gaps.length) fail(`translations are incomplete: ${gaps.slice(0, 5).join('; ')}${gaps.length > 5 ? ` (+${gaps.length - 5})` : ''}`);
   }
 }
