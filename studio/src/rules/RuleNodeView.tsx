@@ -34,7 +34,7 @@ export function RuleNodeView({ id, data, selected }: NodeProps<RuleFlowNode>) {
           id={data.kind === 'output' ? 'in' : argHandle(i)}
           position={Position.Left}
           style={{ top: `${((i + 1) * 100) / (inputs + 1)}%` }}
-          aria-label={t('rules.argument', { n: i + 1 })}
+          title={t('rules.argument', { n: i + 1 })}
         />
       ))}
       <div className="node-kind">{t(`rules.kinds.${data.kind}`)}</div>
@@ -49,7 +49,7 @@ export function RuleNodeView({ id, data, selected }: NodeProps<RuleFlowNode>) {
           {p}
         </div>
       ))}
-      {data.kind !== 'output' && <Handle type="source" id="out" position={Position.Right} aria-label={t('rules.outputHandle')} />}
+      {data.kind !== 'output' && <Handle type="source" id="out" position={Position.Right} title={t('rules.outputHandle')} />}
     </div>
   );
 }

@@ -25,7 +25,7 @@ export const StageNode = memo(function StageNode({ id, data, selected }: NodePro
     return (
       <div className={`stage-node kind-any${selected ? ' selected' : ''}`} data-testid="stage-node-any">
         <div className="stage-label">{t('designer.anyStage')}</div>
-        <Handle type="source" position={Position.Right} aria-label={t('designer.connectFrom', { stage: t('designer.anyStage') })} />
+        <Handle type="source" position={Position.Right} title={t('designer.connectFrom', { stage: t('designer.anyStage') })} />
       </div>
     );
   }
@@ -33,7 +33,7 @@ export const StageNode = memo(function StageNode({ id, data, selected }: NodePro
   const classes = ['stage-node', `kind-${s.kind}`, data.problems.length ? 'has-error' : '', selected ? 'selected' : ''].filter(Boolean).join(' ');
   return (
     <div className={classes} data-testid={`stage-node-${id}`} aria-invalid={data.problems.length > 0}>
-      <Handle type="target" position={Position.Left} aria-label={t('designer.connectTo', { stage: textIn(s.label, i18n.language) })} />
+      <Handle type="target" position={Position.Left} title={t('designer.connectTo', { stage: textIn(s.label, i18n.language) })} />
       <div className="stage-meta">
         <span>{t(`designer.kinds.${s.kind}`)}</span>
         {data.initial && <span className="badge">{t('designer.initial')}</span>}
@@ -47,7 +47,7 @@ export const StageNode = memo(function StageNode({ id, data, selected }: NodePro
       {data.problems.map((p) => (
         <div key={p} className="node-error" role="note">{p}</div>
       ))}
-      <Handle type="source" position={Position.Right} aria-label={t('designer.connectFrom', { stage: textIn(s.label, i18n.language) })} />
+      <Handle type="source" position={Position.Right} title={t('designer.connectFrom', { stage: textIn(s.label, i18n.language) })} />
     </div>
   );
 });
