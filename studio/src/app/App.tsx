@@ -1,6 +1,7 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Switch } from 'wouter';
 import { hasSessionCookie } from '../api/auth';
+import { i18n } from '../i18n/setup';
 import { builtinRegistry, PluginBoundary, PluginsProvider, useStudioPlugins } from '../plugins/context';
 import { prefetchBoardValues } from '../process/board/board-prefetch';
 import { EntitiesProvider } from './entities-context';
@@ -32,10 +33,15 @@ const loadBoard = () => import('../process/board/BoardPage');
 const BoardPage = lazy(() => loadBoard().then((m) => ({ default: m.BoardPage })));
 if (globalThis.location?.pathname.startsWith('/board')) void loadBoard();
 
-// A cold load of a board address: its money figures are asked as soon as this code is here,
-// not after the first render (which waits for the reader's messages) has set up the plugins;
-// a registry of the built-in halves of its own says which metrics (ADR 030 addendum, cold load).
-if (globalThis.location?.pathname.startsWith('/board') && hasSessionCookie()) prefetchBoardValues(builtinRegistry().boards, location);
+// A signed-in cold load: as soon as this code is here, not after the first render (which waits
+// for the reader's messages) has set up the plugins, a registry of the built-in halves of its own
+// starts their text in the reader's language (a chunk, which the plugins' own loaders then find
+// loaded) and, on a board address, asks the board's money figures (ADR 030 addenda, cold load).
+if (globalThis.location && hasSessionCookie()) {
+  const builtins = builtinRegistry();
+  void builtins.loadLanguage(i18n.language);
+  if (location.pathname.startsWith('/board')) prefetchBoardValues(builtins.boards, location);
+}
 
 /** A page loaded on demand, with a status line while its code loads. */
 const lazyPage = (Page: ComponentType) => (
