@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@a11y.test', password: 'a long passphrase for the ops admin 42' };
 
@@ -17,23 +18,16 @@ describe('accessibility of the main screens in chromium', () => {
   let server: StudioServer;
   let browser: Browser;
   let page: Page;
+  let owner = '';
   let deal = '';
 
+  studioWithAdmin({ admin: { name: 'Ada Access', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server, adminId: owner } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ada Access', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
-    const owner = ((await created.json()) as { id: string }).id;
     const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Lumen Works', status: 'active' } } })).json()) as { id: string };
     const r = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Lumen renewal', account_id: account.id, amount: { amount: 12000, currency: 'USD' }, next_step: 'Book the demo' }, owner } });
     expect(r.status, await r.clone().text()).toBe(201);
     deal = ((await r.json()) as { id: string }).id;
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
 
   /** Each screen: where it is and what shows that it has loaded. */

@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot, watchPage } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot, watchPage } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops admin 42' };
 const BOARD = '/board/pipeline.deal';
@@ -16,16 +17,13 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
   let server: StudioServer;
   let browser: Browser;
   let page: Page;
+  let ops = '';
   let ready: { id: string; version: number };
   let other: { id: string };
   let opsId: string;
 
+  studioWithAdmin({ admin: { name: 'Ops Admin', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server, adminId: ops } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
-    const ops = ((await created.json()) as { id: string }).id;
     opsId = ops;
     const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Keyboard Works', status: 'active' } } })).json()) as { id: string };
     // ready to enter "engaging": what its entry requires is filled in
@@ -42,10 +40,6 @@ describe('board densities, keyboard moves and saved filters in chromium', () => 
       expect(a.status, await a.clone().text()).toBe(201);
     }
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
 
   const card = (id: string) => page.locator(`[data-testid="deal-card"][data-deal="${id}"]`);

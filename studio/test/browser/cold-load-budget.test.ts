@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, watchPage } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, watchPage } from './support/browser';
 import { watchScripts } from './support/scripts';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
+import { studioWithAdmin } from './support/studio-with-admin';
 
 const BUDGET = 250_000;
 const BOARD = '/board/pipeline.deal';
@@ -30,24 +31,18 @@ describe('cold-load JavaScript budget in chromium', () => {
   let browser: Browser;
   let firstScreen: string[];
   let deal: string;
+  let owner = '';
 
+  studioWithAdmin({ admin: { name: 'Budget Admin', email: ADMIN.email, password: ADMIN.password } }, (s) => ({ browser, server, adminId: owner } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
+    // the studio server has built the studio
     const html = readFileSync(INDEX_HTML, 'utf8');
     firstScreen = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1] ?? '').sort();
     expect(firstScreen.length).toBeGreaterThan(0);
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Budget Admin', email: ADMIN.email, roles: ['admin'], password: ADMIN.password } });
-    expect(created.status).toBe(201);
-    const owner = ((await created.json()) as { id: string }).id;
     const r = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Budget deal', amount: { amount: 5000, currency: 'USD' } }, owner } });
     expect(r.status, await r.clone().text()).toBe(201);
     deal = ((await r.json()) as { id: string }).id;
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   for (const [locale, signIn, nav, dealBoard] of [['en-US', 'Sign in', 'Main navigation', 'Deal board'], ['zh-CN', '登录', '主导航', '商机看板']] as const) {
     it(`keeps sign-in and the board within ${BUDGET} bytes gzip (${locale})`, async () => {

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@dark-mode.test', password: 'a long passphrase for the ops admin 42' };
 const BOARD = '/board/pipeline.deal';
@@ -19,23 +20,16 @@ describe('dark mode in chromium', () => {
   let server: StudioServer;
   let browser: Browser;
   let page: Page;
+  let ops = '';
 
+  studioWithAdmin({ admin: { name: 'Dana Dark', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server, adminId: ops } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Dana Dark', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
-    const ops = ((await created.json()) as { id: string }).id;
     const account = (await (await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Night Works', status: 'active' } } })).json()) as { id: string };
     for (const name of ['Night Works renewal', 'Night Works expansion']) {
       const r = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name, account_id: account.id, amount: { amount: 9000, currency: 'USD' }, next_step: 'Book the demo' }, owner: ops } });
       expect(r.status, await r.clone().text()).toBe(201);
     }
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
 
   const rootBackground = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);

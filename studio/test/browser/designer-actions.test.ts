@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInPage, launchChromium, pagePerTest, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiInPage, pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { createProcess } from './support/processes';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 import type { ProcessDefinition } from '../../src/api/processes';
 
 const OPS = { email: 'ops@designer-actions.test', password: 'a long passphrase for the ops admin 42' };
@@ -44,18 +45,12 @@ describe('designer transition actions in chromium', () => {
   let browser: Browser;
   let page: Page;
 
+  studioWithAdmin({ admin: { name: 'Action Ops', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    expect((await server.api('/api/users', { method: 'POST', json: { name: 'Action Ops', email: OPS.email, roles: ['admin'], password: OPS.password } })).status).toBe(201);
     for (const id of ['action_flow_en', 'action_flow_zh']) await createProcess(server.api, flow(id));
     // transition actions run in the job workers
     await server.platform.processes.startWorkers(1);
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1400, height: 1000 }, (p) => (page = p));
 
   for (const [lang, id] of [['en', 'action_flow_en'], ['zh-CN', 'action_flow_zh']] as const) {

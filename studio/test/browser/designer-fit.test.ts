@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@designer-fit.test', password: 'a long passphrase for the ops admin 42' };
 const STAGES = 16;
@@ -16,10 +17,8 @@ describe('designer fit view in chromium', () => {
   let browser: Browser;
   let page: Page;
 
+  studioWithAdmin({ admin: { name: 'Fit Ops', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    expect((await server.api('/api/users', { method: 'POST', json: { name: 'Fit Ops', email: OPS.email, roles: ['admin'], password: OPS.password } })).status).toBe(201);
     const ids = Array.from({ length: STAGES }, (_, i) => `step_${i + 1}`);
     const definition = {
       id: 'long_pipeline', label: { en: 'Long pipeline', 'zh-CN': '长流程' }, entity: 'pipeline.deal', initialStage: ids[0],
@@ -29,10 +28,6 @@ describe('designer fit view in chromium', () => {
     const r = await server.api('/api/processes', { method: 'POST', json: definition });
     expect(r.status, await r.clone().text()).toBe(201);
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
 
   /** The rendered size of a stage name: its font size times the canvas zoom. */

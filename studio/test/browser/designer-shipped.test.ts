@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot, watchPage } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot, watchPage } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@designer-shipped.test', password: 'a long passphrase for the ops admin 42' };
 const ID = 'handoff_presales_to_sales';
@@ -26,11 +27,8 @@ describe('the plugin\'s version of a process in the designer, in chromium', () =
     return (await res.json()) as Detail;
   };
 
+  studioWithAdmin({ admin: { name: 'Olga Ops', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Olga Ops', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
     const before = await detail();
     expect(before.shipped).toBeUndefined();
     shipped = before.draft;
@@ -43,10 +41,6 @@ describe('the plugin\'s version of a process in the designer, in chromium', () =
     await server.platform.database.db.insertInto('events').values({ record_id: null, record_type: 'process', action: 'process.plugin-conflict', actor: 'system:plugins', at: new Date(), before: null, after: JSON.stringify(shipped), meta: null, subject: `process:${ID}` }).execute();
     expect((await detail()).shipped).toEqual(shipped);
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1300, height: 900 }, (p) => (page = p));
 
   it('says so in Chinese, and keeping the draft changes nothing', async () => {

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInPage, launchChromium, pagePerTest, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiInPage, pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { createProcess, publishProcess } from './support/processes';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@i18n.test', password: 'a long passphrase for the ops admin 42' };
 
@@ -23,10 +24,8 @@ describe('zh-CN process content and problems in chromium', () => {
   let page: Page;
   let deal: View;
 
+  studioWithAdmin({ admin: { name: 'Ops Admin', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    expect((await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } })).status).toBe(201);
     await publishProcess(server.api, 'new_business');
     const post = async (type: string, body: unknown) => {
       const res = await server.api(`/api/records/${type}`, { method: 'POST', json: body });
@@ -43,10 +42,6 @@ describe('zh-CN process content and problems in chromium', () => {
     expect(moved.status, await moved.clone().text()).toBe(200);
     deal = ((await moved.json()) as { record: View }).record;
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1400, height: 900 }, (p) => (page = p));
 
   it('shows the board, its moves and a refused move in Chinese', async () => {

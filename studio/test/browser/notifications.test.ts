@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../../runtime/src/auth/principal';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@notifications.test', password: 'a long passphrase for the ops admin 42' };
 
@@ -16,14 +17,11 @@ describe('notifications in chromium', () => {
   let server: StudioServer;
   let browser: Browser;
   let page: Page;
+  let ops = '';
   let accountId: string;
 
+  studioWithAdmin({ admin: { name: 'Ops Admin', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server, adminId: ops } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
-    const ops = ((await created.json()) as { id: string }).id;
     const account = await server.api('/api/records/crm.account', { method: 'POST', json: { data: { name: 'Bell Industries', status: 'active' } } });
     expect(account.status).toBe(201);
     accountId = ((await account.json()) as { id: string }).id;
@@ -34,10 +32,6 @@ describe('notifications in chromium', () => {
     await new Promise((r) => setTimeout(r, 20));
     await notes.send({ users: [ops], kind: 'digest', key: 'digest', title: { en: 'Weekly digest', 'zh-CN': '每周摘要' } });
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1200, height: 800 }, (p) => (page = p));
 
   const bell = () => page.getByTestId('notification-bell');

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInPage, launchChromium, pagePerTest, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiInPage, pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { publishProcess } from './support/processes';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 /** Two company plugins: acme_fixture (a staged entity and a full studio half) and acme_broken (its module throws on import). */
 const FIXTURES = fileURLToPath(new URL('./fixtures/plugins', import.meta.url));
@@ -21,17 +22,10 @@ describe('studio plugins in chromium', () => {
   let browser: Browser;
   let page: Page;
 
+  studioWithAdmin({ admin: { name: 'Ops Admin', email: OPS.email, password: OPS.password }, env: { PIPEWRIGHT_PLUGINS: FIXTURES } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false, env: { PIPEWRIGHT_PLUGINS: FIXTURES } });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
     await publishProcess(server.api, 'acme_ticket_flow');
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1280, height: 860 }, (p) => (page = p));
 
   it('serves company studio modules from its own origin, as JavaScript, cached by content hash', async () => {

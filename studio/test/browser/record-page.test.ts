@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { publishProcess } from './support/processes';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@record-page.test', password: 'a long passphrase for the ops admin 42' };
 
@@ -23,11 +24,8 @@ describe('record page names in chromium', () => {
   let page: Page;
   let deal: View;
 
+  studioWithAdmin({ admin: { name: 'Olga Ops', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Olga Ops', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
     const rep = await server.api('/api/users', { method: 'POST', json: { name: 'Rita Rep', email: 'rita@record-page.test', roles: ['rep'], password: 'another long passphrase 4242' } });
     expect(rep.status).toBe(201);
     const ritaId = ((await rep.json()) as { id: string }).id;
@@ -48,10 +46,6 @@ describe('record page names in chromium', () => {
     await patch({ data: { account_id: second.id, next_step: 'Call the CFO' } });
     await patch({ owner: ritaId });
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1300, height: 1100 }, (p) => (page = p));
 
   it('shows the owner and actors by name and updates as old -> new values', async () => {

@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot, watchPage } from './support/browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot, watchPage } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@reference-create.test', password: 'a long passphrase for the ops admin 42' };
 
@@ -22,19 +23,12 @@ describe('reference pickers create the referenced record in chromium', () => {
   let page: Page;
   let deal: View;
 
+  studioWithAdmin({ admin: { name: 'Olga Ops', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Olga Ops', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
     const res = await server.api('/api/records/pipeline.deal', { method: 'POST', json: { data: { name: 'Deal needing a decision maker' } } });
     expect(res.status, await res.clone().text()).toBe(201);
     deal = (await res.json()) as View;
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   pagePerTest(() => browser, { width: 1300, height: 1100 }, (p) => (page = p));
 
   const picker = () => page.locator('#root_decision_maker_id');

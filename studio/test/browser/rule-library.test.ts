@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops admin 42' };
 
@@ -22,16 +23,7 @@ describe('rule library in chromium', () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  studioWithAdmin({ admin: { name: 'Ops Admin', email: OPS.email, password: OPS.password } }, (s) => ({ browser, server } = s));
   pagePerTest(() => browser, { width: 1280, height: 900 }, (p) => (page = p));
 
   it.each(['en', 'zh-CN'] as const)('creates a rule in rows mode, saves it, edits a second version and lists it (%s)', async (lang) => {

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pagePerTest, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { pagePerTest, screenshot } from './support/browser';
+import { studioWithAdmin } from './support/studio-with-admin';
 import { openStudio } from './support/sign-in';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import type { StudioServer } from './support/studio-server';
 
 const ACME = fileURLToPath(new URL('../../../runtime/test/fixtures/acme-plugins', import.meta.url));
 const OPS = { email: 'ops@acme.test', password: 'a long passphrase for the ops admin 42' };
@@ -35,16 +36,7 @@ describe('rule builder with a company plugin operator, in chromium', () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startStudioServer({ demo: false, env: { PIPEWRIGHT_PLUGINS: ACME } });
-    const created = await server.api('/api/users', { method: 'POST', json: { name: 'Ops Admin', email: OPS.email, roles: ['admin'], password: OPS.password } });
-    expect(created.status).toBe(201);
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  studioWithAdmin({ admin: { name: 'Ops Admin', email: OPS.email, password: OPS.password }, env: { PIPEWRIGHT_PLUGINS: ACME } }, (s) => ({ browser, server } = s));
   pagePerTest(() => browser, { width: 1280, height: 900 }, (p) => (page = p));
 
   const draw = async (rule: unknown) => {
