@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from './browser';
 import { startStudioServer, type StudioServer } from './studio-server';
 
@@ -9,6 +9,21 @@ export interface StudioWithAdmin {
   server: StudioServer;
   /** The administrator's user id. */
   adminId: string;
+}
+
+/**
+ * Creates an administrator who can sign in with the given email and password; returns the user id.
+ *
+ * @example
+ * ```ts
+ * const id = await createAdmin(server, { name: 'Olga Ops', email: 'olga@example.com', password: 'a long password' });
+ * ```
+ */
+export async function createAdmin(server: Pick<StudioServer, 'api'>, admin: { name: string; email: string; password: string }): Promise<string> {
+  const created = await server.api('/api/users', { method: 'POST', json: { ...admin, roles: ['admin'] } });
+  const text = await created.text();
+  if (created.status !== 201) throw new Error(`creating the admin ${admin.email}: ${created.status} ${text}`);
+  return (JSON.parse(text) as { id: string }).id;
 }
 
 /**
@@ -32,9 +47,7 @@ export function studioWithAdmin(options: { admin: { name: string; email: string;
   beforeAll(async () => {
     browser = await launchChromium();
     server = await startStudioServer({ demo: options.demo ?? false, ...(options.env ? { env: options.env } : {}) });
-    const created = await server.api('/api/users', { method: 'POST', json: { ...options.admin, roles: ['admin'] } });
-    expect(created.status, await created.clone().text()).toBe(201);
-    ready({ browser, server, adminId: ((await created.json()) as { id: string }).id });
+    ready({ browser, server, adminId: await createAdmin(server, options.admin) });
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
