@@ -11,4 +11,4 @@
  * ```
  */
 export * from '@pipewright/studio/plugin-api';
-export { untranslated, type LabelledContent } from '@pipewright/studio/plugin-api/coverage';
+export { studioTexts, untranslated, type LabelledContent } from '@pipewright/studio/plugin-api/coverage';

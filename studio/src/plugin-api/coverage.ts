@@ -1,4 +1,4 @@
-import type { PluginTranslation, StudioLanguage } from './types';
+import { loadTranslations, type PluginTranslation, type StudioHost, type StudioLanguage, type StudioPlugin, type TranslationSource } from './types';
 
 /** The parts of a plugin's entity schema and processes that the studio shows by name. */
 export interface LabelledContent {
@@ -31,4 +31,22 @@ export function untranslated(translations: Record<StudioLanguage, PluginTranslat
     }
   }
   return missing;
+}
+
+/**
+ * A studio half's text as the studio loads it, for the plugin's own tests: `setup` runs with a
+ * host of only the plugin's id and `React` (enough for the manifest; its parts use the rest of
+ * the host when they render), and every language is loaded, loaders included. `sources` is the
+ * text as the manifest gives it (the text, or a loader per language). Throws when there is none.
+ *
+ * @example
+ * ```ts
+ * const { texts } = await studioTexts(studio, React);
+ * expect(translationGaps(texts)).toEqual([]);
+ * ```
+ */
+export async function studioTexts(plugin: StudioPlugin, React: StudioHost['React']): Promise<{ sources: Record<StudioLanguage, TranslationSource>; texts: Record<StudioLanguage, PluginTranslation> }> {
+  const sources = plugin.setup({ plugin: plugin.id, React } as unknown as StudioHost).translations;
+  if (!sources) throw new Error(`the studio half of ${plugin.id} has no translations`);
+  return { sources, texts: await loadTranslations(sources) };
 }

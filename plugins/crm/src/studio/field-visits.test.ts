@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dayWindow, formatKm, formatMinutes, geoErrorKey, localDay, minutesBetween, problemKey, toVisitPosition } from './field-visits';
-import { loadTranslations, type StudioHost } from '@pipewright/plugin-sdk/studio';
+import { studioTexts } from '@pipewright/plugin-sdk/studio';
 import * as React from 'react';
 import crmStudio from './index';
 
 /** Both languages, loaded as the studio loads them (a module each). */
-const translations = await loadTranslations(crmStudio.setup({ plugin: 'crm', React } as unknown as StudioHost).translations ?? { en: {}, 'zh-CN': {} });
+const { texts: translations } = await studioTexts(crmStudio, React);
 
 describe('field-visit page helpers', () => {
   it('takes a browser position as the API wants it and refuses unusable ones', () => {

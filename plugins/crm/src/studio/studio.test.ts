@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
 import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
-import { loadTranslations, translationGaps } from '@pipewright/plugin-sdk/studio';
+import { studioTexts, translationGaps } from '@pipewright/plugin-sdk/studio';
 import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import crmStudio from './index';
@@ -19,8 +19,7 @@ describe('crm studio half', () => {
   });
 
   it('translates every entity, field and enum value of its schemas in en and zh-CN', async () => {
-    if (!c.translations) throw new Error('no translations');
-    const t = await loadTranslations(c.translations);
+    const { texts: t } = await studioTexts(crmStudio, React);
     expect(untranslated(t, pluginContent(DIR))).toEqual([]);
     expect(translationGaps(t)).toEqual([]);
     expect(t['zh-CN'].entities?.['crm.account']?.labelPlural).toBe('客户');

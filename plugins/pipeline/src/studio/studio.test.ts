@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { untranslated } from '@pipewright/studio/plugin-api/coverage';
 import { pluginContent } from '@pipewright/studio/plugin-api/plugin-content';
 import type { StudioEntity, StudioHost } from '@pipewright/plugin-sdk/studio';
-import { loadTranslations, translationGaps } from '@pipewright/plugin-sdk/studio';
+import { studioTexts, translationGaps } from '@pipewright/plugin-sdk/studio';
 import * as React from 'react';
 import { describe, expect, it } from 'vitest';
 import { SPLITS } from './analytics/AnalyticsPage';
@@ -11,7 +11,7 @@ import pipelineStudio from './index';
 
 const DIR = fileURLToPath(new URL('../..', import.meta.url));
 /** Both languages, loaded as the studio loads them (a module each). */
-const translations = await loadTranslations(pipelineStudio.setup({ plugin: 'pipeline', React } as unknown as StudioHost).translations ?? { en: {}, 'zh-CN': {} });
+const { texts: translations } = await studioTexts(pipelineStudio, React);
 const entity = (fullId: string, references?: Record<string, { entity: string }>): StudioEntity => ({ fullId, id: fullId.split('.')[1] ?? '', plugin: fullId.split('.')[0] ?? '', label: fullId, labelPlural: fullId, fields: [], ...(references ? { references } : {}) });
 
 describe('pipeline studio half', () => {
@@ -25,9 +25,8 @@ describe('pipeline studio half', () => {
     expect(c.nav?.map((n) => translations['zh-CN'].messages?.[n.label])).toEqual(['商机看板', '管道分析', '销售预测', '合同回款']);
   });
 
-  it('translates every entity, field, enum value and stage of its schemas and processes in en and zh-CN', async () => {
-    if (!c.translations) throw new Error('no translations');
-    const t = await loadTranslations(c.translations);
+  it('translates every entity, field, enum value and stage of its schemas and processes in en and zh-CN', () => {
+    const t = translations;
     const content = pluginContent(DIR);
     expect(content.stages?.['pipeline.deal']).toEqual(expect.arrayContaining(['prospecting', 'won', 'renewed']));
     expect(untranslated(t, content)).toEqual([]);
